@@ -1,0 +1,18 @@
+// `npx tearline <command>`: one dispatcher, each command in its own module with `run(args)`.
+const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  serve: () => import('./serve.ts'),
+  marking: () => import('./marking.ts'),
+  audit: () => import('./audit.ts'),
+  bench: () => import('../../bench/run.ts'),
+};
+
+const [name = 'help', ...args] = process.argv.slice(2);
+const load = commands[name];
+if (!load) {
+  console.log(`usage: tearline <${Object.keys(commands).join('|')}> [args]`);
+  process.exitCode = name === 'help' ? 0 : 2;
+} else {
+  const command = await load();
+  const code = await command.run(args);
+  if (code !== 0) process.exitCode = code;
+}

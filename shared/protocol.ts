@@ -1,0 +1,156 @@
+// The socket contract between Tearline clients and servers (DESIGN.md, "The contract external
+// clients rely on"). Every client → server payload has a zod schema here; the server parses with
+// these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note'] as const;
+export type ObjectKind = (typeof OBJECT_KINDS)[number];
+
+export const ROLES = ['viewer', 'editor', 'fdo', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ERROR_CODES = [
+  'unauthorized',
+  'not_found',
+  'forbidden',
+  'bad_request',
+  'bad_marking',
+  'bad_update',
+  'too_large',
+  'rate_limited',
+  'conflict',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Ack<T extends object = Record<string, never>> =
+  | ({ ok: true } & T)
+  | { ok: false; error: ProtocolError };
+
+/** Server-owned metadata of an object. Never inside the object's Y.Doc. */
+export interface Envelope {
+  id: string;
+  workspaceId: string;
+  kind: ObjectKind;
+  /** Canonical banner form, e.g. `SECRET//REL TO USA, GBR`. */
+  marking: string;
+  /** Canonical portion form, e.g. `(S//REL TO USA, GBR)`. */
+  portion: string;
+  /** Nation (trigraph) of the originator: it always sees its own material. */
+  originator: string;
+  parentId: string | null;
+  /** Fractional index among siblings (`fractional-indexing`). */
+  orderKey: string;
+  createdBy: string;
+  createdAt: string;
+  /** Bumped when the doc is rebuilt from current content (a widening re-mark). */
+  epoch: number;
+  /** For a tearline: the object it was derived from, present only for those who can see it. */
+  sourceId?: string;
+}
+
+// Binary fields arrive as Buffer on Node and Uint8Array in browsers; Buffer is a Uint8Array.
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected binary data' });
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
+const markingText = z.string().min(1).max(512);
+
+export const schemas = {
+  'workspace:join': z.strictObject({ workspaceId: id }),
+  'workspace:leave': z.strictObject({ workspaceId: id }),
+  'doc:sync': z.strictObject({
+    workspaceId: id,
+    docs: z.array(z.strictObject({ id, stateVector: bytes.optional() })).max(10_000),
+  }),
+  'doc:update': z.strictObject({ workspaceId: id, id, epoch: z.number().int().min(0), update: bytes }),
+  'object:create': z.strictObject({
+    workspaceId: id,
+    kind: z.enum(OBJECT_KINDS),
+    marking: markingText,
+    parentId: id.optional(),
+    orderKey: z.string().min(1).max(128).optional(),
+    content: bytes.optional(),
+  }),
+  'object:remark': z.strictObject({ workspaceId: id, id, marking: markingText }),
+  'awareness:update': z.strictObject({
+    workspaceId: id,
+    state: z
+      .strictObject({
+        /** The object the participant is in (cursor, selection, map focus), if any. */
+        objectId: id.optional(),
+        /** Free-form presence detail (cursor anchors, selection); dropped with objectId. */
+        cursor: z.unknown().optional(),
+        view: z.string().max(64).optional(),
+      })
+      .nullable(),
+  }),
+} as const;
+
+export type ClientEvent = keyof typeof schemas;
+export type ClientPayload<E extends ClientEvent> = z.infer<(typeof schemas)[E]>;
+
+export interface DocState {
+  id: string;
+  epoch: number;
+  update: Uint8Array;
+}
+
+/** What each client event answers on success (the `ok: true` part). */
+export interface AckBodies {
+  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary };
+  'workspace:leave': Record<string, never>;
+  'doc:sync': { docs: DocState[] };
+  'doc:update': Record<string, never>;
+  'object:create': { object: Envelope };
+  'object:remark': { object: Envelope };
+  'awareness:update': Record<string, never>;
+}
+
+export interface PresenceState {
+  clientId: string;
+  sub: string;
+  name: string;
+  nation: string;
+  objectId?: string;
+  cursor?: unknown;
+  view?: string;
+}
+
+/** Server → client events. */
+export interface ServerEvents {
+  'object:added': (envelope: Envelope) => void;
+  'object:changed': (envelope: Envelope) => void;
+  'object:removed': (body: { id: string }) => void;
+  'doc:update': (body: DocState) => void;
+  'doc:reset': (body: DocState) => void;
+  awareness: (body: { workspaceId: string; states: PresenceState[] }) => void;
+}
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  members: string[];
+  defaultMarking: string;
+  systemHigh: string;
+  groups: Record<string, string[]>;
+  exercise: boolean;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** JWT claims Tearline reads (DESIGN.md, "Participants and identity"). */
+export const claimsSchema = z.object({
+  sub: z.string().min(1),
+  name: z.string().min(1),
+  nation: z.string().regex(/^[A-Z]{3}$/),
+  clearance: z.string().min(1),
+  compartments: z.array(z.string()).default([]),
+  roles: z.array(z.enum(ROLES)).default([]),
+});
+export type Claims = z.infer<typeof claimsSchema>;
