@@ -1,9 +1,9 @@
 // `npx tearline <command>`: one dispatcher, each command in its own module with `run(args)`.
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
-  serve: () => import('./serve.ts'),
-  marking: () => import('./marking.ts'),
-  audit: () => import('./audit.ts'),
-  bench: () => import('../../bench/run.ts'),
+  serve: () => import('./serve'),
+  marking: () => import('./marking'),
+  audit: () => import('./audit'),
+  bench: () => import('../../bench/run'),
 };
 
 const [name = 'help', ...args] = process.argv.slice(2);
