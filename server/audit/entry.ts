@@ -1,0 +1,89 @@
+// One audit entry and its hash. The log is a single chain across the whole server: entry `seq`
+// holds the hash of entry `seq - 1` (entry 1 holds GENESIS_HASH), and its own hash covers every
+// other field, so changing, removing or reordering any stored entry breaks the chain at that entry.
+import { createHash } from 'node:crypto';
+import { canonicalJson, type Json } from './canonicalJson';
+
+export const AUDIT_ACTIONS = [
+  'object.create',
+  'object.remark',
+  'release.request',
+  'release.approve',
+  'release.deny',
+  'release.withdraw',
+  'release.auto',
+  'release.expire',
+  'tearline.create',
+  'workspace.create',
+  'workspace.join',
+  'workspace.leave',
+  'membership.change',
+  'view_as',
+  'export',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditActor {
+  sub: string;
+  /** Trigraph of the actor's nation; null for the server itself (deadlines, automatic release). */
+  nation: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { sub: 'system', nation: null };
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  seq: number;
+  /** ISO 8601 UTC timestamp. */
+  at: string;
+  workspaceId: string;
+  actor: AuditActor;
+  action: AuditAction;
+  /** The object the entry is about; null for workspace-level events (join, leave, membership). */
+  objectId: string | null;
+  detail: { [key: string]: Json };
+  prevHash: string;
+  hash: string;
+}
+
+/** What a caller supplies; the log assigns seq and the hashes. `at` defaults to now. */
+export interface AuditDraft {
+  workspaceId: string;
+  actor: AuditActor;
+  action: AuditAction;
+  objectId?: string | null;
+  detail?: { [key: string]: Json };
+  at?: string;
+}
+
+/** SHA-256 (hex) over the canonical JSON of every field except `hash`. */
+export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  const { seq, at, workspaceId, actor, action, objectId, detail, prevHash } = entry;
+  const canonical = canonicalJson({
+    seq,
+    at,
+    workspaceId,
+    actor: { sub: actor.sub, nation: actor.nation },
+    action,
+    objectId,
+    detail,
+    prevHash,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The entry that follows `previous` (null for the first entry of the log). */
+export function chainEntry(previous: { seq: number; hash: string } | null, draft: AuditDraft, now: Date): AuditEntry {
+  const unhashed: Omit<AuditEntry, 'hash'> = {
+    seq: previous ? previous.seq + 1 : 1,
+    at: draft.at ?? now.toISOString(),
+    workspaceId: draft.workspaceId,
+    actor: { sub: draft.actor.sub, nation: draft.actor.nation },
+    action: draft.action,
+    objectId: draft.objectId ?? null,
+    detail: draft.detail ?? {},
+    prevHash: previous ? previous.hash : GENESIS_HASH,
+  };
+  return { ...unhashed, hash: hashEntry(unhashed) };
+}

@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditDraft } from '../../server/audit/entry';
+import type { AuditLog } from '../../server/audit/log';
+import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
+
+// Contract tests take a factory so a PostgreSQL log can run the same suite later.
+interface Backend {
+  log: AuditLog;
+  /** Runs raw SQL against the stored log with the append-only triggers out of the way. */
+  tamper(sql: string): void;
+  close(): void;
+}
+
+let dir: string;
+
+function openSqlite(): Backend {
+  const db = new Database(join(dir, 'tearline.db'));
+  const log = createSqliteAuditLog(db, () => new Date('2025-03-01T08:00:00.000Z'));
+  return {
+    log,
+    tamper(sql) {
+      const raw = new Database(join(dir, 'tearline.db'));
+      raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+      raw.exec(sql);
+      raw.close();
+    },
+    close: () => db.close(),
+  };
+}
+
+function draft(n: number, workspaceId = 'ws-1'): AuditDraft {
+  return {
+    workspaceId,
+    actor: { sub: 'usa-fdo', nation: 'USA' },
+    action: 'object.remark',
+    objectId: `obj-${n}`,
+    detail: { from: 'SECRET//NOFORN', to: 'SECRET//REL TO USA, GBR' },
+  };
+}
+
+async function seed(log: AuditLog, count: number): Promise<void> {
+  for (let n = 1; n <= count; n++) await log.append(draft(n, n % 2 ? 'ws-1' : 'ws-2'));
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tearline-audit-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each([['sqlite', openSqlite]])('%s audit log', (_name, open) => {
+  it('appends a chain that survives reopening and keeps growing from its last hash', async () => {
+    const first = open();
+    const one = await first.log.append(draft(1));
+    const two = await first.log.append({ ...draft(2), objectId: null, action: 'workspace.join', detail: {} });
+    expect(two).toMatchObject({ seq: 2, prevHash: one.hash, objectId: null, at: '2025-03-01T08:00:00.000Z' });
+    first.close();
+
+    const second = open();
+    const three = await second.log.append(draft(3));
+    expect(three).toMatchObject({ seq: 3, prevHash: two.hash });
+    expect(await second.log.verify()).toEqual({ ok: true, count: 3, head: { seq: 3, hash: three.hash } });
+    expect(await second.log.listForWorkspace('ws-1')).toEqual([one, two, three]);
+    second.close();
+  });
+
+  it('lists one workspace in seq order, paged', async () => {
+    const backend = open();
+    await seed(backend.log, 7);
+    const ws1 = await backend.log.listForWorkspace('ws-1');
+    expect(ws1.map((e) => e.seq)).toEqual([1, 3, 5, 7]);
+    expect((await backend.log.listForWorkspace('ws-1', { afterSeq: 1, limit: 2 })).map((e) => e.seq)).toEqual([3, 5]);
+    expect((await backend.log.listForWorkspace('ws-2', { afterSeq: 2 })).map((e) => e.seq)).toEqual([4, 6]);
+    backend.close();
+  });
+
+  it('refuses updates and deletes through the database itself', async () => {
+    const backend = open();
+    await seed(backend.log, 2);
+    const raw = new Database(join(dir, 'tearline.db'));
+    expect(() => raw.exec("UPDATE audit_log SET detail = '{}' WHERE seq = 1")).toThrow(/append-only/);
+    expect(() => raw.exec('DELETE FROM audit_log WHERE seq = 2')).toThrow(/append-only/);
+    raw.close();
+    expect(await backend.log.verify()).toMatchObject({ ok: true, count: 2 });
+    backend.close();
+  });
+
+  describe('tampering with the stored log makes verify fail at that entry', () => {
+    it.each([
+      ['the detail', `UPDATE audit_log SET detail = '{"from":"SECRET//NOFORN","to":"UNCLASSIFIED"}' WHERE seq = 4`, 4, /altered/],
+      ['the detail with text that is not JSON', `UPDATE audit_log SET detail = 'nonsense' WHERE seq = 4`, 4, /altered/],
+      ['the actor', `UPDATE audit_log SET actor_sub = 'mallory' WHERE seq = 2`, 2, /altered/],
+      ['the actor nation', `UPDATE audit_log SET actor_nation = 'GBR' WHERE seq = 6`, 6, /altered/],
+      ['the time', `UPDATE audit_log SET at = '2024-01-01T00:00:00.000Z' WHERE seq = 1`, 1, /altered/],
+      ['the action', `UPDATE audit_log SET action = 'release.deny' WHERE seq = 5`, 5, /altered/],
+      ['the object', `UPDATE audit_log SET object_id = NULL WHERE seq = 3`, 3, /altered/],
+      ['the workspace', `UPDATE audit_log SET workspace_id = 'ws-9' WHERE seq = 3`, 3, /altered/],
+      ['the stored hash', `UPDATE audit_log SET hash = '${'b'.repeat(64)}' WHERE seq = 3`, 3, /altered/],
+      ['the previous hash', `UPDATE audit_log SET prev_hash = '${'c'.repeat(64)}' WHERE seq = 5`, 5, /does not follow/],
+    ])('altering %s', async (_what, sql, seq, reason) => {
+      const backend = open();
+      await seed(backend.log, 6);
+      backend.tamper(sql);
+      expect(await backend.log.verify()).toMatchObject({ ok: false, seq, reason: expect.stringMatching(reason) });
+      backend.close();
+    });
+
+    it.each([1, 3, 6])('removing entry %i', async (seq) => {
+      const backend = open();
+      await seed(backend.log, 6);
+      backend.tamper(`DELETE FROM audit_log WHERE seq = ${seq}`);
+      expect(await backend.log.verify()).toMatchObject({ ok: false, seq, reason: expect.stringMatching(/missing/) });
+      backend.close();
+    });
+
+    it('removing the last entries and the recorded head with them', async () => {
+      const backend = open();
+      await seed(backend.log, 6);
+      backend.tamper('DELETE FROM audit_log WHERE seq >= 5; DELETE FROM audit_head;');
+      expect(await backend.log.verify()).toMatchObject({ ok: false, seq: 4, reason: expect.stringMatching(/head/) });
+      backend.close();
+    });
+
+    it('reordering two entries (swapping their positions)', async () => {
+      const backend = open();
+      await seed(backend.log, 6);
+      backend.tamper('UPDATE audit_log SET seq = -1 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = -1;');
+      expect(await backend.log.verify()).toMatchObject({ ok: false, seq: 2, reason: expect.stringMatching(/entry 2/) });
+      backend.close();
+    });
+
+    it('an entry inserted in the middle', async () => {
+      const backend = open();
+      await seed(backend.log, 4);
+      backend.tamper(
+        `UPDATE audit_log SET seq = seq + 10 WHERE seq >= 3; UPDATE audit_log SET seq = seq - 9 WHERE seq >= 13;` +
+          `INSERT INTO audit_log SELECT 3, at, workspace_id, 'mallory', actor_nation, action, object_id, detail, hash, hash FROM audit_log WHERE seq = 2;`,
+      );
+      expect(await backend.log.verify()).toMatchObject({ ok: false, seq: 3 });
+      backend.close();
+    });
+
+    it('leaves an untouched log verifiable', async () => {
+      const backend = open();
+      await seed(backend.log, 6);
+      backend.tamper('SELECT 1');
+      expect(await backend.log.verify()).toMatchObject({ ok: true, count: 6 });
+      backend.close();
+    });
+  });
+});
