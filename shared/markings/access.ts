@@ -1,0 +1,65 @@
+// Access decisions: may this participant see this marking, and which participants are alike.
+import { audienceOf } from './audience';
+import { MarkingError } from './errors';
+import { defaultPolicy, findLevel, unknownLevel } from './policy';
+import type { ClassificationLevel, MarkingPolicy } from './policy';
+import type { Marking, Participant } from './types';
+
+/**
+ * Clearance dominates the classification, every compartment is held, and the nation is the
+ * originator, released to (REL TO, directly or through a group, never with NOFORN) or in
+ * DISPLAY ONLY. UNCLASSIFIED without release controls is visible to every nation.
+ */
+export function canSee(p: Participant, m: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
+  const audience = audienceOf(m, policy);
+  if (clearanceOf(p, policy).rank < audience.rank) return false;
+  for (const compartment of audience.compartments) if (!holds(p.compartments, compartment)) return false;
+  return audience.everyone || audience.nations.has(p.nation) || audience.nations.has(p.nation.toUpperCase());
+}
+
+function clearanceOf(p: Participant, policy: MarkingPolicy): ClassificationLevel {
+  const level = findLevel(p.clearance, policy);
+  if (!level) throw unknownLevel(p.clearance, -1, policy);
+  return level;
+}
+
+function holds(held: readonly string[], compartment: string): boolean {
+  return held.includes(compartment) || held.some((c) => c.toUpperCase() === compartment);
+}
+
+/**
+ * The room key: participants with equal keys see exactly the same objects. Nation, clearance
+ * code, and the held compartments the policy knows (others can never matter), e.g. 'USA|TS|SI,TK'.
+ * Only [A-Z0-9,|-] characters, so it is safe inside a socket.io room name.
+ */
+export function accessLevelKey(p: Participant, policy: MarkingPolicy = defaultPolicy): string {
+  const nation = p.nation.toUpperCase();
+  if (!policy.nations.has(nation)) throw new MarkingError(`"${p.nation}" is not a country trigraph.`, p.nation);
+  const compartments = [...new Set(p.compartments.map((c) => c.toUpperCase()))].filter((c) => policy.compartments.has(c)).sort();
+  return `${nation}|${clearanceOf(p, policy).code}|${compartments.join(',')}`;
+}
+
+const LEVEL_KEY = /^([A-Z]{3})\|([A-Z0-9_-]+)\|((?:[A-Z0-9-]+)(?:,[A-Z0-9-]+)*)?$/;
+
+/** The participant a room key stands for, so the server can decide from a room name alone. */
+export function participantFromLevelKey(key: string): Participant {
+  const match = LEVEL_KEY.exec(key);
+  if (!match) throw new MarkingError(`"${key}" is not an access level key (NATION|CLEARANCE|COMPARTMENTS).`, key);
+  return { nation: match[1]!, clearance: match[2]!, compartments: match[3] ? match[3].split(',') : [] };
+}
+
+/** `a` is at least as restrictive as `b`: whoever may see `a` may also see `b`. */
+export function dominates(a: Marking, b: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
+  const x = audienceOf(a, policy);
+  const y = audienceOf(b, policy);
+  if (x.rank < y.rank) return false;
+  if (!y.compartments.every((c) => x.compartments.includes(c))) return false;
+  if (y.everyone) return true;
+  for (const nation of x.nations) if (!y.nations.has(nation)) return false;
+  return true;
+}
+
+/** Re-marking `from` → `to` gives no one access: everyone who may see `to` may already see `from`. */
+export function isNarrowing(from: Marking, to: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
+  return dominates(to, from, policy);
+}

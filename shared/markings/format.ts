@@ -1,0 +1,37 @@
+// Marking → canonical text. Order: classification, SCI compartments, then dissemination controls
+// in CAPCO order (ORCON, NOFORN, REL TO, RELIDO, DISPLAY ONLY), "/" within a category.
+import { MarkingError } from './errors';
+import { canonicalNames, defaultPolicy, findLevel } from './policy';
+import type { ClassificationLevel, ControlKind, MarkingPolicy } from './policy';
+import type { Marking } from './types';
+
+/** 'SECRET//REL TO USA, AUS, GBR' */
+export function formatBanner(m: Marking, policy: MarkingPolicy = defaultPolicy): string {
+  return join(levelOf(m, policy).name, m, 'banner', policy);
+}
+
+/** '(S//REL TO USA, AUS, GBR)' */
+export function formatPortion(m: Marking, policy: MarkingPolicy = defaultPolicy): string {
+  return `(${join(levelOf(m, policy).code, m, 'portion', policy)})`;
+}
+
+function levelOf(m: Marking, policy: MarkingPolicy): ClassificationLevel {
+  const level = findLevel(m.classification, policy);
+  if (!level) throw new MarkingError(`"${m.classification}" is not a classification of this policy.`, m.classification);
+  return level;
+}
+
+function join(level: string, m: Marking, form: 'banner' | 'portion', policy: MarkingPolicy): string {
+  const spell = (kind: ControlKind): string => policy.controls[kind][form];
+  const list = (kind: ControlKind, names: string[]): string => `${spell(kind)} ${canonicalNames(names, policy).join(', ')}`;
+  const controls: string[] = [];
+  if (m.orcon) controls.push(spell('orcon'));
+  if (m.noforn) controls.push(spell('noforn'));
+  if (m.relTo.length > 0) controls.push(list('relTo', m.relTo));
+  if (m.relido) controls.push(spell('relido'));
+  if (m.displayOnly.length > 0) controls.push(list('displayOnly', m.displayOnly));
+  const segments = [level];
+  if (m.compartments.length > 0) segments.push([...new Set(m.compartments)].sort().join('/'));
+  if (controls.length > 0) segments.push(controls.join('/'));
+  return segments.join('//');
+}

@@ -1,0 +1,11 @@
+// The markings engine: parse, format, roll up, and decide who may see what (DESIGN.md, "Markings").
+export type { Marking, Participant } from './types';
+export type { ClassificationLevel, ControlKind, ControlSpelling, MarkingPolicy, MarkingPolicySpec } from './policy';
+export { classificationRank, createPolicy, defaultPolicy, defaultPolicySpec, policyWithGroups } from './policy';
+export { MarkingError } from './errors';
+export { parseMarking } from './parse';
+export { formatBanner, formatPortion } from './format';
+export { rollUp } from './rollup';
+export { releasableNations } from './audience';
+export { accessLevelKey, canSee, dominates, isNarrowing, participantFromLevelKey } from './access';
+export { BUILT_IN_GROUPS, ISO_3166_ALPHA3 } from './nations';

@@ -1,0 +1,235 @@
+// Marking text → Marking. Accepts the banner and the portion form, full words and abbreviations,
+// any case and spacing, "/" or "//" between parts. Every rejection names the token as typed and
+// its position; nothing is guessed.
+import { MarkingError } from './errors';
+import { CONTROL_KINDS, LIST_CONTROLS, canonicalNames, defaultPolicy, expandName, findLevel, unknownLevel } from './policy';
+import type { ClassificationLevel, ControlKind, MarkingPolicy } from './policy';
+import type { Marking } from './types';
+
+/** A piece of the input: `text` as typed, `start` its index in the whole input. */
+interface Token {
+  text: string;
+  upper: string;
+  start: number;
+}
+
+interface Found {
+  kind: ControlKind;
+  token: Token;
+  list: Token[];
+}
+
+export function parseMarking(text: string, policy: MarkingPolicy = defaultPolicy): Marking {
+  const [from, to] = unwrapParentheses(text);
+  const [levelPiece, ...pieces] = splitOnSlashes(text, from, to);
+  const level = parseLevel(tokenize(levelPiece!), levelPiece!, policy);
+  const compartments: Token[] = [];
+  const found = new Map<ControlKind, Found>();
+  for (const piece of pieces) {
+    const tokens = tokenize(piece);
+    const control = matchControl(tokens, policy);
+    if (control) {
+      const [kind, length] = control;
+      const token = joinTokens(tokens.slice(0, length), text);
+      const spelling = policy.controls[kind].banner;
+      if (found.has(kind)) {
+        const hint = LIST_CONTROLS.has(kind) ? `: list every nation in one ${spelling}` : '';
+        throw new MarkingError(`${spelling} appears twice${hint}.`, token.text, token.start);
+      }
+      const rest = tokens.slice(length);
+      if (LIST_CONTROLS.has(kind)) found.set(kind, { kind, token, list: parseList(rest, token, spelling, policy) });
+      else if (rest[0]) throw new MarkingError(`"${rest[0].text}" cannot follow ${spelling}: separate controls with "/".`, rest[0].text, rest[0].start);
+      else found.set(kind, { kind, token, list: [] });
+    } else {
+      compartments.push(parseCompartment(tokens, policy));
+    }
+  }
+  checkCombinations(level, compartments, found, policy);
+  return {
+    classification: level.code,
+    compartments: [...new Set(compartments.map((c) => c.upper))].sort(),
+    noforn: found.has('noforn'),
+    relTo: canonicalNames((found.get('relTo')?.list ?? []).map((t) => t.upper), policy),
+    relido: found.has('relido'),
+    orcon: found.has('orcon'),
+    displayOnly: canonicalNames((found.get('displayOnly')?.list ?? []).map((t) => t.upper), policy),
+  };
+}
+
+/** The [from, to) range inside the portion-mark parentheses, or of the whole trimmed text. */
+function unwrapParentheses(text: string): [number, number] {
+  let from = 0;
+  let to = text.length;
+  while (from < to && /\s/.test(text[from]!)) from++;
+  while (to > from && /\s/.test(text[to - 1]!)) to--;
+  const opens = text[from] === '(';
+  const closes = to > from && text[to - 1] === ')';
+  if (opens && !closes) {
+    const close = text.indexOf(')', from);
+    if (close < 0) throw new MarkingError('The portion mark opens "(" but never closes it.', '(', from);
+    const after = trimmed(text, close + 1, to)!;
+    throw new MarkingError('Nothing may follow the closing ")" of a portion mark.', after.text, after.start);
+  }
+  if (closes && !opens) throw new MarkingError('The marking closes ")" that was never opened.', ')', to - 1);
+  if (opens) {
+    from++;
+    to--;
+  }
+  if (text.slice(from, to).trim() === '') {
+    throw new MarkingError('The marking is empty: it needs at least a classification such as UNCLASSIFIED.', text.trim(), Math.max(0, from - 1));
+  }
+  return [from, to];
+}
+
+/** Splits on "/" and "//" into trimmed, non-empty pieces. */
+function splitOnSlashes(text: string, from: number, to: number): Token[] {
+  const pieces: Token[] = [];
+  let previous: Token | undefined;
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && text[i] !== '/') continue;
+    const separatorStart = i;
+    while (i < to && text[i] === '/') i++;
+    const separator = makeToken(text.slice(separatorStart, i), separatorStart);
+    const piece = trimmed(text, start, separatorStart);
+    if (!piece) {
+      if (!previous) throw new MarkingError(`The marking must start with a classification, not "${separator.text}".`, separator.text, separator.start);
+      if (separatorStart === to) throw new MarkingError(`Nothing follows the last "${previous.text}": remove it or add what is missing.`, previous.text, previous.start);
+      throw new MarkingError(`Nothing between two separators: remove the extra "${separator.text}".`, separator.text, separator.start);
+    }
+    pieces.push(piece);
+    if (separator.text.length > 2) {
+      throw new MarkingError(`Use "//" between categories and "/" between controls, not "${separator.text}".`, separator.text, separator.start);
+    }
+    previous = separator;
+    start = i;
+    if (separatorStart === to) break;
+    i--;
+  }
+  return pieces;
+}
+
+function trimmed(text: string, from: number, to: number): Token | undefined {
+  while (from < to && /\s/.test(text[from]!)) from++;
+  while (to > from && /\s/.test(text[to - 1]!)) to--;
+  return from < to ? makeToken(text.slice(from, to), from) : undefined;
+}
+
+function makeToken(text: string, start: number): Token {
+  return { text, upper: text.toUpperCase(), start };
+}
+
+/** Words and commas of a piece, with their positions in the whole input. */
+function tokenize(piece: Token): Token[] {
+  const tokens: Token[] = [];
+  for (const match of piece.text.matchAll(/,|[^\s,]+/g)) tokens.push(makeToken(match[0], piece.start + match.index));
+  return tokens;
+}
+
+/** One token spanning several adjacent ones, as typed. */
+function joinTokens(tokens: Token[], text: string): Token {
+  const first = tokens[0]!;
+  const last = tokens.at(-1)!;
+  return makeToken(text.slice(first.start, last.start + last.text.length), first.start);
+}
+
+function parseLevel(tokens: Token[], piece: Token, policy: MarkingPolicy): ClassificationLevel {
+  const words = tokens.map((t) => t.upper);
+  const level = findLevel(words.join(' '), policy);
+  if (level) return level;
+  for (let length = tokens.length - 1; length > 0; length--) {
+    if (findLevel(words.slice(0, length).join(' '), policy)) {
+      const next = tokens[length]!;
+      throw new MarkingError(`Put "//" between the classification and "${next.text}".`, next.text, next.start);
+    }
+  }
+  throw unknownLevel(piece.text, piece.start, policy);
+}
+
+const aliasTables = new WeakMap<MarkingPolicy, [string[], ControlKind][]>();
+
+/** Every control spelling as words, longest first, so "REL TO" wins over "REL". */
+function aliasTable(policy: MarkingPolicy): [string[], ControlKind][] {
+  let table = aliasTables.get(policy);
+  if (!table) {
+    table = CONTROL_KINDS.flatMap((kind) => policy.controls[kind].aliases.map((alias): [string[], ControlKind] => [alias.split(' '), kind]));
+    table.sort((a, b) => b[0].length - a[0].length);
+    aliasTables.set(policy, table);
+  }
+  return table;
+}
+
+/** The control the piece starts with and how many tokens its name takes. */
+function matchControl(tokens: Token[], policy: MarkingPolicy): [ControlKind, number] | undefined {
+  for (const [words, kind] of aliasTable(policy)) {
+    if (words.length <= tokens.length && words.every((word, i) => tokens[i]!.upper === word)) return [kind, words.length];
+  }
+  return undefined;
+}
+
+function parseList(tokens: Token[], control: Token, spelling: string, policy: MarkingPolicy): Token[] {
+  const items: Token[] = [];
+  let previous: 'start' | 'item' | 'comma' = 'start';
+  for (const token of tokens) {
+    if (token.text === ',') {
+      if (previous !== 'item') throw new MarkingError(`Empty entry in the ${spelling} list: remove the extra comma.`, ',', token.start);
+      previous = 'comma';
+      continue;
+    }
+    if (!expandName(token.upper, policy)) {
+      throw new MarkingError(`"${token.text}" is not a country trigraph or group.`, token.text, token.start);
+    }
+    items.push(token);
+    previous = 'item';
+  }
+  const last = tokens.at(-1);
+  if (previous === 'comma' && last) throw new MarkingError(`The ${spelling} list ends with a comma: remove it or add the missing nation.`, ',', last.start);
+  if (items.length === 0) throw new MarkingError(`${spelling} needs at least one country or group, e.g. ${spelling} USA, GBR.`, control.text, control.start);
+  return items;
+}
+
+function parseCompartment(tokens: Token[], policy: MarkingPolicy): Token {
+  const [first, second] = tokens as [Token, Token | undefined];
+  if (policy.compartments.has(first.upper)) {
+    if (second) throw new MarkingError(`"${second.text}" cannot follow ${first.upper}: separate compartments and controls with "/".`, second.text, second.start);
+    return first;
+  }
+  if (expandName(first.upper, policy)) {
+    const relTo = policy.controls.relTo.banner;
+    throw new MarkingError(`"${first.text}" is a country or group: put it in a ${relTo} list (${relTo} ${policy.leadNation}, ${first.upper}).`, first.text, first.start);
+  }
+  const controls = CONTROL_KINDS.map((kind) => policy.controls[kind].banner).join(', ');
+  throw new MarkingError(`"${first.text}" is not an SCI compartment or a dissemination control (${controls}).`, first.text, first.start);
+}
+
+function checkCombinations(level: ClassificationLevel, compartments: Token[], found: Map<ControlKind, Found>, policy: MarkingPolicy): void {
+  const noforn = found.get('noforn');
+  if (noforn) {
+    for (const kind of ['relTo', 'relido', 'displayOnly'] as const) {
+      const other = found.get(kind);
+      if (!other) continue;
+      const later = other.token.start > noforn.token.start ? other.token : noforn.token;
+      const message = `${policy.controls.noforn.banner} cannot be combined with ${policy.controls[kind].banner}: ${policy.controls.noforn.banner} means no foreign release.`;
+      throw new MarkingError(message, later.text, later.start);
+    }
+  }
+  const firstCompartment = compartments[0];
+  if (firstCompartment && level.rank === 0) {
+    throw new MarkingError(`SCI compartment ${firstCompartment.upper} cannot be used on ${level.name} information.`, firstCompartment.text, firstCompartment.start);
+  }
+  const displayOnly = found.get('displayOnly');
+  const relTo = found.get('relTo');
+  if (displayOnly && relTo) {
+    const released = new Set(relTo.list.flatMap((t) => expandName(t.upper, policy) ?? []));
+    for (const item of displayOnly.list) {
+      const overlap = (expandName(item.upper, policy) ?? []).filter((n) => released.has(n));
+      if (overlap.length === 0) continue;
+      const what = overlap.length === 1 && overlap[0] === item.upper ? item.upper : `${item.upper} (${overlap.join(', ')})`;
+      throw new MarkingError(
+        `${what} is already in ${policy.controls.relTo.banner}; ${policy.controls.displayOnly.banner} is only for nations not released to.`,
+        item.text,
+        item.start,
+      );
+    }
+  }
+}
