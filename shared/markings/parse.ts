@@ -62,6 +62,7 @@ function unwrapParentheses(text: string): [number, number] {
   let to = text.length;
   while (from < to && /\s/.test(text[from]!)) from++;
   while (to > from && /\s/.test(text[to - 1]!)) to--;
+  if (from === to) throw emptyMarking('', 0);
   const opens = text[from] === '(';
   const closes = to > from && text[to - 1] === ')';
   if (opens && !closes) {
@@ -75,10 +76,12 @@ function unwrapParentheses(text: string): [number, number] {
     from++;
     to--;
   }
-  if (text.slice(from, to).trim() === '') {
-    throw new MarkingError('The marking is empty: it needs at least a classification such as UNCLASSIFIED.', text.trim(), Math.max(0, from - 1));
-  }
+  if (text.slice(from, to).trim() === '') throw emptyMarking(text.slice(from - 1, to + 1), from - 1);
   return [from, to];
+}
+
+function emptyMarking(token: string, position: number): MarkingError {
+  return new MarkingError('The marking is empty: it needs at least a classification such as UNCLASSIFIED.', token, position);
 }
 
 /** Splits on "/" and "//" into trimmed, non-empty pieces. */
