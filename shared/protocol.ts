@@ -90,6 +90,17 @@ export const schemas = {
       })
       .nullable(),
   }),
+  /** FDOs: the picture a partner level sees (only objects the FDO may see too). */
+  'workspace:view-as': z.strictObject({
+    workspaceId: id,
+    level: z.strictObject({
+      nation: z.string().regex(/^[A-Z]{3}$/, 'nation is a country trigraph'),
+      clearance: z.string().min(1).max(32),
+      compartments: z.array(z.string().regex(/^[A-Z0-9-]{1,16}$/)).max(32).default([]),
+    }),
+  }),
+  /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
+  'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
 } as const;
 
 export type ClientEvent = keyof typeof schemas;
@@ -105,11 +116,14 @@ export interface DocState {
 export interface AckBodies {
   'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary };
   'workspace:leave': Record<string, never>;
-  'doc:sync': { docs: DocState[] };
+  /** `missing`: ids that are absent or not releasable to you (indistinguishable on purpose). */
+  'doc:sync': { docs: DocState[]; missing: string[] };
   'doc:update': Record<string, never>;
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };
   'awareness:update': Record<string, never>;
+  'workspace:view-as': { level: string; objects: Envelope[]; docs: DocState[] };
+  'session:refresh': { level: string };
 }
 
 export interface PresenceState {
@@ -129,7 +143,10 @@ export interface ServerEvents {
   'object:removed': (body: { id: string }) => void;
   'doc:update': (body: DocState) => void;
   'doc:reset': (body: DocState) => void;
-  awareness: (body: { workspaceId: string; states: PresenceState[] }) => void;
+  /** `states`: new or changed presence (already filtered for you); `removed`: client ids that left. */
+  awareness: (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }) => void;
+  /** Sent just before the server closes a session (expired token, removed from the cell). */
+  'session:ended': (body: ProtocolError) => void;
 }
 
 export interface WorkspaceSummary {
@@ -140,6 +157,8 @@ export interface WorkspaceSummary {
   systemHigh: string;
   groups: Record<string, string[]>;
   exercise: boolean;
+  /** Release requests: how long an FDO has, and whether silence means release. */
+  releasePolicy: { deadlineMinutes: number; autoRelease: boolean };
   createdAt: string;
   createdBy: string;
 }

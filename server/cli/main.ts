@@ -6,13 +6,15 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   bench: () => import('../../bench/run'),
 };
 
-const [name = 'help', ...args] = process.argv.slice(2);
-const load = commands[name];
+const [commandName = 'help', ...args] = process.argv.slice(2);
+const load = commands[commandName];
 if (!load) {
   console.log(`usage: tearline <${Object.keys(commands).join('|')}> [args]`);
-  process.exitCode = name === 'help' ? 0 : 2;
+  process.exitCode = commandName === 'help' ? 0 : 2;
 } else {
   const command = await load();
   const code = await command.run(args);
   if (code !== 0) process.exitCode = code;
 }
+
+export {};

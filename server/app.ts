@@ -1,0 +1,92 @@
+// Builds and starts one Tearline node: store, identity, cells, docs, fan-out, HTTP and socket.io
+// on one port.
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { Server } from 'socket.io';
+import { createSqliteAuditLog } from './audit/sqliteAuditLog';
+import { createDevIdentity, DEV_ISSUER, type DevIdentity } from './auth/devIdentity';
+import { createVerifier, keyFromConfig } from './auth/verifier';
+import { configFromEnv, type ServerConfig } from './config';
+import type { Context, TearlineServer } from './context';
+import { createMetrics } from './http/metrics';
+import { createHttpApp } from './http/routes';
+import { DocRegistry } from './objects/docRegistry';
+import { Fanout } from './rooms/fanout';
+import { authenticate, onConnection } from './sessions/connection';
+import { SqliteStore } from './store/sqliteStore';
+import { UpdateWriter } from './store/updateWriter';
+import { CellRegistry } from './workspaces/cellRegistry';
+import { WorkspaceService } from './workspaces/workspaceService';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: Context;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const config: ServerConfig = { ...configFromEnv(), ...options };
+  const log = pino({ level: config.logLevel, name: 'tearline' });
+  const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
+
+  const realKey = await keyFromConfig(config);
+  const dev: DevIdentity | undefined = realKey ? undefined : await createDevIdentity(config.dataDir);
+  const verify = createVerifier(
+    realKey
+      ? { key: realKey, issuer: config.jwtIssuer, audience: config.jwtAudience }
+      : { key: dev!.publicKey, issuer: DEV_ISSUER },
+  );
+
+  const httpServer = http.createServer();
+  const io: TearlineServer = new Server(httpServer, {
+    // Larger than the update limit so an oversized edit gets a `too_large` answer, not a cut line.
+    maxHttpBufferSize: config.maxUpdateBytes * 4 + 64 * 1024,
+    serveClient: false,
+  });
+  const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs });
+  const metrics = createMetrics({ rooms: () => io.of('/').adapter.rooms.size, liveDocs: () => docs.size });
+  const ctx: Context = {
+    config,
+    log,
+    store,
+    verify,
+    workspaces: new WorkspaceService(store),
+    cells: new CellRegistry(store),
+    docs,
+    writer: new UpdateWriter(store),
+    fanout: new Fanout(io, metrics),
+    audit: createSqliteAuditLog(store.db),
+    metrics,
+    io,
+  };
+
+  httpServer.on('request', createHttpApp(ctx, dev));
+  io.use(authenticate(ctx));
+  io.on('connection', (socket) => onConnection(ctx, socket));
+
+  const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
+  evictor.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  log.info({ url, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
+
+  return {
+    url,
+    port,
+    ctx,
+    async close() {
+      clearInterval(evictor);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      docs.destroy();
+      await store.close();
+    },
+  };
+}

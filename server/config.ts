@@ -1,0 +1,62 @@
+// Every setting, its environment variable, its default and why. Defaults run with no setup.
+import path from 'node:path';
+
+export interface ServerConfig {
+  /** PORT (8080). 0 picks a free port (tests). */
+  port: number;
+  /** HOST (0.0.0.0): listen on every interface so a cell's browsers can reach it. */
+  host: string;
+  /** TEARLINE_DATA_DIR (./data): the SQLite file and the dev identity key live here. */
+  dataDir: string;
+  /** TEARLINE_STATIC_DIR (./dist/client): the built web client, served at `/`. */
+  staticDir: string;
+  /** TEARLINE_MAX_UPDATE_BYTES (1 MiB): larger payloads answer `too_large`. */
+  maxUpdateBytes: number;
+  /** TEARLINE_RATE_PER_SEC (200) and TEARLINE_RATE_BURST (400): per-socket message budget. */
+  ratePerSecond: number;
+  rateBurst: number;
+  /** TEARLINE_JWT_PUBLIC_KEY (PEM, SPKI) or TEARLINE_JWKS_URL: a real issuer; turns the dev identity provider off. */
+  jwtPublicKey?: string;
+  jwksUrl?: string;
+  /** TEARLINE_JWT_ALG (ES256): algorithm of TEARLINE_JWT_PUBLIC_KEY. */
+  jwtAlgorithm: string;
+  /** TEARLINE_JWT_ISSUER / TEARLINE_JWT_AUDIENCE: checked when set. */
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** TEARLINE_COMPACT_AFTER (200): stored updates of one doc before they are folded into a snapshot. */
+  compactAfter: number;
+  /** TEARLINE_DOC_IDLE_MS (60000): an in-memory doc untouched this long is evicted. */
+  docIdleMs: number;
+  /** TEARLINE_SQLITE_SYNC (full): `full` fsyncs each commit (survives power loss), `normal` only process crashes. */
+  sqliteSync: 'full' | 'normal';
+  /** TEARLINE_LOG_LEVEL (info). */
+  logLevel: string;
+}
+
+function int(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number.parseInt(value, 10);
+  if (!Number.isFinite(parsed)) throw new Error(`expected an integer, got "${value}"`);
+  return parsed;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    port: int(env.PORT, 8080),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.TEARLINE_DATA_DIR ?? './data'),
+    staticDir: path.resolve(env.TEARLINE_STATIC_DIR ?? './dist/client'),
+    maxUpdateBytes: int(env.TEARLINE_MAX_UPDATE_BYTES, 1024 * 1024),
+    ratePerSecond: int(env.TEARLINE_RATE_PER_SEC, 200),
+    rateBurst: int(env.TEARLINE_RATE_BURST, 400),
+    jwtPublicKey: env.TEARLINE_JWT_PUBLIC_KEY || undefined,
+    jwksUrl: env.TEARLINE_JWKS_URL || undefined,
+    jwtAlgorithm: env.TEARLINE_JWT_ALG ?? 'ES256',
+    jwtIssuer: env.TEARLINE_JWT_ISSUER || undefined,
+    jwtAudience: env.TEARLINE_JWT_AUDIENCE || undefined,
+    compactAfter: int(env.TEARLINE_COMPACT_AFTER, 200),
+    docIdleMs: int(env.TEARLINE_DOC_IDLE_MS, 60_000),
+    sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',
+    logLevel: env.TEARLINE_LOG_LEVEL ?? 'info',
+  };
+}

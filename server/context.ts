@@ -1,0 +1,44 @@
+// Everything a handler needs, built once by startServer. Handlers take it as their first argument.
+import type { Server, Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { Participant } from '../shared/markings';
+import type { PresenceState, ServerEvents } from '../shared/protocol';
+import type { AuditLog } from './audit/log';
+import type { Identity, VerifyToken } from './auth/verifier';
+import type { ServerConfig } from './config';
+import type { Metrics } from './http/metrics';
+import type { DocRegistry } from './objects/docRegistry';
+import type { Fanout } from './rooms/fanout';
+import type { UpdateWriter } from './store/updateWriter';
+import type { Store } from './store/types';
+import type { CellRegistry } from './workspaces/cellRegistry';
+import type { WorkspaceService } from './workspaces/workspaceService';
+
+export interface SessionData {
+  identity: Identity;
+  participant: Participant;
+  /** accessLevelKey(participant): the room key of this socket in every cell it joined. */
+  level: string;
+  joined: Set<string>;
+  /** Presence per joined cell, as the participant sent it (filtered on the way out). A plain
+   * object, not a Map: fetchSockets() carries it from other nodes as JSON. */
+  presence: Record<string, PresenceState>;
+}
+
+export type TearlineServer = Server<Record<string, never>, ServerEvents, Record<string, never>, SessionData>;
+export type TearlineSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SessionData>;
+
+export interface Context {
+  config: ServerConfig;
+  log: Logger;
+  store: Store;
+  verify: VerifyToken;
+  workspaces: WorkspaceService;
+  cells: CellRegistry;
+  docs: DocRegistry;
+  writer: UpdateWriter;
+  fanout: Fanout;
+  audit: AuditLog;
+  metrics: Metrics;
+  io: TearlineServer;
+}

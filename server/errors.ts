@@ -1,0 +1,34 @@
+// One error type for everything a client may be told. Handlers throw it; the socket and HTTP
+// layers turn it into `{ ok: false, error: { code, message } }`. Anything else is `internal`
+// and its details stay in the server log.
+import type { ErrorCode, ProtocolError } from '../shared/protocol';
+
+export class TearlineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TearlineError';
+  }
+
+  toJSON(): ProtocolError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The one answer for "absent" and "exists but not releasable to you": same code, same words. */
+export function notFound(): TearlineError {
+  return new TearlineError('not_found', 'No such object in this cell.');
+}
+
+export function forbidden(message: string): TearlineError {
+  return new TearlineError('forbidden', message);
+}
+
+export function toProtocolError(error: unknown): ProtocolError {
+  if (error instanceof TearlineError) return error.toJSON();
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'bad_marking') return { code, message: (error as Error).message };
+  return { code: 'internal', message: 'The server could not complete this request; it has been logged.' };
+}

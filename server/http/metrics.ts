@@ -1,0 +1,52 @@
+// Prometheus metrics (prom-client), one registry per server so tests can run several.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  connections: Gauge;
+  rooms: Gauge;
+  liveDocs: Gauge;
+  updates: Counter;
+  rejected: Counter<'code'>;
+  fanouts: Counter;
+  fanoutSeconds: Histogram;
+}
+
+export function createMetrics(sources: { rooms(): number; liveDocs(): number }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tearline_process_' });
+  return {
+    registry,
+    connections: new Gauge({ name: 'tearline_connections', help: 'Open socket connections', registers: [registry] }),
+    rooms: new Gauge({
+      name: 'tearline_rooms',
+      help: 'Socket.io rooms on this node (cells × access levels, plus one per socket)',
+      registers: [registry],
+      collect() {
+        this.set(sources.rooms());
+      },
+    }),
+    liveDocs: new Gauge({
+      name: 'tearline_live_docs',
+      help: 'Object docs held in memory',
+      registers: [registry],
+      collect() {
+        this.set(sources.liveDocs());
+      },
+    }),
+    updates: new Counter({ name: 'tearline_updates_total', help: 'Durable doc updates accepted (rate() gives updates/s)', registers: [registry] }),
+    rejected: new Counter({
+      name: 'tearline_rejected_total',
+      help: 'Client messages answered with an error, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    fanouts: new Counter({ name: 'tearline_fanouts_total', help: 'Coalesced doc updates sent to rooms', registers: [registry] }),
+    fanoutSeconds: new Histogram({
+      name: 'tearline_fanout_latency_seconds',
+      help: 'From receiving an update to sending it to its rooms (durable write included)',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+  };
+}

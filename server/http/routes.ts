@@ -1,0 +1,148 @@
+// The REST side: dev identity, cells, health and metrics, and the built web client.
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ErrorCode } from '../../shared/protocol';
+import { ROLES } from '../../shared/protocol';
+import type { DevIdentity } from '../auth/devIdentity';
+import { findPersona, PERSONAS } from '../auth/personas';
+import type { Identity } from '../auth/verifier';
+import type { Context } from '../context';
+import { TearlineError, toProtocolError } from '../errors';
+import { TEMPLATES } from '../workspaces/templates';
+import { createWorkspaceSchema } from '../workspaces/workspaceService';
+
+const STATUS: Record<ErrorCode, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  bad_request: 400,
+  bad_marking: 400,
+  bad_update: 400,
+  too_large: 413,
+  rate_limited: 429,
+  conflict: 409,
+  internal: 500,
+};
+
+const devTokenSchema = z.strictObject({
+  persona: z.string().min(1).max(64),
+  expiresInSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+  /** Development only: the same persona with changed attributes (to rehearse a clearance change). */
+  overrides: z
+    .strictObject({
+      nation: z.string().regex(/^[A-Z]{3}$/).optional(),
+      clearance: z.string().min(1).max(32).optional(),
+      compartments: z.array(z.string().max(16)).max(32).optional(),
+      roles: z.array(z.enum(ROLES)).optional(),
+    })
+    .optional(),
+});
+
+type Handler = (req: Request, res: Response) => Promise<unknown>;
+
+/** Wraps an async route: a thrown TearlineError becomes `{ error: { code, message } }`. */
+function route(handler: Handler) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    throw new TearlineError('bad_request', `The request was not understood${where}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
+}
+
+export function bearer(ctx: Context) {
+  return async (req: Request): Promise<Identity> => {
+    const header = req.header('authorization') ?? '';
+    const match = /^Bearer (.+)$/i.exec(header);
+    if (!match) throw new TearlineError('unauthorized', 'Sign in first: send your token as "Authorization: Bearer …".');
+    return ctx.verify(match[1]!);
+  };
+}
+
+export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+  const identify = bearer(ctx);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get(
+    '/metrics',
+    route(async (_req, res) => {
+      res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    }),
+  );
+
+  if (dev) {
+    app.get('/api/dev/personas', (_req, res) => {
+      res.json({ personas: PERSONAS });
+    });
+    app.post(
+      '/api/dev/token',
+      route(async (req, res) => {
+        const body = parse(devTokenSchema, req.body);
+        const persona = findPersona(body.persona);
+        if (!persona) throw new TearlineError('not_found', `There is no demo persona "${body.persona}".`);
+        const { id, ...attributes } = persona;
+        const token = await dev.issue({ sub: id, ...attributes, ...body.overrides }, body.expiresInSeconds);
+        res.json({ token });
+      }),
+    );
+  }
+
+  app.get('/api/workspace-templates', (_req, res) => {
+    res.json({ templates: TEMPLATES });
+  });
+  app.get(
+    '/api/workspaces',
+    route(async (req, res) => {
+      const identity = await identify(req);
+      res.json({ workspaces: await ctx.workspaces.listFor(identity) });
+    }),
+  );
+  app.post(
+    '/api/workspaces',
+    route(async (req, res) => {
+      const identity = await identify(req);
+      if (!identity.roles.some((role) => role === 'editor' || role === 'admin')) {
+        throw new TearlineError('forbidden', 'Only editors and administrators may spin up a cell.');
+      }
+      const workspace = await ctx.workspaces.create(parse(createWorkspaceSchema, req.body), identity);
+      await ctx.audit.append({
+        workspaceId: workspace.id,
+        actor: { sub: identity.sub, nation: identity.nation },
+        action: 'workspace.create',
+        detail: { name: workspace.name, members: workspace.members, exercise: workspace.exercise },
+      });
+      res.status(201).json({ workspace });
+    }),
+  );
+  app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));
+
+  if (fs.existsSync(path.join(ctx.config.staticDir, 'index.html'))) {
+    app.use(express.static(ctx.config.staticDir, { index: 'index.html' }));
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(ctx.config.staticDir, 'index.html')));
+  }
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const body = (error as { type?: string }).type === 'entity.parse.failed'
+      ? { code: 'bad_request' as const, message: 'The request body is not valid JSON.' }
+      : (error as { type?: string }).type === 'entity.too.large'
+        ? { code: 'too_large' as const, message: 'The request body is too large.' }
+        : toProtocolError(error);
+    if (body.code === 'internal') ctx.log.error({ err: error }, 'request failed');
+    res.status(STATUS[body.code]).json({ error: body });
+  });
+  return app;
+}

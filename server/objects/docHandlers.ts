@@ -1,0 +1,48 @@
+// doc:sync and doc:update: reading and writing an object's content. An update is checked,
+// applied, made durable, then acknowledged and fanned out, in that order.
+import type { AckBodies, ClientPayload, DocState } from '../../shared/protocol';
+import type { Context, SessionData, TearlineSocket } from '../context';
+import { joinedCell, requireRole, visibleObject } from '../sessions/guards';
+
+export async function syncDocs(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'doc:sync'>,
+): Promise<AckBodies['doc:sync']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  const docs: DocState[] = [];
+  const missing: string[] = [];
+  for (const request of payload.docs) {
+    // Absent and not-releasable are reported alike, in `missing`.
+    if (!cell.index.canSee(session.participant, request.id)) {
+      missing.push(request.id);
+      continue;
+    }
+    const state = await ctx.docs.encodeState(request.id, request.stateVector);
+    docs.push({ id: request.id, ...state });
+  }
+  return { docs, missing };
+}
+
+export async function updateDoc(
+  ctx: Context,
+  socket: TearlineSocket,
+  payload: ClientPayload<'doc:update'>,
+): Promise<AckBodies['doc:update']> {
+  const receivedAt = performance.now();
+  const session = socket.data;
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  visibleObject(cell, session, payload.id);
+  requireRole(session, 'editor', 'edit objects');
+  const live = await ctx.docs.apply(payload.id, payload.epoch, payload.update, socket.id);
+  let seq: number | undefined;
+  try {
+    seq = await ctx.writer.write({ objectId: payload.id, epoch: payload.epoch, update: payload.update });
+  } finally {
+    // On a failed write this drops the in-memory doc, so the update that is not durable goes too.
+    await ctx.docs.stored(live, seq);
+  }
+  ctx.metrics.updates.inc();
+  ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
+  return {};
+}

@@ -1,0 +1,175 @@
+// object:create and object:remark: the only ways an envelope (and so who can see what) changes.
+import { randomUUID } from 'node:crypto';
+import { generateKeyBetween } from 'fractional-indexing';
+import * as Y from 'yjs';
+import { canSee, formatBanner, formatPortion, isNarrowing, type Marking } from '../../shared/markings';
+import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
+import type { Context, SessionData } from '../context';
+import { forbidden, notFound, TearlineError } from '../errors';
+import { refreshPresenceFor } from '../rooms/presence';
+import { joinedCell, requireRole, visibleObject } from '../sessions/guards';
+import type { Cell } from '../workspaces/cellRegistry';
+import { checkMarkingForCell } from '../workspaces/workspaceService';
+import { envelopeForLevel } from './envelopeView';
+import { checkUpdate } from './updateCheck';
+
+const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
+
+/** Parses a marking for this cell and originator, and checks its author could still see it. */
+function markingFor(cell: Cell, session: SessionData, text: string, originator: string): Marking {
+  const marking: Marking = { ...checkMarkingForCell(cell.workspace, text), originator };
+  if (!canSee(session.participant, marking, cell.policy)) {
+    throw new TearlineError(
+      'bad_marking',
+      `You could not see an object marked ${formatBanner(marking, cell.policy)}: it is above your clearance or outside your compartments or nation.`,
+    );
+  }
+  return marking;
+}
+
+function nextOrderKey(cell: Cell, parentId: string | null, requested: string | undefined): string {
+  if (requested !== undefined) {
+    try {
+      generateKeyBetween(requested, null);
+    } catch {
+      throw new TearlineError('bad_request', `"${requested.slice(0, 40)}" is not a valid order key.`);
+    }
+    return requested;
+  }
+  let last: string | null = null;
+  const siblings = parentId ? cell.index.childrenOf(parentId).map((id) => cell.index.get(id)!) : [...cell.index.all()].filter((e) => !e.envelope.parentId);
+  for (const sibling of siblings) if (last === null || sibling.envelope.orderKey > last) last = sibling.envelope.orderKey;
+  return generateKeyBetween(last, null);
+}
+
+export async function createObject(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'object:create'>,
+  extra: { sourceId?: string } = {},
+): Promise<AckBodies['object:create']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  requireRole(session, 'editor', 'create objects');
+  let parentId: string | null = null;
+  if (payload.kind === 'portion') {
+    if (!payload.parentId) throw new TearlineError('bad_request', 'A portion belongs to a report: give its parentId.');
+    const parent = visibleObject(cell, session, payload.parentId);
+    if (parent.envelope.kind !== 'report') throw new TearlineError('bad_request', 'Portions can only be added to a report.');
+    parentId = parent.envelope.id;
+  } else if (payload.parentId) {
+    throw new TearlineError('bad_request', `A ${payload.kind} cannot have a parent; only portions belong to a report.`);
+  }
+  const marking = markingFor(cell, session, payload.marking, session.participant.nation);
+  const content = payload.content ?? EMPTY_DOC;
+  checkUpdate(new Map(), content);
+  const envelope: Envelope = {
+    id: randomUUID(),
+    workspaceId: cell.workspace.id,
+    kind: payload.kind,
+    marking: formatBanner(marking, cell.policy),
+    portion: formatPortion(marking, cell.policy),
+    originator: session.participant.nation,
+    parentId,
+    orderKey: nextOrderKey(cell, parentId, payload.orderKey),
+    createdBy: session.identity.sub,
+    createdAt: new Date().toISOString(),
+    epoch: 0,
+    ...(extra.sourceId ? { sourceId: extra.sourceId } : {}),
+  };
+  await ctx.store.createObject(envelope, content);
+  cell.index.put(envelope);
+  await ctx.audit.append({
+    workspaceId: cell.workspace.id,
+    actor: { sub: session.identity.sub, nation: session.participant.nation },
+    action: extra.sourceId ? 'tearline.create' : 'object.create',
+    objectId: envelope.id,
+    detail: { kind: envelope.kind, marking: envelope.marking, ...(extra.sourceId ? { sourceId: extra.sourceId } : {}) },
+  });
+  ctx.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
+  return { object: envelopeForLevel(cell.index, envelope, session.level) };
+}
+
+/**
+ * Re-marks an object as `actor` decided, with no role check: used by object:remark after its
+ * checks and by an approved release. Narrowing removes it from rooms that lose it; widening starts
+ * a new epoch whose doc holds current content only.
+ */
+export async function applyRemark(
+  ctx: Context,
+  cell: Cell,
+  id: string,
+  marking: Marking,
+  actor: { sub: string; nation: string | null },
+  detail: Record<string, string> = {},
+): Promise<Envelope> {
+  const entry = cell.index.get(id);
+  if (!entry) throw notFound();
+  const previous = entry.envelope;
+  const banner = formatBanner(marking, cell.policy);
+  if (banner === previous.marking) return previous;
+  const widening = !isNarrowing(entry.marking, marking, cell.policy);
+  const subtree = cell.index.subtree(id);
+  const before = new Map(subtree.map((objectId) => [objectId, cell.audience.levelsForObject(objectId)]));
+  const envelope: Envelope = {
+    ...previous,
+    marking: banner,
+    portion: formatPortion(marking, cell.policy),
+    epoch: widening ? previous.epoch + 1 : previous.epoch,
+  };
+  let fresh: Uint8Array | undefined;
+  if (widening) {
+    fresh = await ctx.docs.startEpoch(id, envelope.epoch);
+    await ctx.store.resetDoc(envelope, fresh);
+  } else {
+    await ctx.store.updateEnvelope(envelope);
+  }
+  cell.index.put(envelope);
+  await ctx.audit.append({
+    workspaceId: cell.workspace.id,
+    actor,
+    action: 'object.remark',
+    objectId: id,
+    detail: { from: previous.marking, to: banner, direction: widening ? 'widen' : 'narrow', epoch: envelope.epoch, ...detail },
+  });
+  for (const objectId of subtree) {
+    const had = before.get(objectId)!;
+    const has = cell.audience.levelsForObject(objectId);
+    const lost = [...had].filter((level) => !has.has(level));
+    const gained = [...has].filter((level) => !had.has(level));
+    ctx.fanout.removed(cell, objectId, lost);
+    const current = cell.index.get(objectId)!.envelope;
+    ctx.fanout.envelope(cell, 'object:added', current, gained);
+    if (objectId === id) {
+      const kept = [...has].filter((level) => had.has(level));
+      ctx.fanout.envelope(cell, 'object:changed', current, kept);
+      if (fresh) ctx.fanout.reset(cell, id, envelope.epoch, fresh, kept);
+    }
+  }
+  await refreshPresenceFor(ctx, cell, new Set(subtree));
+  return envelope;
+}
+
+export async function remarkObject(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'object:remark'>,
+): Promise<AckBodies['object:remark']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  const entry = visibleObject(cell, session, payload.id);
+  requireRole(session, 'editor', 're-mark objects');
+  const originator = entry.envelope.originator;
+  const marking = markingFor(cell, session, payload.marking, originator);
+  if (session.participant.nation !== originator) {
+    throw forbidden(`Only the originating nation (${originator}) may re-mark this object.`);
+  }
+  if (!isNarrowing(entry.marking, marking, cell.policy) && !session.identity.roles.includes('fdo')) {
+    throw forbidden(
+      `Widening a marking is a release: it needs a foreign disclosure officer of ${originator}. Ask for a release instead.`,
+    );
+  }
+  const envelope = await applyRemark(ctx, cell, payload.id, marking, {
+    sub: session.identity.sub,
+    nation: session.participant.nation,
+  });
+  return { object: envelopeForLevel(cell.index, envelope, session.level) };
+}

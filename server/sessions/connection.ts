@@ -1,0 +1,120 @@
+// One socket's life: authenticate on connect, check every inbound message (ack present, rate,
+// size, schema), dispatch it, answer in the contract's shape, and clean up on disconnect.
+import type { Ack, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
+import { schemas } from '../../shared/protocol';
+import type { Context, TearlineSocket } from '../context';
+import { TearlineError, toProtocolError } from '../errors';
+import { syncDocs, updateDoc } from '../objects/docHandlers';
+import { createObject, remarkObject } from '../objects/objectHandlers';
+import { updateAwareness } from '../rooms/presence';
+import { joinWorkspace, leaveHandler, leaveWorkspace } from '../workspaces/joinHandlers';
+import { viewAs } from '../workspaces/viewAs';
+import { participantOf } from './identity';
+import { TokenBucket } from './rateLimiter';
+import { refreshSession } from './refresh';
+
+type Handler = (payload: never) => Promise<object>;
+
+/** Socket.io middleware: no token, no socket. The error's data carries the contract's shape. */
+export function authenticate(ctx: Context) {
+  return async (socket: TearlineSocket, next: (error?: Error) => void) => {
+    try {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      if (typeof token !== 'string' || token.length === 0) {
+        throw new TearlineError('unauthorized', 'Sign in first: no token was presented.');
+      }
+      const identity = await ctx.verify(token);
+      const { participant, level } = participantOf(identity);
+      socket.data = { identity, participant, level, joined: new Set(), presence: {} };
+      next();
+    } catch (error) {
+      const protocolError = toProtocolError(error);
+      next(Object.assign(new Error(protocolError.message), { data: protocolError }));
+    }
+  };
+}
+
+/** Total bytes of the binary fields of a payload (updates and initial content). */
+function binarySize(payload: unknown): number {
+  if (!payload || typeof payload !== 'object') return 0;
+  let total = 0;
+  for (const value of Object.values(payload)) {
+    if (value instanceof Uint8Array) total += value.byteLength;
+    else if (Array.isArray(value)) for (const item of value) total += binarySize(item);
+  }
+  return total;
+}
+
+export function onConnection(ctx: Context, socket: TearlineSocket): void {
+  const bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst);
+  let expiry: NodeJS.Timeout | undefined;
+  const scheduleExpiry = (exp: number) => {
+    clearTimeout(expiry);
+    // setTimeout's limit is ~24.8 days; a token outliving that is re-checked then.
+    const ms = Math.min(exp * 1000 - Date.now(), 2 ** 31 - 1);
+    expiry = setTimeout(() => {
+      if (Date.now() < exp * 1000) return scheduleExpiry(exp);
+      socket.emit('session:ended', { code: 'unauthorized', message: 'Your session has expired; sign in again.' });
+      socket.disconnect(true);
+    }, Math.max(0, ms));
+  };
+  scheduleExpiry(socket.data.identity.exp);
+  ctx.metrics.connections.inc();
+
+  const handlers: { [E in ClientEvent]: (payload: ClientPayload<E>) => Promise<object> } = {
+    'workspace:join': (p) => joinWorkspace(ctx, socket, p),
+    'workspace:leave': (p) => leaveHandler(ctx, socket, p),
+    'doc:sync': (p) => syncDocs(ctx, socket.data, p),
+    'doc:update': (p) => updateDoc(ctx, socket, p),
+    'object:create': (p) => createObject(ctx, socket.data, p),
+    'object:remark': (p) => remarkObject(ctx, socket.data, p),
+    'awareness:update': (p) => updateAwareness(ctx, socket, p),
+    'workspace:view-as': (p) => viewAs(ctx, socket.data, p),
+    'session:refresh': (p) => refreshSession(ctx, socket, p, scheduleExpiry),
+  };
+
+  for (const event of Object.keys(schemas) as ClientEvent[]) {
+    const handler = handlers[event] as Handler;
+    socket.on(event as never, (async (payload: unknown, ack: unknown) => {
+      // A message without an ack callback cannot be answered; it is dropped, never half-applied.
+      if (typeof ack !== 'function') return;
+      const reply = ack as (answer: Ack<object>) => void;
+      try {
+        reply({ ok: true, ...(await handle(ctx, bucket, event, handler, payload)) });
+      } catch (error) {
+        const protocolError: ProtocolError = toProtocolError(error);
+        if (protocolError.code === 'internal') ctx.log.error({ err: error, event }, 'handler failed');
+        ctx.metrics.rejected.inc({ code: protocolError.code });
+        reply({ ok: false, error: protocolError });
+      }
+    }) as never);
+  }
+
+  socket.on('disconnect', () => {
+    clearTimeout(expiry);
+    ctx.metrics.connections.dec();
+    for (const workspaceId of [...socket.data.joined]) {
+      leaveWorkspace(ctx, socket, workspaceId).catch((err: unknown) => ctx.log.error({ err }, 'leave on disconnect failed'));
+    }
+  });
+}
+
+async function handle(ctx: Context, bucket: TokenBucket, event: ClientEvent, handler: Handler, payload: unknown): Promise<object> {
+  if (!bucket.take()) {
+    throw new TearlineError('rate_limited', 'Too many messages too fast; slow down and try again in a moment.');
+  }
+  const size = binarySize(payload);
+  if (size > ctx.config.maxUpdateBytes) {
+    throw new TearlineError(
+      'too_large',
+      `This change is ${size} bytes; the limit is ${ctx.config.maxUpdateBytes}. Split it into smaller edits.`,
+    );
+  }
+  const parsed = schemas[event].safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    throw new TearlineError('bad_request', `The request was not understood${where}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return handler(parsed.data as never);
+}

@@ -1,0 +1,194 @@
+// The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so a
+// transaction commits (and, with synchronous=FULL, is fsynced) before the call returns.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Envelope, ObjectKind } from '../../shared/protocol';
+import type { PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workspace_levels (workspace_id TEXT NOT NULL, level_key TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, level_key));
+CREATE TABLE IF NOT EXISTS objects (
+  id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL, marking TEXT NOT NULL,
+  portion TEXT NOT NULL, originator TEXT NOT NULL, parent_id TEXT, order_key TEXT NOT NULL,
+  created_by TEXT NOT NULL, created_at TEXT NOT NULL, epoch INTEGER NOT NULL, source_id TEXT);
+CREATE INDEX IF NOT EXISTS objects_by_workspace ON objects (workspace_id);
+CREATE TABLE IF NOT EXISTS doc_snapshots (object_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, object_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_updates_by_object ON doc_updates (object_id, seq);
+`;
+
+interface ObjectRow {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  marking: string;
+  portion: string;
+  originator: string;
+  parent_id: string | null;
+  order_key: string;
+  created_by: string;
+  created_at: string;
+  epoch: number;
+  source_id: string | null;
+}
+
+function toEnvelope(row: ObjectRow): Envelope {
+  const envelope: Envelope = {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    kind: row.kind as ObjectKind,
+    marking: row.marking,
+    portion: row.portion,
+    originator: row.originator,
+    parentId: row.parent_id,
+    orderKey: row.order_key,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    epoch: row.epoch,
+  };
+  if (row.source_id) envelope.sourceId = row.source_id;
+  return envelope;
+}
+
+function toRow(e: Envelope): ObjectRow {
+  return {
+    id: e.id,
+    workspace_id: e.workspaceId,
+    kind: e.kind,
+    marking: e.marking,
+    portion: e.portion,
+    originator: e.originator,
+    parent_id: e.parentId,
+    order_key: e.orderKey,
+    created_by: e.createdBy,
+    created_at: e.createdAt,
+    epoch: e.epoch,
+    source_id: e.sourceId ?? null,
+  };
+}
+
+const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string, options: { sync?: 'full' | 'normal' } = {}) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
+      getWorkspace: db.prepare<[string], { record: string }>('SELECT record FROM workspaces WHERE id = ?'),
+      listWorkspaces: db.prepare<[], { record: string }>('SELECT record FROM workspaces ORDER BY created_at'),
+      addLevel: db.prepare('INSERT OR IGNORE INTO workspace_levels (workspace_id, level_key) VALUES (?, ?)'),
+      listLevels: db.prepare<[string], { level_key: string }>(
+        'SELECT level_key FROM workspace_levels WHERE workspace_id = ? ORDER BY level_key',
+      ),
+      insertObject: db.prepare(`INSERT INTO objects VALUES (@id, @workspace_id, @kind, @marking, @portion,
+        @originator, @parent_id, @order_key, @created_by, @created_at, @epoch, @source_id)`),
+      updateObject: db.prepare(`UPDATE objects SET marking = @marking, portion = @portion, parent_id = @parent_id,
+        order_key = @order_key, epoch = @epoch, source_id = @source_id WHERE id = @id`),
+      getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
+      listObjects: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE workspace_id = ? ORDER BY created_at, id'),
+      putSnapshot: db.prepare('INSERT OR REPLACE INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)'),
+      getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
+        'SELECT epoch, data FROM doc_snapshots WHERE object_id = ?',
+      ),
+      appendUpdate: db.prepare('INSERT INTO doc_updates (object_id, epoch, data) VALUES (?, ?, ?)'),
+      listUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM doc_updates WHERE object_id = ? AND epoch = ? ORDER BY seq',
+      ),
+      deleteUpdatesThrough: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND seq <= ?'),
+      deleteUpdatesBefore: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND epoch < ?'),
+    };
+  }
+
+  async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
+    this.statements.insertWorkspace.run(workspace.id, JSON.stringify(workspace), workspace.createdAt);
+  }
+
+  async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
+    const row = this.statements.getWorkspace.get(id);
+    return row ? (JSON.parse(row.record) as WorkspaceRecord) : undefined;
+  }
+
+  async listWorkspaces(): Promise<WorkspaceRecord[]> {
+    return this.statements.listWorkspaces.all().map((row) => JSON.parse(row.record) as WorkspaceRecord);
+  }
+
+  async addLevel(workspaceId: string, levelKey: string): Promise<boolean> {
+    return this.statements.addLevel.run(workspaceId, levelKey).changes > 0;
+  }
+
+  async listLevels(workspaceId: string): Promise<string[]> {
+    return this.statements.listLevels.all(workspaceId).map((row) => row.level_key);
+  }
+
+  async listObjects(workspaceId: string): Promise<Envelope[]> {
+    return this.statements.listObjects.all(workspaceId).map(toEnvelope);
+  }
+
+  async getObject(id: string): Promise<Envelope | undefined> {
+    const row = this.statements.getObject.get(id);
+    return row ? toEnvelope(row) : undefined;
+  }
+
+  async createObject(envelope: Envelope, content: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertObject.run(toRow(envelope));
+      this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+    })();
+  }
+
+  async updateEnvelope(envelope: Envelope): Promise<void> {
+    this.statements.updateObject.run(toRow(envelope));
+  }
+
+  async resetDoc(envelope: Envelope, content: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.updateObject.run(toRow(envelope));
+      // Updates of the new epoch may already be stored (another write raced the reset): keep them.
+      this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);
+      this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+    })();
+  }
+
+  async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
+    return this.db.transaction(() =>
+      batch.map((item) => Number(this.statements.appendUpdate.run(item.objectId, item.epoch, item.update).lastInsertRowid)),
+    )();
+  }
+
+  async loadDoc(objectId: string): Promise<StoredDoc> {
+    return this.db.transaction(() => {
+      const snapshot = this.statements.getSnapshot.get(objectId);
+      const epoch = snapshot?.epoch ?? 0;
+      const rows = this.statements.listUpdates.all(objectId, epoch);
+      return {
+        epoch,
+        snapshot: snapshot ? bytes(snapshot.data) : null,
+        updates: rows.map((row) => bytes(row.data)),
+        lastSeq: rows.at(-1)?.seq ?? 0,
+      };
+    })();
+  }
+
+  async compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.putSnapshot.run(objectId, epoch, snapshot);
+      this.statements.deleteUpdatesThrough.run(objectId, throughSeq);
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

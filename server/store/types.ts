@@ -1,0 +1,47 @@
+// What the server needs from durable storage. SQLite is the embedded default; a PostgreSQL
+// store implements the same interface for several nodes (one contract test suite runs on both).
+import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
+
+export type WorkspaceRecord = WorkspaceSummary;
+
+export interface PendingUpdate {
+  objectId: string;
+  epoch: number;
+  update: Uint8Array;
+}
+
+export interface StoredDoc {
+  epoch: number;
+  /** Snapshot of the doc at `epoch` (null only for a doc never compacted nor created with content). */
+  snapshot: Uint8Array | null;
+  /** Updates after the snapshot, oldest first. */
+  updates: Uint8Array[];
+  /** Sequence number of the last stored update (0 when none). */
+  lastSeq: number;
+}
+
+export interface Store {
+  createWorkspace(workspace: WorkspaceRecord): Promise<void>;
+  getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
+  listWorkspaces(): Promise<WorkspaceRecord[]>;
+
+  /** Records that an access level has joined a workspace; true when it is new. */
+  addLevel(workspaceId: string, levelKey: string): Promise<boolean>;
+  listLevels(workspaceId: string): Promise<string[]>;
+
+  listObjects(workspaceId: string): Promise<Envelope[]>;
+  getObject(id: string): Promise<Envelope | undefined>;
+  /** The envelope and the doc's first snapshot, atomically. */
+  createObject(envelope: Envelope, content: Uint8Array): Promise<void>;
+  updateEnvelope(envelope: Envelope): Promise<void>;
+  /** A new epoch: the envelope, and a snapshot replacing the earlier snapshot and earlier epochs' updates. */
+  resetDoc(envelope: Envelope, content: Uint8Array): Promise<void>;
+
+  /** Stores a batch in one durable transaction; resolves once on disk, with each update's sequence number. */
+  appendUpdates(batch: PendingUpdate[]): Promise<number[]>;
+  loadDoc(objectId: string): Promise<StoredDoc>;
+  /** Replaces the updates up to `throughSeq` by `snapshot`. */
+  compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+// workspace:join and workspace:leave: entering a cell puts the socket in its level's room and
+// answers with exactly the envelopes releasable to that level.
+import type { Participant } from '../../shared/markings';
+import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
+import type { Context, TearlineSocket } from '../context';
+import { forbidden, TearlineError } from '../errors';
+import { envelopeForLevel } from '../objects/envelopeView';
+import { broadcastPresence, presenceSnapshot } from '../rooms/presence';
+import { levelRoom, workspaceRoom } from '../rooms/roomNames';
+import type { Cell } from './cellRegistry';
+import { isMember } from './workspaceService';
+
+export function visibleEnvelopes(cell: Cell, participant: Participant, levelKey: string): Envelope[] {
+  const out: Envelope[] = [];
+  for (const { envelope } of cell.index.all()) {
+    if (cell.index.canSee(participant, envelope.id)) out.push(envelopeForLevel(cell.index, envelope, levelKey));
+  }
+  return out;
+}
+
+export async function joinWorkspace(
+  ctx: Context,
+  socket: TearlineSocket,
+  payload: ClientPayload<'workspace:join'>,
+): Promise<AckBodies['workspace:join']> {
+  const session = socket.data;
+  const cell = await ctx.cells.get(payload.workspaceId);
+  if (!cell) throw new TearlineError('not_found', 'No such cell.');
+  if (!isMember(cell.workspace, session.participant.nation)) {
+    throw forbidden(`${session.participant.nation} is not a member of the cell "${cell.workspace.name}".`);
+  }
+  await ctx.cells.addLevel(cell, session.level);
+  await socket.join([levelRoom(cell.workspace.id, session.level), workspaceRoom(cell.workspace.id)]);
+  const first = !session.joined.has(cell.workspace.id);
+  session.joined.add(cell.workspace.id);
+  if (first) {
+    await ctx.audit.append({
+      workspaceId: cell.workspace.id,
+      actor: { sub: session.identity.sub, nation: session.participant.nation },
+      action: 'workspace.join',
+      detail: { level: session.level },
+    });
+    broadcastPresence(ctx, cell, {
+      clientId: socket.id,
+      sub: session.identity.sub,
+      name: session.identity.name,
+      nation: session.participant.nation,
+    });
+  }
+  const states = await presenceSnapshot(ctx, cell, socket);
+  if (states.length > 0) socket.emit('awareness', { workspaceId: cell.workspace.id, states });
+  return { level: session.level, objects: visibleEnvelopes(cell, session.participant, session.level), workspace: cell.workspace };
+}
+
+/** Leaves one cell (explicitly, or for every cell on disconnect). */
+export async function leaveWorkspace(ctx: Context, socket: TearlineSocket, workspaceId: string): Promise<void> {
+  const session = socket.data;
+  if (!session.joined.delete(workspaceId)) return;
+  delete session.presence[workspaceId];
+  await socket.leave(levelRoom(workspaceId, session.level));
+  await socket.leave(workspaceRoom(workspaceId));
+  const cell = await ctx.cells.get(workspaceId);
+  if (!cell) return;
+  broadcastPresence(ctx, cell, { clientId: socket.id, removed: true });
+  await ctx.audit.append({
+    workspaceId,
+    actor: { sub: session.identity.sub, nation: session.participant.nation },
+    action: 'workspace.leave',
+    detail: { level: session.level },
+  });
+}
+
+export async function leaveHandler(
+  ctx: Context,
+  socket: TearlineSocket,
+  payload: ClientPayload<'workspace:leave'>,
+): Promise<AckBodies['workspace:leave']> {
+  await leaveWorkspace(ctx, socket, payload.workspaceId);
+  return {};
+}

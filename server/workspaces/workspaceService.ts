@@ -1,0 +1,135 @@
+// Cells: creation from a template or by hand, membership, and the marking policy each one uses.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  classificationRank,
+  formatBanner,
+  parseMarking,
+  policyWithGroups,
+  type MarkingPolicy,
+} from '../../shared/markings';
+import type { WorkspaceSummary } from '../../shared/protocol';
+import type { Identity } from '../auth/verifier';
+import { TearlineError } from '../errors';
+import type { Store } from '../store/types';
+import { findTemplate, TEMPLATES } from './templates';
+
+const code = (pattern: RegExp, what: string) => z.string().regex(pattern, `${what}`);
+
+export const createWorkspaceSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  template: z.enum(TEMPLATES.map((t) => t.id) as [string, ...string[]]).optional(),
+  members: z.array(code(/^[A-Z]{3,4}$/, 'members are country trigraphs or group tetragraphs')).max(64).optional(),
+  defaultMarking: z.string().min(1).max(512).optional(),
+  systemHigh: z.string().min(1).max(32).optional(),
+  groups: z
+    .record(code(/^[A-Z]{4}$/, 'group names are four capital letters'), z.array(code(/^[A-Z]{3}$/, 'group members are trigraphs')).min(1).max(64))
+    .optional(),
+  exercise: z.boolean().optional(),
+  releasePolicy: z
+    .strictObject({ deadlineMinutes: z.number().int().min(1).max(90 * 24 * 60), autoRelease: z.boolean() })
+    .optional(),
+});
+export type CreateWorkspaceInput = z.infer<typeof createWorkspaceSchema>;
+
+const DEFAULT_RELEASE_POLICY = { deadlineMinutes: 72 * 60, autoRelease: false };
+
+export function policyOf(workspace: WorkspaceSummary): MarkingPolicy {
+  return policyWithGroups(workspace.groups);
+}
+
+/** The member nations, with groups expanded. */
+export function memberNations(workspace: WorkspaceSummary): Set<string> {
+  const policy = policyOf(workspace);
+  const nations = new Set<string>();
+  for (const member of workspace.members) {
+    const group = policy.groups[member];
+    if (group) for (const nation of group) nations.add(nation);
+    else nations.add(member);
+  }
+  return nations;
+}
+
+export function isMember(workspace: WorkspaceSummary, nation: string): boolean {
+  return memberNations(workspace).has(nation);
+}
+
+function badRequest(message: string): TearlineError {
+  return new TearlineError('bad_request', message);
+}
+
+/** Checks a marking against the cell: parses it and keeps it at or under system high. */
+export function checkMarkingForCell(workspace: WorkspaceSummary, text: string) {
+  const policy = policyOf(workspace);
+  const marking = parseMarking(text, policy);
+  if (classificationRank(marking.classification, policy) > classificationRank(workspace.systemHigh, policy)) {
+    throw new TearlineError('bad_marking', `This cell is accredited up to ${workspace.systemHigh}; "${text}" is above it.`);
+  }
+  return marking;
+}
+
+export function buildWorkspace(input: CreateWorkspaceInput, creator: Identity, now = new Date()): WorkspaceSummary {
+  const template = input.template ? findTemplate(input.template) : undefined;
+  const groups = { ...template?.groups, ...input.groups };
+  const policy = policyWithGroups(groups);
+  const members = [...new Set([...(template?.members ?? []), ...(input.members ?? [])])];
+  for (const member of members) {
+    if (!policy.groups[member] && !policy.nations.has(member)) {
+      throw badRequest(`"${member}" is not a country trigraph or a coalition group.`);
+    }
+  }
+  const draft: WorkspaceSummary = {
+    id: randomUUID(),
+    name: input.name,
+    members,
+    defaultMarking: 'UNCLASSIFIED',
+    systemHigh: 'TOP SECRET',
+    groups,
+    exercise: input.exercise ?? false,
+    releasePolicy: input.releasePolicy ?? DEFAULT_RELEASE_POLICY,
+    createdAt: now.toISOString(),
+    createdBy: creator.sub,
+  };
+  // The creator's own nation is always in its cell: otherwise nobody could open it.
+  if (!isMember(draft, creator.nation)) draft.members.push(creator.nation);
+  if (input.systemHigh) {
+    const rank = classificationRank(input.systemHigh, policy);
+    draft.systemHigh = levelName(policy, rank);
+  }
+  const nations = [...memberNations(draft)];
+  const fallback =
+    template?.defaultMarking && template.id !== 'adhoc'
+      ? template.defaultMarking
+      : nations.length > 1
+        ? `SECRET//REL TO ${nations.join(', ')}`
+        : 'SECRET//NOFORN';
+  const defaultMarking = input.defaultMarking ?? fallback;
+  draft.defaultMarking = formatBanner(checkMarkingForCell(draft, defaultMarking), policy);
+  return draft;
+}
+
+function levelName(policy: MarkingPolicy, rank: number): string {
+  const level = policy.levels.find((l) => l.rank === rank);
+  if (!level) throw badRequest('Unknown classification level.');
+  return level.name;
+}
+
+export class WorkspaceService {
+  constructor(private readonly store: Store) {}
+
+  async create(input: CreateWorkspaceInput, creator: Identity): Promise<WorkspaceSummary> {
+    const workspace = buildWorkspace(input, creator);
+    await this.store.createWorkspace(workspace);
+    return workspace;
+  }
+
+  async get(id: string): Promise<WorkspaceSummary | undefined> {
+    return this.store.getWorkspace(id);
+  }
+
+  /** The cells a participant's nation belongs to. */
+  async listFor(identity: Identity): Promise<WorkspaceSummary[]> {
+    const all = await this.store.listWorkspaces();
+    return all.filter((w) => isMember(w, identity.nation));
+  }
+}
