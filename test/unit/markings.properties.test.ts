@@ -1,0 +1,216 @@
+// Property tests: text round trip, spelling variants, roll-up never widens, and canSee agreeing
+// with releasableNations and accessLevelKey.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  MarkingError,
+  accessLevelKey,
+  canSee,
+  classificationRank,
+  dominates,
+  formatBanner,
+  formatPortion,
+  isNarrowing,
+  parseMarking,
+  participantFromLevelKey,
+  policyWithGroups,
+  releasableNations,
+  rollUp,
+} from '../../shared/markings';
+import type { Marking, Participant } from '../../shared/markings';
+
+const policy = policyWithGroups({ QUAD: ['AUS', 'IND', 'JPN', 'USA'] });
+const NATIONS = ['USA', 'GBR', 'AUS', 'CAN', 'NZL', 'JPN', 'KOR', 'IND', 'DEU', 'FRA', 'POL', 'FIN', 'IRQ', 'PRK'];
+const GROUPS = ['FVEY', 'ACGU', 'NATO', 'QUAD'];
+const LEVELS = [
+  ['U', 'UNCLASSIFIED'],
+  ['C', 'CONFIDENTIAL'],
+  ['S', 'SECRET'],
+  ['TS', 'TOP SECRET'],
+] as const;
+const COMPARTMENTS = ['HCS', 'SI', 'TK'];
+
+const expand = (names: string[]): Set<string> => new Set(names.flatMap((n) => policy.groups[n] ?? [n]));
+const canonical = (names: string[]): string[] => [...new Set(names)].sort(policy.compareNames);
+
+const names = fc.subarray([...NATIONS, ...GROUPS], { minLength: 1, maxLength: 5 });
+const release = fc.oneof(
+  fc.constant({ noforn: false, relTo: [] as string[], relido: false, displayOnly: [] as string[] }),
+  fc.constant({ noforn: true, relTo: [] as string[], relido: false, displayOnly: [] as string[] }),
+  fc.record({ noforn: fc.constant(false), relTo: names, relido: fc.boolean(), displayOnly: fc.option(names, { nil: undefined }) }).map((r) => {
+    const released = expand(r.relTo);
+    const displayOnly = (r.displayOnly ?? []).filter((n) => ![...expand([n])].some((x) => released.has(x)));
+    return { ...r, relTo: canonical(r.relTo), displayOnly: canonical(displayOnly) };
+  }),
+  fc.record({ noforn: fc.constant(false), relTo: fc.constant([] as string[]), relido: fc.boolean(), displayOnly: names.map(canonical) }),
+  fc.constant({ noforn: false, relTo: [] as string[], relido: true, displayOnly: [] as string[] }),
+);
+
+/** A valid marking in canonical form, without originator (the text form has none). */
+const marking: fc.Arbitrary<Marking> = fc
+  .record({ level: fc.integer({ min: 0, max: 3 }), compartments: fc.subarray(COMPARTMENTS), orcon: fc.boolean(), release })
+  .map(({ level, compartments, orcon, release: r }) => ({
+    classification: LEVELS[level]![0],
+    compartments: level === 0 ? [] : compartments,
+    noforn: r.noforn,
+    relTo: r.relTo,
+    relido: r.relido,
+    orcon,
+    displayOnly: r.displayOnly,
+  }));
+
+const originated: fc.Arbitrary<Marking> = fc
+  .tuple(marking, fc.constantFrom(undefined, 'USA', 'GBR', 'AUS', 'JPN'))
+  .map(([m, originator]) => (originator ? { ...m, originator } : m));
+
+const participant: fc.Arbitrary<Participant> = fc.record({
+  nation: fc.constantFrom(...NATIONS),
+  clearance: fc.constantFrom(...LEVELS.flat()),
+  compartments: fc.subarray(COMPARTMENTS),
+});
+
+/** The same participant as typed differently: case, clearance name or code, order, duplicates, unknown compartments. */
+const respelled = (p: Participant): fc.Arbitrary<Participant> =>
+  fc
+    .record({ lower: fc.boolean(), code: fc.boolean(), shuffle: fc.boolean(), extra: fc.subarray(['XX', 'si', 'Tk']) })
+    .map(({ lower, code, shuffle, extra }) => {
+      const level = LEVELS.find((l) => (l as readonly string[]).includes(p.clearance))!;
+      const clearance = code ? level[0] : level[1];
+      const compartments = [...p.compartments, ...extra.filter((c) => c === 'XX' || p.compartments.includes(c.toUpperCase()))];
+      return {
+        nation: lower ? p.nation.toLowerCase() : p.nation,
+        clearance: lower ? clearance.toLowerCase() : clearance,
+        compartments: shuffle ? compartments.reverse() : compartments,
+      };
+    });
+
+const wordsOf = (text: string): fc.Arbitrary<string> =>
+  fc.record({ lower: fc.boolean(), space: fc.constantFrom(' ', '  ') }).map(({ lower, space }) => {
+    const spaced = text.split(' ').join(space);
+    return lower ? spaced.toLowerCase() : spaced;
+  });
+
+/** The marking as a person might type it: abbreviations or not, any case, spacing, list order and duplicates. */
+const typed = (m: Marking): fc.Arbitrary<string> => {
+  const level = LEVELS.find(([code]) => code === m.classification)!;
+  const list = (items: string[]) =>
+    fc
+      .tuple(fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }), fc.subarray(items), fc.constantFrom(', ', ',', ' , ', ' '))
+      .chain(([order, repeated, comma]) => wordsOf([...order, ...repeated].join(comma).replaceAll(' ', '\u0000')).map((s) => s.replaceAll('\u0000', ' ')));
+  const controls: fc.Arbitrary<string>[] = [];
+  if (m.orcon) controls.push(fc.constantFrom('ORCON', 'OC').chain(wordsOf));
+  if (m.noforn) controls.push(fc.constantFrom('NOFORN', 'NF').chain(wordsOf));
+  if (m.relTo.length > 0) controls.push(fc.tuple(fc.constantFrom('REL TO', 'REL').chain(wordsOf), list(m.relTo)).map(([k, l]) => `${k} ${l}`));
+  if (m.relido) controls.push(wordsOf('RELIDO'));
+  if (m.displayOnly.length > 0) controls.push(fc.tuple(wordsOf('DISPLAY ONLY'), list(m.displayOnly)).map(([k, l]) => `${k} ${l}`));
+  return fc
+    .record({
+      level: fc.constantFrom(...level).chain(wordsOf),
+      compartments: fc.shuffledSubarray(m.compartments, { minLength: m.compartments.length, maxLength: m.compartments.length }),
+      controls: fc.tuple(...controls).chain((cs) => fc.shuffledSubarray(cs, { minLength: cs.length, maxLength: cs.length })),
+      separator: fc.constantFrom('//', ' // ', '/'),
+      within: fc.constantFrom('/', ' / '),
+      parens: fc.boolean(),
+    })
+    .map(({ level: l, compartments, controls: cs, separator, within, parens }) => {
+      const segments = [l, compartments.join(within), cs.join(within)].filter((s) => s !== '');
+      const text = segments.join(separator);
+      return parens ? `(${text})` : text;
+    });
+};
+
+const strip = ({ originator: _, ...m }: Marking): Marking => m;
+
+describe('markings properties', () => {
+  it('format → parse round-trips every valid marking, banner and portion form', () => {
+    fc.assert(
+      fc.property(marking, (m) => {
+        expect(parseMarking(formatBanner(m, policy), policy)).toStrictEqual(m);
+        expect(parseMarking(formatPortion(m, policy), policy)).toStrictEqual(m);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('every way of typing a marking parses to the same canonical marking', () => {
+    fc.assert(
+      fc.property(
+        marking.chain((m) => fc.tuple(fc.constant(m), typed(m))),
+        ([m, text]) => {
+          expect(parseMarking(text, policy)).toStrictEqual(m);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('rollUp never widens: whoever can see the roll-up can see every portion', () => {
+    fc.assert(
+      fc.property(fc.array(originated, { minLength: 1, maxLength: 5 }), fc.array(participant, { minLength: 1, maxLength: 8 }), (ms, ps) => {
+        let banner: Marking;
+        try {
+          banner = rollUp(ms, policy);
+        } catch (e) {
+          expect(e).toBeInstanceOf(MarkingError);
+          const common = ms.map((m) => new Set(releasableNations(m, policy))).reduce((a, b) => new Set([...a].filter((n) => b.has(n))));
+          expect(common.size).toBe(0);
+          return;
+        }
+        for (const m of ms) expect(dominates(banner, m, policy)).toBe(true);
+        for (const p of ps) if (canSee(p, banner, policy)) for (const m of ms) expect(canSee(p, m, policy)).toBe(true);
+        expect(parseMarking(formatBanner(banner, policy), policy)).toStrictEqual(strip(banner));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('canSee agrees with releasableNations, clearance and compartments', () => {
+    fc.assert(
+      fc.property(originated, participant, (m, p) => {
+        const cleared = classificationRank(p.clearance, policy) >= classificationRank(m.classification, policy);
+        const holds = m.compartments.every((c) => p.compartments.includes(c));
+        const released = releasableNations(m, policy).includes(p.nation);
+        expect(canSee(p, m, policy)).toBe(cleared && holds && released);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('equal access level keys give equal answers, and the key stands for the participant', () => {
+    fc.assert(
+      fc.property(
+        participant.chain((p) => fc.tuple(fc.constant(p), respelled(p))),
+        fc.array(originated, { minLength: 1, maxLength: 10 }),
+        ([p, q], ms) => {
+          const key = accessLevelKey(p, policy);
+          expect(accessLevelKey(q, policy)).toBe(key);
+          const fromKey = participantFromLevelKey(key);
+          for (const m of ms) {
+            expect(canSee(q, m, policy)).toBe(canSee(p, m, policy));
+            expect(canSee(fromKey, m, policy)).toBe(canSee(p, m, policy));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('different participants with equal keys see the same; different answers mean different keys', () => {
+    fc.assert(
+      fc.property(participant, participant, originated, (p, q, m) => {
+        if (canSee(p, m, policy) !== canSee(q, m, policy)) expect(accessLevelKey(p, policy)).not.toBe(accessLevelKey(q, policy));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('isNarrowing means no one gains access', () => {
+    fc.assert(
+      fc.property(originated, originated, fc.array(participant, { minLength: 1, maxLength: 10 }), (from, to, ps) => {
+        if (!isNarrowing(from, to, policy)) return;
+        for (const p of ps) if (canSee(p, to, policy)) expect(canSee(p, from, policy)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
