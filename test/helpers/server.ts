@@ -1,0 +1,111 @@
+// Test harness: a real Tearline server on an ephemeral port in a temp data dir, and real
+// socket.io clients that record every frame they receive (for the leak oracle).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { Ack, AckBodies, ClientEvent, WorkspaceSummary } from '../../shared/protocol';
+import { startServer, type RunningServer } from '../../server/app';
+import type { ServerConfig } from '../../server/config';
+
+export function tempDir(prefix = 'tearline-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), logLevel: 'silent', sqliteSync: 'normal', ...options });
+}
+
+export async function api<T>(baseUrl: string, method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(baseUrl + route, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export async function tokenFor(baseUrl: string, persona: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const { status, body } = await api<{ token: string }>(baseUrl, 'POST', '/api/dev/token', { persona, ...extra });
+  if (status !== 200) throw new Error(`token for ${persona}: ${status} ${JSON.stringify(body)}`);
+  return body.token;
+}
+
+export async function createCell(baseUrl: string, token: string, body: Record<string, unknown>): Promise<WorkspaceSummary> {
+  const { status, body: answer } = await api<{ workspace: WorkspaceSummary }>(baseUrl, 'POST', '/api/workspaces', body, token);
+  if (status !== 201) throw new Error(`create cell: ${status} ${JSON.stringify(answer)}`);
+  return answer.workspace;
+}
+
+export interface Frame {
+  event: string;
+  payload: unknown;
+  at: number;
+}
+
+export class TestClient {
+  readonly frames: Frame[] = [];
+
+  constructor(
+    readonly persona: string,
+    readonly socket: Socket,
+  ) {
+    socket.onAny((event: string, payload: unknown) => this.frames.push({ event, payload, at: Date.now() }));
+  }
+
+  call<E extends ClientEvent>(event: E, payload: unknown): Promise<Ack<AckBodies[E]>> {
+    return this.socket.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<AckBodies[E]>>;
+  }
+
+  /** Calls and insists on success. */
+  async ok<E extends ClientEvent>(event: E, payload: unknown): Promise<AckBodies[E]> {
+    const answer = await this.call(event, payload);
+    if (!answer.ok) throw new Error(`${this.persona} ${event}: ${answer.error.code} ${answer.error.message}`);
+    return answer as AckBodies[E];
+  }
+
+  /** Resolves with the first frame (already received or coming) that matches. */
+  waitFor(event: string, match: (payload: any) => boolean = () => true, timeoutMs = 5000): Promise<any> {
+    const found = this.frames.find((f) => f.event === event && match(f.payload));
+    if (found) return Promise.resolve(found.payload);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.socket.offAny(listener);
+        reject(new Error(`${this.persona}: no ${event} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (name: string, payload: unknown) => {
+        if (name === event && match(payload)) {
+          clearTimeout(timer);
+          this.socket.offAny(listener);
+          resolve(payload);
+        }
+      };
+      this.socket.onAny(listener);
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+export async function connect(baseUrl: string, persona: string, token?: string): Promise<TestClient> {
+  const socket = connectSocket(baseUrl, {
+    auth: { token: token ?? (await tokenFor(baseUrl, persona)) },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  const client = new TestClient(persona, socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return client;
+}
+
+/** Lets in-flight frames arrive: a round trip through the server on every given client. */
+export async function settle(...clients: TestClient[]): Promise<void> {
+  await new Promise((r) => setTimeout(r, 30));
+  await Promise.all(clients.map((c) => c.call('awareness:update', { workspaceId: 'none', state: null }).catch(() => undefined)));
+}
