@@ -1,0 +1,97 @@
+// The cold-open scenario: load a cell of many objects, connect many idle clients, then time a new
+// full client until it holds every object's content in Y.Docs. Also yields the server's memory
+// per object and per connected client.
+import { performance } from 'node:perf_hooks';
+import { LEVELS, levelOf } from './levels';
+import { seedObjects } from './seed';
+import { ServerProcess } from './servers/spawn';
+import type { Receiver, Target, TargetSession } from './targets/target';
+
+export interface ColdOpenPlan {
+  objects: number;
+  clients: number;
+  repeats: number;
+  cpuProfileDir?: string;
+}
+
+export interface ColdOpenResult {
+  server: string;
+  objects: number;
+  clients: number;
+  seedSeconds: number;
+  /** Median over the repeats. */
+  coldOpenMs: number;
+  coldOpenRunsMs: number[];
+  idleRssMb: number;
+  rssWithObjectsMb: number;
+  kbPerObject: number;
+  /** Server RSS with the whole cell loaded and every client connected. */
+  rssWithClientsMb: number;
+  kbPerClient: number;
+  /** Highest server RSS seen at any point of the scenario, cold opens included. */
+  peakRssMb: number;
+}
+
+const CONNECT_BATCH = 25;
+/** The top-level persona (USA, TOP SECRET) may see every object of the mixed-marking cell. */
+const COLD_OPEN_LEVEL = LEVELS[0]!;
+
+export async function runColdOpen(target: Target, plan: ColdOpenPlan): Promise<ColdOpenResult> {
+  const server = await ServerProcess.start(target.name, { cpuProfileDir: plan.cpuProfileDir });
+  const receivers: Receiver[] = [];
+  let session: TargetSession | undefined;
+  try {
+    session = await target.open(server);
+    const idle = await server.sampleAfterGc();
+    server.resetPeak();
+
+    const seedStart = performance.now();
+    await session.seed(seedObjects(plan.objects));
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const withObjects = await server.sampleAfterGc();
+
+    for (let first = 0; first < plan.clients; first += CONNECT_BATCH) {
+      const batch = [];
+      for (let c = first; c < Math.min(first + CONNECT_BATCH, plan.clients); c++) {
+        batch.push(session.connectReceiver(LEVELS[levelOf(c)]!, () => {}));
+      }
+      receivers.push(...(await Promise.all(batch)));
+    }
+    const withClients = await server.sampleAfterGc();
+
+    const runs: number[] = [];
+    for (let run = 0; run < plan.repeats; run++) {
+      const startedAt = performance.now();
+      const synced = await session.coldOpen(COLD_OPEN_LEVEL);
+      runs.push(performance.now() - startedAt);
+      if (synced !== plan.objects) {
+        throw new Error(`${target.name}: the cold-open client got ${synced} of ${plan.objects} objects.`);
+      }
+    }
+
+    return {
+      server: target.name,
+      objects: plan.objects,
+      clients: plan.clients,
+      seedSeconds,
+      coldOpenMs: median(runs),
+      coldOpenRunsMs: runs,
+      idleRssMb: idle.rssMb,
+      rssWithObjectsMb: withObjects.rssMb,
+      kbPerObject: ((withObjects.rssMb - idle.rssMb) * 1024) / plan.objects,
+      rssWithClientsMb: withClients.rssMb,
+      kbPerClient: ((withClients.rssMb - withObjects.rssMb) * 1024) / Math.max(plan.clients, 1),
+      peakRssMb: server.peakRss(),
+    };
+  } finally {
+    session?.close();
+    for (const receiver of receivers) receiver.close();
+    await server.stop();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,201 @@
+// Turns scenario results into the Markdown tables printed on stdout and the summary written to
+// bench/results/latest.json. Pure: no I/O here.
+import type { ColdOpenResult } from './cold-open';
+import type { FanoutResult } from './fanout';
+
+export interface Machine {
+  cpus: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  os: string;
+}
+
+export interface Ratio {
+  clients: number;
+  workload: string;
+  baseline: string;
+  cpuPerDelivery: number | null;
+  p99: number | null;
+  wireBytes: number | null;
+  peakRss: number | null;
+}
+
+export interface BenchSummary {
+  generatedAt: string;
+  mode: 'quick' | 'full' | 'custom';
+  machine: Machine;
+  /** Headline figures: Tearline at `clients` (200 when measured), uniform workload. */
+  clients: number | null;
+  p99Ms: number | null;
+  /** Tearline CPU per delivery / y-websocket server CPU per delivery. */
+  cpuRatio: number | null;
+  coldOpenMs: number | null;
+  /** Tearline server RSS with the cold-open cell loaded and its clients connected. */
+  rssMb: number | null;
+  /** Why a headline figure is missing, if one is. */
+  notes: string[];
+  fanout: FanoutResult[];
+  ratios: Ratio[];
+  coldOpen: ColdOpenResult[];
+}
+
+export const HEADLINE_CLIENTS = 200;
+
+export function summarize(
+  mode: BenchSummary['mode'],
+  machine: Machine,
+  fanout: readonly FanoutResult[],
+  coldOpen: readonly ColdOpenResult[],
+): BenchSummary {
+  const notes: string[] = [];
+  const uniform = fanout.filter((r) => r.workload === 'uniform');
+  const scales = [...new Set(uniform.map((r) => r.clients))];
+  const clients = scales.includes(HEADLINE_CLIENTS) ? HEADLINE_CLIENTS : scales.length > 0 ? Math.max(...scales) : null;
+  const at = (server: string) => uniform.find((r) => r.server === server && r.clients === clients);
+  const tearline = at('tearline');
+  const yWebsocket = at('y-websocket');
+  const usable = (row: FanoutResult | undefined, what: string): FanoutResult | undefined => {
+    if (!row) notes.push(clients === null ? `${what}: no fan-out run` : `${what}: no ${clients}-client run`);
+    else if (row.generatorSaturated) notes.push(`${what}: load generator saturated, figures withheld`);
+    return row && !row.generatorSaturated ? row : undefined;
+  };
+  const tearlineRow = usable(tearline, 'tearline');
+  const baselineRow = usable(yWebsocket, 'y-websocket');
+  const tearlineColdOpen = coldOpen.find((r) => r.server === 'tearline');
+  if (!tearlineColdOpen) notes.push('tearline: no cold-open run');
+  return {
+    generatedAt: new Date().toISOString(),
+    mode,
+    machine,
+    clients,
+    p99Ms: tearlineRow ? round(tearlineRow.latencyMs.p99, 2) : null,
+    cpuRatio: tearlineRow && baselineRow ? round(tearlineRow.cpuMicrosPerDelivery / baselineRow.cpuMicrosPerDelivery, 3) : null,
+    coldOpenMs: tearlineColdOpen ? round(tearlineColdOpen.coldOpenMs, 1) : null,
+    rssMb: tearlineColdOpen ? round(tearlineColdOpen.rssWithClientsMb, 1) : null,
+    notes,
+    fanout: [...fanout],
+    ratios: ratios(fanout),
+    coldOpen: [...coldOpen],
+  };
+}
+
+/** Tearline / baseline for every scale where both ran and the generator kept up. */
+export function ratios(fanout: readonly FanoutResult[]): Ratio[] {
+  const result: Ratio[] = [];
+  for (const tearline of fanout.filter((r) => r.server === 'tearline')) {
+    for (const baseline of fanout.filter((r) => r.server !== 'tearline' && r.clients === tearline.clients && r.workload === 'uniform')) {
+      const valid = !tearline.generatorSaturated && !baseline.generatorSaturated;
+      const ratio = (a: number, b: number) => (valid && b > 0 ? round(a / b, 3) : null);
+      result.push({
+        clients: tearline.clients,
+        workload: tearline.workload,
+        baseline: baseline.server,
+        cpuPerDelivery: ratio(tearline.cpuMicrosPerDelivery, baseline.cpuMicrosPerDelivery),
+        p99: ratio(tearline.latencyMs.p99, baseline.latencyMs.p99),
+        wireBytes: ratio(tearline.wireBytesPerDelivery, baseline.wireBytesPerDelivery),
+        peakRss: ratio(tearline.serverPeakRssMb, baseline.serverPeakRssMb),
+      });
+    }
+  }
+  return result;
+}
+
+export function markdown(summary: BenchSummary): string {
+  const m = summary.machine;
+  const lines = [
+    `## Benchmark (${summary.mode}) — ${summary.generatedAt}`,
+    '',
+    `Machine: ${m.cores} × ${m.cpus}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}.`,
+  ];
+  if (summary.fanout.length > 0) lines.push(
+    '',
+    '### Fan-out: edit → receive',
+    '',
+    table(
+      ['server', 'clients', 'writers', 'workload', 'p50 ms', 'p95 ms', 'p99 ms', 'server CPU s', 'CPU µs/delivery', 'peak RSS MB', 'RSS KB/client', 'wire B/delivery', 'frames/delivery', 'delivered', 'generator CPU'],
+      summary.fanout.map((r) => {
+        const head = [r.server, `${r.clients}`, `${r.writers}`, r.workload];
+        const generator = percent(r.generatorCpu);
+        if (r.generatorSaturated) {
+          return [...head, `load generator saturated (${generator} of a core): server figures withheld`, '', '', '', '', '', '', '', '', '', generator];
+        }
+        return [
+          ...head,
+          fixed(r.latencyMs.p50, 1),
+          fixed(r.latencyMs.p95, 1),
+          fixed(r.latencyMs.p99, 1),
+          fixed(r.serverCpuSeconds, 2),
+          fixed(r.cpuMicrosPerDelivery, 1),
+          fixed(r.serverPeakRssMb, 0),
+          fixed(r.rssPerClientKb, 0),
+          fixed(r.wireBytesPerDelivery, 0),
+          fixed(r.framesPerDelivery, 2),
+          `${r.deliveries} (${percent(r.completeness)})`,
+          generator,
+        ];
+      }),
+    ),
+  );
+  if (summary.ratios.length > 0) {
+    lines.push(
+      '',
+      '### Tearline / baseline (below 1 means Tearline uses less)',
+      '',
+      table(
+        ['clients', 'workload', 'baseline', 'CPU per delivery', 'p99', 'wire bytes', 'peak RSS'],
+        summary.ratios.map((r) => [`${r.clients}`, r.workload, r.baseline, ratioText(r.cpuPerDelivery), ratioText(r.p99), ratioText(r.wireBytes), ratioText(r.peakRss)]),
+      ),
+    );
+  }
+  if (summary.coldOpen.length > 0) {
+    lines.push(
+      '',
+      '### Cold open and memory',
+      '',
+      table(
+        ['server', 'objects', 'seed s', 'cold open ms (runs)', 'idle RSS MB', 'RSS with objects MB', 'KB/object', 'clients', 'RSS with clients MB', 'KB/client', 'peak RSS MB'],
+        summary.coldOpen.map((r) => [
+          r.server,
+          `${r.objects}`,
+          fixed(r.seedSeconds, 1),
+          `${fixed(r.coldOpenMs, 0)} (${r.coldOpenRunsMs.map((ms) => fixed(ms, 0)).join(', ')})`,
+          fixed(r.idleRssMb, 0),
+          fixed(r.rssWithObjectsMb, 0),
+          fixed(r.kbPerObject, 2),
+          `${r.clients}`,
+          fixed(r.rssWithClientsMb, 0),
+          fixed(r.kbPerClient, 1),
+          fixed(r.peakRssMb, 0),
+        ]),
+      ),
+    );
+  }
+  lines.push(
+    '',
+    `Headline (tearline, ${summary.clients ?? '?'} clients): p99 ${summary.p99Ms ?? 'n/a'} ms · cpuRatio ${summary.cpuRatio ?? 'n/a'} · cold open ${summary.coldOpenMs ?? 'n/a'} ms · RSS ${summary.rssMb ?? 'n/a'} MB`,
+  );
+  for (const note of summary.notes) lines.push(`- ${note}`);
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)} %`;
+}
+
+function ratioText(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(2);
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

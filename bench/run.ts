@@ -1,0 +1,87 @@
+// `npm run bench`: Tearline and the two unfiltered Yjs servers on the same workloads, each server
+// in its own process, this process being the load generator. `npm run bench -- markings` runs the
+// marking micro-benchmark instead.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { runColdOpen, type ColdOpenResult } from './cold-open';
+import { runFanout, type FanoutResult } from './fanout';
+import { parseOptions, USAGE, type BenchOptions } from './options';
+import { markdown, summarize, type Machine } from './report';
+import type { ServerName } from './servers/spawn';
+import type { Target } from './targets/target';
+import { tearlineTarget } from './targets/tearline';
+import { hocuspocusTarget, yWebsocketTarget } from './targets/yjs-baselines';
+
+const TARGETS: Record<ServerName, Target> = {
+  tearline: tearlineTarget,
+  'y-websocket': yWebsocketTarget,
+  hocuspocus: hocuspocusTarget,
+};
+
+export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'markings') return (await import('./markings')).run(args.slice(1));
+  if (args.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let options: BenchOptions;
+  try {
+    options = parseOptions(args);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+  const cpuProfileDir = options.cpuProfileDir ? resolve(options.cpuProfileDir) : undefined;
+
+  const fanout: FanoutResult[] = [];
+  const coldOpen: ColdOpenResult[] = [];
+  if (options.fanout) {
+    for (const clients of options.scales) {
+      for (const name of options.servers) {
+        const target = TARGETS[name];
+        const workloads = target.filters && options.mixed ? (['uniform', 'mixed'] as const) : (['uniform'] as const);
+        for (const workload of workloads) {
+          progress(`fan-out: ${name}, ${clients} clients, ${workload} markings`);
+          const writers = Math.min(options.writers, clients);
+          fanout.push(await runFanout(target, { ...options, clients, writers, workload, cpuProfileDir }));
+          progress(describe(fanout.at(-1)!));
+        }
+      }
+    }
+  }
+  if (options.coldOpen) {
+    for (const name of options.servers) {
+      progress(`cold open: ${name}, ${options.coldOpen.objects} objects, ${options.coldOpen.clients} clients`);
+      coldOpen.push(await runColdOpen(TARGETS[name], { ...options.coldOpen, cpuProfileDir }));
+    }
+  }
+
+  const summary = summarize(options.mode, machine(), fanout, coldOpen);
+  console.log(markdown(summary));
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(summary, null, 2)}\n`);
+  progress(`results written to ${options.out}`);
+  return 0;
+}
+
+function describe(r: FanoutResult): string {
+  return `  p99 ${r.latencyMs.p99.toFixed(1)} ms, ${r.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, ` +
+    `${r.deliveries}/${r.expectedDeliveries} delivered, generator ${Math.round(r.generatorCpu * 100)} % of a core`;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}

@@ -1,0 +1,21 @@
+// The child side of a benchmarked server process: tell the parent the port, collect garbage on
+// SIGUSR2 (so memory samples are not at the mercy of GC timing), stop on SIGTERM. Exiting through
+// process.exit (not the default signal death) lets `--cpu-prof` write its profile.
+export const READY_PREFIX = 'BENCH_READY ';
+
+export function announceReady(port: number, close: () => Promise<void>): void {
+  process.stdout.write(`${READY_PREFIX}${JSON.stringify({ port })}\n`);
+  process.on('SIGUSR2', () => globalThis.gc?.());
+  let closing = false;
+  process.on('SIGTERM', () => {
+    if (closing) return;
+    closing = true;
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

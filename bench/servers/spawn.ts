@@ -1,0 +1,133 @@
+// Starts one benchmarked server in its own Node process (through tsx, like `npm start`) so its CPU
+// and memory are measured apart from the load generator's, and samples its RSS while it runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { READY_PREFIX } from './child';
+import { sampleProcess, type ProcessSample } from './procfs';
+
+export const SERVER_NAMES = ['tearline', 'y-websocket', 'hocuspocus'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+export interface SpawnOptions {
+  /** Write a V8 CPU profile of the server into this directory when it stops. */
+  cpuProfileDir?: string;
+  /** Extra arguments for the child entry (e.g. the Tearline data directory). */
+  args?: string[];
+}
+
+const START_TIMEOUT_MS = 30_000;
+const RSS_SAMPLE_MS = 100;
+const GC_SETTLE_MS = 500;
+
+export class ServerProcess {
+  private peakRssMb = 0;
+  private readonly sampler: NodeJS.Timeout;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly name: ServerName,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.sampler = setInterval(() => this.samplePeak(), RSS_SAMPLE_MS);
+    this.sampler.unref();
+  }
+
+  static async start(name: ServerName, options: SpawnOptions = {}): Promise<ServerProcess> {
+    const entry = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+    const profile = options.cpuProfileDir
+      ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`]
+      : [];
+    const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', entry, ...(options.args ?? [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    });
+    const port = await readyPort(name, child);
+    return new ServerProcess(name, port, child);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  sample(): ProcessSample {
+    return sampleProcess(this.pid);
+  }
+
+  /** Samples after a full garbage collection in the server, so RSS deltas compare like with like. */
+  async sampleAfterGc(): Promise<ProcessSample> {
+    this.child.kill('SIGUSR2');
+    await sleep(GC_SETTLE_MS);
+    return this.sample();
+  }
+
+  /** Starts a new peak-RSS window; `peakRss()` answers the highest RSS seen since. */
+  resetPeak(): void {
+    this.peakRssMb = this.sample().rssMb;
+  }
+
+  peakRss(): number {
+    this.samplePeak();
+    return this.peakRssMb;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(killer);
+  }
+
+  private samplePeak(): void {
+    if (this.child.exitCode !== null) return;
+    try {
+      this.peakRssMb = Math.max(this.peakRssMb, this.sample().rssMb);
+    } catch {
+      // The process is exiting between the check and the read: nothing left to sample.
+    }
+  }
+}
+
+const KEPT_OUTPUT_LINES = 40;
+
+/**
+ * Waits for the child's `BENCH_READY {"port"}` line. Its stderr goes to ours; its stdout (logs) is
+ * drained so a chatty server never blocks on a full pipe, keeping the last lines for a failure.
+ */
+function readyPort(name: ServerName, child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const output: string[] = [];
+    const keep = (line: string) => {
+      output.push(line);
+      if (output.length > KEPT_OUTPUT_LINES) output.shift();
+    };
+    const timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`The ${name} server ${why}.\n${output.join('\n')}`));
+    };
+    child.once('exit', (code, signal) => fail(`exited before it was ready (code ${code}, signal ${signal})`));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      keep(chunk.toString());
+      process.stderr.write(`[${name}] ${chunk}`);
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(READY_PREFIX)) {
+        keep(line);
+        return;
+      }
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve((JSON.parse(line.slice(READY_PREFIX.length)) as { port: number }).port);
+    });
+  });
+}

@@ -1,0 +1,168 @@
+// Tearline's client side for the benchmark, through its public contract only (DESIGN.md): dev
+// tokens over REST, one workspace for the cell, socket.io for everything live. Writers and the
+// cold-open client use the real socket.io client; receivers use the light one.
+import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import * as Y from 'yjs';
+import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
+import type { AckBodies, ClientEvent, ClientPayload, Envelope } from '../../shared/protocol';
+import { CELL_MEMBERS, type Level } from '../levels';
+import type { FrameHandler } from '../wire/frames';
+import { LightSocketIo } from '../wire/socketio-light';
+import type { Receiver, SeedObject, Target, TargetSession, Writer } from './target';
+
+const ACK_TIMEOUT_MS = 60_000;
+const SEED_IN_FLIGHT = 32;
+
+export const tearlineTarget: Target = {
+  name: 'tearline',
+  filters: true,
+  open: (server) => TearlineSession.open(server.url),
+};
+
+class TearlineSession implements TargetSession {
+  private readonly tokens = new Map<string, Promise<string>>();
+  private seeder: Socket | null = null;
+
+  private constructor(
+    private readonly url: string,
+    private workspaceId = '',
+  ) {}
+
+  static async open(url: string): Promise<TearlineSession> {
+    const session = new TearlineSession(url);
+    const token = await session.token('usa-analyst');
+    const created = await postJson<{ workspace: { id: string } }>(`${url}/api/workspaces`, token, {
+      name: 'Benchmark cell',
+      template: 'adhoc',
+      members: CELL_MEMBERS,
+    });
+    session.workspaceId = created.workspace.id;
+    return session;
+  }
+
+  async connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer> {
+    const socket = await this.fullClient(level);
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      fieldsOf(doc).set('title', `Benchmark object ${writer}`);
+      bodyOf(doc).insert(0, `Edited by benchmark writer ${writer}.\n`);
+    });
+    const { object } = await call(socket, 'object:create', {
+      workspaceId: this.workspaceId,
+      kind: 'note',
+      marking,
+      content: Y.encodeStateAsUpdate(doc),
+    });
+    let reported = false;
+    doc.on('update', (update: Uint8Array) => {
+      socket.emit('doc:update', { workspaceId: this.workspaceId, id: object.id, epoch: object.epoch, update }, (ack: { ok: boolean; error?: unknown }) => {
+        if (ack.ok || reported) return;
+        reported = true;
+        console.error(`tearline refused an edit of writer ${writer}: ${JSON.stringify(ack.error)}`);
+      });
+    });
+    socket.on('doc:update', (body: { update: Uint8Array | ArrayBuffer }) => onFrame(asBytes(body.update), performance.now()));
+    const body = bodyOf(doc);
+    return {
+      edit: (text) => body.insert(body.length, text),
+      close: () => {
+        socket.disconnect();
+        doc.destroy();
+      },
+    };
+  }
+
+  async connectReceiver(level: Level, onFrame: FrameHandler): Promise<Receiver> {
+    const socket = await LightSocketIo.connect(this.url, { token: await this.token(level.persona) }, onFrame);
+    const ack = (await socket.emitWithAck('workspace:join', { workspaceId: this.workspaceId })) as { ok: boolean; error?: unknown };
+    if (!ack.ok) throw new Error(`tearline refused workspace:join for ${level.persona}: ${JSON.stringify(ack.error)}`);
+    return socket;
+  }
+
+  async seed(objects: readonly SeedObject[]): Promise<void> {
+    const socket = await this.fullClient({ persona: 'usa-analyst', nation: 'USA' });
+    this.seeder = socket;
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < objects.length; index = next++) {
+        const object = objects[index]!;
+        await call(socket, 'object:create', {
+          workspaceId: this.workspaceId,
+          kind: object.kind,
+          marking: object.marking,
+          content: buildContent({ fields: object.fields, body: object.body }),
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: SEED_IN_FLIGHT }, worker));
+  }
+
+  async coldOpen(level: Level): Promise<number> {
+    const socket = await this.fullClient(level, false);
+    const { objects } = await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
+    const { docs } = await call(socket, 'doc:sync', {
+      workspaceId: this.workspaceId,
+      docs: objects.map((envelope: Envelope) => ({ id: envelope.id })),
+    });
+    for (const state of docs) {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, asBytes(state.update));
+      doc.destroy();
+    }
+    socket.disconnect();
+    return docs.length;
+  }
+
+  close(): void {
+    this.seeder?.disconnect();
+  }
+
+  /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
+  private async fullClient(level: Level, join = true): Promise<Socket> {
+    const socket = io(this.url, {
+      auth: { token: await this.token(level.persona) },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    if (join) await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
+    return socket;
+  }
+
+  private token(persona: string): Promise<string> {
+    let token = this.tokens.get(persona);
+    if (!token) {
+      token = postJson<{ token: string }>(`${this.url}/api/dev/token`, null, { persona }).then((body) => body.token);
+      this.tokens.set(persona, token);
+    }
+    return token;
+  }
+}
+
+/** Emits a client event and answers the ack body, or throws the server's error. */
+async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
+  const ack = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as
+    | ({ ok: true } & AckBodies[E])
+    | { ok: false; error: { code: string; message: string } };
+  if (!ack.ok) throw new Error(`tearline refused ${event}: ${ack.error.code}: ${ack.error.message}`);
+  return ack;
+}
+
+async function postJson<T>(url: string, token: string | null, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+function asBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
+}
