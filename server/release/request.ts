@@ -1,0 +1,60 @@
+// A release request: an editor asks the FDOs of the object's originator nation to widen its
+// marking. Plain JSON data; the outcome is a tagged union on `state`, so a pending request has no
+// decision fields and a denied one always has its reason.
+
+export const RELEASE_STATES = ['pending', 'approved', 'denied', 'withdrawn', 'auto_released', 'expired'] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
+
+/**
+ * Why a request expired at its deadline instead of being released automatically:
+ * the cell does not release on silence, the object is ORCON (never released without its
+ * originator), the object's marking changed so the target is no longer a widening, or the object
+ * no longer exists.
+ */
+export const EXPIRY_CAUSES = ['auto_release_off', 'orcon', 'marking_changed', 'object_gone'] as const;
+export type ExpiryCause = (typeof EXPIRY_CAUSES)[number];
+
+export interface RequestParty {
+  sub: string;
+  name: string;
+  nation: string;
+}
+
+export interface ReleaseRequestBase {
+  id: string;
+  workspaceId: string;
+  objectId: string;
+  /** Nation whose FDOs decide: the object's originator. */
+  originator: string;
+  /** The object's banner marking when the request was made. */
+  fromMarking: string;
+  /** The requested banner marking (canonical form). */
+  targetMarking: string;
+  justification: string;
+  requestedBy: RequestParty;
+  /** ISO 8601 UTC. */
+  requestedAt: string;
+  /** ISO 8601 UTC: when the deadline action runs (automatic release or expiry). */
+  deadline: string;
+}
+
+export type ReleaseOutcome =
+  | { state: 'pending' }
+  | { state: 'approved'; closedAt: string; decidedBy: RequestParty }
+  | { state: 'denied'; closedAt: string; decidedBy: RequestParty; reason: string }
+  | { state: 'withdrawn'; closedAt: string }
+  | { state: 'auto_released'; closedAt: string }
+  | { state: 'expired'; closedAt: string; cause: ExpiryCause };
+
+export type ReleaseRequest = ReleaseRequestBase & ReleaseOutcome;
+
+/** Pending requests have no outcome yet; every other state is final. */
+export function isPending(request: ReleaseRequest): request is ReleaseRequestBase & { state: 'pending' } {
+  return request.state === 'pending';
+}
+
+/** The request without its outcome, to build the next state from. */
+export function baseOf(request: ReleaseRequest): ReleaseRequestBase {
+  const { id, workspaceId, objectId, originator, fromMarking, targetMarking, justification, requestedBy, requestedAt, deadline } = request;
+  return { id, workspaceId, objectId, originator, fromMarking, targetMarking, justification, requestedBy, requestedAt, deadline };
+}
