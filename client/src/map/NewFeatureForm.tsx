@@ -1,0 +1,66 @@
+// A feature being drawn: positions (clicked on the map or typed), name, description, marking.
+import { useState, type FormEvent } from 'react';
+import { MarkingPicker } from '../markings/MarkingPicker';
+import type { PickerResult } from '../markings/pickerModel';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useWorkspace } from '../workspace/context';
+import { useAction } from '../workspace/useAction';
+import { CoordinatesField } from './CoordinatesField';
+import { GEOMETRY_LABELS, geometryFrom, MIN_VERTICES, type GeometryKind } from './geometry';
+
+interface Props {
+  kind: GeometryKind;
+  vertices: [number, number][];
+  onVertices: (vertices: [number, number][]) => void;
+  /** Called with the new feature's id, or null when cancelled. */
+  onDone: (id: string | null) => void;
+}
+
+export function NewFeatureForm({ kind, vertices, onVertices, onDone }: Props) {
+  const { session, picker, snapshot } = useWorkspace();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [marking, setMarking] = useState<PickerResult | null>(null);
+  const action = useAction();
+  const label = GEOMETRY_LABELS[kind];
+  const missing = MIN_VERTICES[kind] - vertices.length;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!session || !marking?.ok || missing > 0) return;
+    let id = '';
+    const done = await action.run(async () => {
+      const geometry = geometryFrom(kind, vertices);
+      id = (await session.createObject({ kind: 'feature', marking: marking.banner, fields: { name: name.trim(), geometry }, body: description })).id;
+    }, `The ${label} was not added`);
+    if (done) onDone(id);
+  };
+
+  return (
+    <form className="new-feature panel" onSubmit={submit} aria-labelledby="new-feature-title">
+      <h3 id="new-feature-title">New {label}</h3>
+      <p className="muted">
+        {missing > 0
+          ? `Click the map to place ${kind === 'Point' ? 'it' : `at least ${missing} more position${missing > 1 ? 's' : ''}`}, or type the positions.`
+          : kind === 'Point'
+            ? 'Click elsewhere to move it.'
+            : 'Click to add positions.'}
+      </p>
+      <CoordinatesField label="Positions" vertices={vertices} onVertices={onVertices} />
+      <label htmlFor="new-feature-name">Name</label>
+      <input id="new-feature-name" value={name} onChange={(e) => setName(e.target.value)} required />
+      <label htmlFor="new-feature-description">Description</label>
+      <textarea id="new-feature-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+      <MarkingPicker context={picker} initial={snapshot.workspace?.defaultMarking} onChange={setMarking} />
+      <ErrorMessage message={action.error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={action.busy || !marking?.ok || missing > 0 || !name.trim()}>
+          Add {label}
+        </button>
+        <button type="button" onClick={() => onDone(null)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

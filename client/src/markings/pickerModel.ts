@@ -1,0 +1,159 @@
+// The marking picker's rules, free of React: which choices exist for this author in this cell,
+// how a choice becomes a marking, and who will and will not see it. A choice that cannot make a
+// valid marking yields a problem sentence instead of a marking.
+import {
+  classificationRank,
+  formatBanner,
+  formatPortion,
+  MarkingError,
+  parseMarking,
+  releasableNations,
+  type ClassificationLevel,
+  type Marking,
+  type Participant,
+} from '../../../shared/markings';
+import type { CellMarkings } from './cell';
+
+/** `everyone`: UNCLASSIFIED with no dissemination control. */
+export type Release = 'everyone' | 'relTo' | 'noforn';
+
+export interface PickerChoice {
+  /** Level code, e.g. 'S'. */
+  classification: string;
+  compartments: string[];
+  release: Release;
+  /** Partner nations and groups (the author's own nation is always added). */
+  relTo: string[];
+  orcon: boolean;
+}
+
+export interface PickerContext {
+  cell: CellMarkings;
+  author: Participant;
+}
+
+export type PickerResult =
+  | { ok: true; marking: Marking; banner: string; portion: string }
+  | { ok: false; problem: string };
+
+export function allowedLevels({ cell, author }: PickerContext): ClassificationLevel[] {
+  const clearance = classificationRank(author.clearance, cell.policy);
+  const ceiling = Math.min(clearance, cell.systemHighRank);
+  return cell.policy.levels.filter((level) => level.rank <= ceiling);
+}
+
+export function allowedCompartments({ cell, author }: PickerContext): string[] {
+  return author.compartments.map((c) => c.toUpperCase()).filter((c) => cell.policy.compartments.has(c)).sort();
+}
+
+export function releaseOptions(choice: PickerChoice, { cell }: PickerContext): Release[] {
+  const unclassified = classificationRank(choice.classification, cell.policy) === 0;
+  return unclassified ? ['everyone', 'relTo', 'noforn'] : ['relTo', 'noforn'];
+}
+
+/** Partners offered in REL TO: the cell's groups, then its nations other than the author's. */
+export function partnerOptions({ cell, author }: PickerContext): { groups: string[]; nations: string[] } {
+  return { groups: cell.groups, nations: cell.members.filter((nation) => nation !== author.nation) };
+}
+
+/** Keeps a choice consistent after one control changed (e.g. a classified item cannot be for everyone). */
+export function normalizeChoice(choice: PickerChoice, context: PickerContext): PickerChoice {
+  const levels = allowedLevels(context);
+  const classification = levels.some((level) => level.code === choice.classification)
+    ? choice.classification
+    : (levels.at(-1)?.code ?? choice.classification);
+  const next = { ...choice, classification };
+  if (!releaseOptions(next, context).includes(next.release)) next.release = 'noforn';
+  const { groups, nations } = partnerOptions(context);
+  next.relTo = choice.relTo.filter((name) => groups.includes(name) || nations.includes(name));
+  const compartments = allowedCompartments(context);
+  next.compartments = choice.compartments.filter((c) => compartments.includes(c));
+  return next;
+}
+
+export function initialChoice(text: string | undefined, context: PickerContext): PickerChoice {
+  const fallback: PickerChoice = { classification: '', compartments: [], release: 'noforn', relTo: [], orcon: false };
+  if (!text) return normalizeChoice(fallback, context);
+  let marking: Marking;
+  try {
+    marking = parseMarking(text, context.cell.policy);
+  } catch (error) {
+    if (error instanceof MarkingError) return normalizeChoice(fallback, context);
+    throw error;
+  }
+  const release: Release = marking.noforn ? 'noforn' : marking.relTo.length > 0 ? 'relTo' : 'everyone';
+  const level = context.cell.policy.levels.find((l) => l.code === marking.classification || l.name === marking.classification);
+  const choice = normalizeChoice(
+    {
+      classification: level?.code ?? marking.classification,
+      compartments: marking.compartments,
+      release,
+      relTo: marking.relTo,
+      orcon: marking.orcon,
+    },
+    context,
+  );
+  return choice.release === 'relTo' && choice.relTo.length === 0 ? { ...choice, release: 'noforn' } : choice;
+}
+
+export function choiceToMarking(choice: PickerChoice, context: PickerContext): PickerResult {
+  const { policy } = context.cell;
+  if (!allowedLevels(context).some((level) => level.code === choice.classification)) {
+    return { ok: false, problem: 'Choose a classification no higher than your clearance and the cell’s system high.' };
+  }
+  if (!releaseOptions(choice, context).includes(choice.release)) {
+    return { ok: false, problem: 'Classified material needs a release decision: REL TO partners, or NOFORN.' };
+  }
+  if (choice.release === 'relTo' && choice.relTo.length === 0) {
+    return { ok: false, problem: 'Choose at least one partner nation or group to release to, or choose NOFORN.' };
+  }
+  const marking: Marking = {
+    classification: choice.classification,
+    compartments: [...choice.compartments].sort(),
+    noforn: choice.release === 'noforn',
+    relTo: choice.release === 'relTo' ? [context.author.nation, ...choice.relTo] : [],
+    relido: false,
+    orcon: choice.orcon,
+    displayOnly: [],
+    originator: context.author.nation,
+  };
+  try {
+    // Round-trip through the parser: what the picker produces is what the server will accept.
+    const banner = formatBanner(marking, policy);
+    const reparsed = { ...parseMarking(banner, policy), originator: context.author.nation };
+    return { ok: true, marking: reparsed, banner, portion: formatPortion(reparsed, policy) };
+  } catch (error) {
+    if (error instanceof MarkingError) return { ok: false, problem: error.message };
+    throw error;
+  }
+}
+
+export interface AudienceSummary {
+  visible: string[];
+  hidden: string[];
+  /** Who within a visible nation may see it, when not everyone there can. */
+  conditions: string[];
+}
+
+/** Which of the cell's nations will and will not see the marking, plus any individual condition. */
+export function audienceSummary(marking: Marking, { cell }: PickerContext): AudienceSummary {
+  const reach = new Set(releasableNations(marking, cell.policy));
+  const members = cell.members.includes(marking.originator ?? '') || !marking.originator
+    ? cell.members
+    : [...cell.members, marking.originator].sort(cell.policy.compareNames);
+  const conditions: string[] = [];
+  const level = cell.policy.levels.find((l) => l.code === marking.classification);
+  if (level && level.rank > 0) conditions.push(`only people cleared ${level.name} or higher`);
+  if (marking.compartments.length > 0) conditions.push(`only those read into ${marking.compartments.join(', ')}`);
+  if (marking.orcon) conditions.push('any further release needs the originator’s approval (ORCON)');
+  return {
+    visible: members.filter((nation) => reach.has(nation)),
+    hidden: members.filter((nation) => !reach.has(nation)),
+    conditions,
+  };
+}
+
+export function audienceSentence({ visible, hidden }: AudienceSummary): string {
+  const seen = visible.length > 0 ? `Visible to ${visible.join(', ')}` : 'Visible to no member of this cell';
+  return hidden.length > 0 ? `${seen}; not to ${hidden.join(', ')}.` : `${seen} (every nation in the cell).`;
+}

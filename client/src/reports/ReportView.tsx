@@ -1,0 +1,51 @@
+// One report: its title, its roll-up over what this reader sees, and its paragraphs in order,
+// each with its own portion mark.
+import { rolledUpBanner } from '../markings/banner';
+import { PortionMark } from '../markings/PortionMark';
+import { RemarkControl } from '../markings/RemarkControl';
+import { FieldInput } from '../text/FieldInput';
+import { useWorkspace } from '../workspace/context';
+import { childrenOf } from '../workspace/selectors';
+import { AddPortionForm } from './AddPortionForm';
+import { PortionBlock } from './PortionBlock';
+
+export function ReportView({ reportId, onClose }: { reportId: string; onClose: () => void }) {
+  const { byId, snapshot, picture, cell, canEdit, setPresence } = useWorkspace();
+  const report = byId.get(reportId);
+  if (!report) return null;
+  const portions = childrenOf(snapshot.objects, reportId).filter((object) => object.kind === 'portion');
+  const rollUp = rolledUpBanner([report, ...portions], cell.policy);
+  const last = portions.at(-1);
+
+  return (
+    <article className="report" aria-label="Report" data-report-id={report.id}>
+      <button type="button" className="link-button" onClick={onClose}>
+        ← All reports
+      </button>
+      <header className="report-header">
+        <PortionMark portion={report.portion} marking={report.marking} originator={report.originator} policy={cell.policy} />
+        <FieldInput
+          replica={picture.replica(report.id)}
+          field="title"
+          label="Report title"
+          className="report-title"
+          readOnly={!canEdit}
+          onFocus={() => setPresence({ objectId: report.id })}
+        />
+        {canEdit && <RemarkControl envelope={report} />}
+      </header>
+      <p className="report-rollup">
+        Overall marking of what you see: <strong data-testid="report-rollup">{rollUp.text}</strong>
+      </p>
+      {portions.length === 0 && <p className="muted">No paragraphs you can see yet.</p>}
+      <ol className="portions" aria-label="Paragraphs">
+        {portions.map((portion, index) => (
+          <li key={portion.id}>
+            <PortionBlock portion={portion} index={index} nextKey={portions[index + 1]?.orderKey ?? null} />
+          </li>
+        ))}
+      </ol>
+      {canEdit && <AddPortionForm reportId={report.id} after={last?.orderKey ?? null} before={null} />}
+    </article>
+  );
+}

@@ -1,0 +1,67 @@
+// One RFI: mark, title, question, the nation assigned to answer it, the answer and its status.
+import { useId } from 'react';
+import type { Envelope } from '../../../shared/protocol';
+import { fieldsOf } from '../../../shared/content';
+import { PortionMark } from '../markings/PortionMark';
+import { RemarkControl } from '../markings/RemarkControl';
+import { isString, readField, useReplicaDoc } from '../session/hooks';
+import { CollaborativeText } from '../text/CollaborativeText';
+import { FieldInput } from '../text/FieldInput';
+import { FieldTextArea } from '../text/FieldTextArea';
+import { useWorkspace } from '../workspace/context';
+import { useObjectPresence } from '../workspace/useObjectPresence';
+import { RFI_STATUSES, STATUS_LABELS, statusOf } from './rfiStatus';
+
+export function RfiCard({ rfi }: { rfi: Envelope }) {
+  const { picture, cell, canEdit } = useWorkspace();
+  const { others, onCursor } = useObjectPresence(rfi.id);
+  const id = useId();
+  const replica = picture.replica(rfi.id);
+  const doc = useReplicaDoc(replica);
+  const status = statusOf(readField(doc, 'status', isString));
+  const assigned = readField(doc, 'assignedNation', isString) ?? '';
+  const set = (key: string, value: string) => doc && fieldsOf(doc).set(key, value);
+
+  return (
+    <article className="rfi-card" data-rfi-id={rfi.id} aria-label="Request for information">
+      <div className="rfi-head">
+        <PortionMark portion={rfi.portion} marking={rfi.marking} originator={rfi.originator} policy={cell.policy} />
+        <FieldInput replica={replica} field="title" label="RFI title" readOnly={!canEdit} className="rfi-title" />
+      </div>
+      {replica && (
+        <CollaborativeText replica={replica} label={`Question, marked ${rfi.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} />
+      )}
+      <div className="rfi-controls">
+        <label htmlFor={`${id}-nation`}>Assigned to</label>
+        <select
+          id={`${id}-nation`}
+          value={assigned}
+          disabled={!canEdit || !doc}
+          onChange={(e) => {
+            doc?.transact(() => {
+              set('assignedNation', e.target.value);
+              if (status === 'open' && e.target.value) set('status', 'assigned');
+            });
+          }}
+        >
+          <option value="">Nobody yet</option>
+          {cell.members.map((nation) => (
+            <option key={nation}>{nation}</option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select id={`${id}-status`} value={status} disabled={!canEdit || !doc} onChange={(e) => set('status', e.target.value)}>
+          {RFI_STATUSES.map((value) => (
+            <option key={value} value={value}>
+              {STATUS_LABELS[value]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {(status !== 'open' || readField(doc, 'answer', isString)) && (
+        <FieldTextArea replica={replica} field="answer" label="Answer" readOnly={!canEdit} />
+      )}
+      {canEdit && <RemarkControl envelope={rfi} />}
+    </article>
+  );
+}

@@ -1,0 +1,71 @@
+// The socket: one per signed-in tab. Every request goes through `request`, which turns the ack
+// (`{ ok, ... }` or `{ ok: false, error }`) into a resolved body or a thrown ServerError.
+import { io, type Socket } from 'socket.io-client';
+import type { AckBodies, ClientEvent, ClientPayload, DocState, Envelope } from '../../../shared/protocol';
+import { ServerError } from './errors';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface AccessLevel {
+  nation: string;
+  clearance: string;
+  compartments: string[];
+}
+
+/** The FDO's "view as" request (lead decision; not in DESIGN.md's table). */
+export interface ViewAsBody {
+  level: string;
+  objects: Envelope[];
+  docs: DocState[];
+}
+
+export type RequestBodies = AckBodies & { 'workspace:view-as': ViewAsBody };
+export type RequestPayloads = { [E in ClientEvent]: ClientPayload<E> } & {
+  'workspace:view-as': { workspaceId: string; level: AccessLevel };
+};
+export type RequestEvent = keyof RequestBodies & keyof RequestPayloads;
+
+type AckReply<T> = ({ ok: true } & T) | { ok: false; error: { code: ServerError['code']; message: string } };
+
+/** Socket.io hands binary fields to browsers as ArrayBuffer and to Node as Buffer. */
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new ServerError('bad_update', 'The server sent a document update the client cannot read.');
+}
+
+export function docStateFrom(raw: DocState): DocState {
+  return { id: raw.id, epoch: raw.epoch, update: toBytes(raw.update) };
+}
+
+export class Connection {
+  readonly socket: Socket;
+
+  constructor(token: string, url?: string) {
+    const options = { path: '/socket.io', auth: { token }, transports: ['websocket'] };
+    this.socket = url ? io(url, options) : io(options);
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  async request<E extends RequestEvent>(event: E, payload: RequestPayloads[E]): Promise<RequestBodies[E]> {
+    if (!this.socket.connected) {
+      throw new ServerError('offline', 'Not connected to the server; the request was not sent. It reconnects by itself.');
+    }
+    let reply: AckReply<RequestBodies[E]>;
+    try {
+      reply = await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload);
+    } catch {
+      throw new ServerError('timeout', `The server did not answer "${event}" within ${REQUEST_TIMEOUT_MS / 1000} s.`);
+    }
+    if (!reply.ok) throw new ServerError(reply.error.code, reply.error.message);
+    return reply;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,29 @@
+// What a workspace view renders from: the envelopes and docs one access level sees. A live
+// WorkspaceSession and the FDO's read-only "view as" snapshot both provide it.
+import type { Envelope, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
+import type { ObjectReplica } from './replica';
+
+export type PictureStatus = 'joining' | 'live' | 'offline' | 'failed';
+
+export interface Notice {
+  id: number;
+  message: string;
+}
+
+export interface PictureSnapshot {
+  status: PictureStatus;
+  workspace: WorkspaceSummary | null;
+  /** The server's name for this access level. */
+  level: string | null;
+  objects: readonly Envelope[];
+  presence: readonly PresenceState[];
+  notices: readonly Notice[];
+}
+
+export interface Picture {
+  /** False for a "view as" snapshot: nothing in it may be edited or sent. */
+  readonly editable: boolean;
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): PictureSnapshot;
+  replica(id: string): ObjectReplica | undefined;
+}

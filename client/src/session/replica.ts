@@ -1,0 +1,88 @@
+// One object's Y.Doc as this client holds it: the epoch it belongs to, and the local updates the
+// server has not acknowledged yet (kept until acked, resent after a reconnect, replayed onto a
+// new epoch's doc after a reset). Views subscribe to `version` to re-render on any change.
+import * as Y from 'yjs';
+import { replayContent } from './contentDiff';
+
+/** Transaction origin of everything that came from the server: never sent back. */
+export const REMOTE_ORIGIN = Symbol('remote');
+
+export type LocalUpdateSink = (replica: ObjectReplica, update: Uint8Array) => void;
+
+export class ObjectReplica {
+  doc: Y.Doc;
+  epoch: number;
+  /** Local updates sent or waiting, not yet acknowledged as durable. */
+  unacked: Uint8Array[] = [];
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly id: string,
+    epoch: number,
+    update: Uint8Array,
+    private readonly sink: LocalUpdateSink | null,
+  ) {
+    this.epoch = epoch;
+    this.doc = this.openDoc(update);
+  }
+
+  private openDoc(update: Uint8Array): Y.Doc {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, update, REMOTE_ORIGIN);
+    doc.on('update', (change: Uint8Array, origin: unknown) => {
+      if (origin !== REMOTE_ORIGIN && this.sink) {
+        this.unacked.push(change);
+        this.sink(this, change);
+      }
+      this.changed();
+    });
+    return doc;
+  }
+
+  applyRemote(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+  }
+
+  /** Replaces the doc with a new epoch's; unacknowledged local edits are replayed onto it. */
+  reset(epoch: number, update: Uint8Array): void {
+    const previous = this.doc;
+    const carryEdits = this.unacked.length > 0;
+    this.unacked = [];
+    this.epoch = epoch;
+    this.doc = this.openDoc(update);
+    if (carryEdits) replayContent(previous, this.doc);
+    previous.destroy();
+    this.changed();
+  }
+
+  acknowledge(update: Uint8Array): void {
+    this.unacked = this.unacked.filter((pending) => pending !== update);
+  }
+
+  /** Folds everything unacknowledged into one update (to resend after a reconnect). */
+  mergeUnacked(): Uint8Array | null {
+    if (this.unacked.length === 0) return null;
+    const merged = Y.mergeUpdates(this.unacked);
+    this.unacked = [merged];
+    return merged;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  private changed(): void {
+    this.version += 1;
+    for (const listener of this.listeners) listener();
+  }
+
+  destroy(): void {
+    this.unacked = [];
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+}

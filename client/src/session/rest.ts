@@ -1,0 +1,53 @@
+// REST calls to the Tearline server: JSON in, JSON out, `{ error: { code, message } }` turned
+// into a ServerError carrying the server's own sentence.
+import { ServerError } from './errors';
+
+interface RequestOptions {
+  token?: string | null;
+  method?: 'GET' | 'POST';
+  body?: unknown;
+}
+
+function isErrorBody(value: unknown): value is { error: { code: string; message: string } } {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'message' in error && 'code' in error;
+}
+
+export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ServerError('network', 'The Tearline server cannot be reached. Check the network and try again.');
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!response.ok) {
+    if (isErrorBody(parsed)) {
+      throw new ServerError(parsed.error.code as ServerError['code'], parsed.error.message);
+    }
+    throw new ServerError(
+      response.status === 404 ? 'not_found' : 'internal',
+      `The server answered ${response.status} ${response.statusText || ''} to ${path}.`.replace(/\s+/g, ' '),
+    );
+  }
+  if (parsed === undefined) {
+    throw new ServerError('internal', `The server sent an unreadable answer to ${path}.`);
+  }
+  return parsed as T;
+}

@@ -1,0 +1,31 @@
+// The FDO's "view as <partner>" picture: exactly what the server computed for that level, held
+// read-only (no sink, so a stray edit is never sent).
+import type { DocState, Envelope, WorkspaceSummary } from '../../../shared/protocol';
+import type { Picture, PictureSnapshot } from './picture';
+import { ObjectReplica } from './replica';
+
+export class StaticPicture implements Picture {
+  readonly editable = false;
+  private readonly snapshot: PictureSnapshot;
+  private readonly replicas = new Map<string, ObjectReplica>();
+
+  constructor(workspace: WorkspaceSummary, level: string, objects: Envelope[], docs: DocState[]) {
+    for (const doc of docs) this.replicas.set(doc.id, new ObjectReplica(doc.id, doc.epoch, doc.update, null));
+    this.snapshot = { status: 'live', workspace, level, objects, presence: [], notices: [] };
+  }
+
+  subscribe(): () => void {
+    return () => undefined;
+  }
+
+  getSnapshot = (): PictureSnapshot => this.snapshot;
+
+  replica(id: string): ObjectReplica | undefined {
+    return this.replicas.get(id);
+  }
+
+  destroy(): void {
+    for (const replica of this.replicas.values()) replica.destroy();
+    this.replicas.clear();
+  }
+}

@@ -1,0 +1,356 @@
+// The live picture of one workspace over the socket: join, sync every releasable doc, apply the
+// server's fan-out, send local edits with their epoch, and on reconnect rejoin, purge what is no
+// longer releasable, resync and resend the edits made while offline.
+import * as Y from 'yjs';
+import { buildContent } from '../../../shared/content';
+import type { DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
+import { docStateFrom, type AccessLevel, type Connection } from './connection';
+import { describeError, ServerError } from './errors';
+import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
+import { ObjectReplica } from './replica';
+import { StaticPicture } from './staticPicture';
+
+const SYNC_BATCH = 500;
+const PRESENCE_INTERVAL_MS = 150;
+
+export interface NewObject {
+  kind: ObjectKind;
+  marking: string;
+  parentId?: string;
+  orderKey?: string;
+  fields?: Record<string, unknown>;
+  body?: string;
+}
+
+export interface PresenceUpdate {
+  objectId?: string;
+  cursor?: unknown;
+  view?: string;
+}
+
+export class WorkspaceSession implements Picture {
+  readonly editable = true;
+  private readonly envelopes = new Map<string, Envelope>();
+  private readonly replicas = new Map<string, ObjectReplica>();
+  private readonly listeners = new Set<() => void>();
+  private status: PictureStatus = 'joining';
+  private workspace: WorkspaceSummary | null = null;
+  private level: string | null = null;
+  private presence: PresenceState[] = [];
+  private notices: Notice[] = [];
+  private nextNoticeId = 1;
+  private snapshot: PictureSnapshot;
+  private closed = false;
+  private ownPresence: PresenceUpdate | null = null;
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private presenceSentAt = 0;
+
+  constructor(
+    private readonly connection: Connection,
+    readonly workspaceId: string,
+  ) {
+    this.snapshot = this.buildSnapshot();
+    const socket = connection.socket;
+    socket.on('connect', this.start);
+    socket.on('disconnect', this.onDisconnect);
+    socket.on('object:added', this.onAdded);
+    socket.on('object:changed', this.onChanged);
+    socket.on('object:removed', this.onRemoved);
+    socket.on('doc:update', this.onDocUpdate);
+    socket.on('doc:reset', this.onDocReset);
+    socket.on('awareness', this.onAwareness);
+    if (socket.connected) void this.start();
+  }
+
+  // ---- Picture -------------------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): PictureSnapshot => this.snapshot;
+
+  replica(id: string): ObjectReplica | undefined {
+    return this.replicas.get(id);
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  async createObject(input: NewObject): Promise<Envelope> {
+    const content = buildContent({ fields: input.fields, body: input.body });
+    const { object } = await this.connection.request('object:create', {
+      workspaceId: this.workspaceId,
+      kind: input.kind,
+      marking: input.marking,
+      ...(input.parentId ? { parentId: input.parentId } : {}),
+      ...(input.orderKey ? { orderKey: input.orderKey } : {}),
+      content,
+    });
+    this.envelopes.set(object.id, object);
+    // The server's doc is the truth (it may rebuild the content); take it rather than ours.
+    if (!this.replicas.has(object.id)) await this.syncDocs([object.id]);
+    this.emit();
+    return object;
+  }
+
+  async remark(id: string, marking: string): Promise<Envelope> {
+    const { object } = await this.connection.request('object:remark', { workspaceId: this.workspaceId, id, marking });
+    if (this.envelopes.has(id)) this.envelopes.set(id, object);
+    this.emit();
+    return object;
+  }
+
+  async viewAs(level: AccessLevel): Promise<StaticPicture> {
+    const body = await this.connection.request('workspace:view-as', { workspaceId: this.workspaceId, level });
+    const workspace = this.workspace;
+    if (!workspace) throw new ServerError('offline', 'The workspace is not open yet.');
+    return new StaticPicture(workspace, body.level, body.objects, body.docs.map(docStateFrom));
+  }
+
+  /** Where this participant is; sent at most every PRESENCE_INTERVAL_MS (the latest wins). */
+  setPresence(state: PresenceUpdate | null): void {
+    this.ownPresence = state;
+    if (this.presenceTimer) return;
+    const wait = Math.max(0, this.presenceSentAt + PRESENCE_INTERVAL_MS - Date.now());
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      void this.sendPresence();
+    }, wait);
+  }
+
+  dismissNotice(id: number): void {
+    this.notices = this.notices.filter((notice) => notice.id !== id);
+    this.emit();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const socket = this.connection.socket;
+    socket.off('connect', this.start);
+    socket.off('disconnect', this.onDisconnect);
+    socket.off('object:added', this.onAdded);
+    socket.off('object:changed', this.onChanged);
+    socket.off('object:removed', this.onRemoved);
+    socket.off('doc:update', this.onDocUpdate);
+    socket.off('doc:reset', this.onDocReset);
+    socket.off('awareness', this.onAwareness);
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    if (socket.connected) {
+      // Leaving is a courtesy (the server also drops rooms on disconnect): nothing to tell the user.
+      this.connection.request('workspace:leave', { workspaceId: this.workspaceId }).catch(() => undefined);
+    }
+    for (const replica of this.replicas.values()) replica.destroy();
+    this.replicas.clear();
+    this.envelopes.clear();
+    this.listeners.clear();
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  private start = async (): Promise<void> => {
+    this.setStatus('joining');
+    try {
+      const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
+      if (this.closed) return;
+      this.workspace = joined.workspace;
+      this.level = joined.level;
+      const visible = new Set(joined.objects.map((object) => object.id));
+      for (const id of Array.from(this.envelopes.keys())) if (!visible.has(id)) this.purge(id);
+      for (const object of joined.objects) this.envelopes.set(object.id, object);
+      await this.syncDocs(joined.objects.map((object) => object.id));
+      if (this.closed) return;
+      this.setStatus('live');
+      this.flushUnacked();
+      if (this.ownPresence) void this.sendPresence();
+    } catch (error) {
+      if (this.closed) return;
+      if (error instanceof ServerError && error.code === 'offline') return; // the next connect retries
+      this.setStatus('failed');
+      this.notify(`Could not open the workspace: ${describeError(error)}`);
+    }
+  };
+
+  private onDisconnect = (): void => {
+    this.setStatus('offline');
+  };
+
+  /** Fetches docs (incrementally when held) and applies them; a changed epoch means a reset. */
+  private async syncDocs(ids: string[], full = false): Promise<void> {
+    for (let start = 0; start < ids.length; start += SYNC_BATCH) {
+      const batch = ids.slice(start, start + SYNC_BATCH);
+      const { docs } = await this.connection.request('doc:sync', {
+        workspaceId: this.workspaceId,
+        docs: batch.map((id) => {
+          const replica = this.replicas.get(id);
+          return replica && !full ? { id, stateVector: Y.encodeStateVector(replica.doc) } : { id };
+        }),
+      });
+      if (this.closed) return;
+      const staleEpochs: string[] = [];
+      for (const raw of docs) {
+        const state = docStateFrom(raw);
+        const replica = this.replicas.get(state.id);
+        if (!this.envelopes.has(state.id)) continue; // removed while the request was in flight
+        if (!replica) this.addReplica(state);
+        else if (state.epoch === replica.epoch) replica.applyRemote(state.update);
+        else if (full) replica.reset(state.epoch, state.update);
+        else staleEpochs.push(state.id);
+      }
+      if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
+    }
+    this.emit();
+  }
+
+  private addReplica(state: DocState): void {
+    this.replicas.set(state.id, new ObjectReplica(state.id, state.epoch, state.update, this.onLocalUpdate));
+  }
+
+  private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
+    if (this.status === 'live') void this.sendUpdate(replica, update);
+  };
+
+  private flushUnacked(): void {
+    for (const replica of this.replicas.values()) {
+      const merged = replica.mergeUnacked();
+      if (merged) void this.sendUpdate(replica, merged);
+    }
+  }
+
+  private async sendUpdate(replica: ObjectReplica, update: Uint8Array): Promise<void> {
+    const epoch = replica.epoch;
+    try {
+      await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
+      replica.acknowledge(update);
+    } catch (error) {
+      // Kept unacknowledged: resent after the reconnect.
+      if (error instanceof ServerError && (error.code === 'offline' || error.code === 'timeout')) return;
+      // Already moved to a new epoch (its reset replayed the edit) or purged.
+      if (this.replicas.get(replica.id) !== replica || replica.epoch !== epoch) return;
+      if (error instanceof ServerError && error.code === 'conflict') {
+        await this.refetch(replica, true);
+        return;
+      }
+      this.notify(`An edit was not saved: ${describeError(error)} The item shows the server's copy again.`);
+      await this.refetch(replica, false);
+    }
+  }
+
+  /** Reloads one doc in full; `keepEdits` replays the unacknowledged local edits onto it. */
+  private async refetch(replica: ObjectReplica, keepEdits: boolean): Promise<void> {
+    try {
+      const { docs } = await this.connection.request('doc:sync', {
+        workspaceId: this.workspaceId,
+        docs: [{ id: replica.id }],
+      });
+      const raw = docs[0];
+      if (!raw || this.replicas.get(replica.id) !== replica) return;
+      const state = docStateFrom(raw);
+      if (!keepEdits) replica.unacked = [];
+      if (state.epoch !== replica.epoch || !keepEdits) replica.reset(state.epoch, state.update);
+      else {
+        replica.applyRemote(state.update);
+        const merged = replica.mergeUnacked();
+        if (merged) void this.sendUpdate(replica, merged);
+      }
+    } catch (error) {
+      this.notify(`Could not reload an item from the server: ${describeError(error)}`);
+    }
+  }
+
+  private async sendPresence(): Promise<void> {
+    if (this.status !== 'live' || this.closed) return;
+    this.presenceSentAt = Date.now();
+    try {
+      await this.connection.request('awareness:update', { workspaceId: this.workspaceId, state: this.ownPresence });
+    } catch (error) {
+      if (error instanceof ServerError && (error.code === 'offline' || error.code === 'rate_limited')) return;
+      this.notify(`Your position in the workspace could not be shared: ${describeError(error)}`);
+    }
+  }
+
+  // ---- server events -------------------------------------------------------------------------
+
+  private onAdded = (envelope: Envelope): void => {
+    if (envelope.workspaceId !== this.workspaceId) return;
+    this.envelopes.set(envelope.id, envelope);
+    this.emit();
+    if (!this.replicas.has(envelope.id) && this.status === 'live') {
+      this.syncDocs([envelope.id]).catch((error: unknown) =>
+        this.notify(`A new item could not be loaded: ${describeError(error)}`),
+      );
+    }
+  };
+
+  private onChanged = (envelope: Envelope): void => {
+    if (envelope.workspaceId !== this.workspaceId || !this.envelopes.has(envelope.id)) return;
+    this.envelopes.set(envelope.id, envelope);
+    this.emit();
+  };
+
+  private onRemoved = ({ id }: { id: string }): void => {
+    this.purge(id);
+  };
+
+  private onDocUpdate = (raw: DocState): void => {
+    const replica = this.replicas.get(raw.id);
+    if (!replica) return;
+    const state = docStateFrom(raw);
+    if (state.epoch === replica.epoch) replica.applyRemote(state.update);
+    else if (state.epoch > replica.epoch) void this.refetch(replica, true);
+  };
+
+  private onDocReset = (raw: DocState): void => {
+    if (!this.envelopes.has(raw.id)) return;
+    const state = docStateFrom(raw);
+    const replica = this.replicas.get(state.id);
+    if (replica) replica.reset(state.epoch, state.update);
+    else this.addReplica(state);
+    this.emit();
+  };
+
+  private onAwareness = (body: { workspaceId: string; states: PresenceState[] }): void => {
+    if (body.workspaceId !== this.workspaceId) return;
+    this.presence = body.states;
+    this.emit();
+  };
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  /** Forgets an object entirely: envelope, doc and any unsent edit (it is no longer releasable). */
+  private purge(id: string): void {
+    const replica = this.replicas.get(id);
+    replica?.destroy();
+    this.replicas.delete(id);
+    if (this.envelopes.delete(id) || replica) this.emit();
+  }
+
+  private notify(message: string): void {
+    this.notices = [...this.notices, { id: this.nextNoticeId++, message }];
+    this.emit();
+  }
+
+  private setStatus(status: PictureStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit();
+  }
+
+  private buildSnapshot(): PictureSnapshot {
+    return {
+      status: this.status,
+      workspace: this.workspace,
+      level: this.level,
+      objects: Array.from(this.envelopes.values()),
+      presence: this.presence,
+      notices: this.notices,
+    };
+  }
+
+  private emit(): void {
+    if (this.closed) return;
+    this.snapshot = this.buildSnapshot();
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,46 @@
+// One timeline event: when (UTC), title, mark and details.
+import type { Envelope } from '../../../shared/protocol';
+import { fieldsOf } from '../../../shared/content';
+import { PortionMark } from '../markings/PortionMark';
+import { RemarkControl } from '../markings/RemarkControl';
+import { isString, readField, useReplicaDoc } from '../session/hooks';
+import { CollaborativeText } from '../text/CollaborativeText';
+import { FieldInput } from '../text/FieldInput';
+import { useWorkspace } from '../workspace/context';
+import { useObjectPresence } from '../workspace/useObjectPresence';
+import { formatUtc, fromUtcInput, toUtcInput } from './utcTime';
+
+export function EventRow({ event }: { event: Envelope }) {
+  const { picture, cell, canEdit } = useWorkspace();
+  const { others, onCursor } = useObjectPresence(event.id);
+  const replica = picture.replica(event.id);
+  const doc = useReplicaDoc(replica);
+  const when = readField(doc, 'when', isString);
+
+  return (
+    <div className="event" data-event-id={event.id}>
+      <div className="event-head">
+        <time dateTime={when}>{formatUtc(when)}</time>
+        <PortionMark portion={event.portion} marking={event.marking} originator={event.originator} policy={cell.policy} />
+        <FieldInput replica={replica} field="title" label="Event title" readOnly={!canEdit} className="event-title" />
+      </div>
+      {canEdit && doc && (
+        <label className="inline-field">
+          When (UTC)
+          <input
+            type="datetime-local"
+            value={toUtcInput(when)}
+            onChange={(e) => {
+              const iso = fromUtcInput(e.target.value);
+              if (iso) fieldsOf(doc).set('when', iso);
+            }}
+          />
+        </label>
+      )}
+      {replica && (
+        <CollaborativeText replica={replica} label={`Details of event, marked ${event.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} />
+      )}
+      {canEdit && <RemarkControl envelope={event} />}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// A new timeline event: title, time (UTC), details and marking.
+import { useState, type FormEvent } from 'react';
+import { MarkingPicker } from '../markings/MarkingPicker';
+import type { PickerResult } from '../markings/pickerModel';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useWorkspace } from '../workspace/context';
+import { useAction } from '../workspace/useAction';
+import { fromUtcInput, toUtcInput } from './utcTime';
+
+export function NewEventForm() {
+  const { session, picker, snapshot } = useWorkspace();
+  const [title, setTitle] = useState('');
+  const [when, setWhen] = useState(() => toUtcInput(new Date().toISOString()));
+  const [details, setDetails] = useState('');
+  const [marking, setMarking] = useState<PickerResult | null>(null);
+  const action = useAction();
+  const iso = fromUtcInput(when);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!session || !marking?.ok || !iso) return;
+    const done = await action.run(
+      () => session.createObject({ kind: 'event', marking: marking.banner, fields: { title: title.trim(), when: iso }, body: details }),
+      'The event was not added',
+    );
+    if (done) {
+      setTitle('');
+      setDetails('');
+    }
+  };
+
+  return (
+    <form className="new-object panel" onSubmit={submit} aria-labelledby="new-event-heading">
+      <h3 id="new-event-heading">New event</h3>
+      <label htmlFor="new-event-title">Title</label>
+      <input id="new-event-title" value={title} onChange={(e) => setTitle(e.target.value)} required />
+      <label htmlFor="new-event-when">When (UTC)</label>
+      <input id="new-event-when" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required />
+      <label htmlFor="new-event-details">Details</label>
+      <textarea id="new-event-details" rows={2} value={details} onChange={(e) => setDetails(e.target.value)} />
+      <MarkingPicker context={picker} initial={snapshot.workspace?.defaultMarking} onChange={setMarking} />
+      <ErrorMessage message={action.error} />
+      <button type="submit" className="primary" disabled={action.busy || !marking?.ok || !iso || !title.trim()}>
+        Add event
+      </button>
+    </form>
+  );
+}

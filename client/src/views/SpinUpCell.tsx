@@ -1,0 +1,167 @@
+// "Spin up a cell": name, coalition template, members, system high, default marking, exercise.
+// Everything has a sensible default from the template, so a cell is a few clicks away.
+import { useEffect, useState, type FormEvent } from 'react';
+import type { WorkspaceSummary } from '../../../shared/protocol';
+import { defaultPolicy } from '../../../shared/markings';
+import { cellMarkings, unknownNames } from '../markings/cell';
+import { MarkingPicker } from '../markings/MarkingPicker';
+import type { PickerResult } from '../markings/pickerModel';
+import { createWorkspace, listTemplates, type WorkspaceTemplate } from '../session/api';
+import { describeError } from '../session/errors';
+import type { Identity } from '../session/identity';
+import { ErrorMessage } from './ErrorMessage';
+
+interface Props {
+  identity: Identity;
+  onCreated: (workspace: WorkspaceSummary) => void;
+  onCancel: () => void;
+}
+
+function splitNames(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((name) => name.trim().toUpperCase()).filter(Boolean))];
+}
+
+export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
+  const [templates, setTemplates] = useState<WorkspaceTemplate[] | null>(null);
+  const [templateId, setTemplateId] = useState('fvey');
+  const [name, setName] = useState('');
+  const [membersText, setMembersText] = useState('');
+  const [systemHigh, setSystemHigh] = useState('SECRET');
+  const [exercise, setExercise] = useState(false);
+  const [marking, setMarking] = useState<PickerResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    listTemplates(identity.token).then(
+      (list) => {
+        if (!live) return;
+        setTemplates(list);
+        const first = list.find((t) => t.id === 'fvey') ?? list[0];
+        if (first) chooseTemplate(first);
+      },
+      (failure: unknown) => live && setError(`Could not load the cell templates: ${describeError(failure)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [identity.token]);
+
+  function chooseTemplate(template: WorkspaceTemplate) {
+    setTemplateId(template.id);
+    setMembersText(template.members.join(', '));
+  }
+
+  const template = templates?.find((t) => t.id === templateId);
+  const members = splitNames(membersText);
+  const groups = template?.groups ?? {};
+  // Cheap to rebuild: the policy behind it is memoised by the markings engine.
+  const cell = cellMarkings({ members: members.length > 0 ? members : [identity.nation], groups, systemHigh });
+  const context = { cell, author: identity };
+  const unknown = unknownNames(members, cell.policy);
+  const problem =
+    unknown.length > 0
+      ? `Not a country trigraph or group: ${unknown.join(', ')}.`
+      : members.length === 0
+        ? 'List at least one member nation or group.'
+        : !name.trim()
+          ? 'Give the cell a name.'
+          : marking && !marking.ok
+            ? marking.problem
+            : null;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (problem || !marking?.ok) {
+      setError(problem ?? 'Choose a default marking.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(
+        await createWorkspace(identity.token, {
+          name: name.trim(),
+          template: templateId,
+          members,
+          groups,
+          systemHigh,
+          defaultMarking: marking.banner,
+          exercise,
+        }),
+      );
+    } catch (failure) {
+      setError(`The cell was not created: ${describeError(failure)}`);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="spin-up panel" onSubmit={submit} aria-labelledby="spin-up-title">
+      <h2 id="spin-up-title">Spin up a cell</h2>
+      <div className="form-grid">
+        <label htmlFor="cell-name">Cell name</label>
+        <input id="cell-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Strait watch" autoFocus required />
+
+        <span id="template-label">Coalition</span>
+        <div role="radiogroup" aria-labelledby="template-label" className="template-choices">
+          {(templates ?? []).map((t) => (
+            <label key={t.id} className="check">
+              <input type="radio" name="template" value={t.id} checked={t.id === templateId} onChange={() => chooseTemplate(t)} />
+              {t.name}
+            </label>
+          ))}
+          {templates === null && <span className="muted">Loading templates…</span>}
+        </div>
+
+        <label htmlFor="cell-members">Members</label>
+        <div>
+          <input
+            id="cell-members"
+            value={membersText}
+            onChange={(e) => setMembersText(e.target.value)}
+            aria-describedby="cell-members-help"
+            placeholder="USA, GBR, JPN"
+          />
+          <p id="cell-members-help" className="muted">
+            Country trigraphs or groups, separated by commas. Nations: {cell.members.join(', ') || 'none'}.
+          </p>
+        </div>
+
+        <label htmlFor="cell-system-high">System high</label>
+        <select id="cell-system-high" value={systemHigh} onChange={(e) => setSystemHigh(e.target.value)}>
+          {defaultPolicy.levels.map((level) => (
+            <option key={level.code} value={level.name}>
+              {level.name}
+            </option>
+          ))}
+        </select>
+
+        <span className="label">Default marking</span>
+        <MarkingPicker
+          key={`${templateId}|${template?.defaultMarking ?? ''}`}
+          context={context}
+          initial={template?.defaultMarking}
+          onChange={setMarking}
+          legend="Default marking of new items"
+        />
+
+        <span className="label">Exercise</span>
+        <label className="check">
+          <input type="checkbox" checked={exercise} onChange={(e) => setExercise(e.target.checked)} />
+          Exercise cell (banners read EXERCISE)
+        </label>
+      </div>
+      <ErrorMessage message={error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create cell'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

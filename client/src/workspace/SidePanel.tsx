@@ -1,0 +1,60 @@
+// Reports, timeline and RFI board as tabs (arrow keys move between tabs).
+import { useRef, type KeyboardEvent } from 'react';
+import { ReportsPanel } from '../reports/ReportsPanel';
+import { RfiBoard } from '../rfi/RfiBoard';
+import { TimelinePanel } from '../timeline/TimelinePanel';
+import type { WorkspaceTab } from './selectors';
+
+const TABS: { id: WorkspaceTab; label: string }[] = [
+  { id: 'reports', label: 'Reports' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'rfis', label: 'RFI board' },
+];
+
+interface Props {
+  tab: WorkspaceTab;
+  onTab: (tab: WorkspaceTab) => void;
+  openReportId: string | null;
+  onOpenReport: (id: string | null) => void;
+}
+
+export function SidePanel({ tab, onTab, openReportId, onOpenReport }: Props) {
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKeyDown = (event: KeyboardEvent) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const index = (TABS.findIndex((t) => t.id === tab) + step + TABS.length) % TABS.length;
+    onTab(TABS[index]!.id);
+    buttons.current[index]?.focus();
+  };
+
+  return (
+    <section className="side-panel">
+      <div role="tablist" aria-label="Workspace panels" className="tabs" onKeyDown={onKeyDown}>
+        {TABS.map((t, index) => (
+          <button
+            key={t.id}
+            ref={(element) => {
+              buttons.current[index] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => onTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
+        {tab === 'reports' && <ReportsPanel openReportId={openReportId} onOpenReport={onOpenReport} />}
+        {tab === 'timeline' && <TimelinePanel />}
+        {tab === 'rfis' && <RfiBoard />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+// What every panel of an open workspace needs: the picture shown (live or "view as"), the live
+// session for actions (null while viewing as a partner), the author and the cell's markings.
+import { createContext, useContext } from 'react';
+import type { Envelope, PresenceState } from '../../../shared/protocol';
+import type { CellMarkings } from '../markings/cell';
+import type { PickerContext } from '../markings/pickerModel';
+import type { Identity } from '../session/identity';
+import type { Picture, PictureSnapshot } from '../session/picture';
+import type { PresenceUpdate, WorkspaceSession } from '../session/workspaceSession';
+
+export interface WorkspaceContextValue {
+  picture: Picture;
+  snapshot: PictureSnapshot;
+  /** Null when the picture is read-only (an FDO's "view as"). */
+  session: WorkspaceSession | null;
+  identity: Identity;
+  canEdit: boolean;
+  cell: CellMarkings;
+  picker: PickerContext;
+  /** This tab's presence id, to leave our own caret out of the remote ones. */
+  selfClientId: string | undefined;
+  setPresence: (update: PresenceUpdate | null) => void;
+  /** Others' presence in the live session (empty while viewing as a partner). */
+  presence: readonly PresenceState[];
+  byId: ReadonlyMap<string, Envelope>;
+}
+
+export const WorkspaceContext = createContext<WorkspaceContextValue | null>(null);
+
+export function useWorkspace(): WorkspaceContextValue {
+  const value = useContext(WorkspaceContext);
+  if (!value) throw new Error('useWorkspace outside a workspace view');
+  return value;
+}
