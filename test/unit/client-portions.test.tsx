@@ -1,0 +1,178 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bodyOf, buildContent } from '../../shared/content';
+import type { Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
+import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Identity } from '../../client/src/session/identity';
+import { ObjectReplica } from '../../client/src/session/replica';
+import { StaticPicture } from '../../client/src/session/staticPicture';
+import { ReportView } from '../../client/src/reports/ReportView';
+import { CollaborativeText } from '../../client/src/text/CollaborativeText';
+import { encodeCursor } from '../../client/src/text/cursor';
+import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+
+afterEach(cleanup);
+
+const workspace: WorkspaceSummary = {
+  id: 'ws1',
+  name: 'Strait watch',
+  members: ['FVEY'],
+  defaultMarking: 'SECRET//REL TO USA, FVEY',
+  systemHigh: 'TOP SECRET',
+  groups: {},
+  exercise: false,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  createdBy: 'usa-analyst',
+};
+
+function envelope(id: string, kind: Envelope['kind'], marking: string, portion: string, extra: Partial<Envelope> = {}): Envelope {
+  return {
+    id,
+    workspaceId: 'ws1',
+    kind,
+    marking,
+    portion,
+    originator: 'USA',
+    parentId: null,
+    orderKey: 'a0',
+    createdBy: 'usa-analyst',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    epoch: 0,
+    ...extra,
+  };
+}
+
+const report = envelope('r1', 'report', 'SECRET//REL TO USA, FVEY', '(S//REL TO USA, FVEY)');
+// Created in a different order from their place in the report: order comes from orderKey.
+const shared = envelope('p-shared', 'portion', 'SECRET//REL TO USA, AUS', '(S//REL TO USA, AUS)', {
+  parentId: 'r1',
+  orderKey: 'a0',
+  createdAt: '2025-01-01T00:03:00.000Z',
+});
+const middle = envelope('p-open', 'portion', 'UNCLASSIFIED', '(U)', { parentId: 'r1', orderKey: 'a0V', createdAt: '2025-01-01T00:01:00.000Z' });
+const noforn = envelope('p-nf', 'portion', 'SECRET//NOFORN', '(S//NF)', { parentId: 'r1', orderKey: 'a1', createdAt: '2025-01-01T00:02:00.000Z' });
+
+const texts: Record<string, string> = {
+  'p-shared': 'Convoy of six trucks sighted heading north.',
+  'p-open': 'Weather clear.',
+  'p-nf': 'Source is a US asset.',
+};
+
+function picture(objects: Envelope[]): StaticPicture {
+  const docs = objects.map((object) => ({
+    id: object.id,
+    epoch: 0,
+    update: object.kind === 'report' ? buildContent({ fields: { title: 'Morning summary' } }) : buildContent({ body: texts[object.id] }),
+  }));
+  return new StaticPicture(workspace, 'AUS|S|', objects, docs);
+}
+
+function contextFor(shown: StaticPicture, identity: Identity): WorkspaceContextValue {
+  const cell = workspaceMarkings(workspace);
+  const snapshot = shown.getSnapshot();
+  return {
+    picture: shown,
+    snapshot,
+    session: null,
+    identity,
+    canEdit: false,
+    cell,
+    picker: { cell, author: identity },
+    selfClientId: undefined,
+    setPresence: () => undefined,
+    presence: [],
+    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
+  };
+}
+
+const aus: Identity = { token: 't', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const usa: Identity = { ...aus, sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'TOP SECRET' };
+
+function renderReport(objects: Envelope[], identity: Identity) {
+  const shown = picture(objects);
+  render(
+    <WorkspaceContext.Provider value={contextFor(shown, identity)}>
+      <ReportView reportId="r1" onClose={() => undefined} />
+    </WorkspaceContext.Provider>,
+  );
+  const paragraphs = within(screen.getByRole('list', { name: 'Paragraphs' })).getAllByRole('listitem');
+  return paragraphs.map((item) => {
+    const body = item.querySelector('.portion-body')!;
+    return { mark: body.firstElementChild!.textContent, text: within(item).getByRole('textbox').textContent };
+  });
+}
+
+describe('report portions', () => {
+  it('shows every paragraph in orderKey order, each opening with its own portion mark', () => {
+    const paragraphs = renderReport([noforn, report, shared, middle], usa);
+    expect(paragraphs).toEqual([
+      { mark: '(S//REL TO USA, AUS)', text: texts['p-shared'] },
+      { mark: '(U)', text: texts['p-open'] },
+      { mark: '(S//NF)', text: texts['p-nf'] },
+    ]);
+    expect(screen.getByTestId('report-rollup').textContent).toBe('SECRET//NOFORN');
+  });
+
+  it('shows a partner only the paragraphs released to them, still in order', () => {
+    const paragraphs = renderReport([middle, shared, report], aus);
+    expect(paragraphs.map((p) => p.mark)).toEqual(['(S//REL TO USA, AUS)', '(U)']);
+    expect(screen.queryByText(/US asset/)).toBeNull();
+    expect(screen.getByTestId('report-rollup').textContent).toBe('SECRET//REL TO USA, AUS');
+    expect((screen.getByLabelText('Report title') as HTMLInputElement).value).toBe('Morning summary');
+  });
+});
+
+describe('<CollaborativeText>', () => {
+  function setup() {
+    const sent: Uint8Array[] = [];
+    const replica = new ObjectReplica('p1', 3, buildContent({ body: 'Hello world' }), (_replica, update) => sent.push(update));
+    return { replica, sent };
+  }
+
+  it('turns typing into a splice of the shared text, kept until acknowledged', () => {
+    const { replica, sent } = setup();
+    render(<CollaborativeText replica={replica} label="Paragraph" readOnly={false} others={[]} />);
+    const area = screen.getByLabelText('Paragraph') as HTMLTextAreaElement;
+    area.value = 'Hello brave world';
+    fireEvent.input(area);
+    expect(bodyOf(replica.doc).toString()).toBe('Hello brave world');
+    expect(sent).toHaveLength(1);
+    expect(replica.unacked).toEqual(sent);
+  });
+
+  it('shows a collaborator’s edit at once and keeps the local caret on its word', () => {
+    const { replica } = setup();
+    render(<CollaborativeText replica={replica} label="Paragraph" readOnly={false} others={[]} />);
+    const area = screen.getByLabelText('Paragraph') as HTMLTextAreaElement;
+    area.focus();
+    area.setSelectionRange(6, 6); // before "world"
+    fireEvent.select(area);
+    const remote = new Y.Doc();
+    Y.applyUpdate(remote, Y.encodeStateAsUpdate(replica.doc));
+    bodyOf(remote).insert(0, 'Oh. ');
+    act(() => replica.applyRemote(Y.encodeStateAsUpdate(remote, Y.encodeStateVector(replica.doc))));
+    expect(area.value).toBe('Oh. Hello world');
+    expect(area.selectionStart).toBe(10);
+    expect(replica.unacked).toHaveLength(0);
+  });
+
+  it('paints others’ carets where they are, labelled with name and nation', () => {
+    const { replica } = setup();
+    const other: PresenceState = {
+      clientId: 'c2',
+      sub: 'aus-analyst',
+      name: 'Liam Walsh',
+      nation: 'AUS',
+      objectId: 'p1',
+      cursor: encodeCursor(bodyOf(replica.doc), 3, 5, 5),
+    };
+    const stale: PresenceState = { ...other, clientId: 'c3', name: 'Old epoch', cursor: encodeCursor(bodyOf(replica.doc), 2, 1, 1) };
+    const { container } = render(<CollaborativeText replica={replica} label="Paragraph" readOnly others={[other, stale]} />);
+    const carets = container.querySelectorAll('.remote-caret');
+    expect(carets).toHaveLength(1);
+    expect(carets[0]!.textContent).toBe('Liam Walsh (AUS)');
+    expect(carets[0]!.previousSibling?.textContent).toBe('Hello');
+  });
+});
