@@ -32,6 +32,14 @@ interface Case {
   loop(n: number): number;
 }
 
+// More distinct spellings (upper/lower case per letter) than parseMarking keeps, so every call parses afresh.
+const UNSEEN = Array.from({ length: 6000 }, (_, i) => respell(TEXTS[i % 8]!, Math.floor(i / 8) + 1));
+
+function respell(text: string, mask: number): string {
+  let letter = 0;
+  return text.replace(/[A-Z]/g, (c) => ((mask >> letter++) & 1 ? c.toLowerCase() : c));
+}
+
 const parsed: Marking[] = TEXTS.map((t) => parseMarking(t, policy));
 
 const CASES: Case[] = [
@@ -52,10 +60,18 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'parseMarking',
+    name: 'parseMarking, text seen before',
     loop(n) {
       let length = 0;
       for (let i = 0; i < n; i++) length += parseMarking(TEXTS[i % 8]!, policy).relTo.length;
+      return length;
+    },
+  },
+  {
+    name: 'parseMarking, text not seen before',
+    loop(n) {
+      let length = 0;
+      for (let i = 0; i < n; i++) length += parseMarking(UNSEEN[i % UNSEEN.length]!, policy).relTo.length;
       return length;
     },
   },

@@ -35,10 +35,10 @@ const FULL = {
 const QUICK = {
   scales: [30],
   editsPerSecond: 50,
-  warmupSeconds: 1,
-  measureSeconds: 3,
+  warmupSeconds: 0.5,
+  measureSeconds: 2,
   mixed: false,
-  coldOpen: { objects: 300, clients: 20, repeats: 1 },
+  coldOpen: { objects: 200, clients: 20, repeats: 1 },
 };
 
 const WRITERS_PER_RUN = 12;

@@ -4,7 +4,6 @@
 export const READY_PREFIX = 'BENCH_READY ';
 
 export function announceReady(port: number, close: () => Promise<void>): void {
-  process.stdout.write(`${READY_PREFIX}${JSON.stringify({ port })}\n`);
   process.on('SIGUSR2', () => globalThis.gc?.());
   let closing = false;
   process.on('SIGTERM', () => {
@@ -18,4 +17,6 @@ export function announceReady(port: number, close: () => Promise<void>): void {
       },
     );
   });
+  // Last, so the parent never signals a process that has no handlers yet.
+  process.stdout.write(`${READY_PREFIX}${JSON.stringify({ port })}\n`);
 }

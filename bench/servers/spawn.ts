@@ -19,7 +19,7 @@ export interface SpawnOptions {
 
 const START_TIMEOUT_MS = 30_000;
 const RSS_SAMPLE_MS = 100;
-const GC_SETTLE_MS = 500;
+const GC_SETTLE_MS = 300;
 
 export class ServerProcess {
   private peakRssMb = 0;

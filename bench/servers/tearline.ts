@@ -1,0 +1,23 @@
+// Tearline as the benchmark runs it: the real server (`server/app.ts`) with its defaults (SQLite
+// with fsync per commit, updates durable before fan-out), in a fresh temporary data directory,
+// in its own process. One setting differs: the per-socket rate limit is lifted, because the
+// cold-open cell is loaded through a single socket far faster than any person types.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer } from '../../server/app';
+import { announceReady } from './child';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-'));
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  logLevel: 'warn',
+  ratePerSecond: 1_000_000,
+  rateBurst: 1_000_000,
+});
+announceReady(server.port, async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});

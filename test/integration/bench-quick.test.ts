@@ -1,0 +1,62 @@
+// Keeps the benchmark harness from rotting: `npm run bench -- --quick` must run every server end
+// to end and write a summary with sane figures. No performance threshold is asserted here.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runQuickBench(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // --out keeps the committed full-run bench/results/latest.json untouched.
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', '--quick', '--out', out], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('npm run bench -- --quick measures all three servers and writes the summary', { timeout: 120_000 }, async () => {
+  const out = path.join(dir, 'latest.json');
+  const { code, stdout, stderr } = await runQuickBench(out);
+  expect(code, stderr).toBe(0);
+
+  expect(stdout).toContain('### Fan-out: edit → receive');
+  expect(stdout).toContain('### Cold open and memory');
+
+  const summary = JSON.parse(readFileSync(out, 'utf8'));
+  expect(summary.mode).toBe('quick');
+  expect(summary.notes).toEqual([]);
+  expect(summary.clients).toBeGreaterThan(0);
+  expect(summary.p99Ms).toBeGreaterThan(0);
+  expect(summary.p99Ms).toBeLessThan(10_000);
+  expect(summary.cpuRatio).toBeGreaterThan(0.01);
+  expect(summary.cpuRatio).toBeLessThan(100);
+  expect(summary.coldOpenMs).toBeGreaterThan(0);
+  expect(summary.coldOpenMs).toBeLessThan(60_000);
+  expect(summary.rssMb).toBeGreaterThan(10);
+  expect(summary.rssMb).toBeLessThan(4096);
+
+  const servers = ['tearline', 'y-websocket', 'hocuspocus'];
+  expect(summary.fanout.map((r: { server: string }) => r.server).sort()).toEqual([...servers].sort());
+  for (const row of summary.fanout) {
+    // Every edit reached every other client exactly once, on every server.
+    expect(row.deliveries, row.server).toBe(row.expectedDeliveries);
+    expect(row.editsSent, row.server).toBeGreaterThan(0);
+    expect(row.latencyMs.p50, row.server).toBeLessThanOrEqual(row.latencyMs.p99);
+    expect(row.cpuMicrosPerDelivery, row.server).toBeGreaterThan(0);
+    expect(row.wireBytesPerDelivery, row.server).toBeGreaterThan(0);
+    expect(row.generatorSaturated, row.server).toBe(false);
+  }
+  expect(summary.coldOpen.map((r: { server: string }) => r.server).sort()).toEqual([...servers].sort());
+  for (const row of summary.coldOpen) expect(row.coldOpenMs, row.server).toBeGreaterThan(0);
+});
