@@ -1,0 +1,252 @@
+// The leak oracle (invariant 1): random sequences of create / edit / re-mark / join / leave /
+// reconnect / presence across personas of different nations and clearances. Every object's text carries a
+// canary; after every step no client has received a frame holding the canary or the id of an
+// object not releasable to it, and every client's visible set equals the oracle's.
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { bodyOf, buildContent } from '../../shared/content';
+import { canSee, parseMarking, policyWithGroups, type Marking, type Participant } from '../../shared/markings';
+import type { Envelope } from '../../shared/protocol';
+import type { RunningServer } from '../../server/app';
+import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+
+const RUNS = Number(process.env.LEAK_ORACLE_RUNS ?? 200);
+
+interface Actor {
+  persona: string;
+  participant: Participant;
+  token: string;
+  client: TestClient;
+  joined: boolean;
+  /** Ids this client currently believes it can see, from join answers and added/removed events. */
+  visible: Set<string>;
+  /** Frames already checked. */
+  checked: number;
+}
+
+interface ModelObject {
+  id: string;
+  canary: string;
+  marking: Marking;
+  parentId: string | null;
+  kind: 'note' | 'report' | 'portion';
+  epoch: number;
+}
+
+const PERSONAS: { persona: string; participant: Participant; overrides?: object }[] = [
+  { persona: 'usa-fdo', participant: { nation: 'USA', clearance: 'TS', compartments: ['SI'] }, overrides: { compartments: ['SI'] } },
+  { persona: 'usa-secret', participant: { nation: 'USA', clearance: 'S', compartments: [] } },
+  { persona: 'gbr-fdo', participant: { nation: 'GBR', clearance: 'TS', compartments: [] } },
+  { persona: 'aus-analyst', participant: { nation: 'AUS', clearance: 'S', compartments: [] } },
+  { persona: 'jpn-analyst', participant: { nation: 'JPN', clearance: 'S', compartments: [] } },
+  { persona: 'kor-analyst', participant: { nation: 'KOR', clearance: 'S', compartments: [] } },
+];
+
+const MARKINGS = [
+  'UNCLASSIFIED',
+  'SECRET//NOFORN',
+  'SECRET//REL TO USA, GBR',
+  'SECRET//REL TO USA, FVEY',
+  'CONFIDENTIAL//REL TO USA, AUS, JPN',
+  'SECRET//REL TO USA, GBR, JPN, KOR',
+  'TOP SECRET//REL TO USA, GBR',
+  'TOP SECRET//SI//REL TO USA, GBR',
+  'SECRET//REL TO GBR, AUS',
+];
+
+const policy = policyWithGroups({});
+
+type Step =
+  | { type: 'create'; actor: number; kind: 'note' | 'report' | 'portion'; marking: number; parent: number }
+  | { type: 'edit'; actor: number; object: number; del: boolean }
+  | { type: 'remark'; actor: number; object: number; marking: number }
+  | { type: 'focus'; actor: number; object: number }
+  | { type: 'join' | 'leave' | 'reconnect'; actor: number };
+
+const actorIndex = fc.nat({ max: PERSONAS.length - 1 });
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('create' as const), actor: actorIndex, kind: fc.constantFrom('note' as const, 'report' as const, 'portion' as const), marking: fc.nat({ max: MARKINGS.length - 1 }), parent: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('edit' as const), actor: actorIndex, object: fc.nat(), del: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('remark' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('focus' as const), actor: actorIndex, object: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('join' as const, 'leave' as const, 'reconnect' as const), actor: actorIndex }) },
+);
+
+let server: RunningServer;
+let actors: Actor[];
+let creatorToken: string;
+
+function trackVisibility(actor: Actor, client: TestClient): void {
+  client.socket.on('object:added', (e: Envelope) => actor.visible.add(e.id));
+  client.socket.on('object:removed', (b: { id: string }) => actor.visible.delete(b.id));
+}
+
+async function connectActor(actor: Actor): Promise<void> {
+  actor.client = await connect(server.url, actor.persona, actor.token);
+  actor.checked = 0;
+  actor.visible = new Set();
+  actor.joined = false;
+  trackVisibility(actor, actor.client);
+}
+
+beforeAll(async () => {
+  // The barrier round trips are many and fast: lift the flood limit, which other tests cover.
+  server = await startTestServer({ ratePerSecond: 100_000, rateBurst: 100_000 });
+  creatorToken = await tokenFor(server.url, 'usa-fdo');
+  actors = [];
+  for (const p of PERSONAS) {
+    const token = await tokenFor(server.url, p.persona, p.overrides ? { overrides: p.overrides } : {});
+    const actor = { persona: p.persona, participant: p.participant, token } as Actor;
+    await connectActor(actor);
+    actors.push(actor);
+  }
+});
+afterAll(async () => {
+  for (const a of actors) a.client.close();
+  await server.close();
+});
+
+function frameText(payload: unknown): string {
+  return JSON.stringify(payload, (_k, v) => {
+    if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
+    if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('latin1');
+    return v;
+  });
+}
+
+test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`, { timeout: 30 * 60_000 }, async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 14 }), async (steps) => {
+      run++;
+      const cell = await createCell(server.url, creatorToken, { name: `Oracle ${run}`, template: 'adhoc', members: ['USA', 'GBR', 'AUS', 'JPN', 'KOR'] });
+      const objects: ModelObject[] = [];
+      const visibleTo = (actor: Actor, object: ModelObject): boolean => {
+        if (!canSee(actor.participant, object.marking, policy)) return false;
+        const parent = object.parentId ? objects.find((o) => o.id === object.parentId) : undefined;
+        return parent ? visibleTo(actor, parent) : true;
+      };
+      for (const actor of actors) {
+        actor.checked = actor.client.frames.length;
+        actor.joined = false;
+        actor.visible.clear();
+      }
+      let counter = 0;
+
+      const check = async (before: Map<Actor, Set<string>>) => {
+        // A round trip on every socket: every frame the server sent before it has arrived.
+        await Promise.all(actors.map((a) => a.client.call('awareness:update', { workspaceId: 'sync-barrier', state: null })));
+        for (const actor of actors) {
+          const now = new Set(actor.joined ? objects.filter((o) => visibleTo(actor, o)).map((o) => o.id) : []);
+          const allowed = new Set([...now, ...(before.get(actor) ?? [])]);
+          for (const frame of actor.client.frames.slice(actor.checked)) {
+            const text = frameText(frame.payload);
+            for (const object of objects) {
+              if (allowed.has(object.id)) continue;
+              expect(text, `${actor.persona} got ${frame.event} revealing ${object.canary}`).not.toContain(object.canary);
+              expect(text, `${actor.persona} got ${frame.event} revealing ${object.id}`).not.toContain(object.id);
+            }
+          }
+          actor.checked = actor.client.frames.length;
+          if (actor.joined) expect([...actor.visible].sort(), `${actor.persona} visible set`).toEqual([...now].sort());
+        }
+      };
+
+      for (const step of steps) {
+        const actor = actors[step.actor]!;
+        const join = async (a: Actor) => {
+          const answer = await a.client.ok('workspace:join', { workspaceId: cell.id });
+          a.joined = true;
+          for (const e of answer.objects) a.visible.add(e.id);
+        };
+        // Acting in a cell means being in it: join first, as its own checked step.
+        if (!actor.joined && step.type !== 'join' && step.type !== 'reconnect') {
+          const outside = new Map(actors.map((a) => [a, new Set(a.joined ? objects.filter((o) => visibleTo(a, o)).map((o) => o.id) : [])]));
+          await join(actor);
+          await check(outside);
+        }
+        const before = new Map(actors.map((a) => [a, new Set(a.joined ? objects.filter((o) => visibleTo(a, o)).map((o) => o.id) : [])]));
+        switch (step.type) {
+          case 'create': {
+            const parents = objects.filter((o) => o.kind === 'report' && visibleTo(actor, o));
+            const parent = step.kind === 'portion' ? parents[step.parent % Math.max(1, parents.length)] : undefined;
+            if (step.kind === 'portion' && !parent) break;
+            const canary = `CANARY${run}X${counter++}Z`;
+            const answer = await actor.client.call('object:create', {
+              workspaceId: cell.id,
+              kind: step.kind,
+              marking: MARKINGS[step.marking]!,
+              ...(parent ? { parentId: parent.id } : {}),
+              content: buildContent({ body: canary, fields: { title: canary } }),
+            });
+            if (answer.ok) {
+              objects.push({
+                id: answer.object.id,
+                canary,
+                marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation },
+                parentId: parent?.id ?? null,
+                kind: step.kind,
+                epoch: 0,
+              });
+            } else {
+              expect(['bad_marking', 'forbidden']).toContain(answer.error.code);
+            }
+            break;
+          }
+          case 'edit': {
+            const target = objects[step.object % Math.max(1, objects.length)];
+            if (!target) break;
+            const sync = await actor.client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: target.id }] });
+            if (!visibleTo(actor, target)) {
+              expect(sync.missing).toEqual([target.id]);
+              break;
+            }
+            const doc = new Y.Doc();
+            Y.applyUpdate(doc, new Uint8Array(sync.docs[0]!.update));
+            const sv = Y.encodeStateVector(doc);
+            if (step.del && bodyOf(doc).length > 4) bodyOf(doc).delete(0, 2);
+            else bodyOf(doc).insert(bodyOf(doc).length, ` ${target.canary}`);
+            const answer = await actor.client.call('doc:update', { workspaceId: cell.id, id: target.id, epoch: sync.docs[0]!.epoch, update: Y.encodeStateAsUpdate(doc, sv) });
+            expect(answer).toEqual({ ok: true });
+            break;
+          }
+          case 'remark': {
+            const target = objects[step.object % Math.max(1, objects.length)];
+            if (!target) break;
+            const answer = await actor.client.call('object:remark', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]! });
+            if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            if (answer.ok) {
+              target.marking = { ...parseMarking(MARKINGS[step.marking]!, policy), originator: target.marking.originator };
+              target.epoch = answer.object.epoch;
+            }
+            break;
+          }
+          case 'focus': {
+            const target = objects[step.object % Math.max(1, objects.length)];
+            if (!target) break;
+            const answer = await actor.client.call('awareness:update', { workspaceId: cell.id, state: { objectId: target.id, cursor: { at: 1 } } });
+            expect(answer.ok).toBe(visibleTo(actor, target));
+            break;
+          }
+          case 'join':
+            if (!actor.joined) await join(actor);
+            break;
+          case 'leave':
+            await actor.client.ok('workspace:leave', { workspaceId: cell.id });
+            actor.joined = false;
+            actor.visible.clear();
+            break;
+          case 'reconnect':
+            actor.client.close();
+            await connectActor(actor);
+            await join(actor);
+            break;
+        }
+        await check(before);
+      }
+      for (const actor of actors) if (actor.joined) await actor.client.ok('workspace:leave', { workspaceId: cell.id });
+    }),
+    { numRuns: RUNS },
+  );
+});
