@@ -1,0 +1,110 @@
+// One contract suite for every Store implementation (SQLite now; PostgreSQL joins the list).
+import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import path from 'node:path';
+import { bodyOf, buildContent } from '../../shared/content';
+import type { Envelope } from '../../shared/protocol';
+import { SqliteStore } from '../../server/store/sqliteStore';
+import type { Store } from '../../server/store/types';
+import { tempDir } from '../helpers/server';
+
+const factories: Record<string, () => Promise<Store>> = {
+  sqlite: async () => new SqliteStore(path.join(tempDir(), 'store.db'), { sync: 'normal' }),
+};
+
+const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
+  id,
+  workspaceId: 'w1',
+  kind: 'note',
+  marking: 'UNCLASSIFIED',
+  portion: '(U)',
+  originator: 'USA',
+  parentId: null,
+  orderKey: 'a0',
+  createdBy: 'usa-analyst',
+  createdAt: new Date().toISOString(),
+  epoch: 0,
+  ...extra,
+});
+
+function textOf(parts: Uint8Array[]): string {
+  const doc = new Y.Doc();
+  for (const part of parts) Y.applyUpdate(doc, part);
+  return bodyOf(doc).toString();
+}
+
+for (const [name, make] of Object.entries(factories)) {
+  describe(`${name} store`, () => {
+    test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
+      const store = await make();
+      await store.createObject(envelope('o1', { sourceId: 'o0' }), buildContent({ body: 'hi' }));
+      expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
+      const doc = await store.loadDoc('o1');
+      expect(doc.epoch).toBe(0);
+      expect(textOf([doc.snapshot!, ...doc.updates])).toBe('hi');
+      expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['o1']);
+      await store.close();
+    });
+
+    test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
+      const store = await make();
+      const source = new Y.Doc();
+      await store.createObject(envelope('o2'), Y.encodeStateAsUpdate(source));
+      const updates: Uint8Array[] = [];
+      source.on('update', (u: Uint8Array) => updates.push(u));
+      for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
+      const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update })));
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      let stored = await store.loadDoc('o2');
+      expect(stored.updates).toHaveLength(3);
+      expect(stored.lastSeq).toBe(seqs[2]);
+      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
+      await store.compact('o2', 0, Y.encodeStateAsUpdate(source), seqs[1]!);
+      stored = await store.loadDoc('o2');
+      expect(stored.updates).toHaveLength(1);
+      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
+      await store.close();
+    });
+
+    test('a new epoch replaces earlier history but keeps updates already written for the new epoch', async () => {
+      const store = await make();
+      await store.createObject(envelope('o3'), buildContent({ body: 'old' }));
+      const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
+      await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit }]);
+      const fresh = buildContent({ body: 'fresh' });
+      const next = new Y.Doc();
+      Y.applyUpdate(next, fresh);
+      const sv = Y.encodeStateVector(next);
+      bodyOf(next).insert(5, '!');
+      await store.appendUpdates([{ objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv) }]);
+      await store.resetDoc(envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), fresh);
+      const stored = await store.loadDoc('o3');
+      expect(stored.epoch).toBe(1);
+      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
+      expect((await store.getObject('o3'))!.epoch).toBe(1);
+      await store.close();
+    });
+
+    test('workspaces and levels', async () => {
+      const store = await make();
+      const ws = {
+        id: 'w9',
+        name: 'Cell',
+        members: ['FVEY'],
+        defaultMarking: 'SECRET//REL TO USA, FVEY',
+        systemHigh: 'TOP SECRET',
+        groups: {},
+        exercise: false,
+        releasePolicy: { deadlineMinutes: 60, autoRelease: true },
+        createdAt: new Date().toISOString(),
+        createdBy: 'usa-analyst',
+      };
+      await store.createWorkspace(ws);
+      expect(await store.getWorkspace('w9')).toEqual(ws);
+      expect(await store.addLevel('w9', 'USA|TS|')).toBe(true);
+      expect(await store.addLevel('w9', 'USA|TS|')).toBe(false);
+      expect(await store.listLevels('w9')).toEqual(['USA|TS|']);
+      await store.close();
+    });
+  });
+}
