@@ -15,23 +15,27 @@ export function formatPortion(m: Marking, policy: MarkingPolicy = defaultPolicy)
   return `(${join(levelOf(m, policy).code, m, 'portion', policy)})`;
 }
 
+type Form = 'banner' | 'portion';
+
 function levelOf(m: Marking, policy: MarkingPolicy): ClassificationLevel {
   const level = findLevel(m.classification, policy);
   if (!level) throw new MarkingError(`"${m.classification}" is not a classification of this policy.`, m.classification);
   return level;
 }
 
-function join(level: string, m: Marking, form: 'banner' | 'portion', policy: MarkingPolicy): string {
-  const spell = (kind: ControlKind): string => policy.controls[kind][form];
-  const list = (kind: ControlKind, names: string[]): string => `${spell(kind)} ${canonicalNames(names, policy).join(', ')}`;
+function join(level: string, m: Marking, form: Form, policy: MarkingPolicy): string {
   const controls: string[] = [];
-  if (m.orcon) controls.push(spell('orcon'));
-  if (m.noforn) controls.push(spell('noforn'));
-  if (m.relTo.length > 0) controls.push(list('relTo', m.relTo));
-  if (m.relido) controls.push(spell('relido'));
-  if (m.displayOnly.length > 0) controls.push(list('displayOnly', m.displayOnly));
+  if (m.orcon) controls.push(policy.controls.orcon[form]);
+  if (m.noforn) controls.push(policy.controls.noforn[form]);
+  if (m.relTo.length > 0) controls.push(list('relTo', m.relTo, form, policy));
+  if (m.relido) controls.push(policy.controls.relido[form]);
+  if (m.displayOnly.length > 0) controls.push(list('displayOnly', m.displayOnly, form, policy));
   const segments = [level];
   if (m.compartments.length > 0) segments.push([...new Set(m.compartments)].sort().join('/'));
   if (controls.length > 0) segments.push(controls.join('/'));
   return segments.join('//');
+}
+
+function list(kind: ControlKind, names: string[], form: Form, policy: MarkingPolicy): string {
+  return `${policy.controls[kind][form]} ${canonicalNames(names, policy).join(', ')}`;
 }

@@ -19,7 +19,24 @@ interface Found {
   list: Token[];
 }
 
+// The same few markings are parsed over and over (every stored envelope, every create), so
+// results are kept per policy and text; callers get a copy, free to add an originator.
+const parsed = new WeakMap<MarkingPolicy, Map<string, Marking>>();
+const PARSED_LIMIT = 4096;
+
 export function parseMarking(text: string, policy: MarkingPolicy = defaultPolicy): Marking {
+  let cache = parsed.get(policy);
+  if (!cache) parsed.set(policy, (cache = new Map()));
+  let m = cache.get(text);
+  if (!m) {
+    m = parseText(text, policy);
+    if (cache.size >= PARSED_LIMIT) cache.clear();
+    cache.set(text, m);
+  }
+  return { ...m, compartments: [...m.compartments], relTo: [...m.relTo], displayOnly: [...m.displayOnly] };
+}
+
+function parseText(text: string, policy: MarkingPolicy): Marking {
   const [from, to] = unwrapParentheses(text);
   const [levelPiece, ...pieces] = splitOnSlashes(text, from, to);
   const level = parseLevel(tokenize(levelPiece!), levelPiece!, policy);
@@ -60,8 +77,8 @@ export function parseMarking(text: string, policy: MarkingPolicy = defaultPolicy
 function unwrapParentheses(text: string): [number, number] {
   let from = 0;
   let to = text.length;
-  while (from < to && /\s/.test(text[from]!)) from++;
-  while (to > from && /\s/.test(text[to - 1]!)) to--;
+  while (from < to && isSpaceAt(text, from)) from++;
+  while (to > from && isSpaceAt(text, to - 1)) to--;
   if (from === to) throw emptyMarking('', 0);
   const opens = text[from] === '(';
   const closes = to > from && text[to - 1] === ')';
@@ -76,7 +93,9 @@ function unwrapParentheses(text: string): [number, number] {
     from++;
     to--;
   }
-  if (text.slice(from, to).trim() === '') throw emptyMarking(text.slice(from - 1, to + 1), from - 1);
+  let first = from;
+  while (first < to && isSpaceAt(text, first)) first++;
+  if (first === to) throw emptyMarking(text.slice(from - 1, to + 1), from - 1);
   return [from, to];
 }
 
@@ -113,9 +132,16 @@ function splitOnSlashes(text: string, from: number, to: number): Token[] {
 }
 
 function trimmed(text: string, from: number, to: number): Token | undefined {
-  while (from < to && /\s/.test(text[from]!)) from++;
-  while (to > from && /\s/.test(text[to - 1]!)) to--;
+  while (from < to && isSpaceAt(text, from)) from++;
+  while (to > from && isSpaceAt(text, to - 1)) to--;
   return from < to ? makeToken(text.slice(from, to), from) : undefined;
+}
+
+/** Same characters as the regular expression `\s`, without a regex call for plain ASCII. */
+function isSpaceAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  return code >= 0xa0 && /\s/.test(text[i]!);
 }
 
 function makeToken(text: string, start: number): Token {
