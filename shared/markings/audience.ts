@@ -17,24 +17,41 @@ export interface Audience {
   readonly released: ReadonlySet<string>;
 }
 
-const caches = new WeakMap<MarkingPolicy, WeakMap<Marking, Audience>>();
+interface Caches {
+  byObject: WeakMap<Marking, Audience>;
+  /** Equal markings in different objects (each parse, each envelope read) share one audience. */
+  byContent: Map<string, Audience>;
+}
+const BY_CONTENT_LIMIT = 4096;
+
+const caches = new WeakMap<MarkingPolicy, Caches>();
 // canSee is called in tight loops with one policy; skip the outer lookup when it repeats.
 let lastPolicy: MarkingPolicy | undefined;
-let lastCache = new WeakMap<Marking, Audience>();
+let lastCaches: Caches = { byObject: new WeakMap(), byContent: new Map() };
 
 export function audienceOf(m: Marking, policy: MarkingPolicy = defaultPolicy): Audience {
   if (policy !== lastPolicy) {
-    let cache = caches.get(policy);
-    if (!cache) caches.set(policy, (cache = new WeakMap()));
+    let found = caches.get(policy);
+    if (!found) caches.set(policy, (found = { byObject: new WeakMap(), byContent: new Map() }));
     lastPolicy = policy;
-    lastCache = cache;
+    lastCaches = found;
   }
-  const cached = lastCache.get(m);
+  const cached = lastCaches.byObject.get(m);
   // The originator is the field callers most often set after parsing; recompute if it moved.
   if (cached && cached.originator === (m.originator ?? policy.leadNation)) return cached;
-  const audience = computeAudience(m, policy);
-  lastCache.set(m, audience);
+  const key = contentKey(m, policy);
+  let audience = lastCaches.byContent.get(key);
+  if (!audience) {
+    audience = computeAudience(m, policy);
+    if (lastCaches.byContent.size >= BY_CONTENT_LIMIT) lastCaches.byContent.clear();
+    lastCaches.byContent.set(key, audience);
+  }
+  lastCaches.byObject.set(m, audience);
   return audience;
+}
+
+function contentKey(m: Marking, policy: MarkingPolicy): string {
+  return JSON.stringify([m.classification, m.compartments, m.noforn, m.relido, m.relTo, m.displayOnly, m.originator ?? policy.leadNation]);
 }
 
 function computeAudience(m: Marking, policy: MarkingPolicy): Audience {
@@ -43,6 +60,9 @@ function computeAudience(m: Marking, policy: MarkingPolicy): Audience {
   const originator = m.originator ?? policy.leadNation;
   if (!policy.nations.has(originator)) throw new MarkingError(`Originator "${originator}" is not a country trigraph.`, originator);
   const compartments = [...new Set(m.compartments)];
+  // Access level keys leave out compartments the policy does not know, so no marking may need one.
+  const unknown = compartments.find((c) => !policy.compartments.has(c));
+  if (unknown !== undefined) throw new MarkingError(`"${unknown}" is not an SCI compartment of this policy.`, unknown);
   const everyone = level.rank === 0 && !m.noforn && !m.relido && m.relTo.length === 0 && m.displayOnly.length === 0;
   if (everyone) return { rank: level.rank, compartments, originator, everyone, nations: policy.nations, released: policy.nations };
   const released = new Set([originator]);

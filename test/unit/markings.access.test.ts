@@ -89,6 +89,18 @@ describe('canSee', () => {
     expect(canSee(who('NZL', 'SECRET'), copy)).toBe(true);
   });
 
+  it('decides each marking object on its own content, even when equal markings were seen before', () => {
+    const nzl = who('NZL', 'SECRET');
+    expect(canSee(nzl, marked('SECRET//REL TO USA, FVEY'))).toBe(true);
+    expect(canSee(nzl, marked('SECRET//REL TO USA, FVEY', 'GBR'))).toBe(true);
+    expect(canSee(nzl, { ...marked('SECRET//REL TO USA, FVEY'), relTo: ['USA', 'GBR'] })).toBe(false);
+    expect(canSee(nzl, { ...marked('SECRET//REL TO USA, FVEY'), noforn: true, relTo: [] })).toBe(false);
+  });
+
+  it('refuses a compartment the policy does not define, which no level key could carry', () => {
+    expect(() => canSee(who('USA', 'TS', ['XX']), { ...marked('TOP SECRET//NOFORN'), compartments: ['XX'] })).toThrow('"XX" is not an SCI compartment');
+  });
+
   it('refuses a group the policy does not define', () => {
     expect(() => canSee(who('IND', 'SECRET'), marked('SECRET//REL TO USA, QUAD'), defaultPolicy)).toThrow('"QUAD" is not a country trigraph or group');
   });

@@ -171,6 +171,22 @@ describe('parseMarking: valid and canonicalised markings', () => {
       displayOnly: [],
     });
   });
+
+  it('returns a fresh object each time, so changing one result changes no other', () => {
+    const first = parseMarking('SECRET//REL TO USA, GBR');
+    first.relTo.push('JPN');
+    first.compartments.push('SI');
+    first.originator = 'GBR';
+    expect(parseMarking('SECRET//REL TO USA, GBR')).toStrictEqual({
+      classification: 'S',
+      compartments: [],
+      noforn: false,
+      relTo: ['USA', 'GBR'],
+      relido: false,
+      orcon: false,
+      displayOnly: [],
+    });
+  });
 });
 
 describe('parseMarking: rejected markings', () => {
