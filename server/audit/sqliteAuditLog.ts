@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { chainEntry, type AuditAction, type AuditDraft, type AuditEntry } from './entry';
 import { AUDIT_PAGE_MAX, type AuditLog, type AuditPage } from './log';
-import { verifyChain, type ChainHead } from './verify';
+import { verifyChain, type ChainHead, type VerifyResult } from './verify';
 import { canonicalJson } from './canonicalJson';
 
 const SCHEMA = `
@@ -58,11 +58,9 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
   const setHead = db.prepare(
     'INSERT INTO audit_head (id, seq, hash) VALUES (1, @seq, @hash) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
   );
-  const readHead = db.prepare<[], ChainHead>('SELECT seq, hash FROM audit_head WHERE id = 1');
   const page = db.prepare<[string, number, number], AuditRow>(
     `SELECT ${COLUMNS} FROM audit_log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
-  const everything = db.prepare<[], AuditRow>(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`);
 
   // IMMEDIATE takes the write lock before reading the last hash, so two processes sharing the
   // file cannot both chain onto the same entry.
@@ -82,13 +80,25 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
       return page.all(workspaceId, afterSeq, bounded).map(fromRow);
     },
     async verify() {
-      const read = db.transaction(() => {
-        const head = readHead.get() ?? null;
-        return verifyChain(mapIterable(everything.iterate(), fromRow), { head });
-      });
-      return read.deferred();
+      return verifySqliteAuditLog(db);
     },
   };
+}
+
+/**
+ * Verifies the stored chain and its recorded head, reading only (the CLI runs it beside a live
+ * server). One read transaction, so a concurrent append cannot make the head and chain disagree.
+ * A database without an audit log verifies as empty.
+ */
+export function verifySqliteAuditLog(db: Database.Database): VerifyResult {
+  const read = db.transaction((): VerifyResult => {
+    const hasLog = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").get();
+    if (!hasLog) return { ok: true, count: 0, head: null };
+    const head = db.prepare<[], ChainHead>('SELECT seq, hash FROM audit_head WHERE id = 1').get() ?? null;
+    const rows = db.prepare<[], AuditRow>(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).iterate();
+    return verifyChain(mapIterable(rows, fromRow), { head });
+  });
+  return read.deferred();
 }
 
 function toRow(entry: AuditEntry): AuditRow {

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../server/cli/audit';
+import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
+
+let dir: string;
+let out: string[];
+let err: string[];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tearline-cli-'));
+  out = [];
+  err = [];
+  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function seed(count: number): Promise<string> {
+  const db = new Database(join(dir, 'tearline.db'));
+  const log = createSqliteAuditLog(db);
+  let hash = '';
+  for (let n = 1; n <= count; n++) {
+    hash = (await log.append({ workspaceId: 'ws-1', actor: { sub: 'usa-fdo', nation: 'USA' }, action: 'release.approve', objectId: `obj-${n}`, detail: { n } })).hash;
+  }
+  db.close();
+  return hash;
+}
+
+function tamper(sql: string): void {
+  const db = new Database(join(dir, 'tearline.db'));
+  db.exec(`DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; ${sql}`);
+  db.close();
+}
+
+describe('tearline audit verify', () => {
+  it('prints OK with the entry count and the head, exit 0', async () => {
+    const head = await seed(3);
+    expect(await run(['verify', '--data-dir', dir])).toBe(0);
+    expect(out).toEqual(['OK (3 entries)', `head: entry 3 ${head}`]);
+  });
+
+  it('reads the data directory from TEARLINE_DATA_DIR, and --data-dir=DIR', async () => {
+    await seed(2);
+    expect(await run(['verify'], { TEARLINE_DATA_DIR: dir })).toBe(0);
+    expect(await run(['verify', `--data-dir=${dir}`], {})).toBe(0);
+    expect(out.filter((line) => line.startsWith('OK'))).toEqual(['OK (2 entries)', 'OK (2 entries)']);
+  });
+
+  it('names the first tampered entry, exit 1', async () => {
+    await seed(4);
+    tamper(`UPDATE audit_log SET detail = '{"n":99}' WHERE seq = 2; DELETE FROM audit_log WHERE seq = 3;`);
+    expect(await run(['verify', '--data-dir', dir])).toBe(1);
+    expect(out).toEqual(['TAMPERED at entry 2: entry 2 was altered (its content no longer matches its hash)']);
+  });
+
+  it('reports a database with no audit log yet as empty', async () => {
+    new Database(join(dir, 'tearline.db')).close();
+    expect(await run(['verify', '--data-dir', dir])).toBe(0);
+    expect(out).toEqual(['OK (0 entries)']);
+  });
+
+  it('exits 2 with a clear message when there is no database or the command is wrong', async () => {
+    expect(await run(['verify', '--data-dir', join(dir, 'nowhere')])).toBe(2);
+    expect(err[0]).toBe(`No Tearline database at ${join(dir, 'nowhere', 'tearline.db')}.`);
+    expect(await run(['check'])).toBe(2);
+    expect(await run(['verify', '--data-dir'])).toBe(2);
+    expect(await run(['verify', '--force'])).toBe(2);
+    expect(err.filter((line) => line.startsWith('usage:'))).toHaveLength(3);
+  });
+
+  it('runs as `tearline audit verify` through the command dispatcher', async () => {
+    await seed(2);
+    tamper('UPDATE audit_log SET actor_sub = \'mallory\' WHERE seq = 1;');
+    const bin = join(__dirname, '../../bin/tearline.mjs');
+    const result = await promisify(execFile)(process.execPath, [bin, 'audit', 'verify', '--data-dir', dir]).catch((error: { code: number; stdout: string }) => error);
+    expect(result).toMatchObject({ code: 1, stdout: expect.stringContaining('TAMPERED at entry 1') });
+  });
+});
