@@ -23,6 +23,7 @@ const workspace: WorkspaceSummary = {
   systemHigh: 'TOP SECRET',
   groups: {},
   exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false },
   createdAt: '2025-01-01T00:00:00.000Z',
   createdBy: 'usa-analyst',
 };
@@ -80,7 +81,6 @@ function contextFor(shown: StaticPicture, identity: Identity): WorkspaceContextV
     canEdit: false,
     cell,
     picker: { cell, author: identity },
-    selfClientId: undefined,
     setPresence: () => undefined,
     presence: [],
     byId: new Map(snapshot.objects.map((object) => [object.id, object])),

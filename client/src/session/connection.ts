@@ -1,29 +1,12 @@
 // The socket: one per signed-in tab. Every request goes through `request`, which turns the ack
 // (`{ ok, ... }` or `{ ok: false, error }`) into a resolved body or a thrown ServerError.
 import { io, type Socket } from 'socket.io-client';
-import type { AckBodies, ClientEvent, ClientPayload, DocState, Envelope } from '../../../shared/protocol';
+import type { AckBodies, ClientEvent, ClientPayload, DocState } from '../../../shared/protocol';
 import { ServerError } from './errors';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
-export interface AccessLevel {
-  nation: string;
-  clearance: string;
-  compartments: string[];
-}
-
-/** The FDO's "view as" request (lead decision; not in DESIGN.md's table). */
-export interface ViewAsBody {
-  level: string;
-  objects: Envelope[];
-  docs: DocState[];
-}
-
-export type RequestBodies = AckBodies & { 'workspace:view-as': ViewAsBody };
-export type RequestPayloads = { [E in ClientEvent]: ClientPayload<E> } & {
-  'workspace:view-as': { workspaceId: string; level: AccessLevel };
-};
-export type RequestEvent = keyof RequestBodies & keyof RequestPayloads;
+export type AccessLevel = ClientPayload<'workspace:view-as'>['level'];
 
 type AckReply<T> = ({ ok: true } & T) | { ok: false; error: { code: ServerError['code']; message: string } };
 
@@ -51,11 +34,11 @@ export class Connection {
     return this.socket.connected;
   }
 
-  async request<E extends RequestEvent>(event: E, payload: RequestPayloads[E]): Promise<RequestBodies[E]> {
+  async request<E extends ClientEvent>(event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
     if (!this.socket.connected) {
       throw new ServerError('offline', 'Not connected to the server; the request was not sent. It reconnects by itself.');
     }
-    let reply: AckReply<RequestBodies[E]>;
+    let reply: AckReply<AckBodies[E]>;
     try {
       reply = await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload);
     } catch {

@@ -173,6 +173,8 @@ export class WorkspaceSession implements Picture {
   };
 
   private onDisconnect = (): void => {
+    // Whoever is still there is announced again when the rejoin answers.
+    this.presence = [];
     this.setStatus('offline');
   };
 
@@ -180,7 +182,7 @@ export class WorkspaceSession implements Picture {
   private async syncDocs(ids: string[], full = false): Promise<void> {
     for (let start = 0; start < ids.length; start += SYNC_BATCH) {
       const batch = ids.slice(start, start + SYNC_BATCH);
-      const { docs } = await this.connection.request('doc:sync', {
+      const { docs, missing } = await this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
         docs: batch.map((id) => {
           const replica = this.replicas.get(id);
@@ -188,6 +190,7 @@ export class WorkspaceSession implements Picture {
         }),
       });
       if (this.closed) return;
+      for (const id of missing) this.purge(id);
       const staleEpochs: string[] = [];
       for (const raw of docs) {
         const state = docStateFrom(raw);
@@ -240,10 +243,14 @@ export class WorkspaceSession implements Picture {
   /** Reloads one doc in full; `keepEdits` replays the unacknowledged local edits onto it. */
   private async refetch(replica: ObjectReplica, keepEdits: boolean): Promise<void> {
     try {
-      const { docs } = await this.connection.request('doc:sync', {
+      const { docs, missing } = await this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
         docs: [{ id: replica.id }],
       });
+      if (missing.includes(replica.id)) {
+        this.purge(replica.id);
+        return;
+      }
       const raw = docs[0];
       if (!raw || this.replicas.get(replica.id) !== replica) return;
       const state = docStateFrom(raw);
@@ -310,9 +317,13 @@ export class WorkspaceSession implements Picture {
     this.emit();
   };
 
-  private onAwareness = (body: { workspaceId: string; states: PresenceState[] }): void => {
+  /** Presence arrives as changes: new or changed states, and the client ids that left. */
+  private onAwareness = (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }): void => {
     if (body.workspaceId !== this.workspaceId) return;
-    this.presence = body.states;
+    const byClient = new Map(this.presence.map((state) => [state.clientId, state]));
+    for (const id of body.removed ?? []) byClient.delete(id);
+    for (const state of body.states) byClient.set(state.clientId, state);
+    this.presence = Array.from(byClient.values());
     this.emit();
   };
 

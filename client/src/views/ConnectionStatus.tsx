@@ -2,7 +2,11 @@
 import { useEffect, useState } from 'react';
 import type { Connection } from '../session/connection';
 
-type State = { kind: 'connecting' } | { kind: 'connected' } | { kind: 'lost'; reason: string };
+type State =
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'lost'; reason: string }
+  | { kind: 'ended'; reason: string };
 
 export function ConnectionStatus({ connection }: { connection: Connection }) {
   const [state, setState] = useState<State>(connection.connected ? { kind: 'connected' } : { kind: 'connecting' });
@@ -11,23 +15,37 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
     const socket = connection.socket;
     const onConnect = () => setState({ kind: 'connected' });
     const onDisconnect = (reason: string) =>
-      setState({ kind: 'lost', reason: reason === 'io client disconnect' ? 'signed out' : 'connection lost, reconnecting' });
+      setState((current) =>
+        current.kind === 'ended'
+          ? current
+          : { kind: 'lost', reason: reason === 'io client disconnect' ? 'signed out' : 'connection lost, reconnecting' },
+      );
+    // The server closes the session (expired token, removed from the cell): it does not come back by itself.
+    const onEnded = (body: { message: string }) => setState({ kind: 'ended', reason: body.message });
     const onError = (error: Error) => setState({ kind: 'lost', reason: `the server refused the connection: ${error.message}` });
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onError);
+    socket.on('session:ended', onEnded);
     if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off('connect_error', onError);
+      socket.off('session:ended', onEnded);
     };
   }, [connection]);
 
   const text =
-    state.kind === 'connected' ? 'Connected' : state.kind === 'connecting' ? 'Connecting…' : `Offline: ${state.reason}`;
+    state.kind === 'connected'
+      ? 'Connected'
+      : state.kind === 'connecting'
+        ? 'Connecting…'
+        : state.kind === 'ended'
+          ? `Session ended: ${state.reason} Sign out and sign in again.`
+          : `Offline: ${state.reason}`;
   return (
-    <span className={`connection connection-${state.kind}`} role="status">
+    <span className={`connection connection-${state.kind === 'ended' ? 'lost' : state.kind}`} role="status">
       {text}
     </span>
   );

@@ -4,7 +4,6 @@ import { useEffect, useMemo, useState } from 'react';
 import { rolledUpBanner } from '../markings/banner';
 import { ClassificationBanner } from '../markings/ClassificationBanner';
 import { workspaceMarkings } from '../markings/cell';
-import type { Connection } from '../session/connection';
 import { usePictureSnapshot } from '../session/hooks';
 import { canEdit, type Identity } from '../session/identity';
 import type { StaticPicture } from '../session/staticPicture';
@@ -20,10 +19,9 @@ import { WorkspaceBar } from './WorkspaceBar';
 interface Props {
   session: WorkspaceSession;
   identity: Identity;
-  connection: Connection;
 }
 
-export function WorkspaceScreen({ session, identity, connection }: Props) {
+export function WorkspaceScreen({ session, identity }: Props) {
   const live = usePictureSnapshot(session);
   const [viewAs, setViewAs] = useState<StaticPicture | null>(null);
   const picture = viewAs ?? session;
@@ -52,12 +50,11 @@ export function WorkspaceScreen({ session, identity, connection }: Props) {
       canEdit: !viewAs && canEdit(identity),
       cell,
       picker: { cell, author: identity },
-      selfClientId: connection.socket.id,
       setPresence,
       presence: viewAs ? [] : live.presence,
       byId,
     };
-  }, [picture, snapshot, session, viewAs, identity, cell, connection, tab, byId, live.presence]);
+  }, [picture, snapshot, session, viewAs, identity, cell, tab, byId, live.presence]);
 
   if (!workspace || !cell || !context) {
     return (

@@ -24,5 +24,5 @@ export function WorkspaceView({ workspaceId, identity, connection }: Props) {
   }, [connection, workspaceId]);
 
   if (!session) return null;
-  return <WorkspaceScreen session={session} identity={identity} connection={connection} />;
+  return <WorkspaceScreen session={session} identity={identity} />;
 }

@@ -17,10 +17,8 @@ export interface WorkspaceContextValue {
   canEdit: boolean;
   cell: CellMarkings;
   picker: PickerContext;
-  /** This tab's presence id, to leave our own caret out of the remote ones. */
-  selfClientId: string | undefined;
   setPresence: (update: PresenceUpdate | null) => void;
-  /** Others' presence in the live session (empty while viewing as a partner). */
+  /** Others' presence in the live session (the server never echoes our own; empty while viewing as a partner). */
   presence: readonly PresenceState[];
   byId: ReadonlyMap<string, Envelope>;
 }

@@ -8,10 +8,7 @@ export function useObjectPresence(objectId: string): {
   others: PresenceState[];
   onCursor: (cursor: SharedCursor | null) => void;
 } {
-  const { presence, selfClientId, setPresence } = useWorkspace();
-  const others = useMemo(
-    () => presence.filter((state) => state.objectId === objectId && state.clientId !== selfClientId),
-    [presence, objectId, selfClientId],
-  );
+  const { presence, setPresence } = useWorkspace();
+  const others = useMemo(() => presence.filter((state) => state.objectId === objectId), [presence, objectId]);
   return { others, onCursor: (cursor) => setPresence(cursor ? { objectId, cursor } : null) };
 }

@@ -1,0 +1,282 @@
+// @vitest-environment happy-dom
+// The client's live workspace session against an in-memory server double: sync, purge on
+// narrowing, offline edits merged on reconnect, and edits carried across a new epoch.
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bodyOf, buildContent, encodeFreshContent, fieldsOf } from '../../shared/content';
+import type { ClientEvent, ClientPayload, Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
+import type { Connection } from '../../client/src/session/connection';
+import { ServerError } from '../../client/src/session/errors';
+import { WorkspaceSession } from '../../client/src/session/workspaceSession';
+
+const workspace: WorkspaceSummary = {
+  id: 'ws1',
+  name: 'Strait watch',
+  members: ['FVEY'],
+  defaultMarking: 'SECRET//REL TO USA, FVEY',
+  systemHigh: 'SECRET',
+  groups: {},
+  exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false },
+  createdAt: '2025-01-01T00:00:00.000Z',
+  createdBy: 'usa-analyst',
+};
+
+function envelope(id: string, epoch = 0): Envelope {
+  return {
+    id,
+    workspaceId: 'ws1',
+    kind: 'note',
+    marking: 'SECRET//REL TO USA, AUS',
+    portion: '(S//REL TO USA, AUS)',
+    originator: 'USA',
+    parentId: null,
+    orderKey: 'a0',
+    createdBy: 'usa-analyst',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    epoch,
+  };
+}
+
+type Listener = (...args: never[]) => void;
+
+/** Just enough of a socket.io client socket: connection state and event listeners. */
+class FakeSocket {
+  connected = true;
+  id = 'client-1';
+  private readonly listeners = new Map<string, Set<Listener>>();
+  on(event: string, listener: Listener) {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event)!.add(listener);
+  }
+  off(event: string, listener: Listener) {
+    this.listeners.get(event)?.delete(listener);
+  }
+  fire(event: string, body?: unknown) {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (b: unknown) => void)(body);
+  }
+}
+
+/** The server side: envelopes and docs per object, epochs, and a log of requests. */
+class FakeServer {
+  readonly socket = new FakeSocket();
+  readonly docs = new Map<string, { epoch: number; doc: Y.Doc }>();
+  readonly envelopes = new Map<string, Envelope>();
+  readonly requests: { event: ClientEvent; payload: unknown }[] = [];
+  /** When set, doc:update waits for this before answering. */
+  hold: Promise<void> | null = null;
+  /** When set, doc:update answers with this error. */
+  refuseUpdates: ServerError | null = null;
+
+  add(id: string, body: string) {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, buildContent({ body }));
+    this.docs.set(id, { epoch: 0, doc });
+    this.envelopes.set(id, envelope(id));
+  }
+
+  body(id: string) {
+    return bodyOf(this.docs.get(id)!.doc).toString();
+  }
+
+  /** Another participant's edit, as the server would fan it out. */
+  editByOther(id: string, edit: (text: Y.Text) => void) {
+    const entry = this.docs.get(id)!;
+    const before = Y.encodeStateVector(entry.doc);
+    edit(bodyOf(entry.doc));
+    return { id, epoch: entry.epoch, update: Y.encodeStateAsUpdate(entry.doc, before) };
+  }
+
+  /** A widening re-mark: the doc is rebuilt from its current content in a new epoch. */
+  newEpoch(id: string) {
+    const entry = this.docs.get(id)!;
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, encodeFreshContent(entry.doc));
+    this.docs.set(id, { epoch: entry.epoch + 1, doc: fresh });
+    this.envelopes.set(id, envelope(id, entry.epoch + 1));
+    return { id, epoch: entry.epoch + 1, update: Y.encodeStateAsUpdate(fresh) };
+  }
+
+  sent(event: ClientEvent) {
+    return this.requests.filter((request) => request.event === event).map((request) => request.payload);
+  }
+
+  connection(): Connection {
+    const fake = {
+      socket: this.socket,
+      get connected() {
+        return fake.socket.connected;
+      },
+      request: async <E extends ClientEvent>(event: E, payload: ClientPayload<E>) => {
+        if (!this.socket.connected) throw new ServerError('offline', 'offline');
+        this.requests.push({ event, payload });
+        return this.answer(event, payload);
+      },
+      close: () => undefined,
+    };
+    return fake as unknown as Connection;
+  }
+
+  private async answer(event: ClientEvent, payload: unknown): Promise<object> {
+    switch (event) {
+      case 'workspace:join':
+        return { level: 'AUS|S|', objects: [...this.envelopes.values()], workspace };
+      case 'doc:sync': {
+        const { docs: asked } = payload as ClientPayload<'doc:sync'>;
+        const docs = asked.filter((d) => this.docs.has(d.id)).map((d) => {
+          const entry = this.docs.get(d.id)!;
+          return { id: d.id, epoch: entry.epoch, update: Y.encodeStateAsUpdate(entry.doc, d.stateVector) };
+        });
+        return { docs, missing: asked.filter((d) => !this.docs.has(d.id)).map((d) => d.id) };
+      }
+      case 'doc:update': {
+        if (this.hold) await this.hold;
+        if (this.refuseUpdates) throw this.refuseUpdates;
+        const { id, epoch, update } = payload as ClientPayload<'doc:update'>;
+        const entry = this.docs.get(id);
+        if (!entry) throw new ServerError('not_found', 'No such object.');
+        if (entry.epoch !== epoch) throw new ServerError('conflict', 'This object moved to a new epoch.');
+        Y.applyUpdate(entry.doc, update);
+        return {};
+      }
+      default:
+        return {};
+    }
+  }
+}
+
+let session: WorkspaceSession | null = null;
+afterEach(() => session?.close());
+
+async function open(server: FakeServer) {
+  session = new WorkspaceSession(server.connection(), 'ws1');
+  await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+  return session;
+}
+
+const clientBody = (s: WorkspaceSession, id: string) => bodyOf(s.replica(id)!.doc).toString();
+
+describe('WorkspaceSession', () => {
+  it('joins, loads every releasable doc and applies others’ updates of the current epoch', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    expect(live.getSnapshot().objects.map((o) => o.id)).toEqual(['n1']);
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted.');
+    server.socket.fire('doc:update', server.editByOther('n1', (t) => t.insert(15, ' Six trucks.')));
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted. Six trucks.');
+  });
+
+  it('sends local edits with their epoch and forgets them once acknowledged', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    const replica = live.replica('n1')!;
+    bodyOf(replica.doc).insert(0, 'UPDATE: ');
+    await vi.waitFor(() => expect(server.body('n1')).toBe('UPDATE: Convoy sighted.'));
+    expect(server.sent('doc:update')).toMatchObject([{ workspaceId: 'ws1', id: 'n1', epoch: 0 }]);
+    await vi.waitFor(() => expect(replica.unacked).toHaveLength(0));
+  });
+
+  it('purges an object removed by narrowing, with any unsent edit', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Releasable.');
+    server.add('n2', 'Soon NOFORN.');
+    const live = await open(server);
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    const replica = live.replica('n2')!;
+    bodyOf(replica.doc).insert(0, 'draft ');
+    server.socket.fire('object:removed', { id: 'n2' });
+    expect(live.replica('n2')).toBeUndefined();
+    expect(live.getSnapshot().objects.map((o) => o.id)).toEqual(['n1']);
+    expect(replica.unacked).toHaveLength(0);
+  });
+
+  it('drops on rejoin whatever stopped being releasable while offline', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Stays.');
+    server.add('n2', 'Narrowed while away.');
+    const live = await open(server);
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    server.envelopes.delete('n2');
+    server.docs.delete('n2');
+    server.socket.connected = true;
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(live.getSnapshot().status).toBe('live'));
+    expect(live.replica('n2')).toBeUndefined();
+    expect(live.getSnapshot().objects.map((o) => o.id)).toEqual(['n1']);
+  });
+
+  it('keeps edits made offline and merges them with others’ edits on reconnect', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    expect(live.getSnapshot().status).toBe('offline');
+    bodyOf(live.replica('n1')!.doc).insert(15, ' Heading north.');
+    server.editByOther('n1', (t) => t.insert(0, '0930Z: '));
+    expect(server.sent('doc:update')).toHaveLength(0);
+    server.socket.connected = true;
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(server.body('n1')).toBe('0930Z: Convoy sighted. Heading north.'));
+    expect(clientBody(live, 'n1')).toBe('0930Z: Convoy sighted. Heading north.');
+  });
+
+  it('replays unacknowledged edits onto a new epoch’s doc after a reset', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    let release!: () => void;
+    server.hold = new Promise((resolve) => (release = resolve));
+    bodyOf(live.replica('n1')!.doc).insert(15, ' Six trucks.');
+    await vi.waitFor(() => expect(server.sent('doc:update')).toHaveLength(1));
+    // The re-mark lands before our edit is durable: the new epoch does not contain it.
+    const reset = server.newEpoch('n1');
+    server.hold = null;
+    server.socket.fire('doc:reset', reset);
+    release();
+    expect(live.replica('n1')!.epoch).toBe(1);
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted. Six trucks.');
+    await vi.waitFor(() => expect(server.body('n1')).toBe('Convoy sighted. Six trucks.'));
+    expect(server.sent('doc:update').map((p) => (p as { epoch: number }).epoch)).toEqual([0, 1]);
+  });
+
+  it('re-syncs on a conflict answer and resends the edit on the new epoch', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Title');
+    const live = await open(server);
+    server.newEpoch('n1'); // the reset is still on its way to this client
+    fieldsOf(live.replica('n1')!.doc).set('title', 'Convoy');
+    await vi.waitFor(() => expect(live.replica('n1')!.epoch).toBe(1));
+    await vi.waitFor(() => expect(fieldsOf(server.docs.get('n1')!.doc).get('title')).toBe('Convoy'));
+    expect(live.getSnapshot().notices).toEqual([]);
+  });
+
+  it('says in words when an edit is refused, and shows the server’s copy again', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Original.');
+    const live = await open(server);
+    server.refuseUpdates = new ServerError('forbidden', 'Viewers cannot edit.');
+    bodyOf(live.replica('n1')!.doc).insert(0, 'Vandalised. ');
+    await vi.waitFor(() =>
+      expect(live.getSnapshot().notices.map((n) => n.message)).toEqual([
+        "An edit was not saved: Viewers cannot edit. The item shows the server's copy again.",
+      ]),
+    );
+    await vi.waitFor(() => expect(clientBody(live, 'n1')).toBe('Original.'));
+  });
+
+  it('merges presence changes and forgets who left', async () => {
+    const server = new FakeServer();
+    const live = await open(server);
+    const liam: PresenceState = { clientId: 'c2', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS', view: 'reports' };
+    const alex: PresenceState = { clientId: 'c3', sub: 'gbr-analyst', name: 'Harriet Cole', nation: 'GBR' };
+    server.socket.fire('awareness', { workspaceId: 'ws1', states: [liam, alex] });
+    server.socket.fire('awareness', { workspaceId: 'ws1', states: [{ ...liam, objectId: 'n1' }] });
+    server.socket.fire('awareness', { workspaceId: 'ws1', states: [], removed: ['c3'] });
+    expect(live.getSnapshot().presence).toEqual([{ ...liam, objectId: 'n1' }]);
+  });
+});
