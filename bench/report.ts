@@ -9,6 +9,8 @@ export interface Machine {
   memoryGb: number;
   node: string;
   os: string;
+  /** One-minute load average when the run started and when it ended. */
+  loadAverage: { start: number; end: number };
 }
 
 export interface Ratio {
@@ -35,6 +37,8 @@ export interface BenchSummary {
   rssMb: number | null;
   /** Why a headline figure is missing, if one is. */
   notes: string[];
+  /** Conditions that make the figures less trustworthy (a busy machine). */
+  warnings: string[];
   fanout: FanoutResult[];
   ratios: Ratio[];
   coldOpen: ColdOpenResult[];
@@ -74,10 +78,21 @@ export function summarize(
     coldOpenMs: tearlineColdOpen ? round(tearlineColdOpen.coldOpenMs, 1) : null,
     rssMb: tearlineColdOpen ? round(tearlineColdOpen.rssWithClientsMb, 1) : null,
     notes,
+    warnings: busyWarnings(machine),
     fanout: [...fanout],
     ratios: ratios(fanout),
     coldOpen: [...coldOpen],
   };
+}
+
+/** Other work on the machine steals the servers' cores: latency then measures the queue for a core. */
+function busyWarnings(machine: Machine): string[] {
+  const worst = Math.max(machine.loadAverage.start, machine.loadAverage.end);
+  if (worst <= machine.cores) return [];
+  return [
+    `the machine was busy (load average ${machine.loadAverage.start.toFixed(1)} at the start, ` +
+      `${machine.loadAverage.end.toFixed(1)} at the end, on ${machine.cores} cores): latency figures are not reliable`,
+  ];
 }
 
 /** Tearline / baseline for every scale where both ran and the generator kept up. */
@@ -106,7 +121,7 @@ export function markdown(summary: BenchSummary): string {
   const lines = [
     `## Benchmark (${summary.mode}) — ${summary.generatedAt}`,
     '',
-    `Machine: ${m.cores} × ${m.cpus}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}.`,
+    `Machine: ${m.cores} × ${m.cpus}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}.`,
   ];
   if (summary.fanout.length > 0) lines.push(
     '',
@@ -176,6 +191,7 @@ export function markdown(summary: BenchSummary): string {
     `Headline (tearline, ${summary.clients ?? '?'} clients): p99 ${summary.p99Ms ?? 'n/a'} ms · cpuRatio ${summary.cpuRatio ?? 'n/a'} · cold open ${summary.coldOpenMs ?? 'n/a'} ms · RSS ${summary.rssMb ?? 'n/a'} MB`,
   );
   for (const note of summary.notes) lines.push(`- ${note}`);
+  for (const warning of summary.warnings) lines.push(`- warning: ${warning}`);
   return lines.join('\n');
 }
 

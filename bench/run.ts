@@ -35,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
   if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
   const cpuProfileDir = options.cpuProfileDir ? resolve(options.cpuProfileDir) : undefined;
 
+  const loadAtStart = os.loadavg()[0]!;
   const fanout: FanoutResult[] = [];
   const coldOpen: ColdOpenResult[] = [];
   if (options.fanout) {
@@ -58,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
     }
   }
 
-  const summary = summarize(options.mode, machine(), fanout, coldOpen);
+  const summary = summarize(options.mode, machine(loadAtStart), fanout, coldOpen);
   console.log(markdown(summary));
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(summary, null, 2)}\n`);
@@ -75,9 +76,10 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function machine(): Machine {
+function machine(loadAtStart: number): Machine {
   const cpus = os.cpus();
   return {
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
     cpus: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     memoryGb: Math.round(os.totalmem() / 2 ** 30),

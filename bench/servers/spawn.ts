@@ -1,6 +1,8 @@
 // Starts one benchmarked server in its own Node process (through tsx, like `npm start`) so its CPU
 // and memory are measured apart from the load generator's, and samples its RSS while it runs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,7 @@ export class ServerProcess {
     readonly name: ServerName,
     readonly port: number,
     private readonly child: ChildProcess,
+    private readonly profileRun: string | null,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     this.sampler = setInterval(() => this.samplePeak(), RSS_SAMPLE_MS);
@@ -38,15 +41,14 @@ export class ServerProcess {
 
   static async start(name: ServerName, options: SpawnOptions = {}): Promise<ServerProcess> {
     const entry = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-    const profile = options.cpuProfileDir
-      ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`]
-      : [];
+    const profileRun = options.cpuProfileDir ? path.join(options.cpuProfileDir, `${name}-${Date.now()}`) : null;
+    const profile = profileRun ? ['--cpu-prof', '--cpu-prof-dir', profileRun] : [];
     const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', entry, ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     });
     const port = await readyPort(name, child);
-    return new ServerProcess(name, port, child);
+    return new ServerProcess(name, port, child, profileRun);
   }
 
   get url(): string {
@@ -84,6 +86,7 @@ export class ServerProcess {
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(killer);
+    if (this.profileRun) keepMainThreadProfile(this.profileRun);
   }
 
   private samplePeak(): void {
@@ -94,6 +97,20 @@ export class ServerProcess {
       // The process is exiting between the check and the read: nothing left to sample.
     }
   }
+}
+
+/**
+ * Every thread writes its own profile (tsx's module loader runs in a worker), so the run gets a
+ * directory; the main thread's profile, the largest, becomes `<run>.cpuprofile` beside it.
+ */
+function keepMainThreadProfile(runDir: string): void {
+  const profiles = readdirSync(runDir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .map((file) => path.join(runDir, file));
+  const main = profiles.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (main) renameSync(main, `${runDir}.cpuprofile`);
+  rmSync(runDir, { recursive: true, force: true });
+  if (main) process.stderr.write(`CPU profile: ${runDir}.cpuprofile\n`);
 }
 
 const KEPT_OUTPUT_LINES = 40;
