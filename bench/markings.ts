@@ -1,7 +1,7 @@
 // Marking micro-benchmark: ns per operation for the calls on Tearline's hot paths. Run with
 // `npm run bench -- markings [--ms 300]`. Not a test: figures go to docs/performance.md by hand.
 import os from 'node:os';
-import { accessLevelKey, canSee, formatBanner, parseMarking, policyWithGroups, rollUp } from '../shared/markings';
+import { ISO_3166_ALPHA3, accessLevelKey, canSee, formatBanner, parseMarking, policyWithGroups, rollUp } from '../shared/markings';
 import type { Marking, Participant } from '../shared/markings';
 
 const policy = policyWithGroups({ QUAD: ['AUS', 'IND', 'JPN', 'USA'] });
@@ -32,13 +32,9 @@ interface Case {
   loop(n: number): number;
 }
 
-// More distinct spellings (upper/lower case per letter) than parseMarking keeps, so every call parses afresh.
-const UNSEEN = Array.from({ length: 6000 }, (_, i) => respell(TEXTS[i % 8]!, Math.floor(i / 8) + 1));
-
-function respell(text: string, mask: number): string {
-  let letter = 0;
-  return text.replace(/[A-Z]/g, (c) => ((mask >> letter++) & 1 ? c.toLowerCase() : c));
-}
+// More distinct texts than parseMarking keeps (every REL TO pair of nations), so each call parses afresh.
+const UNSEEN = ISO_3166_ALPHA3.flatMap((a) => ISO_3166_ALPHA3.slice(0, 60).map((b) => `SECRET//REL TO USA, ${a}, ${b}/RELIDO`));
+let unseenCursor = 0;
 
 const parsed: Marking[] = TEXTS.map((t) => parseMarking(t, policy));
 
@@ -71,7 +67,7 @@ const CASES: Case[] = [
     name: 'parseMarking, text not seen before',
     loop(n) {
       let length = 0;
-      for (let i = 0; i < n; i++) length += parseMarking(UNSEEN[i % UNSEEN.length]!, policy).relTo.length;
+      for (let i = 0; i < n; i++) length += parseMarking(UNSEEN[unseenCursor++ % UNSEEN.length]!, policy).relTo.length;
       return length;
     },
   },
@@ -101,23 +97,27 @@ const CASES: Case[] = [
   },
 ];
 
-/** Median ns/op over 5 rounds of at least `ms` milliseconds each, after a warm-up round. */
+/** CPU time of the process in ns: unlike wall time, it does not count while other work holds the core. */
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+/** Median CPU ns/op over 5 rounds of at least `ms` milliseconds each, after a warm-up round. */
 function measure(c: Case, ms: number): number {
   let n = 1000;
   for (;;) {
-    const start = process.hrtime.bigint();
+    const start = cpuNow();
     c.loop(n);
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-    if (elapsed >= ms / 4) break;
+    if (cpuNow() - start >= (ms * 1e6) / 4) break;
     n *= 4;
   }
   const rounds: number[] = [];
   let sink = 0;
   for (let round = 0; round < 6; round++) {
-    const start = process.hrtime.bigint();
+    const start = cpuNow();
     sink += c.loop(n);
-    const ns = Number(process.hrtime.bigint() - start) / n;
-    if (round > 0) rounds.push(ns);
+    if (round > 0) rounds.push((cpuNow() - start) / n);
   }
   if (sink < 0) console.log(sink);
   rounds.sort((a, b) => a - b);
@@ -132,7 +132,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   console.log(`markings micro-benchmark · node ${process.version} · ${os.cpus()[0]?.model ?? 'unknown cpu'}`);
-  console.log('| operation | ns/op |');
+  console.log('| operation | CPU ns/op |');
   console.log('|---|---:|');
   for (const c of CASES) console.log(`| ${c.name} | ${measure(c, ms).toFixed(0)} |`);
   return 0;
