@@ -37,7 +37,7 @@ export function FeatureDetails({ feature, onClose }: { feature: Envelope; onClos
         />
       )}
       {replica && (
-        <CollaborativeText replica={replica} label={`Description, marked ${feature.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} />
+        <CollaborativeText replica={replica} label={`Description, marked ${feature.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Description" />
       )}
       {canEdit && <RemarkControl envelope={feature} />}
     </section>

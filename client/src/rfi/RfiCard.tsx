@@ -29,7 +29,7 @@ export function RfiCard({ rfi }: { rfi: Envelope }) {
         <FieldInput replica={replica} field="title" label="RFI title" readOnly={!canEdit} className="rfi-title" />
       </div>
       {replica && (
-        <CollaborativeText replica={replica} label={`Question, marked ${rfi.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} />
+        <CollaborativeText replica={replica} label={`Question, marked ${rfi.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="The question" />
       )}
       <div className="rfi-controls">
         <label htmlFor={`${id}-nation`}>Assigned to</label>

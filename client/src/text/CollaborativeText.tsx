@@ -75,10 +75,10 @@ export function CollaborativeText({ replica, label, readOnly, others, onCursor, 
     return others.flatMap((state) => {
       const position = decodeCursor(text, replica.epoch, state.cursor);
       if (!position) return [];
-      return [{ key: state.clientId, label: `${state.name} (${state.nation})`, color: participantColor(state.sub), ...position }];
+      const label = state.name.includes(state.nation) ? state.name : `${state.name} (${state.nation})`;
+      return [{ key: state.clientId, label, color: participantColor(state.sub), ...position }];
     });
-    // value: positions move with the text.
-  }, [others, text, replica.epoch, value]);
+  }, [others, text, replica.epoch, value]); // `value`: positions move as the text changes
 
   if (!doc) return <p className="muted">Loading…</p>;
 

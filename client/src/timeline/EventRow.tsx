@@ -38,7 +38,7 @@ export function EventRow({ event }: { event: Envelope }) {
         </label>
       )}
       {replica && (
-        <CollaborativeText replica={replica} label={`Details of event, marked ${event.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} />
+        <CollaborativeText replica={replica} label={`Details of event, marked ${event.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Details" />
       )}
       {canEdit && <RemarkControl envelope={event} />}
     </div>

@@ -3,6 +3,7 @@ import type { PictureSnapshot } from '../session/picture';
 import { isFdo } from '../session/identity';
 import type { StaticPicture } from '../session/staticPicture';
 import { useWorkspace } from './context';
+import { levelName } from './levelName';
 import { PresenceList } from './PresenceList';
 import { ViewAsControl } from './ViewAsControl';
 
@@ -20,7 +21,7 @@ const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
 };
 
 export function WorkspaceBar({ live, viewAs, onViewAs }: Props) {
-  const { identity, snapshot } = useWorkspace();
+  const { identity, snapshot, cell } = useWorkspace();
   const workspace = live.workspace!;
   return (
     <div className="workspace-bar">
@@ -35,7 +36,7 @@ export function WorkspaceBar({ live, viewAs, onViewAs }: Props) {
       {isFdo(identity) && <ViewAsControl viewAs={viewAs} onViewAs={onViewAs} />}
       {viewAs && (
         <p className="view-as-note" role="status">
-          Viewing as {snapshot.level}: the picture the server releases to that level. Read-only.
+          Viewing as {levelName(snapshot.level ?? '', cell.policy)}: the picture the server releases to that level. Read-only.
         </p>
       )}
     </div>

@@ -1,0 +1,103 @@
+// Shared setup of the browser tests: a freshly built client, a Tearline server on a free loopback
+// port with an empty data directory, and headless Chromium from Debian's `chromium` package.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { startServer, type RunningServer } from '../../server/app';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve('test-artifacts');
+
+/** Without Chromium the browser tests are skipped locally, never in CI (`CI=true`). */
+export const browserTestsSkipped = !fs.existsSync(CHROMIUM) && process.env.CI !== 'true';
+if (browserTestsSkipped) {
+  console.log(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium). They always run when CI=true.`);
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * dist/client is what `npm start` serves; it is built when missing. The tests themselves use a
+ * fresh build in a temporary directory, so they never run against a stale bundle.
+ */
+async function buildClient(outDir: string): Promise<void> {
+  await build({
+    configFile: path.join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 2048 },
+  });
+}
+
+export interface Harness {
+  server: RunningServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-e2e-'));
+  if (!fs.existsSync(path.join(ROOT, 'dist/client/index.html'))) await buildClient(path.join(ROOT, 'dist/client'));
+  const staticDir = path.join(scratch, 'client');
+  await buildClient(staticDir);
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: path.join(scratch, 'data'), staticDir, logLevel: 'warn' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Playwright gives every launch a fresh temporary --user-data-dir of its own.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface UserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors: a test fails if any appear. */
+  errors: string[];
+  /** Every WebSocket frame this page received, as raw bytes. */
+  received: Buffer[];
+}
+
+/** A separate browser context (own storage, own socket) at 1280×800, signed in as a persona. */
+export async function signedInPage(harness: Harness, persona: string): Promise<UserPage> {
+  const context = await harness.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const received: Buffer[] = [];
+  page.on('pageerror', (error) => errors.push(`${persona}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${persona}: ${message.text()}`);
+  });
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => received.push(typeof payload === 'string' ? Buffer.from(payload) : payload)),
+  );
+  await page.goto(harness.server.url);
+  await page.locator(`[data-persona="${persona}"]`).click();
+  await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
+  return { context, page, errors, received };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
