@@ -158,4 +158,32 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await expect.poll(() => banners(aus.page)).toEqual(['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS']);
     expect([...usa.errors, ...aus.errors]).toEqual([]);
   });
+
+  it('shares timeline events and the RFI board live', async () => {
+    await usa.page.getByRole('tab', { name: 'Timeline' }).click();
+    const newEvent = usa.page.getByRole('form', { name: 'New event' });
+    await newEvent.getByLabel('Title').fill('Convoy leaves port');
+    await newEvent.getByLabel('When (UTC)').fill('2025-03-01T06:30');
+    await releaseTo(newEvent.getByRole('group', { name: 'Marking', exact: true }), ['AUS']);
+    await newEvent.getByRole('button', { name: 'Add event' }).click();
+    await aus.page.getByRole('tab', { name: 'Timeline' }).click();
+    const event = aus.page.locator('.event', { hasText: '01 Mar 2025 06:30Z' });
+    await event.waitFor({ timeout: LIVE_MS });
+    expect(await event.getByLabel('Event title').inputValue()).toBe('Convoy leaves port');
+
+    await usa.page.getByRole('tab', { name: 'RFI board' }).click();
+    const newRfi = usa.page.getByRole('form', { name: 'New RFI' });
+    await newRfi.getByLabel('Title').fill('Which vessel is escorting?');
+    await newRfi.getByLabel('Question').fill('Name and hull number of the escort.');
+    await newRfi.getByRole('button', { name: 'Raise RFI' }).click();
+    await aus.page.getByRole('tab', { name: 'RFI board' }).click();
+    const card = aus.page.getByRole('region', { name: /Open/ }).getByRole('article', { name: 'Request for information' });
+    await card.waitFor({ timeout: LIVE_MS });
+    await card.getByLabel('Assigned to').selectOption('AUS');
+    const assigned = usa.page.getByRole('region', { name: /Assigned/ }).getByRole('article', { name: 'Request for information' });
+    await assigned.waitFor({ timeout: LIVE_MS });
+    expect(await assigned.getByLabel('Assigned to').inputValue()).toBe('AUS');
+    await screenshot(usa.page, 'fvey-cell-usa-analyst-rfi-board');
+    expect([...usa.errors, ...aus.errors]).toEqual([]);
+  });
 });

@@ -29,16 +29,15 @@ export const isString = (value: unknown): value is string => typeof value === 's
 
 /** Re-renders when any of the listed objects' docs change (e.g. to sort by a field). */
 export function useReplicasVersion(picture: Picture, ids: readonly string[]): string {
-  const key = ids.join(',');
+  // Keyed by replica serials, so a doc that arrives (or returns) later gets subscribed too.
+  const replicas = ids.map((id) => picture.replica(id)).filter((replica): replica is ObjectReplica => replica !== undefined);
+  const key = replicas.map((replica) => replica.serial).join(',');
   const subscribe = useMemo(
     () => (listener: () => void) => {
-      const stops = key
-        .split(',')
-        .map((id) => picture.replica(id)?.subscribe(listener))
-        .filter((stop): stop is () => void => stop !== undefined);
+      const stops = replicas.map((replica) => replica.subscribe(listener));
       return () => stops.forEach((stop) => stop());
     },
-    [picture, key],
+    [key], // `key` names exactly these replicas
   );
-  return useSyncExternalStore(subscribe, () => ids.map((id) => picture.replica(id)?.version ?? -1).join(','));
+  return useSyncExternalStore(subscribe, () => replicas.map((replica) => replica.version).join(','));
 }

@@ -9,7 +9,11 @@ export const REMOTE_ORIGIN = Symbol('remote');
 
 export type LocalUpdateSink = (replica: ObjectReplica, update: Uint8Array) => void;
 
+let replicaCount = 0;
+
 export class ObjectReplica {
+  /** Distinguishes a replica from an earlier one of the same object (purged, then released again). */
+  readonly serial = ++replicaCount;
   doc: Y.Doc;
   epoch: number;
   /** Local updates sent or waiting, not yet acknowledged as durable. */
