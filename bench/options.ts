@@ -17,8 +17,8 @@ export interface BenchOptions {
   out: string;
 }
 
-export const USAGE = `usage: npm run bench -- [markings …] [--quick] [--servers tearline,y-websocket,hocuspocus]
-  [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--mixed]
+export const USAGE = `usage: npm run bench -- [markings … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
+  [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--mixed | --no-mixed]
   [--objects 5000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
   [--profile <dir>] [--out bench/results/latest.json]`;
 
@@ -56,7 +56,7 @@ export function parseOptions(args: readonly string[]): BenchOptions {
       flags.set(arg.slice(2), true);
     }
   }
-  const known = ['quick', 'servers', 'clients', 'writers', 'rate', 'warmup', 'seconds', 'mixed', 'objects', 'cold-clients', 'repeats', 'no-cold-open', 'no-fanout', 'profile', 'out'];
+  const known = ['quick', 'servers', 'clients', 'writers', 'rate', 'warmup', 'seconds', 'mixed', 'no-mixed', 'objects', 'cold-clients', 'repeats', 'no-cold-open', 'no-fanout', 'profile', 'out'];
   for (const flag of flags.keys()) {
     if (!known.includes(flag)) throw new Error(`Unknown option --${flag}.\n${USAGE}`);
   }
@@ -73,7 +73,7 @@ export function parseOptions(args: readonly string[]): BenchOptions {
     editsPerSecond: number(flags, 'rate') ?? base.editsPerSecond,
     warmupSeconds: number(flags, 'warmup') ?? base.warmupSeconds,
     measureSeconds: number(flags, 'seconds') ?? base.measureSeconds,
-    mixed: flags.get('mixed') === true || base.mixed,
+    mixed: flags.has('mixed') || (base.mixed && !flags.has('no-mixed')),
     coldOpen: flags.has('no-cold-open')
       ? null
       : {
