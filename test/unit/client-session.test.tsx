@@ -191,6 +191,9 @@ describe('WorkspaceSession', () => {
     expect(live.replica('n2')).toBeUndefined();
     expect(live.getSnapshot().objects.map((o) => o.id)).toEqual(['n1']);
     expect(replica.unacked).toHaveLength(0);
+    expect(live.getSnapshot().notices.map((n) => n.message)).toEqual([
+      'An item you were editing is no longer releasable to you; your unsaved change to it was discarded.',
+    ]);
   });
 
   it('drops on rejoin whatever stopped being releasable while offline', async () => {

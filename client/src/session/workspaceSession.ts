@@ -332,6 +332,9 @@ export class WorkspaceSession implements Picture {
   /** Forgets an object entirely: envelope, doc and any unsent edit (it is no longer releasable). */
   private purge(id: string): void {
     const replica = this.replicas.get(id);
+    if (replica && replica.unacked.length > 0) {
+      this.notify('An item you were editing is no longer releasable to you; your unsaved change to it was discarded.');
+    }
     replica?.destroy();
     this.replicas.delete(id);
     if (this.envelopes.delete(id) || replica) this.emit();
