@@ -13,6 +13,9 @@ import type { Context, TearlineServer } from './context';
 import { createMetrics } from './http/metrics';
 import { createHttpApp } from './http/routes';
 import { DocRegistry } from './objects/docRegistry';
+import { createReleases } from './release/releaseHandlers';
+import { createDeadlineScheduler } from './release/scheduler';
+import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { Fanout } from './rooms/fanout';
 import { authenticate, onConnection } from './sessions/connection';
 import { SqliteStore } from './store/sqliteStore';
@@ -48,7 +51,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   });
   const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs });
   const metrics = createMetrics({ rooms: () => io.of('/').adapter.rooms.size, liveDocs: () => docs.size });
-  const ctx: Context = {
+  const releaseStore = createSqliteReleaseRequestStore(store.db);
+  const ctx = {
     config,
     log,
     store,
@@ -59,14 +63,22 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     writer: new UpdateWriter(store),
     fanout: new Fanout(io, metrics),
     audit: createSqliteAuditLog(store.db),
+    releaseStore,
     metrics,
     io,
-  };
+  } as Omit<Context, 'releases'> as Context;
+  const scheduler = createDeadlineScheduler({
+    store: releaseStore,
+    onDeadline: (requestId) => ctx.releases.deadline(requestId),
+    onError: (err, requestId) => log.error({ err, requestId }, 'release deadline failed'),
+  });
+  ctx.releases = createReleases(ctx, scheduler);
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));
   io.on('connection', (socket) => onConnection(ctx, socket));
 
+  await scheduler.start();
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
 
@@ -84,6 +96,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     ctx,
     async close() {
       clearInterval(evictor);
+      await scheduler.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       docs.destroy();
       await store.close();

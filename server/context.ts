@@ -9,6 +9,8 @@ import type { ServerConfig } from './config';
 import type { Metrics } from './http/metrics';
 import type { DocRegistry } from './objects/docRegistry';
 import type { Fanout } from './rooms/fanout';
+import type { Releases } from './release/releaseHandlers';
+import type { ReleaseRequestStore } from './release/requestStore';
 import type { UpdateWriter } from './store/updateWriter';
 import type { Store } from './store/types';
 import type { CellRegistry } from './workspaces/cellRegistry';
@@ -39,6 +41,8 @@ export interface Context {
   writer: UpdateWriter;
   fanout: Fanout;
   audit: AuditLog;
+  releaseStore: ReleaseRequestStore;
+  releases: Releases;
   metrics: Metrics;
   io: TearlineServer;
 }

@@ -2,6 +2,9 @@
 // clients rely on"). Every client → server payload has a zod schema here; the server parses with
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
 import { z } from 'zod';
+import type { ReleaseRequest } from './release';
+
+export type { ReleaseRequest } from './release';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -99,6 +102,24 @@ export const schemas = {
       compartments: z.array(z.string().regex(/^[A-Z0-9-]{1,16}$/)).max(32).default([]),
     }),
   }),
+  /** Ask the originator's FDOs to widen an object's marking. */
+  'release:request': z.strictObject({
+    workspaceId: id,
+    id,
+    marking: markingText,
+    justification: z.string().max(4000),
+  }),
+  /** An FDO approves or denies (reason required); the requester withdraws. */
+  'release:decide': z.strictObject({
+    workspaceId: id,
+    requestId: id,
+    decision: z.enum(['approve', 'deny', 'withdraw']),
+    reason: z.string().max(4000).optional(),
+  }),
+  /** The FDO inbox (pending requests to decide) and one's own requests. */
+  'release:list': z.strictObject({ workspaceId: id }),
+  /** A tearline: a new object with a fresh copy of the source's current content, marked like it. */
+  'tearline:create': z.strictObject({ workspaceId: id, sourceId: id }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
   'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
 } as const;
@@ -124,6 +145,10 @@ export interface AckBodies {
   'awareness:update': Record<string, never>;
   'workspace:view-as': { level: string; objects: Envelope[]; docs: DocState[] };
   'session:refresh': { level: string };
+  'release:request': { request: ReleaseRequest };
+  'release:decide': { request: ReleaseRequest };
+  'release:list': { inbox: ReleaseRequest[]; mine: ReleaseRequest[] };
+  'tearline:create': { object: Envelope };
 }
 
 export interface PresenceState {
@@ -145,6 +170,8 @@ export interface ServerEvents {
   'doc:reset': (body: DocState) => void;
   /** `states`: new or changed presence (already filtered for you); `removed`: client ids that left. */
   awareness: (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }) => void;
+  /** A release request you made, or one waiting for you as FDO, changed (new, decided, expired). */
+  'release:changed': (request: ReleaseRequest) => void;
   /** Sent just before the server closes a session (expired token, removed from the cell). */
   'session:ended': (body: ProtocolError) => void;
 }

@@ -8,7 +8,7 @@
 // enclosing object (a portion's report). Individual clearances are not counted: the figure is
 // what the nation's cleared staff could see.
 import { parseMarking, releasableNations, defaultPolicy, type MarkingPolicy } from '../../shared/markings';
-import type { ReleaseRequest } from '../release/request';
+import type { ReleaseRequest } from '../../shared/release';
 import { median, percentile, ratio } from './stats';
 
 export interface FigureObject {

@@ -11,6 +11,7 @@ import type { Identity } from '../auth/verifier';
 import type { Context } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
 import { TEMPLATES } from '../workspaces/templates';
+import { auditFor, figuresFor } from './cellReports';
 import { createWorkspaceSchema } from '../workspaces/workspaceService';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -126,6 +127,18 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
         detail: { name: workspace.name, members: workspace.members, exercise: workspace.exercise },
       });
       res.status(201).json({ workspace });
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/audit',
+    route(async (req, res) => {
+      res.json(await auditFor(ctx, await identify(req), String(req.params.id), req.query));
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/figures',
+    route(async (req, res) => {
+      res.json(await figuresFor(ctx, await identify(req), String(req.params.id)));
     }),
   );
   app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));

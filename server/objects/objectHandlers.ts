@@ -46,7 +46,7 @@ export async function createObject(
   ctx: Context,
   session: SessionData,
   payload: ClientPayload<'object:create'>,
-  extra: { sourceId?: string } = {},
+  extra: { sourceId?: string; originator?: string } = {},
 ): Promise<AckBodies['object:create']> {
   const cell = await joinedCell(ctx, session, payload.workspaceId);
   requireRole(session, 'editor', 'create objects');
@@ -59,7 +59,8 @@ export async function createObject(
   } else if (payload.parentId) {
     throw new TearlineError('bad_request', `A ${payload.kind} cannot have a parent; only portions belong to a report.`);
   }
-  const marking = markingFor(cell, session, payload.marking, session.participant.nation);
+  const originator = extra.originator ?? session.participant.nation;
+  const marking = markingFor(cell, session, payload.marking, originator);
   const content = payload.content ?? EMPTY_DOC;
   checkUpdate(new Map(), content);
   const envelope: Envelope = {
@@ -68,7 +69,7 @@ export async function createObject(
     kind: payload.kind,
     marking: formatBanner(marking, cell.policy),
     portion: formatPortion(marking, cell.policy),
-    originator: session.participant.nation,
+    originator,
     parentId,
     orderKey: nextOrderKey(cell, parentId, payload.orderKey),
     createdBy: session.identity.sub,

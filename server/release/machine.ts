@@ -22,7 +22,7 @@ import type { Role } from '../../shared/protocol';
 import { SYSTEM_ACTOR, type AuditActor, type AuditDraft } from '../audit/entry';
 import { notFound } from '../errors';
 import { deadlineFor, type ReleasePolicy } from './policy';
-import { baseOf, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from './request';
+import { baseOf, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from '../../shared/release';
 
 /** Longest justification or denial reason, in characters after trimming. */
 export const TEXT_MAX = 2000;

@@ -4,7 +4,7 @@
 // stops pending requests from going out on their own.
 
 export interface ReleasePolicy {
-  /** Minutes from request to deadline: 72 h by default, minutes for a crisis cell. */
+  /** Minutes from request to deadline: 72 h by default, minutes for a crisis cell (fractions allowed). */
   deadlineMinutes: number;
   /** At the deadline with no decision: release (unless ORCON) when true, expire when false. */
   autoRelease: boolean;
@@ -13,8 +13,10 @@ export interface ReleasePolicy {
 export const DEFAULT_RELEASE_POLICY: ReleasePolicy = { deadlineMinutes: 72 * 60, autoRelease: false };
 
 const MINUTE_MS = 60_000;
+/** Six seconds: crisis drills and exercises rehearse deadlines in seconds. */
+export const MIN_DEADLINE_MINUTES = 0.1;
 
 export function deadlineFor(policy: ReleasePolicy | undefined, requestedAt: Date): Date {
-  const minutes = policy && Number.isFinite(policy.deadlineMinutes) && policy.deadlineMinutes >= 1 ? policy.deadlineMinutes : DEFAULT_RELEASE_POLICY.deadlineMinutes;
+  const minutes = policy && Number.isFinite(policy.deadlineMinutes) && policy.deadlineMinutes >= MIN_DEADLINE_MINUTES ? policy.deadlineMinutes : DEFAULT_RELEASE_POLICY.deadlineMinutes;
   return new Date(requestedAt.getTime() + minutes * MINUTE_MS);
 }

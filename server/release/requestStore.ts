@@ -1,6 +1,6 @@
 // Where release requests live. Async so a PostgreSQL store can follow the SQLite one behind the
 // same interface (the contract tests take a factory).
-import type { ReleaseRequest, ReleaseState } from './request';
+import type { ReleaseRequest, ReleaseState } from '../../shared/release';
 
 export interface PendingFilter {
   workspaceId?: string;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/log';
 import { TearlineError } from '../errors';
 import { transition, type ParticipantActor, type ReleaseAction, type ReleaseContext, type ReleaseEffect } from './machine';
-import type { ReleaseRequest } from './request';
+import type { ReleaseRequest } from '../../shared/release';
 import type { ReleaseRequestStore } from './requestStore';
 import type { DeadlineScheduler } from './scheduler';
 

@@ -3,7 +3,7 @@
 // A partial unique index allows one pending request per object, whatever the callers do.
 import type Database from 'better-sqlite3';
 import { TearlineError } from '../errors';
-import type { ReleaseRequest, ReleaseState } from './request';
+import type { ReleaseRequest, ReleaseState } from '../../shared/release';
 import type { PendingFilter, ReleaseRequestStore } from './requestStore';
 
 const SCHEMA = `

@@ -6,6 +6,7 @@ import type { Context, TearlineSocket } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
 import { syncDocs, updateDoc } from '../objects/docHandlers';
 import { createObject, remarkObject } from '../objects/objectHandlers';
+import { createTearline, decideRelease, listReleases, requestRelease } from '../release/releaseHandlers';
 import { updateAwareness } from '../rooms/presence';
 import { joinWorkspace, leaveHandler, leaveWorkspace } from '../workspaces/joinHandlers';
 import { viewAs } from '../workspaces/viewAs';
@@ -71,6 +72,10 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
     'awareness:update': (p) => updateAwareness(ctx, socket, p),
     'workspace:view-as': (p) => viewAs(ctx, socket.data, p),
     'session:refresh': (p) => refreshSession(ctx, socket, p, scheduleExpiry),
+    'release:request': (p) => requestRelease(ctx, socket.data, p),
+    'release:decide': (p) => decideRelease(ctx, socket.data, p),
+    'release:list': (p) => listReleases(ctx, socket.data, p),
+    'tearline:create': (p) => createTearline(ctx, socket.data, p),
   };
 
   for (const event of Object.keys(schemas) as ClientEvent[]) {

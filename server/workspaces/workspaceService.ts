@@ -10,6 +10,7 @@ import {
 } from '../../shared/markings';
 import type { WorkspaceSummary } from '../../shared/protocol';
 import type { Identity } from '../auth/verifier';
+import { DEFAULT_RELEASE_POLICY, MIN_DEADLINE_MINUTES } from '../release/policy';
 import { TearlineError } from '../errors';
 import type { Store } from '../store/types';
 import { findTemplate, TEMPLATES } from './templates';
@@ -27,12 +28,10 @@ export const createWorkspaceSchema = z.strictObject({
     .optional(),
   exercise: z.boolean().optional(),
   releasePolicy: z
-    .strictObject({ deadlineMinutes: z.number().int().min(1).max(90 * 24 * 60), autoRelease: z.boolean() })
+    .strictObject({ deadlineMinutes: z.number().min(MIN_DEADLINE_MINUTES).max(90 * 24 * 60), autoRelease: z.boolean() })
     .optional(),
 });
 export type CreateWorkspaceInput = z.infer<typeof createWorkspaceSchema>;
-
-const DEFAULT_RELEASE_POLICY = { deadlineMinutes: 72 * 60, autoRelease: false };
 
 export function policyOf(workspace: WorkspaceSummary): MarkingPolicy {
   return policyWithGroups(workspace.groups);

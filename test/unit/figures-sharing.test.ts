@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { policyWithGroups } from '../../shared/markings';
-import type { ReleaseRequest } from '../../server/release/request';
+import type { ReleaseRequest } from '../../shared/release';
 import { sharingFigures, type FigureObject } from '../../server/figures/sharingFigures';
 import { median, percentile } from '../../server/figures/stats';
 

@@ -13,7 +13,7 @@ import {
   type ReleaseObject,
   type TransitionResult,
 } from '../../server/release/machine';
-import type { ReleaseRequest, ReleaseState } from '../../server/release/request';
+import type { ReleaseRequest, ReleaseState } from '../../shared/release';
 
 const t0 = new Date('2025-03-01T08:00:00.000Z');
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ReleaseRequest } from '../../server/release/request';
+import type { ReleaseRequest } from '../../shared/release';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createDeadlineScheduler, type DeadlineScheduler } from '../../server/release/scheduler';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';

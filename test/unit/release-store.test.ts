@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReleaseRequest } from '../../server/release/request';
+import type { ReleaseRequest } from '../../shared/release';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
 

@@ -1,0 +1,116 @@
+// The release workflow on the socket: requests, decisions, the inbox, tearlines, and the
+// notifications that tell requesters and FDOs, never anyone who may not see the object.
+import type { AckBodies, ClientPayload } from '../../shared/protocol';
+import type { Context, SessionData } from '../context';
+import { TearlineError } from '../errors';
+import { createObject, applyRemark } from '../objects/objectHandlers';
+import { workspaceRoom } from '../rooms/roomNames';
+import { joinedCell, visibleObject, requireRole } from '../sessions/guards';
+import type { NotifyEffect, ReleaseService } from './service';
+import { createReleaseService } from './service';
+import type { DeadlineScheduler } from './scheduler';
+import { tearlinePayload } from './tearline';
+
+export type Releases = ReleaseService<SessionData>;
+
+export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 'wake'>): Releases {
+  return createReleaseService<SessionData>({
+    store: ctx.releaseStore,
+    audit: ctx.audit,
+    scheduler,
+    actorOf: (session) => ({
+      sub: session.identity.sub,
+      name: session.identity.name,
+      nation: session.participant.nation,
+      roles: session.identity.roles,
+    }),
+    async load(workspaceId, objectId, session) {
+      const cell = await ctx.cells.get(workspaceId);
+      if (!cell) return undefined;
+      return {
+        cell,
+        object: cell.index.get(objectId),
+        actorCanSee: session ? cell.index.canSee(session.participant, objectId) : true,
+      };
+    },
+    async remark(effect) {
+      const envelope = await ctx.store.getObject(effect.objectId);
+      const cell = envelope && (await ctx.cells.get(envelope.workspaceId));
+      if (!cell) throw new TearlineError('not_found', 'No such object in this cell.');
+      await applyRemark(ctx, cell, effect.objectId, effect.marking, effect.actor, { requestId: effect.requestId });
+    },
+    notify(effect) {
+      notify(ctx, effect).catch((err: unknown) => ctx.log.error({ err }, 'release notification failed'));
+    },
+  });
+}
+
+/** Sends `release:changed` to the targeted sockets that may see the object, on any node. */
+async function notify(ctx: Context, { to, request }: NotifyEffect): Promise<void> {
+  const cell = await ctx.cells.get(request.workspaceId);
+  if (!cell) return;
+  const sockets = await ctx.io.in(workspaceRoom(request.workspaceId)).fetchSockets();
+  for (const socket of sockets) {
+    const { identity, participant } = socket.data;
+    const targeted =
+      to.kind === 'participant'
+        ? identity.sub === to.sub
+        : identity.roles.includes('fdo') && participant.nation === to.nation;
+    if (targeted && cell.index.canSee(participant, request.objectId)) socket.emit('release:changed', request);
+  }
+}
+
+export async function requestRelease(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'release:request'>,
+): Promise<AckBodies['release:request']> {
+  await joinedCell(ctx, session, payload.workspaceId);
+  const request = await ctx.releases.request(session, {
+    workspaceId: payload.workspaceId,
+    objectId: payload.id,
+    targetMarking: payload.marking,
+    justification: payload.justification,
+  });
+  return { request };
+}
+
+export async function decideRelease(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'release:decide'>,
+): Promise<AckBodies['release:decide']> {
+  await joinedCell(ctx, session, payload.workspaceId);
+  const existing = await ctx.releaseStore.get(payload.requestId);
+  if (existing?.workspaceId !== payload.workspaceId) throw new TearlineError('not_found', 'No such release request.');
+  const decision =
+    payload.decision === 'deny' ? { type: 'deny' as const, reason: payload.reason ?? '' } : { type: payload.decision };
+  return { request: await ctx.releases.decide(session, payload.requestId, decision) };
+}
+
+export async function listReleases(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'release:list'>,
+): Promise<AckBodies['release:list']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  const [inbox, mine] = await Promise.all([ctx.releases.inbox(session, cell.workspace.id), ctx.releases.mine(session, cell.workspace.id)]);
+  // One's own requests about objects since narrowed away stay hidden like the objects.
+  return { inbox, mine: mine.filter((r) => cell.index.canSee(session.participant, r.objectId)) };
+}
+
+export async function createTearline(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'tearline:create'>,
+): Promise<AckBodies['tearline:create']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  const source = visibleObject(cell, session, payload.sourceId);
+  requireRole(session, 'editor', 'create tearlines');
+  const live = await ctx.docs.open(source.envelope.id);
+  // The tearline keeps the source's originator: only that nation's FDO may ever release it.
+  return createObject(ctx, session, tearlinePayload(source.envelope, live.doc), {
+    sourceId: source.envelope.id,
+    originator: source.envelope.originator,
+  });
+}
