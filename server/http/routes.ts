@@ -12,6 +12,7 @@ import type { Context } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
 import { TEMPLATES } from '../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
+import { exportObject } from './exportObject';
 import { createWorkspaceSchema } from '../workspaces/workspaceService';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -139,6 +140,13 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     '/api/workspaces/:id/figures',
     route(async (req, res) => {
       res.json(await figuresFor(ctx, await identify(req), String(req.params.id)));
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/objects/:objectId/export',
+    route(async (req, res) => {
+      const text = await exportObject(ctx, await identify(req), String(req.params.id), String(req.params.objectId));
+      res.type('text/plain; charset=utf-8').send(text);
     }),
   );
   app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));

@@ -17,6 +17,16 @@ export function canSee(p: Participant, m: Marking, policy: MarkingPolicy = defau
   return audience.everyone || audience.nations.has(p.nation) || audience.nations.has(p.nation.toUpperCase());
 }
 
+/**
+ * May hold a copy (export, print, download): sees it other than through DISPLAY ONLY, which is
+ * for viewing only.
+ */
+export function canHoldCopy(p: Participant, m: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
+  if (!canSee(p, m, policy)) return false;
+  const audience = audienceOf(m, policy);
+  return audience.everyone || audience.released.has(p.nation.toUpperCase());
+}
+
 function clearanceOf(p: Participant, policy: MarkingPolicy): ClassificationLevel {
   const level = findLevel(p.clearance, policy);
   if (!level) throw unknownLevel(p.clearance, -1, policy);

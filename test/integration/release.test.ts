@@ -42,9 +42,9 @@ beforeAll(async () => {
     template: 'adhoc',
     members: ['USA', 'GBR', 'AUS', 'JPN'],
   });
-  [usa, fdo, gbrFdo, aus, jpn] = await Promise.all(
+  [usa, fdo, gbrFdo, aus, jpn] = (await Promise.all(
     ['usa-analyst', 'usa-fdo', 'gbr-fdo', 'aus-analyst', 'jpn-analyst'].map((p) => connect(server.url, p)),
-  );
+  )) as [TestClient, TestClient, TestClient, TestClient, TestClient];
   for (const c of [usa, fdo, gbrFdo, aus, jpn]) await c.ok('workspace:join', { workspaceId: cell.id });
 });
 afterAll(async () => {

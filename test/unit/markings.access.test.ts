@@ -5,6 +5,7 @@ import {
   ISO_3166_ALPHA3,
   MarkingError,
   accessLevelKey,
+  canHoldCopy,
   canSee,
   classificationRank,
   defaultPolicy,
@@ -224,5 +225,18 @@ describe('policies', () => {
     expect(() => policyWithGroups({ EMPTY: [] })).toThrow('has no members');
     expect(() => policyWithGroups({ 'A B': ['USA'] })).toThrow('cannot name a group');
     expect(() => policyWithGroups({ ONE: ['TWO'], TWO: ['ONE'] })).toThrow(MarkingError);
+  });
+});
+
+describe('canHoldCopy', () => {
+  const m = (text: string) => parseMarking(text);
+  const aus = { nation: 'AUS', clearance: 'SECRET', compartments: [] };
+  it('DISPLAY ONLY nations may view but never hold a copy', () => {
+    expect(canSee(aus, m('SECRET//DISPLAY ONLY AUS'))).toBe(true);
+    expect(canHoldCopy(aus, m('SECRET//DISPLAY ONLY AUS'))).toBe(false);
+    expect(canHoldCopy(aus, m('SECRET//REL TO USA, AUS'))).toBe(true);
+    expect(canHoldCopy(aus, m('UNCLASSIFIED'))).toBe(true);
+    expect(canHoldCopy(aus, m('TOP SECRET//REL TO USA, AUS'))).toBe(false);
+    expect(canHoldCopy({ nation: 'USA', clearance: 'SECRET', compartments: [] }, m('SECRET//DISPLAY ONLY AUS'))).toBe(true);
   });
 });

@@ -1,0 +1,56 @@
+// Export of one object as marked plain text: banner top and bottom (the roll-up of what is
+// exported), each portion with its portion mark. DISPLAY ONLY material is for viewing, never for
+// export: it is left out, and an object the caller may only view is refused. Every export is audited.
+import * as Y from 'yjs';
+import { bodyOf, fieldsOf } from '../../shared/content';
+import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../shared/markings';
+import type { Identity } from '../auth/verifier';
+import type { Context } from '../context';
+import { forbidden, notFound } from '../errors';
+import { memberCell } from './cellReports';
+
+async function docOf(ctx: Context, id: string): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, (await ctx.docs.encodeState(id)).update);
+  return doc;
+}
+
+export async function exportObject(ctx: Context, identity: Identity, workspaceId: string, objectId: string): Promise<string> {
+  const { cell, participant } = await memberCell(ctx, identity, workspaceId);
+  const entry = cell.index.get(objectId);
+  if (!entry || !cell.index.canSee(participant, objectId)) throw notFound();
+  if (!canHoldCopy(participant, entry.marking, cell.policy)) {
+    throw forbidden('This object is DISPLAY ONLY to your nation: it may be viewed here, never exported.');
+  }
+  const doc = await docOf(ctx, objectId);
+  const title = fieldsOf(doc).get('title') ?? fieldsOf(doc).get('name');
+  const lines: string[] = [];
+  const markings: Marking[] = [entry.marking];
+  if (typeof title === 'string' && title) lines.push(`${entry.envelope.portion} ${title}`, '');
+  if (bodyOf(doc).length > 0) lines.push(bodyOf(doc).toString(), '');
+  const portions = cell.index
+    .childrenOf(objectId)
+    .map((id) => cell.index.get(id)!)
+    .filter((child) => cell.index.canSee(participant, child.envelope.id))
+    .sort((a, b) => (a.envelope.orderKey < b.envelope.orderKey ? -1 : a.envelope.orderKey > b.envelope.orderKey ? 1 : a.envelope.id < b.envelope.id ? -1 : 1));
+  let withheld = 0;
+  for (const portion of portions) {
+    if (!canHoldCopy(participant, portion.marking, cell.policy)) {
+      withheld++;
+      continue;
+    }
+    markings.push(portion.marking);
+    lines.push(`${portion.envelope.portion} ${bodyOf(await docOf(ctx, portion.envelope.id)).toString()}`, '');
+  }
+  if (withheld > 0) lines.push(`[${withheld} DISPLAY ONLY portion(s) not exported]`, '');
+  const banner = formatBanner(rollUp(markings, cell.policy), cell.policy);
+  const prefix = cell.workspace.exercise ? 'EXERCISE EXERCISE EXERCISE\n' : '';
+  await ctx.audit.append({
+    workspaceId: cell.workspace.id,
+    actor: { sub: identity.sub, nation: identity.nation },
+    action: 'export',
+    objectId,
+    detail: { banner, portions: portions.length - withheld, withheld },
+  });
+  return `${prefix}${banner}\n\n${lines.join('\n')}\n${banner}\n`;
+}
