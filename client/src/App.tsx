@@ -40,7 +40,7 @@ export function App() {
       <AppHeader identity={identity} connection={connection} onSignOut={signOut} />
       {connection &&
         (route.page === 'workspace' ? (
-          <WorkspaceView key={route.workspaceId} workspaceId={route.workspaceId} identity={identity} connection={connection} />
+          <WorkspaceView key={route.workspaceId} workspaceId={route.workspaceId} page={route.view} identity={identity} connection={connection} />
         ) : (
           <WorkspaceList identity={identity} />
         ))}

@@ -1,15 +1,20 @@
-// Hash routes (`#/`, `#/w/<id>`): deep links work from any static server without a fallback.
+// Hash routes (`#/`, `#/w/<id>`, `#/w/<id>/audit`, `#/w/<id>/figures`): deep links work from
+// any static server without a fallback.
 import { useSyncExternalStore } from 'react';
 
-export type Route = { page: 'workspaces' } | { page: 'workspace'; workspaceId: string };
+/** The pages of an open workspace: the common picture, the audit trail, the sharing figures. */
+export type WorkspacePage = 'picture' | 'audit' | 'figures';
+
+export type Route = { page: 'workspaces' } | { page: 'workspace'; workspaceId: string; view: WorkspacePage };
 
 export function parseRoute(hash: string): Route {
-  const match = /^#\/w\/([A-Za-z0-9_-]+)$/.exec(hash);
-  return match?.[1] ? { page: 'workspace', workspaceId: match[1] } : { page: 'workspaces' };
+  const match = /^#\/w\/([A-Za-z0-9_-]+)(?:\/(audit|figures))?$/.exec(hash);
+  if (!match?.[1]) return { page: 'workspaces' };
+  return { page: 'workspace', workspaceId: match[1], view: (match[2] as WorkspacePage | undefined) ?? 'picture' };
 }
 
-export function workspaceHref(workspaceId: string): string {
-  return `#/w/${workspaceId}`;
+export function workspaceHref(workspaceId: string, view: WorkspacePage = 'picture'): string {
+  return view === 'picture' ? `#/w/${workspaceId}` : `#/w/${workspaceId}/${view}`;
 }
 
 const subscribe = (listener: () => void) => {

@@ -84,6 +84,9 @@ function contextFor(shown: StaticPicture, identity: Identity): WorkspaceContextV
     setPresence: () => undefined,
     presence: [],
     byId: new Map(snapshot.objects.map((object) => [object.id, object])),
+    releases: null,
+    openObject: () => undefined,
+    focus: null,
   };
 }
 

@@ -2,11 +2,11 @@
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
-import { RemarkControl } from '../markings/RemarkControl';
 import { readField, useReplicaDoc } from '../session/hooks';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
+import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { CoordinatesField } from './CoordinatesField';
 import { GEOMETRY_LABELS, geometryFrom, isGeometry, verticesOf } from './geometry';
@@ -39,7 +39,7 @@ export function FeatureDetails({ feature, onClose }: { feature: Envelope; onClos
       {replica && (
         <CollaborativeText replica={replica} label={`Description, marked ${feature.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Description" />
       )}
-      {canEdit && <RemarkControl envelope={feature} />}
+      <ObjectActions envelope={feature} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // The map of features on an offline world basemap: pan (drag), zoom (wheel or buttons), add
 // points, lines and areas by clicking or typing coordinates, drag or arrow-key features to move
 // them, and edit the selected one below the map.
-import { useMemo, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
 import { fieldsOf } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
 import { useWorkspace } from '../workspace/context';
@@ -21,7 +21,7 @@ type Gesture =
   | { kind: 'drag'; feature: Envelope; start: [number, number]; origin: FeatureGeometry; moved: boolean };
 
 export function MapPanel() {
-  const { snapshot, picture, setPresence } = useWorkspace();
+  const { snapshot, picture, setPresence, focus, byId } = useWorkspace();
   const svg = useRef<SVGSVGElement>(null);
   const [view, setView] = useState<Viewport>(WORLD_VIEW);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -52,6 +52,14 @@ export function MapPanel() {
     setSelectedId(id);
     setPresence(id ? { objectId: id } : null);
   };
+
+  // "Show item" and a new tearline open a feature by selecting it.
+  const focusedFeature = focus && byId.get(focus.id)?.kind === 'feature' ? focus : null;
+  useEffect(() => {
+    if (!focusedFeature) return;
+    setDraft(null);
+    select(focusedFeature.id);
+  }, [focusedFeature?.serial]); // one selection per request, not per render
 
   const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
     const point = toSvg(event);

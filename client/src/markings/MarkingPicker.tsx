@@ -10,6 +10,8 @@ import {
   audienceSummary,
   choiceToMarking,
   initialChoice,
+  lockedOrcon,
+  lockedPartners,
   normalizeChoice,
   partnerOptions,
   releaseOptions,
@@ -54,6 +56,8 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
   const levels = allowedLevels(context);
   const compartments = allowedCompartments(context);
   const partners = partnerOptions(context);
+  const locked = lockedPartners(context);
+  const orconLocked = lockedOrcon(context) !== null;
   const audience = result.ok ? audienceSummary(result.marking, context) : null;
 
   return (
@@ -103,10 +107,11 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
         <fieldset className="picker-group partners">
           <legend>Release to (your nation, {context.author.nation}, is always included)</legend>
           {[...partners.groups, ...partners.nations].map((name) => (
-            <label key={name} className="check" title={nationName(name)}>
+            <label key={name} className="check" title={locked.includes(name) ? `${nationName(name)}: already released to` : nationName(name)}>
               <input
                 type="checkbox"
                 checked={current.relTo.includes(name)}
+                disabled={locked.includes(name)}
                 onChange={(e) => update({ relTo: toggle(current.relTo, name, e.target.checked) })}
               />
               {name}
@@ -118,7 +123,7 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
         </fieldset>
       )}
       <label className="check">
-        <input type="checkbox" checked={current.orcon} onChange={(e) => update({ orcon: e.target.checked })} />
+        <input type="checkbox" checked={current.orcon} disabled={orconLocked} onChange={(e) => update({ orcon: e.target.checked })} />
         ORCON (originator controls further release)
       </label>
       <div className="picker-result" aria-live="polite">

@@ -1,10 +1,13 @@
 // The marking picker's rules, free of React: which choices exist for this author in this cell,
 // how a choice becomes a marking, and who will and will not see it. A choice that cannot make a
-// valid marking yields a problem sentence instead of a marking.
+// valid marking yields a problem sentence instead of a marking. For a release request the picker
+// is bounded below by the object's current marking: it offers only what keeps every reader and
+// adds some (the server's own test, `isNarrowing` both ways).
 import {
   classificationRank,
   formatBanner,
   formatPortion,
+  isNarrowing,
   MarkingError,
   parseMarking,
   releasableNations,
@@ -30,25 +33,45 @@ export interface PickerChoice {
 export interface PickerContext {
   cell: CellMarkings;
   author: Participant;
+  /**
+   * For a release request: the object's current marking, with its originator set. Only wider
+   * markings are offered (no higher level, no added compartment, no partner removed, no NOFORN
+   * over REL TO, ORCON as it is) and the result keeps that originator.
+   */
+  widerThan?: Marking;
 }
 
 export type PickerResult =
   | { ok: true; marking: Marking; banner: string; portion: string }
   | { ok: false; problem: string };
 
-export function allowedLevels({ cell, author }: PickerContext): ClassificationLevel[] {
+export function allowedLevels({ cell, author, widerThan }: PickerContext): ClassificationLevel[] {
   const clearance = classificationRank(author.clearance, cell.policy);
-  const ceiling = Math.min(clearance, cell.systemHighRank);
+  const current = widerThan ? classificationRank(widerThan.classification, cell.policy) : Infinity;
+  const ceiling = Math.min(clearance, cell.systemHighRank, current);
   return cell.policy.levels.filter((level) => level.rank <= ceiling);
 }
 
-export function allowedCompartments({ cell, author }: PickerContext): string[] {
-  return author.compartments.map((c) => c.toUpperCase()).filter((c) => cell.policy.compartments.has(c)).sort();
+export function allowedCompartments({ cell, author, widerThan }: PickerContext): string[] {
+  const held = author.compartments.map((c) => c.toUpperCase()).filter((c) => cell.policy.compartments.has(c));
+  return (widerThan ? held.filter((c) => widerThan.compartments.includes(c)) : held).sort();
 }
 
-export function releaseOptions(choice: PickerChoice, { cell }: PickerContext): Release[] {
+export function releaseOptions(choice: PickerChoice, { cell, widerThan }: PickerContext): Release[] {
   const unclassified = classificationRank(choice.classification, cell.policy) === 0;
-  return unclassified ? ['everyone', 'relTo', 'noforn'] : ['relTo', 'noforn'];
+  const options: Release[] = unclassified ? ['everyone', 'relTo', 'noforn'] : ['relTo', 'noforn'];
+  // NOFORN over a REL TO marking would take the partners' access away: that is a re-mark.
+  return widerThan && !widerThan.noforn ? options.filter((release) => release !== 'noforn') : options;
+}
+
+/** Partners a release request may not drop: those the object is already released to. */
+export function lockedPartners({ widerThan }: PickerContext): string[] {
+  return widerThan && !widerThan.noforn ? widerThan.relTo : [];
+}
+
+/** ORCON is not the requester's to add or lift: a release keeps it as it is. */
+export function lockedOrcon({ widerThan }: PickerContext): boolean | null {
+  return widerThan ? widerThan.orcon : null;
 }
 
 /** Partners offered in REL TO: the cell's groups, then its nations other than the author's. */
@@ -63,11 +86,15 @@ export function normalizeChoice(choice: PickerChoice, context: PickerContext): P
     ? choice.classification
     : (levels.at(-1)?.code ?? choice.classification);
   const next = { ...choice, classification };
-  if (!releaseOptions(next, context).includes(next.release)) next.release = 'noforn';
+  const releases = releaseOptions(next, context);
+  if (!releases.includes(next.release)) next.release = releases.includes('noforn') ? 'noforn' : 'relTo';
   const { groups, nations } = partnerOptions(context);
-  next.relTo = choice.relTo.filter((name) => groups.includes(name) || nations.includes(name));
+  const offered = (name: string) => groups.includes(name) || nations.includes(name);
+  const locked = next.release === 'relTo' ? lockedPartners(context).filter(offered) : [];
+  next.relTo = [...new Set([...locked, ...choice.relTo])].filter(offered);
   const compartments = allowedCompartments(context);
   next.compartments = choice.compartments.filter((c) => compartments.includes(c));
+  next.orcon = lockedOrcon(context) ?? choice.orcon;
   return next;
 }
 
@@ -93,7 +120,8 @@ export function initialChoice(text: string | undefined, context: PickerContext):
     },
     context,
   );
-  return choice.release === 'relTo' && choice.relTo.length === 0 ? { ...choice, release: 'noforn' } : choice;
+  const empty = choice.release === 'relTo' && choice.relTo.length === 0;
+  return empty && releaseOptions(choice, context).includes('noforn') ? { ...choice, release: 'noforn' } : choice;
 }
 
 export function choiceToMarking(choice: PickerChoice, context: PickerContext): PickerResult {
@@ -117,15 +145,29 @@ export function choiceToMarking(choice: PickerChoice, context: PickerContext): P
     displayOnly: [],
     originator: context.author.nation,
   };
+  const originator = context.widerThan?.originator ?? context.author.nation;
   try {
     // Round-trip through the parser: what the picker produces is what the server will accept.
     const banner = formatBanner(marking, policy);
-    const reparsed = { ...parseMarking(banner, policy), originator: context.author.nation };
+    const reparsed = { ...parseMarking(banner, policy), originator };
+    const problem = context.widerThan ? releaseProblem(context.widerThan, reparsed, context) : null;
+    if (problem) return { ok: false, problem };
     return { ok: true, marking: reparsed, banner, portion: formatPortion(reparsed, policy) };
   } catch (error) {
     if (error instanceof MarkingError) return { ok: false, problem: error.message };
     throw error;
   }
+}
+
+/** Why `target` is not a release of `current` (the server's rule), or null when it is one. */
+function releaseProblem(current: Marking, target: Marking, { cell }: PickerContext): string | null {
+  if (!isNarrowing(target, current, cell.policy)) {
+    return 'This would hide the item from some who see it now. A release only adds readers; change the marking to tighten it.';
+  }
+  if (isNarrowing(current, target, cell.policy)) {
+    return 'Choose a wider marking: add a partner nation or group, or lower the classification.';
+  }
+  return null;
 }
 
 export interface AudienceSummary {

@@ -2,9 +2,9 @@
 import { useState } from 'react';
 import type { Envelope } from '../../../shared/protocol';
 import { PortionMark } from '../markings/PortionMark';
-import { RemarkControl } from '../markings/RemarkControl';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { useWorkspace } from '../workspace/context';
+import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { AddPortionForm } from './AddPortionForm';
 
@@ -37,14 +37,14 @@ export function PortionBlock({ portion, index, nextKey }: Props) {
           <p className="muted">Loading…</p>
         )}
       </div>
-      {canEdit && (
-        <div className="portion-actions">
-          <RemarkControl envelope={portion} />
+      <div className="portion-actions">
+        <ObjectActions envelope={portion} />
+        {canEdit && (
           <button type="button" className="link-button" onClick={() => setInserting((open) => !open)} aria-expanded={inserting}>
             Insert paragraph below
           </button>
-        </div>
-      )}
+        )}
+      </div>
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />
       )}

@@ -2,9 +2,9 @@
 // each with its own portion mark.
 import { rolledUpBanner } from '../markings/banner';
 import { PortionMark } from '../markings/PortionMark';
-import { RemarkControl } from '../markings/RemarkControl';
 import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
+import { ObjectActions } from '../workspace/ObjectActions';
 import { childrenOf } from '../workspace/selectors';
 import { AddPortionForm } from './AddPortionForm';
 import { PortionBlock } from './PortionBlock';
@@ -32,7 +32,7 @@ export function ReportView({ reportId, onClose }: { reportId: string; onClose: (
           readOnly={!canEdit}
           onFocus={() => setPresence({ objectId: report.id })}
         />
-        {canEdit && <RemarkControl envelope={report} />}
+        <ObjectActions envelope={report} />
       </header>
       <p className="report-rollup">
         Overall marking of what you see: <strong data-testid="report-rollup">{rollUp.text}</strong>

@@ -3,12 +3,12 @@ import { useId } from 'react';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
-import { RemarkControl } from '../markings/RemarkControl';
 import { isString, readField, useReplicaDoc } from '../session/hooks';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
 import { FieldTextArea } from '../text/FieldTextArea';
 import { useWorkspace } from '../workspace/context';
+import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { RFI_STATUSES, STATUS_LABELS, statusOf } from './rfiStatus';
 
@@ -61,7 +61,7 @@ export function RfiCard({ rfi }: { rfi: Envelope }) {
       {(status !== 'open' || readField(doc, 'answer', isString)) && (
         <FieldTextArea replica={replica} field="answer" label="Answer" readOnly={!canEdit} />
       )}
-      {canEdit && <RemarkControl envelope={rfi} />}
+      <ObjectActions envelope={rfi} />
     </article>
   );
 }

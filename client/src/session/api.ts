@@ -1,7 +1,12 @@
 // The REST surface the client uses (DESIGN.md "The contract external clients rely on").
+// The audit and figures shapes are the server's own types, imported for their types only.
 import type { WorkspaceSummary } from '../../../shared/protocol';
+import type { AuditEntry } from '../../../server/audit/entry';
+import type { SharingFigures } from '../../../server/figures/sharingFigures';
 import { ServerError } from './errors';
-import { requestJson } from './rest';
+import { requestJson, requestText } from './rest';
+
+export type { AuditEntry, SharingFigures };
 
 export interface Persona {
   id: string;
@@ -28,6 +33,7 @@ export interface NewWorkspace {
   systemHigh?: string;
   groups?: Record<string, string[]>;
   exercise?: boolean;
+  releasePolicy?: WorkspaceSummary['releasePolicy'];
 }
 
 /** The demo personas, or null when a real issuer is configured (the dev provider answers 404). */
@@ -61,4 +67,25 @@ export async function createWorkspace(token: string, workspace: NewWorkspace): P
     body: workspace,
   });
   return body.workspace;
+}
+
+/** Largest audit page the server answers. */
+export const AUDIT_PAGE_SIZE = 1000;
+
+/** Audit entries after `afterSeq`, oldest first (FDOs and admins; only entries about what you may see). */
+export async function fetchAudit(token: string, workspaceId: string, afterSeq = 0): Promise<AuditEntry[]> {
+  const query = new URLSearchParams({ afterSeq: String(afterSeq), limit: String(AUDIT_PAGE_SIZE) });
+  const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/audit?${query.toString()}`;
+  return (await requestJson<{ entries: AuditEntry[] }>(path, { token })).entries;
+}
+
+export async function fetchFigures(token: string, workspaceId: string): Promise<SharingFigures> {
+  const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/figures`;
+  return (await requestJson<{ figures: SharingFigures }>(path, { token })).figures;
+}
+
+/** The object as marked plain text (banners, portion marks); refused for DISPLAY ONLY material. */
+export async function fetchExport(token: string, workspaceId: string, objectId: string): Promise<string> {
+  const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/objects/${encodeURIComponent(objectId)}/export`;
+  return requestText(path, { token });
 }

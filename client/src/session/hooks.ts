@@ -3,10 +3,15 @@ import { useMemo, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import { fieldsOf } from '../../../shared/content';
 import type { Picture, PictureSnapshot } from './picture';
+import type { ReleaseBoard, ReleaseBoardSnapshot } from './releaseBoard';
 import type { ObjectReplica } from './replica';
 
 export function usePictureSnapshot(picture: Picture): PictureSnapshot {
   return useSyncExternalStore(picture.subscribe, picture.getSnapshot);
+}
+
+export function useReleaseBoard(board: ReleaseBoard): ReleaseBoardSnapshot {
+  return useSyncExternalStore(board.subscribe, board.getSnapshot);
 }
 
 const noReplica = { subscribe: () => () => undefined, getVersion: () => -1 };

@@ -14,8 +14,9 @@ function isErrorBody(value: unknown): value is { error: { code: string; message:
   return typeof error === 'object' && error !== null && 'message' in error && 'code' in error;
 }
 
-export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+/** The response's text, or a ServerError with the server's own sentence when it refused. */
+async function send(path: string, options: RequestOptions, accept: string): Promise<string> {
+  const headers: Record<string, string> = { Accept: accept };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
@@ -29,15 +30,8 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     throw new ServerError('network', 'The Tearline server cannot be reached. Check the network and try again.');
   }
   const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-  }
   if (!response.ok) {
+    const parsed = parseJson(text);
     if (isErrorBody(parsed)) {
       throw new ServerError(parsed.error.code as ServerError['code'], parsed.error.message);
     }
@@ -46,8 +40,27 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
       `The server answered ${response.status} ${response.statusText || ''} to ${path}.`.replace(/\s+/g, ' '),
     );
   }
+  return text;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const parsed = parseJson(await send(path, options, 'application/json'));
   if (parsed === undefined) {
     throw new ServerError('internal', `The server sent an unreadable answer to ${path}.`);
   }
   return parsed as T;
+}
+
+/** A plain-text answer (e.g. a marked export). */
+export async function requestText(path: string, options: RequestOptions = {}): Promise<string> {
+  return send(path, options, 'text/plain');
 }

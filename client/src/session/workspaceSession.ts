@@ -87,6 +87,17 @@ export class WorkspaceSession implements Picture {
       ...(input.orderKey ? { orderKey: input.orderKey } : {}),
       content,
     });
+    return this.adopt(object);
+  }
+
+  /** A tearline of `sourceId`: a new object holding a fresh copy of its current content, marked like it. */
+  async createTearline(sourceId: string): Promise<Envelope> {
+    const { object } = await this.connection.request('tearline:create', { workspaceId: this.workspaceId, sourceId });
+    return this.adopt(object);
+  }
+
+  /** Takes in an object the server just created for us, with the server's doc for it. */
+  private async adopt(object: Envelope): Promise<Envelope> {
     this.envelopes.set(object.id, object);
     // The server's doc is the truth (it may rebuild the content); take it rather than ours.
     if (!this.replicas.has(object.id)) await this.syncDocs([object.id]);

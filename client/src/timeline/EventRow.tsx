@@ -2,11 +2,11 @@
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
-import { RemarkControl } from '../markings/RemarkControl';
 import { isString, readField, useReplicaDoc } from '../session/hooks';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
+import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { formatUtc, fromUtcInput, toUtcInput } from './utcTime';
 
@@ -40,7 +40,7 @@ export function EventRow({ event }: { event: Envelope }) {
       {replica && (
         <CollaborativeText replica={replica} label={`Details of event, marked ${event.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Details" />
       )}
-      {canEdit && <RemarkControl envelope={event} />}
+      <ObjectActions envelope={event} />
     </div>
   );
 }

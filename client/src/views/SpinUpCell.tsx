@@ -1,5 +1,6 @@
-// "Spin up a cell": name, coalition template, members, system high, default marking, exercise.
-// Everything has a sensible default from the template, so a cell is a few clicks away.
+// "Spin up a cell": name, coalition template, members, system high, default marking, exercise,
+// and the release policy (how long FDOs have to decide; whether silence releases). Everything has
+// a sensible default, so a cell is a few clicks away; a crisis cell sets its deadline in minutes.
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WorkspaceSummary } from '../../../shared/protocol';
 import { defaultPolicy } from '../../../shared/markings';
@@ -17,6 +18,12 @@ interface Props {
   onCancel: () => void;
 }
 
+type DeadlineUnit = 'minutes' | 'hours';
+const UNIT_MINUTES: Record<DeadlineUnit, number> = { minutes: 1, hours: 60 };
+/** The server's bounds: six seconds (drills) to 90 days. */
+const DEADLINE_MIN_MINUTES = 0.1;
+const DEADLINE_MAX_MINUTES = 90 * 24 * 60;
+
 function splitNames(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((name) => name.trim().toUpperCase()).filter(Boolean))];
 }
@@ -28,6 +35,9 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
   const [membersText, setMembersText] = useState('');
   const [systemHigh, setSystemHigh] = useState('SECRET');
   const [exercise, setExercise] = useState(false);
+  const [deadlineText, setDeadlineText] = useState('72');
+  const [deadlineUnit, setDeadlineUnit] = useState<DeadlineUnit>('hours');
+  const [autoRelease, setAutoRelease] = useState(false);
   const [marking, setMarking] = useState<PickerResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -60,6 +70,13 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
   const cell = cellMarkings({ members: members.length > 0 ? members : [identity.nation], groups, systemHigh });
   const context = { cell, author: identity };
   const unknown = unknownNames(members, cell.policy);
+  const deadlineMinutes = Number(deadlineText) * UNIT_MINUTES[deadlineUnit];
+  const deadlineProblem =
+    !deadlineText.trim() || !Number.isFinite(deadlineMinutes)
+      ? 'Give the decision deadline as a number.'
+      : deadlineMinutes < DEADLINE_MIN_MINUTES || deadlineMinutes > DEADLINE_MAX_MINUTES
+        ? 'The decision deadline must be between 0.1 minutes (6 seconds) and 90 days.'
+        : null;
   const problem =
     unknown.length > 0
       ? `Not a country trigraph or group: ${unknown.join(', ')}.`
@@ -69,7 +86,7 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
           ? 'Give the cell a name.'
           : marking && !marking.ok
             ? marking.problem
-            : null;
+            : deadlineProblem;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -89,6 +106,7 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
           systemHigh,
           defaultMarking: marking.banner,
           exercise,
+          releasePolicy: { deadlineMinutes, autoRelease },
         }),
       );
     } catch (failure) {
@@ -152,6 +170,33 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
           <input type="checkbox" checked={exercise} onChange={(e) => setExercise(e.target.checked)} />
           Exercise cell (banners read EXERCISE)
         </label>
+
+        <label htmlFor="cell-deadline">Release decision deadline</label>
+        <div>
+          <div className="deadline-fields">
+            <input
+              id="cell-deadline"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              step="any"
+              value={deadlineText}
+              onChange={(e) => setDeadlineText(e.target.value)}
+              aria-describedby="cell-deadline-help"
+            />
+            <select aria-label="Deadline unit" value={deadlineUnit} onChange={(e) => setDeadlineUnit(e.target.value as DeadlineUnit)}>
+              <option value="minutes">minutes</option>
+              <option value="hours">hours</option>
+            </select>
+          </div>
+          <p id="cell-deadline-help" className={deadlineProblem ? 'field-problem' : 'muted'}>
+            {deadlineProblem ?? 'How long the originator’s FDOs have to decide a release request. Crisis cells: minutes.'}
+          </p>
+          <label className="check">
+            <input type="checkbox" checked={autoRelease} onChange={(e) => setAutoRelease(e.target.checked)} />
+            Release automatically when no FDO has decided by the deadline (never ORCON items)
+          </label>
+        </div>
       </div>
       <ErrorMessage message={error} />
       <div className="actions">

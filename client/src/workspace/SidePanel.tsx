@@ -1,14 +1,17 @@
-// Reports, timeline and RFI board as tabs (arrow keys move between tabs).
+// Reports, timeline, RFI board and releases as tabs (arrow keys move between tabs).
 import { useRef, type KeyboardEvent } from 'react';
+import { ReleasesPanel } from '../release/ReleasesPanel';
 import { ReportsPanel } from '../reports/ReportsPanel';
 import { RfiBoard } from '../rfi/RfiBoard';
 import { TimelinePanel } from '../timeline/TimelinePanel';
+import { useWorkspace } from './context';
 import type { WorkspaceTab } from './selectors';
 
 const TABS: { id: WorkspaceTab; label: string }[] = [
   { id: 'reports', label: 'Reports' },
   { id: 'timeline', label: 'Timeline' },
   { id: 'rfis', label: 'RFI board' },
+  { id: 'releases', label: 'Releases' },
 ];
 
 interface Props {
@@ -16,9 +19,12 @@ interface Props {
   onTab: (tab: WorkspaceTab) => void;
   openReportId: string | null;
   onOpenReport: (id: string | null) => void;
+  /** Requests waiting for this FDO's decision, counted on the Releases tab. */
+  pendingReleases: number;
 }
 
-export function SidePanel({ tab, onTab, openReportId, onOpenReport }: Props) {
+export function SidePanel({ tab, onTab, openReportId, onOpenReport, pendingReleases }: Props) {
+  const { session, releases } = useWorkspace();
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const onKeyDown = (event: KeyboardEvent) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -47,6 +53,11 @@ export function SidePanel({ tab, onTab, openReportId, onOpenReport }: Props) {
             onClick={() => onTab(t.id)}
           >
             {t.label}
+            {t.id === 'releases' && pendingReleases > 0 && (
+              <span className="tab-count" aria-label={`${pendingReleases} to decide`}>
+                {pendingReleases}
+              </span>
+            )}
           </button>
         ))}
       </div>
@@ -54,6 +65,12 @@ export function SidePanel({ tab, onTab, openReportId, onOpenReport }: Props) {
         {tab === 'reports' && <ReportsPanel openReportId={openReportId} onOpenReport={onOpenReport} />}
         {tab === 'timeline' && <TimelinePanel />}
         {tab === 'rfis' && <RfiBoard />}
+        {tab === 'releases' &&
+          (session && releases ? (
+            <ReleasesPanel board={releases} />
+          ) : (
+            <p className="muted">Return to your own view to handle release requests.</p>
+          ))}
       </div>
     </section>
   );

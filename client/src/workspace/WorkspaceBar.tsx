@@ -1,7 +1,8 @@
-// The workspace's name, the session's state, who is here, and the FDO's "view as".
+// The workspace's name, the session's state, who is here, the FDO's "view as", and the pages.
 import type { PictureSnapshot } from '../session/picture';
 import { isFdo } from '../session/identity';
 import type { StaticPicture } from '../session/staticPicture';
+import { workspaceHref, type WorkspacePage } from '../useHashRoute';
 import { useWorkspace } from './context';
 import { levelName } from './levelName';
 import { PresenceList } from './PresenceList';
@@ -9,8 +10,11 @@ import { ViewAsControl } from './ViewAsControl';
 
 interface Props {
   live: PictureSnapshot;
+  page: WorkspacePage;
   viewAs: StaticPicture | null;
   onViewAs: (picture: StaticPicture | null) => void;
+  /** Release requests waiting for this FDO. */
+  pendingReleases: number;
 }
 
 const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
@@ -20,9 +24,14 @@ const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
   failed: 'Not synchronised',
 };
 
-export function WorkspaceBar({ live, viewAs, onViewAs }: Props) {
+export function WorkspaceBar({ live, page, viewAs, onViewAs, pendingReleases }: Props) {
   const { identity, snapshot, cell } = useWorkspace();
   const workspace = live.workspace!;
+  const pages: { id: WorkspacePage; label: string }[] = [
+    { id: 'picture', label: pendingReleases > 0 ? `Picture (${pendingReleases} to decide)` : 'Picture' },
+    ...(identity.roles.some((role) => role === 'fdo' || role === 'admin') ? [{ id: 'audit' as const, label: 'Audit trail' }] : []),
+    { id: 'figures', label: 'Sharing figures' },
+  ];
   return (
     <div className="workspace-bar">
       <h1 className="workspace-name">
@@ -33,7 +42,14 @@ export function WorkspaceBar({ live, viewAs, onViewAs }: Props) {
         {STATUS_TEXT[live.status]}
       </span>
       <PresenceList states={live.presence} />
-      {isFdo(identity) && <ViewAsControl viewAs={viewAs} onViewAs={onViewAs} />}
+      <nav className="workspace-pages" aria-label="Workspace pages">
+        {pages.map((p) => (
+          <a key={p.id} href={workspaceHref(workspace.id, p.id)} aria-current={p.id === page ? 'page' : undefined}>
+            {p.label}
+          </a>
+        ))}
+      </nav>
+      {isFdo(identity) && page === 'picture' && <ViewAsControl viewAs={viewAs} onViewAs={onViewAs} />}
       {viewAs && (
         <p className="view-as-note" role="status">
           Viewing as {levelName(snapshot.level ?? '', cell.policy)}: the picture the server releases to that level. Read-only.

@@ -1,41 +1,76 @@
-// The workspace layout at 1280×800: banners top and bottom, a bar with presence and "view as",
-// the map on the left and reports / timeline / RFIs on the right.
-import { useEffect, useMemo, useState } from 'react';
+// The workspace layout at 1280×800: banners top and bottom, a bar with presence, "view as" and
+// the workspace's pages, then the page: the map on the left and reports / timeline / RFIs /
+// releases on the right, or the audit trail, or the sharing figures.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { AuditPage } from '../audit/AuditPage';
+import { FiguresPage } from '../figures/FiguresPage';
 import { rolledUpBanner } from '../markings/banner';
 import { ClassificationBanner } from '../markings/ClassificationBanner';
 import { workspaceMarkings } from '../markings/cell';
-import { usePictureSnapshot } from '../session/hooks';
+import { useReleaseBoard, usePictureSnapshot } from '../session/hooks';
 import { canEdit, type Identity } from '../session/identity';
+import type { ReleaseBoard } from '../session/releaseBoard';
 import type { StaticPicture } from '../session/staticPicture';
 import type { PresenceUpdate, WorkspaceSession } from '../session/workspaceSession';
+import type { WorkspacePage } from '../useHashRoute';
+import { workspaceHref } from '../useHashRoute';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { MapPanel } from '../map/MapPanel';
-import { WorkspaceContext, type WorkspaceContextValue } from './context';
+import { WorkspaceContext, type FocusRequest, type WorkspaceContextValue } from './context';
+import { focusObjectElement } from './focusObject';
 import { Notices } from './Notices';
-import { onScreen, type WorkspaceTab } from './selectors';
+import { onScreen, tabOf, type WorkspaceTab } from './selectors';
 import { SidePanel } from './SidePanel';
 import { WorkspaceBar } from './WorkspaceBar';
 
 interface Props {
   session: WorkspaceSession;
+  releases: ReleaseBoard;
+  page: WorkspacePage;
   identity: Identity;
 }
 
-export function WorkspaceScreen({ session, identity }: Props) {
+export function WorkspaceScreen({ session, releases, page, identity }: Props) {
   const live = usePictureSnapshot(session);
+  const board = useReleaseBoard(releases);
   const [viewAs, setViewAs] = useState<StaticPicture | null>(null);
   const picture = viewAs ?? session;
   const snapshot = usePictureSnapshot(picture);
   const [tab, setTab] = useState<WorkspaceTab>('reports');
   const [openReportId, setOpenReportId] = useState<string | null>(null);
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const focusSerial = useRef(0);
   const workspace = live.workspace;
   const cell = useMemo(() => (workspace ? workspaceMarkings(workspace) : null), [workspace]);
   const byId = useMemo(() => new Map(snapshot.objects.map((object) => [object.id, object])), [snapshot.objects]);
 
   useEffect(() => () => viewAs?.destroy(), [viewAs]);
   useEffect(() => {
+    if (page !== 'picture') setViewAs(null);
+  }, [page]);
+  useEffect(() => {
     if (!viewAs) session.setPresence({ view: tab });
   }, [session, tab, viewAs]);
+
+  const openObject = useCallback(
+    (id: string) => {
+      const object = byId.get(id);
+      if (!object) return;
+      if (page !== 'picture') window.location.hash = workspaceHref(session.workspaceId);
+      const objectTab = tabOf(object);
+      if (objectTab) setTab(objectTab);
+      if (object.kind === 'report') setOpenReportId(object.id);
+      if (object.kind === 'portion' && object.parentId) setOpenReportId(object.parentId);
+      setFocus({ id, serial: ++focusSerial.current });
+    },
+    [byId, page, session.workspaceId],
+  );
+
+  // The object may render a little later (its tab, its report, its doc): retry on each render until it is there.
+  const focused = useRef(0);
+  useEffect(() => {
+    if (focus && focused.current !== focus.serial && focusObjectElement(focus.id)) focused.current = focus.serial;
+  });
 
   const context = useMemo<WorkspaceContextValue | null>(() => {
     if (!cell) return null;
@@ -53,8 +88,11 @@ export function WorkspaceScreen({ session, identity }: Props) {
       setPresence,
       presence: viewAs ? [] : live.presence,
       byId,
+      releases: viewAs ? null : releases,
+      openObject,
+      focus,
     };
-  }, [picture, snapshot, session, viewAs, identity, cell, tab, byId, live.presence]);
+  }, [picture, snapshot, session, viewAs, identity, cell, tab, byId, live.presence, releases, openObject, focus]);
 
   if (!workspace || !cell || !context) {
     return (
@@ -69,18 +107,25 @@ export function WorkspaceScreen({ session, identity }: Props) {
   }
 
   const openReport = openReportId && byId.has(openReportId) ? openReportId : null;
-  const banner = rolledUpBanner(onScreen(snapshot.objects, tab, openReport), cell.policy);
+  const listed = [...board.inbox, ...board.mine].map((request) => request.objectId);
+  // The audit trail and the figures draw on everything this participant may see.
+  const shown = page === 'picture' ? onScreen(snapshot.objects, tab, openReport, listed) : live.objects;
+  const banner = rolledUpBanner(shown, cell.policy);
 
   return (
     <WorkspaceContext.Provider value={context}>
-      <div className={`workspace ${viewAs ? 'viewing-as' : ''}`}>
+      <div className={`workspace ${viewAs && page === 'picture' ? 'viewing-as' : ''}`}>
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
-        <WorkspaceBar live={live} viewAs={viewAs} onViewAs={setViewAs} />
+        <WorkspaceBar live={live} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
         <Notices notices={live.notices} onDismiss={(id) => session.dismissNotice(id)} />
-        <main className="workspace-main" aria-label={`Workspace ${workspace.name}`}>
-          <MapPanel />
-          <SidePanel tab={tab} onTab={setTab} openReportId={openReport} onOpenReport={setOpenReportId} />
-        </main>
+        {page === 'picture' && (
+          <main className="workspace-main" aria-label={`Workspace ${workspace.name}`}>
+            <MapPanel />
+            <SidePanel tab={tab} onTab={setTab} openReportId={openReport} onOpenReport={setOpenReportId} pendingReleases={board.inbox.length} />
+          </main>
+        )}
+        {page === 'audit' && <AuditPage workspaceId={workspace.id} />}
+        {page === 'figures' && <FiguresPage workspaceId={workspace.id} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="bottom" />
       </div>
     </WorkspaceContext.Provider>

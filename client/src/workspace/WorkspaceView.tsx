@@ -1,28 +1,34 @@
-// An open workspace: opens the live session for the route's workspace and closes it on leave.
+// An open workspace: opens the live session and its release board for the route's workspace,
+// keeps them across its pages (picture, audit trail, figures) and closes them on leave.
 import { useEffect, useState } from 'react';
+import type { WorkspacePage } from '../useHashRoute';
 import type { Connection } from '../session/connection';
 import type { Identity } from '../session/identity';
+import { ReleaseBoard } from '../session/releaseBoard';
 import { WorkspaceSession } from '../session/workspaceSession';
 import { WorkspaceScreen } from './WorkspaceScreen';
 
 interface Props {
   workspaceId: string;
+  page: WorkspacePage;
   identity: Identity;
   connection: Connection;
 }
 
-export function WorkspaceView({ workspaceId, identity, connection }: Props) {
-  const [session, setSession] = useState<WorkspaceSession | null>(null);
+export function WorkspaceView({ workspaceId, page, identity, connection }: Props) {
+  const [opened, setOpened] = useState<{ session: WorkspaceSession; releases: ReleaseBoard } | null>(null);
 
   useEffect(() => {
-    const opened = new WorkspaceSession(connection, workspaceId);
-    setSession(opened);
+    const session = new WorkspaceSession(connection, workspaceId);
+    const releases = new ReleaseBoard(connection, session, identity);
+    setOpened({ session, releases });
     return () => {
-      opened.close();
-      setSession(null);
+      releases.close();
+      session.close();
+      setOpened(null);
     };
-  }, [connection, workspaceId]);
+  }, [connection, workspaceId, identity]);
 
-  if (!session) return null;
-  return <WorkspaceScreen session={session} identity={identity} />;
+  if (!opened) return null;
+  return <WorkspaceScreen session={opened.session} releases={opened.releases} page={page} identity={identity} />;
 }

@@ -6,6 +6,7 @@ import type { CellMarkings } from '../markings/cell';
 import type { PickerContext } from '../markings/pickerModel';
 import type { Identity } from '../session/identity';
 import type { Picture, PictureSnapshot } from '../session/picture';
+import type { ReleaseBoard } from '../session/releaseBoard';
 import type { PresenceUpdate, WorkspaceSession } from '../session/workspaceSession';
 
 export interface WorkspaceContextValue {
@@ -21,6 +22,17 @@ export interface WorkspaceContextValue {
   /** Others' presence in the live session (the server never echoes our own; empty while viewing as a partner). */
   presence: readonly PresenceState[];
   byId: ReadonlyMap<string, Envelope>;
+  /** Release requests of this participant (and, for FDOs, those to decide), live; null with `session`. */
+  releases: ReleaseBoard | null;
+  /** Brings an object into view: its tab, its report or its map selection, then focuses it. */
+  openObject: (id: string) => void;
+  /** The last object asked to be opened; `serial` tells two requests for the same object apart. */
+  focus: FocusRequest | null;
+}
+
+export interface FocusRequest {
+  id: string;
+  serial: number;
 }
 
 export const WorkspaceContext = createContext<WorkspaceContextValue | null>(null);

@@ -1,7 +1,7 @@
 // Pure selections over a picture's envelopes: by kind, children in order, what is on screen.
 import type { Envelope, ObjectKind } from '../../../shared/protocol';
 
-export type WorkspaceTab = 'reports' | 'timeline' | 'rfis';
+export type WorkspaceTab = 'reports' | 'timeline' | 'rfis' | 'releases';
 
 export function ofKind(objects: readonly Envelope[], kind: ObjectKind): Envelope[] {
   return objects.filter((object) => object.kind === kind).sort(byCreation);
@@ -18,12 +18,39 @@ export function childrenOf(objects: readonly Envelope[], parentId: string): Enve
     .sort((a, b) => (a.orderKey < b.orderKey ? -1 : a.orderKey > b.orderKey ? 1 : byCreation(a, b)));
 }
 
-/** What the page shows: every map feature plus the open tab's objects (and the open report's portions). */
-export function onScreen(objects: readonly Envelope[], tab: WorkspaceTab, openReportId: string | null): Envelope[] {
+/** The tab that shows an object (features are on the map, beside every tab). */
+export function tabOf(object: Envelope): WorkspaceTab | null {
+  switch (object.kind) {
+    case 'report':
+    case 'portion':
+      return 'reports';
+    case 'event':
+      return 'timeline';
+    case 'rfi':
+      return 'rfis';
+    case 'feature':
+    case 'note':
+      return null;
+  }
+}
+
+/**
+ * What the page shows: every map feature plus the open tab's objects (the open report's
+ * portions; on the Releases tab, the objects its requests name, given as `listed`).
+ */
+export function onScreen(objects: readonly Envelope[], tab: WorkspaceTab, openReportId: string | null, listed: readonly string[] = []): Envelope[] {
+  const named = new Set(listed);
   return objects.filter((object) => {
     if (object.kind === 'feature') return true;
-    if (tab === 'reports') return object.kind === 'report' || (object.kind === 'portion' && object.parentId === openReportId);
-    if (tab === 'timeline') return object.kind === 'event';
-    return object.kind === 'rfi';
+    switch (tab) {
+      case 'reports':
+        return object.kind === 'report' || (object.kind === 'portion' && object.parentId === openReportId);
+      case 'timeline':
+        return object.kind === 'event';
+      case 'rfis':
+        return object.kind === 'rfi';
+      case 'releases':
+        return named.has(object.id);
+    }
   });
 }

@@ -1,0 +1,99 @@
+// The audit trail of a cell (FDOs and administrators): every change of who may see what, oldest
+// first, limited by the server to entries about items you may see. More entries load on request.
+import { useCallback, useEffect, useState } from 'react';
+import { AUDIT_PAGE_SIZE, fetchAudit, type AuditEntry } from '../session/api';
+import { describeError } from '../session/errors';
+import { formatUtc } from '../timeline/utcTime';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useWorkspace } from '../workspace/context';
+import { objectLabel } from '../workspace/objectLabel';
+import { ACTION_LABELS, actorText, detailText } from './auditText';
+
+export function AuditPage({ workspaceId }: { workspaceId: string }) {
+  const { identity, byId, picture, openObject } = useWorkspace();
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (afterSeq: number) => {
+      setLoading(true);
+      setError(null);
+      try {
+        const page = await fetchAudit(identity.token, workspaceId, afterSeq);
+        setEntries((held) => (afterSeq === 0 ? page : [...held, ...page]));
+      } catch (failure) {
+        setError(`The audit trail could not be loaded: ${describeError(failure)}`);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [identity.token, workspaceId],
+  );
+
+  useEffect(() => {
+    void load(0);
+  }, [load]);
+
+  const lastSeq = entries.at(-1)?.seq ?? 0;
+  return (
+    <main className="report-page" aria-labelledby="audit-title">
+      <div className="page-title">
+        <h2 id="audit-title">Audit trail</h2>
+        <button type="button" disabled={loading} onClick={() => void load(0)}>
+          Refresh
+        </button>
+      </div>
+      <p className="muted">
+        Append-only and hash-chained on the server. Only entries about items you may see are listed. Times in UTC.
+      </p>
+      <ErrorMessage message={error} />
+      {entries.length === 0 && !loading && !error && <p className="muted">No entries.</p>}
+      {entries.length > 0 && (
+        <table className="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Time</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Action</th>
+              <th scope="col">Item</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => {
+              const object = entry.objectId ? byId.get(entry.objectId) : undefined;
+              return (
+                <tr key={entry.seq} data-action={entry.action}>
+                  <td>{entry.seq}</td>
+                  <td>
+                    <time dateTime={entry.at}>{formatUtc(entry.at)}</time>
+                  </td>
+                  <td>{actorText(entry.actor)}</td>
+                  <td>{ACTION_LABELS[entry.action] ?? entry.action}</td>
+                  <td>
+                    {object ? (
+                      <button type="button" className="link-button" onClick={() => openObject(object.id)}>
+                        {objectLabel(object, picture)}
+                      </button>
+                    ) : (
+                      (entry.objectId ?? '—')
+                    )}
+                  </td>
+                  <td className="audit-detail">{detailText(entry.detail)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {loading && <p>Loading the audit trail…</p>}
+      {!loading && !error && entries.length > 0 && (
+        <button type="button" onClick={() => void load(lastSeq)}>
+          Load entries after #{lastSeq} (up to {AUDIT_PAGE_SIZE})
+        </button>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,39 @@
+// Audit entries in words: who (or the server), what, and the detail as short "key: value" pairs.
+import type { AuditEntry } from '../session/api';
+
+type AuditAction = AuditEntry['action'];
+
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  'object.create': 'Created',
+  'object.remark': 'Re-marked',
+  'release.request': 'Release requested',
+  'release.approve': 'Release approved',
+  'release.deny': 'Release denied',
+  'release.withdraw': 'Request withdrawn',
+  'release.auto': 'Released automatically',
+  'release.expire': 'Request expired',
+  'tearline.create': 'Tearline created',
+  'workspace.create': 'Cell created',
+  'workspace.join': 'Joined',
+  'workspace.leave': 'Left',
+  'membership.change': 'Membership changed',
+  view_as: 'Viewed as a partner',
+  export: 'Exported',
+};
+
+export function actorText(actor: AuditEntry['actor']): string {
+  return actor.nation === null ? 'Tearline server' : `${actor.sub} (${actor.nation})`;
+}
+
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
+  return JSON.stringify(value);
+}
+
+/** 'from: SECRET//REL TO USA, AUS · to: SECRET//REL TO USA, AUS, JPN' */
+export function detailText(detail: AuditEntry['detail']): string {
+  return Object.entries(detail)
+    .map(([key, value]) => `${key}: ${valueText(value)}`)
+    .join(' · ');
+}

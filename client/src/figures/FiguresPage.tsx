@@ -1,0 +1,46 @@
+// The "Sharing figures" page of a cell: fetched on open and on request, over what you may see.
+import { useCallback, useEffect, useState } from 'react';
+import { fetchFigures, type SharingFigures } from '../session/api';
+import { describeError } from '../session/errors';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useWorkspace } from '../workspace/context';
+import { FiguresDashboard } from './FiguresDashboard';
+
+export function FiguresPage({ workspaceId }: { workspaceId: string }) {
+  const { identity } = useWorkspace();
+  const [figures, setFigures] = useState<SharingFigures | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loadedAt, setLoadedAt] = useState<Date | null>(null);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setFigures(await fetchFigures(identity.token, workspaceId));
+      setLoadedAt(new Date());
+    } catch (failure) {
+      setError(`The figures could not be loaded: ${describeError(failure)}`);
+    }
+  }, [identity.token, workspaceId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <main className="report-page" aria-labelledby="figures-title">
+      <div className="page-title">
+        <h2 id="figures-title">Sharing figures</h2>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      <p className="muted">
+        How much of this cell’s picture each partner may see, and how releases go.
+        {loadedAt && ` As of ${loadedAt.toISOString().slice(11, 19)}Z.`}
+      </p>
+      <ErrorMessage message={error} />
+      {!figures && !error && <p>Loading the figures…</p>}
+      {figures && <FiguresDashboard figures={figures} />}
+    </main>
+  );
+}

@@ -1,0 +1,144 @@
+// "Request release": a wider marking (the picker offers nothing else) and a justification, sent to
+// the FDOs of the item's originator nation; then the request's fate, live, until the dialog is closed.
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { MarkingError } from '../../../shared/markings';
+import type { Envelope, ReleaseRequest } from '../../../shared/protocol';
+import { isPending } from '../../../shared/release';
+import { markingOf } from '../markings/cell';
+import { MarkingPicker } from '../markings/MarkingPicker';
+import type { PickerContext, PickerResult } from '../markings/pickerModel';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useAction } from '../workspace/useAction';
+import { Countdown } from './Countdown';
+import { deadlineSentence, outcomeSentence, STATE_LABELS } from './requestState';
+import { useNow } from './useNow';
+
+interface Props {
+  envelope: Envelope;
+  /** e.g. 'map feature “Convoy”'. */
+  objectName: string;
+  picker: PickerContext;
+  /** The cell releases on silence at the deadline. */
+  autoRelease: boolean;
+  /** This participant's latest request about the item (kept live by the caller), if any. */
+  latest: ReleaseRequest | null;
+  onRequest: (marking: string, justification: string) => Promise<ReleaseRequest>;
+  onWithdraw: (requestId: string) => Promise<unknown>;
+  onClose: () => void;
+}
+
+export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease, latest, onRequest, onWithdraw, onClose }: Props) {
+  const id = useId();
+  const [sentId, setSentId] = useState<string | null>(null);
+  const [target, setTarget] = useState<PickerResult | null>(null);
+  const [justification, setJustification] = useState('');
+  const action = useAction();
+  const current = useMemo(() => {
+    try {
+      return markingOf(envelope.marking, envelope.originator, picker.cell.policy);
+    } catch (error) {
+      if (error instanceof MarkingError) return null;
+      throw error;
+    }
+  }, [envelope.marking, envelope.originator, picker.cell.policy]);
+  const context = useMemo(() => (current ? { ...picker, widerThan: current } : null), [picker, current]);
+  // A pending request stays in view; a closed one only if it was sent from this dialog.
+  const shown = latest && (isPending(latest) || latest.id === sentId) ? latest : null;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!target?.ok || !justification.trim()) return;
+    await action.run(async () => setSentId((await onRequest(target.banner, justification.trim())).id), 'The request was not sent');
+  };
+
+  return (
+    <section className="release-dialog panel" role="dialog" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Request release of {objectName}</h3>
+      {shown ? (
+        <RequestStatus
+          request={shown}
+          autoRelease={autoRelease}
+          picker={picker}
+          busy={action.busy}
+          onWithdraw={() => action.run(() => onWithdraw(shown.id), 'The request was not withdrawn')}
+          onAgain={() => setSentId(null)}
+        />
+      ) : !context ? (
+        <ErrorMessage message={`This item’s marking (${envelope.marking}) cannot be read, so no release can be requested.`} />
+      ) : (
+        <form onSubmit={submit} aria-label="Release request">
+          <p className="muted">
+            Now {envelope.marking}. The foreign disclosure officers of {envelope.originator} decide; only wider markings are offered.
+          </p>
+          <MarkingPicker context={context} initial={envelope.marking} onChange={setTarget} legend="Release to" />
+          <label htmlFor={`${id}-why`}>Justification (the FDO reads this)</label>
+          <textarea
+            id={`${id}-why`}
+            value={justification}
+            onChange={(e) => setJustification(e.target.value)}
+            maxLength={2000}
+            rows={3}
+            placeholder="Why the partners need it, and by when"
+            required
+          />
+          {!justification.trim() && <p className="field-problem">A justification is required.</p>}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={action.busy || !target?.ok || !justification.trim()}>
+              Send request
+            </button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorMessage message={action.error} />
+      {shown && (
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface StatusProps {
+  request: ReleaseRequest;
+  autoRelease: boolean;
+  picker: PickerContext;
+  busy: boolean;
+  onWithdraw: () => void;
+  onAgain: () => void;
+}
+
+function RequestStatus({ request, autoRelease, picker, busy, onWithdraw, onAgain }: StatusProps) {
+  const now = useNow();
+  return (
+    <div className={`request-status state-${request.state}`} aria-live="polite" data-testid="request-status">
+      <p>
+        <strong>{STATE_LABELS[request.state]}</strong>: release to {request.targetMarking}. {outcomeSentence(request)}
+      </p>
+      {request.state === 'denied' && <p className="denial-reason">Reason: {request.reason}</p>}
+      {isPending(request) ? (
+        <>
+          <p>
+            <Countdown deadline={request.deadline} now={now} />
+          </p>
+          <p className="muted">{deadlineSentence(request, autoRelease, picker.cell.policy)}</p>
+          <button type="button" disabled={busy} onClick={onWithdraw}>
+            Withdraw request
+          </button>
+        </>
+      ) : (
+        request.state !== 'approved' &&
+        request.state !== 'auto_released' && (
+          <button type="button" onClick={onAgain}>
+            Ask again
+          </button>
+        )
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+// The Releases tab: for FDOs the inbox of requests to decide, and for everyone their own requests.
+import { useState } from 'react';
+import type { ReleaseRequest } from '../../../shared/protocol';
+import { isFdo } from '../session/identity';
+import { useReleaseBoard } from '../session/hooks';
+import type { ReleaseBoard } from '../session/releaseBoard';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useWorkspace } from '../workspace/context';
+import { objectLabel } from '../workspace/objectLabel';
+import { FdoInbox } from './FdoInbox';
+import { MyRequests } from './MyRequests';
+import { outcomeSentence } from './requestState';
+
+export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
+  const { identity, byId, picture, cell, snapshot, openObject } = useWorkspace();
+  const releases = useReleaseBoard(board);
+  const [lastDecision, setLastDecision] = useState<string | null>(null);
+  const nameOf = (objectId: string) => {
+    const envelope = byId.get(objectId);
+    return envelope ? objectLabel(envelope, picture) : 'an item no longer in your picture';
+  };
+  const decide = async (request: ReleaseRequest, decision: 'approve' | 'deny', reason?: string) => {
+    const decided = await board.decide(request.id, decision, reason);
+    setLastDecision(`${nameOf(decided.objectId)}: ${outcomeSentence(decided)}`);
+  };
+
+  return (
+    <div className="releases-panel">
+      <h2>Releases</h2>
+      <ErrorMessage message={releases.error} />
+      {!releases.loaded && !releases.error && <p className="muted">Loading release requests…</p>}
+      {lastDecision && (
+        <p className="decision-note" role="status">
+          {lastDecision}
+        </p>
+      )}
+      {isFdo(identity) && (
+        <FdoInbox
+          requests={releases.inbox}
+          autoRelease={snapshot.workspace?.releasePolicy.autoRelease ?? false}
+          policy={cell.policy}
+          nameOf={nameOf}
+          onDecide={decide}
+          onShow={openObject}
+        />
+      )}
+      <MyRequests requests={releases.mine} nameOf={nameOf} onWithdraw={(request) => board.decide(request.id, 'withdraw')} />
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+// The release requests of one workspace that concern this participant, live: the FDO inbox
+// (pending requests about their nation's objects) and their own requests. Loaded with
+// `release:list` each time the workspace session (re)joins, then kept current by `release:changed`
+// and by the answers to this participant's own requests and decisions.
+import type { ReleaseRequest } from '../../../shared/protocol';
+import { isPending } from '../../../shared/release';
+import type { Connection } from './connection';
+import { describeError, ServerError } from './errors';
+import type { Picture } from './picture';
+
+export type Decision = 'approve' | 'deny' | 'withdraw';
+
+export interface ReleaseViewer {
+  sub: string;
+  nation: string;
+  roles: readonly string[];
+}
+
+export interface ReleaseBoardSnapshot {
+  /** False until the first list arrived. */
+  loaded: boolean;
+  /** Pending requests this participant, an FDO of the originator nation, decides; soonest deadline first. */
+  inbox: readonly ReleaseRequest[];
+  /** This participant's requests, newest first. */
+  mine: readonly ReleaseRequest[];
+  /** Why the list could not be loaded, in words; null when it was. */
+  error: string | null;
+}
+
+export class ReleaseBoard {
+  private inbox = new Map<string, ReleaseRequest>();
+  private mine = new Map<string, ReleaseRequest>();
+  private readonly listeners = new Set<() => void>();
+  private snapshot: ReleaseBoardSnapshot = { loaded: false, inbox: [], mine: [], error: null };
+  private wasLive = false;
+  private closed = false;
+  private readonly stopWatching: () => void;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly session: Picture & { readonly workspaceId: string },
+    private readonly viewer: ReleaseViewer,
+  ) {
+    connection.socket.on('release:changed', this.apply);
+    this.stopWatching = session.subscribe(this.onSession);
+    this.onSession();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ReleaseBoardSnapshot => this.snapshot;
+
+  async request(objectId: string, marking: string, justification: string): Promise<ReleaseRequest> {
+    const { request } = await this.connection.request('release:request', {
+      workspaceId: this.session.workspaceId,
+      id: objectId,
+      marking,
+      justification,
+    });
+    this.apply(request);
+    return request;
+  }
+
+  async decide(requestId: string, decision: Decision, reason?: string): Promise<ReleaseRequest> {
+    const { request } = await this.connection.request('release:decide', {
+      workspaceId: this.session.workspaceId,
+      requestId,
+      decision,
+      ...(reason === undefined ? {} : { reason }),
+    });
+    this.apply(request);
+    return request;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.connection.socket.off('release:changed', this.apply);
+    this.stopWatching();
+    this.listeners.clear();
+  }
+
+  /** Reloads after every (re)join: what changed while offline arrives with the list. */
+  private onSession = (): void => {
+    const live = this.session.getSnapshot().status === 'live';
+    if (live && !this.wasLive) void this.reload();
+    this.wasLive = live;
+  };
+
+  private async reload(): Promise<void> {
+    try {
+      const { inbox, mine } = await this.connection.request('release:list', { workspaceId: this.session.workspaceId });
+      if (this.closed) return;
+      this.inbox = new Map(inbox.map((request) => [request.id, request]));
+      this.mine = new Map(mine.map((request) => [request.id, request]));
+      this.emit(null);
+    } catch (error) {
+      if (this.closed || (error instanceof ServerError && error.code === 'offline')) return;
+      this.emit(`Release requests could not be loaded: ${describeError(error)}`);
+    }
+  }
+
+  private apply = (request: ReleaseRequest): void => {
+    if (request.workspaceId !== this.session.workspaceId) return;
+    if (request.requestedBy.sub === this.viewer.sub) this.mine.set(request.id, latest(this.mine.get(request.id), request));
+    if (this.viewer.roles.includes('fdo') && request.originator === this.viewer.nation) {
+      const known = latest(this.inbox.get(request.id), request);
+      if (isPending(known)) this.inbox.set(request.id, known);
+      else this.inbox.delete(request.id);
+    }
+    this.emit(this.snapshot.error);
+  };
+
+  private emit(error: string | null): void {
+    if (this.closed) return;
+    this.snapshot = {
+      loaded: this.snapshot.loaded || error === null,
+      inbox: [...this.inbox.values()].sort((a, b) => compare(a.deadline, b.deadline) || compare(a.id, b.id)),
+      mine: [...this.mine.values()].sort((a, b) => compare(b.requestedAt, a.requestedAt) || compare(a.id, b.id)),
+      error,
+    };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/** A decided request never goes back to pending: an ack and its notification may cross. */
+function latest(known: ReleaseRequest | undefined, incoming: ReleaseRequest): ReleaseRequest {
+  return known && !isPending(known) && isPending(incoming) ? known : incoming;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
