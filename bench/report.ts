@@ -62,7 +62,8 @@ export function summarize(
   const usable = (row: FanoutResult | undefined, what: string): FanoutResult | undefined => {
     if (!row) notes.push(clients === null ? `${what}: no fan-out run` : `${what}: no ${clients}-client run`);
     else if (row.generatorSaturated) notes.push(`${what}: load generator saturated, figures withheld`);
-    return row && !row.generatorSaturated ? row : undefined;
+    else if (row.completeness < KEPT_UP) notes.push(`${what}: the server did not keep up (${Math.round(row.completeness * 100)} % delivered)`);
+    return row && comparable(row) ? row : undefined;
   };
   const tearlineRow = usable(tearline, 'tearline');
   const baselineRow = usable(yWebsocket, 'y-websocket');
@@ -95,12 +96,20 @@ function busyWarnings(machine: Machine): string[] {
   ];
 }
 
-/** Tearline / baseline for every scale where both ran and the generator kept up. */
+/** Below this share of deliveries within the drain time, a server did not keep up with the load. */
+export const KEPT_UP = 0.99;
+
+/** A row whose figures describe the server at the stated load, not an overloaded one or the generator. */
+function comparable(row: FanoutResult): boolean {
+  return !row.generatorSaturated && row.completeness >= KEPT_UP;
+}
+
+/** Tearline / baseline for every scale where both ran, both servers kept up and the generator too. */
 export function ratios(fanout: readonly FanoutResult[]): Ratio[] {
   const result: Ratio[] = [];
   for (const tearline of fanout.filter((r) => r.server === 'tearline')) {
     for (const baseline of fanout.filter((r) => r.server !== 'tearline' && r.clients === tearline.clients && r.workload === 'uniform')) {
-      const valid = !tearline.generatorSaturated && !baseline.generatorSaturated;
+      const valid = comparable(tearline) && comparable(baseline);
       const ratio = (a: number, b: number) => (valid && b > 0 ? round(a / b, 3) : null);
       result.push({
         clients: tearline.clients,
@@ -155,7 +164,7 @@ export function markdown(summary: BenchSummary): string {
   if (summary.ratios.length > 0) {
     lines.push(
       '',
-      '### Tearline / baseline (below 1 means Tearline uses less)',
+      '### Tearline / baseline (below 1 means Tearline uses less; n/a where a server did not keep up)',
       '',
       table(
         ['clients', 'workload', 'baseline', 'CPU per delivery', 'p99', 'wire bytes', 'peak RSS'],
