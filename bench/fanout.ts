@@ -56,43 +56,34 @@ const TICK_MS = 2;
 
 export async function runFanout(target: Target, plan: FanoutPlan): Promise<FanoutResult> {
   const server = await ServerProcess.start(target.name, { cpuProfileDir: plan.cpuProfileDir });
-  const receivers: Receiver[] = [];
-  const writers: Writer[] = [];
+  const clients: Clients = { writers: [], receivers: [] };
   let session: TargetSession | undefined;
   try {
     session = await target.open(server);
     const markings = writerMarkings(plan);
     const audiences = markings.map((m, writer) => audienceOf(m.levels, plan.clients, writer));
+    // Writers are clients 0 … W-1, so writer w is client w.
     const ledger = new EditLedger(markings.map((_, writer) => writer));
-    let lightFrames = 0;
+    const frames = { light: 0 };
     const handler = (client: number, light: boolean): FrameHandler => (frame, arrivedAt) => {
-      if (light) lightFrames++;
+      if (light) frames.light++;
       scanMarkers(frame, (writer, seq) => ledger.recordReceipt(client, light, writer, seq, arrivedAt));
     };
 
     const idle = await server.sampleAfterGc();
-    for (let w = 0; w < plan.writers; w++) {
-      writers.push(await session.connectWriter(LEVELS[levelOf(w)]!, w, markings[w]!.marking, handler(w, false)));
-    }
-    for (let first = plan.writers; first < plan.clients; first += CONNECT_BATCH) {
-      const batch = [];
-      for (let c = first; c < Math.min(first + CONNECT_BATCH, plan.clients); c++) {
-        batch.push(session.connectReceiver(LEVELS[levelOf(c)]!, handler(c, true)));
-      }
-      receivers.push(...(await Promise.all(batch)));
-    }
+    await connectClients(session, plan, markings, handler, clients);
     const connected = await server.sampleAfterGc();
 
     const seqs = new Array<number>(plan.writers).fill(0);
     const drive = (seconds: number, phase: Phase) =>
-      driveEdits(writers, seqs, plan.editsPerSecond, seconds, (writer, seq) =>
+      driveEdits(clients.writers, seqs, plan.editsPerSecond, seconds, (writer, seq) =>
         ledger.recordSend(writer, seq, performance.now(), phase, audiences[writer]!),
       );
     await drive(plan.warmupSeconds, PHASE.warmup);
     await sleep(SETTLE_MS);
 
-    const bytesAtStart = sumBytes(receivers);
-    const framesAtStart = lightFrames;
+    const bytesAtStart = sumBytes(clients.receivers);
+    const framesAtStart = frames.light;
     const cpuAtStart = server.sample().cpuSeconds;
     const generatorAtStart = process.cpuUsage();
     server.resetPeak();
@@ -103,7 +94,6 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
     const windowSeconds = (performance.now() - startedAt) / 1000;
     const generator = process.cpuUsage(generatorAtStart);
     const serverCpuSeconds = server.sample().cpuSeconds - cpuAtStart;
-    const peakRss = server.peakRss();
     const totals = ledger.snapshot();
     const light = Math.max(totals.lightDeliveries, 1);
     const generatorCpu = (generator.user + generator.system) / 1e6 / windowSeconds;
@@ -127,18 +117,43 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
       },
       serverCpuSeconds,
       cpuMicrosPerDelivery: (serverCpuSeconds * 1e6) / Math.max(totals.deliveries, 1),
-      serverPeakRssMb: peakRss,
+      serverPeakRssMb: server.peakRss(),
       rssPerClientKb: ((connected.rssMb - idle.rssMb) * 1024) / plan.clients,
-      wireBytesPerDelivery: (sumBytes(receivers) - bytesAtStart) / light,
-      framesPerDelivery: (lightFrames - framesAtStart) / light,
+      wireBytesPerDelivery: (sumBytes(clients.receivers) - bytesAtStart) / light,
+      framesPerDelivery: (frames.light - framesAtStart) / light,
       generatorCpu,
       generatorSaturated: generatorCpu > GENERATOR_SATURATION,
       windowSeconds,
     };
   } finally {
     session?.close();
-    for (const client of [...writers, ...receivers]) client.close();
+    for (const client of [...clients.writers, ...clients.receivers]) client.close();
     await server.stop();
+  }
+}
+
+interface Clients {
+  writers: Writer[];
+  receivers: Receiver[];
+}
+
+/** Writers first (one by one: each creates its object), then receivers in parallel batches. */
+async function connectClients(
+  session: TargetSession,
+  plan: FanoutPlan,
+  markings: readonly { marking: string }[],
+  handler: (client: number, light: boolean) => FrameHandler,
+  clients: Clients,
+): Promise<void> {
+  for (let w = 0; w < plan.writers; w++) {
+    clients.writers.push(await session.connectWriter(LEVELS[levelOf(w)]!, w, markings[w]!.marking, handler(w, false)));
+  }
+  for (let first = plan.writers; first < plan.clients; first += CONNECT_BATCH) {
+    const batch: Promise<Receiver>[] = [];
+    for (let c = first; c < Math.min(first + CONNECT_BATCH, plan.clients); c++) {
+      batch.push(session.connectReceiver(LEVELS[levelOf(c)]!, handler(c, true)));
+    }
+    clients.receivers.push(...(await Promise.all(batch)));
   }
 }
 

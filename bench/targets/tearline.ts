@@ -36,24 +36,22 @@ export const tearlineTarget: Target = {
 };
 
 class TearlineSession implements TargetSession {
-  private readonly tokens = new Map<string, Promise<string>>();
   private seeder: Socket | null = null;
 
   private constructor(
     private readonly url: string,
-    private workspaceId = '',
+    private readonly workspaceId: string,
+    private readonly tokens: DevTokens,
   ) {}
 
   static async open(url: string): Promise<TearlineSession> {
-    const session = new TearlineSession(url);
-    const token = await session.token('usa-analyst');
-    const created = await postJson<{ workspace: { id: string } }>(`${url}/api/workspaces`, token, {
+    const tokens = new DevTokens(url);
+    const created = await postJson<{ workspace: { id: string } }>(`${url}/api/workspaces`, await tokens.of('usa-analyst'), {
       name: 'Benchmark cell',
       template: 'adhoc',
       members: CELL_MEMBERS,
     });
-    session.workspaceId = created.workspace.id;
-    return session;
+    return new TearlineSession(url, created.workspace.id, tokens);
   }
 
   async connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer> {
@@ -89,7 +87,7 @@ class TearlineSession implements TargetSession {
   }
 
   async connectReceiver(level: Level, onFrame: FrameHandler): Promise<Receiver> {
-    const socket = await LightSocketIo.connect(this.url, { token: await this.token(level.persona) }, onFrame);
+    const socket = await LightSocketIo.connect(this.url, { token: await this.tokens.of(level.persona) }, onFrame);
     const ack = (await socket.emitWithAck('workspace:join', { workspaceId: this.workspaceId })) as { ok: boolean; error?: unknown };
     if (!ack.ok) throw new Error(`tearline refused workspace:join for ${level.persona}: ${JSON.stringify(ack.error)}`);
     return socket;
@@ -142,7 +140,7 @@ class TearlineSession implements TargetSession {
   /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
   private async fullClient(level: Level, join = true, parser: unknown = defaultParser): Promise<Socket> {
     const socket = io(this.url, {
-      auth: { token: await this.token(level.persona) },
+      auth: { token: await this.tokens.of(level.persona) },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
@@ -155,8 +153,15 @@ class TearlineSession implements TargetSession {
     if (join) await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     return socket;
   }
+}
 
-  private token(persona: string): Promise<string> {
+/** One dev-identity token per persona, fetched once. */
+class DevTokens {
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(private readonly url: string) {}
+
+  of(persona: string): Promise<string> {
     let token = this.tokens.get(persona);
     if (!token) {
       token = postJson<{ token: string }>(`${this.url}/api/dev/token`, null, { persona }).then((body) => body.token);
