@@ -2,22 +2,12 @@
 // reaches the Australian page live, what is NOFORN never does (not even as bytes on the socket),
 // banners roll up what each one sees, and the shared paragraph is co-edited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { browserTestsSkipped, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import type { Page } from 'playwright-core';
+import { browserTestsSkipped, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const RELEASED = 'Convoy of six trucks sighted on the coast road';
 const WITHHELD = 'Source is a US human asset in the port authority';
 const LIVE_MS = 2_000;
-
-/** Narrows a marking picker to REL TO the author's nation plus the given partners. */
-async function releaseTo(picker: Locator, partners: string[]): Promise<void> {
-  await picker.getByRole('radio', { name: 'REL TO partners' }).check();
-  for (const label of await picker.locator('fieldset.partners label').all()) {
-    const box = label.getByRole('checkbox');
-    if (partners.includes((await label.innerText()).trim())) await box.check();
-    else await box.uncheck();
-  }
-}
 
 async function banners(page: Page): Promise<string[]> {
   return [await page.getByTestId('banner-top').innerText(), await page.getByTestId('banner-bottom').innerText()];

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startServer, type RunningServer } from '../../server/app';
 
@@ -100,4 +100,14 @@ export async function signedInPage(harness: Harness, persona: string): Promise<U
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** Narrows a marking picker to REL TO the author's nation plus the given partners. */
+export async function releaseTo(picker: Locator, partners: string[]): Promise<void> {
+  await picker.getByRole('radio', { name: 'REL TO partners' }).check();
+  for (const label of await picker.locator('fieldset.partners label').all()) {
+    const box = label.getByRole('checkbox');
+    if (partners.includes((await label.innerText()).trim())) await box.check();
+    else await box.uncheck();
+  }
 }

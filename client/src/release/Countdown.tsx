@@ -1,9 +1,11 @@
-// Time left to a release request's deadline, live.
+// Time left to a release request's deadline, live. Never more than the whole span from the
+// request: a clock tick that predates the request must not show extra time.
 import { formatUtc } from '../timeline/utcTime';
 import { formatDuration } from './duration';
 
-export function Countdown({ deadline, now }: { deadline: string; now: number }) {
-  const left = Date.parse(deadline) - now;
+export function Countdown({ requestedAt, deadline, now }: { requestedAt: string; deadline: string; now: number }) {
+  const end = Date.parse(deadline);
+  const left = Math.min(end - now, end - Date.parse(requestedAt));
   return (
     <span className={`countdown ${left <= 0 ? 'countdown-over' : ''}`} data-testid="countdown">
       {left > 0 ? `Decision due in ${formatDuration(left)}` : 'Deadline reached: the server is settling it'}{' '}

@@ -48,7 +48,7 @@ export function InboxItem({ request, objectName, now, deadlineNote, onDecide, on
         <dd className="justification">{request.justification}</dd>
         <dt>Deadline</dt>
         <dd>
-          <Countdown deadline={request.deadline} now={now} />
+          <Countdown requestedAt={request.requestedAt} deadline={request.deadline} now={now} />
           <br />
           <span className="muted">{deadlineNote}</span>
         </dd>

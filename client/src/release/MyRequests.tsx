@@ -34,7 +34,7 @@ export function MyRequests({ requests, nameOf, onWithdraw }: Props) {
             {request.state === 'denied' && <p className="denial-reason">Reason: {request.reason}</p>}
             {isPending(request) && (
               <p>
-                <Countdown deadline={request.deadline} now={now} />{' '}
+                <Countdown requestedAt={request.requestedAt} deadline={request.deadline} now={now} />{' '}
                 <button type="button" className="link-button" disabled={action.busy} onClick={() => action.run(() => onWithdraw(request), 'The request was not withdrawn')}>
                   Withdraw
                 </button>

@@ -124,7 +124,7 @@ function RequestStatus({ request, autoRelease, picker, busy, onWithdraw, onAgain
       {isPending(request) ? (
         <>
           <p>
-            <Countdown deadline={request.deadline} now={now} />
+            <Countdown requestedAt={request.requestedAt} deadline={request.deadline} now={now} />
           </p>
           <p className="muted">{deadlineSentence(request, autoRelease, picker.cell.policy)}</p>
           <button type="button" disabled={busy} onClick={onWithdraw}>

@@ -54,7 +54,8 @@ export function WorkspaceScreen({ session, releases, page, identity }: Props) {
 
   const openObject = useCallback(
     (id: string) => {
-      const object = byId.get(id);
+      // Read at call time: a caller may open an object it has just created.
+      const object = picture.getSnapshot().objects.find((candidate) => candidate.id === id);
       if (!object) return;
       if (page !== 'picture') window.location.hash = workspaceHref(session.workspaceId);
       const objectTab = tabOf(object);
@@ -63,7 +64,7 @@ export function WorkspaceScreen({ session, releases, page, identity }: Props) {
       if (object.kind === 'portion' && object.parentId) setOpenReportId(object.parentId);
       setFocus({ id, serial: ++focusSerial.current });
     },
-    [byId, page, session.workspaceId],
+    [picture, page, session.workspaceId],
   );
 
   // The object may render a little later (its tab, its report, its doc): retry on each render until it is there.

@@ -1,0 +1,202 @@
+// The release workflow in headless Chromium, three nations in one ad hoc cell: the US analyst
+// posts a feature for USA and AUS; the AUS analyst cuts a tearline of it, sanitises it and asks
+// for its release to JPN; the US FDO, in a third browser context, sees the request arrive live
+// and approves it; the AUS page shows the approval, and the JPN page the sanitised tearline:
+// never the source, nor the text deleted from the tearline before its release.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTestsSkipped, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+
+const CELL = 'Littoral tearline drill';
+const SOURCE_TEXT = 'Convoy of six trucks on the coast road. Source: an insider at the port authority.';
+const SANITISED = 'Convoy of six trucks on the coast road, heading north.';
+const CANARY = 'port authority';
+const JUSTIFICATION = 'JPN maritime patrol covers the coast road tonight.';
+const LIVE_MS = 2_000;
+
+async function openCell(page: Page): Promise<void> {
+  await page.reload();
+  await page.getByRole('link', { name: CELL }).click();
+  await page.getByText('Live', { exact: true }).waitFor();
+}
+
+function featureList(page: Page) {
+  return page.getByRole('region', { name: /^Features/ });
+}
+
+function selectedFeature(page: Page) {
+  return page.getByRole('region', { name: 'Selected feature' });
+}
+
+describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS to JPN by the US FDO', () => {
+  let harness: Harness;
+  let usa: UserPage;
+  let aus: UserPage;
+  let fdo: UserPage;
+  let jpn: UserPage;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    [usa, aus, fdo, jpn] = await Promise.all([
+      signedInPage(harness, 'usa-analyst'),
+      signedInPage(harness, 'aus-analyst'),
+      signedInPage(harness, 'usa-fdo'),
+      signedInPage(harness, 'jpn-analyst'),
+    ]);
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('spins up an ad hoc USA, AUS, JPN cell with a 30-minute deadline and automatic release', async () => {
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Spin up a cell' }).click();
+    await page.getByLabel('Cell name').fill(CELL);
+    await page.getByRole('radio', { name: 'Ad hoc coalition' }).check();
+    await page.getByLabel('Members').fill('USA, AUS, JPN');
+    await page.getByLabel('Release decision deadline').fill('30');
+    await page.getByLabel('Deadline unit').selectOption('minutes');
+    await page.getByRole('checkbox', { name: /^Release automatically/ }).check();
+    await page.getByRole('button', { name: 'Create cell' }).click();
+    await page.getByRole('heading', { name: CELL }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    for (const other of [aus, fdo, jpn]) await openCell(other.page);
+  });
+
+  it('lets the US analyst post a feature for USA and AUS only', async () => {
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Add point' }).click();
+    await page.locator('svg.map').click({ position: { x: 470, y: 150 } });
+    const form = page.getByRole('form', { name: 'New point' });
+    await expect.poll(() => form.getByLabel('Positions').inputValue()).toMatch(/^-?\d/);
+    await form.getByLabel('Name').fill('Convoy');
+    await form.getByLabel('Description').fill(SOURCE_TEXT);
+    await releaseTo(form.getByRole('group', { name: 'Marking', exact: true }), ['AUS']);
+    await form.getByRole('button', { name: 'Add point' }).click();
+    await selectedFeature(page).waitFor();
+    await featureList(aus.page).getByRole('button', { name: /Convoy/ }).waitFor({ timeout: LIVE_MS });
+  });
+
+  it('lets the AUS analyst cut a tearline from the UI and sanitise it', async () => {
+    const page = aus.page;
+    await featureList(page).getByRole('button', { name: /Convoy/ }).click();
+    await selectedFeature(page).getByRole('button', { name: 'Create tearline (S//REL TO USA, AUS)' }).click();
+    const tearline = selectedFeature(page);
+    await tearline.getByText('Tearline of').waitFor();
+    expect(await tearline.getByRole('button', { name: 'map feature “Convoy”' }).count()).toBe(1);
+    const description = tearline.getByLabel('Description, marked (S//REL TO USA, AUS)');
+    await expect.poll(() => description.inputValue()).toBe(SOURCE_TEXT);
+
+    await tearline.getByLabel('Feature name').fill('Convoy (tearline)');
+    await description.fill(SANITISED);
+    await featureList(page).getByRole('button', { name: /Convoy \(tearline\)/ }).waitFor();
+    // The US analyst, who sees the source, sees the link back to it too.
+    await featureList(usa.page).getByRole('button', { name: /Convoy \(tearline\)/ }).click({ timeout: LIVE_MS });
+    await selectedFeature(usa.page).getByText('Tearline of').waitFor();
+    await expect.poll(() => selectedFeature(usa.page).getByLabel(/^Description/).inputValue(), { timeout: LIVE_MS }).toBe(SANITISED);
+  });
+
+  it('offers AUS only wider markings and shows the request pending', async () => {
+    await fdo.page.getByRole('tab', { name: 'Releases' }).click();
+    await fdo.page.getByText('No release request is waiting for you.').waitFor();
+
+    const page = aus.page;
+    const tearline = selectedFeature(page);
+    await tearline.getByRole('button', { name: 'Request release (S//REL TO USA, AUS)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Request release of map feature “Convoy (tearline)”' });
+    const picker = dialog.getByRole('group', { name: 'Release to', exact: true });
+    // USA (already released to) stays ticked and cannot be unticked; NOFORN would take access away.
+    expect(await picker.getByRole('checkbox', { name: 'USA' }).isChecked()).toBe(true);
+    expect(await picker.getByRole('checkbox', { name: 'USA' }).isDisabled()).toBe(true);
+    expect(await picker.getByRole('radio', { name: 'NOFORN (own nation only)' }).count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: 'Send request' }).isDisabled()).toBe(true);
+
+    await picker.getByRole('checkbox', { name: 'JPN' }).check();
+    await expect.poll(() => picker.getByTestId('audience').innerText()).toBe('Visible to USA, AUS, JPN (every nation in the cell).');
+    await dialog.getByLabel(/^Justification/).fill(JUSTIFICATION);
+    await dialog.getByRole('button', { name: 'Send request' }).click();
+    const status = dialog.getByTestId('request-status');
+    await expect.poll(() => status.innerText()).toContain('Pending: release to SECRET//REL TO USA, AUS, JPN.');
+    expect(await status.innerText()).toMatch(/Decision due in (30 min|29 min \d+ s)/);
+    await screenshot(page, 'release-aus-request-pending');
+  });
+
+  it('puts the request in the US FDO inbox live, with a countdown, and the FDO approves it', async () => {
+    const page = fdo.page;
+    const item = page.getByRole('article', { name: 'Release request for map feature “Convoy (tearline)”' });
+    await item.waitFor({ timeout: LIVE_MS });
+    expect(await page.getByRole('tab', { name: /Releases/ }).innerText()).toContain('1');
+    const text = await item.innerText();
+    expect(text).toContain('SECRET//REL TO USA, AUS, JPN');
+    expect(text).toContain('Liam Walsh (AUS analyst) (AUS)');
+    expect(text).toContain(JUSTIFICATION);
+    expect(text).toContain('Released automatically at the deadline unless an FDO decides first.');
+    const countdown = item.getByTestId('countdown');
+    const first = await countdown.innerText();
+    expect(first).toMatch(/^Decision due in (30 min|29 min \d+ s)/);
+    await expect.poll(() => countdown.innerText(), { timeout: 3_000 }).not.toBe(first);
+    await screenshot(page, 'release-usa-fdo-inbox');
+
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'Approved by Jordan Blake (USA FDO) (USA)' }).waitFor();
+    await page.getByText('No release request is waiting for you.').waitFor();
+  });
+
+  it('shows the AUS page the approval and the new marking live', async () => {
+    const page = aus.page;
+    const status = page.getByTestId('request-status');
+    await expect.poll(() => status.innerText(), { timeout: LIVE_MS }).toContain('Approved: release to SECRET//REL TO USA, AUS, JPN.');
+    await selectedFeature(page).getByLabel('Description, marked (S//REL TO USA, AUS, JPN)').waitFor({ timeout: LIVE_MS });
+    await page.getByRole('tab', { name: 'Releases' }).click();
+    const mine = page.getByRole('region', { name: /^My requests/ });
+    await expect.poll(() => mine.innerText()).toContain('Approved');
+    await screenshot(page, 'release-aus-approved');
+  });
+
+  it('shows the JPN page the sanitised tearline and never the source', async () => {
+    const page = jpn.page;
+    const features = featureList(page);
+    await features.getByRole('button', { name: /Convoy \(tearline\)/ }).click({ timeout: LIVE_MS });
+    const tearline = selectedFeature(page);
+    await expect.poll(() => tearline.getByLabel('Description, marked (S//REL TO USA, AUS, JPN)').inputValue()).toBe(SANITISED);
+    expect(await features.getByRole('listitem').count()).toBe(1);
+    expect(await tearline.getByText('Tearline of').count()).toBe(0);
+    await screenshot(page, 'release-jpn-released-tearline');
+
+    const download = page.waitForEvent('download');
+    await tearline.getByRole('button', { name: 'Export (S//REL TO USA, AUS, JPN)' }).click();
+    const exported = await (await download).path();
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(exported, 'utf8');
+    expect(text.startsWith('SECRET//REL TO USA, AUS, JPN\n')).toBe(true);
+    expect(text).toContain(SANITISED);
+
+    // Neither the source's text nor the tearline's deleted text ever reached JPN, not even as bytes.
+    await page.waitForTimeout(LIVE_MS);
+    expect(await page.content()).not.toContain(CANARY);
+    expect(Buffer.concat(jpn.received).includes(CANARY)).toBe(false);
+    expect(Buffer.concat(jpn.received).includes(SANITISED)).toBe(true);
+  });
+
+  it('shows the FDO the approval in the audit trail and the release in the sharing figures', async () => {
+    const page = fdo.page;
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    const approved = page.locator('tr[data-action="release.approve"]');
+    await approved.waitFor();
+    expect(await approved.innerText()).toContain('usa-fdo (USA)');
+    expect(await page.locator('tr[data-action="tearline.create"]').count()).toBe(1);
+    await screenshot(page, 'release-usa-fdo-audit');
+
+    await page.getByRole('link', { name: 'Sharing figures' }).click();
+    const outcomes = page.getByRole('table', { name: 'Release requests by outcome' });
+    await outcomes.waitFor();
+    expect(await outcomes.getByRole('row', { name: /^Approved/ }).innerText()).toMatch(/Approved\s+1/);
+    const partners = page.getByRole('table', { name: 'Share per partner' });
+    expect(await partners.getByRole('row', { name: /^JPN/ }).innerText()).toMatch(/JPN\s+1\s+50\.0 %/);
+    expect(await page.locator('.figure svg.recharts-surface').count()).toBeGreaterThan(0);
+    await screenshot(page, 'release-usa-fdo-figures');
+
+    expect([...usa.errors, ...aus.errors, ...fdo.errors, ...jpn.errors]).toEqual([]);
+  });
+});
