@@ -29,6 +29,10 @@ export interface ServerConfig {
   docIdleMs: number;
   /** TEARLINE_SQLITE_SYNC (full): `full` fsyncs each commit (survives power loss), `normal` only process crashes. */
   sqliteSync: 'full' | 'normal';
+  /** TEARLINE_FANOUT_WINDOW_MS (10): updates wait this long to share one frame per room. */
+  fanoutWindowMs: number;
+  /** TEARLINE_COMMIT_WINDOW_MS (2): updates wait this long to share one durable commit (fsync). */
+  commitWindowMs: number;
   /** TEARLINE_LOG_LEVEL (info). */
   logLevel: string;
 }
@@ -57,6 +61,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     compactAfter: int(env.TEARLINE_COMPACT_AFTER, 200),
     docIdleMs: int(env.TEARLINE_DOC_IDLE_MS, 60_000),
     sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',
+    fanoutWindowMs: int(env.TEARLINE_FANOUT_WINDOW_MS, 10),
+    commitWindowMs: int(env.TEARLINE_COMMIT_WINDOW_MS, 2),
     logLevel: env.TEARLINE_LOG_LEVEL ?? 'info',
   };
 }

@@ -2,7 +2,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Participant } from '../shared/markings';
-import type { PresenceState, ServerEvents } from '../shared/protocol';
+import type { BinaryEncoding, PresenceState, ServerEvents } from '../shared/protocol';
 import type { AuditLog } from './audit/log';
 import type { Identity, VerifyToken } from './auth/verifier';
 import type { ServerConfig } from './config';
@@ -22,6 +22,8 @@ export interface SessionData {
   /** accessLevelKey(participant): the room key of this socket in every cell it joined. */
   level: string;
   joined: Set<string>;
+  /** How binary fields are sent to this socket (auth.encoding at connect). */
+  encoding: BinaryEncoding;
   /** Presence per joined cell, as the participant sent it (filtered on the way out). A plain
    * object, not a Map: fetchSockets() carries it from other nodes as JSON. */
   presence: Record<string, PresenceState>;

@@ -59,6 +59,32 @@ export interface Envelope {
   sourceId?: string;
 }
 
+/**
+ * How the server sends binary fields to a socket, chosen at connect time (`auth.encoding`):
+ * - `binary` (default): Uint8Array. Socket.io sends each as an extra frame, and its clients
+ *   refuse messages with more than 10 of them, so `doc:sync` answers at most 10 docs.
+ * - `base64`: base64 strings. Every message is one text frame; updates arrive batched per room
+ *   as `doc:updates`, and `doc:sync` answers up to SYNC_MAX_DOCS docs. Use this for anything
+ *   busy: it halves the server's cost per delivery.
+ * What clients send is always binary (Uint8Array).
+ */
+export const BINARY_ENCODINGS = ['binary', 'base64'] as const;
+export type BinaryEncoding = (typeof BINARY_ENCODINGS)[number];
+/** Socket.io-parser's default `maxAttachments`: more binary fields in one message disconnect the client. */
+export const BINARY_SYNC_MAX_DOCS = 10;
+export const SYNC_MAX_DOCS = 1000;
+
+/** A binary field as sent to a client: Uint8Array, or base64 text for `base64` sockets. */
+export type Bytes = Uint8Array | string;
+
+export function bytesOf(value: Bytes): Uint8Array {
+  if (typeof value !== 'string') return value instanceof Uint8Array ? value : new Uint8Array(value);
+  const text = atob(value);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
 // Binary fields arrive as Buffer on Node and Uint8Array in browsers; Buffer is a Uint8Array.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected binary data' });
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
@@ -69,7 +95,7 @@ export const schemas = {
   'workspace:leave': z.strictObject({ workspaceId: id }),
   'doc:sync': z.strictObject({
     workspaceId: id,
-    docs: z.array(z.strictObject({ id, stateVector: bytes.optional() })).max(10_000),
+    docs: z.array(z.strictObject({ id, stateVector: bytes.optional() })).max(SYNC_MAX_DOCS),
   }),
   'doc:update': z.strictObject({ workspaceId: id, id, epoch: z.number().int().min(0), update: bytes }),
   'object:create': z.strictObject({
@@ -93,7 +119,8 @@ export const schemas = {
       })
       .nullable(),
   }),
-  /** FDOs: the picture a partner level sees (only objects the FDO may see too). */
+  /** FDOs: the picture a partner level sees (only objects the FDO may see too: their content is
+   * already the FDO's, so only the envelopes are sent). */
   'workspace:view-as': z.strictObject({
     workspaceId: id,
     level: z.strictObject({
@@ -130,7 +157,7 @@ export type ClientPayload<E extends ClientEvent> = z.infer<(typeof schemas)[E]>;
 export interface DocState {
   id: string;
   epoch: number;
-  update: Uint8Array;
+  update: Bytes;
 }
 
 /** What each client event answers on success (the `ok: true` part). */
@@ -143,7 +170,7 @@ export interface AckBodies {
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };
   'awareness:update': Record<string, never>;
-  'workspace:view-as': { level: string; objects: Envelope[]; docs: DocState[] };
+  'workspace:view-as': { level: string; objects: Envelope[] };
   'session:refresh': { level: string };
   'release:request': { request: ReleaseRequest };
   'release:decide': { request: ReleaseRequest };
@@ -168,6 +195,8 @@ export interface ServerEvents {
   'object:removed': (body: { id: string }) => void;
   'doc:update': (body: DocState) => void;
   'doc:reset': (body: DocState) => void;
+  /** `base64` sockets only: every update for your level in the last few milliseconds, one frame. */
+  'doc:updates': (body: { updates: DocState[] }) => void;
   /** `states`: new or changed presence (already filtered for you); `removed`: client ids that left. */
   awareness: (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }) => void;
   /** A release request you made, or one waiting for you as FDO, changed (new, decided, expired). */

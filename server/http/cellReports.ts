@@ -48,7 +48,7 @@ export async function figuresFor(ctx: Context, identity: Identity, workspaceId: 
   const objects: FigureObject[] = [];
   for (const { envelope } of cell.index.all()) {
     if (!cell.index.canSee(participant, envelope.id)) continue;
-    const doc = new Y.Doc();
+    const doc = new Y.Doc({ guid: envelope.id });
     Y.applyUpdate(doc, (await ctx.docs.encodeState(envelope.id)).update);
     const parent = envelope.parentId ? cell.index.get(envelope.parentId) : undefined;
     objects.push({

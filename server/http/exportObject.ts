@@ -10,7 +10,7 @@ import { forbidden, notFound } from '../errors';
 import { memberCell } from './cellReports';
 
 async function docOf(ctx: Context, id: string): Promise<Y.Doc> {
-  const doc = new Y.Doc();
+  const doc = new Y.Doc({ guid: id });
   Y.applyUpdate(doc, (await ctx.docs.encodeState(id)).update);
   return doc;
 }

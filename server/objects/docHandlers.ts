@@ -1,7 +1,9 @@
 // doc:sync and doc:update: reading and writing an object's content. An update is checked,
 // applied, made durable, then acknowledged and fanned out, in that order.
-import type { AckBodies, ClientPayload, DocState } from '../../shared/protocol';
+import { BINARY_SYNC_MAX_DOCS, type AckBodies, type ClientPayload, type DocState } from '../../shared/protocol';
 import type { Context, SessionData, TearlineSocket } from '../context';
+import { TearlineError } from '../errors';
+import { encodeBytes } from '../sessions/encoding';
 import { joinedCell, requireRole, visibleObject } from '../sessions/guards';
 
 export async function syncDocs(
@@ -10,6 +12,12 @@ export async function syncDocs(
   payload: ClientPayload<'doc:sync'>,
 ): Promise<AckBodies['doc:sync']> {
   const cell = await joinedCell(ctx, session, payload.workspaceId);
+  if (session.encoding === 'binary' && payload.docs.length > BINARY_SYNC_MAX_DOCS) {
+    throw new TearlineError(
+      'bad_request',
+      `Ask for at most ${BINARY_SYNC_MAX_DOCS} docs per doc:sync on a binary socket (socket.io clients refuse more attachments), or connect with auth.encoding "base64".`,
+    );
+  }
   const docs: DocState[] = [];
   const missing: string[] = [];
   for (const request of payload.docs) {
@@ -19,7 +27,7 @@ export async function syncDocs(
       continue;
     }
     const state = await ctx.docs.encodeState(request.id, request.stateVector);
-    docs.push({ id: request.id, ...state });
+    docs.push({ id: request.id, epoch: state.epoch, update: encodeBytes(session.encoding, state.update) });
   }
   return { docs, missing };
 }

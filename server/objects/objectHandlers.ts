@@ -36,10 +36,7 @@ function nextOrderKey(cell: Cell, parentId: string | null, requested: string | u
     }
     return requested;
   }
-  let last: string | null = null;
-  const siblings = parentId ? cell.index.childrenOf(parentId).map((id) => cell.index.get(id)!) : [...cell.index.all()].filter((e) => !e.envelope.parentId);
-  for (const sibling of siblings) if (last === null || sibling.envelope.orderKey > last) last = sibling.envelope.orderKey;
-  return generateKeyBetween(last, null);
+  return generateKeyBetween(cell.index.lastOrderKeyUnder(parentId), null);
 }
 
 export async function createObject(

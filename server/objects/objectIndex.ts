@@ -13,6 +13,8 @@ export class ObjectIndex {
   private readonly objects = new Map<string, IndexedObject>();
   private readonly children = new Map<string, Set<string>>();
   private readonly parsed = new Map<string, Marking>();
+  /** Highest order key among the children of each parent ('' for top-level objects). */
+  private readonly lastOrderKey = new Map<string, string>();
 
   constructor(
     readonly policy: MarkingPolicy,
@@ -37,6 +39,9 @@ export class ObjectIndex {
     if (previous?.envelope.parentId) this.children.get(previous.envelope.parentId)?.delete(envelope.id);
     const entry = { envelope, marking: this.markingOf(envelope) };
     this.objects.set(envelope.id, entry);
+    const siblingsOf = envelope.parentId ?? '';
+    const last = this.lastOrderKey.get(siblingsOf);
+    if (last === undefined || envelope.orderKey > last) this.lastOrderKey.set(siblingsOf, envelope.orderKey);
     if (envelope.parentId) {
       let siblings = this.children.get(envelope.parentId);
       if (!siblings) this.children.set(envelope.parentId, (siblings = new Set()));
@@ -55,6 +60,11 @@ export class ObjectIndex {
 
   get size(): number {
     return this.objects.size;
+  }
+
+  /** The highest order key among an object's siblings, to append after them without a scan. */
+  lastOrderKeyUnder(parentId: string | null): string | null {
+    return this.lastOrderKey.get(parentId ?? '') ?? null;
   }
 
   childrenOf(id: string): string[] {

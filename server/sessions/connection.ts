@@ -1,7 +1,7 @@
 // One socket's life: authenticate on connect, check every inbound message (ack present, rate,
 // size, schema), dispatch it, answer in the contract's shape, and clean up on disconnect.
-import type { Ack, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
-import { schemas } from '../../shared/protocol';
+import type { Ack, BinaryEncoding, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
+import { BINARY_ENCODINGS, schemas } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
 import { syncDocs, updateDoc } from '../objects/docHandlers';
@@ -20,13 +20,16 @@ type Handler = (payload: never) => Promise<object>;
 export function authenticate(ctx: Context) {
   return async (socket: TearlineSocket, next: (error?: Error) => void) => {
     try {
-      const token = (socket.handshake.auth as { token?: unknown }).token;
+      const { token, encoding = 'binary' } = socket.handshake.auth as { token?: unknown; encoding?: unknown };
+      if (!BINARY_ENCODINGS.includes(encoding as BinaryEncoding)) {
+        throw new TearlineError('bad_request', `auth.encoding must be ${BINARY_ENCODINGS.join(' or ')}.`);
+      }
       if (typeof token !== 'string' || token.length === 0) {
         throw new TearlineError('unauthorized', 'Sign in first: no token was presented.');
       }
       const identity = await ctx.verify(token);
       const { participant, level } = participantOf(identity);
-      socket.data = { identity, participant, level, joined: new Set(), presence: {} };
+      socket.data = { identity, participant, level, joined: new Set(), presence: {}, encoding: encoding as BinaryEncoding };
       next();
     } catch (error) {
       const protocolError = toProtocolError(error);

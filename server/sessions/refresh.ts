@@ -4,7 +4,7 @@ import type { AckBodies, ClientPayload } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
 import { TearlineError } from '../errors';
 import { envelopeForLevel } from '../objects/envelopeView';
-import { levelRoom } from '../rooms/roomNames';
+import { roomsOf } from '../rooms/roomNames';
 import { isMember } from '../workspaces/workspaceService';
 import { leaveWorkspace } from '../workspaces/joinHandlers';
 import { participantOf } from './identity';
@@ -42,8 +42,8 @@ export async function refreshSession(
       continue;
     }
     await ctx.cells.addLevel(cell, level);
-    await socket.leave(levelRoom(workspaceId, before.level));
-    await socket.join(levelRoom(workspaceId, level));
+    for (const room of roomsOf(workspaceId, before.level, session.encoding)) await socket.leave(room);
+    await socket.join(roomsOf(workspaceId, level, session.encoding));
     for (const { envelope } of cell.index.all()) {
       const visible = cell.index.canSee(participant, envelope.id);
       if (wasVisible.has(envelope.id) && !visible) socket.emit('object:removed', { id: envelope.id });

@@ -6,7 +6,7 @@ import type { Context, TearlineSocket } from '../context';
 import { forbidden, TearlineError } from '../errors';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { broadcastPresence, presenceSnapshot } from '../rooms/presence';
-import { levelRoom, workspaceRoom } from '../rooms/roomNames';
+import { roomsOf } from '../rooms/roomNames';
 import type { Cell } from './cellRegistry';
 import { isMember } from './workspaceService';
 
@@ -30,7 +30,7 @@ export async function joinWorkspace(
     throw forbidden(`${session.participant.nation} is not a member of the cell "${cell.workspace.name}".`);
   }
   await ctx.cells.addLevel(cell, session.level);
-  await socket.join([levelRoom(cell.workspace.id, session.level), workspaceRoom(cell.workspace.id)]);
+  await socket.join(roomsOf(cell.workspace.id, session.level, session.encoding));
   const first = !session.joined.has(cell.workspace.id);
   session.joined.add(cell.workspace.id);
   if (first) {
@@ -57,8 +57,7 @@ export async function leaveWorkspace(ctx: Context, socket: TearlineSocket, works
   const session = socket.data;
   if (!session.joined.delete(workspaceId)) return;
   delete session.presence[workspaceId];
-  await socket.leave(levelRoom(workspaceId, session.level));
-  await socket.leave(workspaceRoom(workspaceId));
+  for (const room of roomsOf(workspaceId, session.level, session.encoding)) await socket.leave(room);
   const cell = await ctx.cells.get(workspaceId);
   if (!cell) return;
   broadcastPresence(ctx, cell, { clientId: socket.id, removed: true });

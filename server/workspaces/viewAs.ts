@@ -1,7 +1,7 @@
 // "View as <partner>" for FDOs: the picture a partner level sees, computed by the server. It never
 // shows the FDO anything the FDO could not see: the answer is what both may see.
 import { accessLevelKey, type Participant } from '../../shared/markings';
-import type { AckBodies, ClientPayload, DocState } from '../../shared/protocol';
+import type { AckBodies, ClientPayload } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
 import { TearlineError } from '../errors';
 import { joinedCell, requireRole } from '../sessions/guards';
@@ -22,13 +22,11 @@ export async function viewAs(
     throw new TearlineError('bad_request', (error as Error).message);
   }
   const objects = visibleEnvelopes(cell, partner, level).filter((e) => cell.index.canSee(session.participant, e.id));
-  const docs: DocState[] = [];
-  for (const object of objects) docs.push({ id: object.id, ...(await ctx.docs.encodeState(object.id)) });
   await ctx.audit.append({
     workspaceId: cell.workspace.id,
     actor: { sub: session.identity.sub, nation: session.participant.nation },
     action: 'view_as',
     detail: { level, objects: objects.length },
   });
-  return { level, objects, docs };
+  return { level, objects };
 }

@@ -89,9 +89,9 @@ export class TestClient {
   }
 }
 
-export async function connect(baseUrl: string, persona: string, token?: string): Promise<TestClient> {
+export async function connect(baseUrl: string, persona: string, token?: string, encoding?: 'binary' | 'base64'): Promise<TestClient> {
   const socket = connectSocket(baseUrl, {
-    auth: { token: token ?? (await tokenFor(baseUrl, persona)) },
+    auth: { token: token ?? (await tokenFor(baseUrl, persona)), ...(encoding ? { encoding } : {}) },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

@@ -1,0 +1,86 @@
+// Binary fields to clients: Uint8Array by default (at most 10 per doc:sync, socket.io's limit),
+// or base64 text for sockets that ask for it, with updates batched per room in one frame.
+import { io as connectSocket } from 'socket.io-client';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { bodyOf, buildContent } from '../../shared/content';
+import { bytesOf, type DocState, type Envelope, type WorkspaceSummary } from '../../shared/protocol';
+import type { RunningServer } from '../../server/app';
+import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+
+let server: RunningServer;
+let cell: WorkspaceSummary;
+let writer: TestClient;
+const objects: Envelope[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ fanoutWindowMs: 30 });
+  cell = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name: 'Encodings', template: 'fvey' });
+  writer = await connect(server.url, 'usa-analyst');
+  await writer.ok('workspace:join', { workspaceId: cell.id });
+  for (let i = 0; i < 15; i++) {
+    const marking = i === 14 ? 'SECRET//NOFORN' : 'SECRET//REL TO USA, FVEY';
+    objects.push((await writer.ok('object:create', { workspaceId: cell.id, kind: 'note', marking, content: buildContent({ body: `note ${i}` }) })).object);
+  }
+});
+afterAll(async () => {
+  writer.close();
+  await server.close();
+});
+
+function edit(object: Envelope, text: string): Promise<unknown> {
+  const doc = new Y.Doc();
+  bodyOf(doc).insert(0, text);
+  return writer.ok('doc:update', { workspaceId: cell.id, id: object.id, epoch: 0, update: Y.encodeStateAsUpdate(doc) });
+}
+
+test('a binary socket gets at most 10 docs per doc:sync, with a clear error beyond, and stays connected', async () => {
+  const gbr = await connect(server.url, 'gbr-analyst');
+  await gbr.ok('workspace:join', { workspaceId: cell.id });
+  const ten = await gbr.ok('doc:sync', { workspaceId: cell.id, docs: objects.slice(0, 10).map((o) => ({ id: o.id })) });
+  expect(ten.docs).toHaveLength(10);
+  expect(ten.docs[0]!.update).toBeInstanceOf(Uint8Array);
+  const eleven = await gbr.call('doc:sync', { workspaceId: cell.id, docs: objects.slice(0, 11).map((o) => ({ id: o.id })) });
+  expect(eleven).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('base64') } });
+  expect(gbr.socket.connected).toBe(true);
+  gbr.close();
+});
+
+test('a base64 socket syncs many docs at once and receives a window of updates as one doc:updates frame', async () => {
+  const gbr = await connect(server.url, 'gbr-analyst', undefined, 'base64');
+  const binary = await connect(server.url, 'gbr-analyst');
+  for (const c of [gbr, binary]) await c.ok('workspace:join', { workspaceId: cell.id });
+  const { docs, missing } = await gbr.ok('doc:sync', { workspaceId: cell.id, docs: objects.map((o) => ({ id: o.id })) });
+  expect(docs).toHaveLength(14);
+  expect(missing).toEqual([objects[14]!.id]);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, bytesOf(docs[3]!.update));
+  expect(typeof docs[3]!.update).toBe('string');
+  expect(bodyOf(doc).toString()).toBe('note 3');
+
+  await Promise.all([edit(objects[0]!, 'A-'), edit(objects[1]!, 'B-'), edit(objects[14]!, 'NOFORN-CANARY')]);
+  const batch = await gbr.waitFor('doc:updates', (b: { updates: DocState[] }) => b.updates.length >= 2);
+  expect(batch.updates.map((u: DocState) => u.id).sort()).toEqual([objects[0]!.id, objects[1]!.id].sort());
+  const text = batch.updates.map((u: DocState) => Buffer.from(bytesOf(u.update)).toString('latin1')).join();
+  expect(text).toContain('A-');
+  expect(text).not.toContain('NOFORN-CANARY');
+  // The binary socket of the same level gets one doc:update per object, and no batch.
+  await binary.waitFor('doc:update', (b) => b.id === objects[0]!.id);
+  await binary.waitFor('doc:update', (b) => b.id === objects[1]!.id);
+  expect(binary.frames.some((f) => f.event === 'doc:updates')).toBe(false);
+  expect(gbr.frames.some((f) => f.event === 'doc:update')).toBe(false);
+  gbr.close();
+  binary.close();
+});
+
+test('an unknown encoding is refused at connect', async () => {
+  const socket = connectSocket(server.url, {
+    auth: { token: await tokenFor(server.url, 'gbr-analyst'), encoding: 'msgpack' },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  const error = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
+  expect(error.data).toMatchObject({ code: 'bad_request' });
+  socket.close();
+});
