@@ -3,11 +3,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { AUDIT_PAGE_SIZE, fetchAudit, type AuditEntry } from '../session/api';
 import { describeError } from '../session/errors';
-import { formatUtc } from '../timeline/utcTime';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
-import { ACTION_LABELS, actorText, detailText } from './auditText';
+import { ACTION_LABELS, actorText, auditTime, detailText } from './auditText';
 
 export function AuditPage({ workspaceId }: { workspaceId: string }) {
   const { identity, byId, picture, openObject } = useWorkspace();
@@ -68,7 +67,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                 <tr key={entry.seq} data-action={entry.action}>
                   <td>{entry.seq}</td>
                   <td>
-                    <time dateTime={entry.at}>{formatUtc(entry.at)}</time>
+                    <time dateTime={entry.at}>{auditTime(entry.at)}</time>
                   </td>
                   <td>{actorText(entry.actor)}</td>
                   <td>{ACTION_LABELS[entry.action] ?? entry.action}</td>

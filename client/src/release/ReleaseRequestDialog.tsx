@@ -29,7 +29,9 @@ interface Props {
 
 export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease, latest, onRequest, onWithdraw, onClose }: Props) {
   const id = useId();
-  const [sentId, setSentId] = useState<string | null>(null);
+  // The request this dialog follows: one sent from it, or one that was pending while it was open.
+  const [watchedId, setWatchedId] = useState<string | null>(null);
+  if (latest && isPending(latest) && watchedId !== latest.id) setWatchedId(latest.id);
   const [target, setTarget] = useState<PickerResult | null>(null);
   const [justification, setJustification] = useState('');
   const action = useAction();
@@ -42,13 +44,12 @@ export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease
     }
   }, [envelope.marking, envelope.originator, picker.cell.policy]);
   const context = useMemo(() => (current ? { ...picker, widerThan: current } : null), [picker, current]);
-  // A pending request stays in view; a closed one only if it was sent from this dialog.
-  const shown = latest && (isPending(latest) || latest.id === sentId) ? latest : null;
+  const shown = latest && (isPending(latest) || latest.id === watchedId) ? latest : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!target?.ok || !justification.trim()) return;
-    await action.run(async () => setSentId((await onRequest(target.banner, justification.trim())).id), 'The request was not sent');
+    await action.run(async () => setWatchedId((await onRequest(target.banner, justification.trim())).id), 'The request was not sent');
   };
 
   return (
@@ -61,7 +62,7 @@ export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease
           picker={picker}
           busy={action.busy}
           onWithdraw={() => action.run(() => onWithdraw(shown.id), 'The request was not withdrawn')}
-          onAgain={() => setSentId(null)}
+          onAgain={() => setWatchedId(null)}
         />
       ) : !context ? (
         <ErrorMessage message={`This item’s marking (${envelope.marking}) cannot be read, so no release can be requested.`} />

@@ -1,7 +1,7 @@
 // The socket: one per signed-in tab. Every request goes through `request`, which turns the ack
 // (`{ ok, ... }` or `{ ok: false, error }`) into a resolved body or a thrown ServerError.
 import { io, type Socket } from 'socket.io-client';
-import type { AckBodies, ClientEvent, ClientPayload, DocState } from '../../../shared/protocol';
+import { bytesOf, type AckBodies, type ClientEvent, type ClientPayload, type DocState } from '../../../shared/protocol';
 import { ServerError } from './errors';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -10,15 +10,27 @@ export type AccessLevel = ClientPayload<'workspace:view-as'>['level'];
 
 type AckReply<T> = ({ ok: true } & T) | { ok: false; error: { code: ServerError['code']; message: string } };
 
-/** Socket.io hands binary fields to browsers as ArrayBuffer and to Node as Buffer. */
+/** A doc state with its update decoded. */
+export interface LocalDocState {
+  id: string;
+  epoch: number;
+  update: Uint8Array;
+}
+
+/**
+ * The client connects with `auth.encoding: 'base64'` (one text frame per message, updates batched
+ * per room): binary fields arrive as base64 text. Raw binary (ArrayBuffer in browsers, Buffer in
+ * Node) is read too.
+ */
 export function toBytes(value: unknown): Uint8Array {
+  if (typeof value === 'string') return bytesOf(value);
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new ServerError('bad_update', 'The server sent a document update the client cannot read.');
 }
 
-export function docStateFrom(raw: DocState): DocState {
+export function docStateFrom(raw: DocState): LocalDocState {
   return { id: raw.id, epoch: raw.epoch, update: toBytes(raw.update) };
 }
 
@@ -26,7 +38,7 @@ export class Connection {
   readonly socket: Socket;
 
   constructor(token: string, url?: string) {
-    const options = { path: '/socket.io', auth: { token }, transports: ['websocket'] };
+    const options = { path: '/socket.io', auth: { token, encoding: 'base64' }, transports: ['websocket'] };
     this.socket = url ? io(url, options) : io(options);
   }
 

@@ -1,6 +1,7 @@
-// The FDO's "view as <partner>" picture: exactly what the server computed for that level, held
-// read-only (no sink, so a stray edit is never sent).
-import type { DocState, Envelope, WorkspaceSummary } from '../../../shared/protocol';
+// The FDO's "view as <partner>" picture: the objects the server computed for that level, with
+// their content copied from the FDO's own docs, held read-only (no sink: no stray edit is sent).
+import type { Envelope, WorkspaceSummary } from '../../../shared/protocol';
+import type { LocalDocState } from './connection';
 import type { Picture, PictureSnapshot } from './picture';
 import { ObjectReplica } from './replica';
 
@@ -9,7 +10,7 @@ export class StaticPicture implements Picture {
   private readonly snapshot: PictureSnapshot;
   private readonly replicas = new Map<string, ObjectReplica>();
 
-  constructor(workspace: WorkspaceSummary, level: string, objects: Envelope[], docs: DocState[]) {
+  constructor(workspace: WorkspaceSummary, level: string, objects: Envelope[], docs: LocalDocState[]) {
     for (const doc of docs) this.replicas.set(doc.id, new ObjectReplica(doc.id, doc.epoch, doc.update, null));
     this.snapshot = { status: 'live', workspace, level, objects, presence: [], notices: [] };
   }

@@ -4,7 +4,7 @@
 import * as Y from 'yjs';
 import { buildContent } from '../../../shared/content';
 import type { DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
-import { docStateFrom, type AccessLevel, type Connection } from './connection';
+import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { ObjectReplica } from './replica';
@@ -57,6 +57,7 @@ export class WorkspaceSession implements Picture {
     socket.on('object:changed', this.onChanged);
     socket.on('object:removed', this.onRemoved);
     socket.on('doc:update', this.onDocUpdate);
+    socket.on('doc:updates', this.onDocUpdates);
     socket.on('doc:reset', this.onDocReset);
     socket.on('awareness', this.onAwareness);
     if (socket.connected) void this.start();
@@ -116,7 +117,13 @@ export class WorkspaceSession implements Picture {
     const body = await this.connection.request('workspace:view-as', { workspaceId: this.workspaceId, level });
     const workspace = this.workspace;
     if (!workspace) throw new ServerError('offline', 'The workspace is not open yet.');
-    return new StaticPicture(workspace, body.level, body.objects, body.docs.map(docStateFrom));
+    // The server sends only objects the FDO may see too, so their content is already here.
+    const docs: LocalDocState[] = [];
+    for (const object of body.objects) {
+      const replica = this.replicas.get(object.id);
+      if (replica) docs.push({ id: object.id, epoch: replica.epoch, update: Y.encodeStateAsUpdate(replica.doc) });
+    }
+    return new StaticPicture(workspace, body.level, body.objects, docs);
   }
 
   /** Where this participant is; sent at most every PRESENCE_INTERVAL_MS (the latest wins). */
@@ -145,6 +152,7 @@ export class WorkspaceSession implements Picture {
     socket.off('object:changed', this.onChanged);
     socket.off('object:removed', this.onRemoved);
     socket.off('doc:update', this.onDocUpdate);
+    socket.off('doc:updates', this.onDocUpdates);
     socket.off('doc:reset', this.onDocReset);
     socket.off('awareness', this.onAwareness);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
@@ -217,7 +225,7 @@ export class WorkspaceSession implements Picture {
     this.emit();
   }
 
-  private addReplica(state: DocState): void {
+  private addReplica(state: LocalDocState): void {
     this.replicas.set(state.id, new ObjectReplica(state.id, state.epoch, state.update, this.onLocalUpdate));
   }
 
@@ -317,6 +325,11 @@ export class WorkspaceSession implements Picture {
     const state = docStateFrom(raw);
     if (state.epoch === replica.epoch) replica.applyRemote(state.update);
     else if (state.epoch > replica.epoch) void this.refetch(replica, true);
+  };
+
+  /** A window of updates for our level in one frame (our own edits included: applying is idempotent). */
+  private onDocUpdates = (body: { updates: DocState[] }): void => {
+    for (const update of body.updates) this.onDocUpdate(update);
   };
 
   private onDocReset = (raw: DocState): void => {

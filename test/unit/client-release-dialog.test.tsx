@@ -1,0 +1,152 @@
+// @vitest-environment happy-dom
+// The request-release dialog: its marking picker offers only markings wider than the item's (no
+// higher level, no partner removed, no NOFORN over REL TO, no added compartment, ORCON as it is),
+// a justification is required, and the request's outcome shows live, with a denial's reason.
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Envelope, ReleaseRequest } from '../../shared/protocol';
+import { cellMarkings, markingOf } from '../../client/src/markings/cell';
+import { choiceToMarking, initialChoice, type PickerContext } from '../../client/src/markings/pickerModel';
+import { ReleaseRequestDialog } from '../../client/src/release/ReleaseRequestDialog';
+
+afterEach(cleanup);
+
+const cell = cellMarkings({ members: ['USA', 'AUS', 'JPN', 'GBR'], groups: {}, systemHigh: 'TOP SECRET' });
+const ausAnalyst = { nation: 'AUS', clearance: 'SECRET', compartments: [] };
+const usaAnalyst = { nation: 'USA', clearance: 'TOP SECRET', compartments: ['SI', 'TK'] };
+
+function envelope(marking: string, portion: string, originator = 'USA'): Envelope {
+  return {
+    id: 'tl1',
+    workspaceId: 'ws1',
+    kind: 'feature',
+    marking,
+    portion,
+    originator,
+    parentId: null,
+    orderKey: 'a0',
+    createdBy: 'aus-analyst',
+    createdAt: '2026-03-01T12:00:00.000Z',
+    epoch: 0,
+    sourceId: 'src1',
+  };
+}
+
+const tearline = envelope('SECRET//REL TO USA, AUS', '(S//REL TO USA, AUS)');
+
+function request(outcome: Partial<ReleaseRequest> & Pick<ReleaseRequest, 'state'>): ReleaseRequest {
+  return {
+    id: 'r1',
+    workspaceId: 'ws1',
+    objectId: 'tl1',
+    originator: 'USA',
+    fromMarking: 'SECRET//REL TO USA, AUS',
+    targetMarking: 'SECRET//REL TO USA, AUS, JPN',
+    justification: 'JPN patrol tonight.',
+    requestedBy: { sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS' },
+    requestedAt: new Date(Date.now() - 1000).toISOString(),
+    deadline: new Date(Date.now() + 3_600_000).toISOString(),
+    ...outcome,
+  } as ReleaseRequest;
+}
+
+function renderDialog(item: Envelope, author = ausAnalyst, latest: ReleaseRequest | null = null) {
+  const onRequest = vi.fn(async (_marking: string, _justification: string) => request({ state: 'pending' }));
+  const props = {
+    envelope: item,
+    objectName: 'map feature “Convoy (tearline)”',
+    picker: { cell, author },
+    autoRelease: false,
+    onRequest,
+    onWithdraw: vi.fn(async () => undefined),
+    onClose: vi.fn(),
+  };
+  const view = render(<ReleaseRequestDialog {...props} latest={latest} />);
+  return { onRequest, rerender: (next: ReleaseRequest | null) => view.rerender(<ReleaseRequestDialog {...props} latest={next} />) };
+}
+
+const picker = () => screen.getByRole('group', { name: 'Release to' });
+const send = () => screen.getByRole('button', { name: 'Send request' }) as HTMLButtonElement;
+
+describe('<ReleaseRequestDialog>', () => {
+  it('offers no level above the item’s, no NOFORN over REL TO, and keeps the partners it has', () => {
+    // A TOP SECRET requester in a TOP SECRET cell: the item's SECRET is the ceiling.
+    renderDialog(tearline, usaAnalyst);
+    const levels = within(picker()).getAllByRole('option').map((option) => option.textContent);
+    expect(levels).toEqual(['UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET']);
+    expect(within(picker()).queryByRole('radio', { name: 'NOFORN (own nation only)' })).toBeNull();
+    const aus = within(picker()).getByRole('checkbox', { name: 'AUS' }) as HTMLInputElement;
+    expect(aus.checked).toBe(true);
+    expect(aus.disabled).toBe(true);
+    expect((within(picker()).getByRole('checkbox', { name: 'JPN' }) as HTMLInputElement).disabled).toBe(false);
+    expect((within(picker()).getByRole('checkbox', { name: /^ORCON/ }) as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('sends nothing until the marking is wider and a justification is given', async () => {
+    const { onRequest } = renderDialog(tearline);
+    expect(screen.getByRole('alert').textContent).toMatch(/^Choose a wider marking/);
+    expect(send().disabled).toBe(true);
+
+    fireEvent.click(within(picker()).getByRole('checkbox', { name: 'JPN' }));
+    expect(within(picker()).getByTestId('audience').textContent).toBe('Visible to USA, AUS, JPN; not to GBR.');
+    expect(send().disabled).toBe(true);
+    expect(screen.getByText('A justification is required.')).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText(/^Justification/), { target: { value: '  JPN patrol tonight.  ' } });
+    expect(send().disabled).toBe(false);
+    fireEvent.click(send());
+    await act(async () => undefined);
+    expect(onRequest).toHaveBeenCalledWith('SECRET//REL TO USA, AUS, JPN', 'JPN patrol tonight.');
+  });
+
+  it('accepts a lower classification as a release, with the item’s originator kept', () => {
+    renderDialog(tearline);
+    fireEvent.change(within(picker()).getByLabelText('Classification'), { target: { value: 'C' } });
+    expect(screen.getByText('CONFIDENTIAL//REL TO USA, AUS')).toBeTruthy();
+    expect(within(picker()).getByTestId('audience').textContent).toBe('Visible to USA, AUS; not to GBR, JPN.');
+  });
+
+  it('for a NOFORN item offers REL TO, and never a compartment the item lacks', () => {
+    renderDialog(envelope('TOP SECRET//SI//NOFORN', '(TS//SI//NF)'), usaAnalyst);
+    expect(within(picker()).queryByRole('checkbox', { name: 'TK' })).toBeNull();
+    expect((within(picker()).getByRole('checkbox', { name: 'SI' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(within(picker()).getByRole('radio', { name: 'REL TO partners' }));
+    fireEvent.click(within(picker()).getByRole('checkbox', { name: 'GBR' }));
+    expect(screen.getByText('TOP SECRET//SI//REL TO USA, GBR')).toBeTruthy();
+  });
+
+  it('shows the outcome live, and a denial with its reason', () => {
+    const pending = request({ state: 'pending' });
+    const { rerender } = renderDialog(tearline, ausAnalyst, pending);
+    const status = () => screen.getByTestId('request-status').textContent ?? '';
+    expect(status()).toContain('Pending: release to SECRET//REL TO USA, AUS, JPN.');
+    expect(status()).toMatch(/Decision due in (1 h 0 min|59 min \d+ s)/);
+    expect(screen.getByRole('button', { name: 'Withdraw request' })).toBeTruthy();
+
+    const decidedBy = { sub: 'usa-fdo', name: 'Jordan Blake', nation: 'USA' };
+    rerender(request({ state: 'denied', closedAt: '2026-03-01T12:05:00.000Z', decidedBy, reason: 'Reveals the source.' }));
+    // A request that was pending when the dialog opened stays in view once decided.
+    expect(status()).toContain('Denied: release to SECRET//REL TO USA, AUS, JPN. Denied by Jordan Blake (USA)');
+    expect(screen.getByText('Reason: Reveals the source.')).toBeTruthy();
+  });
+});
+
+describe('picker bounds for a release (pickerModel)', () => {
+  const context: PickerContext = { cell, author: ausAnalyst, widerThan: markingOf('SECRET//REL TO USA, AUS', 'USA', cell.policy) };
+
+  it('refuses a choice that drops a reader, even if built by hand', () => {
+    const wide: PickerContext = { ...context, widerThan: markingOf('SECRET//REL TO USA, AUS, GBR', 'USA', cell.policy) };
+    const dropped = { ...initialChoice('SECRET//REL TO USA, AUS, GBR', wide), relTo: ['USA', 'JPN'] };
+    expect(choiceToMarking(dropped, wide)).toEqual({
+      ok: false,
+      problem: 'This would hide the item from some who see it now. A release only adds readers; change the marking to tighten it.',
+    });
+  });
+
+  it('marks the result with the item’s originator, not the requester’s nation', () => {
+    const wider = { ...initialChoice('SECRET//REL TO USA, AUS', context), relTo: ['USA', 'JPN'] };
+    const result = choiceToMarking(wider, context);
+    expect(result).toMatchObject({ ok: true, banner: 'SECRET//REL TO USA, AUS, JPN' });
+    expect(result.ok && result.marking.originator).toBe('USA');
+  });
+});

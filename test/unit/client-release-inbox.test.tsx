@@ -1,0 +1,124 @@
+// @vitest-environment happy-dom
+// The FDO inbox: each pending request with what, who, why and to what marking, a countdown that
+// ticks to the deadline, whether silence releases it, and Approve / Deny where a denial cannot be
+// sent without a reason. Refusals from the server are shown in words.
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { defaultPolicy } from '../../shared/markings';
+import type { ReleaseRequest } from '../../shared/protocol';
+import { FdoInbox } from '../../client/src/release/FdoInbox';
+import { ServerError } from '../../client/src/session/errors';
+
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+
+function pending(id: string, fromMarking: string, deadlineInMs: number): ReleaseRequest {
+  return {
+    id,
+    workspaceId: 'ws1',
+    objectId: `obj-${id}`,
+    originator: 'USA',
+    fromMarking,
+    targetMarking: 'SECRET//REL TO USA, AUS, JPN',
+    justification: 'JPN patrol covers the coast road tonight.',
+    requestedBy: { sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS' },
+    requestedAt: new Date(NOW - 60_000).toISOString(),
+    deadline: new Date(NOW + deadlineInMs).toISOString(),
+    state: 'pending',
+  };
+}
+
+const convoy = pending('r1', 'SECRET//REL TO USA, AUS', 90_000);
+const orcon = pending('r2', 'SECRET//ORCON/REL TO USA, AUS', 2 * 3_600_000 + 5_000);
+
+function renderInbox(onDecide = vi.fn(async () => undefined), autoRelease = true) {
+  render(
+    <FdoInbox
+      requests={[convoy, orcon]}
+      autoRelease={autoRelease}
+      policy={defaultPolicy}
+      nameOf={(id) => (id === 'obj-r1' ? 'map feature “Convoy (tearline)”' : 'report “Port activity”')}
+      onDecide={onDecide}
+    />,
+  );
+  return { onDecide, item: (name: string) => screen.getByRole('article', { name: `Release request for ${name}` }) };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: NOW });
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('<FdoInbox>', () => {
+  it('shows what is asked, by whom, why and to what marking', () => {
+    const { item } = renderInbox();
+    expect(screen.getByRole('heading', { name: 'Inbox: releases to decide (2)' })).toBeTruthy();
+    const text = item('map feature “Convoy (tearline)”').textContent;
+    expect(text).toContain('NowSECRET//REL TO USA, AUS');
+    expect(text).toContain('Release toSECRET//REL TO USA, AUS, JPN');
+    expect(text).toContain('Liam Walsh (AUS)');
+    expect(text).toContain('JPN patrol covers the coast road tonight.');
+  });
+
+  it('counts down to each deadline, live, and says when it has passed', () => {
+    const { item } = renderInbox();
+    const countdown = (name: string) => within(item(name)).getByTestId('countdown').textContent;
+    expect(countdown('map feature “Convoy (tearline)”')).toMatch(/^Decision due in 1 min 30 s/);
+    expect(countdown('report “Port activity”')).toMatch(/^Decision due in 2 h 0 min 5 s/);
+    act(() => vi.advanceTimersByTime(31_000));
+    expect(countdown('map feature “Convoy (tearline)”')).toMatch(/^Decision due in 59 s/);
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(countdown('map feature “Convoy (tearline)”')).toMatch(/^Deadline reached/);
+  });
+
+  it('says whether silence releases it: not for ORCON, not when the cell does not auto-release', () => {
+    const { item } = renderInbox();
+    expect(item('map feature “Convoy (tearline)”').textContent).toContain('Released automatically at the deadline unless an FDO decides first.');
+    expect(item('report “Port activity”').textContent).toContain('ORCON: never released automatically');
+    cleanup();
+    renderInbox(undefined, false);
+    expect(screen.getAllByText(/expires at the deadline \(this cell does not release automatically\)/)).toHaveLength(2);
+  });
+
+  it('approves with one click', async () => {
+    const { onDecide, item } = renderInbox();
+    fireEvent.click(within(item('map feature “Convoy (tearline)”')).getByRole('button', { name: 'Approve' }));
+    await act(async () => undefined);
+    expect(onDecide).toHaveBeenCalledWith(convoy, 'approve', undefined);
+  });
+
+  it('will not deny without a reason, and sends the reason trimmed', async () => {
+    const { onDecide, item } = renderInbox();
+    const card = item('map feature “Convoy (tearline)”');
+    fireEvent.click(within(card).getByRole('button', { name: 'Deny…' }));
+    const deny = within(card).getByRole('button', { name: 'Deny release' });
+    expect((deny as HTMLButtonElement).disabled).toBe(true);
+    expect(within(card).getByText('A denial needs a reason.')).toBeTruthy();
+    const reason = within(card).getByLabelText(/^Reason for the denial/);
+    fireEvent.change(reason, { target: { value: '   ' } });
+    expect((deny as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(deny);
+    expect(onDecide).not.toHaveBeenCalled();
+
+    fireEvent.change(reason, { target: { value: '  Reveals the source’s access.  ' } });
+    expect((deny as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(deny);
+    await act(async () => undefined);
+    expect(onDecide).toHaveBeenCalledWith(convoy, 'deny', 'Reveals the source’s access.');
+  });
+
+  it('shows the server’s refusal in words', async () => {
+    const refuse = vi.fn(async () => {
+      throw new ServerError('forbidden', 'Only an FDO of USA, the nation that originated this object, may approve its release.');
+    });
+    const { item } = renderInbox(refuse);
+    const card = item('map feature “Convoy (tearline)”');
+    fireEvent.click(within(card).getByRole('button', { name: 'Approve' }));
+    await act(async () => undefined);
+    expect(within(card).getByRole('alert').textContent).toBe(
+      'The approval was not recorded: Only an FDO of USA, the nation that originated this object, may approve its release.',
+    );
+  });
+});
