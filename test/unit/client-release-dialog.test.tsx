@@ -4,6 +4,7 @@
 // a justification is required, and the request's outcome shows live, with a denial's reason.
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Participant } from '../../shared/markings';
 import type { Envelope, ReleaseRequest } from '../../shared/protocol';
 import { cellMarkings, markingOf } from '../../client/src/markings/cell';
 import { choiceToMarking, initialChoice, type PickerContext } from '../../client/src/markings/pickerModel';
@@ -12,8 +13,8 @@ import { ReleaseRequestDialog } from '../../client/src/release/ReleaseRequestDia
 afterEach(cleanup);
 
 const cell = cellMarkings({ members: ['USA', 'AUS', 'JPN', 'GBR'], groups: {}, systemHigh: 'TOP SECRET' });
-const ausAnalyst = { nation: 'AUS', clearance: 'SECRET', compartments: [] };
-const usaAnalyst = { nation: 'USA', clearance: 'TOP SECRET', compartments: ['SI', 'TK'] };
+const ausAnalyst: Participant = { nation: 'AUS', clearance: 'SECRET', compartments: [] };
+const usaAnalyst: Participant = { nation: 'USA', clearance: 'TOP SECRET', compartments: ['SI', 'TK'] };
 
 function envelope(marking: string, portion: string, originator = 'USA'): Envelope {
   return {
