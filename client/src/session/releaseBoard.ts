@@ -28,8 +28,10 @@ export interface ReleaseBoardSnapshot {
 }
 
 export class ReleaseBoard {
-  private inbox = new Map<string, ReleaseRequest>();
-  private mine = new Map<string, ReleaseRequest>();
+  /** The latest state seen of every request, so a decision is remembered after it leaves the inbox. */
+  private readonly known = new Map<string, ReleaseRequest>();
+  private inbox = new Set<string>();
+  private mine = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private snapshot: ReleaseBoardSnapshot = { loaded: false, inbox: [], mine: [], error: null };
   private wasLive = false;
@@ -93,8 +95,10 @@ export class ReleaseBoard {
     try {
       const { inbox, mine } = await this.connection.request('release:list', { workspaceId: this.session.workspaceId });
       if (this.closed) return;
-      this.inbox = new Map(inbox.map((request) => [request.id, request]));
-      this.mine = new Map(mine.map((request) => [request.id, request]));
+      // The list is the server's current word: it replaces what was known of these requests.
+      for (const request of [...inbox, ...mine]) this.known.set(request.id, request);
+      this.inbox = new Set(inbox.map((request) => request.id));
+      this.mine = new Set(mine.map((request) => request.id));
       this.emit(null);
     } catch (error) {
       if (this.closed || (error instanceof ServerError && error.code === 'offline')) return;
@@ -104,21 +108,26 @@ export class ReleaseBoard {
 
   private apply = (request: ReleaseRequest): void => {
     if (request.workspaceId !== this.session.workspaceId) return;
-    if (request.requestedBy.sub === this.viewer.sub) this.mine.set(request.id, latest(this.mine.get(request.id), request));
-    if (this.viewer.roles.includes('fdo') && request.originator === this.viewer.nation) {
-      const known = latest(this.inbox.get(request.id), request);
-      if (isPending(known)) this.inbox.set(request.id, known);
-      else this.inbox.delete(request.id);
+    const known = latest(this.known.get(request.id), request);
+    this.known.set(request.id, known);
+    if (known.requestedBy.sub === this.viewer.sub) this.mine.add(known.id);
+    if (this.viewer.roles.includes('fdo') && known.originator === this.viewer.nation) {
+      if (isPending(known)) this.inbox.add(known.id);
+      else this.inbox.delete(known.id);
     }
     this.emit(this.snapshot.error);
   };
+
+  private requests(ids: ReadonlySet<string>): ReleaseRequest[] {
+    return [...ids].map((id) => this.known.get(id)).filter((request): request is ReleaseRequest => request !== undefined);
+  }
 
   private emit(error: string | null): void {
     if (this.closed) return;
     this.snapshot = {
       loaded: this.snapshot.loaded || error === null,
-      inbox: [...this.inbox.values()].sort((a, b) => compare(a.deadline, b.deadline) || compare(a.id, b.id)),
-      mine: [...this.mine.values()].sort((a, b) => compare(b.requestedAt, a.requestedAt) || compare(a.id, b.id)),
+      inbox: this.requests(this.inbox).sort((a, b) => compare(a.deadline, b.deadline) || compare(a.id, b.id)),
+      mine: this.requests(this.mine).sort((a, b) => compare(b.requestedAt, a.requestedAt) || compare(a.id, b.id)),
       error,
     };
     for (const listener of this.listeners) listener();
