@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { SignJWT, generateKeyPair } from 'jose';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
@@ -17,7 +18,7 @@ let note: Envelope;
 async function stateOf(client: TestClient, id: string): Promise<string> {
   const { docs } = await client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id }] });
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, new Uint8Array(docs[0]!.update));
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   return bodyOf(doc).toString();
 }
 

@@ -1,5 +1,6 @@
 // Live co-editing in one portion by two nations, while partners outside its REL TO see nothing.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
@@ -21,7 +22,7 @@ async function replica(client: TestClient, workspaceId: string, object: Envelope
     if (body.id === object.id) Y.applyUpdate(doc, new Uint8Array(body.update), 'remote');
   });
   const { docs } = await client.ok('doc:sync', { workspaceId, docs: [{ id: object.id }] });
-  Y.applyUpdate(doc, new Uint8Array(docs[0]!.update), 'remote');
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update), 'remote');
   const acks: Promise<unknown>[] = [];
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin !== 'remote') acks.push(client.ok('doc:update', { workspaceId, id: object.id, epoch: object.epoch, update }));

@@ -1,5 +1,6 @@
 // Invariant 2: an acknowledged edit survives SIGKILL right after its ack.
 import { afterEach, expect, test } from 'vitest';
+import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { connect, createCell, tempDir, tokenFor } from '../helpers/server';
@@ -47,7 +48,7 @@ test('every acknowledged edit is there after SIGKILL and restart on the same dat
   expect(objects.map((o) => o.id)).toEqual([object.id]);
   const { docs } = await again.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
   const restored = new Y.Doc();
-  Y.applyUpdate(restored, new Uint8Array(docs[0]!.update));
+  Y.applyUpdate(restored, bytesOf(docs[0]!.update));
   const text = bodyOf(restored).toString();
   expect(acked).toHaveLength(60);
   for (const word of acked) expect(text).toContain(word);

@@ -2,6 +2,7 @@
 // decisions re-mark (new epoch, no deleted text), denials carry reasons, tearlines keep their
 // link private, the audit trail and the figures show only what the caller may see.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope, ReleaseRequest, WorkspaceSummary } from '../../shared/protocol';
@@ -18,14 +19,14 @@ const latin1 = (client: TestClient) =>
 async function textOf(client: TestClient, id: string): Promise<string> {
   const { docs } = await client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id }] });
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, new Uint8Array(docs[0]!.update));
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   return bodyOf(doc).toString();
 }
 
 async function edit(client: TestClient, object: Envelope, change: (text: Y.Text) => void): Promise<void> {
   const { docs } = await client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, new Uint8Array(docs[0]!.update));
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   const sv = Y.encodeStateVector(doc);
   change(bodyOf(doc));
   await client.ok('doc:update', { workspaceId: cell.id, id: object.id, epoch: docs[0]!.epoch, update: Y.encodeStateAsUpdate(doc, sv) });

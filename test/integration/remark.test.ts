@@ -1,5 +1,6 @@
 // Re-marking: narrowing removes, widening starts a clean epoch; presence and attribute changes.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
@@ -15,14 +16,14 @@ const latin1 = (frames: TestClient['frames']) =>
 async function textOf(client: TestClient, id: string): Promise<{ epoch: number; text: string }> {
   const { docs } = await client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id }] });
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, new Uint8Array(docs[0]!.update));
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   return { epoch: docs[0]!.epoch, text: bodyOf(doc).toString() };
 }
 
 async function edit(client: TestClient, object: Envelope, change: (doc: Y.Doc) => void, epoch = object.epoch) {
   const { docs } = await client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, new Uint8Array(docs[0]!.update));
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   const before = Y.encodeStateVector(doc);
   change(doc);
   return client.call('doc:update', { workspaceId: cell.id, id: object.id, epoch, update: Y.encodeStateAsUpdate(doc, before) });
@@ -86,7 +87,7 @@ test('widening starts a new epoch with no deleted text, and the old audience kee
   const reset = await gbr!.waitFor('doc:reset', (b) => b.id === object.id);
   expect(reset.epoch).toBe(1);
   const resetDoc = new Y.Doc();
-  Y.applyUpdate(resetDoc, new Uint8Array(reset.update));
+  Y.applyUpdate(resetDoc, bytesOf(reset.update));
   expect(bodyOf(resetDoc).toString()).toBe('Keep this. GBR acked edit.');
 
   await jpn!.waitFor('object:added', (e) => e.id === object.id);

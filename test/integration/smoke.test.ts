@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { buildContent, bodyOf } from '../../shared/content';
 import type { RunningServer } from '../../server/app';
@@ -28,7 +29,7 @@ test('a US analyst creates a note and a GBR analyst in the FVEY cell receives it
   await gbr.waitFor('object:added', (e) => e.id === object.id);
   const { docs } = await gbr.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, docs[0]!.update);
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   expect(bodyOf(doc).toString()).toBe('hello');
   usa.close();
   gbr.close();
