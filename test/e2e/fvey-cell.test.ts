@@ -3,7 +3,7 @@
 // banners roll up what each one sees, and the shared paragraph is co-edited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserTestsSkipped, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import { browserTestsSkipped, receivedBytes, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const RELEASED = 'Convoy of six trucks sighted on the coast road';
 const WITHHELD = 'Source is a US human asset in the port authority';
@@ -93,8 +93,9 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     expect(await ausParagraphs.count()).toBe(1);
     expect(await aus.page.content()).not.toContain('human asset');
     expect(await aus.page.content()).not.toContain('(S//NF)');
-    expect(Buffer.concat(aus.received).includes('human asset')).toBe(false);
-    expect(Buffer.concat(usa.received).length).toBeGreaterThan(0);
+    expect(receivedBytes(aus).includes('human asset')).toBe(false);
+    // The same search finds the text where it was sent: the check can see inside the updates.
+    expect(receivedBytes(usa).includes('human asset')).toBe(true);
   });
 
   it('rolls the banners up over what each partner sees', async () => {

@@ -97,6 +97,21 @@ export async function signedInPage(harness: Harness, persona: string): Promise<U
   return { context, page, errors, received };
 }
 
+/**
+ * Everything a page received on its sockets, as bytes: the raw frames plus every base64 field in
+ * them decoded (the client asks for `auth.encoding: 'base64'`, so Yjs updates arrive as base64
+ * text). A leak check searches this, never the raw frames alone.
+ */
+export function receivedBytes(user: UserPage): Buffer {
+  const decoded: Buffer[] = [];
+  for (const frame of user.received) {
+    for (const match of frame.toString('latin1').matchAll(/"([A-Za-z0-9+/]{8,}={0,2})"/g)) {
+      decoded.push(Buffer.from(match[1]!, 'base64'));
+    }
+  }
+  return Buffer.concat([...user.received, ...decoded]);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });

@@ -5,7 +5,7 @@
 // never the source, nor the text deleted from the tearline before its release.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserTestsSkipped, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import { browserTestsSkipped, receivedBytes, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const CELL = 'Littoral tearline drill';
 const SOURCE_TEXT = 'Convoy of six trucks on the coast road. Source: an insider at the port authority.';
@@ -175,8 +175,9 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     // Neither the source's text nor the tearline's deleted text ever reached JPN, not even as bytes.
     await page.waitForTimeout(LIVE_MS);
     expect(await page.content()).not.toContain(CANARY);
-    expect(Buffer.concat(jpn.received).includes(CANARY)).toBe(false);
-    expect(Buffer.concat(jpn.received).includes(SANITISED)).toBe(true);
+    const bytes = receivedBytes(jpn);
+    expect(bytes.includes(CANARY)).toBe(false);
+    expect(bytes.includes(SANITISED)).toBe(true);
   });
 
   it('shows the FDO the approval in the audit trail and the release in the sharing figures', async () => {
