@@ -14,6 +14,8 @@ export type ObjectKind = (typeof OBJECT_KINDS)[number];
 export const ROLES = ['viewer', 'editor', 'fdo', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Parts of the workspace a presence state may name: nothing else travels in presence but ids. */
+export const PRESENCE_VIEWS = ['map', 'reports', 'timeline', 'rfis', 'releases', 'audit', 'figures'] as const;
 export const ERROR_CODES = [
   'unauthorized',
   'not_found',
@@ -113,10 +115,15 @@ export const schemas = {
       .strictObject({
         /** The object the participant is in (cursor, selection, map focus), if any. */
         objectId: id.optional(),
-        /** Free-form presence detail (cursor anchors, selection); dropped with objectId. */
-        cursor: z.unknown().optional(),
-        view: z.string().max(64).optional(),
+        /** Where in that object (Yjs relative positions); only with objectId, and dropped with it. */
+        cursor: z
+          .unknown()
+          .refine((v) => JSON.stringify(v ?? null).length <= 2048, 'a cursor is at most 2 KB')
+          .optional(),
+        /** Which part of the workspace is open. */
+        view: z.enum(PRESENCE_VIEWS).optional(),
       })
+      .refine((s) => s.cursor === undefined || s.objectId !== undefined, 'a cursor needs the objectId it points into')
       .nullable(),
   }),
   /** FDOs: the picture a partner level sees (only objects the FDO may see too: their content is

@@ -207,3 +207,17 @@ describe('flooding and tokens', () => {
     expect(await ended).toMatchObject({ code: 'unauthorized' });
   });
 });
+
+describe('presence', () => {
+  test('presence carries only known views, and a cursor only with the object it points into', async () => {
+    const bad = [
+      { view: 'report 7f3c: Convoy' },
+      { cursor: { secret: 'no object' } },
+      { objectId: note.id, cursor: { blob: 'x'.repeat(4000) } },
+    ];
+    for (const state of bad) {
+      expect(await usa.call('awareness:update', { workspaceId: cell.id, state })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect(await usa.call('awareness:update', { workspaceId: cell.id, state: { view: 'timeline', objectId: note.id, cursor: { anchor: 1 } } })).toEqual({ ok: true });
+  });
+});

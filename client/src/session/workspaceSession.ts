@@ -3,7 +3,7 @@
 // longer releasable, resync and resend the edits made while offline.
 import * as Y from 'yjs';
 import { buildContent } from '../../../shared/content';
-import type { DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
+import type { ClientPayload, DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
@@ -22,11 +22,7 @@ export interface NewObject {
   body?: string;
 }
 
-export interface PresenceUpdate {
-  objectId?: string;
-  cursor?: unknown;
-  view?: string;
-}
+export type PresenceUpdate = NonNullable<ClientPayload<'awareness:update'>['state']>;
 
 export class WorkspaceSession implements Picture {
   readonly editable = true;
