@@ -1,33 +1,22 @@
 // Tearline's client side for the benchmark, through its public contract only (DESIGN.md): dev
-// tokens over REST, one workspace for the cell, socket.io for everything live. Writers and the
-// cold-open client use the real socket.io client; receivers use the light one.
+// tokens over REST, one workspace for the cell, socket.io for everything live. Every socket
+// connects with `auth.encoding: 'base64'`, as the web client does: updates arrive batched, one
+// `doc:updates` text frame per fan-out window. Writers and the cold-open client use the real
+// socket.io client; receivers use the light one.
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import * as defaultParser from 'socket.io-parser';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
-import type { AckBodies, ClientEvent, ClientPayload, Envelope } from '../../shared/protocol';
+import { bytesOf, SYNC_MAX_DOCS, type AckBodies, type ClientEvent, type ClientPayload, type DocState, type Envelope } from '../../shared/protocol';
 import { CELL_MEMBERS, type Level } from '../levels';
+import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
 import { LightSocketIo } from '../wire/socketio-light';
 import type { Receiver, SeedObject, Target, TargetSession, Writer } from './target';
 
 const ACK_TIMEOUT_MS = 60_000;
 const SEED_IN_FLIGHT = 32;
-/** As the web client (client/src/session/workspaceSession.ts) asks for docs. */
-const SYNC_BATCH = 500;
-
-/**
- * socket.io-parser 4.2.7 refuses a packet with more than 10 binary attachments ("parse error",
- * then a disconnect), and a doc:sync ack carries one per doc. Until the server answers doc:sync
- * in one binary (docs/performance.md), the cold-open client raises that limit to its batch size.
- */
-class BatchDecoder extends defaultParser.Decoder {
-  constructor() {
-    super({ maxAttachments: SYNC_BATCH });
-  }
-}
-const syncParser = { ...defaultParser, Decoder: BatchDecoder };
+const ENCODING = 'base64';
 
 export const tearlineTarget: Target = {
   name: 'tearline',
@@ -75,7 +64,11 @@ class TearlineSession implements TargetSession {
         console.error(`tearline refused an edit of writer ${writer}: ${JSON.stringify(ack.error)}`);
       });
     });
-    socket.on('doc:update', (body: { update: Uint8Array | ArrayBuffer }) => onFrame(asBytes(body.update), performance.now()));
+    // Every update for the writer's level, its own edits included: the ledger counts those as echoes.
+    socket.on('doc:updates', (body: { updates: DocState[] }) => {
+      const arrivedAt = performance.now();
+      onFrame(Buffer.concat(body.updates.map((state) => bytesOf(state.update))), arrivedAt);
+    });
     const body = bodyOf(doc);
     return {
       edit: (text) => body.insert(body.length, text),
@@ -87,7 +80,10 @@ class TearlineSession implements TargetSession {
   }
 
   async connectReceiver(level: Level, onFrame: FrameHandler): Promise<Receiver> {
-    const socket = await LightSocketIo.connect(this.url, { token: await this.tokens.of(level.persona) }, onFrame);
+    const token = await this.tokens.of(level.persona);
+    const socket = await LightSocketIo.connect(this.url, { token, encoding: ENCODING }, (frame, arrivedAt) =>
+      onFrame(base64Updates(frame), arrivedAt),
+    );
     const ack = (await socket.emitWithAck('workspace:join', { workspaceId: this.workspaceId })) as { ok: boolean; error?: unknown };
     if (!ack.ok) throw new Error(`tearline refused workspace:join for ${level.persona}: ${JSON.stringify(ack.error)}`);
     return socket;
@@ -112,11 +108,11 @@ class TearlineSession implements TargetSession {
   }
 
   async coldOpen(level: Level): Promise<number> {
-    const socket = await this.fullClient(level, false, syncParser);
+    const socket = await this.fullClient(level, false);
     const { objects } = await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     const replicas: Y.Doc[] = [];
-    for (let start = 0; start < objects.length; start += SYNC_BATCH) {
-      const batch = objects.slice(start, start + SYNC_BATCH);
+    for (let start = 0; start < objects.length; start += SYNC_MAX_DOCS) {
+      const batch = objects.slice(start, start + SYNC_MAX_DOCS);
       const { docs } = await call(socket, 'doc:sync', {
         workspaceId: this.workspaceId,
         docs: batch.map((envelope: Envelope) => ({ id: envelope.id })),
@@ -124,7 +120,8 @@ class TearlineSession implements TargetSession {
       for (const state of docs) {
         // With its id as guid: without one, Y.Doc draws a random uuid at ~200 µs (docs/performance.md).
         const doc = new Y.Doc({ guid: state.id });
-        Y.applyUpdate(doc, asBytes(state.update));
+        // bytesOf, as the web client decodes (atob): on Node ~60 ms slower than Buffer.from for 5,000 docs.
+        Y.applyUpdate(doc, bytesOf(state.update));
         replicas.push(doc);
       }
     }
@@ -138,13 +135,12 @@ class TearlineSession implements TargetSession {
   }
 
   /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
-  private async fullClient(level: Level, join = true, parser: unknown = defaultParser): Promise<Socket> {
+  private async fullClient(level: Level, join = true): Promise<Socket> {
     const socket = io(this.url, {
-      auth: { token: await this.tokens.of(level.persona) },
+      auth: { token: await this.tokens.of(level.persona), encoding: ENCODING },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      parser,
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -188,8 +184,4 @@ async function postJson<T>(url: string, token: string | null, body: unknown): Pr
   });
   if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-function asBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
-  return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
