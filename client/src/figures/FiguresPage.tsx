@@ -1,10 +1,12 @@
 // The "Sharing figures" page of a cell: fetched on open and on request, over what you may see.
-import { useCallback, useEffect, useState } from 'react';
+// The charts (recharts) load with the page, in their own chunk: most sessions never open it.
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { fetchFigures, type SharingFigures } from '../session/api';
 import { describeError } from '../session/errors';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
-import { FiguresDashboard } from './FiguresDashboard';
+
+const FiguresDashboard = lazy(() => import('./FiguresDashboard').then((module) => ({ default: module.FiguresDashboard })));
 
 export function FiguresPage({ workspaceId }: { workspaceId: string }) {
   const { identity } = useWorkspace();
@@ -40,7 +42,11 @@ export function FiguresPage({ workspaceId }: { workspaceId: string }) {
       </p>
       <ErrorMessage message={error} />
       {!figures && !error && <p>Loading the figures…</p>}
-      {figures && <FiguresDashboard figures={figures} />}
+      {figures && (
+        <Suspense fallback={<p>Loading the charts…</p>}>
+          <FiguresDashboard figures={figures} />
+        </Suspense>
+      )}
     </main>
   );
 }
