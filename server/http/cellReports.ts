@@ -40,6 +40,9 @@ export async function auditFor(ctx: Context, identity: Identity, workspaceId: st
       workspaceId: cell.workspace.id,
       canSeeObject: (id) => cell.index.canSee(participant, id),
     }),
+    // Where the next page starts: past entries read but not shown too, so a page of entries the
+    // caller may not see never stops the paging (and the count of hidden ones is not revealed).
+    nextAfterSeq: entries.at(-1)?.seq ?? page.data.afterSeq ?? 0,
   };
 }
 

@@ -183,6 +183,16 @@ describe('audit trail and figures', () => {
     const gb = await trail('gbr-fdo');
     expect(gb.status).toBe(200);
     expect(JSON.stringify(gb.body)).not.toContain(hidden.id);
+    // Paging goes past entries the caller may not see: a page of only hidden ones is empty but moves on.
+    const hiddenSeq = (us.body as unknown as { entries: { seq: number; objectId: string | null }[] }).entries.find((e) => e.objectId === hidden.id)!.seq;
+    const page = await api<{ entries: unknown[]; nextAfterSeq: number }>(
+      server.url,
+      'GET',
+      `/api/workspaces/${cell.id}/audit?afterSeq=${hiddenSeq - 1}&limit=1`,
+      undefined,
+      await tokenFor(server.url, 'gbr-fdo'),
+    );
+    expect(page.body).toEqual({ entries: [], nextAfterSeq: hiddenSeq });
   });
 
   test('figures cover only what the caller may see', async () => {

@@ -11,6 +11,7 @@ import { ACTION_LABELS, actorText, auditTime, detailText } from './auditText';
 export function AuditPage({ workspaceId }: { workspaceId: string }) {
   const { identity, byId, picture, openObject } = useWorkspace();
   const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [nextAfterSeq, setNextAfterSeq] = useState(0);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
@@ -20,7 +21,8 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
       setError(null);
       try {
         const page = await fetchAudit(identity.token, workspaceId, afterSeq);
-        setEntries((held) => (afterSeq === 0 ? page : [...held, ...page]));
+        setEntries((held) => (afterSeq === 0 ? page.entries : [...held, ...page.entries]));
+        setNextAfterSeq(page.nextAfterSeq);
       } catch (failure) {
         setError(`The audit trail could not be loaded: ${describeError(failure)}`);
       } finally {
@@ -34,7 +36,6 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
     void load(0);
   }, [load]);
 
-  const lastSeq = entries.at(-1)?.seq ?? 0;
   return (
     <main className="report-page" aria-labelledby="audit-title">
       <div className="page-title">
@@ -88,9 +89,9 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
         </table>
       )}
       {loading && <p>Loading the audit trail…</p>}
-      {!loading && !error && entries.length > 0 && (
-        <button type="button" onClick={() => void load(lastSeq)}>
-          Load entries after #{lastSeq} (up to {AUDIT_PAGE_SIZE})
+      {!loading && !error && nextAfterSeq > 0 && (
+        <button type="button" onClick={() => void load(nextAfterSeq)}>
+          Load entries after #{nextAfterSeq} (up to {AUDIT_PAGE_SIZE})
         </button>
       )}
     </main>

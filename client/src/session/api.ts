@@ -72,11 +72,17 @@ export async function createWorkspace(token: string, workspace: NewWorkspace): P
 /** Largest audit page the server answers. */
 export const AUDIT_PAGE_SIZE = 1000;
 
-/** Audit entries after `afterSeq`, oldest first (FDOs and admins; only entries about what you may see). */
-export async function fetchAudit(token: string, workspaceId: string, afterSeq = 0): Promise<AuditEntry[]> {
+/** One page of audit entries after `afterSeq`, oldest first (FDOs and admins; only entries about what you may see). */
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Where the next page starts (past entries the server read but may not show you). */
+  nextAfterSeq: number;
+}
+
+export async function fetchAudit(token: string, workspaceId: string, afterSeq = 0): Promise<AuditPage> {
   const query = new URLSearchParams({ afterSeq: String(afterSeq), limit: String(AUDIT_PAGE_SIZE) });
   const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/audit?${query.toString()}`;
-  return (await requestJson<{ entries: AuditEntry[] }>(path, { token })).entries;
+  return requestJson<AuditPage>(path, { token });
 }
 
 export async function fetchFigures(token: string, workspaceId: string): Promise<SharingFigures> {
