@@ -11,6 +11,8 @@ export interface Machine {
   os: string;
   /** One-minute load average when the run started and when it ended. */
   loadAverage: { start: number; end: number };
+  /** `TEARLINE_*` variables the server children inherited (e.g. the fan-out window); empty = defaults. */
+  tearlineEnv: Record<string, string>;
 }
 
 export interface Ratio {
@@ -131,6 +133,7 @@ export function markdown(summary: BenchSummary): string {
     `## Benchmark (${summary.mode}) — ${summary.generatedAt}`,
     '',
     `Machine: ${m.cores} × ${m.cpus}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.start.toFixed(1)} → ${m.loadAverage.end.toFixed(1)}.`,
+    `Tearline settings: ${Object.entries(m.tearlineEnv).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults'}.`,
   ];
   if (summary.fanout.length > 0) lines.push(
     '',

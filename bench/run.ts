@@ -86,5 +86,8 @@ function machine(loadAtStart: number): Machine {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     os: `${os.type()} ${os.release()}`,
+    tearlineEnv: Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('TEARLINE_') && entry[1] !== undefined),
+    ),
   };
 }
