@@ -14,12 +14,17 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
   return rest;
 }
 
-/** Sends one participant's state to every level of the cell, filtered per level. */
+/** Sends one participant's state to every level of the cell, filtered per level; or that it left. */
 export function broadcastPresence(ctx: Context, cell: Cell, state: PresenceState | { clientId: string; removed: true }): void {
+  const workspaceId = cell.workspace.id;
+  if ('removed' in state) {
+    const rooms = cell.audience.knownLevels().map((level) => levelRoom(workspaceId, level));
+    if (rooms.length > 0) ctx.io.to(rooms).except(state.clientId).emit('awareness', { workspaceId, states: [], removed: [state.clientId] });
+    return;
+  }
   for (const level of cell.audience.knownLevels()) {
-    const view = 'removed' in state ? state : presenceForLevel(cell, state, level);
-    const body = 'removed' in state ? { workspaceId: cell.workspace.id, states: [], removed: [state.clientId] } : { workspaceId: cell.workspace.id, states: [view as PresenceState] };
-    ctx.io.to(levelRoom(cell.workspace.id, level)).except(state.clientId).emit('awareness', body);
+    const view = presenceForLevel(cell, state, level);
+    ctx.io.to(levelRoom(workspaceId, level)).except(state.clientId).emit('awareness', { workspaceId, states: [view] });
   }
 }
 
