@@ -14,6 +14,7 @@ import { createMetrics } from './http/metrics';
 import { createHttpApp } from './http/routes';
 import { DocRegistry } from './objects/docRegistry';
 import { createReleases } from './release/releaseHandlers';
+import { finishInterruptedReleases } from './release/recovery';
 import { createDeadlineScheduler } from './release/scheduler';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { Fanout } from './rooms/fanout';
@@ -78,6 +79,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   io.use(authenticate(ctx));
   io.on('connection', (socket) => onConnection(ctx, socket));
 
+  const recovered = await finishInterruptedReleases(ctx);
+  if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
   await scheduler.start();
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
