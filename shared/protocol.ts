@@ -226,6 +226,16 @@ export interface WorkspaceSummary {
   createdBy: string;
 }
 
+/** A demo persona of the development identity provider (`GET /api/dev/personas`). */
+export interface Persona {
+  id: string;
+  name: string;
+  nation: string;
+  clearance: string;
+  compartments: string[];
+  roles: Role[];
+}
+
 /** JWT claims Tearline reads (DESIGN.md, "Participants and identity"). */
 export const claimsSchema = z.object({
   sub: z.string().min(1),

@@ -1,14 +1,5 @@
 // Demo personas of the built-in development identity provider (DESIGN.md).
-import type { Role } from '../../shared/protocol';
-
-export interface Persona {
-  id: string;
-  name: string;
-  nation: string;
-  clearance: string;
-  compartments: string[];
-  roles: Role[];
-}
+import type { Persona, Role } from '../../shared/protocol';
 
 const persona = (id: string, name: string, nation: string, clearance: string, roles: Role[]): Persona => ({
   id,

@@ -1,21 +1,12 @@
 // The REST surface the client uses (DESIGN.md "The contract external clients rely on").
 // The audit and figures shapes are the server's own types, imported for their types only.
-import type { WorkspaceSummary } from '../../../shared/protocol';
+import type { Persona, WorkspaceSummary } from '../../../shared/protocol';
 import type { AuditEntry } from '../../../server/audit/entry';
 import type { SharingFigures } from '../../../server/figures/sharingFigures';
 import { ServerError } from './errors';
 import { requestJson, requestText } from './rest';
 
-export type { AuditEntry, SharingFigures };
-
-export interface Persona {
-  id: string;
-  name: string;
-  nation: string;
-  clearance: string;
-  compartments: string[];
-  roles: string[];
-}
+export type { AuditEntry, Persona, SharingFigures };
 
 export interface WorkspaceTemplate {
   id: string;
