@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
+import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createDeadlineScheduler, type DeadlineScheduler } from '../../server/release/scheduler';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
@@ -12,19 +13,7 @@ const minute = 60_000;
 const t0 = Date.parse('2025-03-01T08:00:00.000Z');
 
 function pending(id: string, deadlineMs: number, requestedMs = deadlineMs - 10 * minute): ReleaseRequest {
-  return {
-    id,
-    workspaceId: 'ws-1',
-    objectId: `obj-${id}`,
-    originator: 'USA',
-    fromMarking: 'SECRET//NOFORN',
-    targetMarking: 'SECRET//REL TO USA, AUS',
-    justification: 'AUS task force needs the route.',
-    requestedBy: { sub: 'aus-analyst', name: 'AUS analyst', nation: 'AUS' },
-    requestedAt: new Date(requestedMs).toISOString(),
-    deadline: new Date(deadlineMs).toISOString(),
-    state: 'pending',
-  };
+  return pendingRequest(id, { deadlineMs, requestedMs });
 }
 
 /** What the server's onDeadline does, reduced to its effect on the store. */

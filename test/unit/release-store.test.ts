@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
+import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
 
@@ -32,21 +33,7 @@ const t0 = Date.parse('2025-03-01T08:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function pending(id: string, overrides: Partial<ReleaseRequest> & { deadlineMs?: number } = {}): ReleaseRequest {
-  const { deadlineMs = t0 + 72 * hour, ...rest } = overrides;
-  return {
-    id,
-    workspaceId: 'ws-1',
-    objectId: `obj-${id}`,
-    originator: 'USA',
-    fromMarking: 'SECRET//NOFORN',
-    targetMarking: 'SECRET//REL TO USA, AUS',
-    justification: 'AUS task force needs the route.',
-    requestedBy: { sub: 'aus-analyst', name: 'AUS analyst', nation: 'AUS' },
-    requestedAt: iso(t0),
-    deadline: iso(deadlineMs),
-    state: 'pending',
-    ...rest,
-  } as ReleaseRequest;
+  return pendingRequest(id, { deadlineMs: t0 + 72 * hour, requestedMs: t0, ...overrides });
 }
 
 describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open) => {
