@@ -29,9 +29,15 @@ export interface ServerConfig {
   docIdleMs: number;
   /** TEARLINE_SQLITE_SYNC (full): `full` fsyncs each commit (survives power loss), `normal` only process crashes. */
   sqliteSync: 'full' | 'normal';
-  /** TEARLINE_FANOUT_WINDOW_MS (10): updates wait this long to share one frame per room. */
+  /**
+   * TEARLINE_FANOUT_WINDOW_MS (0): how long durable updates wait before they are fanned out.
+   * 0 sends each commit's updates right after it, so they share the commit window's frames.
+   */
   fanoutWindowMs: number;
-  /** TEARLINE_COMMIT_WINDOW_MS (2): updates wait this long to share one durable commit (fsync). */
+  /**
+   * TEARLINE_COMMIT_WINDOW_MS (25): updates wait this long to share one durable commit (fsync),
+   * and so one frame per room: the main lever on CPU per delivery against latency.
+   */
   commitWindowMs: number;
   /** TEARLINE_LOG_LEVEL (info). */
   logLevel: string;
@@ -61,8 +67,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     compactAfter: int(env.TEARLINE_COMPACT_AFTER, 200),
     docIdleMs: int(env.TEARLINE_DOC_IDLE_MS, 60_000),
     sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',
-    fanoutWindowMs: int(env.TEARLINE_FANOUT_WINDOW_MS, 10),
-    commitWindowMs: int(env.TEARLINE_COMMIT_WINDOW_MS, 2),
+    fanoutWindowMs: int(env.TEARLINE_FANOUT_WINDOW_MS, 0),
+    commitWindowMs: int(env.TEARLINE_COMMIT_WINDOW_MS, 25),
     logLevel: env.TEARLINE_LOG_LEVEL ?? 'info',
   };
 }

@@ -1,13 +1,14 @@
 // Tearline's client side for the benchmark, through its public contract only (DESIGN.md): dev
 // tokens over REST, one workspace for the cell, socket.io for everything live. Every socket
-// connects with `auth.encoding: 'base64'`, as the web client does: updates arrive batched, one
-// `doc:updates` text frame per fan-out window. Writers and the cold-open client use the real
+// connects with `auth.encoding: 'base64'` and sends binary fields as base64 text, as the web
+// client does: one frame per edit in, updates batched out, one `doc:updates` text frame per room
+// and window. Writers and the cold-open client use the real
 // socket.io client; receivers use the light one.
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
-import { bytesOf, SYNC_MAX_DOCS, type AckBodies, type ClientEvent, type ClientPayload, type DocState, type Envelope } from '../../shared/protocol';
+import { base64Of, bytesOf, SYNC_MAX_DOCS, withBase64Fields, type AckBodies, type ClientEvent, type ClientPayload, type DocState, type Envelope } from '../../shared/protocol';
 import { CELL_MEMBERS, type Level } from '../levels';
 import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
@@ -58,7 +59,7 @@ class TearlineSession implements TargetSession {
     });
     let reported = false;
     doc.on('update', (update: Uint8Array) => {
-      socket.emit('doc:update', { workspaceId: this.workspaceId, id: object.id, epoch: object.epoch, update }, (ack: { ok: boolean; error?: unknown }) => {
+      socket.emit('doc:update', { workspaceId: this.workspaceId, id: object.id, epoch: object.epoch, update: base64Of(update) }, (ack: { ok: boolean; error?: unknown }) => {
         if (ack.ok || reported) return;
         reported = true;
         console.error(`tearline refused an edit of writer ${writer}: ${JSON.stringify(ack.error)}`);
@@ -169,7 +170,7 @@ class DevTokens {
 
 /** Emits a client event and answers the ack body, or throws the server's error. */
 async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
-  const ack = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as
+  const ack = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload))) as
     | ({ ok: true } & AckBodies[E])
     | { ok: false; error: { code: string; message: string } };
   if (!ack.ok) throw new Error(`tearline refused ${event}: ${ack.error.code}: ${ack.error.message}`);

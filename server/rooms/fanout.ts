@@ -1,16 +1,17 @@
 // Sends changes to the rooms of the levels that may see them, and to no other. Envelope events
 // are projected per level. Doc updates are coalesced over a short window: per object they are
 // merged into one update; `base64` sockets then get one `doc:updates` text frame per level room
-// with every object's update, `binary` sockets one `doc:update` per object. Every message is
-// encoded once per room by socket.io.
+// with every object's update, `binary` sockets one `doc:update` per object. Sockets of each
+// encoding have their own room per level, so a level with none costs nothing. Every message is
+// encoded once by socket.io for all the rooms it goes to.
 import * as Y from 'yjs';
 import type { Server } from 'socket.io';
-import type { DocState, Envelope } from '../../shared/protocol';
+import type { BinaryEncoding, DocState, Envelope } from '../../shared/protocol';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { encodeBytes } from '../sessions/encoding';
 import type { Cell } from '../workspaces/cellRegistry';
 import type { Metrics } from '../http/metrics';
-import { base64Room, levelRoom } from './roomNames';
+import { encodingRoom, levelRoom } from './roomNames';
 
 interface PendingObject {
   cell: Cell;
@@ -35,8 +36,8 @@ export class Fanout {
     return [...levels].map((level) => levelRoom(cell.workspace.id, level));
   }
 
-  private base64Rooms(cell: Cell, levels: Iterable<string>): string[] {
-    return [...levels].map((level) => base64Room(cell.workspace.id, level));
+  private encodingRooms(cell: Cell, levels: Iterable<string>, encoding: BinaryEncoding): string[] {
+    return [...levels].map((level) => encodingRoom(cell.workspace.id, level, encoding));
   }
 
   /** `object:added` or `object:changed`, with each level's view of the envelope. */
@@ -60,9 +61,8 @@ export class Fanout {
     this.pending.delete(id);
     const list = [...levels];
     if (list.length === 0) return;
-    const base64 = this.base64Rooms(cell, list);
-    this.io.to(this.levelRooms(cell, list)).except(base64).emit('doc:reset', { id, epoch, update });
-    this.io.to(base64).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update) });
+    this.io.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update });
+    this.io.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update) });
   }
 
   /** Queues a durable update for the object's audience; flushed once per window. */
@@ -94,12 +94,11 @@ export class Fanout {
       const levels = item.cell.audience.levelsForObject(id);
       if (levels.size === 0) continue;
       const update = item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates);
-      const base64 = this.base64Rooms(item.cell, levels);
       // The sender already has its own edit; with several senders, each gets the merge (idempotent).
-      const except = item.senders.size === 1 ? [...base64, ...item.senders] : base64;
-      this.io.to(this.levelRooms(item.cell, levels)).except(except).emit('doc:update', { id, epoch: item.epoch, update });
+      const except = item.senders.size === 1 ? [...item.senders] : [];
+      this.io.to(this.encodingRooms(item.cell, levels, 'binary')).except(except).emit('doc:update', { id, epoch: item.epoch, update });
       const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
-      for (const room of base64) {
+      for (const room of this.encodingRooms(item.cell, levels, 'base64')) {
         let list = perRoom.get(room);
         if (!list) perRoom.set(room, (list = []));
         list.push(state);
@@ -107,6 +106,18 @@ export class Fanout {
       this.metrics.fanoutSeconds.observe((performance.now() - item.firstReceivedAt) / 1000);
       this.metrics.fanouts.inc();
     }
-    for (const [room, updates] of perRoom) this.io.to(room).emit('doc:updates', { updates });
+    for (const [updates, rooms] of roomsPerList(perRoom)) this.io.to(rooms).emit('doc:updates', { updates });
   }
+}
+
+/** Rooms due the same updates share one message, encoded once (every level, when all may see all). */
+function roomsPerList(perRoom: Map<string, DocState[]>): Map<DocState[], string[]> {
+  const byKey = new Map<string, { updates: DocState[]; rooms: string[] }>();
+  for (const [room, updates] of perRoom) {
+    const key = updates.map((state) => state.id).join(' ');
+    const group = byKey.get(key);
+    if (group) group.rooms.push(room);
+    else byKey.set(key, { updates, rooms: [room] });
+  }
+  return new Map([...byKey.values()].map((group) => [group.updates, group.rooms]));
 }

@@ -1,5 +1,7 @@
 // One socket.io room per (cell, access level). Names are plain strings so any adapter (in-memory,
 // Redis) carries them across nodes.
+import type { BinaryEncoding } from '../../shared/protocol';
+
 export function levelRoom(workspaceId: string, levelKey: string): string {
   return `lvl:${workspaceId}:${levelKey}`;
 }
@@ -9,14 +11,16 @@ export function workspaceRoom(workspaceId: string): string {
   return `ws:${workspaceId}`;
 }
 
-/** The sockets of a level that take binary fields as base64 (batched `doc:updates`). */
-export function base64Room(workspaceId: string, levelKey: string): string {
-  return `b64:${workspaceId}:${levelKey}`;
+/**
+ * The sockets of a level that take binary fields in one encoding: `bin:` gets `doc:update` per
+ * object, `b64:` gets batched `doc:updates`. A level with no socket of an encoding costs nothing
+ * to send to in that encoding.
+ */
+export function encodingRoom(workspaceId: string, levelKey: string, encoding: BinaryEncoding): string {
+  return `${encoding === 'base64' ? 'b64' : 'bin'}:${workspaceId}:${levelKey}`;
 }
 
 /** The rooms a socket of `level` is in for a cell. */
-export function roomsOf(workspaceId: string, levelKey: string, encoding: 'binary' | 'base64'): string[] {
-  const rooms = [levelRoom(workspaceId, levelKey), workspaceRoom(workspaceId)];
-  if (encoding === 'base64') rooms.push(base64Room(workspaceId, levelKey));
-  return rooms;
+export function roomsOf(workspaceId: string, levelKey: string, encoding: BinaryEncoding): string[] {
+  return [levelRoom(workspaceId, levelKey), workspaceRoom(workspaceId), encodingRoom(workspaceId, levelKey, encoding)];
 }

@@ -111,18 +111,19 @@ async function handle(ctx: Context, bucket: TokenBucket, event: ClientEvent, han
   if (!bucket.take()) {
     throw new TearlineError('rate_limited', 'Too many messages too fast; slow down and try again in a moment.');
   }
-  const size = binarySize(payload);
-  if (size > ctx.config.maxUpdateBytes) {
-    throw new TearlineError(
-      'too_large',
-      `This change is ${size} bytes; the limit is ${ctx.config.maxUpdateBytes}. Split it into smaller edits.`,
-    );
-  }
   const parsed = schemas[event].safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
     throw new TearlineError('bad_request', `The request was not understood${where}: ${issue?.message ?? 'invalid'}.`);
+  }
+  // Measured after parsing, when base64 text has become bytes too.
+  const size = binarySize(parsed.data);
+  if (size > ctx.config.maxUpdateBytes) {
+    throw new TearlineError(
+      'too_large',
+      `This change is ${size} bytes; the limit is ${ctx.config.maxUpdateBytes}. Split it into smaller edits.`,
+    );
   }
   return handler(parsed.data as never);
 }

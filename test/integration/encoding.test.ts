@@ -1,10 +1,11 @@
 // Binary fields to clients: Uint8Array by default (at most 10 per doc:sync, socket.io's limit),
-// or base64 text for sockets that ask for it, with updates batched per room in one frame.
+// or base64 text for sockets that ask for it, with updates batched per room in one frame; and
+// binary fields from clients, as bytes or base64 text.
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
-import { bytesOf, type DocState, type Envelope, type WorkspaceSummary } from '../../shared/protocol';
+import { base64Of, bytesOf, type DocState, type Envelope, type WorkspaceSummary } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
@@ -83,4 +84,41 @@ test('an unknown encoding is refused at connect', async () => {
   const error = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
   expect(error.data).toMatchObject({ code: 'bad_request' });
   socket.close();
+});
+
+test('binary fields may be sent as base64 text on any socket: checked, stored and fanned out as bytes', async () => {
+  const usa = await connect(server.url, 'usa-analyst');
+  const gbr = await connect(server.url, 'gbr-analyst');
+  for (const c of [usa, gbr]) await c.ok('workspace:join', { workspaceId: cell.id });
+  const object = objects[5]!;
+  const { docs } = await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update));
+  const before = Y.encodeStateVector(doc);
+  bodyOf(doc).insert(0, 'via-base64 ');
+  const update = Y.encodeStateAsUpdate(doc, before);
+  await usa.ok('doc:update', { workspaceId: cell.id, id: object.id, epoch: 0, update: base64Of(update) } as never);
+  const seen = await gbr.waitFor('doc:update', (b) => b.id === object.id);
+  expect(seen.update).toBeInstanceOf(Uint8Array);
+  expect(Buffer.from(seen.update).equals(Buffer.from(update))).toBe(true);
+
+  // Text that is not canonical base64 is refused and changes nothing.
+  for (const bad of ['not base64!', 'AQI', base64Of(update).slice(0, -1)]) {
+    const answer = await usa.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: 0, update: bad } as never);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('update') } });
+  }
+  // Base64 of a malformed Yjs update is checked like bytes.
+  const garbage = await usa.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: 0, update: base64Of(new Uint8Array([1, 2, 3, 4, 5])) } as never);
+  expect(garbage).toMatchObject({ ok: false, error: { code: 'bad_update' } });
+  // The size limit counts the decoded bytes.
+  const huge = base64Of(new Uint8Array(server.ctx.config.maxUpdateBytes + 1));
+  const tooLarge = await usa.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: 0, update: huge } as never);
+  expect(tooLarge).toMatchObject({ ok: false, error: { code: 'too_large' } });
+
+  const after = await gbr.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
+  const check = new Y.Doc();
+  Y.applyUpdate(check, bytesOf(after.docs[0]!.update));
+  expect(bodyOf(check).toString()).toBe('via-base64 note 5');
+  usa.close();
+  gbr.close();
 });

@@ -1,7 +1,7 @@
 // The socket: one per signed-in tab. Every request goes through `request`, which turns the ack
 // (`{ ok, ... }` or `{ ok: false, error }`) into a resolved body or a thrown ServerError.
 import { io, type Socket } from 'socket.io-client';
-import { bytesOf, type AckBodies, type ClientEvent, type ClientPayload, type DocState } from '../../../shared/protocol';
+import { bytesOf, withBase64Fields, type AckBodies, type ClientEvent, type ClientPayload, type DocState } from '../../../shared/protocol';
 import { ServerError } from './errors';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -52,7 +52,7 @@ export class Connection {
     }
     let reply: AckReply<AckBodies[E]>;
     try {
-      reply = await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload);
+      reply = await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload));
     } catch {
       throw new ServerError('timeout', `The server did not answer "${event}" within ${REQUEST_TIMEOUT_MS / 1000} s.`);
     }
