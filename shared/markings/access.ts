@@ -58,7 +58,10 @@ export function participantFromLevelKey(key: string): Participant {
   return { nation: match[1]!, clearance: match[2]!, compartments: match[3] ? match[3].split(',') : [] };
 }
 
-/** `a` is at least as restrictive as `b`: whoever may see `a` may also see `b`. */
+/**
+ * `a` is at least as restrictive as `b`: whoever may see `a` may also see `b`, and whoever may
+ * hold a copy of `a` may hold one of `b` (DISPLAY ONLY → REL TO hands over a copy).
+ */
 export function dominates(a: Marking, b: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
   const x = audienceOf(a, policy);
   const y = audienceOf(b, policy);
@@ -66,10 +69,14 @@ export function dominates(a: Marking, b: Marking, policy: MarkingPolicy = defaul
   if (!y.compartments.every((c) => x.compartments.includes(c))) return false;
   if (y.everyone) return true;
   for (const nation of x.nations) if (!y.nations.has(nation)) return false;
+  for (const nation of x.released) if (!y.released.has(nation)) return false;
   return true;
 }
 
-/** Re-marking `from` → `to` gives no one access: everyone who may see `to` may already see `from`. */
+/**
+ * Re-marking `from` → `to` gives no one access: everyone who may see `to` may already see
+ * `from`, and everyone who may hold a copy under `to` already may under `from`.
+ */
 export function isNarrowing(from: Marking, to: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
   return dominates(to, from, policy);
 }

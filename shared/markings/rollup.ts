@@ -57,14 +57,21 @@ function intersect(sets: ReadonlySet<string>[]): Set<string> {
 
 /**
  * The common originator; with mixed originators, the first (canonical order) that holds a copy
- * of every portion, then one that sees every portion. No nation seeing all portions → error.
+ * of every portion, else the first nation that does. The banner's originator holds a copy, so
+ * a banner exists only if some nation may hold a copy of every portion.
  */
 function chooseOriginator(audiences: Audience[], seeing: Set<string>, holding: Set<string>, policy: MarkingPolicy): string {
   const originators = [...new Set(audiences.map((a) => a.originator))].sort(policy.compareNames);
-  const choice = originators.find((o) => holding.has(o)) ?? originators.find((o) => seeing.has(o)) ?? [...seeing].sort(policy.compareNames)[0];
-  if (choice === undefined) {
+  if (seeing.size === 0) {
     throw new MarkingError(
       `No nation may see all of these portions (originated by ${originators.join(', ')}), so no banner covers them: split them into separate objects.`,
+      originators.join(', '),
+    );
+  }
+  const choice = originators.find((o) => holding.has(o)) ?? [...holding].sort(policy.compareNames)[0];
+  if (choice === undefined) {
+    throw new MarkingError(
+      `No nation may keep a copy of all of these portions (originated by ${originators.join(', ')}; some are DISPLAY ONLY to the others), so no banner covers them: split them into separate objects.`,
       originators.join(', '),
     );
   }

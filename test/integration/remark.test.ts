@@ -161,3 +161,25 @@ test('a participant whose clearance drops moves rooms at once', async () => {
   usa.close();
   other.close();
 });
+
+test('DISPLAY ONLY → REL TO hands over a copy: an analyst may not do it, only an FDO', async () => {
+  const [usa, fdo, gbr] = await Promise.all(['usa-analyst', 'usa-fdo', 'gbr-analyst'].map((p) => connect(server.url, p)));
+  for (const c of [usa!, fdo!, gbr!]) await c.ok('workspace:join', { workspaceId: cell.id });
+  const { object } = await usa!.ok('object:create', {
+    workspaceId: cell.id,
+    kind: 'note',
+    marking: 'SECRET//REL TO USA//DISPLAY ONLY GBR',
+    content: buildContent({ body: 'for GBR eyes, not GBR files' }),
+  });
+  const refused = await usa!.call('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR' });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('foreign disclosure officer') } });
+  // Nothing changed: GBR still may not export it.
+  const exported = await fetch(`${server.url}/api/workspaces/${cell.id}/objects/${object.id}/export`, {
+    headers: { authorization: `Bearer ${await tokenFor(server.url, 'gbr-analyst')}` },
+  });
+  expect(exported.status).toBe(403);
+  // The FDO may.
+  const { object: released } = await fdo!.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR' });
+  expect(released.marking).toBe('SECRET//REL TO USA, GBR');
+  for (const c of [usa!, fdo!, gbr!]) c.close();
+});

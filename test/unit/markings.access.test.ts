@@ -172,6 +172,9 @@ describe('isNarrowing and dominates', () => {
     ['SECRET//REL TO USA, GBR', 'SECRET//REL TO USA/DISPLAY ONLY GBR', true],
     ['SECRET//NOFORN', 'SECRET//DISPLAY ONLY IRQ', false],
     ['SECRET//REL TO USA, GBR', 'SECRET//REL TO GBR, USA', true],
+    // Same viewers, but GBR would get a copy to keep: a release, not a narrowing.
+    ['SECRET//REL TO USA//DISPLAY ONLY GBR', 'SECRET//REL TO USA, GBR', false],
+    ['SECRET//DISPLAY ONLY IRQ', 'SECRET//REL TO USA, IRQ', false],
   ];
   it.each(changes)('%s → %s narrows: %s', (from, to, expected) => {
     expect(isNarrowing(marked(from), marked(to))).toBe(expected);

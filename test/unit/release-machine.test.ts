@@ -166,6 +166,12 @@ describe('request', () => {
     expectError(target('S//ORCON/REL TO USA, AUS'), 'bad_request', /gives no one new access/);
   });
 
+  it('counts a copy as new access: DISPLAY ONLY → REL TO is a release', () => {
+    const displayOnly = objectMarked('S//REL TO USA, AUS//DISPLAY ONLY JPN');
+    const result = ok(transition(null, { ...ask, targetMarking: 'S//REL TO USA, AUS, JPN' }, ausAnalyst, t0, context({ object: displayOnly })));
+    expect(result.request.targetMarking).toBe('SECRET//REL TO USA, AUS, JPN');
+  });
+
   it('cannot be made twice from an existing request', () => {
     expectError(transition(pendingRequest(), ask, ausAnalyst, t0, context()), 'conflict');
   });
