@@ -18,6 +18,8 @@ export interface FanoutPlan {
   measureSeconds: number;
   /** `uniform`: one marking every level may see; `mixed`: markings reaching 1 to 6 levels. */
   workload: 'uniform' | 'mixed';
+  /** Which round of the run this is (1-based); ratios pair servers within a round. */
+  round: number;
   cpuProfileDir?: string;
 }
 
@@ -26,6 +28,7 @@ export interface FanoutResult {
   clients: number;
   writers: number;
   workload: FanoutPlan['workload'];
+  round: number;
   editsPerSecond: number;
   editsSent: number;
   expectedDeliveries: number;
@@ -103,6 +106,7 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
       clients: plan.clients,
       writers: plan.writers,
       workload: plan.workload,
+      round: plan.round,
       editsPerSecond: plan.editsPerSecond,
       editsSent: totals.editsSent,
       expectedDeliveries: totals.expectedDeliveries,

@@ -9,6 +9,8 @@ export interface BenchOptions {
   editsPerSecond: number;
   warmupSeconds: number;
   measureSeconds: number;
+  /** Fan-out rounds: every scenario this many times, servers taking turns, so a ratio compares runs minutes apart, not a quarter of an hour. */
+  rounds: number;
   /** Also run Tearline with mixed markings (edits reaching 1 to 6 of the levels). */
   mixed: boolean;
   coldOpen: { objects: number; clients: number; repeats: number } | null;
@@ -18,7 +20,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [markings … | frames … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
-  [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--mixed | --no-mixed]
+  [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
   [--objects 5000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
   [--profile <dir>] [--out bench/results/latest.json]`;
 
@@ -27,6 +29,7 @@ const FULL = {
   editsPerSecond: 100,
   warmupSeconds: 3,
   measureSeconds: 20,
+  rounds: 3,
   mixed: true,
   coldOpen: { objects: 5000, clients: 200, repeats: 3 },
 };
@@ -37,6 +40,7 @@ const QUICK = {
   editsPerSecond: 50,
   warmupSeconds: 0.5,
   measureSeconds: 2,
+  rounds: 1,
   mixed: false,
   coldOpen: { objects: 200, clients: 20, repeats: 1 },
 };
@@ -56,7 +60,7 @@ export function parseOptions(args: readonly string[]): BenchOptions {
       flags.set(arg.slice(2), true);
     }
   }
-  const known = ['quick', 'servers', 'clients', 'writers', 'rate', 'warmup', 'seconds', 'mixed', 'no-mixed', 'objects', 'cold-clients', 'repeats', 'no-cold-open', 'no-fanout', 'profile', 'out'];
+  const known = ['quick', 'servers', 'clients', 'writers', 'rate', 'warmup', 'seconds', 'rounds', 'mixed', 'no-mixed', 'objects', 'cold-clients', 'repeats', 'no-cold-open', 'no-fanout', 'profile', 'out'];
   for (const flag of flags.keys()) {
     if (!known.includes(flag)) throw new Error(`Unknown option --${flag}.\n${USAGE}`);
   }
@@ -73,6 +77,7 @@ export function parseOptions(args: readonly string[]): BenchOptions {
     editsPerSecond: number(flags, 'rate') ?? base.editsPerSecond,
     warmupSeconds: number(flags, 'warmup') ?? base.warmupSeconds,
     measureSeconds: number(flags, 'seconds') ?? base.measureSeconds,
+    rounds: Math.round(number(flags, 'rounds') ?? base.rounds),
     mixed: flags.has('mixed') || (base.mixed && !flags.has('no-mixed')),
     coldOpen: flags.has('no-cold-open')
       ? null

@@ -18,6 +18,7 @@ export interface Machine {
 export interface Ratio {
   clients: number;
   workload: string;
+  round: number;
   baseline: string;
   cpuPerDelivery: number | null;
   p99: number | null;
@@ -32,8 +33,10 @@ export interface BenchSummary {
   /** Headline figures: Tearline at `clients` (200 when measured), uniform workload. */
   clients: number | null;
   p99Ms: number | null;
-  /** Tearline CPU per delivery / y-websocket server CPU per delivery. */
+  /** Tearline CPU per delivery / y-websocket server CPU per delivery: the median over rounds. */
   cpuRatio: number | null;
+  /** The ratio of each round, Tearline and y-websocket measured minutes apart. */
+  cpuRatioRounds: number[];
   coldOpenMs: number | null;
   /** Tearline server RSS with the cold-open cell loaded and its clients connected. */
   rssMb: number | null;
@@ -58,17 +61,22 @@ export function summarize(
   const uniform = fanout.filter((r) => r.workload === 'uniform');
   const scales = [...new Set(uniform.map((r) => r.clients))];
   const clients = scales.includes(HEADLINE_CLIENTS) ? HEADLINE_CLIENTS : scales.length > 0 ? Math.max(...scales) : null;
-  const at = (server: string) => uniform.find((r) => r.server === server && r.clients === clients);
-  const tearline = at('tearline');
-  const yWebsocket = at('y-websocket');
-  const usable = (row: FanoutResult | undefined, what: string): FanoutResult | undefined => {
-    if (!row) notes.push(clients === null ? `${what}: no fan-out run` : `${what}: no ${clients}-client run`);
-    else if (row.generatorSaturated) notes.push(`${what}: load generator saturated, figures withheld`);
-    else if (row.completeness < KEPT_UP) notes.push(`${what}: the server did not keep up (${Math.round(row.completeness * 100)} % delivered)`);
-    return row && comparable(row) ? row : undefined;
+  const at = (server: string) => uniform.filter((r) => r.server === server && r.clients === clients);
+  const usable = (rows: FanoutResult[], what: string): FanoutResult[] => {
+    if (rows.length === 0) notes.push(clients === null ? `${what}: no fan-out run` : `${what}: no ${clients}-client run`);
+    for (const row of rows) {
+      const which = rows.length > 1 ? ` (round ${row.round})` : '';
+      if (row.generatorSaturated) notes.push(`${what}${which}: load generator saturated, figures withheld`);
+      else if (row.completeness < KEPT_UP) notes.push(`${what}${which}: the server did not keep up (${Math.round(row.completeness * 100)} % delivered)`);
+    }
+    return rows.filter(comparable);
   };
-  const tearlineRow = usable(tearline, 'tearline');
-  const baselineRow = usable(yWebsocket, 'y-websocket');
+  const tearlineRows = usable(at('tearline'), 'tearline');
+  const baselineRows = usable(at('y-websocket'), 'y-websocket');
+  const cpuRatioRounds = tearlineRows.flatMap((t) => {
+    const baseline = baselineRows.find((b) => b.round === t.round);
+    return baseline ? [round(t.cpuMicrosPerDelivery / baseline.cpuMicrosPerDelivery, 3)] : [];
+  });
   const tearlineColdOpen = coldOpen.find((r) => r.server === 'tearline');
   if (!tearlineColdOpen) notes.push('tearline: no cold-open run');
   return {
@@ -76,8 +84,9 @@ export function summarize(
     mode,
     machine,
     clients,
-    p99Ms: tearlineRow ? round(tearlineRow.latencyMs.p99, 2) : null,
-    cpuRatio: tearlineRow && baselineRow ? round(tearlineRow.cpuMicrosPerDelivery / baselineRow.cpuMicrosPerDelivery, 3) : null,
+    p99Ms: tearlineRows.length > 0 ? round(median(tearlineRows.map((r) => r.latencyMs.p99)), 2) : null,
+    cpuRatio: cpuRatioRounds.length > 0 ? round(median(cpuRatioRounds), 3) : null,
+    cpuRatioRounds,
     coldOpenMs: tearlineColdOpen ? round(tearlineColdOpen.coldOpenMs, 1) : null,
     rssMb: tearlineColdOpen ? round(tearlineColdOpen.rssWithClientsMb, 1) : null,
     notes,
@@ -86,6 +95,12 @@ export function summarize(
     ratios: ratios(fanout),
     coldOpen: [...coldOpen],
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Other work on the machine steals the servers' cores: latency then measures the queue for a core. */
@@ -106,16 +121,18 @@ function comparable(row: FanoutResult): boolean {
   return !row.generatorSaturated && row.completeness >= KEPT_UP;
 }
 
-/** Tearline / baseline for every scale where both ran, both servers kept up and the generator too. */
+/** Tearline / baseline for every scale and round where both ran, both kept up and the generator too. */
 export function ratios(fanout: readonly FanoutResult[]): Ratio[] {
   const result: Ratio[] = [];
   for (const tearline of fanout.filter((r) => r.server === 'tearline')) {
-    for (const baseline of fanout.filter((r) => r.server !== 'tearline' && r.clients === tearline.clients && r.workload === 'uniform')) {
+    const baselines = fanout.filter((r) => r.server !== 'tearline' && r.clients === tearline.clients && r.round === tearline.round && r.workload === 'uniform');
+    for (const baseline of baselines) {
       const valid = comparable(tearline) && comparable(baseline);
       const ratio = (a: number, b: number) => (valid && b > 0 ? round(a / b, 3) : null);
       result.push({
         clients: tearline.clients,
         workload: tearline.workload,
+        round: tearline.round,
         baseline: baseline.server,
         cpuPerDelivery: ratio(tearline.cpuMicrosPerDelivery, baseline.cpuMicrosPerDelivery),
         p99: ratio(tearline.latencyMs.p99, baseline.latencyMs.p99),
@@ -129,6 +146,8 @@ export function ratios(fanout: readonly FanoutResult[]): Ratio[] {
 
 export function markdown(summary: BenchSummary): string {
   const m = summary.machine;
+  const rounds = Math.max(1, ...summary.fanout.map((r) => r.round));
+  const roundColumn = (value: number): string[] => (rounds > 1 ? [`${value}`] : []);
   const lines = [
     `## Benchmark (${summary.mode}) — ${summary.generatedAt}`,
     '',
@@ -140,9 +159,9 @@ export function markdown(summary: BenchSummary): string {
     '### Fan-out: edit → receive',
     '',
     table(
-      ['server', 'clients', 'writers', 'workload', 'p50 ms', 'p95 ms', 'p99 ms', 'server CPU s', 'CPU µs/delivery', 'peak RSS MB', 'RSS KB/client', 'wire B/delivery', 'frames/delivery', 'delivered', 'generator CPU'],
+      ['server', 'clients', ...(rounds > 1 ? ['round'] : []), 'writers', 'workload', 'p50 ms', 'p95 ms', 'p99 ms', 'server CPU s', 'CPU µs/delivery', 'peak RSS MB', 'RSS KB/client', 'wire B/delivery', 'frames/delivery', 'delivered', 'generator CPU'],
       summary.fanout.map((r) => {
-        const head = [r.server, `${r.clients}`, `${r.writers}`, r.workload];
+        const head = [r.server, `${r.clients}`, ...roundColumn(r.round), `${r.writers}`, r.workload];
         const generator = percent(r.generatorCpu);
         if (r.generatorSaturated) {
           return [...head, `load generator saturated (${generator} of a core): server figures withheld`, '', '', '', '', '', '', '', '', '', generator];
@@ -170,8 +189,8 @@ export function markdown(summary: BenchSummary): string {
       '### Tearline / baseline (below 1 means Tearline uses less; n/a where a server did not keep up)',
       '',
       table(
-        ['clients', 'workload', 'baseline', 'CPU per delivery', 'p99', 'wire bytes', 'peak RSS'],
-        summary.ratios.map((r) => [`${r.clients}`, r.workload, r.baseline, ratioText(r.cpuPerDelivery), ratioText(r.p99), ratioText(r.wireBytes), ratioText(r.peakRss)]),
+        ['clients', ...(rounds > 1 ? ['round'] : []), 'workload', 'baseline', 'CPU per delivery', 'p99', 'wire bytes', 'peak RSS'],
+        summary.ratios.map((r) => [`${r.clients}`, ...roundColumn(r.round), r.workload, r.baseline, ratioText(r.cpuPerDelivery), ratioText(r.p99), ratioText(r.wireBytes), ratioText(r.peakRss)]),
       ),
     );
   }
@@ -202,6 +221,9 @@ export function markdown(summary: BenchSummary): string {
     '',
     `Headline (tearline, ${summary.clients ?? '?'} clients): p99 ${summary.p99Ms ?? 'n/a'} ms · cpuRatio ${summary.cpuRatio ?? 'n/a'} · cold open ${summary.coldOpenMs ?? 'n/a'} ms · RSS ${summary.rssMb ?? 'n/a'} MB`,
   );
+  if (summary.cpuRatioRounds.length > 1) {
+    lines.push(`- p99 and cpuRatio are medians over ${summary.cpuRatioRounds.length} rounds; cpuRatio per round: ${summary.cpuRatioRounds.join(', ')}`);
+  }
   for (const note of summary.notes) lines.push(`- ${note}`);
   for (const warning of summary.warnings) lines.push(`- warning: ${warning}`);
   return lines.join('\n');

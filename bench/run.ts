@@ -43,14 +43,17 @@ export async function run(args: string[]): Promise<number> {
   const coldOpen: ColdOpenResult[] = [];
   if (options.fanout) {
     for (const clients of options.scales) {
-      for (const name of options.servers) {
-        const target = TARGETS[name];
-        const workloads = target.filters && options.mixed ? (['uniform', 'mixed'] as const) : (['uniform'] as const);
-        for (const workload of workloads) {
-          progress(`fan-out: ${name}, ${clients} clients, ${workload} markings`);
-          const writers = Math.min(options.writers, clients);
-          fanout.push(await runFanout(target, { ...options, clients, writers, workload, cpuProfileDir }));
-          progress(describe(fanout.at(-1)!));
+      for (let round = 1; round <= options.rounds; round++) {
+        for (const name of options.servers) {
+          const target = TARGETS[name];
+          const workloads = target.filters && options.mixed ? (['uniform', 'mixed'] as const) : (['uniform'] as const);
+          for (const workload of workloads) {
+            const of = options.rounds > 1 ? `, round ${round} of ${options.rounds}` : '';
+            progress(`fan-out: ${name}, ${clients} clients, ${workload} markings${of}`);
+            const writers = Math.min(options.writers, clients);
+            fanout.push(await runFanout(target, { ...options, clients, writers, workload, round, cpuProfileDir }));
+            progress(describe(fanout.at(-1)!));
+          }
         }
       }
     }
