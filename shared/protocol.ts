@@ -208,7 +208,8 @@ export interface AckBodies {
   'release:request': { request: ReleaseRequest };
   'release:decide': { request: ReleaseRequest };
   'release:list': { inbox: ReleaseRequest[]; mine: ReleaseRequest[] };
-  'tearline:create': { object: Envelope };
+  /** For a report, `portions` are the tearlines of its portions the creator may see, in order. */
+  'tearline:create': { object: Envelope; portions: Envelope[] };
 }
 
 export interface PresenceState {

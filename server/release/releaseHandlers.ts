@@ -1,6 +1,6 @@
 // The release workflow on the socket: requests, decisions, the inbox, tearlines, and the
 // notifications that tell requesters and FDOs, never anyone who may not see the object.
-import type { AckBodies, ClientPayload } from '../../shared/protocol';
+import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
 import { TearlineError } from '../errors';
 import { createObject, applyRemark } from '../objects/objectHandlers';
@@ -109,8 +109,25 @@ export async function createTearline(
   requireRole(session, 'editor', 'create tearlines');
   const live = await ctx.docs.open(source.envelope.id);
   // The tearline keeps the source's originator: only that nation's FDO may ever release it.
-  return createObject(ctx, session, tearlinePayload(source.envelope, live.doc), {
+  const { object } = await createObject(ctx, session, tearlinePayload(source.envelope, live.doc), {
     sourceId: source.envelope.id,
     originator: source.envelope.originator,
   });
+  // A report's body is its portions: each one the creator may see is copied under the new report,
+  // in order, with its own marking and originator, to be sanitised and released like the rest.
+  const portions: Envelope[] = [];
+  if (source.envelope.kind === 'report') {
+    const children = cell.index
+      .childrenOf(source.envelope.id)
+      .map((id) => cell.index.get(id)!)
+      .filter((child) => cell.index.canSee(session.participant, child.envelope.id))
+      .sort((a, b) => (a.envelope.orderKey < b.envelope.orderKey ? -1 : a.envelope.orderKey > b.envelope.orderKey ? 1 : 0));
+    for (const child of children) {
+      const childDoc = await ctx.docs.open(child.envelope.id);
+      const payload = { ...tearlinePayload(child.envelope, childDoc.doc), parentId: object.id, orderKey: child.envelope.orderKey };
+      const created = await createObject(ctx, session, payload, { sourceId: child.envelope.id, originator: child.envelope.originator });
+      portions.push(created.object);
+    }
+  }
+  return { object, portions };
 }

@@ -165,6 +165,46 @@ describe('tearlines', () => {
     const ausView = (await aus.ok('workspace:join', { workspaceId: cell.id })).objects.find((e) => e.id === tearline.id);
     expect(ausView?.sourceId).toBe(source.id);
   });
+  test('a report\'s tearline copies the portions its creator may see, in order, each with its own marking and a private link', async () => {
+    const { object: report } = await usa.ok('object:create', {
+      workspaceId: cell.id,
+      kind: 'report',
+      marking: 'SECRET//REL TO USA, AUS',
+      content: buildContent({ fields: { title: 'Port activity' } }),
+    });
+    const portion = async (marking: string, body: string) =>
+      (await usa.ok('object:create', { workspaceId: cell.id, kind: 'portion', parentId: report.id, marking, content: buildContent({ body }) })).object;
+    const first = await portion('SECRET//REL TO USA, AUS', 'Two frigates in port. ');
+    const hidden = await portion('SECRET//NOFORN', 'NOFORN-PORTION-CANARY');
+    const third = await portion('CONFIDENTIAL//REL TO USA, AUS', 'Crane activity normal. ');
+    await edit(usa, first, (t) => t.insert(0, 'PORTION-DELETED-CANARY'));
+    await edit(usa, first, (t) => t.delete(0, 'PORTION-DELETED-CANARY'.length));
+
+    const { object: tearline, portions } = await aus.ok('tearline:create', { workspaceId: cell.id, sourceId: report.id });
+    expect(tearline).toMatchObject({ kind: 'report', sourceId: report.id, originator: 'USA' });
+    // AUS cannot see the NOFORN portion, so its tearline has none of it; order is kept.
+    expect(portions.map((p: Envelope) => [p.sourceId, p.parentId, p.marking])).toEqual([
+      [first.id, tearline.id, 'SECRET//REL TO USA, AUS'],
+      [third.id, tearline.id, 'CONFIDENTIAL//REL TO USA, AUS'],
+    ]);
+    expect(portions[0]!.orderKey < portions[1]!.orderKey).toBe(true);
+    expect(portions.some((p: Envelope) => p.sourceId === hidden.id)).toBe(false);
+    expect(await textOf(aus, portions[0]!.id)).toBe('Two frigates in port. ');
+    const { docs } = await aus.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: portions[0]!.id }] });
+    expect(Buffer.from(bytesOf(docs[0]!.update)).toString('latin1')).not.toContain('PORTION-DELETED-CANARY');
+
+    // Released portion by portion by the US FDO, JPN reads the sanitised report and never a source.
+    for (const id of [tearline.id, portions[0]!.id]) {
+      const { request } = await aus.ok('release:request', { workspaceId: cell.id, id, marking: 'SECRET//REL TO USA, AUS, JPN', justification: 'Sanitised for JPN.' });
+      await fdo.ok('release:decide', { workspaceId: cell.id, requestId: request.id, decision: 'approve' });
+    }
+    await jpn.waitFor('object:added', (e: Envelope) => e.id === portions[0]!.id);
+    expect(await textOf(jpn, portions[0]!.id)).toBe('Two frigates in port. ');
+    const jpnView = (await jpn.ok('workspace:join', { workspaceId: cell.id })).objects;
+    expect(jpnView.filter((e) => e.parentId === tearline.id).map((e) => e.id)).toEqual([portions[0]!.id]);
+    for (const source of [report.id, first.id, hidden.id, third.id]) expect(latin1(jpn)).not.toContain(source);
+    expect(latin1(jpn)).not.toContain('NOFORN-PORTION-CANARY');
+  });
 });
 
 describe('audit trail and figures', () => {
