@@ -17,6 +17,7 @@ import { createReleases } from './release/releaseHandlers';
 import { finishInterruptedReleases } from './release/recovery';
 import { createDeadlineScheduler } from './release/scheduler';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
+import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { authenticate, onConnection } from './sessions/connection';
 import { SqliteStore } from './store/sqliteStore';
@@ -49,9 +50,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     // Larger than the update limit so an oversized edit gets a `too_large` answer, not a cut line.
     maxHttpBufferSize: config.maxUpdateBytes * 4 + 64 * 1024,
     serveClient: false,
+    adapter: DirectFrameAdapter,
   });
   const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs });
-  const metrics = createMetrics({ rooms: () => io.of('/').adapter.rooms.size, liveDocs: () => docs.size });
+  const metrics = createMetrics({
+    rooms: () => io.of('/').adapter.rooms.size,
+    liveDocs: () => docs.size,
+    broadcastFrames: () => directFrameCounts,
+  });
   const releaseStore = createSqliteReleaseRequestStore(store.db);
   const ctx = {
     config,

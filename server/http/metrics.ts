@@ -8,12 +8,21 @@ export interface Metrics {
   liveDocs: Gauge;
   updates: Counter;
   rejected: Counter<'code'>;
+  broadcastFrames: Counter<'path'>;
   fanouts: Counter;
   fanoutSeconds: Histogram;
 }
 
-export function createMetrics(sources: { rooms(): number; liveDocs(): number }): Metrics {
+export interface MetricSources {
+  rooms(): number;
+  liveDocs(): number;
+  /** Room broadcast frames so far, by path (see server/rooms/directFrames.ts). */
+  broadcastFrames(): { direct: number; engine: number };
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
+  const reported = { direct: 0, engine: 0 };
   collectDefaultMetrics({ register: registry, prefix: 'tearline_process_' });
   return {
     registry,
@@ -40,6 +49,19 @@ export function createMetrics(sources: { rooms(): number; liveDocs(): number }):
       help: 'Client messages answered with an error, by code',
       labelNames: ['code'],
       registers: [registry],
+    }),
+    broadcastFrames: new Counter({
+      name: 'tearline_broadcast_frames_total',
+      help: 'Room broadcast frames, by path: written straight to the WebSocket, or through engine.io',
+      labelNames: ['path'],
+      registers: [registry],
+      collect() {
+        const now = sources.broadcastFrames();
+        for (const path of ['direct', 'engine'] as const) {
+          this.inc({ path }, now[path] - reported[path]);
+          reported[path] = now[path];
+        }
+      },
     }),
     fanouts: new Counter({ name: 'tearline_fanouts_total', help: 'Coalesced doc updates sent to rooms', registers: [registry] }),
     fanoutSeconds: new Histogram({

@@ -19,6 +19,8 @@ test('health and Prometheus metrics', async () => {
   const text = await response.text();
   expect(response.headers.get('content-type')).toContain('text/plain');
   expect(text).toMatch(/tearline_connections 1/);
+  expect(text).toMatch(/tearline_broadcast_frames_total\{path="direct"\} \d+/);
+  expect(text).toMatch(/tearline_broadcast_frames_total\{path="engine"\} \d+/);
   for (const name of ['tearline_rooms', 'tearline_updates_total', 'tearline_fanout_latency_seconds_bucket', 'tearline_live_docs']) {
     expect(text).toContain(name);
   }
