@@ -9,10 +9,9 @@ import { afterAll, expect, test } from 'vitest';
 const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runQuickBench(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    // --out keeps the committed full-run bench/results/latest.json untouched.
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', '--quick', '--out', out], {
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -27,7 +26,8 @@ function runQuickBench(out: string): Promise<{ code: number | null; stdout: stri
 
 test('npm run bench -- --quick measures all three servers and writes the summary', { timeout: 120_000 }, async () => {
   const out = path.join(dir, 'latest.json');
-  const { code, stdout, stderr } = await runQuickBench(out);
+  // --out keeps the committed full-run bench/results/latest.json untouched.
+  const { code, stdout, stderr } = await runBench(['--quick', '--out', out]);
   expect(code, stderr).toBe(0);
 
   expect(stdout).toContain('### Fan-out: edit → receive');
@@ -59,4 +59,15 @@ test('npm run bench -- --quick measures all three servers and writes the summary
   }
   expect(summary.coldOpen.map((r: { server: string }) => r.server).sort()).toEqual([...servers].sort());
   for (const row of summary.coldOpen) expect(row.coldOpenMs, row.server).toBeGreaterThan(0);
+});
+
+test('npm run bench -- frames measures one frame by each sending path', { timeout: 60_000 }, async () => {
+  const { code, stdout, stderr } = await runBench(['frames', '--sockets', '10', '--rounds', '20']);
+  expect(code, stderr).toBe(0);
+  for (const path of ['ws', 'socket.io', 'raw']) {
+    const row = stdout.split('\n').find((line) => line.startsWith(`| ${path} |`));
+    const [total, user, system] = (row ?? '').split('|').slice(2, 5).map(Number);
+    expect(total, `${path}: ${row}`).toBeGreaterThan(0);
+    expect(total).toBeCloseTo(user! + system!, 1);
+  }
 });
