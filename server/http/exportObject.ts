@@ -28,11 +28,7 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
   const markings: Marking[] = [entry.marking];
   if (typeof title === 'string' && title) lines.push(`${entry.envelope.portion} ${title}`, '');
   if (bodyOf(doc).length > 0) lines.push(bodyOf(doc).toString(), '');
-  const portions = cell.index
-    .childrenOf(objectId)
-    .map((id) => cell.index.get(id)!)
-    .filter((child) => cell.index.canSee(participant, child.envelope.id))
-    .sort((a, b) => (a.envelope.orderKey < b.envelope.orderKey ? -1 : a.envelope.orderKey > b.envelope.orderKey ? 1 : a.envelope.id < b.envelope.id ? -1 : 1));
+  const portions = cell.index.visibleChildren(participant, objectId);
   let withheld = 0;
   for (const portion of portions) {
     if (!canHoldCopy(participant, portion.marking, cell.policy)) {

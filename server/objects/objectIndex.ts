@@ -71,6 +71,14 @@ export class ObjectIndex {
     return [...(this.children.get(id) ?? [])];
   }
 
+  /** The children a participant may see, in document order (order key, then id for ties). */
+  visibleChildren(participant: Participant, id: string): IndexedObject[] {
+    return this.childrenOf(id)
+      .filter((child) => this.canSee(participant, child))
+      .map((child) => this.objects.get(child)!)
+      .sort((a, b) => (a.envelope.orderKey < b.envelope.orderKey ? -1 : a.envelope.orderKey > b.envelope.orderKey ? 1 : a.envelope.id < b.envelope.id ? -1 : 1));
+  }
+
   /** The object and all its descendants, parents first. */
   subtree(id: string): string[] {
     const out = [id];

@@ -117,12 +117,7 @@ export async function createTearline(
   // in order, with its own marking and originator, to be sanitised and released like the rest.
   const portions: Envelope[] = [];
   if (source.envelope.kind === 'report') {
-    const children = cell.index
-      .childrenOf(source.envelope.id)
-      .map((id) => cell.index.get(id)!)
-      .filter((child) => cell.index.canSee(session.participant, child.envelope.id))
-      .sort((a, b) => (a.envelope.orderKey < b.envelope.orderKey ? -1 : a.envelope.orderKey > b.envelope.orderKey ? 1 : 0));
-    for (const child of children) {
+    for (const child of cell.index.visibleChildren(session.participant, source.envelope.id)) {
       const childDoc = await ctx.docs.open(child.envelope.id);
       const payload = { ...tearlinePayload(child.envelope, childDoc.doc), parentId: object.id, orderKey: child.envelope.orderKey };
       const created = await createObject(ctx, session, payload, { sourceId: child.envelope.id, originator: child.envelope.originator });
