@@ -20,10 +20,15 @@ export interface MetricSources {
   broadcastFrames(): { direct: number; engine: number };
 }
 
+/** Event-loop delay sampling period: fine enough for the lag a user feels (tens of ms and up). */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   const reported = { direct: 0, engine: 0 };
-  collectDefaultMetrics({ register: registry, prefix: 'tearline_process_' });
+  // The event-loop delay histogram samples on a libuv timer; prom-client's default (10 ms) wakes an
+  // idle server 100 times a second, which costs more CPU than a quiet cell's whole traffic.
+  collectDefaultMetrics({ register: registry, prefix: 'tearline_process_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   return {
     registry,
     connections: new Gauge({ name: 'tearline_connections', help: 'Open socket connections', registers: [registry] }),
