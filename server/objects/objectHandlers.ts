@@ -39,24 +39,34 @@ function nextOrderKey(cell: Cell, parentId: string | null, requested: string | u
   return generateKeyBetween(cell.index.lastOrderKeyUnder(parentId), null);
 }
 
-export async function createObject(
-  ctx: Context,
-  session: SessionData,
-  payload: ClientPayload<'object:create'>,
-  extra: { sourceId?: string; originator?: string } = {},
-): Promise<AckBodies['object:create']> {
-  const cell = await joinedCell(ctx, session, payload.workspaceId);
+/** A checked new object, not yet stored: its envelope and its doc's first content. */
+export interface NewObject {
+  envelope: Envelope;
+  content: Uint8Array;
+}
+
+export interface NewObjectOrigin {
+  /** The object this one is a tearline of. */
+  sourceId?: string;
+  /** Defaults to the creator's nation; a tearline keeps its source's. */
+  originator?: string;
+  /** The report a portion goes under when that report is being created in the same batch. */
+  parent?: Envelope;
+}
+
+/** Checks an `object:create` and builds the object; changes nothing. */
+export function prepareObject(cell: Cell, session: SessionData, payload: ClientPayload<'object:create'>, origin: NewObjectOrigin = {}): NewObject {
   requireRole(session, 'editor', 'create objects');
   let parentId: string | null = null;
   if (payload.kind === 'portion') {
     if (!payload.parentId) throw new TearlineError('bad_request', 'A portion belongs to a report: give its parentId.');
-    const parent = visibleObject(cell, session, payload.parentId);
-    if (parent.envelope.kind !== 'report') throw new TearlineError('bad_request', 'Portions can only be added to a report.');
-    parentId = parent.envelope.id;
+    const parent = origin.parent?.id === payload.parentId ? origin.parent : visibleObject(cell, session, payload.parentId).envelope;
+    if (parent.kind !== 'report') throw new TearlineError('bad_request', 'Portions can only be added to a report.');
+    parentId = parent.id;
   } else if (payload.parentId) {
     throw new TearlineError('bad_request', `A ${payload.kind} cannot have a parent; only portions belong to a report.`);
   }
-  const originator = extra.originator ?? session.participant.nation;
+  const originator = origin.originator ?? session.participant.nation;
   const marking = markingFor(cell, session, payload.marking, originator);
   const content = payload.content ?? EMPTY_DOC;
   checkUpdate(new Map(), content);
@@ -72,19 +82,35 @@ export async function createObject(
     createdBy: session.identity.sub,
     createdAt: new Date().toISOString(),
     epoch: 0,
-    ...(extra.sourceId ? { sourceId: extra.sourceId } : {}),
+    ...(origin.sourceId ? { sourceId: origin.sourceId } : {}),
   };
-  await ctx.store.createObject(envelope, content);
-  cell.index.put(envelope);
-  await ctx.audit.append({
-    workspaceId: cell.workspace.id,
-    actor: { sub: session.identity.sub, nation: session.participant.nation },
-    action: extra.sourceId ? 'tearline.create' : 'object.create',
-    objectId: envelope.id,
-    detail: { kind: envelope.kind, marking: envelope.marking, ...(extra.sourceId ? { sourceId: extra.sourceId } : {}) },
-  });
-  ctx.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
-  return { object: envelopeForLevel(cell.index, envelope, session.level) };
+  return { envelope, content };
+}
+
+/**
+ * Stores prepared objects in one transaction (all or none), then indexes, audits and announces
+ * each, in order, to the audiences that may see it. Answers each as its creator sees it.
+ */
+export async function storeObjects(ctx: Context, cell: Cell, session: SessionData, objects: NewObject[]): Promise<Envelope[]> {
+  await ctx.store.createObjects(objects);
+  for (const { envelope } of objects) {
+    cell.index.put(envelope);
+    await ctx.audit.append({
+      workspaceId: cell.workspace.id,
+      actor: { sub: session.identity.sub, nation: session.participant.nation },
+      action: envelope.sourceId ? 'tearline.create' : 'object.create',
+      objectId: envelope.id,
+      detail: { kind: envelope.kind, marking: envelope.marking, ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}) },
+    });
+    ctx.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
+  }
+  return objects.map(({ envelope }) => envelopeForLevel(cell.index, envelope, session.level));
+}
+
+export async function createObject(ctx: Context, session: SessionData, payload: ClientPayload<'object:create'>): Promise<AckBodies['object:create']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  const [object] = await storeObjects(ctx, cell, session, [prepareObject(cell, session, payload)]);
+  return { object: object! };
 }
 
 /**

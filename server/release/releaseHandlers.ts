@@ -3,7 +3,7 @@
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
 import { TearlineError } from '../errors';
-import { createObject, applyRemark } from '../objects/objectHandlers';
+import { applyRemark, prepareObject, storeObjects } from '../objects/objectHandlers';
 import { workspaceRoom } from '../rooms/roomNames';
 import { joinedCell, visibleObject, requireRole } from '../sessions/guards';
 import type { NotifyEffect, ReleaseService } from './service';
@@ -109,20 +109,21 @@ export async function createTearline(
   requireRole(session, 'editor', 'create tearlines');
   const live = await ctx.docs.open(source.envelope.id);
   // The tearline keeps the source's originator: only that nation's FDO may ever release it.
-  const { object } = await createObject(ctx, session, tearlinePayload(source.envelope, live.doc), {
+  const tearline = prepareObject(cell, session, tearlinePayload(source.envelope, live.doc), {
     sourceId: source.envelope.id,
     originator: source.envelope.originator,
   });
   // A report's body is its portions: each one the creator may see is copied under the new report,
   // in order, with its own marking and originator, to be sanitised and released like the rest.
-  const portions: Envelope[] = [];
+  const copies = [tearline];
   if (source.envelope.kind === 'report') {
     for (const child of cell.index.visibleChildren(session.participant, source.envelope.id)) {
       const childDoc = await ctx.docs.open(child.envelope.id);
-      const payload = { ...tearlinePayload(child.envelope, childDoc.doc), parentId: object.id, orderKey: child.envelope.orderKey };
-      const created = await createObject(ctx, session, payload, { sourceId: child.envelope.id, originator: child.envelope.originator });
-      portions.push(created.object);
+      const payload = { ...tearlinePayload(child.envelope, childDoc.doc), parentId: tearline.envelope.id, orderKey: child.envelope.orderKey };
+      copies.push(prepareObject(cell, session, payload, { sourceId: child.envelope.id, originator: child.envelope.originator, parent: tearline.envelope }));
     }
   }
-  return { object, portions };
+  // The report and its portions are stored together: a failure leaves no half-copied tearline.
+  const [object, ...portions] = await storeObjects(ctx, cell, session, copies);
+  return { object: object!, portions };
 }

@@ -141,10 +141,12 @@ export class SqliteStore implements Store {
     return row ? toEnvelope(row) : undefined;
   }
 
-  async createObject(envelope: Envelope, content: Uint8Array): Promise<void> {
+  async createObjects(objects: readonly { envelope: Envelope; content: Uint8Array }[]): Promise<void> {
     this.db.transaction(() => {
-      this.statements.insertObject.run(toRow(envelope));
-      this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+      for (const { envelope, content } of objects) {
+        this.statements.insertObject.run(toRow(envelope));
+        this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+      }
     })();
   }
 

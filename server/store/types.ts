@@ -31,8 +31,8 @@ export interface Store {
 
   listObjects(workspaceId: string): Promise<Envelope[]>;
   getObject(id: string): Promise<Envelope | undefined>;
-  /** The envelope and the doc's first snapshot, atomically. */
-  createObject(envelope: Envelope, content: Uint8Array): Promise<void>;
+  /** Each envelope and its doc's first snapshot, all in one transaction: all are stored or none. */
+  createObjects(objects: readonly { envelope: Envelope; content: Uint8Array }[]): Promise<void>;
   updateEnvelope(envelope: Envelope): Promise<void>;
   /** A new epoch: the envelope, and a snapshot replacing the earlier snapshot and earlier epochs' updates. */
   resetDoc(envelope: Envelope, content: Uint8Array): Promise<void>;

@@ -1,7 +1,7 @@
 // The release workflow end to end on a real server: requests reach the originator's FDOs live,
 // decisions re-mark (new epoch, no deleted text), denials carry reasons, tearlines keep their
 // link private, the audit trail and the figures show only what the caller may see.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
@@ -204,6 +204,38 @@ describe('tearlines', () => {
     expect(jpnView.filter((e) => e.parentId === tearline.id).map((e) => e.id)).toEqual([portions[0]!.id]);
     for (const source of [report.id, first.id, hidden.id, third.id]) expect(latin1(jpn)).not.toContain(source);
     expect(latin1(jpn)).not.toContain('NOFORN-PORTION-CANARY');
+  });
+  test('a report\'s tearline is created whole or not at all: a storage failure midway leaves no copy', async () => {
+    const { object: report } = await usa.ok('object:create', {
+      workspaceId: cell.id,
+      kind: 'report',
+      marking: 'SECRET//REL TO USA, AUS',
+      content: buildContent({ fields: { title: 'Airfield' } }),
+    });
+    for (const body of ['Runway repaired. ', 'Two fighters on alert. ']) {
+      await usa.ok('object:create', { workspaceId: cell.id, kind: 'portion', parentId: report.id, marking: 'SECRET//REL TO USA, AUS', content: buildContent({ body }) });
+    }
+    // The disk fails while the second portion's copy is written (the report's and the first are done).
+    const statements = (server.ctx.store as unknown as { statements: { putSnapshot: { run: (...args: unknown[]) => unknown } } }).statements;
+    const run = statements.putSnapshot.run.bind(statements.putSnapshot);
+    let writes = 0;
+    const spy = vi.spyOn(statements.putSnapshot, 'run').mockImplementation((...args: unknown[]) => {
+      if (++writes === 3) throw new Error('disk I/O error');
+      return run(...args);
+    });
+    const failed = await aus.call('tearline:create', { workspaceId: cell.id, sourceId: report.id });
+    spy.mockRestore();
+    expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(writes).toBe(3);
+
+    await settle(usa, aus);
+    const copiesOf = (objects: Envelope[]) => objects.filter((e) => e.sourceId !== undefined && e.createdAt >= report.createdAt);
+    expect(copiesOf((await aus.ok('workspace:join', { workspaceId: cell.id })).objects)).toEqual([]);
+    expect(copiesOf((await server.ctx.store.listObjects(cell.id)))).toEqual([]);
+    expect(aus.frames.filter((f) => f.event === 'object:added' && (f.payload as Envelope).sourceId === report.id)).toEqual([]);
+
+    const { object: tearline, portions } = await aus.ok('tearline:create', { workspaceId: cell.id, sourceId: report.id });
+    expect(portions.map((p: Envelope) => p.parentId)).toEqual([tearline.id, tearline.id]);
   });
 });
 

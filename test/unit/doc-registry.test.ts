@@ -23,7 +23,7 @@ const envelope: Envelope = {
 
 test('updates are compacted into a snapshot after the threshold; idle docs are evicted and reload intact', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObject(envelope, buildContent({ body: '' }));
+  await store.createObjects([{ envelope, content: buildContent({ body: '' }) }]);
   const docs = new DocRegistry(store, { compactAfter: 5, idleMs: 10 });
   const writer = new Y.Doc();
   Y.applyUpdate(writer, (await store.loadDoc('doc1')).snapshot!);
@@ -51,7 +51,7 @@ test('updates are compacted into a snapshot after the threshold; idle docs are e
 
 test('a doc with a write in flight is not evicted; a failed write drops the in-memory doc', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObject(envelope, buildContent({ body: 'base' }));
+  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }) }]);
   const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0 });
   const base = new Y.Doc();
   Y.applyUpdate(base, (await store.loadDoc('doc1')).snapshot!);

@@ -37,7 +37,7 @@ for (const [name, make] of Object.entries(factories)) {
   describe(`${name} store`, () => {
     test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
       const store = await make();
-      await store.createObject(envelope('o1', { sourceId: 'o0' }), buildContent({ body: 'hi' }));
+      await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }) }]);
       expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
       const doc = await store.loadDoc('o1');
       expect(doc.epoch).toBe(0);
@@ -46,10 +46,28 @@ for (const [name, make] of Object.entries(factories)) {
       await store.close();
     });
 
+    test('objects created together are stored all or none', async () => {
+      const store = await make();
+      await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }) }]);
+      const batch = [
+        { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }) },
+        { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }) },
+        // Already stored: the whole batch must fail and leave nothing of r2 or p1 behind.
+        { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }) },
+      ];
+      await expect(store.createObjects(batch)).rejects.toThrow();
+      expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['r1']);
+      expect(await store.getObject('p1')).toBeUndefined();
+      await store.createObjects(batch.slice(0, 2));
+      expect((await store.listObjects('w1')).map((e) => e.id).sort()).toEqual(['p1', 'r1', 'r2']);
+      expect(textOf([(await store.loadDoc('p1')).snapshot!])).toBe('first');
+      await store.close();
+    });
+
     test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
       const store = await make();
       const source = new Y.Doc();
-      await store.createObject(envelope('o2'), Y.encodeStateAsUpdate(source));
+      await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source) }]);
       const updates: Uint8Array[] = [];
       source.on('update', (u: Uint8Array) => updates.push(u));
       for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
@@ -68,7 +86,7 @@ for (const [name, make] of Object.entries(factories)) {
 
     test('a new epoch replaces earlier history but keeps updates already written for the new epoch', async () => {
       const store = await make();
-      await store.createObject(envelope('o3'), buildContent({ body: 'old' }));
+      await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }) }]);
       const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
       await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit }]);
       const fresh = buildContent({ body: 'fresh' });
