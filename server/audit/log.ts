@@ -17,6 +17,8 @@ export interface AuditLog {
   append(draft: AuditDraft): Promise<AuditEntry>;
   /** One workspace's entries in seq order (unfiltered: see `auditEntriesVisibleTo`). */
   listForWorkspace(workspaceId: string, page?: AuditPage): Promise<AuditEntry[]>;
+  /** Every entry about one object, in seq order (an object's history is short: create, re-marks, releases). */
+  listForObject(objectId: string): Promise<AuditEntry[]>;
   /** Verifies the whole stored chain and its recorded head. */
   verify(): Promise<VerifyResult>;
 }

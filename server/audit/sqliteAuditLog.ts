@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
   hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_workspace ON audit_log (workspace_id, seq);
+CREATE INDEX IF NOT EXISTS audit_log_by_object ON audit_log (object_id, seq);
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
@@ -61,6 +62,7 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
   const page = db.prepare<[string, number, number], AuditRow>(
     `SELECT ${COLUMNS} FROM audit_log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
+  const aboutObject = db.prepare<[string], AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE object_id = ? ORDER BY seq`);
 
   // IMMEDIATE takes the write lock before reading the last hash, so two processes sharing the
   // file cannot both chain onto the same entry.
@@ -74,6 +76,9 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
   return {
     async append(draft) {
       return appendInTransaction.immediate(draft);
+    },
+    async listForObject(objectId) {
+      return aboutObject.all(objectId).map(fromRow);
     },
     async listForWorkspace(workspaceId, { afterSeq = 0, limit = AUDIT_PAGE_MAX }: AuditPage = {}) {
       const bounded = Math.max(1, Math.min(AUDIT_PAGE_MAX, Math.floor(limit)));

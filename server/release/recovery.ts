@@ -3,23 +3,14 @@
 // records the request id with each one.
 import { parseMarking } from '../../shared/markings';
 import type { ReleaseRequest } from '../../shared/release';
-import { AUDIT_PAGE_MAX } from '../audit/log';
 import { SYSTEM_ACTOR } from '../audit/entry';
 import type { Context } from '../context';
 import { applyRemark } from '../objects/objectHandlers';
 
-async function requestsRemarked(ctx: Context, workspaceId: string): Promise<Set<string>> {
-  const done = new Set<string>();
-  let afterSeq = 0;
-  for (;;) {
-    const page = await ctx.audit.listForWorkspace(workspaceId, { afterSeq, limit: AUDIT_PAGE_MAX });
-    for (const entry of page) {
-      const requestId = entry.detail.requestId;
-      if (entry.action === 'object.remark' && typeof requestId === 'string') done.add(requestId);
-    }
-    if (page.length < AUDIT_PAGE_MAX) return done;
-    afterSeq = page.at(-1)!.seq;
-  }
+/** Whether the audit log records the re-mark that carried out `request`. */
+async function remarked(ctx: Context, request: ReleaseRequest): Promise<boolean> {
+  const history = await ctx.audit.listForObject(request.objectId);
+  return history.some((entry) => entry.action === 'object.remark' && entry.detail.requestId === request.id);
 }
 
 const released = (r: ReleaseRequest) => r.state === 'approved' || r.state === 'auto_released';
@@ -32,11 +23,13 @@ export async function finishInterruptedReleases(ctx: Context): Promise<number> {
     if (decided.length === 0) continue;
     const cell = await ctx.cells.get(workspace.id);
     if (!cell) continue;
-    const done = await requestsRemarked(ctx, workspace.id);
     for (const request of decided) {
       const entry = cell.index.get(request.objectId);
-      // Gone, or re-marked by a person since: their later decision stands.
-      if (done.has(request.id) || !entry || entry.envelope.marking !== request.fromMarking) continue;
+      // Gone, or re-marked since (the release, or a person after it): nothing left to carry out.
+      if (!entry || entry.envelope.marking !== request.fromMarking) continue;
+      // Still at the marking it was released from: either the re-mark never happened, or a person
+      // narrowed it back after it did, and their later decision stands. The object's history says which.
+      if (await remarked(ctx, request)) continue;
       const marking = { ...parseMarking(request.targetMarking, cell.policy), originator: entry.envelope.originator };
       const actor = request.state === 'approved' ? { sub: request.decidedBy.sub, nation: request.decidedBy.nation } : SYSTEM_ACTOR;
       await applyRemark(ctx, cell, request.objectId, marking, actor, { requestId: request.id, recovered: 'after restart' });

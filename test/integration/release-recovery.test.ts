@@ -1,6 +1,7 @@
 // A release approved just before the server stopped, but not yet carried out, is finished when
 // the server starts again; one carried out and re-marked by a person since is left alone.
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
+import { finishInterruptedReleases } from '../../server/release/recovery';
 import { buildContent } from '../../shared/content';
 import type { ReleaseRequest } from '../../shared/release';
 import { connect, createCell, startTestServer, tempDir, tokenFor } from '../helpers/server';
@@ -44,5 +45,13 @@ test('an approval stored without its re-mark is completed at start-up, exactly o
   const again = await connect(server.url, 'jpn-analyst');
   expect((await again.ok('workspace:join', { workspaceId: cell.id })).objects.map((o) => o.epoch)).toEqual([1]);
   again.close();
+
+  // Recovery reads only the history of objects still at a released request's old marking (here the
+  // one a person narrowed again), never a workspace's whole audit log: start-up stays quick as it grows.
+  const wholeLog = vi.spyOn(server.ctx.audit, 'listForWorkspace');
+  const oneObject = vi.spyOn(server.ctx.audit, 'listForObject');
+  expect(await finishInterruptedReleases(server.ctx)).toBe(0);
+  expect(wholeLog).not.toHaveBeenCalled();
+  expect(oneObject.mock.calls).toEqual([[completed.id]]);
   await server.close();
 });

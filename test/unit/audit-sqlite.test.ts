@@ -79,6 +79,18 @@ describe.each([['sqlite', openSqlite]])('%s audit log', (_name, open) => {
     backend.close();
   });
 
+  it('lists one object\'s history in seq order, across workspaces', async () => {
+    const backend = open();
+    await seed(backend.log, 4);
+    const again = await backend.log.append({ ...draft(2, 'ws-2'), detail: { requestId: 'r-1' } });
+    expect((await backend.log.listForObject('obj-2')).map((e) => [e.seq, e.detail.requestId ?? null])).toEqual([
+      [2, null],
+      [again.seq, 'r-1'],
+    ]);
+    expect(await backend.log.listForObject('obj-none')).toEqual([]);
+    backend.close();
+  });
+
   it('refuses updates and deletes through the database itself', async () => {
     const backend = open();
     await seed(backend.log, 2);
