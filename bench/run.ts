@@ -44,10 +44,12 @@ export async function run(args: string[]): Promise<number> {
   if (options.fanout) {
     for (const clients of options.scales) {
       for (let round = 1; round <= options.rounds; round++) {
-        for (const name of options.servers) {
-          const target = TARGETS[name];
-          const workloads = target.filters && options.mixed ? (['uniform', 'mixed'] as const) : (['uniform'] as const);
-          for (const workload of workloads) {
+        // Every server's uniform run first, back to back, so the runs a ratio pairs follow each
+        // other (this machine's speed drifts over minutes); Tearline's mixed run comes last.
+        for (const workload of ['uniform', 'mixed'] as const) {
+          for (const name of options.servers) {
+            const target = TARGETS[name];
+            if (workload === 'mixed' && !(target.filters && options.mixed)) continue;
             const of = options.rounds > 1 ? `, round ${round} of ${options.rounds}` : '';
             progress(`fan-out: ${name}, ${clients} clients, ${workload} markings${of}`);
             const writers = Math.min(options.writers, clients);
