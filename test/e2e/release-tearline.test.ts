@@ -200,4 +200,51 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
 
     expect([...usa.errors, ...aus.errors, ...fdo.errors, ...jpn.errors]).toEqual([]);
   });
+
+  it('lets the US analyst ask for a report’s release with its paragraphs in one go', async () => {
+    const page = usa.page;
+    await page.getByRole('tab', { name: 'Reports' }).click();
+    const newReport = page.getByRole('form', { name: 'New report' });
+    await newReport.getByLabel('Title').fill('Harbour summary');
+    await releaseTo(newReport.getByRole('group', { name: 'Marking of the title', exact: true }), ['AUS']);
+    await newReport.getByRole('button', { name: 'Create report' }).click();
+    await page.getByLabel('Report title').waitFor();
+    const first = page.getByRole('form', { name: 'Add the first paragraph' });
+    await first.getByLabel('New paragraph').fill('Two frigates alongside the north quay.');
+    const firstMarking = first.getByRole('group', { name: 'Paragraph marking', exact: true });
+    await firstMarking.getByLabel('Classification').selectOption('C');
+    await releaseTo(firstMarking, ['AUS']);
+    await first.getByRole('button', { name: 'Add paragraph' }).click();
+    await page.getByLabel('Paragraph 1, marked (C//REL TO USA, AUS)').waitFor();
+    const second = page.getByRole('form', { name: 'Add a paragraph' });
+    await second.getByLabel('New paragraph').fill('Reported by the harbour master.');
+    await second.getByLabel('Classification').selectOption('S');
+    await second.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
+    await second.getByRole('button', { name: 'Add paragraph' }).click();
+    await page.getByLabel('Paragraph 2, marked (S//NF)').waitFor();
+
+    await page.getByRole('button', { name: 'Request release (S//REL TO USA, AUS)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Request release of report “Harbour summary”' });
+    await dialog.getByRole('group', { name: 'Release to', exact: true }).getByRole('checkbox', { name: 'JPN' }).check();
+    const along = dialog.getByRole('group', { name: 'Paragraphs to release with it' });
+    // The paragraph that goes where the report goes is ticked; the NOFORN one only if ticked on purpose.
+    expect(await along.getByRole('checkbox', { name: /^Paragraph 1 / }).isChecked()).toBe(true);
+    expect(await along.getByRole('checkbox', { name: /^Paragraph 2 / }).isChecked()).toBe(false);
+    await dialog.getByLabel(/^Justification/).fill(JUSTIFICATION);
+    await along.scrollIntoViewIfNeeded();
+    await screenshot(page, 'release-usa-report-with-paragraphs');
+    await dialog.getByRole('button', { name: 'Send 2 requests' }).click();
+    await dialog.getByRole('list', { name: 'Paragraph requests' }).getByText('Paragraph 1 (C//REL TO USA, AUS): release requested').waitFor();
+
+    // The FDO is still on the sharing figures; back to the picture, where the inbox is.
+    await fdo.page.getByRole('link', { name: 'Picture' }).click();
+    await fdo.page.getByRole('tab', { name: /Releases/ }).click();
+    const reportItem = fdo.page.getByRole('article', { name: 'Release request for report “Harbour summary”' });
+    const paragraphItem = fdo.page.getByRole('article', { name: 'Release request for report paragraph' });
+    await reportItem.waitFor({ timeout: LIVE_MS });
+    expect(await reportItem.innerText()).toContain('SECRET//REL TO USA, AUS, JPN');
+    expect(await paragraphItem.innerText()).toContain('CONFIDENTIAL//REL TO USA, AUS, JPN');
+    expect(await fdo.page.getByRole('article', { name: /^Release request for/ }).count()).toBe(2);
+    expect([...usa.errors, ...fdo.errors]).toEqual([]);
+  });
 });

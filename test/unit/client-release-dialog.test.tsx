@@ -132,6 +132,73 @@ describe('<ReleaseRequestDialog>', () => {
   });
 });
 
+describe('<ReleaseRequestDialog> for a report: its paragraphs go along', () => {
+  const report: Envelope = { ...envelope('SECRET//REL TO USA, AUS', '(S//REL TO USA, AUS)'), id: 'rep1', kind: 'report' };
+  const paragraph = (id: string, marking: string, portion: string): Envelope => ({ ...envelope(marking, portion), id, kind: 'portion', parentId: 'rep1' });
+  const paragraphs = [
+    paragraph('p1', 'SECRET//REL TO USA, AUS', '(S//REL TO USA, AUS)'),
+    paragraph('p2', 'SECRET//NOFORN', '(S//NF)'),
+    paragraph('p3', 'CONFIDENTIAL//REL TO USA, AUS, JPN', '(C//REL TO USA, AUS, JPN)'),
+  ];
+
+  function renderReport(refuse: string | null = null) {
+    const onRequest = vi.fn(async (_marking: string, _justification: string) => request({ state: 'pending' }));
+    const onRequestParagraph = vi.fn(async (id: string, _marking: string, _justification: string) => {
+      if (id === refuse) throw new Error('A release request for this item is already pending.');
+      return request({ state: 'pending', id: `r-${id}`, objectId: id });
+    });
+    const props = {
+      envelope: report,
+      objectName: 'report “Port activity”',
+      picker: { cell, author: usaAnalyst },
+      autoRelease: false,
+      paragraphs,
+      onRequest,
+      onRequestParagraph,
+      onWithdraw: vi.fn(async () => undefined),
+      onClose: vi.fn(),
+    };
+    const view = render(<ReleaseRequestDialog {...props} latest={null} />);
+    return { onRequest, onRequestParagraph, rerender: (latest: ReleaseRequest) => view.rerender(<ReleaseRequestDialog {...props} latest={latest} />) };
+  }
+  const along = () => screen.getByRole('group', { name: 'Paragraphs to release with it' });
+  const box = (name: RegExp) => within(along()).getByRole('checkbox', { name }) as HTMLInputElement;
+
+  it('proposes each paragraph with the nations the report gains, ticked when it travels with the report today', () => {
+    renderReport();
+    expect(screen.queryByRole('group', { name: 'Paragraphs to release with it' })).toBeNull();
+    fireEvent.click(within(picker()).getByRole('checkbox', { name: 'JPN' }));
+    expect(box(/^Paragraph 1 /).parentElement!.textContent).toBe('Paragraph 1 (S//REL TO USA, AUS) → SECRET//REL TO USA, AUS, JPN');
+    expect(box(/^Paragraph 1 /).checked).toBe(true);
+    // Kept NOFORN on purpose until someone ticks it: not preselected.
+    expect(box(/^Paragraph 2 /).parentElement!.textContent).toBe('Paragraph 2 (S//NF) → SECRET//REL TO USA, JPN');
+    expect(box(/^Paragraph 2 /).checked).toBe(false);
+    expect(within(along()).getByText('Paragraph 3 (C//REL TO USA, AUS, JPN): already releasable to them')).toBeTruthy();
+    expect(within(along()).getAllByRole('checkbox')).toHaveLength(2);
+  });
+
+  it('sends the report’s request, then one per ticked paragraph, and shows each outcome', async () => {
+    const { onRequest, onRequestParagraph, rerender } = renderReport('p2');
+    fireEvent.click(within(picker()).getByRole('checkbox', { name: 'JPN' }));
+    fireEvent.change(screen.getByLabelText(/^Justification/), { target: { value: 'JPN patrol tonight.' } });
+    expect(screen.getByRole('button', { name: 'Send 2 requests' })).toBeTruthy();
+    fireEvent.click(box(/^Paragraph 2 /));
+    fireEvent.click(screen.getByRole('button', { name: 'Send 3 requests' }));
+    await act(async () => undefined);
+    expect(onRequest).toHaveBeenCalledWith('SECRET//REL TO USA, AUS, JPN', 'JPN patrol tonight.');
+    expect(onRequestParagraph.mock.calls).toEqual([
+      ['p1', 'SECRET//REL TO USA, AUS, JPN', 'JPN patrol tonight.'],
+      ['p2', 'SECRET//REL TO USA, JPN', 'JPN patrol tonight.'],
+    ]);
+    rerender(request({ state: 'pending' }));
+    const outcomes = within(screen.getByRole('list', { name: 'Paragraph requests' })).getAllByRole('listitem').map((item) => item.textContent);
+    expect(outcomes).toEqual([
+      'Paragraph 1 (S//REL TO USA, AUS): release requested',
+      'Paragraph 2 (S//NF): not sent: A release request for this item is already pending.',
+    ]);
+  });
+});
+
 describe('picker bounds for a release (pickerModel)', () => {
   const context: PickerContext = { cell, author: ausAnalyst, widerThan: markingOf('SECRET//REL TO USA, AUS', 'USA', cell.policy) };
 

@@ -1,5 +1,6 @@
 // "Request release": a wider marking (the picker offers nothing else) and a justification, sent to
 // the FDOs of the item's originator nation; then the request's fate, live, until the dialog is closed.
+// For a report, the paragraphs can go along: each ticked one is requested with the same nations added.
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { MarkingError } from '../../../shared/markings';
 import type { Envelope, ReleaseRequest } from '../../../shared/protocol';
@@ -10,6 +11,8 @@ import type { PickerContext, PickerResult } from '../markings/pickerModel';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useAction } from '../workspace/useAction';
 import { Countdown } from './Countdown';
+import { ParagraphsAlong } from './ParagraphsAlong';
+import { paragraphProposals } from './paragraphsAlong';
 import { deadlineSentence, outcomeSentence, STATE_LABELS } from './requestState';
 import { useNow } from './useNow';
 
@@ -23,11 +26,23 @@ interface Props {
   /** This participant's latest request about the item (kept live by the caller), if any. */
   latest: ReleaseRequest | null;
   onRequest: (marking: string, justification: string) => Promise<ReleaseRequest>;
+  /** A report's paragraphs the requester sees, in order (empty or absent for other items). */
+  paragraphs?: readonly Envelope[];
+  onRequestParagraph?: (paragraphId: string, marking: string, justification: string) => Promise<ReleaseRequest>;
   onWithdraw: (requestId: string) => Promise<unknown>;
   onClose: () => void;
 }
 
-export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease, latest, onRequest, onWithdraw, onClose }: Props) {
+interface ParagraphOutcome {
+  number: number;
+  portion: string;
+  /** The error's message when the request was not sent. */
+  problem: string | null;
+}
+
+export function ReleaseRequestDialog(props: Props) {
+  const { envelope, objectName, picker, autoRelease, latest, onRequest, onWithdraw, onClose } = props;
+  const { paragraphs = [], onRequestParagraph } = props;
   const id = useId();
   // The request this dialog follows: one sent from it, or one that was pending while it was open.
   const [watchedId, setWatchedId] = useState<string | null>(null);
@@ -45,11 +60,35 @@ export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease
   }, [envelope.marking, envelope.originator, picker.cell.policy]);
   const context = useMemo(() => (current ? { ...picker, widerThan: current } : null), [picker, current]);
   const shown = latest && (isPending(latest) || latest.id === watchedId) ? latest : null;
+  // Ticks the requester changed; the rest follow each proposal's preselection.
+  const [ticks, setTicks] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const [outcomes, setOutcomes] = useState<ParagraphOutcome[]>([]);
+  const proposals = useMemo(
+    () => (current && target?.ok && onRequestParagraph ? paragraphProposals(paragraphs, current, target.marking, picker.cell.policy) : []),
+    [current, target, paragraphs, onRequestParagraph, picker.cell.policy],
+  );
+  const chosen = proposals.filter((p) => p.kind === 'release' && (ticks.get(p.paragraph.id) ?? p.preselected));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!target?.ok || !justification.trim()) return;
-    await action.run(async () => setWatchedId((await onRequest(target.banner, justification.trim())).id), 'The request was not sent');
+    const why = justification.trim();
+    await action.run(async () => {
+      setWatchedId((await onRequest(target.banner, why)).id);
+      // The report's request went; each paragraph's is its own, and one refused does not stop the rest.
+      const sent: ParagraphOutcome[] = [];
+      for (const proposal of chosen) {
+        if (proposal.kind !== 'release' || !onRequestParagraph) continue;
+        const outcome = { number: proposal.number, portion: proposal.paragraph.portion };
+        try {
+          await onRequestParagraph(proposal.paragraph.id, proposal.target, why);
+          sent.push({ ...outcome, problem: null });
+        } catch (error) {
+          sent.push({ ...outcome, problem: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      setOutcomes(sent);
+    }, 'The request was not sent');
   };
 
   return (
@@ -62,7 +101,10 @@ export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease
           picker={picker}
           busy={action.busy}
           onWithdraw={() => action.run(() => onWithdraw(shown.id), 'The request was not withdrawn')}
-          onAgain={() => setWatchedId(null)}
+          onAgain={() => {
+            setWatchedId(null);
+            setOutcomes([]);
+          }}
         />
       ) : !context ? (
         <ErrorMessage message={`This item’s marking (${envelope.marking}) cannot be read, so no release can be requested.`} />
@@ -72,6 +114,13 @@ export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease
             Now {envelope.marking}. The foreign disclosure officers of {envelope.originator} decide; only wider markings are offered.
           </p>
           <MarkingPicker context={context} initial={envelope.marking} onChange={setTarget} legend="Release to" />
+          {proposals.length > 0 && (
+            <ParagraphsAlong
+              proposals={proposals}
+              isSelected={(proposal) => ticks.get(proposal.paragraph.id) ?? proposal.preselected}
+              onToggle={(id, selected) => setTicks(new Map(ticks).set(id, selected))}
+            />
+          )}
           <label htmlFor={`${id}-why`}>Justification (the FDO reads this)</label>
           <textarea
             id={`${id}-why`}
@@ -85,13 +134,22 @@ export function ReleaseRequestDialog({ envelope, objectName, picker, autoRelease
           {!justification.trim() && <p className="field-problem">A justification is required.</p>}
           <div className="actions">
             <button type="submit" className="primary" disabled={action.busy || !target?.ok || !justification.trim()}>
-              Send request
+              {chosen.length > 0 ? `Send ${chosen.length + 1} requests` : 'Send request'}
             </button>
             <button type="button" onClick={onClose}>
               Cancel
             </button>
           </div>
         </form>
+      )}
+      {shown && outcomes.length > 0 && (
+        <ul className="paragraph-outcomes" aria-label="Paragraph requests">
+          {outcomes.map((outcome) => (
+            <li key={outcome.number} className={outcome.problem ? 'field-problem' : undefined}>
+              Paragraph {outcome.number} {outcome.portion}: {outcome.problem ? `not sent: ${outcome.problem}` : 'release requested'}
+            </li>
+          ))}
+        </ul>
       )}
       <ErrorMessage message={action.error} />
       {shown && (

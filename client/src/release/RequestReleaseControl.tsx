@@ -6,6 +6,7 @@ import { useReleaseBoard } from '../session/hooks';
 import type { ReleaseBoard } from '../session/releaseBoard';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
+import { childrenOf } from '../workspace/selectors';
 import { ReleaseRequestDialog } from './ReleaseRequestDialog';
 
 export function RequestReleaseControl({ envelope, board }: { envelope: Envelope; board: ReleaseBoard }) {
@@ -14,6 +15,7 @@ export function RequestReleaseControl({ envelope, board }: { envelope: Envelope;
   const [open, setOpen] = useState(false);
   const latest = mine.find((request) => request.objectId === envelope.id) ?? null;
   const pending = latest !== null && isPending(latest);
+  const paragraphs = envelope.kind === 'report' ? childrenOf(snapshot.objects, envelope.id).filter((child) => child.kind === 'portion') : [];
 
   if (!open) {
     return (
@@ -30,6 +32,8 @@ export function RequestReleaseControl({ envelope, board }: { envelope: Envelope;
       autoRelease={snapshot.workspace?.releasePolicy.autoRelease ?? false}
       latest={latest}
       onRequest={(marking, justification) => board.request(envelope.id, marking, justification)}
+      paragraphs={paragraphs}
+      onRequestParagraph={(id, marking, justification) => board.request(id, marking, justification)}
       onWithdraw={(requestId) => board.decide(requestId, 'withdraw')}
       onClose={() => setOpen(false)}
     />
