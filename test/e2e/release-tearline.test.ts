@@ -240,7 +240,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await fdo.page.getByRole('link', { name: 'Picture' }).click();
     await fdo.page.getByRole('tab', { name: /Releases/ }).click();
     const reportItem = fdo.page.getByRole('article', { name: 'Release request for report “Harbour summary”' });
-    const paragraphItem = fdo.page.getByRole('article', { name: 'Release request for report paragraph' });
+    const paragraphItem = fdo.page.getByRole('article', { name: 'Release request for paragraph 1 of report “Harbour summary”' });
     await reportItem.waitFor({ timeout: LIVE_MS });
     expect(await reportItem.innerText()).toContain('SECRET//REL TO USA, AUS, JPN');
     expect(await paragraphItem.innerText()).toContain('CONFIDENTIAL//REL TO USA, AUS, JPN');

@@ -1,7 +1,9 @@
-// A short human name for an object: its title or name field, else its kind.
+// A short human name for an object: its title or name field, else its kind; a report paragraph
+// by its place in its report, which is how an FDO or a reader finds it.
 import { fieldsOf } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
 import type { Picture } from '../session/picture';
+import { childrenOf } from './selectors';
 
 const KIND_NAMES: Record<Envelope['kind'], string> = {
   feature: 'map feature',
@@ -13,6 +15,12 @@ const KIND_NAMES: Record<Envelope['kind'], string> = {
 };
 
 export function objectLabel(envelope: Envelope, picture: Picture): string {
+  if (envelope.kind === 'portion' && envelope.parentId) {
+    const objects = picture.getSnapshot().objects;
+    const report = objects.find((object) => object.id === envelope.parentId);
+    const number = report ? childrenOf(objects, report.id).filter((child) => child.kind === 'portion').findIndex((child) => child.id === envelope.id) + 1 : 0;
+    if (report && number > 0) return `paragraph ${number} of ${objectLabel(report, picture)}`;
+  }
   const doc = picture.replica(envelope.id)?.doc;
   const fields = doc ? fieldsOf(doc) : null;
   const title = fields?.get('title') ?? fields?.get('name');
