@@ -1,6 +1,8 @@
 // The content model inside each object's Y.Doc. Every kind uses the same two roots, so the server
 // can copy, measure and rebuild any object's content without knowing its kind:
 //   - `fields` (Y.Map): scalar or nested values: title, geometry, when, status, assignedNation, …
+//     Text people type (title, name, answer) is a Y.Text there, so concurrent typing merges; a
+//     plain string (content created with `buildContent`) becomes one at its first edit.
 //   - `body`   (Y.Text): the free text (a portion's paragraph, a feature's description, a note).
 // The envelope (marking, parent, order) is never in here: it is server-owned.
 import * as Y from 'yjs';
@@ -14,6 +16,26 @@ export function fieldsOf(doc: Y.Doc): Y.Map<unknown> {
 
 export function bodyOf(doc: Y.Doc): Y.Text {
   return doc.getText(BODY);
+}
+
+/** A text field's value, whether still a plain string or already a Y.Text. */
+export function fieldText(doc: Y.Doc, key: string): string | undefined {
+  const value = fieldsOf(doc).get(key);
+  if (value instanceof Y.Text) return value.toString();
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The field as a Y.Text to edit, turning a plain string (or nothing) into one first. Two people
+ * doing that at the same moment is the one edit that does not merge: the map keeps one of them.
+ */
+export function editableFieldText(doc: Y.Doc, key: string): Y.Text {
+  const fields = fieldsOf(doc);
+  const value = fields.get(key);
+  if (value instanceof Y.Text) return value;
+  const text = new Y.Text(typeof value === 'string' ? value : '');
+  fields.set(key, text);
+  return text;
 }
 
 /** A fresh doc holding only the current content: no deleted text, no history, new client ids. */

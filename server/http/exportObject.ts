@@ -2,7 +2,7 @@
 // exported), each portion with its portion mark. DISPLAY ONLY material is for viewing, never for
 // export: it is left out, and an object the caller may only view is refused. Every export is audited.
 import * as Y from 'yjs';
-import { bodyOf, fieldsOf } from '../../shared/content';
+import { bodyOf, fieldText } from '../../shared/content';
 import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../shared/markings';
 import type { Identity } from '../auth/verifier';
 import type { Context } from '../context';
@@ -23,10 +23,10 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
     throw forbidden('This object is DISPLAY ONLY to your nation: it may be viewed here, never exported.');
   }
   const doc = await docOf(ctx, objectId);
-  const title = fieldsOf(doc).get('title') ?? fieldsOf(doc).get('name');
+  const title = fieldText(doc, 'title') ?? fieldText(doc, 'name');
   const lines: string[] = [];
   const markings: Marking[] = [entry.marking];
-  if (typeof title === 'string' && title) lines.push(`${entry.envelope.portion} ${title}`, '');
+  if (title) lines.push(`${entry.envelope.portion} ${title}`, '');
   if (bodyOf(doc).length > 0) lines.push(bodyOf(doc).toString(), '');
   const portions = cell.index.visibleChildren(participant, objectId);
   let withheld = 0;

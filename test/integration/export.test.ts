@@ -1,6 +1,7 @@
 // Export: marked plain text of what the caller may hold; DISPLAY ONLY is never exported; audited.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildContent } from '../../shared/content';
+import * as Y from 'yjs';
+import { buildContent, editableFieldText } from '../../shared/content';
 import type { RunningServer } from '../../server/app';
 import { api, connect, createCell, startTestServer, tokenFor } from '../helpers/server';
 
@@ -17,7 +18,10 @@ test('a report exports with its banner and the portions the caller may hold, in 
   const usa = await connect(server.url, 'usa-analyst');
   await usa.ok('workspace:join', { workspaceId: cell.id });
   const create = (body: object) => usa.ok('object:create', { workspaceId: cell.id, ...body });
-  const { object: report } = await create({ kind: 'report', marking: 'SECRET//REL TO USA, AUS, GBR', content: buildContent({ fields: { title: 'Strait transit' } }) });
+  // The title as merged text (a Y.Text in `fields`), as it is once anyone has typed in it.
+  const titled = new Y.Doc();
+  editableFieldText(titled, 'title').insert(0, 'Strait transit');
+  const { object: report } = await create({ kind: 'report', marking: 'SECRET//REL TO USA, AUS, GBR', content: Y.encodeStateAsUpdate(titled) });
   const second = await create({ kind: 'portion', parentId: report.id, marking: '(C//REL TO USA, AUS)', orderKey: 'a2', content: buildContent({ body: 'Two frigates.' }) });
   await create({ kind: 'portion', parentId: report.id, marking: '(S//REL TO USA, AUS, GBR)', orderKey: 'a1', content: buildContent({ body: 'Tanker convoy.' }) });
   await create({ kind: 'portion', parentId: report.id, marking: '(S//NF)', orderKey: 'a3', content: buildContent({ body: 'NOFORN-CANARY' }) });

@@ -4,7 +4,8 @@ import type { GeoProjection } from 'd3-geo';
 import { geoPath } from 'd3-geo';
 import type { KeyboardEvent, PointerEvent } from 'react';
 import type { Envelope } from '../../../shared/protocol';
-import { isString, readField, useReplicaDoc } from '../session/hooks';
+import { readField, useReplicaDoc } from '../session/hooks';
+import { fieldText } from '../../../shared/content';
 import { useWorkspace } from '../workspace/context';
 import { isGeometry, verticesOf, type FeatureGeometry } from './geometry';
 import { toneClass } from '../markings/toneClass';
@@ -28,7 +29,7 @@ export function FeatureShape({ feature, projection, selected, preview, onSelect,
   const stored = doc ? readField(doc, 'geometry', isGeometry) : undefined;
   const geometry = preview ?? stored;
   if (!geometry) return null;
-  const name = readField(doc, 'name', isString) || 'Unnamed feature';
+  const name = (doc && fieldText(doc, 'name')) || 'Unnamed feature';
   const anchor = projection(verticesOf(geometry)[0]!);
   if (!anchor) return null;
   const path = geoPath(projection).pointRadius(6);

@@ -1,7 +1,7 @@
 // One RFI: mark, title, question, the nation assigned to answer it, the answer and its status.
 import { useId } from 'react';
 import type { Envelope } from '../../../shared/protocol';
-import { fieldsOf } from '../../../shared/content';
+import { fieldsOf, fieldText } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
 import { isString, readField, useReplicaDoc } from '../session/hooks';
 import { CollaborativeText } from '../text/CollaborativeText';
@@ -58,7 +58,7 @@ export function RfiCard({ rfi }: { rfi: Envelope }) {
           ))}
         </select>
       </div>
-      {(status !== 'open' || readField(doc, 'answer', isString)) && (
+      {(status !== 'open' || (doc && fieldText(doc, 'answer'))) && (
         <FieldTextArea replica={replica} field="answer" label="Answer" readOnly={!canEdit} />
       )}
       <ObjectActions envelope={rfi} />

@@ -1,8 +1,8 @@
 // Carries unacknowledged local edits from an old epoch's doc onto the new epoch's doc (a widening
 // re-mark rebuilt the doc from its current content). The docs share no Yjs history, so the edits
-// are replayed as a content diff: changed fields are set, the body gets a minimal splice.
+// are replayed as a content diff: changed fields are set, text fields and the body get a minimal splice.
 import * as Y from 'yjs';
-import { bodyOf, fieldsOf } from '../../../shared/content';
+import { bodyOf, editableFieldText, fieldsOf } from '../../../shared/content';
 
 export interface TextSplice {
   index: number;
@@ -46,7 +46,14 @@ export function replayContent(source: Y.Doc, target: Y.Doc): void {
   const to = fieldsOf(target);
   target.transact(() => {
     for (const [key, value] of from.entries()) {
-      if (JSON.stringify(plain(value)) !== JSON.stringify(plain(to.get(key)))) to.set(key, plain(value));
+      if (JSON.stringify(plain(value)) === JSON.stringify(plain(to.get(key)))) continue;
+      // A text field stays a Y.Text, so typing in it keeps merging in the new epoch.
+      if (value instanceof Y.Text) {
+        const text = editableFieldText(target, key);
+        applySplice(text, textSplice(text.toString(), value.toString()));
+      } else {
+        to.set(key, plain(value));
+      }
     }
     for (const key of Array.from(to.keys())) if (!from.has(key)) to.delete(key);
     applySplice(bodyOf(target), textSplice(bodyOf(target).toString(), bodyOf(source).toString()));

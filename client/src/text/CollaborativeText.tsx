@@ -1,15 +1,14 @@
-// A textarea bound to an object's `body` Y.Text: local input becomes a minimal splice, remote
-// edits keep the local caret where it was (relative positions), and other participants' carets
-// and selections are painted on an overlay that mirrors the textarea's text.
-import { useLayoutEffect, useMemo, useRef } from 'react';
-import * as Y from 'yjs';
+// A textarea bound to an object's `body` Y.Text (useMergedText: local input becomes a minimal
+// splice, remote edits keep the local caret where it was), with other participants' carets and
+// selections painted on an overlay that mirrors the textarea's text.
+import { useMemo, useRef } from 'react';
 import { bodyOf } from '../../../shared/content';
 import type { PresenceState } from '../../../shared/protocol';
-import { applySplice, textSplice } from '../session/contentDiff';
 import { useReplicaDoc } from '../session/hooks';
 import type { ObjectReplica } from '../session/replica';
 import { caretRuns, participantColor, type RemoteCaret } from './caretLayout';
 import { decodeCursor, encodeCursor, type SharedCursor } from './cursor';
+import { useMergedText } from './useMergedText';
 
 interface Props {
   replica: ObjectReplica;
@@ -22,53 +21,15 @@ interface Props {
   id?: string;
 }
 
-interface LocalSelection {
-  anchor: Y.RelativePosition;
-  head: Y.RelativePosition;
-}
-
 export function CollaborativeText({ replica, label, readOnly, others, onCursor, placeholder, id }: Props) {
   const doc = useReplicaDoc(replica);
-  const area = useRef<HTMLTextAreaElement>(null);
   const mirror = useRef<HTMLDivElement>(null);
-  const selection = useRef<LocalSelection | null>(null);
   const text = doc ? bodyOf(doc) : null;
   const value = text ? text.toString() : '';
-
-  // Remote changes (and a new epoch's doc) reach the textarea here, keeping the local caret.
-  useLayoutEffect(() => {
-    const element = area.current;
-    if (!element || !text || element.value === value) return;
-    const focused = document.activeElement === element;
-    element.value = value;
-    const kept = selection.current;
-    if (focused && kept && text.doc) {
-      const anchor = Y.createAbsolutePositionFromRelativePosition(kept.anchor, text.doc)?.index ?? value.length;
-      const head = Y.createAbsolutePositionFromRelativePosition(kept.head, text.doc)?.index ?? value.length;
-      element.setSelectionRange(Math.min(anchor, head), Math.max(anchor, head), head < anchor ? 'backward' : 'forward');
-    }
-  });
-
-  const rememberSelection = (): void => {
-    const element = area.current;
-    if (!element || !text) return;
-    const backward = element.selectionDirection === 'backward';
-    const anchor = backward ? element.selectionEnd : element.selectionStart;
-    const head = backward ? element.selectionStart : element.selectionEnd;
-    selection.current = {
-      anchor: Y.createRelativePositionFromTypeIndex(text, anchor),
-      head: Y.createRelativePositionFromTypeIndex(text, head),
-    };
-    onCursor?.(encodeCursor(text, replica.epoch, anchor, head));
-  };
-
-  const onInput = (): void => {
-    const element = area.current;
-    if (!element || !text || readOnly) return;
-    const splice = textSplice(text.toString(), element.value);
-    text.doc?.transact(() => applySplice(text, splice));
-    rememberSelection();
-  };
+  const source = doc && text ? { doc, value, current: () => text, editable: () => text } : null;
+  const binding = useMergedText<HTMLTextAreaElement>(source, readOnly, (body, anchor, head) =>
+    onCursor?.(encodeCursor(body, replica.epoch, anchor, head)),
+  );
 
   const carets = useMemo<RemoteCaret[]>(() => {
     if (!text) return [];
@@ -103,16 +64,16 @@ export function CollaborativeText({ replica, label, readOnly, others, onCursor, 
         {'\u200b'}
       </div>
       <textarea
-        ref={area}
+        ref={binding.ref}
         id={id}
         aria-label={label}
         defaultValue={value}
         readOnly={readOnly}
         placeholder={placeholder}
         spellCheck
-        onInput={onInput}
-        onSelect={rememberSelection}
-        onFocus={rememberSelection}
+        onInput={binding.onInput}
+        onSelect={binding.onSelect}
+        onFocus={binding.onSelect}
         onBlur={() => onCursor?.(null)}
         onScroll={(event) => {
           if (mirror.current) mirror.current.scrollTop = event.currentTarget.scrollTop;

@@ -1,7 +1,9 @@
-// A multi-line text area bound to a string field of an object's doc (last writer wins per field).
-import { fieldsOf } from '../../../shared/content';
-import { isString, readField, useReplicaDoc } from '../session/hooks';
+// A multi-line text area bound to a text field of an object's doc (an RFI's answer): concurrent
+// typing merges, as in FieldInput.
+import { useReplicaDoc } from '../session/hooks';
 import type { ObjectReplica } from '../session/replica';
+import { fieldSource } from './FieldInput';
+import { useMergedText } from './useMergedText';
 
 interface Props {
   replica: ObjectReplica | undefined;
@@ -13,13 +15,18 @@ interface Props {
 
 export function FieldTextArea({ replica, field, label, readOnly, rows = 3 }: Props) {
   const doc = useReplicaDoc(replica);
+  const source = fieldSource(doc, field);
+  const binding = useMergedText<HTMLTextAreaElement>(source, readOnly);
   return (
     <textarea
+      ref={binding.ref}
       aria-label={label}
       rows={rows}
-      value={readField(doc, field, isString) ?? ''}
+      defaultValue={source?.value ?? ''}
       readOnly={readOnly || !doc}
-      onChange={(event) => doc && fieldsOf(doc).set(field, event.target.value)}
+      onFocus={binding.onSelect}
+      onSelect={binding.onSelect}
+      onInput={binding.onInput}
     />
   );
 }

@@ -1,7 +1,7 @@
 // What can be done with any object: change its marking, request its release, derive a tearline,
 // export it as marked text; and, for a tearline, the link to its source when the reader may see it.
 import type { Envelope } from '../../../shared/protocol';
-import { fieldsOf } from '../../../shared/content';
+import { fieldText } from '../../../shared/content';
 import { fetchExport } from '../session/api';
 import { RemarkControl } from '../markings/RemarkControl';
 import { RequestReleaseControl } from '../release/RequestReleaseControl';
@@ -25,8 +25,8 @@ export function ObjectActions({ envelope }: { envelope: Envelope }) {
     action.run(async () => {
       const text = await fetchExport(identity.token, envelope.workspaceId, envelope.id);
       const doc = picture.replica(envelope.id)?.doc;
-      const title = doc ? (fieldsOf(doc).get('title') ?? fieldsOf(doc).get('name')) : undefined;
-      downloadText(exportFileName(envelope.kind, typeof title === 'string' ? title : undefined, envelope.id), text);
+      const title = doc ? (fieldText(doc, 'title') ?? fieldText(doc, 'name')) : undefined;
+      downloadText(exportFileName(envelope.kind, title, envelope.id), text);
     }, 'The export failed');
 
   return (

@@ -1,6 +1,6 @@
 // A short human name for an object: its title or name field, else its kind; a report paragraph
 // by its place in its report, which is how an FDO or a reader finds it.
-import { fieldsOf } from '../../../shared/content';
+import { fieldText } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
 import type { Picture } from '../session/picture';
 import { childrenOf } from './selectors';
@@ -22,7 +22,6 @@ export function objectLabel(envelope: Envelope, picture: Picture): string {
     if (report && number > 0) return `paragraph ${number} of ${objectLabel(report, picture)}`;
   }
   const doc = picture.replica(envelope.id)?.doc;
-  const fields = doc ? fieldsOf(doc) : null;
-  const title = fields?.get('title') ?? fields?.get('name');
-  return typeof title === 'string' && title.trim() ? `${KIND_NAMES[envelope.kind]} “${title.trim()}”` : KIND_NAMES[envelope.kind];
+  const title = doc ? (fieldText(doc, 'title') ?? fieldText(doc, 'name')) : undefined;
+  return title?.trim() ? `${KIND_NAMES[envelope.kind]} “${title.trim()}”` : KIND_NAMES[envelope.kind];
 }

@@ -1,0 +1,82 @@
+// @vitest-environment happy-dom
+// Titles, names and answers are merged text, like paragraphs: two people typing in one title at
+// the same time both keep what they typed (before, the field was a string and the last keystroke
+// to arrive replaced the other person's).
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildContent, editableFieldText, fieldsOf, fieldText } from '../../shared/content';
+import { replayContent } from '../../client/src/session/contentDiff';
+import { ObjectReplica } from '../../client/src/session/replica';
+import { FieldInput } from '../../client/src/text/FieldInput';
+
+afterEach(cleanup);
+
+function setup(title: string) {
+  const sent: Uint8Array[] = [];
+  const replica = new ObjectReplica('r1', 0, buildContent({ fields: { title } }), (_replica, update) => sent.push(update));
+  render(<FieldInput replica={replica} field="title" label="Report title" readOnly={false} />);
+  return { replica, sent, input: screen.getByLabelText('Report title') as HTMLInputElement };
+}
+
+/** Another participant's copy of the doc, as the server would hand it to them now. */
+function peerOf(doc: Y.Doc): Y.Doc {
+  const peer = new Y.Doc();
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+  return peer;
+}
+
+const type = (input: HTMLInputElement, value: string) => {
+  input.value = value;
+  fireEvent.input(input);
+};
+
+describe('text fields', () => {
+  it('read the same whether still a plain string or already merged text', () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, buildContent({ fields: { title: 'Convoy', status: 'open' } }));
+    expect(fieldText(doc, 'title')).toBe('Convoy');
+    const text = editableFieldText(doc, 'title');
+    expect(fieldsOf(doc).get('title')).toBe(text);
+    expect(fieldText(doc, 'title')).toBe('Convoy');
+    expect(editableFieldText(doc, 'title')).toBe(text);
+    expect(fieldText(doc, 'missing')).toBeUndefined();
+  });
+
+  it('turns typing into an edit of the shared text, sent once', () => {
+    const { replica, sent, input } = setup('Harbour');
+    expect(input.value).toBe('Harbour');
+    type(input, 'Harbour summary');
+    expect(fieldsOf(replica.doc).get('title')).toBeInstanceOf(Y.Text);
+    expect(fieldText(replica.doc, 'title')).toBe('Harbour summary');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('merges two people typing in one title at once, and keeps the local caret on its word', () => {
+    const { replica, input } = setup('Harbour');
+    type(input, 'Harbour summary');
+    const peer = peerOf(replica.doc);
+    // Concurrently: the peer puts a word in front, the local user adds one at the end.
+    editableFieldText(peer, 'title').insert(0, 'North ');
+    input.focus();
+    type(input, 'Harbour summary, 06:00');
+    input.setSelectionRange(8, 8); // before "summary"
+    fireEvent.select(input);
+    act(() => replica.applyRemote(Y.encodeStateAsUpdate(peer, Y.encodeStateVector(replica.doc))));
+    expect(input.value).toBe('North Harbour summary, 06:00');
+    expect(input.selectionStart).toBe(14);
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(replica.doc, Y.encodeStateVector(peer)));
+    expect(fieldText(peer, 'title')).toBe('North Harbour summary, 06:00');
+  });
+
+  it('stay merged text when local edits are carried onto a new epoch', () => {
+    const old = new Y.Doc();
+    Y.applyUpdate(old, buildContent({ fields: { title: 'Convoy' } }));
+    editableFieldText(old, 'title').insert(6, ' north');
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, buildContent({ fields: { title: 'Convoy' } }));
+    replayContent(old, fresh);
+    expect(fieldsOf(fresh).get('title')).toBeInstanceOf(Y.Text);
+    expect(fieldText(fresh, 'title')).toBe('Convoy north');
+  });
+});
