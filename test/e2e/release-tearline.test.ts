@@ -201,7 +201,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     expect([...usa.errors, ...aus.errors, ...fdo.errors, ...jpn.errors]).toEqual([]);
   });
 
-  it('lets the US analyst ask for a report’s release with its paragraphs in one go', async () => {
+  it('lets the US analyst ask for a report’s release with its paragraphs in one go, and the FDO approve them together', async () => {
     const page = usa.page;
     await page.getByRole('tab', { name: 'Reports' }).click();
     const newReport = page.getByRole('form', { name: 'New report' });
@@ -245,6 +245,19 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     expect(await reportItem.innerText()).toContain('SECRET//REL TO USA, AUS, JPN');
     expect(await paragraphItem.innerText()).toContain('CONFIDENTIAL//REL TO USA, AUS, JPN');
     expect(await fdo.page.getByRole('article', { name: /^Release request for/ }).count()).toBe(2);
-    expect([...usa.errors, ...fdo.errors]).toEqual([]);
+    const group = fdo.page.getByRole('group', { name: 'report “Harbour summary” with 1 paragraph(s)' });
+    await screenshot(fdo.page, 'release-usa-fdo-report-group');
+    await group.getByRole('button', { name: 'Approve the report and its 1 paragraph(s)' }).click();
+    await fdo.page.getByText('No release request is waiting for you.').waitFor();
+
+    // JPN now reads the report and the released paragraph, and never the one kept NOFORN.
+    await jpn.page.getByRole('tab', { name: 'Reports' }).click();
+    await jpn.page.getByRole('button', { name: /Harbour summary/ }).click({ timeout: LIVE_MS });
+    const released = jpn.page.getByLabel('Paragraph 1, marked (C//REL TO USA, AUS, JPN)');
+    await expect.poll(() => released.inputValue(), { timeout: LIVE_MS }).toBe('Two frigates alongside the north quay.');
+    expect(await jpn.page.getByRole('list', { name: 'Paragraphs' }).getByRole('listitem').count()).toBe(1);
+    await screenshot(jpn.page, 'release-jpn-released-report');
+    expect(receivedBytes(jpn).includes('harbour master')).toBe(false);
+    expect([...usa.errors, ...fdo.errors, ...jpn.errors]).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
 import type { ReleaseRequest } from '../../shared/protocol';
 import { FdoInbox } from '../../client/src/release/FdoInbox';
+import { groupInbox } from '../../client/src/release/inboxGroups';
 import { ServerError } from '../../client/src/session/errors';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
@@ -120,5 +121,56 @@ describe('<FdoInbox>', () => {
     expect(within(card).getByRole('alert').textContent).toBe(
       'The approval was not recorded: Only an FDO of USA, the nation that originated this object, may approve its release.',
     );
+  });
+});
+
+describe('a report with its paragraphs in the inbox', () => {
+  // obj-rep is a report; obj-p1 and obj-p2 its paragraphs 1 and 2; obj-q1 a paragraph of a report with no pending request.
+  const places: Record<string, { reportId: string; index: number }> = {
+    'obj-p1': { reportId: 'obj-rep', index: 0 },
+    'obj-p2': { reportId: 'obj-rep', index: 1 },
+    'obj-q1': { reportId: 'obj-other', index: 0 },
+  };
+  const locate = (id: string) => places[id] ?? null;
+  const second = pending('p2', 'SECRET//NOFORN', 60_000);
+  const report = pending('rep', 'SECRET//REL TO USA, AUS', 120_000);
+  const first = pending('p1', 'CONFIDENTIAL//REL TO USA, AUS', 121_000);
+  const loose = pending('q1', 'SECRET//REL TO USA, AUS', 30_000);
+
+  it('puts paragraph requests under their report’s, in the report’s order; others stay on their own', () => {
+    const groups = groupInbox([loose, second, convoy, report, first], locate);
+    expect(groups.map((g) => [g.lead.id, g.paragraphs.map((p) => p.id)])).toEqual([
+      ['q1', []],
+      ['r1', []],
+      ['rep', ['p1', 'p2']],
+    ]);
+  });
+
+  it('approves the report and each paragraph, in that order, with one button', async () => {
+    const onDecide = vi.fn(async (_request: ReleaseRequest, _decision: 'approve' | 'deny') => undefined);
+    render(
+      <FdoInbox
+        requests={[second, report, first]}
+        autoRelease
+        policy={defaultPolicy}
+        nameOf={(id) => (id === 'obj-rep' ? 'report “Harbour summary”' : `paragraph ${(places[id]?.index ?? 0) + 1} of report “Harbour summary”`)}
+        locate={locate}
+        onDecide={onDecide}
+      />,
+    );
+    const group = screen.getByRole('group', { name: 'report “Harbour summary” with 2 paragraph(s)' });
+    expect(within(group).getAllByRole('article').map((a) => a.getAttribute('aria-label'))).toEqual([
+      'Release request for report “Harbour summary”',
+      'Release request for paragraph 1 of report “Harbour summary”',
+      'Release request for paragraph 2 of report “Harbour summary”',
+    ]);
+    await act(async () => {
+      fireEvent.click(within(group).getByRole('button', { name: 'Approve the report and its 2 paragraph(s)' }));
+    });
+    expect(onDecide.mock.calls.map(([request, decision]) => [request.id, decision])).toEqual([
+      ['rep', 'approve'],
+      ['p1', 'approve'],
+      ['p2', 'approve'],
+    ]);
   });
 });

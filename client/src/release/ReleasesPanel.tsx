@@ -7,6 +7,7 @@ import type { ReleaseBoard } from '../session/releaseBoard';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
+import { childrenOf } from '../workspace/selectors';
 import { FdoInbox } from './FdoInbox';
 import { MyRequests } from './MyRequests';
 import { outcomeSentence } from './requestState';
@@ -18,6 +19,12 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
   const nameOf = (objectId: string) => {
     const envelope = byId.get(objectId);
     return envelope ? objectLabel(envelope, picture) : 'an item no longer in your picture';
+  };
+  const locate = (objectId: string) => {
+    const envelope = byId.get(objectId);
+    if (envelope?.kind !== 'portion' || !envelope.parentId) return null;
+    const index = childrenOf(snapshot.objects, envelope.parentId).findIndex((child) => child.id === objectId);
+    return { reportId: envelope.parentId, index };
   };
   const decide = async (request: ReleaseRequest, decision: 'approve' | 'deny', reason?: string) => {
     const decided = await board.decide(request.id, decision, reason);
@@ -40,6 +47,7 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
           autoRelease={snapshot.workspace?.releasePolicy.autoRelease ?? false}
           policy={cell.policy}
           nameOf={nameOf}
+          locate={locate}
           onDecide={decide}
           onShow={openObject}
         />
