@@ -1,11 +1,11 @@
 // The paragraphs of a report that its release request can carry along: each with the marking it
 // would get, ticked when it travels with the report today (the analyst ticks the others, e.g. a
 // paragraph kept NOFORN, only on purpose). Each ticked one becomes its own request to its FDOs.
-import type { ParagraphProposal } from './paragraphsAlong';
+import type { ParagraphProposal, ReleaseProposal } from './paragraphsAlong';
 
 interface Props {
   proposals: readonly ParagraphProposal[];
-  isSelected: (proposal: Extract<ParagraphProposal, { kind: 'release' }>) => boolean;
+  isSelected: (proposal: ReleaseProposal) => boolean;
   onToggle: (paragraphId: string, selected: boolean) => void;
 }
 

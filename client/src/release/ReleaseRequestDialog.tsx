@@ -12,7 +12,7 @@ import { ErrorMessage } from '../views/ErrorMessage';
 import { useAction } from '../workspace/useAction';
 import { Countdown } from './Countdown';
 import { ParagraphsAlong } from './ParagraphsAlong';
-import { paragraphProposals } from './paragraphsAlong';
+import { paragraphProposals, type ReleaseProposal } from './paragraphsAlong';
 import { deadlineSentence, outcomeSentence, STATE_LABELS } from './requestState';
 import { useNow } from './useNow';
 
@@ -67,7 +67,8 @@ export function ReleaseRequestDialog(props: Props) {
     () => (current && target?.ok && onRequestParagraph ? paragraphProposals(paragraphs, current, target.marking, picker.cell.policy) : []),
     [current, target, paragraphs, onRequestParagraph, picker.cell.policy],
   );
-  const chosen = proposals.filter((p) => p.kind === 'release' && (ticks.get(p.paragraph.id) ?? p.preselected));
+  const ticked = (p: ReleaseProposal) => ticks.get(p.paragraph.id) ?? p.preselected;
+  const chosen = proposals.filter((p): p is ReleaseProposal => p.kind === 'release' && ticked(p));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -78,7 +79,7 @@ export function ReleaseRequestDialog(props: Props) {
       // The report's request went; each paragraph's is its own, and one refused does not stop the rest.
       const sent: ParagraphOutcome[] = [];
       for (const proposal of chosen) {
-        if (proposal.kind !== 'release' || !onRequestParagraph) continue;
+        if (!onRequestParagraph) break;
         const outcome = { number: proposal.number, portion: proposal.paragraph.portion };
         try {
           await onRequestParagraph(proposal.paragraph.id, proposal.target, why);
@@ -117,7 +118,7 @@ export function ReleaseRequestDialog(props: Props) {
           {proposals.length > 0 && (
             <ParagraphsAlong
               proposals={proposals}
-              isSelected={(proposal) => ticks.get(proposal.paragraph.id) ?? proposal.preselected}
+              isSelected={ticked}
               onToggle={(id, selected) => setTicks(new Map(ticks).set(id, selected))}
             />
           )}

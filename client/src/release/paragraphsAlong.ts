@@ -11,6 +11,8 @@ export type ParagraphProposal =
   | { kind: 'already'; paragraph: Envelope; number: number }
   | { kind: 'problem'; paragraph: Envelope; number: number; problem: string };
 
+export type ReleaseProposal = Extract<ParagraphProposal, { kind: 'release' }>;
+
 export function paragraphProposals(paragraphs: readonly Envelope[], from: Marking, to: Marking, policy: MarkingPolicy): ParagraphProposal[] {
   return paragraphs.map((paragraph, index) => {
     const number = index + 1;
