@@ -1,14 +1,18 @@
 // The content model inside each object's Y.Doc. Every kind uses the same two roots, so the server
 // can copy, measure and rebuild any object's content without knowing its kind:
 //   - `fields` (Y.Map): scalar or nested values: title, geometry, when, status, assignedNation, …
-//     Text people type (title, name, answer) is a Y.Text there, so concurrent typing merges; a
-//     plain string (content created with `buildContent`) becomes one at its first edit.
+//     Text people type (TEXT_FIELDS: title, name, answer) is a Y.Text there, so concurrent typing
+//     merges; a plain string (content written before, or by another client) becomes one at its
+//     first edit.
 //   - `body`   (Y.Text): the free text (a portion's paragraph, a feature's description, a note).
 // The envelope (marking, parent, order) is never in here: it is server-owned.
 import * as Y from 'yjs';
 
 export const FIELDS = 'fields';
 export const BODY = 'body';
+
+/** Fields people type in: stored as Y.Text so that what several people type at once merges. */
+export const TEXT_FIELDS: ReadonlySet<string> = new Set(['title', 'name', 'answer']);
 
 export function fieldsOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(FIELDS);
@@ -71,12 +75,14 @@ export function visibleText(doc: Y.Doc): string {
   return parts.join('\n');
 }
 
-/** Builds the `content` update for `object:create` from plain values. */
+/** Builds the `content` update for `object:create` from plain values (text fields as Y.Text). */
 export function buildContent(init: { fields?: Record<string, unknown>; body?: string }): Uint8Array {
   const doc = new Y.Doc({ guid: 'content' });
   doc.transact(() => {
     const fields = fieldsOf(doc);
-    for (const [key, value] of Object.entries(init.fields ?? {})) fields.set(key, value);
+    for (const [key, value] of Object.entries(init.fields ?? {})) {
+      fields.set(key, TEXT_FIELDS.has(key) && typeof value === 'string' ? new Y.Text(value) : value);
+    }
     if (init.body) bodyOf(doc).insert(0, init.body);
   });
   const update = Y.encodeStateAsUpdate(doc);

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // Titles, names and answers are merged text, like paragraphs: two people typing in one title at
 // the same time both keep what they typed (before, the field was a string and the last keystroke
-// to arrive replaced the other person's).
+// to arrive replaced the other person's). Content written before as a plain string still reads,
+// and becomes merged text at its first edit.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,9 +13,16 @@ import { FieldInput } from '../../client/src/text/FieldInput';
 
 afterEach(cleanup);
 
-function setup(title: string) {
+/** Content with the title as a plain string, as stored before titles were merged text. */
+function legacyContent(title: string): Uint8Array {
+  const doc = new Y.Doc();
+  fieldsOf(doc).set('title', title);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+function setup(content: Uint8Array) {
   const sent: Uint8Array[] = [];
-  const replica = new ObjectReplica('r1', 0, buildContent({ fields: { title } }), (_replica, update) => sent.push(update));
+  const replica = new ObjectReplica('r1', 0, content, (_replica, update) => sent.push(update));
   render(<FieldInput replica={replica} field="title" label="Report title" readOnly={false} />);
   return { replica, sent, input: screen.getByLabelText('Report title') as HTMLInputElement };
 }
@@ -32,9 +40,13 @@ const type = (input: HTMLInputElement, value: string) => {
 };
 
 describe('text fields', () => {
-  it('read the same whether still a plain string or already merged text', () => {
+  it('are created as merged text, and read the same whether merged or a plain string', () => {
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, buildContent({ fields: { title: 'Convoy', status: 'open' } }));
+    expect(fieldsOf(fresh).get('title')).toBeInstanceOf(Y.Text);
+    expect(fieldsOf(fresh).get('status')).toBe('open');
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, buildContent({ fields: { title: 'Convoy', status: 'open' } }));
+    Y.applyUpdate(doc, legacyContent('Convoy'));
     expect(fieldText(doc, 'title')).toBe('Convoy');
     const text = editableFieldText(doc, 'title');
     expect(fieldsOf(doc).get('title')).toBe(text);
@@ -43,8 +55,8 @@ describe('text fields', () => {
     expect(fieldText(doc, 'missing')).toBeUndefined();
   });
 
-  it('turns typing into an edit of the shared text, sent once', () => {
-    const { replica, sent, input } = setup('Harbour');
+  it('turns typing into an edit of the shared text, sent once, even in a plain-string title', () => {
+    const { replica, sent, input } = setup(legacyContent('Harbour'));
     expect(input.value).toBe('Harbour');
     type(input, 'Harbour summary');
     expect(fieldsOf(replica.doc).get('title')).toBeInstanceOf(Y.Text);
@@ -53,10 +65,9 @@ describe('text fields', () => {
   });
 
   it('merges two people typing in one title at once, and keeps the local caret on its word', () => {
-    const { replica, input } = setup('Harbour');
-    type(input, 'Harbour summary');
+    const { replica, input } = setup(buildContent({ fields: { title: 'Harbour summary' } }));
     const peer = peerOf(replica.doc);
-    // Concurrently: the peer puts a word in front, the local user adds one at the end.
+    // Concurrently, from the first keystroke: the peer puts a word in front, the local user adds one at the end.
     editableFieldText(peer, 'title').insert(0, 'North ');
     input.focus();
     type(input, 'Harbour summary, 06:00');
@@ -71,10 +82,10 @@ describe('text fields', () => {
 
   it('stay merged text when local edits are carried onto a new epoch', () => {
     const old = new Y.Doc();
-    Y.applyUpdate(old, buildContent({ fields: { title: 'Convoy' } }));
+    Y.applyUpdate(old, legacyContent('Convoy'));
     editableFieldText(old, 'title').insert(6, ' north');
     const fresh = new Y.Doc();
-    Y.applyUpdate(fresh, buildContent({ fields: { title: 'Convoy' } }));
+    Y.applyUpdate(fresh, legacyContent('Convoy'));
     replayContent(old, fresh);
     expect(fieldsOf(fresh).get('title')).toBeInstanceOf(Y.Text);
     expect(fieldText(fresh, 'title')).toBe('Convoy north');
