@@ -6,7 +6,8 @@ export interface CellTemplate {
   members: string[];
   /** Coalition groups the cell defines for REL TO (on top of the built-in FVEY, ACGU, NATO). */
   groups: Record<string, string[]>;
-  defaultMarking: string;
+  /** Null: REL TO every member nation (shared/cellDefaults.ts). */
+  defaultMarking: string | null;
 }
 
 export const TEMPLATES: readonly CellTemplate[] = [
@@ -33,7 +34,7 @@ export const TEMPLATES: readonly CellTemplate[] = [
     groups: {},
     defaultMarking: 'SECRET//REL TO USA, JPN, KOR',
   },
-  { id: 'adhoc', name: 'Ad hoc coalition', members: [], groups: {}, defaultMarking: 'SECRET//NOFORN' },
+  { id: 'adhoc', name: 'Ad hoc coalition', members: [], groups: {}, defaultMarking: null },
 ];
 
 export function findTemplate(id: string): CellTemplate | undefined {

@@ -14,6 +14,7 @@ import { DEFAULT_RELEASE_POLICY, MIN_DEADLINE_MINUTES } from '../release/policy'
 import { TearlineError } from '../errors';
 import type { Store } from '../store/types';
 import { findTemplate, TEMPLATES } from './templates';
+import { defaultMarkingFor } from '../../shared/cellDefaults';
 
 const code = (pattern: RegExp, what: string) => z.string().regex(pattern, `${what}`);
 
@@ -96,13 +97,7 @@ export function buildWorkspace(input: CreateWorkspaceInput, creator: Identity, n
     draft.systemHigh = levelName(policy, rank);
   }
   const nations = [...memberNations(draft)];
-  const fallback =
-    template?.defaultMarking && template.id !== 'adhoc'
-      ? template.defaultMarking
-      : nations.length > 1
-        ? `SECRET//REL TO ${nations.join(', ')}`
-        : 'SECRET//NOFORN';
-  const defaultMarking = input.defaultMarking ?? fallback;
+  const defaultMarking = input.defaultMarking ?? defaultMarkingFor(template?.defaultMarking, nations);
   draft.defaultMarking = formatBanner(checkMarkingForCell(draft, defaultMarking), policy);
   return draft;
 }

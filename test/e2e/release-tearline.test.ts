@@ -55,6 +55,9 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await page.getByLabel('Cell name').fill(CELL);
     await page.getByRole('radio', { name: 'Ad hoc coalition' }).check();
     await page.getByLabel('Members').fill('USA, AUS, JPN');
+    // An ad hoc coalition is there to share: new items start releasable to every member, not NOFORN.
+    const defaultMarking = page.getByRole('group', { name: 'Default marking of new items' });
+    await expect.poll(() => defaultMarking.getByTestId('audience').innerText()).toBe('Visible to USA, AUS, JPN (every nation in the cell).');
     await page.getByLabel('Release decision deadline').fill('30');
     await page.getByLabel('Deadline unit').selectOption('minutes');
     await page.getByRole('checkbox', { name: /^Release automatically/ }).check();

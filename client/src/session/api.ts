@@ -13,7 +13,8 @@ export interface WorkspaceTemplate {
   name: string;
   members: string[];
   groups: Record<string, string[]>;
-  defaultMarking?: string;
+  /** Null: REL TO every member nation (shared/cellDefaults.ts). */
+  defaultMarking: string | null;
 }
 
 export interface NewWorkspace {

@@ -11,6 +11,7 @@ import { createWorkspace, listTemplates, type WorkspaceTemplate } from '../sessi
 import { describeError } from '../session/errors';
 import type { Identity } from '../session/identity';
 import { ErrorMessage } from './ErrorMessage';
+import { defaultMarkingFor } from '../../../shared/cellDefaults';
 
 interface Props {
   identity: Identity;
@@ -69,6 +70,8 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
   // Cheap to rebuild: the policy behind it is memoised by the markings engine.
   const cell = cellMarkings({ members: members.length > 0 ? members : [identity.nation], groups, systemHigh });
   const context = { cell, author: identity };
+  // For an ad hoc coalition it follows the members typed above it (until another is picked).
+  const suggestedMarking = defaultMarkingFor(template?.defaultMarking, cell.members);
   const unknown = unknownNames(members, cell.policy);
   const deadlineMinutes = Number(deadlineText) * UNIT_MINUTES[deadlineUnit];
   const deadlineProblem =
@@ -158,9 +161,9 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
 
         <span className="label">Default marking</span>
         <MarkingPicker
-          key={`${templateId}|${template?.defaultMarking ?? ''}`}
+          key={`${templateId}|${suggestedMarking}`}
           context={context}
-          initial={template?.defaultMarking}
+          initial={suggestedMarking}
           onChange={setMarking}
           legend="Default marking of new items"
         />
