@@ -233,6 +233,8 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     // The paragraph that goes where the report goes is ticked; the NOFORN one only if ticked on purpose.
     expect(await along.getByRole('checkbox', { name: /^Paragraph 1 / }).isChecked()).toBe(true);
     expect(await along.getByRole('checkbox', { name: /^Paragraph 2 / }).isChecked()).toBe(false);
+    // Checkboxes keep their size inside a report header (whose title field stretches).
+    expect(await along.getByRole('checkbox', { name: /^Paragraph 1 / }).evaluate((box) => box.getBoundingClientRect().width)).toBeLessThan(24);
     await dialog.getByLabel(/^Justification/).fill(JUSTIFICATION);
     await along.scrollIntoViewIfNeeded();
     await screenshot(page, 'release-usa-report-with-paragraphs');
