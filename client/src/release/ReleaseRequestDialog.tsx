@@ -63,10 +63,7 @@ export function ReleaseRequestDialog(props: Props) {
   // Ticks the requester changed; the rest follow each proposal's preselection.
   const [ticks, setTicks] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [outcomes, setOutcomes] = useState<ParagraphOutcome[]>([]);
-  const proposals = useMemo(
-    () => (current && target?.ok && onRequestParagraph ? paragraphProposals(paragraphs, current, target.marking, picker.cell.policy) : []),
-    [current, target, paragraphs, onRequestParagraph, picker.cell.policy],
-  );
+  const proposals = current && target?.ok && onRequestParagraph ? paragraphProposals(paragraphs, current, target.marking, picker.cell.policy) : [];
   const ticked = (p: ReleaseProposal) => ticks.get(p.paragraph.id) ?? p.preselected;
   const chosen = proposals.filter((p): p is ReleaseProposal => p.kind === 'release' && ticked(p));
 

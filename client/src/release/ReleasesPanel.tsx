@@ -7,7 +7,7 @@ import type { ReleaseBoard } from '../session/releaseBoard';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
-import { childrenOf } from '../workspace/selectors';
+import { paragraphPlace } from '../workspace/selectors';
 import { FdoInbox } from './FdoInbox';
 import { MyRequests } from './MyRequests';
 import { outcomeSentence } from './requestState';
@@ -22,9 +22,8 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
   };
   const locate = (objectId: string) => {
     const envelope = byId.get(objectId);
-    if (envelope?.kind !== 'portion' || !envelope.parentId) return null;
-    const index = childrenOf(snapshot.objects, envelope.parentId).findIndex((child) => child.id === objectId);
-    return { reportId: envelope.parentId, index };
+    const place = envelope ? paragraphPlace(snapshot.objects, envelope) : null;
+    return place ? { reportId: place.report.id, index: place.index } : null;
   };
   const decide = async (request: ReleaseRequest, decision: 'approve' | 'deny', reason?: string) => {
     const decided = await board.decide(request.id, decision, reason);

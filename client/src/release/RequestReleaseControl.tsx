@@ -6,7 +6,7 @@ import { useReleaseBoard } from '../session/hooks';
 import type { ReleaseBoard } from '../session/releaseBoard';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
-import { childrenOf } from '../workspace/selectors';
+import { paragraphsOf } from '../workspace/selectors';
 import { ReleaseRequestDialog } from './ReleaseRequestDialog';
 
 export function RequestReleaseControl({ envelope, board }: { envelope: Envelope; board: ReleaseBoard }) {
@@ -15,7 +15,7 @@ export function RequestReleaseControl({ envelope, board }: { envelope: Envelope;
   const [open, setOpen] = useState(false);
   const latest = mine.find((request) => request.objectId === envelope.id) ?? null;
   const pending = latest !== null && isPending(latest);
-  const paragraphs = envelope.kind === 'report' ? childrenOf(snapshot.objects, envelope.id).filter((child) => child.kind === 'portion') : [];
+  const paragraphs = envelope.kind === 'report' ? paragraphsOf(snapshot.objects, envelope.id) : [];
 
   if (!open) {
     return (

@@ -15,14 +15,16 @@ export type ParagraphLocator = (objectId: string) => { reportId: string; index: 
 /** Groups in inbox order (the lead's); a paragraph whose report has no pending request stays on its own. */
 export function groupInbox(requests: readonly ReleaseRequest[], locate: ParagraphLocator): InboxGroup[] {
   const reportRequests = new Map(requests.map((request) => [request.objectId, request]));
-  const joined = new Map<string, ReleaseRequest[]>();
-  const groups: InboxGroup[] = [];
+  const joined = new Map<string, { request: ReleaseRequest; index: number }[]>();
+  const groups: ReleaseRequest[] = [];
   for (const request of requests) {
     const place = locate(request.objectId);
     const lead = place ? reportRequests.get(place.reportId) : undefined;
-    if (lead) joined.set(lead.id, [...(joined.get(lead.id) ?? []), request]);
-    else groups.push({ lead: request, paragraphs: [] });
+    if (place && lead) joined.set(lead.id, [...(joined.get(lead.id) ?? []), { request, index: place.index }]);
+    else groups.push(request);
   }
-  const order = (request: ReleaseRequest) => locate(request.objectId)?.index ?? 0;
-  return groups.map((group) => ({ ...group, paragraphs: (joined.get(group.lead.id) ?? []).sort((a, b) => order(a) - order(b)) }));
+  return groups.map((lead) => ({
+    lead,
+    paragraphs: (joined.get(lead.id) ?? []).sort((a, b) => a.index - b.index).map(({ request }) => request),
+  }));
 }

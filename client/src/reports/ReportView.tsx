@@ -5,7 +5,7 @@ import { PortionMark } from '../markings/PortionMark';
 import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
 import { ObjectActions } from '../workspace/ObjectActions';
-import { childrenOf } from '../workspace/selectors';
+import { paragraphsOf } from '../workspace/selectors';
 import { AddPortionForm } from './AddPortionForm';
 import { PortionBlock } from './PortionBlock';
 
@@ -13,7 +13,7 @@ export function ReportView({ reportId, onClose }: { reportId: string; onClose: (
   const { byId, snapshot, picture, cell, canEdit, setPresence } = useWorkspace();
   const report = byId.get(reportId);
   if (!report) return null;
-  const portions = childrenOf(snapshot.objects, reportId).filter((object) => object.kind === 'portion');
+  const portions = paragraphsOf(snapshot.objects, reportId);
   const rollUp = rolledUpBanner([report, ...portions], cell.policy);
   const last = portions.at(-1);
 

@@ -3,7 +3,7 @@
 import { fieldText } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
 import type { Picture } from '../session/picture';
-import { childrenOf } from './selectors';
+import { paragraphPlace } from './selectors';
 
 const KIND_NAMES: Record<Envelope['kind'], string> = {
   feature: 'map feature',
@@ -15,12 +15,8 @@ const KIND_NAMES: Record<Envelope['kind'], string> = {
 };
 
 export function objectLabel(envelope: Envelope, picture: Picture): string {
-  if (envelope.kind === 'portion' && envelope.parentId) {
-    const objects = picture.getSnapshot().objects;
-    const report = objects.find((object) => object.id === envelope.parentId);
-    const number = report ? childrenOf(objects, report.id).filter((child) => child.kind === 'portion').findIndex((child) => child.id === envelope.id) + 1 : 0;
-    if (report && number > 0) return `paragraph ${number} of ${objectLabel(report, picture)}`;
-  }
+  const place = paragraphPlace(picture.getSnapshot().objects, envelope);
+  if (place) return `paragraph ${place.index + 1} of ${objectLabel(place.report, picture)}`;
   const doc = picture.replica(envelope.id)?.doc;
   const title = doc ? (fieldText(doc, 'title') ?? fieldText(doc, 'name')) : undefined;
   return title?.trim() ? `${KIND_NAMES[envelope.kind]} “${title.trim()}”` : KIND_NAMES[envelope.kind];

@@ -18,6 +18,19 @@ export function childrenOf(objects: readonly Envelope[], parentId: string): Enve
     .sort((a, b) => (a.orderKey < b.orderKey ? -1 : a.orderKey > b.orderKey ? 1 : byCreation(a, b)));
 }
 
+/** A report's paragraphs, in document order. */
+export function paragraphsOf(objects: readonly Envelope[], reportId: string): Envelope[] {
+  return childrenOf(objects, reportId).filter((object) => object.kind === 'portion');
+}
+
+/** Where a paragraph sits among the paragraphs of its report (0-based); null for anything else or a report out of sight. */
+export function paragraphPlace(objects: readonly Envelope[], envelope: Envelope): { report: Envelope; index: number } | null {
+  if (envelope.kind !== 'portion' || !envelope.parentId) return null;
+  const report = objects.find((object) => object.id === envelope.parentId);
+  const index = report ? paragraphsOf(objects, report.id).findIndex((paragraph) => paragraph.id === envelope.id) : -1;
+  return report && index >= 0 ? { report, index } : null;
+}
+
 /** The tab that shows an object (features are on the map, beside every tab). */
 export function tabOf(object: Envelope): WorkspaceTab | null {
   switch (object.kind) {
