@@ -1,7 +1,7 @@
 // Access decisions: may this participant see this marking, and which participants are alike.
 import { audienceOf } from './audience';
 import { MarkingError } from './errors';
-import { defaultPolicy, findLevel, unknownLevel } from './policy';
+import { defaultPolicy, findLevel, isCompartment, unknownLevel } from './policy';
 import type { ClassificationLevel, MarkingPolicy } from './policy';
 import type { Marking, Participant } from './types';
 
@@ -45,7 +45,7 @@ function holds(held: readonly string[], compartment: string): boolean {
 export function accessLevelKey(p: Participant, policy: MarkingPolicy = defaultPolicy): string {
   const nation = p.nation.toUpperCase();
   if (!policy.nations.has(nation)) throw new MarkingError(`"${p.nation}" is not a country trigraph.`, p.nation);
-  const compartments = [...new Set(p.compartments.map((c) => c.toUpperCase()))].filter((c) => policy.compartments.has(c)).sort();
+  const compartments = [...new Set(p.compartments.map((c) => c.toUpperCase()))].filter((c) => isCompartment(c, policy)).sort();
   return `${nation}|${clearanceOf(p, policy).code}|${compartments.join(',')}`;
 }
 

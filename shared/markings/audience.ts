@@ -1,7 +1,7 @@
 // Who a marking reaches, as nation sets, computed once per marking object and policy. The cache
 // is a WeakMap rather than a field so a Marking stays plain data that serialises to JSON.
 import { MarkingError } from './errors';
-import { defaultPolicy, expandName, findLevel } from './policy';
+import { defaultPolicy, expandName, findLevel, isCompartment } from './policy';
 import type { MarkingPolicy } from './policy';
 import type { Marking } from './types';
 
@@ -61,7 +61,7 @@ function computeAudience(m: Marking, policy: MarkingPolicy): Audience {
   if (!policy.nations.has(originator)) throw new MarkingError(`Originator "${originator}" is not a country trigraph.`, originator);
   const compartments = [...new Set(m.compartments)];
   // Access level keys leave out compartments the policy does not know, so no marking may need one.
-  const unknown = compartments.find((c) => !policy.compartments.has(c));
+  const unknown = compartments.find((c) => !isCompartment(c, policy));
   if (unknown !== undefined) throw new MarkingError(`"${unknown}" is not an SCI compartment of this policy.`, unknown);
   const everyone = level.rank === 0 && !m.noforn && !m.relido && m.relTo.length === 0 && m.displayOnly.length === 0;
   if (everyone) return { rank: level.rank, compartments, originator, everyone, nations: policy.nations, released: policy.nations };

@@ -1,7 +1,8 @@
 // Marking → canonical text. Order: classification, SCI compartments, then dissemination controls
-// in CAPCO order (ORCON, NOFORN, REL TO, RELIDO, DISPLAY ONLY), "/" within a category.
+// in CAPCO order (ORCON, NOFORN, REL TO, RELIDO, DISPLAY ONLY), "/" within a category. A REL TO
+// list that reaches the lead nation names it first, as the parser does.
 import { MarkingError } from './errors';
-import { canonicalNames, defaultPolicy, findLevel } from './policy';
+import { canonicalNames, canonicalRelTo, defaultPolicy, findLevel } from './policy';
 import type { ClassificationLevel, ControlKind, MarkingPolicy } from './policy';
 import type { Marking } from './types';
 
@@ -37,5 +38,6 @@ function join(level: string, m: Marking, form: Form, policy: MarkingPolicy): str
 }
 
 function list(kind: ControlKind, names: string[], form: Form, policy: MarkingPolicy): string {
-  return `${policy.controls[kind][form]} ${canonicalNames(names, policy).join(', ')}`;
+  const ordered = kind === 'relTo' ? canonicalRelTo(names, policy) : canonicalNames(names, policy);
+  return `${policy.controls[kind][form]} ${ordered.join(', ')}`;
 }

@@ -1,7 +1,7 @@
 // The markings engine: parse, format, roll up, and decide who may see what (DESIGN.md, "Markings").
 export type { Marking, Participant } from './types';
-export type { ClassificationLevel, ControlKind, ControlSpelling, MarkingPolicy, MarkingPolicySpec } from './policy';
-export { classificationRank, createPolicy, defaultPolicy, defaultPolicySpec, policyWithGroups } from './policy';
+export type { ClassificationLevel, CompartmentRule, ControlKind, ControlSpelling, ExclusiveControls, MarkingPolicy, MarkingPolicySpec } from './policy';
+export { classificationRank, compartmentRule, createPolicy, defaultPolicy, defaultPolicySpec, isCompartment, policyWithGroups } from './policy';
 export { MarkingError } from './errors';
 export { parseMarking } from './parse';
 export { formatBanner, formatPortion } from './format';

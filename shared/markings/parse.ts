@@ -1,9 +1,20 @@
-// Marking text → Marking. Accepts the banner and the portion form, full words and abbreviations,
-// any case and spacing, "/" or "//" between parts. Every rejection names the token as typed and
-// its position; nothing is guessed.
+// Marking text → Marking. Accepts the banner and the portion form, abbreviations and register
+// titles, any case and spacing, "/" or "//" between parts. Every rejection names the token as
+// typed and its position, and says which rule of the policy it breaks; nothing is guessed.
 import { MarkingError } from './errors';
-import { CONTROL_KINDS, LIST_CONTROLS, canonicalNames, defaultPolicy, expandName, findLevel, unknownLevel } from './policy';
-import type { ClassificationLevel, ControlKind, MarkingPolicy } from './policy';
+import {
+  CONTROL_KINDS,
+  LIST_CONTROLS,
+  RELEASE_CONTROLS,
+  canonicalNames,
+  canonicalRelTo,
+  defaultPolicy,
+  expandName,
+  findLevel,
+  listWords,
+  unknownLevel,
+} from './policy';
+import type { ClassificationLevel, CompartmentRule, ControlKind, MarkingPolicy } from './policy';
 import type { Marking } from './types';
 
 /** A piece of the input: `text` as typed, `start` its index in the whole input. */
@@ -17,6 +28,13 @@ interface Found {
   kind: ControlKind;
   token: Token;
   list: Token[];
+}
+
+interface Compartment {
+  token: Token;
+  /** As the marking carries it: 'SI', 'RSV-ABC'. */
+  code: string;
+  rule: CompartmentRule;
 }
 
 // The same few markings are parsed over and over (every stored envelope, every create), so
@@ -38,9 +56,10 @@ export function parseMarking(text: string, policy: MarkingPolicy = defaultPolicy
 
 function parseText(text: string, policy: MarkingPolicy): Marking {
   const [from, to] = unwrapParentheses(text);
+  if (text[from] === '/') throw nonUsClassification(leadingClassification(text, from, to), policy);
   const [levelPiece, ...pieces] = splitOnSlashes(text, from, to);
   const level = parseLevel(tokenize(levelPiece!), levelPiece!, policy);
-  const compartments: Token[] = [];
+  const compartments: Compartment[] = [];
   const found = new Map<ControlKind, Found>();
   for (const piece of pieces) {
     const tokens = tokenize(piece);
@@ -58,15 +77,15 @@ function parseText(text: string, policy: MarkingPolicy): Marking {
       else if (rest[0]) throw new MarkingError(`"${rest[0].text}" cannot follow ${spelling}: separate controls with "/".`, rest[0].text, rest[0].start);
       else found.set(kind, { kind, token, list: [] });
     } else {
-      compartments.push(parseCompartment(tokens, policy));
+      compartments.push(parseCompartment(tokens, piece, text, policy));
     }
   }
   checkCombinations(level, compartments, found, policy);
   return {
     classification: level.code,
-    compartments: [...new Set(compartments.map((c) => c.upper))].sort(),
+    compartments: [...new Set(compartments.map((c) => c.code))].sort(),
     noforn: found.has('noforn'),
-    relTo: canonicalNames((found.get('relTo')?.list ?? []).map((t) => t.upper), policy),
+    relTo: canonicalRelTo((found.get('relTo')?.list ?? []).map((t) => t.upper), policy),
     relido: found.has('relido'),
     orcon: found.has('orcon'),
     displayOnly: canonicalNames((found.get('displayOnly')?.list ?? []).map((t) => t.upper), policy),
@@ -101,6 +120,39 @@ function unwrapParentheses(text: string): [number, number] {
 
 function emptyMarking(token: string, position: number): MarkingError {
   return new MarkingError('The marking is empty: it needs at least a classification such as UNCLASSIFIED.', token, position);
+}
+
+/** A CAPCO non-US classification starts with "//" (//NATO SECRET, //DEU S): the slashes and the piece after them. */
+function leadingClassification(text: string, from: number, to: number): Token {
+  let end = from;
+  while (end < to && text[end] === '/') end++;
+  while (end < to && text[end] !== '/') end++;
+  return trimmed(text, from, end)!;
+}
+
+function nonUsClassification(token: Token, policy: MarkingPolicy): MarkingError {
+  const names = policy.levels.map((l) => l.name);
+  return new MarkingError(
+    `"${token.text}" is not supported by this cell's marking policy: it uses only the US classifications ${listWords(names, 'and')}, not non-US, NATO, JOINT or CUI markings.`,
+    token.text,
+    token.start,
+  );
+}
+
+function notSupported(token: Token, policy: MarkingPolicy): MarkingError {
+  const compartments = [...policy.compartments.values()].map((rule) => (rule.subCompartment ? `${rule.code}-…` : rule.code));
+  const controls = CONTROL_KINDS.map((kind) => policy.controls[kind].banner);
+  return new MarkingError(
+    `"${token.text}" is not supported by this cell's marking policy, which uses only the SCI compartments ${listWords(compartments, 'and')} and the dissemination controls ${listWords(controls, 'and')}.`,
+    token.text,
+    token.start,
+  );
+}
+
+/** Whether the words start with an entry of a not-supported list ("-" at its end: a prefix). */
+function isNotSupported(tokens: Token[], entries: readonly string[]): boolean {
+  const words = tokens.map((t) => t.upper).join(' ');
+  return entries.some((entry) => (entry.endsWith('-') ? words.startsWith(entry) : words === entry || words.startsWith(`${entry} `)));
 }
 
 /** Splits on "/" and "//" into trimmed, non-empty pieces. */
@@ -172,6 +224,7 @@ function parseLevel(tokens: Token[], piece: Token, policy: MarkingPolicy): Class
       throw new MarkingError(`Put "//" between the classification and "${next.text}".`, next.text, next.start);
     }
   }
+  if (expandName(words[0]!, policy) || isNotSupported(tokens, policy.notSupported.levels)) throw nonUsClassification(piece, policy);
   throw unknownLevel(piece.text, piece.start, policy);
 }
 
@@ -217,12 +270,42 @@ function parseList(tokens: Token[], control: Token, spelling: string, policy: Ma
   return items;
 }
 
-function parseCompartment(tokens: Token[], policy: MarkingPolicy): Token {
-  const [first, second] = tokens as [Token, Token | undefined];
-  if (policy.compartments.has(first.upper)) {
-    if (second) throw new MarkingError(`"${second.text}" cannot follow ${first.upper}: separate compartments and controls with "/".`, second.text, second.start);
-    return first;
+const compartmentTables = new WeakMap<MarkingPolicy, [string[], CompartmentRule][]>();
+
+/** Every compartment code and register title as words, longest first ("TALENT KEYHOLE" before "TK"). */
+function compartmentTable(policy: MarkingPolicy): [string[], CompartmentRule][] {
+  let table = compartmentTables.get(policy);
+  if (!table) {
+    table = [...policy.compartments.values()].flatMap((rule) => [rule.code, ...rule.titles].map((name): [string[], CompartmentRule] => [name.split(' '), rule]));
+    table.sort((a, b) => b[0].length - a[0].length);
+    compartmentTables.set(policy, table);
   }
+  return table;
+}
+
+/** The SCI system the piece starts with, how many tokens it takes, and the compartment after a "-" (RSV-ABC). */
+function matchCompartment(tokens: Token[], policy: MarkingPolicy): [CompartmentRule, number, string | undefined] | undefined {
+  for (const [words, rule] of compartmentTable(policy)) {
+    if (words.length > tokens.length || !words.slice(0, -1).every((word, i) => tokens[i]!.upper === word)) continue;
+    const last = tokens[words.length - 1]!.upper;
+    const word = words.at(-1)!;
+    if (last === word) return [rule, words.length, undefined];
+    if (last.startsWith(`${word}-`)) return [rule, words.length, last.slice(word.length + 1)];
+  }
+  return undefined;
+}
+
+function parseCompartment(tokens: Token[], piece: Token, text: string, policy: MarkingPolicy): Compartment {
+  const match = matchCompartment(tokens, policy);
+  if (match) {
+    const [rule, length, name] = match;
+    const next = tokens[length];
+    if (next) throw new MarkingError(`"${next.text}" cannot follow ${rule.code}: separate compartments and controls with "/".`, next.text, next.start);
+    const token = joinTokens(tokens.slice(0, length), text);
+    return { token, code: compartmentCode(rule, name, token, policy), rule };
+  }
+  const [first] = tokens as [Token];
+  if (isNotSupported(tokens, policy.notSupported.controls)) throw notSupported(piece, policy);
   if (expandName(first.upper, policy)) {
     const relTo = policy.controls.relTo.banner;
     throw new MarkingError(`"${first.text}" is a country or group: put it in a ${relTo} list (${relTo} ${policy.leadNation}, ${first.upper}).`, first.text, first.start);
@@ -231,20 +314,46 @@ function parseCompartment(tokens: Token[], policy: MarkingPolicy): Token {
   throw new MarkingError(`"${first.text}" is not an SCI compartment or a dissemination control (${controls}).`, first.text, first.start);
 }
 
-function checkCombinations(level: ClassificationLevel, compartments: Token[], found: Map<ControlKind, Found>, policy: MarkingPolicy): void {
-  const noforn = found.get('noforn');
-  if (noforn) {
-    for (const kind of ['relTo', 'relido', 'displayOnly'] as const) {
-      const other = found.get(kind);
-      if (!other) continue;
-      const later = other.token.start > noforn.token.start ? other.token : noforn.token;
-      const message = `${policy.controls.noforn.banner} cannot be combined with ${policy.controls[kind].banner}: ${policy.controls.noforn.banner} means no foreign release.`;
-      throw new MarkingError(message, later.text, later.start);
+function compartmentCode(rule: CompartmentRule, name: string | undefined, token: Token, policy: MarkingPolicy): string {
+  const sub = rule.subCompartment;
+  const title = rule.titles[0] ? ` (${rule.titles[0]})` : '';
+  if (name === undefined) {
+    if (sub) throw new MarkingError(`${rule.code}${title} is never used alone: name its compartment, e.g. ${sub.example}.`, token.text, token.start);
+    return rule.code;
+  }
+  if (!sub) throw notSupported(token, policy);
+  if (!sub.pattern.test(name)) {
+    throw new MarkingError(`"${token.text}" is not a compartment of ${rule.code}: write it as ${sub.example}, ${sub.description} after "${rule.code}-".`, token.text, token.start);
+  }
+  return `${rule.code}-${name}`;
+}
+
+function checkCombinations(level: ClassificationLevel, compartments: Compartment[], found: Map<ControlKind, Found>, policy: MarkingPolicy): void {
+  for (const { controls: [a, b], reason } of policy.exclusive) {
+    const first = found.get(a);
+    const second = found.get(b);
+    if (!first || !second) continue;
+    const later = second.token.start > first.token.start ? second.token : first.token;
+    throw new MarkingError(`${policy.controls[a].banner} cannot be combined with ${policy.controls[b].banner}: ${reason}.`, later.text, later.start);
+  }
+  for (const { kind, token } of found.values()) {
+    const lowest = policy.controls[kind].minLevel;
+    if (lowest) checkLevel(policy.controls[kind].banner, lowest, level, token, policy);
+  }
+  for (const { code, rule, token } of compartments) {
+    checkLevel(`SCI compartment ${code}`, rule.minLevel, level, token, policy);
+    if (rule.noforn && !found.has('noforn')) {
+      throw new MarkingError(`${code} information is never released to other nations: mark it ${policy.controls.noforn.banner}.`, token.text, token.start);
     }
   }
   const firstCompartment = compartments[0];
-  if (firstCompartment && level.rank === 0) {
-    throw new MarkingError(`SCI compartment ${firstCompartment.upper} cannot be used on ${level.name} information.`, firstCompartment.text, firstCompartment.start);
+  if (firstCompartment && policy.sciNeedsReleaseMarking && !RELEASE_CONTROLS.some((kind) => found.has(kind))) {
+    const controls = RELEASE_CONTROLS.map((kind) => policy.controls[kind].banner);
+    throw new MarkingError(
+      `SCI information must say whether other nations may have it: add ${listWords(controls, 'or')} after ${firstCompartment.code}.`,
+      firstCompartment.token.text,
+      firstCompartment.token.start,
+    );
   }
   const displayOnly = found.get('displayOnly');
   const relTo = found.get('relTo');
@@ -261,4 +370,34 @@ function checkCombinations(level: ClassificationLevel, compartments: Token[], fo
       );
     }
   }
+  if (relTo) checkRelToReach(relTo, found, policy);
+}
+
+/** `what` may not mark information below the level `lowest` (a code). */
+function checkLevel(what: string, lowest: string, level: ClassificationLevel, token: Token, policy: MarkingPolicy): void {
+  const minimum = findLevel(lowest, policy)!;
+  if (level.rank >= minimum.rank) return;
+  throw new MarkingError(`${what} cannot be used on ${level.name} information: it needs ${minimum.name} or higher.`, token.text, token.start);
+}
+
+/** ISM-ID-00319: a REL TO list reaches more than one nation; REL TO USA alone is NOFORN. */
+function checkRelToReach({ list }: Found, found: Map<ControlKind, Found>, policy: MarkingPolicy): void {
+  const nations = new Set(list.flatMap((t) => expandName(t.upper, policy) ?? []));
+  if (nations.size >= policy.relToMinNations) return;
+  const relTo = policy.controls.relTo.banner;
+  const item = list[0]!;
+  const named = [...nations].join(', ');
+  if (nations.size === 1 && nations.has(policy.leadNation)) {
+    const beside = (['relido', 'displayOnly'] as const).find((kind) => found.has(kind));
+    const hint = beside
+      ? `leave ${relTo} out, ${policy.controls[beside].banner} says the rest`
+      : `mark it ${policy.controls.noforn.banner} instead, or name the nations it is released to`;
+    throw new MarkingError(`${relTo} ${named} releases to no other country: ${hint}.`, item.text, item.start);
+  }
+  const example = `${relTo} ${policy.leadNation}, ${[...nations].find((n) => n !== policy.leadNation) ?? item.upper}`;
+  throw new MarkingError(
+    `${relTo} ${named} names too few countries: list the originating nation and each nation released to, e.g. ${example}.`,
+    item.text,
+    item.start,
+  );
 }

@@ -1,5 +1,6 @@
 // A marking scheme as data: classification levels, dissemination-control spellings, SCI
-// compartments, nations and groups. The default is the CAPCO-style scheme of DESIGN.md.
+// compartments, nations and groups, and the rules that combine them. The default is the
+// CAPCO-style scheme of DESIGN.md; each rule names the IC-ISM schematron rule it follows.
 import { MarkingError } from './errors';
 import { BUILT_IN_GROUPS, ISO_3166_ALPHA3 } from './nations';
 
@@ -13,18 +14,56 @@ export const CONTROL_KINDS = ['orcon', 'noforn', 'relTo', 'relido', 'displayOnly
 export type ControlKind = (typeof CONTROL_KINDS)[number];
 /** Controls followed by a list of nations and groups. */
 export const LIST_CONTROLS: ReadonlySet<ControlKind> = new Set(['relTo', 'displayOnly']);
+/** The explicit foreign disclosure and release (FD&R) markings. */
+export const RELEASE_CONTROLS: readonly ControlKind[] = ['noforn', 'relTo', 'relido', 'displayOnly'];
 
 export interface ControlSpelling {
   readonly banner: string;
   readonly portion: string;
-  /** Every accepted spelling, upper case, words separated by one space. */
+  /** Every accepted spelling, upper case, words separated by one space: abbreviations and register titles. */
   readonly aliases: readonly string[];
+  /** Code of the lowest level the control may mark; absent: any level. */
+  readonly minLevel?: string;
+}
+
+/** An SCI control system of the policy. */
+export interface CompartmentRule {
+  /** As written in markings and held by participants, e.g. 'KDK'. */
+  readonly code: string;
+  /** Register titles, upper case, accepted in place of the code and written back as the code. */
+  readonly titles: readonly string[];
+  /** Code of the lowest level it may mark. */
+  readonly minLevel: string;
+  /** Its information is never released to another nation: the marking must carry NOFORN. */
+  readonly noforn: boolean;
+  /**
+   * Set when the system is never used alone: each marking names one of its compartments as
+   * CODE-NAME (RSV-ABC), NAME matching `pattern`. Participants hold CODE-NAME, not CODE.
+   */
+  readonly subCompartment?: { readonly pattern: RegExp; readonly example: string; readonly description: string };
+}
+
+/** Two controls that may not mark the same information, and why, in words for the author. */
+export interface ExclusiveControls {
+  readonly controls: readonly [ControlKind, ControlKind];
+  readonly reason: string;
 }
 
 export interface MarkingPolicySpec {
   levels: readonly ClassificationLevel[];
   controls: Readonly<Record<ControlKind, ControlSpelling>>;
-  compartments: readonly string[];
+  compartments: readonly CompartmentRule[];
+  exclusive: readonly ExclusiveControls[];
+  /** SCI must carry an explicit foreign-release marking (RELEASE_CONTROLS). */
+  sciNeedsReleaseMarking: boolean;
+  /** Fewest nations a REL TO list may reach, groups expanded. */
+  relToMinNations: number;
+  /**
+   * Words of other marking schemes (first words of a classification, controls), so that they
+   * are refused as not supported by this policy rather than as typos. An entry ending in "-"
+   * matches every word it starts (SAR-BP).
+   */
+  notSupported: { readonly levels: readonly string[]; readonly controls: readonly string[] };
   nations: readonly string[];
   /** Group name → members (nations, or groups defined earlier). */
   groups: Readonly<Record<string, readonly string[]>>;
@@ -35,7 +74,12 @@ export interface MarkingPolicySpec {
 export interface MarkingPolicy {
   readonly levels: readonly ClassificationLevel[];
   readonly controls: Readonly<Record<ControlKind, ControlSpelling>>;
-  readonly compartments: ReadonlySet<string>;
+  /** SCI control systems by code. */
+  readonly compartments: ReadonlyMap<string, CompartmentRule>;
+  readonly exclusive: readonly ExclusiveControls[];
+  readonly sciNeedsReleaseMarking: boolean;
+  readonly relToMinNations: number;
+  readonly notSupported: MarkingPolicySpec['notSupported'];
   readonly nations: ReadonlySet<string>;
   /** Group name → member nations, fully expanded and in canonical order. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
@@ -58,6 +102,10 @@ export function createPolicy(spec: MarkingPolicySpec): MarkingPolicy {
     levelByWord.set(level.code.toUpperCase(), level);
     levelByWord.set(level.name.toUpperCase(), level);
   }
+  // The parser checks levels against these; a policy naming no such level could not be applied.
+  for (const { code, minLevel } of [...spec.compartments, ...Object.values(spec.controls).map((c) => ({ code: c.banner, minLevel: c.minLevel }))]) {
+    if (minLevel !== undefined && !levelByWord.has(minLevel)) throw new MarkingError(`${code} needs level ${minLevel}, which the policy does not define.`, minLevel);
+  }
   const compareNames = (a: string, b: string): number => {
     const groupA = nations.has(a) ? (a === spec.leadNation ? 0 : 1) : 2;
     const groupB = nations.has(b) ? (b === spec.leadNation ? 0 : 1) : 2;
@@ -79,7 +127,11 @@ export function createPolicy(spec: MarkingPolicySpec): MarkingPolicy {
   const policy: MarkingPolicy = {
     levels: [...spec.levels].sort((a, b) => a.rank - b.rank),
     controls: spec.controls,
-    compartments: new Set(spec.compartments),
+    compartments: new Map(spec.compartments.map((rule) => [rule.code, rule])),
+    exclusive: spec.exclusive,
+    sciNeedsReleaseMarking: spec.sciNeedsReleaseMarking,
+    relToMinNations: spec.relToMinNations,
+    notSupported: spec.notSupported,
     nations,
     groups,
     leadNation: spec.leadNation,
@@ -97,14 +149,64 @@ export const defaultPolicySpec: MarkingPolicySpec = {
     { code: 'S', name: 'SECRET', rank: 2 },
     { code: 'TS', name: 'TOP SECRET', rank: 3 },
   ],
+  // Aliases: the abbreviations, then the titles of the CAPCO register (CVEnumISMDissem).
   controls: {
-    orcon: { banner: 'ORCON', portion: 'OC', aliases: ['ORCON', 'OC'] },
-    noforn: { banner: 'NOFORN', portion: 'NF', aliases: ['NOFORN', 'NF'] },
-    relTo: { banner: 'REL TO', portion: 'REL TO', aliases: ['REL TO', 'REL'] },
-    relido: { banner: 'RELIDO', portion: 'RELIDO', aliases: ['RELIDO'] },
-    displayOnly: { banner: 'DISPLAY ONLY', portion: 'DISPLAY ONLY', aliases: ['DISPLAY ONLY'] },
+    // ISM-ID-00028: ORCON marks classified information only.
+    orcon: { banner: 'ORCON', portion: 'OC', aliases: ['ORCON', 'OC', 'ORIGINATOR CONTROLLED'], minLevel: 'C' },
+    noforn: { banner: 'NOFORN', portion: 'NF', aliases: ['NOFORN', 'NF', 'NOT RELEASABLE TO FOREIGN NATIONALS'] },
+    relTo: { banner: 'REL TO', portion: 'REL TO', aliases: ['REL TO', 'REL', 'AUTHORIZED FOR RELEASE TO'] },
+    relido: { banner: 'RELIDO', portion: 'RELIDO', aliases: ['RELIDO', 'RELEASABLE BY INFORMATION DISCLOSURE OFFICIAL'] },
+    displayOnly: { banner: 'DISPLAY ONLY', portion: 'DISPLAY ONLY', aliases: ['DISPLAY ONLY', 'AUTHORIZED FOR DISPLAY BUT NOT RELEASE TO'] },
   },
-  compartments: ['HCS', 'KDK', 'RSV', 'SI', 'TK'],
+  // Titles from the CAPCO register (CVEnumISMSCIControls).
+  compartments: [
+    // ISM-ID-00048: HCS is CONFIDENTIAL or higher. ISM-ID-00049: HCS requires NOFORN.
+    { code: 'HCS', titles: ['HUMINT CONTROL SYSTEM'], minLevel: 'C', noforn: true },
+    // ISM-ID-00122: KLONDIKE is SECRET or higher. ISM-ID-00123: KLONDIKE requires NOFORN.
+    { code: 'KDK', titles: ['KLONDIKE'], minLevel: 'S', noforn: true },
+    // ISM-ID-00242: RESERVE is SECRET or higher. ISM-ID-00243: never alone, always with a
+    // compartment RSV-XXX, XXX three letters or digits (CVEnumISMSCIControls). ISM-ID-00241
+    // (RSV-XXX implies RSV) holds by construction: a marking carries RSV-XXX only.
+    {
+      code: 'RSV',
+      titles: ['RESERVE'],
+      minLevel: 'S',
+      noforn: false,
+      subCompartment: { pattern: /^[A-Z0-9]{3}$/, example: 'RSV-ABC', description: 'three letters or digits' },
+    },
+    // ISM-ID-00043: SI is CONFIDENTIAL or higher.
+    { code: 'SI', titles: ['SPECIAL INTELLIGENCE'], minLevel: 'C', noforn: false },
+    // ISM-ID-00047: TALENT KEYHOLE is SECRET or higher.
+    { code: 'TK', titles: ['TALENT KEYHOLE'], minLevel: 'S', noforn: false },
+  ],
+  exclusive: [
+    { controls: ['noforn', 'relTo'], reason: 'NOFORN means no foreign release' },
+    // ISM-ID-00169: NOFORN, RELIDO and DISPLAY ONLY are mutually exclusive.
+    { controls: ['noforn', 'relido'], reason: 'NOFORN means no foreign release' },
+    { controls: ['noforn', 'displayOnly'], reason: 'NOFORN means no foreign release' },
+    {
+      controls: ['relido', 'displayOnly'],
+      reason: 'RELIDO lets a disclosure official release it, DISPLAY ONLY lets the nations listed view it but never receive it; choose one',
+    },
+  ],
+  // IC-ISM rule on explicit FD&R for SCI (ICD 710; no ISM-ID confirmed): SCI carries NOFORN,
+  // REL TO, RELIDO or DISPLAY ONLY, never nothing.
+  sciNeedsReleaseMarking: true,
+  // ISM-ID-00319: a REL TO list names more than one country (REL TO USA alone is NOFORN).
+  relToMinNations: 2,
+  notSupported: {
+    // Non-US and NATO classifications (//NATO SECRET, //DEU SECRET, //COSMIC TOP SECRET), JOINT,
+    // and CUI. Country codes and groups are recognised as well (parse.ts).
+    levels: ['COSMIC', 'RESTRICTED', 'JOINT', 'CUI', 'CONTROLLED'],
+    // US controls of the CAPCO register outside this policy, an SCI system it lacks (ENDSEAL),
+    // special access programs, atomic energy markings, and NATO's own controls.
+    controls: [
+      'FOUO', 'FOR OFFICIAL USE ONLY', 'PROPIN', 'PR', 'IMCON', 'IMC', 'FISA', 'NOCONTRACT', 'DSEN', 'RSEN', 'RS',
+      'RISK SENSITIVE', 'EYES', 'EYES ONLY', 'LIMDIS', 'EXDIS', 'NODIS', 'SBU', 'SBU-NF', 'LES', 'LES-NF', 'FGI',
+      'WAIVED', 'ACCM', 'NNPI', 'SAR', 'SAR-', 'SPECIAL ACCESS REQUIRED', 'SPECIAL ACCESS REQUIRED-', 'RD', 'RD-',
+      'FRD', 'FRD-', 'CNWDI', 'TFNI', 'UCNI', 'DCNI', 'EL', 'EL-', 'ENDSEAL', 'ATOMAL', 'BOHEMIA', 'BALK',
+    ],
+  },
   nations: ISO_3166_ALPHA3,
   groups: BUILT_IN_GROUPS,
   leadNation: 'USA',
@@ -174,14 +276,15 @@ export function unknownLevel(word: string, position: number, policy: MarkingPoli
   const names = policy.levels.map((l) => l.name);
   const codes = policy.levels.map((l) => l.code);
   return new MarkingError(
-    `"${word}" is not a classification: use ${listWords(names)} (or ${listWords(codes)}).`,
+    `"${word}" is not a classification: use ${listWords(names, 'or')} (or ${listWords(codes, 'or')}).`,
     word,
     position,
   );
 }
 
-function listWords(words: readonly string[]): string {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+/** 'A, B or C' / 'A, B and C'. */
+export function listWords(words: readonly string[], conjunction: 'and' | 'or'): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words.at(-1)}`;
 }
 
 /** Nations a name stands for: itself for a nation, the members for a group. */
@@ -193,4 +296,32 @@ export function expandName(name: string, policy: MarkingPolicy): readonly string
 /** Sorted, deduplicated copy in the policy's canonical order. */
 export function canonicalNames(names: Iterable<string>, policy: MarkingPolicy): string[] {
   return [...new Set(names)].sort(policy.compareNames);
+}
+
+/**
+ * A compartment a marking may require and a participant may hold: a system used alone (SI), or
+ * a compartment of a system that needs one (RSV-ABC). Upper case.
+ */
+export function isCompartment(code: string, policy: MarkingPolicy): boolean {
+  const rule = compartmentRule(code, policy);
+  if (!rule) return false;
+  const dash = code.indexOf('-');
+  return dash < 0 ? !rule.subCompartment : (rule.subCompartment?.pattern.test(code.slice(dash + 1)) ?? false);
+}
+
+/** The SCI system of a compartment code: KDK for 'KDK', RSV for 'RSV-ABC'. */
+export function compartmentRule(code: string, policy: MarkingPolicy): CompartmentRule | undefined {
+  const dash = code.indexOf('-');
+  return policy.compartments.get(dash < 0 ? code : code.slice(0, dash));
+}
+
+/**
+ * A REL TO list in canonical order, the lead nation written out first whenever the list
+ * reaches it, also through a group (ISM-ID-00214: REL TO starts with USA): REL TO USA, FVEY.
+ */
+export function canonicalRelTo(names: Iterable<string>, policy: MarkingPolicy): string[] {
+  const list = [...names];
+  const lead = policy.leadNation;
+  if (!list.includes(lead) && list.some((name) => policy.groups[name]?.includes(lead))) list.push(lead);
+  return canonicalNames(list, policy);
 }

@@ -5,7 +5,7 @@
 import { audienceOf } from './audience';
 import type { Audience } from './audience';
 import { MarkingError } from './errors';
-import { defaultPolicy } from './policy';
+import { canonicalRelTo, defaultPolicy } from './policy';
 import type { MarkingPolicy } from './policy';
 import type { Marking } from './types';
 
@@ -38,13 +38,14 @@ export function rollUp(ms: Marking[], policy: MarkingPolicy = defaultPolicy): Ma
   const releasedTo = others.filter((n) => holding.has(n));
   const displayedTo = others.filter((n) => !holding.has(n));
   const writtenGroups = new Set(restricted.flatMap((m) => [...m.relTo, ...m.displayOnly]).filter((name) => policy.groups[name]));
-  // Keep the originator in REL TO when every portion wrote it there, so rolling up one portion returns it.
-  if (releasedTo.length > 0 && restricted.every((m) => !m.noforn && m.relTo.some((name) => expands(name, originator, policy)))) {
-    releasedTo.push(originator);
-  }
+  // Keep the originator in REL TO when every portion wrote it there, so rolling up one portion
+  // returns it, and when the list would otherwise name too few nations (ISM-ID-00319): the
+  // originator holds a copy either way.
+  const wrote = restricted.every((m) => !m.noforn && m.relTo.some((name) => expands(name, originator, policy)));
+  if (releasedTo.length > 0 && (wrote || releasedTo.length < policy.relToMinNations)) releasedTo.push(originator);
   return {
     ...banner,
-    relTo: compress(releasedTo, writtenGroups, restricted, policy),
+    relTo: canonicalRelTo(compress(releasedTo, writtenGroups, restricted, policy), policy),
     relido,
     displayOnly: compress(displayedTo, writtenGroups, restricted, policy),
   };

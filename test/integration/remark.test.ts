@@ -168,7 +168,7 @@ test('DISPLAY ONLY → REL TO hands over a copy: an analyst may not do it, only 
   const { object } = await usa!.ok('object:create', {
     workspaceId: cell.id,
     kind: 'note',
-    marking: 'SECRET//REL TO USA//DISPLAY ONLY GBR',
+    marking: 'SECRET//DISPLAY ONLY GBR',
     content: buildContent({ body: 'for GBR eyes, not GBR files' }),
   });
   const refused = await usa!.call('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR' });

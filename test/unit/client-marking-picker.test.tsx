@@ -84,6 +84,41 @@ describe('<MarkingPicker>', () => {
     expect(last()).toMatchObject({ ok: true, banner: 'SECRET//NOFORN' });
   });
 
+  it('picking HCS or KDK leaves NOFORN as the only release, which they require', () => {
+    const hcs = { nation: 'USA', clearance: 'TOP SECRET', compartments: ['HCS', 'KDK', 'SI'] };
+    const { last } = renderPicker({ cell: trilateral, author: hcs }, 'TOP SECRET//REL TO USA, JPN');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'HCS' }));
+    expect(last()).toMatchObject({ ok: true, banner: 'TOP SECRET//HCS//NOFORN' });
+    expect(screen.queryByRole('radio', { name: 'REL TO partners' })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'HCS' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'KDK' }));
+    expect(last()).toMatchObject({ ok: true, banner: 'TOP SECRET//KDK//NOFORN' });
+  });
+
+  it('offers a compartment only at a level it may mark, and an RSV compartment by name', () => {
+    const author = { nation: 'USA', clearance: 'TOP SECRET', compartments: ['SI', 'TK', 'RSV', 'RSV-ABC'] };
+    const compartments = () => within(screen.getByRole('group', { name: 'SCI compartments' })).getAllByRole('checkbox').map((c) => c.parentElement?.textContent);
+    renderPicker({ cell: trilateral, author }, 'CONFIDENTIAL//REL TO USA, JPN');
+    expect(compartments()).toEqual(['SI']);
+    fireEvent.change(screen.getByLabelText('Classification'), { target: { value: 'S' } });
+    expect(compartments()).toEqual(['RSV-ABC', 'SI', 'TK']);
+  });
+
+  it('drops a compartment when the level falls below what it needs', () => {
+    const { last } = renderPicker({ cell: trilateral, author: { ...usaAnalyst, compartments: ['TK'] } }, 'SECRET//TK//REL TO USA, JPN');
+    expect(last()).toMatchObject({ ok: true, banner: 'SECRET//TK//REL TO USA, JPN' });
+    fireEvent.change(screen.getByLabelText('Classification'), { target: { value: 'C' } });
+    expect(last()).toMatchObject({ ok: true, banner: 'CONFIDENTIAL//REL TO USA, JPN' });
+  });
+
+  it('offers ORCON only on classified information', () => {
+    const { last } = renderPicker({ cell: fvey, author: usaAnalyst }, 'CONFIDENTIAL//ORCON/REL TO USA, FVEY');
+    expect(last()).toMatchObject({ ok: true, banner: 'CONFIDENTIAL//ORCON/REL TO USA, FVEY' });
+    fireEvent.change(screen.getByLabelText('Classification'), { target: { value: 'U' } });
+    expect(screen.queryByRole('checkbox', { name: /^ORCON/ })).toBeNull();
+    expect(last()).toMatchObject({ ok: true, banner: 'UNCLASSIFIED//REL TO USA, FVEY' });
+  });
+
   it('clamps a default above the author clearance to the highest allowed level', () => {
     const { last } = renderPicker({ cell: trilateral, author: ausAnalyst }, 'TOP SECRET//REL TO USA, JPN, KOR');
     expect(last()).toMatchObject({ ok: true, banner: 'SECRET//REL TO USA, AUS, JPN, KOR' });

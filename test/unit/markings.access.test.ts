@@ -8,7 +8,9 @@ import {
   canHoldCopy,
   canSee,
   classificationRank,
+  createPolicy,
   defaultPolicy,
+  defaultPolicySpec,
   dominates,
   isNarrowing,
   parseMarking,
@@ -35,6 +37,10 @@ const decisions: [Participant, string, string | undefined, boolean][] = [
   [who('USA', 'TS', ['SI']), 'TS//SI//NF', undefined, true],
   [who('USA', 'TS', ['SI']), 'TS//SI/TK//NF', undefined, false],
   [who('USA', 'TS', ['TK', 'SI']), 'TS//SI/TK//NF', undefined, true],
+  // An RSV compartment is held by name: RSV alone or another RSV compartment is not enough.
+  [who('USA', 'TS', ['RSV-ABC']), 'TS//RSV-ABC//NF', undefined, true],
+  [who('USA', 'TS', ['RSV']), 'TS//RSV-ABC//NF', undefined, false],
+  [who('USA', 'TS', ['RSV-XYZ']), 'TS//RSV-ABC//NF', undefined, false],
   [who('NZL', 'SECRET'), 'SECRET//REL TO USA, FVEY', undefined, true],
   [who('JPN', 'SECRET'), 'SECRET//REL TO USA, FVEY', undefined, false],
   [who('NZL', 'SECRET'), 'SECRET//REL TO USA, ACGU', undefined, false],
@@ -54,13 +60,12 @@ const decisions: [Participant, string, string | undefined, boolean][] = [
   [who('GBR', 'SECRET'), 'SECRET//ORCON', undefined, false],
   [who('GBR', 'SECRET'), 'SECRET//ORCON/REL TO USA, GBR', undefined, true],
   [who('PRK', 'UNCLASSIFIED'), 'UNCLASSIFIED', undefined, true],
-  [who('PRK', 'U'), 'UNCLASSIFIED//ORCON', undefined, true],
   [who('GBR', 'TOP SECRET'), 'UNCLASSIFIED//NOFORN', undefined, false],
   [who('GBR', 'TOP SECRET'), 'UNCLASSIFIED//REL TO USA, GBR', undefined, true],
   [who('JPN', 'TOP SECRET'), 'UNCLASSIFIED//REL TO USA, GBR', undefined, false],
   [who('USA', 'SECRET'), 'SECRET//REL TO GBR, AUS', 'GBR', false],
   [who('AUS', 'SECRET'), 'SECRET//REL TO GBR, AUS', 'GBR', true],
-  [who('GBR', 'SECRET'), 'SECRET//REL TO USA', 'GBR', true],
+  [who('GBR', 'SECRET'), 'SECRET//REL TO USA, AUS', 'GBR', true],
   [who('gbr', 'secret', ['si']), 'SECRET//SI//REL TO USA, GBR', undefined, true],
   [who('usa', 'top secret'), 'TOP SECRET//NOFORN', undefined, true],
 ];
@@ -123,6 +128,11 @@ describe('accessLevelKey and participantFromLevelKey', () => {
     expect(participantFromLevelKey('GBR|S|')).toEqual({ nation: 'GBR', clearance: 'S', compartments: [] });
   });
 
+  it('keeps the RSV compartments held, which markings require by name, and drops RSV alone, which none can', () => {
+    expect(accessLevelKey(who('USA', 'TS', ['rsv-abc', 'RSV', 'RSV-TOOLONG', 'SI']))).toBe('USA|TS|RSV-ABC,SI');
+    expect(participantFromLevelKey('USA|TS|RSV-ABC,SI').compartments).toEqual(['RSV-ABC', 'SI']);
+  });
+
   it('uses only characters safe in a room name', () => {
     expect(accessLevelKey(who('NZL', 'confidential', ['rsv', 'kdk', 'hcs']))).toMatch(/^[A-Z0-9,|-]+$/);
   });
@@ -143,7 +153,7 @@ describe('releasableNations', () => {
   });
 
   it('includes the originator and DISPLAY ONLY nations', () => {
-    expect(releasableNations(marked('SECRET//REL TO AUS/DISPLAY ONLY IRQ', 'GBR'))).toEqual(['AUS', 'GBR', 'IRQ']);
+    expect(releasableNations(marked('SECRET//REL TO AUS, CAN/DISPLAY ONLY IRQ', 'GBR'))).toEqual(['AUS', 'CAN', 'GBR', 'IRQ']);
     expect(releasableNations(marked('SECRET//NOFORN', 'GBR'))).toEqual(['GBR']);
     expect(releasableNations(marked('TOP SECRET//SI//RELIDO'))).toEqual(['USA']);
   });
@@ -169,11 +179,11 @@ describe('isNarrowing and dominates', () => {
     ['TOP SECRET//SI//NOFORN', 'TOP SECRET//NOFORN', false],
     ['UNCLASSIFIED', 'SECRET//NOFORN', true],
     ['UNCLASSIFIED//NOFORN', 'UNCLASSIFIED', false],
-    ['SECRET//REL TO USA, GBR', 'SECRET//REL TO USA/DISPLAY ONLY GBR', true],
+    ['SECRET//REL TO USA, GBR', 'SECRET//DISPLAY ONLY GBR', true],
     ['SECRET//NOFORN', 'SECRET//DISPLAY ONLY IRQ', false],
     ['SECRET//REL TO USA, GBR', 'SECRET//REL TO GBR, USA', true],
     // Same viewers, but GBR would get a copy to keep: a release, not a narrowing.
-    ['SECRET//REL TO USA//DISPLAY ONLY GBR', 'SECRET//REL TO USA, GBR', false],
+    ['SECRET//DISPLAY ONLY GBR', 'SECRET//REL TO USA, GBR', false],
     ['SECRET//DISPLAY ONLY IRQ', 'SECRET//REL TO USA, IRQ', false],
   ];
   it.each(changes)('%s → %s narrows: %s', (from, to, expected) => {
@@ -219,6 +229,11 @@ describe('policies', () => {
     const policy = policyWithGroups({ WIDE: ['QUAD', 'FVEY'], QUAD: ['AUS', 'IND', 'JPN', 'USA'] });
     expect(policy.groups.WIDE).toEqual(['USA', 'AUS', 'CAN', 'GBR', 'IND', 'JPN', 'NZL']);
     expect(canSee(who('IND', 'SECRET'), parseMarking('SECRET//REL TO WIDE', policy), policy)).toBe(true);
+  });
+
+  it('rejects rules that name a level the policy lacks', () => {
+    const compartments = [...defaultPolicySpec.compartments, { code: 'XX', titles: [], minLevel: 'RESTRICTED', noforn: false }];
+    expect(() => createPolicy({ ...defaultPolicySpec, compartments })).toThrow('XX needs level RESTRICTED');
   });
 
   it('rejects groups that would make markings ambiguous', () => {

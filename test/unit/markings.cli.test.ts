@@ -42,7 +42,7 @@ describe('tearline marking', () => {
 
   it('says when every nation may see it and who may only display it', async () => {
     expect((await capture(['U'])).out).toContain('nations     all 249 (no release restriction)');
-    expect((await capture(['S//REL TO USA/DISPLAY ONLY IRQ'])).out).toContain('display     IRQ may see it but never receive a copy');
+    expect((await capture(['S//REL TO USA, GBR/DISPLAY ONLY IRQ'])).out).toContain('display     IRQ may see it but never receive a copy');
   });
 
   it('underlines the offending token and exits 1', async () => {

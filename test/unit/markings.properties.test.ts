@@ -1,5 +1,6 @@
-// Property tests: text round trip, spelling variants, roll-up never widens, and canSee agreeing
-// with releasableNations and accessLevelKey.
+// Property tests: text round trip, spelling variants, roll-up never widens and always yields a
+// marking the parser accepts, and canSee agreeing with releasableNations and accessLevelKey.
+// Generators make only markings the policy's CAPCO rules accept.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -29,36 +30,61 @@ const LEVELS = [
   ['S', 'SECRET'],
   ['TS', 'TOP SECRET'],
 ] as const;
-const COMPARTMENTS = ['HCS', 'SI', 'TK'];
+const COMPARTMENTS = ['HCS', 'KDK', 'RSV-ABC', 'SI', 'TK'];
+/** Lowest level rank of each compartment (ISM-ID-00043, 00047, 00048, 00122, 00242). */
+const LOWEST: Record<string, number> = { HCS: 1, KDK: 2, 'RSV-ABC': 2, SI: 1, TK: 2 };
+/** Compartments whose information is always NOFORN (ISM-ID-00049, 00123). */
+const NOFORN_ONLY = ['HCS', 'KDK'];
+/** Register titles a person may type for a compartment or control. */
+const TITLES: Record<string, string[]> = {
+  HCS: ['HCS', 'HUMINT CONTROL SYSTEM'],
+  KDK: ['KDK', 'KLONDIKE'],
+  'RSV-ABC': ['RSV-ABC', 'RESERVE-ABC'],
+  SI: ['SI', 'SPECIAL INTELLIGENCE'],
+  TK: ['TK', 'TALENT KEYHOLE'],
+};
 
 const expand = (names: string[]): Set<string> => new Set(names.flatMap((n) => policy.groups[n] ?? [n]));
 const canonical = (names: string[]): string[] => [...new Set(names)].sort(policy.compareNames);
+/** REL TO as the parser writes it: USA spelt out when a group reaches it (ISM-ID-00214). */
+const canonicalRelTo = (names: string[]): string[] => canonical(expand(names).has('USA') ? ['USA', ...names] : names);
+/** A REL TO list reaches two nations or more (ISM-ID-00319). */
+const reachingTwo = (names: string[]): string[] => (expand(names).size >= 2 ? names : [...names, names.includes('USA') ? 'GBR' : 'USA']);
 
 const names = fc.subarray([...NATIONS, ...GROUPS], { minLength: 1, maxLength: 5 });
+const NOFORN = { noforn: true, relTo: [] as string[], relido: false, displayOnly: [] as string[] };
 const release = fc.oneof(
   fc.constant({ noforn: false, relTo: [] as string[], relido: false, displayOnly: [] as string[] }),
-  fc.constant({ noforn: true, relTo: [] as string[], relido: false, displayOnly: [] as string[] }),
-  fc.record({ noforn: fc.constant(false), relTo: names, relido: fc.boolean(), displayOnly: fc.option(names, { nil: undefined }) }).map((r) => {
+  fc.constant(NOFORN),
+  fc.record({ noforn: fc.constant(false), relTo: names.map(reachingTwo), relido: fc.boolean(), displayOnly: fc.option(names, { nil: undefined }) }).map((r) => {
     const released = expand(r.relTo);
-    const displayOnly = (r.displayOnly ?? []).filter((n) => ![...expand([n])].some((x) => released.has(x)));
-    return { ...r, relTo: canonical(r.relTo), displayOnly: canonical(displayOnly) };
+    // RELIDO and DISPLAY ONLY are mutually exclusive (ISM-ID-00169).
+    const displayOnly = r.relido ? [] : (r.displayOnly ?? []).filter((n) => ![...expand([n])].some((x) => released.has(x)));
+    return { ...r, relTo: canonicalRelTo(r.relTo), displayOnly: canonical(displayOnly) };
   }),
-  fc.record({ noforn: fc.constant(false), relTo: fc.constant([] as string[]), relido: fc.boolean(), displayOnly: names.map(canonical) }),
+  fc.record({ noforn: fc.constant(false), relTo: fc.constant([] as string[]), relido: fc.constant(false), displayOnly: names.map(canonical) }),
   fc.constant({ noforn: false, relTo: [] as string[], relido: true, displayOnly: [] as string[] }),
 );
 
 /** A valid marking in canonical form, without originator (the text form has none). */
 const marking: fc.Arbitrary<Marking> = fc
   .record({ level: fc.integer({ min: 0, max: 3 }), compartments: fc.subarray(COMPARTMENTS), orcon: fc.boolean(), release })
-  .map(({ level, compartments, orcon, release: r }) => ({
-    classification: LEVELS[level]![0],
-    compartments: level === 0 ? [] : compartments,
-    noforn: r.noforn,
-    relTo: r.relTo,
-    relido: r.relido,
-    orcon,
-    displayOnly: r.displayOnly,
-  }));
+  .map(({ level, compartments, orcon, release: r }) => {
+    const held = compartments.filter((c) => LOWEST[c]! <= level);
+    const explicit = r.noforn || r.relido || r.relTo.length > 0 || r.displayOnly.length > 0;
+    // HCS and KDK are NOFORN; other SCI needs some foreign-release marking.
+    const chosen = held.some((c) => NOFORN_ONLY.includes(c)) || (held.length > 0 && !explicit) ? NOFORN : r;
+    return {
+      classification: LEVELS[level]![0],
+      compartments: held,
+      noforn: chosen.noforn,
+      relTo: chosen.relTo,
+      relido: chosen.relido,
+      // ORCON marks classified information only (ISM-ID-00028).
+      orcon: orcon && level > 0,
+      displayOnly: chosen.displayOnly,
+    };
+  });
 
 const originated: fc.Arbitrary<Marking> = fc
   .tuple(marking, fc.constantFrom(undefined, 'USA', 'GBR', 'AUS', 'JPN'))
@@ -73,11 +99,13 @@ const participant: fc.Arbitrary<Participant> = fc.record({
 /** The same participant as typed differently: case, clearance name or code, order, duplicates, unknown compartments. */
 const respelled = (p: Participant): fc.Arbitrary<Participant> =>
   fc
-    .record({ lower: fc.boolean(), code: fc.boolean(), shuffle: fc.boolean(), extra: fc.subarray(['XX', 'si', 'Tk']) })
+    .record({ lower: fc.boolean(), code: fc.boolean(), shuffle: fc.boolean(), extra: fc.subarray(['XX', 'RSV', 'si', 'Tk', 'rsv-abc']) })
     .map(({ lower, code, shuffle, extra }) => {
       const level = LEVELS.find((l) => (l as readonly string[]).includes(p.clearance))!;
       const clearance = code ? level[0] : level[1];
-      const compartments = [...p.compartments, ...extra.filter((c) => c === 'XX' || p.compartments.includes(c.toUpperCase()))];
+      // XX and RSV alone are no compartment any marking requires.
+      const never = ['XX', 'RSV'];
+      const compartments = [...p.compartments, ...extra.filter((c) => never.includes(c) || p.compartments.includes(c.toUpperCase()))];
       return {
         nation: lower ? p.nation.toLowerCase() : p.nation,
         clearance: lower ? clearance.toLowerCase() : clearance,
@@ -99,15 +127,24 @@ const typed = (m: Marking): fc.Arbitrary<string> => {
       .tuple(fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }), fc.subarray(items), fc.constantFrom(', ', ',', ' , ', ' '))
       .chain(([order, repeated, comma]) => wordsOf([...order, ...repeated].join(comma).replaceAll(' ', '\u0000')).map((s) => s.replaceAll('\u0000', ' ')));
   const controls: fc.Arbitrary<string>[] = [];
-  if (m.orcon) controls.push(fc.constantFrom('ORCON', 'OC').chain(wordsOf));
-  if (m.noforn) controls.push(fc.constantFrom('NOFORN', 'NF').chain(wordsOf));
-  if (m.relTo.length > 0) controls.push(fc.tuple(fc.constantFrom('REL TO', 'REL').chain(wordsOf), list(m.relTo)).map(([k, l]) => `${k} ${l}`));
-  if (m.relido) controls.push(wordsOf('RELIDO'));
-  if (m.displayOnly.length > 0) controls.push(fc.tuple(wordsOf('DISPLAY ONLY'), list(m.displayOnly)).map(([k, l]) => `${k} ${l}`));
+  if (m.orcon) controls.push(fc.constantFrom('ORCON', 'OC', 'ORIGINATOR CONTROLLED').chain(wordsOf));
+  if (m.noforn) controls.push(fc.constantFrom('NOFORN', 'NF', 'NOT RELEASABLE TO FOREIGN NATIONALS').chain(wordsOf));
+  if (m.relTo.length > 0) {
+    // USA may be left to a group that reaches it: the parser writes it out again.
+    const relTo = expand(m.relTo.filter((n) => n !== 'USA')).has('USA') ? fc.constantFrom(m.relTo, m.relTo.filter((n) => n !== 'USA')) : fc.constant(m.relTo);
+    const spelling = fc.constantFrom('REL TO', 'REL', 'AUTHORIZED FOR RELEASE TO').chain(wordsOf);
+    controls.push(fc.tuple(spelling, relTo.chain(list)).map(([k, l]) => `${k} ${l}`));
+  }
+  if (m.relido) controls.push(fc.constantFrom('RELIDO', 'RELEASABLE BY INFORMATION DISCLOSURE OFFICIAL').chain(wordsOf));
+  if (m.displayOnly.length > 0) {
+    const spelling = fc.constantFrom('DISPLAY ONLY', 'AUTHORIZED FOR DISPLAY BUT NOT RELEASE TO').chain(wordsOf);
+    controls.push(fc.tuple(spelling, list(m.displayOnly)).map(([k, l]) => `${k} ${l}`));
+  }
+  const compartments = m.compartments.map((c) => fc.constantFrom(...TITLES[c]!).chain(wordsOf));
   return fc
     .record({
       level: fc.constantFrom(...level).chain(wordsOf),
-      compartments: fc.shuffledSubarray(m.compartments, { minLength: m.compartments.length, maxLength: m.compartments.length }),
+      compartments: fc.tuple(...compartments).chain((cs) => fc.shuffledSubarray(cs, { minLength: cs.length, maxLength: cs.length })),
       controls: fc.tuple(...controls).chain((cs) => fc.shuffledSubarray(cs, { minLength: cs.length, maxLength: cs.length })),
       separator: fc.constantFrom('//', ' // ', '/'),
       within: fc.constantFrom('/', ' / '),
@@ -155,7 +192,7 @@ describe('markings properties', () => {
           expect(e).toBeInstanceOf(MarkingError);
           // Thrown only when no nation may see every portion, or none may keep a copy of every one.
           const common = ms.map((m) => new Set(releasableNations(m, policy))).reduce((a, b) => new Set([...a].filter((n) => b.has(n))));
-          const cleared = (nation: string) => ({ nation, clearance: 'TS', compartments: [...policy.compartments] });
+          const cleared = (nation: string) => ({ nation, clearance: 'TS', compartments: COMPARTMENTS });
           const keepers = [...common].filter((n) => ms.every((m) => canHoldCopy(cleared(n), m, policy)));
           expect(keepers).toEqual([]);
           return;
@@ -166,6 +203,23 @@ describe('markings properties', () => {
         expect(parseMarking(formatBanner(banner, policy), policy)).toStrictEqual(strip(banner));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('rollUp output re-parses: the banner is a marking the parser accepts, in canonical form', () => {
+    fc.assert(
+      fc.property(fc.array(originated, { minLength: 1, maxLength: 5 }), (ms) => {
+        let banner: Marking;
+        try {
+          banner = rollUp(ms, policy);
+        } catch (e) {
+          expect(e).toBeInstanceOf(MarkingError);
+          return;
+        }
+        expect(parseMarking(formatBanner(banner, policy), policy)).toStrictEqual(strip(banner));
+        expect(parseMarking(formatPortion(banner, policy), policy)).toStrictEqual(strip(banner));
+      }),
+      { numRuns: 1000 },
     );
   });
 

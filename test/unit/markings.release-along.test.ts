@@ -11,18 +11,18 @@ const cases: [string, string, string, string | null][] = [
   ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS, JPN', 'CONFIDENTIAL//REL TO USA, AUS', 'CONFIDENTIAL//REL TO USA, AUS, JPN'],
   ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS, JPN', 'SECRET//NOFORN', 'SECRET//REL TO USA, JPN'],
   // A paragraph AUS may not read stays hidden from AUS: only JPN is added.
-  ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS, JPN', 'CONFIDENTIAL//REL TO USA', 'CONFIDENTIAL//REL TO USA, JPN'],
+  ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS, JPN', 'CONFIDENTIAL//REL TO USA, GBR', 'CONFIDENTIAL//REL TO USA, GBR, JPN'],
   ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS, JPN', 'SECRET//REL TO USA, JPN', null],
   ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS, JPN', 'UNCLASSIFIED', null],
   // Controls, compartments and level stay as they are.
   ['TOP SECRET//SI//REL TO USA, GBR', 'TOP SECRET//SI//REL TO USA, AUS, GBR', 'TOP SECRET//SI//ORCON/NOFORN', 'TOP SECRET//SI//ORCON/REL TO USA, AUS'],
   // Sight only is carried as sight only; a copy replaces sight only.
-  ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS/DISPLAY ONLY JPN', 'SECRET//REL TO USA', 'SECRET//REL TO USA/DISPLAY ONLY JPN'],
-  ['SECRET//REL TO USA/DISPLAY ONLY JPN', 'SECRET//REL TO USA, JPN', 'SECRET//REL TO USA/DISPLAY ONLY JPN', 'SECRET//REL TO USA, JPN'],
+  ['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS/DISPLAY ONLY JPN', 'SECRET//REL TO USA, GBR', 'SECRET//REL TO USA, GBR/DISPLAY ONLY JPN'],
+  ['SECRET//DISPLAY ONLY JPN', 'SECRET//REL TO USA, JPN', 'SECRET//DISPLAY ONLY JPN', 'SECRET//REL TO USA, JPN'],
   // Groups are expanded to the nations they add.
-  ['SECRET//REL TO USA', 'SECRET//REL TO USA, FVEY', 'SECRET//REL TO USA, GBR', 'SECRET//REL TO USA, AUS, CAN, GBR, NZL'],
+  ['SECRET//NOFORN', 'SECRET//REL TO USA, FVEY', 'SECRET//REL TO USA, GBR', 'SECRET//REL TO USA, AUS, CAN, GBR, NZL'],
   // A group in DISPLAY ONLY loses the member now given a copy, and keeps the others.
-  ['SECRET//REL TO USA', 'SECRET//REL TO USA, JPN', 'SECRET//REL TO USA/DISPLAY ONLY PAC', 'SECRET//REL TO USA, JPN/DISPLAY ONLY AUS, KOR'],
+  ['SECRET//NOFORN', 'SECRET//REL TO USA, JPN', 'SECRET//DISPLAY ONLY PAC', 'SECRET//REL TO USA, JPN/DISPLAY ONLY AUS, KOR'],
 ];
 
 describe('releaseAlong', () => {
@@ -37,6 +37,12 @@ describe('releaseAlong', () => {
   it('keeps the paragraph’s originator, whose FDOs decide its release', () => {
     const result = releaseAlong(m('SECRET//NOFORN', 'GBR'), m('SECRET//REL TO USA, GBR'), m('SECRET//REL TO USA, GBR, JPN'), policy);
     expect(result && [formatBanner(result, policy), result.originator]).toEqual(['SECRET//REL TO GBR, JPN', 'GBR']);
+  });
+
+  it('refuses to carry a release to HCS or KLONDIKE paragraphs, which are never released abroad', () => {
+    const report = [m('TOP SECRET//NOFORN'), m('TOP SECRET//REL TO USA, GBR')] as const;
+    expect(() => releaseAlong(m('TOP SECRET//HCS//NOFORN'), ...report, policy)).toThrow('HCS information is never released to other nations');
+    expect(() => releaseAlong(m('SECRET//KDK//NOFORN'), ...report, policy)).toThrow('KDK information is never released to other nations');
   });
 
   it('refuses to carry a release to everyone: lowering a paragraph is a person’s call', () => {

@@ -42,7 +42,15 @@ const cases: [string[], string][] = [
   [['(S//REL TO USA, GBR/DISPLAY ONLY IRQ)', '(S//REL TO USA, GBR)'], 'SECRET//REL TO USA, GBR'],
   [['(S//DISPLAY ONLY IRQ)', '(S//REL TO USA, IRQ)'], 'SECRET//DISPLAY ONLY IRQ'],
   // One portion rolls up to itself.
-  [['(TS//SI/TK//OC/REL TO USA, FVEY/RELIDO/DISPLAY ONLY JPN)'], 'TOP SECRET//SI/TK//ORCON/REL TO USA, FVEY/RELIDO/DISPLAY ONLY JPN'],
+  [['(TS//SI/TK//OC/REL TO USA, FVEY/DISPLAY ONLY JPN)'], 'TOP SECRET//SI/TK//ORCON/REL TO USA, FVEY/DISPLAY ONLY JPN'],
+  [['(TS//SI/TK//OC/REL TO USA, FVEY/RELIDO)'], 'TOP SECRET//SI/TK//ORCON/REL TO USA, FVEY/RELIDO'],
+  // REL TO starts with USA, also when the portions reach it through a group (ISM-ID-00214).
+  [['(S//REL TO FVEY)', '(C//REL TO ACGU)'], 'SECRET//REL TO USA, ACGU'],
+  // SCI keeps a foreign-release marking; HCS and KDK stay NOFORN; RSV compartments add up.
+  [['(TS//SI//REL TO USA, GBR)', '(S//REL TO USA, JPN)'], 'TOP SECRET//SI//NOFORN'],
+  [['(TS//SI//RELIDO)', '(S//RELIDO)'], 'TOP SECRET//SI//RELIDO'],
+  [['(TS//HCS//NF)', '(S//REL TO USA, GBR)'], 'TOP SECRET//HCS//NOFORN'],
+  [['(TS//RSV-ABC//NF)', '(S//RSV-XYZ/TK//NF)'], 'TOP SECRET//RSV-ABC/RSV-XYZ/TK//NOFORN'],
 ];
 
 describe('rollUp', () => {
@@ -61,10 +69,16 @@ describe('rollUp', () => {
     expect(result.originator).toBe('GBR');
   });
 
+  it('names the originator in REL TO rather than write REL TO USA alone (ISM-ID-00319)', () => {
+    const result = rollUp([portion('(S//REL TO USA, GBR)', 'GBR'), portion('(S//REL TO USA, AUS)', 'GBR')]);
+    expect(result.originator).toBe('GBR');
+    expect(formatBanner(result)).toBe('SECRET//REL TO USA, GBR');
+  });
+
   it('with mixed originators, picks one that may hold every portion', () => {
-    const result = rollUp([portion('(S//REL TO USA)', 'GBR'), portion('(S//REL TO GBR, AUS)')]);
+    const result = rollUp([portion('(S//REL TO USA, AUS)', 'GBR'), portion('(S//REL TO USA, GBR)')]);
     expect(result.originator).toBeUndefined();
-    expect(formatBanner(result)).toBe('SECRET//REL TO GBR');
+    expect(formatBanner(result)).toBe('SECRET//REL TO USA, GBR');
     const display = rollUp([portion('(S//DISPLAY ONLY USA)', 'GBR'), portion('(S//REL TO USA, GBR)')]);
     expect(display.originator).toBe('GBR');
     expect(formatBanner(display)).toBe('SECRET//DISPLAY ONLY USA');

@@ -1,6 +1,7 @@
 // Builds a marking from choices that can only be valid: levels up to the author's clearance and
-// the cell's system high, REL TO from the cell's nations and groups, NOFORN, ORCON. It says in
-// plain words who will and will not see the item.
+// the cell's system high, compartments and ORCON where the level allows them, REL TO from the
+// cell's nations and groups, NOFORN (alone for HCS and KDK). It says in plain words who will and
+// will not see the item.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { nationName } from '../nations';
 import {
@@ -13,6 +14,7 @@ import {
   lockedOrcon,
   lockedPartners,
   normalizeChoice,
+  orconAllowed,
   partnerOptions,
   releaseOptions,
   type PickerChoice,
@@ -54,7 +56,7 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
   const update = (patch: Partial<PickerChoice>) => setChoice((current) => normalizeChoice({ ...current, ...patch }, context));
   const toggle = (list: string[], name: string, on: boolean) => (on ? [...list, name] : list.filter((n) => n !== name));
   const levels = allowedLevels(context);
-  const compartments = allowedCompartments(context);
+  const compartments = allowedCompartments(context, current.classification);
   const partners = partnerOptions(context);
   const locked = lockedPartners(context);
   const orconLocked = lockedOrcon(context) !== null;
@@ -122,10 +124,12 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
           )}
         </fieldset>
       )}
-      <label className="check">
-        <input type="checkbox" checked={current.orcon} disabled={orconLocked} onChange={(e) => update({ orcon: e.target.checked })} />
-        ORCON (originator controls further release)
-      </label>
+      {(orconLocked || orconAllowed(current.classification, context)) && (
+        <label className="check">
+          <input type="checkbox" checked={current.orcon} disabled={orconLocked} onChange={(e) => update({ orcon: e.target.checked })} />
+          ORCON (originator controls further release)
+        </label>
+      )}
       <div className="picker-result" aria-live="polite">
         {result.ok ? (
           <>

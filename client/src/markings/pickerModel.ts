@@ -1,18 +1,23 @@
 // The marking picker's rules, free of React: which choices exist for this author in this cell,
-// how a choice becomes a marking, and who will and will not see it. A choice that cannot make a
-// valid marking yields a problem sentence instead of a marking. For a release request the picker
-// is bounded below by the object's current marking: it offers only what keeps every reader and
-// adds some (the server's own test, `isNarrowing` both ways).
+// how a choice becomes a marking, and who will and will not see it. It offers only what the
+// policy's rules allow (a compartment or ORCON at a level high enough for it, NOFORN alone for
+// HCS and KDK); a choice that still cannot make a valid marking yields a problem sentence
+// instead of a marking. For a release request the picker is bounded below by the object's
+// current marking: it offers only what keeps every reader and adds some (the server's own test,
+// `isNarrowing` both ways).
 import {
   classificationRank,
+  compartmentRule,
   formatBanner,
   formatPortion,
+  isCompartment,
   isNarrowing,
   MarkingError,
   parseMarking,
   releasableNations,
   type ClassificationLevel,
   type Marking,
+  type MarkingPolicy,
   type Participant,
 } from '../../../shared/markings';
 import type { CellMarkings } from './cell';
@@ -45,23 +50,47 @@ export type PickerResult =
   | { ok: true; marking: Marking; banner: string; portion: string }
   | { ok: false; problem: string };
 
-export function allowedLevels({ cell, author, widerThan }: PickerContext): ClassificationLevel[] {
+export function allowedLevels(context: PickerContext): ClassificationLevel[] {
+  const { cell, author, widerThan } = context;
   const clearance = classificationRank(author.clearance, cell.policy);
   const current = widerThan ? classificationRank(widerThan.classification, cell.policy) : Infinity;
   const ceiling = Math.min(clearance, cell.systemHighRank, current);
-  return cell.policy.levels.filter((level) => level.rank <= ceiling);
+  // A release keeps ORCON, so it cannot go below the lowest level ORCON may mark.
+  const floor = lockedOrcon(context) ? orconFloor(context) : 0;
+  return cell.policy.levels.filter((level) => level.rank <= ceiling && level.rank >= floor);
 }
 
-export function allowedCompartments({ cell, author, widerThan }: PickerContext): string[] {
-  const held = author.compartments.map((c) => c.toUpperCase()).filter((c) => cell.policy.compartments.has(c));
+/** Compartments the author holds that may mark `classification` (a level code). */
+export function allowedCompartments({ cell, author, widerThan }: PickerContext, classification: string): string[] {
+  const rank = rankOf(classification, cell.policy);
+  const held = author.compartments
+    .map((c) => c.toUpperCase())
+    .filter((c) => isCompartment(c, cell.policy) && classificationRank(compartmentRule(c, cell.policy)!.minLevel, cell.policy) <= rank);
   return (widerThan ? held.filter((c) => widerThan.compartments.includes(c)) : held).sort();
 }
 
 export function releaseOptions(choice: PickerChoice, { cell, widerThan }: PickerContext): Release[] {
+  // HCS and KDK information is never released abroad.
+  if (choice.compartments.some((c) => compartmentRule(c, cell.policy)?.noforn)) return ['noforn'];
   const unclassified = classificationRank(choice.classification, cell.policy) === 0;
   const options: Release[] = unclassified ? ['everyone', 'relTo', 'noforn'] : ['relTo', 'noforn'];
   // NOFORN over a REL TO marking would take the partners' access away: that is a re-mark.
   return widerThan && !widerThan.noforn ? options.filter((release) => release !== 'noforn') : options;
+}
+
+/** Whether ORCON may mark `classification` (a level code). */
+export function orconAllowed(classification: string, context: PickerContext): boolean {
+  return rankOf(classification, context.cell.policy) >= orconFloor(context);
+}
+
+/** Rank of a level code; -1 while none is chosen, which allows nothing. */
+function rankOf(code: string, policy: MarkingPolicy): number {
+  return policy.levelByWord.get(code)?.rank ?? -1;
+}
+
+function orconFloor({ cell }: PickerContext): number {
+  const lowest = cell.policy.controls.orcon.minLevel;
+  return lowest ? classificationRank(lowest, cell.policy) : 0;
 }
 
 /** Partners a release request may not drop: those the object is already released to. */
@@ -85,16 +114,15 @@ export function normalizeChoice(choice: PickerChoice, context: PickerContext): P
   const classification = levels.some((level) => level.code === choice.classification)
     ? choice.classification
     : (levels.at(-1)?.code ?? choice.classification);
-  const next = { ...choice, classification };
+  const compartments = allowedCompartments(context, classification);
+  const next = { ...choice, classification, compartments: choice.compartments.filter((c) => compartments.includes(c)) };
   const releases = releaseOptions(next, context);
   if (!releases.includes(next.release)) next.release = releases.includes('noforn') ? 'noforn' : 'relTo';
   const { groups, nations } = partnerOptions(context);
   const offered = (name: string) => groups.includes(name) || nations.includes(name);
   const locked = next.release === 'relTo' ? lockedPartners(context).filter(offered) : [];
   next.relTo = [...new Set([...locked, ...choice.relTo])].filter(offered);
-  const compartments = allowedCompartments(context);
-  next.compartments = choice.compartments.filter((c) => compartments.includes(c));
-  next.orcon = lockedOrcon(context) ?? choice.orcon;
+  next.orcon = lockedOrcon(context) ?? (choice.orcon && orconAllowed(classification, context));
   return next;
 }
 
