@@ -52,7 +52,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     serveClient: false,
     adapter: DirectFrameAdapter,
   });
-  const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs });
+  const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs, maxDocBytes: config.maxDocBytes });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,

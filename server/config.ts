@@ -23,6 +23,8 @@ export interface ServerConfig {
   /** TEARLINE_JWT_ISSUER / TEARLINE_JWT_AUDIENCE: checked when set. */
   jwtIssuer?: string;
   jwtAudience?: string;
+  /** TEARLINE_MAX_DOC_BYTES (16 MiB): one object's stored content may not grow beyond this (`too_large`). */
+  maxDocBytes: number;
   /** TEARLINE_COMPACT_AFTER (200): stored updates of one doc before they are folded into a snapshot. */
   compactAfter: number;
   /** TEARLINE_DOC_IDLE_MS (60000): an in-memory doc untouched this long is evicted. */
@@ -64,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     jwtAlgorithm: env.TEARLINE_JWT_ALG ?? 'ES256',
     jwtIssuer: env.TEARLINE_JWT_ISSUER || undefined,
     jwtAudience: env.TEARLINE_JWT_AUDIENCE || undefined,
+    maxDocBytes: int(env.TEARLINE_MAX_DOC_BYTES, 16 * 1024 * 1024),
     compactAfter: int(env.TEARLINE_COMPACT_AFTER, 200),
     docIdleMs: int(env.TEARLINE_DOC_IDLE_MS, 60_000),
     sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',

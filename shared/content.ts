@@ -42,18 +42,81 @@ export function editableFieldText(doc: Y.Doc, key: string): Y.Text {
   return text;
 }
 
-/** A fresh doc holding only the current content: no deleted text, no history, new client ids. */
+/**
+ * What one update may carry and how deep a field's value may nest: the bound on the work one
+ * update can cause the server (server/objects/updateCheck.ts refuses beyond it, naming the limit).
+ */
+export const CONTENT_LIMITS = {
+  /** Separate items (runs of typed text, values, formats) in one update. */
+  maxStructs: 10_000,
+  /** Separate deleted ranges in one update. */
+  maxDeleteRanges: 10_000,
+  /** Nesting of lists and records inside one field's value. */
+  maxJsonDepth: 16,
+  /** Length of a field name or a formatting attribute's name. */
+  maxKeyLength: 64,
+} as const;
+
+/** Plain JSON data (null, booleans, finite numbers, strings, lists, records) nested within the limit. */
+export function isContentJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= CONTENT_LIMITS.maxJsonDepth) return false;
+  if (Array.isArray(value)) return value.every((item) => isContentJson(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every((item) => isContentJson(item, depth + 1));
+}
+
+interface DeltaOp {
+  insert?: unknown;
+  attributes?: Record<string, unknown>;
+}
+
+/** Copies text with its formatting. An embed (only in content stored before embeds were refused) keeps its text, if any. */
+function copyText(from: Y.Text, to: Y.Text): void {
+  const ops = (from.toDelta() as DeltaOp[]).map((op) => ({
+    insert: typeof op.insert === 'string' ? op.insert : op.insert instanceof Y.Text ? op.insert.toString() : '',
+    ...(op.attributes ? { attributes: op.attributes } : {}),
+  }));
+  to.applyDelta(ops.filter((op) => op.insert.length > 0));
+}
+
+/**
+ * A fresh doc holding only the current content: no deleted text, no history, new client ids.
+ * Never throws: the update check admits only what this copies faithfully (fields' JSON values,
+ * text fields and the body with formatting), and anything older that does not fit is flattened
+ * to its plain value rather than lost.
+ */
 export function cloneContent(source: Y.Doc, guid = source.guid): Y.Doc {
   // Passing a guid also spares lib0 drawing a random uuid, which is slow (~200 µs).
   const target = new Y.Doc({ guid });
   target.transact(() => {
     const fields = fieldsOf(target);
     for (const [key, value] of fieldsOf(source).entries()) {
-      fields.set(key, value instanceof Y.AbstractType ? value.clone() : value);
+      if (value instanceof Y.Text && TEXT_FIELDS.has(key)) {
+        const text = new Y.Text();
+        fields.set(key, text);
+        copyText(value, text);
+      } else if (value instanceof Y.AbstractType) {
+        fields.set(key, value instanceof Y.Text ? value.toString() : plainValue(value));
+      } else {
+        fields.set(key, value);
+      }
     }
-    bodyOf(target).applyDelta(bodyOf(source).toDelta());
+    copyText(bodyOf(source), bodyOf(target));
   });
   return target;
+}
+
+/** A shared type's plain value, or null when it nests too deeply to copy. */
+function plainValue(value: Y.AbstractType<unknown>): unknown {
+  try {
+    const json: unknown = value.toJSON();
+    return isContentJson(json) ? json : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The current content as one update for a new doc (used for new epochs and tearlines). */

@@ -42,10 +42,10 @@ export async function updateDoc(
   const cell = await joinedCell(ctx, session, payload.workspaceId);
   visibleObject(cell, session, payload.id);
   requireRole(session, 'editor', 'edit objects');
-  const live = await ctx.docs.apply(payload.id, payload.epoch, payload.update, socket.id);
+  const { live, newClients } = await ctx.docs.apply(payload.id, payload.epoch, payload.update, session.identity.sub);
   let seq: number | undefined;
   try {
-    seq = await ctx.writer.write({ objectId: payload.id, epoch: payload.epoch, update: payload.update });
+    seq = await ctx.writer.write({ objectId: payload.id, epoch: payload.epoch, update: payload.update, author: session.identity.sub, newClients });
   } finally {
     // On a failed write this drops the in-memory doc, so the update that is not durable goes too.
     await ctx.docs.stored(live, seq);

@@ -17,11 +17,23 @@ export interface LiveDoc {
   lastUsed: number;
   /** Updates applied in memory whose write has not finished: such a doc is not evicted. */
   inflight: number;
+  /** Who each Yjs client id that wrote here belongs to (see claimClients). */
+  owners: Map<number, string>;
+  /** Stored bytes: the snapshot plus the updates since. Bounds how large one object may grow. */
+  bytes: number;
 }
 
 export interface DocRegistryOptions {
   compactAfter: number;
   idleMs: number;
+  /** Refuse updates that would grow one object's stored content beyond this many bytes. */
+  maxDocBytes: number;
+}
+
+/** An update checked and applied in memory, to be stored with the client ids it claimed. */
+export interface AppliedUpdate {
+  live: LiveDoc;
+  newClients: number[];
 }
 
 export class DocRegistry {
@@ -60,11 +72,16 @@ export class DocRegistry {
       lastSeq: stored.lastSeq,
       lastUsed: Date.now(),
       inflight: 0,
+      owners: stored.owners,
+      bytes: (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.byteLength, 0),
     };
   }
 
-  /** Checks and applies an update in memory. The caller persists it, then calls `stored`. */
-  async apply(id: string, epoch: number, update: Uint8Array, origin: unknown): Promise<LiveDoc> {
+  /**
+   * Checks and applies `author`'s update in memory. The caller persists it (with the client ids
+   * it claimed), then calls `stored`.
+   */
+  async apply(id: string, epoch: number, update: Uint8Array, author: string): Promise<AppliedUpdate> {
     const live = await this.open(id);
     if (epoch !== live.epoch) {
       throw new TearlineError(
@@ -72,11 +89,19 @@ export class DocRegistry {
         `This object moved to a new version (epoch ${live.epoch}) after a release; reload it and reapply your edit.`,
       );
     }
-    checkUpdate(Y.decodeStateVector(Y.encodeStateVector(live.doc)), update);
-    Y.applyUpdate(live.doc, update, origin);
+    if (live.bytes + update.byteLength > this.options.maxDocBytes) {
+      throw new TearlineError(
+        'too_large',
+        `This object has reached its size limit (${this.options.maxDocBytes} bytes); put further text in a new object.`,
+      );
+    }
+    const { clients } = checkUpdate(live.doc, update);
+    const newClients = claimClients(live, clients, author);
+    Y.applyUpdate(live.doc, update, author);
     live.inflight++;
+    live.bytes += update.byteLength;
     live.lastUsed = Date.now();
-    return live;
+    return { live, newClients };
   }
 
   /** After a write finished (or failed). Compacts when the log grew long. */
@@ -91,7 +116,9 @@ export class DocRegistry {
     live.sinceSnapshot++;
     if (live.sinceSnapshot >= this.options.compactAfter && live.inflight === 0) {
       live.sinceSnapshot = 0;
-      await this.store.compact(live.id, live.epoch, Y.encodeStateAsUpdate(live.doc), live.lastSeq);
+      const snapshot = Y.encodeStateAsUpdate(live.doc);
+      live.bytes = snapshot.byteLength;
+      await this.store.compact(live.id, live.epoch, snapshot, live.lastSeq);
     }
   }
 
@@ -107,7 +134,9 @@ export class DocRegistry {
     live.epoch = epoch;
     live.sinceSnapshot = 0;
     live.lastUsed = Date.now();
-    return Y.encodeStateAsUpdate(fresh);
+    const update = Y.encodeStateAsUpdate(fresh);
+    live.bytes = update.byteLength;
+    return update;
   }
 
   /** The doc's state for a reader, from memory when live, else straight from the store. */
@@ -145,4 +174,28 @@ export class DocRegistry {
   destroy(): void {
     for (const id of [...this.docs.keys()]) this.drop(id);
   }
+}
+
+/**
+ * Binds each Yjs client id an update writes with to its author, so nobody writes as someone else:
+ * an id already bound to another participant is refused, and so is an id already in the doc but
+ * bound to nobody (the server's own copy at a new epoch, or content older than these bindings).
+ * Returns the ids this update is the first to use; they are bound at once, so a concurrent update
+ * claiming the same id is refused, and stored with the update (a failed write reloads the doc).
+ */
+function claimClients(live: LiveDoc, clients: readonly number[], author: string): number[] {
+  const newClients: number[] = [];
+  for (const client of clients) {
+    const owner = live.owners.get(client);
+    if (owner === author) continue;
+    if (owner !== undefined || Y.getState(live.doc.store, client) > 0) {
+      throw new TearlineError(
+        'bad_update',
+        `This edit uses an editing identity (Yjs client ${client}) that belongs to someone else; reload the object to edit under your own.`,
+      );
+    }
+    newClients.push(client);
+  }
+  for (const client of newClients) live.owners.set(client, author);
+  return newClients;
 }

@@ -10,6 +10,7 @@ import { refreshPresenceFor } from '../rooms/presence';
 import { joinedCell, requireRole, visibleObject } from '../sessions/guards';
 import type { Cell } from '../workspaces/cellRegistry';
 import { checkMarkingForCell } from '../workspaces/workspaceService';
+import type { NewDoc } from '../store/types';
 import { envelopeForLevel } from './envelopeView';
 import { checkUpdate } from './updateCheck';
 
@@ -39,11 +40,8 @@ function nextOrderKey(cell: Cell, parentId: string | null, requested: string | u
   return generateKeyBetween(cell.index.lastOrderKeyUnder(parentId), null);
 }
 
-/** A checked new object, not yet stored: its envelope and its doc's first content. */
-export interface NewObject {
-  envelope: Envelope;
-  content: Uint8Array;
-}
+/** A checked new object, not yet stored: its envelope, its doc's first content and who wrote it. */
+export type NewObject = NewDoc;
 
 export interface NewObjectOrigin {
   /** The object this one is a tearline of. */
@@ -69,7 +67,7 @@ export function prepareObject(cell: Cell, session: SessionData, payload: ClientP
   const originator = origin.originator ?? session.participant.nation;
   const marking = markingFor(cell, session, payload.marking, originator);
   const content = payload.content ?? EMPTY_DOC;
-  checkUpdate(new Map(), content);
+  const { clients } = checkUpdate(null, content);
   const envelope: Envelope = {
     id: randomUUID(),
     workspaceId: cell.workspace.id,
@@ -84,7 +82,7 @@ export function prepareObject(cell: Cell, session: SessionData, payload: ClientP
     epoch: 0,
     ...(origin.sourceId ? { sourceId: origin.sourceId } : {}),
   };
-  return { envelope, content };
+  return { envelope, content, author: session.identity.sub, clients };
 }
 
 /**

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope, ObjectKind } from '../../shared/protocol';
-import type { PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+import type { NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -19,7 +19,12 @@ CREATE TABLE IF NOT EXISTS doc_snapshots (object_id TEXT PRIMARY KEY, epoch INTE
 CREATE TABLE IF NOT EXISTS doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, object_id TEXT NOT NULL,
   epoch INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_updates_by_object ON doc_updates (object_id, seq);
+CREATE TABLE IF NOT EXISTS doc_clients (object_id TEXT NOT NULL, client_id INTEGER NOT NULL, sub TEXT NOT NULL,
+  PRIMARY KEY (object_id, client_id));
 `;
+
+/** Columns added after a table was first created: added to older files at open. */
+const ADDED_COLUMNS = [{ table: 'doc_updates', column: 'author', definition: 'author TEXT' }];
 
 interface ObjectRow {
   id: string;
@@ -83,6 +88,10 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.exec(SCHEMA);
+    for (const { table, column, definition } of ADDED_COLUMNS) {
+      const columns = this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+    }
     const db = this.db;
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
@@ -102,7 +111,9 @@ export class SqliteStore implements Store {
       getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
         'SELECT epoch, data FROM doc_snapshots WHERE object_id = ?',
       ),
-      appendUpdate: db.prepare('INSERT INTO doc_updates (object_id, epoch, data) VALUES (?, ?, ?)'),
+      appendUpdate: db.prepare('INSERT INTO doc_updates (object_id, epoch, data, author) VALUES (?, ?, ?, ?)'),
+      bindClient: db.prepare('INSERT OR IGNORE INTO doc_clients (object_id, client_id, sub) VALUES (?, ?, ?)'),
+      listClients: db.prepare<[string], { client_id: number; sub: string }>('SELECT client_id, sub FROM doc_clients WHERE object_id = ?'),
       listUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>(
         'SELECT seq, data FROM doc_updates WHERE object_id = ? AND epoch = ? ORDER BY seq',
       ),
@@ -141,11 +152,12 @@ export class SqliteStore implements Store {
     return row ? toEnvelope(row) : undefined;
   }
 
-  async createObjects(objects: readonly { envelope: Envelope; content: Uint8Array }[]): Promise<void> {
+  async createObjects(objects: readonly NewDoc[]): Promise<void> {
     this.db.transaction(() => {
-      for (const { envelope, content } of objects) {
+      for (const { envelope, content, author, clients } of objects) {
         this.statements.insertObject.run(toRow(envelope));
         this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+        for (const client of clients) this.statements.bindClient.run(envelope.id, client, author);
       }
     })();
   }
@@ -165,7 +177,10 @@ export class SqliteStore implements Store {
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
     return this.db.transaction(() =>
-      batch.map((item) => Number(this.statements.appendUpdate.run(item.objectId, item.epoch, item.update).lastInsertRowid)),
+      batch.map((item) => {
+        for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
+        return Number(this.statements.appendUpdate.run(item.objectId, item.epoch, item.update, item.author).lastInsertRowid);
+      }),
     )();
   }
 
@@ -179,6 +194,7 @@ export class SqliteStore implements Store {
         snapshot: snapshot ? bytes(snapshot.data) : null,
         updates: rows.map((row) => bytes(row.data)),
         lastSeq: rows.at(-1)?.seq ?? 0,
+        owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
       };
     })();
   }

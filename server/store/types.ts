@@ -8,6 +8,19 @@ export interface PendingUpdate {
   objectId: string;
   epoch: number;
   update: Uint8Array;
+  /** Who wrote it (token `sub`): every stored change is attributable. */
+  author: string;
+  /** Yjs client ids this update is the first to write with: bound to `author` from now on. */
+  newClients: readonly number[];
+}
+
+/** A new object's envelope and first content, and who wrote that content. */
+export interface NewDoc {
+  envelope: Envelope;
+  content: Uint8Array;
+  author: string;
+  /** The Yjs client ids that wrote `content`: bound to `author`. */
+  clients: readonly number[];
 }
 
 export interface StoredDoc {
@@ -18,6 +31,8 @@ export interface StoredDoc {
   updates: Uint8Array[];
   /** Sequence number of the last stored update (0 when none). */
   lastSeq: number;
+  /** Each Yjs client id that wrote to this object, and the participant (`sub`) it belongs to. */
+  owners: Map<number, string>;
 }
 
 export interface Store {
@@ -32,7 +47,7 @@ export interface Store {
   listObjects(workspaceId: string): Promise<Envelope[]>;
   getObject(id: string): Promise<Envelope | undefined>;
   /** Each envelope and its doc's first snapshot, all in one transaction: all are stored or none. */
-  createObjects(objects: readonly { envelope: Envelope; content: Uint8Array }[]): Promise<void>;
+  createObjects(objects: readonly NewDoc[]): Promise<void>;
   updateEnvelope(envelope: Envelope): Promise<void>;
   /** A new epoch: the envelope, and a snapshot replacing the earlier snapshot and earlier epochs' updates. */
   resetDoc(envelope: Envelope, content: Uint8Array): Promise<void>;

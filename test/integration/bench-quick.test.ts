@@ -71,3 +71,16 @@ test('npm run bench -- frames measures one frame by each sending path', { timeou
     expect(total).toBeCloseTo(user! + system!, 1);
   }
 });
+
+test('npm run bench -- worst-update times a bystander while the largest accepted updates are applied', { timeout: 120_000 }, async () => {
+  const { code, stdout, stderr } = await runBench(['worst-update', '--rounds', '1']);
+  expect(code, stderr).toBe(0);
+  const rows = stdout.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| update') && !line.startsWith('| ---'));
+  expect(rows.length).toBe(6);
+  for (const row of rows) {
+    const [name, , answer, , p50] = row.split('|').slice(1).map((cell) => cell.trim());
+    expect(Number(p50), row).toBeGreaterThan(0);
+    if (name!.endsWith('(accepted)')) expect(answer, row).toBe('ok');
+    if (name!.endsWith('(refused)')) expect(answer, row).toMatch(/too_large|bad_update/);
+  }
+});

@@ -23,16 +23,16 @@ const envelope: Envelope = {
 
 test('updates are compacted into a snapshot after the threshold; idle docs are evicted and reload intact', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObjects([{ envelope, content: buildContent({ body: '' }) }]);
-  const docs = new DocRegistry(store, { compactAfter: 5, idleMs: 10 });
+  await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'x', clients: [] }]);
+  const docs = new DocRegistry(store, { compactAfter: 5, idleMs: 10, maxDocBytes: 1 << 20 });
   const writer = new Y.Doc();
   Y.applyUpdate(writer, (await store.loadDoc('doc1')).snapshot!);
   for (let i = 0; i < 12; i++) {
     const sv = Y.encodeStateVector(writer);
     bodyOf(writer).insert(bodyOf(writer).length, `${i},`);
     const update = Y.encodeStateAsUpdate(writer, sv);
-    const live = await docs.apply('doc1', 0, update, 'test');
-    const [seq] = await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update }]);
+    const { live, newClients } = await docs.apply('doc1', 0, update, 'writer');
+    const [seq] = await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update, author: 'writer', newClients }]);
     await docs.stored(live, seq);
   }
   // 12 updates with compaction every 5: two snapshots taken, two updates left in the log.
@@ -51,13 +51,13 @@ test('updates are compacted into a snapshot after the threshold; idle docs are e
 
 test('a doc with a write in flight is not evicted; a failed write drops the in-memory doc', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }) }]);
-  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0 });
+  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] }]);
+  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
   const base = new Y.Doc();
   Y.applyUpdate(base, (await store.loadDoc('doc1')).snapshot!);
   const sv = Y.encodeStateVector(base);
   bodyOf(base).insert(0, 'x');
-  const live = await docs.apply('doc1', 0, Y.encodeStateAsUpdate(base, sv), 'test');
+  const { live } = await docs.apply('doc1', 0, Y.encodeStateAsUpdate(base, sv), 'writer');
   expect(await docs.evictIdle(Date.now() + 1000)).toBe(0);
   await docs.stored(live, undefined);
   const reloaded = await docs.open('doc1');

@@ -37,7 +37,7 @@ for (const [name, make] of Object.entries(factories)) {
   describe(`${name} store`, () => {
     test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
       const store = await make();
-      await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }) }]);
+      await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
       expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
       const doc = await store.loadDoc('o1');
       expect(doc.epoch).toBe(0);
@@ -48,12 +48,12 @@ for (const [name, make] of Object.entries(factories)) {
 
     test('objects created together are stored all or none', async () => {
       const store = await make();
-      await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }) }]);
+      await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
       const batch = [
-        { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }) },
-        { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }) },
+        { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }), author: 'usa-analyst', clients: [] },
+        { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }), author: 'usa-analyst', clients: [] },
         // Already stored: the whole batch must fail and leave nothing of r2 or p1 behind.
-        { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }) },
+        { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }), author: 'usa-analyst', clients: [] },
       ];
       await expect(store.createObjects(batch)).rejects.toThrow();
       expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['r1']);
@@ -67,11 +67,11 @@ for (const [name, make] of Object.entries(factories)) {
     test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
       const store = await make();
       const source = new Y.Doc();
-      await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source) }]);
+      await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source), author: 'usa-analyst', clients: [] }]);
       const updates: Uint8Array[] = [];
       source.on('update', (u: Uint8Array) => updates.push(u));
       for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
-      const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update })));
+      const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update, author: 'usa-analyst', newClients: [] })));
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
       let stored = await store.loadDoc('o2');
       expect(stored.updates).toHaveLength(3);
@@ -86,20 +86,38 @@ for (const [name, make] of Object.entries(factories)) {
 
     test('a new epoch replaces earlier history but keeps updates already written for the new epoch', async () => {
       const store = await make();
-      await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }) }]);
+      await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }), author: 'usa-analyst', clients: [] }]);
       const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
-      await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit }]);
+      await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit, author: 'usa-analyst', newClients: [] }]);
       const fresh = buildContent({ body: 'fresh' });
       const next = new Y.Doc();
       Y.applyUpdate(next, fresh);
       const sv = Y.encodeStateVector(next);
       bodyOf(next).insert(5, '!');
-      await store.appendUpdates([{ objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv) }]);
+      await store.appendUpdates([{ objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] }]);
       await store.resetDoc(envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), fresh);
       const stored = await store.loadDoc('o3');
       expect(stored.epoch).toBe(1);
       expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
       expect((await store.getObject('o3'))!.epoch).toBe(1);
+      await store.close();
+    });
+
+    test('each Yjs client id is bound to the first participant who wrote with it, durably', async () => {
+      const store = await make();
+      await store.createObjects([{ envelope: envelope('o4'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [11] }]);
+      await store.appendUpdates([
+        { objectId: 'o4', epoch: 0, update: buildContent({ body: 'y' }), author: 'gbr-analyst', newClients: [22] },
+        // A second claim of a bound id never re-binds it.
+        { objectId: 'o4', epoch: 0, update: buildContent({ body: 'z' }), author: 'gbr-analyst', newClients: [11] },
+      ]);
+      expect((await store.loadDoc('o4')).owners).toEqual(
+        new Map([
+          [11, 'usa-analyst'],
+          [22, 'gbr-analyst'],
+        ]),
+      );
+      expect((await store.loadDoc('o1')).owners.size).toBe(0);
       await store.close();
     });
 
