@@ -123,20 +123,42 @@ export class DocRegistry {
   }
 
   /**
-   * A new epoch: the live doc is replaced by a copy of its current content only (no deleted
-   * text, no history). Returns that content as one update, for the store and the audiences.
+   * New epochs (object id → its new epoch): each doc, loaded first when not in memory, is
+   * replaced by a copy of its current content only (no deleted text, no history, new client ids).
+   * Every copy is made before any doc is replaced, so one that cannot be copied changes nothing;
+   * copying and replacing share one tick, so every update applied before is in the copy (even one
+   * whose write is still pending: stored under the old epoch, it is never read again) and any
+   * later one for the old epoch answers `conflict`. `persist` stores the copies; until it settles
+   * the docs stay in memory (a reload would bring the old epoch back), and if it fails they are
+   * dropped so that the stored epoch is what loads next.
    */
-  async startEpoch(id: string, epoch: number): Promise<Uint8Array> {
-    const live = await this.open(id);
-    const fresh = cloneContent(live.doc, id);
-    live.doc.destroy();
-    live.doc = fresh;
-    live.epoch = epoch;
-    live.sinceSnapshot = 0;
-    live.lastUsed = Date.now();
-    const update = Y.encodeStateAsUpdate(fresh);
-    live.bytes = update.byteLength;
-    return update;
+  async startEpochs(
+    epochs: ReadonlyMap<string, number>,
+    persist: (copies: ReadonlyMap<string, Uint8Array>) => Promise<void>,
+  ): Promise<ReadonlyMap<string, Uint8Array>> {
+    const docs = await Promise.all([...epochs.keys()].map((id) => this.open(id)));
+    const fresh = docs.map((live) => cloneContent(live.doc, live.id));
+    const copies = new Map<string, Uint8Array>();
+    docs.forEach((live, i) => {
+      live.doc.destroy();
+      live.doc = fresh[i]!;
+      live.epoch = epochs.get(live.id)!;
+      live.sinceSnapshot = 0;
+      live.lastUsed = Date.now();
+      live.inflight++;
+      const copy = Y.encodeStateAsUpdate(live.doc);
+      live.bytes = copy.byteLength;
+      copies.set(live.id, copy);
+    });
+    try {
+      await persist(copies);
+    } catch (error) {
+      for (const live of docs) this.drop(live.id);
+      throw error;
+    } finally {
+      for (const live of docs) live.inflight--;
+    }
+    return copies;
   }
 
   /** The doc's state for a reader, from memory when live, else straight from the store. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyBetween } from 'fractional-indexing';
 import * as Y from 'yjs';
-import { canSee, formatBanner, formatPortion, isNarrowing, type Marking } from '../../shared/markings';
+import { canSee, formatBanner, formatPortion, isNarrowing, widensChain, type Marking } from '../../shared/markings';
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
 import { forbidden, notFound, TearlineError } from '../errors';
@@ -111,12 +111,17 @@ export async function createObject(ctx: Context, session: SessionData, payload: 
   return { object: object! };
 }
 
+/** The re-mark under way in each cell, so the next one starts from the envelopes it stored. */
+const remarking = new WeakMap<Cell, Promise<unknown>>();
+
 /**
  * Re-marks an object as `actor` decided, with no role check: used by object:remark after its
- * checks and by an approved release. Narrowing removes it from rooms that lose it; widening starts
- * a new epoch whose doc holds current content only.
+ * checks and by an approved release. Each object of its subtree leaves the rooms that lose it
+ * and reaches those that gain it. Each one whose audience grows, directly or through this
+ * object, starts a new epoch whose doc holds its current content only: what was written and
+ * deleted while fewer could see it never reaches those it gains, nor anyone who joins later.
  */
-export async function applyRemark(
+export function applyRemark(
   ctx: Context,
   cell: Cell,
   id: string,
@@ -124,50 +129,81 @@ export async function applyRemark(
   actor: { sub: string; nation: string | null },
   detail: Record<string, string> = {},
 ): Promise<Envelope> {
+  // One at a time per cell: two re-marks deciding from the same envelopes (a report and its
+  // paragraph released together) would give one portion two different docs for one new epoch.
+  const run = (remarking.get(cell) ?? Promise.resolve()).then(() => remarkNow(ctx, cell, id, marking, actor, detail));
+  remarking.set(cell, run.catch(() => undefined));
+  return run;
+}
+
+async function remarkNow(
+  ctx: Context,
+  cell: Cell,
+  id: string,
+  marking: Marking,
+  actor: { sub: string; nation: string | null },
+  detail: Record<string, string>,
+): Promise<Envelope> {
   const entry = cell.index.get(id);
   if (!entry) throw notFound();
   const previous = entry.envelope;
   const banner = formatBanner(marking, cell.policy);
   if (banner === previous.marking) return previous;
-  const widening = !isNarrowing(entry.marking, marking, cell.policy);
-  const subtree = cell.index.subtree(id);
-  const before = new Map(subtree.map((objectId) => [objectId, cell.audience.levelsForObject(objectId)]));
-  const envelope: Envelope = {
-    ...previous,
-    marking: banner,
-    portion: formatPortion(marking, cell.policy),
-    epoch: widening ? previous.epoch + 1 : previous.epoch,
-  };
-  let fresh: Uint8Array | undefined;
-  if (widening) {
-    fresh = await ctx.docs.startEpoch(id, envelope.epoch);
-    await ctx.store.resetDoc(envelope, fresh);
-  } else {
-    await ctx.store.updateEnvelope(envelope);
-  }
-  cell.index.put(envelope);
+  // Interned by the index, so the audience cache keys on it as on every stored marking.
+  const remarked = { id, marking: cell.index.markingOf({ marking: banner, originator: previous.originator }) };
+  const objects = cell.index.subtree(id).map((objectId) => {
+    const current = cell.index.get(objectId)!.envelope;
+    const before = cell.index.chain(objectId);
+    const after = cell.index.chain(objectId, remarked);
+    const newEpoch = widensChain(before, after, cell.policy);
+    const envelope = objectId === id ? { ...current, marking: banner, portion: formatPortion(marking, cell.policy) } : current;
+    return {
+      before,
+      after,
+      newEpoch,
+      changed: objectId === id || newEpoch,
+      envelope: newEpoch ? { ...envelope, epoch: current.epoch + 1 } : envelope,
+    };
+  });
+  const changes = objects.filter((object) => object.changed);
+  const epochs = new Map(changes.filter((object) => object.newEpoch).map(({ envelope }) => [envelope.id, envelope.epoch]));
+  const copies = await ctx.docs.startEpochs(epochs, (fresh) =>
+    ctx.store.remark(changes.map(({ envelope }) => ({ envelope, content: fresh.get(envelope.id) }))),
+  );
+  for (const { envelope } of changes) cell.index.put(envelope);
+  // Counted once the new envelopes are in place, before anything else can run: a level that
+  // joined meanwhile was shown the old ones and is told what changed; a later one sees the new.
+  const moves = objects.map(({ envelope, changed, before, after }) => ({
+    envelope,
+    changed,
+    had: cell.audience.levelsForChain(before),
+    has: cell.audience.levelsForChain(after),
+  }));
+  const { envelope } = objects[0]!;
   await ctx.audit.append({
     workspaceId: cell.workspace.id,
     actor,
     action: 'object.remark',
     objectId: id,
-    detail: { from: previous.marking, to: banner, direction: widening ? 'widen' : 'narrow', epoch: envelope.epoch, ...detail },
+    detail: {
+      from: previous.marking,
+      to: banner,
+      direction: isNarrowing(entry.marking, remarked.marking, cell.policy) ? 'narrow' : 'widen',
+      epoch: envelope.epoch,
+      ...detail,
+    },
   });
-  for (const objectId of subtree) {
-    const had = before.get(objectId)!;
-    const has = cell.audience.levelsForObject(objectId);
+  for (const { envelope: current, changed, had, has } of moves) {
     const lost = [...had].filter((level) => !has.has(level));
     const gained = [...has].filter((level) => !had.has(level));
-    ctx.fanout.removed(cell, objectId, lost);
-    const current = cell.index.get(objectId)!.envelope;
+    const kept = [...has].filter((level) => had.has(level));
+    ctx.fanout.removed(cell, current.id, lost);
     ctx.fanout.envelope(cell, 'object:added', current, gained);
-    if (objectId === id) {
-      const kept = [...has].filter((level) => had.has(level));
-      ctx.fanout.envelope(cell, 'object:changed', current, kept);
-      if (fresh) ctx.fanout.reset(cell, id, envelope.epoch, fresh, kept);
-    }
+    if (changed) ctx.fanout.envelope(cell, 'object:changed', current, kept);
+    const copy = copies.get(current.id);
+    if (copy) ctx.fanout.reset(cell, current.id, current.epoch, copy, kept);
   }
-  await refreshPresenceFor(ctx, cell, new Set(subtree));
+  await refreshPresenceFor(ctx, cell, new Set(objects.map((object) => object.envelope.id)));
   return envelope;
 }
 

@@ -86,12 +86,15 @@ export class ObjectIndex {
     return out;
   }
 
-  /** The markings that decide who sees an object: its own, then each ancestor's. */
-  chain(id: string): Marking[] {
+  /**
+   * The markings that decide who sees an object: its own, then each ancestor's. `remarked` puts
+   * one object's new marking in place of its current one: who would see it after a re-mark.
+   */
+  chain(id: string, remarked?: { id: string; marking: Marking }): Marking[] {
     const markings: Marking[] = [];
     let entry = this.objects.get(id);
     while (entry) {
-      markings.push(entry.marking);
+      markings.push(entry.envelope.id === remarked?.id ? remarked.marking : entry.marking);
       entry = entry.envelope.parentId ? this.objects.get(entry.envelope.parentId) : undefined;
     }
     return markings;

@@ -38,7 +38,11 @@ export class Audience {
 
   /** Levels that may see an object: every marking on its chain must allow them. */
   levelsForObject(id: string): Set<string> {
-    const chain = this.index.chain(id);
+    return this.levelsForChain(this.index.chain(id));
+  }
+
+  /** Levels that every marking of a chain (an object's own, then each ancestor's) allows. */
+  levelsForChain(chain: readonly Marking[]): Set<string> {
     if (chain.length === 0) return new Set();
     const [first, ...rest] = chain;
     const result = new Set(this.levelsFor(first!));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope, ObjectKind } from '../../shared/protocol';
-import type { NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -162,16 +162,15 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async updateEnvelope(envelope: Envelope): Promise<void> {
-    this.statements.updateObject.run(toRow(envelope));
-  }
-
-  async resetDoc(envelope: Envelope, content: Uint8Array): Promise<void> {
+  async remark(changes: readonly EnvelopeChange[]): Promise<void> {
     this.db.transaction(() => {
-      this.statements.updateObject.run(toRow(envelope));
-      // Updates of the new epoch may already be stored (another write raced the reset): keep them.
-      this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);
-      this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+      for (const { envelope, content } of changes) {
+        this.statements.updateObject.run(toRow(envelope));
+        if (!content) continue;
+        // Updates of the new epoch may already be stored (another write raced the reset): keep them.
+        this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);
+        this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+      }
     })();
   }
 

@@ -23,6 +23,12 @@ export interface NewDoc {
   clients: readonly number[];
 }
 
+export interface EnvelopeChange {
+  envelope: Envelope;
+  /** The new epoch's first snapshot, when the change starts one (`envelope.epoch`). */
+  content?: Uint8Array;
+}
+
 export interface StoredDoc {
   epoch: number;
   /** Snapshot of the doc at `epoch` (null only for a doc never compacted nor created with content). */
@@ -48,9 +54,11 @@ export interface Store {
   getObject(id: string): Promise<Envelope | undefined>;
   /** Each envelope and its doc's first snapshot, all in one transaction: all are stored or none. */
   createObjects(objects: readonly NewDoc[]): Promise<void>;
-  updateEnvelope(envelope: Envelope): Promise<void>;
-  /** A new epoch: the envelope, and a snapshot replacing the earlier snapshot and earlier epochs' updates. */
-  resetDoc(envelope: Envelope, content: Uint8Array): Promise<void>;
+  /**
+   * A re-mark, in one transaction: each changed envelope, and for each one given `content` a new
+   * epoch (that snapshot replaces the earlier snapshot and every earlier epoch's updates).
+   */
+  remark(changes: readonly EnvelopeChange[]): Promise<void>;
 
   /** Stores a batch in one durable transaction; resolves once on disk, with each update's sequence number. */
   appendUpdates(batch: PendingUpdate[]): Promise<number[]>;

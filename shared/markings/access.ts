@@ -80,3 +80,37 @@ export function dominates(a: Marking, b: Marking, policy: MarkingPolicy = defaul
 export function isNarrowing(from: Marking, to: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
   return dominates(to, from, policy);
 }
+
+/** Who may see an object under a chain of markings (its own, then each ancestor's): all of them must allow it. */
+interface ChainAudience {
+  rank: number;
+  compartments: Set<string>;
+  nations: Set<string>;
+}
+
+function chainAudience(chain: readonly Marking[], policy: MarkingPolicy): ChainAudience {
+  const audiences = chain.map((m) => audienceOf(m, policy));
+  const nations = new Set(audiences[0]?.nations ?? []);
+  for (const audience of audiences.slice(1)) for (const nation of nations) if (!audience.nations.has(nation)) nations.delete(nation);
+  return {
+    rank: Math.max(...audiences.map((a) => a.rank)),
+    compartments: new Set(audiences.flatMap((a) => a.compartments)),
+    nations,
+  };
+}
+
+/**
+ * Someone may see an object under the markings `after` (its own, then each ancestor's) who may
+ * not under `before`: its audience grows. Decided over every participant there could be, not
+ * only the access levels that joined so far, so a nation whose first member joins later counts.
+ * Exact: the witness is a participant of `after`'s lowest clearance, compartments and a nation.
+ */
+export function widensChain(before: readonly Marking[], after: readonly Marking[], policy: MarkingPolicy = defaultPolicy): boolean {
+  const was = chainAudience(before, policy);
+  const is = chainAudience(after, policy);
+  if (is.nations.size === 0) return false;
+  if (is.rank < was.rank) return true;
+  for (const compartment of was.compartments) if (!is.compartments.has(compartment)) return true;
+  for (const nation of is.nations) if (!was.nations.has(nation)) return true;
+  return false;
+}

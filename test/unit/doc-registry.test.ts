@@ -64,3 +64,62 @@ test('a doc with a write in flight is not evicted; a failed write drops the in-m
   expect(bodyOf(reloaded.doc).toString()).toBe('base');
   await store.close();
 });
+
+/** An update that appends `text` to a doc whose state is `base`. */
+function appendUpdate(base: Uint8Array, change: (text: Y.Text) => void): Uint8Array {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, base);
+  const sv = Y.encodeStateVector(doc);
+  change(bodyOf(doc));
+  return Y.encodeStateAsUpdate(doc, sv);
+}
+
+test('new epochs: an update applied but not yet stored is in the copy, its late write is never read, the old epoch is closed', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
+  const other = { ...envelope, id: 'doc2' };
+  await store.createObjects([
+    { envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] },
+    { envelope: other, content: buildContent({ body: 'kept' }), author: 'x', clients: [] },
+  ]);
+  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
+  // doc2 is not in memory; its log holds text typed and deleted.
+  const typed = appendUpdate((await docs.encodeState('doc2')).update, (t) => t.insert(4, ' SECRET-TYPED'));
+  const state = Y.mergeUpdates([(await docs.encodeState('doc2')).update, typed]);
+  const deleted = appendUpdate(state, (t) => t.delete(4, ' SECRET-TYPED'.length));
+  await store.appendUpdates([typed, deleted].map((update) => ({ objectId: 'doc2', epoch: 0, update, author: 'x', newClients: [] })));
+
+  const pending = appendUpdate((await docs.encodeState('doc1')).update, (t) => t.insert(4, '+pending'));
+  const { live, newClients } = await docs.apply('doc1', 0, pending, 'test');
+  const copies = await docs.startEpochs(new Map([['doc1', 1], ['doc2', 1]]), (fresh) =>
+    store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))),
+  );
+  const [seq] = await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update: pending, author: 'test', newClients }]);
+  await docs.stored(live, seq);
+
+  await expect(docs.apply('doc1', 0, appendUpdate(pending, (t) => t.insert(0, 'late')), 'test')).rejects.toMatchObject({ code: 'conflict' });
+  expect(await docs.evictIdle(Date.now() + 1000)).toBe(2);
+  for (const [id, text] of [['doc1', 'base+pending'], ['doc2', 'kept']] as const) {
+    const { epoch, update } = await docs.encodeState(id);
+    expect(epoch).toBe(1);
+    expect(update).toEqual(copies.get(id));
+    expect(Buffer.from(update).includes(Buffer.from('SECRET-TYPED'))).toBe(false);
+    expect(Y.decodeUpdate(update).ds.clients.size).toBe(0);
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, update);
+    expect(bodyOf(reader).toString()).toBe(text);
+  }
+  await store.close();
+});
+
+test('new epochs that cannot be stored change nothing: the stored epoch loads again', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
+  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] }]);
+  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
+  await docs.open('doc1');
+  await expect(docs.startEpochs(new Map([['doc1', 1]]), () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+  const reloaded = await docs.open('doc1');
+  expect(reloaded.epoch).toBe(0);
+  expect(bodyOf(reloaded.doc).toString()).toBe('base');
+  await docs.apply('doc1', 0, appendUpdate((await docs.encodeState('doc1')).update, (t) => t.insert(0, '!')), 'test');
+  await store.close();
+});

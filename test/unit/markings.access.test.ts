@@ -17,6 +17,7 @@ import {
   participantFromLevelKey,
   policyWithGroups,
   releasableNations,
+  widensChain,
 } from '../../shared/markings';
 import type { Marking, Participant } from '../../shared/markings';
 
@@ -194,6 +195,28 @@ describe('isNarrowing and dominates', () => {
   it('accounts for the originator', () => {
     expect(isNarrowing(marked('SECRET//NOFORN', 'GBR'), marked('SECRET//NOFORN'))).toBe(false);
     expect(isNarrowing(marked('SECRET//REL TO USA, GBR'), marked('SECRET//NOFORN', 'GBR'))).toBe(true);
+  });
+});
+
+describe('widensChain', () => {
+  // [an object's chain before (its own marking, then its report's), after, someone new may see it]
+  const changes: [string[], string[], boolean][] = [
+    [['SECRET//REL TO USA, GBR', 'SECRET//NOFORN'], ['SECRET//REL TO USA, GBR', 'SECRET//REL TO USA, GBR'], true],
+    [['SECRET//NOFORN', 'SECRET//NOFORN'], ['SECRET//NOFORN', 'SECRET//REL TO USA, GBR'], false],
+    [['SECRET//REL TO USA, GBR', 'SECRET//NOFORN'], ['SECRET//REL TO USA, GBR, AUS', 'SECRET//NOFORN'], false],
+    [['SECRET//REL TO USA, GBR', 'SECRET//REL TO USA, GBR'], ['SECRET//REL TO USA, GBR', 'SECRET//NOFORN'], false],
+    [['SECRET//REL TO USA, GBR', 'TOP SECRET//REL TO USA, GBR'], ['SECRET//REL TO USA, GBR', 'SECRET//REL TO USA, GBR'], true],
+    [['TOP SECRET//NOFORN', 'TOP SECRET//SI//NOFORN'], ['TOP SECRET//NOFORN', 'TOP SECRET//NOFORN'], true],
+    // Same viewers; GBR may now keep a copy, but saw the history already.
+    [['SECRET//REL TO USA, AUS//DISPLAY ONLY GBR'], ['SECRET//REL TO USA, AUS, GBR'], false],
+    [['SECRET//NOFORN'], ['SECRET//DISPLAY ONLY IRQ'], true],
+  ];
+  it.each(changes)('%j → %j widens: %s', (before, after, expected) => {
+    expect(widensChain(before.map((m) => marked(m)), after.map((m) => marked(m)), quad)).toBe(expected);
+  });
+
+  it('counts a chain no one may see as reaching no one', () => {
+    expect(widensChain([marked('SECRET//NOFORN', 'GBR'), marked('SECRET//NOFORN')], [marked('SECRET//NOFORN', 'GBR'), marked('SECRET//REL TO USA, AUS')], quad)).toBe(false);
   });
 });
 

@@ -18,6 +18,7 @@ import {
   policyWithGroups,
   releasableNations,
   rollUp,
+  widensChain,
 } from '../../shared/markings';
 import type { Marking, Participant } from '../../shared/markings';
 
@@ -260,6 +261,21 @@ describe('markings properties', () => {
         if (canSee(p, m, policy) !== canSee(q, m, policy)) expect(accessLevelKey(p, policy)).not.toBe(accessLevelKey(q, policy));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('widensChain: someone may see the object after one marking of its chain changes who could not before, exactly', () => {
+    const nations = [...new Set([...NATIONS, ...GROUPS.flatMap((group) => policy.groups[group] ?? [])])];
+    const compartmentSets = [[], ...COMPARTMENTS.map((c) => [c]), ...COMPARTMENTS.map((c, i) => COMPARTMENTS.filter((_, j) => j !== i)), COMPARTMENTS];
+    const everyone = nations.flatMap((nation) => LEVELS.flatMap(([clearance]) => compartmentSets.map((compartments) => ({ nation, clearance, compartments }))));
+    const sees = (p: Participant, chain: Marking[]) => chain.every((m) => canSee(p, m, policy));
+    fc.assert(
+      fc.property(fc.array(originated, { minLength: 1, maxLength: 3 }), fc.nat(), originated, (before, at, remarked) => {
+        const after = before.with(at % before.length, remarked);
+        const gains = everyone.some((p) => sees(p, after) && !sees(p, before));
+        expect(widensChain(before, after, policy)).toBe(gains);
+      }),
+      { numRuns: 300 },
     );
   });
 

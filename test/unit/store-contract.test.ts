@@ -95,7 +95,7 @@ for (const [name, make] of Object.entries(factories)) {
       const sv = Y.encodeStateVector(next);
       bodyOf(next).insert(5, '!');
       await store.appendUpdates([{ objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] }]);
-      await store.resetDoc(envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), fresh);
+      await store.remark([{ envelope: envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), content: fresh }]);
       const stored = await store.loadDoc('o3');
       expect(stored.epoch).toBe(1);
       expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
@@ -118,6 +118,31 @@ for (const [name, make] of Object.entries(factories)) {
         ]),
       );
       expect((await store.loadDoc('o1')).owners.size).toBe(0);
+      await store.close();
+    });
+
+    test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is never read', async () => {
+      const store = await make();
+      const report = envelope('r5', { kind: 'report', marking: 'SECRET//NOFORN' });
+      const portion = envelope('p5', { kind: 'portion', parentId: 'r5', marking: 'SECRET//REL TO USA, GBR' });
+      await store.createObjects([
+        { envelope: report, content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] },
+        { envelope: portion, content: buildContent({ body: 'kept' }), author: 'usa-analyst', clients: [] },
+      ]);
+      await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'DELETED-HISTORY' }), author: 'usa-analyst', newClients: [] }]);
+      await store.remark([
+        { envelope: { ...report, marking: 'SECRET//REL TO USA, GBR' } },
+        { envelope: { ...portion, epoch: 1 }, content: buildContent({ body: 'kept' }) },
+      ]);
+      // A write applied in memory before the new epoch began, landing after it: its content is
+      // in the new snapshot already, and the row written under the old audience stays unread.
+      await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] }]);
+      expect((await store.getObject('r5'))!).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
+      expect((await store.getObject('p5'))!.epoch).toBe(1);
+      const stored = await store.loadDoc('p5');
+      expect(stored).toMatchObject({ epoch: 1, updates: [] });
+      expect(textOf([stored.snapshot!])).toBe('kept');
+      expect((await store.loadDoc('r5')).epoch).toBe(0);
       await store.close();
     });
 
