@@ -1,5 +1,5 @@
 // Builds and starts one Tearline node: store, identity, cells, docs, fan-out, HTTP and socket.io
-// on one port.
+// on one port, and the operators' metrics on another.
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,7 @@ import { createDevIdentity, DEV_ISSUER, type DevIdentity } from './auth/devIdent
 import { createVerifier, keyFromConfig } from './auth/verifier';
 import { configFromEnv, type ServerConfig } from './config';
 import type { Context, TearlineServer } from './context';
-import { createMetrics } from './http/metrics';
+import { createMetrics, metricsListener } from './http/metrics';
 import { createHttpApp } from './http/routes';
 import { DocRegistry } from './objects/docRegistry';
 import { createReleases } from './release/releaseHandlers';
@@ -28,8 +28,21 @@ import { WorkspaceService } from './workspaces/workspaceService';
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where Prometheus reads the metrics (`…/metrics`); undefined when TEARLINE_METRICS_PORT is `off`. */
+  metricsUrl: string | undefined;
   ctx: Context;
   close(): Promise<void>;
+}
+
+/** Listens and answers the base URL a client on this machine uses. */
+async function listen(server: http.Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const name = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${bound}`;
 }
 
 export async function startServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
@@ -91,20 +104,28 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
+  const url = await listen(httpServer, config.port, config.host);
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  log.info({ url, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
+  let metricsServer: http.Server | undefined;
+  let metricsUrl: string | undefined;
+  if (config.metricsPort !== null) {
+    metricsServer = http.createServer(metricsListener(metrics, (err) => log.error({ err }, 'metrics collection failed')));
+    metricsUrl = `${await listen(metricsServer, config.metricsPort, config.metricsHost)}/metrics`;
+  }
+  log.info({ url, metricsUrl, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
 
   return {
     url,
     port,
+    metricsUrl,
     ctx,
     async close() {
       clearInterval(evictor);
+      if (metricsServer) {
+        // A scraper's keep-alive connection would otherwise hold the close open.
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      }
       await scheduler.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       docs.destroy();

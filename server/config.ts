@@ -41,6 +41,14 @@ export interface ServerConfig {
    * and so one frame per room: the main lever on CPU per delivery against latency.
    */
   commitWindowMs: number;
+  /**
+   * TEARLINE_METRICS_PORT (9464; `off`: none; 0 picks a free port): Prometheus metrics on a
+   * listener of their own, never the public port. They count activity over every object, which
+   * no participant may read, so the listener has no token and binds to loopback by default.
+   */
+  metricsPort: number | null;
+  /** TEARLINE_METRICS_HOST (127.0.0.1): address of the metrics listener. */
+  metricsHost: string;
   /** TEARLINE_LOG_LEVEL (info). */
   logLevel: string;
 }
@@ -72,6 +80,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',
     fanoutWindowMs: int(env.TEARLINE_FANOUT_WINDOW_MS, 0),
     commitWindowMs: int(env.TEARLINE_COMMIT_WINDOW_MS, 25),
+    metricsPort: env.TEARLINE_METRICS_PORT === 'off' ? null : int(env.TEARLINE_METRICS_PORT, 9464),
+    metricsHost: env.TEARLINE_METRICS_HOST || '127.0.0.1',
     logLevel: env.TEARLINE_LOG_LEVEL ?? 'info',
   };
 }

@@ -22,6 +22,19 @@ export function notFound(): TearlineError {
   return new TearlineError('not_found', 'No such object in this cell.');
 }
 
+/**
+ * The one answer for "no such cell" and "a cell your nation is not a member of": who is in a
+ * cell, and that it exists at all, is its members' business.
+ */
+export function noSuchCell(): TearlineError {
+  return new TearlineError('not_found', 'No cell with this id is open to your nation.');
+}
+
+/** The one answer for "no such release request" and "a request about an object you may not see". */
+export function noSuchRequest(): TearlineError {
+  return new TearlineError('not_found', 'No such release request.');
+}
+
 export function forbidden(message: string): TearlineError {
   return new TearlineError('forbidden', message);
 }

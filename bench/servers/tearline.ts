@@ -12,6 +12,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-'));
 const server = await startServer({
   port: 0,
   host: '127.0.0.1',
+  metricsPort: 0,
   dataDir,
   logLevel: 'warn',
   ratePerSecond: 1_000_000,

@@ -1,36 +1,159 @@
-// What `GET /api/workspaces/:id/audit` may show a caller (an FDO or admin of that workspace).
-// Invariant 1 applies to the log too: an entry about an object the caller may not see right now
-// is dropped whole, and a reference to such an object inside a visible entry's detail (a
-// tearline's source) is removed, so the log reveals nothing the workspace itself would not.
-import type { AuditEntry } from './entry';
+// What one reader (an FDO or admin of the cell) may see of the audit trail. Invariant 1 holds for
+// the log too: what the reader may not see leaves no trace in what they are shown. So
+// - an entry about an object the reader may not see now is left out whole;
+// - each shown entry is projected field by field, per action (SHOWN_DETAIL): a field not listed
+//   there is never shown, so a field added to an entry later stays in the log until someone
+//   decides who may read it;
+// - no seq and no hashes: seq numbers are global and the hashes chain entries, so either would
+//   count the entries left out (this cell's and every other cell's). Pages are filled with shown
+//   entries only, and their cursors are opaque (cursor.ts).
+// Verification needs the whole chain and is the CLI's job (`tearline audit verify`).
+import { canSee, MarkingError, parseMarking, participantFromLevelKey, type MarkingPolicy, type Participant } from '../../shared/markings';
+import type { Json } from './canonicalJson';
+import type { AuditAction, AuditEntry } from './entry';
+import { AUDIT_PAGE_MAX, type AuditLog } from './log';
 
 export interface AuditViewer {
-  /** The workspace being read; entries of other workspaces are never shown. */
+  /** The cell being read; entries of other cells are never shown. */
   workspaceId: string;
-  /** True if the caller may see this object now (its marking is releasable to them). */
-  canSeeObject(objectId: string): boolean;
+  participant: Participant;
+  policy: MarkingPolicy;
+  /** The object if the reader may see it now (undefined when hidden or gone). */
+  visibleObject(id: string): { originator: string } | undefined;
+  /** The marking a release request was made against: the object's marking while it was discussed. */
+  requestedFrom(requestId: string): string | undefined;
 }
 
-/** Detail keys that name another object, e.g. a tearline's `sourceId`. */
-export const OBJECT_REFERENCE_KEYS = ['sourceId'] as const;
+/** An entry as one reader sees it. */
+export type AuditView = Pick<AuditEntry, 'at' | 'workspaceId' | 'actor' | 'action' | 'objectId' | 'detail'>;
 
-export function auditEntriesVisibleTo(entries: readonly AuditEntry[], viewer: AuditViewer): AuditEntry[] {
-  const visible: AuditEntry[] = [];
-  for (const entry of entries) {
-    if (entry.workspaceId !== viewer.workspaceId) continue;
-    if (entry.objectId !== null && !viewer.canSeeObject(entry.objectId)) continue;
-    visible.push(withoutHiddenReferences(entry, viewer));
+/**
+ * How a detail field is shown:
+ * - `shown`: as stored;
+ * - `marking`: a marking of the entry's object, shown if the reader may see the object so marked.
+ *   One they may not see is from a time the object was hidden from them: before a release to
+ *   them, or the source's marking a tearline starts with;
+ * - `object`: another object's id (a tearline's source), shown if the reader may see it now;
+ * - `level`: an access level key, with only the compartments the reader holds;
+ * - `discussion`: what was said about a release request (justification, reason, the cause of an
+ *   expiry), shown if the reader could see the object as marked when the request was made: it
+ *   was written for that audience.
+ */
+type FieldRule = 'shown' | 'marking' | 'object' | 'level' | 'discussion';
+
+const OBJECT_CREATED: Record<string, FieldRule> = { kind: 'shown', marking: 'marking', sourceId: 'object' };
+
+const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
+  'object.create': OBJECT_CREATED,
+  'tearline.create': OBJECT_CREATED,
+  'object.remark': { from: 'marking', to: 'marking', direction: 'shown', epoch: 'shown', requestId: 'shown' },
+  'release.request': { requestId: 'shown', from: 'marking', to: 'marking', justification: 'discussion', deadline: 'shown' },
+  'release.approve': { requestId: 'shown', to: 'marking' },
+  'release.deny': { requestId: 'shown', reason: 'discussion' },
+  'release.withdraw': { requestId: 'shown' },
+  'release.auto': { requestId: 'shown', to: 'marking' },
+  'release.expire': { requestId: 'shown', cause: 'discussion' },
+  'workspace.create': { name: 'shown', members: 'shown', exercise: 'shown' },
+  'workspace.join': { level: 'level' },
+  'workspace.leave': { level: 'level' },
+  'membership.change': { from: 'level', to: 'level' },
+  // `objects` counts what the FDO and the partner level saw together: never shown.
+  view_as: { level: 'level' },
+  // `portions` and `withheld` count what the exporter saw: never shown.
+  export: { banner: 'marking' },
+};
+
+/** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */
+export function auditEntryFor(entry: AuditEntry, viewer: AuditViewer): AuditView | undefined {
+  if (entry.workspaceId !== viewer.workspaceId) return undefined;
+  const object = entry.objectId === null ? undefined : viewer.visibleObject(entry.objectId);
+  if (entry.objectId !== null && !object) return undefined;
+  // An action the server does not know (a hand-edited row) shows no detail.
+  const rules = SHOWN_DETAIL[entry.action] ?? {};
+  const detail: { [key: string]: Json } = {};
+  for (const [key, rule] of Object.entries(rules)) {
+    const value = entry.detail[key];
+    if (value === undefined) continue;
+    const shown = fieldFor(rule, value, entry, object, viewer);
+    if (shown !== undefined) detail[key] = shown;
   }
-  return visible;
+  const { at, workspaceId, actor, action, objectId } = entry;
+  return { at, workspaceId, actor, action, objectId, detail };
 }
 
-function withoutHiddenReferences(entry: AuditEntry, viewer: AuditViewer): AuditEntry {
-  const hidden = OBJECT_REFERENCE_KEYS.filter((key) => {
-    const referenced = entry.detail[key];
-    return typeof referenced === 'string' && !viewer.canSeeObject(referenced);
-  });
-  if (hidden.length === 0) return entry;
-  const detail = { ...entry.detail };
-  for (const key of hidden) delete detail[key];
-  return { ...entry, detail };
+function fieldFor(rule: FieldRule, value: Json, entry: AuditEntry, object: { originator: string } | undefined, viewer: AuditViewer): Json | undefined {
+  switch (rule) {
+    case 'shown':
+      return value;
+    case 'marking':
+      return typeof value === 'string' && object && mayReadMarking(value, object.originator, viewer) ? value : undefined;
+    case 'object':
+      return typeof value === 'string' && viewer.visibleObject(value) ? value : undefined;
+    case 'level':
+      return typeof value === 'string' ? levelFor(value, viewer) : undefined;
+    case 'discussion': {
+      const requestId = entry.detail.requestId;
+      const from = typeof requestId === 'string' ? viewer.requestedFrom(requestId) : undefined;
+      return from !== undefined && object && mayReadMarking(from, object.originator, viewer) ? value : undefined;
+    }
+    default:
+      throw new Error(`unexpected audit field rule ${JSON.stringify(rule satisfies never)}`);
+  }
+}
+
+/**
+ * Whether the reader may see an object of `originator` marked `banner`; a banner that no longer
+ * parses is not shown. Also decides whose eyes what was said about a release request was for
+ * (the sharing figures' denial reasons).
+ */
+export function mayReadMarking(banner: string, originator: string, reader: Pick<AuditViewer, 'participant' | 'policy'>): boolean {
+  try {
+    return canSee(reader.participant, { ...parseMarking(banner, reader.policy), originator }, reader.policy);
+  } catch (error) {
+    if (error instanceof MarkingError) return false;
+    throw error;
+  }
+}
+
+/** Another participant's level (NATION|CLEARANCE|COMPARTMENTS) without the compartments the reader does not hold. */
+function levelFor(level: string, viewer: AuditViewer): string | undefined {
+  let other: Participant;
+  try {
+    other = participantFromLevelKey(level);
+  } catch (error) {
+    if (error instanceof MarkingError) return undefined;
+    throw error;
+  }
+  const held = new Set(viewer.participant.compartments.map((c) => c.toUpperCase()));
+  return [other.nation, other.clearance, other.compartments.filter((c) => held.has(c)).join(',')].join('|');
+}
+
+export interface ShownAuditEntry {
+  /** Where the entry is in the log: for the next page's cursor only, never shown itself. */
+  seq: number;
+  entry: AuditView;
+}
+
+/**
+ * Up to `limit` entries the viewer may see, after `afterSeq`, oldest first. The log is read on
+ * past entries left out until the page is full, so a page's length says nothing about them.
+ */
+export async function visibleAuditPage(
+  log: Pick<AuditLog, 'listForWorkspace'>,
+  viewer: AuditViewer,
+  afterSeq: number,
+  limit: number,
+): Promise<ShownAuditEntry[]> {
+  const shown: ShownAuditEntry[] = [];
+  for (let cursor = afterSeq; ; ) {
+    const batch = await log.listForWorkspace(viewer.workspaceId, { afterSeq: cursor, limit: AUDIT_PAGE_MAX });
+    for (const entry of batch) {
+      const view = auditEntryFor(entry, viewer);
+      if (!view) continue;
+      shown.push({ seq: entry.seq, entry: view });
+      if (shown.length === limit) return shown;
+    }
+    if (batch.length < AUDIT_PAGE_MAX) return shown;
+    cursor = batch.at(-1)!.seq;
+  }
 }

@@ -6,44 +6,56 @@ import * as Y from 'yjs';
 import { visibleText } from '../../shared/content';
 import type { Participant } from '../../shared/markings';
 import { AUDIT_PAGE_MAX } from '../audit/log';
-import { auditEntriesVisibleTo } from '../audit/visibility';
+import type { AuditCursors } from '../audit/cursor';
+import { mayReadMarking, visibleAuditPage } from '../audit/visibility';
 import type { Identity } from '../auth/verifier';
 import type { Context } from '../context';
 import { forbidden, TearlineError } from '../errors';
 import { sharingFigures, type FigureObject, type SharingFigures } from '../figures/sharingFigures';
 import { participantOf } from '../sessions/identity';
 import type { Cell } from '../workspaces/cellRegistry';
-import { isMember, memberNations } from '../workspaces/workspaceService';
+import { memberNations } from '../workspaces/workspaceService';
 
 const auditQuery = z.object({
-  afterSeq: z.coerce.number().int().min(0).optional(),
+  after: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
 });
 
+const WITHHELD_REASON = 'Reason not shown: given while the object was not releasable to you';
+
 export async function memberCell(ctx: Context, identity: Identity, workspaceId: string): Promise<{ cell: Cell; participant: Participant }> {
-  const cell = await ctx.cells.get(workspaceId);
-  if (!cell) throw new TearlineError('not_found', 'No such cell.');
-  if (!isMember(cell.workspace, identity.nation)) throw forbidden(`${identity.nation} is not a member of this cell.`);
+  const cell = await ctx.cells.forMember(workspaceId, identity.nation);
   return { cell, participant: participantOf(identity).participant };
 }
 
-export async function auditFor(ctx: Context, identity: Identity, workspaceId: string, query: Request['query']) {
+/**
+ * One page of the audit trail as the caller may see it (server/audit/visibility.ts), each entry
+ * with the opaque cursor to read on after it; `next` is where the following page starts.
+ */
+export async function auditFor(ctx: Context, cursors: AuditCursors, identity: Identity, workspaceId: string, query: Request['query']) {
   const { cell, participant } = await memberCell(ctx, identity, workspaceId);
   if (!identity.roles.some((role) => role === 'fdo' || role === 'admin')) {
     throw forbidden('Only foreign disclosure officers and administrators may read the audit trail.');
   }
   const page = auditQuery.safeParse(query);
-  if (!page.success) throw new TearlineError('bad_request', 'afterSeq and limit must be whole numbers (limit up to 1000).');
-  const entries = await ctx.audit.listForWorkspace(cell.workspace.id, page.data);
-  return {
-    entries: auditEntriesVisibleTo(entries, {
+  if (!page.success) throw new TearlineError('bad_request', 'limit must be a whole number up to 1000, and after a cursor from an earlier page.');
+  const { after, limit = AUDIT_PAGE_MAX } = page.data;
+  const afterSeq = after === undefined ? 0 : cursors.decode(cell.workspace.id, after);
+  const requests = new Map((await ctx.releaseStore.listForWorkspace(cell.workspace.id)).map((r) => [r.id, r.fromMarking]));
+  const shown = await visibleAuditPage(
+    ctx.audit,
+    {
       workspaceId: cell.workspace.id,
-      canSeeObject: (id) => cell.index.canSee(participant, id),
-    }),
-    // Where the next page starts: past entries read but not shown too, so a page of entries the
-    // caller may not see never stops the paging (and the count of hidden ones is not revealed).
-    nextAfterSeq: entries.at(-1)?.seq ?? page.data.afterSeq ?? 0,
-  };
+      participant,
+      policy: cell.policy,
+      visibleObject: (id) => (cell.index.canSee(participant, id) ? cell.index.get(id)!.envelope : undefined),
+      requestedFrom: (id) => requests.get(id),
+    },
+    afterSeq,
+    limit,
+  );
+  const entries = shown.map(({ seq, entry }) => ({ ...entry, cursor: cursors.encode(cell.workspace.id, seq) }));
+  return { entries, next: entries.at(-1)?.cursor ?? after ?? null };
 }
 
 export async function figuresFor(ctx: Context, identity: Identity, workspaceId: string): Promise<{ figures: SharingFigures }> {
@@ -62,7 +74,11 @@ export async function figuresFor(ctx: Context, identity: Identity, workspaceId: 
     });
     doc.destroy();
   }
-  const requests = (await ctx.releaseStore.listForWorkspace(cell.workspace.id)).filter((r) => cell.index.canSee(participant, r.objectId));
+  const reader = { participant, policy: cell.policy };
+  const requests = (await ctx.releaseStore.listForWorkspace(cell.workspace.id))
+    .filter((r) => cell.index.canSee(participant, r.objectId))
+    // A denial's reason was written for those who could see the object as it was requested.
+    .map((r) => (r.state === 'denied' && !mayReadMarking(r.fromMarking, r.originator, reader) ? { ...r, reason: WITHHELD_REASON } : r));
   return {
     figures: sharingFigures({ partners: [...memberNations(cell.workspace)], objects, requests, policy: cell.policy }),
   };

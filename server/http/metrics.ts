@@ -1,4 +1,8 @@
-// Prometheus metrics (prom-client), one registry per server so tests can run several.
+// Prometheus metrics (prom-client), one registry per server so tests can run several. Served on a
+// listener of their own (TEARLINE_METRICS_PORT), never the public port: they count activity over
+// every object of every cell. Labels are fixed words (error codes, frame paths), never object,
+// cell or participant ids, nor markings.
+import type { RequestListener } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -75,5 +79,22 @@ export function createMetrics(sources: MetricSources): Metrics {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+  };
+}
+
+/** The metrics listener: `GET /metrics`, and 404 for anything else. */
+export function metricsListener(metrics: Metrics, onError: (err: unknown) => void): RequestListener {
+  return (req, res) => {
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Only GET /metrics is served here.\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (err: unknown) => {
+        onError(err);
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('The metrics could not be collected; the error is in the server log.\n');
+      },
+    );
   };
 }

@@ -1,4 +1,4 @@
-// The REST side: dev identity, cells, health and metrics, and the built web client.
+// The REST side: dev identity, cells, health, and the built web client.
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -10,6 +10,7 @@ import { findPersona, PERSONAS } from '../auth/personas';
 import type { Identity } from '../auth/verifier';
 import type { Context } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
+import { createAuditCursors } from '../audit/cursor';
 import { TEMPLATES } from '../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
 import { exportObject } from './exportObject';
@@ -75,16 +76,13 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   app.disable('x-powered-by');
   app.use(express.json({ limit: '256kb' }));
   const identify = bearer(ctx);
+  const cursors = createAuditCursors();
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.get(
-    '/metrics',
-    route(async (_req, res) => {
-      res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-    }),
-  );
+  // Metrics are for operators, on their own listener (server/http/metrics.ts): never on this port.
+  app.all('/metrics', (_req, _res, next) => next(new TearlineError('not_found', 'Metrics are not served on this port.')));
 
   if (dev) {
     app.get('/api/dev/personas', (_req, res) => {
@@ -133,7 +131,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   app.get(
     '/api/workspaces/:id/audit',
     route(async (req, res) => {
-      res.json(await auditFor(ctx, await identify(req), String(req.params.id), req.query));
+      res.json(await auditFor(ctx, cursors, await identify(req), String(req.params.id), req.query));
     }),
   );
   app.get(

@@ -1,6 +1,5 @@
 // object:create and object:remark: the only ways an envelope (and so who can see what) changes.
 import { randomUUID } from 'node:crypto';
-import { generateKeyBetween } from 'fractional-indexing';
 import * as Y from 'yjs';
 import { canSee, formatBanner, formatPortion, isNarrowing, widensChain, type Marking } from '../../shared/markings';
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
@@ -12,6 +11,7 @@ import type { Cell } from '../workspaces/cellRegistry';
 import { checkMarkingForCell } from '../workspaces/workspaceService';
 import type { NewDoc } from '../store/types';
 import { envelopeForLevel } from './envelopeView';
+import { appendedOrderKey, checkedOrderKey } from './orderKeys';
 import { checkUpdate } from './updateCheck';
 
 const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
@@ -28,16 +28,8 @@ function markingFor(cell: Cell, session: SessionData, text: string, originator: 
   return marking;
 }
 
-function nextOrderKey(cell: Cell, parentId: string | null, requested: string | undefined): string {
-  if (requested !== undefined) {
-    try {
-      generateKeyBetween(requested, null);
-    } catch {
-      throw new TearlineError('bad_request', `"${requested.slice(0, 40)}" is not a valid order key.`);
-    }
-    return requested;
-  }
-  return generateKeyBetween(cell.index.lastOrderKeyUnder(parentId), null);
+function orderKeyFor(cell: Cell, session: SessionData, parentId: string | null, requested: string | undefined): string {
+  return requested === undefined ? appendedOrderKey(cell.index.lastVisibleOrderKey(session.participant, parentId)) : checkedOrderKey(requested);
 }
 
 /** A checked new object, not yet stored: its envelope, its doc's first content and who wrote it. */
@@ -76,7 +68,7 @@ export function prepareObject(cell: Cell, session: SessionData, payload: ClientP
     portion: formatPortion(marking, cell.policy),
     originator,
     parentId,
-    orderKey: nextOrderKey(cell, parentId, payload.orderKey),
+    orderKey: orderKeyFor(cell, session, parentId, payload.orderKey),
     createdBy: session.identity.sub,
     createdAt: new Date().toISOString(),
     epoch: 0,

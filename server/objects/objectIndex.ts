@@ -11,10 +11,9 @@ export interface IndexedObject {
 
 export class ObjectIndex {
   private readonly objects = new Map<string, IndexedObject>();
-  private readonly children = new Map<string, Set<string>>();
+  /** The children of each parent ('' for top-level objects) in document order. */
+  private readonly siblings = new Map<string, IndexedObject[]>();
   private readonly parsed = new Map<string, Marking>();
-  /** Highest order key among the children of each parent ('' for top-level objects). */
-  private readonly lastOrderKey = new Map<string, string>();
 
   constructor(
     readonly policy: MarkingPolicy,
@@ -36,17 +35,16 @@ export class ObjectIndex {
 
   put(envelope: Envelope): IndexedObject {
     const previous = this.objects.get(envelope.id);
-    if (previous?.envelope.parentId) this.children.get(previous.envelope.parentId)?.delete(envelope.id);
+    if (previous) {
+      const list = this.siblings.get(previous.envelope.parentId ?? '')!;
+      list.splice(positionIn(list, previous.envelope), 1);
+    }
     const entry = { envelope, marking: this.markingOf(envelope) };
     this.objects.set(envelope.id, entry);
-    const siblingsOf = envelope.parentId ?? '';
-    const last = this.lastOrderKey.get(siblingsOf);
-    if (last === undefined || envelope.orderKey > last) this.lastOrderKey.set(siblingsOf, envelope.orderKey);
-    if (envelope.parentId) {
-      let siblings = this.children.get(envelope.parentId);
-      if (!siblings) this.children.set(envelope.parentId, (siblings = new Set()));
-      siblings.add(envelope.id);
-    }
+    const key = envelope.parentId ?? '';
+    let list = this.siblings.get(key);
+    if (!list) this.siblings.set(key, (list = []));
+    list.splice(positionIn(list, envelope), 0, entry);
     return entry;
   }
 
@@ -62,21 +60,25 @@ export class ObjectIndex {
     return this.objects.size;
   }
 
-  /** The highest order key among an object's siblings, to append after them without a scan. */
-  lastOrderKeyUnder(parentId: string | null): string | null {
-    return this.lastOrderKey.get(parentId ?? '') ?? null;
+  /**
+   * The order key of the last sibling under `parentId` (null: top level) that a participant may
+   * see, so a new object is placed from what its creator sees alone. Usually the last sibling.
+   */
+  lastVisibleOrderKey(participant: Participant, parentId: string | null): string | null {
+    const list = this.siblings.get(parentId ?? '') ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (this.canSee(participant, list[i]!.envelope.id)) return list[i]!.envelope.orderKey;
+    }
+    return null;
   }
 
   childrenOf(id: string): string[] {
-    return [...(this.children.get(id) ?? [])];
+    return (this.siblings.get(id) ?? []).map((child) => child.envelope.id);
   }
 
   /** The children a participant may see, in document order (order key, then id for ties). */
   visibleChildren(participant: Participant, id: string): IndexedObject[] {
-    return this.childrenOf(id)
-      .filter((child) => this.canSee(participant, child))
-      .map((child) => this.objects.get(child)!)
-      .sort((a, b) => (a.envelope.orderKey < b.envelope.orderKey ? -1 : a.envelope.orderKey > b.envelope.orderKey ? 1 : a.envelope.id < b.envelope.id ? -1 : 1));
+    return (this.siblings.get(id) ?? []).filter((child) => this.canSee(participant, child.envelope.id));
   }
 
   /** The object and all its descendants, parents first. */
@@ -104,4 +106,17 @@ export class ObjectIndex {
     if (!this.objects.has(id)) return false;
     return this.chain(id).every((marking) => canSee(participant, marking, this.policy));
   }
+}
+
+/** Where an envelope sits (or would sit) among sorted siblings: order key, then id for ties. */
+function positionIn(list: readonly IndexedObject[], envelope: Pick<Envelope, 'orderKey' | 'id'>): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const other = list[mid]!.envelope;
+    if (other.orderKey < envelope.orderKey || (other.orderKey === envelope.orderKey && other.id < envelope.id)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -2,7 +2,7 @@
 // notifications that tell requesters and FDOs, never anyone who may not see the object.
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
-import { TearlineError } from '../errors';
+import { noSuchRequest, TearlineError } from '../errors';
 import { applyRemark, prepareObject, storeObjects } from '../objects/objectHandlers';
 import { workspaceRoom } from '../rooms/roomNames';
 import { joinedCell, visibleObject, requireRole } from '../sessions/guards';
@@ -80,9 +80,11 @@ export async function decideRelease(
   session: SessionData,
   payload: ClientPayload<'release:decide'>,
 ): Promise<AckBodies['release:decide']> {
-  await joinedCell(ctx, session, payload.workspaceId);
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
   const existing = await ctx.releaseStore.get(payload.requestId);
-  if (existing?.workspaceId !== payload.workspaceId) throw new TearlineError('not_found', 'No such release request.');
+  // A request about an object the caller may not see does not exist for them, whatever its state
+  // or whoever may decide it: one answer, checked before anything that depends on the request.
+  if (existing?.workspaceId !== cell.workspace.id || !cell.index.canSee(session.participant, existing.objectId)) throw noSuchRequest();
   const decision =
     payload.decision === 'deny' ? { type: 'deny' as const, reason: payload.reason ?? '' } : { type: payload.decision };
   return { request: await ctx.releases.decide(session, payload.requestId, decision) };

@@ -5,7 +5,8 @@ import type { WorkspaceSummary } from '../../shared/protocol';
 import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { Store } from '../store/types';
-import { policyOf } from './workspaceService';
+import { noSuchCell } from '../errors';
+import { isMember, policyOf } from './workspaceService';
 
 export interface Cell {
   workspace: WorkspaceSummary;
@@ -27,6 +28,13 @@ export class CellRegistry {
       // A cell that does not exist yet may be created later: do not cache the miss.
       void cell.then((loaded) => loaded ?? this.cells.delete(workspaceId), () => this.cells.delete(workspaceId));
     }
+    return cell;
+  }
+
+  /** The cell for a participant of `nation`; one it is not a member of answers like a missing one. */
+  async forMember(workspaceId: string, nation: string): Promise<Cell> {
+    const cell = await this.get(workspaceId);
+    if (!cell || !isMember(cell.workspace, nation)) throw noSuchCell();
     return cell;
   }
 

@@ -3,17 +3,16 @@
 import type { Participant } from '../../shared/markings';
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
-import { forbidden, TearlineError } from '../errors';
-import { envelopeForLevel } from '../objects/envelopeView';
+import { envelopeFor } from '../objects/envelopeView';
 import { broadcastPresence, presenceSnapshot } from '../rooms/presence';
 import { roomsOf } from '../rooms/roomNames';
 import type { Cell } from './cellRegistry';
-import { isMember } from './workspaceService';
 
-export function visibleEnvelopes(cell: Cell, participant: Participant, levelKey: string): Envelope[] {
+/** The envelopes every one of `readers` may see, as they may see them together. */
+export function visibleEnvelopes(cell: Cell, readers: readonly Participant[]): Envelope[] {
   const out: Envelope[] = [];
   for (const { envelope } of cell.index.all()) {
-    if (cell.index.canSee(participant, envelope.id)) out.push(envelopeForLevel(cell.index, envelope, levelKey));
+    if (readers.every((reader) => cell.index.canSee(reader, envelope.id))) out.push(envelopeFor(cell.index, envelope, readers));
   }
   return out;
 }
@@ -24,11 +23,7 @@ export async function joinWorkspace(
   payload: ClientPayload<'workspace:join'>,
 ): Promise<AckBodies['workspace:join']> {
   const session = socket.data;
-  const cell = await ctx.cells.get(payload.workspaceId);
-  if (!cell) throw new TearlineError('not_found', 'No such cell.');
-  if (!isMember(cell.workspace, session.participant.nation)) {
-    throw forbidden(`${session.participant.nation} is not a member of the cell "${cell.workspace.name}".`);
-  }
+  const cell = await ctx.cells.forMember(payload.workspaceId, session.participant.nation);
   await ctx.cells.addLevel(cell, session.level);
   await socket.join(roomsOf(cell.workspace.id, session.level, session.encoding));
   const first = !session.joined.has(cell.workspace.id);
@@ -49,7 +44,7 @@ export async function joinWorkspace(
   }
   const states = await presenceSnapshot(ctx, cell, socket);
   if (states.length > 0) socket.emit('awareness', { workspaceId: cell.workspace.id, states });
-  return { level: session.level, objects: visibleEnvelopes(cell, session.participant, session.level), workspace: cell.workspace };
+  return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
 }
 
 /** Leaves one cell (explicitly, or for every cell on disconnect). */

@@ -42,7 +42,7 @@ export async function startHarness(): Promise<Harness> {
   if (!fs.existsSync(path.join(ROOT, 'dist/client/index.html'))) await buildClient(path.join(ROOT, 'dist/client'));
   const staticDir = path.join(scratch, 'client');
   await buildClient(staticDir);
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: path.join(scratch, 'data'), staticDir, logLevel: 'warn' });
+  const server = await startServer({ port: 0, host: '127.0.0.1', metricsPort: null, dataDir: path.join(scratch, 'data'), staticDir, logLevel: 'warn' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

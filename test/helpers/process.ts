@@ -12,7 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export function spawnServer(env: Record<string, string>): Promise<ChildServer> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/tearline.mjs'), 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TEARLINE_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TEARLINE_METRICS_PORT: '0', TEARLINE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ export function tempDir(prefix = 'tearline-test-'): string {
 }
 
 export async function startTestServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), logLevel: 'silent', sqliteSync: 'normal', ...options });
+  return startServer({ port: 0, host: '127.0.0.1', metricsPort: 0, dataDir: tempDir(), logLevel: 'silent', sqliteSync: 'normal', ...options });
 }
 
 export async function api<T>(baseUrl: string, method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {

@@ -12,10 +12,12 @@ afterAll(async () => {
   await server.close();
 });
 
-test('health and Prometheus metrics', async () => {
+test('health on the public port; Prometheus metrics on their own listener only', async () => {
   expect(await api(server.url, 'GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
   const client = await connect(server.url, 'usa-analyst');
-  const response = await fetch(`${server.url}/metrics`);
+  expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+  expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+  const response = await fetch(server.metricsUrl!);
   const text = await response.text();
   expect(response.headers.get('content-type')).toContain('text/plain');
   expect(text).toMatch(/tearline_connections 1/);

@@ -1,9 +1,14 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { defaultPolicy, type Participant } from '../../shared/markings';
+import { createAuditCursors } from '../../server/audit/cursor';
 import { chainEntry, type AuditDraft, type AuditEntry } from '../../server/audit/entry';
-import { auditEntriesVisibleTo } from '../../server/audit/visibility';
+import { AUDIT_PAGE_MAX } from '../../server/audit/log';
+import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
+import { auditEntryFor, visibleAuditPage, type AuditViewer } from '../../server/audit/visibility';
 
 const now = new Date('2025-03-01T08:00:00.000Z');
-const gbr = { sub: 'gbr-fdo', nation: 'GBR' };
+const usa = { sub: 'usa-analyst', nation: 'USA' };
 
 function chain(drafts: AuditDraft[]): AuditEntry[] {
   const entries: AuditEntry[] = [];
@@ -11,42 +16,112 @@ function chain(drafts: AuditDraft[]): AuditEntry[] {
   return entries;
 }
 
-// Objects the GBR caller may see: `rel-gbr` and the tearline `tl-1`; `noforn` is US-only.
-const visibleToGbr = new Set(['rel-gbr', 'tl-1']);
-const viewer = { workspaceId: 'ws-1', canSeeObject: (id: string) => visibleToGbr.has(id) };
+// Objects the GBR reader may see now: `rel-gbr` and the tearline `tl-1` (released from NOFORN);
+// `noforn` is US-only. Request `req-nf` was made while `tl-1` was NOFORN, `req-rel` on `rel-gbr`.
+function viewer(participant: Participant, visible = new Set(['rel-gbr', 'tl-1'])): AuditViewer {
+  return {
+    workspaceId: 'ws-1',
+    participant,
+    policy: defaultPolicy,
+    visibleObject: (id) => (visible.has(id) ? { originator: 'USA' } : undefined),
+    requestedFrom: (id) => ({ 'req-nf': 'SECRET//NOFORN', 'req-rel': 'SECRET//REL TO USA, GBR' })[id],
+  };
+}
+const gbr = viewer({ nation: 'GBR', clearance: 'SECRET', compartments: [] });
+const gbrSi = viewer({ nation: 'GBR', clearance: 'TOP SECRET', compartments: ['SI'] });
 
-const entries = chain([
-  { workspaceId: 'ws-1', actor: gbr, action: 'workspace.join' },
-  { workspaceId: 'ws-1', actor: { sub: 'usa-analyst', nation: 'USA' }, action: 'object.create', objectId: 'noforn', detail: { marking: 'SECRET//NOFORN' } },
-  { workspaceId: 'ws-1', actor: { sub: 'usa-analyst', nation: 'USA' }, action: 'object.create', objectId: 'rel-gbr' },
-  { workspaceId: 'ws-1', actor: { sub: 'usa-analyst', nation: 'USA' }, action: 'tearline.create', objectId: 'tl-1', detail: { sourceId: 'noforn', marking: 'SECRET//NOFORN' } },
-  { workspaceId: 'ws-1', actor: { sub: 'usa-analyst', nation: 'USA' }, action: 'tearline.create', objectId: 'tl-1', detail: { sourceId: 'rel-gbr' } },
-  { workspaceId: 'ws-2', actor: { sub: 'kor-analyst', nation: 'KOR' }, action: 'workspace.join' },
-  { workspaceId: 'ws-2', actor: { sub: 'kor-analyst', nation: 'KOR' }, action: 'object.create', objectId: 'rel-gbr' },
-  { workspaceId: 'ws-1', actor: { sub: 'admin', nation: 'USA' }, action: 'membership.change', detail: { added: ['POL'] } },
-]);
+function shown(draft: AuditDraft, as: AuditViewer = gbr) {
+  return auditEntryFor(chainEntry(null, draft, now), as);
+}
 
-describe('auditEntriesVisibleTo', () => {
-  const visible = auditEntriesVisibleTo(entries, viewer);
-
-  it('keeps entries about visible objects and workspace events of the workspace read, in order', () => {
-    expect(visible.map((e) => e.seq)).toEqual([1, 3, 4, 5, 8]);
+describe('auditEntryFor: one entry as one reader may see it', () => {
+  it('leaves out entries of other cells and entries about objects the reader may not see', () => {
+    expect(shown({ workspaceId: 'ws-2', actor: usa, action: 'object.create', objectId: 'rel-gbr' })).toBeUndefined();
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'noforn' })).toBeUndefined();
   });
 
-  it('drops entries about objects the caller may not see, and every entry of other workspaces', () => {
-    expect(visible.some((e) => e.objectId === 'noforn')).toBe(false);
-    expect(visible.some((e) => e.workspaceId === 'ws-2')).toBe(false);
+  it('shows no seq and no hashes, which would count the entries left out', () => {
+    const entry = shown({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note' } });
+    expect(entry).toEqual({ at: now.toISOString(), workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note' } });
   });
 
-  it("removes a tearline's link to a source the caller may not see, and only that", () => {
-    expect(visible.find((e) => e.seq === 4)?.detail).toEqual({ marking: 'SECRET//NOFORN' });
-    expect(visible.find((e) => e.seq === 5)?.detail).toEqual({ sourceId: 'rel-gbr' });
-    expect(entries[3]?.detail).toEqual({ sourceId: 'noforn', marking: 'SECRET//NOFORN' });
+  it("hides a released tearline's source: the link, and the source's marking it was created with", () => {
+    const created = { workspaceId: 'ws-1', actor: usa, action: 'tearline.create' as const, objectId: 'tl-1', detail: { kind: 'note', marking: 'SECRET//NOFORN', sourceId: 'noforn' } };
+    expect(shown(created)?.detail).toEqual({ kind: 'note' });
+    expect(shown(created, viewer({ nation: 'USA', clearance: 'SECRET', compartments: [] }, new Set(['tl-1', 'noforn'])))?.detail).toEqual(created.detail);
+    expect(shown({ ...created, detail: { kind: 'note', marking: 'SECRET//REL TO USA, GBR', sourceId: 'rel-gbr' } })?.detail).toEqual({
+      kind: 'note',
+      marking: 'SECRET//REL TO USA, GBR',
+      sourceId: 'rel-gbr',
+    });
   });
 
-  it('shows everything of the workspace to a caller who may see every object', () => {
-    const all = auditEntriesVisibleTo(entries, { workspaceId: 'ws-1', canSeeObject: () => true });
-    expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 8]);
-    expect(all).toEqual(entries.filter((e) => e.workspaceId === 'ws-1'));
+  it('shows the markings of a re-mark and a release only where the reader may see them', () => {
+    const widened = shown({ workspaceId: 'ws-1', actor: usa, action: 'object.remark', objectId: 'tl-1', detail: { from: 'SECRET//NOFORN', to: 'SECRET//REL TO USA, GBR', direction: 'widen', epoch: 1, requestId: 'req-nf' } });
+    expect(widened?.detail).toEqual({ to: 'SECRET//REL TO USA, GBR', direction: 'widen', epoch: 1, requestId: 'req-nf' });
+    const unparseable = shown({ workspaceId: 'ws-1', actor: usa, action: 'release.approve', objectId: 'tl-1', detail: { requestId: 'req-nf', to: 'SECRET//REL TO ATLANTIS' } });
+    expect(unparseable?.detail).toEqual({ requestId: 'req-nf' });
+  });
+
+  it('shows what was said about a request only to readers who could see the object as it was requested', () => {
+    const request = (requestId: string, objectId: string) =>
+      shown({ workspaceId: 'ws-1', actor: usa, action: 'release.request', objectId, detail: { requestId, from: 'SECRET//NOFORN', to: 'SECRET//REL TO USA, GBR', justification: 'Sanitised from the SIGINT report.', deadline: 'soon' } });
+    expect(request('req-nf', 'tl-1')?.detail).toEqual({ requestId: 'req-nf', to: 'SECRET//REL TO USA, GBR', deadline: 'soon' });
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'release.deny', objectId: 'tl-1', detail: { requestId: 'req-nf', reason: 'Names the source.' } })?.detail).toEqual({ requestId: 'req-nf' });
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'release.deny', objectId: 'rel-gbr', detail: { requestId: 'req-rel', reason: 'Not yet.' } })?.detail).toEqual({ requestId: 'req-rel', reason: 'Not yet.' });
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'release.expire', objectId: 'tl-1', detail: { requestId: 'req-gone', cause: 'orcon' } })?.detail).toEqual({ requestId: 'req-gone' });
+  });
+
+  it('never shows counts of what someone else saw (view-as, export), nor an export banner the reader may not see', () => {
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'view_as', detail: { level: 'JPN|S|', objects: 7 } })?.detail).toEqual({ level: 'JPN|S|' });
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'export', objectId: 'tl-1', detail: { banner: 'SECRET//NOFORN', portions: 3, withheld: 1 } })?.detail).toEqual({});
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'export', objectId: 'rel-gbr', detail: { banner: 'SECRET//REL TO USA, GBR', portions: 3, withheld: 0 } })?.detail).toEqual({
+      banner: 'SECRET//REL TO USA, GBR',
+    });
+  });
+
+  it("shows another participant's level with only the compartments the reader holds", () => {
+    const join = { workspaceId: 'ws-1', actor: usa, action: 'workspace.join' as const, detail: { level: 'USA|TS|SI,TK' } };
+    expect(shown(join)?.detail).toEqual({ level: 'USA|TS|' });
+    expect(shown(join, gbrSi)?.detail).toEqual({ level: 'USA|TS|SI' });
+    const change = shown({ workspaceId: 'ws-1', actor: usa, action: 'membership.change', detail: { from: 'USA|S|', to: 'USA|TS|TK' } });
+    expect(change?.detail).toEqual({ from: 'USA|S|', to: 'USA|TS|' });
+  });
+
+  it('never shows a detail field no rule names', () => {
+    expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note', unreadable: 'x' } })?.detail).toEqual({ kind: 'note' });
+  });
+});
+
+describe('visibleAuditPage: pages of shown entries only', () => {
+  it('fills a page past any number of entries left out, and starts the next after the last one shown', async () => {
+    const log = createSqliteAuditLog(new Database(':memory:'));
+    const hidden = (n: number) => log.append({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'noforn', detail: { n } });
+    await log.append({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr' });
+    for (let n = 0; n < AUDIT_PAGE_MAX + 5; n++) await hidden(n);
+    await log.append({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'tl-1' });
+    await hidden(-1);
+
+    const first = await visibleAuditPage(log, gbr, 0, 1);
+    expect(first.map((e) => e.entry.objectId)).toEqual(['rel-gbr']);
+    const second = await visibleAuditPage(log, gbr, first[0]!.seq, 1);
+    expect(second.map((e) => e.entry.objectId)).toEqual(['tl-1']);
+    expect(await visibleAuditPage(log, gbr, second[0]!.seq, 1)).toEqual([]);
+    expect((await visibleAuditPage(log, gbr, 0, 10)).map((e) => e.entry.objectId)).toEqual(['rel-gbr', 'tl-1']);
+  });
+});
+
+describe('audit cursors', () => {
+  const cursors = createAuditCursors();
+
+  it('stand for a position without showing it, and only in the cell they were made for', () => {
+    const a = cursors.encode('ws-1', 41);
+    const b = cursors.encode('ws-1', 42);
+    expect(cursors.decode('ws-1', a)).toBe(41);
+    expect(cursors.decode('ws-1', b)).toBe(42);
+    expect(a).not.toContain('41');
+    expect(() => cursors.decode('ws-2', a)).toThrow(expect.objectContaining({ code: 'bad_request' }));
+    expect(() => createAuditCursors().decode('ws-1', a)).toThrow(expect.objectContaining({ code: 'bad_request' }));
+    expect(() => cursors.decode('ws-1', 'not-a-cursor')).toThrow(expect.objectContaining({ code: 'bad_request' }));
   });
 });

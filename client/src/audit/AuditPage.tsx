@@ -1,5 +1,6 @@
 // The audit trail of a cell (FDOs and administrators): every change of who may see what, oldest
-// first, limited by the server to entries about items you may see. More entries load on request.
+// first, limited by the server to entries about items you may see and to the detail you may see.
+// More entries load on request.
 import { useCallback, useEffect, useState } from 'react';
 import { AUDIT_PAGE_SIZE, fetchAudit, type AuditEntry } from '../session/api';
 import { describeError } from '../session/errors';
@@ -11,18 +12,18 @@ import { ACTION_LABELS, actorText, auditTime, detailText } from './auditText';
 export function AuditPage({ workspaceId }: { workspaceId: string }) {
   const { identity, byId, picture, openObject } = useWorkspace();
   const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [nextAfterSeq, setNextAfterSeq] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(
-    async (afterSeq: number) => {
+    async (after: string | null) => {
       setLoading(true);
       setError(null);
       try {
-        const page = await fetchAudit(identity.token, workspaceId, afterSeq);
-        setEntries((held) => (afterSeq === 0 ? page.entries : [...held, ...page.entries]));
-        setNextAfterSeq(page.nextAfterSeq);
+        const page = await fetchAudit(identity.token, workspaceId, after);
+        setEntries((held) => (after === null ? page.entries : [...held, ...page.entries]));
+        setNext(page.next);
       } catch (failure) {
         setError(`The audit trail could not be loaded: ${describeError(failure)}`);
       } finally {
@@ -33,19 +34,19 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
   );
 
   useEffect(() => {
-    void load(0);
+    void load(null);
   }, [load]);
 
   return (
     <main className="report-page" aria-labelledby="audit-title">
       <div className="page-title">
         <h2 id="audit-title">Audit trail</h2>
-        <button type="button" disabled={loading} onClick={() => void load(0)}>
+        <button type="button" disabled={loading} onClick={() => void load(null)}>
           Refresh
         </button>
       </div>
       <p className="muted">
-        Append-only and hash-chained on the server. Only entries about items you may see are listed. Times in UTC.
+        Append-only and hash-chained on the server. Only entries about items you may see are listed, with only the detail you may see. Times in UTC.
       </p>
       <ErrorMessage message={error} />
       {entries.length === 0 && !loading && !error && <p className="muted">No entries.</p>}
@@ -53,7 +54,6 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
         <table className="audit-table">
           <thead>
             <tr>
-              <th scope="col">#</th>
               <th scope="col">Time</th>
               <th scope="col">Actor</th>
               <th scope="col">Action</th>
@@ -65,8 +65,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
             {entries.map((entry) => {
               const object = entry.objectId ? byId.get(entry.objectId) : undefined;
               return (
-                <tr key={entry.seq} data-action={entry.action}>
-                  <td>{entry.seq}</td>
+                <tr key={entry.cursor} data-action={entry.action}>
                   <td>
                     <time dateTime={entry.at}>{auditTime(entry.at)}</time>
                   </td>
@@ -89,9 +88,9 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
         </table>
       )}
       {loading && <p>Loading the audit trail…</p>}
-      {!loading && !error && nextAfterSeq > 0 && (
-        <button type="button" onClick={() => void load(nextAfterSeq)}>
-          Load entries after #{nextAfterSeq} (up to {AUDIT_PAGE_SIZE})
+      {!loading && !error && next !== null && (
+        <button type="button" onClick={() => void load(next)}>
+          Load newer entries (up to {AUDIT_PAGE_SIZE})
         </button>
       )}
     </main>

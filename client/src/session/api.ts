@@ -1,12 +1,15 @@
 // The REST surface the client uses (DESIGN.md "The contract external clients rely on").
 // The audit and figures shapes are the server's own types, imported for their types only.
 import type { Persona, WorkspaceSummary } from '../../../shared/protocol';
-import type { AuditEntry } from '../../../server/audit/entry';
+import type { AuditView } from '../../../server/audit/visibility';
 import type { SharingFigures } from '../../../server/figures/sharingFigures';
 import { ServerError } from './errors';
 import { requestJson, requestText } from './rest';
 
-export type { AuditEntry, Persona, SharingFigures };
+/** An audit entry as the server shows it to you, with the cursor to read on after it. */
+export type AuditEntry = AuditView & { cursor: string };
+
+export type { Persona, SharingFigures };
 
 export interface WorkspaceTemplate {
   id: string;
@@ -64,15 +67,16 @@ export async function createWorkspace(token: string, workspace: NewWorkspace): P
 /** Largest audit page the server answers. */
 export const AUDIT_PAGE_SIZE = 1000;
 
-/** One page of audit entries after `afterSeq`, oldest first (FDOs and admins; only entries about what you may see). */
+/** One page of audit entries, oldest first (FDOs and admins; only what you may see of entries about what you may see). */
 export interface AuditPage {
   entries: AuditEntry[];
-  /** Where the next page starts (past entries the server read but may not show you). */
-  nextAfterSeq: number;
+  /** Where the next page starts (null: nothing shown yet); opaque. */
+  next: string | null;
 }
 
-export async function fetchAudit(token: string, workspaceId: string, afterSeq = 0): Promise<AuditPage> {
-  const query = new URLSearchParams({ afterSeq: String(afterSeq), limit: String(AUDIT_PAGE_SIZE) });
+/** The page after `after` (a cursor from an earlier page), or the first page. */
+export async function fetchAudit(token: string, workspaceId: string, after: string | null = null): Promise<AuditPage> {
+  const query = new URLSearchParams({ limit: String(AUDIT_PAGE_SIZE), ...(after === null ? {} : { after }) });
   const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/audit?${query.toString()}`;
   return requestJson<AuditPage>(path, { token });
 }
