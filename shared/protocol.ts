@@ -202,10 +202,10 @@ export interface AckBodies {
   'workspace:leave': Record<string, never>;
   /**
    * `missing`: ids that are absent or not releasable to you (indistinguishable on purpose).
-   * `unavailable`: objects you may see whose stored content the server cannot read now, each with
-   * why (`unavailable`); the other docs are answered as usual.
+   * `unavailable`, only when there are any: objects you may see whose stored content the server
+   * cannot read now, each with why (code `unavailable`); the other docs are answered as usual.
    */
-  'doc:sync': { docs: DocState[]; missing: string[]; unavailable: { id: string; error: ProtocolError }[] };
+  'doc:sync': { docs: DocState[]; missing: string[]; unavailable?: { id: string; error: ProtocolError }[] };
   'doc:update': Record<string, never>;
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };

@@ -20,7 +20,7 @@ export async function syncDocs(
   }
   const docs: DocState[] = [];
   const missing: string[] = [];
-  const unavailable: AckBodies['doc:sync']['unavailable'] = [];
+  const unavailable: NonNullable<AckBodies['doc:sync']['unavailable']> = [];
   for (const request of payload.docs) {
     // Absent and not-releasable are reported alike, in `missing`.
     if (!cell.index.canSee(session.participant, request.id)) {
@@ -37,7 +37,7 @@ export async function syncDocs(
       unavailable.push({ id: request.id, error: unreadable.toJSON() });
     }
   }
-  return { docs, missing, unavailable };
+  return unavailable.length > 0 ? { docs, missing, unavailable } : { docs, missing };
 }
 
 /**

@@ -133,7 +133,7 @@ class FakeServer {
         const unavailable = asked
           .filter((d) => this.unreadable.has(d.id))
           .map((d) => ({ id: d.id, error: { code: 'unavailable', message: `The server cannot read this item's stored content (object ${d.id}).` } }));
-        return { docs, missing: readable.filter((d) => !this.docs.has(d.id)).map((d) => d.id), unavailable };
+        return { docs, missing: readable.filter((d) => !this.docs.has(d.id)).map((d) => d.id), ...(unavailable.length > 0 ? { unavailable } : {}) };
       }
       case 'doc:update': {
         if (this.hold) await this.hold;

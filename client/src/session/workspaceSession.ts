@@ -199,7 +199,7 @@ export class WorkspaceSession implements Picture {
   private async syncDocs(ids: string[], full = false): Promise<void> {
     for (let start = 0; start < ids.length; start += SYNC_BATCH) {
       const batch = ids.slice(start, start + SYNC_BATCH);
-      const { docs, missing, unavailable } = await this.connection.request('doc:sync', {
+      const { docs, missing, unavailable = [] } = await this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
         docs: batch.map((id) => {
           const replica = this.replicas.get(id);
@@ -262,7 +262,7 @@ export class WorkspaceSession implements Picture {
   /** Reloads one doc in full; `keepEdits` replays the unacknowledged local edits onto it. */
   private async refetch(replica: ObjectReplica, keepEdits: boolean): Promise<void> {
     try {
-      const { docs, missing, unavailable } = await this.connection.request('doc:sync', {
+      const { docs, missing, unavailable = [] } = await this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
         docs: [{ id: replica.id }],
       });
