@@ -78,7 +78,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     store,
     verify,
     workspaces: new WorkspaceService(store),
-    cells: new CellRegistry(store),
+    cells: new CellRegistry(store, log),
     docs,
     writer: new UpdateWriter(store, config.commitWindowMs),
     fanout: new Fanout(io, metrics, config.fanoutWindowMs),

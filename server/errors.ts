@@ -7,8 +7,9 @@ export class TearlineError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'TearlineError';
   }
 

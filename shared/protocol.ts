@@ -2,9 +2,9 @@
 // clients rely on"). Every client → server payload has a zod schema here; the server parses with
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
 import { z } from 'zod';
-import type { ReleaseRequest } from './release';
+import type { ReleasePolicy, ReleaseRequest } from './release';
 
-export type { ReleaseRequest } from './release';
+export type { ReleasePolicy, ReleaseRequest } from './release';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'too_large',
   'rate_limited',
   'conflict',
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -178,6 +179,8 @@ export const schemas = {
   }),
   /** The FDO inbox (pending requests to decide) and one's own requests. */
   'release:list': z.strictObject({ workspaceId: id }),
+  /** An FDO opts their own nation's material in to (or out of) automatic release at the deadline in this cell. */
+  'release:policy': z.strictObject({ workspaceId: id, autoRelease: z.boolean() }),
   /** A tearline: a new object with a fresh copy of the source's current content, marked like it. */
   'tearline:create': z.strictObject({ workspaceId: id, sourceId: id }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
@@ -197,8 +200,12 @@ export interface DocState {
 export interface AckBodies {
   'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary };
   'workspace:leave': Record<string, never>;
-  /** `missing`: ids that are absent or not releasable to you (indistinguishable on purpose). */
-  'doc:sync': { docs: DocState[]; missing: string[] };
+  /**
+   * `missing`: ids that are absent or not releasable to you (indistinguishable on purpose).
+   * `unavailable`, only when there are any: objects you may see whose stored content the server
+   * cannot read now, each with why (code `unavailable`); the other docs are answered as usual.
+   */
+  'doc:sync': { docs: DocState[]; missing: string[]; unavailable?: { id: string; error: ProtocolError }[] };
   'doc:update': Record<string, never>;
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };
@@ -207,7 +214,9 @@ export interface AckBodies {
   'session:refresh': { level: string };
   'release:request': { request: ReleaseRequest };
   'release:decide': { request: ReleaseRequest };
-  'release:list': { inbox: ReleaseRequest[]; mine: ReleaseRequest[] };
+  /** `failed`: for FDOs, their nation's releases that could not be carried out, about objects they may see. */
+  'release:list': { inbox: ReleaseRequest[]; mine: ReleaseRequest[]; failed: ReleaseRequest[] };
+  'release:policy': { workspace: WorkspaceSummary };
   /** For a report, `portions` are the tearlines of its portions the creator may see, in order. */
   'tearline:create': { object: Envelope; portions: Envelope[] };
 }
@@ -233,8 +242,10 @@ export interface ServerEvents {
   'doc:updates': (body: { updates: DocState[] }) => void;
   /** `states`: new or changed presence (already filtered for you); `removed`: client ids that left. */
   awareness: (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }) => void;
-  /** A release request you made, or one waiting for you as FDO, changed (new, decided, expired). */
+  /** A release request you made, or one waiting for you as FDO, changed (new, decided, expired, failed). */
   'release:changed': (request: ReleaseRequest) => void;
+  /** A cell you joined changed its settings (a nation opted in to or out of automatic release). */
+  'workspace:changed': (workspace: WorkspaceSummary) => void;
   /** Sent just before the server closes a session (expired token, removed from the cell). */
   'session:ended': (body: ProtocolError) => void;
 }
@@ -247,8 +258,8 @@ export interface WorkspaceSummary {
   systemHigh: string;
   groups: Record<string, string[]>;
   exercise: boolean;
-  /** Release requests: how long an FDO has, and whether silence means release. */
-  releasePolicy: { deadlineMinutes: number; autoRelease: boolean };
+  /** Release requests: how long an FDO has, and whether silence means release (and for whose material). */
+  releasePolicy: ReleasePolicy;
   createdAt: string;
   createdBy: string;
 }

@@ -2,17 +2,42 @@
 // marking. Plain JSON data; the outcome is a tagged union on `state`, so a pending request has no
 // decision fields and a denied one always has its reason.
 
-export const RELEASE_STATES = ['pending', 'approved', 'denied', 'withdrawn', 'auto_released', 'expired'] as const;
+export const RELEASE_STATES = ['pending', 'approved', 'denied', 'withdrawn', 'auto_released', 'expired', 'failed'] as const;
 export type ReleaseState = (typeof RELEASE_STATES)[number];
 
 /**
  * Why a request expired at its deadline instead of being released automatically:
- * the cell does not release on silence, the object is ORCON (never released without its
+ * the cell does not release on silence, the originating nation's FDOs have not opted its material
+ * in to automatic release in this cell, the object is ORCON (never released without its
  * originator), the object's marking changed so the target is no longer a widening, or the object
  * no longer exists.
  */
-export const EXPIRY_CAUSES = ['auto_release_off', 'orcon', 'marking_changed', 'object_gone'] as const;
+export const EXPIRY_CAUSES = ['auto_release_off', 'originator_not_opted_in', 'orcon', 'marking_changed', 'object_gone'] as const;
 export type ExpiryCause = (typeof EXPIRY_CAUSES)[number];
+
+/** A cell's release policy (WorkspaceSummary.releasePolicy). */
+export interface ReleasePolicy {
+  /** Minutes from request to deadline: 72 h by default, minutes for a crisis cell (fractions allowed). */
+  deadlineMinutes: number;
+  /** The cell's own switch: when off, silence at the deadline never releases anything. */
+  autoRelease: boolean;
+  /**
+   * Nations whose FDOs opted their own material in to automatic release in this cell, each by an
+   * FDO of that nation. Only the originator decides what silence means for its material
+   * (DESIGN.md invariant 5), so the cell switch alone releases nothing.
+   */
+  autoReleaseNations: string[];
+}
+
+/**
+ * Why silence at the deadline may not release material of `originator`, or null when it may
+ * (ORCON aside). Both must allow: the cell (which may only be stricter) and the originator.
+ */
+export function autoReleaseRefusal(policy: ReleasePolicy | undefined, originator: string): 'auto_release_off' | 'originator_not_opted_in' | null {
+  if (!policy?.autoRelease) return 'auto_release_off';
+  if (!policy.autoReleaseNations.includes(originator)) return 'originator_not_opted_in';
+  return null;
+}
 
 export interface RequestParty {
   sub: string;
@@ -44,7 +69,13 @@ export type ReleaseOutcome =
   | { state: 'denied'; closedAt: string; decidedBy: RequestParty; reason: string }
   | { state: 'withdrawn'; closedAt: string }
   | { state: 'auto_released'; closedAt: string }
-  | { state: 'expired'; closedAt: string; cause: ExpiryCause };
+  | { state: 'expired'; closedAt: string; cause: ExpiryCause }
+  /**
+   * Approved or released at the deadline, but the re-mark could not be carried out: the object
+   * keeps `fromMarking`. `decidedBy` is the approving FDO, null for an automatic release;
+   * `failure` says why, in plain words.
+   */
+  | { state: 'failed'; closedAt: string; decidedBy: RequestParty | null; failure: string };
 
 export type ReleaseRequest = ReleaseRequestBase & ReleaseOutcome;
 

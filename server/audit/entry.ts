@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'release.withdraw',
   'release.auto',
   'release.expire',
+  'release.fail',
+  'release.policy',
   'tearline.create',
   'workspace.create',
   'workspace.join',

@@ -53,6 +53,9 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'release.withdraw': { requestId: 'shown' },
   'release.auto': { requestId: 'shown', to: 'marking' },
   'release.expire': { requestId: 'shown', cause: 'discussion' },
+  // Why a release could not be carried out names the object's marking as it stands.
+  'release.fail': { requestId: 'shown', failure: 'discussion' },
+  'release.policy': { nation: 'shown', autoRelease: 'shown' },
   'workspace.create': { name: 'shown', members: 'shown', exercise: 'shown' },
   'workspace.join': { level: 'level' },
   'workspace.leave': { level: 'level' },

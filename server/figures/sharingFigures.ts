@@ -54,6 +54,8 @@ export interface SharingFigures {
     withdrawn: number;
     autoReleased: number;
     expired: number;
+    /** Decided or released at the deadline, but the server could not carry out the re-mark. */
+    failed: number;
     /**
      * Request to decision, in milliseconds, over decided requests: approved, denied and
      * automatically released (the deadline is when those were decided). Median as the middle
@@ -99,7 +101,7 @@ export function sharingFigures(input: FiguresInput): SharingFigures {
 }
 
 function releaseFigures(requests: readonly ReleaseRequest[]): SharingFigures['releases'] {
-  const counts = { pending: 0, approved: 0, denied: 0, withdrawn: 0, autoReleased: 0, expired: 0 };
+  const counts = { pending: 0, approved: 0, denied: 0, withdrawn: 0, autoReleased: 0, expired: 0, failed: 0 };
   const decisionMs: number[] = [];
   const denials = new Map<string, { reason: string; count: number }>();
   for (const request of requests) {
@@ -112,6 +114,9 @@ function releaseFigures(requests: readonly ReleaseRequest[]): SharingFigures['re
         break;
       case 'expired':
         counts.expired++;
+        break;
+      case 'failed':
+        counts.failed++;
         break;
       case 'approved':
         counts.approved++;

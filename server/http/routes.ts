@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   too_large: 413,
   rate_limited: 429,
   conflict: 409,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -123,7 +124,13 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
         workspaceId: workspace.id,
         actor: { sub: identity.sub, nation: identity.nation },
         action: 'workspace.create',
-        detail: { name: workspace.name, members: workspace.members, exercise: workspace.exercise },
+        detail: {
+          name: workspace.name,
+          members: workspace.members,
+          exercise: workspace.exercise,
+          autoRelease: workspace.releasePolicy.autoRelease,
+          autoReleaseNations: workspace.releasePolicy.autoReleaseNations,
+        },
       });
       res.status(201).json({ workspace });
     }),

@@ -20,16 +20,39 @@ export async function syncDocs(
   }
   const docs: DocState[] = [];
   const missing: string[] = [];
+  const unavailable: NonNullable<AckBodies['doc:sync']['unavailable']> = [];
   for (const request of payload.docs) {
     // Absent and not-releasable are reported alike, in `missing`.
     if (!cell.index.canSee(session.participant, request.id)) {
       missing.push(request.id);
       continue;
     }
-    const state = await ctx.docs.encodeState(request.id, request.stateVector);
-    docs.push({ id: request.id, epoch: state.epoch, update: encodeBytes(session.encoding, state.update) });
+    try {
+      const state = await ctx.docs.encodeState(request.id, request.stateVector);
+      docs.push({ id: request.id, epoch: state.epoch, update: encodeBytes(session.encoding, state.update) });
+    } catch (error) {
+      const unreadable = await unreadableContent(ctx, request.id, error);
+      if (!unreadable) throw error;
+      ctx.log.error({ err: unreadable, objectId: request.id }, 'stored content of an object cannot be read');
+      unavailable.push({ id: request.id, error: unreadable.toJSON() });
+    }
   }
-  return { docs, missing };
+  return unavailable.length > 0 ? { docs, missing, unavailable } : { docs, missing };
+}
+
+/**
+ * Whether `error`, met while reading one object, means its stored content cannot be read (and so
+ * that object alone is answered `unavailable`), rather than a fault of the request. A doc not in
+ * memory is read straight from the store; loading it tells which.
+ */
+async function unreadableContent(ctx: Context, id: string, error: unknown): Promise<TearlineError | undefined> {
+  if (error instanceof TearlineError) return error.code === 'unavailable' ? error : undefined;
+  try {
+    await ctx.docs.open(id);
+    return undefined;
+  } catch (loadError) {
+    return loadError instanceof TearlineError && loadError.code === 'unavailable' ? loadError : undefined;
+  }
 }
 
 export async function updateDoc(

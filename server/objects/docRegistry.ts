@@ -62,8 +62,15 @@ export class DocRegistry {
     const stored = await this.store.loadDoc(id);
     // A guid spares lib0 drawing a random uuid (~200 µs each, a cold open creates thousands).
     const doc = new Y.Doc({ guid: id });
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(doc, update);
+    try {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(doc, update);
+    } catch (cause) {
+      // Stored bytes that do not apply (a damaged file, say): this object answers a clear error;
+      // every other object is served as usual.
+      doc.destroy();
+      throw new TearlineError('unavailable', `The server cannot read this item's stored content (object ${id}); it has been logged for an administrator.`, { cause });
+    }
     return {
       id,
       epoch: stored.epoch,

@@ -5,10 +5,13 @@
 //   (none) ──request──▶ pending ──approve──▶ approved        (FDO of the originator nation)
 //                          │────deny─────▶ denied           (same FDOs, reason mandatory)
 //                          │────withdraw─▶ withdrawn        (the requester)
-//                          └───deadline──▶ auto_released    (cell auto-releases, not ORCON)
+//                          └───deadline──▶ auto_released    (cell and originator opted in, not ORCON)
 //                                       └▶ expired          (otherwise; the cause is kept)
-// Every state but `pending` is final. A request is decided against the marking it was made for:
-// once the object is re-marked, approving it is refused and its deadline expires it.
+//   approved / auto_released ──re-mark fails──▶ failed      (the server, with the reason)
+// Every state but `pending` is final, except that a release the server could not carry out is
+// recorded as `failed` rather than left claiming a marking the object does not have. A request is
+// decided against the marking it was made for: once the object is re-marked, approving it is
+// refused and its deadline expires it.
 import {
   classificationRank,
   formatBanner,
@@ -22,7 +25,7 @@ import type { Role } from '../../shared/protocol';
 import { SYSTEM_ACTOR, type AuditActor, type AuditDraft } from '../audit/entry';
 import { notFound } from '../errors';
 import { deadlineFor, type ReleasePolicy } from './policy';
-import { baseOf, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from '../../shared/release';
+import { autoReleaseRefusal, baseOf, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from '../../shared/release';
 
 /** Longest justification or denial reason, in characters after trimming. */
 export const TEXT_MAX = 2000;
@@ -223,13 +226,28 @@ function applyDeadline(request: ReleaseRequest, actor: ReleaseActor, now: Date, 
   ]);
 }
 
+/**
+ * The server's record that an approved or automatically released request could not be carried
+ * out (its re-mark failed): the object keeps its marking, and the requester, the FDOs and the
+ * audit trail get `failure`, a sentence a staff officer can act on. Not an action anyone takes,
+ * so not part of `transition`.
+ */
+export function failRelease(request: ReleaseRequest, failure: string, now: Date): TransitionResult {
+  if (request.state !== 'approved' && request.state !== 'auto_released') return fail('conflict', closedMessage(request));
+  const closedAt = now.toISOString();
+  const decidedBy = request.state === 'approved' ? request.decidedBy : null;
+  const failed: ReleaseRequest = { ...baseOf(request), state: 'failed', closedAt, decidedBy, failure };
+  return done(failed, [audit(failed, 'release.fail', SYSTEM_ACTOR, closedAt, { failure }), notifyRequester(failed), notifyFdos(failed)]);
+}
+
 /** At the deadline: the marking to release to, or why the request expires instead. */
 function deadlineOutcome(request: ReleaseRequest, object: ReleaseObject | undefined, cell: ReleaseCell): { release: Marking } | { cause: ExpiryCause } {
   if (!object || object.envelope.id !== request.objectId) return { cause: 'object_gone' };
   if (object.envelope.marking !== request.fromMarking) return { cause: 'marking_changed' };
   const target = widenedMarking(object, request.targetMarking, cell);
   if ('error' in target) return { cause: 'marking_changed' };
-  if (!cell.workspace.releasePolicy?.autoRelease) return { cause: 'auto_release_off' };
+  const refusal = autoReleaseRefusal(cell.workspace.releasePolicy, request.originator);
+  if (refusal) return { cause: refusal };
   // ORCON: no release without the originator, so silence never releases it.
   if (object.marking.orcon || target.marking.orcon) return { cause: 'orcon' };
   return { release: target.marking };
@@ -294,6 +312,8 @@ function closedMessage(request: ReleaseRequest): string {
       return 'This object was already released automatically at the deadline.';
     case 'expired':
       return 'This release request expired at its deadline without a decision; ask for a new one.';
+    case 'failed':
+      return `This release could not be carried out. ${request.failure}`;
     default:
       return unexpected(request);
   }

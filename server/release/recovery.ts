@@ -1,11 +1,13 @@
 // A release whose decision was stored but whose re-mark did not happen (the server stopped in
 // between) is finished at start-up. The audit log says which re-marks happened: applyRemark
-// records the request id with each one.
+// records the request id with each one. One release that cannot be finished is recorded as failed
+// and the others go on: no object keeps the server from starting.
 import { parseMarking } from '../../shared/markings';
 import type { ReleaseRequest } from '../../shared/release';
 import { SYSTEM_ACTOR } from '../audit/entry';
 import type { Context } from '../context';
-import { applyRemark } from '../objects/objectHandlers';
+import type { Cell } from '../workspaces/cellRegistry';
+import { remarkOrUndo } from './releaseHandlers';
 
 /** Whether the audit log records the re-mark that carried out `request`. */
 async function remarked(ctx: Context, request: ReleaseRequest): Promise<boolean> {
@@ -21,20 +23,38 @@ export async function finishInterruptedReleases(ctx: Context): Promise<number> {
   for (const workspace of await ctx.store.listWorkspaces()) {
     const decided = (await ctx.releaseStore.listForWorkspace(workspace.id)).filter(released);
     if (decided.length === 0) continue;
-    const cell = await ctx.cells.get(workspace.id);
+    let cell: Cell | undefined;
+    try {
+      cell = await ctx.cells.get(workspace.id);
+    } catch (err) {
+      // Its releases stay as they are, to be finished at a start where the cell loads.
+      ctx.log.error({ err, workspaceId: workspace.id }, 'cell could not be loaded to finish its interrupted releases');
+      continue;
+    }
     if (!cell) continue;
     for (const request of decided) {
-      const entry = cell.index.get(request.objectId);
-      // Gone, or re-marked since (the release, or a person after it): nothing left to carry out.
-      if (!entry || entry.envelope.marking !== request.fromMarking) continue;
-      // Still at the marking it was released from: either the re-mark never happened, or a person
-      // narrowed it back after it did, and their later decision stands. The object's history says which.
-      if (await remarked(ctx, request)) continue;
-      const marking = { ...parseMarking(request.targetMarking, cell.policy), originator: entry.envelope.originator };
-      const actor = request.state === 'approved' ? { sub: request.decidedBy.sub, nation: request.decidedBy.nation } : SYSTEM_ACTOR;
-      await applyRemark(ctx, cell, request.objectId, marking, actor, { requestId: request.id, recovered: 'after restart' });
-      finished++;
+      try {
+        if (await finishRelease(ctx, cell, request)) finished++;
+      } catch (err) {
+        ctx.log.error({ err, requestId: request.id, objectId: request.objectId }, 'interrupted release could not be finished; recorded as failed');
+        await ctx.releases.fail(request, err).catch((failure: unknown) => ctx.log.error({ err: failure, requestId: request.id }, 'release failure could not be recorded'));
+      }
     }
   }
   return finished;
+}
+
+/** Finishes one released request if its re-mark never happened; true when it did so now. */
+async function finishRelease(ctx: Context, cell: Cell, request: ReleaseRequest): Promise<boolean> {
+  const entry = cell.index.get(request.objectId);
+  // Gone (or not loadable: finished at a start where it loads), or re-marked since (the release,
+  // or a person after it): nothing left to carry out now.
+  if (!entry || entry.envelope.marking !== request.fromMarking) return false;
+  // Still at the marking it was released from: either the re-mark never happened, or a person
+  // narrowed it back after it did, and their later decision stands. The object's history says which.
+  if (await remarked(ctx, request)) return false;
+  const marking = { ...parseMarking(request.targetMarking, cell.policy), originator: entry.envelope.originator };
+  const actor = request.state === 'approved' ? { sub: request.decidedBy.sub, nation: request.decidedBy.nation } : SYSTEM_ACTOR;
+  await remarkOrUndo(ctx, cell, { type: 'remark', objectId: request.objectId, marking, actor, requestId: request.id }, { requestId: request.id, recovered: 'after restart' });
+  return true;
 }

@@ -1,15 +1,18 @@
 // The release workflow on the socket: requests, decisions, the inbox, tearlines, and the
 // notifications that tell requesters and FDOs, never anyone who may not see the object.
+import { formatBanner } from '../../shared/markings';
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
-import { noSuchRequest, TearlineError } from '../errors';
+import { forbidden, noSuchRequest, TearlineError } from '../errors';
 import { applyRemark, prepareObject, storeObjects } from '../objects/objectHandlers';
 import { workspaceRoom } from '../rooms/roomNames';
 import { joinedCell, visibleObject, requireRole } from '../sessions/guards';
-import type { NotifyEffect, ReleaseService } from './service';
+import type { NotifyEffect, ReleaseService, RemarkEffect } from './service';
 import { createReleaseService } from './service';
+import { autoReleaseOptInRefusal, withAutoReleaseNation } from './policy';
 import type { DeadlineScheduler } from './scheduler';
 import { tearlinePayload } from './tearline';
+import type { Cell } from '../workspaces/cellRegistry';
 
 export type Releases = ReleaseService<SessionData>;
 
@@ -37,12 +40,29 @@ export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 
       const envelope = await ctx.store.getObject(effect.objectId);
       const cell = envelope && (await ctx.cells.get(envelope.workspaceId));
       if (!cell) throw new TearlineError('not_found', 'No such object in this cell.');
-      await applyRemark(ctx, cell, effect.objectId, effect.marking, effect.actor, { requestId: effect.requestId });
+      await remarkOrUndo(ctx, cell, effect, { requestId: effect.requestId });
     },
     notify(effect) {
       notify(ctx, effect).catch((err: unknown) => ctx.log.error({ err }, 'release notification failed'));
     },
   });
+}
+
+/**
+ * Carries out a release's re-mark, or leaves the object as it was: when the re-mark throws before
+ * its envelope is stored, the live doc (which a widening may already have replaced) is dropped, so
+ * it is read again from the store, which the failure left untouched. Once the new marking is
+ * stored the release stands, and a later fault (its announcement) is only logged.
+ */
+export async function remarkOrUndo(ctx: Context, cell: Cell, effect: RemarkEffect, detail: Record<string, string>): Promise<void> {
+  try {
+    await applyRemark(ctx, cell, effect.objectId, effect.marking, effect.actor, detail);
+  } catch (err) {
+    ctx.log.error({ err, requestId: effect.requestId, objectId: effect.objectId }, 'release re-mark failed');
+    if (cell.index.get(effect.objectId)?.envelope.marking === formatBanner(effect.marking, cell.policy)) return;
+    ctx.docs.drop(effect.objectId);
+    throw err;
+  }
 }
 
 /** Sends `release:changed` to the targeted sockets that may see the object, on any node. */
@@ -96,9 +116,13 @@ export async function listReleases(
   payload: ClientPayload<'release:list'>,
 ): Promise<AckBodies['release:list']> {
   const cell = await joinedCell(ctx, session, payload.workspaceId);
-  const [inbox, mine] = await Promise.all([ctx.releases.inbox(session, cell.workspace.id), ctx.releases.mine(session, cell.workspace.id)]);
+  const [inbox, mine, failed] = await Promise.all([
+    ctx.releases.inbox(session, cell.workspace.id),
+    ctx.releases.mine(session, cell.workspace.id),
+    ctx.releases.failures(session, cell.workspace.id),
+  ]);
   // One's own requests about objects since narrowed away stay hidden like the objects.
-  return { inbox, mine: mine.filter((r) => cell.index.canSee(session.participant, r.objectId)) };
+  return { inbox, mine: mine.filter((r) => cell.index.canSee(session.participant, r.objectId)), failed };
 }
 
 export async function createTearline(
@@ -128,4 +152,35 @@ export async function createTearline(
   // The report and its portions are stored together: a failure leaves no half-copied tearline.
   const [object, ...portions] = await storeObjects(ctx, cell, session, copies);
   return { object: object!, portions };
+}
+
+/**
+ * An FDO opts their own nation's material in to automatic release at the deadline in this cell, or
+ * out again. Only their own nation (from the token): another nation's material is never theirs to
+ * release. Audited; every member's open session is told the cell's new settings.
+ */
+export async function setReleasePolicy(
+  ctx: Context,
+  session: SessionData,
+  payload: ClientPayload<'release:policy'>,
+): Promise<AckBodies['release:policy']> {
+  const cell = await joinedCell(ctx, session, payload.workspaceId);
+  const nation = session.participant.nation;
+  const refusal = autoReleaseOptInRefusal({ nation, roles: session.identity.roles }, nation);
+  if (refusal) throw forbidden(refusal);
+  if (cell.workspace.releasePolicy.autoReleaseNations.includes(nation) === payload.autoRelease) return { workspace: cell.workspace };
+  const workspace = await ctx.store.updateWorkspace(cell.workspace.id, (stored) => ({
+    ...stored,
+    releasePolicy: withAutoReleaseNation(stored.releasePolicy, nation, payload.autoRelease),
+  }));
+  if (!workspace) throw new TearlineError('not_found', 'No such cell.');
+  cell.workspace = workspace;
+  await ctx.audit.append({
+    workspaceId: workspace.id,
+    actor: { sub: session.identity.sub, nation },
+    action: 'release.policy',
+    detail: { nation, autoRelease: payload.autoRelease },
+  });
+  ctx.io.to(workspaceRoom(workspace.id)).emit('workspace:changed', workspace);
+  return { workspace };
 }

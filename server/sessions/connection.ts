@@ -6,7 +6,7 @@ import type { Context, TearlineSocket } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
 import { syncDocs, updateDoc } from '../objects/docHandlers';
 import { createObject, remarkObject } from '../objects/objectHandlers';
-import { createTearline, decideRelease, listReleases, requestRelease } from '../release/releaseHandlers';
+import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from '../release/releaseHandlers';
 import { updateAwareness } from '../rooms/presence';
 import { joinWorkspace, leaveHandler, leaveWorkspace } from '../workspaces/joinHandlers';
 import { viewAs } from '../workspaces/viewAs';
@@ -78,6 +78,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
     'release:request': (p) => requestRelease(ctx, socket.data, p),
     'release:decide': (p) => decideRelease(ctx, socket.data, p),
     'release:list': (p) => listReleases(ctx, socket.data, p),
+    'release:policy': (p) => setReleasePolicy(ctx, socket.data, p),
     'tearline:create': (p) => createTearline(ctx, socket.data, p),
   };
 
@@ -91,7 +92,8 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
         reply({ ok: true, ...(await handle(ctx, bucket, event, handler, payload)) });
       } catch (error) {
         const protocolError: ProtocolError = toProtocolError(error);
-        if (protocolError.code === 'internal') ctx.log.error({ err: error, event }, 'handler failed');
+        // `unavailable` is a stored object the server cannot read: an administrator must see it too.
+        if (protocolError.code === 'internal' || protocolError.code === 'unavailable') ctx.log.error({ err: error, event }, 'handler failed');
         ctx.metrics.rejected.inc({ code: protocolError.code });
         reply({ ok: false, error: protocolError });
       }

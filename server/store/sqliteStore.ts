@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope, ObjectKind } from '../../shared/protocol';
+import { storedReleasePolicy } from '../release/policy';
 import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
 
 const SCHEMA = `
@@ -76,6 +77,11 @@ function toRow(e: Envelope): ObjectRow {
   };
 }
 
+function toWorkspace(record: string): WorkspaceRecord {
+  const workspace = JSON.parse(record) as WorkspaceRecord;
+  return { ...workspace, releasePolicy: storedReleasePolicy(workspace.releasePolicy) };
+}
+
 const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 export class SqliteStore implements Store {
@@ -97,6 +103,7 @@ export class SqliteStore implements Store {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
       getWorkspace: db.prepare<[string], { record: string }>('SELECT record FROM workspaces WHERE id = ?'),
       listWorkspaces: db.prepare<[], { record: string }>('SELECT record FROM workspaces ORDER BY created_at'),
+      putWorkspace: db.prepare('UPDATE workspaces SET record = ? WHERE id = ?'),
       addLevel: db.prepare('INSERT OR IGNORE INTO workspace_levels (workspace_id, level_key) VALUES (?, ?)'),
       listLevels: db.prepare<[string], { level_key: string }>(
         'SELECT level_key FROM workspace_levels WHERE workspace_id = ? ORDER BY level_key',
@@ -128,11 +135,21 @@ export class SqliteStore implements Store {
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
     const row = this.statements.getWorkspace.get(id);
-    return row ? (JSON.parse(row.record) as WorkspaceRecord) : undefined;
+    return row ? toWorkspace(row.record) : undefined;
   }
 
   async listWorkspaces(): Promise<WorkspaceRecord[]> {
-    return this.statements.listWorkspaces.all().map((row) => JSON.parse(row.record) as WorkspaceRecord);
+    return this.statements.listWorkspaces.all().map((row) => toWorkspace(row.record));
+  }
+
+  async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
+    return this.db.transaction(() => {
+      const row = this.statements.getWorkspace.get(id);
+      if (!row) return undefined;
+      const changed = change(toWorkspace(row.record));
+      this.statements.putWorkspace.run(JSON.stringify(changed), id);
+      return changed;
+    })();
   }
 
   async addLevel(workspaceId: string, levelKey: string): Promise<boolean> {

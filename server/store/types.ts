@@ -45,6 +45,8 @@ export interface Store {
   createWorkspace(workspace: WorkspaceRecord): Promise<void>;
   getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
   listWorkspaces(): Promise<WorkspaceRecord[]>;
+  /** Read, change and write one workspace atomically (two changes never lose each other); undefined when absent. */
+  updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined>;
 
   /** Records that an access level has joined a workspace; true when it is new. */
   addLevel(workspaceId: string, levelKey: string): Promise<boolean>;

@@ -1,7 +1,8 @@
 // The in-memory picture of each open cell: its record, its object index and its audiences.
 // Loaded from the store on first use; every change goes to the store first.
-import type { MarkingPolicy } from '../../shared/markings';
-import type { WorkspaceSummary } from '../../shared/protocol';
+import type { Logger } from 'pino';
+import { parseMarking, type MarkingPolicy } from '../../shared/markings';
+import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { Store } from '../store/types';
@@ -15,10 +16,55 @@ export interface Cell {
   audience: Audience;
 }
 
+/** An object left out of its cell's index, and why. */
+export interface Quarantined {
+  envelope: Envelope;
+  reason: string;
+}
+
+/**
+ * The envelopes a cell can serve, and those it cannot: one whose stored marking does not parse,
+ * and everything under it (a portion is never visible without its report, so with the report
+ * unreadable its portions fail closed, as do portions whose report is missing).
+ */
+export function loadableEnvelopes(policy: MarkingPolicy, envelopes: readonly Envelope[]): { loadable: Envelope[]; quarantined: Quarantined[] } {
+  const reasons = new Map<string, string>();
+  for (const envelope of envelopes) {
+    try {
+      parseMarking(envelope.marking, policy);
+    } catch (error) {
+      reasons.set(envelope.id, `its stored marking cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  const byId = new Map(envelopes.map((envelope) => [envelope.id, envelope]));
+  const blocked = (envelope: Envelope): string | undefined => {
+    const seen = new Set<string>();
+    for (let at: Envelope | undefined = envelope; at; at = at.parentId === null ? undefined : byId.get(at.parentId)) {
+      if (seen.has(at.id)) return 'its chain of parents loops';
+      seen.add(at.id);
+      const reason = reasons.get(at.id);
+      if (reason) return at === envelope ? reason : `the object it belongs to (${at.id}) cannot be loaded`;
+      if (at.parentId !== null && !byId.has(at.parentId)) return `the object it belongs to (${at.parentId}) is missing`;
+    }
+    return undefined;
+  };
+  const loadable: Envelope[] = [];
+  const quarantined: Quarantined[] = [];
+  for (const envelope of envelopes) {
+    const reason = blocked(envelope);
+    if (reason) quarantined.push({ envelope, reason });
+    else loadable.push(envelope);
+  }
+  return { loadable, quarantined };
+}
+
 export class CellRegistry {
   private readonly cells = new Map<string, Promise<Cell | undefined>>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly log: Pick<Logger, 'error'>,
+  ) {}
 
   get(workspaceId: string): Promise<Cell | undefined> {
     let cell = this.cells.get(workspaceId);
@@ -46,7 +92,13 @@ export class CellRegistry {
       this.store.listObjects(workspaceId),
       this.store.listLevels(workspaceId),
     ]);
-    const index = new ObjectIndex(policy, envelopes);
+    // One unreadable object must not take the whole cell down: it is left out (for everyone,
+    // like an absent object) and logged, and the rest of the cell is served.
+    const { loadable, quarantined } = loadableEnvelopes(policy, envelopes);
+    for (const { envelope, reason } of quarantined) {
+      this.log.error({ workspaceId, objectId: envelope.id, reason }, 'object left out of its cell: it cannot be loaded');
+    }
+    const index = new ObjectIndex(policy, loadable);
     return { workspace, policy, index, audience: new Audience(index, levels) };
   }
 

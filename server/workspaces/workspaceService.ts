@@ -10,8 +10,8 @@ import {
 } from '../../shared/markings';
 import type { WorkspaceSummary } from '../../shared/protocol';
 import type { Identity } from '../auth/verifier';
-import { DEFAULT_RELEASE_POLICY, MIN_DEADLINE_MINUTES } from '../release/policy';
-import { TearlineError } from '../errors';
+import { autoReleaseOptInRefusal, DEFAULT_RELEASE_POLICY, MIN_DEADLINE_MINUTES, type ReleasePolicy } from '../release/policy';
+import { forbidden, TearlineError } from '../errors';
 import type { Store } from '../store/types';
 import { findTemplate, TEMPLATES } from './templates';
 import { defaultMarkingFor } from '../../shared/cellDefaults';
@@ -29,7 +29,12 @@ export const createWorkspaceSchema = z.strictObject({
     .optional(),
   exercise: z.boolean().optional(),
   releasePolicy: z
-    .strictObject({ deadlineMinutes: z.number().min(MIN_DEADLINE_MINUTES).max(90 * 24 * 60), autoRelease: z.boolean() })
+    .strictObject({
+      deadlineMinutes: z.number().min(MIN_DEADLINE_MINUTES).max(90 * 24 * 60),
+      autoRelease: z.boolean(),
+      /** The creator, an FDO, may opt their own nation in; other nations' FDOs do so later (release:policy). */
+      autoReleaseNations: z.array(code(/^[A-Z]{3}$/, 'nations are country trigraphs')).max(64).optional(),
+    })
     .optional(),
 });
 export type CreateWorkspaceInput = z.infer<typeof createWorkspaceSchema>;
@@ -68,6 +73,16 @@ export function checkMarkingForCell(workspace: WorkspaceSummary, text: string) {
   return marking;
 }
 
+/** The new cell's release policy; only an FDO of a nation may opt that nation in. */
+function initialReleasePolicy(input: CreateWorkspaceInput['releasePolicy'], creator: Identity): ReleasePolicy {
+  const autoReleaseNations = [...new Set(input?.autoReleaseNations ?? [])].sort();
+  for (const nation of autoReleaseNations) {
+    const refusal = autoReleaseOptInRefusal(creator, nation);
+    if (refusal) throw forbidden(refusal);
+  }
+  return { ...DEFAULT_RELEASE_POLICY, ...input, autoReleaseNations };
+}
+
 export function buildWorkspace(input: CreateWorkspaceInput, creator: Identity, now = new Date()): WorkspaceSummary {
   const template = input.template ? findTemplate(input.template) : undefined;
   const groups = { ...template?.groups, ...input.groups };
@@ -86,7 +101,7 @@ export function buildWorkspace(input: CreateWorkspaceInput, creator: Identity, n
     systemHigh: 'TOP SECRET',
     groups,
     exercise: input.exercise ?? false,
-    releasePolicy: input.releasePolicy ?? DEFAULT_RELEASE_POLICY,
+    releasePolicy: initialReleasePolicy(input.releasePolicy, creator),
     createdAt: now.toISOString(),
     createdBy: creator.sub,
   };

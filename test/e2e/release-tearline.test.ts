@@ -60,7 +60,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await expect.poll(() => defaultMarking.getByTestId('audience').innerText()).toBe('Visible to USA, AUS, JPN (every nation in the cell).');
     await page.getByLabel('Release decision deadline').fill('30');
     await page.getByLabel('Deadline unit').selectOption('minutes');
-    await page.getByRole('checkbox', { name: /^Release automatically/ }).check();
+    await page.getByRole('checkbox', { name: /^Allow automatic release/ }).check();
     await page.getByRole('button', { name: 'Create cell' }).click();
     await page.getByRole('heading', { name: CELL }).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
@@ -103,6 +103,10 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
   it('offers AUS only wider markings and shows the request pending', async () => {
     await fdo.page.getByRole('tab', { name: 'Releases' }).click();
     await fdo.page.getByText('No release request is waiting for you.').waitFor();
+    // The cell allows automatic release; USA material goes out on silence only once a USA FDO opts it in.
+    const optIn = fdo.page.getByRole('checkbox', { name: /^Release USA material automatically/ });
+    await optIn.check();
+    await expect.poll(() => optIn.isChecked()).toBe(true);
 
     const page = aus.page;
     const tearline = selectedFeature(page);

@@ -23,7 +23,7 @@ const workspace: WorkspaceSummary = {
   systemHigh: 'TOP SECRET',
   groups: {},
   exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false },
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
   createdAt: '2025-01-01T00:00:00.000Z',
   createdBy: 'usa-analyst',
 };

@@ -63,7 +63,12 @@ function request(id: string, patch: Partial<ReleaseRequest> = {}): ReleaseReques
 const approved = (r: ReleaseRequest): ReleaseRequest =>
   ({ ...r, state: 'approved', closedAt: '2026-03-01T12:10:00.000Z', decidedBy: { sub: 'usa-fdo', name: 'Jordan Blake', nation: 'USA' } }) as ReleaseRequest;
 
-function setup(viewer: ReleaseViewer, lists: { inbox: ReleaseRequest[]; mine: ReleaseRequest[] } = { inbox: [], mine: [] }) {
+const failed = (r: ReleaseRequest): ReleaseRequest =>
+  ({ ...r, state: 'failed', closedAt: '2026-03-01T12:10:01.000Z', decidedBy: { sub: 'usa-fdo', name: 'Jordan Blake', nation: 'USA' }, failure: 'The item is still marked SECRET//REL TO USA, AUS.' }) as ReleaseRequest;
+
+type Lists = { inbox: ReleaseRequest[]; mine: ReleaseRequest[]; failed: ReleaseRequest[] };
+
+function setup(viewer: ReleaseViewer, lists: Lists = { inbox: [], mine: [], failed: [] }) {
   const socket = new FakeSocket();
   const session = new FakeSession();
   const calls: { event: ClientEvent; payload: unknown }[] = [];
@@ -89,7 +94,7 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('ReleaseBoard', () => {
   it('loads the inbox and own requests each time the session (re)joins', async () => {
     const first = request('r1');
-    const { board, session, calls } = setup(fdo, { inbox: [first], mine: [] });
+    const { board, session, calls } = setup(fdo, { inbox: [first], mine: [], failed: [] });
     expect(calls).toEqual([]);
     session.set('live');
     await flush();
@@ -140,13 +145,26 @@ describe('ReleaseBoard', () => {
 
   it('does not let a late pending notification undo a decision it crossed', async () => {
     const pending = request('r1');
-    const { board, session, socket, answerWith } = setup(fdo, { inbox: [pending], mine: [] });
+    const { board, session, socket, answerWith } = setup(fdo, { inbox: [pending], mine: [], failed: [] });
     session.set('live');
     await flush();
-    answerWith((event) => (event === 'release:decide' ? { request: approved(pending) } : { inbox: [], mine: [] }));
+    answerWith((event) => (event === 'release:decide' ? { request: approved(pending) } : { inbox: [], mine: [], failed: [] }));
     await board.decide('r1', 'approve');
     socket.fire('release:changed', pending);
     expect(board.getSnapshot().inbox).toEqual([]);
+  });
+
+  it('shows an FDO their nation’s releases that could not be carried out, loaded and live, and never lets a late approval hide one', async () => {
+    const earlier = failed(request('r0', { requestedAt: '2026-03-01T11:00:00.000Z' }));
+    const { board, session, socket, answerWith } = setup(fdo, { inbox: [request('r1')], mine: [], failed: [earlier] });
+    session.set('live');
+    await flush();
+    expect(board.getSnapshot().failed).toEqual([earlier]);
+    // The approval's ack answers `failed` (its re-mark could not be carried out); the approval notification crosses it.
+    answerWith((event) => (event === 'release:decide' ? { request: failed(request('r1')) } : { inbox: [], mine: [], failed: [] }));
+    await board.decide('r1', 'approve');
+    socket.fire('release:changed', approved(request('r1')));
+    expect(board.getSnapshot()).toMatchObject({ inbox: [], failed: [failed(request('r1')), earlier] });
   });
 
   it('says in words why the list could not be loaded', async () => {

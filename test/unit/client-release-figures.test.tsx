@@ -25,6 +25,7 @@ const figures: SharingFigures = {
     withdrawn: 0,
     autoReleased: 1,
     expired: 0,
+    failed: 0,
     decisionTime: { count: 6, medianMs: 200_000, p90Ms: 3_720_000 },
     denialsByReason: [
       { reason: 'Reveals the source', count: 2 },
@@ -70,6 +71,7 @@ describe('<FiguresDashboard>', () => {
       ['Denied', '2'],
       ['Withdrawn', '0'],
       ['Expired', '0'],
+      ['Not carried out', '0'],
     ]);
     expect(screen.getByTestId('decision-times').textContent).toBe(
       'Median 3 min 20 s, 90th percentile 1 h 2 min, over 6 decided requests (approved, denied or released automatically).',

@@ -5,7 +5,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
-import type { ReleaseRequest } from '../../shared/protocol';
+import type { ReleasePolicy, ReleaseRequest } from '../../shared/protocol';
 import { FdoInbox } from '../../client/src/release/FdoInbox';
 import { groupInbox } from '../../client/src/release/inboxGroups';
 import { ServerError } from '../../client/src/session/errors';
@@ -31,11 +31,13 @@ function pending(id: string, fromMarking: string, deadlineInMs: number): Release
 const convoy = pending('r1', 'SECRET//REL TO USA, AUS', 90_000);
 const orcon = pending('r2', 'SECRET//ORCON/REL TO USA, AUS', 2 * 3_600_000 + 5_000);
 
-function renderInbox(onDecide = vi.fn(async () => undefined), autoRelease = true) {
+const usaOptedIn: ReleasePolicy = { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: ['USA'] };
+
+function renderInbox(onDecide = vi.fn(async () => undefined), releasePolicy: ReleasePolicy = usaOptedIn) {
   render(
     <FdoInbox
       requests={[convoy, orcon]}
-      autoRelease={autoRelease}
+      releasePolicy={releasePolicy}
       policy={defaultPolicy}
       nameOf={(id) => (id === 'obj-r1' ? 'map feature “Convoy (tearline)”' : 'report “Port activity”')}
       onDecide={onDecide}
@@ -74,13 +76,16 @@ describe('<FdoInbox>', () => {
     expect(countdown('map feature “Convoy (tearline)”')).toMatch(/^Deadline reached/);
   });
 
-  it('says whether silence releases it: not for ORCON, not when the cell does not auto-release', () => {
+  it('says whether silence releases it: not for ORCON, not when the cell does not auto-release, not unless the originator opted in', () => {
     const { item } = renderInbox();
     expect(item('map feature “Convoy (tearline)”').textContent).toContain('Released automatically at the deadline unless an FDO decides first.');
     expect(item('report “Port activity”').textContent).toContain('ORCON: never released automatically');
     cleanup();
-    renderInbox(undefined, false);
+    renderInbox(undefined, { ...usaOptedIn, autoRelease: false });
     expect(screen.getAllByText(/expires at the deadline \(this cell does not release automatically\)/)).toHaveLength(2);
+    cleanup();
+    renderInbox(undefined, { ...usaOptedIn, autoReleaseNations: ['GBR'] });
+    expect(screen.getAllByText(/expires at the deadline \(USA has not opted its material in to automatic release in this cell\)/)).toHaveLength(2);
   });
 
   it('approves with one click', async () => {
@@ -151,7 +156,7 @@ describe('a report with its paragraphs in the inbox', () => {
     render(
       <FdoInbox
         requests={[second, report, first]}
-        autoRelease
+        releasePolicy={usaOptedIn}
         policy={defaultPolicy}
         nameOf={(id) => (id === 'obj-rep' ? 'report “Harbour summary”' : `paragraph ${(places[id]?.index ?? 0) + 1} of report “Harbour summary”`)}
         locate={locate}

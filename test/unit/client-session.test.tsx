@@ -17,7 +17,7 @@ const workspace: WorkspaceSummary = {
   systemHigh: 'SECRET',
   groups: {},
   exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false },
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
   createdAt: '2025-01-01T00:00:00.000Z',
   createdBy: 'usa-analyst',
 };
@@ -67,6 +67,8 @@ class FakeServer {
   hold: Promise<void> | null = null;
   /** When set, doc:update answers with this error. */
   refuseUpdates: ServerError | null = null;
+  /** Objects whose stored content the server cannot read: doc:sync answers them `unavailable`. */
+  readonly unreadable = new Set<string>();
 
   add(id: string, body: string) {
     const doc = new Y.Doc();
@@ -123,11 +125,15 @@ class FakeServer {
         return { level: 'AUS|S|', objects: [...this.envelopes.values()], workspace };
       case 'doc:sync': {
         const { docs: asked } = payload as ClientPayload<'doc:sync'>;
-        const docs = asked.filter((d) => this.docs.has(d.id)).map((d) => {
+        const readable = asked.filter((d) => !this.unreadable.has(d.id));
+        const docs = readable.filter((d) => this.docs.has(d.id)).map((d) => {
           const entry = this.docs.get(d.id)!;
           return { id: d.id, epoch: entry.epoch, update: Y.encodeStateAsUpdate(entry.doc, d.stateVector) };
         });
-        return { docs, missing: asked.filter((d) => !this.docs.has(d.id)).map((d) => d.id) };
+        const unavailable = asked
+          .filter((d) => this.unreadable.has(d.id))
+          .map((d) => ({ id: d.id, error: { code: 'unavailable', message: `The server cannot read this item's stored content (object ${d.id}).` } }));
+        return { docs, missing: readable.filter((d) => !this.docs.has(d.id)).map((d) => d.id), ...(unavailable.length > 0 ? { unavailable } : {}) };
       }
       case 'doc:update': {
         if (this.hold) await this.hold;
@@ -165,6 +171,27 @@ describe('WorkspaceSession', () => {
     expect(clientBody(live, 'n1')).toBe('Convoy sighted.');
     server.socket.fire('doc:update', server.editByOther('n1', (t) => t.insert(15, ' Six trucks.')));
     expect(clientBody(live, 'n1')).toBe('Convoy sighted. Six trucks.');
+  });
+
+  it('loads every other object when the server cannot read one, and says which', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Damaged on disk.');
+    server.add('n2', 'Convoy sighted.');
+    server.unreadable.add('n1');
+    const live = await open(server);
+    expect(clientBody(live, 'n2')).toBe('Convoy sighted.');
+    expect(live.replica('n1')).toBeUndefined();
+    expect(live.getSnapshot().notices.map((n) => n.message)).toEqual(["The server cannot read this item's stored content (object n1)."]);
+  });
+
+  it('takes a cell’s new settings as the server announces them', async () => {
+    const server = new FakeServer();
+    const live = await open(server);
+    const optedIn = { ...workspace, releasePolicy: { ...workspace.releasePolicy, autoReleaseNations: ['USA'] } };
+    server.socket.fire('workspace:changed', { ...optedIn, id: 'other-cell' });
+    expect(live.getSnapshot().workspace).toEqual(workspace);
+    server.socket.fire('workspace:changed', optedIn);
+    expect(live.getSnapshot().workspace).toEqual(optedIn);
   });
 
   it('sends local edits with their epoch and forgets them once acknowledged', async () => {

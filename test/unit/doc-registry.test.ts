@@ -123,3 +123,19 @@ test('new epochs that cannot be stored change nothing: the stored epoch loads ag
   await docs.apply('doc1', 0, appendUpdate((await docs.encodeState('doc1')).update, (t) => t.insert(0, '!')), 'test');
   await store.close();
 });
+
+test('a stored update that does not apply makes that doc unavailable, with a clear error, and only that doc', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
+  const other = { ...envelope, id: 'doc2' };
+  await store.createObjects([
+    { envelope, content: buildContent({ body: 'fine so far' }), author: 'x', clients: [] },
+    { envelope: other, content: buildContent({ body: 'healthy' }), author: 'x', clients: [] },
+  ]);
+  await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update: new TextEncoder().encode('damaged on disk'), author: 'x', newClients: [] }]);
+  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
+  await expect(docs.open('doc1')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot read this item's stored content \(object doc1\)/) });
+  // Not cached: a repaired doc loads at the next try.
+  expect(docs.size).toBe(0);
+  expect(bodyOf((await docs.open('doc2')).doc).toString()).toBe('healthy');
+  await store.close();
+});

@@ -63,6 +63,8 @@ const requests: ReleaseRequest[] = [
   request('r11', { state: 'withdrawn', afterMinutes: 5 }),
   request('r12', { state: 'expired', afterMinutes: 72 * 60, cause: 'auto_release_off' }),
   request('r13', { state: 'pending' }),
+  // Not carried out: counted on its own, and not as a decision (its closing time is the failure's).
+  request('r14', { state: 'failed', afterMinutes: 15, decidedBy: fdo, failure: 'The item is still marked SECRET//NOFORN.' }),
 ];
 
 describe('sharingFigures on a seeded cell', () => {
@@ -84,13 +86,14 @@ describe('sharingFigures on a seeded cell', () => {
 
   it('counts requests by outcome, times decisions and groups denials by reason', () => {
     expect(figures.releases).toEqual({
-      requested: 13,
+      requested: 14,
       pending: 1,
       approved: 5,
       denied: 4,
       withdrawn: 1,
       autoReleased: 1,
       expired: 1,
+      failed: 1,
       decisionTime: { count: 10, medianMs: 55 * minute, p90Ms: 240 * minute },
       denialsByReason: [
         { reason: 'Source protection.', count: 3 },
@@ -114,7 +117,7 @@ describe('sharingFigures edge cases', () => {
       ],
       noforn: { objects: 0, rate: null },
       releases: {
-        requested: 0, pending: 0, approved: 0, denied: 0, withdrawn: 0, autoReleased: 0, expired: 0,
+        requested: 0, pending: 0, approved: 0, denied: 0, withdrawn: 0, autoReleased: 0, expired: 0, failed: 0,
         decisionTime: { count: 0, medianMs: null, p90Ms: null },
         denialsByReason: [],
       },

@@ -3,6 +3,7 @@ import { defaultPolicy, formatBanner, parseMarking } from '../../shared/markings
 import { SYSTEM_ACTOR } from '../../server/audit/entry';
 import { notFound } from '../../server/errors';
 import {
+  failRelease,
   TEXT_MAX,
   transition,
   type ParticipantActor,
@@ -29,8 +30,11 @@ const ausViewer: ParticipantActor = { sub: 'aus-viewer', name: 'AUS viewer', nat
 function cellWith(releasePolicy: ReleaseCell['workspace']['releasePolicy'], systemHigh = 'TOP SECRET'): ReleaseCell {
   return { workspace: { id: 'ws-1', systemHigh, releasePolicy }, policy: defaultPolicy };
 }
-const autoCell = cellWith({ deadlineMinutes: 60, autoRelease: true });
-const manualCell = cellWith({ deadlineMinutes: 60, autoRelease: false });
+/** The cell auto-releases and USA, the originator of the objects below, opted in. */
+const autoCell = cellWith({ deadlineMinutes: 60, autoRelease: true, autoReleaseNations: ['USA'] });
+const manualCell = cellWith({ deadlineMinutes: 60, autoRelease: false, autoReleaseNations: ['USA'] });
+/** The cell auto-releases, and every nation but the originator opted in. */
+const othersOptedIn = cellWith({ deadlineMinutes: 60, autoRelease: true, autoReleaseNations: ['AUS', 'GBR'] });
 
 function objectMarked(text: string, originator = 'USA', id = 'obj-1'): ReleaseObject {
   const marking = { ...parseMarking(text), originator };
@@ -64,6 +68,7 @@ function requestIn(state: ReleaseState): ReleaseRequest {
     withdrawn: () => transition(pending, { type: 'withdraw' }, ausAnalyst, minutes(5), context()),
     auto_released: () => transition(pending, { type: 'deadline' }, 'system', minutes(60), context()),
     expired: () => transition(pending, { type: 'deadline' }, 'system', minutes(60), context({ cell: manualCell })),
+    failed: () => failRelease(requestIn('approved'), 'The item is still marked SECRET//REL TO USA, AUS.', minutes(6)),
   };
   return ok(step[state]()).request;
 }
@@ -117,7 +122,7 @@ describe('request', () => {
 
   it('takes the deadline from the cell: 72 hours by default, minutes for a crisis cell', () => {
     expect(pendingRequest({ cell: cellWith(undefined) }).deadline).toBe(minutes(72 * 60).toISOString());
-    expect(pendingRequest({ cell: cellWith({ deadlineMinutes: 15, autoRelease: true }) }).deadline).toBe(minutes(15).toISOString());
+    expect(pendingRequest({ cell: cellWith({ deadlineMinutes: 15, autoRelease: true, autoReleaseNations: [] }) }).deadline).toBe(minutes(15).toISOString());
   });
 
   it('goes to the FDOs of the originator nation, which need not be the USA', () => {
@@ -153,7 +158,7 @@ describe('request', () => {
 
   it('rejects a target marking that does not parse, naming the bad token, or is above system high', () => {
     expectError(transition(null, { ...ask, targetMarking: 'SECRET//REL TO USA, XYZ' }, ausAnalyst, t0, context()), 'bad_marking', /XYZ/);
-    const secretCell = cellWith({ deadlineMinutes: 60, autoRelease: true }, 'SECRET');
+    const secretCell = cellWith({ deadlineMinutes: 60, autoRelease: true, autoReleaseNations: ['USA'] }, 'SECRET');
     const tsObject = objectMarked('S//REL TO USA, AUS');
     expectError(transition(null, { ...ask, targetMarking: 'TS//REL TO USA, FVEY' }, ausAnalyst, t0, context({ cell: secretCell, object: tsObject })), 'bad_marking', /accredited up to SECRET/);
   });
@@ -347,6 +352,9 @@ describe('deadline', () => {
 
   it.each([
     ['auto-release is off in the cell', { cell: manualCell }, 'auto_release_off'],
+    ['the cell auto-releases but the originator (USA) has not opted in, though other nations have', { cell: othersOptedIn }, 'originator_not_opted_in'],
+    ['no nation has opted in', { cell: cellWith({ deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] }) }, 'originator_not_opted_in'],
+    ['the originator opted in but the cell does not auto-release (a cell setting may only be stricter)', { cell: cellWith({ deadlineMinutes: 60, autoRelease: false, autoReleaseNations: ['USA'] }) }, 'auto_release_off'],
     ['the object is ORCON', { object: objectMarked('S//OC/REL TO USA, AUS') }, 'orcon'],
     ['the object was re-marked since the request', { object: objectMarked('S//REL TO USA, AUS, NZL') }, 'marking_changed'],
     ['the object no longer exists', { object: undefined }, 'object_gone'],
@@ -372,10 +380,55 @@ describe('deadline', () => {
     const pending = pendingRequest({ cell: autoCell });
     expect(ok(transition(pending, { type: 'deadline' }, 'system', minutes(60), context({ cell: manualCell }))).request).toMatchObject({ state: 'expired', cause: 'auto_release_off' });
   });
+
+  it('reads the originator’s opt-in at the deadline: a nation that opts out stops its pending requests going out', () => {
+    const pending = pendingRequest({ cell: autoCell });
+    expect(ok(transition(pending, { type: 'deadline' }, 'system', minutes(60), context({ cell: othersOptedIn }))).request).toMatchObject({ state: 'expired', cause: 'originator_not_opted_in' });
+  });
+
+  it('releases material of a non-US originator only on that nation’s opt-in', () => {
+    const gbrObject = objectMarked('S//REL TO USA, GBR', 'GBR');
+    const pending = ok(transition(null, { ...ask, targetMarking: 'S//REL TO USA, GBR, AUS' }, usaAnalyst, t0, context({ object: gbrObject }))).request;
+    expect(ok(transition(pending, { type: 'deadline' }, 'system', minutes(60), context({ object: gbrObject }))).request).toMatchObject({ state: 'expired', cause: 'originator_not_opted_in' });
+    expect(ok(transition(pending, { type: 'deadline' }, 'system', minutes(60), context({ object: gbrObject, cell: othersOptedIn }))).request.state).toBe('auto_released');
+  });
+});
+
+describe('failure to carry out a release', () => {
+  const why = 'The item is still marked SECRET//REL TO USA, AUS. The server could not re-mark it.';
+
+  it('records an approval whose re-mark failed as failed, keeping the approving FDO, and tells everyone the reason', () => {
+    const approved = requestIn('approved');
+    const result = ok(failRelease(approved, why, minutes(8)));
+    expect(result.request).toEqual({
+      ...pendingRequest(),
+      state: 'failed',
+      closedAt: minutes(8).toISOString(),
+      decidedBy: { sub: 'usa-fdo', name: 'US FDO', nation: 'USA' },
+      failure: why,
+    });
+    expect(result.effects).toEqual([
+      {
+        type: 'audit',
+        entry: { workspaceId: 'ws-1', actor: SYSTEM_ACTOR, action: 'release.fail', objectId: 'obj-1', at: minutes(8).toISOString(), detail: { requestId: 'req-1', failure: why } },
+      },
+      { type: 'notify', to: { kind: 'participant', sub: 'aus-analyst' }, request: result.request },
+      { type: 'notify', to: { kind: 'fdos', workspaceId: 'ws-1', nation: 'USA' }, request: result.request },
+    ]);
+    expect(result.effects.some((e) => e.type === 'remark')).toBe(false);
+  });
+
+  it('records an automatic release whose re-mark failed, with no deciding FDO', () => {
+    expect(ok(failRelease(requestIn('auto_released'), why, minutes(61))).request).toMatchObject({ state: 'failed', decidedBy: null, failure: why });
+  });
+
+  it.each(['pending', 'denied', 'withdrawn', 'expired', 'failed'] as const)('is refused for a request %s (nothing was being carried out)', (state) => {
+    expectError(failRelease(requestIn(state), why, minutes(9)), 'conflict');
+  });
 });
 
 describe('final states', () => {
-  const finals: ReleaseState[] = ['approved', 'denied', 'withdrawn', 'auto_released', 'expired'];
+  const finals: ReleaseState[] = ['approved', 'denied', 'withdrawn', 'auto_released', 'expired', 'failed'];
   // Each action by the one actor who could take it on a pending request.
   const attempts: [string, ReleaseAction, ReleaseActor][] = [
     ['approve', { type: 'approve' }, usaFdo],
@@ -401,6 +454,7 @@ describe('final states', () => {
     expectError(transition(requestIn('denied'), { type: 'approve' }, usaFdo2, minutes(9), context()), 'conflict', 'This release was already denied by US FDO (USA).');
     expectError(transition(requestIn('auto_released'), { type: 'deny', reason: 'No.' }, usaFdo, minutes(90), context()), 'conflict', /released automatically/);
     expectError(transition(requestIn('expired'), { type: 'approve' }, usaFdo, minutes(90), context()), 'conflict', /expired at its deadline/);
+    expectError(transition(requestIn('failed'), { type: 'approve' }, usaFdo, minutes(90), context()), 'conflict', /could not be carried out\. The item is still marked/);
   });
 
   it('checks who is acting before saying what state the request is in', () => {

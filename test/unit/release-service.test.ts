@@ -8,6 +8,7 @@ import { createDeadlineScheduler, type DeadlineScheduler } from '../../server/re
 import { createReleaseService, type NotifyEffect, type RemarkEffect, type ReleaseService } from '../../server/release/service';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
+import { TearlineError } from '../../server/errors';
 
 const t0 = Date.parse('2025-03-01T08:00:00.000Z');
 const minute = 60_000;
@@ -34,6 +35,8 @@ let audit: AuditLog;
 let cell: ReleaseCell;
 let objects: Map<string, ReleaseObject>;
 let remarks: RemarkEffect[];
+/** When set, the next re-marks throw it (an object the server cannot copy, a disk fault). */
+let remarkFault: Error | undefined;
 let notices: NotifyEffect[];
 let woken: Date[];
 let service: ReleaseService<Viewer>;
@@ -57,6 +60,7 @@ function build(scheduler: Pick<DeadlineScheduler, 'wake'> = { wake: (d) => void 
       return { cell, object, actorCanSee: Boolean(object && v?.sees(objectId)) };
     },
     remark: async (effect) => {
+      if (remarkFault) throw remarkFault;
       remarks.push(effect);
       put(effect.objectId, formatBanner(effect.marking));
     },
@@ -71,7 +75,8 @@ beforeEach(() => {
   db = new Database(':memory:');
   store = createSqliteReleaseRequestStore(db);
   audit = createSqliteAuditLog(db);
-  cell = { workspace: { id: 'ws-1', systemHigh: 'TOP SECRET', releasePolicy: { deadlineMinutes: 30, autoRelease: true } }, policy: defaultPolicy };
+  cell = { workspace: { id: 'ws-1', systemHigh: 'TOP SECRET', releasePolicy: { deadlineMinutes: 30, autoRelease: true, autoReleaseNations: ['USA'] } }, policy: defaultPolicy };
+  remarkFault = undefined;
   objects = new Map();
   remarks = [];
   notices = [];
@@ -162,7 +167,7 @@ describe('release service', () => {
   });
 
   it('expires at the deadline when the cell does not auto-release, telling the requester', async () => {
-    cell = { ...cell, workspace: { ...cell.workspace, releasePolicy: { deadlineMinutes: 30, autoRelease: false } } };
+    cell = { ...cell, workspace: { ...cell.workspace, releasePolicy: { deadlineMinutes: 30, autoRelease: false, autoReleaseNations: ['USA'] } } };
     const request = await service.request(ausAnalyst, ask);
     notices.length = 0;
     vi.setSystemTime(t0 + 31 * minute);
@@ -184,5 +189,67 @@ describe('release service', () => {
     await service.deadline(request.id);
     expect(await store.get(request.id)).toMatchObject({ state: 'denied', reason: 'Source protection.' });
     expect(await auditActions()).toEqual(['release.request', 'release.deny']);
+  });
+});
+
+describe('release service: automatic release is the originator’s call', () => {
+  it('expires a request from another nation at the deadline when the originator has not opted in, whatever the cell says', async () => {
+    cell = { ...cell, workspace: { ...cell.workspace, releasePolicy: { deadlineMinutes: 30, autoRelease: true, autoReleaseNations: ['AUS', 'GBR'] } } };
+    const request = await service.request(ausAnalyst, ask);
+    vi.setSystemTime(t0 + 30 * minute);
+    await service.deadline(request.id);
+    expect(await store.get(request.id)).toMatchObject({ state: 'expired', cause: 'originator_not_opted_in' });
+    expect(remarks).toEqual([]);
+    expect(objects.get('route')?.envelope.marking).toBe('SECRET//REL TO USA, AUS');
+  });
+});
+
+describe('release service: a release that cannot be carried out', () => {
+  it('records an approval whose re-mark throws as failed, with the reason, for the FDO, the requester and the audit trail', async () => {
+    const request = await service.request(ausAnalyst, ask);
+    notices.length = 0;
+    remarkFault = new RangeError('Maximum call stack size exceeded');
+    vi.setSystemTime(t0 + 5 * minute);
+    const answer = await service.decide(usaFdo, request.id, { type: 'approve' });
+    const failure = `The item is still marked SECRET//REL TO USA, AUS. The server could not re-mark it; the details are in the server log under request ${request.id}.`;
+    expect(answer).toEqual({ ...request, state: 'failed', closedAt: new Date(t0 + 5 * minute).toISOString(), decidedBy: { sub: 'usa-fdo', name: 'US FDO', nation: 'USA' }, failure });
+    expect(await store.get(request.id)).toEqual(answer);
+    expect(objects.get('route')?.envelope.marking).toBe('SECRET//REL TO USA, AUS');
+    expect(await auditActions()).toEqual(['release.request', 'release.approve', 'release.fail']);
+    expect((await audit.listForWorkspace('ws-1')).at(-1)?.detail).toEqual({ requestId: request.id, failure });
+    // Only the failure is announced: nobody is told of a release that did not happen.
+    expect(notices.map((n) => [n.to, n.request.state])).toEqual([
+      [{ kind: 'participant', sub: 'aus-analyst' }, 'failed'],
+      [{ kind: 'fdos', workspaceId: 'ws-1', nation: 'USA' }, 'failed'],
+    ]);
+    expect(await service.failures(usaFdo, 'ws-1')).toEqual([answer]);
+    expect(await service.failures(gbrFdo, 'ws-1')).toEqual([]);
+    expect(await service.mine(ausAnalyst, 'ws-1')).toEqual([answer]);
+    // The object can be asked for again.
+    remarkFault = undefined;
+    expect((await service.request(ausAnalyst, ask)).state).toBe('pending');
+  });
+
+  it('records an automatic release whose re-mark throws as failed, and words a known refusal as it is', async () => {
+    const request = await service.request(ausAnalyst, ask);
+    remarkFault = new TearlineError('unavailable', 'The server cannot read this item’s stored content.');
+    vi.setSystemTime(t0 + 30 * minute);
+    await service.deadline(request.id);
+    expect(await store.get(request.id)).toMatchObject({
+      state: 'failed',
+      decidedBy: null,
+      failure: 'The item is still marked SECRET//REL TO USA, AUS. The server cannot read this item’s stored content.',
+    });
+    expect(await auditActions()).toEqual(['release.request', 'release.auto', 'release.fail']);
+    expect(await audit.verify()).toMatchObject({ ok: true, count: 3 });
+  });
+
+  it('records a failure reported from outside (start-up recovery) once; a second report changes nothing', async () => {
+    const request = await service.request(ausAnalyst, ask);
+    const approved = await service.decide(usaFdo, request.id, { type: 'approve' });
+    const failed = await service.fail(approved, new Error('null is not an object'));
+    expect(failed).toMatchObject({ state: 'failed', decidedBy: { sub: 'usa-fdo' } });
+    expect(await service.fail(approved, new Error('again'))).toEqual(failed);
+    expect(await auditActions()).toEqual(['release.request', 'release.approve', 'release.fail']);
   });
 });

@@ -156,12 +156,18 @@ for (const [name, make] of Object.entries(factories)) {
         systemHigh: 'TOP SECRET',
         groups: {},
         exercise: false,
-        releasePolicy: { deadlineMinutes: 60, autoRelease: true },
+        releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] as string[] },
         createdAt: new Date().toISOString(),
         createdBy: 'usa-analyst',
       };
       await store.createWorkspace(ws);
       expect(await store.getWorkspace('w9')).toEqual(ws);
+      // Two changes each read what the other wrote: neither is lost.
+      const optIn = (nation: string) =>
+        store.updateWorkspace('w9', (w) => ({ ...w, releasePolicy: { ...w.releasePolicy, autoReleaseNations: [...w.releasePolicy.autoReleaseNations, nation] } }));
+      await Promise.all([optIn('USA'), optIn('GBR')]);
+      expect((await store.getWorkspace('w9'))?.releasePolicy.autoReleaseNations.sort()).toEqual(['GBR', 'USA']);
+      expect(await store.updateWorkspace('nope', (w) => w)).toBeUndefined();
       expect(await store.addLevel('w9', 'USA|TS|')).toBe(true);
       expect(await store.addLevel('w9', 'USA|TS|')).toBe(false);
       expect(await store.listLevels('w9')).toEqual(['USA|TS|']);
@@ -169,3 +175,12 @@ for (const [name, make] of Object.entries(factories)) {
     });
   });
 }
+
+test('a cell stored before per-nation automatic release reads with no nation opted in', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'store.db'), { sync: 'normal' });
+  const old = { id: 'w0', name: 'Old', members: ['USA'], defaultMarking: 'UNCLASSIFIED', systemHigh: 'SECRET', groups: {}, exercise: false, createdAt: '2025-01-01T00:00:00.000Z', createdBy: 'usa-analyst' };
+  store.db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)').run('w0', JSON.stringify({ ...old, releasePolicy: { deadlineMinutes: 5, autoRelease: true } }), old.createdAt);
+  expect((await store.getWorkspace('w0'))?.releasePolicy).toEqual({ deadlineMinutes: 5, autoRelease: true, autoReleaseNations: [] });
+  expect((await store.listWorkspaces()).map((w) => w.releasePolicy.autoReleaseNations)).toEqual([[]]);
+  await store.close();
+});

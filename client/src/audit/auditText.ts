@@ -12,6 +12,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'release.withdraw': 'Request withdrawn',
   'release.auto': 'Released automatically',
   'release.expire': 'Request expired',
+  'release.fail': 'Release not carried out',
+  'release.policy': 'Automatic release changed',
   'tearline.create': 'Tearline created',
   'workspace.create': 'Cell created',
   'workspace.join': 'Joined',

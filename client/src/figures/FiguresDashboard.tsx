@@ -14,6 +14,7 @@ const OUTCOMES: { key: keyof SharingFigures['releases']; label: string; colour: 
   { key: 'denied', label: 'Denied', colour: '#b3261e' },
   { key: 'withdrawn', label: 'Withdrawn', colour: '#6d4c41' },
   { key: 'expired', label: 'Expired', colour: '#ef6c00' },
+  { key: 'failed', label: 'Not carried out', colour: '#4a148c' },
 ];
 const CHART = { width: 560, height: 240 };
 

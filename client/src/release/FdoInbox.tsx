@@ -3,6 +3,7 @@
 // approve them all (each stays its own decision, and can be denied on its own first).
 import type { MarkingPolicy } from '../../../shared/markings';
 import type { ReleaseRequest } from '../../../shared/protocol';
+import type { ReleasePolicy } from '../../../shared/release';
 import type { Decision } from '../session/releaseBoard';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useAction } from '../workspace/useAction';
@@ -13,7 +14,7 @@ import { useNow } from './useNow';
 
 interface Props {
   requests: readonly ReleaseRequest[];
-  autoRelease: boolean;
+  releasePolicy: ReleasePolicy | undefined;
   policy: MarkingPolicy;
   nameOf: (objectId: string) => string;
   /** Where a paragraph sits in its report (for grouping); absent: no grouping. */
@@ -22,7 +23,7 @@ interface Props {
   onShow?: (objectId: string) => void;
 }
 
-export function FdoInbox({ requests, autoRelease, policy, nameOf, locate = () => null, onDecide, onShow }: Props) {
+export function FdoInbox({ requests, releasePolicy, policy, nameOf, locate = () => null, onDecide, onShow }: Props) {
   const now = useNow();
   const approveAll = useAction();
   const item = (request: ReleaseRequest) => (
@@ -31,7 +32,7 @@ export function FdoInbox({ requests, autoRelease, policy, nameOf, locate = () =>
       request={request}
       objectName={nameOf(request.objectId)}
       now={now}
-      deadlineNote={deadlineSentence(request, autoRelease, policy)}
+      deadlineNote={deadlineSentence(request, releasePolicy, policy)}
       onDecide={(decision, reason) => onDecide(request, decision, reason)}
       onShow={onShow && (() => onShow(request.objectId))}
     />

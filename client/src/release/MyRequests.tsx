@@ -32,6 +32,7 @@ export function MyRequests({ requests, nameOf, onWithdraw }: Props) {
               Asked <time dateTime={request.requestedAt}>{formatUtc(request.requestedAt)}</time>. {outcomeSentence(request)}
             </p>
             {request.state === 'denied' && <p className="denial-reason">Reason: {request.reason}</p>}
+            {request.state === 'failed' && <p className="failure-reason">Why: {request.failure}</p>}
             {isPending(request) && (
               <p>
                 <Countdown requestedAt={request.requestedAt} deadline={request.deadline} now={now} />{' '}

@@ -4,7 +4,7 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { MarkingError } from '../../../shared/markings';
 import type { Envelope, ReleaseRequest } from '../../../shared/protocol';
-import { isPending } from '../../../shared/release';
+import { isPending, type ReleasePolicy } from '../../../shared/release';
 import { markingOf } from '../markings/cell';
 import { MarkingPicker } from '../markings/MarkingPicker';
 import type { PickerContext, PickerResult } from '../markings/pickerModel';
@@ -21,8 +21,8 @@ interface Props {
   /** e.g. 'map feature “Convoy”'. */
   objectName: string;
   picker: PickerContext;
-  /** The cell releases on silence at the deadline. */
-  autoRelease: boolean;
+  /** The cell's release policy: whether silence at the deadline releases (undefined: it does not). */
+  releasePolicy: ReleasePolicy | undefined;
   /** This participant's latest request about the item (kept live by the caller), if any. */
   latest: ReleaseRequest | null;
   onRequest: (marking: string, justification: string) => Promise<ReleaseRequest>;
@@ -41,7 +41,7 @@ interface ParagraphOutcome {
 }
 
 export function ReleaseRequestDialog(props: Props) {
-  const { envelope, objectName, picker, autoRelease, latest, onRequest, onWithdraw, onClose } = props;
+  const { envelope, objectName, picker, releasePolicy, latest, onRequest, onWithdraw, onClose } = props;
   const { paragraphs = [], onRequestParagraph } = props;
   const id = useId();
   // The request this dialog follows: one sent from it, or one that was pending while it was open.
@@ -95,7 +95,7 @@ export function ReleaseRequestDialog(props: Props) {
       {shown ? (
         <RequestStatus
           request={shown}
-          autoRelease={autoRelease}
+          releasePolicy={releasePolicy}
           picker={picker}
           busy={action.busy}
           onWithdraw={() => action.run(() => onWithdraw(shown.id), 'The request was not withdrawn')}
@@ -163,14 +163,14 @@ export function ReleaseRequestDialog(props: Props) {
 
 interface StatusProps {
   request: ReleaseRequest;
-  autoRelease: boolean;
+  releasePolicy: ReleasePolicy | undefined;
   picker: PickerContext;
   busy: boolean;
   onWithdraw: () => void;
   onAgain: () => void;
 }
 
-function RequestStatus({ request, autoRelease, picker, busy, onWithdraw, onAgain }: StatusProps) {
+function RequestStatus({ request, releasePolicy, picker, busy, onWithdraw, onAgain }: StatusProps) {
   const now = useNow();
   return (
     <div className={`request-status state-${request.state}`} aria-live="polite" data-testid="request-status">
@@ -178,12 +178,13 @@ function RequestStatus({ request, autoRelease, picker, busy, onWithdraw, onAgain
         <strong>{STATE_LABELS[request.state]}</strong>: release to {request.targetMarking}. {outcomeSentence(request)}
       </p>
       {request.state === 'denied' && <p className="denial-reason">Reason: {request.reason}</p>}
+      {request.state === 'failed' && <p className="failure-reason">Why: {request.failure}</p>}
       {isPending(request) ? (
         <>
           <p>
             <Countdown requestedAt={request.requestedAt} deadline={request.deadline} now={now} />
           </p>
-          <p className="muted">{deadlineSentence(request, autoRelease, picker.cell.policy)}</p>
+          <p className="muted">{deadlineSentence(request, releasePolicy, picker.cell.policy)}</p>
           <button type="button" disabled={busy} onClick={onWithdraw}>
             Withdraw request
           </button>

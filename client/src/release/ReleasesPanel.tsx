@@ -1,4 +1,5 @@
-// The Releases tab: for FDOs the inbox of requests to decide, and for everyone their own requests.
+// The Releases tab: for FDOs the inbox of requests to decide, their nation's automatic-release
+// setting and the releases that could not be carried out; for everyone their own requests.
 import { useState } from 'react';
 import type { ReleaseRequest } from '../../../shared/protocol';
 import { isFdo } from '../session/identity';
@@ -8,6 +9,8 @@ import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
 import { paragraphPlace } from '../workspace/selectors';
+import { AutoReleaseOptIn } from './AutoReleaseOptIn';
+import { FailedReleases } from './FailedReleases';
 import { FdoInbox } from './FdoInbox';
 import { MyRequests } from './MyRequests';
 import { outcomeSentence } from './requestState';
@@ -25,6 +28,7 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
     const place = envelope ? paragraphPlace(snapshot.objects, envelope) : null;
     return place ? { reportId: place.report.id, index: place.index } : null;
   };
+  const releasePolicy = snapshot.workspace?.releasePolicy;
   const decide = async (request: ReleaseRequest, decision: 'approve' | 'deny', reason?: string) => {
     const decided = await board.decide(request.id, decision, reason);
     setLastDecision(`${nameOf(decided.objectId)}: ${outcomeSentence(decided)}`);
@@ -41,15 +45,21 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
         </p>
       )}
       {isFdo(identity) && (
-        <FdoInbox
-          requests={releases.inbox}
-          autoRelease={snapshot.workspace?.releasePolicy.autoRelease ?? false}
-          policy={cell.policy}
-          nameOf={nameOf}
-          locate={locate}
-          onDecide={decide}
-          onShow={openObject}
-        />
+        <>
+          {releasePolicy?.autoRelease && (
+            <AutoReleaseOptIn nation={identity.nation} releasePolicy={releasePolicy} onChange={(on) => board.setAutoRelease(on)} />
+          )}
+          <FdoInbox
+            requests={releases.inbox}
+            releasePolicy={releasePolicy}
+            policy={cell.policy}
+            nameOf={nameOf}
+            locate={locate}
+            onDecide={decide}
+            onShow={openObject}
+          />
+          <FailedReleases requests={releases.failed} nameOf={nameOf} />
+        </>
       )}
       <MyRequests requests={releases.mine} nameOf={nameOf} onWithdraw={(request) => board.decide(request.id, 'withdraw')} />
     </div>

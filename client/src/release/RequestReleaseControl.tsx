@@ -29,7 +29,7 @@ export function RequestReleaseControl({ envelope, board }: { envelope: Envelope;
       envelope={envelope}
       objectName={objectLabel(envelope, picture)}
       picker={picker}
-      autoRelease={snapshot.workspace?.releasePolicy.autoRelease ?? false}
+      releasePolicy={snapshot.workspace?.releasePolicy}
       latest={latest}
       onRequest={(marking, justification) => board.request(envelope.id, marking, justification)}
       paragraphs={paragraphs}

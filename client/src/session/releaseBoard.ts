@@ -1,5 +1,6 @@
 // The release requests of one workspace that concern this participant, live: the FDO inbox
-// (pending requests about their nation's objects) and their own requests. Loaded with
+// (pending requests about their nation's objects), the FDO's releases that could not be carried
+// out, and their own requests. Loaded with
 // `release:list` each time the workspace session (re)joins, then kept current by `release:changed`
 // and by the answers to this participant's own requests and decisions.
 import type { ReleaseRequest } from '../../../shared/protocol';
@@ -23,6 +24,8 @@ export interface ReleaseBoardSnapshot {
   inbox: readonly ReleaseRequest[];
   /** This participant's requests, newest first. */
   mine: readonly ReleaseRequest[];
+  /** For an FDO: their nation's releases the server could not carry out, newest first. */
+  failed: readonly ReleaseRequest[];
   /** Why the list could not be loaded, in words; null when it was. */
   error: string | null;
 }
@@ -32,8 +35,9 @@ export class ReleaseBoard {
   private readonly known = new Map<string, ReleaseRequest>();
   private inbox = new Set<string>();
   private mine = new Set<string>();
+  private failed = new Set<string>();
   private readonly listeners = new Set<() => void>();
-  private snapshot: ReleaseBoardSnapshot = { loaded: false, inbox: [], mine: [], error: null };
+  private snapshot: ReleaseBoardSnapshot = { loaded: false, inbox: [], mine: [], failed: [], error: null };
   private wasLive = false;
   private closed = false;
   private readonly stopWatching: () => void;
@@ -77,6 +81,11 @@ export class ReleaseBoard {
     return request;
   }
 
+  /** Opts this FDO's nation's material in to (or out of) automatic release at the deadline; the cell's new settings arrive as `workspace:changed`. */
+  async setAutoRelease(autoRelease: boolean): Promise<void> {
+    await this.connection.request('release:policy', { workspaceId: this.session.workspaceId, autoRelease });
+  }
+
   close(): void {
     this.closed = true;
     this.connection.socket.off('release:changed', this.apply);
@@ -93,12 +102,13 @@ export class ReleaseBoard {
 
   private async reload(): Promise<void> {
     try {
-      const { inbox, mine } = await this.connection.request('release:list', { workspaceId: this.session.workspaceId });
+      const { inbox, mine, failed } = await this.connection.request('release:list', { workspaceId: this.session.workspaceId });
       if (this.closed) return;
       // The list is the server's current word: it replaces what was known of these requests.
-      for (const request of [...inbox, ...mine]) this.known.set(request.id, request);
+      for (const request of [...inbox, ...mine, ...failed]) this.known.set(request.id, request);
       this.inbox = new Set(inbox.map((request) => request.id));
       this.mine = new Set(mine.map((request) => request.id));
+      this.failed = new Set(failed.map((request) => request.id));
       this.emit(null);
     } catch (error) {
       if (this.closed || (error instanceof ServerError && error.code === 'offline')) return;
@@ -114,6 +124,7 @@ export class ReleaseBoard {
     if (this.viewer.roles.includes('fdo') && known.originator === this.viewer.nation) {
       if (isPending(known)) this.inbox.add(known.id);
       else this.inbox.delete(known.id);
+      if (known.state === 'failed') this.failed.add(known.id);
     }
     this.emit(this.snapshot.error);
   };
@@ -127,16 +138,26 @@ export class ReleaseBoard {
     this.snapshot = {
       loaded: this.snapshot.loaded || error === null,
       inbox: this.requests(this.inbox).sort((a, b) => compare(a.deadline, b.deadline) || compare(a.id, b.id)),
-      mine: this.requests(this.mine).sort((a, b) => compare(b.requestedAt, a.requestedAt) || compare(a.id, b.id)),
+      mine: this.requests(this.mine).sort(newestFirst),
+      failed: this.requests(this.failed).sort(newestFirst),
       error,
     };
     for (const listener of this.listeners) listener();
   }
 }
 
-/** A decided request never goes back to pending: an ack and its notification may cross. */
+/** How far a request has come: pending, then its outcome, then (for a release) `failed`. */
+function stage(request: ReleaseRequest): number {
+  return isPending(request) ? 0 : request.state === 'failed' ? 2 : 1;
+}
+
+/** A request never goes back a stage: an ack and its notification may cross. */
 function latest(known: ReleaseRequest | undefined, incoming: ReleaseRequest): ReleaseRequest {
-  return known && !isPending(known) && isPending(incoming) ? known : incoming;
+  return known && stage(known) > stage(incoming) ? known : incoming;
+}
+
+function newestFirst(a: ReleaseRequest, b: ReleaseRequest): number {
+  return compare(b.requestedAt, a.requestedAt) || compare(a.id, b.id);
 }
 
 function compare(a: string, b: string): number {

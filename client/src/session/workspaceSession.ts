@@ -56,6 +56,7 @@ export class WorkspaceSession implements Picture {
     socket.on('doc:updates', this.onDocUpdates);
     socket.on('doc:reset', this.onDocReset);
     socket.on('awareness', this.onAwareness);
+    socket.on('workspace:changed', this.onWorkspaceChanged);
     if (socket.connected) void this.start();
   }
 
@@ -151,6 +152,7 @@ export class WorkspaceSession implements Picture {
     socket.off('doc:updates', this.onDocUpdates);
     socket.off('doc:reset', this.onDocReset);
     socket.off('awareness', this.onAwareness);
+    socket.off('workspace:changed', this.onWorkspaceChanged);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     if (socket.connected) {
       // Leaving is a courtesy (the server also drops rooms on disconnect): nothing to tell the user.
@@ -197,7 +199,7 @@ export class WorkspaceSession implements Picture {
   private async syncDocs(ids: string[], full = false): Promise<void> {
     for (let start = 0; start < ids.length; start += SYNC_BATCH) {
       const batch = ids.slice(start, start + SYNC_BATCH);
-      const { docs, missing } = await this.connection.request('doc:sync', {
+      const { docs, missing, unavailable = [] } = await this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
         docs: batch.map((id) => {
           const replica = this.replicas.get(id);
@@ -206,6 +208,8 @@ export class WorkspaceSession implements Picture {
       });
       if (this.closed) return;
       for (const id of missing) this.purge(id);
+      // The rest of the picture loads; the server names each item it cannot read.
+      for (const { error } of unavailable) this.notify(error.message);
       const staleEpochs: string[] = [];
       for (const raw of docs) {
         const state = docStateFrom(raw);
@@ -258,7 +262,7 @@ export class WorkspaceSession implements Picture {
   /** Reloads one doc in full; `keepEdits` replays the unacknowledged local edits onto it. */
   private async refetch(replica: ObjectReplica, keepEdits: boolean): Promise<void> {
     try {
-      const { docs, missing } = await this.connection.request('doc:sync', {
+      const { docs, missing, unavailable = [] } = await this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
         docs: [{ id: replica.id }],
       });
@@ -266,6 +270,7 @@ export class WorkspaceSession implements Picture {
         this.purge(replica.id);
         return;
       }
+      for (const { error } of unavailable) this.notify(error.message);
       const raw = docs[0];
       if (!raw || this.replicas.get(replica.id) !== replica) return;
       const state = docStateFrom(raw);
@@ -293,6 +298,12 @@ export class WorkspaceSession implements Picture {
   }
 
   // ---- server events -------------------------------------------------------------------------
+
+  private onWorkspaceChanged = (workspace: WorkspaceSummary): void => {
+    if (workspace.id !== this.workspaceId) return;
+    this.workspace = workspace;
+    this.emit();
+  };
 
   private onAdded = (envelope: Envelope): void => {
     if (envelope.workspaceId !== this.workspaceId) return;

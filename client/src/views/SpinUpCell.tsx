@@ -9,7 +9,7 @@ import { MarkingPicker } from '../markings/MarkingPicker';
 import type { PickerResult } from '../markings/pickerModel';
 import { createWorkspace, listTemplates, type WorkspaceTemplate } from '../session/api';
 import { describeError } from '../session/errors';
-import type { Identity } from '../session/identity';
+import { isFdo, type Identity } from '../session/identity';
 import { ErrorMessage } from './ErrorMessage';
 import { defaultMarkingFor } from '../../../shared/cellDefaults';
 
@@ -39,6 +39,7 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
   const [deadlineText, setDeadlineText] = useState('72');
   const [deadlineUnit, setDeadlineUnit] = useState<DeadlineUnit>('hours');
   const [autoRelease, setAutoRelease] = useState(false);
+  const [ownNationAuto, setOwnNationAuto] = useState(false);
   const [marking, setMarking] = useState<PickerResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -109,7 +110,7 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
           systemHigh,
           defaultMarking: marking.banner,
           exercise,
-          releasePolicy: { deadlineMinutes, autoRelease },
+          releasePolicy: { deadlineMinutes, autoRelease, autoReleaseNations: autoRelease && ownNationAuto ? [identity.nation] : [] },
         }),
       );
     } catch (failure) {
@@ -197,8 +198,17 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
           </p>
           <label className="check">
             <input type="checkbox" checked={autoRelease} onChange={(e) => setAutoRelease(e.target.checked)} />
-            Release automatically when no FDO has decided by the deadline (never ORCON items)
+            Allow automatic release when no FDO has decided by the deadline (never ORCON items)
           </label>
+          {autoRelease &&
+            (isFdo(identity) ? (
+              <label className="check">
+                <input type="checkbox" checked={ownNationAuto} onChange={(e) => setOwnNationAuto(e.target.checked)} />
+                Release {identity.nation} material automatically (you are an FDO of {identity.nation})
+              </label>
+            ) : (
+              <p className="muted">Only material whose nation’s FDOs opt in (in the Releases tab) is released automatically; the rest expires at the deadline.</p>
+            ))}
         </div>
       </div>
       <ErrorMessage message={error} />

@@ -1,0 +1,34 @@
+// For an FDO in a cell that releases on silence: whether their own nation's material is released
+// automatically when a request's deadline passes undecided. Only the originating nation decides
+// that for its material; the cell's switch can only hold it back.
+import type { ReleasePolicy } from '../../../shared/release';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useAction } from '../workspace/useAction';
+
+interface Props {
+  nation: string;
+  releasePolicy: ReleasePolicy;
+  onChange: (autoRelease: boolean) => Promise<unknown>;
+}
+
+export function AutoReleaseOptIn({ nation, releasePolicy, onChange }: Props) {
+  const action = useAction();
+  const optedIn = releasePolicy.autoReleaseNations.includes(nation);
+  return (
+    <section className="auto-release-opt-in">
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={optedIn}
+          disabled={action.busy}
+          onChange={(e) => {
+            const on = e.target.checked;
+            void action.run(() => onChange(on), 'The setting was not changed');
+          }}
+        />
+        Release {nation} material automatically when no {nation} FDO has decided by the deadline (never ORCON items)
+      </label>
+      <ErrorMessage message={action.error} />
+    </section>
+  );
+}
