@@ -1,6 +1,7 @@
 // The socket contract between Tearline clients and servers (DESIGN.md, "The contract external
 // clients rely on"). Every client → server payload has a zod schema here; the server parses with
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
+import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
 import type { ReleaseRequest } from './release';
 
@@ -115,6 +116,15 @@ const bytes = z.union([
     .regex(BASE64, 'expected binary data or base64 text')
     .transform((text) => bytesOf(text)),
 ]);
+/** Decoded once where the payload is checked, so no reader is handed a vector it cannot read. */
+const stateVector = bytes.refine((vector) => {
+  try {
+    decodeStateVector(vector);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a Yjs state vector (as Y.encodeStateVector writes it)');
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const markingText = z.string().min(1).max(512);
 
@@ -123,7 +133,7 @@ export const schemas = {
   'workspace:leave': z.strictObject({ workspaceId: id }),
   'doc:sync': z.strictObject({
     workspaceId: id,
-    docs: z.array(z.strictObject({ id, stateVector: bytes.optional() })).max(SYNC_MAX_DOCS),
+    docs: z.array(z.strictObject({ id, stateVector: stateVector.optional() })).max(SYNC_MAX_DOCS),
   }),
   'doc:update': z.strictObject({ workspaceId: id, id, epoch: z.number().int().min(0), update: bytes }),
   'object:create': z.strictObject({

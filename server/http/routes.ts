@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ErrorCode } from '../../shared/protocol';
+import type { ErrorCode, ProtocolError } from '../../shared/protocol';
 import { ROLES } from '../../shared/protocol';
 import type { DevIdentity } from '../auth/devIdentity';
 import { findPersona, PERSONAS } from '../auth/personas';
@@ -41,6 +41,23 @@ const devTokenSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** Faults in the request itself that express or its body parser found: the sender's, not ours. */
+function requestFault(error: unknown): ProtocolError | undefined {
+  // The router throws URIError when a path parameter has a malformed %-escape.
+  if (error instanceof URIError) return { code: 'bad_request', message: 'The address is not valid: it has a malformed %-escape.' };
+  switch ((error as { type?: unknown }).type) {
+    case 'entity.parse.failed':
+      return { code: 'bad_request', message: 'The request body is not valid JSON.' };
+    case 'entity.too.large':
+      return { code: 'too_large', message: 'The request body is too large.' };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { code: 'bad_request', message: 'Send the request body as JSON in UTF-8, uncompressed or gzip/deflate.' };
+    default:
+      return undefined;
+  }
+}
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 
@@ -157,11 +174,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   }
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const body = (error as { type?: string }).type === 'entity.parse.failed'
-      ? { code: 'bad_request' as const, message: 'The request body is not valid JSON.' }
-      : (error as { type?: string }).type === 'entity.too.large'
-        ? { code: 'too_large' as const, message: 'The request body is too large.' }
-        : toProtocolError(error);
+    const body = requestFault(error) ?? toProtocolError(error);
     if (body.code === 'internal') ctx.log.error({ err: error }, 'request failed');
     res.status(STATUS[body.code]).json({ error: body });
   });
