@@ -20,6 +20,7 @@ import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { authenticate, onConnection } from './sessions/connection';
+import { PersonBudgets } from './sessions/rateLimiter';
 import { SqliteStore } from './store/sqliteStore';
 import { UpdateWriter } from './store/updateWriter';
 import { CellRegistry } from './workspaces/cellRegistry';
@@ -73,6 +74,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     releaseStore,
     metrics,
     io,
+    people: new PersonBudgets({
+      perSocket: { perSecond: config.ratePerSecond, burst: config.rateBurst },
+      perPerson: { perSecond: config.personRatePerSecond, burst: config.personRateBurst },
+      maxSockets: config.maxSocketsPerPerson,
+    }),
   } as Omit<Context, 'releases'> as Context;
   const scheduler = createDeadlineScheduler({
     store: releaseStore,

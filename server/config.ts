@@ -15,6 +15,23 @@ export interface ServerConfig {
   /** TEARLINE_RATE_PER_SEC (200) and TEARLINE_RATE_BURST (400): per-socket message budget. */
   ratePerSecond: number;
   rateBurst: number;
+  /**
+   * TEARLINE_PERSON_RATE_PER_SEC (300) and TEARLINE_PERSON_RATE_BURST (600): one budget per person
+   * (token `sub`) shared by all their sockets on this node, so more sockets buy no bigger share.
+   */
+  personRatePerSecond: number;
+  personRateBurst: number;
+  /** TEARLINE_MAX_SOCKETS_PER_PERSON (20): sockets one person may hold open on this node; beyond, `rate_limited` at connect. */
+  maxSocketsPerPerson: number;
+  /**
+   * REST requests a minute, per person (valid bearer token) or else per address, beyond which
+   * `rate_limited` (429): TEARLINE_HTTP_PER_MIN (600) for every /api route;
+   * TEARLINE_HTTP_HEAVY_PER_MIN (120) for exports, audit pages and figures;
+   * TEARLINE_DEV_TOKENS_PER_MIN (60) for dev identity tokens.
+   */
+  httpPerMinute: number;
+  httpHeavyPerMinute: number;
+  devTokensPerMinute: number;
   /** TEARLINE_JWT_PUBLIC_KEY (PEM, SPKI) or TEARLINE_JWKS_URL: a real issuer; turns the dev identity provider off. */
   jwtPublicKey?: string;
   jwksUrl?: string;
@@ -61,6 +78,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxUpdateBytes: int(env.TEARLINE_MAX_UPDATE_BYTES, 1024 * 1024),
     ratePerSecond: int(env.TEARLINE_RATE_PER_SEC, 200),
     rateBurst: int(env.TEARLINE_RATE_BURST, 400),
+    personRatePerSecond: int(env.TEARLINE_PERSON_RATE_PER_SEC, 300),
+    personRateBurst: int(env.TEARLINE_PERSON_RATE_BURST, 600),
+    maxSocketsPerPerson: int(env.TEARLINE_MAX_SOCKETS_PER_PERSON, 20),
+    httpPerMinute: int(env.TEARLINE_HTTP_PER_MIN, 600),
+    httpHeavyPerMinute: int(env.TEARLINE_HTTP_HEAVY_PER_MIN, 120),
+    devTokensPerMinute: int(env.TEARLINE_DEV_TOKENS_PER_MIN, 60),
     jwtPublicKey: env.TEARLINE_JWT_PUBLIC_KEY || undefined,
     jwksUrl: env.TEARLINE_JWKS_URL || undefined,
     jwtAlgorithm: env.TEARLINE_JWT_ALG ?? 'ES256',

@@ -1,7 +1,8 @@
 // Tearline as the benchmark runs it: the real server (`server/app.ts`) with its defaults (SQLite
 // with fsync per commit, updates durable before fan-out), in a fresh temporary data directory,
-// in its own process. One setting differs: the per-socket rate limit is lifted, because the
-// cold-open cell is loaded through a single socket far faster than any person types.
+// in its own process. Only the message limits differ: they are lifted, because the cold-open cell
+// is loaded through a single socket far faster than any person types, and a handful of demo
+// personas stand in for hundreds of people (so per-person budgets and socket places would bind).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,9 @@ const server = await startServer({
   logLevel: 'warn',
   ratePerSecond: 1_000_000,
   rateBurst: 1_000_000,
+  personRatePerSecond: 1_000_000,
+  personRateBurst: 1_000_000,
+  maxSocketsPerPerson: 1_000_000,
 });
 announceReady(server.port, async () => {
   await server.close();

@@ -13,6 +13,7 @@ import { TearlineError, toProtocolError } from '../errors';
 import { TEMPLATES } from '../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
 import { exportObject } from './exportObject';
+import { restLimit } from './rateLimits';
 import { createWorkspaceSchema } from '../workspaces/workspaceService';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -78,20 +79,35 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
+/** The request's bearer identity, verified once per request (the rate limit and the route both ask). */
 export function bearer(ctx: Context) {
-  return async (req: Request): Promise<Identity> => {
+  const verified = new WeakMap<Request, Promise<Identity>>();
+  const verify = async (req: Request): Promise<Identity> => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
     if (!match) throw new TearlineError('unauthorized', 'Sign in first: send your token as "Authorization: Bearer …".');
     return ctx.verify(match[1]!);
+  };
+  return (req: Request): Promise<Identity> => {
+    let identity = verified.get(req);
+    if (!identity) {
+      identity = verify(req);
+      verified.set(req, identity);
+    }
+    return identity;
   };
 }
 
 export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
   const identify = bearer(ctx);
+  const { httpPerMinute, httpHeavyPerMinute, devTokensPerMinute } = ctx.config;
+  // Before the body parser: a flood is refused before its bodies are read.
+  app.use('/api', restLimit({ name: 'api', what: 'requests', perMinute: httpPerMinute }, identify));
+  // Each export appends an fsynced audit entry; audit pages and figures read the whole cell.
+  const heavy = restLimit({ name: 'heavy', what: 'exports, audit pages and figures', perMinute: httpHeavyPerMinute }, identify);
+  app.use(express.json({ limit: '256kb' }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -109,6 +125,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     });
     app.post(
       '/api/dev/token',
+      restLimit({ name: 'dev-token', what: 'sign-ins', perMinute: devTokensPerMinute }, identify),
       route(async (req, res) => {
         const body = parse(devTokenSchema, req.body);
         const persona = findPersona(body.persona);
@@ -149,18 +166,21 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   );
   app.get(
     '/api/workspaces/:id/audit',
+    heavy,
     route(async (req, res) => {
       res.json(await auditFor(ctx, await identify(req), String(req.params.id), req.query));
     }),
   );
   app.get(
     '/api/workspaces/:id/figures',
+    heavy,
     route(async (req, res) => {
       res.json(await figuresFor(ctx, await identify(req), String(req.params.id)));
     }),
   );
   app.get(
     '/api/workspaces/:id/objects/:objectId/export',
+    heavy,
     route(async (req, res) => {
       const text = await exportObject(ctx, await identify(req), String(req.params.id), String(req.params.objectId));
       res.type('text/plain; charset=utf-8').send(text);
