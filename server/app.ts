@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { createSqliteAuditLog } from './audit/sqliteAuditLog';
-import { createDevIdentity, DEV_ISSUER, type DevIdentity } from './auth/devIdentity';
-import { createVerifier, keyFromConfig } from './auth/verifier';
+import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
 import type { Context, TearlineServer } from './context';
 import { createMetrics } from './http/metrics';
@@ -36,15 +35,9 @@ export interface RunningServer {
 export async function startServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...configFromEnv(), ...options };
   const log = pino({ level: config.logLevel, name: 'tearline' });
+  // First: a node that must not start opens nothing.
+  const { verify, dev } = await identityProvider(config, log);
   const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
-
-  const realKey = await keyFromConfig(config);
-  const dev: DevIdentity | undefined = realKey ? undefined : await createDevIdentity(config.dataDir);
-  const verify = createVerifier(
-    realKey
-      ? { key: realKey, issuer: config.jwtIssuer, audience: config.jwtAudience }
-      : { key: dev!.publicKey, issuer: DEV_ISSUER },
-  );
 
   const httpServer = http.createServer();
   const io: TearlineServer = new Server(httpServer, {

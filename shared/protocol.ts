@@ -263,6 +263,12 @@ export interface WorkspaceSummary {
   createdBy: string;
 }
 
+/** `GET /api/config`: what a client must know before anyone signs in. */
+export interface PublicConfig {
+  /** The demonstration identity provider is on: anyone can sign in as anyone. */
+  devIdentity: boolean;
+}
+
 /** A demo persona of the development identity provider (`GET /api/dev/personas`). */
 export interface Persona {
   id: string;

@@ -1,8 +1,10 @@
 // Tearline as the benchmark runs it: the real server (`server/app.ts`) with its defaults (SQLite
 // with fsync per commit, updates durable before fan-out), in a fresh temporary data directory,
-// in its own process. Only the message limits differ: they are lifted, because the cold-open cell
-// is loaded through a single socket far faster than any person types, and a handful of demo
-// personas stand in for hundreds of people (so per-person budgets and socket places would bind).
+// in its own process. The message limits are lifted, because the cold-open cell is loaded through
+// a single socket far faster than any person types, and a handful of demo personas stand in for
+// hundreds of people (so per-person budgets and socket places would bind). Those personas come
+// from the demonstration identity provider, switched on explicitly: servers run with
+// NODE_ENV=production here, which refuses it otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +22,7 @@ const server = await startServer({
   personRatePerSecond: 1_000_000,
   personRateBurst: 1_000_000,
   maxSocketsPerPerson: 1_000_000,
+  devIdentity: 'on',
 });
 announceReady(server.port, async () => {
   await server.close();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ErrorCode, ProtocolError } from '../../shared/protocol';
+import type { ErrorCode, ProtocolError, PublicConfig } from '../../shared/protocol';
 import { ROLES } from '../../shared/protocol';
 import type { DevIdentity } from '../auth/devIdentity';
 import { findPersona, PERSONAS } from '../auth/personas';
@@ -119,6 +119,11 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     }),
   );
 
+  // Read by the web client before sign-in: it shows a strip on every screen while anyone can sign in as anyone.
+  app.get('/api/config', (_req, res) => {
+    const config: PublicConfig = { devIdentity: dev !== undefined };
+    res.json(config);
+  });
   if (dev) {
     app.get('/api/dev/personas', (_req, res) => {
       res.json({ personas: PERSONAS });
