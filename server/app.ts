@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { createSqliteAuditLog } from './audit/sqliteAuditLog';
-import { createDevIdentity, DEV_ISSUER, type DevIdentity } from './auth/devIdentity';
-import { createVerifier, keyFromConfig } from './auth/verifier';
+import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
 import type { Context, TearlineServer } from './context';
 import { createMetrics, metricsListener } from './http/metrics';
@@ -20,6 +19,7 @@ import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { authenticate, onConnection } from './sessions/connection';
+import { PersonBudgets } from './sessions/rateLimiter';
 import { SqliteStore } from './store/sqliteStore';
 import { UpdateWriter } from './store/updateWriter';
 import { CellRegistry } from './workspaces/cellRegistry';
@@ -48,15 +48,9 @@ async function listen(server: http.Server, port: number, host: string): Promise<
 export async function startServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...configFromEnv(), ...options };
   const log = pino({ level: config.logLevel, name: 'tearline' });
+  // First: a node that must not start opens nothing.
+  const { verify, dev } = await identityProvider(config, log);
   const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
-
-  const realKey = await keyFromConfig(config);
-  const dev: DevIdentity | undefined = realKey ? undefined : await createDevIdentity(config.dataDir);
-  const verify = createVerifier(
-    realKey
-      ? { key: realKey, issuer: config.jwtIssuer, audience: config.jwtAudience }
-      : { key: dev!.publicKey, issuer: DEV_ISSUER },
-  );
 
   const httpServer = http.createServer();
   const io: TearlineServer = new Server(httpServer, {
@@ -86,6 +80,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     releaseStore,
     metrics,
     io,
+    people: new PersonBudgets({
+      perSocket: { perSecond: config.ratePerSecond, burst: config.rateBurst },
+      perPerson: { perSecond: config.personRatePerSecond, burst: config.personRateBurst },
+      maxSockets: config.maxSocketsPerPerson,
+    }),
   } as Omit<Context, 'releases'> as Context;
   const scheduler = createDeadlineScheduler({
     store: releaseStore,

@@ -15,6 +15,31 @@ export interface ServerConfig {
   /** TEARLINE_RATE_PER_SEC (200) and TEARLINE_RATE_BURST (400): per-socket message budget. */
   ratePerSecond: number;
   rateBurst: number;
+  /**
+   * TEARLINE_PERSON_RATE_PER_SEC (300) and TEARLINE_PERSON_RATE_BURST (600): one budget per person
+   * (token `sub`) shared by all their sockets on this node, so more sockets buy no bigger share.
+   */
+  personRatePerSecond: number;
+  personRateBurst: number;
+  /** TEARLINE_MAX_SOCKETS_PER_PERSON (20): sockets one person may hold open on this node; beyond, `rate_limited` at connect. */
+  maxSocketsPerPerson: number;
+  /**
+   * REST requests a minute, per person (valid bearer token) or else per address, beyond which
+   * `rate_limited` (429): TEARLINE_HTTP_PER_MIN (600) for every /api route;
+   * TEARLINE_HTTP_HEAVY_PER_MIN (120) for exports, audit pages and figures;
+   * TEARLINE_DEV_TOKENS_PER_MIN (60) for dev identity tokens.
+   */
+  httpPerMinute: number;
+  httpHeavyPerMinute: number;
+  devTokensPerMinute: number;
+  /**
+   * TEARLINE_DEV_IDENTITY: the built-in demonstration identity provider, which lets anyone sign in
+   * as anyone. Unset (`auto`): on when no real issuer is configured, but then NODE_ENV=production
+   * refuses to start. `1` (`on`): on, in production too. `0` (`off`): off, even with no real issuer.
+   */
+  devIdentity: 'auto' | 'on' | 'off';
+  /** NODE_ENV=production. */
+  production: boolean;
   /** TEARLINE_JWT_PUBLIC_KEY (PEM, SPKI) or TEARLINE_JWKS_URL: a real issuer; turns the dev identity provider off. */
   jwtPublicKey?: string;
   jwksUrl?: string;
@@ -53,6 +78,25 @@ export interface ServerConfig {
   logLevel: string;
 }
 
+/** A setting the server cannot start with; the message names the variables to change. */
+export class ConfigError extends Error {
+  readonly code = 'bad_config';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_IDENTITY = { '': 'auto', '1': 'on', '0': 'off' } as const;
+
+function devIdentity(value = ''): ServerConfig['devIdentity'] {
+  if (!Object.hasOwn(DEV_IDENTITY, value)) {
+    throw new ConfigError(`TEARLINE_DEV_IDENTITY must be 1 (demonstration identities on) or 0 (off), not "${value}".`);
+  }
+  return DEV_IDENTITY[value as keyof typeof DEV_IDENTITY];
+}
+
 function int(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number.parseInt(value, 10);
@@ -69,6 +113,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxUpdateBytes: int(env.TEARLINE_MAX_UPDATE_BYTES, 1024 * 1024),
     ratePerSecond: int(env.TEARLINE_RATE_PER_SEC, 200),
     rateBurst: int(env.TEARLINE_RATE_BURST, 400),
+    personRatePerSecond: int(env.TEARLINE_PERSON_RATE_PER_SEC, 300),
+    personRateBurst: int(env.TEARLINE_PERSON_RATE_BURST, 600),
+    maxSocketsPerPerson: int(env.TEARLINE_MAX_SOCKETS_PER_PERSON, 20),
+    httpPerMinute: int(env.TEARLINE_HTTP_PER_MIN, 600),
+    httpHeavyPerMinute: int(env.TEARLINE_HTTP_HEAVY_PER_MIN, 120),
+    devTokensPerMinute: int(env.TEARLINE_DEV_TOKENS_PER_MIN, 60),
+    devIdentity: devIdentity(env.TEARLINE_DEV_IDENTITY),
+    production: env.NODE_ENV === 'production',
     jwtPublicKey: env.TEARLINE_JWT_PUBLIC_KEY || undefined,
     jwksUrl: env.TEARLINE_JWKS_URL || undefined,
     jwtAlgorithm: env.TEARLINE_JWT_ALG ?? 'ES256',

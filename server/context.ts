@@ -9,6 +9,7 @@ import type { ServerConfig } from './config';
 import type { Metrics } from './http/metrics';
 import type { DocRegistry } from './objects/docRegistry';
 import type { Fanout } from './rooms/fanout';
+import type { PersonBudgets } from './sessions/rateLimiter';
 import type { Releases } from './release/releaseHandlers';
 import type { ReleaseRequestStore } from './release/requestStore';
 import type { UpdateWriter } from './store/updateWriter';
@@ -47,4 +48,6 @@ export interface Context {
   releases: Releases;
   metrics: Metrics;
   io: TearlineServer;
+  /** Message budgets and socket places per person on this node. */
+  people: PersonBudgets;
 }

@@ -1,6 +1,7 @@
 // The socket contract between Tearline clients and servers (DESIGN.md, "The contract external
 // clients rely on"). Every client → server payload has a zod schema here; the server parses with
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
+import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
 import type { ReleasePolicy, ReleaseRequest } from './release';
 
@@ -116,6 +117,15 @@ const bytes = z.union([
     .regex(BASE64, 'expected binary data or base64 text')
     .transform((text) => bytesOf(text)),
 ]);
+/** Decoded once where the payload is checked, so no reader is handed a vector it cannot read. */
+const stateVector = bytes.refine((vector) => {
+  try {
+    decodeStateVector(vector);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a Yjs state vector (as Y.encodeStateVector writes it)');
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const markingText = z.string().min(1).max(512);
 
@@ -124,7 +134,7 @@ export const schemas = {
   'workspace:leave': z.strictObject({ workspaceId: id }),
   'doc:sync': z.strictObject({
     workspaceId: id,
-    docs: z.array(z.strictObject({ id, stateVector: bytes.optional() })).max(SYNC_MAX_DOCS),
+    docs: z.array(z.strictObject({ id, stateVector: stateVector.optional() })).max(SYNC_MAX_DOCS),
   }),
   'doc:update': z.strictObject({ workspaceId: id, id, epoch: z.number().int().min(0), update: bytes }),
   'object:create': z.strictObject({
@@ -262,6 +272,12 @@ export interface WorkspaceSummary {
   releasePolicy: ReleasePolicy;
   createdAt: string;
   createdBy: string;
+}
+
+/** `GET /api/config`: what a client must know before anyone signs in. */
+export interface PublicConfig {
+  /** The demonstration identity provider is on: anyone can sign in as anyone. */
+  devIdentity: boolean;
 }
 
 /** A demo persona of the development identity provider (`GET /api/dev/personas`). */

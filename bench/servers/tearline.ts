@@ -1,7 +1,10 @@
 // Tearline as the benchmark runs it: the real server (`server/app.ts`) with its defaults (SQLite
 // with fsync per commit, updates durable before fan-out), in a fresh temporary data directory,
-// in its own process. One setting differs: the per-socket rate limit is lifted, because the
-// cold-open cell is loaded through a single socket far faster than any person types.
+// in its own process. The message limits are lifted, because the cold-open cell is loaded through
+// a single socket far faster than any person types, and a handful of demo personas stand in for
+// hundreds of people (so per-person budgets and socket places would bind). Those personas come
+// from the demonstration identity provider, switched on explicitly: servers run with
+// NODE_ENV=production here, which refuses it otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +20,10 @@ const server = await startServer({
   logLevel: 'warn',
   ratePerSecond: 1_000_000,
   rateBurst: 1_000_000,
+  personRatePerSecond: 1_000_000,
+  personRateBurst: 1_000_000,
+  maxSocketsPerPerson: 1_000_000,
+  devIdentity: 'on',
 });
 announceReady(server.port, async () => {
   await server.close();

@@ -1,10 +1,12 @@
 // The shell: sign-in until there is an identity, then one socket for the tab and the page the
-// hash names.
+// hash names. While the server hands out demonstration identities, every screen says so.
 import { useEffect, useState } from 'react';
+import { fetchPublicConfig } from './session/api';
 import { Connection } from './session/connection';
 import { loadStoredIdentity, storeIdentity, type Identity } from './session/identity';
 import { useHashRoute } from './useHashRoute';
 import { AppHeader } from './views/AppHeader';
+import { DemoIdentityStrip } from './views/DemoIdentityStrip';
 import { SignIn } from './views/SignIn';
 import { WorkspaceList } from './views/WorkspaceList';
 import { WorkspaceView } from './workspace/WorkspaceView';
@@ -12,7 +14,21 @@ import { WorkspaceView } from './workspace/WorkspaceView';
 export function App() {
   const [identity, setIdentity] = useState<Identity | null>(loadStoredIdentity);
   const [connection, setConnection] = useState<Connection | null>(null);
+  const [devIdentity, setDevIdentity] = useState(false);
   const route = useHashRoute();
+
+  // Asked again at each sign-in and sign-out; when the server cannot be reached, the page in view
+  // says so itself, and the strip appears with the next answer.
+  useEffect(() => {
+    let live = true;
+    fetchPublicConfig().then(
+      (config) => live && setDevIdentity(config.devIdentity),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [identity]);
 
   useEffect(() => {
     if (!identity) return;
@@ -34,9 +50,18 @@ export function App() {
     window.location.hash = '#/';
   };
 
-  if (!identity) return <SignIn onSignedIn={signIn} />;
+  const strip = devIdentity && <DemoIdentityStrip />;
+  if (!identity) {
+    return (
+      <>
+        {strip}
+        <SignIn onSignedIn={signIn} />
+      </>
+    );
+  }
   return (
     <div className="app">
+      {strip}
       <AppHeader identity={identity} connection={connection} onSignOut={signOut} />
       {connection &&
         (route.page === 'workspace' ? (

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ErrorCode } from '../../shared/protocol';
+import type { ErrorCode, ProtocolError, PublicConfig } from '../../shared/protocol';
 import { ROLES } from '../../shared/protocol';
 import type { DevIdentity } from '../auth/devIdentity';
 import { findPersona, PERSONAS } from '../auth/personas';
@@ -14,6 +14,7 @@ import { createAuditCursors } from '../audit/cursor';
 import { TEMPLATES } from '../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
 import { exportObject } from './exportObject';
+import { restLimit } from './rateLimits';
 import { createWorkspaceSchema } from '../workspaces/workspaceService';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -44,6 +45,23 @@ const devTokenSchema = z.strictObject({
     .optional(),
 });
 
+/** Faults in the request itself that express or its body parser found: the sender's, not ours. */
+function requestFault(error: unknown): ProtocolError | undefined {
+  // The router throws URIError when a path parameter has a malformed %-escape.
+  if (error instanceof URIError) return { code: 'bad_request', message: 'The address is not valid: it has a malformed %-escape.' };
+  switch ((error as { type?: unknown }).type) {
+    case 'entity.parse.failed':
+      return { code: 'bad_request', message: 'The request body is not valid JSON.' };
+    case 'entity.too.large':
+      return { code: 'too_large', message: 'The request body is too large.' };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { code: 'bad_request', message: 'Send the request body as JSON in UTF-8, uncompressed or gzip/deflate.' };
+    default:
+      return undefined;
+  }
+}
+
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 
 /** Wraps an async route: a thrown TearlineError becomes `{ error: { code, message } }`. */
@@ -63,21 +81,36 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
+/** The request's bearer identity, verified once per request (the rate limit and the route both ask). */
 export function bearer(ctx: Context) {
-  return async (req: Request): Promise<Identity> => {
+  const verified = new WeakMap<Request, Promise<Identity>>();
+  const verify = async (req: Request): Promise<Identity> => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
     if (!match) throw new TearlineError('unauthorized', 'Sign in first: send your token as "Authorization: Bearer …".');
     return ctx.verify(match[1]!);
+  };
+  return (req: Request): Promise<Identity> => {
+    let identity = verified.get(req);
+    if (!identity) {
+      identity = verify(req);
+      verified.set(req, identity);
+    }
+    return identity;
   };
 }
 
 export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
   const identify = bearer(ctx);
   const cursors = createAuditCursors();
+  const { httpPerMinute, httpHeavyPerMinute, devTokensPerMinute } = ctx.config;
+  // Before the body parser: a flood is refused before its bodies are read.
+  app.use('/api', restLimit({ name: 'api', what: 'requests', perMinute: httpPerMinute }, identify));
+  // Each export appends an fsynced audit entry; audit pages and figures read the whole cell.
+  const heavy = restLimit({ name: 'heavy', what: 'exports, audit pages and figures', perMinute: httpHeavyPerMinute }, identify);
+  app.use(express.json({ limit: '256kb' }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -85,12 +118,18 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   // Metrics are for operators, on their own listener (server/http/metrics.ts): never on this port.
   app.all('/metrics', (_req, _res, next) => next(new TearlineError('not_found', 'Metrics are not served on this port.')));
 
+  // Read by the web client before sign-in: it shows a strip on every screen while anyone can sign in as anyone.
+  app.get('/api/config', (_req, res) => {
+    const config: PublicConfig = { devIdentity: dev !== undefined };
+    res.json(config);
+  });
   if (dev) {
     app.get('/api/dev/personas', (_req, res) => {
       res.json({ personas: PERSONAS });
     });
     app.post(
       '/api/dev/token',
+      restLimit({ name: 'dev-token', what: 'sign-ins', perMinute: devTokensPerMinute }, identify),
       route(async (req, res) => {
         const body = parse(devTokenSchema, req.body);
         const persona = findPersona(body.persona);
@@ -137,18 +176,21 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   );
   app.get(
     '/api/workspaces/:id/audit',
+    heavy,
     route(async (req, res) => {
       res.json(await auditFor(ctx, cursors, await identify(req), String(req.params.id), req.query));
     }),
   );
   app.get(
     '/api/workspaces/:id/figures',
+    heavy,
     route(async (req, res) => {
       res.json(await figuresFor(ctx, await identify(req), String(req.params.id)));
     }),
   );
   app.get(
     '/api/workspaces/:id/objects/:objectId/export',
+    heavy,
     route(async (req, res) => {
       const text = await exportObject(ctx, await identify(req), String(req.params.id), String(req.params.objectId));
       res.type('text/plain; charset=utf-8').send(text);
@@ -162,11 +204,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   }
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const body = (error as { type?: string }).type === 'entity.parse.failed'
-      ? { code: 'bad_request' as const, message: 'The request body is not valid JSON.' }
-      : (error as { type?: string }).type === 'entity.too.large'
-        ? { code: 'too_large' as const, message: 'The request body is too large.' }
-        : toProtocolError(error);
+    const body = requestFault(error) ?? toProtocolError(error);
     if (body.code === 'internal') ctx.log.error({ err: error }, 'request failed');
     res.status(STATUS[body.code]).json({ error: body });
   });

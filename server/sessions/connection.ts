@@ -1,5 +1,6 @@
-// One socket's life: authenticate on connect, check every inbound message (ack present, rate,
-// size, schema), dispatch it, answer in the contract's shape, and clean up on disconnect.
+// One socket's life: authenticate on connect (and hold one of the person's places), check every
+// inbound message (ack present, rate, size, schema), dispatch it, answer in the contract's shape,
+// and clean up on disconnect.
 import type { Ack, BinaryEncoding, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
 import { BINARY_ENCODINGS, schemas } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
@@ -11,10 +12,13 @@ import { updateAwareness } from '../rooms/presence';
 import { joinWorkspace, leaveHandler, leaveWorkspace } from '../workspaces/joinHandlers';
 import { viewAs } from '../workspaces/viewAs';
 import { participantOf } from './identity';
-import { TokenBucket } from './rateLimiter';
+import type { SocketBudget } from './rateLimiter';
 import { refreshSession } from './refresh';
 
 type Handler = (payload: never) => Promise<object>;
+
+/** Each admitted socket's message budget, from its handshake to its end. */
+const budgets = new WeakMap<TearlineSocket, SocketBudget>();
 
 /** Socket.io middleware: no token, no socket. The error's data carries the contract's shape. */
 export function authenticate(ctx: Context) {
@@ -29,6 +33,12 @@ export function authenticate(ctx: Context) {
       }
       const identity = await ctx.verify(token);
       const { participant, level } = participantOf(identity);
+      // socket.io drops a client that left while its token was checked without a 'disconnect',
+      // which would never give back the place it took.
+      if (socket.conn.readyState !== 'open') throw new TearlineError('unauthorized', 'The connection closed during sign-in.');
+      const budget = ctx.people.open(identity.sub);
+      budgets.set(socket, budget);
+      socket.once('disconnect', budget.release);
       socket.data = { identity, participant, level, joined: new Set(), presence: {}, encoding: encoding as BinaryEncoding };
       next();
     } catch (error) {
@@ -50,7 +60,8 @@ function binarySize(payload: unknown): number {
 }
 
 export function onConnection(ctx: Context, socket: TearlineSocket): void {
-  const bucket = new TokenBucket(ctx.config.ratePerSecond, ctx.config.rateBurst);
+  // Set by authenticate, the only way in.
+  const budget = budgets.get(socket)!;
   let expiry: NodeJS.Timeout | undefined;
   const scheduleExpiry = (exp: number) => {
     clearTimeout(expiry);
@@ -89,7 +100,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       if (typeof ack !== 'function') return;
       const reply = ack as (answer: Ack<object>) => void;
       try {
-        reply({ ok: true, ...(await handle(ctx, bucket, event, handler, payload)) });
+        reply({ ok: true, ...(await handle(ctx, budget, event, handler, payload)) });
       } catch (error) {
         const protocolError: ProtocolError = toProtocolError(error);
         // `unavailable` is a stored object the server cannot read: an administrator must see it too.
@@ -109,8 +120,8 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   });
 }
 
-async function handle(ctx: Context, bucket: TokenBucket, event: ClientEvent, handler: Handler, payload: unknown): Promise<object> {
-  if (!bucket.take()) {
+async function handle(ctx: Context, budget: SocketBudget, event: ClientEvent, handler: Handler, payload: unknown): Promise<object> {
+  if (!budget.take()) {
     throw new TearlineError('rate_limited', 'Too many messages too fast; slow down and try again in a moment.');
   }
   const parsed = schemas[event].safeParse(payload);

@@ -37,6 +37,8 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await page.getByRole('button', { name: 'Create cell' }).click();
     await page.getByRole('heading', { name: 'Strait watch' }).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
+    // The harness signs in with demonstration identities, and every screen says so.
+    expect(await page.getByTestId('demo-identity-strip').innerText()).toBe('DEMONSTRATION IDENTITIES — anyone can sign in as anyone; not for real material');
 
     await aus.page.reload();
     await aus.page.getByRole('link', { name: 'Strait watch' }).click();

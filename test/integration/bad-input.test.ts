@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SignJWT, generateKeyPair } from 'jose';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bytesOf } from '../../shared/protocol';
+import { base64Of, bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
@@ -91,12 +91,49 @@ describe('doc:update', () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 64 }), async (bytes) => {
         const answer = await usa.call('doc:update', { workspaceId: cell.id, id: note.id, epoch: 0, update: bytes });
-        if (!answer.ok) expect(['bad_update', 'bad_request']).toContain(answer.error.code);
+        // Bytes whose header claims more pieces than an edit may hold are refused on that claim.
+        if (!answer.ok) expect(['bad_update', 'bad_request', 'too_large']).toContain(answer.error.code);
       }),
       { numRuns: 150 },
     );
     expect(usa.socket.connected).toBe(true);
     expect(await stateOf(usa, note.id)).toContain('original');
+  });
+});
+
+describe('doc:sync', () => {
+  const malformed = [new Uint8Array([5]), new Uint8Array([1, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1]), new Uint8Array(0)];
+
+  test('a malformed state vector answers bad_request naming the field, for a doc in memory and one read from the store', async () => {
+    for (const inMemory of [true, false]) {
+      if (!inMemory) server.ctx.docs.drop(note.id);
+      for (const stateVector of [...malformed, base64Of(new Uint8Array([3, 1]))]) {
+        const answer = await usa.call('doc:sync', { workspaceId: cell.id, docs: [{ id: note.id, stateVector }] });
+        expect(answer).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('docs.0.stateVector') } });
+      }
+    }
+    expect(usa.socket.connected).toBe(true);
+  });
+
+  test('a well-formed state vector, as bytes or base64, answers only what the reader lacks', async () => {
+    const replica = new Y.Doc();
+    const sync = async (stateVector: Uint8Array | string) =>
+      bytesOf((await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: note.id, stateVector }] })).docs[0]!.update);
+    const everything = await sync(Y.encodeStateVector(replica));
+    Y.applyUpdate(replica, everything);
+    expect(bodyOf(replica).toString()).toContain('original');
+    expect((await sync(base64Of(Y.encodeStateVector(replica)))).length).toBeLessThan(everything.length);
+  });
+
+  test('random state vectors answer ok or bad_request, never internal', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 24 }), fc.boolean(), async (stateVector, evicted) => {
+        if (evicted) server.ctx.docs.drop(note.id);
+        const answer = await usa.call('doc:sync', { workspaceId: cell.id, docs: [{ id: note.id, stateVector }] });
+        if (!answer.ok) expect(answer.error.code).toBe('bad_request');
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -13,6 +13,15 @@ import type { RunningServer } from '../../server/app';
 import { connect, createCell, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+/** Budgets lifted: the fuzz sends far faster than a person, and exports every run (npm run fuzz: hundreds a minute). */
+const UNLIMITED = {
+  ratePerSecond: 100_000,
+  rateBurst: 100_000,
+  personRatePerSecond: 100_000,
+  personRateBurst: 100_000,
+  httpPerMinute: 100_000,
+  httpHeavyPerMinute: 100_000,
+};
 const SEED = Number(process.env.FUZZ_SEED ?? 11_30);
 const CANARY = 'NOFORN-FUZZ-CANARY';
 
@@ -30,7 +39,7 @@ async function connectAll(): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ dataDir, ratePerSecond: 100_000, rateBurst: 100_000 });
+  server = await startTestServer({ dataDir, ...UNLIMITED });
   cell = await createCell(server.url, await tokenFor(server.url, 'usa-fdo'), { name: 'Fuzz', template: 'adhoc', members: ['USA', 'GBR', 'JPN'] });
   await connectAll();
   ({ object: hidden } = await fdo.ok('object:create', {
@@ -222,7 +231,7 @@ test('hostile updates and payloads: every message answered with a code, nothing 
   // And it is all there after a restart.
   for (const c of people()) c.close();
   await server.close();
-  server = await startTestServer({ dataDir, ratePerSecond: 100_000, rateBurst: 100_000 });
+  server = await startTestServer({ dataDir, ...UNLIMITED });
   await connectAll();
   for (const [id, seen] of survivors) expect(visible((await read(gbr, id)).doc)).toEqual(seen);
 });

@@ -77,3 +77,20 @@ test('a participant lists only the cells its nation belongs to', async () => {
   expect(await list('kor-analyst')).toContain(bilateral.id);
   expect(await list('gbr-analyst')).not.toContain(bilateral.id);
 });
+
+test('a malformed %-escape in the address or an unreadable body encoding answers bad_request, not internal', async () => {
+  const token = await tokenFor(server.url, 'usa-fdo');
+  const cell = await createCell(server.url, token, { name: 'Escapes', template: 'fvey' });
+  for (const route of [`/api/workspaces/${cell.id}/objects/%ZZ/export`, '/api/workspaces/%E0%A4%A/figures']) {
+    expect(await api(server.url, 'GET', route, undefined, token)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'bad_request', message: expect.stringContaining('%-escape') } },
+    });
+  }
+  const unreadable: Record<string, string>[] = [{ 'content-type': 'application/json; charset=koi8-r' }, { 'content-type': 'application/json', 'content-encoding': 'compress' }];
+  for (const headers of unreadable) {
+    const response = await fetch(`${server.url}/api/dev/token`, { method: 'POST', headers, body: '{"persona":"usa-analyst"}' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('UTF-8') } });
+  }
+});

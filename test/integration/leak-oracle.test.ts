@@ -93,8 +93,14 @@ async function connectActor(actor: Actor): Promise<void> {
 }
 
 beforeAll(async () => {
-  // The barrier round trips are many and fast: lift the flood limit, which other tests cover.
-  server = await startTestServer({ ratePerSecond: 100_000, rateBurst: 100_000, fanoutWindowMs: FANOUT_WINDOW_MS });
+  // The barrier round trips are many and fast: lift the flood limits, which other tests cover.
+  server = await startTestServer({
+    ratePerSecond: 100_000,
+    rateBurst: 100_000,
+    personRatePerSecond: 100_000,
+    personRateBurst: 100_000,
+    fanoutWindowMs: FANOUT_WINDOW_MS,
+  });
   creatorToken = await tokenFor(server.url, 'usa-fdo');
   actors = [];
   for (const p of PERSONAS) {

@@ -1,6 +1,6 @@
 // The REST surface the client uses (DESIGN.md "The contract external clients rely on").
 // The audit and figures shapes are the server's own types, imported for their types only.
-import type { Persona, WorkspaceSummary } from '../../../shared/protocol';
+import type { Persona, PublicConfig, WorkspaceSummary } from '../../../shared/protocol';
 import type { AuditView } from '../../../server/audit/visibility';
 import type { SharingFigures } from '../../../server/figures/sharingFigures';
 import { ServerError } from './errors';
@@ -29,6 +29,11 @@ export interface NewWorkspace {
   groups?: Record<string, string[]>;
   exercise?: boolean;
   releasePolicy?: WorkspaceSummary['releasePolicy'];
+}
+
+/** What the server tells every client before sign-in (demonstration identities on or off). */
+export async function fetchPublicConfig(): Promise<PublicConfig> {
+  return requestJson<PublicConfig>('/api/config');
 }
 
 /** The demo personas, or null when a real issuer is configured (the dev provider answers 404). */

@@ -1,0 +1,38 @@
+// REST budgets (express-rate-limit), counted per person when the request carries a valid token,
+// else per address: a person's budget is not shared with an office behind one NAT, and a forged
+// token buys nothing. Beyond a budget: 429, the contract's error body and Retry-After.
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Identity } from '../auth/verifier';
+import { TearlineError } from '../errors';
+
+export interface RestBudget {
+  /** Names the budget in the RateLimit headers. */
+  name: string;
+  /** What is counted, in the plural, as the refusal says it ("exports, audit pages and figures"). */
+  what: string;
+  perMinute: number;
+}
+
+export function restLimit(budget: RestBudget, identify: (req: Request) => Promise<Identity>): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: budget.perMinute,
+    identifier: budget.name,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: async (req) => {
+      const identity = await identify(req).catch(() => undefined);
+      return identity ? `sub:${identity.sub}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+    },
+    // Retry-After is set by then; the refusal names the same wait.
+    handler: (_req, res, next) => {
+      next(
+        new TearlineError(
+          'rate_limited',
+          `Too many ${budget.what}: at most ${budget.perMinute} a minute. Try again in ${String(res.getHeader('Retry-After'))} seconds.`,
+        ),
+      );
+    },
+  });
+}
