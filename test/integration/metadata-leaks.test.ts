@@ -142,7 +142,8 @@ describe('the audit trail', () => {
   test('join entries show only the compartments the reader holds', async () => {
     const joins = (await trail('gbr-fdo')).entries.filter((e) => e.action === 'workspace.join');
     expect(joins.map((e) => e.detail.level)).toContain('USA|TS|');
-    expect(JSON.stringify(joins)).not.toContain('SI');
+    // Checked field by field: an opaque cursor may contain any letters.
+    expect(JSON.stringify(joins.map((e) => e.detail))).not.toContain('SI');
     const withSi = await tokenFor(server.url, 'usa-fdo', { overrides: { compartments: ['SI'] } });
     expect((await trail('usa-fdo', '', withSi)).entries.filter((e) => e.action === 'workspace.join').map((e) => e.detail.level)).toContain('USA|TS|SI');
   });
