@@ -50,7 +50,7 @@ const CASES: Case[] = [
     }),
   },
   {
-    name: `a 700 KB field value nested ${CONTENT_LIMITS.maxJsonDepth - 1} deep (accepted)`,
+    name: `a field of 9,000 records nested ${CONTENT_LIMITS.maxJsonDepth - 1} deep (accepted)`,
     build: () => editOf(buildContent({}), (doc) => {
       let value: unknown = Array.from({ length: 9000 }, (_, i) => ({ lat: i / 100, lon: -i / 100, label: `p${i}` }));
       for (let i = 0; i < CONTENT_LIMITS.maxJsonDepth - 3; i++) value = { inner: value };
