@@ -4,6 +4,13 @@
 import * as Y from 'yjs';
 import { replayContent } from './contentDiff';
 
+/**
+ * At most this many local updates (each typically one run of typing) and bytes go into one
+ * resent update: well within the pieces and bytes the server accepts in one update.
+ */
+const MERGE_MAX_UPDATES = 200;
+const MERGE_MAX_BYTES = 256 * 1024;
+
 /** Transaction origin of everything that came from the server: never sent back. */
 export const REMOTE_ORIGIN = Symbol('remote');
 
@@ -64,12 +71,26 @@ export class ObjectReplica {
     this.unacked = this.unacked.filter((pending) => pending !== update);
   }
 
-  /** Folds everything unacknowledged into one update (to resend after a reconnect). */
-  mergeUnacked(): Uint8Array | null {
-    if (this.unacked.length === 0) return null;
-    const merged = Y.mergeUpdates(this.unacked);
-    this.unacked = [merged];
-    return merged;
+  /**
+   * Folds what is unacknowledged into as few updates as the server accepts (to resend after a
+   * reconnect), in order. A long offline session is not folded into one: merged, its edits could
+   * exceed the pieces one update may carry (CONTENT_LIMITS) and be refused whole.
+   */
+  mergeUnacked(): Uint8Array[] {
+    const groups: Uint8Array[][] = [];
+    let bytes = 0;
+    for (const update of this.unacked) {
+      const group = groups.at(-1);
+      if (group && group.length < MERGE_MAX_UPDATES && bytes + update.byteLength <= MERGE_MAX_BYTES) {
+        group.push(update);
+        bytes += update.byteLength;
+      } else {
+        groups.push([update]);
+        bytes = update.byteLength;
+      }
+    }
+    this.unacked = groups.map((group) => (group.length === 1 ? group[0]! : Y.mergeUpdates(group)));
+    return [...this.unacked];
   }
 
   subscribe = (listener: () => void): (() => void) => {

@@ -235,8 +235,7 @@ export class WorkspaceSession implements Picture {
 
   private flushUnacked(): void {
     for (const replica of this.replicas.values()) {
-      const merged = replica.mergeUnacked();
-      if (merged) void this.sendUpdate(replica, merged);
+      for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
     }
   }
 
@@ -278,8 +277,7 @@ export class WorkspaceSession implements Picture {
       if (state.epoch !== replica.epoch || !keepEdits) replica.reset(state.epoch, state.update);
       else {
         replica.applyRemote(state.update);
-        const merged = replica.mergeUnacked();
-        if (merged) void this.sendUpdate(replica, merged);
+        for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
     } catch (error) {
       this.notify(`Could not reload an item from the server: ${describeError(error)}`);
