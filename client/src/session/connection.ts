@@ -64,6 +64,10 @@ export class Connection {
     try {
       reply = await request(this.socket, event, withBase64Fields(payload), REQUEST_TIMEOUT_MS);
     } catch {
+      // socket.io gives up on every pending answer when the connection drops: that is no timeout.
+      if (!this.socket.connected) {
+        throw new ServerError('offline', 'The connection to the server dropped before it answered. It reconnects by itself.');
+      }
       throw new ServerError('timeout', `The server did not answer "${event}" within ${REQUEST_TIMEOUT_MS / 1000} s.`);
     }
     if (!reply.ok) throw new ServerError(reply.error.code, reply.error.message);
