@@ -171,8 +171,6 @@ async function run(ops: Op[]): Promise<void> {
     });
     // Nothing refused on the way: every edit was accepted, none shown as lost.
     for (const { persona, session } of people) expect({ persona, notices: session.getSnapshot().notices }).toEqual({ persona, notices: [] });
-    // And a replica never held what was not released: checked throughout by the server's own tests,
-    // here at the end by the oracle above.
   } finally {
     for (const { session, connection } of people) {
       session.close();
