@@ -9,7 +9,7 @@
 // what the nation's cleared staff could see.
 import { parseMarking, releasableNations, defaultPolicy, type MarkingPolicy } from '../../shared/markings';
 import type { ReleaseRequest } from '../../shared/release';
-import type { PartnerShare, SharingFigures } from '../../shared/rest';
+import type { SharingFigures } from '../../shared/rest';
 import { median, percentile, ratio } from './stats';
 
 export interface FigureObject {
