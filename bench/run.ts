@@ -1,8 +1,9 @@
-// `npm run bench`: Tearline and the two unfiltered Yjs servers on the same workloads, each server
+// `npm run bench` (tsx bench/run.ts): Tearline and the two unfiltered Yjs servers on the same workloads, each server
 // in its own process, this process being the load generator. `npm run bench -- markings` runs the
 // marking micro-benchmark instead, `npm run bench -- frames` the cost of one frame by sending path,
 // `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied;
-// `npm run bench -- profile <file>` summarises a CPU profile.
+// `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
+// command: it needs the dev dependencies (the baseline servers), which a production install lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -21,7 +22,7 @@ const TARGETS: Record<ServerName, Target> = {
   hocuspocus: hocuspocusTarget,
 };
 
-export async function run(args: string[]): Promise<number> {
+async function run(args: string[]): Promise<number> {
   if (args[0] === 'markings') return (await import('./markings')).run(args.slice(1));
   if (args[0] === 'profile') return (await import('./profile-summary')).run(args.slice(1));
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
@@ -100,3 +101,5 @@ function machine(loadAtStart: number): Machine {
     ),
   };
 }
+
+process.exitCode = await run(process.argv.slice(2));

@@ -6,7 +6,8 @@
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, CONTENT_LIMITS, fieldsOf } from '../shared/content';
-import type { Ack } from '../shared/protocol';
+import { handshakeAuth, type AckBodies, type ClientEvent, type ClientInput } from '../shared/protocol';
+import { request } from '../shared/request';
 import { ServerProcess } from './servers/spawn';
 
 const BYSTANDER_GAP_MS = 5;
@@ -67,30 +68,28 @@ const CASES: Case[] = [
   },
 ];
 
-interface Client {
-  socket: Socket;
-  call(event: string, payload: unknown): Promise<Ack<Record<string, unknown>>>;
-}
+/** Each request may wait behind the worst update: far longer than any client would. */
+const ACK_TIMEOUT_MS = 120_000;
 
-async function connectClient(url: string, persona: string): Promise<Client> {
+async function connectClient(url: string, persona: string): Promise<Socket> {
   const response = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona }) });
   const { token } = (await response.json()) as { token: string };
-  const socket = connectSocket(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connectSocket(url, { auth: handshakeAuth(token), transports: ['websocket'], reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
-  return { socket, call: (event, payload) => socket.timeout(120_000).emitWithAck(event, payload) as Promise<Ack<Record<string, unknown>>> };
+  return socket;
 }
 
-async function ok(client: Client, event: string, payload: unknown): Promise<Record<string, unknown>> {
-  const answer = await client.call(event, payload);
+async function ok<E extends ClientEvent>(client: Socket, event: E, payload: ClientInput<E>): Promise<AckBodies[E]> {
+  const answer = await request(client, event, payload, ACK_TIMEOUT_MS);
   if (!answer.ok) throw new Error(`${event}: ${answer.error.code} ${answer.error.message}`);
   return answer;
 }
 
 /** The bystander: types one character into its own object every few ms, timing each acknowledgement. */
-function startBystander(client: Client, workspaceId: string, id: string) {
+function startBystander(client: Socket, workspaceId: string, id: string) {
   const doc = new Y.Doc();
   const times: { at: number; ms: number }[] = [];
   let running = true;
@@ -135,7 +134,7 @@ export async function run(args: string[]): Promise<number> {
     const workspaceId = ((await created.json()) as { workspace: { id: string } }).workspace.id;
     for (const client of [writer, bystander]) await ok(client, 'workspace:join', { workspaceId });
     const marking = 'SECRET//REL TO USA, FVEY';
-    const own = (await ok(bystander, 'object:create', { workspaceId, kind: 'note', marking })) as { object: { id: string } };
+    const own = await ok(bystander, 'object:create', { workspaceId, kind: 'note', marking });
     const watch = startBystander(bystander, workspaceId, own.object.id);
 
     console.log(`Bystander acknowledgement times (ms) while one update is handled; ${rounds} rounds, one edit every ${BYSTANDER_GAP_MS} ms\n`);
@@ -147,10 +146,10 @@ export async function run(args: string[]): Promise<number> {
     for (const testCase of CASES) {
       for (let round = 0; round < rounds; round++) {
         const { base, update } = testCase.build();
-        const target = (await ok(writer, 'object:create', { workspaceId, kind: 'note', marking, content: base })) as { object: { id: string } };
+        const target = await ok(writer, 'object:create', { workspaceId, kind: 'note', marking, content: base });
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         const from = performance.now();
-        const answer = await writer.call('doc:update', { workspaceId, id: target.object.id, epoch: 0, update });
+        const answer = await request(writer, 'doc:update', { workspaceId, id: target.object.id, epoch: 0, update }, ACK_TIMEOUT_MS);
         const ackMs = performance.now() - from;
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         const during = watch.between(from, from + ackMs);
@@ -159,7 +158,7 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     await watch.stop();
-    for (const client of [writer, bystander]) client.socket.disconnect();
+    for (const client of [writer, bystander]) client.disconnect();
   } finally {
     await server.stop();
   }

@@ -90,6 +90,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     store: releaseStore,
     onDeadline: (requestId) => ctx.releases.deadline(requestId),
     onError: (err, requestId) => log.error({ err, requestId }, 'release deadline failed'),
+    retryMs: config.releaseRetryMs,
   });
   ctx.releases = createReleases(ctx, scheduler);
 

@@ -1,82 +1,173 @@
-// Every setting, its environment variable, its default and why. Defaults run with no setup.
+// Every setting in one table: its environment variable, what an unset variable means, how its
+// text is read, and why it exists. The table produces the `ServerConfig` type, README.md's
+// settings table is checked against it (test/unit/config.test.ts), and no class keeps a default
+// of its own: a value a class needs comes from here. Defaults run with no setup.
+//
+// To add a setting: add one row. An empty variable counts as unset. A value the server cannot
+// use stops it at start with the variable's name and what it expects, never a guess ('25ms' is
+// not 25, a mistyped `TEARLINE_SQLITE_SYNC` is not `full`).
 import path from 'node:path';
+import { z } from 'zod';
 
-export interface ServerConfig {
-  /** PORT (8080). 0 picks a free port (tests). */
-  port: number;
-  /** HOST (0.0.0.0): listen on every interface so a cell's browsers can reach it. */
-  host: string;
-  /** TEARLINE_DATA_DIR (./data): the SQLite file and the dev identity key live here. */
-  dataDir: string;
-  /** TEARLINE_STATIC_DIR (./dist/client): the built web client, served at `/`. */
-  staticDir: string;
-  /** TEARLINE_MAX_UPDATE_BYTES (1 MiB): larger payloads answer `too_large`. */
-  maxUpdateBytes: number;
-  /** TEARLINE_RATE_PER_SEC (200) and TEARLINE_RATE_BURST (400): per-socket message budget. */
-  ratePerSecond: number;
-  rateBurst: number;
-  /**
-   * TEARLINE_PERSON_RATE_PER_SEC (300) and TEARLINE_PERSON_RATE_BURST (600): one budget per person
-   * (token `sub`) shared by all their sockets on this node, so more sockets buy no bigger share.
-   */
-  personRatePerSecond: number;
-  personRateBurst: number;
-  /** TEARLINE_MAX_SOCKETS_PER_PERSON (20): sockets one person may hold open on this node; beyond, `rate_limited` at connect. */
-  maxSocketsPerPerson: number;
-  /**
-   * REST requests a minute, per person (valid bearer token) or else per address, beyond which
-   * `rate_limited` (429): TEARLINE_HTTP_PER_MIN (600) for every /api route;
-   * TEARLINE_HTTP_HEAVY_PER_MIN (120) for exports, audit pages and figures;
-   * TEARLINE_DEV_TOKENS_PER_MIN (60) for dev identity tokens.
-   */
-  httpPerMinute: number;
-  httpHeavyPerMinute: number;
-  devTokensPerMinute: number;
-  /**
-   * TEARLINE_DEV_IDENTITY: the built-in demonstration identity provider, which lets anyone sign in
-   * as anyone. Unset (`auto`): on when no real issuer is configured, but then NODE_ENV=production
-   * refuses to start. `1` (`on`): on, in production too. `0` (`off`): off, even with no real issuer.
-   */
-  devIdentity: 'auto' | 'on' | 'off';
-  /** NODE_ENV=production. */
-  production: boolean;
-  /** TEARLINE_JWT_PUBLIC_KEY (PEM, SPKI) or TEARLINE_JWKS_URL: a real issuer; turns the dev identity provider off. */
-  jwtPublicKey?: string;
-  jwksUrl?: string;
-  /** TEARLINE_JWT_ALG (ES256): algorithm of TEARLINE_JWT_PUBLIC_KEY. */
-  jwtAlgorithm: string;
-  /** TEARLINE_JWT_ISSUER / TEARLINE_JWT_AUDIENCE: checked when set. */
-  jwtIssuer?: string;
-  jwtAudience?: string;
-  /** TEARLINE_MAX_DOC_BYTES (16 MiB): one object's stored content may not grow beyond this (`too_large`). */
-  maxDocBytes: number;
-  /** TEARLINE_COMPACT_AFTER (200): stored updates of one doc before they are folded into a snapshot. */
-  compactAfter: number;
-  /** TEARLINE_DOC_IDLE_MS (60000): an in-memory doc untouched this long is evicted. */
-  docIdleMs: number;
-  /** TEARLINE_SQLITE_SYNC (full): `full` fsyncs each commit (survives power loss), `normal` only process crashes. */
-  sqliteSync: 'full' | 'normal';
-  /**
-   * TEARLINE_FANOUT_WINDOW_MS (0): how long durable updates wait before they are fanned out.
-   * 0 sends each commit's updates right after it, so they share the commit window's frames.
-   */
-  fanoutWindowMs: number;
-  /**
-   * TEARLINE_COMMIT_WINDOW_MS (25): updates wait this long to share one durable commit (fsync),
-   * and so one frame per room: the main lever on CPU per delivery against latency.
-   */
-  commitWindowMs: number;
-  /**
-   * TEARLINE_METRICS_PORT (9464; `off`: none; 0 picks a free port): Prometheus metrics on a
-   * listener of their own, never the public port. They count activity over every object, which
-   * no participant may read, so the listener has no token and binds to loopback by default.
-   */
-  metricsPort: number | null;
-  /** TEARLINE_METRICS_HOST (127.0.0.1): address of the metrics listener. */
-  metricsHost: string;
-  /** TEARLINE_LOG_LEVEL (info). */
-  logLevel: string;
+/** How a setting's text is read, and the words for what it expects when the text is refused. */
+interface Reader<T> {
+  schema: z.ZodType<T, string | undefined>;
+  expects: string;
 }
+
+interface Setting<T> extends Reader<T> {
+  env: string;
+  /** The text an unset variable stands for, as README.md shows it; none: the reader decides. */
+  default?: string;
+  meaning: string;
+}
+
+/** setTimeout's ceiling (about 24.8 days): a longer wait would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A budget beyond a billion is no budget; the bound only keeps typos out. */
+const MAX_COUNT = 1_000_000_000;
+
+function integer(min: number, max: number): Reader<number> {
+  return {
+    schema: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max)),
+    expects: `a whole number from ${min} to ${max}`,
+  };
+}
+
+function oneOf<const T extends Record<string, unknown>>(meanings: T, expects: string): Reader<T[keyof T]> {
+  return {
+    schema: z.enum(Object.keys(meanings) as [string, ...string[]]).transform((text) => meanings[text] as T[keyof T]),
+    expects,
+  };
+}
+
+const text: Reader<string> = { schema: z.string().regex(/^\S+$/), expects: 'a value without spaces' };
+const directory: Reader<string> = { schema: z.string().transform((dir) => path.resolve(dir)), expects: 'a directory' };
+const port = integer(0, 65535);
+
+/** Unset stays undefined; set, it must read. */
+function optional<T>(reader: Reader<T>): Reader<T | undefined> {
+  return { schema: reader.schema.optional(), expects: reader.expects };
+}
+
+function setting<T>(env: string, defaultText: string | undefined, reader: Reader<T>, meaning: string): Setting<T> {
+  return { env, ...(defaultText === undefined ? {} : { default: defaultText }), ...reader, meaning };
+}
+
+export const SETTINGS = {
+  port: setting('PORT', '8080', port, 'HTTP, socket and client port (0 picks a free one, for tests)'),
+  host: setting('HOST', '0.0.0.0', text, "listen address: every interface, so a cell's browsers can reach it"),
+  dataDir: setting('TEARLINE_DATA_DIR', './data', directory, 'the SQLite file (tearline.db) and the dev identity key'),
+  staticDir: setting('TEARLINE_STATIC_DIR', './dist/client', directory, 'the built web client, served at /'),
+  maxUpdateBytes: setting('TEARLINE_MAX_UPDATE_BYTES', '1048576', integer(1, MAX_TIMER_MS), 'larger payloads answer too_large'),
+  maxDocBytes: setting('TEARLINE_MAX_DOC_BYTES', '16777216', integer(1, MAX_TIMER_MS), "one object's stored content may not grow beyond this (too_large)"),
+  ratePerSecond: setting('TEARLINE_RATE_PER_SEC', '200', integer(1, MAX_COUNT), 'per-socket message budget: steady rate'),
+  rateBurst: setting('TEARLINE_RATE_BURST', '400', integer(1, MAX_COUNT), 'per-socket message budget: burst'),
+  personRatePerSecond: setting(
+    'TEARLINE_PERSON_RATE_PER_SEC',
+    '300',
+    integer(1, MAX_COUNT),
+    'message budget per person (token sub), shared by all their sockets on this node, so more sockets buy no bigger share',
+  ),
+  personRateBurst: setting('TEARLINE_PERSON_RATE_BURST', '600', integer(1, MAX_COUNT), 'burst of the per-person budget'),
+  maxSocketsPerPerson: setting('TEARLINE_MAX_SOCKETS_PER_PERSON', '20', integer(1, MAX_COUNT), 'sockets one person may hold open on this node; beyond, rate_limited at connect'),
+  httpPerMinute: setting('TEARLINE_HTTP_PER_MIN', '600', integer(1, MAX_COUNT), 'REST requests a minute to any /api route, per person or else per address'),
+  httpHeavyPerMinute: setting('TEARLINE_HTTP_HEAVY_PER_MIN', '120', integer(1, MAX_COUNT), 'of those, exports, audit pages and figures a minute'),
+  devTokensPerMinute: setting('TEARLINE_DEV_TOKENS_PER_MIN', '60', integer(1, MAX_COUNT), 'dev identity tokens a minute, per address'),
+  devIdentity: setting(
+    'TEARLINE_DEV_IDENTITY',
+    undefined,
+    {
+      schema: z
+        .enum(['1', '0'])
+        .optional()
+        .transform((value) => (value === undefined ? 'auto' : value === '1' ? 'on' : 'off')),
+      expects: '1 (demonstration identities on) or 0 (off)',
+    },
+    'the demonstration identity provider, which lets anyone sign in as anyone. Unset: on when no real issuer is configured, but NODE_ENV=production then refuses to start',
+  ),
+  production: setting(
+    'NODE_ENV',
+    undefined,
+    { schema: z.string().optional().transform((value) => value === 'production'), expects: 'any text' },
+    'production: demonstration identities only with TEARLINE_DEV_IDENTITY=1',
+  ),
+  jwtPublicKey: setting(
+    'TEARLINE_JWT_PUBLIC_KEY',
+    undefined,
+    optional({ schema: z.string().regex(/-----BEGIN PUBLIC KEY-----/), expects: 'a PEM public key (-----BEGIN PUBLIC KEY-----)' }),
+    "a real token issuer's key (PEM, SPKI); turns the dev identity provider off",
+  ),
+  jwksUrl: setting(
+    'TEARLINE_JWKS_URL',
+    undefined,
+    optional({ schema: z.string().regex(/^https?:\/\/\S+$/), expects: 'an http(s) URL' }),
+    "a real issuer's JWKS (alternative to the key)",
+  ),
+  jwtAlgorithm: setting(
+    'TEARLINE_JWT_ALG',
+    'ES256',
+    oneOf(
+      { ES256: 'ES256', ES384: 'ES384', ES512: 'ES512', RS256: 'RS256', RS384: 'RS384', RS512: 'RS512', PS256: 'PS256', PS384: 'PS384', PS512: 'PS512', EdDSA: 'EdDSA' },
+      'a public-key JWS algorithm (ES256, ES384, ES512, RS256, RS384, RS512, PS256, PS384, PS512 or EdDSA)',
+    ),
+    'algorithm of TEARLINE_JWT_PUBLIC_KEY',
+  ),
+  jwtIssuer: setting('TEARLINE_JWT_ISSUER', undefined, optional(text), 'checked when set'),
+  jwtAudience: setting('TEARLINE_JWT_AUDIENCE', undefined, optional(text), 'checked when set'),
+  compactAfter: setting('TEARLINE_COMPACT_AFTER', '200', integer(1, MAX_COUNT), 'stored updates of one doc before they are folded into a snapshot'),
+  docIdleMs: setting('TEARLINE_DOC_IDLE_MS', '60000', integer(1, MAX_TIMER_MS), 'an in-memory doc untouched this long is evicted (reloaded on demand)'),
+  commitWindowMs: setting(
+    'TEARLINE_COMMIT_WINDOW_MS',
+    '25',
+    integer(0, 60_000),
+    'updates wait this long to share one durable commit (fsync), and so one frame per room: the lever on CPU per delivery against latency',
+  ),
+  fanoutWindowMs: setting(
+    'TEARLINE_FANOUT_WINDOW_MS',
+    '0',
+    integer(0, 60_000),
+    "extra wait after the commit before fanning out; 0 sends each commit's updates right after it",
+  ),
+  sqliteSync: setting(
+    'TEARLINE_SQLITE_SYNC',
+    'full',
+    oneOf({ full: 'full', normal: 'normal' } as const, 'full or normal'),
+    'full fsyncs every commit (survives power loss); normal survives process crashes only',
+  ),
+  releaseRetryMs: setting(
+    'TEARLINE_RELEASE_RETRY_MS',
+    '30000',
+    integer(1, MAX_TIMER_MS),
+    'wait before a release deadline that could not be carried out is tried again: no busy loop',
+  ),
+  metricsPort: setting(
+    'TEARLINE_METRICS_PORT',
+    '9464',
+    {
+      schema: z.union([z.literal('off').transform(() => null), port.schema]),
+      expects: `off or ${port.expects}`,
+    },
+    'Prometheus metrics on a listener of their own, never the public port: they count activity over every object (0 picks a free port, off serves none)',
+  ),
+  metricsHost: setting('TEARLINE_METRICS_HOST', '127.0.0.1', text, 'metrics listen address: loopback, as the metrics take no token'),
+  logLevel: setting(
+    'TEARLINE_LOG_LEVEL',
+    'info',
+    oneOf(
+      { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' } as const,
+      'a pino level (fatal, error, warn, info, debug, trace or silent)',
+    ),
+    'pino log level',
+  ),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type ServerConfig = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 
 /** A setting the server cannot start with; the message names the variables to change. */
 export class ConfigError extends Error {
@@ -88,52 +179,21 @@ export class ConfigError extends Error {
   }
 }
 
-const DEV_IDENTITY = { '': 'auto', '1': 'on', '0': 'off' } as const;
-
-function devIdentity(value = ''): ServerConfig['devIdentity'] {
-  if (!Object.hasOwn(DEV_IDENTITY, value)) {
-    throw new ConfigError(`TEARLINE_DEV_IDENTITY must be 1 (demonstration identities on) or 0 (off), not "${value}".`);
-  }
-  return DEV_IDENTITY[value as keyof typeof DEV_IDENTITY];
+/** Long values (a PEM key) are cut in the message: the variable's name says where to look. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
 }
 
-function int(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number.parseInt(value, 10);
-  if (!Number.isFinite(parsed)) throw new Error(`expected an integer, got "${value}"`);
-  return parsed;
-}
-
+/** Reads every setting; all refused values are named in one error. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  return {
-    port: int(env.PORT, 8080),
-    host: env.HOST ?? '0.0.0.0',
-    dataDir: path.resolve(env.TEARLINE_DATA_DIR ?? './data'),
-    staticDir: path.resolve(env.TEARLINE_STATIC_DIR ?? './dist/client'),
-    maxUpdateBytes: int(env.TEARLINE_MAX_UPDATE_BYTES, 1024 * 1024),
-    ratePerSecond: int(env.TEARLINE_RATE_PER_SEC, 200),
-    rateBurst: int(env.TEARLINE_RATE_BURST, 400),
-    personRatePerSecond: int(env.TEARLINE_PERSON_RATE_PER_SEC, 300),
-    personRateBurst: int(env.TEARLINE_PERSON_RATE_BURST, 600),
-    maxSocketsPerPerson: int(env.TEARLINE_MAX_SOCKETS_PER_PERSON, 20),
-    httpPerMinute: int(env.TEARLINE_HTTP_PER_MIN, 600),
-    httpHeavyPerMinute: int(env.TEARLINE_HTTP_HEAVY_PER_MIN, 120),
-    devTokensPerMinute: int(env.TEARLINE_DEV_TOKENS_PER_MIN, 60),
-    devIdentity: devIdentity(env.TEARLINE_DEV_IDENTITY),
-    production: env.NODE_ENV === 'production',
-    jwtPublicKey: env.TEARLINE_JWT_PUBLIC_KEY || undefined,
-    jwksUrl: env.TEARLINE_JWKS_URL || undefined,
-    jwtAlgorithm: env.TEARLINE_JWT_ALG ?? 'ES256',
-    jwtIssuer: env.TEARLINE_JWT_ISSUER || undefined,
-    jwtAudience: env.TEARLINE_JWT_AUDIENCE || undefined,
-    maxDocBytes: int(env.TEARLINE_MAX_DOC_BYTES, 16 * 1024 * 1024),
-    compactAfter: int(env.TEARLINE_COMPACT_AFTER, 200),
-    docIdleMs: int(env.TEARLINE_DOC_IDLE_MS, 60_000),
-    sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',
-    fanoutWindowMs: int(env.TEARLINE_FANOUT_WINDOW_MS, 0),
-    commitWindowMs: int(env.TEARLINE_COMMIT_WINDOW_MS, 25),
-    metricsPort: env.TEARLINE_METRICS_PORT === 'off' ? null : int(env.TEARLINE_METRICS_PORT, 9464),
-    metricsHost: env.TEARLINE_METRICS_HOST || '127.0.0.1',
-    logLevel: env.TEARLINE_LOG_LEVEL ?? 'info',
-  };
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, row] of Object.entries(SETTINGS) as [keyof Settings, Setting<unknown>][]) {
+    const raw = env[row.env] || undefined;
+    const parsed = row.schema.safeParse(raw ?? row.default);
+    if (parsed.success) config[key] = parsed.data;
+    else problems.push(`${row.env} must be ${row.expects}, not ${quoted(raw ?? '')}.`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join(' '));
+  return config as ServerConfig;
 }

@@ -7,6 +7,11 @@ import type { ReleasePolicy, ReleaseRequest } from './release';
 
 export type { ReleasePolicy, ReleaseRequest } from './release';
 
+/**
+ * The version of this contract. Bump it on every change an older client or server cannot handle
+ * (a renamed or removed event or field, a new required field, a changed meaning): the server
+ * refuses a client that connects with another version, telling its user to reload the page.
+ */
 export const PROTOCOL_VERSION = 1;
 
 export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note'] as const;
@@ -78,6 +83,19 @@ export type BinaryEncoding = (typeof BINARY_ENCODINGS)[number];
 /** Socket.io-parser's default `maxAttachments`: more binary fields in one message disconnect the client. */
 export const BINARY_SYNC_MAX_DOCS = 10;
 export const SYNC_MAX_DOCS = 1000;
+
+/** What a client sends at connect (socket.io's `auth`). */
+export interface HandshakeAuth {
+  token: string;
+  /** PROTOCOL_VERSION as the client knows it. */
+  protocol: number;
+  /** How the server should send binary fields to this socket; default `binary`. */
+  encoding?: BinaryEncoding;
+}
+
+export function handshakeAuth(token: string, encoding?: BinaryEncoding): HandshakeAuth {
+  return { token, protocol: PROTOCOL_VERSION, ...(encoding ? { encoding } : {}) };
+}
 
 /** A binary field as sent to a client: Uint8Array, or base64 text for `base64` sockets. */
 export type Bytes = Uint8Array | string;
@@ -198,7 +216,10 @@ export const schemas = {
 } as const;
 
 export type ClientEvent = keyof typeof schemas;
+/** A payload as the server's handlers see it, once checked (binary fields decoded to bytes). */
 export type ClientPayload<E extends ClientEvent> = z.infer<(typeof schemas)[E]>;
+/** A payload as a client may send it (binary fields as bytes or base64 text, defaults left out). */
+export type ClientInput<E extends ClientEvent> = z.input<(typeof schemas)[E]>;
 
 export interface DocState {
   id: string;

@@ -8,7 +8,19 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
-import { base64Of, bytesOf, SYNC_MAX_DOCS, withBase64Fields, type AckBodies, type ClientEvent, type ClientPayload, type DocState, type Envelope } from '../../shared/protocol';
+import {
+  base64Of,
+  bytesOf,
+  handshakeAuth,
+  SYNC_MAX_DOCS,
+  withBase64Fields,
+  type AckBodies,
+  type ClientEvent,
+  type ClientInput,
+  type DocState,
+  type Envelope,
+} from '../../shared/protocol';
+import { request, type RequestSocket } from '../../shared/request';
 import { CELL_MEMBERS, type Level } from '../levels';
 import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
@@ -59,10 +71,11 @@ class TearlineSession implements TargetSession {
     });
     let reported = false;
     doc.on('update', (update: Uint8Array) => {
-      socket.emit('doc:update', { workspaceId: this.workspaceId, id: object.id, epoch: object.epoch, update: base64Of(update) }, (ack: { ok: boolean; error?: unknown }) => {
+      // Not awaited: a writer types on while its earlier edits are being stored.
+      void request(socket, 'doc:update', { workspaceId: this.workspaceId, id: object.id, epoch: object.epoch, update: base64Of(update) }, ACK_TIMEOUT_MS).then((ack) => {
         if (ack.ok || reported) return;
         reported = true;
-        console.error(`tearline refused an edit of writer ${writer}: ${JSON.stringify(ack.error)}`);
+        console.error(`tearline refused an edit of writer ${writer}: ${ack.error.code}: ${ack.error.message}`);
       });
     });
     // Every update for the writer's level, its own edits included: the ledger counts those as echoes.
@@ -82,11 +95,10 @@ class TearlineSession implements TargetSession {
 
   async connectReceiver(level: Level, onFrame: FrameHandler): Promise<Receiver> {
     const token = await this.tokens.of(level.persona);
-    const socket = await LightSocketIo.connect(this.url, { token, encoding: ENCODING }, (frame, arrivedAt) =>
+    const socket = await LightSocketIo.connect(this.url, { ...handshakeAuth(token, ENCODING) }, (frame, arrivedAt) =>
       onFrame(base64Updates(frame), arrivedAt),
     );
-    const ack = (await socket.emitWithAck('workspace:join', { workspaceId: this.workspaceId })) as { ok: boolean; error?: unknown };
-    if (!ack.ok) throw new Error(`tearline refused workspace:join for ${level.persona}: ${JSON.stringify(ack.error)}`);
+    await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     return socket;
   }
 
@@ -138,7 +150,7 @@ class TearlineSession implements TargetSession {
   /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
   private async fullClient(level: Level, join = true): Promise<Socket> {
     const socket = io(this.url, {
-      auth: { token: await this.tokens.of(level.persona), encoding: ENCODING },
+      auth: handshakeAuth(await this.tokens.of(level.persona), ENCODING),
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
@@ -169,10 +181,8 @@ class DevTokens {
 }
 
 /** Emits a client event and answers the ack body, or throws the server's error. */
-async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
-  const ack = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload))) as
-    | ({ ok: true } & AckBodies[E])
-    | { ok: false; error: { code: string; message: string } };
+async function call<E extends ClientEvent>(socket: RequestSocket, event: E, payload: ClientInput<E>): Promise<AckBodies[E]> {
+  const ack = await request(socket, event, withBase64Fields(payload), ACK_TIMEOUT_MS);
   if (!ack.ok) throw new Error(`tearline refused ${event}: ${ack.error.code}: ${ack.error.message}`);
   return ack;
 }

@@ -56,14 +56,19 @@ export class LightSocketIo {
     return client;
   }
 
+  /** As socket.io-client's: `timeout(ms).emitWithAck(…)`, so shared/request.ts serves this client too. */
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> } {
+    return { emitWithAck: (event, payload) => this.emitWithAck(event, payload, ms) };
+  }
+
   /** Emits a JSON-only event and resolves with the first argument of its ack. */
-  emitWithAck(event: string, payload: unknown): Promise<unknown> {
+  private emitWithAck(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
     const id = this.nextAckId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.acks.delete(id);
-        reject(new Error(`Tearline did not answer ${event} within ${TIMEOUT_MS / 1000} s.`));
-      }, TIMEOUT_MS);
+        reject(new Error(`Tearline did not answer ${event} within ${timeoutMs / 1000} s.`));
+      }, timeoutMs);
       this.acks.set(id, (body) => {
         clearTimeout(timer);
         resolve(body);

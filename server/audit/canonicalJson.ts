@@ -2,8 +2,6 @@
 // (as JSON.stringify does). Two equal values always give the same string, whatever order their
 // keys were built in, so a hash computed on append can be recomputed from the stored row.
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 export function canonicalJson(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {

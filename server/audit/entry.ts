@@ -2,49 +2,16 @@
 // holds the hash of entry `seq - 1` (entry 1 holds GENESIS_HASH), and its own hash covers every
 // other field, so changing, removing or reordering any stored entry breaks the chain at that entry.
 import { createHash } from 'node:crypto';
-import { canonicalJson, type Json } from './canonicalJson';
-
-export const AUDIT_ACTIONS = [
-  'object.create',
-  'object.remark',
-  'release.request',
-  'release.approve',
-  'release.deny',
-  'release.withdraw',
-  'release.auto',
-  'release.expire',
-  'release.fail',
-  'release.policy',
-  'tearline.create',
-  'workspace.create',
-  'workspace.join',
-  'workspace.leave',
-  'membership.change',
-  'view_as',
-  'export',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export interface AuditActor {
-  sub: string;
-  /** Trigraph of the actor's nation; null for the server itself (deadlines, automatic release). */
-  nation: string | null;
-}
+import type { AuditAction, AuditActor, AuditView, Json } from '../../shared/rest';
+import { canonicalJson } from './canonicalJson';
 
 export const SYSTEM_ACTOR: AuditActor = { sub: 'system', nation: null };
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditEntry {
+/** A stored entry: what readers may see of it (AuditView), its place in the chain and its hash. */
+export interface AuditEntry extends AuditView {
   seq: number;
-  /** ISO 8601 UTC timestamp. */
-  at: string;
-  workspaceId: string;
-  actor: AuditActor;
-  action: AuditAction;
-  /** The object the entry is about; null for workspace-level events (join, leave, membership). */
-  objectId: string | null;
-  detail: { [key: string]: Json };
   prevHash: string;
   hash: string;
 }

@@ -6,11 +6,9 @@ import type { VerifyResult } from './verify';
 export interface AuditPage {
   /** Return entries with seq greater than this (for paging); default 0. */
   afterSeq?: number;
-  /** At most this many entries; default and maximum AUDIT_PAGE_MAX. */
+  /** At most this many entries; default and maximum AUDIT_PAGE_MAX (shared/rest.ts). */
   limit?: number;
 }
-
-export const AUDIT_PAGE_MAX = 1000;
 
 export interface AuditLog {
   /** Appends atomically after the current last entry and returns the stored entry. */

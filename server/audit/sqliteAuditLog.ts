@@ -4,8 +4,9 @@
 // `audit_head` records the last entry in the same transaction as each append, so removing the
 // newest entries is detected too.
 import type Database from 'better-sqlite3';
-import { chainEntry, type AuditAction, type AuditDraft, type AuditEntry } from './entry';
-import { AUDIT_PAGE_MAX, type AuditLog, type AuditPage } from './log';
+import { AUDIT_PAGE_MAX, type AuditAction } from '../../shared/rest';
+import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
+import type { AuditLog, AuditPage } from './log';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';
 import { canonicalJson } from './canonicalJson';
 

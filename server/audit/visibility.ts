@@ -9,9 +9,9 @@
 //   entries only, and their cursors are opaque (cursor.ts).
 // Verification needs the whole chain and is the CLI's job (`tearline audit verify`).
 import { canSee, MarkingError, parseMarking, participantFromLevelKey, type MarkingPolicy, type Participant } from '../../shared/markings';
-import type { Json } from './canonicalJson';
-import type { AuditAction, AuditEntry } from './entry';
-import { AUDIT_PAGE_MAX, type AuditLog } from './log';
+import { AUDIT_PAGE_MAX, type AuditAction, type AuditView, type Json } from '../../shared/rest';
+import type { AuditEntry } from './entry';
+import type { AuditLog } from './log';
 
 export interface AuditViewer {
   /** The cell being read; entries of other cells are never shown. */
@@ -23,9 +23,6 @@ export interface AuditViewer {
   /** The marking a release request was made against: the object's marking while it was discussed. */
   requestedFrom(requestId: string): string | undefined;
 }
-
-/** An entry as one reader sees it. */
-export type AuditView = Pick<AuditEntry, 'at' | 'workspaceId' | 'actor' | 'action' | 'objectId' | 'detail'>;
 
 /**
  * How a detail field is shown:

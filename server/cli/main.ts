@@ -1,9 +1,10 @@
 // `npx tearline <command>`: one dispatcher, each command in its own module with `run(args)`.
+// Only what a production install (no dev dependencies) can run: the benchmark, which needs the
+// baseline servers, is its own entry (`npm run bench`, bench/run.ts).
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   serve: () => import('./serve'),
   marking: () => import('./marking'),
   audit: () => import('./audit'),
-  bench: () => import('../../bench/run'),
 };
 
 const [commandName = 'help', ...args] = process.argv.slice(2);

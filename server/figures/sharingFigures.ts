@@ -9,6 +9,7 @@
 // what the nation's cleared staff could see.
 import { parseMarking, releasableNations, defaultPolicy, type MarkingPolicy } from '../../shared/markings';
 import type { ReleaseRequest } from '../../shared/release';
+import type { SharingFigures } from '../../shared/rest';
 import { median, percentile, ratio } from './stats';
 
 export interface FigureObject {
@@ -30,41 +31,6 @@ export interface FiguresInput {
   requests: readonly ReleaseRequest[];
   /** The cell's marking policy (its own groups); default CAPCO-style policy. */
   policy?: MarkingPolicy;
-}
-
-export interface PartnerShare {
-  nation: string;
-  objects: number;
-  /** objects / all objects; null for an empty cell. */
-  objectShare: number | null;
-  textLength: number;
-  /** text characters / all text characters; null when the cell holds no text. */
-  textShare: number | null;
-}
-
-export interface SharingFigures {
-  totals: { objects: number; textLength: number };
-  partners: PartnerShare[];
-  noforn: { objects: number; rate: number | null };
-  releases: {
-    requested: number;
-    pending: number;
-    approved: number;
-    denied: number;
-    withdrawn: number;
-    autoReleased: number;
-    expired: number;
-    /** Decided or released at the deadline, but the server could not carry out the re-mark. */
-    failed: number;
-    /**
-     * Request to decision, in milliseconds, over decided requests: approved, denied and
-     * automatically released (the deadline is when those were decided). Median as the middle
-     * value (mean of the two middle ones), p90 by nearest rank; null when none was decided.
-     */
-    decisionTime: { count: number; medianMs: number | null; p90Ms: number | null };
-    /** Denials grouped by reason (trimmed, spacing and case ignored), most frequent first. */
-    denialsByReason: { reason: string; count: number }[];
-  };
 }
 
 export function sharingFigures(input: FiguresInput): SharingFigures {

@@ -5,16 +5,16 @@ import { z } from 'zod';
 import * as Y from 'yjs';
 import { visibleText } from '../../shared/content';
 import type { Participant } from '../../shared/markings';
-import { AUDIT_PAGE_MAX } from '../audit/log';
+import { AUDIT_PAGE_MAX, type RestAnswers } from '../../shared/rest';
 import type { AuditCursors } from '../audit/cursor';
 import { mayReadMarking, visibleAuditPage } from '../audit/visibility';
 import type { Identity } from '../auth/verifier';
 import type { Context } from '../context';
 import { forbidden, TearlineError } from '../errors';
-import { sharingFigures, type FigureObject, type SharingFigures } from '../figures/sharingFigures';
+import { sharingFigures, type FigureObject } from '../figures/sharingFigures';
 import { participantOf } from '../sessions/identity';
 import type { Cell } from '../workspaces/cellRegistry';
-import { memberNations } from '../workspaces/workspaceService';
+import { memberNations } from '../../shared/membership';
 
 const auditQuery = z.object({
   after: z.string().min(1).max(64).optional(),
@@ -32,13 +32,19 @@ export async function memberCell(ctx: Context, identity: Identity, workspaceId: 
  * One page of the audit trail as the caller may see it (server/audit/visibility.ts), each entry
  * with the opaque cursor to read on after it; `next` is where the following page starts.
  */
-export async function auditFor(ctx: Context, cursors: AuditCursors, identity: Identity, workspaceId: string, query: Request['query']) {
+export async function auditFor(
+  ctx: Context,
+  cursors: AuditCursors,
+  identity: Identity,
+  workspaceId: string,
+  query: Request['query'],
+): Promise<RestAnswers['GET /api/workspaces/:id/audit']> {
   const { cell, participant } = await memberCell(ctx, identity, workspaceId);
   if (!identity.roles.some((role) => role === 'fdo' || role === 'admin')) {
     throw forbidden('Only foreign disclosure officers and administrators may read the audit trail.');
   }
   const page = auditQuery.safeParse(query);
-  if (!page.success) throw new TearlineError('bad_request', 'limit must be a whole number up to 1000, and after a cursor from an earlier page.');
+  if (!page.success) throw new TearlineError('bad_request', `limit must be a whole number up to ${AUDIT_PAGE_MAX}, and after a cursor from an earlier page.`);
   const { after, limit = AUDIT_PAGE_MAX } = page.data;
   const afterSeq = after === undefined ? 0 : cursors.decode(cell.workspace.id, after);
   const requests = new Map((await ctx.releaseStore.listForWorkspace(cell.workspace.id)).map((r) => [r.id, r.fromMarking]));
@@ -58,7 +64,7 @@ export async function auditFor(ctx: Context, cursors: AuditCursors, identity: Id
   return { entries, next: entries.at(-1)?.cursor ?? after ?? null };
 }
 
-export async function figuresFor(ctx: Context, identity: Identity, workspaceId: string): Promise<{ figures: SharingFigures }> {
+export async function figuresFor(ctx: Context, identity: Identity, workspaceId: string): Promise<RestAnswers['GET /api/workspaces/:id/figures']> {
   const { cell, participant } = await memberCell(ctx, identity, workspaceId);
   const objects: FigureObject[] = [];
   for (const { envelope } of cell.index.all()) {
@@ -80,6 +86,6 @@ export async function figuresFor(ctx: Context, identity: Identity, workspaceId: 
     // A denial's reason was written for those who could see the object as it was requested.
     .map((r) => (r.state === 'denied' && !mayReadMarking(r.fromMarking, r.originator, reader) ? { ...r, reason: WITHHELD_REASON } : r));
   return {
-    figures: sharingFigures({ partners: [...memberNations(cell.workspace)], objects, requests, policy: cell.policy }),
+    figures: sharingFigures({ partners: [...memberNations(cell.workspace, cell.policy)], objects, requests, policy: cell.policy }),
   };
 }

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ErrorCode, ProtocolError, PublicConfig } from '../../shared/protocol';
+import type { ErrorCode, ProtocolError } from '../../shared/protocol';
 import { ROLES } from '../../shared/protocol';
+import type { RestAnswers } from '../../shared/rest';
 import type { DevIdentity } from '../auth/devIdentity';
 import { findPersona, PERSONAS } from '../auth/personas';
 import type { Identity } from '../auth/verifier';
@@ -120,12 +121,11 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
 
   // Read by the web client before sign-in: it shows a strip on every screen while anyone can sign in as anyone.
   app.get('/api/config', (_req, res) => {
-    const config: PublicConfig = { devIdentity: dev !== undefined };
-    res.json(config);
+    res.json({ devIdentity: dev !== undefined } satisfies RestAnswers['GET /api/config']);
   });
   if (dev) {
     app.get('/api/dev/personas', (_req, res) => {
-      res.json({ personas: PERSONAS });
+      res.json({ personas: PERSONAS } satisfies RestAnswers['GET /api/dev/personas']);
     });
     app.post(
       '/api/dev/token',
@@ -136,19 +136,19 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
         if (!persona) throw new TearlineError('not_found', `There is no demo persona "${body.persona}".`);
         const { id, ...attributes } = persona;
         const token = await dev.issue({ sub: id, ...attributes, ...body.overrides }, body.expiresInSeconds);
-        res.json({ token });
+        res.json({ token } satisfies RestAnswers['POST /api/dev/token']);
       }),
     );
   }
 
   app.get('/api/workspace-templates', (_req, res) => {
-    res.json({ templates: TEMPLATES });
+    res.json({ templates: TEMPLATES } satisfies RestAnswers['GET /api/workspace-templates']);
   });
   app.get(
     '/api/workspaces',
     route(async (req, res) => {
       const identity = await identify(req);
-      res.json({ workspaces: await ctx.workspaces.listFor(identity) });
+      res.json({ workspaces: await ctx.workspaces.listFor(identity) } satisfies RestAnswers['GET /api/workspaces']);
     }),
   );
   app.post(
@@ -171,7 +171,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
           autoReleaseNations: workspace.releasePolicy.autoReleaseNations,
         },
       });
-      res.status(201).json({ workspace });
+      res.status(201).json({ workspace } satisfies RestAnswers['POST /api/workspaces']);
     }),
   );
   app.get(

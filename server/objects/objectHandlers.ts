@@ -1,7 +1,7 @@
 // object:create and object:remark: the only ways an envelope (and so who can see what) changes.
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { canSee, formatBanner, formatPortion, isNarrowing, widensChain, type Marking } from '../../shared/markings';
+import { canSee, formatBanner, formatPortion, grantsAccess, widensChain, type Marking } from '../../shared/markings';
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, SessionData } from '../context';
 import { forbidden, notFound, TearlineError } from '../errors';
@@ -180,7 +180,7 @@ async function remarkNow(
     detail: {
       from: previous.marking,
       to: banner,
-      direction: isNarrowing(entry.marking, remarked.marking, cell.policy) ? 'narrow' : 'widen',
+      direction: grantsAccess(entry.marking, remarked.marking, cell.policy) ? 'widen' : 'narrow',
       epoch: envelope.epoch,
       ...detail,
     },
@@ -212,7 +212,7 @@ export async function remarkObject(
   if (session.participant.nation !== originator) {
     throw forbidden(`Only the originating nation (${originator}) may re-mark this object.`);
   }
-  if (!isNarrowing(entry.marking, marking, cell.policy) && !session.identity.roles.includes('fdo')) {
+  if (grantsAccess(entry.marking, marking, cell.policy) && !session.identity.roles.includes('fdo')) {
     throw forbidden(
       `Widening a marking is a release: it needs a foreign disclosure officer of ${originator}. Ask for a release instead.`,
     );

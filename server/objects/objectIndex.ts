@@ -3,6 +3,7 @@
 // one cannot see would otherwise reveal the report through its parentId).
 import { canSee, parseMarking, type Marking, type MarkingPolicy, type Participant } from '../../shared/markings';
 import type { Envelope } from '../../shared/protocol';
+import { compareSiblings, type SiblingPlace } from '../../shared/siblings';
 
 export interface IndexedObject {
   envelope: Envelope;
@@ -76,7 +77,7 @@ export class ObjectIndex {
     return (this.siblings.get(id) ?? []).map((child) => child.envelope.id);
   }
 
-  /** The children a participant may see, in document order (order key, then id for ties). */
+  /** The children a participant may see, in document order (compareSiblings). */
   visibleChildren(participant: Participant, id: string): IndexedObject[] {
     return (this.siblings.get(id) ?? []).filter((child) => this.canSee(participant, child.envelope.id));
   }
@@ -108,14 +109,13 @@ export class ObjectIndex {
   }
 }
 
-/** Where an envelope sits (or would sit) among sorted siblings: order key, then id for ties. */
-function positionIn(list: readonly IndexedObject[], envelope: Pick<Envelope, 'orderKey' | 'id'>): number {
+/** Where an envelope sits (or would sit) among siblings kept in compareSiblings order. */
+function positionIn(list: readonly IndexedObject[], envelope: SiblingPlace): number {
   let low = 0;
   let high = list.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    const other = list[mid]!.envelope;
-    if (other.orderKey < envelope.orderKey || (other.orderKey === envelope.orderKey && other.id < envelope.id)) low = mid + 1;
+    if (compareSiblings(list[mid]!.envelope, envelope) < 0) low = mid + 1;
     else high = mid;
   }
   return low;

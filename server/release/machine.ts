@@ -15,14 +15,15 @@
 import {
   classificationRank,
   formatBanner,
-  isNarrowing,
   MarkingError,
   parseMarking,
+  remarkEffect,
   type Marking,
   type MarkingPolicy,
 } from '../../shared/markings';
 import type { Role } from '../../shared/protocol';
-import { SYSTEM_ACTOR, type AuditActor, type AuditDraft } from '../audit/entry';
+import type { AuditActor } from '../../shared/rest';
+import { SYSTEM_ACTOR, type AuditDraft } from '../audit/entry';
 import { notFound } from '../errors';
 import { deadlineFor, type ReleasePolicy } from './policy';
 import { autoReleaseRefusal, baseOf, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from '../../shared/release';
@@ -276,18 +277,20 @@ function widenedMarking(
   }
   const current = object.marking;
   if (banner === object.envelope.marking) return { error: { code: 'bad_request', message: `The object is already marked ${banner}.` } };
-  if (!isNarrowing(target, current, cell.policy)) {
-    return {
-      error: {
-        code: 'bad_request',
-        message: `${banner} would hide this object from some who may see it as ${object.envelope.marking}; a release only adds readers (re-mark it to tighten).`,
-      },
-    };
+  switch (remarkEffect(current, target, cell.policy)) {
+    case 'widens':
+      return { marking: target };
+    case 'narrows':
+    case 'mixed':
+      return {
+        error: {
+          code: 'bad_request',
+          message: `${banner} would hide this object from some who may see it as ${object.envelope.marking}; a release only adds readers (re-mark it to tighten).`,
+        },
+      };
+    case 'same':
+      return { error: { code: 'bad_request', message: `${banner} gives no one new access to this object (now ${object.envelope.marking}); ask for a wider marking.` } };
   }
-  if (isNarrowing(current, target, cell.policy)) {
-    return { error: { code: 'bad_request', message: `${banner} gives no one new access to this object (now ${object.envelope.marking}); ask for a wider marking.` } };
-  }
-  return { marking: target };
 }
 
 /** Trimmed text, non-empty and at most TEXT_MAX characters, or the error naming what is missing. */

@@ -14,8 +14,8 @@ export interface DeadlineSchedulerOptions {
   onDeadline(requestId: string): Promise<void>;
   /** Called when `onDeadline` or the store fails; the scheduler keeps running. Default: console.error. */
   onError?(error: unknown, requestId?: string): void;
-  /** Wait before retrying a request still pending after its deadline was handled (30 s): no busy loop. */
-  retryMs?: number;
+  /** TEARLINE_RELEASE_RETRY_MS: wait before retrying a request still pending after its deadline was handled. */
+  retryMs: number;
 }
 
 export interface DeadlineScheduler {
@@ -28,7 +28,7 @@ export interface DeadlineScheduler {
 }
 
 export function createDeadlineScheduler(options: DeadlineSchedulerOptions): DeadlineScheduler {
-  const { store, onDeadline, onError = (error, id) => console.error('release deadline failed', id ?? '', error), retryMs = 30_000 } = options;
+  const { store, onDeadline, onError = (error, id) => console.error('release deadline failed', id ?? '', error), retryMs } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armedFor: number | undefined;
   let round: Promise<void> | undefined;

@@ -29,7 +29,7 @@ export class Fanout {
     private readonly io: Server,
     private readonly metrics: Metrics,
     /** TEARLINE_FANOUT_WINDOW_MS: how long updates wait to share a frame. 0 = next tick. */
-    private readonly windowMs = 0,
+    private readonly windowMs: number,
   ) {}
 
   private levelRooms(cell: Cell, levels: Iterable<string>): string[] {

@@ -1,5 +1,5 @@
-// One socket.io room per (cell, access level). Names are plain strings so any adapter (in-memory,
-// Redis) carries them across nodes.
+// One socket.io room per (cell, access level). Names are plain strings so any adapter carries
+// them: the in-memory one today, one that spans nodes later.
 import type { BinaryEncoding } from '../../shared/protocol';
 
 export function levelRoom(workspaceId: string, levelKey: string): string {

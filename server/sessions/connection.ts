@@ -2,7 +2,7 @@
 // inbound message (ack present, rate, size, schema), dispatch it, answer in the contract's shape,
 // and clean up on disconnect.
 import type { Ack, BinaryEncoding, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
-import { BINARY_ENCODINGS, schemas } from '../../shared/protocol';
+import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
 import { TearlineError, toProtocolError } from '../errors';
 import { syncDocs, updateDoc } from '../objects/docHandlers';
@@ -20,11 +20,26 @@ type Handler = (payload: never) => Promise<object>;
 /** Each admitted socket's message budget, from its handshake to its end. */
 const budgets = new WeakMap<TearlineSocket, SocketBudget>();
 
+/**
+ * A client speaking another version of the contract would misread answers or send what the server
+ * refuses, so it is turned away at the door. One without a version predates versions: as old.
+ */
+function protocolRefusal(protocol: unknown): TearlineError | undefined {
+  if (protocol === PROTOCOL_VERSION) return undefined;
+  const theirs = typeof protocol === 'number' ? `version ${protocol}` : 'an unversioned protocol';
+  return new TearlineError(
+    'bad_request',
+    `This page speaks ${theirs} of the Tearline protocol and the server speaks version ${PROTOCOL_VERSION}. Reload the page to get the current version.`,
+  );
+}
+
 /** Socket.io middleware: no token, no socket. The error's data carries the contract's shape. */
 export function authenticate(ctx: Context) {
   return async (socket: TearlineSocket, next: (error?: Error) => void) => {
     try {
-      const { token, encoding = 'binary' } = socket.handshake.auth as { token?: unknown; encoding?: unknown };
+      const { token, encoding = 'binary', protocol } = socket.handshake.auth as { token?: unknown; encoding?: unknown; protocol?: unknown };
+      const refusal = protocolRefusal(protocol);
+      if (refusal) throw refusal;
       if (!BINARY_ENCODINGS.includes(encoding as BinaryEncoding)) {
         throw new TearlineError('bad_request', `auth.encoding must be ${BINARY_ENCODINGS.join(' or ')}.`);
       }

@@ -5,7 +5,7 @@ import type { Context, TearlineSocket } from '../context';
 import { TearlineError } from '../errors';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { roomsOf } from '../rooms/roomNames';
-import { isMember } from '../workspaces/workspaceService';
+import { isMember } from '../../shared/membership';
 import { leaveWorkspace } from '../workspaces/joinHandlers';
 import { participantOf } from './identity';
 

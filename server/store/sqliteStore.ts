@@ -88,7 +88,8 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string, options: { sync?: 'full' | 'normal' } = {}) {
+  /** `sync`: TEARLINE_SQLITE_SYNC. */
+  constructor(file: string, options: { sync: 'full' | 'normal' }) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');

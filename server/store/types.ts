@@ -1,5 +1,6 @@
-// What the server needs from durable storage. SQLite is the embedded default; a PostgreSQL
-// store implements the same interface for several nodes (one contract test suite runs on both).
+// What the server needs from durable storage. SQLite is the embedded default and, today, the only
+// store; a store shared by several nodes would implement this interface and pass the same contract
+// suite (test/unit/store-contract.test.ts).
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 
 export type WorkspaceRecord = WorkspaceSummary;

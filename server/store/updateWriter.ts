@@ -13,7 +13,8 @@ export class UpdateWriter {
 
   constructor(
     private readonly store: Store,
-    private readonly batchMs = 0,
+    /** TEARLINE_COMMIT_WINDOW_MS: how long updates wait to share a commit. 0 = next tick. */
+    private readonly batchMs: number,
   ) {}
 
   write(update: PendingUpdate): Promise<number> {

@@ -7,7 +7,8 @@ import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { Store } from '../store/types';
 import { noSuchCell } from '../errors';
-import { isMember, policyOf } from './workspaceService';
+import { isMember } from '../../shared/membership';
+import { policyOf } from './workspaceService';
 
 export interface Cell {
   workspace: WorkspaceSummary;

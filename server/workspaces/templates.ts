@@ -1,14 +1,5 @@
 // Cell templates: spin up the right coalition in one call.
-export interface CellTemplate {
-  id: string;
-  name: string;
-  /** Trigraphs or tetragraphs; tetragraphs expand through the policy's groups. */
-  members: string[];
-  /** Coalition groups the cell defines for REL TO (on top of the built-in FVEY, ACGU, NATO). */
-  groups: Record<string, string[]>;
-  /** Null: REL TO every member nation (shared/cellDefaults.ts). */
-  defaultMarking: string | null;
-}
+import type { CellTemplate } from '../../shared/rest';
 
 export const TEMPLATES: readonly CellTemplate[] = [
   { id: 'fvey', name: 'Five Eyes', members: ['FVEY'], groups: {}, defaultMarking: 'SECRET//REL TO USA, FVEY' },

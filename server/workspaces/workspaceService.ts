@@ -9,15 +9,18 @@ import {
   type MarkingPolicy,
 } from '../../shared/markings';
 import type { WorkspaceSummary } from '../../shared/protocol';
+import type { NewWorkspace } from '../../shared/rest';
 import type { Identity } from '../auth/verifier';
 import { autoReleaseOptInRefusal, DEFAULT_RELEASE_POLICY, MIN_DEADLINE_MINUTES, type ReleasePolicy } from '../release/policy';
 import { forbidden, TearlineError } from '../errors';
 import type { Store } from '../store/types';
 import { findTemplate, TEMPLATES } from './templates';
 import { defaultMarkingFor } from '../../shared/cellDefaults';
+import { isMember, memberNations } from '../../shared/membership';
 
 const code = (pattern: RegExp, what: string) => z.string().regex(pattern, `${what}`);
 
+/** `POST /api/workspaces` (NewWorkspace): strict, so a field the type lacks is refused. */
 export const createWorkspaceSchema = z.strictObject({
   name: z.string().trim().min(1).max(120),
   template: z.enum(TEMPLATES.map((t) => t.id) as [string, ...string[]]).optional(),
@@ -36,27 +39,11 @@ export const createWorkspaceSchema = z.strictObject({
       autoReleaseNations: z.array(code(/^[A-Z]{3}$/, 'nations are country trigraphs')).max(64).optional(),
     })
     .optional(),
-});
+}) satisfies z.ZodType<NewWorkspace>;
 export type CreateWorkspaceInput = z.infer<typeof createWorkspaceSchema>;
 
 export function policyOf(workspace: WorkspaceSummary): MarkingPolicy {
   return policyWithGroups(workspace.groups);
-}
-
-/** The member nations, with groups expanded. */
-export function memberNations(workspace: WorkspaceSummary): Set<string> {
-  const policy = policyOf(workspace);
-  const nations = new Set<string>();
-  for (const member of workspace.members) {
-    const group = policy.groups[member];
-    if (group) for (const nation of group) nations.add(nation);
-    else nations.add(member);
-  }
-  return nations;
-}
-
-export function isMember(workspace: WorkspaceSummary, nation: string): boolean {
-  return memberNations(workspace).has(nation);
 }
 
 function badRequest(message: string): TearlineError {

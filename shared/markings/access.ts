@@ -81,6 +81,25 @@ export function isNarrowing(from: Marking, to: Marking, policy: MarkingPolicy = 
   return dominates(to, from, policy);
 }
 
+/**
+ * What re-marking `from` → `to` does to who may read or hold a copy: `same` (no one gains or
+ * loses), `narrows` (some lose, no one gains), `widens` (some gain, no one loses: a release) or
+ * `mixed` (some gain, some lose). The one "is this a release" rule for the server's re-mark and
+ * release checks and the client's marking picker; each words its refusals for its reader.
+ */
+export function remarkEffect(from: Marking, to: Marking, policy: MarkingPolicy = defaultPolicy): 'same' | 'narrows' | 'widens' | 'mixed' {
+  const noneGain = dominates(to, from, policy);
+  const noneLose = dominates(from, to, policy);
+  if (noneGain) return noneLose ? 'same' : 'narrows';
+  return noneLose ? 'widens' : 'mixed';
+}
+
+/** Someone may read or copy under `to` who may not under `from`: only the originator's FDOs may do that. */
+export function grantsAccess(from: Marking, to: Marking, policy: MarkingPolicy = defaultPolicy): boolean {
+  const effect = remarkEffect(from, to, policy);
+  return effect === 'widens' || effect === 'mixed';
+}
+
 /** Who may see an object under a chain of markings (its own, then each ancestor's): all of them must allow it. */
 interface ChainAudience {
   rank: number;

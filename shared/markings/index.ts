@@ -8,5 +8,5 @@ export { formatBanner, formatPortion } from './format';
 export { rollUp } from './rollup';
 export { releasableNations } from './audience';
 export { releaseAlong, travelsWith } from './releaseAlong';
-export { accessLevelKey, canHoldCopy, canSee, dominates, isNarrowing, participantFromLevelKey, widensChain } from './access';
+export { accessLevelKey, canHoldCopy, canSee, dominates, grantsAccess, isNarrowing, participantFromLevelKey, remarkEffect, widensChain } from './access';
 export { BUILT_IN_GROUPS, ISO_3166_ALPHA3 } from './nations';

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import type { Ack, AckBodies, ClientEvent, WorkspaceSummary } from '../../shared/protocol';
+import { handshakeAuth, PROTOCOL_VERSION, type Ack, type AckBodies, type BinaryEncoding, type ClientEvent, type ClientInput, type WorkspaceSummary } from '../../shared/protocol';
+import { request } from '../../shared/request';
 import { startServer, type RunningServer } from '../../server/app';
 import type { ServerConfig } from '../../server/config';
 
@@ -53,8 +54,9 @@ export class TestClient {
     socket.onAny((event: string, payload: unknown) => this.frames.push({ event, payload, at: Date.now() }));
   }
 
+  /** `payload` is unchecked on purpose: tests send what the server must refuse. */
   call<E extends ClientEvent>(event: E, payload: unknown): Promise<Ack<AckBodies[E]>> {
-    return this.socket.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<AckBodies[E]>>;
+    return request(this.socket, event, payload as ClientInput<E>, 10_000);
   }
 
   /** Calls and insists on success. */
@@ -89,13 +91,29 @@ export class TestClient {
   }
 }
 
-export async function connect(baseUrl: string, persona: string, token?: string, encoding?: 'binary' | 'base64'): Promise<TestClient> {
-  const socket = connectSocket(baseUrl, {
-    auth: { token: token ?? (await tokenFor(baseUrl, persona)), ...(encoding ? { encoding } : {}) },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
+/**
+ * A socket.io client with this handshake and no reconnection, for tests of what the server admits.
+ * The protocol version is the current one unless `auth` says otherwise.
+ */
+export function rawSocket(baseUrl: string, auth: Record<string, unknown>): Socket {
+  return connectSocket(baseUrl, { auth: { protocol: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+/** The connect_error data of a handshake the server refuses; throws if it admits it. */
+export async function refusal(baseUrl: string, auth: Record<string, unknown>): Promise<unknown> {
+  const socket = rawSocket(baseUrl, auth);
+  try {
+    return await new Promise((resolve, reject) => {
+      socket.once('connect', () => reject(new Error('the socket was admitted')));
+      socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+export async function connect(baseUrl: string, persona: string, token?: string, encoding?: BinaryEncoding): Promise<TestClient> {
+  const socket = rawSocket(baseUrl, { ...handshakeAuth(token ?? (await tokenFor(baseUrl, persona)), encoding) });
   const client = new TestClient(persona, socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());

@@ -1,10 +1,9 @@
 // The demonstration identity provider lets anyone sign in as anyone: it says so to every client,
 // it never starts in production unless TEARLINE_DEV_IDENTITY=1 asks for it, and 0 turns it off.
 import { exportSPKI, generateKeyPair } from 'jose';
-import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../server/app';
-import { api, startTestServer } from '../helpers/server';
+import { api, refusal, startTestServer } from '../helpers/server';
 
 const running: RunningServer[] = [];
 const environment = { NODE_ENV: process.env.NODE_ENV, TEARLINE_DEV_IDENTITY: process.env.TEARLINE_DEV_IDENTITY };
@@ -59,10 +58,7 @@ test('TEARLINE_DEV_IDENTITY=0 turns them off: no tokens, and every sign-in is re
     status: 401,
     body: { error: { code: 'unauthorized', message: expect.stringContaining('no identity provider') } },
   });
-  const socket = connectSocket(server.url, { auth: { token: 'any.token.here' }, transports: ['websocket'], reconnection: false, forceNew: true });
-  const error = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
-  socket.close();
-  expect(error.data).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('nobody can sign in') });
+  expect(await refusal(server.url, { token: 'any.token.here' })).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('nobody can sign in') });
 });
 
 test('TEARLINE_DEV_IDENTITY=1 beside a real issuer, or any other value, is refused at start', async () => {

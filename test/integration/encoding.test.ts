@@ -1,13 +1,12 @@
 // Binary fields to clients: Uint8Array by default (at most 10 per doc:sync, socket.io's limit),
 // or base64 text for sockets that ask for it, with updates batched per room in one frame; and
 // binary fields from clients, as bytes or base64 text.
-import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { base64Of, bytesOf, type DocState, type Envelope, type WorkspaceSummary } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
-import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { connect, createCell, refusal, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
 let server: RunningServer;
 let cell: WorkspaceSummary;
@@ -75,15 +74,7 @@ test('a base64 socket syncs many docs at once and receives a window of updates a
 });
 
 test('an unknown encoding is refused at connect', async () => {
-  const socket = connectSocket(server.url, {
-    auth: { token: await tokenFor(server.url, 'gbr-analyst'), encoding: 'msgpack' },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  const error = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
-  expect(error.data).toMatchObject({ code: 'bad_request' });
-  socket.close();
+  expect(await refusal(server.url, { token: await tokenFor(server.url, 'gbr-analyst'), encoding: 'msgpack' })).toMatchObject({ code: 'bad_request' });
 });
 
 test('binary fields may be sent as base64 text on any socket: checked, stored and fanned out as bytes', async () => {

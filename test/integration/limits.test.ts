@@ -1,9 +1,8 @@
 // Limits per person, not per socket or request: a person's sockets share one message budget and
 // a bounded number of places; REST routes have budgets per person (else per address).
-import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../server/app';
-import { api, connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { api, connect, createCell, rawSocket, refusal, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
 const running: RunningServer[] = [];
 const clients: TestClient[] = [];
@@ -22,18 +21,6 @@ afterEach(async () => {
   for (const server of running.splice(0)) await server.close();
 });
 
-/** The connect_error data of a refused socket. */
-async function refusal(url: string, token: string): Promise<unknown> {
-  const socket = connectSocket(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-  try {
-    return await new Promise((resolve, reject) => {
-      socket.once('connect', () => reject(new Error('the socket was admitted')));
-      socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data));
-    });
-  } finally {
-    socket.close();
-  }
-}
 
 const flood = (client: TestClient, count: number) =>
   Promise.all(Array.from({ length: count }, () => client.call('workspace:join', { workspaceId: 'nope' })));
@@ -56,7 +43,7 @@ describe('sockets', () => {
     const server = await start({ maxSocketsPerPerson: 3 });
     const token = await tokenFor(server.url, 'usa-analyst');
     const tabs = await Promise.all([1, 2, 3].map(() => open(server, 'usa-analyst', token)));
-    expect(await refusal(server.url, await tokenFor(server.url, 'usa-analyst'))).toMatchObject({
+    expect(await refusal(server.url, { token: await tokenFor(server.url, 'usa-analyst') })).toMatchObject({
       code: 'rate_limited',
       message: expect.stringContaining('3 connections open'),
     });
@@ -78,7 +65,7 @@ describe('sockets', () => {
       await new Promise((r) => setTimeout(r, 300));
       return identity;
     };
-    const leaving = connectSocket(server.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const leaving = rawSocket(server.url, { token });
     await new Promise((r) => setTimeout(r, 100));
     leaving.close();
     await new Promise((r) => setTimeout(r, 500));

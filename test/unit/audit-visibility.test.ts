@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, type Participant } from '../../shared/markings';
 import { createAuditCursors } from '../../server/audit/cursor';
 import { chainEntry, type AuditDraft, type AuditEntry } from '../../server/audit/entry';
-import { AUDIT_PAGE_MAX } from '../../server/audit/log';
+import { AUDIT_PAGE_MAX } from '../../shared/rest';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
 import { auditEntryFor, visibleAuditPage, type AuditViewer } from '../../server/audit/visibility';
 

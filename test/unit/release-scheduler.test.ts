@@ -6,11 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
 import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
+import { configFromEnv } from '../../server/config';
 import { createDeadlineScheduler, type DeadlineScheduler } from '../../server/release/scheduler';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
 
 const minute = 60_000;
 const t0 = Date.parse('2025-03-01T08:00:00.000Z');
+/** The server's own retry wait (TEARLINE_RELEASE_RETRY_MS unset). */
+const { releaseRetryMs: retryMs } = configFromEnv({});
 
 function pending(id: string, deadlineMs: number, requestedMs = deadlineMs - 10 * minute): ReleaseRequest {
   return pendingRequest(id, { deadlineMs, requestedMs });
@@ -46,7 +49,7 @@ describe('deadline scheduler with fake timers', () => {
 
   it('fires a request at its deadline, not a millisecond before, and only once', async () => {
     await store.insert(pending('r1', t0 + 60 * minute));
-    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired), retryMs });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(60 * minute - 1);
     expect(fired).toEqual([]);
@@ -60,7 +63,7 @@ describe('deadline scheduler with fake timers', () => {
   it('fires several requests in deadline order, each at its own time', async () => {
     await store.insert(pending('later', t0 + 30 * minute));
     await store.insert(pending('sooner', t0 + 5 * minute));
-    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired), retryMs });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(5 * minute);
     expect(fired).toEqual(['sooner']);
@@ -69,7 +72,7 @@ describe('deadline scheduler with fake timers', () => {
   });
 
   it('picks up a request created after start when woken with its deadline', async () => {
-    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired), retryMs });
     await scheduler.start();
     await store.insert(pending('slow', t0 + 72 * 60 * minute));
     scheduler.wake(new Date(t0 + 72 * 60 * minute));
@@ -84,7 +87,7 @@ describe('deadline scheduler with fake timers', () => {
   it('does not fire a request that was decided before its deadline', async () => {
     const request = pending('r1', t0 + 60 * minute);
     await store.insert(request);
-    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired), retryMs });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(30 * minute);
     await store.update({ ...request, state: 'withdrawn', closedAt: new Date().toISOString() }, 'pending');
@@ -95,7 +98,7 @@ describe('deadline scheduler with fake timers', () => {
   it('waits past the 24.8-day timer ceiling without firing early', async () => {
     const deadline = t0 + 60 * 24 * 60 * minute;
     await store.insert(pending('r1', deadline));
-    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired), retryMs });
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(deadline - t0 - 1);
     expect(fired).toEqual([]);
@@ -158,7 +161,7 @@ describe('deadline scheduler with fake timers', () => {
 
   it('fires nothing once stopped', async () => {
     await store.insert(pending('r1', t0 + minute));
-    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: autoRelease(store, fired), retryMs });
     await scheduler.start();
     await scheduler.stop();
     scheduler.wake(new Date(t0 + minute));
@@ -181,7 +184,7 @@ describe('deadline scheduler across a restart (real clock)', () => {
     const before = new Database(file);
     const beforeStore = createSqliteReleaseRequestStore(before);
     const beforeFired: string[] = [];
-    const beforeScheduler = createDeadlineScheduler({ store: beforeStore, onDeadline: autoRelease(beforeStore, beforeFired) });
+    const beforeScheduler = createDeadlineScheduler({ store: beforeStore, onDeadline: autoRelease(beforeStore, beforeFired), retryMs });
     await beforeScheduler.start();
     const now = Date.now();
     await beforeStore.insert(pending('due-while-down', now + 100));
@@ -198,7 +201,7 @@ describe('deadline scheduler across a restart (real clock)', () => {
     const after = new Database(file);
     const afterStore = createSqliteReleaseRequestStore(after);
     const fired: string[] = [];
-    const scheduler = createDeadlineScheduler({ store: afterStore, onDeadline: autoRelease(afterStore, fired) });
+    const scheduler = createDeadlineScheduler({ store: afterStore, onDeadline: autoRelease(afterStore, fired), retryMs });
     await scheduler.start();
     expect(fired).toEqual(['due-while-down']);
     expect((await afterStore.get('due-while-down'))?.state).toBe('auto_released');

@@ -4,6 +4,7 @@ import { defaultPolicy, formatBanner, parseMarking } from '../../shared/markings
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
 import type { AuditLog } from '../../server/audit/log';
 import type { ParticipantActor, ReleaseCell, ReleaseObject } from '../../server/release/machine';
+import { configFromEnv } from '../../server/config';
 import { createDeadlineScheduler, type DeadlineScheduler } from '../../server/release/scheduler';
 import { createReleaseService, type NotifyEffect, type RemarkEffect, type ReleaseService } from '../../server/release/service';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
@@ -151,7 +152,7 @@ describe('release service', () => {
     let scheduler: DeadlineScheduler | undefined;
     const deferred = { wake: (deadline: Date) => scheduler!.wake(deadline) };
     service = build(deferred);
-    scheduler = createDeadlineScheduler({ store, onDeadline: (id) => service.deadline(id) });
+    scheduler = createDeadlineScheduler({ store, onDeadline: (id) => service.deadline(id), retryMs: configFromEnv({}).releaseRetryMs });
     await scheduler.start();
     const request = await service.request(ausAnalyst, ask);
     await vi.advanceTimersByTimeAsync(30 * minute - 1);

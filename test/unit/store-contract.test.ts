@@ -1,4 +1,4 @@
-// One contract suite for every Store implementation (SQLite now; PostgreSQL joins the list).
+// One contract suite for every Store implementation (SQLite today; a shared store for several nodes would join the list).
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import path from 'node:path';

@@ -2,7 +2,8 @@
 // first, limited by the server to entries about items you may see and to the detail you may see.
 // More entries load on request.
 import { useCallback, useEffect, useState } from 'react';
-import { AUDIT_PAGE_SIZE, fetchAudit, type AuditEntry } from '../session/api';
+import { AUDIT_PAGE_MAX } from '../../../shared/rest';
+import { fetchAudit, type AuditEntry } from '../session/api';
 import { describeError } from '../session/errors';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
@@ -90,7 +91,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
       {loading && <p>Loading the audit trail…</p>}
       {!loading && !error && next !== null && (
         <button type="button" onClick={() => void load(next)}>
-          Load newer entries (up to {AUDIT_PAGE_SIZE})
+          Load newer entries (up to {AUDIT_PAGE_MAX})
         </button>
       )}
     </main>

@@ -1,5 +1,6 @@
 // A cell's marking context: its policy (default plus the cell's own groups), the nations it holds,
 // the groups usable in REL TO, and its system-high level.
+import { memberNations } from '../../../shared/membership';
 import type { WorkspaceSummary } from '../../../shared/protocol';
 import {
   classificationRank,
@@ -36,12 +37,7 @@ function levelRank(text: string, policy: MarkingPolicy): number {
 
 export function cellMarkings(cell: CellDefinition): CellMarkings {
   const policy = policyWithGroups({ ...cell.groups });
-  const nations = new Set<string>();
-  for (const member of cell.members) {
-    const name = member.trim().toUpperCase();
-    if (policy.nations.has(name)) nations.add(name);
-    else for (const nation of policy.groups[name] ?? []) nations.add(nation);
-  }
+  const nations = memberNations(cell, policy);
   const members = [...nations].sort(policy.compareNames);
   const groups = Object.entries(policy.groups)
     .filter(([, groupMembers]) => groupMembers.every((nation) => nations.has(nation)))

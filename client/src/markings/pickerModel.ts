@@ -3,18 +3,18 @@
 // policy's rules allow (a compartment or ORCON at a level high enough for it, NOFORN alone for
 // HCS and KDK); a choice that still cannot make a valid marking yields a problem sentence
 // instead of a marking. For a release request the picker is bounded below by the object's
-// current marking: it offers only what keeps every reader and adds some (the server's own test,
-// `isNarrowing` both ways).
+// current marking: it offers only what keeps every reader and adds some (the server's own rule,
+// `remarkEffect`).
 import {
   classificationRank,
   compartmentRule,
   formatBanner,
   formatPortion,
   isCompartment,
-  isNarrowing,
   MarkingError,
   parseMarking,
   releasableNations,
+  remarkEffect,
   type ClassificationLevel,
   type Marking,
   type MarkingPolicy,
@@ -189,13 +189,15 @@ export function choiceToMarking(choice: PickerChoice, context: PickerContext): P
 
 /** Why `target` is not a release of `current` (the server's rule), or null when it is one. */
 function releaseProblem(current: Marking, target: Marking, { cell }: PickerContext): string | null {
-  if (!isNarrowing(target, current, cell.policy)) {
-    return 'This would hide the item from some who see it now. A release only adds readers; change the marking to tighten it.';
+  switch (remarkEffect(current, target, cell.policy)) {
+    case 'widens':
+      return null;
+    case 'narrows':
+    case 'mixed':
+      return 'This would hide the item from some who see it now. A release only adds readers; change the marking to tighten it.';
+    case 'same':
+      return 'Choose a wider marking: add a partner nation or group, or lower the classification.';
   }
-  if (isNarrowing(current, target, cell.policy)) {
-    return 'Choose a wider marking: add a partner nation or group, or lower the classification.';
-  }
-  return null;
 }
 
 export interface AudienceSummary {

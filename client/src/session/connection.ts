@@ -1,14 +1,24 @@
 // The socket: one per signed-in tab. Every request goes through `request`, which turns the ack
 // (`{ ok, ... }` or `{ ok: false, error }`) into a resolved body or a thrown ServerError.
 import { io, type Socket } from 'socket.io-client';
-import { bytesOf, withBase64Fields, type AckBodies, type ClientEvent, type ClientPayload, type DocState } from '../../../shared/protocol';
+import {
+  bytesOf,
+  handshakeAuth,
+  withBase64Fields,
+  type Ack,
+  type AckBodies,
+  type ClientEvent,
+  type ClientInput,
+  type ClientPayload,
+  type DocState,
+  type ServerEvents,
+} from '../../../shared/protocol';
+import { request } from '../../../shared/request';
 import { ServerError } from './errors';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
 export type AccessLevel = ClientPayload<'workspace:view-as'>['level'];
-
-type AckReply<T> = ({ ok: true } & T) | { ok: false; error: { code: ServerError['code']; message: string } };
 
 /** A doc state with its update decoded. */
 export interface LocalDocState {
@@ -35,10 +45,10 @@ export function docStateFrom(raw: DocState): LocalDocState {
 }
 
 export class Connection {
-  readonly socket: Socket;
+  readonly socket: Socket<ServerEvents>;
 
   constructor(token: string, url?: string) {
-    const options = { path: '/socket.io', auth: { token, encoding: 'base64' }, transports: ['websocket'] };
+    const options = { path: '/socket.io', auth: handshakeAuth(token, 'base64'), transports: ['websocket'] };
     this.socket = url ? io(url, options) : io(options);
   }
 
@@ -46,14 +56,18 @@ export class Connection {
     return this.socket.connected;
   }
 
-  async request<E extends ClientEvent>(event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
+  async request<E extends ClientEvent>(event: E, payload: ClientInput<E>): Promise<AckBodies[E]> {
     if (!this.socket.connected) {
       throw new ServerError('offline', 'Not connected to the server; the request was not sent. It reconnects by itself.');
     }
-    let reply: AckReply<AckBodies[E]>;
+    let reply: Ack<AckBodies[E]>;
     try {
-      reply = await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload));
+      reply = await request(this.socket, event, withBase64Fields(payload), REQUEST_TIMEOUT_MS);
     } catch {
+      // socket.io gives up on every pending answer when the connection drops: that is no timeout.
+      if (!this.socket.connected) {
+        throw new ServerError('offline', 'The connection to the server dropped before it answered. It reconnects by itself.');
+      }
       throw new ServerError('timeout', `The server did not answer "${event}" within ${REQUEST_TIMEOUT_MS / 1000} s.`);
     }
     if (!reply.ok) throw new ServerError(reply.error.code, reply.error.message);

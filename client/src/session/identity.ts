@@ -1,16 +1,11 @@
 // Who is signed in. The token is kept per browser tab (sessionStorage) so two tabs can hold two
 // personas; its claims are read here only for display and for the marking picker: the server
-// verifies the token and decides every access itself.
-import type { Role } from '../../../shared/protocol';
+// verifies the token and decides every access itself. Both read the claims with one schema
+// (shared/protocol.ts `claimsSchema`), so a token the server refuses is refused here first.
+import { claimsSchema, type Claims } from '../../../shared/protocol';
 
-export interface Identity {
+export interface Identity extends Claims {
   token: string;
-  sub: string;
-  name: string;
-  nation: string;
-  clearance: string;
-  compartments: string[];
-  roles: Role[];
 }
 
 const STORAGE_KEY = 'tearline.token';
@@ -25,28 +20,19 @@ function decodeSegment(segment: string): unknown {
 /** Reads the claims of a JWT; throws a plain sentence when the text is not one. */
 export function identityFromToken(token: string): Identity {
   const parts = token.trim().split('.');
-  let claims: Record<string, unknown>;
+  let payload: unknown;
   try {
     if (parts.length !== 3 || !parts[1]) throw new Error('shape');
-    claims = decodeSegment(parts[1]) as Record<string, unknown>;
+    payload = decodeSegment(parts[1]);
   } catch {
     throw new Error('This is not a bearer token (expected three dot-separated parts of a JWT).');
   }
-  const text = (key: string): string => (typeof claims[key] === 'string' ? (claims[key] as string) : '');
-  const list = (key: string): string[] =>
-    Array.isArray(claims[key]) ? (claims[key] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
-  if (!text('sub') || !/^[A-Z]{3}$/.test(text('nation')) || !text('clearance')) {
-    throw new Error('The token lacks the sub, nation or clearance claim Tearline needs.');
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    const claim = claims.error.issues[0]?.path[0];
+    throw new Error(`The token's ${typeof claim === 'string' ? `"${claim}" ` : ''}claim is missing or not in the form Tearline needs (sub, name, nation, clearance, compartments, roles).`);
   }
-  return {
-    token: token.trim(),
-    sub: text('sub'),
-    name: text('name') || text('sub'),
-    nation: text('nation'),
-    clearance: text('clearance'),
-    compartments: list('compartments'),
-    roles: list('roles') as Role[],
-  };
+  return { ...claims.data, token: token.trim() };
 }
 
 export function loadStoredIdentity(): Identity | null {

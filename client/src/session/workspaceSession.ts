@@ -24,6 +24,10 @@ export interface NewObject {
 
 export type PresenceUpdate = NonNullable<ClientPayload<'awareness:update'>['state']>;
 
+function isOffline(error: unknown): boolean {
+  return error instanceof ServerError && error.code === 'offline';
+}
+
 export class WorkspaceSession implements Picture {
   readonly editable = true;
   private readonly envelopes = new Map<string, Envelope>();
@@ -183,7 +187,7 @@ export class WorkspaceSession implements Picture {
       if (this.ownPresence) void this.sendPresence();
     } catch (error) {
       if (this.closed) return;
-      if (error instanceof ServerError && error.code === 'offline') return; // the next connect retries
+      if (isOffline(error)) return; // the next connect retries
       this.setStatus('failed');
       this.notify(`Could not open the workspace: ${describeError(error)}`);
     }
@@ -280,7 +284,8 @@ export class WorkspaceSession implements Picture {
         for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
     } catch (error) {
-      this.notify(`Could not reload an item from the server: ${describeError(error)}`);
+      // Offline: the rejoin on reconnect resyncs it and resends the edits still unacknowledged.
+      if (!isOffline(error)) this.notify(`Could not reload an item from the server: ${describeError(error)}`);
     }
   }
 
@@ -308,9 +313,10 @@ export class WorkspaceSession implements Picture {
     this.envelopes.set(envelope.id, envelope);
     this.emit();
     if (!this.replicas.has(envelope.id) && this.status === 'live') {
-      this.syncDocs([envelope.id]).catch((error: unknown) =>
-        this.notify(`A new item could not be loaded: ${describeError(error)}`),
-      );
+      this.syncDocs([envelope.id]).catch((error: unknown) => {
+        // Offline: the rejoin on reconnect loads every object, this one included.
+        if (!isOffline(error)) this.notify(`A new item could not be loaded: ${describeError(error)}`);
+      });
     }
   };
 

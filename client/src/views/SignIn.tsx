@@ -8,7 +8,7 @@ import { ErrorMessage } from './ErrorMessage';
 import { PersonaCard } from './PersonaCard';
 import { TokenSignIn } from './TokenSignIn';
 
-type Personas = { state: 'loading' } | { state: 'ready'; personas: Persona[] | null } | { state: 'failed'; message: string };
+type Personas = { state: 'loading' } | { state: 'ready'; personas: readonly Persona[] | null } | { state: 'failed'; message: string };
 
 export function SignIn({ onSignedIn }: { onSignedIn: (identity: Identity) => void }) {
   const [personas, setPersonas] = useState<Personas>({ state: 'loading' });

@@ -7,7 +7,7 @@ import { defaultPolicy } from '../../../shared/markings';
 import { cellMarkings, unknownNames } from '../markings/cell';
 import { MarkingPicker } from '../markings/MarkingPicker';
 import type { PickerResult } from '../markings/pickerModel';
-import { createWorkspace, listTemplates, type WorkspaceTemplate } from '../session/api';
+import { createWorkspace, listTemplates, type CellTemplate } from '../session/api';
 import { describeError } from '../session/errors';
 import { isFdo, type Identity } from '../session/identity';
 import { ErrorMessage } from './ErrorMessage';
@@ -30,7 +30,7 @@ function splitNames(text: string): string[] {
 }
 
 export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
-  const [templates, setTemplates] = useState<WorkspaceTemplate[] | null>(null);
+  const [templates, setTemplates] = useState<readonly CellTemplate[] | null>(null);
   const [templateId, setTemplateId] = useState('fvey');
   const [name, setName] = useState('');
   const [membersText, setMembersText] = useState('');
@@ -60,7 +60,7 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
     };
   }, [identity.token]);
 
-  function chooseTemplate(template: WorkspaceTemplate) {
+  function chooseTemplate(template: CellTemplate) {
     setTemplateId(template.id);
     setMembersText(template.members.join(', '));
   }

@@ -1,5 +1,6 @@
 // Pure selections over a picture's envelopes: by kind, children in order, what is on screen.
 import type { Envelope, ObjectKind } from '../../../shared/protocol';
+import { compareSiblings } from '../../../shared/siblings';
 
 export type WorkspaceTab = 'reports' | 'timeline' | 'rfis' | 'releases';
 
@@ -11,11 +12,9 @@ function byCreation(a: Envelope, b: Envelope): number {
   return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1;
 }
 
-/** Children of a parent by fractional `orderKey` (plain code-unit order, as the keys are built). */
+/** Children of a parent in document order, as the server orders them (exports included). */
 export function childrenOf(objects: readonly Envelope[], parentId: string): Envelope[] {
-  return objects
-    .filter((object) => object.parentId === parentId)
-    .sort((a, b) => (a.orderKey < b.orderKey ? -1 : a.orderKey > b.orderKey ? 1 : byCreation(a, b)));
+  return objects.filter((object) => object.parentId === parentId).sort(compareSiblings);
 }
 
 /** A report's paragraphs, in document order. */

@@ -1,0 +1,129 @@
+// The REST contract: what each route answers and the page limits, typed once for the server's
+// routes (server/http/) and the web client (client/src/session/api.ts). Errors answer
+// `{ error: ProtocolError }` with the status of their code.
+import type { Persona, PublicConfig, WorkspaceSummary } from './protocol';
+import type { ReleasePolicy } from './release';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Most audit entries one page holds (`limit`'s default and maximum). */
+export const AUDIT_PAGE_MAX = 1000;
+
+export const AUDIT_ACTIONS = [
+  'object.create',
+  'object.remark',
+  'release.request',
+  'release.approve',
+  'release.deny',
+  'release.withdraw',
+  'release.auto',
+  'release.expire',
+  'release.fail',
+  'release.policy',
+  'tearline.create',
+  'workspace.create',
+  'workspace.join',
+  'workspace.leave',
+  'membership.change',
+  'view_as',
+  'export',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditActor {
+  sub: string;
+  /** Trigraph of the actor's nation; null for the server itself (deadlines, automatic release). */
+  nation: string | null;
+}
+
+/** An audit entry as one reader may see it (server/audit/visibility.ts decides what that is). */
+export interface AuditView {
+  /** ISO 8601 UTC timestamp. */
+  at: string;
+  workspaceId: string;
+  actor: AuditActor;
+  action: AuditAction;
+  /** The object the entry is about; null for workspace-level events (join, leave, membership). */
+  objectId: string | null;
+  detail: { [key: string]: Json };
+}
+
+/** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
+export interface AuditTrailPage {
+  entries: (AuditView & { cursor: string })[];
+  /** Where the next page starts (null: nothing shown yet). */
+  next: string | null;
+}
+
+export interface PartnerShare {
+  nation: string;
+  objects: number;
+  /** objects / all objects; null for an empty cell. */
+  objectShare: number | null;
+  textLength: number;
+  /** text characters / all text characters; null when the cell holds no text. */
+  textShare: number | null;
+}
+
+/** Sharing figures of one cell over what the reader may see (server/figures/sharingFigures.ts). */
+export interface SharingFigures {
+  totals: { objects: number; textLength: number };
+  partners: PartnerShare[];
+  noforn: { objects: number; rate: number | null };
+  releases: {
+    requested: number;
+    pending: number;
+    approved: number;
+    denied: number;
+    withdrawn: number;
+    autoReleased: number;
+    expired: number;
+    /** Decided or released at the deadline, but the server could not carry out the re-mark. */
+    failed: number;
+    /**
+     * Request to decision, in milliseconds, over decided requests: approved, denied and
+     * automatically released (the deadline is when those were decided). Median as the middle
+     * value (mean of the two middle ones), p90 by nearest rank; null when none was decided.
+     */
+    decisionTime: { count: number; medianMs: number | null; p90Ms: number | null };
+    /** Denials grouped by reason (trimmed, spacing and case ignored), most frequent first. */
+    denialsByReason: { reason: string; count: number }[];
+  };
+}
+
+/** A coalition to spin a cell up from. */
+export interface CellTemplate {
+  id: string;
+  name: string;
+  /** Trigraphs or tetragraphs; tetragraphs expand through the policy's groups. */
+  members: string[];
+  /** Coalition groups the cell defines for REL TO (on top of the built-in FVEY, ACGU, NATO). */
+  groups: Record<string, string[]>;
+  /** Null: REL TO every member nation (shared/cellDefaults.ts). */
+  defaultMarking: string | null;
+}
+
+/** `POST /api/workspaces`: what a new cell may say (the server's zod schema reads exactly this). */
+export interface NewWorkspace {
+  name: string;
+  template?: string;
+  members?: string[];
+  defaultMarking?: string;
+  systemHigh?: string;
+  groups?: Record<string, string[]>;
+  exercise?: boolean;
+  /** Only an FDO may opt their own nation in to automatic release at creation. */
+  releasePolicy?: Omit<ReleasePolicy, 'autoReleaseNations'> & { autoReleaseNations?: string[] };
+}
+
+/** What each route answers on success. */
+export interface RestAnswers {
+  'GET /api/config': PublicConfig;
+  'GET /api/dev/personas': { personas: readonly Persona[] };
+  'POST /api/dev/token': { token: string };
+  'GET /api/workspace-templates': { templates: readonly CellTemplate[] };
+  'GET /api/workspaces': { workspaces: WorkspaceSummary[] };
+  'POST /api/workspaces': { workspace: WorkspaceSummary };
+  'GET /api/workspaces/:id/audit': AuditTrailPage;
+  'GET /api/workspaces/:id/figures': { figures: SharingFigures };
+}
