@@ -54,6 +54,11 @@ export interface ServerConfig {
   compactAfter: number;
   /** TEARLINE_DOC_IDLE_MS (60000): an in-memory doc untouched this long is evicted. */
   docIdleMs: number;
+  /**
+   * TEARLINE_DISK_WARN_BYTES (1 GiB): below this much free space on the data directory's disk,
+   * `/healthz` reports `storage.status: 'low_space'`, before writes start failing.
+   */
+  diskWarnBytes: number;
   /** TEARLINE_SQLITE_SYNC (full): `full` fsyncs each commit (survives power loss), `normal` only process crashes. */
   sqliteSync: 'full' | 'normal';
   /**
@@ -129,6 +134,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxDocBytes: int(env.TEARLINE_MAX_DOC_BYTES, 16 * 1024 * 1024),
     compactAfter: int(env.TEARLINE_COMPACT_AFTER, 200),
     docIdleMs: int(env.TEARLINE_DOC_IDLE_MS, 60_000),
+    diskWarnBytes: int(env.TEARLINE_DISK_WARN_BYTES, 1024 ** 3),
     sqliteSync: env.TEARLINE_SQLITE_SYNC === 'normal' ? 'normal' : 'full',
     fanoutWindowMs: int(env.TEARLINE_FANOUT_WINDOW_MS, 0),
     commitWindowMs: int(env.TEARLINE_COMMIT_WINDOW_MS, 25),
