@@ -35,7 +35,7 @@ const store = () => server.ctx.store as SqliteStore;
 
 /** Every write the server makes is refused, as on a full disk, until the returned function gives space back. */
 function fillDisk(): () => void {
-  const spies = (['appendUpdates', 'createObjects', 'remark', 'compact'] as const).map((method) =>
+  const spies = (['appendUpdates', 'createObjects', 'remark', 'compact', 'addLevel'] as const).map((method) =>
     vi.spyOn(store(), method).mockImplementation(() => Promise.reject(DISK_FULL())),
   );
   store().db.exec("CREATE TEMP TRIGGER disk_full BEFORE INSERT ON audit_log BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
@@ -145,7 +145,8 @@ test('a full disk answers unavailable, keeps serving readers, and loses nothing 
     ] as const) {
       expect(await usa.call(event, payload)).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/try again shortly/i) } });
     }
-    // Reading goes on: someone new joins (their audit entry waits in memory) and syncs.
+    // Reading goes on: someone of a level new to the cell joins (the level and the audit entry
+    // cannot be stored yet) and syncs.
     const aus = await connect(server.url, 'aus-analyst');
     await aus.ok('workspace:join', { workspaceId: cellId });
     expect(await textOf(aus, object.id)).toBe('Base.');
