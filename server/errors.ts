@@ -51,7 +51,7 @@ export function isStorageFault(error: unknown): boolean {
 }
 
 const STORAGE_FAULT_MESSAGE =
-  'The server cannot save right now: its storage is full or failing, so this change was not saved. Try again shortly; the web client keeps your unsaved edits and sends them again by itself.';
+  'The server cannot save right now: its storage is full or failing, so nothing of this request was saved. Try again shortly.';
 
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof TearlineError) return error.toJSON();

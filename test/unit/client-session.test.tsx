@@ -305,7 +305,7 @@ describe('WorkspaceSession', () => {
     const live = await open(server);
     vi.useFakeTimers();
     try {
-      const full = 'The server cannot save right now: its storage is full or failing, so this change was not saved.';
+      const full = 'The server cannot save right now: its storage is full or failing, so nothing of this request was saved. Try again shortly.';
       server.refuseUpdates = new ServerError('unavailable', full);
       bodyOf(live.replica('n1')!.doc).insert(0, 'Kept. ');
       await vi.waitFor(() =>
