@@ -2,6 +2,7 @@
 // in its own process, this process being the load generator. `npm run bench -- markings` runs the
 // marking micro-benchmark instead, `npm run bench -- frames` the cost of one frame by sending path,
 // `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied;
+// `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'profile') return (await import('./profile-summary')).run(args.slice(1));
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
   if (args[0] === 'worst-update') return (await import('./worst-update')).run(args.slice(1));
+  if (args[0] === 'disk-full') return (await import('./disk-full')).run(args.slice(1));
   if (args.includes('--help')) {
     console.log(USAGE);
     return 0;

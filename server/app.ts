@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
+import { recordRestart } from './audit/restart';
 import { createSqliteAuditLog } from './audit/sqliteAuditLog';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
@@ -21,6 +22,7 @@ import { Fanout } from './rooms/fanout';
 import { authenticate, onConnection } from './sessions/connection';
 import { PersonBudgets } from './sessions/rateLimiter';
 import { SqliteStore } from './store/sqliteStore';
+import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { WorkspaceService } from './workspaces/workspaceService';
@@ -59,11 +61,24 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     serveClient: false,
     adapter: DirectFrameAdapter,
   });
-  const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs, maxDocBytes: config.maxDocBytes });
+  const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
+  const audit = createSqliteAuditLog(store.db, undefined, { outcomes: storage, log });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
     broadcastFrames: () => directFrameCounts,
+    freeBytes: () => storage.freeBytes(),
+    storageFaults: () => storage.faults,
+    auditUnwritten: () => audit.unwritten(),
+  });
+  const docs = new DocRegistry(store, new UpdateWriter(store, config.commitWindowMs, storage), {
+    compactAfter: config.compactAfter,
+    idleMs: config.docIdleMs,
+    maxDocBytes: config.maxDocBytes,
+    onCompactionError(err, objectId) {
+      metrics.compactionsFailed.inc();
+      log.error({ err, objectId }, 'compaction failed; the update log stays as it is and compaction is retried later');
+    },
   });
   const releaseStore = createSqliteReleaseRequestStore(store.db);
   const ctx = {
@@ -74,9 +89,9 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     workspaces: new WorkspaceService(store),
     cells: new CellRegistry(store, log),
     docs,
-    writer: new UpdateWriter(store, config.commitWindowMs),
     fanout: new Fanout(io, metrics, config.fanoutWindowMs),
-    audit: createSqliteAuditLog(store.db),
+    audit,
+    storage,
     releaseStore,
     metrics,
     io,
@@ -98,6 +113,9 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   io.use(authenticate(ctx));
   io.on('connection', (socket) => onConnection(ctx, socket));
 
+  // Before anyone can join: the sessions a crash left open are closed in the audit log first.
+  const closed = await recordRestart(audit);
+  if (closed > 0) log.warn({ sessions: closed }, 'recorded the end of sessions a stop left open in the audit log');
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
   await scheduler.start();
@@ -129,6 +147,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       await scheduler.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       docs.destroy();
+      await audit.close();
       await store.close();
     },
   };

@@ -121,6 +121,12 @@ export const SETTINGS = {
   jwtAudience: setting('TEARLINE_JWT_AUDIENCE', undefined, optional(text), 'checked when set'),
   compactAfter: setting('TEARLINE_COMPACT_AFTER', '200', integer(1, MAX_COUNT), 'stored updates of one doc before they are folded into a snapshot'),
   docIdleMs: setting('TEARLINE_DOC_IDLE_MS', '60000', integer(1, MAX_TIMER_MS), 'an in-memory doc untouched this long is evicted (reloaded on demand)'),
+  diskWarnBytes: setting(
+    'TEARLINE_DISK_WARN_BYTES',
+    '1073741824',
+    integer(0, Number.MAX_SAFE_INTEGER),
+    "below this much free space on the data directory's disk, /healthz reports storage low_space, before writes start failing",
+  ),
   commitWindowMs: setting(
     'TEARLINE_COMMIT_WINDOW_MS',
     '25',

@@ -12,7 +12,7 @@ import type { Fanout } from './rooms/fanout';
 import type { PersonBudgets } from './sessions/rateLimiter';
 import type { Releases } from './release/releaseHandlers';
 import type { ReleaseRequestStore } from './release/requestStore';
-import type { UpdateWriter } from './store/updateWriter';
+import type { StorageHealth } from './store/storageHealth';
 import type { Store } from './store/types';
 import type { CellRegistry } from './workspaces/cellRegistry';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -41,9 +41,10 @@ export interface Context {
   workspaces: WorkspaceService;
   cells: CellRegistry;
   docs: DocRegistry;
-  writer: UpdateWriter;
   fanout: Fanout;
   audit: AuditLog;
+  /** Free space and write failures of the data directory's storage (/healthz, metrics). */
+  storage: StorageHealth;
   releaseStore: ReleaseRequestStore;
   releases: Releases;
   metrics: Metrics;

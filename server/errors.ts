@@ -40,8 +40,22 @@ export function forbidden(message: string): TearlineError {
   return new TearlineError('forbidden', message);
 }
 
+/**
+ * Whether SQLite refused a write because the storage cannot take it: the disk (or quota) is full
+ * (SQLITE_FULL) or the device fails (SQLITE_IOERR and its extended codes). better-sqlite3 puts the
+ * code on the error it throws. Retrying later can succeed, so it answers `unavailable`.
+ */
+export function isStorageFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+const STORAGE_FAULT_MESSAGE =
+  'The server cannot save right now: its storage is full or failing, so nothing of this request was saved. Try again shortly.';
+
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof TearlineError) return error.toJSON();
+  if (isStorageFault(error)) return { code: 'unavailable', message: STORAGE_FAULT_MESSAGE };
   const code = (error as { code?: unknown })?.code;
   if (code === 'bad_marking') return { code, message: (error as Error).message };
   return { code: 'internal', message: 'The server could not complete this request; it has been logged.' };

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'workspace.join',
   'workspace.leave',
   'membership.change',
+  'server.restart',
   'view_as',
   'export',
 ] as const;

@@ -1,5 +1,6 @@
 // The audit log as the server sees it. Async so a PostgreSQL implementation can follow the SQLite
 // one behind the same interface (the contract tests take a factory).
+import type { AuditActor } from '../../shared/rest';
 import type { AuditDraft, AuditEntry } from './entry';
 import type { VerifyResult } from './verify';
 
@@ -10,13 +11,33 @@ export interface AuditPage {
   limit?: number;
 }
 
+/** Someone the log records as still in a cell: joins not followed by as many leaves. */
+export interface OpenSession {
+  workspaceId: string;
+  actor: AuditActor;
+  /** Their access level as last recorded (join, or membership change). */
+  level: string;
+  /** Sessions (sockets) left open. */
+  count: number;
+}
+
 export interface AuditLog {
-  /** Appends atomically after the current last entry and returns the stored entry. */
-  append(draft: AuditDraft): Promise<AuditEntry>;
+  /**
+   * Appends after the current last entry, in the order appends are made, and resolves with the
+   * stored entry. While the storage refuses writes (a full disk) it resolves `undefined` at once:
+   * the entry is kept in order and written when the storage takes writes again.
+   */
+  append(draft: AuditDraft): Promise<AuditEntry | undefined>;
   /** One workspace's entries in seq order (unfiltered: see `auditEntriesVisibleTo`). */
   listForWorkspace(workspaceId: string, page?: AuditPage): Promise<AuditEntry[]>;
   /** Every entry about one object, in seq order (an object's history is short: create, re-marks, releases). */
   listForObject(objectId: string): Promise<AuditEntry[]>;
   /** Verifies the whole stored chain and its recorded head. */
   verify(): Promise<VerifyResult>;
+  /** Sessions the log shows open since the last `server.restart` entry: at start, those a stop left without a leave. */
+  sessionsLeftOpen(): Promise<OpenSession[]>;
+  /** Entries accepted but not yet stored (the storage refused them so far). */
+  unwritten(): number;
+  /** Writes what is queued; entries that still cannot be written are reported in the server log. */
+  close(): Promise<void>;
 }

@@ -3,10 +3,16 @@
 // history; someone with the file can drop the triggers, which is what verification is for.
 // `audit_head` records the last entry in the same transaction as each append, so removing the
 // newest entries is detected too.
+// Appends are grouped: those arriving within `groupMs` share one transaction (one fsync instead of
+// one per join or leave), chained in the order they were made. When the storage refuses a write
+// (a full disk), the entries stay queued in that order and are retried with a backoff; meanwhile
+// appends are accepted into the queue, so whatever they record (a join, an export) goes on.
 import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { AUDIT_PAGE_MAX, type AuditAction } from '../../shared/rest';
+import type { WriteOutcomes } from '../store/storageHealth';
 import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
-import type { AuditLog, AuditPage } from './log';
+import type { AuditLog, AuditPage, OpenSession } from './log';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';
 import { canonicalJson } from './canonicalJson';
 
@@ -25,6 +31,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_workspace ON audit_log (workspace_id, seq);
 CREATE INDEX IF NOT EXISTS audit_log_by_object ON audit_log (object_id, seq);
+CREATE INDEX IF NOT EXISTS audit_log_by_action ON audit_log (action, seq);
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
@@ -51,7 +58,29 @@ interface AuditRow {
 
 const COLUMNS = 'seq, at, workspace_id, actor_sub, actor_nation, action, object_id, detail, prev_hash, hash';
 
-export function createSqliteAuditLog(db: Database.Database, clock: () => Date = () => new Date()): AuditLog {
+export interface SqliteAuditOptions {
+  /** Appends arriving within this many milliseconds share one transaction (2); 0: those made in the same tick. */
+  groupMs?: number;
+  /** Told whether each write succeeded (storage health). */
+  outcomes?: WriteOutcomes;
+  /** Where failed writes, and entries still unwritten at close, are reported. */
+  log?: Pick<Logger, 'error' | 'info'>;
+}
+
+/** The first retry of a refused write waits this long, each further one twice as long, up to the maximum. */
+const RETRY_MS = 100;
+const RETRY_MAX_MS = 30_000;
+
+/** Who is still recorded in a cell: joins not followed by a leave, since the last restart record. */
+const SESSION_ACTIONS: readonly AuditAction[] = ['workspace.join', 'workspace.leave', 'membership.change'];
+
+interface Queued {
+  draft: AuditDraft & { at: string };
+  resolve(entry: AuditEntry | undefined): void;
+}
+
+export function createSqliteAuditLog(db: Database.Database, clock: () => Date = () => new Date(), options: SqliteAuditOptions = {}): AuditLog {
+  const { groupMs = 2, outcomes, log } = options;
   db.exec(SCHEMA);
   const lastEntry = db.prepare<[], ChainHead>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
@@ -64,19 +93,83 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
     `SELECT ${COLUMNS} FROM audit_log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
   const aboutObject = db.prepare<[string], AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE object_id = ? ORDER BY seq`);
+  const sessionRows = db.prepare<[], AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE action IN (${SESSION_ACTIONS.map((a) => `'${a}'`).join(', ')})
+       AND seq > (SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'server.restart') ORDER BY seq`,
+  );
 
   // IMMEDIATE takes the write lock before reading the last hash, so two processes sharing the
   // file cannot both chain onto the same entry.
-  const appendInTransaction = db.transaction((draft: AuditDraft): AuditEntry => {
-    const entry = chainEntry(lastEntry.get() ?? null, draft, clock());
-    insert.run(toRow(entry));
-    setHead.run({ seq: entry.seq, hash: entry.hash });
-    return entry;
+  const appendInTransaction = db.transaction((drafts: readonly AuditDraft[]): AuditEntry[] => {
+    let previous = lastEntry.get() ?? null;
+    return drafts.map((draft) => {
+      const entry = chainEntry(previous, draft, clock());
+      insert.run(toRow(entry));
+      setHead.run({ seq: entry.seq, hash: entry.hash });
+      previous = entry;
+      return entry;
+    });
   });
 
+  const queue: Queued[] = [];
+  let closed = false;
+  /** The write that queued appends will join: a timer, or the end of this tick. */
+  let scheduled: NodeJS.Timeout | 'tick' | undefined;
+  /** Writes refused in a row: while any, appends are answered as soon as they are queued. */
+  let refused = 0;
+
+  const schedule = (ms: number) => {
+    if (scheduled) return;
+    if (ms === 0) {
+      scheduled = 'tick';
+      queueMicrotask(write);
+    } else {
+      // A retry must not keep a stopping process alive.
+      scheduled = setTimeout(write, ms);
+      if (refused > 0) scheduled.unref();
+    }
+  };
+  const unschedule = () => {
+    if (typeof scheduled === 'object') clearTimeout(scheduled);
+    scheduled = undefined;
+  };
+
+  function write(): void {
+    scheduled = undefined;
+    const batch = queue.splice(0);
+    if (batch.length === 0) return;
+    let entries: AuditEntry[];
+    try {
+      entries = appendInTransaction.immediate(batch.map((queued) => queued.draft));
+    } catch (error) {
+      queue.unshift(...batch);
+      outcomes?.wrote(error);
+      refused++;
+      const retryMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (refused - 1));
+      log?.error({ err: error, unwritten: queue.length, retryMs }, 'audit entries could not be written; kept in order and retried');
+      for (const { resolve } of batch) resolve(undefined);
+      schedule(retryMs);
+      return;
+    }
+    outcomes?.wrote();
+    if (refused > 0) log?.info({ written: batch.length }, 'audit entries kept during a storage fault are written');
+    refused = 0;
+    batch.forEach(({ resolve }, i) => resolve(entries[i]));
+  }
+
   return {
-    async append(draft) {
-      return appendInTransaction.immediate(draft);
+    append(draft) {
+      // A value that cannot be hashed fails its own append now, not the group it would join.
+      canonicalJson(draft.detail ?? {});
+      if (closed) {
+        log?.error({ entry: draft }, 'audit entry made after the audit log closed could not be written');
+        return Promise.resolve(undefined);
+      }
+      return new Promise((resolve) => {
+        queue.push({ draft: { ...draft, at: draft.at ?? clock().toISOString() }, resolve });
+        if (refused > 0) resolve(undefined);
+        schedule(groupMs);
+      });
     },
     async listForObject(objectId) {
       return aboutObject.all(objectId).map(fromRow);
@@ -85,8 +178,39 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
       const bounded = Math.max(1, Math.min(AUDIT_PAGE_MAX, Math.floor(limit)));
       return page.all(workspaceId, afterSeq, bounded).map(fromRow);
     },
+    async sessionsLeftOpen() {
+      const open = new Map<string, OpenSession>();
+      for (const entry of mapIterable(sessionRows.iterate(), fromRow)) {
+        const key = `${entry.workspaceId}\n${entry.actor.sub}`;
+        const session = open.get(key) ?? { workspaceId: entry.workspaceId, actor: entry.actor, level: '', count: 0 };
+        if (entry.action === 'workspace.join') {
+          session.count++;
+          session.level = String(entry.detail.level ?? session.level);
+        } else if (entry.action === 'workspace.leave') {
+          session.count = Math.max(0, session.count - 1);
+        } else {
+          session.level = String(entry.detail.to ?? session.level);
+        }
+        session.actor = entry.actor;
+        open.set(key, session);
+      }
+      return [...open.values()].filter((session) => session.count > 0);
+    },
+    unwritten() {
+      return queue.length;
+    },
     async verify() {
       return verifySqliteAuditLog(db);
+    },
+    async close() {
+      closed = true;
+      unschedule();
+      write();
+      unschedule();
+      if (queue.length === 0) return;
+      // The entries are not lost silently: the server log keeps every one of them.
+      log?.error({ entries: queue.map((queued) => queued.draft) }, 'audit entries could not be written before the server stopped');
+      queue.length = 0;
     },
   };
 }

@@ -55,8 +55,11 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'release.policy': { nation: 'shown', autoRelease: 'shown' },
   'workspace.create': { name: 'shown', members: 'shown', exercise: 'shown' },
   'workspace.join': { level: 'level' },
-  'workspace.leave': { level: 'level' },
+  // `reason`: the server closed it at a restart, the session having been left open by a stop.
+  'workspace.leave': { level: 'level', reason: 'shown' },
   'membership.change': { from: 'level', to: 'level' },
+  // How many of the cell's sessions the stop left open; every member FDO already sees their joins.
+  'server.restart': { sessionsClosed: 'shown' },
   // `objects` counts what the FDO and the partner level saw together: never shown.
   view_as: { level: 'level' },
   // `portions` and `withheld` count what the exporter saw: never shown.

@@ -15,6 +15,7 @@ export interface Metrics {
   broadcastFrames: Counter<'path'>;
   fanouts: Counter;
   fanoutSeconds: Histogram;
+  compactionsFailed: Counter;
 }
 
 export interface MetricSources {
@@ -22,6 +23,12 @@ export interface MetricSources {
   liveDocs(): number;
   /** Room broadcast frames so far, by path (see server/rooms/directFrames.ts). */
   broadcastFrames(): { direct: number; engine: number };
+  /** Free bytes on the data directory's file system. */
+  freeBytes(): Promise<number>;
+  /** Writes the storage refused so far (full or failing disk). */
+  storageFaults(): number;
+  /** Audit entries accepted but not yet stored. */
+  auditUnwritten(): number;
 }
 
 /** Event-loop delay sampling period: fine enough for the lag a user feels (tens of ms and up). */
@@ -29,10 +36,37 @@ const EVENT_LOOP_SAMPLE_MS = 100;
 
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
-  const reported = { direct: 0, engine: 0 };
+  const reported = { direct: 0, engine: 0, storageFaults: 0 };
   // The event-loop delay histogram samples on a libuv timer; prom-client's default (10 ms) wakes an
   // idle server 100 times a second, which costs more CPU than a quiet cell's whole traffic.
   collectDefaultMetrics({ register: registry, prefix: 'tearline_process_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  // Storage health, read only when collected: nothing else holds these.
+  new Gauge({
+    name: 'tearline_storage_free_bytes',
+    help: "Free bytes on the data directory's file system (TEARLINE_DISK_WARN_BYTES warns below)",
+    registers: [registry],
+    async collect() {
+      this.set(await sources.freeBytes());
+    },
+  });
+  new Counter({
+    name: 'tearline_storage_write_failures_total',
+    help: 'Durable writes refused by the storage (disk full or failing): each answered `unavailable` or retried',
+    registers: [registry],
+    collect() {
+      const now = sources.storageFaults();
+      this.inc(now - reported.storageFaults);
+      reported.storageFaults = now;
+    },
+  });
+  new Gauge({
+    name: 'tearline_audit_unwritten_entries',
+    help: 'Audit entries kept in memory because the storage refused them; written when it takes writes again',
+    registers: [registry],
+    collect() {
+      this.set(sources.auditUnwritten());
+    },
+  });
   return {
     registry,
     connections: new Gauge({ name: 'tearline_connections', help: 'Open socket connections', registers: [registry] }),
@@ -77,6 +111,11 @@ export function createMetrics(sources: MetricSources): Metrics {
       name: 'tearline_fanout_latency_seconds',
       help: 'From receiving an update to sending it to its rooms (durable write included)',
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    compactionsFailed: new Counter({
+      name: 'tearline_compactions_failed_total',
+      help: 'Compactions of an update log into a snapshot that failed (retried later; edits are unaffected)',
       registers: [registry],
     }),
   };

@@ -113,9 +113,15 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   const heavy = restLimit({ name: 'heavy', what: 'exports, audit pages and figures', perMinute: httpHeavyPerMinute }, identify);
   app.use(express.json({ limit: '256kb' }));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
+  // 200 while the node serves, whatever its storage: reading goes on when the disk is full. The
+  // exact free bytes are for operators (the metrics listener): on this public port they would
+  // show how much is being written, hidden objects included.
+  app.get(
+    '/healthz',
+    route(async (_req, res) => {
+      res.json({ ok: true, storage: await ctx.storage.status() });
+    }),
+  );
   // Metrics are for operators, on their own listener (server/http/metrics.ts): never on this port.
   app.all('/metrics', (_req, _res, next) => next(new TearlineError('not_found', 'Metrics are not served on this port.')));
 

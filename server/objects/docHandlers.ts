@@ -1,5 +1,5 @@
-// doc:sync and doc:update: reading and writing an object's content. An update is checked,
-// applied, made durable, then acknowledged and fanned out, in that order.
+// doc:sync and doc:update: reading and writing an object's content. An update is checked, made
+// durable, applied, then acknowledged and fanned out, in that order: readers get durable content only.
 import { BINARY_SYNC_MAX_DOCS, type AckBodies, type ClientPayload, type DocState } from '../../shared/protocol';
 import type { Context, SessionData, TearlineSocket } from '../context';
 import { TearlineError } from '../errors';
@@ -65,14 +65,7 @@ export async function updateDoc(
   const cell = await joinedCell(ctx, session, payload.workspaceId);
   visibleObject(cell, session, payload.id);
   requireRole(session, 'editor', 'edit objects');
-  const { live, newClients } = await ctx.docs.apply(payload.id, payload.epoch, payload.update, session.identity.sub);
-  let seq: number | undefined;
-  try {
-    seq = await ctx.writer.write({ objectId: payload.id, epoch: payload.epoch, update: payload.update, author: session.identity.sub, newClients });
-  } finally {
-    // On a failed write this drops the in-memory doc, so the update that is not durable goes too.
-    await ctx.docs.stored(live, seq);
-  }
+  await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub);
   ctx.metrics.updates.inc();
   ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
   return {};

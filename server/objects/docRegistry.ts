@@ -1,26 +1,46 @@
-// Live Y.Docs, one per object being edited: loaded from the store on demand, checked updates
-// applied, compacted into snapshots, evicted when idle. Readers that only need bytes (doc:sync)
-// are served from the store without loading a doc.
+// Live Y.Docs, one per object being edited: loaded from the store on demand, fed each checked
+// update once it is durable, compacted into snapshots off the edit path, evicted when idle. A live
+// doc holds durable content only, so whoever reads it (doc:sync, tearlines, exports, a new epoch's
+// copy) never sees an edit that could still be lost. Readers that only need bytes (doc:sync) of a
+// doc not in memory are served from the store without loading it.
 import * as Y from 'yjs';
 import { cloneContent } from '../../shared/content';
 import type { Store } from '../store/types';
+import type { UpdateWriter } from '../store/updateWriter';
 import { TearlineError } from '../errors';
-import { checkUpdate } from './updateCheck';
+import { checkUpdate, type CheckedUpdate } from './updateCheck';
+
+/** An update accepted for a doc and being written: not in the doc yet, but the next updates may build on it. */
+interface StagedUpdate {
+  update: Uint8Array;
+  author: string;
+  checked: CheckedUpdate;
+  /** The Yjs client ids it is the first to write with (claimed at once, released if its write fails). */
+  newClients: readonly number[];
+  /** Its sequence number, once durable. */
+  seq?: number;
+}
 
 export interface LiveDoc {
   id: string;
   epoch: number;
+  /** Durable content only: the snapshot and every stored update of this epoch up to `lastSeq`. */
   doc: Y.Doc;
   /** Stored updates not yet folded into a snapshot. */
   sinceSnapshot: number;
   lastSeq: number;
   lastUsed: number;
-  /** Updates applied in memory whose write has not finished: such a doc is not evicted. */
-  inflight: number;
-  /** Who each Yjs client id that wrote here belongs to (see claimClients). */
+  /** Updates accepted, in the order they were checked, whose write has not finished: such a doc is not evicted. */
+  staged: StagedUpdate[];
+  /** Who each Yjs client id that wrote here belongs to, staged updates' claims included (see claimClients). */
   owners: Map<number, string>;
-  /** Stored bytes: the snapshot plus the updates since. Bounds how large one object may grow. */
-  bytes: number;
+  /** Stored bytes: the snapshot plus the updates since. With the staged bytes, bounds how large one object may grow. */
+  storedBytes: number;
+  /** Set while a new epoch is being made: updates wait for it, then meet the new epoch. */
+  replacing?: Promise<void>;
+  /** Called when `staged` empties (a new epoch waits for the writes in progress). */
+  onSettled: (() => void)[];
+  compaction: { running: boolean; failures: number; retryAt: number };
 }
 
 export interface DocRegistryOptions {
@@ -28,19 +48,20 @@ export interface DocRegistryOptions {
   idleMs: number;
   /** Refuse updates that would grow one object's stored content beyond this many bytes. */
   maxDocBytes: number;
+  /** A compaction failed; it is retried after the doc's next update once a backoff has passed. */
+  onCompactionError(error: unknown, objectId: string): void;
 }
 
-/** An update checked and applied in memory, to be stored with the client ids it claimed. */
-export interface AppliedUpdate {
-  live: LiveDoc;
-  newClients: number[];
-}
+/** The first retry of a failed compaction waits this long, each further one twice as long, up to the maximum. */
+const COMPACTION_RETRY_MS = 1000;
+const COMPACTION_RETRY_MAX_MS = 5 * 60_000;
 
 export class DocRegistry {
   private readonly docs = new Map<string, Promise<LiveDoc>>();
 
   constructor(
     private readonly store: Store,
+    private readonly writer: UpdateWriter,
     private readonly options: DocRegistryOptions,
   ) {}
 
@@ -78,97 +99,150 @@ export class DocRegistry {
       sinceSnapshot: stored.updates.length,
       lastSeq: stored.lastSeq,
       lastUsed: Date.now(),
-      inflight: 0,
+      staged: [],
       owners: stored.owners,
-      bytes: (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.byteLength, 0),
+      storedBytes: (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.byteLength, 0),
+      onSettled: [],
+      compaction: { running: false, failures: 0, retryAt: 0 },
     };
   }
 
   /**
-   * Checks and applies `author`'s update in memory. The caller persists it (with the client ids
-   * it claimed), then calls `stored`.
+   * Checks `author`'s update against the doc and the updates accepted before it, writes it (group
+   * commit with every other doc's), and applies it once durable, in the order the doc's updates
+   * were checked. Resolves once it is durable and applied; rejects with the check's error, or the
+   * write's (nothing of the update is kept then).
    */
-  async apply(id: string, epoch: number, update: Uint8Array, author: string): Promise<AppliedUpdate> {
-    const live = await this.open(id);
+  async update(id: string, epoch: number, update: Uint8Array, author: string): Promise<void> {
+    let live = await this.open(id);
+    while (live.replacing) {
+      await live.replacing;
+      live = await this.open(id);
+    }
+    // From here until the update is staged nothing awaits, so a new epoch cannot start in between.
     if (epoch !== live.epoch) {
       throw new TearlineError(
         'conflict',
         `This object moved to a new version (epoch ${live.epoch}) after a release; reload it and reapply your edit.`,
       );
     }
-    if (live.bytes + update.byteLength > this.options.maxDocBytes) {
+    const stagedBytes = live.staged.reduce((sum, staged) => sum + staged.update.byteLength, 0);
+    if (live.storedBytes + stagedBytes + update.byteLength > this.options.maxDocBytes) {
       throw new TearlineError(
         'too_large',
         `This object has reached its size limit (${this.options.maxDocBytes} bytes); put further text in a new object.`,
       );
     }
-    const { clients } = checkUpdate(live.doc, update);
-    const newClients = claimClients(live, clients, author);
-    Y.applyUpdate(live.doc, update, author);
-    live.inflight++;
-    live.bytes += update.byteLength;
+    const checked = checkUpdate(live.doc, update, live.staged.map((staged) => staged.checked));
+    const newClients = claimClients(live, checked.clients, author);
+    const staged: StagedUpdate = { update, author, checked, newClients };
+    live.staged.push(staged);
     live.lastUsed = Date.now();
-    return { live, newClients };
+    try {
+      staged.seq = await this.writer.write({ objectId: id, epoch, update, author, newClients });
+    } catch (error) {
+      // The writer also fails every later update of this doc that was queued behind this one,
+      // so none stays staged on top of an update that is not there.
+      live.staged.splice(live.staged.indexOf(staged), 1);
+      for (const client of newClients) live.owners.delete(client);
+      this.applyDurable(live);
+      throw error;
+    }
+    this.applyDurable(live);
   }
 
-  /** After a write finished (or failed). Compacts when the log grew long. */
-  async stored(live: LiveDoc, seq: number | undefined): Promise<void> {
-    live.inflight--;
-    if (seq === undefined) {
-      // The write failed: the in-memory doc holds an update that is not durable. Reload it.
-      this.drop(live.id);
+  /** Applies the durable updates at the head of the doc's queue, in order; schedules compaction. */
+  private applyDurable(live: LiveDoc): void {
+    for (let head = live.staged[0]; head?.seq !== undefined; head = live.staged[0]) {
+      live.staged.shift();
+      Y.applyUpdate(live.doc, head.update, head.author);
+      live.lastSeq = Math.max(live.lastSeq, head.seq);
+      live.sinceSnapshot++;
+      live.storedBytes += head.update.byteLength;
+    }
+    if (live.staged.length === 0) for (const settled of live.onSettled.splice(0)) settled();
+    if (live.sinceSnapshot >= this.options.compactAfter && !live.compaction.running && Date.now() >= live.compaction.retryAt) {
+      live.compaction.running = true;
+      // Off the edit path: the edit that triggered it is acknowledged and fanned out first.
+      setImmediate(() => void this.compact(live));
+    }
+  }
+
+  /** Writes the doc as a snapshot replacing the log through `lastSeq`. Never throws: a failure is reported and retried later. */
+  private async compact(live: LiveDoc): Promise<void> {
+    if (!this.docs.has(live.id)) {
+      // Evicted, or the server is closing: the log is compacted after the doc's next load.
+      live.compaction.running = false;
       return;
     }
-    live.lastSeq = Math.max(live.lastSeq, seq);
-    live.sinceSnapshot++;
-    if (live.sinceSnapshot >= this.options.compactAfter && live.inflight === 0) {
-      live.sinceSnapshot = 0;
-      const snapshot = Y.encodeStateAsUpdate(live.doc);
-      live.bytes = snapshot.byteLength;
-      await this.store.compact(live.id, live.epoch, snapshot, live.lastSeq);
+    const { epoch, lastSeq, sinceSnapshot, storedBytes } = live;
+    const snapshot = Y.encodeStateAsUpdate(live.doc);
+    try {
+      await this.store.compact(live.id, epoch, snapshot, lastSeq);
+      live.compaction.failures = 0;
+      live.compaction.retryAt = 0;
+      if (live.epoch === epoch) {
+        live.sinceSnapshot -= sinceSnapshot;
+        live.storedBytes += snapshot.byteLength - storedBytes;
+      }
+    } catch (error) {
+      live.compaction.failures++;
+      live.compaction.retryAt = Date.now() + Math.min(COMPACTION_RETRY_MAX_MS, COMPACTION_RETRY_MS * 2 ** (live.compaction.failures - 1));
+      this.options.onCompactionError(error, live.id);
+    } finally {
+      live.compaction.running = false;
     }
+  }
+
+  /** Resolves once none of the doc's updates is being written. */
+  private settled(live: LiveDoc): Promise<void> {
+    if (live.staged.length === 0) return Promise.resolve();
+    return new Promise((resolve) => live.onSettled.push(resolve));
   }
 
   /**
    * New epochs (object id → its new epoch): each doc, loaded first when not in memory, is
    * replaced by a copy of its current content only (no deleted text, no history, new client ids).
-   * Every copy is made before any doc is replaced, so one that cannot be copied changes nothing;
-   * copying and replacing share one tick, so every update applied before is in the copy (even one
-   * whose write is still pending: stored under the old epoch, it is never read again) and any
-   * later one for the old epoch answers `conflict`. `persist` stores the copies; until it settles
-   * the docs stay in memory (a reload would bring the old epoch back), and if it fails they are
-   * dropped so that the stored epoch is what loads next.
+   * Updates already accepted for these docs are written first: every one that is acknowledged is
+   * in the copy, and one whose write fails is answered with that failure. Updates arriving
+   * meanwhile wait, then answer `conflict` (the client replays them on the new epoch). The copies
+   * are stored by `persist` before any doc is replaced, so a copy that cannot be made or stored
+   * changes nothing in memory: the stored epoch stays what is served.
    */
   async startEpochs(
     epochs: ReadonlyMap<string, number>,
     persist: (copies: ReadonlyMap<string, Uint8Array>) => Promise<void>,
   ): Promise<ReadonlyMap<string, Uint8Array>> {
     const docs = await Promise.all([...epochs.keys()].map((id) => this.open(id)));
-    const fresh = docs.map((live) => cloneContent(live.doc, live.id));
-    const copies = new Map<string, Uint8Array>();
-    docs.forEach((live, i) => {
-      live.doc.destroy();
-      live.doc = fresh[i]!;
-      live.epoch = epochs.get(live.id)!;
-      live.sinceSnapshot = 0;
-      live.lastUsed = Date.now();
-      live.inflight++;
-      const copy = Y.encodeStateAsUpdate(live.doc);
-      live.bytes = copy.byteLength;
-      copies.set(live.id, copy);
-    });
+    let replaced!: () => void;
+    const replacing = new Promise<void>((resolve) => (replaced = resolve));
+    for (const live of docs) live.replacing = replacing;
     try {
-      await persist(copies);
-    } catch (error) {
-      for (const live of docs) this.drop(live.id);
-      throw error;
+      await Promise.all(docs.map((live) => this.settled(live)));
+      const fresh = docs.map((live) => cloneContent(live.doc, live.id));
+      const copies = new Map(docs.map((live, i) => [live.id, Y.encodeStateAsUpdate(fresh[i]!)]));
+      try {
+        await persist(copies);
+      } catch (error) {
+        for (const doc of fresh) doc.destroy();
+        throw error;
+      }
+      docs.forEach((live, i) => {
+        live.doc.destroy();
+        live.doc = fresh[i]!;
+        live.epoch = epochs.get(live.id)!;
+        live.sinceSnapshot = 0;
+        live.storedBytes = copies.get(live.id)!.byteLength;
+        live.lastUsed = Date.now();
+      });
+      return copies;
     } finally {
-      for (const live of docs) live.inflight--;
+      for (const live of docs) live.replacing = undefined;
+      replaced();
     }
-    return copies;
   }
 
-  /** The doc's state for a reader, from memory when live, else straight from the store. */
+  /** The doc's durable state for a reader, from memory when live, else straight from the store. */
   async encodeState(id: string, stateVector?: Uint8Array): Promise<{ epoch: number; update: Uint8Array }> {
     const live = this.docs.get(id);
     if (live) {
@@ -182,17 +256,27 @@ export class DocRegistry {
     return { epoch: stored.epoch, update: stateVector ? Y.diffUpdate(merged, stateVector) : merged };
   }
 
+  /**
+   * Forgets the in-memory doc, so the next reader loads it from the store. Not while updates to
+   * it are being written: they are applied to it when durable, and a reload could miss them.
+   */
   drop(id: string): void {
-    const live = this.docs.get(id);
-    this.docs.delete(id);
-    void live?.then((loaded) => loaded.doc.destroy(), () => undefined);
+    const entry = this.docs.get(id);
+    void entry?.then(
+      (live) => {
+        if (live.staged.length > 0 || this.docs.get(id) !== entry) return;
+        this.docs.delete(id);
+        live.doc.destroy();
+      },
+      () => undefined,
+    );
   }
 
   async evictIdle(now = Date.now()): Promise<number> {
     let evicted = 0;
     for (const [id, pending] of this.docs) {
       const live = await pending.catch(() => undefined);
-      if (live && live.inflight === 0 && now - live.lastUsed >= this.options.idleMs) {
+      if (live && live.staged.length === 0 && now - live.lastUsed >= this.options.idleMs) {
         this.drop(id);
         evicted++;
       }
@@ -201,7 +285,10 @@ export class DocRegistry {
   }
 
   destroy(): void {
-    for (const id of [...this.docs.keys()]) this.drop(id);
+    for (const [id, entry] of this.docs) {
+      this.docs.delete(id);
+      void entry.then((live) => live.doc.destroy(), () => undefined);
+    }
   }
 }
 
@@ -210,7 +297,7 @@ export class DocRegistry {
  * an id already bound to another participant is refused, and so is an id already in the doc but
  * bound to nobody (the server's own copy at a new epoch, or content older than these bindings).
  * Returns the ids this update is the first to use; they are bound at once, so a concurrent update
- * claiming the same id is refused, and stored with the update (a failed write reloads the doc).
+ * claiming the same id is refused, and stored with the update (released if its write fails).
  */
 function claimClients(live: LiveDoc, clients: readonly number[], author: string): number[] {
   const newClients: number[] = [];

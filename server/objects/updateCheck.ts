@@ -26,13 +26,17 @@ type Struct = Y.Item | Y.GC | Y.Skip;
 export interface CheckedUpdate {
   /** The Yjs client ids whose new structs the update carries: who wrote it (see clientOwners). */
   clients: number[];
+  /** The update as decoded, for checking the updates that follow it while it is not yet in the doc. */
+  structs: readonly Struct[];
 }
 
 /**
- * Checks `update` against `doc` (null for a new object's first content). Throws `bad_update` or
- * `too_large` with a sentence naming what is wrong; returns who wrote it.
+ * Checks `update` against `doc` (null for a new object's first content) followed by `pending`:
+ * updates accepted before this one but not yet applied (their write is still in progress), which
+ * this one may build on. Throws `bad_update` or `too_large` with a sentence naming what is wrong;
+ * returns who wrote it.
  */
-export function checkUpdate(doc: Y.Doc | null, update: Uint8Array): CheckedUpdate {
+export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: readonly CheckedUpdate[] = []): CheckedUpdate {
   refuseManyStructs(firstClientStructs(update));
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
@@ -43,7 +47,10 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array): CheckedUpdat
   checkSize(decoded);
   const meta = clockRanges(decoded.structs as Struct[]);
   const stateVector = doc ? Y.decodeStateVector(Y.encodeStateVector(doc)) : new Map<number, number>();
-  const carried = new UpdateStructs(decoded.structs as Struct[]);
+  const earlier = pending.flatMap((checked) => checked.structs);
+  // Each pending update was checked against everything before it, so together they extend the doc without gaps.
+  for (const { id, length } of earlier) stateVector.set(id.client, Math.max(stateVector.get(id.client) ?? 0, id.clock + length));
+  const carried = new UpdateStructs([...earlier, ...(decoded.structs as Struct[])]);
   const has = (id: Y.ID | null): boolean => {
     if (!id) return true;
     return id.clock < (stateVector.get(id.client) ?? 0) || carried.find(id) !== undefined;
@@ -71,7 +78,7 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array): CheckedUpdat
   for (const struct of decoded.structs as Struct[]) {
     if (struct instanceof Y.Item) checkContent(struct, places.of(struct));
   }
-  return { clients: [...meta.from.keys()] };
+  return { clients: [...meta.from.keys()], structs: decoded.structs as Struct[] };
 }
 
 /**
@@ -159,30 +166,54 @@ function checkContent(item: Y.Item, place: Place): void {
   throw badUpdate(TEXT_ONLY);
 }
 
-/** The structs an update carries, found by id. */
-class UpdateStructs {
-  private readonly byClient = new Map<number, Struct[]>();
+/** A run of clocks [start, end) of one client, and a struct that holds it. */
+interface Span {
+  start: number;
+  end: number;
+  struct: Struct;
+}
 
-  constructor(structs: Struct[]) {
+/**
+ * The structs an update carries (and those of the pending updates before it), found by id. Two
+ * updates may hold the same clocks (one resends what the other sent, split or merged differently;
+ * the same id is always the same content), so each struct covers only the clocks no earlier one
+ * covered: the spans never overlap and a binary search finds any id.
+ */
+class UpdateStructs {
+  private readonly byClient = new Map<number, Span[]>();
+
+  constructor(structs: readonly Struct[]) {
+    const grouped = new Map<number, Struct[]>();
     for (const struct of structs) {
-      let list = this.byClient.get(struct.id.client);
-      if (!list) this.byClient.set(struct.id.client, (list = []));
+      let list = grouped.get(struct.id.client);
+      if (!list) grouped.set(struct.id.client, (list = []));
       list.push(struct);
     }
-    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+    for (const [client, list] of grouped) {
+      list.sort((a, b) => a.id.clock - b.id.clock);
+      const spans: Span[] = [];
+      let covered = 0;
+      for (const struct of list) {
+        const end = struct.id.clock + struct.length;
+        if (end <= covered) continue;
+        spans.push({ start: Math.max(struct.id.clock, covered), end, struct });
+        covered = end;
+      }
+      this.byClient.set(client, spans);
+    }
   }
 
   find(id: Y.ID): Struct | undefined {
-    const list = this.byClient.get(id.client);
-    if (!list) return undefined;
+    const spans = this.byClient.get(id.client);
+    if (!spans) return undefined;
     let low = 0;
-    let high = list.length - 1;
+    let high = spans.length - 1;
     while (low <= high) {
       const mid = (low + high) >> 1;
-      const struct = list[mid]!;
-      if (id.clock < struct.id.clock) high = mid - 1;
-      else if (id.clock >= struct.id.clock + struct.length) low = mid + 1;
-      else return struct;
+      const span = spans[mid]!;
+      if (id.clock < span.start) high = mid - 1;
+      else if (id.clock >= span.end) low = mid + 1;
+      else return span.struct;
     }
     return undefined;
   }

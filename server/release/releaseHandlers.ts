@@ -49,10 +49,10 @@ export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 
 }
 
 /**
- * Carries out a release's re-mark, or leaves the object as it was: when the re-mark throws before
- * its envelope is stored, the live doc (which a widening may already have replaced) is dropped, so
- * it is read again from the store, which the failure left untouched. Once the new marking is
- * stored the release stands, and a later fault (its announcement) is only logged.
+ * Carries out a release's re-mark, or leaves the object as it was: a re-mark that throws before
+ * its envelope is stored has changed nothing (a new epoch replaces the live docs only once it is
+ * stored). Once the new marking is stored the release stands, and a later fault (its
+ * announcement) is only logged.
  */
 export async function remarkOrUndo(ctx: Context, cell: Cell, effect: RemarkEffect, detail: Record<string, string>): Promise<void> {
   try {
@@ -60,7 +60,6 @@ export async function remarkOrUndo(ctx: Context, cell: Cell, effect: RemarkEffec
   } catch (err) {
     ctx.log.error({ err, requestId: effect.requestId, objectId: effect.objectId }, 'release re-mark failed');
     if (cell.index.get(effect.objectId)?.envelope.marking === formatBanner(effect.marking, cell.policy)) return;
-    ctx.docs.drop(effect.objectId);
     throw err;
   }
 }

@@ -125,6 +125,8 @@ export class SqliteStore implements Store {
       listUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>(
         'SELECT seq, data FROM doc_updates WHERE object_id = ? AND epoch = ? ORDER BY seq',
       ),
+      compactSnapshot: db.prepare(`INSERT INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)
+        ON CONFLICT (object_id) DO UPDATE SET data = excluded.data WHERE doc_snapshots.epoch = excluded.epoch`),
       deleteUpdatesThrough: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND seq <= ?'),
       deleteUpdatesBefore: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND epoch < ?'),
     };
@@ -218,7 +220,7 @@ export class SqliteStore implements Store {
 
   async compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.db.transaction(() => {
-      this.statements.putSnapshot.run(objectId, epoch, snapshot);
+      this.statements.compactSnapshot.run(objectId, epoch, snapshot);
       this.statements.deleteUpdatesThrough.run(objectId, throughSeq);
     })();
   }

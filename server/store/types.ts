@@ -66,7 +66,11 @@ export interface Store {
   /** Stores a batch in one durable transaction; resolves once on disk, with each update's sequence number. */
   appendUpdates(batch: PendingUpdate[]): Promise<number[]>;
   loadDoc(objectId: string): Promise<StoredDoc>;
-  /** Replaces the updates up to `throughSeq` by `snapshot`. */
+  /**
+   * Replaces the updates up to `throughSeq` by `snapshot`. A snapshot of an epoch that is no longer
+   * the stored one (a release stored a new epoch meanwhile) replaces nothing: it holds the history
+   * the new epoch leaves behind.
+   */
   compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void>;
 
   close(): Promise<void>;

@@ -6,7 +6,7 @@ import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { Store } from '../store/types';
-import { noSuchCell } from '../errors';
+import { isStorageFault, noSuchCell } from '../errors';
 import { isMember } from '../../shared/membership';
 import { policyOf } from './workspaceService';
 
@@ -103,10 +103,19 @@ export class CellRegistry {
     return { workspace, policy, index, audience: new Audience(index, levels) };
   }
 
-  /** Records a level joining the cell, durably, before any fan-out relies on it. */
+  /**
+   * Records a level joining the cell, durably, before any fan-out relies on it. On a full disk the
+   * level is known in memory only, so the participant can still join and read; the record is
+   * written at the level's first join after a restart.
+   */
   async addLevel(cell: Cell, levelKey: string): Promise<void> {
     if (cell.audience.knownLevels().includes(levelKey)) return;
-    await this.store.addLevel(cell.workspace.id, levelKey);
+    try {
+      await this.store.addLevel(cell.workspace.id, levelKey);
+    } catch (error) {
+      if (!isStorageFault(error)) throw error;
+      this.log.error({ err: error, workspaceId: cell.workspace.id }, 'a new access level could not be recorded (storage full or failing); it joins in memory only');
+    }
     cell.audience.addLevel(levelKey);
   }
 }

@@ -1,9 +1,10 @@
-// Invariant 2: an acknowledged edit survives SIGKILL right after its ack.
+// Invariant 2: an acknowledged edit survives SIGKILL right after its ack. And the audit log
+// explains the joins the kill left without a leave.
 import { afterEach, expect, test } from 'vitest';
 import { bytesOf } from '../../shared/protocol';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
-import { connect, createCell, tempDir, tokenFor } from '../helpers/server';
+import { api, connect, createCell, tempDir, tokenFor } from '../helpers/server';
 import { kill, spawnServer, type ChildServer } from '../helpers/process';
 
 let running: ChildServer | undefined;
@@ -11,7 +12,7 @@ afterEach(async () => {
   if (running) await kill(running);
 });
 
-test('every acknowledged edit is there after SIGKILL and restart on the same data dir', async () => {
+test('every acknowledged edit is there after SIGKILL and restart on the same data dir; the audit log records the restart', async () => {
   const dataDir = tempDir();
   running = await spawnServer({ TEARLINE_DATA_DIR: dataDir, TEARLINE_COMPACT_AFTER: '25' });
   const cell = await createCell(running.url, await tokenFor(running.url, 'usa-analyst'), { name: 'Crash', template: 'fvey' });
@@ -53,5 +54,21 @@ test('every acknowledged edit is there after SIGKILL and restart on the same dat
   expect(acked).toHaveLength(60);
   for (const word of acked) expect(text).toContain(word);
   expect(text).toBe(bodyOf(doc).toString());
+
+  const audit = await api<{ entries: { action: string; actor: { sub: string }; detail: Record<string, unknown> }[] }>(
+    running.url,
+    'GET',
+    `/api/workspaces/${cell.id}/audit`,
+    undefined,
+    await tokenFor(running.url, 'usa-fdo'),
+  );
+  const sessions = audit.body.entries.filter((e) => e.action.startsWith('workspace.') || e.action === 'server.restart');
+  expect(sessions.map(({ action, actor, detail }) => [action, actor.sub, detail.reason ?? detail.sessionsClosed ?? null])).toEqual([
+    ['workspace.create', 'usa-analyst', null],
+    ['workspace.join', 'usa-analyst', null],
+    ['workspace.leave', 'usa-analyst', 'server restarted'],
+    ['server.restart', 'system', 1],
+    ['workspace.join', 'usa-analyst', null],
+  ]);
   again.close();
 });

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 test('health on the public port; Prometheus metrics on their own listener only', async () => {
-  expect(await api(server.url, 'GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
+  expect(await api(server.url, 'GET', '/healthz')).toMatchObject({ status: 200, body: { ok: true, storage: { status: expect.any(String) } } });
   const client = await connect(server.url, 'usa-analyst');
   expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);

@@ -29,7 +29,7 @@ async function seed(count: number): Promise<string> {
   const log = createSqliteAuditLog(db);
   let hash = '';
   for (let n = 1; n <= count; n++) {
-    hash = (await log.append({ workspaceId: 'ws-1', actor: { sub: 'usa-fdo', nation: 'USA' }, action: 'release.approve', objectId: `obj-${n}`, detail: { n } })).hash;
+    hash = (await log.append({ workspaceId: 'ws-1', actor: { sub: 'usa-fdo', nation: 'USA' }, action: 'release.approve', objectId: `obj-${n}`, detail: { n } }))!.hash;
   }
   db.close();
   return hash;

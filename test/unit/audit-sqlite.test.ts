@@ -56,13 +56,13 @@ afterEach(() => {
 describe.each([['sqlite', openSqlite]])('%s audit log', (_name, open) => {
   it('appends a chain that survives reopening and keeps growing from its last hash', async () => {
     const first = open();
-    const one = await first.log.append(draft(1));
-    const two = await first.log.append({ ...draft(2), objectId: null, action: 'workspace.join', detail: {} });
+    const one = (await first.log.append(draft(1)))!;
+    const two = (await first.log.append({ ...draft(2), objectId: null, action: 'workspace.join', detail: {} }))!;
     expect(two).toMatchObject({ seq: 2, prevHash: one.hash, objectId: null, at: '2025-03-01T08:00:00.000Z' });
     first.close();
 
     const second = open();
-    const three = await second.log.append(draft(3));
+    const three = (await second.log.append(draft(3)))!;
     expect(three).toMatchObject({ seq: 3, prevHash: two.hash });
     expect(await second.log.verify()).toEqual({ ok: true, count: 3, head: { seq: 3, hash: three.hash } });
     expect(await second.log.listForWorkspace('ws-1')).toEqual([one, two, three]);
@@ -82,7 +82,7 @@ describe.each([['sqlite', openSqlite]])('%s audit log', (_name, open) => {
   it('lists one object\'s history in seq order, across workspaces', async () => {
     const backend = open();
     await seed(backend.log, 4);
-    const again = await backend.log.append({ ...draft(2, 'ws-2'), detail: { requestId: 'r-1' } });
+    const again = (await backend.log.append({ ...draft(2, 'ws-2'), detail: { requestId: 'r-1' } }))!;
     expect((await backend.log.listForObject('obj-2')).map((e) => [e.seq, e.detail.requestId ?? null])).toEqual([
       [2, null],
       [again.seq, 'r-1'],

@@ -299,6 +299,36 @@ describe('WorkspaceSession', () => {
     await vi.waitFor(() => expect(clientBody(live, 'n1')).toBe('Original.'));
   });
 
+  it('keeps the edits a full server disk refused, says so, and sends them again, merged, once it can store', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Original.');
+    const live = await open(server);
+    vi.useFakeTimers();
+    try {
+      const full = 'The server cannot save right now: its storage is full or failing, so nothing of this request was saved. Try again shortly.';
+      server.refuseUpdates = new ServerError('unavailable', full);
+      bodyOf(live.replica('n1')!.doc).insert(0, 'Kept. ');
+      await vi.waitFor(() =>
+        expect(live.getSnapshot().notices.map((n) => n.message)).toEqual([`${full} Your edits stay on this screen and are sent again automatically.`]),
+      );
+      // Typed while the server cannot store: held here, not sent to be refused again.
+      bodyOf(live.replica('n1')!.doc).insert(6, 'Also kept. ');
+      expect(server.sent('doc:update')).toHaveLength(1);
+      expect(clientBody(live, 'n1')).toBe('Kept. Also kept. Original.');
+      // Still full at the first retry: another, later.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(server.sent('doc:update')).toHaveLength(2);
+      server.refuseUpdates = null;
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(server.sent('doc:update')).toHaveLength(3);
+      expect(server.body('n1')).toBe('Kept. Also kept. Original.');
+      expect(live.replica('n1')!.unacked).toHaveLength(0);
+      expect(live.getSnapshot().notices.at(-1)?.message).toBe('The server can store again: the edits kept on this screen are saved.');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('merges presence changes and forgets who left', async () => {
     const server = new FakeServer();
     const live = await open(server);

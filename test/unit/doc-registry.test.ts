@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { expect, test } from 'vitest';
+import Database from 'better-sqlite3';
+import { expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
-import { bodyOf, buildContent } from '../../shared/content';
+import { bodyOf, buildContent, editableFieldText } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
-import { DocRegistry } from '../../server/objects/docRegistry';
+import { DocRegistry, type DocRegistryOptions } from '../../server/objects/docRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
+import { UpdateWriter } from '../../server/store/updateWriter';
 import { tempDir } from '../helpers/server';
 
 const envelope: Envelope = {
@@ -21,82 +23,190 @@ const envelope: Envelope = {
   epoch: 0,
 };
 
-test('updates are compacted into a snapshot after the threshold; idle docs are evicted and reload intact', async () => {
+const DISK_FULL = () => new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+
+async function setUp(bodies: Record<string, string>, options: Partial<DocRegistryOptions> = {}) {
   const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'x', clients: [] }]);
-  const docs = new DocRegistry(store, { compactAfter: 5, idleMs: 10, maxDocBytes: 1 << 20 });
-  const writer = new Y.Doc();
-  Y.applyUpdate(writer, (await store.loadDoc('doc1')).snapshot!);
-  for (let i = 0; i < 12; i++) {
-    const sv = Y.encodeStateVector(writer);
-    bodyOf(writer).insert(bodyOf(writer).length, `${i},`);
-    const update = Y.encodeStateAsUpdate(writer, sv);
-    const { live, newClients } = await docs.apply('doc1', 0, update, 'writer');
-    const [seq] = await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update, author: 'writer', newClients }]);
-    await docs.stored(live, seq);
-  }
+  await store.createObjects(
+    Object.entries(bodies).map(([id, body]) => ({ envelope: { ...envelope, id }, content: buildContent({ body }), author: 'x', clients: [] })),
+  );
+  const compactionErrors: unknown[] = [];
+  const docs = new DocRegistry(store, new UpdateWriter(store, 0), {
+    compactAfter: 100,
+    idleMs: 0,
+    maxDocBytes: 1 << 20,
+    onCompactionError: (error) => compactionErrors.push(error),
+    ...options,
+  });
+  return { store, docs, compactionErrors };
+}
+
+/**
+ * Holds every write until `release` is called; then each held batch is written, or refused with
+ * `error`. `started` resolves once a batch is held, i.e. its updates are accepted and being written.
+ */
+function holdWrites(store: SqliteStore) {
+  let open!: (error?: Error) => void;
+  const gate = new Promise<Error | undefined>((resolve) => (open = resolve));
+  let started!: () => void;
+  const held = new Promise<void>((resolve) => (started = resolve));
+  let released = false;
+  const write = store.appendUpdates.bind(store);
+  vi.spyOn(store, 'appendUpdates').mockImplementation(async (batch) => {
+    if (!released) {
+      started();
+      const error = await gate;
+      if (error) throw error;
+    }
+    return write(batch);
+  });
+  const release = (error?: Error) => {
+    released = true;
+    open(error);
+  };
+  return { release, held };
+}
+
+/** A writer's replica of a doc: each edit is sent as an update against what the replica had. */
+function replicaOf(state: Uint8Array) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return {
+    doc,
+    edit(change: (text: Y.Text) => void): Uint8Array {
+      const before = Y.encodeStateVector(doc);
+      change(bodyOf(doc));
+      return Y.encodeStateAsUpdate(doc, before);
+    },
+  };
+}
+
+async function textOf(docs: DocRegistry, id: string): Promise<string> {
+  const reader = new Y.Doc();
+  Y.applyUpdate(reader, (await docs.encodeState(id)).update);
+  return bodyOf(reader).toString();
+}
+
+const nextTick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('updates are compacted into a snapshot after the threshold; idle docs are evicted and reload intact', async () => {
+  const { store, docs, compactionErrors } = await setUp({ doc1: '' }, { compactAfter: 5, idleMs: 10 });
+  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  for (let i = 0; i < 12; i++) await docs.update('doc1', 0, writer.edit((t) => t.insert(t.length, `${i},`)), 'writer');
+  await nextTick();
   // 12 updates with compaction every 5: two snapshots taken, two updates left in the log.
   expect((await store.loadDoc('doc1')).updates).toHaveLength(2);
+  expect(compactionErrors).toEqual([]);
   expect(docs.size).toBe(1);
   expect(await docs.evictIdle(Date.now() + 1000)).toBe(1);
   expect(docs.size).toBe(0);
-  const { update } = await docs.encodeState('doc1');
-  const reader = new Y.Doc();
-  Y.applyUpdate(reader, update);
-  expect(bodyOf(reader).toString()).toBe(bodyOf(writer).toString());
+  expect(await textOf(docs, 'doc1')).toBe(bodyOf(writer.doc).toString());
   const live = await docs.open('doc1');
   expect(bodyOf(live.doc).toString()).toBe('0,1,2,3,4,5,6,7,8,9,10,11,');
   await store.close();
 });
 
-test('a doc with a write in flight is not evicted; a failed write drops the in-memory doc', async () => {
-  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] }]);
-  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
-  const base = new Y.Doc();
-  Y.applyUpdate(base, (await store.loadDoc('doc1')).snapshot!);
-  const sv = Y.encodeStateVector(base);
-  bodyOf(base).insert(0, 'x');
-  const { live } = await docs.apply('doc1', 0, Y.encodeStateAsUpdate(base, sv), 'writer');
+test('nobody reads an update before it is durable, and one whose write fails is never read', async () => {
+  const { store, docs } = await setUp({ doc1: 'base' });
+  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const { release, held } = holdWrites(store);
+  const pending = docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'NOT-DURABLE ')), 'writer');
+  await held;
+  // Accepted and being written: readers, in memory or from the store, still get the durable text.
+  expect(await textOf(docs, 'doc1')).toBe('base');
+  expect(bodyOf((await docs.open('doc1')).doc).toString()).toBe('base');
   expect(await docs.evictIdle(Date.now() + 1000)).toBe(0);
-  await docs.stored(live, undefined);
-  const reloaded = await docs.open('doc1');
-  expect(bodyOf(reloaded.doc).toString()).toBe('base');
+  release(DISK_FULL());
+  await expect(pending).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+  expect(await textOf(docs, 'doc1')).toBe('base');
+  expect(await store.loadDoc('doc1')).toMatchObject({ updates: [] });
   await store.close();
 });
 
-/** An update that appends `text` to a doc whose state is `base`. */
-function appendUpdate(base: Uint8Array, change: (text: Y.Text) => void): Uint8Array {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, base);
-  const sv = Y.encodeStateVector(doc);
-  change(bodyOf(doc));
-  return Y.encodeStateAsUpdate(doc, sv);
-}
+test('a writer’s next update may build on one still being written; both are applied in order once durable', async () => {
+  const { store, docs } = await setUp({ doc1: 'base' });
+  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const { release, held } = holdWrites(store);
+  const first = docs.update('doc1', 0, writer.edit((t) => t.insert(4, ' one')), 'writer');
+  await held;
+  // It refers to the text of the first, which the doc does not hold yet; and it claims a field text.
+  const second = docs.update('doc1', 0, writer.edit((t) => t.insert(8, ' two')), 'writer');
+  const before = Y.encodeStateVector(writer.doc);
+  editableFieldText(writer.doc, 'title').insert(0, 'T');
+  const third = docs.update('doc1', 0, Y.encodeStateAsUpdate(writer.doc, before), 'writer');
+  await nextTick();
+  expect(await textOf(docs, 'doc1')).toBe('base');
+  release();
+  await Promise.all([first, second, third]);
+  expect(await textOf(docs, 'doc1')).toBe('base one two');
+  const reloaded = new Y.Doc();
+  const stored = await store.loadDoc('doc1');
+  for (const update of [stored.snapshot!, ...stored.updates]) Y.applyUpdate(reloaded, update);
+  expect(bodyOf(reloaded).toString()).toBe('base one two');
+  expect(stored.owners.get(writer.doc.clientID)).toBe('writer');
+  await store.close();
+});
 
-test('new epochs: an update applied but not yet stored is in the copy, its late write is never read, the old epoch is closed', async () => {
-  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  const other = { ...envelope, id: 'doc2' };
-  await store.createObjects([
-    { envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] },
-    { envelope: other, content: buildContent({ body: 'kept' }), author: 'x', clients: [] },
-  ]);
-  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
+test('when a write fails, the updates of that doc queued behind it fail too, and its client ids are free again', async () => {
+  const { store, docs } = await setUp({ doc1: 'base', doc2: 'other' });
+  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const bystander = replicaOf((await docs.encodeState('doc2')).update);
+  const { release, held } = holdWrites(store);
+  const first = docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'A')), 'writer');
+  await held;
+  // Queued for the next commit, on top of the first.
+  const dependent = docs.update('doc1', 0, writer.edit((t) => t.insert(1, 'B')), 'writer');
+  await nextTick();
+  release(DISK_FULL());
+  await expect(first).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+  await expect(dependent).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+  // Another doc's update, in the next commit, is written: only the failed doc's queue was affected.
+  await docs.update('doc2', 0, bystander.edit((t) => t.insert(0, '+')), 'bystander');
+  expect(await textOf(docs, 'doc2')).toBe('+other');
+  expect((await docs.open('doc1')).owners.has(writer.doc.clientID)).toBe(false);
+  // The client replays its unacknowledged edits once space returns: all of it arrives.
+  await docs.update('doc1', 0, Y.encodeStateAsUpdate(writer.doc, Y.encodeStateVector((await docs.open('doc1')).doc)), 'writer');
+  expect(await textOf(docs, 'doc1')).toBe('ABbase');
+  await store.close();
+});
+
+test('a failed compaction is reported and changes nothing: the update that triggered it stands', async () => {
+  const { store, docs, compactionErrors } = await setUp({ doc1: '' }, { compactAfter: 2 });
+  vi.spyOn(store, 'compact').mockRejectedValue(DISK_FULL());
+  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  for (const word of ['one ', 'two ', 'three ']) await docs.update('doc1', 0, writer.edit((t) => t.insert(t.length, word)), 'writer');
+  await nextTick();
+  expect(compactionErrors).toEqual([expect.objectContaining({ code: 'SQLITE_FULL' })]);
+  expect((await store.loadDoc('doc1')).updates).toHaveLength(3);
+  docs.drop('doc1');
+  await nextTick();
+  expect(await textOf(docs, 'doc1')).toBe('one two three ');
+  await store.close();
+});
+
+test('new epochs: an update being written lands first and is in the copy; one arriving meanwhile answers conflict', async () => {
+  const { store, docs } = await setUp({ doc1: 'base', doc2: 'kept' });
   // doc2 is not in memory; its log holds text typed and deleted.
-  const typed = appendUpdate((await docs.encodeState('doc2')).update, (t) => t.insert(4, ' SECRET-TYPED'));
-  const state = Y.mergeUpdates([(await docs.encodeState('doc2')).update, typed]);
-  const deleted = appendUpdate(state, (t) => t.delete(4, ' SECRET-TYPED'.length));
+  const typist = replicaOf((await docs.encodeState('doc2')).update);
+  const typed = typist.edit((t) => t.insert(4, ' SECRET-TYPED'));
+  const deleted = typist.edit((t) => t.delete(4, ' SECRET-TYPED'.length));
   await store.appendUpdates([typed, deleted].map((update) => ({ objectId: 'doc2', epoch: 0, update, author: 'x', newClients: [] })));
 
-  const pending = appendUpdate((await docs.encodeState('doc1')).update, (t) => t.insert(4, '+pending'));
-  const { live, newClients } = await docs.apply('doc1', 0, pending, 'test');
-  const copies = await docs.startEpochs(new Map([['doc1', 1], ['doc2', 1]]), (fresh) =>
+  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const { release, held } = holdWrites(store);
+  const pending = docs.update('doc1', 0, writer.edit((t) => t.insert(4, '+pending')), 'writer');
+  await held;
+  const epochs = docs.startEpochs(new Map([['doc1', 1], ['doc2', 1]]), (fresh) =>
     store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))),
   );
-  const [seq] = await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update: pending, author: 'test', newClients }]);
-  await docs.stored(live, seq);
+  // The new epoch has begun: it waits for the update being written.
+  await nextTick();
+  const late = docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'late')), 'writer');
+  release();
+  await pending;
+  const copies = await epochs;
+  await expect(late).rejects.toMatchObject({ code: 'conflict' });
 
-  await expect(docs.apply('doc1', 0, appendUpdate(pending, (t) => t.insert(0, 'late')), 'test')).rejects.toMatchObject({ code: 'conflict' });
   expect(await docs.evictIdle(Date.now() + 1000)).toBe(2);
   for (const [id, text] of [['doc1', 'base+pending'], ['doc2', 'kept']] as const) {
     const { epoch, update } = await docs.encodeState(id);
@@ -104,35 +214,26 @@ test('new epochs: an update applied but not yet stored is in the copy, its late 
     expect(update).toEqual(copies.get(id));
     expect(Buffer.from(update).includes(Buffer.from('SECRET-TYPED'))).toBe(false);
     expect(Y.decodeUpdate(update).ds.clients.size).toBe(0);
-    const reader = new Y.Doc();
-    Y.applyUpdate(reader, update);
-    expect(bodyOf(reader).toString()).toBe(text);
+    expect(await textOf(docs, id)).toBe(text);
   }
   await store.close();
 });
 
-test('new epochs that cannot be stored change nothing: the stored epoch loads again', async () => {
-  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] }]);
-  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
+test('new epochs that cannot be stored change nothing: the stored epoch is still served and written', async () => {
+  const { store, docs } = await setUp({ doc1: 'base' });
   await docs.open('doc1');
   await expect(docs.startEpochs(new Map([['doc1', 1]]), () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
-  const reloaded = await docs.open('doc1');
-  expect(reloaded.epoch).toBe(0);
-  expect(bodyOf(reloaded.doc).toString()).toBe('base');
-  await docs.apply('doc1', 0, appendUpdate((await docs.encodeState('doc1')).update, (t) => t.insert(0, '!')), 'test');
+  const live = await docs.open('doc1');
+  expect(live.epoch).toBe(0);
+  expect(bodyOf(live.doc).toString()).toBe('base');
+  await docs.update('doc1', 0, replicaOf((await docs.encodeState('doc1')).update).edit((t) => t.insert(0, '!')), 'test');
+  expect(await textOf(docs, 'doc1')).toBe('!base');
   await store.close();
 });
 
 test('a stored update that does not apply makes that doc unavailable, with a clear error, and only that doc', async () => {
-  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
-  const other = { ...envelope, id: 'doc2' };
-  await store.createObjects([
-    { envelope, content: buildContent({ body: 'fine so far' }), author: 'x', clients: [] },
-    { envelope: other, content: buildContent({ body: 'healthy' }), author: 'x', clients: [] },
-  ]);
+  const { store, docs } = await setUp({ doc1: 'fine so far', doc2: 'healthy' });
   await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update: new TextEncoder().encode('damaged on disk'), author: 'x', newClients: [] }]);
-  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20 });
   await expect(docs.open('doc1')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot read this item's stored content \(object doc1\)/) });
   // Not cached: a repaired doc loads at the next try.
   expect(docs.size).toBe(0);

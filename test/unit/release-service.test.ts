@@ -75,7 +75,8 @@ beforeEach(() => {
   vi.useFakeTimers({ now: t0 });
   db = new Database(':memory:');
   store = createSqliteReleaseRequestStore(db);
-  audit = createSqliteAuditLog(db);
+  // Appends grouped within the tick: the clock is fake here, so a timed group would never be written.
+  audit = createSqliteAuditLog(db, undefined, { groupMs: 0 });
   cell = { workspace: { id: 'ws-1', systemHigh: 'TOP SECRET', releasePolicy: { deadlineMinutes: 30, autoRelease: true, autoReleaseNations: ['USA'] } }, policy: defaultPolicy };
   remarkFault = undefined;
   objects = new Map();

@@ -19,6 +19,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'workspace.join': 'Joined',
   'workspace.leave': 'Left',
   'membership.change': 'Membership changed',
+  'server.restart': 'Server restarted',
   view_as: 'Viewed as a partner',
   export: 'Exported',
 };

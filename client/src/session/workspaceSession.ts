@@ -12,6 +12,9 @@ import { StaticPicture } from './staticPicture';
 
 const SYNC_BATCH = 500;
 const PRESENCE_INTERVAL_MS = 150;
+/** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
+const STORAGE_RETRY_MS = 1000;
+const STORAGE_RETRY_MAX_MS = 30_000;
 
 export interface NewObject {
   kind: ObjectKind;
@@ -44,6 +47,8 @@ export class WorkspaceSession implements Picture {
   private ownPresence: PresenceUpdate | null = null;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private presenceSentAt = 0;
+  /** Objects whose edits the server could not store: how many tries so far, and the timer of the next. */
+  private readonly storageRetries = new Map<ObjectReplica, { attempts: number; timer: ReturnType<typeof setTimeout> | null }>();
 
   constructor(
     private readonly connection: Connection,
@@ -158,6 +163,7 @@ export class WorkspaceSession implements Picture {
     socket.off('awareness', this.onAwareness);
     socket.off('workspace:changed', this.onWorkspaceChanged);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    for (const replica of this.storageRetries.keys()) this.forgetRetry(replica);
     if (socket.connected) {
       // Leaving is a courtesy (the server also drops rooms on disconnect): nothing to tell the user.
       this.connection.request('workspace:leave', { workspaceId: this.workspaceId }).catch(() => undefined);
@@ -244,15 +250,25 @@ export class WorkspaceSession implements Picture {
   }
 
   private async sendUpdate(replica: ObjectReplica, update: Uint8Array): Promise<void> {
+    // The server cannot store yet: the edit waits with the others, all sent together at the retry.
+    if (this.storageRetries.get(replica)?.timer) return;
     const epoch = replica.epoch;
     try {
       await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
       replica.acknowledge(update);
+      if (this.storageRetries.delete(replica)) this.notify('The server can store again: the edits kept on this screen are saved.');
     } catch (error) {
       // Kept unacknowledged: resent after the reconnect.
       if (error instanceof ServerError && (error.code === 'offline' || error.code === 'timeout')) return;
       // Already moved to a new epoch (its reset replayed the edit) or purged.
       if (this.replicas.get(replica.id) !== replica || replica.epoch !== epoch) return;
+      if (error instanceof ServerError && error.code === 'unavailable') {
+        this.retryWhenStored(replica, error);
+        return;
+      }
+      // Sent before the refusal arrived, it built on the refused edit: the retry sends both.
+      if (this.storageRetries.get(replica)?.timer) return;
+      this.storageRetries.delete(replica);
       if (error instanceof ServerError && error.code === 'conflict') {
         await this.refetch(replica, true);
         return;
@@ -260,6 +276,31 @@ export class WorkspaceSession implements Picture {
       this.notify(`An edit was not saved: ${describeError(error)} The item shows the server's copy again.`);
       await this.refetch(replica, false);
     }
+  }
+
+  /**
+   * The server could not store an edit (its disk is full): the unacknowledged edits stay on this
+   * screen and are sent again, merged, after a backoff with jitter (so a cell's clients do not all
+   * retry at once), until the server takes them. The user is told once, and again when they are saved.
+   */
+  private retryWhenStored(replica: ObjectReplica, error: ServerError): void {
+    const retry = this.storageRetries.get(replica) ?? { attempts: 0, timer: null };
+    if (retry.timer) return;
+    if (retry.attempts === 0) this.notify(`${error.message} Your edits stay on this screen and are sent again automatically.`);
+    retry.attempts++;
+    const wait = Math.min(STORAGE_RETRY_MAX_MS, STORAGE_RETRY_MS * 2 ** (retry.attempts - 1)) * (0.5 + Math.random() / 2);
+    retry.timer = setTimeout(() => {
+      retry.timer = null;
+      if (this.closed || this.replicas.get(replica.id) !== replica || this.status !== 'live') return;
+      for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
+    }, wait);
+    this.storageRetries.set(replica, retry);
+  }
+
+  private forgetRetry(replica: ObjectReplica): void {
+    const timer = this.storageRetries.get(replica)?.timer;
+    if (timer) clearTimeout(timer);
+    this.storageRetries.delete(replica);
   }
 
   /** Reloads one doc in full; `keepEdits` replays the unacknowledged local edits onto it. */
@@ -370,6 +411,7 @@ export class WorkspaceSession implements Picture {
     if (replica && replica.unacked.length > 0) {
       this.notify('An item you were editing is no longer releasable to you; your unsaved change to it was discarded.');
     }
+    if (replica) this.forgetRetry(replica);
     replica?.destroy();
     this.replicas.delete(id);
     if (this.envelopes.delete(id) || replica) this.emit();
