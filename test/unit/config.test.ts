@@ -52,6 +52,7 @@ describe('settings', () => {
       jwtAudience: undefined,
       compactAfter: 200,
       docIdleMs: 60_000,
+      diskWarnBytes: 1024 ** 3,
       commitWindowMs: 25,
       fanoutWindowMs: 0,
       sqliteSync: 'full',
