@@ -3,7 +3,10 @@
 // typing into the same objects at once, going offline and coming back with edits made meanwhile,
 // and typing on while an FDO widens the objects (each widening starts a new epoch, so their
 // replicas are replaced mid-edit). Once everyone is back and all is quiet, every replica holds
-// exactly the server's content, and nobody holds a replica of an object not released to them.
+// exactly the server's content, nobody holds a replica of an object not released to them, and no
+// acknowledged edit was lost (DESIGN.md invariant 2): each insertion starts with a character used
+// once in the run, and every such character the server acknowledged (in a `doc:update` it
+// answered) is in the final content unless somebody deleted it on purpose.
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -25,6 +28,18 @@ const LADDER = [
   { marking: 'SECRET//REL TO USA, FVEY', nations: ['USA', 'GBR', 'AUS', 'CAN', 'NZL'] },
 ];
 const QUIET_TIMEOUT_MS = 20_000;
+/** Insertions are tagged with CJK ideographs, one per insertion: never typed otherwise. */
+const FIRST_TAG = 0x4e00;
+const isTag = (char: string) => char.codePointAt(0)! >= FIRST_TAG && char.codePointAt(0)! <= 0x9fff;
+
+/** The tags an update inserts. */
+function tagsIn(update: Uint8Array): string[] {
+  const tags: string[] = [];
+  for (const struct of Y.decodeUpdate(update).structs) {
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) tags.push(...Array.from(struct.content.str).filter(isTag));
+  }
+  return tags;
+}
 
 type Op =
   | { kind: 'insert'; who: number; object: number; at: number; text: string }
@@ -90,8 +105,18 @@ async function quiet(ready: () => Promise<string | null>): Promise<void> {
 
 async function run(ops: Op[]): Promise<void> {
   const cell = await createCell(server.url, tokens.get('usa-analyst')!, { name: 'Convergence', template: 'fvey' });
+  let nextTag = FIRST_TAG;
+  /** Tags in updates the server acknowledged, and tags someone deleted on purpose. */
+  const acknowledged = new Set<string>();
+  const deleted = new Set<string>();
   const people = PEOPLE.map((persona) => {
     const connection = new Connection(tokens.get(persona)!, server.url);
+    const request = connection.request.bind(connection);
+    connection.request = (async (event, payload) => {
+      const answer = await request(event, payload);
+      if (event === 'doc:update') for (const tag of tagsIn((payload as { update: Uint8Array }).update)) acknowledged.add(tag);
+      return answer;
+    }) as typeof connection.request;
     return { persona, connection, session: new WorkspaceSession(connection, cell.id) };
   });
   try {
@@ -129,16 +154,19 @@ async function run(ops: Op[]): Promise<void> {
           const replica = people[operation.who]!.session.replica(ids[operation.object]!);
           if (!replica) break;
           const doc = replica.doc;
+          const tagged = () => String.fromCodePoint(nextTag++) + (operation.kind === 'insert' || operation.kind === 'title' ? operation.text : '');
           if (operation.kind === 'insert') {
             const body = bodyOf(doc);
-            body.insert(Math.floor(operation.at * body.length), operation.text);
+            body.insert(Math.floor(operation.at * body.length), tagged());
           } else if (operation.kind === 'delete') {
             const body = bodyOf(doc);
             const start = Math.floor(operation.at * body.length);
-            if (start < body.length) body.delete(start, Math.min(operation.length, body.length - start));
+            const length = Math.min(operation.length, body.length - start);
+            for (const char of body.toString().slice(start, start + length)) if (isTag(char)) deleted.add(char);
+            if (start < body.length) body.delete(start, length);
           } else if (operation.kind === 'title') {
             const title = editableFieldText(doc, 'title');
-            title.insert(Math.floor(operation.at * title.length), operation.text);
+            title.insert(Math.floor(operation.at * title.length), tagged());
           } else {
             fieldsOf(doc).set('status', operation.value);
           }
@@ -169,6 +197,10 @@ async function run(ops: Op[]): Promise<void> {
       }
       return null;
     });
+    // No acknowledged insertion lost, unless deleted on purpose.
+    const final = (await Promise.all(ids.map(serverContent))).join('');
+    const lost = [...acknowledged].filter((tag) => !deleted.has(tag) && !final.includes(tag));
+    expect({ lost }).toEqual({ lost: [] });
     // Nothing refused on the way: every edit was accepted, none shown as lost.
     for (const { persona, session } of people) expect({ persona, notices: session.getSnapshot().notices }).toEqual({ persona, notices: [] });
   } finally {

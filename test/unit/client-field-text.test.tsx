@@ -7,7 +7,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildContent, editableFieldText, fieldsOf, fieldText } from '../../shared/content';
-import { replayContent } from '../../client/src/session/contentDiff';
+import { replayChanges } from '../../client/src/session/contentDiff';
 import { ObjectReplica } from '../../client/src/session/replica';
 import { FieldInput } from '../../client/src/text/FieldInput';
 
@@ -83,10 +83,12 @@ describe('text fields', () => {
   it('stay merged text when local edits are carried onto a new epoch', () => {
     const old = new Y.Doc();
     Y.applyUpdate(old, legacyContent('Convoy'));
+    const base = new Y.Doc();
+    Y.applyUpdate(base, Y.encodeStateAsUpdate(old));
     editableFieldText(old, 'title').insert(6, ' north');
     const fresh = new Y.Doc();
     Y.applyUpdate(fresh, legacyContent('Convoy'));
-    replayContent(old, fresh);
+    replayChanges(base, old, fresh);
     expect(fieldsOf(fresh).get('title')).toBeInstanceOf(Y.Text);
     expect(fieldText(fresh, 'title')).toBe('Convoy north');
   });

@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
-import { replayContent, textSplice } from '../../client/src/session/contentDiff';
+import { replayChanges, textSplice } from '../../client/src/session/contentDiff';
 import { caretRuns, type RemoteCaret } from '../../client/src/text/caretLayout';
 
 const docOf = (init: Parameters<typeof buildContent>[0]) => {
@@ -20,12 +20,14 @@ describe('text splice', () => {
 });
 
 describe('replaying edits onto a new epoch', () => {
-  it('makes the new doc equal the old one, fields and body', () => {
-    const old = docOf({ fields: { title: 'Convoy', status: 'open' }, body: 'Six trucks north.' });
-    const fresh = docOf({ fields: { title: 'Convoy', status: 'open', stale: 1 }, body: 'Six trucks.' });
+  it('carries the local changes, fields and body, and keeps what the new doc has besides', () => {
+    const base = docOf({ fields: { title: 'Convoy', status: 'open' }, body: 'Six trucks.' });
+    const old = docOf({ fields: { title: 'Convoy', status: 'open' }, body: 'Six trucks.' });
+    const fresh = docOf({ fields: { title: 'Convoy', status: 'open', added: 1 }, body: 'Six trucks.' });
     fieldsOf(old).set('status', 'answered');
-    replayContent(old, fresh);
-    expect(fieldsOf(fresh).toJSON()).toEqual({ title: 'Convoy', status: 'answered' });
+    bodyOf(old).insert(10, ' north');
+    replayChanges(base, old, fresh);
+    expect(fieldsOf(fresh).toJSON()).toEqual({ title: 'Convoy', status: 'answered', added: 1 });
     expect(bodyOf(fresh).toString()).toBe('Six trucks north.');
   });
 });

@@ -1,8 +1,14 @@
 // One object's Y.Doc as this client holds it: the epoch it belongs to, and the local updates the
 // server has not acknowledged yet (kept until acked, resent after a reconnect, replayed onto a
 // new epoch's doc after a reset). Views subscribe to `version` to re-render on any change.
+//
+// While there are unacknowledged updates the replica also keeps `confirmed`: a shadow doc of what
+// the server has confirmed (the doc as it was before the first unacknowledged local transaction,
+// plus every remote update and every acknowledged local update since). A reset replays only the
+// changes confirmed→doc onto the new epoch's doc (a three-way merge, contentDiff.ts), so what
+// others did that this replica had not received yet survives the reset.
 import * as Y from 'yjs';
-import { replayContent } from './contentDiff';
+import { replayChanges } from './contentDiff';
 
 /**
  * At most this many local updates (each typically one run of typing) and bytes go into one
@@ -25,6 +31,8 @@ export class ObjectReplica {
   epoch: number;
   /** Local updates sent or waiting, not yet acknowledged as durable. */
   unacked: Uint8Array[] = [];
+  /** What the server has confirmed, kept only while `unacked` is not empty (the merge base of a reset). */
+  private confirmed: Y.Doc | null = null;
   version = 0;
   private readonly listeners = new Set<() => void>();
 
@@ -41,6 +49,17 @@ export class ObjectReplica {
   private openDoc(update: Uint8Array): Y.Doc {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, update, REMOTE_ORIGIN);
+    // The base is taken just before the first local transaction with nothing unacknowledged, and
+    // dropped after any transaction that left nothing unacknowledged (one that changed nothing).
+    doc.on('beforeTransaction', (transaction: Y.Transaction) => {
+      if (this.sink && !this.confirmed && this.doc === doc && transaction.origin !== REMOTE_ORIGIN) {
+        this.confirmed = new Y.Doc();
+        Y.applyUpdate(this.confirmed, Y.encodeStateAsUpdate(doc));
+      }
+    });
+    doc.on('afterAllTransactions', () => {
+      if (this.doc === doc && this.unacked.length === 0) this.dropConfirmed();
+    });
     doc.on('update', (change: Uint8Array, origin: unknown) => {
       if (origin !== REMOTE_ORIGIN && this.sink) {
         this.unacked.push(change);
@@ -52,23 +71,46 @@ export class ObjectReplica {
   }
 
   applyRemote(update: Uint8Array): void {
+    if (this.confirmed) Y.applyUpdate(this.confirmed, update, REMOTE_ORIGIN);
     Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
   }
 
-  /** Replaces the doc with a new epoch's; unacknowledged local edits are replayed onto it. */
+  /**
+   * Replaces the doc with a new epoch's. Unacknowledged local edits are replayed onto it as the
+   * changes they made to the confirmed content, rebased over the new epoch's (contentDiff.ts): what
+   * others did meanwhile is kept, and the replay is sent as new updates on the new epoch.
+   */
   reset(epoch: number, update: Uint8Array): void {
     const previous = this.doc;
-    const carryEdits = this.unacked.length > 0;
+    const base = this.unacked.length > 0 ? this.confirmed : null;
+    this.confirmed = null;
     this.unacked = [];
     this.epoch = epoch;
     this.doc = this.openDoc(update);
-    if (carryEdits) replayContent(previous, this.doc);
+    if (base) replayChanges(base, previous, this.doc);
+    base?.destroy();
     previous.destroy();
     this.changed();
   }
 
   acknowledge(update: Uint8Array): void {
-    this.unacked = this.unacked.filter((pending) => pending !== update);
+    const index = this.unacked.indexOf(update);
+    // An update of an earlier epoch (acknowledged after a reset) is no longer pending here.
+    if (index < 0) return;
+    this.unacked.splice(index, 1);
+    if (this.unacked.length === 0) this.dropConfirmed();
+    else if (this.confirmed) Y.applyUpdate(this.confirmed, update);
+  }
+
+  /** Forgets the unacknowledged edits (the server refused one: the doc is reloaded from the server). */
+  discardUnacked(): void {
+    this.unacked = [];
+    this.dropConfirmed();
+  }
+
+  private dropConfirmed(): void {
+    this.confirmed?.destroy();
+    this.confirmed = null;
   }
 
   /**
@@ -106,7 +148,7 @@ export class ObjectReplica {
   }
 
   destroy(): void {
-    this.unacked = [];
+    this.discardUnacked();
     this.doc.destroy();
     this.listeners.clear();
   }

@@ -318,7 +318,7 @@ export class WorkspaceSession implements Picture {
       const raw = docs[0];
       if (!raw || this.replicas.get(replica.id) !== replica) return;
       const state = docStateFrom(raw);
-      if (!keepEdits) replica.unacked = [];
+      if (!keepEdits) replica.discardUnacked();
       if (state.epoch !== replica.epoch || !keepEdits) replica.reset(state.epoch, state.update);
       else {
         replica.applyRemote(state.update);
