@@ -116,6 +116,18 @@ function number(flags: Map<string, string | true>, name: string): number | null 
   return value === null ? null : positive(name, value);
 }
 
+/** `--name <positive number>` from a scenario's own arguments, else `fallback`. */
+export function numberFlag(args: readonly string[], name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? positive(name, args[at + 1] ?? '') : fallback;
+}
+
+/** `--name <text>` from a scenario's own arguments, else null. */
+export function textFlag(args: readonly string[], name: string): string | null {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? (args[at + 1] ?? null) : null;
+}
+
 function positive(name: string, value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive number, not "${value}".`);

@@ -8,8 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
-import { base64Of, bytesOf, SYNC_MAX_DOCS, withBase64Fields, type AckBodies, type ClientEvent, type ClientPayload, type DocState, type Envelope } from '../../shared/protocol';
+import { base64Of, bytesOf, SYNC_MAX_DOCS, withBase64Fields, type Ack, type AckBodies, type ClientEvent, type ClientPayload, type DocState, type Envelope } from '../../shared/protocol';
 import { CELL_MEMBERS, type Level } from '../levels';
+import type { ServerProcess } from '../servers/spawn';
 import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
 import { LightSocketIo } from '../wire/socketio-light';
@@ -22,8 +23,30 @@ const ENCODING = 'base64';
 export const tearlineTarget: Target = {
   name: 'tearline',
   filters: true,
-  open: (server) => TearlineSession.open(server.url),
+  open: (server) => TearlineSession.open(server.url, devTokens(server)),
 };
+
+const tokensByServer = new WeakMap<ServerProcess, DevTokens>();
+
+/** The dev tokens of one server, shared by every cell opened on it (the dev identity provider counts sign-ins). */
+export function devTokens(server: ServerProcess): DevTokens {
+  let tokens = tokensByServer.get(server);
+  if (!tokens) {
+    tokens = new DevTokens(server.url);
+    tokensByServer.set(server, tokens);
+  }
+  return tokens;
+}
+
+/** A new cell of the benchmark's member nations, created by `usa-analyst`; answers its id. */
+export async function createBenchCell(tokens: DevTokens, name: string): Promise<string> {
+  const created = await postJson<{ workspace: { id: string } }>(`${tokens.url}/api/workspaces`, await tokens.of('usa-analyst'), {
+    name,
+    template: 'adhoc',
+    members: CELL_MEMBERS,
+  });
+  return created.workspace.id;
+}
 
 class TearlineSession implements TargetSession {
   private seeder: Socket | null = null;
@@ -34,14 +57,8 @@ class TearlineSession implements TargetSession {
     private readonly tokens: DevTokens,
   ) {}
 
-  static async open(url: string): Promise<TearlineSession> {
-    const tokens = new DevTokens(url);
-    const created = await postJson<{ workspace: { id: string } }>(`${url}/api/workspaces`, await tokens.of('usa-analyst'), {
-      name: 'Benchmark cell',
-      template: 'adhoc',
-      members: CELL_MEMBERS,
-    });
-    return new TearlineSession(url, created.workspace.id, tokens);
+  static async open(url: string, tokens: DevTokens): Promise<TearlineSession> {
+    return new TearlineSession(url, await createBenchCell(tokens, 'Benchmark cell'), tokens);
   }
 
   async connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer> {
@@ -137,26 +154,27 @@ class TearlineSession implements TargetSession {
 
   /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
   private async fullClient(level: Level, join = true): Promise<Socket> {
-    const socket = io(this.url, {
-      auth: { token: await this.tokens.of(level.persona), encoding: ENCODING },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
+    const socket = await connectFull(this.url, await this.tokens.of(level.persona));
     if (join) await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     return socket;
   }
 }
 
+/** A real socket.io client, connected as the web client connects (base64 answers, WebSocket only). */
+export async function connectFull(url: string, token: string): Promise<Socket> {
+  const socket = io(url, { auth: { token, encoding: ENCODING }, transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
 /** One dev-identity token per persona, fetched once. */
-class DevTokens {
+export class DevTokens {
   private readonly tokens = new Map<string, Promise<string>>();
 
-  constructor(private readonly url: string) {}
+  constructor(readonly url: string) {}
 
   of(persona: string): Promise<string> {
     let token = this.tokens.get(persona);
@@ -168,11 +186,14 @@ class DevTokens {
   }
 }
 
+/** Emits a client event and answers its ack, success or the server's error. */
+export async function ask<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<Ack<AckBodies[E]>> {
+  return (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload))) as Ack<AckBodies[E]>;
+}
+
 /** Emits a client event and answers the ack body, or throws the server's error. */
-async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
-  const ack = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload))) as
-    | ({ ok: true } & AckBodies[E])
-    | { ok: false; error: { code: string; message: string } };
+export async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
+  const ack = await ask(socket, event, payload);
   if (!ack.ok) throw new Error(`tearline refused ${event}: ${ack.error.code}: ${ack.error.message}`);
   return ack;
 }

@@ -84,3 +84,43 @@ test('npm run bench -- worst-update times a bystander while the largest accepted
     if (name!.endsWith('(refused)')) expect(answer, row).toMatch(/too_large|bad_update/);
   }
 });
+
+test('npm run bench -- soak runs a mixed load, samples the server and finds every acknowledged edit', { timeout: 180_000 }, async () => {
+  const out = path.join(dir, 'soak.json');
+  const { code, stdout, stderr } = await runBench(['soak', '--minutes', '0.5', '--sample', '3', '--out', out]);
+  expect(code, `${stdout}\n${stderr}`).toBe(0);
+  expect(stdout).toContain('### Soak');
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  expect(result.errors).toEqual([]);
+  expect(result.readBack.lost).toBe(0);
+  expect(result.readBack.acked).toBeGreaterThan(100);
+  expect(result.readBack.acked).toBe(result.done['doc:update'] + result.done['object:create']);
+  // Every kind of activity happened at least once, releases approved by the FDO included.
+  for (const what of ['doc:update', 'object:create', 'awareness:update', 'object:remark', 'release:request', 'release:decide', 'swap']) {
+    expect(result.done[what], what).toBeGreaterThan(0);
+  }
+  expect(result.samples.length).toBeGreaterThanOrEqual(8);
+  for (const sample of result.samples) {
+    expect(sample.rssMb).toBeGreaterThan(10);
+    expect(sample.heapMb).toBeGreaterThan(1);
+    expect(sample.connections).toBeGreaterThan(0);
+    expect(sample.lagP99Ms).toBeGreaterThanOrEqual(0);
+  }
+  expect(Number.isFinite(result.heapSlope)).toBe(true);
+});
+
+test('npm run bench -- many-cells fans out in many small cells and reaches every client', { timeout: 120_000 }, async () => {
+  const out = path.join(dir, 'many-cells.json');
+  const { code, stderr } = await runBench(['many-cells', '--cells', '20', '--rate', '40', '--warmup', '0.5', '--seconds', '2', '--out', out]);
+  expect(code, stderr).toBe(0);
+  const { cells, fanout } = JSON.parse(readFileSync(out, 'utf8'));
+  expect(cells).toBe(20);
+  expect(fanout.clients).toBe(10);
+  expect(fanout.editsSent).toBeGreaterThan(0);
+  // One writer per cell, every other client of its cell receives each of its edits.
+  expect(fanout.expectedDeliveries).toBe(fanout.editsSent * 9);
+  expect(fanout.deliveries).toBe(fanout.expectedDeliveries);
+  expect(fanout.latencyMs.p50).toBeLessThanOrEqual(fanout.latencyMs.p99);
+  expect(fanout.cpuMicrosPerDelivery).toBeGreaterThan(0);
+  expect(fanout.serverPeakRssMb).toBeGreaterThan(10);
+});
