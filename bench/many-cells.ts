@@ -40,11 +40,12 @@ export async function run(args: string[]): Promise<number> {
 
 export function manyCellsMarkdown({ cells, loadAverage, fanout: r }: ManyCellsResult): string {
   const figures = r.generatorSaturated
-    ? [`load generator saturated (${percent(r.generatorCpu)} of a core): server figures withheld`, '', '', '', '', '', '', '']
+    ? [`load generator saturated (${percent(r.generatorCpu)} of a core): server figures withheld`, '', '', '', '', '', '', '', '']
     : [
         fixed(r.latencyMs.p50, 1),
         fixed(r.latencyMs.p99, 1),
         fixed(r.cpuMicrosPerDelivery, 1),
+        fixed((r.serverCpuSeconds * 1000) / Math.max(r.editsSent, 1), 2),
         fixed(r.framesPerDelivery, 2),
         fixed(r.serverPeakRssMb, 0),
         fixed(r.rssPerClientKb, 1),
@@ -57,7 +58,7 @@ export function manyCellsMarkdown({ cells, loadAverage, fanout: r }: ManyCellsRe
     `Load average ${loadAverage.start.toFixed(1)} → ${loadAverage.end.toFixed(1)} on ${os.cpus().length} cores.`,
     '',
     table(
-      ['p50 ms', 'p99 ms', 'CPU µs/delivery', 'frames/delivery', 'peak RSS MB', 'RSS KB/client', 'delivered', 'generator CPU'],
+      ['p50 ms', 'p99 ms', 'CPU µs/delivery', 'CPU ms/edit', 'frames/delivery', 'peak RSS MB', 'RSS KB/client', 'delivered', 'generator CPU'],
       [figures],
     ),
   ].join('\n');

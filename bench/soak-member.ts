@@ -127,7 +127,7 @@ export class SoakMember {
     const content = buildContent({ fields: { title: `Soak ${kind} ${token}` }, body: token });
     this.send('object:create', { workspaceId: this.workspaceId, kind, marking, content }, ({ object }) => {
       this.book.ack(object.id, token);
-      this.book.track(this.hold([object]));
+      this.keep(this.hold([object]));
     });
   }
 
@@ -146,13 +146,15 @@ export class SoakMember {
   /** Stops acting, lets what it sent be answered, then closes its socket. */
   async leave(): Promise<void> {
     this.active = false;
-    await Promise.allSettled([...this.inflight]);
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     this.socket.disconnect();
     for (const held of this.held.values()) held.doc.destroy();
   }
 
   private listen(): void {
-    this.socket.on('object:added', (envelope: Envelope) => this.book.track(this.hold([envelope])));
+    this.socket.on('object:added', (envelope: Envelope) => {
+      if (this.active) this.keep(this.hold([envelope]));
+    });
     this.socket.on('object:changed', (envelope: Envelope) => {
       const held = this.held.get(envelope.id);
       if (held) held.envelope = envelope;
@@ -168,7 +170,7 @@ export class SoakMember {
       }
     });
     this.socket.on('release:changed', (request: ReleaseRequest) => {
-      if (this.persona.persona !== FDO.persona || request.state !== 'pending' || request.originator !== this.persona.nation) return;
+      if (!this.active || this.persona.persona !== FDO.persona || request.state !== 'pending' || request.originator !== this.persona.nation) return;
       if (this.decided.has(request.id)) return;
       this.decided.add(request.id);
       this.send('release:decide', { workspaceId: this.workspaceId, requestId: request.id, decision: 'approve' });
@@ -216,7 +218,7 @@ export class SoakMember {
     const held = this.held.get(id);
     if (!held) return;
     this.drop(id);
-    this.book.track(this.hold([held.envelope]));
+    this.keep(this.hold([held.envelope]));
   }
 
   /** The object this member is in: mostly the same one, now and then another. */
@@ -245,6 +247,11 @@ export class SoakMember {
       this.book.refuse(event, answer.error.code, answer.error.message);
       if (!EXPECTED[event]?.includes(answer.error.code)) onUnexpected?.();
     });
+    this.keep(work);
+  }
+
+  /** Work on the socket: `leave` waits for it before closing the socket, and the book before the read-back. */
+  private keep(work: Promise<unknown>): void {
     this.inflight.add(work);
     void work.finally(() => this.inflight.delete(work)).catch(() => undefined);
     this.book.track(work);

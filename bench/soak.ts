@@ -2,13 +2,15 @@
 // joining and leaving, typing, presence, creates, re-marks and releases approved by an FDO. It
 // samples the server as an operator would (RSS from /proc after a forced GC, the rest from the
 // metrics listener), reports whether memory grows after warm-up, and at the end reads every object
-// back to check that every acknowledged edit is there.
+// back to check that every acknowledged edit is there. Then everyone leaves and the node is
+// sampled again once its idle docs have left memory: what is left then is what the load kept.
 // `npm run bench -- soak [--minutes 10] [--cells 4] [--members 8] [--sample 10] [--seed 1] [--out <file.json>]`
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as Y from 'yjs';
+import { configFromEnv } from '../server/config';
 import { bodyOf } from '../shared/content';
 import { bytesOf, SYNC_MAX_DOCS } from '../shared/protocol';
 import { LEVELS } from './levels';
@@ -51,6 +53,8 @@ export interface SoakResult {
   loadAverage: { start: number; end: number };
   warmupSeconds: number;
   samples: SoakSample[];
+  /** After the load, everyone gone and the idle docs evicted (or the wait for them over). */
+  quiet: SoakSample;
   /** Least-squares growth after warm-up, MB per minute. */
   rssSlope: number;
   heapSlope: number;
@@ -122,12 +126,14 @@ export async function runSoak(plan: SoakPlan): Promise<SoakResult> {
     await book.settle();
     const readBack = await readAll(tokens, cells, book);
     for (const cell of cells) for (const member of cell.members) await member.leave();
+    const quiet = await afterIdle(server, startedAt, book);
     const after = samples.filter((s) => s.seconds >= warmupSeconds);
     return {
       plan,
       loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       warmupSeconds,
       samples,
+      quiet,
       rssSlope: slopePerMinute(after.map((s) => [s.seconds, s.rssMb])),
       heapSlope: slopePerMinute(after.map((s) => [s.seconds, s.heapMb])),
       done: Object.fromEntries(book.done),
@@ -183,6 +189,13 @@ async function sample(server: ServerProcess, seconds: number, book: SoakBook): P
   };
 }
 
+/** Waits until the node holds no doc (the server child reads the same TEARLINE_DOC_IDLE_MS), or twice that at most, then samples it. */
+async function afterIdle(server: ServerProcess, startedAt: number, book: SoakBook): Promise<SoakSample> {
+  const until = performance.now() + 2 * configFromEnv().docIdleMs + 2000;
+  while ((await server.metrics()).get('tearline_live_docs') !== 0 && performance.now() < until) await sleep(1000);
+  return sample(server, (performance.now() - startedAt) / 1000, book);
+}
+
 /** A fresh USA TOP SECRET reader (it may see every object of the soak) syncs each cell; every acknowledged marker must be in its object. */
 async function readAll(tokens: DevTokens, cells: readonly Cell[], book: SoakBook): Promise<SoakResult['readBack']> {
   const found = new Map<string, Set<string>>();
@@ -235,7 +248,7 @@ export function slopePerMinute(points: readonly (readonly [number, number])[]): 
   return variance === 0 ? 0 : (covariance / variance) * 60;
 }
 
-/** mulberry32: the same load for the same seed, so two soaks differ by the server, not the dice. */
+/** mulberry32: seeded, so two soaks draw the same dice (what they fall on still depends on timing). */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -276,6 +289,11 @@ export function soakMarkdown(r: SoakResult): string {
     `Refused as the load expects: ${Object.entries(r.refused).map(([what, n]) => `${what} ×${n}`).join(', ') || 'none'}.`,
     `Read back: ${r.readBack.acked} acknowledged edits in ${r.readBack.objects} objects; **lost ${r.readBack.lost}**.`,
   ];
+  const q = r.quiet;
+  lines.push(
+    `After the load, everyone gone, at ${fixed(q.seconds / 60, 1)} min: ${q.liveDocs} live docs, ${q.connections} connections, ${q.handles} handles, ` +
+      `RSS ${fixed(q.rssMb, 1)} MB, heap ${fixed(q.heapMb, 1)} MB${first ? ` (${signed(q.heapMb - first.heapMb)} MB since warm-up)` : ''}.`,
+  );
   for (const example of r.readBack.lostExamples) lines.push(`- lost: ${example}`);
   lines.push(r.errors.length === 0 ? 'Unexpected answers: none.' : `Unexpected answers: ${r.errors.length}`);
   for (const error of r.errors.slice(0, 10)) lines.push(`- ${error}`);
