@@ -1,6 +1,8 @@
 // The fan-out scenario: N clients over the six levels, W of them writing their own objects at a
 // set total rate (open loop: an edit is sent when due, whatever the server's backlog), everyone
 // receiving. One fresh server process per run, so CPU, RSS and wire bytes belong to this run only.
+// With several cells (`bench -- many-cells`), each cell has its N clients and W writers, and the
+// rate is shared by every writer of every cell.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EditLedger, PHASE, type Phase } from './ledger';
@@ -11,8 +13,11 @@ import type { Receiver, Target, TargetSession, Writer } from './targets/target';
 import type { FrameHandler } from './wire/frames';
 
 export interface FanoutPlan {
+  /** Clients (and writers) per cell. */
   clients: number;
   writers: number;
+  /** Cells, each with its own clients; 1 unless set. */
+  cells?: number;
   editsPerSecond: number;
   warmupSeconds: number;
   measureSeconds: number;
@@ -60,13 +65,15 @@ const TICK_MS = 2;
 export async function runFanout(target: Target, plan: FanoutPlan): Promise<FanoutResult> {
   const server = await ServerProcess.start(target.name, { cpuProfileDir: plan.cpuProfileDir });
   const clients: Clients = { writers: [], receivers: [] };
-  let session: TargetSession | undefined;
+  const sessions: TargetSession[] = [];
+  const cells = plan.cells ?? 1;
   try {
-    session = await target.open(server);
+    for (let cell = 0; cell < cells; cell++) sessions.push(await target.open(server));
     const markings = writerMarkings(plan);
     const audiences = markings.map((m, writer) => audienceOf(m.levels, plan.clients, writer));
-    // Writers are clients 0 … W-1, so writer w is client w.
-    const ledger = new EditLedger(markings.map((_, writer) => writer));
+    // In each cell writers are its first W clients: writer w of cell c is writer c·W + w and client c·N + w.
+    const writerClients = Array.from({ length: cells * plan.writers }, (_, writer) => Math.floor(writer / plan.writers) * plan.clients + (writer % plan.writers));
+    const ledger = new EditLedger(writerClients);
     const frames = { light: 0 };
     const handler = (client: number, light: boolean): FrameHandler => (frame, arrivedAt) => {
       if (light) frames.light++;
@@ -74,13 +81,13 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
     };
 
     const idle = await server.sampleAfterGc();
-    await connectClients(session, plan, markings, handler, clients);
+    for (const [cell, session] of sessions.entries()) await connectClients(session, cell, plan, markings, handler, clients);
     const connected = await server.sampleAfterGc();
 
-    const seqs = new Array<number>(plan.writers).fill(0);
+    const seqs = new Array<number>(writerClients.length).fill(0);
     const drive = (seconds: number, phase: Phase) =>
       driveEdits(clients.writers, seqs, plan.editsPerSecond, seconds, (writer, seq) =>
-        ledger.recordSend(writer, seq, performance.now(), phase, audiences[writer]!),
+        ledger.recordSend(writer, seq, performance.now(), phase, audiences[writer % plan.writers]!),
       );
     await drive(plan.warmupSeconds, PHASE.warmup);
     await sleep(SETTLE_MS);
@@ -122,7 +129,7 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
       serverCpuSeconds,
       cpuMicrosPerDelivery: (serverCpuSeconds * 1e6) / Math.max(totals.deliveries, 1),
       serverPeakRssMb: server.peakRss(),
-      rssPerClientKb: ((connected.rssMb - idle.rssMb) * 1024) / plan.clients,
+      rssPerClientKb: ((connected.rssMb - idle.rssMb) * 1024) / (plan.clients * cells),
       wireBytesPerDelivery: (sumBytes(clients.receivers) - bytesAtStart) / light,
       framesPerDelivery: (frames.light - framesAtStart) / light,
       generatorCpu,
@@ -130,7 +137,7 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
       windowSeconds,
     };
   } finally {
-    session?.close();
+    for (const session of sessions) session.close();
     for (const client of [...clients.writers, ...clients.receivers]) client.close();
     await server.stop();
   }
@@ -141,21 +148,24 @@ interface Clients {
   receivers: Receiver[];
 }
 
-/** Writers first (one by one: each creates its object), then receivers in parallel batches. */
+/** One cell's writers first (one by one: each creates its object), then its receivers in parallel batches. */
 async function connectClients(
   session: TargetSession,
+  cell: number,
   plan: FanoutPlan,
   markings: readonly { marking: string }[],
   handler: (client: number, light: boolean) => FrameHandler,
   clients: Clients,
 ): Promise<void> {
+  const firstClient = cell * plan.clients;
   for (let w = 0; w < plan.writers; w++) {
-    clients.writers.push(await session.connectWriter(LEVELS[levelOf(w)]!, w, markings[w]!.marking, handler(w, false)));
+    const writer = cell * plan.writers + w;
+    clients.writers.push(await session.connectWriter(LEVELS[levelOf(w)]!, writer, markings[w]!.marking, handler(firstClient + w, false)));
   }
   for (let first = plan.writers; first < plan.clients; first += CONNECT_BATCH) {
     const batch: Promise<Receiver>[] = [];
     for (let c = first; c < Math.min(first + CONNECT_BATCH, plan.clients); c++) {
-      batch.push(session.connectReceiver(LEVELS[levelOf(c)]!, handler(c, true)));
+      batch.push(session.connectReceiver(LEVELS[levelOf(c)]!, handler(firstClient + c, true)));
     }
     clients.receivers.push(...(await Promise.all(batch)));
   }

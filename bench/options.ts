@@ -19,7 +19,7 @@ export interface BenchOptions {
   out: string;
 }
 
-export const USAGE = `usage: npm run bench -- [markings … | frames … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
+export const USAGE = `usage: npm run bench -- [markings … | frames … | worst-update … | many-cells … | soak … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
   [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
   [--objects 5000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
   [--profile <dir>] [--out bench/results/latest.json]`;
@@ -114,6 +114,18 @@ function list(flags: Map<string, string | true>, name: string): string[] | null 
 function number(flags: Map<string, string | true>, name: string): number | null {
   const value = text(flags, name);
   return value === null ? null : positive(name, value);
+}
+
+/** `--name <positive number>` from a scenario's own arguments, else `fallback`. */
+export function numberFlag(args: readonly string[], name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? positive(name, args[at + 1] ?? '') : fallback;
+}
+
+/** `--name <text>` from a scenario's own arguments, else null. */
+export function textFlag(args: readonly string[], name: string): string | null {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? (args[at + 1] ?? null) : null;
 }
 
 function positive(name: string, value: string): number {

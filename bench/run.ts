@@ -1,7 +1,8 @@
 // `npm run bench` (tsx bench/run.ts): Tearline and the two unfiltered Yjs servers on the same workloads, each server
 // in its own process, this process being the load generator. `npm run bench -- markings` runs the
 // marking micro-benchmark instead, `npm run bench -- frames` the cost of one frame by sending path,
-// `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied;
+// `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied,
+// `npm run bench -- many-cells` fan-out over 200 small cells, `npm run bench -- soak` a long mixed load;
 // `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
@@ -29,6 +30,8 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
   if (args[0] === 'worst-update') return (await import('./worst-update')).run(args.slice(1));
   if (args[0] === 'disk-full') return (await import('./disk-full')).run(args.slice(1));
+  if (args[0] === 'many-cells') return (await import('./many-cells')).run(args.slice(1));
+  if (args[0] === 'soak') return (await import('./soak')).run(args.slice(1));
   if (args.includes('--help')) {
     console.log(USAGE);
     return 0;

@@ -139,6 +139,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     ctx,
     async close() {
       clearInterval(evictor);
+      metrics.close();
       if (metricsServer) {
         // A scraper's keep-alive connection would otherwise hold the close open.
         metricsServer.closeAllConnections();

@@ -1,9 +1,15 @@
-// The child side of a benchmarked server process: tell the parent the port, collect garbage on
-// SIGUSR2 (so memory samples are not at the mercy of GC timing), stop on SIGTERM. Exiting through
-// process.exit (not the default signal death) lets `--cpu-prof` write its profile.
+// The child side of a benchmarked server process: tell the parent the port (and the metrics URL,
+// for a server that has one), collect garbage on SIGUSR2 (so memory samples are not at the mercy
+// of GC timing), stop on SIGTERM. Exiting through process.exit (not the default signal death)
+// lets `--cpu-prof` write its profile.
 export const READY_PREFIX = 'BENCH_READY ';
 
-export function announceReady(port: number, close: () => Promise<void>): void {
+export interface ReadyLine {
+  port: number;
+  metricsUrl?: string;
+}
+
+export function announceReady(port: number, close: () => Promise<void>, metricsUrl?: string): void {
   process.on('SIGUSR2', () => globalThis.gc?.());
   let closing = false;
   process.on('SIGTERM', () => {
@@ -18,5 +24,6 @@ export function announceReady(port: number, close: () => Promise<void>): void {
     );
   });
   // Last, so the parent never signals a process that has no handlers yet.
-  process.stdout.write(`${READY_PREFIX}${JSON.stringify({ port })}\n`);
+  const ready: ReadyLine = { port, metricsUrl };
+  process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { READY_PREFIX } from './child';
+import { READY_PREFIX, type ReadyLine } from './child';
+import { parseMetrics } from './metrics';
 import { sampleProcess, type ProcessSample } from './procfs';
 
 export const SERVER_NAMES = ['tearline', 'y-websocket', 'hocuspocus'] as const;
@@ -31,6 +32,8 @@ export class ServerProcess {
   private constructor(
     readonly name: ServerName,
     readonly port: number,
+    /** The server's Prometheus endpoint, for a server that has one (Tearline's own listener). */
+    readonly metricsUrl: string | undefined,
     private readonly child: ChildProcess,
     private readonly profileRun: string | null,
   ) {
@@ -47,8 +50,8 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     });
-    const port = await readyPort(name, child);
-    return new ServerProcess(name, port, child, profileRun);
+    const ready = await readyLine(name, child);
+    return new ServerProcess(name, ready.port, ready.metricsUrl, child, profileRun);
   }
 
   get url(): string {
@@ -68,6 +71,14 @@ export class ServerProcess {
     this.child.kill('SIGUSR2');
     await sleep(GC_SETTLE_MS);
     return this.sample();
+  }
+
+  /** One scrape of the server's metrics, by series (`name` or `name{labels}`). */
+  async metrics(): Promise<Map<string, number>> {
+    if (!this.metricsUrl) throw new Error(`The ${this.name} server has no metrics listener.`);
+    const response = await fetch(this.metricsUrl);
+    if (!response.ok) throw new Error(`${this.metricsUrl} answered ${response.status}`);
+    return parseMetrics(await response.text());
   }
 
   /** Starts a new peak-RSS window; `peakRss()` answers the highest RSS seen since. */
@@ -116,10 +127,10 @@ function keepMainThreadProfile(runDir: string): void {
 const KEPT_OUTPUT_LINES = 40;
 
 /**
- * Waits for the child's `BENCH_READY {"port"}` line. Its stderr goes to ours; its stdout (logs) is
+ * Waits for the child's `BENCH_READY {"port", "metricsUrl"?}` line. Its stderr goes to ours; its stdout (logs) is
  * drained so a chatty server never blocks on a full pipe, keeping the last lines for a failure.
  */
-function readyPort(name: ServerName, child: ChildProcess): Promise<number> {
+function readyLine(name: ServerName, child: ChildProcess): Promise<ReadyLine> {
   return new Promise((resolve, reject) => {
     const output: string[] = [];
     const keep = (line: string) => {
@@ -144,7 +155,7 @@ function readyPort(name: ServerName, child: ChildProcess): Promise<number> {
       }
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve((JSON.parse(line.slice(READY_PREFIX.length)) as { port: number }).port);
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)) as ReadyLine);
     });
   });
 }

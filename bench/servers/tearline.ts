@@ -2,7 +2,8 @@
 // with fsync per commit, updates durable before fan-out), in a fresh temporary data directory,
 // in its own process. The message limits are lifted, because the cold-open cell is loaded through
 // a single socket far faster than any person types, and a handful of demo personas stand in for
-// hundreds of people (so per-person budgets and socket places would bind). Those personas come
+// hundreds of people (so per-person budgets, socket places and REST budgets would bind: one
+// persona creates all 200 cells of `bench -- many-cells`). Those personas come
 // from the demonstration identity provider, switched on explicitly: servers run with
 // NODE_ENV=production here, which refuses it otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,9 +24,14 @@ const server = await startServer({
   personRatePerSecond: 1_000_000,
   personRateBurst: 1_000_000,
   maxSocketsPerPerson: 1_000_000,
+  httpPerMinute: 1_000_000,
   devIdentity: 'on',
 });
-announceReady(server.port, async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+announceReady(
+  server.port,
+  async () => {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  server.metricsUrl,
+);

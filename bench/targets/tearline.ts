@@ -14,6 +14,7 @@ import {
   handshakeAuth,
   SYNC_MAX_DOCS,
   withBase64Fields,
+  type Ack,
   type AckBodies,
   type ClientEvent,
   type ClientInput,
@@ -22,6 +23,7 @@ import {
 } from '../../shared/protocol';
 import { request, type RequestSocket } from '../../shared/request';
 import { CELL_MEMBERS, type Level } from '../levels';
+import type { ServerProcess } from '../servers/spawn';
 import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
 import { LightSocketIo } from '../wire/socketio-light';
@@ -34,8 +36,30 @@ const ENCODING = 'base64';
 export const tearlineTarget: Target = {
   name: 'tearline',
   filters: true,
-  open: (server) => TearlineSession.open(server.url),
+  open: (server) => TearlineSession.open(server.url, devTokens(server)),
 };
+
+const tokensByServer = new WeakMap<ServerProcess, DevTokens>();
+
+/** The dev tokens of one server, shared by every cell opened on it (the dev identity provider counts sign-ins). */
+export function devTokens(server: ServerProcess): DevTokens {
+  let tokens = tokensByServer.get(server);
+  if (!tokens) {
+    tokens = new DevTokens(server.url);
+    tokensByServer.set(server, tokens);
+  }
+  return tokens;
+}
+
+/** A new cell of the benchmark's member nations, created by `usa-analyst`; answers its id. */
+export async function createBenchCell(tokens: DevTokens, name: string): Promise<string> {
+  const created = await postJson<{ workspace: { id: string } }>(`${tokens.url}/api/workspaces`, await tokens.of('usa-analyst'), {
+    name,
+    template: 'adhoc',
+    members: CELL_MEMBERS,
+  });
+  return created.workspace.id;
+}
 
 class TearlineSession implements TargetSession {
   private seeder: Socket | null = null;
@@ -46,14 +70,8 @@ class TearlineSession implements TargetSession {
     private readonly tokens: DevTokens,
   ) {}
 
-  static async open(url: string): Promise<TearlineSession> {
-    const tokens = new DevTokens(url);
-    const created = await postJson<{ workspace: { id: string } }>(`${url}/api/workspaces`, await tokens.of('usa-analyst'), {
-      name: 'Benchmark cell',
-      template: 'adhoc',
-      members: CELL_MEMBERS,
-    });
-    return new TearlineSession(url, created.workspace.id, tokens);
+  static async open(url: string, tokens: DevTokens): Promise<TearlineSession> {
+    return new TearlineSession(url, await createBenchCell(tokens, 'Benchmark cell'), tokens);
   }
 
   async connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer> {
@@ -149,26 +167,27 @@ class TearlineSession implements TargetSession {
 
   /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
   private async fullClient(level: Level, join = true): Promise<Socket> {
-    const socket = io(this.url, {
-      auth: handshakeAuth(await this.tokens.of(level.persona), ENCODING),
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
+    const socket = await connectFull(this.url, await this.tokens.of(level.persona));
     if (join) await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     return socket;
   }
 }
 
+/** A real socket.io client, connected as the web client connects (base64 answers, WebSocket only). */
+export async function connectFull(url: string, token: string): Promise<Socket> {
+  const socket = io(url, { auth: handshakeAuth(token, ENCODING), transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
 /** One dev-identity token per persona, fetched once. */
-class DevTokens {
+export class DevTokens {
   private readonly tokens = new Map<string, Promise<string>>();
 
-  constructor(private readonly url: string) {}
+  constructor(readonly url: string) {}
 
   of(persona: string): Promise<string> {
     let token = this.tokens.get(persona);
@@ -180,9 +199,14 @@ class DevTokens {
   }
 }
 
+/** Emits a client event and answers its ack, success or the server's error. */
+export function ask<E extends ClientEvent>(socket: RequestSocket, event: E, payload: ClientInput<E>): Promise<Ack<AckBodies[E]>> {
+  return request(socket, event, withBase64Fields(payload), ACK_TIMEOUT_MS);
+}
+
 /** Emits a client event and answers the ack body, or throws the server's error. */
-async function call<E extends ClientEvent>(socket: RequestSocket, event: E, payload: ClientInput<E>): Promise<AckBodies[E]> {
-  const ack = await request(socket, event, withBase64Fields(payload), ACK_TIMEOUT_MS);
+export async function call<E extends ClientEvent>(socket: RequestSocket, event: E, payload: ClientInput<E>): Promise<AckBodies[E]> {
+  const ack = await ask(socket, event, payload);
   if (!ack.ok) throw new Error(`tearline refused ${event}: ${ack.error.code}: ${ack.error.message}`);
   return ack;
 }

@@ -3,6 +3,8 @@
 // every object of every cell. Labels are fixed words (error codes, frame paths), never object,
 // cell or participant ids, nor markings.
 import type { RequestListener } from 'node:http';
+import { createRequire } from 'node:module';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -16,6 +18,8 @@ export interface Metrics {
   fanouts: Counter;
   fanoutSeconds: Histogram;
   compactionsFailed: Counter;
+  /** Stops the event-loop sampler (its timer would outlive a closed server in the same process). */
+  close(): void;
 }
 
 export interface MetricSources {
@@ -31,15 +35,81 @@ export interface MetricSources {
   auditUnwritten(): number;
 }
 
-/** Event-loop delay sampling period: fine enough for the lag a user feels (tens of ms and up). */
-const EVENT_LOOP_SAMPLE_MS = 100;
+/**
+ * Event-loop delay sampling period: fine enough for the lag a user feels (tens of ms and up). A
+ * finer one wakes an idle server more often (prom-client's 10 ms default: 100 times a second,
+ * more CPU than a quiet cell's whole traffic; test/integration/idle.test.ts).
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+const PROCESS_PREFIX = 'tearline_process_';
+
+const requireCjs = createRequire(import.meta.url);
+type DefaultMetric = (registry: Registry, config: { prefix: string }) => void;
+
+/**
+ * prom-client's default metrics (CPU, memory, heap, handles, GC…) except its event-loop ones,
+ * which `collectDefaultMetrics` cannot leave out (prom-client 15 has no option for it): they
+ * report the delay histogram as it is, and each sample there is the sampler timer's whole
+ * interval, so an idle loop read 100 ms. `metricsList` names the modules it would register.
+ */
+function defaultMetricsButEventLoop(registry: Registry): void {
+  for (const name of collectDefaultMetrics.metricsList) {
+    if (name === 'eventLoopLag') continue;
+    (requireCjs(`prom-client/lib/metrics/${name}`) as DefaultMetric)(registry, { prefix: PROCESS_PREFIX });
+  }
+}
+
+/**
+ * What each gauge reads from one window of the delay histogram (nanoseconds). The bare name was
+ * prom-client's delay of one setImmediate at scrape time; here it is the window's mean.
+ */
+const LAG_FIGURES: readonly { suffix: string; help: string; read(h: IntervalHistogram): number; shifted: boolean }[] = [
+  { suffix: '', help: 'Mean event-loop lag since the last scrape', read: (h) => h.mean, shifted: true },
+  { suffix: 'min_', help: 'Least event-loop lag since the last scrape', read: (h) => h.min, shifted: true },
+  { suffix: 'max_', help: 'Greatest event-loop lag since the last scrape', read: (h) => h.max, shifted: true },
+  { suffix: 'mean_', help: 'Mean event-loop lag since the last scrape', read: (h) => h.mean, shifted: true },
+  { suffix: 'stddev_', help: 'Standard deviation of the event-loop lag since the last scrape', read: (h) => h.stddev, shifted: false },
+  { suffix: 'p50_', help: 'Median event-loop lag since the last scrape', read: (h) => h.percentile(50), shifted: true },
+  { suffix: 'p90_', help: '90th percentile of the event-loop lag since the last scrape', read: (h) => h.percentile(90), shifted: true },
+  { suffix: 'p99_', help: '99th percentile of the event-loop lag since the last scrape', read: (h) => h.percentile(99), shifted: true },
+];
+
+/**
+ * The lag of one sample: the sampler's timer records the time between its runs, the period plus
+ * however late it ran, so the period comes off (libuv's whole-millisecond clock can make an
+ * interval a little short of it: never below zero).
+ */
+export function lagSeconds(intervalNs: number, periodMs: number): number {
+  return Math.max(0, intervalNs - periodMs * 1e6) / 1e9;
+}
+
+/** Event-loop lag gauges under prom-client's names, so dashboards keep working, minus the sampling period. */
+function eventLoopLag(registry: Registry, periodMs: number): { close(): void } {
+  const histogram = monitorEventLoopDelay({ resolution: periodMs });
+  histogram.enable();
+  const gauges: { figure: (typeof LAG_FIGURES)[number]; gauge: Gauge }[] = [];
+  // One collect sets them all, then starts a new window. A scrape sooner than one period after
+  // the last finds no sample and keeps the last window's figures rather than reporting none.
+  const collect = () => {
+    if (histogram.count === 0) return;
+    for (const { figure, gauge } of gauges) {
+      const value = figure.read(histogram);
+      gauge.set(figure.shifted ? lagSeconds(value, periodMs) : value / 1e9);
+    }
+    histogram.reset();
+  };
+  for (const figure of LAG_FIGURES) {
+    const name = `${PROCESS_PREFIX}nodejs_eventloop_lag_${figure.suffix}seconds`;
+    gauges.push({ figure, gauge: new Gauge({ name, help: figure.help, registers: [registry], ...(gauges.length === 0 ? { collect } : {}) }) });
+  }
+  return { close: () => histogram.disable() };
+}
 
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   const reported = { direct: 0, engine: 0, storageFaults: 0 };
-  // The event-loop delay histogram samples on a libuv timer; prom-client's default (10 ms) wakes an
-  // idle server 100 times a second, which costs more CPU than a quiet cell's whole traffic.
-  collectDefaultMetrics({ register: registry, prefix: 'tearline_process_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  defaultMetricsButEventLoop(registry);
+  const lag = eventLoopLag(registry, EVENT_LOOP_SAMPLE_MS);
   // Storage health, read only when collected: nothing else holds these.
   new Gauge({
     name: 'tearline_storage_free_bytes',
@@ -68,6 +138,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
   });
   return {
+    close: lag.close,
     registry,
     connections: new Gauge({ name: 'tearline_connections', help: 'Open socket connections', registers: [registry] }),
     rooms: new Gauge({

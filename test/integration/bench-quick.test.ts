@@ -9,11 +9,12 @@ import { afterAll, expect, test } from 'vitest';
 const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -83,4 +84,47 @@ test('npm run bench -- worst-update times a bystander while the largest accepted
     if (name!.endsWith('(accepted)')) expect(answer, row).toBe('ok');
     if (name!.endsWith('(refused)')) expect(answer, row).toMatch(/too_large|bad_update/);
   }
+});
+
+test('npm run bench -- soak runs a mixed load, samples the server and finds every acknowledged edit', { timeout: 180_000 }, async () => {
+  const out = path.join(dir, 'soak.json');
+  // Docs idle for 2 s leave memory, so the quiet sample after the load comes within seconds.
+  const { code, stdout, stderr } = await runBench(['soak', '--minutes', '0.5', '--sample', '3', '--out', out], { TEARLINE_DOC_IDLE_MS: '2000' });
+  expect(code, `${stdout}\n${stderr}`).toBe(0);
+  expect(stdout).toContain('### Soak');
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  expect(result.errors).toEqual([]);
+  expect(result.readBack.lost).toBe(0);
+  expect(result.readBack.acked).toBeGreaterThan(100);
+  expect(result.readBack.acked).toBe(result.done['doc:update'] + result.done['object:create']);
+  // Every kind of activity happened at least once, releases approved by the FDO included.
+  for (const what of ['doc:update', 'object:create', 'awareness:update', 'object:remark', 'release:request', 'release:decide', 'swap']) {
+    expect(result.done[what], what).toBeGreaterThan(0);
+  }
+  expect(result.samples.length).toBeGreaterThanOrEqual(8);
+  for (const sample of result.samples) {
+    expect(sample.rssMb).toBeGreaterThan(10);
+    expect(sample.heapMb).toBeGreaterThan(1);
+    expect(sample.connections).toBeGreaterThan(0);
+    expect(sample.lagP99Ms).toBeGreaterThanOrEqual(0);
+  }
+  expect(Number.isFinite(result.heapSlope)).toBe(true);
+  // Once everyone has left and the docs have idled out, the node holds none of them.
+  expect(result.quiet).toMatchObject({ liveDocs: 0, connections: 0 });
+});
+
+test('npm run bench -- many-cells fans out in many small cells and reaches every client', { timeout: 120_000 }, async () => {
+  const out = path.join(dir, 'many-cells.json');
+  const { code, stderr } = await runBench(['many-cells', '--cells', '20', '--rate', '40', '--warmup', '0.5', '--seconds', '2', '--out', out]);
+  expect(code, stderr).toBe(0);
+  const { cells, fanout } = JSON.parse(readFileSync(out, 'utf8'));
+  expect(cells).toBe(20);
+  expect(fanout.clients).toBe(10);
+  expect(fanout.editsSent).toBeGreaterThan(0);
+  // One writer per cell, every other client of its cell receives each of its edits.
+  expect(fanout.expectedDeliveries).toBe(fanout.editsSent * 9);
+  expect(fanout.deliveries).toBe(fanout.expectedDeliveries);
+  expect(fanout.latencyMs.p50).toBeLessThanOrEqual(fanout.latencyMs.p99);
+  expect(fanout.cpuMicrosPerDelivery).toBeGreaterThan(0);
+  expect(fanout.serverPeakRssMb).toBeGreaterThan(10);
 });
