@@ -18,10 +18,13 @@ import { createDeadlineScheduler } from './release/scheduler';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
+import { presenceWindowMs, sendPresence } from './rooms/presence';
+import { PresenceBatcher } from './rooms/presenceBatch';
 import { authenticate, onConnection } from './sessions/connection';
 import { PersonBudgets } from './sessions/rateLimiter';
 import { SqliteStore } from './store/sqliteStore';
 import { UpdateWriter } from './store/updateWriter';
+import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { WorkspaceService } from './workspaces/workspaceService';
 
@@ -59,7 +62,12 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     serveClient: false,
     adapter: DirectFrameAdapter,
   });
-  const docs = new DocRegistry(store, { compactAfter: config.compactAfter, idleMs: config.docIdleMs, maxDocBytes: config.maxDocBytes });
+  const docs = new DocRegistry(store, {
+    compactAfter: config.compactAfter,
+    idleMs: config.docIdleMs,
+    maxDocBytes: config.maxDocBytes,
+    syncCacheBytes: config.syncCacheBytes,
+  });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
@@ -84,8 +92,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       perSocket: { perSecond: config.ratePerSecond, burst: config.rateBurst },
       perPerson: { perSecond: config.personRatePerSecond, burst: config.personRateBurst },
       maxSockets: config.maxSocketsPerPerson,
+      bytesPerToken: config.rateBytesPerToken,
     }),
-  } as Omit<Context, 'releases'> as Context;
+    joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
+  } as Omit<Context, 'releases' | 'presence'> as Context;
+  ctx.presence = new PresenceBatcher(
+    (cell, changes) => sendPresence(ctx, cell, changes),
+    (cell) => presenceWindowMs(ctx, cell),
+  );
   const scheduler = createDeadlineScheduler({
     store: releaseStore,
     onDeadline: (requestId) => ctx.releases.deadline(requestId),
@@ -127,6 +141,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       }
       await scheduler.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      ctx.presence.close();
       docs.destroy();
       await store.close();
     },

@@ -24,6 +24,44 @@ export interface ServerConfig {
   /** TEARLINE_MAX_SOCKETS_PER_PERSON (20): sockets one person may hold open on this node; beyond, `rate_limited` at connect. */
   maxSocketsPerPerson: number;
   /**
+   * TEARLINE_RATE_BYTES_PER_TOKEN (16384): an answer costs one more message of the socket's and
+   * the person's budgets per this many bytes, so asking for large answers is not cheaper than
+   * sending many messages.
+   */
+  rateBytesPerToken: number;
+  /** TEARLINE_MAX_UNANSWERED (64): requests of one socket the server may be working on at once; beyond, `rate_limited`. */
+  maxUnanswered: number;
+  /**
+   * TEARLINE_MAX_PENDING_OUTPUT_BYTES (8 MiB): what the server may hold for one socket that has
+   * not taken it yet (a client that stops reading). More output for a socket past it ends its
+   * session (`session:ended`, then disconnect).
+   */
+  maxPendingOutputBytes: number;
+  /**
+   * TEARLINE_PRESENCE_WINDOW_MS (50): presence changes of a cell are sent together, one
+   * `awareness` frame per access level and window, at most this often.
+   */
+  presenceWindowMs: number;
+  /**
+   * TEARLINE_PRESENCE_FRAMES_PER_SEC (2000): presence frames one cell may cost this node a
+   * second; a cell with more sockets than this allows per window gets a longer window.
+   */
+  presenceFramesPerSecond: number;
+  /**
+   * TEARLINE_PRESENCE_PER_SEC (10): states of one socket sent on a second (bursts of twice as
+   * many); beyond, its presence is held and the latest state sent when the budget allows.
+   */
+  presencePerSecond: number;
+  /**
+   * TEARLINE_JOINS_PER_SEC (500) and TEARLINE_MAX_CONCURRENT_JOINS (64): `workspace:join`s this
+   * node admits a second (bursts of one second's worth) and at once; beyond, `rate_limited` with
+   * `retryAfterMs`, so a reconnect storm cannot starve everything else (`/healthz` included).
+   */
+  joinsPerSecond: number;
+  maxConcurrentJoins: number;
+  /** TEARLINE_SYNC_CACHE_BYTES (32 MiB): merged stored state of docs not in memory, kept for `doc:sync`. */
+  syncCacheBytes: number;
+  /**
    * REST requests a minute, per person (valid bearer token) or else per address, beyond which
    * `rate_limited` (429): TEARLINE_HTTP_PER_MIN (600) for every /api route;
    * TEARLINE_HTTP_HEAVY_PER_MIN (120) for exports, audit pages and figures;
@@ -116,6 +154,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     personRatePerSecond: int(env.TEARLINE_PERSON_RATE_PER_SEC, 300),
     personRateBurst: int(env.TEARLINE_PERSON_RATE_BURST, 600),
     maxSocketsPerPerson: int(env.TEARLINE_MAX_SOCKETS_PER_PERSON, 20),
+    rateBytesPerToken: int(env.TEARLINE_RATE_BYTES_PER_TOKEN, 16 * 1024),
+    maxUnanswered: int(env.TEARLINE_MAX_UNANSWERED, 64),
+    maxPendingOutputBytes: int(env.TEARLINE_MAX_PENDING_OUTPUT_BYTES, 8 * 1024 * 1024),
+    presenceWindowMs: int(env.TEARLINE_PRESENCE_WINDOW_MS, 50),
+    presenceFramesPerSecond: int(env.TEARLINE_PRESENCE_FRAMES_PER_SEC, 2000),
+    presencePerSecond: int(env.TEARLINE_PRESENCE_PER_SEC, 10),
+    joinsPerSecond: int(env.TEARLINE_JOINS_PER_SEC, 500),
+    maxConcurrentJoins: int(env.TEARLINE_MAX_CONCURRENT_JOINS, 64),
+    syncCacheBytes: int(env.TEARLINE_SYNC_CACHE_BYTES, 32 * 1024 * 1024),
     httpPerMinute: int(env.TEARLINE_HTTP_PER_MIN, 600),
     httpHeavyPerMinute: int(env.TEARLINE_HTTP_HEAVY_PER_MIN, 120),
     devTokensPerMinute: int(env.TEARLINE_DEV_TOKENS_PER_MIN, 60),

@@ -1,10 +1,11 @@
 // Live Y.Docs, one per object being edited: loaded from the store on demand, checked updates
 // applied, compacted into snapshots, evicted when idle. Readers that only need bytes (doc:sync)
-// are served from the store without loading a doc.
+// are served from the store without loading a doc, its log merged once and kept (./stateCache.ts).
 import * as Y from 'yjs';
 import { cloneContent } from '../../shared/content';
 import type { Store } from '../store/types';
 import { TearlineError } from '../errors';
+import { StateCache } from './stateCache';
 import { checkUpdate } from './updateCheck';
 
 export interface LiveDoc {
@@ -28,6 +29,8 @@ export interface DocRegistryOptions {
   idleMs: number;
   /** Refuse updates that would grow one object's stored content beyond this many bytes. */
   maxDocBytes: number;
+  /** Bytes of merged stored state kept for readers of docs not in memory (none when absent). */
+  syncCacheBytes?: number;
 }
 
 /** An update checked and applied in memory, to be stored with the client ids it claimed. */
@@ -38,11 +41,14 @@ export interface AppliedUpdate {
 
 export class DocRegistry {
   private readonly docs = new Map<string, Promise<LiveDoc>>();
+  private readonly storedStates: StateCache;
 
   constructor(
     private readonly store: Store,
     private readonly options: DocRegistryOptions,
-  ) {}
+  ) {
+    this.storedStates = new StateCache(options.syncCacheBytes ?? 0);
+  }
 
   get size(): number {
     return this.docs.size;
@@ -51,6 +57,8 @@ export class DocRegistry {
   open(id: string): Promise<LiveDoc> {
     let live = this.docs.get(id);
     if (!live) {
+      // Writes go through the loaded doc from now on: the cached stored state may fall behind.
+      this.storedStates.drop(id);
       live = this.load(id);
       this.docs.set(id, live);
       live.catch(() => this.docs.delete(id));
@@ -176,13 +184,16 @@ export class DocRegistry {
       loaded.lastUsed = Date.now();
       return { epoch: loaded.epoch, update: Y.encodeStateAsUpdate(loaded.doc, stateVector) };
     }
-    const stored = await this.store.loadDoc(id);
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    const merged = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-    return { epoch: stored.epoch, update: stateVector ? Y.diffUpdate(merged, stateVector) : merged };
+    const { epoch, update } = await this.storedStates.get(id, async () => {
+      const stored = await this.store.loadDoc(id);
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+      return { epoch: stored.epoch, update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts) };
+    });
+    return { epoch, update: stateVector ? Y.diffUpdate(update, stateVector) : update };
   }
 
   drop(id: string): void {
+    this.storedStates.drop(id);
     const live = this.docs.get(id);
     this.docs.delete(id);
     void live?.then((loaded) => loaded.doc.destroy(), () => undefined);

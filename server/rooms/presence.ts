@@ -1,11 +1,38 @@
 // Awareness: who is in the cell and where. A state that points into an object is stripped of
-// that pointer for every level that may not see the object, before it leaves the server.
+// that pointer for every level that may not see the object, before it leaves the server. Changes
+// leave in batches (server/rooms/presenceBatch.ts), filtered when they leave, so a re-mark while
+// a change waits is honoured.
 import { participantFromLevelKey } from '../../shared/markings';
 import type { AckBodies, ClientPayload, PresenceState } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
 import { joinedCell, visibleObject } from '../sessions/guards';
+import { TokenBucket } from '../sessions/rateLimiter';
 import type { Cell } from '../workspaces/cellRegistry';
+import type { PresenceChange } from './presenceBatch';
 import { levelRoom, workspaceRoom } from './roomNames';
+
+/** Each socket's presence budget (TEARLINE_PRESENCE_PER_SEC, bursts of twice as many). */
+const budgets = new WeakMap<TearlineSocket, TokenBucket>();
+
+function budgetOf(ctx: Context, socket: TearlineSocket): TokenBucket {
+  let budget = budgets.get(socket);
+  if (!budget) {
+    budget = new TokenBucket(ctx.config.presencePerSecond, ctx.config.presencePerSecond * 2);
+    budgets.set(socket, budget);
+  }
+  return budget;
+}
+
+/**
+ * How long a cell's presence changes wait: TEARLINE_PRESENCE_WINDOW_MS, or longer when the cell
+ * has so many sockets on this node that one frame each per window would exceed
+ * TEARLINE_PRESENCE_FRAMES_PER_SEC. Frames for a storm of rejoins then grow with its length, not
+ * with the square of the cell.
+ */
+export function presenceWindowMs(ctx: Context, cell: Cell): number {
+  const sockets = ctx.io.of('/').adapter.rooms.get(workspaceRoom(cell.workspace.id))?.size ?? 0;
+  return Math.max(ctx.config.presenceWindowMs, (sockets * 1000) / ctx.config.presenceFramesPerSecond);
+}
 
 /** A presence state as one level may see it. */
 export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: string): PresenceState {
@@ -14,18 +41,26 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
   return rest;
 }
 
-/** Sends one participant's state to every level of the cell, filtered per level; or that it left. */
-export function broadcastPresence(ctx: Context, cell: Cell, state: PresenceState | { clientId: string; removed: true }): void {
+/**
+ * Sends a window's changes: per level, the states as that level may see them, and who left. Levels
+ * for which no state is stripped share one frame, encoded once.
+ */
+export function sendPresence(ctx: Context, cell: Cell, changes: readonly PresenceChange[]): void {
   const workspaceId = cell.workspace.id;
-  if ('removed' in state) {
-    const rooms = cell.audience.knownLevels().map((level) => levelRoom(workspaceId, level));
-    if (rooms.length > 0) ctx.io.to(rooms).except(state.clientId).emit('awareness', { workspaceId, states: [], removed: [state.clientId] });
-    return;
+  const states: PresenceState[] = [];
+  const removed: string[] = [];
+  for (const change of changes) {
+    if ('removed' in change) removed.push(change.clientId);
+    else states.push(change);
   }
+  const body = (views: PresenceState[]) => (removed.length > 0 ? { workspaceId, states: views, removed } : { workspaceId, states: views });
+  const plain: string[] = [];
   for (const level of cell.audience.knownLevels()) {
-    const view = presenceForLevel(cell, state, level);
-    ctx.io.to(levelRoom(workspaceId, level)).except(state.clientId).emit('awareness', { workspaceId, states: [view] });
+    const views = states.map((state) => presenceForLevel(cell, state, level));
+    if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
+    else ctx.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
   }
+  if (plain.length > 0) ctx.io.to(plain).emit('awareness', body(states));
 }
 
 export async function updateAwareness(
@@ -37,7 +72,7 @@ export async function updateAwareness(
   const cell = await joinedCell(ctx, session, payload.workspaceId);
   if (payload.state === null) {
     delete session.presence[cell.workspace.id];
-    broadcastPresence(ctx, cell, { clientId: socket.id, removed: true });
+    ctx.presence.offer(cell, { clientId: socket.id, removed: true });
     return {};
   }
   // Pointing into an object one cannot see is refused like any other access to it.
@@ -50,7 +85,7 @@ export async function updateAwareness(
     ...payload.state,
   };
   session.presence[cell.workspace.id] = state;
-  broadcastPresence(ctx, cell, state);
+  ctx.presence.offer(cell, state, budgetOf(ctx, socket));
   return {};
 }
 
@@ -77,6 +112,6 @@ export async function refreshPresenceFor(ctx: Context, cell: Cell, objectIds: Re
   const sockets = await ctx.io.in(workspaceRoom(cell.workspace.id)).fetchSockets();
   for (const other of sockets) {
     const state = other.data.presence?.[cell.workspace.id];
-    if (state?.objectId && objectIds.has(state.objectId)) broadcastPresence(ctx, cell, state);
+    if (state?.objectId && objectIds.has(state.objectId)) ctx.presence.offer(cell, state);
   }
 }

@@ -139,3 +139,29 @@ test('a stored update that does not apply makes that doc unavailable, with a cle
   expect(bodyOf((await docs.open('doc2')).doc).toString()).toBe('healthy');
   await store.close();
 });
+
+test('a doc not in memory is merged from the store once for its readers, and read again once written to', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'r.db'), { sync: 'normal' });
+  await store.createObjects([{ envelope, content: buildContent({ body: 'base' }), author: 'x', clients: [] }]);
+  const docs = new DocRegistry(store, { compactAfter: 100, idleMs: 0, maxDocBytes: 1 << 20, syncCacheBytes: 1 << 20 });
+  let loads = 0;
+  const loadDoc = store.loadDoc.bind(store);
+  store.loadDoc = (id) => {
+    loads++;
+    return loadDoc(id);
+  };
+  const first = await docs.encodeState('doc1');
+  const sv = Y.encodeStateVector(new Y.Doc());
+  await Promise.all([docs.encodeState('doc1'), docs.encodeState('doc1', sv)]);
+  expect(loads).toBe(1);
+
+  const update = appendUpdate(first.update, (t) => t.insert(4, ' and more'));
+  const { live, newClients } = await docs.apply('doc1', 0, update, 'writer');
+  const [seq] = await store.appendUpdates([{ objectId: 'doc1', epoch: 0, update, author: 'writer', newClients }]);
+  await docs.stored(live, seq);
+  expect(await docs.evictIdle(Date.now() + 1000)).toBe(1);
+  const reader = new Y.Doc();
+  Y.applyUpdate(reader, (await docs.encodeState('doc1')).update);
+  expect(bodyOf(reader).toString()).toBe('base and more');
+  await store.close();
+});
