@@ -37,11 +37,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Connections the kernel queues for accepting. Node's default, 511, is less than a cell's
+ * reconnect storm: beyond it connection attempts (`/healthz` included) are dropped and retried by
+ * the client only after 1, 3, 7 s. The kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Listens and answers the base URL a client on this machine uses. */
 async function listen(server: http.Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, resolve);
   });
   const bound = (server.address() as AddressInfo).port;
   const name = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
@@ -97,7 +104,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
   } as Omit<Context, 'releases' | 'presence'> as Context;
   ctx.presence = new PresenceBatcher(
-    (cell, changes) => sendPresence(ctx, cell, changes),
+    (cell, changes, newcomers) => sendPresence(ctx, cell, changes, newcomers),
     (cell) => presenceWindowMs(ctx, cell),
   );
   const scheduler = createDeadlineScheduler({

@@ -1,7 +1,7 @@
 // Awareness: who is in the cell and where. A state that points into an object is stripped of
 // that pointer for every level that may not see the object, before it leaves the server. Changes
 // leave in batches (server/rooms/presenceBatch.ts), filtered when they leave, so a re-mark while
-// a change waits is honoured.
+// a change waits is honoured. States sent to a level may include its own sockets' states.
 import { participantFromLevelKey } from '../../shared/markings';
 import type { AckBodies, ClientPayload, PresenceState } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
@@ -43,9 +43,10 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
 
 /**
  * Sends a window's changes: per level, the states as that level may see them, and who left. Levels
- * for which no state is stripped share one frame, encoded once.
+ * for which no state is stripped share one frame, encoded once. Then the window's newcomers get
+ * everyone's state (sendWelcome).
  */
-export function sendPresence(ctx: Context, cell: Cell, changes: readonly PresenceChange[]): void {
+export function sendPresence(ctx: Context, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
   const workspaceId = cell.workspace.id;
   const states: PresenceState[] = [];
   const removed: string[] = [];
@@ -53,14 +54,43 @@ export function sendPresence(ctx: Context, cell: Cell, changes: readonly Presenc
     if ('removed' in change) removed.push(change.clientId);
     else states.push(change);
   }
-  const body = (views: PresenceState[]) => (removed.length > 0 ? { workspaceId, states: views, removed } : { workspaceId, states: views });
-  const plain: string[] = [];
-  for (const level of cell.audience.knownLevels()) {
-    const views = states.map((state) => presenceForLevel(cell, state, level));
-    if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
-    else ctx.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
+  if (states.length > 0 || removed.length > 0) {
+    const body = (views: PresenceState[]) => (removed.length > 0 ? { workspaceId, states: views, removed } : { workspaceId, states: views });
+    const plain: string[] = [];
+    for (const level of cell.audience.knownLevels()) {
+      const views = states.map((state) => presenceForLevel(cell, state, level));
+      if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
+      else ctx.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
+    }
+    if (plain.length > 0) ctx.io.to(plain).emit('awareness', body(states));
   }
-  if (plain.length > 0) ctx.io.to(plain).emit('awareness', body(states));
+  if (newcomers.size > 0) sendWelcome(ctx, cell, newcomers).catch((err: unknown) => ctx.log.error({ err }, 'presence for newcomers failed'));
+}
+
+/**
+ * Everyone's state in the cell, across nodes, to the sockets that joined during the window: one
+ * frame per level, shared by that level's newcomers, built from one lookup of the cell's sockets.
+ * A newcomer's level is read now, not when it joined, and one that left gets nothing.
+ */
+async function sendWelcome(ctx: Context, cell: Cell, newcomers: ReadonlySet<string>): Promise<void> {
+  const workspaceId = cell.workspace.id;
+  const sockets = await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets();
+  const states: PresenceState[] = [];
+  const byLevel = new Map<string, string[]>();
+  for (const socket of sockets) {
+    states.push(
+      socket.data.presence?.[workspaceId] ?? {
+        clientId: socket.id,
+        sub: socket.data.identity.sub,
+        name: socket.data.identity.name,
+        nation: socket.data.participant.nation,
+      },
+    );
+    if (newcomers.has(socket.id)) byLevel.set(socket.data.level, [...(byLevel.get(socket.data.level) ?? []), socket.id]);
+  }
+  for (const [level, ids] of byLevel) {
+    ctx.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
+  }
 }
 
 export async function updateAwareness(
@@ -87,24 +117,6 @@ export async function updateAwareness(
   session.presence[cell.workspace.id] = state;
   ctx.presence.offer(cell, state, budgetOf(ctx, socket));
   return {};
-}
-
-/** Everyone else's presence in the cell as this level may see it, across nodes. */
-export async function presenceSnapshot(ctx: Context, cell: Cell, forSocket: TearlineSocket): Promise<PresenceState[]> {
-  const sockets = await ctx.io.in(workspaceRoom(cell.workspace.id)).fetchSockets();
-  const states: PresenceState[] = [];
-  for (const other of sockets) {
-    if (other.id === forSocket.id) continue;
-    const state = other.data.presence?.[cell.workspace.id];
-    const base: PresenceState = state ?? {
-      clientId: other.id,
-      sub: other.data.identity.sub,
-      name: other.data.identity.name,
-      nation: other.data.participant.nation,
-    };
-    states.push(presenceForLevel(cell, base, forSocket.data.level));
-  }
-  return states;
 }
 
 /** Re-sends the states pointing into an object after its audience changed. */

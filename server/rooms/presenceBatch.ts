@@ -5,6 +5,8 @@
 // see server/rooms/presence.ts), the latest change of each client replacing any older one still
 // waiting. Each socket's own states also draw on a small budget: a state over it waits, replaced
 // by newer ones, until the budget allows; it is never refused. Removals (a client left) always go.
+// A socket that joined during the window gets everyone's state then, in one frame per level
+// shared by all that window's newcomers, rather than a snapshot of its own at once.
 import type { PresenceState } from '../../shared/protocol';
 import type { TokenBucket } from '../sessions/rateLimiter';
 import type { Cell } from '../workspaces/cellRegistry';
@@ -42,27 +44,47 @@ export class PresenceQueue {
   }
 }
 
+interface Pending {
+  cell: Cell;
+  queue: PresenceQueue;
+  /** Sockets that joined since the last window. */
+  newcomers: Set<string>;
+  timer: NodeJS.Timeout;
+}
+
+/** A window's work for one cell: changes for everyone, and everyone's state for its newcomers. */
+export type PresenceSend = (cell: Cell, changes: PresenceChange[], newcomers: ReadonlySet<string>) => void;
+
 /** A queue per cell and a timer per cell with changes waiting; idle cells cost nothing. */
 export class PresenceBatcher {
-  private readonly cells = new Map<string, { cell: Cell; queue: PresenceQueue; timer: NodeJS.Timeout }>();
+  private readonly cells = new Map<string, Pending>();
   private closed = false;
 
   constructor(
-    private readonly send: (cell: Cell, changes: PresenceChange[]) => void,
+    private readonly send: PresenceSend,
     /** How long a cell's changes wait: its window, longer for a cell with many sockets. */
     private readonly windowMs: (cell: Cell) => number,
   ) {}
 
   offer(cell: Cell, change: PresenceChange, budget?: TokenBucket): void {
+    this.pending(cell)?.queue.offer(change, budget);
+  }
+
+  /** A socket that joined the cell: it gets everyone's state with the next window. */
+  welcome(cell: Cell, socketId: string): void {
+    this.pending(cell)?.newcomers.add(socketId);
+  }
+
+  private pending(cell: Cell): Pending | undefined {
     // Sockets closing with the server still leave their cells: nobody is left to tell.
-    if (this.closed) return;
+    if (this.closed) return undefined;
     const id = cell.workspace.id;
     let entry = this.cells.get(id);
     if (!entry) {
-      entry = { cell, queue: new PresenceQueue(), timer: setTimeout(() => this.flush(id), this.windowMs(cell)) };
+      entry = { cell, queue: new PresenceQueue(), newcomers: new Set(), timer: setTimeout(() => this.flush(id), this.windowMs(cell)) };
       this.cells.set(id, entry);
     }
-    entry.queue.offer(change, budget);
+    return entry;
   }
 
   close(): void {
@@ -74,8 +96,10 @@ export class PresenceBatcher {
   private flush(id: string): void {
     const entry = this.cells.get(id)!;
     const due = entry.queue.take(Date.now());
+    const newcomers = entry.newcomers;
+    entry.newcomers = new Set();
     if (entry.queue.size > 0) entry.timer = setTimeout(() => this.flush(id), this.windowMs(entry.cell));
     else this.cells.delete(id);
-    if (due.length > 0) this.send(entry.cell, due);
+    if (due.length > 0 || newcomers.size > 0) this.send(entry.cell, due, newcomers);
   }
 }

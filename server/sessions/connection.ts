@@ -22,6 +22,12 @@ type Handler = (payload: never) => Promise<object>;
 /** Each admitted socket's message budget, from its handshake to its end. */
 const budgets = new WeakMap<TearlineSocket, SocketBudget>();
 
+/**
+ * Requests whose answers can be large. One socket's are handled one at a time, each charged for its
+ * answer before the next starts: pipelined, they would all pass the budget before any was charged.
+ */
+const ONE_AT_A_TIME: ReadonlySet<ClientEvent> = new Set(['doc:sync', 'workspace:join', 'workspace:view-as', 'release:list']);
+
 /** How long an ended session has to take its last frames (`session:ended`) before its connection is cut. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -120,6 +126,13 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
     });
   });
   let unanswered = 0;
+  /** The last large answer being made: the next waits for it. */
+  let largeAnswer: Promise<unknown> = Promise.resolve();
+  const respond = async (event: ClientEvent, handler: Handler, payload: unknown): Promise<object> => {
+    const answer = await handle(ctx, budget, event, handler, payload);
+    budget.chargeAnswer(weight(answer, true));
+    return answer;
+  };
 
   const handlers: { [E in ClientEvent]: (payload: ClientPayload<E>) => Promise<object> } = {
     'workspace:join': (p) => joinWorkspace(ctx, socket, p),
@@ -152,9 +165,14 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
             `You have ${ctx.config.maxUnanswered} requests waiting for an answer, the most the server works on at once for one connection; wait for their answers, then send more.`,
           );
         }
-        const answer = await handle(ctx, budget, event, handler, payload);
-        budget.chargeAnswer(weight(answer, true));
-        reply({ ok: true, ...answer });
+        let answer: Promise<object>;
+        if (ONE_AT_A_TIME.has(event)) {
+          answer = largeAnswer.then(() => respond(event, handler, payload));
+          largeAnswer = answer.catch(() => undefined);
+        } else {
+          answer = respond(event, handler, payload);
+        }
+        reply({ ok: true, ...(await answer) });
       } catch (error) {
         const protocolError: ProtocolError = toProtocolError(error);
         // `unavailable` is a stored object the server cannot read: an administrator must see it too.

@@ -6,7 +6,6 @@ import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
 import { rateLimited } from '../errors';
 import { envelopeFor } from '../objects/envelopeView';
-import { presenceSnapshot } from '../rooms/presence';
 import { roomsOf } from '../rooms/roomNames';
 import type { Cell } from './cellRegistry';
 
@@ -56,8 +55,7 @@ async function join(ctx: Context, socket: TearlineSocket, payload: ClientPayload
       nation: session.participant.nation,
     });
   }
-  const states = await presenceSnapshot(ctx, cell, socket);
-  if (states.length > 0) socket.emit('awareness', { workspaceId: cell.workspace.id, states });
+  ctx.presence.welcome(cell, socket.id);
   return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
 }
 

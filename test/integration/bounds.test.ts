@@ -1,7 +1,7 @@
 // What the server holds and sends for one socket is bounded: output a client does not take, requests
 // it has not been answered yet, the size of answers charged to its budget, presence (batched per
 // cell, level and window, with a budget of its own), and joins during a reconnect storm.
-import type { Socket as TcpSocket } from 'node:net';
+import type WebSocket from 'ws';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildContent } from '../../shared/content';
 import type { PresenceState } from '../../shared/protocol';
@@ -37,15 +37,15 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-/** The client's TCP socket under socket.io and engine.io (Node's `ws` client). */
-function tcpOf(client: TestClient): TcpSocket {
-  return (client.socket.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket;
+/** The client's WebSocket under socket.io and engine.io (Node's `ws`): `pause()` stops reading for good, until `resume()`. */
+function wsOf(client: TestClient): WebSocket {
+  return (client.socket.io.engine.transport as unknown as { ws: WebSocket }).ws;
 }
 
 const UNLIMITED = { ratePerSecond: 1e6, rateBurst: 1e6, personRatePerSecond: 1e6, personRateBurst: 1e6, rateBytesPerToken: 2 ** 30 };
 
 describe('pending output', () => {
-  /** A client with a large object to ask for, and its socket's TCP reading paused. */
+  /** A client with a large object to ask for, that has stopped reading. */
   async function stalledReader(server: RunningServer) {
     const cell = await cellOf(server, 'Slow reader');
     const client = await open(server, 'usa-analyst');
@@ -56,7 +56,7 @@ describe('pending output', () => {
       marking: 'SECRET//REL TO USA, GBR',
       content: buildContent({ body: 'x'.repeat(400_000) }),
     });
-    tcpOf(client).pause();
+    wsOf(client).pause();
     // Each answer is ~530 KB of base64; 40 of them fill the kernel's buffers (a few MB on loopback) and then the server's.
     for (let i = 0; i < 40; i++) client.socket.emit('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] }, () => undefined);
     return client;
@@ -67,7 +67,7 @@ describe('pending output', () => {
     const client = await stalledReader(server);
     await until(() => server.ctx.io.of('/').sockets.size === 0, 'the server to end the session');
     const ended = client.waitFor('session:ended');
-    tcpOf(client).resume();
+    wsOf(client).resume();
     expect(await ended).toEqual({ code: 'rate_limited', message: expect.stringMatching(/closed this connection because it fell too far behind: more than 256 KiB waited/) });
     expect((await server.ctx.metrics.sessionsEnded.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'slow_reader' }, value: 1 })]);
   });
