@@ -1,8 +1,9 @@
 // `npm run bench`: Tearline and the two unfiltered Yjs servers on the same workloads, each server
 // in its own process, this process being the load generator. `npm run bench -- markings` runs the
 // marking micro-benchmark instead, `npm run bench -- frames` the cost of one frame by sending path,
-// `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied;
-// `npm run bench -- profile <file>` summarises a CPU profile.
+// `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied,
+// `npm run bench -- storm` a reconnect storm after a SIGKILL, `npm run bench -- slow-reader`
+// clients that stop reading; `npm run bench -- profile <file>` summarises a CPU profile.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -26,6 +27,8 @@ export async function run(args: string[]): Promise<number> {
   if (args[0] === 'profile') return (await import('./profile-summary')).run(args.slice(1));
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
   if (args[0] === 'worst-update') return (await import('./worst-update')).run(args.slice(1));
+  if (args[0] === 'storm') return (await import('./storm')).run(args.slice(1));
+  if (args[0] === 'slow-reader') return (await import('./slow-reader')).run(args.slice(1));
   if (args.includes('--help')) {
     console.log(USAGE);
     return 0;

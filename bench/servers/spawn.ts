@@ -80,6 +80,13 @@ export class ServerProcess {
     return this.peakRssMb;
   }
 
+  /** Kills the server at once (SIGKILL), as a crash would: it closes nothing. */
+  async crash(): Promise<void> {
+    clearInterval(this.sampler);
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.sampler);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');

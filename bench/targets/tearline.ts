@@ -25,12 +25,12 @@ export const tearlineTarget: Target = {
   open: (server) => TearlineSession.open(server.url),
 };
 
-class TearlineSession implements TargetSession {
+export class TearlineSession implements TargetSession {
   private seeder: Socket | null = null;
 
   private constructor(
     private readonly url: string,
-    private readonly workspaceId: string,
+    readonly workspaceId: string,
     private readonly tokens: DevTokens,
   ) {}
 
@@ -153,7 +153,7 @@ class TearlineSession implements TargetSession {
 }
 
 /** One dev-identity token per persona, fetched once. */
-class DevTokens {
+export class DevTokens {
   private readonly tokens = new Map<string, Promise<string>>();
 
   constructor(private readonly url: string) {}
@@ -169,7 +169,7 @@ class DevTokens {
 }
 
 /** Emits a client event and answers the ack body, or throws the server's error. */
-async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
+export async function call<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<AckBodies[E]> {
   const ack = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, withBase64Fields(payload))) as
     | ({ ok: true } & AckBodies[E])
     | { ok: false; error: { code: string; message: string } };
