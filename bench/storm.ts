@@ -24,6 +24,9 @@ import { call, DevTokens, TearlineSession } from './targets/tearline';
 
 const ACK_TIMEOUT_MS = 60_000;
 const CONNECT_BATCH = 50;
+/** As the web client reconnects: 1 s, ±50 % at random. */
+const RECONNECT_DELAY_MS = 1000;
+const CONNECT_ATTEMPTS = 10;
 /** Long enough for the last presence window of a large cell to be sent. */
 const SETTLE_MS = 1500;
 
@@ -38,6 +41,7 @@ class StormClient {
   presenceFrames = 0;
   presenceStates = 0;
   refusedJoins = 0;
+  failedConnects = 0;
 
   constructor(url: string, token: string) {
     this.socket = io(url, { auth: { token, encoding: 'base64' }, transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: false });
@@ -49,11 +53,7 @@ class StormClient {
 
   /** Connects, joins and syncs every object it may see, as the web client does; answers when each step finished. */
   async resync(workspaceId: string): Promise<Steps> {
-    await new Promise<void>((resolve, reject) => {
-      this.socket.once('connect', resolve);
-      this.socket.once('connect_error', reject);
-      this.socket.connect();
-    });
+    await this.connect();
     const connected = performance.now();
     const { objects } = await this.join(workspaceId);
     const joined = performance.now();
@@ -64,10 +64,34 @@ class StormClient {
     return { connected, joined, synced: performance.now() };
   }
 
+  /** Connects, trying again as socket.io's reconnection would when an attempt fails (a timeout under load). */
+  private async connect(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const failure = await new Promise<Error | null>((resolve) => {
+        const onConnect = () => {
+          this.socket.off('connect_error', onError);
+          resolve(null);
+        };
+        const onError = (error: Error) => {
+          this.socket.off('connect', onConnect);
+          resolve(error);
+        };
+        this.socket.once('connect', onConnect);
+        this.socket.once('connect_error', onError);
+        this.socket.connect();
+      });
+      if (!failure) return;
+      if (attempt === CONNECT_ATTEMPTS) throw failure;
+      this.failedConnects++;
+      await sleep(RECONNECT_DELAY_MS * (0.5 + Math.random()));
+    }
+  }
+
   resetCounts(): void {
     this.presenceFrames = 0;
     this.presenceStates = 0;
     this.refusedJoins = 0;
+    this.failedConnects = 0;
   }
 
   private async join(workspaceId: string): Promise<AckBodies['workspace:join']> {
@@ -138,13 +162,14 @@ export async function run(args: string[]): Promise<number> {
     const frames = sum(clients, (c) => c.presenceFrames);
     const states = sum(clients, (c) => c.presenceStates);
     const refused = sum(clients, (c) => c.refusedJoins);
+    const failedConnects = sum(clients, (c) => c.failedConnects);
 
     console.log(`Reconnect storm: ${clientCount} clients over ${LEVELS.length} access levels, a cell of ${objectCount} objects\n`);
-    console.log('| phase | clients | all connected (s) | all joined (s) | all resynced (s) | resynced p50 (s) | joins refused | presence frames per join | presence states per join | /healthz max (ms) | /healthz p99 (ms) | /healthz failed | server CPU (s) | server peak RSS (MB) | generator CPU (s) |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    console.log(`| first joins, ${CONNECT_BATCH} at a time | ${clientCount} | – | – | ${(joinedMs / 1000).toFixed(1)} | – | – | ${(gradual.frames / clientCount).toFixed(1)} | ${(gradual.states / clientCount).toFixed(0)} | – | – | – | – | – | – |`);
+    console.log('| phase | clients | all connected (s) | all joined (s) | all resynced (s) | resynced p50 (s) | connects failed | joins refused | presence frames per join | presence states per join | /healthz max (ms) | /healthz p99 (ms) | /healthz failed | server CPU (s) | server peak RSS (MB) | generator CPU (s) |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log(`| first joins, ${CONNECT_BATCH} at a time | ${clientCount} | – | – | ${(joinedMs / 1000).toFixed(1)} | – | – | – | ${(gradual.frames / clientCount).toFixed(1)} | ${(gradual.states / clientCount).toFixed(0)} | – | – | – | – | – | – |`);
     console.log(
-      `| after SIGKILL, all at once | ${clientCount} | ${(after('connected').at(-1)! / 1000).toFixed(1)} | ${(after('joined').at(-1)! / 1000).toFixed(1)} | ${(resyncMs.at(-1)! / 1000).toFixed(1)} | ${(quantile(resyncMs, 0.5) / 1000).toFixed(1)} | ${refused} | ` +
+      `| after SIGKILL, all at once | ${clientCount} | ${(after('connected').at(-1)! / 1000).toFixed(1)} | ${(after('joined').at(-1)! / 1000).toFixed(1)} | ${(resyncMs.at(-1)! / 1000).toFixed(1)} | ${(quantile(resyncMs, 0.5) / 1000).toFixed(1)} | ${failedConnects} | ${refused} | ` +
         `${(frames / clientCount).toFixed(1)} | ${(states / clientCount).toFixed(0)} | ${health.maxMs.toFixed(0)} | ${health.p99Ms.toFixed(0)} | ${health.failed} of ${health.probes} | ` +
         `${cpuSeconds.toFixed(1)} | ${server.peakRss().toFixed(0)} | ${((generator.user + generator.system) / 1e6).toFixed(1)} |`,
     );

@@ -95,7 +95,7 @@ function row(stdout: string, label: string): string[] {
 test('npm run bench -- storm kills the server, restarts it and times every client resyncing', { timeout: 180_000 }, async () => {
   const { code, stdout, stderr } = await runBench(['storm', '--clients', '50', '--objects', '20']);
   expect(code, stderr).toBe(0);
-  const [, clients, connected, joined, resynced, , refused, framesPerJoin, , healthMax, , healthFailed] = row(stdout, 'after SIGKILL, all at once');
+  const [, clients, connected, joined, resynced, , , refused, framesPerJoin, , healthMax, , healthFailed] = row(stdout, 'after SIGKILL, all at once');
   expect(Number(clients)).toBe(50);
   expect(Number(connected)).toBeGreaterThan(0);
   expect(Number(joined)).toBeGreaterThanOrEqual(Number(connected));
