@@ -43,8 +43,15 @@ async function connected(url: string, token: string): Promise<Socket> {
 /** Joins, stops reading, and asks for the large object until the server ends the session; again until `until`. */
 async function slowReader(url: string, token: string, workspaceId: string, objectId: string, until: number, counts: Counts): Promise<void> {
   while (performance.now() < until) {
-    const socket = await connected(url, token);
-    await call(socket, 'workspace:join', { workspaceId });
+    let socket: Socket;
+    try {
+      socket = await connected(url, token);
+      await call(socket, 'workspace:join', { workspaceId });
+    } catch {
+      // A server too busy to let it in: it tries again, as such a client would.
+      await sleep(1000);
+      continue;
+    }
     // ws's own pause: the socket stays paused (a bare TCP pause is undone when ws drains its reader).
     const ws = (socket.io.engine.transport as unknown as { ws: WebSocket }).ws;
     ws.pause();
@@ -61,22 +68,27 @@ async function slowReader(url: string, token: string, workspaceId: string, objec
   }
 }
 
-/** A reading client editing its own object every 100 ms; answers its acknowledgement times. */
-async function bystander(socket: Socket, workspaceId: string, until: number): Promise<number[]> {
+/** A reading client editing its own object every 100 ms; answers its acknowledgement times and its edits refused or unanswered. */
+async function bystander(socket: Socket, workspaceId: string, until: number): Promise<{ times: number[]; failed: number }> {
   const { object } = await call(socket, 'object:create', { workspaceId, kind: 'note', marking: SHARED_MARKING });
   const { docs } = await call(socket, 'doc:sync', { workspaceId, docs: [{ id: object.id }] });
   const doc = new Y.Doc();
   Y.applyUpdate(doc, bytesOf(docs[0]!.update));
   const times: number[] = [];
+  let failed = 0;
   while (performance.now() < until) {
     const before = Y.encodeStateVector(doc);
     bodyOf(doc).insert(0, '.');
     const sent = performance.now();
-    await call(socket, 'doc:update', { workspaceId, id: object.id, epoch: object.epoch, update: Y.encodeStateAsUpdate(doc, before) });
-    times.push(performance.now() - sent);
+    try {
+      await call(socket, 'doc:update', { workspaceId, id: object.id, epoch: object.epoch, update: Y.encodeStateAsUpdate(doc, before) });
+      times.push(performance.now() - sent);
+    } catch {
+      failed++;
+    }
     await sleep(100);
   }
-  return times.sort((a, b) => a - b);
+  return { times: times.sort((a, b) => a - b), failed };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -97,7 +109,10 @@ export async function run(args: string[]): Promise<number> {
     });
     const probe = new HealthProbe(server.url);
     const rss: number[] = [server.sample().rssMb];
-    const sampler = setInterval(() => rss.push(server.sample().rssMb), 1000);
+    const sampler = setInterval(() => {
+      // A server without these bounds may not live through the run (nothing left to sample then).
+      if (server.alive) rss.push(server.sample().rssMb);
+    }, 1000);
     const until = performance.now() + seconds * 1000;
     const counts: Counts = { sessions: 0, requests: 0 };
     process.stderr.write(`slow-reader: ${clientCount} clients stop reading and ask for a ${LARGE_BODY / 1000} KB object every ${ASK_EVERY_MS} ms, for ${seconds} s\n`);
@@ -106,8 +121,18 @@ export async function run(args: string[]): Promise<number> {
     );
     // What the server keeps, garbage collected, while the slow clients are still at it.
     const kept = sleep(Math.max(0, seconds - 2) * 1000).then(() => server.sampleAfterGc());
-    const [acks] = await Promise.all([bystander(owner, session.workspaceId, until), ...readers]);
+    const run = Promise.all([bystander(owner, session.workspaceId, until), ...readers]);
+    const outcome = await Promise.race([run, server.exited]);
     clearInterval(sampler);
+    if (typeof outcome === 'string') {
+      run.catch(() => undefined);
+      await probe.stop();
+      owner.disconnect();
+      console.log(`The server exited (${outcome}) after ${rss.length - 1} s with ${clientCount} clients that stopped reading.`);
+      console.log(`\nServer RSS each second (MB): ${rss.map((mb) => mb.toFixed(0)).join(' ')}`);
+      return 1;
+    }
+    const [{ times: acks, failed }] = outcome;
     const health = await probe.stop();
     owner.disconnect();
 
@@ -115,11 +140,11 @@ export async function run(args: string[]): Promise<number> {
     const half = Math.floor(rss.length / 2);
     const growth = (rss.at(-1)! - rss[half]!) / Math.max(1, rss.length - 1 - half);
     console.log(`Slow readers: ${clientCount} clients that stop reading, ${seconds} s\n`);
-    console.log('| slow clients | sessions | ended by the server | requests sent | server RSS start → peak → end (MB) | after a GC, near the end (MB) | RSS growth, 2nd half (MB/s) | bystander ack p50 / p99 (ms) | /healthz max (ms) | /healthz failed |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| slow clients | sessions | ended by the server | requests sent | server RSS start → peak → end (MB) | after a GC, near the end (MB) | RSS growth, 2nd half (MB/s) | bystander ack p50 / p99 (ms) | bystander edits failed | /healthz max (ms) | /healthz failed |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     console.log(
       `| ${clientCount} | ${counts.sessions} | ${counts.sessions - clientCount} | ${counts.requests} | ${rss[0]!.toFixed(0)} → ${Math.max(...rss).toFixed(0)} → ${rss.at(-1)!.toFixed(0)} | ` +
-        `${(await kept).rssMb.toFixed(0)} | ${growth.toFixed(1)} | ${q(acks, 0.5).toFixed(0)} / ${q(acks, 0.99).toFixed(0)} | ${health.maxMs.toFixed(0)} | ${health.failed} of ${health.probes} |`,
+        `${(await kept).rssMb.toFixed(0)} | ${growth.toFixed(1)} | ${q(acks, 0.5).toFixed(0)} / ${q(acks, 0.99).toFixed(0)} | ${failed} of ${failed + acks.length} | ${health.maxMs.toFixed(0)} | ${health.failed} of ${health.probes} |`,
     );
     console.log(`\nServer RSS each second (MB): ${rss.map((mb) => mb.toFixed(0)).join(' ')}`);
   } finally {
