@@ -86,7 +86,10 @@ async function sendWelcome(ctx: Context, cell: Cell, newcomers: ReadonlySet<stri
         nation: socket.data.participant.nation,
       },
     );
-    if (newcomers.has(socket.id)) byLevel.set(socket.data.level, [...(byLevel.get(socket.data.level) ?? []), socket.id]);
+    if (!newcomers.has(socket.id)) continue;
+    const ids = byLevel.get(socket.data.level);
+    if (ids) ids.push(socket.id);
+    else byLevel.set(socket.data.level, [socket.id]);
   }
   for (const [level, ids] of byLevel) {
     ctx.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
