@@ -19,11 +19,14 @@ import { createDeadlineScheduler } from './release/scheduler';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
+import { presenceWindowMs, sendPresence } from './rooms/presence';
+import { PresenceBatcher } from './rooms/presenceBatch';
 import { authenticate, onConnection } from './sessions/connection';
 import { PersonBudgets } from './sessions/rateLimiter';
 import { SqliteStore } from './store/sqliteStore';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
+import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { WorkspaceService } from './workspaces/workspaceService';
 
@@ -36,11 +39,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Connections the kernel queues for accepting. Node's default, 511, is less than a cell's
+ * reconnect storm: beyond it connection attempts (`/healthz` included) are dropped and retried by
+ * the client only after 1, 3, 7 s. The kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Listens and answers the base URL a client on this machine uses. */
 async function listen(server: http.Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, resolve);
   });
   const bound = (server.address() as AddressInfo).port;
   const name = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
@@ -75,6 +85,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     compactAfter: config.compactAfter,
     idleMs: config.docIdleMs,
     maxDocBytes: config.maxDocBytes,
+    syncCacheBytes: config.syncCacheBytes,
     onCompactionError(err, objectId) {
       metrics.compactionsFailed.inc();
       log.error({ err, objectId }, 'compaction failed; the update log stays as it is and compaction is retried later');
@@ -99,8 +110,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       perSocket: { perSecond: config.ratePerSecond, burst: config.rateBurst },
       perPerson: { perSecond: config.personRatePerSecond, burst: config.personRateBurst },
       maxSockets: config.maxSocketsPerPerson,
+      bytesPerToken: config.rateBytesPerToken,
     }),
-  } as Omit<Context, 'releases'> as Context;
+    joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
+  } as Omit<Context, 'releases' | 'presence'> as Context;
+  ctx.presence = new PresenceBatcher(
+    (cell, changes, newcomers) => sendPresence(ctx, cell, changes, newcomers),
+    (cell) => presenceWindowMs(ctx, cell),
+  );
   const scheduler = createDeadlineScheduler({
     store: releaseStore,
     onDeadline: (requestId) => ctx.releases.deadline(requestId),
@@ -147,6 +164,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       }
       await scheduler.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      ctx.presence.close();
       docs.destroy();
       await audit.close();
       await store.close();

@@ -9,11 +9,13 @@ import type { ServerConfig } from './config';
 import type { Metrics } from './http/metrics';
 import type { DocRegistry } from './objects/docRegistry';
 import type { Fanout } from './rooms/fanout';
+import type { PresenceBatcher } from './rooms/presenceBatch';
 import type { PersonBudgets } from './sessions/rateLimiter';
 import type { Releases } from './release/releaseHandlers';
 import type { ReleaseRequestStore } from './release/requestStore';
 import type { StorageHealth } from './store/storageHealth';
 import type { Store } from './store/types';
+import type { JoinAdmission } from './workspaces/admission';
 import type { CellRegistry } from './workspaces/cellRegistry';
 import type { WorkspaceService } from './workspaces/workspaceService';
 
@@ -51,4 +53,8 @@ export interface Context {
   io: TearlineServer;
   /** Message budgets and socket places per person on this node. */
   people: PersonBudgets;
+  /** Presence changes waiting for their cell's window. */
+  presence: PresenceBatcher;
+  /** Joins admitted on this node (a reconnect storm is let in at a bounded rate). */
+  joins: JoinAdmission;
 }

@@ -4,18 +4,31 @@
 import type { ErrorCode, ProtocolError } from '../shared/protocol';
 
 export class TearlineError extends Error {
+  /** With `rate_limited`: when the same request may succeed (ms from now). */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number },
   ) {
     super(message, options);
     this.name = 'TearlineError';
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   toJSON(): ProtocolError {
-    return { code: this.code, message: this.message };
+    return this.retryAfterMs === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
   }
+}
+
+/** A budget that never refills (a rate of 0) still names a time to come back. */
+const LONGEST_RETRY_MS = 60_000;
+
+/** `rate_limited`, saying when to come back: `why` is a sentence. */
+export function rateLimited(why: string, retryAfterMs: number): TearlineError {
+  const wait = Math.ceil(Math.min(retryAfterMs, LONGEST_RETRY_MS));
+  return new TearlineError('rate_limited', `${why} Try again in ${Math.max(1, Math.ceil(wait / 1000))} s.`, { retryAfterMs: wait });
 }
 
 /** The one answer for "absent" and "exists but not releasable to you": same code, same words. */

@@ -40,6 +40,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ProtocolError {
   code: ErrorCode;
   message: string;
+  /** With `rate_limited`: when the same request may succeed, in milliseconds from now. */
+  retryAfterMs?: number;
 }
 
 export type Ack<T extends object = Record<string, never>> =

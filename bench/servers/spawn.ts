@@ -27,7 +27,8 @@ const GC_SETTLE_MS = 300;
 export class ServerProcess {
   private peakRssMb = 0;
   private readonly sampler: NodeJS.Timeout;
-  private readonly exited: Promise<void>;
+  /** Settles when the process has exited, for whatever reason, with how. */
+  readonly exited: Promise<string>;
 
   private constructor(
     readonly name: ServerName,
@@ -37,7 +38,7 @@ export class ServerProcess {
     private readonly child: ChildProcess,
     private readonly profileRun: string | null,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)));
     this.sampler = setInterval(() => this.samplePeak(), RSS_SAMPLE_MS);
     this.sampler.unref();
   }
@@ -56,6 +57,10 @@ export class ServerProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get pid(): number {
@@ -89,6 +94,13 @@ export class ServerProcess {
   peakRss(): number {
     this.samplePeak();
     return this.peakRssMb;
+  }
+
+  /** Kills the server at once (SIGKILL), as a crash would: it closes nothing. */
+  async crash(): Promise<void> {
+    clearInterval(this.sampler);
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   async stop(): Promise<void> {

@@ -61,12 +61,12 @@ export async function createBenchCell(tokens: DevTokens, name: string): Promise<
   return created.workspace.id;
 }
 
-class TearlineSession implements TargetSession {
+export class TearlineSession implements TargetSession {
   private seeder: Socket | null = null;
 
   private constructor(
     private readonly url: string,
-    private readonly workspaceId: string,
+    readonly workspaceId: string,
     private readonly tokens: DevTokens,
   ) {}
 

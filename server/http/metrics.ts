@@ -14,6 +14,7 @@ export interface Metrics {
   liveDocs: Gauge;
   updates: Counter;
   rejected: Counter<'code'>;
+  sessionsEnded: Counter<'reason'>;
   broadcastFrames: Counter<'path'>;
   fanouts: Counter;
   fanoutSeconds: Histogram;
@@ -162,6 +163,12 @@ export function createMetrics(sources: MetricSources): Metrics {
       name: 'tearline_rejected_total',
       help: 'Client messages answered with an error, by code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    sessionsEnded: new Counter({
+      name: 'tearline_sessions_ended_total',
+      help: 'Sessions the server ended, by reason: expired (token) or slow_reader (pending output past TEARLINE_MAX_PENDING_OUTPUT_BYTES)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     broadcastFrames: new Counter({

@@ -2,12 +2,14 @@
 // update once it is durable, compacted into snapshots off the edit path, evicted when idle. A live
 // doc holds durable content only, so whoever reads it (doc:sync, tearlines, exports, a new epoch's
 // copy) never sees an edit that could still be lost. Readers that only need bytes (doc:sync) of a
-// doc not in memory are served from the store without loading it.
+// doc not in memory are served from the store without loading it, its log merged once and kept
+// (./stateCache.ts).
 import * as Y from 'yjs';
 import { cloneContent } from '../../shared/content';
 import type { Store } from '../store/types';
 import type { UpdateWriter } from '../store/updateWriter';
 import { TearlineError } from '../errors';
+import { StateCache } from './stateCache';
 import { checkUpdate, type CheckedUpdate } from './updateCheck';
 
 /** An update accepted for a doc and being written: not in the doc yet, but the next updates may build on it. */
@@ -50,6 +52,8 @@ export interface DocRegistryOptions {
   maxDocBytes: number;
   /** A compaction failed; it is retried after the doc's next update once a backoff has passed. */
   onCompactionError(error: unknown, objectId: string): void;
+  /** Bytes of merged stored state kept for readers of docs not in memory (none when absent). */
+  syncCacheBytes?: number;
 }
 
 /** The first retry of a failed compaction waits this long, each further one twice as long, up to the maximum. */
@@ -58,12 +62,15 @@ const COMPACTION_RETRY_MAX_MS = 5 * 60_000;
 
 export class DocRegistry {
   private readonly docs = new Map<string, Promise<LiveDoc>>();
+  private readonly storedStates: StateCache;
 
   constructor(
     private readonly store: Store,
     private readonly writer: UpdateWriter,
     private readonly options: DocRegistryOptions,
-  ) {}
+  ) {
+    this.storedStates = new StateCache(options.syncCacheBytes ?? 0);
+  }
 
   get size(): number {
     return this.docs.size;
@@ -72,6 +79,8 @@ export class DocRegistry {
   open(id: string): Promise<LiveDoc> {
     let live = this.docs.get(id);
     if (!live) {
+      // Writes go through the loaded doc from now on: the cached stored state may fall behind.
+      this.storedStates.drop(id);
       live = this.load(id);
       this.docs.set(id, live);
       live.catch(() => this.docs.delete(id));
@@ -250,10 +259,12 @@ export class DocRegistry {
       loaded.lastUsed = Date.now();
       return { epoch: loaded.epoch, update: Y.encodeStateAsUpdate(loaded.doc, stateVector) };
     }
-    const stored = await this.store.loadDoc(id);
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    const merged = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-    return { epoch: stored.epoch, update: stateVector ? Y.diffUpdate(merged, stateVector) : merged };
+    const { epoch, update } = await this.storedStates.get(id, async () => {
+      const stored = await this.store.loadDoc(id);
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+      return { epoch: stored.epoch, update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts) };
+    });
+    return { epoch, update: stateVector ? Y.diffUpdate(update, stateVector) : update };
   }
 
   /**
@@ -261,6 +272,7 @@ export class DocRegistry {
    * it are being written: they are applied to it when durable, and a reload could miss them.
    */
   drop(id: string): void {
+    this.storedStates.drop(id);
     const entry = this.docs.get(id);
     void entry?.then(
       (live) => {

@@ -7,6 +7,7 @@
 // holding no packet of its own, no compression. Any other socket, and any packet with binary
 // attachments (several frames), goes through engine.io as before.
 import { Adapter } from 'socket.io-adapter';
+import { admitOutput } from '../sessions/outputBound';
 
 /** What is read of engine.io's socket, its WebSocket transport, and the `ws` socket under it. */
 interface EngineConnection {
@@ -80,6 +81,8 @@ export class DirectFrameAdapter extends Adapter {
     const frame = packetOptions.wsPreEncodedFrame ? Buffer.concat(packetOptions.wsPreEncodedFrame) : null;
     internals.apply(opts, (target) => {
       const socket = target as unknown as BroadcastSocket;
+      // A socket past its pending-output bound is being ended (server/sessions/outputBound.ts).
+      if (!admitOutput(socket.conn)) return;
       socket.notifyOutgoingListeners?.(packet);
       if (frame && writeDirect(socket, frame)) {
         directFrameCounts.direct++;

@@ -1,11 +1,38 @@
 // Awareness: who is in the cell and where. A state that points into an object is stripped of
-// that pointer for every level that may not see the object, before it leaves the server.
+// that pointer for every level that may not see the object, before it leaves the server. Changes
+// leave in batches (server/rooms/presenceBatch.ts), filtered when they leave, so a re-mark while
+// a change waits is honoured. States sent to a level may include its own sockets' states.
 import { participantFromLevelKey } from '../../shared/markings';
 import type { AckBodies, ClientPayload, PresenceState } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
 import { joinedCell, visibleObject } from '../sessions/guards';
+import { TokenBucket } from '../sessions/rateLimiter';
 import type { Cell } from '../workspaces/cellRegistry';
+import type { PresenceChange } from './presenceBatch';
 import { levelRoom, workspaceRoom } from './roomNames';
+
+/** Each socket's presence budget (TEARLINE_PRESENCE_PER_SEC, bursts of twice as many). */
+const budgets = new WeakMap<TearlineSocket, TokenBucket>();
+
+function budgetOf(ctx: Context, socket: TearlineSocket): TokenBucket {
+  let budget = budgets.get(socket);
+  if (!budget) {
+    budget = new TokenBucket(ctx.config.presencePerSecond, ctx.config.presencePerSecond * 2);
+    budgets.set(socket, budget);
+  }
+  return budget;
+}
+
+/**
+ * How long a cell's presence changes wait: TEARLINE_PRESENCE_WINDOW_MS, or longer when the cell
+ * has so many sockets on this node that one frame each per window would exceed
+ * TEARLINE_PRESENCE_FRAMES_PER_SEC. Frames for a storm of rejoins then grow with its length, not
+ * with the square of the cell.
+ */
+export function presenceWindowMs(ctx: Context, cell: Cell): number {
+  const sockets = ctx.io.of('/').adapter.rooms.get(workspaceRoom(cell.workspace.id))?.size ?? 0;
+  return Math.max(ctx.config.presenceWindowMs, (sockets * 1000) / ctx.config.presenceFramesPerSecond);
+}
 
 /** A presence state as one level may see it. */
 export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: string): PresenceState {
@@ -14,17 +41,58 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
   return rest;
 }
 
-/** Sends one participant's state to every level of the cell, filtered per level; or that it left. */
-export function broadcastPresence(ctx: Context, cell: Cell, state: PresenceState | { clientId: string; removed: true }): void {
+/**
+ * Sends a window's changes: per level, the states as that level may see them, and who left. Levels
+ * for which no state is stripped share one frame, encoded once. Then the window's newcomers get
+ * everyone's state (sendWelcome).
+ */
+export function sendPresence(ctx: Context, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
   const workspaceId = cell.workspace.id;
-  if ('removed' in state) {
-    const rooms = cell.audience.knownLevels().map((level) => levelRoom(workspaceId, level));
-    if (rooms.length > 0) ctx.io.to(rooms).except(state.clientId).emit('awareness', { workspaceId, states: [], removed: [state.clientId] });
-    return;
+  const states: PresenceState[] = [];
+  const removed: string[] = [];
+  for (const change of changes) {
+    if ('removed' in change) removed.push(change.clientId);
+    else states.push(change);
   }
-  for (const level of cell.audience.knownLevels()) {
-    const view = presenceForLevel(cell, state, level);
-    ctx.io.to(levelRoom(workspaceId, level)).except(state.clientId).emit('awareness', { workspaceId, states: [view] });
+  if (states.length > 0 || removed.length > 0) {
+    const body = (views: PresenceState[]) => (removed.length > 0 ? { workspaceId, states: views, removed } : { workspaceId, states: views });
+    const plain: string[] = [];
+    for (const level of cell.audience.knownLevels()) {
+      const views = states.map((state) => presenceForLevel(cell, state, level));
+      if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
+      else ctx.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
+    }
+    if (plain.length > 0) ctx.io.to(plain).emit('awareness', body(states));
+  }
+  if (newcomers.size > 0) sendWelcome(ctx, cell, newcomers).catch((err: unknown) => ctx.log.error({ err }, 'presence for newcomers failed'));
+}
+
+/**
+ * Everyone's state in the cell, across nodes, to the sockets that joined during the window: one
+ * frame per level, shared by that level's newcomers, built from one lookup of the cell's sockets.
+ * A newcomer's level is read now, not when it joined, and one that left gets nothing.
+ */
+async function sendWelcome(ctx: Context, cell: Cell, newcomers: ReadonlySet<string>): Promise<void> {
+  const workspaceId = cell.workspace.id;
+  const sockets = await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets();
+  const states: PresenceState[] = [];
+  const byLevel = new Map<string, string[]>();
+  for (const socket of sockets) {
+    states.push(
+      socket.data.presence?.[workspaceId] ?? {
+        clientId: socket.id,
+        sub: socket.data.identity.sub,
+        name: socket.data.identity.name,
+        nation: socket.data.participant.nation,
+      },
+    );
+    if (!newcomers.has(socket.id)) continue;
+    const ids = byLevel.get(socket.data.level);
+    if (ids) ids.push(socket.id);
+    else byLevel.set(socket.data.level, [socket.id]);
+  }
+  for (const [level, ids] of byLevel) {
+    ctx.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
   }
 }
 
@@ -37,7 +105,7 @@ export async function updateAwareness(
   const cell = await joinedCell(ctx, session, payload.workspaceId);
   if (payload.state === null) {
     delete session.presence[cell.workspace.id];
-    broadcastPresence(ctx, cell, { clientId: socket.id, removed: true });
+    ctx.presence.offer(cell, { clientId: socket.id, removed: true });
     return {};
   }
   // Pointing into an object one cannot see is refused like any other access to it.
@@ -50,26 +118,8 @@ export async function updateAwareness(
     ...payload.state,
   };
   session.presence[cell.workspace.id] = state;
-  broadcastPresence(ctx, cell, state);
+  ctx.presence.offer(cell, state, budgetOf(ctx, socket));
   return {};
-}
-
-/** Everyone else's presence in the cell as this level may see it, across nodes. */
-export async function presenceSnapshot(ctx: Context, cell: Cell, forSocket: TearlineSocket): Promise<PresenceState[]> {
-  const sockets = await ctx.io.in(workspaceRoom(cell.workspace.id)).fetchSockets();
-  const states: PresenceState[] = [];
-  for (const other of sockets) {
-    if (other.id === forSocket.id) continue;
-    const state = other.data.presence?.[cell.workspace.id];
-    const base: PresenceState = state ?? {
-      clientId: other.id,
-      sub: other.data.identity.sub,
-      name: other.data.identity.name,
-      nation: other.data.participant.nation,
-    };
-    states.push(presenceForLevel(cell, base, forSocket.data.level));
-  }
-  return states;
 }
 
 /** Re-sends the states pointing into an object after its audience changed. */
@@ -77,6 +127,6 @@ export async function refreshPresenceFor(ctx: Context, cell: Cell, objectIds: Re
   const sockets = await ctx.io.in(workspaceRoom(cell.workspace.id)).fetchSockets();
   for (const other of sockets) {
     const state = other.data.presence?.[cell.workspace.id];
-    if (state?.objectId && objectIds.has(state.objectId)) broadcastPresence(ctx, cell, state);
+    if (state?.objectId && objectIds.has(state.objectId)) ctx.presence.offer(cell, state);
   }
 }

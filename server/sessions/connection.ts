@@ -1,10 +1,11 @@
 // One socket's life: authenticate on connect (and hold one of the person's places), check every
-// inbound message (ack present, rate, size, schema), dispatch it, answer in the contract's shape,
-// and clean up on disconnect.
+// inbound message (ack present, requests waiting for an answer, rate, size, schema), dispatch it,
+// answer in the contract's shape and charge the answer's size to the budget, end the session when
+// the client stops taking what is sent to it, and clean up on disconnect.
 import type { Ack, BinaryEncoding, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
 import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
-import { TearlineError, toProtocolError } from '../errors';
+import { rateLimited, TearlineError, toProtocolError } from '../errors';
 import { syncDocs, updateDoc } from '../objects/docHandlers';
 import { createObject, remarkObject } from '../objects/objectHandlers';
 import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from '../release/releaseHandlers';
@@ -12,6 +13,7 @@ import { updateAwareness } from '../rooms/presence';
 import { joinWorkspace, leaveHandler, leaveWorkspace } from '../workspaces/joinHandlers';
 import { viewAs } from '../workspaces/viewAs';
 import { participantOf } from './identity';
+import { boundOutput, type WatchedConnection } from './outputBound';
 import type { SocketBudget } from './rateLimiter';
 import { refreshSession } from './refresh';
 
@@ -31,6 +33,42 @@ function protocolRefusal(protocol: unknown): TearlineError | undefined {
     'bad_request',
     `This page speaks ${theirs} of the Tearline protocol and the server speaks version ${PROTOCOL_VERSION}. Reload the page to get the current version.`,
   );
+}
+
+/**
+ * Requests whose answers can be large. One socket's are handled one at a time, each charged for its
+ * answer before the next starts: pipelined, they would all pass the budget before any was charged.
+ */
+const ONE_AT_A_TIME: ReadonlySet<ClientEvent> = new Set(['doc:sync', 'workspace:join', 'workspace:view-as', 'release:list']);
+
+/** How long an ended session has to take its last frames (`session:ended`) before its connection is cut. */
+const CLOSE_GRACE_MS = 2000;
+
+function inWords(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+interface ClosingConnection extends WatchedConnection {
+  readyState: string;
+  transport: WatchedConnection['transport'] & { socket?: { terminate?(): void } };
+  close(discard: boolean): void;
+}
+
+/**
+ * Tells the client why, then closes. A client that does not read gets its connection cut after
+ * CLOSE_GRACE_MS, so what the server holds for it is freed (a WebSocket close otherwise waits for
+ * the client's answer, up to 30 s, and engine.io first for its write buffer to drain).
+ */
+function endSession(ctx: Context, socket: TearlineSocket, reason: 'expired' | 'slow_reader', error: ProtocolError): void {
+  ctx.metrics.sessionsEnded.inc({ reason });
+  socket.emit('session:ended', error);
+  socket.disconnect(true);
+  const conn = socket.conn as unknown as ClosingConnection;
+  setTimeout(() => {
+    if (conn.readyState === 'closed') return;
+    if (conn.transport.socket?.terminate) conn.transport.socket.terminate();
+    else conn.close(true);
+  }, CLOSE_GRACE_MS).unref();
 }
 
 /** Socket.io middleware: no token, no socket. The error's data carries the contract's shape. */
@@ -63,14 +101,17 @@ export function authenticate(ctx: Context) {
   };
 }
 
-/** Total bytes of the binary fields of a payload (updates and initial content). */
-function binarySize(payload: unknown): number {
-  if (!payload || typeof payload !== 'object') return 0;
+/**
+ * What a payload weighs: the bytes of its binary fields (updates, content, state vectors) and,
+ * with `text`, the characters of its strings (an answer's base64, ids and envelopes, nearly all
+ * one byte each on the wire).
+ */
+function weight(value: unknown, text: boolean): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value === 'string') return text ? value.length : 0;
+  if (!value || typeof value !== 'object') return 0;
   let total = 0;
-  for (const value of Object.values(payload)) {
-    if (value instanceof Uint8Array) total += value.byteLength;
-    else if (Array.isArray(value)) for (const item of value) total += binarySize(item);
-  }
+  for (const item of Array.isArray(value) ? value : Object.values(value)) total += weight(item, text);
   return total;
 }
 
@@ -84,12 +125,29 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
     const ms = Math.min(exp * 1000 - Date.now(), 2 ** 31 - 1);
     expiry = setTimeout(() => {
       if (Date.now() < exp * 1000) return scheduleExpiry(exp);
-      socket.emit('session:ended', { code: 'unauthorized', message: 'Your session has expired; sign in again.' });
-      socket.disconnect(true);
+      endSession(ctx, socket, 'expired', { code: 'unauthorized', message: 'Your session has expired; sign in again.' });
     }, Math.max(0, ms));
   };
   scheduleExpiry(socket.data.identity.exp);
   ctx.metrics.connections.inc();
+  const maxPending = ctx.config.maxPendingOutputBytes;
+  boundOutput(socket.conn as unknown as WatchedConnection, maxPending, (pending) => {
+    // Ended meanwhile (its token expired): nothing left to end.
+    if (!socket.connected) return;
+    ctx.log.warn({ pendingBytes: pending }, 'session ended: the client stopped taking what was sent to it');
+    endSession(ctx, socket, 'slow_reader', {
+      code: 'rate_limited',
+      message: `The server closed this connection because it fell too far behind: more than ${inWords(maxPending)} waited to be sent to it (a slow or stalled network, or a client that stopped reading).`,
+    });
+  });
+  let unanswered = 0;
+  /** The last large answer being made: the next waits for it. */
+  let largeAnswer: Promise<unknown> = Promise.resolve();
+  const respond = async (event: ClientEvent, handler: Handler, payload: unknown): Promise<object> => {
+    const answer = await handle(ctx, budget, event, handler, payload);
+    budget.chargeAnswer(weight(answer, true));
+    return answer;
+  };
 
   const handlers: { [E in ClientEvent]: (payload: ClientPayload<E>) => Promise<object> } = {
     'workspace:join': (p) => joinWorkspace(ctx, socket, p),
@@ -114,14 +172,30 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       // A message without an ack callback cannot be answered; it is dropped, never half-applied.
       if (typeof ack !== 'function') return;
       const reply = ack as (answer: Ack<object>) => void;
+      unanswered++;
       try {
-        reply({ ok: true, ...(await handle(ctx, budget, event, handler, payload)) });
+        if (unanswered > ctx.config.maxUnanswered) {
+          throw new TearlineError(
+            'rate_limited',
+            `You have ${ctx.config.maxUnanswered} requests waiting for an answer, the most the server works on at once for one connection; wait for their answers, then send more.`,
+          );
+        }
+        let answer: Promise<object>;
+        if (ONE_AT_A_TIME.has(event)) {
+          answer = largeAnswer.then(() => respond(event, handler, payload));
+          largeAnswer = answer.catch(() => undefined);
+        } else {
+          answer = respond(event, handler, payload);
+        }
+        reply({ ok: true, ...(await answer) });
       } catch (error) {
         const protocolError: ProtocolError = toProtocolError(error);
         // `unavailable` is a stored object the server cannot read: an administrator must see it too.
         if (protocolError.code === 'internal' || protocolError.code === 'unavailable') ctx.log.error({ err: error, event }, 'handler failed');
         ctx.metrics.rejected.inc({ code: protocolError.code });
         reply({ ok: false, error: protocolError });
+      } finally {
+        unanswered--;
       }
     }) as never);
   }
@@ -137,7 +211,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
 
 async function handle(ctx: Context, budget: SocketBudget, event: ClientEvent, handler: Handler, payload: unknown): Promise<object> {
   if (!budget.take()) {
-    throw new TearlineError('rate_limited', 'Too many messages too fast; slow down and try again in a moment.');
+    throw rateLimited('Too many messages too fast, or answers too large; slow down.', budget.waitMs());
   }
   const parsed = schemas[event].safeParse(payload);
   if (!parsed.success) {
@@ -146,7 +220,7 @@ async function handle(ctx: Context, budget: SocketBudget, event: ClientEvent, ha
     throw new TearlineError('bad_request', `The request was not understood${where}: ${issue?.message ?? 'invalid'}.`);
   }
   // Measured after parsing, when base64 text has become bytes too.
-  const size = binarySize(parsed.data);
+  const size = weight(parsed.data, false);
   if (size > ctx.config.maxUpdateBytes) {
     throw new TearlineError(
       'too_large',

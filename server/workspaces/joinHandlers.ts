@@ -1,10 +1,11 @@
 // workspace:join and workspace:leave: entering a cell puts the socket in its level's room and
-// answers with exactly the envelopes releasable to that level.
+// answers with exactly the envelopes releasable to that level. Joins are admitted at a bounded
+// rate (./admission.ts).
 import type { Participant } from '../../shared/markings';
 import type { AckBodies, ClientPayload, Envelope } from '../../shared/protocol';
 import type { Context, TearlineSocket } from '../context';
+import { rateLimited } from '../errors';
 import { envelopeFor } from '../objects/envelopeView';
-import { broadcastPresence, presenceSnapshot } from '../rooms/presence';
 import { roomsOf } from '../rooms/roomNames';
 import type { Cell } from './cellRegistry';
 
@@ -22,6 +23,18 @@ export async function joinWorkspace(
   socket: TearlineSocket,
   payload: ClientPayload<'workspace:join'>,
 ): Promise<AckBodies['workspace:join']> {
+  const admission = ctx.joins.admit();
+  if (!admission.admitted) {
+    throw rateLimited('Many participants are joining at once (after a restart, say), so the server lets them in a few at a time.', admission.retryAfterMs);
+  }
+  try {
+    return await join(ctx, socket, payload);
+  } finally {
+    admission.done();
+  }
+}
+
+async function join(ctx: Context, socket: TearlineSocket, payload: ClientPayload<'workspace:join'>): Promise<AckBodies['workspace:join']> {
   const session = socket.data;
   const cell = await ctx.cells.forMember(payload.workspaceId, session.participant.nation);
   await ctx.cells.addLevel(cell, session.level);
@@ -35,15 +48,14 @@ export async function joinWorkspace(
       action: 'workspace.join',
       detail: { level: session.level },
     });
-    broadcastPresence(ctx, cell, {
+    ctx.presence.offer(cell, {
       clientId: socket.id,
       sub: session.identity.sub,
       name: session.identity.name,
       nation: session.participant.nation,
     });
   }
-  const states = await presenceSnapshot(ctx, cell, socket);
-  if (states.length > 0) socket.emit('awareness', { workspaceId: cell.workspace.id, states });
+  ctx.presence.welcome(cell, socket.id);
   return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
 }
 
@@ -55,7 +67,7 @@ export async function leaveWorkspace(ctx: Context, socket: TearlineSocket, works
   for (const room of roomsOf(workspaceId, session.level, session.encoding)) await socket.leave(room);
   const cell = await ctx.cells.get(workspaceId);
   if (!cell) return;
-  broadcastPresence(ctx, cell, { clientId: socket.id, removed: true });
+  ctx.presence.offer(cell, { clientId: socket.id, removed: true });
   await ctx.audit.append({
     workspaceId,
     actor: { sub: session.identity.sub, nation: session.participant.nation },

@@ -128,3 +128,34 @@ test('npm run bench -- many-cells fans out in many small cells and reaches every
   expect(fanout.cpuMicrosPerDelivery).toBeGreaterThan(0);
   expect(fanout.serverPeakRssMb).toBeGreaterThan(10);
 });
+
+/** The cells of the table row whose first cell is `label`. */
+function row(stdout: string, label: string): string[] {
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith(`| ${label} |`));
+  expect(line, stdout).toBeDefined();
+  return line!.split('|').slice(1, -1).map((cell) => cell.trim());
+}
+
+test('npm run bench -- storm kills the server, restarts it and times every client resyncing', { timeout: 180_000 }, async () => {
+  const { code, stdout, stderr } = await runBench(['storm', '--clients', '50', '--objects', '20']);
+  expect(code, stderr).toBe(0);
+  const [, clients, connected, joined, resynced, , , refused, framesPerJoin, , healthMax, , healthFailed] = row(stdout, 'after SIGKILL, all at once');
+  expect(Number(clients)).toBe(50);
+  expect(Number(connected)).toBeGreaterThan(0);
+  expect(Number(joined)).toBeGreaterThanOrEqual(Number(connected));
+  expect(Number(resynced)).toBeGreaterThanOrEqual(Number(joined));
+  expect(Number(refused)).toBeGreaterThanOrEqual(0);
+  expect(Number(framesPerJoin)).toBeGreaterThan(0);
+  expect(Number(healthMax)).toBeGreaterThan(0);
+  expect(healthFailed).toMatch(/^0 of [1-9]\d*$/);
+});
+
+test('npm run bench -- slow-reader samples the server while clients stop reading', { timeout: 120_000 }, async () => {
+  const { code, stdout, stderr } = await runBench(['slow-reader', '--clients', '2', '--seconds', '6']);
+  expect(code, stderr).toBe(0);
+  const [, sessions, ended, requests, rss, afterGc] = row(stdout, '2');
+  expect(Number(sessions)).toBe(2 + Number(ended));
+  expect(Number(requests)).toBeGreaterThan(0);
+  expect(rss).toMatch(/^\d+ → \d+ → \d+$/);
+  expect(Number(afterGc)).toBeGreaterThan(0);
+});

@@ -67,6 +67,8 @@ class FakeServer {
   hold: Promise<void> | null = null;
   /** When set, doc:update answers with this error. */
   refuseUpdates: ServerError | null = null;
+  /** When set, the next workspace:join answers with this error. */
+  refuseJoin: ServerError | null = null;
   /** Objects whose stored content the server cannot read: doc:sync answers them `unavailable`. */
   readonly unreadable = new Set<string>();
 
@@ -121,8 +123,12 @@ class FakeServer {
 
   private async answer(event: ClientEvent, payload: unknown): Promise<object> {
     switch (event) {
-      case 'workspace:join':
+      case 'workspace:join': {
+        const refusal = this.refuseJoin;
+        this.refuseJoin = null;
+        if (refusal) throw refusal;
         return { level: 'AUS|S|', objects: [...this.envelopes.values()], workspace };
+      }
       case 'doc:sync': {
         const { docs: asked } = payload as ClientPayload<'doc:sync'>;
         const readable = asked.filter((d) => !this.unreadable.has(d.id));
@@ -338,5 +344,41 @@ describe('WorkspaceSession', () => {
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [{ ...liam, objectId: 'n1' }] });
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [], removed: ['c3'] });
     expect(live.getSnapshot().presence).toEqual([{ ...liam, objectId: 'n1' }]);
+  });
+
+  it('does not list itself when a batch for its level carries its own state', async () => {
+    const server = new FakeServer();
+    const live = await open(server);
+    const liam: PresenceState = { clientId: 'c2', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS' };
+    const own: PresenceState = { clientId: server.socket.id, sub: 'aus-viewer', name: 'Me', nation: 'AUS' };
+    server.socket.fire('awareness', { workspaceId: 'ws1', states: [own, liam] });
+    expect(live.getSnapshot().presence).toEqual([liam]);
+  });
+
+  it('joins again when the server says, after a join refused during a reconnect storm', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.refuseJoin = new ServerError('rate_limited', 'Many participants are joining at once. Try again in 1 s.', 20);
+    const live = await open(server);
+    expect(server.sent('workspace:join')).toHaveLength(2);
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted.');
+    expect(live.getSnapshot().notices).toEqual([]);
+  });
+
+  it('keeps an edit refused as rate_limited, holds later ones, and sends them together when the server says', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    server.refuseUpdates = new ServerError('rate_limited', 'Too many messages too fast. Try again in 1 s.', 50);
+    const text = bodyOf(live.replica('n1')!.doc);
+    text.insert(15, ' Six trucks.');
+    await vi.waitFor(() => expect(server.sent('doc:update')).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the refusal reaches the session
+    server.refuseUpdates = null;
+    text.insert(27, ' Heading north.');
+    await vi.waitFor(() => expect(server.body('n1')).toBe('Convoy sighted. Six trucks. Heading north.'));
+    // The second edit waited for the first instead of overtaking it.
+    expect(server.sent('doc:update')).toHaveLength(2);
+    expect(live.getSnapshot().notices).toEqual([]);
   });
 });

@@ -240,3 +240,24 @@ test('a stored update that does not apply makes that doc unavailable, with a cle
   expect(bodyOf((await docs.open('doc2')).doc).toString()).toBe('healthy');
   await store.close();
 });
+
+test('a doc not in memory is merged from the store once for its readers, and read again once written to', async () => {
+  const { store, docs } = await setUp({ doc1: 'base' }, { syncCacheBytes: 1 << 20 });
+  let loads = 0;
+  const loadDoc = store.loadDoc.bind(store);
+  store.loadDoc = (id) => {
+    loads++;
+    return loadDoc(id);
+  };
+  const first = await docs.encodeState('doc1');
+  const sv = Y.encodeStateVector(new Y.Doc());
+  await Promise.all([docs.encodeState('doc1'), docs.encodeState('doc1', sv)]);
+  expect(loads).toBe(1);
+
+  await docs.update('doc1', 0, replicaOf(first.update).edit((t) => t.insert(4, ' and more')), 'writer');
+  expect(await docs.evictIdle(Date.now() + 1000)).toBe(1);
+  const reader = new Y.Doc();
+  Y.applyUpdate(reader, (await docs.encodeState('doc1')).update);
+  expect(bodyOf(reader).toString()).toBe('base and more');
+  await store.close();
+});

@@ -18,6 +18,13 @@ import { ServerError } from './errors';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
+/**
+ * Reconnecting: first after 1 s, then doubling up to 15 s, each wait stretched or shrunk by up to
+ * half at random, so a restarted server is not met by every client at the same instant (the
+ * server also admits joins at a bounded rate and names a time to come back).
+ */
+const RECONNECTION = { reconnectionDelay: 1000, reconnectionDelayMax: 15_000, randomizationFactor: 0.5 };
+
 export type AccessLevel = ClientPayload<'workspace:view-as'>['level'];
 
 /** A doc state with its update decoded. */
@@ -48,8 +55,16 @@ export class Connection {
   readonly socket: Socket<ServerEvents>;
 
   constructor(token: string, url?: string) {
-    const options = { path: '/socket.io', auth: handshakeAuth(token, 'base64'), transports: ['websocket'] };
+    const options = { path: '/socket.io', auth: handshakeAuth(token, 'base64'), transports: ['websocket'], ...RECONNECTION };
     this.socket = url ? io(url, options) : io(options);
+    // Ended for falling behind (`rate_limited`), not for its token: connect again after a pause.
+    // socket.io does not reconnect by itself after the server closed the session.
+    this.socket.on('session:ended', (body: { code: string }) => {
+      if (body.code !== 'rate_limited') return;
+      this.socket.once('disconnect', () => {
+        setTimeout(() => this.socket.connect(), RECONNECTION.reconnectionDelay * (1 + Math.random()));
+      });
+    });
   }
 
   get connected(): boolean {
@@ -70,7 +85,7 @@ export class Connection {
       }
       throw new ServerError('timeout', `The server did not answer "${event}" within ${REQUEST_TIMEOUT_MS / 1000} s.`);
     }
-    if (!reply.ok) throw new ServerError(reply.error.code, reply.error.message);
+    if (!reply.ok) throw new ServerError(reply.error.code, reply.error.message, reply.error.retryAfterMs);
     return reply;
   }
 

@@ -9,10 +9,23 @@ export class ServerError extends Error {
   constructor(
     readonly code: ProtocolError['code'] | ClientErrorCode,
     message: string,
+    /** With `rate_limited`: when the server expects the same request to succeed (ms from now). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ServerError';
   }
+}
+
+/** A refused request's wait before trying again, when the server said none. */
+const DEFAULT_RETRY_MS = 1000;
+
+/**
+ * How long to wait before trying a `rate_limited` request again: the server's time, stretched by
+ * up to half at random, so clients told the same time do not all come back at once.
+ */
+export function retryDelayMs(error: ServerError): number {
+  return (error.retryAfterMs ?? DEFAULT_RETRY_MS) * (1 + Math.random() / 2);
 }
 
 /** A sentence for a staff officer, whatever was thrown. */

@@ -1,11 +1,12 @@
 // The live picture of one workspace over the socket: join, sync every releasable doc, apply the
 // server's fan-out, send local edits with their epoch, and on reconnect rejoin, purge what is no
-// longer releasable, resync and resend the edits made while offline.
+// longer releasable, resync and resend the edits made while offline. A request the server refuses
+// as `rate_limited` (a reconnect storm, a spent budget) is tried again when it says, with jitter.
 import * as Y from 'yjs';
 import { buildContent } from '../../../shared/content';
 import type { ClientPayload, DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
-import { describeError, ServerError } from './errors';
+import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { ObjectReplica } from './replica';
 import { StaticPicture } from './staticPicture';
@@ -49,6 +50,12 @@ export class WorkspaceSession implements Picture {
   private presenceSentAt = 0;
   /** Objects whose edits the server could not store: how many tries so far, and the timer of the next. */
   private readonly storageRetries = new Map<ObjectReplica, { attempts: number; timer: ReturnType<typeof setTimeout> | null }>();
+  /** Set while joining waits to be tried again. */
+  private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while edits wait for the server's budget: they stay unacknowledged and go together after. */
+  private resendTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Objects announced since the last sync of new objects: fetched together, in one request. */
+  private readonly added = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -164,6 +171,7 @@ export class WorkspaceSession implements Picture {
     socket.off('workspace:changed', this.onWorkspaceChanged);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     for (const replica of this.storageRetries.keys()) this.forgetRetry(replica);
+    this.clearRetries();
     if (socket.connected) {
       // Leaving is a courtesy (the server also drops rooms on disconnect): nothing to tell the user.
       this.connection.request('workspace:leave', { workspaceId: this.workspaceId }).catch(() => undefined);
@@ -194,16 +202,32 @@ export class WorkspaceSession implements Picture {
     } catch (error) {
       if (this.closed) return;
       if (isOffline(error)) return; // the next connect retries
+      if (error instanceof ServerError && error.code === 'rate_limited') {
+        // Admitted later: the join and the syncs after it start again (both pick up where they were).
+        this.rejoinTimer = setTimeout(() => {
+          this.rejoinTimer = null;
+          void this.start();
+        }, retryDelayMs(error));
+        return;
+      }
       this.setStatus('failed');
       this.notify(`Could not open the workspace: ${describeError(error)}`);
     }
   };
 
   private onDisconnect = (): void => {
-    // Whoever is still there is announced again when the rejoin answers.
+    // Whoever is still there is announced again when the rejoin answers; the rejoin resends edits.
     this.presence = [];
+    this.clearRetries();
     this.setStatus('offline');
   };
+
+  private clearRetries(): void {
+    if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
+    if (this.resendTimer) clearTimeout(this.resendTimer);
+    this.rejoinTimer = null;
+    this.resendTimer = null;
+  }
 
   /** Fetches docs (incrementally when held) and applies them; a changed epoch means a reset. */
   private async syncDocs(ids: string[], full = false): Promise<void> {
@@ -240,7 +264,7 @@ export class WorkspaceSession implements Picture {
   }
 
   private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
-    if (this.status === 'live') void this.sendUpdate(replica, update);
+    if (this.status === 'live' && !this.resendTimer) void this.sendUpdate(replica, update);
   };
 
   private flushUnacked(): void {
@@ -260,6 +284,15 @@ export class WorkspaceSession implements Picture {
     } catch (error) {
       // Kept unacknowledged: resent after the reconnect.
       if (error instanceof ServerError && (error.code === 'offline' || error.code === 'timeout')) return;
+      if (error instanceof ServerError && error.code === 'rate_limited') {
+        // Kept, and later edits held too: sent one by one they could reach the server before this
+        // one they build on. All go merged when the budget allows.
+        this.resendTimer ??= setTimeout(() => {
+          this.resendTimer = null;
+          if (this.status === 'live') this.flushUnacked();
+        }, retryDelayMs(error));
+        return;
+      }
       // Already moved to a new epoch (its reset replayed the edit) or purged.
       if (this.replicas.get(replica.id) !== replica || replica.epoch !== epoch) return;
       if (error instanceof ServerError && error.code === 'unavailable') {
@@ -353,13 +386,31 @@ export class WorkspaceSession implements Picture {
     if (envelope.workspaceId !== this.workspaceId) return;
     this.envelopes.set(envelope.id, envelope);
     this.emit();
-    if (!this.replicas.has(envelope.id) && this.status === 'live') {
-      this.syncDocs([envelope.id]).catch((error: unknown) => {
-        // Offline: the rejoin on reconnect loads every object, this one included.
-        if (!isOffline(error)) this.notify(`A new item could not be loaded: ${describeError(error)}`);
-      });
-    }
+    if (this.replicas.has(envelope.id) || this.status !== 'live') return;
+    this.queueAdded([envelope.id]);
   };
+
+  /**
+   * New objects to fetch, together: a tearline of a long report announces each portion, and one
+   * request for all of them beats one each (the server bounds requests waiting for an answer).
+   */
+  private queueAdded(ids: Iterable<string>): void {
+    if (this.added.size === 0) queueMicrotask(() => this.syncAdded());
+    for (const id of ids) this.added.add(id);
+  }
+
+  private syncAdded(): void {
+    const ids = Array.from(this.added).filter((id) => this.envelopes.has(id) && !this.replicas.has(id));
+    this.added.clear();
+    if (ids.length === 0 || this.closed) return;
+    this.syncDocs(ids).catch((error: unknown) => {
+      if (error instanceof ServerError && error.code === 'rate_limited') {
+        setTimeout(() => this.queueAdded(ids), retryDelayMs(error));
+        return;
+      }
+      this.notify(`A new item could not be loaded: ${describeError(error)}`);
+    });
+  }
 
   private onChanged = (envelope: Envelope): void => {
     if (envelope.workspaceId !== this.workspaceId || !this.envelopes.has(envelope.id)) return;
@@ -398,7 +449,8 @@ export class WorkspaceSession implements Picture {
     if (body.workspaceId !== this.workspaceId) return;
     const byClient = new Map(this.presence.map((state) => [state.clientId, state]));
     for (const id of body.removed ?? []) byClient.delete(id);
-    for (const state of body.states) byClient.set(state.clientId, state);
+    // A batch for our level carries our own state too.
+    for (const state of body.states) if (state.clientId !== this.connection.socket.id) byClient.set(state.clientId, state);
     this.presence = Array.from(byClient.values());
     this.emit();
   };

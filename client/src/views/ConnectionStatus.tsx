@@ -16,12 +16,15 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
     const onConnect = () => setState({ kind: 'connected' });
     const onDisconnect = (reason: string) =>
       setState((current) =>
-        current.kind === 'ended'
+        // What ended the session (set just before) says more than that the connection dropped.
+        current.kind === 'ended' || current.kind === 'lost'
           ? current
           : { kind: 'lost', reason: reason === 'io client disconnect' ? 'signed out' : 'connection lost, reconnecting' },
       );
-    // The server closes the session (expired token, removed from the cell): it does not come back by itself.
-    const onEnded = (body: { message: string }) => setState({ kind: 'ended', reason: body.message });
+    // The server closes the session. For an expired token or a removal from the cell it does not
+    // come back by itself; after falling behind (`rate_limited`) the connection reconnects.
+    const onEnded = (body: { code: string; message: string }) =>
+      setState(body.code === 'rate_limited' ? { kind: 'lost', reason: `${body.message} Reconnecting…` } : { kind: 'ended', reason: body.message });
     const onError = (error: Error) => setState({ kind: 'lost', reason: `the server refused the connection: ${error.message}` });
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);

@@ -1,0 +1,36 @@
+import { expect, test } from 'vitest';
+import { StateCache, type StoredState } from '../../server/objects/stateCache';
+
+const state = (bytes: number): StoredState => ({ epoch: 0, update: new Uint8Array(bytes) });
+
+test('readers of one doc share one read; the least recently used leave first beyond the bytes bound', async () => {
+  const cache = new StateCache(250);
+  let reads = 0;
+  const read = (bytes: number) => async () => {
+    reads++;
+    return state(bytes);
+  };
+  await Promise.all([cache.get('a', read(100)), cache.get('a', read(100))]);
+  await cache.get('b', read(100));
+  expect(reads).toBe(2);
+  await cache.get('a', read(100));
+  // 300 bytes: b, the least recently used, leaves.
+  await cache.get('c', read(100));
+  expect(reads).toBe(3);
+  await cache.get('a', read(100));
+  expect(reads).toBe(3);
+  await cache.get('b', read(100));
+  expect(reads).toBe(4);
+});
+
+test('a read that fails, or whose doc is dropped meanwhile, is not kept', async () => {
+  const cache = new StateCache(1000);
+  await expect(cache.get('a', () => Promise.reject(new Error('damaged')))).rejects.toThrow('damaged');
+  expect((await cache.get('a', async () => state(1))).update.byteLength).toBe(1);
+  let finish!: (value: StoredState) => void;
+  const pending = cache.get('b', () => new Promise((resolve) => (finish = resolve)));
+  cache.drop('b');
+  finish(state(5));
+  await pending;
+  expect((await cache.get('b', async () => state(7))).update.byteLength).toBe(7);
+});
