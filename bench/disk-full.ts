@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../shared/content';
-import { bytesOf, type Ack } from '../shared/protocol';
+import { bytesOf, handshakeAuth, type Ack } from '../shared/protocol';
 import { startServer, type RunningServer } from '../server/app';
 
 const TMPFS_MIB = 16;
@@ -35,7 +35,7 @@ interface Client {
 async function connectClient(url: string, persona: string): Promise<Client> {
   const response = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona }) });
   const { token } = (await response.json()) as { token: string };
-  const socket = connectSocket(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connectSocket(url, { auth: handshakeAuth(token), transports: ['websocket'], reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

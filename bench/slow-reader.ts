@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../shared/content';
-import { bytesOf } from '../shared/protocol';
+import { bytesOf, handshakeAuth } from '../shared/protocol';
 import { HealthProbe } from './health-probe';
 import { SHARED_MARKING } from './levels';
 import { ServerProcess } from './servers/spawn';
@@ -32,7 +32,7 @@ interface Counts {
 }
 
 async function connected(url: string, token: string): Promise<Socket> {
-  const socket = io(url, { auth: { token, encoding: 'base64' }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = io(url, { auth: handshakeAuth(token, 'base64'), transports: ['websocket'], reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

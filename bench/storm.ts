@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { retryDelayMs, ServerError } from '../client/src/session/errors';
-import { SYNC_MAX_DOCS, type Ack, type AckBodies, type PresenceState } from '../shared/protocol';
+import { handshakeAuth, SYNC_MAX_DOCS, type Ack, type AckBodies, type PresenceState } from '../shared/protocol';
 import { HealthProbe } from './health-probe';
 import { LEVELS, levelOf } from './levels';
 import { seedObjects } from './seed';
@@ -44,7 +44,7 @@ class StormClient {
   failedConnects = 0;
 
   constructor(url: string, token: string) {
-    this.socket = io(url, { auth: { token, encoding: 'base64' }, transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: false });
+    this.socket = io(url, { auth: handshakeAuth(token, 'base64'), transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: false });
     this.socket.on('awareness', (body: { states: PresenceState[]; removed?: string[] }) => {
       this.presenceFrames++;
       this.presenceStates += body.states.length + (body.removed?.length ?? 0);

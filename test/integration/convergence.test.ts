@@ -212,5 +212,5 @@ async function run(ops: Op[]): Promise<void> {
 }
 
 test('live client sessions with concurrent, offline and epoch-reset edits end with equal content everywhere', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 60 }), run), { numRuns: RUNS, endOnFailure: true });
+  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 60 }), run), { numRuns: RUNS, endOnFailure: true, seed: Number(process.env.CONVERGENCE_SEED ?? 20261130) });
 }, 240_000);

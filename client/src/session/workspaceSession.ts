@@ -408,7 +408,8 @@ export class WorkspaceSession implements Picture {
         setTimeout(() => this.queueAdded(ids), retryDelayMs(error));
         return;
       }
-      this.notify(`A new item could not be loaded: ${describeError(error)}`);
+      // Offline: the rejoin on reconnect loads every object, these included.
+      if (!isOffline(error)) this.notify(`A new item could not be loaded: ${describeError(error)}`);
     });
   }
 
