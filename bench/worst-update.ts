@@ -154,7 +154,9 @@ export async function run(args: string[]): Promise<number> {
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         const during = watch.between(from, from + ackMs);
         const outcome = answer.ok ? 'ok' : answer.error.code;
-        console.log(`| ${testCase.name} | ${update.byteLength} | ${outcome} | ${ackMs.toFixed(0)} | ${quantile(during, 0.5).toFixed(1)} | ${during.length ? Math.max(...during).toFixed(1) : '–'} |`);
+        // A refusal can be over before any bystander edit was in flight: nothing to report then.
+        const p50 = during.length ? quantile(during, 0.5).toFixed(1) : '–';
+        console.log(`| ${testCase.name} | ${update.byteLength} | ${outcome} | ${ackMs.toFixed(0)} | ${p50} | ${during.length ? Math.max(...during).toFixed(1) : '–'} |`);
       }
     }
     await watch.stop();
