@@ -11,11 +11,12 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../shared/content';
-import { bytesOf, handshakeAuth, type Ack } from '../shared/protocol';
+import { bytesOf, type Ack } from '../shared/protocol';
 import { startServer, type RunningServer } from '../server/app';
+import { connectPersona } from './targets/tearline';
 
 const TMPFS_MIB = 16;
 /** Free space the filler leaves: a few hundred commits' worth. */
@@ -33,13 +34,7 @@ interface Client {
 }
 
 async function connectClient(url: string, persona: string): Promise<Client> {
-  const response = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona }) });
-  const { token } = (await response.json()) as { token: string };
-  const socket = connectSocket(url, { auth: handshakeAuth(token), transports: ['websocket'], reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
+  const socket = await connectPersona(url, persona);
   return { socket, call: (event, payload) => socket.timeout(60_000).emitWithAck(event, payload) as Promise<Ack<Record<string, unknown>>> };
 }
 

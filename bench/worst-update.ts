@@ -3,12 +3,13 @@
 // bounds of CONTENT_LIMITS (and, for comparison, the deep nesting that used to stall the server
 // for seconds, now refused). Reports the bystander's acknowledgement times while each is handled,
 // against a quiet baseline in the same run. `npm run bench -- worst-update [--rounds 3]`.
-import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, CONTENT_LIMITS, fieldsOf } from '../shared/content';
-import { handshakeAuth, type AckBodies, type ClientEvent, type ClientInput } from '../shared/protocol';
+import type { AckBodies, ClientEvent, ClientInput } from '../shared/protocol';
 import { request } from '../shared/request';
 import { ServerProcess } from './servers/spawn';
+import { connectPersona } from './targets/tearline';
 
 const BYSTANDER_GAP_MS = 5;
 const SETTLE_MS = 300;
@@ -71,17 +72,6 @@ const CASES: Case[] = [
 /** Each request may wait behind the worst update: far longer than any client would. */
 const ACK_TIMEOUT_MS = 120_000;
 
-async function connectClient(url: string, persona: string): Promise<Socket> {
-  const response = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona }) });
-  const { token } = (await response.json()) as { token: string };
-  const socket = connectSocket(url, { auth: handshakeAuth(token), transports: ['websocket'], reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
-
 async function ok<E extends ClientEvent>(client: Socket, event: E, payload: ClientInput<E>): Promise<AckBodies[E]> {
   const answer = await request(client, event, payload, ACK_TIMEOUT_MS);
   if (!answer.ok) throw new Error(`${event}: ${answer.error.code} ${answer.error.message}`);
@@ -124,7 +114,7 @@ export async function run(args: string[]): Promise<number> {
   const rounds = at >= 0 ? Number(args[at + 1]) : 3;
   const server = await ServerProcess.start('tearline');
   try {
-    const [writer, bystander] = await Promise.all([connectClient(server.url, 'usa-analyst'), connectClient(server.url, 'gbr-analyst')]);
+    const [writer, bystander] = await Promise.all([connectPersona(server.url, 'usa-analyst'), connectPersona(server.url, 'gbr-analyst')]);
     const token = ((await (await fetch(`${server.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'usa-analyst' }) })).json()) as { token: string }).token;
     const created = await fetch(`${server.url}/api/workspaces`, {
       method: 'POST',

@@ -16,6 +16,7 @@ import {
   withBase64Fields,
   type Ack,
   type AckBodies,
+  type BinaryEncoding,
   type ClientEvent,
   type ClientInput,
   type DocState,
@@ -174,13 +175,18 @@ export class TearlineSession implements TargetSession {
 }
 
 /** A real socket.io client, connected as the web client connects (base64 answers, WebSocket only). */
-export async function connectFull(url: string, token: string): Promise<Socket> {
-  const socket = io(url, { auth: handshakeAuth(token, ENCODING), transports: ['websocket'], reconnection: false, forceNew: true });
+export async function connectFull(url: string, token: string, encoding: BinaryEncoding = ENCODING): Promise<Socket> {
+  const socket = io(url, { auth: handshakeAuth(token, encoding), transports: ['websocket'], reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
   return socket;
+}
+
+/** A socket signed in as a demo persona, with binary answers: for scenarios that drive one server by hand. */
+export async function connectPersona(url: string, persona: string): Promise<Socket> {
+  return connectFull(url, await new DevTokens(url).of(persona), 'binary');
 }
 
 /** One dev-identity token per persona, fetched once. */
