@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { handshakeAuth, PROTOCOL_VERSION, type Ack, type AckBodies, type BinaryEncoding, type ClientEvent, type ClientInput, type WorkspaceSummary } from '../../shared/protocol';
 import { request } from '../../shared/request';
@@ -126,4 +127,31 @@ export async function connect(baseUrl: string, persona: string, token?: string, 
 export async function settle(...clients: TestClient[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 30));
   await Promise.all(clients.map((c) => c.call('awareness:update', { workspaceId: 'none', state: null }).catch(() => undefined)));
+}
+
+/**
+ * Servers and clients started inside a test, closed after each test: `start` and `open` record
+ * what they make, and the afterEach this registers closes it all.
+ */
+export function perTestServers(encoding?: 'binary' | 'base64') {
+  const running: RunningServer[] = [];
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    for (const server of running.splice(0)) await server.close();
+  });
+  return {
+    /** The clients opened so far in this test. */
+    clients: clients as readonly TestClient[],
+    async start(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
+      const server = await startTestServer(options);
+      running.push(server);
+      return server;
+    },
+    async open(server: RunningServer, persona: string, token?: string): Promise<TestClient> {
+      const client = await connect(server.url, persona, token, encoding);
+      clients.push(client);
+      return client;
+    },
+  };
 }

@@ -2,28 +2,13 @@
 // it has not been answered yet, the size of answers charged to its budget, presence (batched per
 // cell, level and window, with a budget of its own), and joins during a reconnect storm.
 import type WebSocket from 'ws';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { buildContent } from '../../shared/content';
 import type { PresenceState } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
-import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { connect, createCell, perTestServers, tokenFor, type TestClient } from '../helpers/server';
 
-const running: RunningServer[] = [];
-const clients: TestClient[] = [];
-async function start(options: Parameters<typeof startTestServer>[0]): Promise<RunningServer> {
-  const server = await startTestServer(options);
-  running.push(server);
-  return server;
-}
-async function open(server: RunningServer, persona: string, token?: string): Promise<TestClient> {
-  const client = await connect(server.url, persona, token, 'base64');
-  clients.push(client);
-  return client;
-}
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const server of running.splice(0)) await server.close();
-});
+const { start, open } = perTestServers('base64');
 
 async function cellOf(server: RunningServer, name: string) {
   return createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name, template: 'adhoc', members: ['USA', 'GBR', 'AUS', 'CAN', 'NZL'] });

@@ -1,25 +1,9 @@
 // Limits per person, not per socket or request: a person's sockets share one message budget and
 // a bounded number of places; REST routes have budgets per person (else per address).
-import { afterEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../../server/app';
-import { api, connect, createCell, rawSocket, refusal, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { describe, expect, test } from 'vitest';
+import { api, connect, createCell, rawSocket, refusal, perTestServers, tokenFor, type TestClient } from '../helpers/server';
 
-const running: RunningServer[] = [];
-const clients: TestClient[] = [];
-async function start(options: Parameters<typeof startTestServer>[0]): Promise<RunningServer> {
-  const server = await startTestServer(options);
-  running.push(server);
-  return server;
-}
-async function open(server: RunningServer, persona: string, token?: string): Promise<TestClient> {
-  const client = await connect(server.url, persona, token);
-  clients.push(client);
-  return client;
-}
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const server of running.splice(0)) await server.close();
-});
+const { start, open, clients } = perTestServers();
 
 
 const flood = (client: TestClient, count: number) =>
