@@ -10,15 +10,16 @@ import type { Cell } from '../../server/workspaces/cellRegistry';
 import { envelope, fakeCell, FakeIo, fakeMetrics, joinedSocket, participants, type FakeSocket } from '../helpers/fakeSocket';
 
 const { usaTopSecret, gbrSecret, jpnSecret } = participants;
+/** A `doc:update` as a binary socket gets it. */
+type BinaryDocState = Omit<DocState, 'update'> & { update: Uint8Array };
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** An edit to an object's body, as a client would send it. */
 function edit(doc: Y.Doc, text: string): Uint8Array {
-  let update = new Uint8Array();
-  const capture = (u: Uint8Array) => (update = u);
-  doc.once('update', capture);
+  let update: Uint8Array | undefined;
+  doc.once('update', (u: Uint8Array) => (update = u));
   doc.getText('body').insert(doc.getText('body').length, text);
-  return update;
+  return update!;
 }
 
 function bodyOf(...updates: Uint8Array[]): string {
@@ -56,7 +57,7 @@ describe('doc updates', () => {
     fanout.update(cell, 'rel', 0, update, 'someone-else', performance.now());
     await nextTurn();
     for (const socket of [sockets.usaBin, sockets.gbrBin]) {
-      expect(socket.got<DocState>('doc:update')).toEqual([{ id: 'rel', epoch: 0, update }]);
+      expect(socket.got<BinaryDocState>('doc:update')).toEqual([{ id: 'rel', epoch: 0, update }]);
       expect(socket.got('doc:updates')).toEqual([]);
     }
     for (const socket of [sockets.usaB64, sockets.gbrB64]) {
@@ -76,7 +77,7 @@ describe('doc updates', () => {
     fanout.update(cell, 'rel', 0, second, 'usa-bin', performance.now());
     await nextTurn();
     expect(sockets.usaBin.received).toEqual([]);
-    const [merged, ...more] = sockets.gbrBin.got<DocState>('doc:update');
+    const [merged, ...more] = sockets.gbrBin.got<BinaryDocState>('doc:update');
     expect(more).toEqual([]);
     expect(bodyOf(merged!.update)).toBe('first second');
     const [frame, ...moreFrames] = sockets.usaB64.got<{ updates: DocState[] }>('doc:updates');
@@ -92,7 +93,7 @@ describe('doc updates', () => {
     fanout.update(cell, 'rel', 0, theirs, 'gbr-bin', performance.now());
     await nextTurn();
     for (const socket of [sockets.usaBin, sockets.gbrBin]) {
-      const got = socket.got<DocState>('doc:update');
+      const got = socket.got<BinaryDocState>('doc:update');
       expect(got).toHaveLength(1);
       expect(bodyOf(got[0]!.update)).toBe(bodyOf(mine, theirs));
     }

@@ -8,7 +8,7 @@ import { Audience } from '../../server/rooms/audience';
 import { envelope, participants } from '../helpers/fakeSocket';
 
 const { usaTopSecret, gbrSecret, jpnSecret } = participants;
-const [USA, GBR, JPN] = [usaTopSecret, gbrSecret, jpnSecret].map((participant) => accessLevelKey(participant));
+const [USA, GBR, JPN] = [accessLevelKey(usaTopSecret), accessLevelKey(gbrSecret), accessLevelKey(jpnSecret)];
 
 /** A report REL TO USA, GBR with three portions, the middle one NOFORN; a NOFORN report with an unclassified portion. */
 function reportIndex(): ObjectIndex {
