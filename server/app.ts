@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
+import { Adapter } from 'socket.io-adapter';
 import { recordRestart } from './audit/restart';
 import { createSqliteAuditLog } from './audit/sqliteAuditLog';
 import { identityProvider } from './auth/provider';
@@ -17,7 +18,7 @@ import { createReleases } from './release/releaseHandlers';
 import { finishInterruptedReleases } from './release/recovery';
 import { createDeadlineScheduler } from './release/scheduler';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
-import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
+import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
@@ -65,18 +66,19 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
 
   const httpServer = http.createServer();
+  const frames: FrameCounts = { direct: 0, engine: 0 };
   const io: TearlineServer = new Server(httpServer, {
     // Larger than the update limit so an oversized edit gets a `too_large` answer, not a cut line.
     maxHttpBufferSize: config.maxUpdateBytes * 4 + 64 * 1024,
     serveClient: false,
-    adapter: DirectFrameAdapter,
+    adapter: withDirectFrames(Adapter, { counts: frames, log }),
   });
   const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
   const audit = createSqliteAuditLog(store.db, undefined, { outcomes: storage, log });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
-    broadcastFrames: () => directFrameCounts,
+    broadcastFrames: () => frames,
     freeBytes: () => storage.freeBytes(),
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),

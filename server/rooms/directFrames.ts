@@ -1,13 +1,55 @@
-// A socket.io adapter whose room broadcasts write the WebSocket frame, encoded once, straight to
-// each client's TCP socket. socket.io already encodes a broadcast once, but then hands it to
-// every socket through engine.io (a packet object, its write buffer, flush and drain events, a
-// write callback per socket): 40 % more CPU per frame than the write itself
-// (`npm run bench -- frames`), and frames are what fan-out costs. A socket takes the direct path
-// only when nothing can be reordered: a WebSocket transport, open, not upgrading, engine.io
-// holding no packet of its own, no compression. Any other socket, and any packet with binary
-// attachments (several frames), goes through engine.io as before.
-import { Adapter } from 'socket.io-adapter';
+// Room broadcasts written as one WebSocket frame, encoded once, straight to each client's TCP
+// socket. socket.io already encodes a broadcast once, but then hands it to every socket through
+// engine.io (a packet object, its write buffer, flush and drain events, a write callback per
+// socket): 40 % more CPU per frame than the write itself (`npm run bench -- frames`), and frames
+// are what fan-out costs.
+//
+// `withDirectFrames(Base)` wraps any socket.io adapter. Every adapter, the in-memory one and the
+// cluster ones (Redis, Redis streams) alike, delivers to its own node's sockets through the
+// in-memory adapter's `broadcast()`, which calls `this._encode()` and then `this.apply()` with a
+// per-socket write. Only those two steps are overridden, so whatever the base does between nodes
+// (publish, then deliver locally; deliver what other nodes publish) is untouched. A socket takes
+// the direct path only when nothing can be reordered: a WebSocket transport, open, not upgrading,
+// engine.io holding no packet of its own, no compression. Any other socket, any packet with
+// binary attachments (several frames) and any broadcast awaiting acks go through engine.io.
+//
+// The steps read are private to socket.io-adapter, engine.io and ws, so the wrapper is on only
+// for the versions it was checked against (VERIFIED_VERSIONS): with any other installed, or a
+// base that is not built on the in-memory adapter, the base is used as it is, and that is logged
+// once. A test fails when the installed versions differ, so an upgrade is checked, not silent.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { admitOutput } from '../sessions/outputBound';
+
+/** Room broadcast frames of one server so far, by path (the metric tearline_broadcast_frames_total). */
+export interface FrameCounts {
+  direct: number;
+  engine: number;
+}
+
+/**
+ * The packages whose internals are read, as resolved at run time: the adapter, the `ws` it builds
+ * the frame with, the engine.io socket.io runs on, and the `ws` engine.io's transport wraps.
+ */
+export const VERIFIED_VERSIONS = {
+  'socket.io-adapter': '2.5.8',
+  'socket.io-adapter > ws': '8.21.3',
+  'engine.io': '6.6.12',
+  'engine.io > ws': '8.21.3',
+} as const;
+
+export type InstalledVersions = Record<keyof typeof VERIFIED_VERSIONS, string | undefined>;
+
+export type DirectFrameSupport = { direct: true } | { direct: false; reason: string };
+
+export interface DirectFrameOptions {
+  counts: FrameCounts;
+  log: { warn(details: object, message: string): void };
+  /** What is installed; read from node_modules when not given. */
+  installed?: InstalledVersions;
+}
 
 /** What is read of engine.io's socket, its WebSocket transport, and the `ws` socket under it. */
 interface EngineConnection {
@@ -17,38 +59,37 @@ interface EngineConnection {
   transport: {
     name: string;
     perMessageDeflate?: unknown;
-    socket?: { readyState: number; _socket?: { write(chunk: Buffer): boolean; destroyed: boolean } };
+    socket?: { readyState: number; _socket?: TcpSocket };
   };
+}
+
+interface TcpSocket {
+  write(chunk: Buffer): boolean;
+  destroyed: boolean;
 }
 
 interface BroadcastSocket {
   conn: EngineConnection;
-  client: { writeToEngine(packets: unknown[], options: unknown): void };
   notifyOutgoingListeners?: (packet: unknown) => void;
 }
 
-type BroadcastOptions = Parameters<Adapter['broadcast']>[1];
 interface EncodeOptions {
-  preEncoded: true;
-  volatile?: boolean;
-  compress?: boolean;
   /** Set by socket.io-adapter only for a packet that is one text frame: [header, payload]. */
   wsPreEncodedFrame?: Buffer[];
 }
-/** The in-memory adapter's own steps, private in its typings, that every broadcast goes through. */
-interface AdapterInternals {
-  _encode(packet: unknown, options: EncodeOptions): unknown[];
+
+/** The in-memory adapter's own steps, private in its typings, that every local delivery goes through. */
+interface OpenAdapter {
+  _encode(packet: { id?: number }, options: EncodeOptions): unknown[];
   apply(opts: BroadcastOptions, callback: (socket: unknown) => void): void;
 }
 
+type AdapterClass = new (...args: any[]) => Adapter;
+
 const WS_OPEN = 1;
 
-/** Counts per path, for the metrics endpoint and the tests. */
-export const directFrameCounts = { direct: 0, engine: 0 };
-
-/** Writes the frame to the socket's TCP stream if no engine.io packet could be overtaken. */
-function writeDirect(socket: BroadcastSocket, frame: Buffer): boolean {
-  const conn = socket.conn;
+/** The TCP socket to write a frame to, if no engine.io packet could be overtaken. */
+function directSocket(conn: EngineConnection): TcpSocket | undefined {
   const transport = conn.transport;
   const tcp = transport.socket?._socket;
   if (
@@ -61,35 +102,106 @@ function writeDirect(socket: BroadcastSocket, frame: Buffer): boolean {
     !tcp ||
     tcp.destroyed
   ) {
-    return false;
+    return undefined;
   }
-  tcp.write(frame);
-  return true;
+  return tcp;
+}
+
+/** The version of the package `name` that code in the file `from` loads. */
+function versionFrom(from: string, name: string): string | undefined {
+  let entry: string;
+  try {
+    entry = createRequire(from).resolve(name);
+  } catch {
+    return undefined;
+  }
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === name) return pkg.version;
+  }
+  return undefined;
+}
+
+/** The versions this server would run with, each resolved from the package that loads it. */
+export function installedVersions(): InstalledVersions {
+  const here = import.meta.url;
+  const require = createRequire(here);
+  const adapter = require.resolve('socket.io-adapter');
+  const engine = createRequire(require.resolve('socket.io')).resolve('engine.io');
+  return {
+    'socket.io-adapter': versionFrom(here, 'socket.io-adapter'),
+    'socket.io-adapter > ws': versionFrom(adapter, 'ws'),
+    'engine.io': versionFrom(require.resolve('socket.io'), 'engine.io'),
+    'engine.io > ws': versionFrom(engine, 'ws'),
+  };
+}
+
+/** Whether the direct path may wrap `Base` with these packages installed; if not, why. */
+export function directFrameSupport(Base: AdapterClass, installed: InstalledVersions): DirectFrameSupport {
+  if (Base !== Adapter && !(Base.prototype instanceof Adapter)) {
+    return { direct: false, reason: 'the adapter is not built on the verified in-memory adapter' };
+  }
+  const open = Adapter.prototype as unknown as Partial<OpenAdapter>;
+  if (typeof open._encode !== 'function' || typeof open.apply !== 'function') {
+    return { direct: false, reason: 'socket.io-adapter has no _encode() and apply() steps' };
+  }
+  for (const [name, verified] of Object.entries(VERIFIED_VERSIONS)) {
+    const found = installed[name as keyof InstalledVersions];
+    if (found !== verified) return { direct: false, reason: `${name} is ${found ?? 'missing'}, verified with ${verified}` };
+  }
+  return { direct: true };
 }
 
 /**
- * The in-memory adapter (one node) with direct frames. The Redis adapter's broadcast publishes,
- * then delivers locally through the in-memory one; scale-out needs this hook there too.
+ * `Base` with its local delivery writing frames directly, counted in `options.counts`; `Base`
+ * itself when that is not supported (logged once, here). For an adapter whose constructor takes
+ * more than the namespace, give socket.io `function (nsp) { return new Wrapped(nsp, …); }` (it
+ * calls `new` on it, so not an arrow function).
  */
-export class DirectFrameAdapter extends Adapter {
-  override broadcast(packet: { nsp?: string }, opts: BroadcastOptions): void {
-    const flags = opts.flags ?? {};
-    const packetOptions: EncodeOptions = { preEncoded: true, volatile: flags.volatile, compress: flags.compress };
-    packet.nsp = this.nsp.name;
-    const internals = this as unknown as AdapterInternals;
-    const encoded = internals._encode(packet, packetOptions);
-    const frame = packetOptions.wsPreEncodedFrame ? Buffer.concat(packetOptions.wsPreEncodedFrame) : null;
-    internals.apply(opts, (target) => {
-      const socket = target as unknown as BroadcastSocket;
-      // A socket past its pending-output bound is being ended (server/sessions/outputBound.ts).
-      if (!admitOutput(socket.conn)) return;
-      socket.notifyOutgoingListeners?.(packet);
-      if (frame && writeDirect(socket, frame)) {
-        directFrameCounts.direct++;
-        return;
-      }
-      directFrameCounts.engine++;
-      socket.client.writeToEngine(encoded, packetOptions);
-    });
+export function withDirectFrames<B extends AdapterClass>(Base: B, options: DirectFrameOptions): B {
+  const support = directFrameSupport(Base, options.installed ?? installedVersions());
+  if (!support.direct) {
+    options.log.warn({ reason: support.reason, verified: VERIFIED_VERSIONS }, 'direct frames are off: room broadcasts go through engine.io');
+    return Base;
   }
+  const counts = options.counts;
+  const Open = Base as unknown as new (...args: any[]) => OpenAdapter;
+
+  class DirectFrames extends Open {
+    /** The packet `broadcast()` just encoded, until its `apply()`; none for other uses of apply. */
+    #packet: object | undefined;
+    #frame: Buffer | undefined;
+
+    override _encode(packet: { id?: number }, options: EncodeOptions): unknown[] {
+      const encoded = super._encode(packet, options);
+      // A packet with an id awaits acks (broadcastWithAck): each socket must go through engine.io.
+      this.#packet = packet.id === undefined ? packet : undefined;
+      this.#frame = this.#packet && options.wsPreEncodedFrame ? Buffer.concat(options.wsPreEncodedFrame) : undefined;
+      return encoded;
+    }
+
+    override apply(opts: BroadcastOptions, write: (socket: unknown) => void): void {
+      const packet = this.#packet;
+      if (!packet) return super.apply(opts, write);
+      const frame = this.#frame;
+      this.#packet = this.#frame = undefined;
+      super.apply(opts, (target) => {
+        const socket = target as BroadcastSocket;
+        // A socket past its pending-output bound is being ended (server/sessions/outputBound.ts).
+        if (!admitOutput(socket.conn)) return;
+        const tcp = frame && directSocket(socket.conn);
+        if (tcp) {
+          socket.notifyOutgoingListeners?.(packet);
+          tcp.write(frame);
+          counts.direct++;
+          return;
+        }
+        counts.engine++;
+        write(target);
+      });
+    }
+  }
+  return DirectFrames as unknown as B;
 }

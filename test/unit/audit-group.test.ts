@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import type { AuditDraft } from '../../server/audit/entry';
 import { recordRestart } from '../../server/audit/restart';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
+import { recordingLog } from '../helpers/recordingLog';
 
 let dir: string;
 let db: Database.Database;
@@ -47,11 +48,11 @@ test('appends made together share one transaction, chained in the order they wer
 
 test('entries the storage refuses are kept in order, answered at once meanwhile, and written when it takes writes again', async () => {
   vi.useFakeTimers();
-  const errors: unknown[] = [];
+  const server = recordingLog();
   const outcomes: unknown[] = [];
   const log = createSqliteAuditLog(db, undefined, {
     groupMs: 0,
-    log: { error: (fields: unknown) => void errors.push(fields), info: () => undefined } as never,
+    log: server.log,
     outcomes: { wrote: (error) => void outcomes.push(error ?? 'ok') },
   });
   await log.append(join_('ws-1'));
@@ -61,11 +62,11 @@ test('entries the storage refuses are kept in order, answered at once meanwhile,
   expect(await refused).toBeUndefined();
   expect(await log.append(join_('ws-1', gbr, 'GBR|SECRET|'))).toBeUndefined();
   expect(log.unwritten()).toBe(2);
-  expect(errors).toHaveLength(1);
+  expect(server.errors()).toHaveLength(1);
   expect(outcomes.at(-1)).toMatchObject({ code: 'SQLITE_CONSTRAINT_TRIGGER' });
   // Retried with a backoff: 100 ms, then 200 ms, … while the storage still refuses.
   await vi.advanceTimersByTimeAsync(100);
-  expect(errors).toHaveLength(2);
+  expect(server.errors()).toHaveLength(2);
   restore();
   await vi.advanceTimersByTimeAsync(200);
   expect(log.unwritten()).toBe(0);
@@ -81,12 +82,12 @@ test('entries the storage refuses are kept in order, answered at once meanwhile,
 });
 
 test('entries still refused when the log closes are reported in full in the server log, not dropped silently', async () => {
-  const errors: { entries?: AuditDraft[] }[] = [];
-  const log = createSqliteAuditLog(db, undefined, { log: { error: (fields: never) => void errors.push(fields), info: () => undefined } as never });
+  const server = recordingLog();
+  const log = createSqliteAuditLog(db, undefined, { log: server.log });
   refuseAuditWrites();
   await log.append(join_('ws-1'));
   await log.close();
-  expect(errors.at(-1)?.entries).toEqual([expect.objectContaining({ workspaceId: 'ws-1', action: 'workspace.join' })]);
+  expect(server.errors().at(-1)?.entries).toEqual([expect.objectContaining({ workspaceId: 'ws-1', action: 'workspace.join' })]);
 });
 
 test('a restart closes in the log the sessions a crash left open, says why, and is recorded once', async () => {

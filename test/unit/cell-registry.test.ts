@@ -6,6 +6,7 @@ import { defaultPolicy } from '../../shared/markings';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { CellRegistry, loadableEnvelopes } from '../../server/workspaces/cellRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
+import { recordingLog } from '../helpers/recordingLog';
 import { tempDir } from '../helpers/server';
 
 const envelope = (id: string, marking: string, parentId: string | null = null): Envelope => ({
@@ -58,10 +59,10 @@ test('the cell loads with its readable objects and logs each one left out', asyn
   };
   await store.createWorkspace(workspace);
   await store.createObjects([envelope('ok', 'SECRET//REL TO USA, GBR'), envelope('bad', 'SECRET//REL TO USA, XYZ')].map((e) => ({ envelope: e, content: new Uint8Array([0, 0]), author: 'usa-analyst', clients: [] })));
-  const logged: unknown[] = [];
-  const cells = new CellRegistry(store, { error: (entry: unknown) => void logged.push(entry) } as never);
+  const { log, errors } = recordingLog();
+  const cells = new CellRegistry(store, log);
   const cell = await cells.get('w1');
   expect([...cell!.index.all()].map((o) => o.envelope.id)).toEqual(['ok']);
-  expect(logged).toEqual([expect.objectContaining({ workspaceId: 'w1', objectId: 'bad' })]);
+  expect(errors()).toEqual([expect.objectContaining({ workspaceId: 'w1', objectId: 'bad' })]);
   await store.close();
 });
