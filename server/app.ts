@@ -1,12 +1,10 @@
 // Builds and starts one Tearline node: store, identity, cells, docs, fan-out, HTTP and socket.io
 // on one port, and the operators' metrics on another.
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { recordRestart } from './audit/restart';
-import { createSqliteAuditLog } from './audit/sqliteAuditLog';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
 import type { Context, TearlineServer } from './context';
@@ -16,14 +14,13 @@ import { DocRegistry } from './objects/docRegistry';
 import { createReleases } from './release/releaseHandlers';
 import { finishInterruptedReleases } from './release/recovery';
 import { createDeadlineScheduler } from './release/scheduler';
-import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { DirectFrameAdapter, directFrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
 import { authenticate, onConnection } from './sessions/connection';
 import { PersonBudgets } from './sessions/rateLimiter';
-import { SqliteStore } from './store/sqliteStore';
+import { openStorage } from './store/openStorage';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
 import { JoinAdmission } from './workspaces/admission';
@@ -62,8 +59,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const log = pino({ level: config.logLevel, name: 'tearline' });
   // First: a node that must not start opens nothing.
   const { verify, dev } = await identityProvider(config, log);
-  const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
-
+  const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
+  const { store, audit, releaseStore } = await openStorage(config, { outcomes: storage, log });
   const httpServer = http.createServer();
   const io: TearlineServer = new Server(httpServer, {
     // Larger than the update limit so an oversized edit gets a `too_large` answer, not a cut line.
@@ -71,8 +68,6 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     serveClient: false,
     adapter: DirectFrameAdapter,
   });
-  const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
-  const audit = createSqliteAuditLog(store.db, undefined, { outcomes: storage, log });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
@@ -91,7 +86,6 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       log.error({ err, objectId }, 'compaction failed; the update log stays as it is and compaction is retried later');
     },
   });
-  const releaseStore = createSqliteReleaseRequestStore(store.db);
   const ctx = {
     config,
     log,
@@ -147,7 +141,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     metricsServer = http.createServer(metricsListener(metrics, (err) => log.error({ err }, 'metrics collection failed')));
     metricsUrl = `${await listen(metricsServer, config.metricsPort, config.metricsHost)}/metrics`;
   }
-  log.info({ url, metricsUrl, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
+  log.info({ url, metricsUrl, store: config.store, nodeId: config.nodeId, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
 
   return {
     url,

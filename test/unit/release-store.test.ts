@@ -2,18 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
 import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
+import { createPostgresReleaseRequestStore } from '../../server/release/postgresRequestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
+import { createPool } from '../../server/store/pgPool';
+import { migrate } from '../../server/store/pgMigrate';
+import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
 
-// Contract tests take a factory so a PostgreSQL store can run the same suite later.
+// One contract suite for both stores: SQLite (one node) and PostgreSQL (several nodes on one
+// database; skipped without a local PostgreSQL, never in CI).
 interface Backend {
   store: ReleaseRequestStore;
+  /** Another handle on the same storage (a reopened file, another node). */
   reopen(): Backend;
-  close(): void;
+  close(): Promise<void>;
 }
+
+let database: TestDatabase | undefined;
 
 let dir: string;
 beforeEach(() => {
@@ -25,7 +33,12 @@ afterEach(() => {
 
 function openSqlite(): Backend {
   const db = new Database(join(dir, 'tearline.db'));
-  return { store: createSqliteReleaseRequestStore(db), reopen: openSqlite, close: () => db.close() };
+  return { store: createSqliteReleaseRequestStore(db), reopen: openSqlite, close: async () => void db.close() };
+}
+
+function openPostgres(): Backend {
+  const pool = createPool(database!.url);
+  return { store: createPostgresReleaseRequestStore(pool), reopen: openPostgres, close: () => pool.end() };
 }
 
 const hour = 3_600_000;
@@ -36,16 +49,38 @@ function pending(id: string, overrides: Partial<ReleaseRequest> & { deadlineMs?:
   return pendingRequest(id, { deadlineMs: t0 + 72 * hour, requestedMs: t0, ...overrides });
 }
 
-describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open) => {
+describe.each([
+  ['sqlite', openSqlite, false],
+  ['postgres', openPostgres, postgresTestsSkipped],
+])('%s release request store', (name, open, skipped) => {
+  if (skipped) {
+    it.skip('needs PostgreSQL', () => undefined);
+    return;
+  }
+  if (name === 'postgres') {
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      const pool = createPool(database.url);
+      await migrate(pool);
+      await pool.end();
+    });
+    beforeEach(async () => {
+      const pool = createPool(database!.url);
+      await pool.query('TRUNCATE release_requests');
+      await pool.end();
+    });
+    afterAll(() => database?.drop());
+  }
+
   it('stores a request whole and finds it after reopening the file', async () => {
     const first = open();
     const request = pending('r1');
     await first.store.insert(request);
-    first.close();
+    await first.close();
     const second = first.reopen();
     expect(await second.store.get('r1')).toEqual(request);
     expect(await second.store.get('nope')).toBeUndefined();
-    second.close();
+    await second.close();
   });
 
   it('updates only from the expected state (compare-and-set)', async () => {
@@ -62,7 +97,7 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     expect(await store.update(approved, 'pending')).toBe(true);
     expect(await store.update(withdrawn, 'pending')).toBe(false);
     expect(await store.get('r1')).toEqual(approved);
-    close();
+    await close();
   });
 
   it('keeps one pending request per object', async () => {
@@ -74,7 +109,7 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     await store.insert(pending('r2', { objectId: 'obj-x' }));
     expect((await store.pendingForObject('obj-x'))?.id).toBe('r2');
     expect(await store.pendingForObject('obj-y')).toBeUndefined();
-    close();
+    await close();
   });
 
   it('answers the scheduler: due requests and the next deadline, pending only', async () => {
@@ -89,7 +124,28 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     expect(await store.pendingDueBy(new Date(t0 + hour - 1))).toEqual([]);
     expect((await store.pendingDueBy(new Date(t0 + hour))).map((r) => r.id)).toEqual(['soon']);
     expect((await store.pendingDueBy(new Date(t0 + 5 * hour))).map((r) => r.id)).toEqual(['soon', 'late']);
-    close();
+    await close();
+  });
+
+  it('claims due requests for one node at a time: nodes claiming at once get disjoint ones, a lapsed claim is taken again', async () => {
+    const nodeA = open();
+    const nodeB = nodeA.reopen();
+    for (let n = 0; n < 12; n++) await nodeA.store.insert(pending(`due-${String(n).padStart(2, '0')}`, { deadlineMs: t0 + n * 60_000 }));
+    await nodeA.store.insert(pending('later', { deadlineMs: t0 + 5 * hour }));
+    const now = new Date(t0 + hour);
+    const [a, b] = await Promise.all([nodeA.store.claimDue(now, 'node-a', 30_000), nodeB.store.claimDue(now, 'node-b', 30_000)]);
+    const claimed = [...a, ...b].map((r) => r.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual(Array.from({ length: 12 }, (_, n) => `due-${String(n).padStart(2, '0')}`));
+    expect(a.map((r) => r.deadline)).toEqual([...a.map((r) => r.deadline)].sort());
+    // Claimed and not lapsed: nobody takes them again; lapsed (that node died): taken again.
+    expect(await nodeB.store.claimDue(new Date(t0 + hour + 29_999), 'node-b', 30_000)).toEqual([]);
+    expect(await nodeB.store.claimDue(new Date(t0 + hour + 30_000), 'node-b', 30_000)).toHaveLength(12);
+    // A request decided meanwhile is no longer claimable.
+    const first = (await nodeA.store.get('due-00'))!;
+    await nodeA.store.update({ ...first, state: 'withdrawn', closedAt: iso(t0) }, 'pending');
+    expect((await nodeA.store.claimDue(new Date(t0 + 2 * hour), 'node-a', 30_000)).map((r) => r.id)).not.toContain('due-00');
+    await Promise.all([nodeA.close(), nodeB.close()]);
   });
 
   it('lists the FDO inbox per workspace and per originator nation, soonest deadline first', async () => {
@@ -103,7 +159,7 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     expect(await ids({ originator: 'USA' })).toEqual(['us-1', 'us-2', 'us-other-cell']);
     expect(await ids({ workspaceId: 'ws-1' })).toEqual(['us-1', 'us-2', 'gb-1']);
     expect(await ids({ workspaceId: 'ws-1', originator: 'AUS' })).toEqual([]);
-    close();
+    await close();
   });
 
   it('lists every request of a workspace, oldest first, whatever its state', async () => {
@@ -115,6 +171,6 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
       ['a', 'denied'],
       ['b', 'pending'],
     ]);
-    close();
+    await close();
   });
 });

@@ -1,16 +1,64 @@
-// One contract suite for every Store implementation (SQLite today; a shared store for several nodes would join the list).
-import { describe, expect, test } from 'vitest';
+// One contract suite for every Store implementation: SQLite (one node) and PostgreSQL (several
+// nodes on one database; skipped without a local PostgreSQL, never in CI).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import path from 'node:path';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
+import { FencedWriteError } from '../../server/store/fence';
+import { createPool } from '../../server/store/pgPool';
+import { migrate } from '../../server/store/pgMigrate';
+import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
+import { UpdateWriter } from '../../server/store/updateWriter';
+import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
-const factories: Record<string, () => Promise<Store>> = {
-  sqlite: async () => new SqliteStore(path.join(tempDir(), 'store.db'), { sync: 'normal' }),
-};
+/** One storage per test; `open` gives another store (another node) on the same storage. */
+interface Backend {
+  skipped: boolean;
+  setup(): Promise<void>;
+  /** A fresh, empty storage. */
+  fresh(): Promise<void>;
+  open(): Promise<Store>;
+  teardown(): Promise<void>;
+}
+
+function sqliteBackend(): Backend {
+  let file = '';
+  return {
+    skipped: false,
+    setup: async () => undefined,
+    fresh: async () => {
+      file = path.join(tempDir(), 'store.db');
+    },
+    open: async () => new SqliteStore(file, { sync: 'normal' }),
+    teardown: async () => undefined,
+  };
+}
+
+const TABLES = 'workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox';
+
+function postgresBackend(): Backend {
+  let database: TestDatabase | undefined;
+  return {
+    skipped: postgresTestsSkipped,
+    async setup() {
+      database = await createTestDatabase();
+      const pool = createPool(database.url);
+      await migrate(pool);
+      await pool.end();
+    },
+    async fresh() {
+      const pool = createPool(database!.url);
+      await pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY`);
+      await pool.end();
+    },
+    open: async () => new PostgresStore(createPool(database!.url)),
+    teardown: async () => database?.drop(),
+  };
+}
 
 const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
   id,
@@ -27,14 +75,36 @@ const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
   ...extra,
 });
 
+const workspace = (id: string) => ({
+  id,
+  name: 'Cell',
+  members: ['FVEY'],
+  defaultMarking: 'SECRET//REL TO USA, FVEY',
+  systemHigh: 'TOP SECRET',
+  groups: {} as Record<string, string[]>,
+  exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] as string[] },
+  createdAt: new Date().toISOString(),
+  createdBy: 'usa-analyst',
+});
+
 function textOf(parts: Uint8Array[]): string {
   const doc = new Y.Doc();
   for (const part of parts) Y.applyUpdate(doc, part);
   return bodyOf(doc).toString();
 }
 
-for (const [name, make] of Object.entries(factories)) {
-  describe(`${name} store`, () => {
+describe.each([
+  ['sqlite', sqliteBackend()],
+  ['postgres', postgresBackend()],
+])('%s store', (name, backend) => {
+  beforeAll(() => (backend.skipped ? undefined : backend.setup()));
+  afterAll(() => (backend.skipped ? undefined : backend.teardown()));
+  const make = async (): Promise<Store> => {
+    await backend.fresh();
+    return backend.open();
+  };
+  describe.skipIf(backend.skipped)(`${name}`, () => {
     test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
       const store = await make();
       await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
@@ -72,7 +142,7 @@ for (const [name, make] of Object.entries(factories)) {
       source.on('update', (u: Uint8Array) => updates.push(u));
       for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
       const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update, author: 'usa-analyst', newClients: [] })));
-      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(seqs).toEqual([1, 2, 3]);
       let stored = await store.loadDoc('o2');
       expect(stored.updates).toHaveLength(3);
       expect(stored.lastSeq).toBe(seqs[2]);
@@ -84,7 +154,7 @@ for (const [name, make] of Object.entries(factories)) {
       await store.close();
     });
 
-    test('a new epoch replaces earlier history but keeps updates already written for the new epoch', async () => {
+    test('a new epoch replaces earlier history; a write for an epoch not stored yet is fenced, after it is stored', async () => {
       const store = await make();
       await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }), author: 'usa-analyst', clients: [] }]);
       const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
@@ -94,8 +164,10 @@ for (const [name, make] of Object.entries(factories)) {
       Y.applyUpdate(next, fresh);
       const sv = Y.encodeStateVector(next);
       bodyOf(next).insert(5, '!');
-      await store.appendUpdates([{ objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] }]);
+      const early = { objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] };
+      await expect(store.appendUpdates([early])).rejects.toEqual(new FencedWriteError(['o3']));
       await store.remark([{ envelope: envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), content: fresh }]);
+      await store.appendUpdates([early]);
       const stored = await store.loadDoc('o3');
       expect(stored.epoch).toBe(1);
       expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
@@ -121,7 +193,7 @@ for (const [name, make] of Object.entries(factories)) {
       await store.close();
     });
 
-    test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is never read', async () => {
+    test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is refused', async () => {
       const store = await make();
       const report = envelope('r5', { kind: 'report', marking: 'SECRET//NOFORN' });
       const portion = envelope('p5', { kind: 'portion', parentId: 'r5', marking: 'SECRET//REL TO USA, GBR' });
@@ -134,9 +206,9 @@ for (const [name, make] of Object.entries(factories)) {
         { envelope: { ...report, marking: 'SECRET//REL TO USA, GBR' } },
         { envelope: { ...portion, epoch: 1 }, content: buildContent({ body: 'kept' }) },
       ]);
-      // A write applied in memory before the new epoch began, landing after it: its content is
-      // in the new snapshot already, and the row written under the old audience stays unread.
-      await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] }]);
+      // A write checked against the old epoch, landing after the new one: fenced, nothing stored.
+      const late = { objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] };
+      await expect(store.appendUpdates([late])).rejects.toMatchObject({ code: 'conflict', objectIds: ['p5'] });
       expect((await store.getObject('r5'))!).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
       expect((await store.getObject('p5'))!.epoch).toBe(1);
       const stored = await store.loadDoc('p5');
@@ -146,20 +218,55 @@ for (const [name, make] of Object.entries(factories)) {
       await store.close();
     });
 
+    test('sequence numbers count per object, across batches and epochs', async () => {
+      const store = await make();
+      await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+      const edit = (objectId: string, epoch = 0) => ({ objectId, epoch, update: buildContent({ body: 'x' }), author: 'usa-analyst', newClients: [] });
+      expect(await store.appendUpdates([edit('a'), edit('b'), edit('a')])).toEqual([1, 1, 2]);
+      expect(await store.appendUpdates([edit('b'), edit('a')])).toEqual([2, 3]);
+      await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
+      expect(await store.appendUpdates([edit('a', 1)])).toEqual([4]);
+      expect((await store.loadDoc('a')).lastSeq).toBe(4);
+      await store.close();
+    });
+
+    test('a write checked against a marking another node re-marked since is fenced; the others of its batch are stored', async () => {
+      await backend.fresh();
+      const [nodeA, nodeB] = [await backend.open(), await backend.open()];
+      await nodeA.createObjects(['f1', 'f2'].map((id) => ({ envelope: envelope(id, { marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+      // Node B builds its view (a cell load), then node A narrows f1: B's view of f1 is stale.
+      expect((await nodeB.listObjects('w1')).map((e) => e.id)).toEqual(['f1', 'f2']);
+      await nodeA.remark([{ envelope: envelope('f1', { marking: 'SECRET//NOFORN' }) }]);
+      const edit = (objectId: string, body: string) => ({ objectId, epoch: 0, update: buildContent({ body }), author: 'gbr-analyst', newClients: [] });
+      await expect(nodeB.appendUpdates([edit('f1', 'STALE'), edit('f2', 'ok')])).rejects.toEqual(new FencedWriteError(['f1']));
+      expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
+      // Through the group commit: the fenced update answers `conflict`, the other is stored.
+      const writer = new UpdateWriter(nodeB, 0);
+      const [stale, fine] = await Promise.allSettled([writer.write(edit('f1', 'STALE')), writer.write(edit('f2', 'ok'))]);
+      expect(stale).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+      expect(fine).toEqual({ status: 'fulfilled', value: 1 });
+      expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
+      // Node A re-marked it and holds the current marking: its writes go through.
+      expect(await nodeA.appendUpdates([edit('f1', 'current')])).toEqual([1]);
+      // Once B has read the envelope again (and so re-checked access), B may write too.
+      await nodeB.getObject('f1');
+      expect(await nodeB.appendUpdates([edit('f1', 'again')])).toEqual([2]);
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    });
+
+    test('read-modify-write of a workspace from two nodes at once loses no change', async () => {
+      await backend.fresh();
+      const [nodeA, nodeB] = [await backend.open(), await backend.open()];
+      await nodeA.createWorkspace({ ...workspace('w8'), groups: {} });
+      const add = (store: Store, n: number) => store.updateWorkspace('w8', (w) => ({ ...w, groups: { ...w.groups, [`G${n}`]: ['USA'] } }));
+      await Promise.all(Array.from({ length: 20 }, (_, n) => add(n % 2 ? nodeA : nodeB, n)));
+      expect(Object.keys((await nodeB.getWorkspace('w8'))!.groups)).toHaveLength(20);
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    });
+
     test('workspaces and levels', async () => {
       const store = await make();
-      const ws = {
-        id: 'w9',
-        name: 'Cell',
-        members: ['FVEY'],
-        defaultMarking: 'SECRET//REL TO USA, FVEY',
-        systemHigh: 'TOP SECRET',
-        groups: {},
-        exercise: false,
-        releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] as string[] },
-        createdAt: new Date().toISOString(),
-        createdBy: 'usa-analyst',
-      };
+      const ws = workspace('w9');
       await store.createWorkspace(ws);
       expect(await store.getWorkspace('w9')).toEqual(ws);
       // Two changes each read what the other wrote: neither is lost.
@@ -174,7 +281,7 @@ for (const [name, make] of Object.entries(factories)) {
       await store.close();
     });
   });
-}
+});
 
 test('a cell stored before per-nation automatic release reads with no nation opted in', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'store.db'), { sync: 'normal' });
@@ -183,4 +290,41 @@ test('a cell stored before per-nation automatic release reads with no nation opt
   expect((await store.getWorkspace('w0'))?.releasePolicy).toEqual({ deadlineMinutes: 5, autoRelease: true, autoReleaseNations: [] });
   expect((await store.listWorkspaces()).map((w) => w.releasePolicy.autoReleaseNations)).toEqual([[]]);
   await store.close();
+});
+
+describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  test('migrations apply once, whoever runs them; a second run applies nothing', async () => {
+    const pools = [createPool(database.url), createPool(database.url)];
+    const runs = await Promise.all(pools.map((pool) => migrate(pool)));
+    expect(runs.flat()).toEqual(['1_initial']);
+    expect(await migrate(pools[0]!)).toEqual([]);
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  test('the outbox records, in the storing transaction, what the relay must send; relayed rows leave it', async () => {
+    const store = new PostgresStore(createPool(database.url));
+    await migrate(store.pool);
+    await store.createObjects([{ envelope: envelope('x1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
+    await store.appendUpdates([0, 0].map(() => ({ objectId: 'x1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] })));
+    await store.remark([{ envelope: envelope('x1', { epoch: 1 }), content: buildContent({ body: 'y' }) }]);
+    // A fenced write stores nothing, so it is not relayed either.
+    await expect(store.appendUpdates([{ objectId: 'x1', epoch: 0, update: buildContent({ body: 'z' }), author: 'usa-analyst', newClients: [] }])).rejects.toThrow(FencedWriteError);
+    const rows = await store.readOutbox(10);
+    expect(rows.map(({ workspaceId, objectId, kind, epoch, seq }) => [workspaceId, objectId, kind, epoch, seq])).toEqual([
+      ['w1', 'x1', 'create', 0, 0],
+      ['w1', 'x1', 'update', 0, 1],
+      ['w1', 'x1', 'update', 0, 2],
+      ['w1', 'x1', 'remark', 1, 2],
+    ]);
+    expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
+    await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
+    expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
+    await store.close();
+  });
 });

@@ -1,0 +1,52 @@
+// PostgreSQL for tests: each caller gets a database of its own (tearline_t_<random>) on the local
+// server, dropped afterwards, so test files and helpers running in parallel never meet. The server
+// is 127.0.0.1:5432 with trust auth, user $PGUSER or `postgres` (TEARLINE_TEST_PG_URL overrides).
+// Without one, the PostgreSQL tests are skipped locally, never in CI (`CI=true`): there they fail.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const ADMIN_URL = process.env.TEARLINE_TEST_PG_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/postgres`;
+
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const postgresTestsSkipped = process.env.CI !== 'true' && !(await reachable());
+if (postgresTestsSkipped) {
+  console.log(`PostgreSQL tests skipped: no PostgreSQL answers at ${ADMIN_URL} (set TEARLINE_TEST_PG_URL). They always run when CI=true.`);
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  /** Drops the database (closing any connection still open to it). */
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `tearline_t_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
