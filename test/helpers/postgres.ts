@@ -4,6 +4,9 @@
 // Without one, the PostgreSQL tests are skipped locally, never in CI (`CI=true`): there they fail.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createPool } from '../../server/store/pgPool';
+import { migrate } from '../../server/store/pgMigrate';
 
 const ADMIN_URL = process.env.TEARLINE_TEST_PG_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/postgres`;
 
@@ -49,4 +52,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/**
+ * For the enclosing describe: a database of its own at the current schema, `tables` (a comma
+ * list) emptied before each test, dropped after the last. Answers its URL (once `beforeAll` ran).
+ */
+export function useTestDatabase(tables?: string): () => string {
+  let database: TestDatabase | undefined;
+  const withPool = async (work: (pool: pg.Pool) => Promise<unknown>) => {
+    const pool = createPool(database!.url);
+    try {
+      await work(pool);
+    } finally {
+      await pool.end();
+    }
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await withPool(migrate);
+  });
+  if (tables) beforeEach(() => withPool((pool) => pool.query(`TRUNCATE ${tables} RESTART IDENTITY`)));
+  afterAll(() => database?.drop());
+  return () => database!.url;
 }

@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditDraft } from '../../server/audit/entry';
 import type { AuditLog } from '../../server/audit/log';
 import { createPostgresAuditLog } from '../../server/audit/postgresAuditLog';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
 import { verifyChain } from '../../server/audit/verify';
 import { createPool } from '../../server/store/pgPool';
-import { migrate } from '../../server/store/pgMigrate';
-import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
+import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 
 // One contract suite for both audit logs: SQLite (one node) and PostgreSQL (several nodes on one
 // database; skipped without a local PostgreSQL, never in CI).
@@ -25,7 +24,6 @@ interface Backend {
 
 const clock = () => new Date('2025-03-01T08:00:00.000Z');
 let dir: string;
-let database: TestDatabase | undefined;
 
 function openSqlite(): Backend {
   const db = new Database(join(dir, 'tearline.db'));
@@ -49,8 +47,8 @@ function openSqlite(): Backend {
   };
 }
 
-function openPostgres(): Backend {
-  const pool = createPool(database!.url);
+function openPostgres(url: string): Backend {
+  const pool = createPool(url);
   const log = createPostgresAuditLog(pool, clock);
   const raw = async (sql: string) => {
     await pool.query(sql);
@@ -87,28 +85,21 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Registers a database for the enclosing describe; answers how to open a handle (a node) on it. */
+function postgresBackend(): () => Backend {
+  const url = useTestDatabase('audit_log, audit_head');
+  return () => openPostgres(url());
+}
+
 describe.each([
-  ['sqlite', openSqlite, false],
-  ['postgres', openPostgres, postgresTestsSkipped],
-])('%s audit log', (name, open, skipped) => {
+  ['sqlite', () => openSqlite, false],
+  ['postgres', postgresBackend, postgresTestsSkipped],
+])('%s audit log', (_name, backend, skipped) => {
   if (skipped) {
     it.skip('needs PostgreSQL', () => undefined);
     return;
   }
-  if (name === 'postgres') {
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      const pool = createPool(database.url);
-      await migrate(pool);
-      await pool.end();
-    });
-    beforeEach(async () => {
-      const pool = createPool(database!.url);
-      await pool.query('TRUNCATE audit_log, audit_head');
-      await pool.end();
-    });
-    afterAll(() => database?.drop());
-  }
+  const open = backend();
 
   it('appends a chain that survives reopening and keeps growing from its last hash', async () => {
     const first = open();
@@ -222,16 +213,10 @@ describe.each([
 });
 
 describe.skipIf(postgresTestsSkipped)('postgres audit log on several nodes', () => {
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const pool = createPool(database.url);
-    await migrate(pool);
-    await pool.end();
-  });
-  afterAll(() => database?.drop());
+  const url = useTestDatabase();
 
   it('two nodes appending to one cell at once keep one valid chain', async () => {
-    const nodes = [openPostgres(), openPostgres()];
+    const nodes = [openPostgres(url()), openPostgres(url())];
     // Each node appends one entry at a time: 60 transactions racing for the end of the chain.
     const run = async (k: number) => {
       const stored = [];

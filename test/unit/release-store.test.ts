@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
 import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createPostgresReleaseRequestStore } from '../../server/release/postgresRequestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
 import { createPool } from '../../server/store/pgPool';
-import { migrate } from '../../server/store/pgMigrate';
-import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
+import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 
 // One contract suite for both stores: SQLite (one node) and PostgreSQL (several nodes on one
 // database; skipped without a local PostgreSQL, never in CI).
@@ -21,7 +20,6 @@ interface Backend {
   close(): Promise<void>;
 }
 
-let database: TestDatabase | undefined;
 
 let dir: string;
 beforeEach(() => {
@@ -36,9 +34,9 @@ function openSqlite(): Backend {
   return { store: createSqliteReleaseRequestStore(db), reopen: openSqlite, close: async () => void db.close() };
 }
 
-function openPostgres(): Backend {
-  const pool = createPool(database!.url);
-  return { store: createPostgresReleaseRequestStore(pool), reopen: openPostgres, close: () => pool.end() };
+function openPostgres(url: string): Backend {
+  const pool = createPool(url);
+  return { store: createPostgresReleaseRequestStore(pool), reopen: () => openPostgres(url), close: () => pool.end() };
 }
 
 const hour = 3_600_000;
@@ -49,28 +47,21 @@ function pending(id: string, overrides: Partial<ReleaseRequest> & { deadlineMs?:
   return pendingRequest(id, { deadlineMs: t0 + 72 * hour, requestedMs: t0, ...overrides });
 }
 
+/** Registers a database for the enclosing describe; answers how to open a handle (a node) on it. */
+function postgresBackend(): () => Backend {
+  const url = useTestDatabase('release_requests');
+  return () => openPostgres(url());
+}
+
 describe.each([
-  ['sqlite', openSqlite, false],
-  ['postgres', openPostgres, postgresTestsSkipped],
-])('%s release request store', (name, open, skipped) => {
+  ['sqlite', () => openSqlite, false],
+  ['postgres', postgresBackend, postgresTestsSkipped],
+])('%s release request store', (_name, backend, skipped) => {
   if (skipped) {
     it.skip('needs PostgreSQL', () => undefined);
     return;
   }
-  if (name === 'postgres') {
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      const pool = createPool(database.url);
-      await migrate(pool);
-      await pool.end();
-    });
-    beforeEach(async () => {
-      const pool = createPool(database!.url);
-      await pool.query('TRUNCATE release_requests');
-      await pool.end();
-    });
-    afterAll(() => database?.drop());
-  }
+  const open = backend();
 
   it('stores a request whole and finds it after reopening the file', async () => {
     const first = open();

@@ -1,64 +1,35 @@
 // One contract suite for every Store implementation: SQLite (one node) and PostgreSQL (several
 // nodes on one database; skipped without a local PostgreSQL, never in CI).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import path from 'node:path';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError } from '../../server/store/fence';
 import { createPool } from '../../server/store/pgPool';
-import { migrate } from '../../server/store/pgMigrate';
+import { migrate, migrations } from '../../server/store/pgMigrate';
 import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
-import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
+import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
-/** One storage per test; `open` gives another store (another node) on the same storage. */
-interface Backend {
-  skipped: boolean;
-  setup(): Promise<void>;
-  /** A fresh, empty storage. */
-  fresh(): Promise<void>;
-  open(): Promise<Store>;
-  teardown(): Promise<void>;
-}
+/** Registers the hooks that give each test an empty storage; answers how to open a store (a node) on it. */
+type Backend = () => () => Store;
 
-function sqliteBackend(): Backend {
+const sqliteBackend: Backend = () => {
   let file = '';
-  return {
-    skipped: false,
-    setup: async () => undefined,
-    fresh: async () => {
-      file = path.join(tempDir(), 'store.db');
-    },
-    open: async () => new SqliteStore(file, { sync: 'normal' }),
-    teardown: async () => undefined,
-  };
-}
+  beforeEach(() => {
+    file = path.join(tempDir(), 'store.db');
+  });
+  return () => new SqliteStore(file, { sync: 'normal' });
+};
 
-const TABLES = 'workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox';
-
-function postgresBackend(): Backend {
-  let database: TestDatabase | undefined;
-  return {
-    skipped: postgresTestsSkipped,
-    async setup() {
-      database = await createTestDatabase();
-      const pool = createPool(database.url);
-      await migrate(pool);
-      await pool.end();
-    },
-    async fresh() {
-      const pool = createPool(database!.url);
-      await pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY`);
-      await pool.end();
-    },
-    open: async () => new PostgresStore(createPool(database!.url)),
-    teardown: async () => database?.drop(),
-  };
-}
+const postgresBackend: Backend = () => {
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox');
+  return () => new PostgresStore(createPool(url()));
+};
 
 const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
   id,
@@ -95,191 +66,188 @@ function textOf(parts: Uint8Array[]): string {
 }
 
 describe.each([
-  ['sqlite', sqliteBackend()],
-  ['postgres', postgresBackend()],
-])('%s store', (name, backend) => {
-  beforeAll(() => (backend.skipped ? undefined : backend.setup()));
-  afterAll(() => (backend.skipped ? undefined : backend.teardown()));
-  const make = async (): Promise<Store> => {
-    await backend.fresh();
-    return backend.open();
-  };
-  describe.skipIf(backend.skipped)(`${name}`, () => {
-    test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
-      expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
-      const doc = await store.loadDoc('o1');
-      expect(doc.epoch).toBe(0);
-      expect(textOf([doc.snapshot!, ...doc.updates])).toBe('hi');
-      expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['o1']);
-      await store.close();
-    });
+  ['sqlite', sqliteBackend, false],
+  ['postgres', postgresBackend, postgresTestsSkipped],
+])('%s store', (_name, backend, skipped) => {
+  if (skipped) {
+    test.skip('needs PostgreSQL', () => undefined);
+    return;
+  }
+  /** Opens a store (a node) on the test's storage. */
+  const make = backend();
 
-    test('objects created together are stored all or none', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
-      const batch = [
-        { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }), author: 'usa-analyst', clients: [] },
-        { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }), author: 'usa-analyst', clients: [] },
-        // Already stored: the whole batch must fail and leave nothing of r2 or p1 behind.
-        { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }), author: 'usa-analyst', clients: [] },
-      ];
-      await expect(store.createObjects(batch)).rejects.toThrow();
-      expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['r1']);
-      expect(await store.getObject('p1')).toBeUndefined();
-      await store.createObjects(batch.slice(0, 2));
-      expect((await store.listObjects('w1')).map((e) => e.id).sort()).toEqual(['p1', 'r1', 'r2']);
-      expect(textOf([(await store.loadDoc('p1')).snapshot!])).toBe('first');
-      await store.close();
-    });
+  test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
+    expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
+    const doc = await store.loadDoc('o1');
+    expect(doc.epoch).toBe(0);
+    expect(textOf([doc.snapshot!, ...doc.updates])).toBe('hi');
+    expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['o1']);
+    await store.close();
+  });
 
-    test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
-      const store = await make();
-      const source = new Y.Doc();
-      await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source), author: 'usa-analyst', clients: [] }]);
-      const updates: Uint8Array[] = [];
-      source.on('update', (u: Uint8Array) => updates.push(u));
-      for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
-      const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update, author: 'usa-analyst', newClients: [] })));
-      expect(seqs).toEqual([1, 2, 3]);
-      let stored = await store.loadDoc('o2');
-      expect(stored.updates).toHaveLength(3);
-      expect(stored.lastSeq).toBe(seqs[2]);
-      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
-      await store.compact('o2', 0, Y.encodeStateAsUpdate(source), seqs[1]!);
-      stored = await store.loadDoc('o2');
-      expect(stored.updates).toHaveLength(1);
-      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
-      await store.close();
-    });
+  test('objects created together are stored all or none', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
+    const batch = [
+      { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }), author: 'usa-analyst', clients: [] },
+      { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }), author: 'usa-analyst', clients: [] },
+      // Already stored: the whole batch must fail and leave nothing of r2 or p1 behind.
+      { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }), author: 'usa-analyst', clients: [] },
+    ];
+    await expect(store.createObjects(batch)).rejects.toThrow();
+    expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['r1']);
+    expect(await store.getObject('p1')).toBeUndefined();
+    await store.createObjects(batch.slice(0, 2));
+    expect((await store.listObjects('w1')).map((e) => e.id).sort()).toEqual(['p1', 'r1', 'r2']);
+    expect(textOf([(await store.loadDoc('p1')).snapshot!])).toBe('first');
+    await store.close();
+  });
 
-    test('a new epoch replaces earlier history; a write for an epoch not stored yet is fenced, after it is stored', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }), author: 'usa-analyst', clients: [] }]);
-      const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
-      await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit, author: 'usa-analyst', newClients: [] }]);
-      const fresh = buildContent({ body: 'fresh' });
-      const next = new Y.Doc();
-      Y.applyUpdate(next, fresh);
-      const sv = Y.encodeStateVector(next);
-      bodyOf(next).insert(5, '!');
-      const early = { objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] };
-      await expect(store.appendUpdates([early])).rejects.toEqual(new FencedWriteError(['o3']));
-      await store.remark([{ envelope: envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), content: fresh }]);
-      await store.appendUpdates([early]);
-      const stored = await store.loadDoc('o3');
-      expect(stored.epoch).toBe(1);
-      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
-      expect((await store.getObject('o3'))!.epoch).toBe(1);
-      await store.close();
-    });
+  test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
+    const store = await make();
+    const source = new Y.Doc();
+    await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source), author: 'usa-analyst', clients: [] }]);
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
+    const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update, author: 'usa-analyst', newClients: [] })));
+    expect(seqs).toEqual([1, 2, 3]);
+    let stored = await store.loadDoc('o2');
+    expect(stored.updates).toHaveLength(3);
+    expect(stored.lastSeq).toBe(seqs[2]);
+    expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
+    await store.compact('o2', 0, Y.encodeStateAsUpdate(source), seqs[1]!);
+    stored = await store.loadDoc('o2');
+    expect(stored.updates).toHaveLength(1);
+    expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
+    await store.close();
+  });
 
-    test('each Yjs client id is bound to the first participant who wrote with it, durably', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('o4'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [11] }]);
-      await store.appendUpdates([
-        { objectId: 'o4', epoch: 0, update: buildContent({ body: 'y' }), author: 'gbr-analyst', newClients: [22] },
-        // A second claim of a bound id never re-binds it.
-        { objectId: 'o4', epoch: 0, update: buildContent({ body: 'z' }), author: 'gbr-analyst', newClients: [11] },
-      ]);
-      expect((await store.loadDoc('o4')).owners).toEqual(
-        new Map([
-          [11, 'usa-analyst'],
-          [22, 'gbr-analyst'],
-        ]),
-      );
-      expect((await store.loadDoc('o1')).owners.size).toBe(0);
-      await store.close();
-    });
+  test('a new epoch replaces earlier history; a write for an epoch not stored yet is fenced, after it is stored', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }), author: 'usa-analyst', clients: [] }]);
+    const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
+    await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit, author: 'usa-analyst', newClients: [] }]);
+    const fresh = buildContent({ body: 'fresh' });
+    const next = new Y.Doc();
+    Y.applyUpdate(next, fresh);
+    const sv = Y.encodeStateVector(next);
+    bodyOf(next).insert(5, '!');
+    const early = { objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] };
+    await expect(store.appendUpdates([early])).rejects.toEqual(new FencedWriteError(['o3']));
+    await store.remark([{ envelope: envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), content: fresh }]);
+    await store.appendUpdates([early]);
+    const stored = await store.loadDoc('o3');
+    expect(stored.epoch).toBe(1);
+    expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
+    expect((await store.getObject('o3'))!.epoch).toBe(1);
+    await store.close();
+  });
 
-    test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is refused', async () => {
-      const store = await make();
-      const report = envelope('r5', { kind: 'report', marking: 'SECRET//NOFORN' });
-      const portion = envelope('p5', { kind: 'portion', parentId: 'r5', marking: 'SECRET//REL TO USA, GBR' });
-      await store.createObjects([
-        { envelope: report, content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] },
-        { envelope: portion, content: buildContent({ body: 'kept' }), author: 'usa-analyst', clients: [] },
-      ]);
-      await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'DELETED-HISTORY' }), author: 'usa-analyst', newClients: [] }]);
-      await store.remark([
-        { envelope: { ...report, marking: 'SECRET//REL TO USA, GBR' } },
-        { envelope: { ...portion, epoch: 1 }, content: buildContent({ body: 'kept' }) },
-      ]);
-      // A write checked against the old epoch, landing after the new one: fenced, nothing stored.
-      const late = { objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] };
-      await expect(store.appendUpdates([late])).rejects.toMatchObject({ code: 'conflict', objectIds: ['p5'] });
-      expect((await store.getObject('r5'))!).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
-      expect((await store.getObject('p5'))!.epoch).toBe(1);
-      const stored = await store.loadDoc('p5');
-      expect(stored).toMatchObject({ epoch: 1, updates: [] });
-      expect(textOf([stored.snapshot!])).toBe('kept');
-      expect((await store.loadDoc('r5')).epoch).toBe(0);
-      await store.close();
-    });
+  test('each Yjs client id is bound to the first participant who wrote with it, durably', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('o4'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [11] }]);
+    await store.appendUpdates([
+      { objectId: 'o4', epoch: 0, update: buildContent({ body: 'y' }), author: 'gbr-analyst', newClients: [22] },
+      // A second claim of a bound id never re-binds it.
+      { objectId: 'o4', epoch: 0, update: buildContent({ body: 'z' }), author: 'gbr-analyst', newClients: [11] },
+    ]);
+    expect((await store.loadDoc('o4')).owners).toEqual(
+      new Map([
+        [11, 'usa-analyst'],
+        [22, 'gbr-analyst'],
+      ]),
+    );
+    expect((await store.loadDoc('o1')).owners.size).toBe(0);
+    await store.close();
+  });
 
-    test('sequence numbers count per object, across batches and epochs', async () => {
-      const store = await make();
-      await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
-      const edit = (objectId: string, epoch = 0) => ({ objectId, epoch, update: buildContent({ body: 'x' }), author: 'usa-analyst', newClients: [] });
-      expect(await store.appendUpdates([edit('a'), edit('b'), edit('a')])).toEqual([1, 1, 2]);
-      expect(await store.appendUpdates([edit('b'), edit('a')])).toEqual([2, 3]);
-      await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
-      expect(await store.appendUpdates([edit('a', 1)])).toEqual([4]);
-      expect((await store.loadDoc('a')).lastSeq).toBe(4);
-      await store.close();
-    });
+  test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is refused', async () => {
+    const store = await make();
+    const report = envelope('r5', { kind: 'report', marking: 'SECRET//NOFORN' });
+    const portion = envelope('p5', { kind: 'portion', parentId: 'r5', marking: 'SECRET//REL TO USA, GBR' });
+    await store.createObjects([
+      { envelope: report, content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] },
+      { envelope: portion, content: buildContent({ body: 'kept' }), author: 'usa-analyst', clients: [] },
+    ]);
+    await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'DELETED-HISTORY' }), author: 'usa-analyst', newClients: [] }]);
+    await store.remark([
+      { envelope: { ...report, marking: 'SECRET//REL TO USA, GBR' } },
+      { envelope: { ...portion, epoch: 1 }, content: buildContent({ body: 'kept' }) },
+    ]);
+    // A write checked against the old epoch, landing after the new one: fenced, nothing stored.
+    const late = { objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] };
+    await expect(store.appendUpdates([late])).rejects.toMatchObject({ code: 'conflict', objectIds: ['p5'] });
+    expect((await store.getObject('r5'))!).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
+    expect((await store.getObject('p5'))!.epoch).toBe(1);
+    const stored = await store.loadDoc('p5');
+    expect(stored).toMatchObject({ epoch: 1, updates: [] });
+    expect(textOf([stored.snapshot!])).toBe('kept');
+    expect((await store.loadDoc('r5')).epoch).toBe(0);
+    await store.close();
+  });
 
-    test('a write checked against a marking another node re-marked since is fenced; the others of its batch are stored', async () => {
-      await backend.fresh();
-      const [nodeA, nodeB] = [await backend.open(), await backend.open()];
-      await nodeA.createObjects(['f1', 'f2'].map((id) => ({ envelope: envelope(id, { marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
-      // Node B builds its view (a cell load), then node A narrows f1: B's view of f1 is stale.
-      expect((await nodeB.listObjects('w1')).map((e) => e.id)).toEqual(['f1', 'f2']);
-      await nodeA.remark([{ envelope: envelope('f1', { marking: 'SECRET//NOFORN' }) }]);
-      const edit = (objectId: string, body: string) => ({ objectId, epoch: 0, update: buildContent({ body }), author: 'gbr-analyst', newClients: [] });
-      await expect(nodeB.appendUpdates([edit('f1', 'STALE'), edit('f2', 'ok')])).rejects.toEqual(new FencedWriteError(['f1']));
-      expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
-      // Through the group commit: the fenced update answers `conflict`, the other is stored.
-      const writer = new UpdateWriter(nodeB, 0);
-      const [stale, fine] = await Promise.allSettled([writer.write(edit('f1', 'STALE')), writer.write(edit('f2', 'ok'))]);
-      expect(stale).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
-      expect(fine).toEqual({ status: 'fulfilled', value: 1 });
-      expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
-      // Node A re-marked it and holds the current marking: its writes go through.
-      expect(await nodeA.appendUpdates([edit('f1', 'current')])).toEqual([1]);
-      // Once B has read the envelope again (and so re-checked access), B may write too.
-      await nodeB.getObject('f1');
-      expect(await nodeB.appendUpdates([edit('f1', 'again')])).toEqual([2]);
-      await Promise.all([nodeA.close(), nodeB.close()]);
-    });
+  test('sequence numbers count per object, across batches and epochs', async () => {
+    const store = await make();
+    await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    const edit = (objectId: string, epoch = 0) => ({ objectId, epoch, update: buildContent({ body: 'x' }), author: 'usa-analyst', newClients: [] });
+    expect(await store.appendUpdates([edit('a'), edit('b'), edit('a')])).toEqual([1, 1, 2]);
+    expect(await store.appendUpdates([edit('b'), edit('a')])).toEqual([2, 3]);
+    await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
+    expect(await store.appendUpdates([edit('a', 1)])).toEqual([4]);
+    expect((await store.loadDoc('a')).lastSeq).toBe(4);
+    await store.close();
+  });
 
-    test('read-modify-write of a workspace from two nodes at once loses no change', async () => {
-      await backend.fresh();
-      const [nodeA, nodeB] = [await backend.open(), await backend.open()];
-      await nodeA.createWorkspace({ ...workspace('w8'), groups: {} });
-      const add = (store: Store, n: number) => store.updateWorkspace('w8', (w) => ({ ...w, groups: { ...w.groups, [`G${n}`]: ['USA'] } }));
-      await Promise.all(Array.from({ length: 20 }, (_, n) => add(n % 2 ? nodeA : nodeB, n)));
-      expect(Object.keys((await nodeB.getWorkspace('w8'))!.groups)).toHaveLength(20);
-      await Promise.all([nodeA.close(), nodeB.close()]);
-    });
+  test('a write checked against a marking another node re-marked since is fenced; the others of its batch are stored', async () => {
+    const [nodeA, nodeB] = [make(), make()];
+    await nodeA.createObjects(['f1', 'f2'].map((id) => ({ envelope: envelope(id, { marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    // Node B builds its view (a cell load), then node A narrows f1: B's view of f1 is stale.
+    expect((await nodeB.listObjects('w1')).map((e) => e.id)).toEqual(['f1', 'f2']);
+    await nodeA.remark([{ envelope: envelope('f1', { marking: 'SECRET//NOFORN' }) }]);
+    const edit = (objectId: string, body: string) => ({ objectId, epoch: 0, update: buildContent({ body }), author: 'gbr-analyst', newClients: [] });
+    await expect(nodeB.appendUpdates([edit('f1', 'STALE'), edit('f2', 'ok')])).rejects.toEqual(new FencedWriteError(['f1']));
+    expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
+    // Through the group commit: the fenced update answers `conflict`, the other is stored.
+    const writer = new UpdateWriter(nodeB, 0);
+    const [stale, fine] = await Promise.allSettled([writer.write(edit('f1', 'STALE')), writer.write(edit('f2', 'ok'))]);
+    expect(stale).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+    expect(fine).toEqual({ status: 'fulfilled', value: 1 });
+    expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
+    // Node A re-marked it and holds the current marking: its writes go through.
+    expect(await nodeA.appendUpdates([edit('f1', 'current')])).toEqual([1]);
+    // Once B has read the envelope again (and so re-checked access), B may write too.
+    await nodeB.getObject('f1');
+    expect(await nodeB.appendUpdates([edit('f1', 'again')])).toEqual([2]);
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
 
-    test('workspaces and levels', async () => {
-      const store = await make();
-      const ws = workspace('w9');
-      await store.createWorkspace(ws);
-      expect(await store.getWorkspace('w9')).toEqual(ws);
-      // Two changes each read what the other wrote: neither is lost.
-      const optIn = (nation: string) =>
-        store.updateWorkspace('w9', (w) => ({ ...w, releasePolicy: { ...w.releasePolicy, autoReleaseNations: [...w.releasePolicy.autoReleaseNations, nation] } }));
-      await Promise.all([optIn('USA'), optIn('GBR')]);
-      expect((await store.getWorkspace('w9'))?.releasePolicy.autoReleaseNations.sort()).toEqual(['GBR', 'USA']);
-      expect(await store.updateWorkspace('nope', (w) => w)).toBeUndefined();
-      expect(await store.addLevel('w9', 'USA|TS|')).toBe(true);
-      expect(await store.addLevel('w9', 'USA|TS|')).toBe(false);
-      expect(await store.listLevels('w9')).toEqual(['USA|TS|']);
-      await store.close();
-    });
+  test('read-modify-write of a workspace from two nodes at once loses no change', async () => {
+    const [nodeA, nodeB] = [make(), make()];
+    await nodeA.createWorkspace({ ...workspace('w8'), groups: {} });
+    const add = (store: Store, n: number) => store.updateWorkspace('w8', (w) => ({ ...w, groups: { ...w.groups, [`G${n}`]: ['USA'] } }));
+    await Promise.all(Array.from({ length: 20 }, (_, n) => add(n % 2 ? nodeA : nodeB, n)));
+    expect(Object.keys((await nodeB.getWorkspace('w8'))!.groups)).toHaveLength(20);
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  test('workspaces and levels', async () => {
+    const store = await make();
+    const ws = workspace('w9');
+    await store.createWorkspace(ws);
+    expect(await store.getWorkspace('w9')).toEqual(ws);
+    // Two changes each read what the other wrote: neither is lost.
+    const optIn = (nation: string) =>
+      store.updateWorkspace('w9', (w) => ({ ...w, releasePolicy: { ...w.releasePolicy, autoReleaseNations: [...w.releasePolicy.autoReleaseNations, nation] } }));
+    await Promise.all([optIn('USA'), optIn('GBR')]);
+    expect((await store.getWorkspace('w9'))?.releasePolicy.autoReleaseNations.sort()).toEqual(['GBR', 'USA']);
+    expect(await store.updateWorkspace('nope', (w) => w)).toBeUndefined();
+    expect(await store.addLevel('w9', 'USA|TS|')).toBe(true);
+    expect(await store.addLevel('w9', 'USA|TS|')).toBe(false);
+    expect(await store.listLevels('w9')).toEqual(['USA|TS|']);
+    await store.close();
   });
 });
 
@@ -293,23 +261,19 @@ test('a cell stored before per-nation automatic release reads with no nation opt
 });
 
 describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database.drop());
+  const url = useTestDatabase();
 
-  test('migrations apply once, whoever runs them; a second run applies nothing', async () => {
-    const pools = [createPool(database.url), createPool(database.url)];
-    const runs = await Promise.all(pools.map((pool) => migrate(pool)));
-    expect(runs.flat()).toEqual(['1_initial']);
-    expect(await migrate(pools[0]!)).toEqual([]);
+  test('migrations apply once, whoever runs them, and record what they applied', async () => {
+    const pools = [createPool(url()), createPool(url())];
+    // The database is migrated already (useTestDatabase): two nodes starting at once apply nothing.
+    expect((await Promise.all(pools.map((pool) => migrate(pool)))).flat()).toEqual([]);
+    const { rows } = await pools[0]!.query('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(migrations().map(({ version, name }) => ({ version, name })));
     await Promise.all(pools.map((pool) => pool.end()));
   });
 
   test('the outbox records, in the storing transaction, what the relay must send; relayed rows leave it', async () => {
-    const store = new PostgresStore(createPool(database.url));
-    await migrate(store.pool);
+    const store = new PostgresStore(createPool(url()));
     await store.createObjects([{ envelope: envelope('x1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
     await store.appendUpdates([0, 0].map(() => ({ objectId: 'x1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] })));
     await store.remark([{ envelope: envelope('x1', { epoch: 1 }), content: buildContent({ body: 'y' }) }]);
