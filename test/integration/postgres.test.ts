@@ -83,3 +83,10 @@ describe.skipIf(postgresTestsSkipped)('Tearline on PostgreSQL', () => {
     expect((await second.ctx.audit.listForObject(portion.id)).map((entry) => entry.action)).toEqual(['object.create', 'object.remark']);
   });
 });
+
+test('a node whose database does not answer stops at start with a sentence naming DATABASE_URL', async () => {
+  await expect(startTestServer(onPostgres('postgres://tearline:secret@127.0.0.1:1/tearline'))).rejects.toMatchObject({
+    code: 'bad_config',
+    message: expect.stringMatching(/^The database at DATABASE_URL \(postgres:\/\/tearline:\*\*\*@127\.0\.0\.1:1\/tearline\) could not be used: /),
+  });
+});
