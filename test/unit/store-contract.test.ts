@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError } from '../../server/store/fence';
@@ -291,4 +292,27 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
     await store.close();
   });
+});
+
+test('a file written before per-object sequence numbers numbers its updates per object at open and goes on from there', async () => {
+  const file = path.join(tempDir(), 'store.db');
+  const old = new Database(file);
+  old.exec(`CREATE TABLE objects (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL, marking TEXT NOT NULL,
+    portion TEXT NOT NULL, originator TEXT NOT NULL, parent_id TEXT, order_key TEXT NOT NULL, created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL, epoch INTEGER NOT NULL, source_id TEXT);
+    CREATE TABLE doc_snapshots (object_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, data BLOB NOT NULL);
+    CREATE TABLE doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, object_id TEXT NOT NULL, epoch INTEGER NOT NULL, data BLOB NOT NULL, author TEXT);`);
+  for (const id of ['a', 'b']) {
+    old.prepare("INSERT INTO objects VALUES (?, 'w1', 'note', 'UNCLASSIFIED', '(U)', 'USA', NULL, 'a0', 'usa-analyst', '2025-01-01T00:00:00.000Z', 0, NULL)").run(id);
+    old.prepare('INSERT INTO doc_snapshots VALUES (?, 0, ?)').run(id, buildContent({ body: id }));
+  }
+  for (const id of ['a', 'b', 'a', 'a']) old.prepare("INSERT INTO doc_updates (object_id, epoch, data, author) VALUES (?, 0, ?, 'usa-analyst')").run(id, buildContent({ body: 'x' }));
+  old.close();
+  const store = new SqliteStore(file, { sync: 'normal' });
+  expect((await store.loadDoc('a')).lastSeq).toBe(3);
+  expect((await store.loadDoc('b')).lastSeq).toBe(1);
+  expect(await store.appendUpdates([{ objectId: 'a', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }])).toEqual([4]);
+  await store.compact('a', 0, buildContent({ body: 'a' }), 3);
+  expect((await store.loadDoc('a')).updates).toHaveLength(1);
+  await store.close();
 });
