@@ -4,7 +4,7 @@
 // Without one, the PostgreSQL tests are skipped locally, never in CI (`CI=true`): there they fail.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { createPool } from '../../server/store/pgPool';
 import { migrate } from '../../server/store/pgMigrate';
 
@@ -75,4 +75,22 @@ export function useTestDatabase(tables?: string): () => string {
   if (tables) beforeEach(() => withPool((pool) => pool.query(`TRUNCATE ${tables} RESTART IDENTITY`)));
   afterAll(() => database?.drop());
   return () => database!.url;
+}
+
+/**
+ * A contract suite run once per engine: SQLite, and PostgreSQL (skipped as above). Each engine's
+ * factory registers the hooks it needs and answers how to open a handle (a node) on its storage;
+ * `suite` gets that.
+ */
+export function describeEngines<Open>(title: string, engines: { sqlite: () => Open; postgres: () => Open }, suite: (open: Open) => void): void {
+  describe.each([
+    ['sqlite', engines.sqlite, false],
+    ['postgres', engines.postgres, postgresTestsSkipped],
+  ] as const)(`%s ${title}`, (_engine, engine, skipped) => {
+    if (skipped) {
+      test.skip('needs PostgreSQL', () => undefined);
+      return;
+    }
+    suite(engine());
+  });
 }

@@ -9,7 +9,7 @@ import { createPostgresAuditLog } from '../../server/audit/postgresAuditLog';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
 import { verifyChain } from '../../server/audit/verify';
 import { createPool } from '../../server/store/pgPool';
-import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
+import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 
 // One contract suite for both audit logs: SQLite (one node) and PostgreSQL (several nodes on one
 // database; skipped without a local PostgreSQL, never in CI).
@@ -91,15 +91,7 @@ function postgresBackend(): () => Backend {
   return () => openPostgres(url());
 }
 
-describe.each([
-  ['sqlite', () => openSqlite, false],
-  ['postgres', postgresBackend, postgresTestsSkipped],
-])('%s audit log', (_name, backend, skipped) => {
-  if (skipped) {
-    it.skip('needs PostgreSQL', () => undefined);
-    return;
-  }
-  const open = backend();
+describeEngines('audit log', { sqlite: () => openSqlite, postgres: postgresBackend }, (open) => {
 
   it('appends a chain that survives reopening and keeps growing from its last hash', async () => {
     const first = open();

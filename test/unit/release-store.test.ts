@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
 import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createPostgresReleaseRequestStore } from '../../server/release/postgresRequestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
 import { createPool } from '../../server/store/pgPool';
-import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
+import { describeEngines, useTestDatabase } from '../helpers/postgres';
 
 // One contract suite for both stores: SQLite (one node) and PostgreSQL (several nodes on one
 // database; skipped without a local PostgreSQL, never in CI).
@@ -53,15 +53,7 @@ function postgresBackend(): () => Backend {
   return () => openPostgres(url());
 }
 
-describe.each([
-  ['sqlite', () => openSqlite, false],
-  ['postgres', postgresBackend, postgresTestsSkipped],
-])('%s release request store', (_name, backend, skipped) => {
-  if (skipped) {
-    it.skip('needs PostgreSQL', () => undefined);
-    return;
-  }
-  const open = backend();
+describeEngines('release request store', { sqlite: () => openSqlite, postgres: postgresBackend }, (open) => {
 
   it('stores a request whole and finds it after reopening the file', async () => {
     const first = open();

@@ -13,7 +13,7 @@ import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
-import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
+import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
 /** Registers the hooks that give each test an empty storage; answers how to open a store (a node) on it. */
@@ -66,17 +66,8 @@ function textOf(parts: Uint8Array[]): string {
   return bodyOf(doc).toString();
 }
 
-describe.each([
-  ['sqlite', sqliteBackend, false],
-  ['postgres', postgresBackend, postgresTestsSkipped],
-])('%s store', (_name, backend, skipped) => {
-  if (skipped) {
-    test.skip('needs PostgreSQL', () => undefined);
-    return;
-  }
-  /** Opens a store (a node) on the test's storage. */
-  const make = backend();
-
+// `make` opens a store (a node) on the test's storage.
+describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (make) => {
   test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
     const store = await make();
     await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
