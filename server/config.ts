@@ -223,6 +223,8 @@ export const SETTINGS = {
 type Settings = typeof SETTINGS;
 export type ServerConfig = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 
+export const DATABASE_URL_MISSING = 'DATABASE_URL must be set when TEARLINE_STORE=postgres (for example postgres://tearline@db:5432/tearline).';
+
 /** A setting the server cannot start with; the message names the variables to change. */
 export class ConfigError extends Error {
   readonly code = 'bad_config';
@@ -248,9 +250,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     if (parsed.success) config[key] = parsed.data;
     else problems.push(`${row.env} must be ${row.expects}, not ${quoted(raw ?? '')}.`);
   }
-  if (config.store === 'postgres' && config.databaseUrl === undefined) {
-    problems.push('DATABASE_URL must be set when TEARLINE_STORE=postgres (for example postgres://tearline@db:5432/tearline).');
-  }
+  if (config.store === 'postgres' && config.databaseUrl === undefined) problems.push(DATABASE_URL_MISSING);
   if (problems.length > 0) throw new ConfigError(problems.join(' '));
   return config as ServerConfig;
 }

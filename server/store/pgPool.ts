@@ -3,7 +3,7 @@
 // that the database answers and applies the migrations, so a node that cannot reach its database
 // stops at start with a sentence naming DATABASE_URL, not at the first edit.
 import pg from 'pg';
-import { ConfigError } from '../config';
+import { ConfigError, DATABASE_URL_MISSING } from '../config';
 import { migrate } from './pgMigrate';
 
 export type { Pool, PoolClient } from 'pg';
@@ -21,7 +21,7 @@ export function createPool(databaseUrl: string): pg.Pool {
 
 /** A pool whose database answered and holds the current schema. */
 export async function openPool(databaseUrl: string | undefined): Promise<pg.Pool> {
-  if (!databaseUrl) throw new ConfigError('DATABASE_URL must be set when TEARLINE_STORE=postgres (for example postgres://tearline@db:5432/tearline).');
+  if (!databaseUrl) throw new ConfigError(DATABASE_URL_MISSING);
   const pool = createPool(databaseUrl);
   // An idle connection that breaks (a database restart) is replaced on next use, not a crash.
   pool.on('error', () => undefined);
