@@ -1,13 +1,11 @@
 // Builds and starts one Tearline node: store, identity, cells, docs, fan-out, HTTP and socket.io
 // on one port, and the operators' metrics on another.
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { Adapter } from 'socket.io-adapter';
 import { recordRestart } from './audit/restart';
-import { createSqliteAuditLog } from './audit/sqliteAuditLog';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
 import type { Context, TearlineServer } from './context';
@@ -17,14 +15,13 @@ import { DocRegistry } from './objects/docRegistry';
 import { createReleases } from './release/releaseHandlers';
 import { finishInterruptedReleases } from './release/recovery';
 import { createDeadlineScheduler } from './release/scheduler';
-import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
 import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
 import { authenticate, onConnection } from './sessions/connection';
 import { PersonBudgets } from './sessions/rateLimiter';
-import { SqliteStore } from './store/sqliteStore';
+import { openStorage } from './store/openStorage';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
 import { JoinAdmission } from './workspaces/admission';
@@ -63,8 +60,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const log = pino({ level: config.logLevel, name: 'tearline' });
   // First: a node that must not start opens nothing.
   const { verify, dev } = await identityProvider(config, log);
-  const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
-
+  const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
+  const { store, audit, releaseStore } = await openStorage(config, { outcomes: storage, log });
   const httpServer = http.createServer();
   const frames: FrameCounts = { direct: 0, engine: 0 };
   const io: TearlineServer = new Server(httpServer, {
@@ -73,8 +70,6 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     serveClient: false,
     adapter: withDirectFrames(Adapter, { counts: frames, log }),
   });
-  const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
-  const audit = createSqliteAuditLog(store.db, undefined, { outcomes: storage, log });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
@@ -93,7 +88,6 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       log.error({ err, objectId }, 'compaction failed; the update log stays as it is and compaction is retried later');
     },
   });
-  const releaseStore = createSqliteReleaseRequestStore(store.db);
   const ctx = {
     config,
     log,
@@ -149,7 +143,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     metricsServer = http.createServer(metricsListener(metrics, (err) => log.error({ err }, 'metrics collection failed')));
     metricsUrl = `${await listen(metricsServer, config.metricsPort, config.metricsHost)}/metrics`;
   }
-  log.info({ url, metricsUrl, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
+  log.info({ url, metricsUrl, store: config.store, nodeId: config.nodeId, dataDir: config.dataDir, devIdentity: Boolean(dev) }, 'Tearline is listening');
 
   return {
     url,

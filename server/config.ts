@@ -6,6 +6,7 @@
 // To add a setting: add one row. An empty variable counts as unset. A value the server cannot
 // use stops it at start with the variable's name and what it expects, never a guess ('25ms' is
 // not 25, a mistyped `TEARLINE_SQLITE_SYNC` is not `full`).
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -168,6 +169,24 @@ export const SETTINGS = {
     integer(0, 60_000),
     "extra wait after the commit before fanning out; 0 sends each commit's updates right after it",
   ),
+  store: setting(
+    'TEARLINE_STORE',
+    'sqlite',
+    oneOf({ sqlite: 'sqlite', postgres: 'postgres' } as const, 'sqlite or postgres'),
+    'where everything durable is kept: sqlite, one file in TEARLINE_DATA_DIR for one node; postgres, the database at DATABASE_URL, shared by every node',
+  ),
+  databaseUrl: setting(
+    'DATABASE_URL',
+    undefined,
+    optional({ schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/), expects: 'a postgres:// URL' }),
+    'the PostgreSQL database (postgres://user:password@host:5432/name); required with TEARLINE_STORE=postgres, migrated at start',
+  ),
+  nodeId: setting(
+    'TEARLINE_NODE_ID',
+    undefined,
+    { schema: text.schema.optional().transform((id) => id ?? `${os.hostname()}-${process.pid}`), expects: text.expects },
+    "this node's name among several (claims, logs); unset: host name and process id",
+  ),
   sqliteSync: setting(
     'TEARLINE_SQLITE_SYNC',
     'full',
@@ -204,6 +223,8 @@ export const SETTINGS = {
 type Settings = typeof SETTINGS;
 export type ServerConfig = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 
+export const DATABASE_URL_MISSING = 'DATABASE_URL must be set when TEARLINE_STORE=postgres (for example postgres://tearline@db:5432/tearline).';
+
 /** A setting the server cannot start with; the message names the variables to change. */
 export class ConfigError extends Error {
   readonly code = 'bad_config';
@@ -229,6 +250,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     if (parsed.success) config[key] = parsed.data;
     else problems.push(`${row.env} must be ${row.expects}, not ${quoted(raw ?? '')}.`);
   }
+  if (config.store === 'postgres' && config.databaseUrl === undefined) problems.push(DATABASE_URL_MISSING);
   if (problems.length > 0) throw new ConfigError(problems.join(' '));
   return config as ServerConfig;
 }

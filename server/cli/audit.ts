@@ -1,10 +1,14 @@
-// `npx tearline audit verify [--data-dir DIR]`: checks the hash chain of the stored audit log.
+// `npx tearline audit verify [--data-dir DIR]`: checks the hash chain of the stored audit log, in
+// the SQLite file or, with TEARLINE_STORE=postgres, in the database at DATABASE_URL.
 // Prints `OK (N entries)` and the head to anchor elsewhere, or the first tampered entry.
 // Exit codes: 0 intact, 1 tampered, 2 usage error or no database.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { verifyPostgresAuditLog } from '../audit/postgresAuditLog';
 import { verifySqliteAuditLog } from '../audit/sqliteAuditLog';
+import type { VerifyResult } from '../audit/verify';
+import { createPool } from '../store/pgPool';
 
 const USAGE = 'usage: tearline audit verify [--data-dir DIR]   (default: $TEARLINE_DATA_DIR or ./data)';
 
@@ -14,6 +18,18 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     console.error(parsed.error);
     console.error(USAGE);
     return 2;
+  }
+  if (env.TEARLINE_STORE === 'postgres') {
+    if (!env.DATABASE_URL) {
+      console.error('Set DATABASE_URL to the PostgreSQL database whose audit log to verify.');
+      return 2;
+    }
+    const pool = createPool(env.DATABASE_URL);
+    try {
+      return report(await verifyPostgresAuditLog(pool));
+    } finally {
+      await pool.end();
+    }
   }
   const file = path.join(parsed.dataDir, 'tearline.db');
   if (!existsSync(file)) {
@@ -25,17 +41,20 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const db = new Database(file, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const result = verifySqliteAuditLog(db);
-    if (!result.ok) {
-      console.log(`TAMPERED at entry ${result.seq}: ${result.reason}`);
-      return 1;
-    }
-    console.log(`OK (${result.count} entries)`);
-    if (result.head) console.log(`head: entry ${result.head.seq} ${result.head.hash}`);
-    return 0;
+    return report(verifySqliteAuditLog(db));
   } finally {
     db.close();
   }
+}
+
+function report(result: VerifyResult): number {
+  if (!result.ok) {
+    console.log(`TAMPERED at entry ${result.seq}: ${result.reason}`);
+    return 1;
+  }
+  console.log(`OK (${result.count} entries)`);
+  if (result.head) console.log(`head: entry ${result.head.seq} ${result.head.hash}`);
+  return 0;
 }
 
 function parseArgs(args: string[], env: NodeJS.ProcessEnv): { dataDir: string } | { error: string } {

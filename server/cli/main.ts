@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   serve: () => import('./serve'),
   marking: () => import('./marking'),
   audit: () => import('./audit'),
+  migrate: () => import('./migrate'),
 };
 
 const [commandName = 'help', ...args] = process.argv.slice(2);

@@ -1,5 +1,5 @@
-// Where release requests live. Async so a PostgreSQL store can follow the SQLite one behind the
-// same interface (the contract tests take a factory).
+// Where release requests live: SQLite (./sqliteRequestStore.ts) or PostgreSQL
+// (./postgresRequestStore.ts), one contract suite (test/unit/release-store.test.ts).
 import type { ReleaseRequest, ReleaseState } from '../../shared/release';
 
 export interface PendingFilter {
@@ -21,6 +21,12 @@ export interface ReleaseRequestStore {
   listPending(filter?: PendingFilter): Promise<ReleaseRequest[]>;
   /** Pending requests whose deadline is at or before `time`, soonest first (the deadline scheduler). */
   pendingDueBy(time: Date): Promise<ReleaseRequest[]>;
+  /**
+   * Claims for `claimant` (a node id), until `time` + `leaseMs`, the pending requests due by `time`
+   * that no unexpired claim holds, soonest first. Two nodes claiming at once get disjoint requests;
+   * the claim of a node that died lapses with its lease. For the deadline scheduler across nodes.
+   */
+  claimDue(time: Date, claimant: string, leaseMs: number): Promise<ReleaseRequest[]>;
   /** The soonest deadline of a pending request (after `after` when given, strictly), or undefined. */
   nextDeadline(after?: Date): Promise<Date | undefined>;
   /** The pending request for an object, if any (one at a time per object). */

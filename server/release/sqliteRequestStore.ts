@@ -2,9 +2,9 @@
 // JSON, with the fields the queries need copied into indexed columns from the same object.
 // A partial unique index allows one pending request per object, whatever the callers do.
 import type Database from 'better-sqlite3';
-import { TearlineError } from '../errors';
 import type { ReleaseRequest, ReleaseState } from '../../shared/release';
 import type { PendingFilter, ReleaseRequestStore } from './requestStore';
+import { alreadyPending, parse, parseRow, sortedPending, type Row } from './requestRows';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS release_requests (
@@ -22,14 +22,17 @@ CREATE INDEX IF NOT EXISTS release_requests_by_workspace ON release_requests (wo
 CREATE UNIQUE INDEX IF NOT EXISTS release_requests_one_pending ON release_requests (object_id) WHERE state = 'pending';
 `;
 
-interface Row {
-  body: string;
-}
+/** Columns added after the table was first created: added to older files at open. */
+const CLAIM_COLUMNS = ['claimed_by TEXT', 'claimed_until_ms INTEGER'];
 
 const PENDING_ORDER = 'ORDER BY deadline_ms, requested_ms, id';
 
 export function createSqliteReleaseRequestStore(db: Database.Database): ReleaseRequestStore {
   db.exec(SCHEMA);
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(release_requests)').all();
+  for (const definition of CLAIM_COLUMNS) {
+    if (!columns.some((c) => c.name === definition.split(' ')[0])) db.exec(`ALTER TABLE release_requests ADD COLUMN ${definition}`);
+  }
   const insert = db.prepare(
     `INSERT INTO release_requests (id, workspace_id, object_id, originator, state, requested_ms, deadline_ms, body)
      VALUES (@id, @workspaceId, @objectId, @originator, @state, @requestedMs, @deadlineMs, @body)`,
@@ -42,6 +45,10 @@ export function createSqliteReleaseRequestStore(db: Database.Database): ReleaseR
        AND (@originator IS NULL OR originator = @originator) ${PENDING_ORDER}`,
   );
   const dueBy = db.prepare<[number], Row>(`SELECT body FROM release_requests WHERE state = 'pending' AND deadline_ms <= ? ${PENDING_ORDER}`);
+  const claim = db.prepare<{ time: number; claimant: string; until: number }, Row>(
+    `UPDATE release_requests SET claimed_by = @claimant, claimed_until_ms = @until
+     WHERE state = 'pending' AND deadline_ms <= @time AND (claimed_until_ms IS NULL OR claimed_until_ms <= @time) RETURNING body`,
+  );
   const soonest = db.prepare<[number], { deadline: number | null }>(
     "SELECT MIN(deadline_ms) AS deadline FROM release_requests WHERE state = 'pending' AND deadline_ms > ?",
   );
@@ -79,6 +86,9 @@ export function createSqliteReleaseRequestStore(db: Database.Database): ReleaseR
     async pendingDueBy(time) {
       return dueBy.all(time.getTime()).map(parseRow);
     },
+    async claimDue(time, claimant, leaseMs) {
+      return sortedPending(claim.all({ time: time.getTime(), claimant, until: time.getTime() + leaseMs }).map(parseRow));
+    },
     async nextDeadline(after) {
       const { deadline } = soonest.get(after ? after.getTime() : Number.MIN_SAFE_INTEGER) ?? { deadline: null };
       return deadline === null ? undefined : new Date(deadline);
@@ -90,16 +100,4 @@ export function createSqliteReleaseRequestStore(db: Database.Database): ReleaseR
       return ofWorkspace.all(workspaceId).map(parseRow);
     },
   };
-}
-
-function alreadyPending(): TearlineError {
-  return new TearlineError('conflict', 'A release request for this object is already waiting for a decision.');
-}
-
-function parse(row: Row | undefined): ReleaseRequest | undefined {
-  return row ? parseRow(row) : undefined;
-}
-
-function parseRow(row: Row): ReleaseRequest {
-  return JSON.parse(row.body) as ReleaseRequest;
 }

@@ -1,10 +1,12 @@
 // The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so a
-// transaction commits (and, with synchronous=FULL, is fsynced) before the call returns.
+// transaction commits (and, with synchronous=FULL, is fsynced) before the call returns. One node
+// writes the file, so nothing is relayed: no outbox (see postgresStore.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Envelope, ObjectKind } from '../../shared/protocol';
-import { storedReleasePolicy } from '../release/policy';
+import type { Envelope } from '../../shared/protocol';
+import { FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
+import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
 import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
 
 const SCHEMA = `
@@ -25,68 +27,26 @@ CREATE TABLE IF NOT EXISTS doc_clients (object_id TEXT NOT NULL, client_id INTEG
 `;
 
 /** Columns added after a table was first created: added to older files at open. */
-const ADDED_COLUMNS = [{ table: 'doc_updates', column: 'author', definition: 'author TEXT' }];
+const ADDED_COLUMNS = [
+  { table: 'doc_updates', column: 'author', definition: 'author TEXT' },
+  // The fence (./fence.ts) and per-object sequence numbers: `seq` stays the row id.
+  { table: 'objects', column: 'marking_version', definition: 'marking_version INTEGER NOT NULL DEFAULT 1' },
+  { table: 'objects', column: 'last_seq', definition: 'last_seq INTEGER NOT NULL DEFAULT 0' },
+  { table: 'doc_updates', column: 'object_seq', definition: 'object_seq INTEGER' },
+  { table: 'doc_updates', column: 'marking_version', definition: 'marking_version INTEGER' },
+];
 
-interface ObjectRow {
-  id: string;
-  workspace_id: string;
-  kind: string;
-  marking: string;
-  portion: string;
-  originator: string;
-  parent_id: string | null;
-  order_key: string;
-  created_by: string;
-  created_at: string;
-  epoch: number;
-  source_id: string | null;
-}
-
-function toEnvelope(row: ObjectRow): Envelope {
-  const envelope: Envelope = {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    kind: row.kind as ObjectKind,
-    marking: row.marking,
-    portion: row.portion,
-    originator: row.originator,
-    parentId: row.parent_id,
-    orderKey: row.order_key,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    epoch: row.epoch,
-  };
-  if (row.source_id) envelope.sourceId = row.source_id;
-  return envelope;
-}
-
-function toRow(e: Envelope): ObjectRow {
-  return {
-    id: e.id,
-    workspace_id: e.workspaceId,
-    kind: e.kind,
-    marking: e.marking,
-    portion: e.portion,
-    originator: e.originator,
-    parent_id: e.parentId,
-    order_key: e.orderKey,
-    created_by: e.createdBy,
-    created_at: e.createdAt,
-    epoch: e.epoch,
-    source_id: e.sourceId ?? null,
-  };
-}
-
-function toWorkspace(record: string): WorkspaceRecord {
-  const workspace = JSON.parse(record) as WorkspaceRecord;
-  return { ...workspace, releasePolicy: storedReleasePolicy(workspace.releasePolicy) };
-}
-
-const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+/** Updates stored before per-object sequence numbers get theirs, in row order, and each object its last. */
+const NUMBER_OLD_UPDATES = `
+UPDATE doc_updates SET object_seq = (SELECT COUNT(*) FROM doc_updates AS earlier
+  WHERE earlier.object_id = doc_updates.object_id AND earlier.seq <= doc_updates.seq) WHERE object_seq IS NULL;
+UPDATE objects SET last_seq = (SELECT coalesce(MAX(object_seq), 0) FROM doc_updates WHERE object_id = objects.id);
+`;
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
+  private readonly held = new HeldMarkings();
 
   /** `sync`: TEARLINE_SQLITE_SYNC. */
   constructor(file: string, options: { sync: 'full' | 'normal' }) {
@@ -99,6 +59,7 @@ export class SqliteStore implements Store {
       const columns = this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
       if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
     }
+    if (this.db.prepare('SELECT 1 FROM doc_updates WHERE object_seq IS NULL LIMIT 1').get()) this.db.transaction(() => this.db.exec(NUMBER_OLD_UPDATES))();
     const db = this.db;
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
@@ -109,25 +70,30 @@ export class SqliteStore implements Store {
       listLevels: db.prepare<[string], { level_key: string }>(
         'SELECT level_key FROM workspace_levels WHERE workspace_id = ? ORDER BY level_key',
       ),
-      insertObject: db.prepare(`INSERT INTO objects VALUES (@id, @workspace_id, @kind, @marking, @portion,
+      insertObject: db.prepare(`INSERT INTO objects (${OBJECT_COLUMNS}) VALUES (@id, @workspace_id, @kind, @marking, @portion,
         @originator, @parent_id, @order_key, @created_by, @created_at, @epoch, @source_id)`),
-      updateObject: db.prepare(`UPDATE objects SET marking = @marking, portion = @portion, parent_id = @parent_id,
-        order_key = @order_key, epoch = @epoch, source_id = @source_id WHERE id = @id`),
+      updateObject: db.prepare<ObjectRow, { marking_version: number }>(`UPDATE objects SET marking = @marking, portion = @portion,
+        parent_id = @parent_id, order_key = @order_key, epoch = @epoch, source_id = @source_id,
+        marking_version = marking_version + 1 WHERE id = @id RETURNING marking_version`),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       listObjects: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE workspace_id = ? ORDER BY created_at, id'),
+      fence: db.prepare<[string], ObjectFence>('SELECT epoch, marking_version AS markingVersion FROM objects WHERE id = ?'),
+      nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE objects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)'),
       getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
         'SELECT epoch, data FROM doc_snapshots WHERE object_id = ?',
       ),
-      appendUpdate: db.prepare('INSERT INTO doc_updates (object_id, epoch, data, author) VALUES (?, ?, ?, ?)'),
+      appendUpdate: db.prepare(
+        'INSERT INTO doc_updates (object_id, object_seq, epoch, marking_version, data, author) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       bindClient: db.prepare('INSERT OR IGNORE INTO doc_clients (object_id, client_id, sub) VALUES (?, ?, ?)'),
       listClients: db.prepare<[string], { client_id: number; sub: string }>('SELECT client_id, sub FROM doc_clients WHERE object_id = ?'),
       listUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>(
-        'SELECT seq, data FROM doc_updates WHERE object_id = ? AND epoch = ? ORDER BY seq',
+        'SELECT object_seq AS seq, data FROM doc_updates WHERE object_id = ? AND epoch = ? ORDER BY object_seq',
       ),
       compactSnapshot: db.prepare(`INSERT INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)
         ON CONFLICT (object_id) DO UPDATE SET data = excluded.data WHERE doc_snapshots.epoch = excluded.epoch`),
-      deleteUpdatesThrough: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND seq <= ?'),
+      deleteUpdatesThrough: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND object_seq <= ?'),
       deleteUpdatesBefore: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND epoch < ?'),
     };
   }
@@ -138,18 +104,18 @@ export class SqliteStore implements Store {
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
     const row = this.statements.getWorkspace.get(id);
-    return row ? toWorkspace(row.record) : undefined;
+    return row ? toWorkspace(JSON.parse(row.record)) : undefined;
   }
 
   async listWorkspaces(): Promise<WorkspaceRecord[]> {
-    return this.statements.listWorkspaces.all().map((row) => toWorkspace(row.record));
+    return this.statements.listWorkspaces.all().map((row) => toWorkspace(JSON.parse(row.record)));
   }
 
   async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
     return this.db.transaction(() => {
       const row = this.statements.getWorkspace.get(id);
       if (!row) return undefined;
-      const changed = change(toWorkspace(row.record));
+      const changed = change(toWorkspace(JSON.parse(row.record)));
       this.statements.putWorkspace.run(JSON.stringify(changed), id);
       return changed;
     })();
@@ -164,12 +130,18 @@ export class SqliteStore implements Store {
   }
 
   async listObjects(workspaceId: string): Promise<Envelope[]> {
-    return this.statements.listObjects.all(workspaceId).map(toEnvelope);
+    return this.statements.listObjects.all(workspaceId).map((row) => this.read(row));
   }
 
   async getObject(id: string): Promise<Envelope | undefined> {
     const row = this.statements.getObject.get(id);
-    return row ? toEnvelope(row) : undefined;
+    return row ? this.read(row) : undefined;
+  }
+
+  /** An envelope read: this node now holds its marking version. */
+  private read(row: ObjectRow & { marking_version?: number }): Envelope {
+    this.held.hold(row.id, row.marking_version ?? 1);
+    return toEnvelope(row);
   }
 
   async createObjects(objects: readonly NewDoc[]): Promise<void> {
@@ -180,27 +152,37 @@ export class SqliteStore implements Store {
         for (const client of clients) this.statements.bindClient.run(envelope.id, client, author);
       }
     })();
+    for (const { envelope } of objects) this.held.hold(envelope.id, 1);
   }
 
   async remark(changes: readonly EnvelopeChange[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const { envelope, content } of changes) {
-        this.statements.updateObject.run(toRow(envelope));
-        if (!content) continue;
-        // Updates of the new epoch may already be stored (another write raced the reset): keep them.
-        this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);
-        this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
-      }
-    })();
+    const versions = this.db.transaction(() =>
+      changes.map(({ envelope, content }) => {
+        const version = this.statements.updateObject.get(toRow(envelope))?.marking_version;
+        if (content) {
+          this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);
+          this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
+        }
+        return version;
+      }),
+    )();
+    changes.forEach(({ envelope }, i) => {
+      if (versions[i] !== undefined) this.held.hold(envelope.id, versions[i]);
+    });
   }
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
-    return this.db.transaction(() =>
-      batch.map((item) => {
+    return this.db.transaction(() => {
+      const fences = new Map(batch.map((item) => [item.objectId, this.statements.fence.get(item.objectId)]));
+      const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, fences.get(item.objectId))).map((item) => item.objectId))];
+      if (fenced.length > 0) throw new FencedWriteError(fenced);
+      return batch.map((item) => {
         for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
-        return Number(this.statements.appendUpdate.run(item.objectId, item.epoch, item.update, item.author).lastInsertRowid);
-      }),
-    )();
+        const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
+        this.statements.appendUpdate.run(item.objectId, seq, item.epoch, fences.get(item.objectId)!.markingVersion, item.update, item.author);
+        return seq;
+      });
+    })();
   }
 
   async loadDoc(objectId: string): Promise<StoredDoc> {

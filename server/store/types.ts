@@ -1,6 +1,6 @@
-// What the server needs from durable storage. SQLite is the embedded default and, today, the only
-// store; a store shared by several nodes would implement this interface and pass the same contract
-// suite (test/unit/store-contract.test.ts).
+// What the server needs from durable storage: SQLite (./sqliteStore.ts), the embedded default for
+// one node, or PostgreSQL (./postgresStore.ts), shared by several. Both pass one contract suite
+// (test/unit/store-contract.test.ts).
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 
 export type WorkspaceRecord = WorkspaceSummary;
@@ -63,7 +63,12 @@ export interface Store {
    */
   remark(changes: readonly EnvelopeChange[]): Promise<void>;
 
-  /** Stores a batch in one durable transaction; resolves once on disk, with each update's sequence number. */
+  /**
+   * Stores a batch in one durable transaction; resolves once on disk, with each update's sequence
+   * number (per object: 1, 2, 3 …). Fenced (./fence.ts): when an update's epoch is not the object's,
+   * or this node holds a marking version the object no longer has, nothing is stored and it rejects
+   * with a FencedWriteError naming those objects.
+   */
   appendUpdates(batch: PendingUpdate[]): Promise<number[]>;
   loadDoc(objectId: string): Promise<StoredDoc>;
   /**

@@ -2,6 +2,7 @@
 // Each caller's promise resolves only after its update is on disk, so an ack is never early.
 import type { PendingUpdate, Store } from './types';
 import type { WriteOutcomes } from './storageHealth';
+import { FencedWriteError } from './fence';
 
 interface Queued extends PendingUpdate {
   resolve(seq: number): void;
@@ -45,14 +46,25 @@ export class UpdateWriter {
       this.outcomes?.wrote();
       batch.forEach((item, i) => item.resolve(seqs[i]!));
     } catch (error) {
+      if (error instanceof FencedWriteError) {
+        // Only the fenced objects' updates are refused: the others of the batch are written now.
+        const rest = this.fail(batch, new Set(error.objectIds), error);
+        this.queue.unshift(...rest);
+        return this.flush();
+      }
       this.outcomes?.wrote(error);
-      // An update of the same object queued while this batch was written may build on one that
-      // is not stored now: it fails with it rather than be stored on top of a gap. (Its batch is
-      // not written yet: batches are written one after the other.)
-      const failed = new Set(batch.map((item) => item.objectId));
-      const dependent = this.queue.filter((item) => failed.has(item.objectId));
-      this.queue = this.queue.filter((item) => !failed.has(item.objectId));
-      for (const item of [...batch, ...dependent]) item.reject(error);
+      this.fail(batch, new Set(batch.map((item) => item.objectId)), error);
     }
+  }
+
+  /** Rejects the batch's updates of `failed` objects; returns the batch's others. */
+  private fail(batch: Queued[], failed: ReadonlySet<string>, error: unknown): Queued[] {
+    // An update of the same object queued while this batch was written may build on one that
+    // is not stored now: it fails with it rather than be stored on top of a gap. (Its batch is
+    // not written yet: batches are written one after the other.)
+    const dependent = this.queue.filter((item) => failed.has(item.objectId));
+    this.queue = this.queue.filter((item) => !failed.has(item.objectId));
+    for (const item of [...batch.filter((item) => failed.has(item.objectId)), ...dependent]) item.reject(error);
+    return batch.filter((item) => !failed.has(item.objectId));
   }
 }

@@ -4,14 +4,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
+import * as Y from 'yjs';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { handshakeAuth, PROTOCOL_VERSION, type Ack, type AckBodies, type BinaryEncoding, type ClientEvent, type ClientInput, type WorkspaceSummary } from '../../shared/protocol';
+import { bytesOf, handshakeAuth, PROTOCOL_VERSION, type Ack, type AckBodies, type BinaryEncoding, type ClientEvent, type ClientInput, type Envelope, type WorkspaceSummary } from '../../shared/protocol';
 import { request } from '../../shared/request';
 import { startServer, type RunningServer } from '../../server/app';
 import type { ServerConfig } from '../../server/config';
 
 export function tempDir(prefix = 'tearline-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The options that put a test server on PostgreSQL: a database of the test's own (helpers/postgres.ts). */
+export function onPostgres(databaseUrl: string): Partial<ServerConfig> {
+  return { store: 'postgres', databaseUrl };
 }
 
 export async function startTestServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
@@ -154,4 +160,19 @@ export function perTestServers(encoding?: 'binary' | 'base64') {
       return client;
     },
   };
+}
+
+/** A client-side replica of one object's doc, wired to the socket like a real client. */
+export async function replica(client: TestClient, workspaceId: string, object: Envelope) {
+  const doc = new Y.Doc();
+  client.socket.on('doc:update', (body: { id: string; update: Uint8Array }) => {
+    if (body.id === object.id) Y.applyUpdate(doc, new Uint8Array(body.update), 'remote');
+  });
+  const { docs } = await client.ok('doc:sync', { workspaceId, docs: [{ id: object.id }] });
+  Y.applyUpdate(doc, bytesOf(docs[0]!.update), 'remote');
+  const acks: Promise<unknown>[] = [];
+  doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== 'remote') acks.push(client.ok('doc:update', { workspaceId, id: object.id, epoch: object.epoch, update }));
+  });
+  return { doc, acks };
 }

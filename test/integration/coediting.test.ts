@@ -1,11 +1,9 @@
 // Live co-editing in one portion by two nations, while partners outside its REL TO see nothing.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { bytesOf } from '../../shared/protocol';
-import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
-import { connect, createCell, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { connect, createCell, replica, settle, startTestServer, tokenFor } from '../helpers/server';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -14,21 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-/** A client-side replica of one object's doc, wired to the socket like a real client. */
-async function replica(client: TestClient, workspaceId: string, object: Envelope) {
-  const doc = new Y.Doc();
-  client.socket.on('doc:update', (body: { id: string; update: Uint8Array }) => {
-    if (body.id === object.id) Y.applyUpdate(doc, new Uint8Array(body.update), 'remote');
-  });
-  const { docs } = await client.ok('doc:sync', { workspaceId, docs: [{ id: object.id }] });
-  Y.applyUpdate(doc, bytesOf(docs[0]!.update), 'remote');
-  const acks: Promise<unknown>[] = [];
-  doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'remote') acks.push(client.ok('doc:update', { workspaceId, id: object.id, epoch: object.epoch, update }));
-  });
-  return { doc, acks };
-}
 
 test('USA and GBR type into one REL TO USA, GBR portion concurrently and converge; AUS and JPN see nothing', async () => {
   const cell = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), {

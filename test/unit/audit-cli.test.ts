@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../server/cli/audit';
+import { run as migrateCommand } from '../../server/cli/migrate';
+import { createPostgresAuditLog } from '../../server/audit/postgresAuditLog';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
+import { createPool } from '../../server/store/pgPool';
+import { createTestDatabase, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 
 let dir: string;
 let out: string[];
@@ -83,5 +87,35 @@ describe('tearline audit verify', () => {
     const bin = join(__dirname, '../../bin/tearline.mjs');
     const result = await promisify(execFile)(process.execPath, [bin, 'audit', 'verify', '--data-dir', dir]).catch((error: { code: number; stdout: string }) => error);
     expect(result).toMatchObject({ code: 1, stdout: expect.stringContaining('TAMPERED at entry 1') });
+  });
+});
+
+describe.skipIf(postgresTestsSkipped)('on PostgreSQL (TEARLINE_STORE=postgres)', () => {
+  const url = useTestDatabase('audit_log, audit_head');
+
+  it('verifies the audit log in the database at DATABASE_URL, and names DATABASE_URL when it is missing', async () => {
+    const pool = createPool(url());
+    const log = createPostgresAuditLog(pool);
+    const last = await log.append({ workspaceId: 'ws-1', actor: { sub: 'usa-fdo', nation: 'USA' }, action: 'release.approve', objectId: 'obj-1', detail: {} });
+    await log.close();
+    await pool.end();
+    expect(await run(['verify'], { TEARLINE_STORE: 'postgres', DATABASE_URL: url() })).toBe(0);
+    expect(out).toEqual(['OK (1 entries)', `head: entry 1 ${last!.hash}`]);
+    expect(await run(['verify'], { TEARLINE_STORE: 'postgres' })).toBe(2);
+    expect(err.at(-1)).toMatch(/DATABASE_URL/);
+  });
+
+  it('`tearline migrate` brings the database to the current schema once, and names DATABASE_URL when it is missing', async () => {
+    const database = await createTestDatabase();
+    try {
+      expect(await migrateCommand([], { DATABASE_URL: database.url })).toBe(0);
+      expect(out.at(-1)).toBe('Applied: 1_initial.');
+      expect(await migrateCommand([], { DATABASE_URL: database.url })).toBe(0);
+      expect(out.at(-1)).toBe('The database schema is current.');
+    } finally {
+      await database.drop();
+    }
+    expect(await migrateCommand([], {})).toBe(2);
+    expect(err.at(-1)).toMatch(/DATABASE_URL/);
   });
 });

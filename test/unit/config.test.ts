@@ -1,6 +1,7 @@
 // The settings table: every value is read strictly and refused by name, the defaults are the
 // documented ones, and README.md's table lists exactly the table's variables with its defaults.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { configFromEnv, SETTINGS } from '../../server/config';
@@ -64,6 +65,9 @@ describe('settings', () => {
       diskWarnBytes: 1024 ** 3,
       commitWindowMs: 25,
       fanoutWindowMs: 0,
+      store: 'sqlite',
+      databaseUrl: undefined,
+      nodeId: `${os.hostname()}-${process.pid}`,
       sqliteSync: 'full',
       releaseRetryMs: 30_000,
       metricsPort: 9464,
@@ -108,8 +112,22 @@ describe('settings', () => {
     ['TEARLINE_JWT_ALG', 'HS256', /TEARLINE_JWT_ALG must be a public-key JWS algorithm/],
     ['TEARLINE_JWKS_URL', 'idp.example/jwks', /TEARLINE_JWKS_URL must be an http\(s\) URL/],
     ['TEARLINE_DEV_IDENTITY', 'true', /TEARLINE_DEV_IDENTITY must be 1 .* or 0 .*, not "true"/],
+    ['TEARLINE_STORE', 'postgresql', /TEARLINE_STORE must be sqlite or postgres, not "postgresql"\./],
+    ['DATABASE_URL', 'mysql://db/tearline', /DATABASE_URL must be a postgres:\/\/ URL/],
+    ['TEARLINE_NODE_ID', 'node 1', /TEARLINE_NODE_ID must be a value without spaces/],
   ])('refuses %s=%j, naming the variable and what it expects', (name, value, message) => {
     expect(() => configFromEnv({ [name]: value })).toThrow(expect.objectContaining({ code: 'bad_config', message: expect.stringMatching(message) }));
+  });
+
+  test('PostgreSQL needs DATABASE_URL, named at start; with it, the store and node id are read', () => {
+    expect(() => configFromEnv({ TEARLINE_STORE: 'postgres' })).toThrow(
+      expect.objectContaining({ code: 'bad_config', message: expect.stringMatching(/DATABASE_URL must be set when TEARLINE_STORE=postgres/) }),
+    );
+    expect(configFromEnv({ TEARLINE_STORE: 'postgres', DATABASE_URL: 'postgres://tearline@db:5432/tearline', TEARLINE_NODE_ID: 'node-2' })).toMatchObject({
+      store: 'postgres',
+      databaseUrl: 'postgres://tearline@db:5432/tearline',
+      nodeId: 'node-2',
+    });
   });
 
   test('names every refused variable at once', () => {

@@ -2,18 +2,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
 import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
+import { createPostgresReleaseRequestStore } from '../../server/release/postgresRequestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
+import { createPool } from '../../server/store/pgPool';
+import { describeEngines, useTestDatabase } from '../helpers/postgres';
 
-// Contract tests take a factory so a PostgreSQL store can run the same suite later.
+// One contract suite for both stores: SQLite (one node) and PostgreSQL (several nodes on one
+// database; skipped without a local PostgreSQL, never in CI).
 interface Backend {
   store: ReleaseRequestStore;
+  /** Another handle on the same storage (a reopened file, another node). */
   reopen(): Backend;
-  close(): void;
+  close(): Promise<void>;
 }
+
 
 let dir: string;
 beforeEach(() => {
@@ -25,7 +31,12 @@ afterEach(() => {
 
 function openSqlite(): Backend {
   const db = new Database(join(dir, 'tearline.db'));
-  return { store: createSqliteReleaseRequestStore(db), reopen: openSqlite, close: () => db.close() };
+  return { store: createSqliteReleaseRequestStore(db), reopen: openSqlite, close: async () => void db.close() };
+}
+
+function openPostgres(url: string): Backend {
+  const pool = createPool(url);
+  return { store: createPostgresReleaseRequestStore(pool), reopen: () => openPostgres(url), close: () => pool.end() };
 }
 
 const hour = 3_600_000;
@@ -36,16 +47,23 @@ function pending(id: string, overrides: Partial<ReleaseRequest> & { deadlineMs?:
   return pendingRequest(id, { deadlineMs: t0 + 72 * hour, requestedMs: t0, ...overrides });
 }
 
-describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open) => {
+/** Registers a database for the enclosing describe; answers how to open a handle (a node) on it. */
+function postgresBackend(): () => Backend {
+  const url = useTestDatabase('release_requests');
+  return () => openPostgres(url());
+}
+
+describeEngines('release request store', { sqlite: () => openSqlite, postgres: postgresBackend }, (open) => {
+
   it('stores a request whole and finds it after reopening the file', async () => {
     const first = open();
     const request = pending('r1');
     await first.store.insert(request);
-    first.close();
+    await first.close();
     const second = first.reopen();
     expect(await second.store.get('r1')).toEqual(request);
     expect(await second.store.get('nope')).toBeUndefined();
-    second.close();
+    await second.close();
   });
 
   it('updates only from the expected state (compare-and-set)', async () => {
@@ -62,7 +80,7 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     expect(await store.update(approved, 'pending')).toBe(true);
     expect(await store.update(withdrawn, 'pending')).toBe(false);
     expect(await store.get('r1')).toEqual(approved);
-    close();
+    await close();
   });
 
   it('keeps one pending request per object', async () => {
@@ -74,7 +92,7 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     await store.insert(pending('r2', { objectId: 'obj-x' }));
     expect((await store.pendingForObject('obj-x'))?.id).toBe('r2');
     expect(await store.pendingForObject('obj-y')).toBeUndefined();
-    close();
+    await close();
   });
 
   it('answers the scheduler: due requests and the next deadline, pending only', async () => {
@@ -89,7 +107,28 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     expect(await store.pendingDueBy(new Date(t0 + hour - 1))).toEqual([]);
     expect((await store.pendingDueBy(new Date(t0 + hour))).map((r) => r.id)).toEqual(['soon']);
     expect((await store.pendingDueBy(new Date(t0 + 5 * hour))).map((r) => r.id)).toEqual(['soon', 'late']);
-    close();
+    await close();
+  });
+
+  it('claims due requests for one node at a time: nodes claiming at once get disjoint ones, a lapsed claim is taken again', async () => {
+    const nodeA = open();
+    const nodeB = nodeA.reopen();
+    for (let n = 0; n < 12; n++) await nodeA.store.insert(pending(`due-${String(n).padStart(2, '0')}`, { deadlineMs: t0 + n * 60_000 }));
+    await nodeA.store.insert(pending('later', { deadlineMs: t0 + 5 * hour }));
+    const now = new Date(t0 + hour);
+    const [a, b] = await Promise.all([nodeA.store.claimDue(now, 'node-a', 30_000), nodeB.store.claimDue(now, 'node-b', 30_000)]);
+    const claimed = [...a, ...b].map((r) => r.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual(Array.from({ length: 12 }, (_, n) => `due-${String(n).padStart(2, '0')}`));
+    expect(a.map((r) => r.deadline)).toEqual([...a.map((r) => r.deadline)].sort());
+    // Claimed and not lapsed: nobody takes them again; lapsed (that node died): taken again.
+    expect(await nodeB.store.claimDue(new Date(t0 + hour + 29_999), 'node-b', 30_000)).toEqual([]);
+    expect(await nodeB.store.claimDue(new Date(t0 + hour + 30_000), 'node-b', 30_000)).toHaveLength(12);
+    // A request decided meanwhile is no longer claimable.
+    const first = (await nodeA.store.get('due-00'))!;
+    await nodeA.store.update({ ...first, state: 'withdrawn', closedAt: iso(t0) }, 'pending');
+    expect((await nodeA.store.claimDue(new Date(t0 + 2 * hour), 'node-a', 30_000)).map((r) => r.id)).not.toContain('due-00');
+    await Promise.all([nodeA.close(), nodeB.close()]);
   });
 
   it('lists the FDO inbox per workspace and per originator nation, soonest deadline first', async () => {
@@ -103,7 +142,7 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
     expect(await ids({ originator: 'USA' })).toEqual(['us-1', 'us-2', 'us-other-cell']);
     expect(await ids({ workspaceId: 'ws-1' })).toEqual(['us-1', 'us-2', 'gb-1']);
     expect(await ids({ workspaceId: 'ws-1', originator: 'AUS' })).toEqual([]);
-    close();
+    await close();
   });
 
   it('lists every request of a workspace, oldest first, whatever its state', async () => {
@@ -115,6 +154,6 @@ describe.each([['sqlite', openSqlite]])('%s release request store', (_name, open
       ['a', 'denied'],
       ['b', 'pending'],
     ]);
-    close();
+    await close();
   });
 });

@@ -1,15 +1,35 @@
-// One contract suite for every Store implementation (SQLite today; a shared store for several nodes would join the list).
-import { describe, expect, test } from 'vitest';
+// One contract suite for every Store implementation: SQLite (one node) and PostgreSQL (several
+// nodes on one database; skipped without a local PostgreSQL, never in CI).
+import { beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
+import { FencedWriteError } from '../../server/store/fence';
+import { createPool } from '../../server/store/pgPool';
+import { migrate, migrations } from '../../server/store/pgMigrate';
+import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
+import { UpdateWriter } from '../../server/store/updateWriter';
+import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
-const factories: Record<string, () => Promise<Store>> = {
-  sqlite: async () => new SqliteStore(path.join(tempDir(), 'store.db'), { sync: 'normal' }),
+/** Registers the hooks that give each test an empty storage; answers how to open a store (a node) on it. */
+type Backend = () => () => Store;
+
+const sqliteBackend: Backend = () => {
+  let file = '';
+  beforeEach(() => {
+    file = path.join(tempDir(), 'store.db');
+  });
+  return () => new SqliteStore(file, { sync: 'normal' });
+};
+
+const postgresBackend: Backend = () => {
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox');
+  return () => new PostgresStore(createPool(url()));
 };
 
 const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
@@ -27,154 +47,201 @@ const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
   ...extra,
 });
 
+const workspace = (id: string) => ({
+  id,
+  name: 'Cell',
+  members: ['FVEY'],
+  defaultMarking: 'SECRET//REL TO USA, FVEY',
+  systemHigh: 'TOP SECRET',
+  groups: {} as Record<string, string[]>,
+  exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] as string[] },
+  createdAt: new Date().toISOString(),
+  createdBy: 'usa-analyst',
+});
+
 function textOf(parts: Uint8Array[]): string {
   const doc = new Y.Doc();
   for (const part of parts) Y.applyUpdate(doc, part);
   return bodyOf(doc).toString();
 }
 
-for (const [name, make] of Object.entries(factories)) {
-  describe(`${name} store`, () => {
-    test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
-      expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
-      const doc = await store.loadDoc('o1');
-      expect(doc.epoch).toBe(0);
-      expect(textOf([doc.snapshot!, ...doc.updates])).toBe('hi');
-      expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['o1']);
-      await store.close();
-    });
-
-    test('objects created together are stored all or none', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
-      const batch = [
-        { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }), author: 'usa-analyst', clients: [] },
-        { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }), author: 'usa-analyst', clients: [] },
-        // Already stored: the whole batch must fail and leave nothing of r2 or p1 behind.
-        { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }), author: 'usa-analyst', clients: [] },
-      ];
-      await expect(store.createObjects(batch)).rejects.toThrow();
-      expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['r1']);
-      expect(await store.getObject('p1')).toBeUndefined();
-      await store.createObjects(batch.slice(0, 2));
-      expect((await store.listObjects('w1')).map((e) => e.id).sort()).toEqual(['p1', 'r1', 'r2']);
-      expect(textOf([(await store.loadDoc('p1')).snapshot!])).toBe('first');
-      await store.close();
-    });
-
-    test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
-      const store = await make();
-      const source = new Y.Doc();
-      await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source), author: 'usa-analyst', clients: [] }]);
-      const updates: Uint8Array[] = [];
-      source.on('update', (u: Uint8Array) => updates.push(u));
-      for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
-      const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update, author: 'usa-analyst', newClients: [] })));
-      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
-      let stored = await store.loadDoc('o2');
-      expect(stored.updates).toHaveLength(3);
-      expect(stored.lastSeq).toBe(seqs[2]);
-      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
-      await store.compact('o2', 0, Y.encodeStateAsUpdate(source), seqs[1]!);
-      stored = await store.loadDoc('o2');
-      expect(stored.updates).toHaveLength(1);
-      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
-      await store.close();
-    });
-
-    test('a new epoch replaces earlier history but keeps updates already written for the new epoch', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }), author: 'usa-analyst', clients: [] }]);
-      const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
-      await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit, author: 'usa-analyst', newClients: [] }]);
-      const fresh = buildContent({ body: 'fresh' });
-      const next = new Y.Doc();
-      Y.applyUpdate(next, fresh);
-      const sv = Y.encodeStateVector(next);
-      bodyOf(next).insert(5, '!');
-      await store.appendUpdates([{ objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] }]);
-      await store.remark([{ envelope: envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), content: fresh }]);
-      const stored = await store.loadDoc('o3');
-      expect(stored.epoch).toBe(1);
-      expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
-      expect((await store.getObject('o3'))!.epoch).toBe(1);
-      await store.close();
-    });
-
-    test('each Yjs client id is bound to the first participant who wrote with it, durably', async () => {
-      const store = await make();
-      await store.createObjects([{ envelope: envelope('o4'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [11] }]);
-      await store.appendUpdates([
-        { objectId: 'o4', epoch: 0, update: buildContent({ body: 'y' }), author: 'gbr-analyst', newClients: [22] },
-        // A second claim of a bound id never re-binds it.
-        { objectId: 'o4', epoch: 0, update: buildContent({ body: 'z' }), author: 'gbr-analyst', newClients: [11] },
-      ]);
-      expect((await store.loadDoc('o4')).owners).toEqual(
-        new Map([
-          [11, 'usa-analyst'],
-          [22, 'gbr-analyst'],
-        ]),
-      );
-      expect((await store.loadDoc('o1')).owners.size).toBe(0);
-      await store.close();
-    });
-
-    test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is never read', async () => {
-      const store = await make();
-      const report = envelope('r5', { kind: 'report', marking: 'SECRET//NOFORN' });
-      const portion = envelope('p5', { kind: 'portion', parentId: 'r5', marking: 'SECRET//REL TO USA, GBR' });
-      await store.createObjects([
-        { envelope: report, content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] },
-        { envelope: portion, content: buildContent({ body: 'kept' }), author: 'usa-analyst', clients: [] },
-      ]);
-      await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'DELETED-HISTORY' }), author: 'usa-analyst', newClients: [] }]);
-      await store.remark([
-        { envelope: { ...report, marking: 'SECRET//REL TO USA, GBR' } },
-        { envelope: { ...portion, epoch: 1 }, content: buildContent({ body: 'kept' }) },
-      ]);
-      // A write applied in memory before the new epoch began, landing after it: its content is
-      // in the new snapshot already, and the row written under the old audience stays unread.
-      await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] }]);
-      expect((await store.getObject('r5'))!).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
-      expect((await store.getObject('p5'))!.epoch).toBe(1);
-      const stored = await store.loadDoc('p5');
-      expect(stored).toMatchObject({ epoch: 1, updates: [] });
-      expect(textOf([stored.snapshot!])).toBe('kept');
-      expect((await store.loadDoc('r5')).epoch).toBe(0);
-      await store.close();
-    });
-
-    test('workspaces and levels', async () => {
-      const store = await make();
-      const ws = {
-        id: 'w9',
-        name: 'Cell',
-        members: ['FVEY'],
-        defaultMarking: 'SECRET//REL TO USA, FVEY',
-        systemHigh: 'TOP SECRET',
-        groups: {},
-        exercise: false,
-        releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] as string[] },
-        createdAt: new Date().toISOString(),
-        createdBy: 'usa-analyst',
-      };
-      await store.createWorkspace(ws);
-      expect(await store.getWorkspace('w9')).toEqual(ws);
-      // Two changes each read what the other wrote: neither is lost.
-      const optIn = (nation: string) =>
-        store.updateWorkspace('w9', (w) => ({ ...w, releasePolicy: { ...w.releasePolicy, autoReleaseNations: [...w.releasePolicy.autoReleaseNations, nation] } }));
-      await Promise.all([optIn('USA'), optIn('GBR')]);
-      expect((await store.getWorkspace('w9'))?.releasePolicy.autoReleaseNations.sort()).toEqual(['GBR', 'USA']);
-      expect(await store.updateWorkspace('nope', (w) => w)).toBeUndefined();
-      expect(await store.addLevel('w9', 'USA|TS|')).toBe(true);
-      expect(await store.addLevel('w9', 'USA|TS|')).toBe(false);
-      expect(await store.listLevels('w9')).toEqual(['USA|TS|']);
-      await store.close();
-    });
+// `make` opens a store (a node) on the test's storage.
+describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (make) => {
+  test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);
+    expect(await store.getObject('o1')).toEqual(envelope('o1', { sourceId: 'o0', createdAt: (await store.getObject('o1'))!.createdAt }));
+    const doc = await store.loadDoc('o1');
+    expect(doc.epoch).toBe(0);
+    expect(textOf([doc.snapshot!, ...doc.updates])).toBe('hi');
+    expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['o1']);
+    await store.close();
   });
-}
+
+  test('objects created together are stored all or none', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
+    const batch = [
+      { envelope: envelope('r2', { kind: 'report' }), content: buildContent({ body: 'report' }), author: 'usa-analyst', clients: [] },
+      { envelope: envelope('p1', { kind: 'portion', parentId: 'r2' }), content: buildContent({ body: 'first' }), author: 'usa-analyst', clients: [] },
+      // Already stored: the whole batch must fail and leave nothing of r2 or p1 behind.
+      { envelope: envelope('r1', { kind: 'report' }), content: buildContent({ body: 'again' }), author: 'usa-analyst', clients: [] },
+    ];
+    await expect(store.createObjects(batch)).rejects.toThrow();
+    expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['r1']);
+    expect(await store.getObject('p1')).toBeUndefined();
+    await store.createObjects(batch.slice(0, 2));
+    expect((await store.listObjects('w1')).map((e) => e.id).sort()).toEqual(['p1', 'r1', 'r2']);
+    expect(textOf([(await store.loadDoc('p1')).snapshot!])).toBe('first');
+    await store.close();
+  });
+
+  test('appended updates come back in order with increasing sequence numbers; compaction folds them', async () => {
+    const store = await make();
+    const source = new Y.Doc();
+    await store.createObjects([{ envelope: envelope('o2'), content: Y.encodeStateAsUpdate(source), author: 'usa-analyst', clients: [] }]);
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    for (const word of ['a', 'b', 'c']) bodyOf(source).insert(bodyOf(source).length, word);
+    const seqs = await store.appendUpdates(updates.map((update) => ({ objectId: 'o2', epoch: 0, update, author: 'usa-analyst', newClients: [] })));
+    expect(seqs).toEqual([1, 2, 3]);
+    let stored = await store.loadDoc('o2');
+    expect(stored.updates).toHaveLength(3);
+    expect(stored.lastSeq).toBe(seqs[2]);
+    expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
+    await store.compact('o2', 0, Y.encodeStateAsUpdate(source), seqs[1]!);
+    stored = await store.loadDoc('o2');
+    expect(stored.updates).toHaveLength(1);
+    expect(textOf([stored.snapshot!, ...stored.updates])).toBe('abc');
+    await store.close();
+  });
+
+  test('a new epoch replaces earlier history; a write for an epoch not stored yet is fenced, after it is stored', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('o3'), content: buildContent({ body: 'old' }), author: 'usa-analyst', clients: [] }]);
+    const oldEdit = buildContent({ body: 'SECRET-HISTORY' });
+    await store.appendUpdates([{ objectId: 'o3', epoch: 0, update: oldEdit, author: 'usa-analyst', newClients: [] }]);
+    const fresh = buildContent({ body: 'fresh' });
+    const next = new Y.Doc();
+    Y.applyUpdate(next, fresh);
+    const sv = Y.encodeStateVector(next);
+    bodyOf(next).insert(5, '!');
+    const early = { objectId: 'o3', epoch: 1, update: Y.encodeStateAsUpdate(next, sv), author: 'usa-analyst', newClients: [] };
+    await expect(store.appendUpdates([early])).rejects.toEqual(new FencedWriteError(['o3']));
+    await store.remark([{ envelope: envelope('o3', { epoch: 1, marking: 'SECRET//REL TO USA, GBR' }), content: fresh }]);
+    await store.appendUpdates([early]);
+    const stored = await store.loadDoc('o3');
+    expect(stored.epoch).toBe(1);
+    expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
+    expect((await store.getObject('o3'))!.epoch).toBe(1);
+    await store.close();
+  });
+
+  test('each Yjs client id is bound to the first participant who wrote with it, durably', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('o4'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [11] }]);
+    await store.appendUpdates([
+      { objectId: 'o4', epoch: 0, update: buildContent({ body: 'y' }), author: 'gbr-analyst', newClients: [22] },
+      // A second claim of a bound id never re-binds it.
+      { objectId: 'o4', epoch: 0, update: buildContent({ body: 'z' }), author: 'gbr-analyst', newClients: [11] },
+    ]);
+    expect((await store.loadDoc('o4')).owners).toEqual(
+      new Map([
+        [11, 'usa-analyst'],
+        [22, 'gbr-analyst'],
+      ]),
+    );
+    expect((await store.loadDoc('o1')).owners.size).toBe(0);
+    await store.close();
+  });
+
+  test('a re-mark stores each envelope, and a new epoch where content is given; a late write for an old epoch is refused', async () => {
+    const store = await make();
+    const report = envelope('r5', { kind: 'report', marking: 'SECRET//NOFORN' });
+    const portion = envelope('p5', { kind: 'portion', parentId: 'r5', marking: 'SECRET//REL TO USA, GBR' });
+    await store.createObjects([
+      { envelope: report, content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] },
+      { envelope: portion, content: buildContent({ body: 'kept' }), author: 'usa-analyst', clients: [] },
+    ]);
+    await store.appendUpdates([{ objectId: 'p5', epoch: 0, update: buildContent({ body: 'DELETED-HISTORY' }), author: 'usa-analyst', newClients: [] }]);
+    await store.remark([
+      { envelope: { ...report, marking: 'SECRET//REL TO USA, GBR' } },
+      { envelope: { ...portion, epoch: 1 }, content: buildContent({ body: 'kept' }) },
+    ]);
+    // A write checked against the old epoch, landing after the new one: fenced, nothing stored.
+    const late = { objectId: 'p5', epoch: 0, update: buildContent({ body: 'LATE-OLD-EPOCH' }), author: 'usa-analyst', newClients: [] };
+    await expect(store.appendUpdates([late])).rejects.toMatchObject({ code: 'conflict', objectIds: ['p5'] });
+    expect((await store.getObject('r5'))!).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
+    expect((await store.getObject('p5'))!.epoch).toBe(1);
+    const stored = await store.loadDoc('p5');
+    expect(stored).toMatchObject({ epoch: 1, updates: [] });
+    expect(textOf([stored.snapshot!])).toBe('kept');
+    expect((await store.loadDoc('r5')).epoch).toBe(0);
+    await store.close();
+  });
+
+  test('sequence numbers count per object, across batches and epochs', async () => {
+    const store = await make();
+    await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    const edit = (objectId: string, epoch = 0) => ({ objectId, epoch, update: buildContent({ body: 'x' }), author: 'usa-analyst', newClients: [] });
+    expect(await store.appendUpdates([edit('a'), edit('b'), edit('a')])).toEqual([1, 1, 2]);
+    expect(await store.appendUpdates([edit('b'), edit('a')])).toEqual([2, 3]);
+    await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
+    expect(await store.appendUpdates([edit('a', 1)])).toEqual([4]);
+    expect((await store.loadDoc('a')).lastSeq).toBe(4);
+    await store.close();
+  });
+
+  test('a write checked against a marking another node re-marked since is fenced; the others of its batch are stored', async () => {
+    const [nodeA, nodeB] = [make(), make()];
+    await nodeA.createObjects(['f1', 'f2'].map((id) => ({ envelope: envelope(id, { marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    // Node B builds its view (a cell load), then node A narrows f1: B's view of f1 is stale.
+    expect((await nodeB.listObjects('w1')).map((e) => e.id)).toEqual(['f1', 'f2']);
+    await nodeA.remark([{ envelope: envelope('f1', { marking: 'SECRET//NOFORN' }) }]);
+    const edit = (objectId: string, body: string) => ({ objectId, epoch: 0, update: buildContent({ body }), author: 'gbr-analyst', newClients: [] });
+    await expect(nodeB.appendUpdates([edit('f1', 'STALE'), edit('f2', 'ok')])).rejects.toEqual(new FencedWriteError(['f1']));
+    expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
+    // Through the group commit: the fenced update answers `conflict`, the other is stored.
+    const writer = new UpdateWriter(nodeB, 0);
+    const [stale, fine] = await Promise.allSettled([writer.write(edit('f1', 'STALE')), writer.write(edit('f2', 'ok'))]);
+    expect(stale).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+    expect(fine).toEqual({ status: 'fulfilled', value: 1 });
+    expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
+    // Node A re-marked it and holds the current marking: its writes go through.
+    expect(await nodeA.appendUpdates([edit('f1', 'current')])).toEqual([1]);
+    // Once B has read the envelope again (and so re-checked access), B may write too.
+    await nodeB.getObject('f1');
+    expect(await nodeB.appendUpdates([edit('f1', 'again')])).toEqual([2]);
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  test('read-modify-write of a workspace from two nodes at once loses no change', async () => {
+    const [nodeA, nodeB] = [make(), make()];
+    await nodeA.createWorkspace({ ...workspace('w8'), groups: {} });
+    const add = (store: Store, n: number) => store.updateWorkspace('w8', (w) => ({ ...w, groups: { ...w.groups, [`G${n}`]: ['USA'] } }));
+    await Promise.all(Array.from({ length: 20 }, (_, n) => add(n % 2 ? nodeA : nodeB, n)));
+    expect(Object.keys((await nodeB.getWorkspace('w8'))!.groups)).toHaveLength(20);
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  test('workspaces and levels', async () => {
+    const store = await make();
+    const ws = workspace('w9');
+    await store.createWorkspace(ws);
+    expect(await store.getWorkspace('w9')).toEqual(ws);
+    // Two changes each read what the other wrote: neither is lost.
+    const optIn = (nation: string) =>
+      store.updateWorkspace('w9', (w) => ({ ...w, releasePolicy: { ...w.releasePolicy, autoReleaseNations: [...w.releasePolicy.autoReleaseNations, nation] } }));
+    await Promise.all([optIn('USA'), optIn('GBR')]);
+    expect((await store.getWorkspace('w9'))?.releasePolicy.autoReleaseNations.sort()).toEqual(['GBR', 'USA']);
+    expect(await store.updateWorkspace('nope', (w) => w)).toBeUndefined();
+    expect(await store.addLevel('w9', 'USA|TS|')).toBe(true);
+    expect(await store.addLevel('w9', 'USA|TS|')).toBe(false);
+    expect(await store.listLevels('w9')).toEqual(['USA|TS|']);
+    await store.close();
+  });
+});
 
 test('a cell stored before per-nation automatic release reads with no nation opted in', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'store.db'), { sync: 'normal' });
@@ -182,5 +249,61 @@ test('a cell stored before per-nation automatic release reads with no nation opt
   store.db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)').run('w0', JSON.stringify({ ...old, releasePolicy: { deadlineMinutes: 5, autoRelease: true } }), old.createdAt);
   expect((await store.getWorkspace('w0'))?.releasePolicy).toEqual({ deadlineMinutes: 5, autoRelease: true, autoReleaseNations: [] });
   expect((await store.listWorkspaces()).map((w) => w.releasePolicy.autoReleaseNations)).toEqual([[]]);
+  await store.close();
+});
+
+describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
+  const url = useTestDatabase();
+
+  test('migrations apply once, whoever runs them, and record what they applied', async () => {
+    const pools = [createPool(url()), createPool(url())];
+    // The database is migrated already (useTestDatabase): two nodes starting at once apply nothing.
+    expect((await Promise.all(pools.map((pool) => migrate(pool)))).flat()).toEqual([]);
+    const { rows } = await pools[0]!.query('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(migrations().map(({ version, name }) => ({ version, name })));
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  test('the outbox records, in the storing transaction, what the relay must send; relayed rows leave it', async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createObjects([{ envelope: envelope('x1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
+    await store.appendUpdates([0, 0].map(() => ({ objectId: 'x1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] })));
+    await store.remark([{ envelope: envelope('x1', { epoch: 1 }), content: buildContent({ body: 'y' }) }]);
+    // A fenced write stores nothing, so it is not relayed either.
+    await expect(store.appendUpdates([{ objectId: 'x1', epoch: 0, update: buildContent({ body: 'z' }), author: 'usa-analyst', newClients: [] }])).rejects.toThrow(FencedWriteError);
+    const rows = await store.readOutbox(10);
+    expect(rows.map(({ workspaceId, objectId, kind, epoch, seq }) => [workspaceId, objectId, kind, epoch, seq])).toEqual([
+      ['w1', 'x1', 'create', 0, 0],
+      ['w1', 'x1', 'update', 0, 1],
+      ['w1', 'x1', 'update', 0, 2],
+      ['w1', 'x1', 'remark', 1, 2],
+    ]);
+    expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
+    await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
+    expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
+    await store.close();
+  });
+});
+
+test('a file written before per-object sequence numbers numbers its updates per object at open and goes on from there', async () => {
+  const file = path.join(tempDir(), 'store.db');
+  const old = new Database(file);
+  old.exec(`CREATE TABLE objects (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL, marking TEXT NOT NULL,
+    portion TEXT NOT NULL, originator TEXT NOT NULL, parent_id TEXT, order_key TEXT NOT NULL, created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL, epoch INTEGER NOT NULL, source_id TEXT);
+    CREATE TABLE doc_snapshots (object_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, data BLOB NOT NULL);
+    CREATE TABLE doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, object_id TEXT NOT NULL, epoch INTEGER NOT NULL, data BLOB NOT NULL, author TEXT);`);
+  for (const id of ['a', 'b']) {
+    old.prepare("INSERT INTO objects VALUES (?, 'w1', 'note', 'UNCLASSIFIED', '(U)', 'USA', NULL, 'a0', 'usa-analyst', '2025-01-01T00:00:00.000Z', 0, NULL)").run(id);
+    old.prepare('INSERT INTO doc_snapshots VALUES (?, 0, ?)').run(id, buildContent({ body: id }));
+  }
+  for (const id of ['a', 'b', 'a', 'a']) old.prepare("INSERT INTO doc_updates (object_id, epoch, data, author) VALUES (?, 0, ?, 'usa-analyst')").run(id, buildContent({ body: 'x' }));
+  old.close();
+  const store = new SqliteStore(file, { sync: 'normal' });
+  expect((await store.loadDoc('a')).lastSeq).toBe(3);
+  expect((await store.loadDoc('b')).lastSeq).toBe(1);
+  expect(await store.appendUpdates([{ objectId: 'a', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }])).toEqual([4]);
+  await store.compact('a', 0, buildContent({ body: 'a' }), 3);
+  expect((await store.loadDoc('a')).updates).toHaveLength(1);
   await store.close();
 });

@@ -1,0 +1,125 @@
+// The append side of every audit log, whatever stores it. Appends arriving within `groupMs` share
+// one write (one transaction, one fsync instead of one per join or leave), chained in the order
+// they were made; one write at a time, so the order holds across writes. When the storage refuses
+// a write (a full disk, a database restart), the entries stay queued in that order and are retried
+// with a backoff; meanwhile appends are accepted into the queue and answered at once, so whatever
+// they record (a join, an export) goes on.
+import type { Logger } from 'pino';
+import type { WriteOutcomes } from '../store/storageHealth';
+import { canonicalJson } from './canonicalJson';
+import type { AuditDraft, AuditEntry } from './entry';
+import type { AuditLog } from './log';
+
+export interface AuditAppendOptions {
+  /** Appends arriving within this many milliseconds share one transaction (2); 0: those made in the same tick. */
+  groupMs?: number;
+  /** Told whether each write succeeded (storage health). */
+  outcomes?: WriteOutcomes;
+  /** Where failed writes, and entries still unwritten at close, are reported. */
+  log?: Pick<Logger, 'error' | 'info'>;
+}
+
+/** The first retry of a refused write waits this long, each further one twice as long, up to the maximum. */
+const RETRY_MS = 100;
+const RETRY_MAX_MS = 30_000;
+
+interface Queued {
+  draft: AuditDraft & { at: string };
+  resolve(entry: AuditEntry | undefined): void;
+}
+
+/** Stores drafts after the current last entry, in order, in one transaction; answers the stored entries. */
+export type WriteEntries = (drafts: readonly AuditDraft[]) => AuditEntry[] | Promise<AuditEntry[]>;
+
+export function groupedAppends(
+  writeEntries: WriteEntries,
+  clock: () => Date,
+  { groupMs = 2, outcomes, log }: AuditAppendOptions,
+): Pick<AuditLog, 'append' | 'unwritten' | 'close'> {
+  const queue: Queued[] = [];
+  let closed = false;
+  /** The write that queued appends will join: a timer, or the end of this tick. */
+  let scheduled: NodeJS.Timeout | 'tick' | undefined;
+  /** The write under way: the next waits for it. */
+  let writing: Promise<void> | undefined;
+  /** Writes refused in a row: while any, appends are answered as soon as they are queued. */
+  let refused = 0;
+
+  const schedule = (ms: number) => {
+    if (scheduled) return;
+    if (ms === 0) {
+      scheduled = 'tick';
+      queueMicrotask(() => void write());
+    } else {
+      // A retry must not keep a stopping process alive.
+      scheduled = setTimeout(() => void write(), ms);
+      if (refused > 0) scheduled.unref();
+    }
+  };
+  const unschedule = () => {
+    if (typeof scheduled === 'object') clearTimeout(scheduled);
+    scheduled = undefined;
+  };
+
+  async function write(): Promise<void> {
+    scheduled = undefined;
+    if (writing) {
+      // Joins the next write: the one under way took its batch already.
+      await writing;
+      return write();
+    }
+    const batch = queue.splice(0);
+    if (batch.length === 0) return;
+    writing = writeBatch(batch).finally(() => (writing = undefined));
+    return writing;
+  }
+
+  async function writeBatch(batch: Queued[]): Promise<void> {
+    let entries: AuditEntry[];
+    try {
+      entries = await writeEntries(batch.map((queued) => queued.draft));
+    } catch (error) {
+      queue.unshift(...batch);
+      outcomes?.wrote(error);
+      refused++;
+      const retryMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (refused - 1));
+      log?.error({ err: error, unwritten: queue.length, retryMs }, 'audit entries could not be written; kept in order and retried');
+      for (const { resolve } of batch) resolve(undefined);
+      if (!closed) schedule(retryMs);
+      return;
+    }
+    outcomes?.wrote();
+    if (refused > 0) log?.info({ written: batch.length }, 'audit entries kept during a storage fault are written');
+    refused = 0;
+    batch.forEach(({ resolve }, i) => resolve(entries[i]));
+  }
+
+  return {
+    append(draft) {
+      // A value that cannot be hashed fails its own append now, not the group it would join.
+      canonicalJson(draft.detail ?? {});
+      if (closed) {
+        log?.error({ entry: draft }, 'audit entry made after the audit log closed could not be written');
+        return Promise.resolve(undefined);
+      }
+      return new Promise((resolve) => {
+        queue.push({ draft: { ...draft, at: draft.at ?? clock().toISOString() }, resolve });
+        if (refused > 0) resolve(undefined);
+        schedule(groupMs);
+      });
+    },
+    unwritten() {
+      return queue.length;
+    },
+    async close() {
+      closed = true;
+      unschedule();
+      await write();
+      unschedule();
+      if (queue.length === 0) return;
+      // The entries are not lost silently: the server log keeps every one of them.
+      log?.error({ entries: queue.map((queued) => queued.draft) }, 'audit entries could not be written before the server stopped');
+      queue.length = 0;
+    },
+  };
+}

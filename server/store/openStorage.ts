@@ -1,0 +1,34 @@
+// What a node keeps durably, on the engine TEARLINE_STORE names: the store, the audit log and the
+// release requests, all in one SQLite file or all in one PostgreSQL database.
+import path from 'node:path';
+import type { AuditAppendOptions } from '../audit/groupedAppends';
+import type { AuditLog } from '../audit/log';
+import { createPostgresAuditLog } from '../audit/postgresAuditLog';
+import { createSqliteAuditLog } from '../audit/sqliteAuditLog';
+import type { ServerConfig } from '../config';
+import { createPostgresReleaseRequestStore } from '../release/postgresRequestStore';
+import type { ReleaseRequestStore } from '../release/requestStore';
+import { createSqliteReleaseRequestStore } from '../release/sqliteRequestStore';
+import { openPool } from './pgPool';
+import { PostgresStore } from './postgresStore';
+import { SqliteStore } from './sqliteStore';
+import type { Store } from './types';
+
+export interface Storage {
+  /** Closed last: it owns the file or the connection pool. */
+  store: Store;
+  audit: AuditLog;
+  releaseStore: ReleaseRequestStore;
+}
+
+export async function openStorage(
+  config: Pick<ServerConfig, 'store' | 'databaseUrl' | 'dataDir' | 'sqliteSync'>,
+  auditOptions: AuditAppendOptions,
+): Promise<Storage> {
+  if (config.store === 'postgres') {
+    const pool = await openPool(config.databaseUrl);
+    return { store: new PostgresStore(pool), audit: createPostgresAuditLog(pool, undefined, auditOptions), releaseStore: createPostgresReleaseRequestStore(pool) };
+  }
+  const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
+  return { store, audit: createSqliteAuditLog(store.db, undefined, auditOptions), releaseStore: createSqliteReleaseRequestStore(store.db) };
+}

@@ -1,0 +1,64 @@
+// The one PostgreSQL connection pool of a node (TEARLINE_STORE=postgres), shared by the store, the
+// audit log and the release requests, and the transaction helper they all use. Opening it checks
+// that the database answers and applies the migrations, so a node that cannot reach its database
+// stops at start with a sentence naming DATABASE_URL, not at the first edit.
+import pg from 'pg';
+import { ConfigError, DATABASE_URL_MISSING } from '../config';
+import { migrate } from './pgMigrate';
+
+export type { Pool, PoolClient } from 'pg';
+
+/** Connections one node keeps to PostgreSQL: the group commit needs few; reads run beside it. */
+const POOL_SIZE = 10;
+const CONNECT_TIMEOUT_MS = 5000;
+
+// BIGINT columns (sequence numbers, client ids, times in ms) stay below 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+
+export function createPool(databaseUrl: string): pg.Pool {
+  return new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+}
+
+/** A pool whose database answered and holds the current schema. */
+export async function openPool(databaseUrl: string | undefined): Promise<pg.Pool> {
+  if (!databaseUrl) throw new ConfigError(DATABASE_URL_MISSING);
+  const pool = createPool(databaseUrl);
+  // An idle connection that breaks (a database restart) is replaced on next use, not a crash.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw new ConfigError(`The database at DATABASE_URL (${redacted(databaseUrl)}) could not be used: ${(error as Error).message}.`);
+  }
+  return pool;
+}
+
+/** The URL without its password, for messages. */
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'not a URL';
+  }
+}
+
+/** Runs `work` in one transaction on one connection: committed if it resolves, rolled back if it throws. */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is closed rather than handed to the next caller.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,272 @@
+// The store shared by several nodes: PostgreSQL (TEARLINE_STORE=postgres), the one durable truth.
+// Same contract as SqliteStore (test/unit/store-contract.test.ts runs both). What differs:
+//   - several nodes write at once, so a read-modify-write locks its row (SELECT ... FOR UPDATE),
+//     and a batch of updates locks its objects' rows in id order (no deadlock between nodes);
+//   - each stored update is fenced (./fence.ts) and numbered per object under that row lock;
+//   - the transaction that stores updates, objects or a re-mark also writes the outbox rows saying
+//     what the other nodes must be told. The relay that reads them is the next step (see
+//     docs/deployment.md): until then the rows only accumulate, read by `readOutbox`.
+import type { Envelope } from '../../shared/protocol';
+import { FencedWriteError, HeldMarkings } from './fence';
+import { transaction, type Pool, type PoolClient } from './pgPool';
+import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
+import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+
+/** What the outbox says must be relayed: an object's new update, its creation or its re-mark. */
+export type OutboxKind = 'update' | 'create' | 'remark';
+
+export interface OutboxEntry {
+  id: number;
+  workspaceId: string;
+  objectId: string;
+  kind: OutboxKind;
+  epoch: number;
+  /** The object's last sequence number when the row was written (the update's own, for `update`). */
+  seq: number;
+}
+
+interface FenceRow {
+  id: string;
+  workspace_id: string;
+  epoch: number;
+  marking_version: number;
+  last_seq: number;
+}
+
+interface OutboxRow {
+  id: number;
+  workspace_id: string;
+  object_id: string;
+  kind: OutboxKind;
+  epoch: number;
+  seq: number;
+}
+
+const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
+/** Text ordered byte-wise, as SQLite orders it, whatever the database's collation. */
+const C = 'COLLATE "C"';
+
+export class PostgresStore implements Store {
+  private readonly held = new HeldMarkings();
+
+  /** `pool`: owned from now on, ended by `close()`. */
+  constructor(readonly pool: Pool) {}
+
+  async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
+    await this.pool.query('INSERT INTO workspaces (id, record, created_at) VALUES ($1, $2, $3)', [workspace.id, JSON.stringify(workspace), workspace.createdAt]);
+  }
+
+  async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1', [id]);
+    return rows[0] ? toWorkspace(rows[0].record) : undefined;
+  }
+
+  async listWorkspaces(): Promise<WorkspaceRecord[]> {
+    const { rows } = await this.pool.query<{ record: unknown }>(`SELECT record FROM workspaces ORDER BY created_at ${C}, id ${C}`);
+    return rows.map((row) => toWorkspace(row.record));
+  }
+
+  async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
+    return transaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1 FOR UPDATE', [id]);
+      if (!rows[0]) return undefined;
+      const changed = change(toWorkspace(rows[0].record));
+      await client.query('UPDATE workspaces SET record = $2 WHERE id = $1', [id, JSON.stringify(changed)]);
+      return changed;
+    });
+  }
+
+  async addLevel(workspaceId: string, levelKey: string): Promise<boolean> {
+    const result = await this.pool.query('INSERT INTO workspace_levels (workspace_id, level_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, levelKey]);
+    return result.rowCount === 1;
+  }
+
+  async listLevels(workspaceId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ level_key: string }>(`SELECT level_key FROM workspace_levels WHERE workspace_id = $1 ORDER BY level_key ${C}`, [workspaceId]);
+    return rows.map((row) => row.level_key);
+  }
+
+  async listObjects(workspaceId: string): Promise<Envelope[]> {
+    const { rows } = await this.pool.query<ObjectRow & { marking_version: number }>(
+      `SELECT ${OBJECT_COLUMNS}, marking_version FROM objects WHERE workspace_id = $1 ORDER BY created_at ${C}, id ${C}`,
+      [workspaceId],
+    );
+    return rows.map((row) => this.read(row));
+  }
+
+  async getObject(id: string): Promise<Envelope | undefined> {
+    const { rows } = await this.pool.query<ObjectRow & { marking_version: number }>(`SELECT ${OBJECT_COLUMNS}, marking_version FROM objects WHERE id = $1`, [id]);
+    return rows[0] ? this.read(rows[0]) : undefined;
+  }
+
+  /** An envelope read: this node now holds its marking version. */
+  private read(row: ObjectRow & { marking_version: number }): Envelope {
+    this.held.hold(row.id, row.marking_version);
+    return toEnvelope(row);
+  }
+
+  async createObjects(objects: readonly NewDoc[]): Promise<void> {
+    await transaction(this.pool, async (client) => {
+      for (const { envelope, content, author, clients } of objects) {
+        const row = toRow(envelope);
+        await client.query(`INSERT INTO objects (${OBJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+          row.id,
+          row.workspace_id,
+          row.kind,
+          row.marking,
+          row.portion,
+          row.originator,
+          row.parent_id,
+          row.order_key,
+          row.created_by,
+          row.created_at,
+          row.epoch,
+          row.source_id,
+        ]);
+        await client.query('INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3)', [envelope.id, envelope.epoch, asBuffer(content)]);
+        await bindClients(client, clients.map((id) => ({ objectId: envelope.id, client: id, author })));
+      }
+      await addOutbox(client, objects.map(({ envelope }) => ({ workspaceId: envelope.workspaceId, objectId: envelope.id, kind: 'create', epoch: envelope.epoch, seq: 0 })));
+    });
+    for (const { envelope } of objects) this.held.hold(envelope.id, 1);
+  }
+
+  async remark(changes: readonly EnvelopeChange[]): Promise<void> {
+    const versions = await transaction(this.pool, async (client) => {
+      const stored: { id: string; markingVersion: number }[] = [];
+      const outbox: Omit<OutboxEntry, 'id'>[] = [];
+      for (const { envelope, content } of changes) {
+        const { rows } = await client.query<{ marking_version: number; last_seq: number }>(
+          `UPDATE objects SET marking = $2, portion = $3, parent_id = $4, order_key = $5, epoch = $6, source_id = $7,
+             marking_version = marking_version + 1 WHERE id = $1 RETURNING marking_version, last_seq`,
+          [envelope.id, envelope.marking, envelope.portion, envelope.parentId, envelope.orderKey, envelope.epoch, envelope.sourceId ?? null],
+        );
+        if (content) {
+          await client.query('DELETE FROM doc_updates WHERE object_id = $1 AND epoch < $2', [envelope.id, envelope.epoch]);
+          await client.query(
+            'INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3) ON CONFLICT (object_id) DO UPDATE SET epoch = excluded.epoch, data = excluded.data',
+            [envelope.id, envelope.epoch, asBuffer(content)],
+          );
+        }
+        if (!rows[0]) continue;
+        stored.push({ id: envelope.id, markingVersion: rows[0].marking_version });
+        outbox.push({ workspaceId: envelope.workspaceId, objectId: envelope.id, kind: 'remark', epoch: envelope.epoch, seq: rows[0].last_seq });
+      }
+      await addOutbox(client, outbox);
+      return stored;
+    });
+    for (const { id, markingVersion } of versions) this.held.hold(id, markingVersion);
+  }
+
+  async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
+    if (batch.length === 0) return [];
+    return transaction(this.pool, async (client) => {
+      const ids = [...new Set(batch.map((item) => item.objectId))];
+      // Locked in id order: two nodes' batches over the same objects wait, never deadlock.
+      const { rows } = await client.query<FenceRow>(
+        `SELECT id, workspace_id, epoch, marking_version, last_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
+        [ids],
+      );
+      const objects = new Map(rows.map((row) => [row.id, row]));
+      const fenced = ids.filter((id) =>
+        batch.some((item) => {
+          const row = objects.get(id);
+          return item.objectId === id && !this.held.admits(id, item.epoch, row && { epoch: row.epoch, markingVersion: row.marking_version });
+        }),
+      );
+      if (fenced.length > 0) throw new FencedWriteError(fenced);
+      const seqs = batch.map((item) => ++objects.get(item.objectId)!.last_seq);
+      await client.query(
+        `INSERT INTO doc_updates (object_id, seq, epoch, marking_version, data, author)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[], $5::bytea[], $6::text[])`,
+        [
+          batch.map((item) => item.objectId),
+          seqs,
+          batch.map((item) => item.epoch),
+          batch.map((item) => objects.get(item.objectId)!.marking_version),
+          batch.map((item) => asBuffer(item.update)),
+          batch.map((item) => item.author),
+        ],
+      );
+      await bindClients(client, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
+      await addOutbox(
+        client,
+        batch.map((item, i) => ({ workspaceId: objects.get(item.objectId)!.workspace_id, objectId: item.objectId, kind: 'update', epoch: item.epoch, seq: seqs[i]! })),
+      );
+      await client.query('UPDATE objects SET last_seq = v.last_seq FROM unnest($1::text[], $2::bigint[]) AS v(id, last_seq) WHERE objects.id = v.id', [
+        ids,
+        ids.map((id) => objects.get(id)!.last_seq),
+      ]);
+      return seqs;
+    });
+  }
+
+  async loadDoc(objectId: string): Promise<StoredDoc> {
+    // One snapshot of the database: a compaction committing meanwhile cannot drop updates from under the read.
+    return transaction(
+      this.pool,
+      async (client) => {
+        const snapshot = (await client.query<{ epoch: number; data: Buffer }>('SELECT epoch, data FROM doc_snapshots WHERE object_id = $1', [objectId])).rows[0];
+        const epoch = snapshot?.epoch ?? 0;
+        const { rows } = await client.query<{ seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE object_id = $1 AND epoch = $2 ORDER BY seq', [
+          objectId,
+          epoch,
+        ]);
+        const owners = await client.query<{ client_id: number; sub: string }>('SELECT client_id, sub FROM doc_clients WHERE object_id = $1', [objectId]);
+        return {
+          epoch,
+          snapshot: snapshot ? bytes(snapshot.data) : null,
+          updates: rows.map((row) => bytes(row.data)),
+          lastSeq: rows.at(-1)?.seq ?? 0,
+          owners: new Map(owners.rows.map((row) => [row.client_id, row.sub])),
+        };
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+  }
+
+  async compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    await transaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3)
+         ON CONFLICT (object_id) DO UPDATE SET data = excluded.data WHERE doc_snapshots.epoch = excluded.epoch`,
+        [objectId, epoch, asBuffer(snapshot)],
+      );
+      await client.query('DELETE FROM doc_updates WHERE object_id = $1 AND seq <= $2', [objectId, throughSeq]);
+    });
+  }
+
+  /** The oldest rows still to relay, oldest first (for the relay and its sweeper). */
+  async readOutbox(limit: number): Promise<OutboxEntry[]> {
+    const { rows } = await this.pool.query<OutboxRow>('SELECT id, workspace_id, object_id, kind, epoch, seq FROM outbox ORDER BY id LIMIT $1', [limit]);
+    return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id, objectId: row.object_id, kind: row.kind, epoch: row.epoch, seq: row.seq }));
+  }
+
+  /** Rows relayed: removed, so neither the relay nor a sweeper sends them again. */
+  async markRelayed(ids: readonly number[]): Promise<void> {
+    await this.pool.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/** Binds Yjs client ids to their first writer; an id already bound keeps its owner. */
+async function bindClients(client: PoolClient, bindings: readonly { objectId: string; client: number; author: string }[]): Promise<void> {
+  if (bindings.length === 0) return;
+  await client.query('INSERT INTO doc_clients (object_id, client_id, sub) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING', [
+    bindings.map((b) => b.objectId),
+    bindings.map((b) => b.client),
+    bindings.map((b) => b.author),
+  ]);
+}
+
+async function addOutbox(client: PoolClient, entries: readonly Omit<OutboxEntry, 'id'>[]): Promise<void> {
+  if (entries.length === 0) return;
+  await client.query(
+    'INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])',
+    [entries.map((e) => e.workspaceId), entries.map((e) => e.objectId), entries.map((e) => e.kind), entries.map((e) => e.epoch), entries.map((e) => e.seq)],
+  );
+}

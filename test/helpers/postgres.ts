@@ -1,0 +1,96 @@
+// PostgreSQL for tests: each caller gets a database of its own (tearline_t_<random>) on the local
+// server, dropped afterwards, so test files and helpers running in parallel never meet. The server
+// is 127.0.0.1:5432 with trust auth, user $PGUSER or `postgres` (TEARLINE_TEST_PG_URL overrides).
+// Without one, the PostgreSQL tests are skipped locally, never in CI (`CI=true`): there they fail.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
+import { createPool } from '../../server/store/pgPool';
+import { migrate } from '../../server/store/pgMigrate';
+
+const ADMIN_URL = process.env.TEARLINE_TEST_PG_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/postgres`;
+
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const postgresTestsSkipped = process.env.CI !== 'true' && !(await reachable());
+if (postgresTestsSkipped) {
+  console.log(`PostgreSQL tests skipped: no PostgreSQL answers at ${ADMIN_URL} (set TEARLINE_TEST_PG_URL). They always run when CI=true.`);
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  /** Drops the database (closing any connection still open to it). */
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `tearline_t_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/**
+ * For the enclosing describe: a database of its own at the current schema, `tables` (a comma
+ * list) emptied before each test, dropped after the last. Answers its URL (once `beforeAll` ran).
+ */
+export function useTestDatabase(tables?: string): () => string {
+  let database: TestDatabase | undefined;
+  const withPool = async (work: (pool: pg.Pool) => Promise<unknown>) => {
+    const pool = createPool(database!.url);
+    try {
+      await work(pool);
+    } finally {
+      await pool.end();
+    }
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await withPool(migrate);
+  });
+  if (tables) beforeEach(() => withPool((pool) => pool.query(`TRUNCATE ${tables} RESTART IDENTITY`)));
+  afterAll(() => database?.drop());
+  return () => database!.url;
+}
+
+/**
+ * A contract suite run once per engine: SQLite, and PostgreSQL (skipped as above). Each engine's
+ * factory registers the hooks it needs and answers how to open a handle (a node) on its storage;
+ * `suite` gets that.
+ */
+export function describeEngines<Open>(title: string, engines: { sqlite: () => Open; postgres: () => Open }, suite: (open: Open) => void): void {
+  describe.each([
+    ['sqlite', engines.sqlite, false],
+    ['postgres', engines.postgres, postgresTestsSkipped],
+  ] as const)(`%s ${title}`, (_engine, engine, skipped) => {
+    if (skipped) {
+      test.skip('needs PostgreSQL', () => undefined);
+      return;
+    }
+    suite(engine());
+  });
+}
