@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { TEMPLATES } from '../../server/workspaces/templates';
 import { describeIssue } from '../../shared/exercise/scenario';
 import { parseScenarioFile } from '../../shared/exercise/scenarioFile';
 import { formatScenarioTime, parseScenarioTime } from '../../shared/exercise/scenarioTime';
-
-const DIR = path.resolve(import.meta.dirname, '../../scenarios');
-const context = { templates: TEMPLATES };
+import { SCENARIO_DIR as DIR, scenarioContext as context } from '../helpers/scenarios';
 
 const BASE = `id: drill
 title: Drill
