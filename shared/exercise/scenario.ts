@@ -74,7 +74,7 @@ const conditionSchema = z.strictObject({
   expected: z.enum(['met', 'missed']),
 });
 
-const injectSchema = z.strictObject({
+export const injectSchema = z.strictObject({
   id: id('An inject id'),
   at: scenarioTimeSchema,
   author: trigraph,
