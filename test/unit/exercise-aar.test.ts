@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { computeAar, type AarEntry } from '../../server/exercise/aar';
+import { aarMarkdown } from '../../server/exercise/aarReport';
 import { loadScenario, scenarioContext } from '../helpers/scenarios';
 
 const flank = loadScenario('nato-eastern-flank');
@@ -95,5 +96,44 @@ describe('after-action review figures', () => {
     expect(inject('E-05')).toMatchObject({ releasedAt: null, releases: [], expected: null });
     expect(inject('E-05').nations.every((n) => n.at === null)).toBe(true);
     expect(inject('E-04').nations).toEqual([]);
+  });
+});
+
+describe('AAR/IP draft', () => {
+  const markdown = aarMarkdown(flank, figures, '2026-11-30T12:00:00Z');
+
+  test('follows the HSEEP structure', () => {
+    const headings = markdown.split('\n').filter((line) => line.startsWith('#'));
+    expect(headings).toEqual([
+      '# After-action review and improvement plan: NATO eastern-flank warning cell with Poland',
+      '## Objectives',
+      '## Time to share, per inject',
+      '## Releases',
+      '## Strengths',
+      '## Areas for improvement',
+      '## Recommendations',
+      '## Improvement plan',
+    ]);
+    expect(markdown).toContain('**EXERCISE EXERCISE EXERCISE**');
+  });
+
+  test('carries the figures: time to share, releases, objectives, findings', () => {
+    expect(markdown).toContain('| Inject | Released | USA | DEU | GBR | LTU | POL |');
+    expect(markdown).toContain('| E-01 Rail movement of armoured vehicles toward the border | +00:00 | 0 min (direct) | 17 min (release) | 17 min (release) | 17 min (release) | 0 min (direct) |');
+    expect(markdown).toContain('| E-03 | GBR | SECRET//REL TO USA, GBR | denied | 3 min | Source protection: use the tearline. |');
+    expect(markdown).toContain('| E-01 | POL | SECRET//REL TO USA, NATO | approved | 12 min |  |');
+    expect(markdown).toContain('**OBJ-1**: Polish reporting is visible to every NATO participant within 15 minutes. *Not met.*');
+    expect(markdown).toContain('**OBJ-2**: US corroboration reaches Poland within 45 minutes, sanitised if need be. *Met.*');
+    expect(markdown).toContain('- E-03 reached every nation (USA, DEU, GBR, LTU, POL) as it was released.');
+    expect(markdown).toContain('- E-01: DEU waited 17 min (release), GBR waited 17 min (release), LTU waited 17 min (release).');
+    expect(markdown).toContain('- RFI from LTU was answered after 45 min.');
+    expect(markdown).toContain('- 1 RFI answered in time.');
+  });
+
+  test('every area for improvement has a line in the improvement plan', () => {
+    const areas = markdown.split('## Areas for improvement')[1]!.split('## Recommendations')[0]!.split('\n').filter((l) => l.startsWith('- '));
+    const plan = markdown.split('## Improvement plan')[1]!.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Area') && !l.startsWith('| ---'));
+    expect(areas.length).toBeGreaterThan(2);
+    expect(plan).toHaveLength(areas.length);
   });
 });
