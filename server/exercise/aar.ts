@@ -3,8 +3,7 @@
 // (directly, after a release, or through a tearline), how its releases went, which were denied
 // and why, whether the players' expected action came in time, and which RFIs were answered late.
 // Nations are judged as the sharing figures do: by the marking's audience, clearance aside.
-import type { Json } from '../../shared/rest';
-import type { AuditAction } from '../../shared/rest';
+import type { AuditAction, Json } from '../../shared/rest';
 import { parseMarking, releasableNations, type MarkingPolicy } from '../../shared/markings';
 import { resolveCell, type ScenarioContext } from '../../shared/exercise/scenarioChecks';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';

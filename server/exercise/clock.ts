@@ -105,7 +105,7 @@ export function transition(state: ClockState, action: ClockAction, nowMs: number
     }
   }
 
-export function clockEvent(type: ClockAction['type'], state: ClockState, reason?: string): ClockEvent {
+function clockEvent(type: ClockAction['type'], state: ClockState, reason?: string): ClockEvent {
   return {
     type,
     zulu: new Date(state.anchorMs).toISOString(),

@@ -7,18 +7,17 @@ import { parseScenarioTime, SCENARIO_TIME_HINT } from './scenarioTime';
 
 export const DEFAULT_BANNER = 'EXERCISE EXERCISE EXERCISE';
 
-export const INJECT_KINDS = ['create', 'edit', 'release_request', 'join', 'message'] as const;
-export type InjectKind = (typeof INJECT_KINDS)[number];
+const INJECT_KINDS = ['create', 'edit', 'release_request', 'join', 'message'] as const;
 
 /** What a participant does in the exercise; their Tearline roles (editor, fdo …) are separate. */
-export const EXERCISE_ROLES = ['player', 'role_player', 'excon', 'observer', 'evaluator'] as const;
+const EXERCISE_ROLES = ['player', 'role_player', 'excon', 'observer', 'evaluator'] as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 const id = (what: string) => z.string().regex(ID, `${what} is 1 to 40 letters, digits, ".", "_" or "-", starting with a letter or digit`);
 const trigraph = z.string().regex(/^[A-Z]{3}$/, 'a nation is a country trigraph such as USA or JPN');
 const text = (max: number) => z.string().trim().min(1, 'cannot be empty').max(max, `is longer than ${max} characters`);
 
-export const scenarioTimeSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+const scenarioTimeSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseScenarioTime(value);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${value}" is not a scenario time: ${SCENARIO_TIME_HINT}` });
@@ -117,7 +116,6 @@ export const scenarioSchema = z.strictObject({
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
-export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioCell = Scenario['cells'][number];
 export type ScenarioParticipant = Scenario['participants'][number];
 export type Inject = Scenario['msel'][number];
