@@ -173,7 +173,8 @@ export function computeAar(scenario: Scenario, entries: readonly AarEntry[], con
       }
     }
   }
-  const injects = scenario.msel.map((inject) => injectFigures(inject, released.get(inject.id), [...objects.values()], releases, entries, nationsOf(scenario, inject, cells), policy, new Set(injectOfObject.keys())));
+  const trail: Trail = { objects: [...objects.values()], releases, entries, policy, scripted: new Set(injectOfObject.keys()) };
+  const injects = scenario.msel.map((inject) => injectFigures(inject, released.get(inject.id), nationsOf(scenario, inject, cells), trail));
   for (const rfi of rfis.values()) {
     const within = rfi.injectId ? injectById.get(rfi.injectId)?.expect?.within : undefined;
     rfi.late = rfi.answeredAt === null || ms(rfi.answeredAt) - ms(rfi.askedAt) > (within ?? options.rfiDeadlineMs);
@@ -197,16 +198,17 @@ function nationsOf(scenario: Scenario, inject: Inject, cells: Map<string, Return
   return [...nations].sort(policy.compareNames);
 }
 
-function injectFigures(
-  inject: Inject,
-  release: AarEntry | undefined,
-  objects: Tracked[],
-  releases: Map<string, ReleaseFigure>,
-  entries: readonly AarEntry[],
-  nations: string[],
-  policy: MarkingPolicy,
-  scripted: ReadonlySet<string>,
-): InjectFigures {
+/** What the audit trail showed, for the figures of each inject. */
+interface Trail {
+  objects: Tracked[];
+  releases: Map<string, ReleaseFigure>;
+  entries: readonly AarEntry[];
+  policy: MarkingPolicy;
+  /** Objects the injects themselves created. */
+  scripted: ReadonlySet<string>;
+}
+
+function injectFigures(inject: Inject, release: AarEntry | undefined, nations: string[], { objects, releases, entries, policy, scripted }: Trail): InjectFigures {
   const carried = objects.filter((object) => object.injectId === inject.id);
   const ids = new Set(carried.map((object) => object.id));
   const releasedAt = release?.at ?? null;
