@@ -343,7 +343,7 @@ describe('WorkspaceSession', () => {
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [liam, alex] });
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [{ ...liam, objectId: 'n1' }] });
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [], removed: ['c3'] });
-    expect(live.getSnapshot().presence).toEqual([{ ...liam, objectId: 'n1' }]);
+    expect(live.presence.getSnapshot()).toEqual([{ ...liam, objectId: 'n1' }]);
   });
 
   it('does not list itself when a batch for its level carries its own state', async () => {
@@ -352,7 +352,7 @@ describe('WorkspaceSession', () => {
     const liam: PresenceState = { clientId: 'c2', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS' };
     const own: PresenceState = { clientId: server.socket.id, sub: 'aus-viewer', name: 'Me', nation: 'AUS' };
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [own, liam] });
-    expect(live.getSnapshot().presence).toEqual([liam]);
+    expect(live.presence.getSnapshot()).toEqual([liam]);
   });
 
   it('joins again when the server says, after a join refused during a reconnect storm', async () => {
