@@ -1,5 +1,6 @@
 // One RFI: mark, title, question, the nation assigned to answer it, the answer and its status.
-import { useId } from 'react';
+// Memoised: it re-renders for its own object, not when the board around it does.
+import { memo, useId } from 'react';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf, fieldText } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
@@ -12,7 +13,7 @@ import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { RFI_STATUSES, STATUS_LABELS, statusOf } from './rfiStatus';
 
-export function RfiCard({ rfi }: { rfi: Envelope }) {
+export const RfiCard = memo(function RfiCard({ rfi }: { rfi: Envelope }) {
   const { picture, cell, canEdit } = useWorkspace();
   const { others, onCursor } = useObjectPresence(rfi.id);
   const id = useId();
@@ -64,4 +65,4 @@ export function RfiCard({ rfi }: { rfi: Envelope }) {
       <ObjectActions envelope={rfi} />
     </article>
   );
-}
+});

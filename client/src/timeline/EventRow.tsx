@@ -1,4 +1,6 @@
-// One timeline event: when (UTC), title, mark and details.
+// One timeline event: when (UTC), title, mark and details. Memoised: it re-renders for its own
+// object (its doc, its presence), not when the timeline around it does.
+import { memo } from 'react';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
@@ -10,7 +12,7 @@ import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { formatUtc, fromUtcInput, toUtcInput } from './utcTime';
 
-export function EventRow({ event }: { event: Envelope }) {
+export const EventRow = memo(function EventRow({ event }: { event: Envelope }) {
   const { picture, cell, canEdit } = useWorkspace();
   const { others, onCursor } = useObjectPresence(event.id);
   const replica = picture.replica(event.id);
@@ -43,4 +45,4 @@ export function EventRow({ event }: { event: Envelope }) {
       <ObjectActions envelope={event} />
     </div>
   );
-}
+});
