@@ -5,7 +5,7 @@
 //   - load: from opening the workspace's address to the picture live and drawn (next frame);
 //   - opening each tab: from the click to the panel drawn (next frame);
 //   - keystroke to paint, in the Timeline and the RFI board: from the keydown to the next
-//     animation frame after the edit reached the DOM, typing into the first item;
+//     animation frame after the edit reached the DOM, typing into the first item (opened);
 //   - remote edit to screen: each writer stamps its edit with the send time (Date.now(), same
 //     clock as the page's); the page sees the stamp in the DOM (MutationObserver) and takes the
 //     time at the next animation frame. Every sent stamp is accounted for: seen or not.
@@ -48,10 +48,10 @@ const PANEL_OF: Record<(typeof TABS)[number], string> = {
   rfis: '.rfi-panel',
   releases: '#panel-releases > *',
 };
-/** The items of an edited tab on the page: the attribute naming each, and the selector of their bodies. */
-const EDITED: Record<EditedTab, { attribute: string; body: string }> = {
-  timeline: { attribute: 'data-event-id', body: '.timeline .event textarea' },
-  rfis: { attribute: 'data-rfi-id', body: '.rfi-column .rfi-card textarea' },
+/** The items of an edited tab on the page: the attribute naming each, their light faces (opened by a click) and their bodies once opened. */
+const EDITED: Record<EditedTab, { attribute: string; preview: string; body: string }> = {
+  timeline: { attribute: 'data-event-id', preview: '.timeline .item-preview', body: '.timeline .event textarea' },
+  rfis: { attribute: 'data-rfi-id', preview: '.rfi-column .item-preview', body: '.rfi-column .rfi-card textarea' },
 };
 
 interface Plan {
@@ -125,7 +125,7 @@ function instrument(): void {
     for (const mutation of mutations) {
       const node = mutation.target;
       const element = node instanceof Element ? node : node.parentElement;
-      if (!element?.closest('.collab-mirror')) continue;
+      if (!element?.closest('[data-event-id], [data-rfi-id]')) continue;
       for (const match of (node.textContent ?? '').matchAll(stamp)) {
         if (!bench.seen.has(match[0])) {
           bench.seen.add(match[0]);
@@ -244,19 +244,21 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
       tabs.push(result);
       if (name !== 'timeline' && name !== 'rfis') continue;
       const edited = EDITED[name];
-      // The writers edit what the page shows (a stamp off the page cannot be seen arriving), past
-      // the item the page types in; more writers than such items share them.
-      const shown = await tab.evaluate((attribute) => Array.from(document.querySelectorAll(`[${attribute}]`), (element) => element.getAttribute(attribute)!), edited.attribute);
-      const others = shown.filter((id) => writable.has(id)).slice(1);
-      const targets = others.length > 0 ? others : shown.filter((id) => writable.has(id));
-      if (targets.length === 0) throw new Error(`The ${name} tab shows no item the writers may edit.`);
-      const writers = await Promise.all(writerSockets.map((socket, i) => StampWriter.connect(socket, cell.workspaceId, i, targets[i % targets.length]!)));
       await tab.evaluate(() => {
         const bench = (window as unknown as { __bench: { keys: number[]; remote: number[] } }).__bench;
         bench.keys.length = 0;
         bench.remote.length = 0;
       });
+      await tab.locator(edited.preview).first().click();
       await tab.locator(edited.body).first().click();
+      // The writers edit what the page shows (a stamp off the page cannot be seen arriving), past
+      // the item the page types in; when the opened item fills the view, that item; more writers
+      // than such items share them.
+      const shown = await tab.evaluate((attribute) => Array.from(document.querySelectorAll(`[${attribute}]`), (element) => element.getAttribute(attribute)!), edited.attribute);
+      const others = shown.filter((id) => writable.has(id)).slice(1);
+      const targets = others.length > 0 ? others : shown.filter((id) => writable.has(id));
+      if (targets.length === 0) throw new Error(`The ${name} tab shows no item the writers may edit.`);
+      const writers = await Promise.all(writerSockets.map((socket, i) => StampWriter.connect(socket, cell.workspaceId, i, targets[i % targets.length]!)));
       writers.forEach((writer) => writer.start(name, plan.editsPerSecond));
       const until = Date.now() + plan.seconds * 1000;
       while (Date.now() < until) {

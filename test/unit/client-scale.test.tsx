@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The web client at scale (issue 18): a cursor or an edit re-renders only the row of its object,
 // long lists mount only a window of rows, and dates are formatted with one formatter.
-import { act, cleanup, render } from '@testing-library/react';
+import { act, cleanup, render, within } from '@testing-library/react';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
@@ -15,13 +15,24 @@ import { VirtualList } from '../../client/src/views/VirtualList';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
 
 // Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
-const marks = vi.hoisted(() => ({ renders: 0 }));
+// The light face of a row (ItemPreview) follows the object's presence: counted apart.
+const marks = vi.hoisted(() => ({ renders: 0, previews: 0 }));
 vi.mock('../../client/src/markings/PortionMark', async (original) => {
   const real = await original<typeof import('../../client/src/markings/PortionMark')>();
   return {
     PortionMark: (props: Parameters<typeof real.PortionMark>[0]) => {
       marks.renders++;
       return real.PortionMark(props);
+    },
+  };
+});
+vi.mock('../../client/src/workspace/ItemPreview', async (original) => {
+  const real = await original<typeof import('../../client/src/workspace/ItemPreview')>();
+  return {
+    ...real,
+    ItemPreview: (props: Parameters<typeof real.ItemPreview>[0]) => {
+      marks.previews++;
+      return real.ItemPreview(props);
     },
   };
 });
@@ -104,30 +115,44 @@ describe('the Timeline at 2,000 events', () => {
     expect(parseFloat((container.querySelector('.timeline') as HTMLElement).style.paddingBottom)).toBeGreaterThan(100_000);
   });
 
+  it('shows light read-only rows, and an editor only for the item opened', () => {
+    const { container } = show(cellOf('event', 2000), <TimelinePanel />);
+    expect(container.querySelectorAll('.timeline textarea, .timeline input')).toHaveLength(0);
+    const first = container.querySelector<HTMLElement>('[data-event-id="event-0"]')!;
+    expect(first.querySelector('.item-title')!.textContent).toBe('Event 0');
+    act(() => within(first).getByRole('button', { name: 'Open event' }).click());
+    const opened = container.querySelector<HTMLElement>('[data-event-id="event-0"]')!;
+    expect(within(opened).getByLabelText('Event title')).toBeTruthy();
+    expect(within(opened).getByLabelText('Details of event, marked (S//REL TO USA, FVEY)')).toBeTruthy();
+    expect(container.querySelectorAll('.timeline textarea')).toHaveLength(1);
+  });
+
   it('re-renders only the row of an object someone edits', () => {
     const shown = cellOf('event', 2000);
     const { container } = show(shown, <TimelinePanel />);
     marks.renders = 0;
     remoteEdit(shown, 'event-2', 'Update: ');
-    expect(container.querySelector('[data-event-id="event-2"] textarea')!.textContent).toBe('Update: Details 2.');
+    expect(container.querySelector('[data-event-id="event-2"] .item-preview-text')!.textContent).toBe('Update: Details 2.');
     expect(marks.renders).toBe(1);
   });
 
-  it('re-renders only the rows whose people moved on a cursor message', () => {
+  it('re-renders only what shows the people of an object on a cursor message', () => {
     const shown = cellOf('event', 2000);
-    show(shown, <TimelinePanel />);
-    marks.renders = 0;
-    act(() => shown.presence.replace([cursorIn('event-1')]));
-    expect(marks.renders).toBe(1);
-    // The cursor moves to another row: the row it left and the row it entered.
-    marks.renders = 0;
+    const { container } = show(shown, <TimelinePanel />);
+    const count = (change: () => void) => {
+      marks.renders = 0;
+      marks.previews = 0;
+      act(change);
+      expect(marks.renders, 'rows re-rendered').toBe(0);
+      return marks.previews;
+    };
+    expect(count(() => shown.presence.replace([cursorIn('event-1')]))).toBe(1);
+    expect(container.querySelector('[data-event-id="event-1"] .item-preview-people')!.textContent).toBe('In it: Harriet Cole');
+    // The cursor moves to another item: the item it left and the item it entered.
     const inThree = cursorIn('event-3');
-    act(() => shown.presence.replace([inThree]));
-    expect(marks.renders).toBe(2);
-    // Someone in an object off screen: no row re-renders.
-    marks.renders = 0;
-    act(() => shown.presence.replace([inThree, cursorIn('event-1999', 'c3')]));
-    expect(marks.renders).toBe(0);
+    expect(count(() => shown.presence.replace([inThree]))).toBe(2);
+    // Someone in an item off screen: nothing on screen re-renders.
+    expect(count(() => shown.presence.replace([inThree, cursorIn('event-1999', 'c3')]))).toBe(0);
   });
 });
 
