@@ -2,7 +2,7 @@
 // of mounted editors. Rows may differ in height (an editor grows as it is typed in): each mounted
 // row is measured and the rest are counted at `estimate`. The list scrolls with its nearest
 // scrolling ancestor (the tab panel), so it sits in a page as a plain list would. Small enough to
-// own (about a hundred lines) rather than take a dependency for one job.
+// own (one short file) rather than take a dependency for one job.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { windowOf } from './windowOf';
 
@@ -68,29 +68,39 @@ export function VirtualList<T>({ items, keyOf, render, estimate, as: List = 'ul'
     };
   }, [scroller]);
 
-  const resizes = useMemo(
-    () =>
-      typeof ResizeObserver === 'undefined'
-        ? null
-        : new ResizeObserver((entries) => {
-            let changed = false;
-            for (const entry of entries) {
-              const key = (entry.target as HTMLElement).dataset.rowKey;
-              const height = (entry.target as HTMLElement).offsetHeight;
-              if (key === undefined || height === 0 || heights.current.get(key) === height) continue;
-              heights.current.set(key, height);
-              changed = true;
-            }
-            if (changed) setMeasured((count) => count + 1);
-          }),
+  // Created on first use and dropped on unmount (a remount, as StrictMode does, creates another).
+  const resizes = useRef<ResizeObserver | null>(null);
+  const observer = useCallback((): ResizeObserver | null => {
+    if (typeof ResizeObserver === 'undefined') return null;
+    resizes.current ??= new ResizeObserver((entries) => {
+      let changed = false;
+      for (const entry of entries) {
+        const key = (entry.target as HTMLElement).dataset.rowKey;
+        const height = (entry.target as HTMLElement).offsetHeight;
+        if (key === undefined || height === 0 || heights.current.get(key) === height) continue;
+        heights.current.set(key, height);
+        changed = true;
+      }
+      if (changed) setMeasured((count) => count + 1);
+    });
+    return resizes.current;
+  }, []);
+  useEffect(
+    () => () => {
+      resizes.current?.disconnect();
+      resizes.current = null;
+    },
     [],
   );
-  useEffect(() => () => resizes?.disconnect(), [resizes]);
-  const observe = useCallback((element: HTMLLIElement | null) => {
-    if (!element || !resizes) return;
-    resizes.observe(element);
-    return () => resizes.unobserve(element);
-  }, [resizes]);
+  const observe = useCallback(
+    (element: HTMLLIElement | null) => {
+      const watching = element ? observer() : null;
+      if (!element || !watching) return;
+      watching.observe(element);
+      return () => watching.unobserve(element);
+    },
+    [observer],
+  );
 
   // Bring a requested item into view: scroll to it, then tell once it is mounted.
   useEffect(() => {
