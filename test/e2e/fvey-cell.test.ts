@@ -162,6 +162,9 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await aus.page.getByRole('tab', { name: 'Timeline' }).click();
     const event = aus.page.locator('.event', { hasText: '01 Mar 2025 06:30Z' });
     await event.waitFor({ timeout: LIVE_MS });
+    // A light row until opened: its title as text, then the editor.
+    expect(await event.locator('.item-title').textContent()).toBe('Convoy leaves port');
+    await event.getByRole('button', { name: 'Open event' }).click();
     expect(await event.getByLabel('Event title').inputValue()).toBe('Convoy leaves port');
 
     await usa.page.getByRole('tab', { name: 'RFI board' }).click();
@@ -172,10 +175,11 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await aus.page.getByRole('tab', { name: 'RFI board' }).click();
     const card = aus.page.getByRole('region', { name: /Open/ }).getByRole('article', { name: 'Request for information' });
     await card.waitFor({ timeout: LIVE_MS });
+    await card.getByRole('button', { name: 'Open request for information' }).click();
     await card.getByLabel('Assigned to').selectOption('AUS');
     const assigned = usa.page.getByRole('region', { name: /Assigned/ }).getByRole('article', { name: 'Request for information' });
     await assigned.waitFor({ timeout: LIVE_MS });
-    expect(await assigned.getByLabel('Assigned to').inputValue()).toBe('AUS');
+    await assigned.getByText('Assigned to AUS').waitFor({ timeout: LIVE_MS });
     await screenshot(usa.page, 'fvey-cell-usa-analyst-rfi-board');
     expect([...usa.errors, ...aus.errors]).toEqual([]);
   });

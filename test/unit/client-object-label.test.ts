@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import type { Picture } from '../../client/src/session/picture';
+import { PresenceStore } from '../../client/src/session/presenceStore';
 import { objectLabel } from '../../client/src/workspace/objectLabel';
 
 function envelope(id: string, kind: Envelope['kind'], parentId: string | null = null, orderKey = 'a0'): Envelope {
@@ -21,8 +22,9 @@ function picture(objects: Envelope[], titles: Record<string, string>): Picture {
   );
   return {
     editable: true,
+    presence: new PresenceStore(),
     subscribe: () => () => undefined,
-    getSnapshot: () => ({ status: 'live', workspace: null, level: null, objects, presence: [], notices: [] }),
+    getSnapshot: () => ({ status: 'live', workspace: null, level: null, objects, notices: [] }),
     replica: (id) => docs.get(id) as ReturnType<Picture['replica']>,
   };
 }

@@ -82,7 +82,6 @@ function contextFor(shown: StaticPicture, identity: Identity): WorkspaceContextV
     cell,
     picker: { cell, author: identity },
     setPresence: () => undefined,
-    presence: [],
     byId: new Map(snapshot.objects.map((object) => [object.id, object])),
     releases: null,
     openObject: () => undefined,

@@ -6,6 +6,7 @@ import type { ClientEvent, ReleaseRequest } from '../../shared/protocol';
 import type { Connection } from '../../client/src/session/connection';
 import { ServerError } from '../../client/src/session/errors';
 import type { PictureSnapshot, PictureStatus } from '../../client/src/session/picture';
+import { PresenceStore } from '../../client/src/session/presenceStore';
 import { ReleaseBoard, type ReleaseViewer } from '../../client/src/session/releaseBoard';
 
 type Listener = (body: unknown) => void;
@@ -37,6 +38,7 @@ class FakeSession {
   getSnapshot = () => ({ status: this.status }) as PictureSnapshot;
   replica = () => undefined;
   readonly editable = true;
+  readonly presence = new PresenceStore();
   set(status: PictureStatus) {
     this.status = status;
     for (const listener of this.listeners) listener();

@@ -179,6 +179,40 @@ describe('WorkspaceSession', () => {
     expect(clientBody(live, 'n1')).toBe('Convoy sighted. Six trucks.');
   });
 
+  it('loads a cell of many objects in one change to the views, not one per step', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 1200; i++) server.add(`n${i}`, `Item ${i}.`);
+    session = new WorkspaceSession(server.connection(), 'ws1');
+    let changes = 0;
+    session.subscribe(() => changes++);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(server.sent('doc:sync').length).toBeGreaterThan(1); // several batches
+    expect(changes).toBe(1);
+    expect(session.getSnapshot().objects).toHaveLength(1200);
+  });
+
+  it('builds an object’s doc only when something needs it, with the object id as guid, and resyncs unbuilt ones incrementally', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.add('n2', 'Harbour quiet.');
+    const live = await open(server);
+    expect(live.replica('n1')!.hasDoc).toBe(false);
+    server.socket.fire('doc:update', server.editByOther('n1', (t) => t.insert(15, ' Six trucks.')));
+    expect(live.replica('n1')!.hasDoc).toBe(false);
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    server.editByOther('n1', (t) => t.insert(0, '0930Z: '));
+    server.socket.connected = true;
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(2));
+    await vi.waitFor(() => expect(live.getSnapshot().status).toBe('live'));
+    const resync = server.sent('doc:sync')[1] as ClientPayload<'doc:sync'>;
+    expect(resync.docs.every((doc) => doc.stateVector instanceof Uint8Array)).toBe(true);
+    expect(clientBody(live, 'n1')).toBe('0930Z: Convoy sighted. Six trucks.');
+    expect(live.replica('n1')!.doc.guid).toBe('n1');
+    expect(live.replica('n2')!.hasDoc).toBe(false);
+  });
+
   it('loads every other object when the server cannot read one, and says which', async () => {
     const server = new FakeServer();
     server.add('n1', 'Damaged on disk.');
@@ -343,7 +377,7 @@ describe('WorkspaceSession', () => {
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [liam, alex] });
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [{ ...liam, objectId: 'n1' }] });
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [], removed: ['c3'] });
-    expect(live.getSnapshot().presence).toEqual([{ ...liam, objectId: 'n1' }]);
+    expect(live.presence.getSnapshot()).toEqual([{ ...liam, objectId: 'n1' }]);
   });
 
   it('does not list itself when a batch for its level carries its own state', async () => {
@@ -352,7 +386,7 @@ describe('WorkspaceSession', () => {
     const liam: PresenceState = { clientId: 'c2', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS' };
     const own: PresenceState = { clientId: server.socket.id, sub: 'aus-viewer', name: 'Me', nation: 'AUS' };
     server.socket.fire('awareness', { workspaceId: 'ws1', states: [own, liam] });
-    expect(live.getSnapshot().presence).toEqual([liam]);
+    expect(live.presence.getSnapshot()).toEqual([liam]);
   });
 
   it('joins again when the server says, after a join refused during a reconnect storm', async () => {

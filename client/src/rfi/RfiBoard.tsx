@@ -1,35 +1,44 @@
-// Requests for information in three columns: open, assigned to a nation, answered.
+// Requests for information in three columns: open, assigned to a nation, answered. Each column
+// mounts only the cards in view; the board re-renders when an RFI changes column, not on every
+// keystroke in a card.
+import { useCallback } from 'react';
+import type * as Y from 'yjs';
+import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf } from '../../../shared/content';
-import { useReplicasVersion } from '../session/hooks';
+import { useDocKeys } from '../session/hooks';
+import { VirtualList } from '../views/VirtualList';
 import { useWorkspace } from '../workspace/context';
+import { focusObjectElement } from '../workspace/focusObject';
 import { ofKind } from '../workspace/selectors';
 import { NewRfiForm } from './NewRfiForm';
 import { RfiCard } from './RfiCard';
 import { RFI_STATUSES, statusOf, STATUS_LABELS } from './rfiStatus';
 
+/** A card's height before it is measured, in px. */
+const CARD_ESTIMATE_PX = 230;
+
+const statusIn = (doc: Y.Doc): string => statusOf(fieldsOf(doc).get('status'));
+const idOf = (rfi: Envelope) => rfi.id;
+const renderCard = (rfi: Envelope) => <RfiCard rfi={rfi} />;
+
 export function RfiBoard() {
-  const { snapshot, picture, canEdit } = useWorkspace();
+  const { snapshot, picture, canEdit, focus } = useWorkspace();
   const rfis = ofKind(snapshot.objects, 'rfi');
-  useReplicasVersion(picture, rfis.map((rfi) => rfi.id));
-  const status = (id: string) => {
-    const doc = picture.replica(id)?.doc;
-    return statusOf(doc ? fieldsOf(doc).get('status') : undefined);
-  };
+  const status = useDocKeys(picture, rfis.map(idOf), statusIn);
+  const revealed = useCallback((id: string) => void focusObjectElement(id), []);
 
   return (
     <div className="rfi-panel">
       <h2>RFI board</h2>
       <div className="rfi-board">
         {RFI_STATUSES.map((column) => {
-          const cards = rfis.filter((rfi) => status(rfi.id) === column);
+          const cards = rfis.filter((rfi) => (status.get(rfi.id) ?? 'open') === column);
           return (
             <section key={column} className="rfi-column" aria-labelledby={`rfi-col-${column}`}>
               <h3 id={`rfi-col-${column}`}>
                 {STATUS_LABELS[column]} <span className="count">({cards.length})</span>
               </h3>
-              {cards.map((rfi) => (
-                <RfiCard key={rfi.id} rfi={rfi} />
-              ))}
+              <VirtualList className="rfi-cards" items={cards} keyOf={idOf} render={renderCard} estimate={CARD_ESTIMATE_PX} reveal={focus} onRevealed={revealed} />
             </section>
           );
         })}

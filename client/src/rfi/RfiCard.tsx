@@ -1,5 +1,7 @@
-// One RFI: mark, title, question, the nation assigned to answer it, the answer and its status.
-import { useId } from 'react';
+// One RFI: mark, title, question, the nation assigned to answer it, the answer and its status; a
+// light read-only card (ItemPreview) until it is opened. Memoised: it re-renders for its own
+// object, not when the board around it does.
+import { memo, useId } from 'react';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf, fieldText } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
@@ -8,11 +10,32 @@ import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
 import { FieldTextArea } from '../text/FieldTextArea';
 import { useWorkspace } from '../workspace/context';
+import { ItemPreview, useOpened } from '../workspace/ItemPreview';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { RFI_STATUSES, STATUS_LABELS, statusOf } from './rfiStatus';
 
-export function RfiCard({ rfi }: { rfi: Envelope }) {
+export const RfiCard = memo(function RfiCard({ rfi }: { rfi: Envelope }) {
+  const { picture, cell } = useWorkspace();
+  const [opened, open] = useOpened(rfi.id);
+  const replica = picture.replica(rfi.id);
+  const doc = useReplicaDoc(replica);
+  if (opened) return <RfiEditor rfi={rfi} />;
+  const assigned = readField(doc, 'assignedNation', isString);
+  return (
+    <article className="rfi-card" data-rfi-id={rfi.id} aria-label="Request for information">
+      <div className="rfi-head">
+        <PortionMark portion={rfi.portion} marking={rfi.marking} originator={rfi.originator} policy={cell.policy} />
+        <span className="item-title">{doc ? fieldText(doc, 'title') : ''}</span>
+      </div>
+      <ItemPreview id={rfi.id} replica={replica} noun="request for information" onOpen={open} />
+      <p className="muted">{assigned ? `Assigned to ${assigned}` : 'Nobody assigned yet'}</p>
+    </article>
+  );
+});
+
+/** The opened RFI: every field editable in place, with others' carets. */
+function RfiEditor({ rfi }: { rfi: Envelope }) {
   const { picture, cell, canEdit } = useWorkspace();
   const { others, onCursor } = useObjectPresence(rfi.id);
   const id = useId();

@@ -32,17 +32,35 @@ export function readField<T>(doc: Y.Doc | null, key: string, guard: (value: unkn
 
 export const isString = (value: unknown): value is string => typeof value === 'string';
 
-/** Re-renders when any of the listed objects' docs change (e.g. to sort by a field). */
-export function useReplicasVersion(picture: Picture, ids: readonly string[]): string {
-  // Keyed by replica serials, so a doc that arrives (or returns) later gets subscribed too.
+/**
+ * A key per listed object read from its doc (an event's time, an RFI's status), re-rendering only
+ * when one of the keys changes: typing in one item of a 5,000-item panel does not re-render the
+ * panel, only that item. Builds the docs of the listed objects (their keys are in them).
+ */
+export function useDocKeys(picture: Picture, ids: readonly string[], keyOf: (doc: Y.Doc) => string): ReadonlyMap<string, string> {
   const replicas = ids.map((id) => picture.replica(id)).filter((replica): replica is ObjectReplica => replica !== undefined);
-  const key = replicas.map((replica) => replica.serial).join(',');
-  const subscribe = useMemo(
-    () => (listener: () => void) => {
-      const stops = replicas.map((replica) => replica.subscribe(listener));
-      return () => stops.forEach((stop) => stop());
-    },
-    [key], // `key` names exactly these replicas
-  );
-  return useSyncExternalStore(subscribe, () => replicas.map((replica) => replica.version).join(','));
+  // Keyed by replica serials, so a doc that arrives (or returns) later gets subscribed too.
+  const serials = replicas.map((replica) => replica.serial).join(',');
+  const store = useMemo(() => {
+    const read = () => new Map(replicas.map((replica) => [replica.id, keyOf(replica.doc)]));
+    let keys = read();
+    return {
+      subscribe: (listener: () => void) => {
+        const stops = replicas.map((replica) =>
+          replica.subscribe(() => {
+            const key = keyOf(replica.doc);
+            if (keys.get(replica.id) === key) return;
+            keys = new Map(keys).set(replica.id, key);
+            listener();
+          }),
+        );
+        // Changes between the first read and this subscription count too.
+        const fresh = read();
+        if (Array.from(fresh).some(([id, key]) => keys.get(id) !== key)) keys = fresh;
+        return () => stops.forEach((stop) => stop());
+      },
+      getSnapshot: () => keys,
+    };
+  }, [serials, keyOf]); // `serials` names exactly these replicas
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
 }

@@ -1,6 +1,7 @@
 // What a workspace view renders from: the envelopes and docs one access level sees. A live
 // WorkspaceSession and the FDO's read-only "view as" snapshot both provide it.
-import type { Envelope, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
+import type { Envelope, WorkspaceSummary } from '../../../shared/protocol';
+import type { PresenceStore } from './presenceStore';
 import type { ObjectReplica } from './replica';
 
 export type PictureStatus = 'joining' | 'live' | 'offline' | 'failed';
@@ -16,13 +17,14 @@ export interface PictureSnapshot {
   /** The server's name for this access level. */
   level: string | null;
   objects: readonly Envelope[];
-  presence: readonly PresenceState[];
   notices: readonly Notice[];
 }
 
 export interface Picture {
   /** False for a "view as" snapshot: nothing in it may be edited or sent. */
   readonly editable: boolean;
+  /** Others in the workspace (always empty in a "view as" snapshot). */
+  readonly presence: PresenceStore;
   subscribe(listener: () => void): () => void;
   getSnapshot(): PictureSnapshot;
   replica(id: string): ObjectReplica | undefined;

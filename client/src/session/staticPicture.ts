@@ -3,16 +3,18 @@
 import type { Envelope, WorkspaceSummary } from '../../../shared/protocol';
 import type { LocalDocState } from './connection';
 import type { Picture, PictureSnapshot } from './picture';
+import { PresenceStore } from './presenceStore';
 import { ObjectReplica } from './replica';
 
 export class StaticPicture implements Picture {
   readonly editable = false;
+  readonly presence = new PresenceStore();
   private readonly snapshot: PictureSnapshot;
   private readonly replicas = new Map<string, ObjectReplica>();
 
   constructor(workspace: WorkspaceSummary, level: string, objects: Envelope[], docs: LocalDocState[]) {
     for (const doc of docs) this.replicas.set(doc.id, new ObjectReplica(doc.id, doc.epoch, doc.update, null));
-    this.snapshot = { status: 'live', workspace, level, objects, presence: [], notices: [] };
+    this.snapshot = { status: 'live', workspace, level, objects, notices: [] };
   }
 
   subscribe(): () => void {

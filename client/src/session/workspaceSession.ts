@@ -2,12 +2,14 @@
 // server's fan-out, send local edits with their epoch, and on reconnect rejoin, purge what is no
 // longer releasable, resync and resend the edits made while offline. A request the server refuses
 // as `rate_limited` (a reconnect storm, a spent budget) is tried again when it says, with jitter.
-import * as Y from 'yjs';
+// Presence lives in its own store (a cursor message re-renders only what shows that cursor), and
+// a (re)join's whole load reaches the views as one change, not one per step.
 import { buildContent } from '../../../shared/content';
 import type { ClientPayload, DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
+import { PresenceStore } from './presenceStore';
 import { ObjectReplica } from './replica';
 import { StaticPicture } from './staticPicture';
 
@@ -40,11 +42,14 @@ export class WorkspaceSession implements Picture {
   private status: PictureStatus = 'joining';
   private workspace: WorkspaceSummary | null = null;
   private level: string | null = null;
-  private presence: PresenceState[] = [];
+  readonly presence = new PresenceStore();
   private notices: Notice[] = [];
   private nextNoticeId = 1;
   private snapshot: PictureSnapshot;
   private closed = false;
+  /** Set while a (re)join loads: its changes reach the views together, once it is done. */
+  private holding = false;
+  private held = false;
   private ownPresence: PresenceUpdate | null = null;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private presenceSentAt = 0;
@@ -134,7 +139,7 @@ export class WorkspaceSession implements Picture {
     const docs: LocalDocState[] = [];
     for (const object of body.objects) {
       const replica = this.replicas.get(object.id);
-      if (replica) docs.push({ id: object.id, epoch: replica.epoch, update: Y.encodeStateAsUpdate(replica.doc) });
+      if (replica) docs.push({ id: object.id, epoch: replica.epoch, update: replica.stateAsUpdate() });
     }
     return new StaticPicture(workspace, body.level, body.objects, docs);
   }
@@ -187,16 +192,20 @@ export class WorkspaceSession implements Picture {
   private start = async (): Promise<void> => {
     this.setStatus('joining');
     try {
-      const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
-      if (this.closed) return;
-      this.workspace = joined.workspace;
-      this.level = joined.level;
-      const visible = new Set(joined.objects.map((object) => object.id));
-      for (const id of Array.from(this.envelopes.keys())) if (!visible.has(id)) this.purge(id);
-      for (const object of joined.objects) this.envelopes.set(object.id, object);
-      await this.syncDocs(joined.objects.map((object) => object.id));
-      if (this.closed) return;
-      this.setStatus('live');
+      const loaded = await this.holdingChanges(async () => {
+        const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
+        if (this.closed) return false;
+        this.workspace = joined.workspace;
+        this.level = joined.level;
+        const visible = new Set(joined.objects.map((object) => object.id));
+        for (const id of Array.from(this.envelopes.keys())) if (!visible.has(id)) this.purge(id);
+        for (const object of joined.objects) this.envelopes.set(object.id, object);
+        await this.syncDocs(joined.objects.map((object) => object.id));
+        if (this.closed) return false;
+        this.setStatus('live');
+        return true;
+      });
+      if (!loaded) return;
       this.flushUnacked();
       if (this.ownPresence) void this.sendPresence();
     } catch (error) {
@@ -217,10 +226,24 @@ export class WorkspaceSession implements Picture {
 
   private onDisconnect = (): void => {
     // Whoever is still there is announced again when the rejoin answers; the rejoin resends edits.
-    this.presence = [];
+    this.presence.replace([]);
     this.clearRetries();
     this.setStatus('offline');
   };
+
+  /** Runs `load` with the views told once, at its end, of everything it changed. */
+  private async holdingChanges<T>(load: () => Promise<T>): Promise<T> {
+    this.holding = true;
+    try {
+      return await load();
+    } finally {
+      this.holding = false;
+      if (this.held) {
+        this.held = false;
+        this.emit();
+      }
+    }
+  }
 
   private clearRetries(): void {
     if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
@@ -237,7 +260,7 @@ export class WorkspaceSession implements Picture {
         workspaceId: this.workspaceId,
         docs: batch.map((id) => {
           const replica = this.replicas.get(id);
-          return replica && !full ? { id, stateVector: Y.encodeStateVector(replica.doc) } : { id };
+          return replica && !full ? { id, stateVector: replica.stateVector() } : { id };
         }),
       });
       if (this.closed) return;
@@ -448,12 +471,11 @@ export class WorkspaceSession implements Picture {
   /** Presence arrives as changes: new or changed states, and the client ids that left. */
   private onAwareness = (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }): void => {
     if (body.workspaceId !== this.workspaceId) return;
-    const byClient = new Map(this.presence.map((state) => [state.clientId, state]));
+    const byClient = new Map(this.presence.getSnapshot().map((state) => [state.clientId, state]));
     for (const id of body.removed ?? []) byClient.delete(id);
     // A batch for our level carries our own state too.
     for (const state of body.states) if (state.clientId !== this.connection.socket.id) byClient.set(state.clientId, state);
-    this.presence = Array.from(byClient.values());
-    this.emit();
+    this.presence.replace(Array.from(byClient.values()));
   };
 
   // ---- state ---------------------------------------------------------------------------------
@@ -487,13 +509,16 @@ export class WorkspaceSession implements Picture {
       workspace: this.workspace,
       level: this.level,
       objects: Array.from(this.envelopes.values()),
-      presence: this.presence,
       notices: this.notices,
     };
   }
 
   private emit(): void {
     if (this.closed) return;
+    if (this.holding) {
+      this.held = true;
+      return;
+    }
     this.snapshot = this.buildSnapshot();
     for (const listener of this.listeners) listener();
   }

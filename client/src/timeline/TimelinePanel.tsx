@@ -1,38 +1,43 @@
-// Timeline of events, in time order (UTC).
+// Timeline of events, in time order (UTC). Only the rows in view are mounted (VirtualList), and
+// the panel re-renders when an event's time changes, not on every keystroke in one of them.
+import { useCallback } from 'react';
+import type * as Y from 'yjs';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf } from '../../../shared/content';
-import { useReplicasVersion } from '../session/hooks';
-import type { Picture } from '../session/picture';
+import { useDocKeys } from '../session/hooks';
+import { VirtualList } from '../views/VirtualList';
 import { useWorkspace } from '../workspace/context';
+import { focusObjectElement } from '../workspace/focusObject';
 import { ofKind } from '../workspace/selectors';
 import { EventRow } from './EventRow';
 import { NewEventForm } from './NewEventForm';
 
-function whenOf(picture: Picture, event: Envelope): string {
-  const doc = picture.replica(event.id)?.doc;
-  const when = doc ? fieldsOf(doc).get('when') : undefined;
+/** A row's height before it is measured, in px. */
+const ROW_ESTIMATE_PX = 190;
+
+function whenOf(doc: Y.Doc): string {
+  const when = fieldsOf(doc).get('when');
   return typeof when === 'string' ? when : '';
 }
 
+const idOf = (event: Envelope) => event.id;
+const renderRow = (event: Envelope) => <EventRow event={event} />;
+
 export function TimelinePanel() {
-  const { snapshot, picture, canEdit } = useWorkspace();
+  const { snapshot, picture, canEdit, focus } = useWorkspace();
   const events = ofKind(snapshot.objects, 'event');
-  useReplicasVersion(picture, events.map((event) => event.id));
+  const when = useDocKeys(picture, events.map(idOf), whenOf);
   const ordered = events
-    .map((event) => ({ event, when: whenOf(picture, event) }))
-    .sort((a, b) => (a.when < b.when ? -1 : a.when > b.when ? 1 : 0));
+    .map((event) => ({ event, when: when.get(event.id) ?? '' }))
+    .sort((a, b) => (a.when < b.when ? -1 : a.when > b.when ? 1 : 0))
+    .map(({ event }) => event);
+  const revealed = useCallback((id: string) => void focusObjectElement(id), []);
 
   return (
     <div className="timeline-panel">
       <h2>Timeline</h2>
       {ordered.length === 0 && <p className="muted">No events yet.</p>}
-      <ol className="timeline">
-        {ordered.map(({ event }) => (
-          <li key={event.id}>
-            <EventRow event={event} />
-          </li>
-        ))}
-      </ol>
+      <VirtualList as="ol" className="timeline" items={ordered} keyOf={idOf} render={renderRow} estimate={ROW_ESTIMATE_PX} reveal={focus} onRevealed={revealed} />
       {canEdit && <NewEventForm />}
     </div>
   );

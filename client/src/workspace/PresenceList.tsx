@@ -1,6 +1,8 @@
 // Who is in the cell and where: the object they are in when it is releasable to us (the server
 // strips it otherwise), else the panel they have open. We are listed first.
+import { useSyncExternalStore } from 'react';
 import type { PresenceState } from '../../../shared/protocol';
+import type { PresenceStore } from '../session/presenceStore';
 import { participantColor } from '../text/caretLayout';
 import { NationFlag } from '../views/NationFlag';
 import { useWorkspace } from './context';
@@ -8,7 +10,8 @@ import { objectLabel } from './objectLabel';
 
 const VIEW_NAMES: Record<string, string> = { reports: 'Reports', timeline: 'Timeline', rfis: 'RFI board' };
 
-export function PresenceList({ states }: { states: readonly PresenceState[] }) {
+export function PresenceList({ store }: { store: PresenceStore }) {
+  const states = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { byId, picture, identity, session } = useWorkspace();
   const whereOf = (state: PresenceState): string => {
     const object = state.objectId && session ? byId.get(state.objectId) : undefined;

@@ -1,5 +1,6 @@
 // The workspace's name, the session's state, who is here, the FDO's "view as", and the pages.
 import type { PictureSnapshot } from '../session/picture';
+import type { PresenceStore } from '../session/presenceStore';
 import { isFdo } from '../session/identity';
 import type { StaticPicture } from '../session/staticPicture';
 import { workspaceHref, type WorkspacePage } from '../useHashRoute';
@@ -10,6 +11,8 @@ import { ViewAsControl } from './ViewAsControl';
 
 interface Props {
   live: PictureSnapshot;
+  /** The live session's presence (shown while viewing as a partner too). */
+  presence: PresenceStore;
   page: WorkspacePage;
   viewAs: StaticPicture | null;
   onViewAs: (picture: StaticPicture | null) => void;
@@ -24,7 +27,7 @@ const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
   failed: 'Not synchronised',
 };
 
-export function WorkspaceBar({ live, page, viewAs, onViewAs, pendingReleases }: Props) {
+export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingReleases }: Props) {
   const { identity, snapshot, cell } = useWorkspace();
   const workspace = live.workspace!;
   const pages: { id: WorkspacePage; label: string }[] = [
@@ -41,7 +44,7 @@ export function WorkspaceBar({ live, page, viewAs, onViewAs, pendingReleases }: 
       <span className={`sync-status sync-${live.status}`} role="status">
         {STATUS_TEXT[live.status]}
       </span>
-      <PresenceList states={live.presence} />
+      <PresenceList store={presence} />
       <nav className="workspace-pages" aria-label="Workspace pages">
         {pages.map((p) => (
           <a key={p.id} href={workspaceHref(workspace.id, p.id)} aria-current={p.id === page ? 'page' : undefined}>

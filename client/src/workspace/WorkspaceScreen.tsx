@@ -87,13 +87,12 @@ export function WorkspaceScreen({ session, releases, page, identity }: Props) {
       cell,
       picker: { cell, author: identity },
       setPresence,
-      presence: viewAs ? [] : live.presence,
       byId,
       releases: viewAs ? null : releases,
       openObject,
       focus,
     };
-  }, [picture, snapshot, session, viewAs, identity, cell, tab, byId, live.presence, releases, openObject, focus]);
+  }, [picture, snapshot, session, viewAs, identity, cell, tab, byId, releases, openObject, focus]);
 
   if (!workspace || !cell || !context) {
     return (
@@ -117,7 +116,7 @@ export function WorkspaceScreen({ session, releases, page, identity }: Props) {
     <WorkspaceContext.Provider value={context}>
       <div className={`workspace ${viewAs && page === 'picture' ? 'viewing-as' : ''}`}>
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
-        <WorkspaceBar live={live} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
+        <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
         <Notices notices={live.notices} onDismiss={(id) => session.dismissNotice(id)} />
         {page === 'picture' && (
           <main className="workspace-main" aria-label={`Workspace ${workspace.name}`}>

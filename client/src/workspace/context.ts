@@ -1,7 +1,7 @@
 // What every panel of an open workspace needs: the picture shown (live or "view as"), the live
 // session for actions (null while viewing as a partner), the author and the cell's markings.
 import { createContext, useContext } from 'react';
-import type { Envelope, PresenceState } from '../../../shared/protocol';
+import type { Envelope } from '../../../shared/protocol';
 import type { CellMarkings } from '../markings/cell';
 import type { PickerContext } from '../markings/pickerModel';
 import type { Identity } from '../session/identity';
@@ -19,8 +19,6 @@ export interface WorkspaceContextValue {
   cell: CellMarkings;
   picker: PickerContext;
   setPresence: (update: PresenceUpdate | null) => void;
-  /** Others' presence in the live session (the server never echoes our own; empty while viewing as a partner). */
-  presence: readonly PresenceState[];
   byId: ReadonlyMap<string, Envelope>;
   /** Release requests of this participant (and, for FDOs, those to decide), live; null with `session`. */
   releases: ReleaseBoard | null;

@@ -1,0 +1,209 @@
+// @vitest-environment happy-dom
+// The web client at scale (issue 18): a cursor or an edit re-renders only the row of its object,
+// long lists mount only a window of rows, and dates are formatted with one formatter.
+import { act, cleanup, render, within } from '@testing-library/react';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bodyOf, buildContent } from '../../shared/content';
+import type { Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
+import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Identity } from '../../client/src/session/identity';
+import { StaticPicture } from '../../client/src/session/staticPicture';
+import { TimelinePanel } from '../../client/src/timeline/TimelinePanel';
+import { RfiBoard } from '../../client/src/rfi/RfiBoard';
+import { VirtualList } from '../../client/src/views/VirtualList';
+import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+
+// Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
+// The light face of a row (ItemPreview) follows the object's presence: counted apart.
+const marks = vi.hoisted(() => ({ renders: 0, previews: 0 }));
+vi.mock('../../client/src/markings/PortionMark', async (original) => {
+  const real = await original<typeof import('../../client/src/markings/PortionMark')>();
+  return {
+    PortionMark: (props: Parameters<typeof real.PortionMark>[0]) => {
+      marks.renders++;
+      return real.PortionMark(props);
+    },
+  };
+});
+vi.mock('../../client/src/workspace/ItemPreview', async (original) => {
+  const real = await original<typeof import('../../client/src/workspace/ItemPreview')>();
+  return {
+    ...real,
+    ItemPreview: (props: Parameters<typeof real.ItemPreview>[0]) => {
+      marks.previews++;
+      return real.ItemPreview(props);
+    },
+  };
+});
+
+afterEach(cleanup);
+
+const workspace: WorkspaceSummary = {
+  id: 'ws1',
+  name: 'Strait watch',
+  members: ['FVEY'],
+  defaultMarking: 'SECRET//REL TO USA, FVEY',
+  systemHigh: 'SECRET',
+  groups: {},
+  exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+  createdAt: '2025-01-01T00:00:00.000Z',
+  createdBy: 'usa-analyst',
+};
+const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+
+function cellOf(kind: 'event' | 'rfi', count: number): StaticPicture {
+  const objects: Envelope[] = Array.from({ length: count }, (_, i) => ({
+    id: `${kind}-${i}`,
+    workspaceId: 'ws1',
+    kind,
+    marking: 'SECRET//REL TO USA, FVEY',
+    portion: '(S//REL TO USA, FVEY)',
+    originator: 'USA',
+    parentId: null,
+    orderKey: 'a0',
+    createdBy: 'usa-analyst',
+    createdAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+    epoch: 0,
+  }));
+  const fields = (i: number) =>
+    kind === 'event' ? { title: `Event ${i}`, when: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString() } : { title: `RFI ${i}`, status: 'open' };
+  const docs = objects.map((object, i) => ({ id: object.id, epoch: 0, update: buildContent({ fields: fields(i), body: `Details ${i}.` }) }));
+  return new StaticPicture(workspace, 'USA|S|', objects, docs);
+}
+
+function show(shown: StaticPicture, panel: React.ReactNode) {
+  const cell = workspaceMarkings(workspace);
+  const snapshot = shown.getSnapshot();
+  const context: WorkspaceContextValue = {
+    picture: shown,
+    snapshot,
+    session: null,
+    identity: usa,
+    canEdit: false,
+    cell,
+    picker: { cell, author: usa },
+    setPresence: () => undefined,
+    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
+    releases: null,
+    openObject: () => undefined,
+    focus: null,
+  };
+  return render(<WorkspaceContext.Provider value={context}>{panel}</WorkspaceContext.Provider>);
+}
+
+/** Another participant's edit to one object's text, as the server fans it out. */
+function remoteEdit(shown: StaticPicture, id: string, text: string) {
+  const replica = shown.replica(id)!;
+  const other = new Y.Doc();
+  Y.applyUpdate(other, replica.stateAsUpdate());
+  const before = Y.encodeStateVector(other);
+  bodyOf(other).insert(0, text);
+  act(() => replica.applyRemote(Y.encodeStateAsUpdate(other, before)));
+}
+
+const cursorIn = (objectId: string, clientId = 'c2'): PresenceState => ({ clientId, sub: 'gbr-analyst', name: 'Harriet Cole', nation: 'GBR', objectId, view: 'timeline' });
+
+describe('the Timeline at 2,000 events', () => {
+  it('mounts only a window of rows', () => {
+    const { container } = show(cellOf('event', 2000), <TimelinePanel />);
+    const rows = container.querySelectorAll('.event');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(40);
+    // The rest of the list is room to scroll, not rows.
+    expect(parseFloat((container.querySelector('.timeline') as HTMLElement).style.paddingBottom)).toBeGreaterThan(100_000);
+  });
+
+  it('shows light read-only rows, and an editor only for the item opened', () => {
+    const { container } = show(cellOf('event', 2000), <TimelinePanel />);
+    expect(container.querySelectorAll('.timeline textarea, .timeline input')).toHaveLength(0);
+    const first = container.querySelector<HTMLElement>('[data-event-id="event-0"]')!;
+    expect(first.querySelector('.item-title')!.textContent).toBe('Event 0');
+    act(() => within(first).getByRole('button', { name: 'Open event' }).click());
+    const opened = container.querySelector<HTMLElement>('[data-event-id="event-0"]')!;
+    expect(within(opened).getByLabelText('Event title')).toBeTruthy();
+    expect(within(opened).getByLabelText('Details of event, marked (S//REL TO USA, FVEY)')).toBeTruthy();
+    expect(container.querySelectorAll('.timeline textarea')).toHaveLength(1);
+  });
+
+  it('re-renders only the row of an object someone edits', () => {
+    const shown = cellOf('event', 2000);
+    const { container } = show(shown, <TimelinePanel />);
+    marks.renders = 0;
+    remoteEdit(shown, 'event-2', 'Update: ');
+    expect(container.querySelector('[data-event-id="event-2"] .item-preview-text')!.textContent).toBe('Update: Details 2.');
+    expect(marks.renders).toBe(1);
+  });
+
+  it('re-renders only what shows the people of an object on a cursor message', () => {
+    const shown = cellOf('event', 2000);
+    const { container } = show(shown, <TimelinePanel />);
+    const count = (change: () => void) => {
+      marks.renders = 0;
+      marks.previews = 0;
+      act(change);
+      expect(marks.renders, 'rows re-rendered').toBe(0);
+      return marks.previews;
+    };
+    expect(count(() => shown.presence.replace([cursorIn('event-1')]))).toBe(1);
+    expect(container.querySelector('[data-event-id="event-1"] .item-preview-people')!.textContent).toBe('In it: Harriet Cole');
+    // The cursor moves to another item: the item it left and the item it entered.
+    const inThree = cursorIn('event-3');
+    expect(count(() => shown.presence.replace([inThree]))).toBe(2);
+    // Someone in an item off screen: nothing on screen re-renders.
+    expect(count(() => shown.presence.replace([inThree, cursorIn('event-1999', 'c3')]))).toBe(0);
+  });
+});
+
+describe('the RFI board at 2,000 RFIs', () => {
+  it('mounts only a window of cards and re-renders only an edited one', () => {
+    const shown = cellOf('rfi', 2000);
+    const { container } = show(shown, <RfiBoard />);
+    expect(container.querySelector('#rfi-col-open')!.textContent).toContain('(2000)');
+    expect(container.querySelectorAll('.rfi-card').length).toBeLessThan(40);
+    marks.renders = 0;
+    remoteEdit(shown, 'rfi-0', 'Urgent: ');
+    expect(marks.renders).toBe(1);
+  });
+});
+
+describe('<VirtualList>', () => {
+  it('mounts a window of 5,000 items and moves it as the page scrolls', () => {
+    const items = Array.from({ length: 5000 }, (_, i) => `item ${i}`);
+    const { container } = render(<VirtualList items={items} keyOf={(item) => item} render={(item) => <span>{item}</span>} estimate={40} />);
+    const mounted = () => Array.from(container.querySelectorAll('li')).map((li) => li.textContent);
+    expect(mounted().length).toBeLessThan(100);
+    expect(mounted()[0]).toBe('item 0');
+    const list = container.querySelector('ul')!;
+    // The list scrolled 100,000 px up out of the view.
+    vi.spyOn(list, 'getBoundingClientRect').mockReturnValue({ top: -100_000 } as DOMRect);
+    act(() => void window.dispatchEvent(new Event('scroll')));
+    expect(mounted()).toContain('item 2500');
+    expect(mounted()).not.toContain('item 0');
+    expect(mounted().length).toBeLessThan(100);
+  });
+});
+
+describe('formatUtc', () => {
+  it('builds one date formatter, however many times it formats', async () => {
+    vi.resetModules();
+    const Real = Intl.DateTimeFormat;
+    let built = 0;
+    Intl.DateTimeFormat = function (...args: ConstructorParameters<typeof Real>) {
+      built++;
+      return new Real(...args);
+    } as unknown as typeof Real;
+    const perCall = vi.spyOn(Date.prototype, 'toLocaleDateString');
+    try {
+      const { formatUtc } = await import('../../client/src/timeline/utcTime');
+      for (let i = 0; i < 500; i++) formatUtc(new Date(Date.UTC(2025, 10, 27, 9, i % 60)).toISOString());
+      expect(formatUtc('2025-11-27T09:30:00.000Z')).toBe('27 Nov 2025 09:30Z');
+      expect(built).toBe(1);
+      expect(perCall).not.toHaveBeenCalled();
+    } finally {
+      Intl.DateTimeFormat = Real;
+      perCall.mockRestore();
+    }
+  });
+});
