@@ -38,8 +38,8 @@ module.exports = {
     {
       name: 'only-the-composition-root-imports-handlers',
       severity: 'error',
-      comment: 'Domain modules take narrow dependencies and never reach back up to the handler layer (sockets, requests, Context).',
-      from: { path: '^server/', pathNot: '^server/(handlers/|app\\.ts$)' },
+      comment: 'Domain modules take narrow dependencies and never reach back up to the handler layer (sockets, requests, Context); only the entry points (app.ts, the CLI) assemble it.',
+      from: { path: '^server/', pathNot: '^server/(handlers/|app\\.ts$|cli/)' },
       to: { path: '^server/(handlers/|app\\.ts$)' },
     },
     {
