@@ -1,5 +1,6 @@
 // The one place access is checked for socket events. Each event's declared checks (./events.ts)
 // are applied in the one safe order before its handler runs:
+//   0. admission, for joins (a reconnect storm is let in at a bounded rate);
 //   1. membership: the cell was joined (or the nation is a member, to join it);
 //   2. visibility: the object or release request exists and is visible to the session, else
 //      `not_found`, word for word the answer for an absent one;
@@ -9,7 +10,7 @@
 import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
-import { forbidden, noSuchRequest, notFound, TearlineError } from '../errors';
+import { forbidden, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
 import type { IndexedObject } from '../objects/objectIndex';
 import type { SessionData } from '../sessions/session';
 import type { Cell } from '../workspaces/cellRegistry';
@@ -52,9 +53,22 @@ export function createDispatcher(entries: readonly EventEntry[]): Dispatch {
 
   return async (event, call) => {
     const entry = table.get(event)!;
-    const found = await checked(call.ctx, call.session, entry, call.payload as never);
-    return entry.handle({ ...call, ...found } as never) as never;
+    const admission = entry.checks.admitted ? admit(call.ctx) : undefined;
+    try {
+      const found = await checked(call.ctx, call.session, entry, call.payload as never);
+      return (await entry.handle({ ...call, ...found } as never)) as never;
+    } finally {
+      admission?.done();
+    }
   };
+}
+
+function admit(ctx: Context): { done(): void } {
+  const admission = ctx.joins.admit();
+  if (!admission.admitted) {
+    throw rateLimited('Many participants are joining at once (after a restart, say), so the server lets them in a few at a time.', admission.retryAfterMs);
+  }
+  return admission;
 }
 
 interface Found {

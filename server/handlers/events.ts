@@ -10,6 +10,11 @@ import type { Context, SessionData, TearlineSocket } from './context';
 
 export interface Checks<E extends ClientEvent> {
   /**
+   * Admitted at the node's join rate (server/workspaces/admission.ts) before anything else, so a
+   * storm is refused without looking anything up; the admission ends with the handler.
+   */
+  admitted?: true;
+  /**
    * Membership: `joined`, a cell this socket joined (workspace:join first); `member`, a cell the
    * participant's nation belongs to (how one joins); `none` for events outside any cell.
    */

@@ -2,7 +2,7 @@
 // level's room and answers with exactly the envelopes releasable to that level. Joins are admitted
 // at a bounded rate (server/workspaces/admission.ts).
 import { accessLevelKey, type Participant } from '../../shared/markings';
-import { rateLimited, TearlineError } from '../errors';
+import { TearlineError } from '../errors';
 import { roomsOf } from '../rooms/roomNames';
 import { auditActor, type SessionData, type TearlineSocket } from '../sessions/session';
 import { visibleEnvelopes } from '../workspaces/visible';
@@ -10,26 +10,18 @@ import type { Context } from './context';
 import { event } from './events';
 
 export const joinWorkspace = event('workspace:join')
-  .checks({ cell: 'member' })
+  .checks({ admitted: true, cell: 'member' })
   .handle(async ({ ctx, socket, session, cell }) => {
-    const admission = ctx.joins.admit();
-    if (!admission.admitted) {
-      throw rateLimited('Many participants are joining at once (after a restart, say), so the server lets them in a few at a time.', admission.retryAfterMs);
+    await ctx.cells.addLevel(cell, session.level);
+    await socket.join(roomsOf(cell.workspace.id, session.level, session.encoding));
+    const first = !session.joined.has(cell.workspace.id);
+    session.joined.add(cell.workspace.id);
+    if (first) {
+      await ctx.audit.append({ workspaceId: cell.workspace.id, actor: auditActor(session), action: 'workspace.join', detail: { level: session.level } });
+      ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
     }
-    try {
-      await ctx.cells.addLevel(cell, session.level);
-      await socket.join(roomsOf(cell.workspace.id, session.level, session.encoding));
-      const first = !session.joined.has(cell.workspace.id);
-      session.joined.add(cell.workspace.id);
-      if (first) {
-        await ctx.audit.append({ workspaceId: cell.workspace.id, actor: auditActor(session), action: 'workspace.join', detail: { level: session.level } });
-        ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
-      }
-      ctx.presence.welcome(cell, socket.id);
-      return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
-    } finally {
-      admission.done();
-    }
+    ctx.presence.welcome(cell, socket.id);
+    return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
   });
 
 /** Leaves one cell (explicitly, or for every cell on disconnect) as `session` had joined it. */
