@@ -135,7 +135,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   let unanswered = 0;
   const queue = new MessageQueue();
   const turn = (event: ClientEvent, payload: unknown, release: () => void): Promise<object> =>
-    handle(ctx, budget, event, payload, {
+    handle(budget, event, payload, {
       ctx,
       socket,
       // The session as it is when this message's turn comes: no other message of this socket runs meanwhile.
@@ -190,7 +190,6 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
 }
 
 async function handle(
-  ctx: Context,
   budget: SocketBudget,
   event: ClientEvent,
   payload: unknown,
@@ -202,10 +201,11 @@ async function handle(
   const parsed = parseOrRefuse(schemas[event] as never, payload);
   // Measured after parsing, when base64 text has become bytes too.
   const size = weight(parsed, false);
-  if (size > ctx.config.maxUpdateBytes) {
+  const { maxUpdateBytes } = call.ctx.config;
+  if (size > maxUpdateBytes) {
     throw new TearlineError(
       'too_large',
-      `This change is ${size} bytes; the limit is ${ctx.config.maxUpdateBytes}. Split it into smaller edits.`,
+      `This change is ${size} bytes; the limit is ${maxUpdateBytes}. Split it into smaller edits.`,
     );
   }
   return dispatch(event, { ...call, payload: parsed } as BaseCall<ClientEvent>);
