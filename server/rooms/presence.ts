@@ -24,9 +24,9 @@ export interface PresenceDeps {
  * TEARLINE_PRESENCE_FRAMES_PER_SEC. Frames for a storm of rejoins then grow with its length, not
  * with the square of the cell.
  */
-export function presenceWindowMs(ctx: PresenceDeps, cell: Cell): number {
-  const sockets = ctx.io.of('/').adapter.rooms.get(workspaceRoom(cell.workspace.id))?.size ?? 0;
-  return Math.max(ctx.config.presenceWindowMs, (sockets * 1000) / ctx.config.presenceFramesPerSecond);
+export function presenceWindowMs(deps: PresenceDeps, cell: Cell): number {
+  const sockets = deps.io.of('/').adapter.rooms.get(workspaceRoom(cell.workspace.id))?.size ?? 0;
+  return Math.max(deps.config.presenceWindowMs, (sockets * 1000) / deps.config.presenceFramesPerSecond);
 }
 
 /** A presence state as one level may see it. */
@@ -41,7 +41,7 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
  * for which no state is stripped share one frame, encoded once. Then the window's newcomers get
  * everyone's state (sendWelcome).
  */
-export function sendPresence(ctx: PresenceDeps, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
+export function sendPresence(deps: PresenceDeps, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
   const workspaceId = cell.workspace.id;
   const states: PresenceState[] = [];
   const removed: string[] = [];
@@ -55,11 +55,11 @@ export function sendPresence(ctx: PresenceDeps, cell: Cell, changes: readonly Pr
     for (const level of cell.audience.knownLevels()) {
       const views = states.map((state) => presenceForLevel(cell, state, level));
       if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
-      else ctx.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
+      else deps.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
     }
-    if (plain.length > 0) ctx.io.to(plain).emit('awareness', body(states));
+    if (plain.length > 0) deps.io.to(plain).emit('awareness', body(states));
   }
-  if (newcomers.size > 0) sendWelcome(ctx, cell, newcomers).catch((err: unknown) => ctx.log.error({ err }, 'presence for newcomers failed'));
+  if (newcomers.size > 0) sendWelcome(deps, cell, newcomers).catch((err: unknown) => deps.log.error({ err }, 'presence for newcomers failed'));
 }
 
 /**
@@ -67,9 +67,9 @@ export function sendPresence(ctx: PresenceDeps, cell: Cell, changes: readonly Pr
  * frame per level, shared by that level's newcomers, built from one lookup of the cell's sockets.
  * A newcomer's level is read now, not when it joined, and one that left gets nothing.
  */
-async function sendWelcome(ctx: PresenceDeps, cell: Cell, newcomers: ReadonlySet<string>): Promise<void> {
+async function sendWelcome(deps: PresenceDeps, cell: Cell, newcomers: ReadonlySet<string>): Promise<void> {
   const workspaceId = cell.workspace.id;
-  const sockets = await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets();
+  const sockets = await deps.io.in(workspaceRoom(workspaceId)).fetchSockets();
   const states: PresenceState[] = [];
   const byLevel = new Map<string, string[]>();
   for (const socket of sockets) {
@@ -87,6 +87,6 @@ async function sendWelcome(ctx: PresenceDeps, cell: Cell, newcomers: ReadonlySet
     else byLevel.set(socket.data.level, [socket.id]);
   }
   for (const [level, ids] of byLevel) {
-    ctx.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
+    deps.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
   }
 }
