@@ -12,6 +12,7 @@ import { Audience } from '../../server/rooms/audience';
 import { MessageQueue } from '../../server/sessions/messageQueue';
 import type { Cell } from '../../server/workspaces/cellRegistry';
 import { policyOf } from '../../server/workspaces/workspaceService';
+import { envelope } from '../helpers/envelopes';
 
 const workspace: WorkspaceSummary = {
   id: 'w1',
@@ -25,20 +26,6 @@ const workspace: WorkspaceSummary = {
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'usa-analyst',
 };
-
-const envelope = (id: string, marking: string, parentId: string | null = null): Envelope => ({
-  id,
-  workspaceId: 'w1',
-  kind: parentId ? 'portion' : 'report',
-  marking,
-  portion: '(S)',
-  originator: 'USA',
-  parentId,
-  orderKey: 'a0',
-  createdBy: 'usa-analyst',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  epoch: 0,
-});
 
 function cellOf(envelopes: Envelope[]): Cell {
   const policy = policyOf(workspace);
