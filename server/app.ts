@@ -8,20 +8,23 @@ import { Adapter } from 'socket.io-adapter';
 import { recordRestart } from './audit/restart';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
-import type { Context, TearlineServer } from './context';
-import { createMetrics, metricsListener } from './http/metrics';
-import { createHttpApp } from './http/routes';
+import type { Context } from './handlers/context';
+import { authenticate, onConnection } from './handlers/connection';
+import { refreshPresenceFor } from './handlers/awareness';
+import { createHttpApp } from './handlers/http/routes';
+import { createReleases } from './handlers/release';
+import { createMetrics, metricsListener } from './metrics/metrics';
 import { DocRegistry } from './objects/docRegistry';
-import { createReleases } from './release/releaseHandlers';
+import { remarker } from './objects/remark';
 import { finishInterruptedReleases } from './release/recovery';
 import { createDeadlineScheduler } from './release/scheduler';
 import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
-import { authenticate, onConnection } from './sessions/connection';
 import { PersonBudgets } from './sessions/rateLimiter';
-import { openStorage } from './store/openStorage';
+import type { TearlineServer } from './sessions/session';
+import { openStorage } from './openStorage';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
 import { JoinAdmission } from './workspaces/admission';
@@ -109,7 +112,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       bytesPerToken: config.rateBytesPerToken,
     }),
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
-  } as Omit<Context, 'releases' | 'presence'> as Context;
+  } as Omit<Context, 'releases' | 'presence' | 'remark'> as Context;
+  ctx.remark = remarker({
+    cells: ctx.cells,
+    docs,
+    audit,
+    fanout: ctx.fanout,
+    audienceChanged: (cell, objectIds) => refreshPresenceFor(ctx, cell, objectIds),
+  });
   ctx.presence = new PresenceBatcher(
     (cell, changes, newcomers) => sendPresence(ctx, cell, changes, newcomers),
     (cell) => presenceWindowMs(ctx, cell),

@@ -117,12 +117,13 @@ export class DocRegistry {
   }
 
   /**
-   * Checks `author`'s update against the doc and the updates accepted before it, writes it (group
-   * commit with every other doc's), and applies it once durable, in the order the doc's updates
-   * were checked. Resolves once it is durable and applied; rejects with the check's error, or the
-   * write's (nothing of the update is kept then).
+   * The one durable apply: checks `author`'s update against the doc and the updates accepted before
+   * it, writes it (group commit with every other doc's), and applies it once durable, in the order
+   * the doc's updates were checked. `onStaged` is told once the update has its place in that order
+   * (or was refused). Resolves once it is durable and applied; rejects with the check's error, or
+   * the write's (nothing of the update is kept then).
    */
-  async update(id: string, epoch: number, update: Uint8Array, author: string): Promise<void> {
+  async update(id: string, epoch: number, update: Uint8Array, author: string, onStaged?: () => void): Promise<void> {
     let live = await this.open(id);
     while (live.replacing) {
       await live.replacing;
@@ -147,6 +148,7 @@ export class DocRegistry {
     const staged: StagedUpdate = { update, author, checked, newClients };
     live.staged.push(staged);
     live.lastUsed = Date.now();
+    onStaged?.();
     try {
       staged.seq = await this.writer.write({ objectId: id, epoch, update, author, newClients });
     } catch (error) {
@@ -164,7 +166,8 @@ export class DocRegistry {
   private applyDurable(live: LiveDoc): void {
     for (let head = live.staged[0]; head?.seq !== undefined; head = live.staged[0]) {
       live.staged.shift();
-      Y.applyUpdate(live.doc, head.update, head.author);
+      // No transaction origin: nothing observes the live doc's changes.
+      Y.applyUpdate(live.doc, head.update);
       live.lastSeq = Math.max(live.lastSeq, head.seq);
       live.sinceSnapshot++;
       live.storedBytes += head.update.byteLength;

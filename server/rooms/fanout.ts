@@ -10,7 +10,7 @@ import type { BinaryEncoding, DocState, Envelope } from '../../shared/protocol';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { encodeBytes } from '../sessions/encoding';
 import type { Cell } from '../workspaces/cellRegistry';
-import type { Metrics } from '../http/metrics';
+import type { Metrics } from '../metrics/metrics';
 import { encodingRoom, levelRoom } from './roomNames';
 
 interface PendingObject {

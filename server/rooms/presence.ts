@@ -3,24 +3,19 @@
 // leave in batches (server/rooms/presenceBatch.ts), filtered when they leave, so a re-mark while
 // a change waits is honoured. States sent to a level may include its own sockets' states.
 import { participantFromLevelKey } from '../../shared/markings';
-import type { AckBodies, ClientPayload, PresenceState } from '../../shared/protocol';
-import type { Context, TearlineSocket } from '../context';
-import { joinedCell, visibleObject } from '../sessions/guards';
-import { TokenBucket } from '../sessions/rateLimiter';
+import type { Logger } from 'pino';
+import type { PresenceState } from '../../shared/protocol';
+import type { ServerConfig } from '../config';
+import type { TearlineServer } from '../sessions/session';
 import type { Cell } from '../workspaces/cellRegistry';
 import type { PresenceChange } from './presenceBatch';
 import { levelRoom, workspaceRoom } from './roomNames';
 
-/** Each socket's presence budget (TEARLINE_PRESENCE_PER_SEC, bursts of twice as many). */
-const budgets = new WeakMap<TearlineSocket, TokenBucket>();
-
-function budgetOf(ctx: Context, socket: TearlineSocket): TokenBucket {
-  let budget = budgets.get(socket);
-  if (!budget) {
-    budget = new TokenBucket(ctx.config.presencePerSecond, ctx.config.presencePerSecond * 2);
-    budgets.set(socket, budget);
-  }
-  return budget;
+/** What sending presence needs: the sockets of a cell (on any node) and where to log. */
+export interface PresenceDeps {
+  io: TearlineServer;
+  log: Pick<Logger, 'error'>;
+  config: Pick<ServerConfig, 'presenceWindowMs' | 'presenceFramesPerSecond'>;
 }
 
 /**
@@ -29,9 +24,9 @@ function budgetOf(ctx: Context, socket: TearlineSocket): TokenBucket {
  * TEARLINE_PRESENCE_FRAMES_PER_SEC. Frames for a storm of rejoins then grow with its length, not
  * with the square of the cell.
  */
-export function presenceWindowMs(ctx: Context, cell: Cell): number {
-  const sockets = ctx.io.of('/').adapter.rooms.get(workspaceRoom(cell.workspace.id))?.size ?? 0;
-  return Math.max(ctx.config.presenceWindowMs, (sockets * 1000) / ctx.config.presenceFramesPerSecond);
+export function presenceWindowMs(deps: PresenceDeps, cell: Cell): number {
+  const sockets = deps.io.of('/').adapter.rooms.get(workspaceRoom(cell.workspace.id))?.size ?? 0;
+  return Math.max(deps.config.presenceWindowMs, (sockets * 1000) / deps.config.presenceFramesPerSecond);
 }
 
 /** A presence state as one level may see it. */
@@ -46,7 +41,7 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
  * for which no state is stripped share one frame, encoded once. Then the window's newcomers get
  * everyone's state (sendWelcome).
  */
-export function sendPresence(ctx: Context, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
+export function sendPresence(deps: PresenceDeps, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
   const workspaceId = cell.workspace.id;
   const states: PresenceState[] = [];
   const removed: string[] = [];
@@ -60,11 +55,11 @@ export function sendPresence(ctx: Context, cell: Cell, changes: readonly Presenc
     for (const level of cell.audience.knownLevels()) {
       const views = states.map((state) => presenceForLevel(cell, state, level));
       if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
-      else ctx.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
+      else deps.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
     }
-    if (plain.length > 0) ctx.io.to(plain).emit('awareness', body(states));
+    if (plain.length > 0) deps.io.to(plain).emit('awareness', body(states));
   }
-  if (newcomers.size > 0) sendWelcome(ctx, cell, newcomers).catch((err: unknown) => ctx.log.error({ err }, 'presence for newcomers failed'));
+  if (newcomers.size > 0) sendWelcome(deps, cell, newcomers).catch((err: unknown) => deps.log.error({ err }, 'presence for newcomers failed'));
 }
 
 /**
@@ -72,9 +67,9 @@ export function sendPresence(ctx: Context, cell: Cell, changes: readonly Presenc
  * frame per level, shared by that level's newcomers, built from one lookup of the cell's sockets.
  * A newcomer's level is read now, not when it joined, and one that left gets nothing.
  */
-async function sendWelcome(ctx: Context, cell: Cell, newcomers: ReadonlySet<string>): Promise<void> {
+async function sendWelcome(deps: PresenceDeps, cell: Cell, newcomers: ReadonlySet<string>): Promise<void> {
   const workspaceId = cell.workspace.id;
-  const sockets = await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets();
+  const sockets = await deps.io.in(workspaceRoom(workspaceId)).fetchSockets();
   const states: PresenceState[] = [];
   const byLevel = new Map<string, string[]>();
   for (const socket of sockets) {
@@ -92,41 +87,6 @@ async function sendWelcome(ctx: Context, cell: Cell, newcomers: ReadonlySet<stri
     else byLevel.set(socket.data.level, [socket.id]);
   }
   for (const [level, ids] of byLevel) {
-    ctx.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
-  }
-}
-
-export async function updateAwareness(
-  ctx: Context,
-  socket: TearlineSocket,
-  payload: ClientPayload<'awareness:update'>,
-): Promise<AckBodies['awareness:update']> {
-  const session = socket.data;
-  const cell = await joinedCell(ctx, session, payload.workspaceId);
-  if (payload.state === null) {
-    delete session.presence[cell.workspace.id];
-    ctx.presence.offer(cell, { clientId: socket.id, removed: true });
-    return {};
-  }
-  // Pointing into an object one cannot see is refused like any other access to it.
-  if (payload.state.objectId) visibleObject(cell, session, payload.state.objectId);
-  const state: PresenceState = {
-    clientId: socket.id,
-    sub: session.identity.sub,
-    name: session.identity.name,
-    nation: session.participant.nation,
-    ...payload.state,
-  };
-  session.presence[cell.workspace.id] = state;
-  ctx.presence.offer(cell, state, budgetOf(ctx, socket));
-  return {};
-}
-
-/** Re-sends the states pointing into an object after its audience changed. */
-export async function refreshPresenceFor(ctx: Context, cell: Cell, objectIds: ReadonlySet<string>): Promise<void> {
-  const sockets = await ctx.io.in(workspaceRoom(cell.workspace.id)).fetchSockets();
-  for (const other of sockets) {
-    const state = other.data.presence?.[cell.workspace.id];
-    if (state?.objectId && objectIds.has(state.objectId)) ctx.presence.offer(cell, state);
+    deps.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
   }
 }

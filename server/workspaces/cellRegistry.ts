@@ -1,11 +1,13 @@
 // The in-memory picture of each open cell: its record, its object index and its audiences.
-// Loaded from the store on first use; every change goes to the store first.
+// Loaded from the store on first use. Every change goes through here, to the store first and
+// then to the picture (write-through): nothing else patches an index or a cell's record.
 import type { Logger } from 'pino';
 import { parseMarking, type MarkingPolicy } from '../../shared/markings';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
-import type { Store } from '../store/types';
+import type { DocRegistry } from '../objects/docRegistry';
+import type { NewDoc, Store, WorkspaceRecord } from '../store/types';
 import { isStorageFault, noSuchCell } from '../errors';
 import { isMember } from '../../shared/membership';
 import { policyOf } from './workspaceService';
@@ -117,5 +119,36 @@ export class CellRegistry {
       this.log.error({ err: error, workspaceId: cell.workspace.id }, 'a new access level could not be recorded (storage full or failing); it joins in memory only');
     }
     cell.audience.addLevel(levelKey);
+  }
+
+  /** New objects, stored in one transaction (all or none), then indexed. */
+  async createObjects(cell: Cell, objects: readonly NewDoc[]): Promise<void> {
+    await this.store.createObjects(objects);
+    for (const { envelope } of objects) cell.index.put(envelope);
+  }
+
+  /**
+   * Changed envelopes of a re-mark, with the new epochs (object id → epoch) they start: the docs'
+   * copies are made and stored with the envelopes in one transaction, then the live docs and the
+   * index are replaced. Answers each new epoch's first content.
+   */
+  async remark(
+    cell: Cell,
+    envelopes: readonly Envelope[],
+    epochs: ReadonlyMap<string, number>,
+    docs: Pick<DocRegistry, 'startEpochs'>,
+  ): Promise<ReadonlyMap<string, Uint8Array>> {
+    const copies = await docs.startEpochs(epochs, (fresh) =>
+      this.store.remark(envelopes.map((envelope) => ({ envelope, content: fresh.get(envelope.id) }))),
+    );
+    for (const envelope of envelopes) cell.index.put(envelope);
+    return copies;
+  }
+
+  /** Changes the cell's record atomically in the store, then in memory; undefined when the cell is gone. */
+  async updateWorkspace(cell: Cell, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceSummary | undefined> {
+    const workspace = await this.store.updateWorkspace(cell.workspace.id, change);
+    if (workspace) cell.workspace = workspace;
+    return workspace;
   }
 }

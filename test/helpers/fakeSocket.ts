@@ -6,8 +6,9 @@
 import type { Server } from 'socket.io';
 import { accessLevelKey, defaultPolicy, type Participant } from '../../shared/markings';
 import type { BinaryEncoding, Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
-import type { Context, SessionData, TearlineServer, TearlineSocket } from '../../server/context';
-import type { Metrics } from '../../server/http/metrics';
+import type { Context } from '../../server/handlers/context';
+import type { SessionData, TearlineServer, TearlineSocket } from '../../server/sessions/session';
+import type { Metrics } from '../../server/metrics/metrics';
 import { ObjectIndex } from '../../server/objects/objectIndex';
 import { Audience } from '../../server/rooms/audience';
 import { roomsOf } from '../../server/rooms/roomNames';

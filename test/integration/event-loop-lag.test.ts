@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RunningServer } from '../../server/app';
-import { EVENT_LOOP_SAMPLE_MS, lagSeconds } from '../../server/http/metrics';
+import { EVENT_LOOP_SAMPLE_MS, lagSeconds } from '../../server/metrics/metrics';
 import { startTestServer } from '../helpers/server';
 
 let server: RunningServer;

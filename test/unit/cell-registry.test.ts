@@ -3,25 +3,12 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
-import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
+import type { WorkspaceSummary } from '../../shared/protocol';
 import { CellRegistry, loadableEnvelopes } from '../../server/workspaces/cellRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { recordingLog } from '../helpers/recordingLog';
 import { tempDir } from '../helpers/server';
-
-const envelope = (id: string, marking: string, parentId: string | null = null): Envelope => ({
-  id,
-  workspaceId: 'w1',
-  kind: parentId ? 'portion' : 'report',
-  marking,
-  portion: '(S)',
-  originator: 'USA',
-  parentId,
-  orderKey: 'a0',
-  createdBy: 'usa-analyst',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  epoch: 0,
-});
+import { envelope } from '../helpers/envelopes';
 
 test('an unreadable marking leaves out that object and what belongs to it; orphans and loops fail closed', () => {
   const { loadable, quarantined } = loadableEnvelopes(defaultPolicy, [

@@ -1,18 +1,18 @@
 // What a node keeps durably, on the engine TEARLINE_STORE names: the store, the audit log and the
 // release requests, all in one SQLite file or all in one PostgreSQL database.
 import path from 'node:path';
-import type { AuditAppendOptions } from '../audit/groupedAppends';
-import type { AuditLog } from '../audit/log';
-import { createPostgresAuditLog } from '../audit/postgresAuditLog';
-import { createSqliteAuditLog } from '../audit/sqliteAuditLog';
-import type { ServerConfig } from '../config';
-import { createPostgresReleaseRequestStore } from '../release/postgresRequestStore';
-import type { ReleaseRequestStore } from '../release/requestStore';
-import { createSqliteReleaseRequestStore } from '../release/sqliteRequestStore';
-import { openPool } from './pgPool';
-import { PostgresStore } from './postgresStore';
-import { SqliteStore } from './sqliteStore';
-import type { Store } from './types';
+import type { AuditAppendOptions } from './audit/groupedAppends';
+import type { AuditLog } from './audit/log';
+import { createPostgresAuditLog } from './audit/postgresAuditLog';
+import { createSqliteAuditLog } from './audit/sqliteAuditLog';
+import type { ServerConfig } from './config';
+import { createPostgresReleaseRequestStore } from './release/postgresRequestStore';
+import type { ReleaseRequestStore } from './release/requestStore';
+import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
+import { openPool } from './store/pgPool';
+import { PostgresStore } from './store/postgresStore';
+import { SqliteStore } from './store/sqliteStore';
+import type { Store } from './store/types';
 
 export interface Storage {
   /** Closed last: it owns the file or the connection pool. */

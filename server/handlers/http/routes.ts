@@ -3,20 +3,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ErrorCode, ProtocolError } from '../../shared/protocol';
-import { ROLES } from '../../shared/protocol';
-import type { RestAnswers } from '../../shared/rest';
-import type { DevIdentity } from '../auth/devIdentity';
-import { findPersona, PERSONAS } from '../auth/personas';
-import type { Identity } from '../auth/verifier';
+import type { ErrorCode, ProtocolError } from '../../../shared/protocol';
+import { ROLES } from '../../../shared/protocol';
+import type { RestAnswers } from '../../../shared/rest';
+import type { DevIdentity } from '../../auth/devIdentity';
+import { findPersona, PERSONAS } from '../../auth/personas';
+import type { Identity } from '../../auth/verifier';
+import { auditActor } from '../../sessions/session';
 import type { Context } from '../context';
-import { TearlineError, toProtocolError } from '../errors';
-import { createAuditCursors } from '../audit/cursor';
-import { TEMPLATES } from '../workspaces/templates';
+import { TearlineError, toProtocolError } from '../../errors';
+import { parseOrRefuse } from '../../validation';
+import { createAuditCursors } from '../../audit/cursor';
+import { TEMPLATES } from '../../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
 import { exportObject } from './exportObject';
 import { restLimit } from './rateLimits';
-import { createWorkspaceSchema } from '../workspaces/workspaceService';
+import { createWorkspaceSchema } from '../../workspaces/workspaceService';
 
 const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
@@ -72,16 +74,6 @@ function route(handler: Handler) {
   };
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-    throw new TearlineError('bad_request', `The request was not understood${where}: ${issue?.message ?? 'invalid'}.`);
-  }
-  return parsed.data;
-}
-
 /** The request's bearer identity, verified once per request (the rate limit and the route both ask). */
 export function bearer(ctx: Context) {
   const verified = new WeakMap<Request, Promise<Identity>>();
@@ -122,7 +114,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
       res.json({ ok: true, storage: await ctx.storage.status() });
     }),
   );
-  // Metrics are for operators, on their own listener (server/http/metrics.ts): never on this port.
+  // Metrics are for operators, on their own listener (server/metrics/metrics.ts): never on this port.
   app.all('/metrics', (_req, _res, next) => next(new TearlineError('not_found', 'Metrics are not served on this port.')));
 
   // Read by the web client before sign-in: it shows a strip on every screen while anyone can sign in as anyone.
@@ -137,7 +129,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
       '/api/dev/token',
       restLimit({ name: 'dev-token', what: 'sign-ins', perMinute: devTokensPerMinute }, identify),
       route(async (req, res) => {
-        const body = parse(devTokenSchema, req.body);
+        const body = parseOrRefuse(devTokenSchema, req.body);
         const persona = findPersona(body.persona);
         if (!persona) throw new TearlineError('not_found', `There is no demo persona "${body.persona}".`);
         const { id, ...attributes } = persona;
@@ -164,10 +156,10 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
       if (!identity.roles.some((role) => role === 'editor' || role === 'admin')) {
         throw new TearlineError('forbidden', 'Only editors and administrators may spin up a cell.');
       }
-      const workspace = await ctx.workspaces.create(parse(createWorkspaceSchema, req.body), identity);
+      const workspace = await ctx.workspaces.create(parseOrRefuse(createWorkspaceSchema, req.body), identity);
       await ctx.audit.append({
         workspaceId: workspace.id,
-        actor: { sub: identity.sub, nation: identity.nation },
+        actor: auditActor({ identity }),
         action: 'workspace.create',
         detail: {
           name: workspace.name,

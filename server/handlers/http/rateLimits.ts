@@ -3,8 +3,8 @@
 // token buys nothing. Beyond a budget: 429, the contract's error body and Retry-After.
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Identity } from '../auth/verifier';
-import { TearlineError } from '../errors';
+import type { Identity } from '../../auth/verifier';
+import { TearlineError } from '../../errors';
 
 export interface RestBudget {
   /** Names the budget in the RateLimit headers. */

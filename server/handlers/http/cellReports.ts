@@ -3,18 +3,18 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import * as Y from 'yjs';
-import { visibleText } from '../../shared/content';
-import type { Participant } from '../../shared/markings';
-import { AUDIT_PAGE_MAX, type RestAnswers } from '../../shared/rest';
-import type { AuditCursors } from '../audit/cursor';
-import { mayReadMarking, visibleAuditPage } from '../audit/visibility';
-import type { Identity } from '../auth/verifier';
+import { visibleText } from '../../../shared/content';
+import type { Participant } from '../../../shared/markings';
+import { AUDIT_PAGE_MAX, type RestAnswers } from '../../../shared/rest';
+import type { AuditCursors } from '../../audit/cursor';
+import { mayReadMarking, visibleAuditPage } from '../../audit/visibility';
+import type { Identity } from '../../auth/verifier';
 import type { Context } from '../context';
-import { forbidden, TearlineError } from '../errors';
-import { sharingFigures, type FigureObject } from '../figures/sharingFigures';
-import { participantOf } from '../sessions/identity';
-import type { Cell } from '../workspaces/cellRegistry';
-import { memberNations } from '../../shared/membership';
+import { forbidden, TearlineError } from '../../errors';
+import { sharingFigures, type FigureObject } from '../../figures/sharingFigures';
+import { participantOf } from '../../sessions/identity';
+import type { Cell } from '../../workspaces/cellRegistry';
+import { memberNations } from '../../../shared/membership';
 
 const auditQuery = z.object({
   after: z.string().min(1).max(64).optional(),

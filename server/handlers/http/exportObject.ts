@@ -2,11 +2,12 @@
 // exported), each portion with its portion mark. DISPLAY ONLY material is for viewing, never for
 // export: it is left out, and an object the caller may only view is refused. Every export is audited.
 import * as Y from 'yjs';
-import { bodyOf, fieldText } from '../../shared/content';
-import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../shared/markings';
-import type { Identity } from '../auth/verifier';
+import { bodyOf, fieldText } from '../../../shared/content';
+import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../../shared/markings';
+import type { Identity } from '../../auth/verifier';
+import { auditActor } from '../../sessions/session';
 import type { Context } from '../context';
-import { forbidden, notFound } from '../errors';
+import { forbidden, notFound } from '../../errors';
 import { memberCell } from './cellReports';
 
 async function docOf(ctx: Context, id: string): Promise<Y.Doc> {
@@ -43,7 +44,7 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
   const prefix = cell.workspace.exercise ? 'EXERCISE EXERCISE EXERCISE\n' : '';
   await ctx.audit.append({
     workspaceId: cell.workspace.id,
-    actor: { sub: identity.sub, nation: identity.nation },
+    actor: auditActor({ identity }),
     action: 'export',
     objectId,
     detail: { banner, portions: portions.length - withheld, withheld },

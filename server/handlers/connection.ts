@@ -1,23 +1,21 @@
 // One socket's life: authenticate on connect (and hold one of the person's places), check every
-// inbound message (ack present, requests waiting for an answer, rate, size, schema), dispatch it,
-// answer in the contract's shape and charge the answer's size to the budget, end the session when
-// the client stops taking what is sent to it, and clean up on disconnect.
-import type { Ack, BinaryEncoding, ClientEvent, ClientPayload, ProtocolError } from '../../shared/protocol';
+// inbound message (ack present, requests waiting for an answer, rate, size, schema), dispatch it
+// in its turn (one message at a time per socket), answer in the contract's shape and charge the
+// answer's size to the budget, end the session when the client stops taking what is sent to it,
+// and clean up on disconnect.
+import type { Ack, BinaryEncoding, ClientEvent, ProtocolError } from '../../shared/protocol';
 import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protocol';
-import type { Context, TearlineSocket } from '../context';
 import { rateLimited, TearlineError, toProtocolError } from '../errors';
-import { syncDocs, updateDoc } from '../objects/docHandlers';
-import { createObject, remarkObject } from '../objects/objectHandlers';
-import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from '../release/releaseHandlers';
-import { updateAwareness } from '../rooms/presence';
-import { joinWorkspace, leaveHandler, leaveWorkspace } from '../workspaces/joinHandlers';
-import { viewAs } from '../workspaces/viewAs';
-import { participantOf } from './identity';
-import { boundOutput, type WatchedConnection } from './outputBound';
-import type { SocketBudget } from './rateLimiter';
-import { refreshSession } from './refresh';
-
-type Handler = (payload: never) => Promise<object>;
+import { participantOf } from '../sessions/identity';
+import { MessageQueue } from '../sessions/messageQueue';
+import { boundOutput, type WatchedConnection } from '../sessions/outputBound';
+import type { SocketBudget } from '../sessions/rateLimiter';
+import type { TearlineSocket } from '../sessions/session';
+import { parseOrRefuse } from '../validation';
+import type { Context } from './context';
+import type { BaseCall } from './dispatch';
+import { dispatch } from './table';
+import { leaveWorkspace } from './workspaces';
 
 /** Each admitted socket's message budget, from its handshake to its end. */
 const budgets = new WeakMap<TearlineSocket, SocketBudget>();
@@ -34,12 +32,6 @@ function protocolRefusal(protocol: unknown): TearlineError | undefined {
     `This page speaks ${theirs} of the Tearline protocol and the server speaks version ${PROTOCOL_VERSION}. Reload the page to get the current version.`,
   );
 }
-
-/**
- * Requests whose answers can be large. One socket's are handled one at a time, each charged for its
- * answer before the next starts: pipelined, they would all pass the budget before any was charged.
- */
-const ONE_AT_A_TIME: ReadonlySet<ClientEvent> = new Set(['doc:sync', 'workspace:join', 'workspace:view-as', 'release:list']);
 
 /** How long an ended session has to take its last frames (`session:ended`) before its connection is cut. */
 const CLOSE_GRACE_MS = 2000;
@@ -141,33 +133,18 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
     });
   });
   let unanswered = 0;
-  /** The last large answer being made: the next waits for it. */
-  let largeAnswer: Promise<unknown> = Promise.resolve();
-  const respond = async (event: ClientEvent, handler: Handler, payload: unknown): Promise<object> => {
-    const answer = await handle(ctx, budget, event, handler, payload);
-    budget.chargeAnswer(weight(answer, true));
-    return answer;
-  };
-
-  const handlers: { [E in ClientEvent]: (payload: ClientPayload<E>) => Promise<object> } = {
-    'workspace:join': (p) => joinWorkspace(ctx, socket, p),
-    'workspace:leave': (p) => leaveHandler(ctx, socket, p),
-    'doc:sync': (p) => syncDocs(ctx, socket.data, p),
-    'doc:update': (p) => updateDoc(ctx, socket, p),
-    'object:create': (p) => createObject(ctx, socket.data, p),
-    'object:remark': (p) => remarkObject(ctx, socket.data, p),
-    'awareness:update': (p) => updateAwareness(ctx, socket, p),
-    'workspace:view-as': (p) => viewAs(ctx, socket.data, p),
-    'session:refresh': (p) => refreshSession(ctx, socket, p, scheduleExpiry),
-    'release:request': (p) => requestRelease(ctx, socket.data, p),
-    'release:decide': (p) => decideRelease(ctx, socket.data, p),
-    'release:list': (p) => listReleases(ctx, socket.data, p),
-    'release:policy': (p) => setReleasePolicy(ctx, socket.data, p),
-    'tearline:create': (p) => createTearline(ctx, socket.data, p),
-  };
+  const queue = new MessageQueue();
+  const turn = (event: ClientEvent, payload: unknown, release: () => void): Promise<object> =>
+    handle(budget, event, payload, {
+      ctx,
+      socket,
+      // The session as it is when this message's turn comes: no other message of this socket runs meanwhile.
+      session: socket.data,
+      release,
+      renewExpiry: scheduleExpiry,
+    });
 
   for (const event of Object.keys(schemas) as ClientEvent[]) {
-    const handler = handlers[event] as Handler;
     socket.on(event as never, (async (payload: unknown, ack: unknown) => {
       // A message without an ack callback cannot be answered; it is dropped, never half-applied.
       if (typeof ack !== 'function') return;
@@ -180,14 +157,14 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
             `You have ${ctx.config.maxUnanswered} requests waiting for an answer, the most the server works on at once for one connection; wait for their answers, then send more.`,
           );
         }
-        let answer: Promise<object>;
-        if (ONE_AT_A_TIME.has(event)) {
-          answer = largeAnswer.then(() => respond(event, handler, payload));
-          largeAnswer = answer.catch(() => undefined);
-        } else {
-          answer = respond(event, handler, payload);
-        }
-        reply({ ok: true, ...(await answer) });
+        // Charged for its answer before the next message's turn: pipelined, large answers would
+        // all pass the budget before any was charged.
+        const answer = await queue.run(async (release) => {
+          const body = await turn(event, payload, release);
+          budget.chargeAnswer(weight(body, true));
+          return body;
+        });
+        reply({ ok: true, ...answer });
       } catch (error) {
         const protocolError: ProtocolError = toProtocolError(error);
         // `unavailable` is a stored object the server cannot read: an administrator must see it too.
@@ -203,29 +180,33 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   socket.on('disconnect', () => {
     clearTimeout(expiry);
     ctx.metrics.connections.dec();
-    for (const workspaceId of [...socket.data.joined]) {
-      leaveWorkspace(ctx, socket, workspaceId).catch((err: unknown) => ctx.log.error({ err }, 'leave on disconnect failed'));
-    }
+    // After the messages already received: a join still under way is left too.
+    void queue.run(async () => {
+      for (const workspaceId of [...socket.data.joined]) {
+        await leaveWorkspace(ctx, socket, workspaceId).catch((err: unknown) => ctx.log.error({ err }, 'leave on disconnect failed'));
+      }
+    });
   });
 }
 
-async function handle(ctx: Context, budget: SocketBudget, event: ClientEvent, handler: Handler, payload: unknown): Promise<object> {
+async function handle(
+  budget: SocketBudget,
+  event: ClientEvent,
+  payload: unknown,
+  call: Omit<BaseCall<ClientEvent>, 'payload'>,
+): Promise<object> {
   if (!budget.take()) {
     throw rateLimited('Too many messages too fast, or answers too large; slow down.', budget.waitMs());
   }
-  const parsed = schemas[event].safeParse(payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-    throw new TearlineError('bad_request', `The request was not understood${where}: ${issue?.message ?? 'invalid'}.`);
-  }
+  const parsed = parseOrRefuse(schemas[event] as never, payload);
   // Measured after parsing, when base64 text has become bytes too.
-  const size = weight(parsed.data, false);
-  if (size > ctx.config.maxUpdateBytes) {
+  const size = weight(parsed, false);
+  const { maxUpdateBytes } = call.ctx.config;
+  if (size > maxUpdateBytes) {
     throw new TearlineError(
       'too_large',
-      `This change is ${size} bytes; the limit is ${ctx.config.maxUpdateBytes}. Split it into smaller edits.`,
+      `This change is ${size} bytes; the limit is ${maxUpdateBytes}. Split it into smaller edits.`,
     );
   }
-  return handler(parsed.data as never);
+  return dispatch(event, { ...call, payload: parsed } as BaseCall<ClientEvent>);
 }

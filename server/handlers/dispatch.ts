@@ -1,0 +1,113 @@
+// The one place access is checked for socket events. Each event's declared checks (./events.ts)
+// are applied in the one safe order before its handler runs:
+//   0. admission, for joins (a reconnect storm is let in at a bounded rate);
+//   1. membership: the cell was joined (or the nation is a member, to join it);
+//   2. visibility: the object or release request exists and is visible to the session, else
+//      `not_found`, word for word the answer for an absent one;
+//   3. role.
+// Visibility before role: a viewer touching an object they may not see learns nothing from
+// being refused for their role.
+import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
+import { schemas } from '../../shared/protocol';
+import type { ReleaseRequest } from '../../shared/release';
+import { forbidden, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
+import type { IndexedObject } from '../objects/objectIndex';
+import type { SessionData } from '../sessions/session';
+import type { Cell } from '../workspaces/cellRegistry';
+import type { Context } from './context';
+import type { Call, EventEntry } from './events';
+
+const ROLE_WORDS: Record<Role, string> = {
+  viewer: 'a viewer',
+  editor: 'an editor',
+  fdo: 'a foreign disclosure officer',
+  admin: 'an administrator',
+};
+
+const CELL_NEEDS = new Set(['joined', 'member', 'none']);
+
+/** What a handler is given besides what its checks find. */
+export type BaseCall<E extends ClientEvent> = Call<E, { cell: 'none' }>;
+
+export type Dispatch = <E extends ClientEvent>(event: E, call: BaseCall<E>) => Promise<AckBodies[E]>;
+
+/**
+ * Builds the dispatcher from the handler table, refusing a table in which an event is missing,
+ * declared twice, or declared without its checks (a declaration built around `event()`).
+ */
+export function createDispatcher(entries: readonly EventEntry[]): Dispatch {
+  const table = new Map<ClientEvent, EventEntry>();
+  for (const entry of entries) {
+    const checks = entry.checks as Partial<EventEntry['checks']> | undefined;
+    if (!checks || !CELL_NEEDS.has(checks.cell as string)) {
+      throw new Error(`The event ${entry.event} declares no checks: declare them with event('${entry.event}').checks({...}).`);
+    }
+    if ((checks.object || checks.request) && checks.cell === 'none') {
+      throw new Error(`The event ${entry.event} names an object or request outside any cell: declare its cell.`);
+    }
+    if (table.has(entry.event)) throw new Error(`The event ${entry.event} is declared twice.`);
+    table.set(entry.event, entry);
+  }
+  const missing = (Object.keys(schemas) as ClientEvent[]).filter((name) => !table.has(name));
+  if (missing.length > 0) throw new Error(`No handler is declared for ${missing.join(', ')}.`);
+
+  return async (event, call) => {
+    const entry = table.get(event)!;
+    const admission = entry.checks.admitted ? admit(call.ctx) : undefined;
+    try {
+      const found = await checked(call.ctx, call.session, entry, call.payload as never);
+      return (await entry.handle({ ...call, ...found } as never)) as never;
+    } finally {
+      admission?.done();
+    }
+  };
+}
+
+function admit(ctx: Context): { done(): void } {
+  const admission = ctx.joins.admit();
+  if (!admission.admitted) {
+    throw rateLimited('Many participants are joining at once (after a restart, say), so the server lets them in a few at a time.', admission.retryAfterMs);
+  }
+  return admission;
+}
+
+interface Found {
+  cell?: Cell;
+  object?: IndexedObject;
+  request?: ReleaseRequest;
+}
+
+async function checked(ctx: Context, session: SessionData, entry: EventEntry, payload: never): Promise<Found> {
+  const { checks } = entry;
+  const found: Found = {};
+  if (checks.cell === 'joined') {
+    const cell = session.joined.has(payloadCell(payload)) ? await ctx.cells.get(payloadCell(payload)) : undefined;
+    if (!cell) throw new TearlineError('forbidden', 'Open this cell (workspace:join) before working in it.');
+    found.cell = cell;
+  } else if (checks.cell === 'member') {
+    found.cell = await ctx.cells.forMember(payloadCell(payload), session.participant.nation);
+  }
+  const objectId = checks.object?.(payload);
+  if (objectId !== undefined) {
+    const object = found.cell!.index.get(objectId);
+    if (!object || !found.cell!.index.canSee(session.participant, objectId)) throw notFound();
+    found.object = object;
+  }
+  if (checks.request) {
+    const request = await ctx.releaseStore.get(checks.request(payload));
+    // A request about an object the caller may not see does not exist for them, whatever its state
+    // or whoever may decide it: one answer, before anything that depends on the request.
+    if (request?.workspaceId !== found.cell!.workspace.id || !found.cell!.index.canSee(session.participant, request.objectId)) {
+      throw noSuchRequest();
+    }
+    found.request = request;
+  }
+  if (checks.role && !session.identity.roles.includes(checks.role.is)) {
+    throw forbidden(`Only ${ROLE_WORDS[checks.role.is]} may ${checks.role.to}.`);
+  }
+  return found;
+}
+
+function payloadCell(payload: never): string {
+  return (payload as { workspaceId: string }).workspaceId;
+}

@@ -1,0 +1,64 @@
+// doc:sync and doc:update: reading and writing an object's content. An update is checked, made
+// durable, applied, then acknowledged and fanned out, in that order: readers get durable content only.
+import { BINARY_SYNC_MAX_DOCS, type AckBodies, type DocState } from '../../shared/protocol';
+import { TearlineError } from '../errors';
+import { encodeBytes } from '../sessions/encoding';
+import type { Context } from './context';
+import { event } from './events';
+
+export const syncDocs = event('doc:sync')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    if (session.encoding === 'binary' && payload.docs.length > BINARY_SYNC_MAX_DOCS) {
+      throw new TearlineError(
+        'bad_request',
+        `Ask for at most ${BINARY_SYNC_MAX_DOCS} docs per doc:sync on a binary socket (socket.io clients refuse more attachments), or connect with auth.encoding "base64".`,
+      );
+    }
+    const docs: DocState[] = [];
+    const missing: string[] = [];
+    const unavailable: NonNullable<AckBodies['doc:sync']['unavailable']> = [];
+    for (const request of payload.docs) {
+      // Absent and not-releasable are reported alike, in `missing`.
+      if (!cell.index.canSee(session.participant, request.id)) {
+        missing.push(request.id);
+        continue;
+      }
+      try {
+        const state = await ctx.docs.encodeState(request.id, request.stateVector);
+        docs.push({ id: request.id, epoch: state.epoch, update: encodeBytes(session.encoding, state.update) });
+      } catch (error) {
+        const unreadable = await unreadableContent(ctx, request.id, error);
+        if (!unreadable) throw error;
+        ctx.log.error({ err: unreadable, objectId: request.id }, 'stored content of an object cannot be read');
+        unavailable.push({ id: request.id, error: unreadable.toJSON() });
+      }
+    }
+    return unavailable.length > 0 ? { docs, missing, unavailable } : { docs, missing };
+  });
+
+/**
+ * Whether `error`, met while reading one object, means its stored content cannot be read (and so
+ * that object alone is answered `unavailable`), rather than a fault of the request. A doc not in
+ * memory is read straight from the store; loading it tells which.
+ */
+async function unreadableContent(ctx: Context, id: string, error: unknown): Promise<TearlineError | undefined> {
+  if (error instanceof TearlineError) return error.code === 'unavailable' ? error : undefined;
+  try {
+    await ctx.docs.open(id);
+    return undefined;
+  } catch (loadError) {
+    return loadError instanceof TearlineError && loadError.code === 'unavailable' ? loadError : undefined;
+  }
+}
+
+export const updateDoc = event('doc:update')
+  .checks({ cell: 'joined', object: (p) => p.id, role: { is: 'editor', to: 'edit objects' } })
+  .handle(async ({ ctx, socket, session, payload, cell, release }) => {
+      const receivedAt = performance.now();
+      // Once the update has its place in the doc's order, this socket's next message may start.
+      await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub, release);
+      ctx.metrics.updates.inc();
+      ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
+      return {};
+    });

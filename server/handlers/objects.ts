@@ -1,0 +1,40 @@
+// object:create and object:remark: the only ways an envelope (and so who can see what) changes.
+// The domain plans (server/objects/create.ts, remark.ts); these handlers answer each as its
+// author sees it.
+import { envelopeForLevel } from '../objects/envelopeView';
+import { createObjects, planObject } from '../objects/create';
+import { checkRemark } from '../objects/remark';
+import { auditActor, type SessionData } from '../sessions/session';
+import type { Context } from './context';
+import { event } from './events';
+
+/** What the domain needs of a session to plan for its author. */
+export function authorOf(session: SessionData) {
+  return { sub: session.identity.sub, participant: session.participant, roles: session.identity.roles };
+}
+
+/** The creation ports of the context. */
+export function creation(ctx: Context) {
+  return { cells: ctx.cells, audit: ctx.audit, fanout: ctx.fanout };
+}
+
+export const createObject = event('object:create')
+  .checks({
+    cell: 'joined',
+    // A portion's report must be one its author may see.
+    object: (p) => (p.kind === 'portion' ? p.parentId : undefined),
+    role: { is: 'editor', to: 'create objects' },
+  })
+  .handle(async ({ ctx, session, payload, cell, object }) => {
+    const planned = planObject(cell, authorOf(session), payload, object ? { parent: object.envelope } : {});
+    await createObjects(creation(ctx), cell, auditActor(session), [planned]);
+    return { object: envelopeForLevel(cell.index, planned.envelope, session.level) };
+  });
+
+export const remarkObject = event('object:remark')
+  .checks({ cell: 'joined', object: (p) => p.id, role: { is: 'editor', to: 're-mark objects' } })
+  .handle(async ({ ctx, session, payload, cell, object }) => {
+    const marking = checkRemark(cell, authorOf(session), object, payload.marking);
+    const envelope = await ctx.remark(cell, payload.id, marking, auditActor(session));
+    return { object: envelopeForLevel(cell.index, envelope, session.level) };
+  });

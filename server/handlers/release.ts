@@ -1,0 +1,147 @@
+// The release workflow on the socket: requests, decisions, the inbox, tearlines, and the
+// notifications that tell requesters and FDOs, never anyone who may not see the object.
+import { forbidden, TearlineError } from '../errors';
+import { createObjects, planObject } from '../objects/create';
+import { envelopeForLevel } from '../objects/envelopeView';
+import { carryOutRelease } from '../release/carryOut';
+import { autoReleaseOptInRefusal, withAutoReleaseNation } from '../release/policy';
+import type { DeadlineScheduler } from '../release/scheduler';
+import { createReleaseService, type NotifyEffect } from '../release/service';
+import { tearlinePayload } from '../release/tearline';
+import { workspaceRoom } from '../rooms/roomNames';
+import { auditActor, type SessionData } from '../sessions/session';
+import type { Context, Releases } from './context';
+import { event } from './events';
+import { authorOf, creation } from './objects';
+
+export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 'wake'>): Releases {
+  return createReleaseService<SessionData>({
+    store: ctx.releaseStore,
+    audit: ctx.audit,
+    scheduler,
+    actorOf: (session) => ({
+      ...auditActor(session),
+      name: session.identity.name,
+      nation: session.participant.nation,
+      roles: session.identity.roles,
+    }),
+    async load(workspaceId, objectId, session) {
+      const cell = await ctx.cells.get(workspaceId);
+      if (!cell) return undefined;
+      return {
+        cell,
+        object: cell.index.get(objectId),
+        actorCanSee: session ? cell.index.canSee(session.participant, objectId) : true,
+      };
+    },
+    async remark(effect) {
+      const envelope = await ctx.store.getObject(effect.objectId);
+      const cell = envelope && (await ctx.cells.get(envelope.workspaceId));
+      if (!cell) throw new TearlineError('not_found', 'No such object in this cell.');
+      await carryOutRelease(ctx, cell, effect, { requestId: effect.requestId });
+    },
+    notify(effect) {
+      notify(ctx, effect).catch((err: unknown) => ctx.log.error({ err }, 'release notification failed'));
+    },
+  });
+}
+
+/** Sends `release:changed` to the targeted sockets that may see the object, on any node. */
+async function notify(ctx: Context, { to, request }: NotifyEffect): Promise<void> {
+  const cell = await ctx.cells.get(request.workspaceId);
+  if (!cell) return;
+  const sockets = await ctx.io.in(workspaceRoom(request.workspaceId)).fetchSockets();
+  for (const socket of sockets) {
+    const { identity, participant } = socket.data;
+    const targeted =
+      to.kind === 'participant'
+        ? identity.sub === to.sub
+        : identity.roles.includes('fdo') && participant.nation === to.nation;
+    if (targeted && cell.index.canSee(participant, request.objectId)) socket.emit('release:changed', request);
+  }
+}
+
+export const requestRelease = event('release:request')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, session, payload }) => {
+    const request = await ctx.releases.request(session, {
+      workspaceId: payload.workspaceId,
+      objectId: payload.id,
+      targetMarking: payload.marking,
+      justification: payload.justification,
+    });
+    return { request };
+  });
+
+export const decideRelease = event('release:decide')
+  .checks({ cell: 'joined', request: (p) => p.requestId })
+  .handle(async ({ ctx, session, payload, request }) => {
+    const decision = payload.decision === 'deny' ? { type: 'deny' as const, reason: payload.reason ?? '' } : { type: payload.decision };
+    return { request: await ctx.releases.decide(session, request.id, decision) };
+  });
+
+export const listReleases = event('release:list')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, session, cell }) => {
+    const [inbox, mine, failed] = await Promise.all([
+      ctx.releases.inbox(session, cell.workspace.id),
+      ctx.releases.mine(session, cell.workspace.id),
+      ctx.releases.failures(session, cell.workspace.id),
+    ]);
+    // One's own requests about objects since narrowed away stay hidden like the objects.
+    return { inbox, mine: mine.filter((r) => cell.index.canSee(session.participant, r.objectId)), failed };
+  });
+
+export const createTearline = event('tearline:create')
+  .checks({ cell: 'joined', object: (p) => p.sourceId, role: { is: 'editor', to: 'create tearlines' } })
+  .handle(async ({ ctx, session, cell, object: source }) => {
+    const author = authorOf(session);
+    const live = await ctx.docs.open(source.envelope.id);
+    // The tearline keeps the source's originator: only that nation's FDO may ever release it.
+    const tearline = planObject(cell, author, tearlinePayload(source.envelope, live.doc), {
+      sourceId: source.envelope.id,
+      originator: source.envelope.originator,
+      ...(source.envelope.parentId ? { parent: cell.index.get(source.envelope.parentId)!.envelope } : {}),
+    });
+    // A report's body is its portions: each one the creator may see is copied under the new report,
+    // in order, with its own marking and originator, to be sanitised and released like the rest.
+    const copies = [tearline];
+    if (source.envelope.kind === 'report') {
+      for (const child of cell.index.visibleChildren(session.participant, source.envelope.id)) {
+        const childDoc = await ctx.docs.open(child.envelope.id);
+        const payload = { ...tearlinePayload(child.envelope, childDoc.doc), parentId: tearline.envelope.id, orderKey: child.envelope.orderKey };
+        copies.push(planObject(cell, author, payload, { sourceId: child.envelope.id, originator: child.envelope.originator, parent: tearline.envelope }));
+      }
+    }
+    // The report and its portions are stored together: a failure leaves no half-copied tearline.
+    await createObjects(creation(ctx), cell, auditActor(session), copies);
+    const [object, ...portions] = copies.map(({ envelope }) => envelopeForLevel(cell.index, envelope, session.level));
+    return { object: object!, portions };
+  });
+
+/**
+ * An FDO opts their own nation's material in to automatic release at the deadline in this cell, or
+ * out again. Only their own nation (from the token): another nation's material is never theirs to
+ * release. Audited; every member's open session is told the cell's new settings.
+ */
+export const setReleasePolicy = event('release:policy')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    const nation = session.participant.nation;
+    const refusal = autoReleaseOptInRefusal({ nation, roles: session.identity.roles }, nation);
+    if (refusal) throw forbidden(refusal);
+    if (cell.workspace.releasePolicy.autoReleaseNations.includes(nation) === payload.autoRelease) return { workspace: cell.workspace };
+    const workspace = await ctx.cells.updateWorkspace(cell, (stored) => ({
+      ...stored,
+      releasePolicy: withAutoReleaseNation(stored.releasePolicy, nation, payload.autoRelease),
+    }));
+    if (!workspace) throw new TearlineError('not_found', 'No such cell.');
+    await ctx.audit.append({
+      workspaceId: workspace.id,
+      actor: auditActor(session),
+      action: 'release.policy',
+      detail: { nation, autoRelease: payload.autoRelease },
+    });
+    ctx.io.to(workspaceRoom(workspace.id)).emit('workspace:changed', workspace);
+    return { workspace };
+  });

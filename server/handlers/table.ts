@@ -1,0 +1,28 @@
+// Every socket event the server answers, each declared with its checks in its own module. The
+// dispatcher refuses a table with an event missing, declared twice, or declared without checks.
+import { updateAwareness } from './awareness';
+import { createDispatcher } from './dispatch';
+import { syncDocs, updateDoc } from './docs';
+import { createObject, remarkObject } from './objects';
+import { refreshSession } from './refresh';
+import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from './release';
+import { joinWorkspace, leaveHandler, viewAs } from './workspaces';
+
+export const EVENTS = [
+  joinWorkspace,
+  leaveHandler,
+  viewAs,
+  syncDocs,
+  updateDoc,
+  createObject,
+  remarkObject,
+  updateAwareness,
+  refreshSession,
+  requestRelease,
+  decideRelease,
+  listReleases,
+  setReleasePolicy,
+  createTearline,
+];
+
+export const dispatch = createDispatcher(EVENTS);
