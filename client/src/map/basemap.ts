@@ -1,6 +1,6 @@
 // The offline basemap, all in the bundle (no tile server is reachable from a cell): land,
 // coastlines and borders from Natural Earth 1:50m (world-atlas), a graticule, and a curated list
-// of major places and ports (data/places.json, Natural Earth, public domain). Place names appear
+// of major places and ports (places.json, Natural Earth, public domain). Place names appear
 // by rank as one zooms in, decluttered so they never overlap.
 import type { FeatureCollection, MultiLineString } from 'geojson';
 import Feature from 'ol/Feature';
@@ -14,7 +14,7 @@ import { Circle, Fill, Stroke, Style, Text } from 'ol/style';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries50m from 'world-atlas/countries-50m.json';
-import places from './data/places.json';
+import places from './places.json';
 
 const topology = countries50m as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
 const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
