@@ -5,6 +5,7 @@ import type { Context, SessionData, TearlineSocket } from '../context';
 import { TearlineError } from '../errors';
 import { encodeBytes } from '../sessions/encoding';
 import { joinedCell, requireRole, visibleObject } from '../sessions/guards';
+import { auditMove } from './moves';
 
 export async function syncDocs(
   ctx: Context,
@@ -63,10 +64,11 @@ export async function updateDoc(
   const receivedAt = performance.now();
   const session = socket.data;
   const cell = await joinedCell(ctx, session, payload.workspaceId);
-  visibleObject(cell, session, payload.id);
+  const { envelope } = visibleObject(cell, session, payload.id);
   requireRole(session, 'editor', 'edit objects');
-  await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub);
+  const checked = await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub);
   ctx.metrics.updates.inc();
   ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
+  await auditMove(ctx, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: session.identity });
   return {};
 }

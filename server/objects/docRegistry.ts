@@ -119,10 +119,10 @@ export class DocRegistry {
   /**
    * Checks `author`'s update against the doc and the updates accepted before it, writes it (group
    * commit with every other doc's), and applies it once durable, in the order the doc's updates
-   * were checked. Resolves once it is durable and applied; rejects with the check's error, or the
-   * write's (nothing of the update is kept then).
+   * were checked. Resolves once it is durable and applied, with what the check read of it; rejects
+   * with the check's error, or the write's (nothing of the update is kept then).
    */
-  async update(id: string, epoch: number, update: Uint8Array, author: string): Promise<void> {
+  async update(id: string, epoch: number, update: Uint8Array, author: string): Promise<CheckedUpdate> {
     let live = await this.open(id);
     while (live.replacing) {
       await live.replacing;
@@ -158,6 +158,7 @@ export class DocRegistry {
       throw error;
     }
     this.applyDurable(live);
+    return checked;
   }
 
   /** Applies the durable updates at the head of the doc's queue, in order; schedules compaction. */

@@ -3,4 +3,4 @@
 import * as mgrsModule from 'mgrs';
 
 type Mgrs = typeof mgrsModule;
-export const mgrs: Mgrs = (mgrsModule as unknown as { default?: Mgrs }).default ?? mgrsModule;
+export const mgrs: Mgrs = (Reflect.get(mgrsModule, 'default') as Mgrs | undefined) ?? mgrsModule;
