@@ -2,7 +2,7 @@
 // audit entries (server/objects/moves.ts), not from anything a client wrote. Each position is shown
 // only if the reader may read the feature as it was marked at that move, the same rule the audit
 // trail applies, so a release never hands over where it was while it was hidden from them.
-import { AUDIT_PAGE_MAX, type FeatureTrack, type TrackPoint } from '../../shared/rest';
+import type { FeatureTrack, TrackPoint } from '../../shared/rest';
 import { auditEntryFor, type AuditViewer } from '../audit/visibility';
 import type { Identity } from '../auth/verifier';
 import type { Context } from '../context';
@@ -24,18 +24,13 @@ export async function featureTrack(ctx: Context, identity: Identity, workspaceId
     requestedFrom: () => undefined,
   };
   const points: TrackPoint[] = [];
-  for (let after = 0; ; ) {
-    const batch = await ctx.audit.listForWorkspace(cell.workspace.id, { afterSeq: after, limit: AUDIT_PAGE_MAX });
-    for (const stored of batch) {
-      if (stored.objectId !== objectId || stored.action !== 'object.move') continue;
-      const shown = auditEntryFor(stored, viewer);
-      const to = shown?.detail.to;
-      if (shown && Array.isArray(to) && to.length === 2 && to.every((n) => typeof n === 'number')) {
-        points.push({ at: shown.at, actor: shown.actor, position: to as [number, number] });
-      }
+  for (const stored of await ctx.audit.listForObject(objectId)) {
+    if (stored.action !== 'object.move') continue;
+    const shown = auditEntryFor(stored, viewer);
+    const to = shown?.detail.to;
+    if (shown && Array.isArray(to) && to.length === 2 && to.every((n) => typeof n === 'number')) {
+      points.push({ at: shown.at, actor: shown.actor, position: to as [number, number] });
     }
-    if (batch.length < AUDIT_PAGE_MAX) break;
-    after = batch.at(-1)!.seq;
   }
   return { points: points.slice(-TRACK_MAX_POINTS) };
 }
