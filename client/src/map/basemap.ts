@@ -1,5 +1,7 @@
 // The offline basemap, all in the bundle (no tile server is reachable from a cell): land,
-// coastlines and borders from Natural Earth 1:50m (world-atlas), a graticule, and a curated list
+// coastlines and borders from Natural Earth 1:50m (world-atlas), land at 1:10m from region zoom
+// in (a separate chunk of the bundle, loaded from the server the first time it is needed), a
+// graticule, and a curated list
 // of major places and ports (places.json, Natural Earth, public domain). Place names appear
 // by rank as one zooms in, decluttered so they never overlap.
 import type { FeatureCollection, MultiLineString } from 'geojson';
@@ -19,8 +21,23 @@ import places from './places.json';
 const topology = countries50m as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
 const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
 
-function vectorLayer(data: FeatureCollection | MultiLineString, style: Style, className: string): VectorLayer {
-  return new VectorLayer({ source: new VectorSource({ features: geojson.readFeatures(data), wrapX: true }), style, className, updateWhileInteracting: false });
+function vectorLayer(data: FeatureCollection | MultiLineString, style: Style, className: string, maxZoom = Infinity): VectorLayer {
+  return new VectorLayer({ source: new VectorSource({ features: geojson.readFeatures(data), wrapX: true }), style, className, maxZoom });
+}
+
+/** From this zoom on, 1:10m land replaces 1:50m: coastlines good enough to tell a harbour. */
+const DETAIL_ZOOM = 7;
+
+function detailedLand(style: Style): VectorLayer {
+  // A loader's promised features are added to the source once, the first time the layer shows.
+  const source = new VectorSource({
+    wrapX: true,
+    loader: async () => {
+      const land10m = (await import('world-atlas/land-10m.json')).default as unknown as Topology<{ land: GeometryCollection }>;
+      return geojson.readFeatures(feature(land10m, land10m.objects.land)) as Feature[];
+    },
+  });
+  return new VectorLayer({ source, style, className: 'tl-land', minZoom: DETAIL_ZOOM });
 }
 
 /** Place name rank → the view resolution (m/px) below which it shows: capitals at world scale, ports near a harbour. */
@@ -66,8 +83,10 @@ function placesLayer(): VectorLayer {
 export function basemapLayers() {
   const land = feature(topology, topology.objects.land) as FeatureCollection;
   const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b);
+  const landStyle = new Style({ fill: new Fill({ color: '#f4f1e8' }), stroke: new Stroke({ color: '#8d9aa5', width: 0.8 }) });
   return [
-    vectorLayer(land, new Style({ fill: new Fill({ color: '#f4f1e8' }), stroke: new Stroke({ color: '#8d9aa5', width: 0.8 }) }), 'tl-land'),
+    vectorLayer(land, landStyle, 'tl-land', DETAIL_ZOOM),
+    detailedLand(landStyle),
     vectorLayer(borders, new Style({ stroke: new Stroke({ color: '#b1a9b8', width: 0.6, lineDash: [4, 2] }) }), 'tl-land'),
     new Graticule({
       className: 'tl-graticule',
