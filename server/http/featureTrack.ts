@@ -10,7 +10,7 @@ import { notFound } from '../errors';
 import { memberCell } from './cellReports';
 
 /** At most this many of the latest positions are returned: a trail, not an archive. */
-export const TRACK_MAX_POINTS = 500;
+const TRACK_MAX_POINTS = 500;
 
 export async function featureTrack(ctx: Context, identity: Identity, workspaceId: string, objectId: string): Promise<FeatureTrack> {
   const { cell, participant } = await memberCell(ctx, identity, workspaceId);

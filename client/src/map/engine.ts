@@ -284,10 +284,6 @@ export class MapEngine {
     const lat = lonLatAt(view.getCenter() ?? [0, 0])[1];
     return (view.getResolution() ?? 1) * Math.cos((lat * Math.PI) / 180);
   }
-
-  centre(): LonLat {
-    return lonLatAt(this.map.getView().getCenter() ?? [0, 0]);
-  }
 }
 
 const faded = new Map<string, Style>();
