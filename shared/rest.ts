@@ -12,6 +12,7 @@ export const AUDIT_PAGE_MAX = 1000;
 export const AUDIT_ACTIONS = [
   'object.create',
   'object.remark',
+  'object.move',
   'release.request',
   'release.approve',
   'release.deny',
@@ -47,6 +48,19 @@ export interface AuditView {
   /** The object the entry is about; null for workspace-level events (join, leave, membership). */
   objectId: string | null;
   detail: { [key: string]: Json };
+}
+
+/** Where a feature was moved to (server-detected moves, server/objects/moves.ts). */
+export interface TrackPoint {
+  at: string;
+  actor: AuditActor;
+  /** [longitude, latitude]: the point, or a line's or area's first vertex. */
+  position: [number, number];
+}
+
+/** A feature's moves the reader may see, oldest first. */
+export interface FeatureTrack {
+  points: TrackPoint[];
 }
 
 /** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
@@ -127,4 +141,5 @@ export interface RestAnswers {
   'POST /api/workspaces': { workspace: WorkspaceSummary };
   'GET /api/workspaces/:id/audit': AuditTrailPage;
   'GET /api/workspaces/:id/figures': { figures: SharingFigures };
+  'GET /api/workspaces/:id/objects/:objectId/track': FeatureTrack;
 }

@@ -32,17 +32,20 @@ export interface AuditViewer {
  *   them, or the source's marking a tearline starts with;
  * - `object`: another object's id (a tearline's source), shown if the reader may see it now;
  * - `level`: an access level key, with only the compartments the reader holds;
+ * - `position`: where a feature was moved, shown if the reader may read the object as it was
+ *   marked at the move (the entry's `marking`): it was content of that audience;
  * - `discussion`: what was said about a release request (justification, reason, the cause of an
  *   expiry), shown if the reader could see the object as marked when the request was made: it
  *   was written for that audience.
  */
-type FieldRule = 'shown' | 'marking' | 'object' | 'level' | 'discussion';
+type FieldRule = 'shown' | 'marking' | 'object' | 'level' | 'position' | 'discussion';
 
 const OBJECT_CREATED: Record<string, FieldRule> = { kind: 'shown', marking: 'marking', sourceId: 'object' };
 
 const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'object.create': OBJECT_CREATED,
   'tearline.create': OBJECT_CREATED,
+  'object.move': { marking: 'marking', shape: 'position', to: 'position' },
   'object.remark': { from: 'marking', to: 'marking', direction: 'shown', epoch: 'shown', requestId: 'shown' },
   'release.request': { requestId: 'shown', from: 'marking', to: 'marking', justification: 'discussion', deadline: 'shown' },
   'release.approve': { requestId: 'shown', to: 'marking' },
@@ -94,6 +97,10 @@ function fieldFor(rule: FieldRule, value: Json, entry: AuditEntry, object: { ori
       return typeof value === 'string' && viewer.visibleObject(value) ? value : undefined;
     case 'level':
       return typeof value === 'string' ? levelFor(value, viewer) : undefined;
+    case 'position': {
+      const marking = entry.detail.marking;
+      return typeof marking === 'string' && object && mayReadMarking(marking, object.originator, viewer) ? value : undefined;
+    }
     case 'discussion': {
       const requestId = entry.detail.requestId;
       const from = typeof requestId === 'string' ? viewer.requestedFrom(requestId) : undefined;

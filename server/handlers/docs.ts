@@ -2,7 +2,9 @@
 // durable, applied, then acknowledged and fanned out, in that order: readers get durable content only.
 import { BINARY_SYNC_MAX_DOCS, type AckBodies, type DocState } from '../../shared/protocol';
 import { TearlineError } from '../errors';
+import { auditMove } from '../objects/moves';
 import { encodeBytes } from '../sessions/encoding';
+import { auditActor } from '../sessions/session';
 import type { Context } from './context';
 import { event } from './events';
 
@@ -54,11 +56,13 @@ async function unreadableContent(ctx: Context, id: string, error: unknown): Prom
 
 export const updateDoc = event('doc:update')
   .checks({ cell: 'joined', object: (p) => p.id, role: { is: 'editor', to: 'edit objects' } })
-  .handle(async ({ ctx, socket, session, payload, cell, release }) => {
+  .handle(async ({ ctx, socket, session, payload, cell, object, release }) => {
       const receivedAt = performance.now();
       // Once the update has its place in the doc's order, this socket's next message may start.
-      await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub, release);
+      const checked = await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub, release);
       ctx.metrics.updates.inc();
       ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
+      const { envelope } = object;
+      await auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
       return {};
     });

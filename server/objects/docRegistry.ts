@@ -120,10 +120,10 @@ export class DocRegistry {
    * The one durable apply: checks `author`'s update against the doc and the updates accepted before
    * it, writes it (group commit with every other doc's), and applies it once durable, in the order
    * the doc's updates were checked. `onStaged` is told once the update has its place in that order
-   * (or was refused). Resolves once it is durable and applied; rejects with the check's error, or
-   * the write's (nothing of the update is kept then).
+   * (or was refused). Resolves once it is durable and applied, with what the check read of it;
+   * rejects with the check's error, or the write's (nothing of the update is kept then).
    */
-  async update(id: string, epoch: number, update: Uint8Array, author: string, onStaged?: () => void): Promise<void> {
+  async update(id: string, epoch: number, update: Uint8Array, author: string, onStaged?: () => void): Promise<CheckedUpdate> {
     let live = await this.open(id);
     while (live.replacing) {
       await live.replacing;
@@ -160,6 +160,7 @@ export class DocRegistry {
       throw error;
     }
     this.applyDurable(live);
+    return checked;
   }
 
   /** Applies the durable updates at the head of the doc's queue, in order; schedules compaction. */

@@ -28,6 +28,8 @@ export interface CheckedUpdate {
   clients: number[];
   /** The update as decoded, for checking the updates that follow it while it is not yet in the doc. */
   structs: readonly Struct[];
+  /** The plain values the update sets on `fields` keys (the last one per key): e.g. a feature's new geometry. */
+  values: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -75,10 +77,14 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: read
     }
   }
   const places = new Places(doc, carried);
+  const values = new Map<string, unknown>();
   for (const struct of decoded.structs as Struct[]) {
-    if (struct instanceof Y.Item) checkContent(struct, places.of(struct));
+    if (!(struct instanceof Y.Item)) continue;
+    const place = places.of(struct);
+    checkContent(struct, place);
+    if (place.kind === 'field' && struct.content instanceof Y.ContentAny) values.set(place.key, struct.content.getContent().at(-1));
   }
-  return { clients: [...meta.from.keys()], structs: decoded.structs as Struct[] };
+  return { clients: [...meta.from.keys()], structs: decoded.structs as Struct[], values };
 }
 
 /**

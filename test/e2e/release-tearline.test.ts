@@ -70,7 +70,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
   it('lets the US analyst post a feature for USA and AUS only', async () => {
     const page = usa.page;
     await page.getByRole('button', { name: 'Add point' }).click();
-    await page.locator('svg.map').click({ position: { x: 470, y: 150 } });
+    await page.getByTestId('map').click({ position: { x: 470, y: 150 } });
     const form = page.getByRole('form', { name: 'New point' });
     await expect.poll(() => form.getByLabel('Positions').inputValue()).toMatch(/^-?\d/);
     await form.getByLabel('Name').fill('Convoy');

@@ -1,4 +1,5 @@
-// Export: marked plain text of what the caller may hold; DISPLAY ONLY is never exported; audited.
+// Export: marked plain text (and map features as GeoJSON/KML) of what the caller may hold; DISPLAY
+// ONLY is never exported; audited.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { buildContent, editableFieldText } from '../../shared/content';
@@ -63,4 +64,35 @@ test('a report exports with its banner and the portions the caller may hold, in 
     await tokenFor(server.url, 'usa-fdo'),
   );
   expect(trail.body.entries.filter((e) => e.action === 'export').map((e) => e.actor.nation)).toEqual(['AUS', 'USA']);
+});
+
+const point = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] });
+
+test('the features export carries geometry and markings of exactly what the caller may hold', async () => {
+  const cell = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name: 'Export features', template: 'fvey' });
+  const usa = await connect(server.url, 'usa-analyst');
+  await usa.ok('workspace:join', { workspaceId: cell.id });
+  const create = (name: string, marking: string) =>
+    usa.ok('object:create', { workspaceId: cell.id, kind: 'feature', marking, content: buildContent({ fields: { name, geometry: point(125, 26) } }) });
+  await create('Shared contact', 'SECRET//REL TO USA, AUS');
+  await create('NOFORN-CANARY', 'SECRET//NOFORN');
+  await create('DISPLAY-CANARY', 'SECRET//DISPLAY ONLY AUS');
+  usa.close();
+
+  const get = async (persona: string, format: string) => {
+    const response = await fetch(`${server.url}/api/workspaces/${cell.id}/features.${format}`, { headers: { authorization: `Bearer ${await tokenFor(server.url, persona)}` } });
+    return { status: response.status, text: await response.text() };
+  };
+  const geojson = JSON.parse((await get('aus-analyst', 'geojson')).text) as { banner: string; features: { geometry: unknown; properties: Record<string, string> }[] };
+  expect(geojson.banner).toBe('SECRET//REL TO USA, AUS');
+  expect(geojson.features).toEqual([{ type: 'Feature', id: expect.any(String), geometry: point(125, 26), properties: { name: 'Shared contact', description: '', marking: 'SECRET//REL TO USA, AUS', portion: '(S//REL TO USA, AUS)' } }]);
+  const kmlText = (await get('aus-analyst', 'kml')).text;
+  expect(kmlText).toContain('<coordinates>125,26</coordinates>');
+  expect(kmlText).not.toMatch(/CANARY/);
+  expect((await get('usa-analyst', 'geojson')).text).toContain('NOFORN-CANARY');
+  expect((await get('aus-analyst', 'shp')).status).toBe(404);
+  // A single feature's text export has its position too.
+  const shared = geojson.features[0] as unknown as { id: string };
+  const text = await fetch(`${server.url}/api/workspaces/${cell.id}/objects/${shared.id}/export`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'aus-analyst')}` } });
+  expect(await text.text()).toContain('(S//REL TO USA, AUS) Position: 26.0000°N 125.0000°E (MGRS 51R YJ 00180 77215)');
 });

@@ -1,4 +1,5 @@
 // Audit entries in words: who (or the server), what, and the detail as short "key: value" pairs.
+import { formatPosition } from '../../../shared/geo/coordinates';
 import type { AuditEntry } from '../session/api';
 
 type AuditAction = AuditEntry['action'];
@@ -6,6 +7,7 @@ type AuditAction = AuditEntry['action'];
 export const ACTION_LABELS: Record<AuditAction, string> = {
   'object.create': 'Created',
   'object.remark': 'Re-marked',
+  'object.move': 'Moved',
   'release.request': 'Release requested',
   'release.approve': 'Release approved',
   'release.deny': 'Release denied',
@@ -35,6 +37,7 @@ export function actorText(actor: AuditEntry['actor']): string {
 
 function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number')) return formatPosition(value as [number, number], 'dd');
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
   return JSON.stringify(value);
 }

@@ -8,15 +8,26 @@ import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
+import { GEOMETRY_LABELS, geometryFrom, isGeometry, normaliseForRead, verticesOf, type FeatureGeometry } from '../../../shared/geo/geometry';
 import { CoordinatesField } from './CoordinatesField';
-import { GEOMETRY_LABELS, geometryFrom, isGeometry, verticesOf } from './geometry';
+import { SymbolPicker } from './SymbolPicker';
+import { TrackHistory } from './TrackHistory';
 
-export function FeatureDetails({ feature, onClose }: { feature: Envelope; onClose: () => void }) {
+interface Props {
+  feature: Envelope;
+  onClose: () => void;
+  /** A typed change of position: goes through the map's undo and move rules. */
+  onGeometry: (geometry: FeatureGeometry) => void;
+}
+
+export function FeatureDetails({ feature, onClose, onGeometry }: Props) {
   const { picture, cell, canEdit } = useWorkspace();
   const { others, onCursor } = useObjectPresence(feature.id);
   const replica = picture.replica(feature.id);
   const doc = useReplicaDoc(replica);
-  const geometry = readField(doc, 'geometry', isGeometry);
+  const stored = readField(doc, 'geometry', isGeometry);
+  const geometry = stored && normaliseForRead(stored);
+  const sidc = readField(doc, 'sidc', (v): v is string => typeof v === 'string');
 
   return (
     <section className="feature-details panel" aria-label="Selected feature" data-feature-id={feature.id}>
@@ -33,9 +44,11 @@ export function FeatureDetails({ feature, onClose }: { feature: Envelope; onClos
           vertices={verticesOf(geometry)}
           readOnly={!canEdit}
           shape={geometry.type}
-          onVertices={(vertices) => fieldsOf(doc).set('geometry', geometryFrom(geometry.type, vertices))}
+          onVertices={(vertices) => onGeometry(geometryFrom(geometry.type, vertices))}
         />
       )}
+      {geometry?.type === 'Point' && doc && <SymbolPicker key={feature.id} value={sidc} readOnly={!canEdit} onChange={(value) => doc.transact(() => (value ? fieldsOf(doc).set('sidc', value) : fieldsOf(doc).delete('sidc')))} />}
+      {geometry?.type === 'Point' && <TrackHistory feature={feature} />}
       {replica && (
         <CollaborativeText replica={replica} label={`Description, marked ${feature.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Description" />
       )}

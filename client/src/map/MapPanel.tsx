@@ -1,152 +1,240 @@
-// The map of features on an offline world basemap: pan (drag), zoom (wheel or buttons), add
-// points, lines and areas by clicking or typing coordinates, drag or arrow-key features to move
-// them, and edit the selected one below the map.
-import { useEffect, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
-import { fieldsOf } from '../../../shared/content';
-import type { Envelope } from '../../../shared/protocol';
+// The common operational picture: an OpenLayers map of every feature the participant may see, on
+// an offline basemap. Add points, lines and areas by clicking or typing positions (echoed as read);
+// select a feature to edit it: drag its yellow handle to move it, drag a vertex to reshape a line or
+// area, or Alt+arrow keys to step it (the distance is announced). Ctrl+Z undoes one's own map
+// edits. Measure range and bearing, length, area and range rings; filter; import and export.
+import 'ol/ol.css';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { formatPosition, POSITION_FORMATS, type LonLat, type PositionFormat } from '../../../shared/geo/coordinates';
+import { normaliseForWrite, translateGeometry, verticesOf, type FeatureGeometry, type GeometryKind } from '../../../shared/geo/geometry';
+import { formatDistance } from '../../../shared/geo/measure';
+import { formatPortion, rollUp } from '../../../shared/markings';
+import { useDocKeys } from '../session/hooks';
+import { markingOf } from '../markings/cell';
+import { toneClass } from '../markings/toneClass';
 import { useWorkspace } from '../workspace/context';
 import { ofKind } from '../workspace/selectors';
+import { MapEngine, type Overlay } from './engine';
 import { FeatureDetails } from './FeatureDetails';
 import { FeatureList } from './FeatureList';
-import { FeatureShape } from './FeatureShape';
-import { normalizePosition, translateGeometry, type FeatureGeometry, type GeometryKind } from './geometry';
+import { applyFilter, SHOW_ALL, type MapFilter } from './filters';
+import { MapFilters } from './MapFilters';
+import { mapFeaturesOf, mapKeyOf } from './mapFeatures';
 import { MapToolbar } from './MapToolbar';
+import { measureOverlay, MeasurePanel, type MeasureState } from './MeasurePanel';
 import { NewFeatureForm } from './NewFeatureForm';
-import { DraftShape } from './DraftShape';
-import { MAP_HEIGHT, MAP_WIDTH, panBy, projectionFor, WORLD_VIEW, zoomAt, type Viewport } from './viewport';
-import { WorldBasemap } from './WorldBasemap';
+import { setPositionPrefs, usePositionPrefs } from './positionPrefs';
+import { useTrackOverlay } from './TrackHistory';
+import { MapUndo } from './undo';
 
-type Gesture =
-  | { kind: 'pan'; last: [number, number] }
-  | { kind: 'drag'; feature: Envelope; start: [number, number]; origin: FeatureGeometry; moved: boolean };
+const ARROWS: Record<string, [number, number, string]> = {
+  ArrowLeft: [-1, 0, 'west'],
+  ArrowRight: [1, 0, 'east'],
+  ArrowUp: [0, 1, 'north'],
+  ArrowDown: [0, -1, 'south'],
+};
+
+/** The keyboard step: about 24 screen pixels of ground, rounded to 1, 2 or 5 × a power of ten metres. */
+function niceStep(metres: number): number {
+  const power = 10 ** Math.floor(Math.log10(metres));
+  return [1, 2, 5, 10].map((n) => n * power).find((n) => n >= metres) ?? 10 * power;
+}
 
 export function MapPanel() {
-  const { snapshot, picture, setPresence, focus, byId } = useWorkspace();
-  const svg = useRef<SVGSVGElement>(null);
-  const [view, setView] = useState<Viewport>(WORLD_VIEW);
+  const { snapshot, picture, setPresence, focus, byId, cell, canEdit } = useWorkspace();
+  const mapElement = useRef<HTMLDivElement>(null);
+  const readoutElement = useRef<HTMLDivElement>(null);
+  const scaleElement = useRef<HTMLDivElement>(null);
+  const engine = useRef<MapEngine | null>(null);
+  const undo = useMemo(() => new MapUndo(), []);
+  const { format } = usePositionPrefs();
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [draft, setDraft] = useState<{ kind: GeometryKind; vertices: [number, number][] } | null>(null);
-  const [preview, setPreview] = useState<{ id: string; geometry: FeatureGeometry } | null>(null);
-  const gesture = useRef<Gesture | null>(null);
-  const projection = useMemo(() => projectionFor(view), [view]);
-  const features = ofKind(snapshot.objects, 'feature');
-  const selected = features.find((feature) => feature.id === selectedId) ?? null;
+  const [draft, setDraft] = useState<{ kind: GeometryKind; vertices: LonLat[] } | null>(null);
+  const [measure, setMeasure] = useState<MeasureState | null>(null);
+  const [filter, setFilter] = useState<MapFilter>(SHOW_ALL);
+  const [status, setStatus] = useState('');
 
-  const toSvg = (event: { clientX: number; clientY: number }): [number, number] => {
-    const matrix = svg.current?.getScreenCTM();
-    if (!matrix) return [0, 0];
-    const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
-    return [point.x, point.y];
-  };
-  const toLonLat = (point: [number, number]): [number, number] | null => {
-    const position = projection.invert?.(point);
-    return position ? normalizePosition([position[0], position[1]]) : null;
-  };
+  const envelopes = ofKind(snapshot.objects, 'feature');
+  const versions = useDocKeys(picture, envelopes.map((f) => f.id), mapKeyOf);
+  const all = useMemo(() => mapFeaturesOf(picture, envelopes), [envelopes, versions]);
+  const shown = useMemo(() => applyFilter(all, filter, cell.policy, Date.now()), [all, filter, cell.policy]);
+  const selected = envelopes.find((feature) => feature.id === selectedId) ?? null;
+  const selectedFeature = all.find((f) => f.envelope.id === selectedId);
+  const track = useTrackOverlay(selectedFeature);
 
-  const commitGeometry = (feature: Envelope, geometry: FeatureGeometry) => {
-    const doc = picture.replica(feature.id)?.doc;
-    doc?.transact(() => fieldsOf(doc).set('geometry', geometry));
-  };
+  // Latest handlers for the engine's callbacks, which are bound once.
+  const handlers = useRef({ click: (_p: LonLat, _id: string | null) => {}, edited: (_id: string, _g: FeatureGeometry) => {} });
+
+  useEffect(() => {
+    const engineInstance = new MapEngine(
+      mapElement.current!,
+      readoutElement.current!,
+      scaleElement.current!,
+      { click: (p, id) => handlers.current.click(p, id), edited: (id, g) => handlers.current.edited(id, g) },
+      (ids) => {
+        const members = ids.map((id) => byIdRef.current.get(id)).filter((e) => e !== undefined);
+        try {
+          const marking = rollUp(members.map((e) => markingOf(e.marking, e.originator, cell.policy)), cell.policy);
+          return { mark: formatPortion(marking, cell.policy), tone: toneClass(members[0]!, cell.policy) };
+        } catch {
+          return { mark: '', tone: 'tone-unknown' };
+        }
+      },
+    );
+    engine.current = engineInstance;
+    return () => {
+      engineInstance.destroy();
+      engine.current = null;
+    };
+  }, []);
+  const byIdRef = useRef(byId);
+  byIdRef.current = byId;
+
+  useEffect(() => engine.current?.setFormat(format), [format]);
+  useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy]);
+  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure), [selectedId, canEdit, draft, measure, shown]);
+  useEffect(() => {
+    const overlay: Overlay = { shapes: [] };
+    if (draft && draft.vertices.length > 0) {
+      const { kind, vertices } = draft;
+      if (kind === 'Polygon' && vertices.length >= 3) overlay.shapes.push({ kind: 'draft', geometry: { type: 'Polygon', coordinates: [[...vertices, vertices[0]!]] } });
+      else if (vertices.length >= 2) overlay.shapes.push({ kind: 'draft', geometry: { type: 'LineString', coordinates: vertices } });
+      for (const vertex of vertices) overlay.shapes.push({ kind: 'draft', geometry: { type: 'Point', coordinates: vertex } });
+    }
+    if (measure) overlay.shapes.push(...measureOverlay(measure));
+    overlay.shapes.push(...track);
+    engine.current?.setOverlay(overlay);
+  }, [draft, measure, track]);
 
   const select = (id: string | null) => {
     setSelectedId(id);
     setPresence(id ? { objectId: id } : null);
   };
 
-  // "Show item" and a new tearline open a feature by selecting it.
+  const commitGeometry = (id: string, geometry: FeatureGeometry, done?: string) => {
+    const doc = picture.replica(id)?.doc;
+    const checked = normaliseForWrite(geometry);
+    if (!doc || !checked.ok) {
+      setStatus(checked.ok ? 'This feature is no longer on the map.' : `Not moved: ${checked.reason}`);
+      engine.current?.setFeatures([], () => '');
+      engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy));
+      return;
+    }
+    undo.edit(id, doc, (fields) => fields.set('geometry', checked.geometry));
+    setStatus(done ?? `Moved. Ctrl+Z undoes it.`);
+  };
+
+  handlers.current = {
+    click: (position, id) => {
+      if (draft) {
+        setDraft({ ...draft, vertices: draft.kind === 'Point' ? [position] : [...draft.vertices, position] });
+        return;
+      }
+      if (measure) {
+        setMeasure({ ...measure, points: measure.tool === 'range' || measure.tool === 'ring' ? [...measure.points, position].slice(-2) : [...measure.points, position] });
+        return;
+      }
+      select(id);
+    },
+    edited: (id, geometry) => commitGeometry(id, geometry, `Moved to ${formatPosition(verticesOf(geometry)[0]!, format)}. Ctrl+Z undoes it.`),
+  };
+
+  // "Show item" and a new tearline open a feature by selecting it and bringing it into view.
   const focusedFeature = focus && byId.get(focus.id)?.kind === 'feature' ? focus : null;
   useEffect(() => {
     if (!focusedFeature) return;
     setDraft(null);
     select(focusedFeature.id);
+    engine.current?.showFeature(focusedFeature.id);
   }, [focusedFeature?.serial]); // one selection per request, not per render
 
-  const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
-    const point = toSvg(event);
-    if (draft) {
-      const position = toLonLat(point);
-      if (!position) return;
-      setDraft({ ...draft, vertices: draft.kind === 'Point' ? [position] : [...draft.vertices, position] });
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    const target = event.target as HTMLElement;
+    if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'z') {
+      event.preventDefault();
+      const docOf = (id: string) => picture.replica(id)?.doc;
+      const id = event.shiftKey ? undo.redo(docOf) : undo.undo(docOf);
+      setStatus(id ? `${event.shiftKey ? 'Redone' : 'Undone'}: the last map edit of yours.` : 'Nothing of yours to undo on the map.');
       return;
     }
-    gesture.current = { kind: 'pan', last: point };
-    event.currentTarget.setPointerCapture(event.pointerId);
-  };
-
-  const onDragStart = (feature: Envelope, origin: FeatureGeometry, event: PointerEvent<SVGGElement>) => {
-    if (draft) return;
-    const start = toLonLat(toSvg(event));
-    if (!start) return;
-    gesture.current = { kind: 'drag', feature, start, origin, moved: false };
-    svg.current?.setPointerCapture(event.pointerId);
-  };
-
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    const current = gesture.current;
-    if (!current) return;
-    const point = toSvg(event);
-    if (current.kind === 'pan') {
-      setView((v) => panBy(v, point[0] - current.last[0], point[1] - current.last[1]));
-      gesture.current = { kind: 'pan', last: point };
-      return;
+    const arrow = ARROWS[event.key];
+    if (!arrow || !event.altKey || !selectedFeature || !canEdit || !engine.current) return;
+    event.preventDefault();
+    const step = niceStep(engine.current.groundResolution() * (event.shiftKey ? 4 : 24));
+    const lat = verticesOf(selectedFeature.geometry)[0]![1];
+    const dLat = (arrow[1] * step) / 111_320;
+    const dLon = (arrow[0] * step) / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    try {
+      commitGeometry(selectedFeature.envelope.id, translateGeometry(selectedFeature.geometry, dLon, dLat), `Moved ${selectedFeature.name} ${formatDistance(step)} ${arrow[2]}. Ctrl+Z undoes it.`);
+    } catch (error) {
+      setStatus(`Not moved: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const position = toLonLat(point);
-    if (!position) return;
-    current.moved = true;
-    setPreview({ id: current.feature.id, geometry: translateGeometry(current.origin, position[0] - current.start[0], position[1] - current.start[1]) });
   };
 
-  const onPointerUp = () => {
-    const current = gesture.current;
-    gesture.current = null;
-    if (current?.kind === 'drag' && current.moved && preview) commitGeometry(current.feature, preview.geometry);
-    setPreview(null);
-  };
-
-  const onWheel = (event: WheelEvent<SVGSVGElement>) => {
-    setView((v) => zoomAt(v, event.deltaY < 0 ? 1.25 : 0.8, toSvg(event)));
-  };
+  const formats = Object.entries(POSITION_FORMATS) as [PositionFormat, string][];
 
   return (
-    <section className="map-panel" aria-label="Map">
+    <section className="map-panel" aria-label="Map" onKeyDown={onKeyDown}>
       <MapToolbar
         drafting={draft?.kind ?? null}
         onDraft={(kind) => {
+          setMeasure(null);
           setDraft(kind ? { kind, vertices: [] } : null);
           if (kind) select(null);
         }}
-        onZoom={(factor) => setView((v) => zoomAt(v, factor))}
-        onReset={() => setView(WORLD_VIEW)}
+        measuring={measure?.tool ?? null}
+        onMeasure={(tool) => {
+          setDraft(null);
+          setMeasure(tool ? { tool, points: [], radiusNm: 25 } : null);
+        }}
+        onZoom={(delta) => engine.current?.zoomBy(delta)}
+        onWorld={() => engine.current?.world()}
+        onFit={() => engine.current?.fitAll()}
       />
-      <svg
-        ref={svg}
-        className={`map ${draft ? 'drafting' : ''}`}
-        viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`}
-        role="group"
-        aria-label={draft ? `Map: click to place the ${draft.kind === 'Polygon' ? 'area' : draft.kind.toLowerCase()}'s positions` : 'Map of features'}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerCancel={onPointerUp}
-        onWheel={onWheel}
-      >
-        <WorldBasemap projection={projection} />
-        {features.map((feature) => (
-          <FeatureShape
-            key={feature.id}
-            feature={feature}
-            projection={projection}
-            selected={feature.id === selectedId}
-            preview={preview?.id === feature.id ? preview.geometry : null}
-            onSelect={select}
-            onDragStart={onDragStart}
-            onNudge={(f, geometry, dLon, dLat) => commitGeometry(f, translateGeometry(geometry, dLon, dLat))}
-          />
-        ))}
-        {draft && <DraftShape kind={draft.kind} vertices={draft.vertices} projection={projection} />}
-      </svg>
+      <div
+        ref={mapElement}
+        className={`map ${draft || measure ? 'drafting' : ''}`}
+        data-testid="map"
+        tabIndex={0}
+        role="application"
+        aria-roledescription="map"
+        aria-label={
+          draft
+            ? `Map: click to place the ${draft.kind === 'Polygon' ? 'area' : draft.kind.toLowerCase()}'s positions`
+            : selectedFeature && canEdit
+              ? `Map. Selected: ${selectedFeature.name}. Alt+arrow keys move it, Ctrl+Z undoes.`
+              : 'Map of features. Arrow keys pan, + and − zoom.'
+        }
+      />
+      <div className="map-status">
+        <div ref={readoutElement} className="map-readout" data-testid="map-readout" aria-label="Position under the pointer" />
+        <label className="readout-format">
+          <span>Positions in</span>
+          <select value={format} onChange={(e) => setPositionPrefs({ format: e.target.value as PositionFormat })} aria-label="Position format">
+            {formats.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div ref={scaleElement} className="map-scale" aria-hidden="true" />
+      </div>
+      <p className="map-message" role="status" data-testid="map-message">
+        {status}
+      </p>
+      {measure && <MeasurePanel state={measure} onChange={setMeasure} />}
+      <MapFilters filter={filter} onChange={setFilter} shown={shown.length} total={all.length} />
       <div className="map-below">
-        <FeatureList features={features} selectedId={selectedId} onSelect={select} />
+        <FeatureList
+          features={shown.map((f) => f.envelope)}
+          selectedId={selectedId}
+          onSelect={(id) => {
+            select(id);
+            engine.current?.showFeature(id);
+          }}
+        />
         {draft ? (
           <NewFeatureForm
             kind={draft.kind}
@@ -158,7 +246,13 @@ export function MapPanel() {
             }}
           />
         ) : (
-          selected && <FeatureDetails feature={selected} onClose={() => select(null)} />
+          selected && (
+            <FeatureDetails
+              feature={selected}
+              onClose={() => select(null)}
+              onGeometry={(geometry) => commitGeometry(selected.id, geometry, `Moved to ${formatPosition(verticesOf(geometry)[0]!, format)}. Ctrl+Z undoes it.`)}
+            />
+          )
         )}
       </div>
     </section>

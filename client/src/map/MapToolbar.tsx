@@ -1,17 +1,23 @@
-// Map tools: add a point, line or area; zoom; back to the whole world.
+// Map tools: add a point, line or area; measure; zoom; fit to the features; back to the world;
+// import and export.
+import { GEOMETRY_LABELS, type GeometryKind } from '../../../shared/geo/geometry';
 import { useWorkspace } from '../workspace/context';
-import { GEOMETRY_LABELS, type GeometryKind } from './geometry';
+import { MapExchange } from './MapExchange';
+import { MEASURE_LABELS, type MeasureTool } from './MeasurePanel';
 
 interface Props {
   drafting: GeometryKind | null;
   onDraft: (kind: GeometryKind | null) => void;
-  onZoom: (factor: number) => void;
-  onReset: () => void;
+  measuring: MeasureTool | null;
+  onMeasure: (tool: MeasureTool | null) => void;
+  onZoom: (delta: number) => void;
+  onWorld: () => void;
+  onFit: () => void;
 }
 
 const KINDS: GeometryKind[] = ['Point', 'LineString', 'Polygon'];
 
-export function MapToolbar({ drafting, onDraft, onZoom, onReset }: Props) {
+export function MapToolbar({ drafting, onDraft, measuring, onMeasure, onZoom, onWorld, onFit }: Props) {
   const { canEdit } = useWorkspace();
   return (
     <div className="map-toolbar" role="toolbar" aria-label="Map tools">
@@ -21,14 +27,29 @@ export function MapToolbar({ drafting, onDraft, onZoom, onReset }: Props) {
             Add {GEOMETRY_LABELS[kind]}
           </button>
         ))}
+      <label className="measure-select">
+        <span className="visually-hidden">Measure</span>
+        <select aria-label="Measure" value={measuring ?? ''} onChange={(e) => onMeasure((e.target.value || null) as MeasureTool | null)}>
+          <option value="">Measure…</option>
+          {(Object.entries(MEASURE_LABELS) as [MeasureTool, string][]).map(([tool, label]) => (
+            <option key={tool} value={tool}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
       <span className="toolbar-gap" />
-      <button type="button" onClick={() => onZoom(1.5)} aria-label="Zoom in">
+      <MapExchange />
+      <button type="button" onClick={() => onZoom(1)} aria-label="Zoom in">
         +
       </button>
-      <button type="button" onClick={() => onZoom(1 / 1.5)} aria-label="Zoom out">
+      <button type="button" onClick={() => onZoom(-1)} aria-label="Zoom out">
         −
       </button>
-      <button type="button" onClick={onReset}>
+      <button type="button" onClick={onFit}>
+        Fit
+      </button>
+      <button type="button" onClick={onWorld}>
         World
       </button>
     </div>

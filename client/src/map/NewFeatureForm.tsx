@@ -5,13 +5,15 @@ import type { PickerResult } from '../markings/pickerModel';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { useAction } from '../workspace/useAction';
+import type { LonLat } from '../../../shared/geo/coordinates';
+import { GEOMETRY_LABELS, geometryFrom, MIN_VERTICES, type GeometryKind } from '../../../shared/geo/geometry';
 import { CoordinatesField } from './CoordinatesField';
-import { GEOMETRY_LABELS, geometryFrom, MIN_VERTICES, type GeometryKind } from './geometry';
+import { SymbolPicker } from './SymbolPicker';
 
 interface Props {
   kind: GeometryKind;
-  vertices: [number, number][];
-  onVertices: (vertices: [number, number][]) => void;
+  vertices: LonLat[];
+  onVertices: (vertices: LonLat[]) => void;
   /** Called with the new feature's id, or null when cancelled. */
   onDone: (id: string | null) => void;
 }
@@ -21,6 +23,7 @@ export function NewFeatureForm({ kind, vertices, onVertices, onDone }: Props) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [marking, setMarking] = useState<PickerResult | null>(null);
+  const [sidc, setSidc] = useState<string | undefined>(undefined);
   const action = useAction();
   const label = GEOMETRY_LABELS[kind];
   const missing = MIN_VERTICES[kind] - vertices.length;
@@ -31,7 +34,7 @@ export function NewFeatureForm({ kind, vertices, onVertices, onDone }: Props) {
     let id = '';
     const done = await action.run(async () => {
       const geometry = geometryFrom(kind, vertices);
-      id = (await session.createObject({ kind: 'feature', marking: marking.banner, fields: { name: name.trim(), geometry }, body: description })).id;
+      id = (await session.createObject({ kind: 'feature', marking: marking.banner, fields: { name: name.trim(), geometry, ...(kind === 'Point' && sidc ? { sidc } : {}) }, body: description })).id;
     }, `The ${label} was not added`);
     if (done) onDone(id);
   };
@@ -47,6 +50,7 @@ export function NewFeatureForm({ kind, vertices, onVertices, onDone }: Props) {
             : 'Click to add positions.'}
       </p>
       <CoordinatesField label="Positions" vertices={vertices} onVertices={onVertices} />
+      {kind === 'Point' && <SymbolPicker value={sidc} onChange={setSidc} />}
       <label htmlFor="new-feature-name">Name</label>
       <input id="new-feature-name" value={name} onChange={(e) => setName(e.target.value)} required />
       <label htmlFor="new-feature-description">Description</label>

@@ -1,7 +1,7 @@
 // The REST surface the client uses (DESIGN.md "The contract external clients rely on"). Every
 // answer's shape is the server's own, from shared/rest.ts.
 import type { WorkspaceSummary } from '../../../shared/protocol';
-import { AUDIT_PAGE_MAX, type AuditTrailPage, type CellTemplate, type NewWorkspace, type RestAnswers, type SharingFigures } from '../../../shared/rest';
+import { AUDIT_PAGE_MAX, type AuditTrailPage, type CellTemplate, type FeatureTrack, type NewWorkspace, type RestAnswers, type SharingFigures } from '../../../shared/rest';
 import { ServerError } from './errors';
 import { requestJson, requestText } from './rest';
 
@@ -65,4 +65,15 @@ export async function fetchFigures(token: string, workspaceId: string): Promise<
 export async function fetchExport(token: string, workspaceId: string, objectId: string): Promise<string> {
   const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/objects/${encodeURIComponent(objectId)}/export`;
   return requestText(path, { token });
+}
+
+/** A feature's moves the caller may see (server-detected), oldest first. */
+export async function fetchTrack(token: string, workspaceId: string, objectId: string): Promise<FeatureTrack> {
+  const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/objects/${encodeURIComponent(objectId)}/track`;
+  return requestJson<RestAnswers['GET /api/workspaces/:id/objects/:objectId/track']>(path, { token });
+}
+
+/** The cell's map features the caller may see and hold, as GeoJSON or KML (audited). */
+export async function fetchFeatureExport(token: string, workspaceId: string, format: 'geojson' | 'kml'): Promise<string> {
+  return requestText(`/api/workspaces/${encodeURIComponent(workspaceId)}/features.${format}`, { token });
 }

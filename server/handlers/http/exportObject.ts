@@ -2,7 +2,8 @@
 // exported), each portion with its portion mark. DISPLAY ONLY material is for viewing, never for
 // export: it is left out, and an object the caller may only view is refused. Every export is audited.
 import * as Y from 'yjs';
-import { bodyOf, fieldText } from '../../../shared/content';
+import { bodyOf, fieldsOf, fieldText } from '../../../shared/content';
+import { positionText } from '../../../shared/geo/interchange';
 import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../../shared/markings';
 import type { Identity } from '../../auth/verifier';
 import { auditActor } from '../../sessions/session';
@@ -28,6 +29,8 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
   const lines: string[] = [];
   const markings: Marking[] = [entry.marking];
   if (title) lines.push(`${entry.envelope.portion} ${title}`, '');
+  const position = positionText(fieldsOf(doc).get('geometry'));
+  if (position) lines.push(`${entry.envelope.portion} ${position}`, '');
   if (bodyOf(doc).length > 0) lines.push(bodyOf(doc).toString(), '');
   const portions = cell.index.visibleChildren(participant, objectId);
   let withheld = 0;

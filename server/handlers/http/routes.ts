@@ -16,7 +16,9 @@ import { parseOrRefuse } from '../../validation';
 import { createAuditCursors } from '../../audit/cursor';
 import { TEMPLATES } from '../../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
+import { exportFeatures } from './exportFeatures';
 import { exportObject } from './exportObject';
+import { featureTrack } from './featureTrack';
 import { restLimit } from './rateLimits';
 import { createWorkspaceSchema } from '../../workspaces/workspaceService';
 
@@ -192,6 +194,23 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     route(async (req, res) => {
       const text = await exportObject(ctx, await identify(req), String(req.params.id), String(req.params.objectId));
       res.type('text/plain; charset=utf-8').send(text);
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/features.:format',
+    heavy,
+    route(async (req, res) => {
+      const format = req.params.format;
+      if (format !== 'kml' && format !== 'geojson') throw new TearlineError('not_found', 'Features export as .geojson or .kml.');
+      const text = await exportFeatures(ctx, await identify(req), String(req.params.id), format);
+      res.type(format === 'kml' ? 'application/vnd.google-earth.kml+xml' : 'application/geo+json').send(text);
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/objects/:objectId/track',
+    heavy,
+    route(async (req, res) => {
+      res.json(await featureTrack(ctx, await identify(req), String(req.params.id), String(req.params.objectId)));
     }),
   );
   app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));

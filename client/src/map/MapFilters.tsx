@@ -1,0 +1,77 @@
+// Layers and filters: kinds, affiliations, who may see a feature, and how recent it is.
+import { AFFILIATIONS, type Affiliation } from '../../../shared/geo/symbols';
+import { GEOMETRY_LABELS, type GeometryKind } from '../../../shared/geo/geometry';
+import { useWorkspace } from '../workspace/context';
+import type { MapFilter } from './filters';
+
+interface Props {
+  filter: MapFilter;
+  onChange: (filter: MapFilter) => void;
+  shown: number;
+  total: number;
+}
+
+function toggle<T>(set: ReadonlySet<T>, value: T): Set<T> {
+  const next = new Set(set);
+  if (next.has(value)) next.delete(value);
+  else next.add(value);
+  return next;
+}
+
+const WITHIN: [number, string][] = [
+  [0, 'any time'],
+  [1, 'the last hour'],
+  [24, 'the last 24 hours'],
+  [168, 'the last 7 days'],
+];
+
+export function MapFilters({ filter, onChange, shown, total }: Props) {
+  const { cell } = useWorkspace();
+  const affiliations: [Affiliation | 'none', string][] = [...(Object.entries(AFFILIATIONS) as [Affiliation, string][]), ['none', 'No symbol']];
+  return (
+    <details className="map-filters">
+      <summary>
+        Layers and filters ({shown} of {total} shown)
+      </summary>
+      <fieldset>
+        <legend>Kinds</legend>
+        {(Object.entries(GEOMETRY_LABELS) as [GeometryKind, string][]).map(([kind, label]) => (
+          <label key={kind} className="check">
+            <input type="checkbox" checked={filter.kinds.has(kind)} onChange={() => onChange({ ...filter, kinds: toggle(filter.kinds, kind) })} />
+            {label[0]!.toUpperCase() + label.slice(1)}s
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Affiliation</legend>
+        {affiliations.map(([value, label]) => (
+          <label key={value} className="check">
+            <input type="checkbox" checked={filter.affiliations.has(value)} onChange={() => onChange({ ...filter, affiliations: toggle(filter.affiliations, value) })} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        Only what this nation may see{' '}
+        <select value={filter.visibleTo} onChange={(e) => onChange({ ...filter, visibleTo: e.target.value })}>
+          <option value="">Everything I see</option>
+          {cell.members.map((nation) => (
+            <option key={nation} value={nation}>
+              {nation}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        Created within{' '}
+        <select value={filter.withinHours} onChange={(e) => onChange({ ...filter, withinHours: Number(e.target.value) })}>
+          {WITHIN.map(([hours, label]) => (
+            <option key={hours} value={hours}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </details>
+  );
+}

@@ -1,0 +1,27 @@
+// Moves of map features, detected by the server: a client's word that it "moved" something is not
+// evidence, so every durable update that writes a feature's `fields.geometry` is a move, audited
+// with who made it (the session's identity), where to, and the object's marking at that moment.
+// The audit trail shows the position only to readers who may read the object as it was then
+// marked (server/audit/visibility.ts), and the same entries are the feature's track history.
+import { anchorOf, isGeometry, normaliseForRead } from '../../shared/geo/geometry';
+import type { AuditActor } from '../../shared/rest';
+import type { AuditLog } from '../audit/log';
+
+/** Appends an `object.move` audit entry when a feature's durable update moved it. */
+export async function auditMove(
+  audit: Pick<AuditLog, 'append'>,
+  moved: { workspaceId: string; objectId: string; kind: string; marking: string; written: ReadonlyMap<string, unknown>; actor: AuditActor },
+): Promise<void> {
+  if (moved.kind !== 'feature') return;
+  // The update check resolved which field each written value belongs to (updateCheck.ts).
+  const written = moved.written.get('geometry');
+  if (!isGeometry(written)) return;
+  const geometry = normaliseForRead(written);
+  await audit.append({
+    workspaceId: moved.workspaceId,
+    actor: moved.actor,
+    action: 'object.move',
+    objectId: moved.objectId,
+    detail: { marking: moved.marking, shape: geometry.type, to: anchorOf(geometry) },
+  });
+}

@@ -1,0 +1,229 @@
+// The map in headless Chromium (OpenLayers draws with Canvas 2D, no WebGL needed), with a US and
+// an Australian analyst in one FVEY cell: an area drawn counter-clockwise is filled for the
+// partner (not the world around it); a hostile surface combatant placed by MGRS shows its symbol
+// at the same place on the partner's map; a keyboard move is undone with Ctrl+Z and both moves
+// are audited; a NOFORN feature never reaches the partner's map, lists, measurements or exports.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePosition } from '../../shared/geo/coordinates';
+import { rangeMetres } from '../../shared/geo/measure';
+import type { AuditTrailPage } from '../../shared/rest';
+import { ARTIFACTS, browserTestsSkipped, receivedBytes, releaseTo, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+
+const LIVE_MS = 2_000;
+const MGRS = '51R YJ 00180 77215'; // 26°N 125°E
+const SECRET_NAME = 'Safe house of the harbour source';
+
+const featureList = (page: Page) => page.getByRole('region', { name: /^Features/ });
+const workspaceIdOf = (page: Page) => /#\/w\/([^/]+)/.exec(page.url())![1]!;
+
+/** RGBA of the features' canvas at a CSS pixel of the map (device pixel ratio 1 here). */
+async function featurePixels(page: Page, points: [number, number][]): Promise<number[][]> {
+  return page.evaluate((pts) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="map"] .tl-features canvas');
+    if (!canvas) return pts.map(() => [-1, -1, -1, -1]);
+    const context = canvas.getContext('2d')!;
+    return pts.map(([x, y]) => Array.from(context.getImageData(x, y, 1, 1).data));
+  }, points);
+}
+
+async function mapSize(page: Page): Promise<{ width: number; height: number }> {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  return { width: Math.round(box.width), height: Math.round(box.height) };
+}
+
+async function tokenFor(harness: Harness, persona: string): Promise<string> {
+  const response = await fetch(`${harness.server.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona }) });
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function api(harness: Harness, persona: string, route: string): Promise<string> {
+  const response = await fetch(`${harness.server.url}${route}`, { headers: { authorization: `Bearer ${await tokenFor(harness, persona)}` } });
+  return response.text();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const box = (await page.locator('section.map-panel').boundingBox())!;
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 620) } });
+}
+
+describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', () => {
+  let harness: Harness;
+  let usa: UserPage;
+  let aus: UserPage;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    usa = await signedInPage(harness, 'usa-analyst');
+    aus = await signedInPage(harness, 'aus-analyst');
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Spin up a cell' }).click();
+    await page.getByLabel('Cell name').fill('Harbour watch');
+    await page.getByRole('radio', { name: 'Five Eyes', exact: true }).check();
+    await page.getByRole('button', { name: 'Create cell' }).click();
+    await page.getByRole('heading', { name: 'Harbour watch' }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    await aus.page.reload();
+    await aus.page.getByRole('link', { name: 'Harbour watch' }).click();
+    await aus.page.getByText('Live', { exact: true }).waitFor();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('fills an area drawn counter-clockwise on the partner’s map, not the world around it', async () => {
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Add area' }).click();
+    // Top, bottom left, bottom right: counter-clockwise on screen, north up.
+    for (const [x, y] of [[560, 160], [480, 280], [640, 280]] as const) await page.getByTestId('map').click({ position: { x, y } });
+    const form = page.getByRole('form', { name: 'New area' });
+    await form.getByLabel('Name').fill('Exclusion zone');
+    await releaseTo(form.getByRole('group', { name: 'Marking', exact: true }), ['AUS']);
+    await form.getByRole('button', { name: 'Add area' }).click();
+
+    await featureList(aus.page).getByRole('button', { name: /Exclusion zone/ }).click({ timeout: 3 * LIVE_MS });
+    const { width, height } = await mapSize(aus.page);
+    // Fitted to the area: its middle is tinted, the map's corners are not.
+    await expect
+      .poll(async () => {
+        const [inside, corner, otherCorner] = await featurePixels(aus.page, [[Math.round(width / 2), Math.round(height / 2) + 10], [8, 8], [width - 8, height - 8]]);
+        return [inside![3]! > 0, corner![3], otherCorner![3]];
+      })
+      .toEqual([true, 0, 0]);
+  });
+
+  it('shows a hostile surface combatant placed by MGRS at the same position on the partner’s map', async () => {
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Add point' }).click();
+    const form = page.getByRole('form', { name: 'New point' });
+    const positions = form.getByLabel('Positions');
+    await positions.fill(MGRS);
+    // The position is echoed as read before anything is saved.
+    await expect.poll(() => form.getByTestId('position-echo').innerText()).toMatch(/^Read as 26\.0000°N 125\.0000°E/);
+    await positions.press('Enter');
+    await form.getByRole('radio', { name: 'Hostile' }).check();
+    await form.getByLabel('Find a unit or platform type').fill('surface combatant');
+    await form.getByLabel('Type', { exact: true }).selectOption({ label: 'Surface combatant — Sea surface' });
+    await expect.poll(() => form.getByTestId('symbol-chosen').innerText()).toBe('Hostile surface combatant');
+    await form.getByLabel('Name').fill('Contact Alpha');
+    await releaseTo(form.getByRole('group', { name: 'Marking', exact: true }), ['AUS']);
+    await form.getByRole('button', { name: 'Add point' }).click();
+
+    const ausPage = aus.page;
+    await featureList(ausPage).getByRole('button', { name: /Contact Alpha/ }).click({ timeout: 3 * LIVE_MS });
+    await ausPage.getByLabel('Position format').selectOption('mgrs');
+    const { width, height } = await mapSize(ausPage);
+    // Centred on it: the cursor read-out there is the typed MGRS (to a few metres) ...
+    await ausPage.waitForTimeout(300);
+    const box = (await ausPage.getByTestId('map').boundingBox())!;
+    await ausPage.mouse.move(box.x + width / 2 - 20, box.y + height / 2 - 20);
+    await ausPage.mouse.move(box.x + Math.round(width / 2), box.y + Math.round(height / 2), { steps: 4 });
+    const readout = await ausPage.getByTestId('map-readout').innerText();
+    const read = parsePosition(readout, 'lat-lon');
+    const typed = parsePosition(MGRS, 'lat-lon');
+    if (!read.ok || !typed.ok) throw new Error(`read-out “${readout}”: ${JSON.stringify(read)}`);
+    expect(rangeMetres(read.position, typed.position)).toBeLessThan(500);
+    // ... and the hostile frame's fill (milsymbol, rgb 255 128 128) is drawn right there.
+    const around: [number, number][] = [];
+    for (let dx = -14; dx <= 14; dx += 2) for (let dy = -14; dy <= 14; dy += 2) around.push([Math.round(width / 2) + dx, Math.round(height / 2) + dy]);
+    const pixels = await featurePixels(ausPage, around);
+    expect(pixels.some(([r, g, b, a]) => r! > 240 && g! > 110 && g! < 145 && b! > 110 && b! < 145 && a! > 200)).toBe(true);
+  });
+
+  it('undoes a keyboard move with Ctrl+Z, and both moves are in the audit trail', async () => {
+    const page = usa.page;
+    await featureList(page).getByRole('button', { name: /Contact Alpha/ }).click();
+    const positions = page.getByLabel('Positions of this point');
+    const before = await positions.inputValue();
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('ArrowUp'); // without a modifier the map pans, the contact stays
+    expect(await positions.inputValue()).toBe(before);
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(() => page.getByTestId('map-message').innerText()).toMatch(/^Moved Contact Alpha [\d.]+ nm \(.+\) north\. Ctrl\+Z undoes it\.$/);
+    const moved = await positions.inputValue();
+    expect(moved).not.toBe(before);
+    await expect.poll(() => aus.page.getByLabel('Positions of this point').inputValue(), { timeout: LIVE_MS }).toBe(moved);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => positions.inputValue()).toBe(before);
+    await expect.poll(() => aus.page.getByLabel('Positions of this point').inputValue(), { timeout: LIVE_MS }).toBe(before);
+
+    const workspaceId = workspaceIdOf(page);
+    await expect
+      .poll(async () => {
+        const trail = JSON.parse(await api(harness, 'usa-fdo', `/api/workspaces/${workspaceId}/audit`)) as AuditTrailPage;
+        return trail.entries.filter((e) => e.action === 'object.move').map((e) => [e.actor.sub, e.detail.marking]);
+      })
+      .toEqual([
+        ['usa-analyst', 'SECRET//REL TO USA, AUS'],
+        ['usa-analyst', 'SECRET//REL TO USA, AUS'],
+      ]);
+    // The partner's track history has both moves too, the second back where it started.
+    await expect.poll(() => aus.page.getByText(/Track history \(2 moves\)/).count(), { timeout: 4_000 }).toBe(1);
+  });
+
+  it('never lets a NOFORN feature reach the partner’s map, lists, measurements or exports', async () => {
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Add point' }).click();
+    const form = page.getByRole('form', { name: 'New point' });
+    await form.getByLabel('Positions').fill('26.01N 125.01E');
+    await form.getByLabel('Positions').press('Enter');
+    await form.getByLabel('Name').fill(SECRET_NAME);
+    await form.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
+    await form.getByRole('button', { name: 'Add point' }).click();
+    await featureList(page).getByRole('button', { name: new RegExp(SECRET_NAME) }).waitFor();
+
+    const ausPage = aus.page;
+    await ausPage.getByLabel('Measure').selectOption('range');
+    for (const [x, y] of [[300, 200], [500, 260]] as const) await ausPage.getByTestId('map').click({ position: { x, y } });
+    await ausPage.getByTestId('measure-result').getByText(/^Range /).waitFor();
+    await ausPage.getByText(/^Layers and filters/).click();
+    await ausPage.waitForTimeout(LIVE_MS);
+
+    expect(await ausPage.getByText(/^Layers and filters \(2 of 2 shown\)$/).count()).toBe(1);
+    expect(await featureList(ausPage).getByRole('button').count()).toBe(2);
+    expect(await ausPage.content()).not.toContain('Safe house');
+    expect(receivedBytes(aus).includes('Safe house')).toBe(false);
+    const workspaceId = workspaceIdOf(page);
+    for (const format of ['geojson', 'kml']) {
+      const partnerExport = await api(harness, 'aus-analyst', `/api/workspaces/${workspaceId}/features.${format}`);
+      expect(partnerExport).toContain('Contact Alpha');
+      expect(partnerExport).not.toContain('Safe house');
+      expect(partnerExport).not.toContain('NOFORN');
+    }
+    // The same checks find it where it was sent.
+    expect(receivedBytes(usa).includes('Safe house')).toBe(true);
+    expect(await api(harness, 'usa-analyst', `/api/workspaces/${workspaceId}/features.geojson`)).toContain(SECRET_NAME);
+    expect(usa.errors.concat(aus.errors)).toEqual([]);
+  });
+
+  it('draws the world, a region and a harbour (screenshots for docs/client.md)', async () => {
+    const page = usa.page;
+    await page.getByRole('button', { name: 'Add point' }).click();
+    const form = page.getByRole('form', { name: 'New point' });
+    await form.getByLabel('Positions').fill('25°08′30″N 121°44′30″E');
+    await form.getByLabel('Positions').press('Enter');
+    await form.getByRole('radio', { name: 'Friend' }).check();
+    await form.getByLabel('Find a unit or platform type').fill('patrol craft');
+    await form.getByLabel('Type', { exact: true }).selectOption({ label: 'Patrol craft — Sea surface' });
+    await form.getByLabel('Name').fill('Keelung patrol');
+    await releaseTo(form.getByRole('group', { name: 'Marking', exact: true }), ['AUS']);
+    await form.getByRole('button', { name: 'Add point' }).click();
+    await featureList(page).getByRole('button', { name: /Keelung patrol/ }).waitFor();
+
+    await page.getByRole('button', { name: 'World' }).click();
+    await page.waitForTimeout(500);
+    await shot(page, 'map-world');
+    await featureList(page).getByRole('button', { name: /Contact Alpha/ }).click();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+    await page.waitForTimeout(500);
+    await shot(page, 'map-region');
+    await featureList(page).getByRole('button', { name: /Keelung patrol/ }).click();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.waitForTimeout(500);
+    await shot(page, 'map-harbour');
+  });
+});

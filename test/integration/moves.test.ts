@@ -1,0 +1,74 @@
+// Moves of map features are detected and audited by the server (a client's claim is not needed or
+// trusted): each durable update that writes a feature's geometry appends `object.move`, with the
+// mover's identity and the marking at that moment. Readers see a move's position (in the audit
+// trail and the track history) only if they may read the feature as it was marked then: a release
+// never hands over where it was while it was hidden from them.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { buildContent, fieldsOf } from '../../shared/content';
+import type { AuditTrailPage, FeatureTrack } from '../../shared/rest';
+import type { RunningServer } from '../../server/app';
+import { api, connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Sets fields on the object's current content and sends the change as one doc:update. */
+async function edit(client: TestClient, workspaceId: string, id: string, fields: Record<string, unknown>): Promise<void> {
+  const { docs } = await client.ok('doc:sync', { workspaceId, docs: [{ id }] });
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, docs[0]!.update as Uint8Array);
+  const before = Y.encodeStateVector(doc);
+  doc.transact(() => Object.entries(fields).forEach(([key, value]) => fieldsOf(doc).set(key, value)));
+  await client.ok('doc:update', { workspaceId, id, epoch: docs[0]!.epoch, update: Y.encodeStateAsUpdate(doc, before) });
+}
+
+const point = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] });
+
+test('moves are audited with the mover and the marking; positions reach only those who could see them then', async () => {
+  const cell = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name: 'Moves', template: 'fvey' });
+  const usa = await connect(server.url, 'usa-analyst');
+  const fdo = await connect(server.url, 'usa-fdo');
+  await usa.ok('workspace:join', { workspaceId: cell.id });
+  await fdo.ok('workspace:join', { workspaceId: cell.id });
+  const { object } = await usa.ok('object:create', {
+    workspaceId: cell.id,
+    kind: 'feature',
+    marking: 'SECRET//NOFORN',
+    content: buildContent({ fields: { name: 'Contact', geometry: point(125, 26) } }),
+  });
+
+  await edit(usa, cell.id, object.id, { geometry: point(125.5, 26.5) }); // while NOFORN
+  await edit(usa, cell.id, object.id, { name: 'Renamed' }); // not a move
+  await fdo.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, AUS' });
+  await edit(usa, cell.id, object.id, { geometry: point(126, 27) }); // once released to AUS
+  usa.close();
+  fdo.close();
+
+  const trail = async (persona: string) =>
+    (await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, await tokenFor(server.url, persona))).body.entries.filter((e) => e.action === 'object.move');
+  expect((await trail('usa-fdo')).map((e) => [e.actor.sub, e.objectId, e.detail])).toEqual([
+    ['usa-analyst', object.id, { marking: 'SECRET//NOFORN', shape: 'Point', to: [125.5, 26.5] }],
+    ['usa-analyst', object.id, { marking: 'SECRET//REL TO USA, AUS', shape: 'Point', to: [126, 27] }],
+  ]);
+  // The British FDO may not see the feature: no trace of its moves.
+  expect(await trail('gbr-fdo')).toEqual([]);
+
+  const track = async (persona: string) =>
+    api<FeatureTrack>(server.url, 'GET', `/api/workspaces/${cell.id}/objects/${object.id}/track`, undefined, await tokenFor(server.url, persona));
+  expect((await track('usa-analyst')).body.points.map((p) => [p.actor.sub, p.position])).toEqual([
+    ['usa-analyst', [125.5, 26.5]],
+    ['usa-analyst', [126, 27]],
+  ]);
+  // Australia sees only where it went after the release, not where it was while NOFORN.
+  expect((await track('aus-analyst')).body.points.map((p) => p.position)).toEqual([[126, 27]]);
+  const gbr = await track('gbr-analyst');
+  expect(gbr.status).toBe(404);
+  const absent = await api<unknown>(server.url, 'GET', `/api/workspaces/${cell.id}/objects/nope/track`, undefined, await tokenFor(server.url, 'gbr-analyst'));
+  expect(absent).toEqual(gbr);
+});
