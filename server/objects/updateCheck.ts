@@ -10,6 +10,7 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { BODY, CONTENT_LIMITS, FIELDS, isContentJson, TEXT_FIELDS } from '../../shared/content';
+import { geometryRefusal } from '../../shared/geo/geometry';
 import { TearlineError } from '../errors';
 
 function badUpdate(message: string): TearlineError {
@@ -30,6 +31,11 @@ export interface CheckedUpdate {
   structs: readonly Struct[];
   /** The plain values the update sets on `fields` keys (the last one per key): e.g. a feature's new geometry. */
   values: ReadonlyMap<string, unknown>;
+}
+
+function refuseGeometry(value: unknown): void {
+  const reason = geometryRefusal(value);
+  if (reason) throw badUpdate(`The map position was not saved: ${reason}`);
 }
 
 /**
@@ -82,7 +88,12 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: read
     if (!(struct instanceof Y.Item)) continue;
     const place = places.of(struct);
     checkContent(struct, place);
-    if (place.kind === 'field' && struct.content instanceof Y.ContentAny) values.set(place.key, struct.content.getContent().at(-1));
+    if (place.kind === 'field' && struct.content instanceof Y.ContentAny) {
+      const written = struct.content.getContent();
+      // Every value written to it, not only the last: concurrent writers' values may win later.
+      if (place.key === 'geometry') for (const value of written) refuseGeometry(value);
+      values.set(place.key, written.at(-1));
+    }
   }
   return { clients: [...meta.from.keys()], structs: decoded.structs as Struct[], values };
 }

@@ -105,6 +105,17 @@ export function normaliseForWrite(geometry: FeatureGeometry): Checked {
   return { ok: true, geometry: normaliseForRead(geometry) };
 }
 
+/**
+ * Why a value written to a feature's `fields.geometry` is refused, or null when it is a geometry
+ * with one right reading. The server asks this of every written geometry, so no client, hostile or
+ * not, can store a shape without one (winding is made right on every read, `normaliseForRead`).
+ */
+export function geometryRefusal(value: unknown): string | null {
+  if (!isGeometry(value)) return 'A position or shape must be a GeoJSON Point, LineString or Polygon with longitude, latitude pairs (latitude within ±90°).';
+  const checked = normaliseForWrite(value);
+  return checked.ok ? null : checked.reason;
+}
+
 /** The vertices a user placed (for an area: its outer ring without the closing repeat). */
 export function verticesOf(geometry: FeatureGeometry): LonLat[] {
   if (geometry.type === 'Point') return [geometry.coordinates];

@@ -140,3 +140,41 @@ describe('refused: content the server could not copy', () => {
     expect(refusal(null, new Uint8Array([255, 255, 255, 255, 15])).code).toMatch(/bad_update|too_large/);
   });
 });
+
+describe('map geometry: only shapes with one right reading are stored', () => {
+  const square = [[125, 26], [126, 26], [126, 27], [125, 27], [125, 26]];
+  test('a point, a line and an area either way round are accepted (winding is made right on read)', () => {
+    for (const geometry of [
+      { type: 'Point', coordinates: [125.5, 26.2] },
+      { type: 'LineString', coordinates: [[125, 26], [126, 27]] },
+      { type: 'Polygon', coordinates: [square] },
+      { type: 'Polygon', coordinates: [[...square].reverse()] },
+    ]) {
+      const { server, client } = pair();
+      expect(() => checkUpdate(server, edit(client, server, (doc) => fieldsOf(doc).set('geometry', geometry)))).not.toThrow();
+    }
+  });
+
+  test('a self-crossing area, a flat one, a latitude past the pole and a non-shape are refused', () => {
+    for (const geometry of [
+      { type: 'Polygon', coordinates: [[[125, 26], [126, 27], [126, 26], [125, 27], [125, 26]]] },
+      { type: 'Polygon', coordinates: [[[125, 26], [126, 26], [127, 26], [125, 26]]] },
+      { type: 'Point', coordinates: [125, 95] },
+      'somewhere east',
+    ]) {
+      const { server, client } = pair();
+      const error = refusal(server, edit(client, server, (doc) => fieldsOf(doc).set('geometry', geometry)));
+      expect(error.code).toBe('bad_update');
+      expect(error.message).toMatch(/map position was not saved/);
+    }
+  });
+
+  test('a bad shape sent beside a good one (two writers merged into one update) is refused', () => {
+    const { server, client } = pair();
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
+    const bad = edit(client, server, (doc) => fieldsOf(doc).set('geometry', { type: 'Point', coordinates: [125, 95] }));
+    const good = edit(other, server, (doc) => fieldsOf(doc).set('geometry', { type: 'Point', coordinates: [125, 26] }));
+    expect(refusal(server, Y.mergeUpdates([good, bad])).code).toBe('bad_update');
+  });
+});
