@@ -19,13 +19,13 @@ export interface BenchOptions {
   out: string;
 }
 
-export const USAGE = `usage: npm run bench -- [markings … | frames … | worst-update … | many-cells … | client … | soak … | storm … | slow-reader … | disk-full … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
-  [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
+export const USAGE = `usage: npm run bench -- [markings … | frames … | worst-update … | many-cells … | commit-sweep … | client … | soak … | storm … | slow-reader … | disk-full … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
+  [--clients 10,50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
   [--objects 5000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
   [--profile <dir>] [--out bench/results/latest.json]`;
 
 const FULL = {
-  scales: [50, 200, 500],
+  scales: [10, 50, 200, 500],
   editsPerSecond: 100,
   warmupSeconds: 3,
   measureSeconds: 20,
@@ -73,7 +73,8 @@ export function parseOptions(args: readonly string[]): BenchOptions {
     mode: customised ? 'custom' : quick ? 'quick' : 'full',
     servers: servers(list(flags, 'servers')),
     scales,
-    writers: number(flags, 'writers') ?? Math.min(WRITERS_PER_RUN, Math.min(...scales)),
+    // At most one writer per client: each run takes min(writers, its clients).
+    writers: number(flags, 'writers') ?? WRITERS_PER_RUN,
     editsPerSecond: number(flags, 'rate') ?? base.editsPerSecond,
     warmupSeconds: number(flags, 'warmup') ?? base.warmupSeconds,
     measureSeconds: number(flags, 'seconds') ?? base.measureSeconds,
