@@ -76,9 +76,11 @@ async function run(args: string[]): Promise<number> {
     }
   }
   if (options.coldOpen) {
-    for (const name of options.servers) {
-      progress(`cold open: ${name}, ${options.coldOpen.objects} objects, ${options.coldOpen.clients} clients`);
-      coldOpen.push(await runColdOpen(TARGETS[name], { ...options.coldOpen, cpuProfileDir }));
+    for (const objects of options.coldOpen.objects) {
+      for (const name of options.servers) {
+        progress(`cold open: ${name}, ${objects} objects, ${options.coldOpen.clients} clients`);
+        coldOpen.push(await runColdOpen(TARGETS[name], { ...options.coldOpen, objects, cpuProfileDir }));
+      }
     }
   }
 
