@@ -95,14 +95,12 @@ export function authenticate(ctx: Context) {
 }
 
 /**
- * Lets go of what the socket no longer needs once admitted, which it would otherwise hold for its
- * whole life (memory per connected client): engine.io's HTTP upgrade request (headers twice over,
- * parser state; nothing reads it after the handshake) and the token, whose claims are in the
- * session now (session:refresh brings a new one; a token kept would also travel with the
- * handshake to other nodes).
+ * Lets go of the token once admitted: its claims are in the session (session:refresh brings a new
+ * one), and kept it would sit in memory for the socket's life and travel with the handshake to
+ * other nodes. (engine.io's upgrade request is not worth dropping: engine.io keeps it anyway,
+ * through its WebSocketResponse's close listener on the TCP socket.)
  */
 function forgetHandshake(socket: TearlineSocket): void {
-  (socket.conn as unknown as { request: unknown }).request = null;
   delete (socket.handshake.auth as { token?: unknown }).token;
 }
 
