@@ -28,7 +28,7 @@ export function commitWait(load: number, policy: CommitPolicy): number {
 /** The event loop's busy share, smoothed, without the time the writer itself spent committing. */
 export interface LoadGauge {
   load(): number;
-  /** The writer spent `ms` in a commit (SQLite's fsync runs on the event loop: it is not load). */
+  /** A commit held the event loop for `ms` (SQLite's, fsync included, runs on it): not load. */
   committed(ms: number): void;
 }
 

@@ -126,6 +126,29 @@ describe('adaptive group commit', () => {
   });
 });
 
+test('the gauge is told the time a commit held the event loop, not the time it took', async () => {
+  vi.useFakeTimers();
+  try {
+    const held: number[] = [];
+    let finish!: () => void;
+    const store = {
+      appendUpdates(batch: PendingUpdate[]) {
+        vi.advanceTimersByTime(7); // a synchronous commit, as SQLite's
+        return new Promise<number[]>((resolve) => (finish = () => resolve(batch.map(() => 1))));
+      },
+    } as unknown as Store;
+    const writer = new UpdateWriter(store, WINDOW, undefined, { load: () => 0, committed: (ms) => held.push(ms) });
+    const written = writer.write(edit('o1', 'x'));
+    await advance(0);
+    await advance(30); // then waiting on the disk, as PostgreSQL's: not the event loop's time
+    finish();
+    await written;
+    expect(held).toEqual([7]);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
 describe('commit policy', () => {
   test('no wait up to busyFrom, then growing to the window at twice busyFrom', () => {
     const policy = { maxWindowMs: 20, busyFrom: 0.2 };
