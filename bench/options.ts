@@ -13,25 +13,26 @@ export interface BenchOptions {
   rounds: number;
   /** Also run Tearline with mixed markings (edits reaching 1 to 6 of the levels). */
   mixed: boolean;
-  coldOpen: { objects: number; clients: number; repeats: number } | null;
+  /** One cold open per cell size (`objects`), the first giving the headline figures. */
+  coldOpen: { objects: number[]; clients: number; repeats: number } | null;
   fanout: boolean;
   cpuProfileDir: string | null;
   out: string;
 }
 
-export const USAGE = `usage: npm run bench -- [markings … | frames … | worst-update … | many-cells … | client … | soak … | storm … | slow-reader … | disk-full … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
-  [--clients 50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
-  [--objects 5000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
+export const USAGE = `usage: npm run bench -- [markings … | frames … | worst-update … | many-cells … | commit-sweep … | client … | soak … | storm … | slow-reader … | disk-full … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
+  [--clients 10,50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
+  [--objects 5000,50000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
   [--profile <dir>] [--out bench/results/latest.json]`;
 
 const FULL = {
-  scales: [50, 200, 500],
+  scales: [10, 50, 200, 500],
   editsPerSecond: 100,
   warmupSeconds: 3,
   measureSeconds: 20,
   rounds: 3,
   mixed: true,
-  coldOpen: { objects: 5000, clients: 200, repeats: 3 },
+  coldOpen: { objects: [5000, 50_000], clients: 200, repeats: 3 },
 };
 
 /** Small enough to finish in well under a minute on two cores, large enough to exercise every path. */
@@ -42,7 +43,7 @@ const QUICK = {
   measureSeconds: 2,
   rounds: 1,
   mixed: false,
-  coldOpen: { objects: 200, clients: 20, repeats: 1 },
+  coldOpen: { objects: [200], clients: 20, repeats: 1 },
 };
 
 const WRITERS_PER_RUN = 12;
@@ -68,12 +69,13 @@ export function parseOptions(args: readonly string[]): BenchOptions {
   const base = quick ? QUICK : FULL;
   const customised = [...flags.keys()].some((flag) => flag !== 'quick' && flag !== 'profile' && flag !== 'out');
   const scales = list(flags, 'clients')?.map((v) => positive('clients', v)) ?? base.scales;
-  const coldObjects = number(flags, 'objects') ?? base.coldOpen.objects;
+  const coldObjects = list(flags, 'objects')?.map((v) => positive('objects', v)) ?? base.coldOpen.objects;
   return {
     mode: customised ? 'custom' : quick ? 'quick' : 'full',
     servers: servers(list(flags, 'servers')),
     scales,
-    writers: number(flags, 'writers') ?? Math.min(WRITERS_PER_RUN, Math.min(...scales)),
+    // At most one writer per client: each run takes min(writers, its clients).
+    writers: number(flags, 'writers') ?? WRITERS_PER_RUN,
     editsPerSecond: number(flags, 'rate') ?? base.editsPerSecond,
     warmupSeconds: number(flags, 'warmup') ?? base.warmupSeconds,
     measureSeconds: number(flags, 'seconds') ?? base.measureSeconds,

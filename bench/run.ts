@@ -6,6 +6,7 @@
 // `npm run bench -- client` the web client in Chromium at 5,000 and 20,000 objects with writers and cursors,
 // `npm run bench -- storm` a reconnect storm after a SIGKILL, `npm run bench -- slow-reader`
 // clients that stop reading; `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
+// `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'storm') return (await import('./storm')).run(args.slice(1));
   if (args[0] === 'client') return (await import('./client')).run(args.slice(1));
   if (args[0] === 'slow-reader') return (await import('./slow-reader')).run(args.slice(1));
+  if (args[0] === 'commit-sweep') return (await import('./commit-sweep')).run(args.slice(1));
   if (args.includes('--help')) {
     console.log(USAGE);
     return 0;
@@ -74,9 +76,11 @@ async function run(args: string[]): Promise<number> {
     }
   }
   if (options.coldOpen) {
-    for (const name of options.servers) {
-      progress(`cold open: ${name}, ${options.coldOpen.objects} objects, ${options.coldOpen.clients} clients`);
-      coldOpen.push(await runColdOpen(TARGETS[name], { ...options.coldOpen, cpuProfileDir }));
+    for (const objects of options.coldOpen.objects) {
+      for (const name of options.servers) {
+        progress(`cold open: ${name}, ${objects} objects, ${options.coldOpen.clients} clients`);
+        coldOpen.push(await runColdOpen(TARGETS[name], { ...options.coldOpen, objects, cpuProfileDir }));
+      }
     }
   }
 

@@ -81,7 +81,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
   });
-  const docs = new DocRegistry(store, new UpdateWriter(store, config.commitWindowMs, storage), {
+  const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: config.commitWindowMs, busyFrom: config.commitBusyPercent / 100 }, storage), {
     compactAfter: config.compactAfter,
     idleMs: config.docIdleMs,
     maxDocBytes: config.maxDocBytes,

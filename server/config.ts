@@ -161,7 +161,13 @@ export const SETTINGS = {
     'TEARLINE_COMMIT_WINDOW_MS',
     '25',
     integer(0, 60_000),
-    'updates wait this long to share one durable commit (fsync), and so one frame per room: the lever on CPU per delivery against latency',
+    'the longest an update waits to share one durable commit (fsync), and so one frame per room; a quiet server commits at once, the wait grows with load up to this',
+  ),
+  commitBusyPercent: setting(
+    'TEARLINE_COMMIT_BUSY_PERCENT',
+    '20',
+    integer(0, 100),
+    "how busy the event loop (its commits aside) must be before commits wait; the wait reaches TEARLINE_COMMIT_WINDOW_MS at twice this. 0: always the whole window, 100: never wait",
   ),
   fanoutWindowMs: setting(
     'TEARLINE_FANOUT_WINDOW_MS',

@@ -85,6 +85,7 @@ export function authenticate(ctx: Context) {
       budgets.set(socket, budget);
       socket.once('disconnect', budget.release);
       socket.data = { identity, participant, level, joined: new Set(), presence: {}, encoding: encoding as BinaryEncoding };
+      forgetHandshake(socket);
       next();
     } catch (error) {
       const protocolError = toProtocolError(error);
@@ -92,6 +93,18 @@ export function authenticate(ctx: Context) {
     }
   };
 }
+
+/**
+ * Lets go of the token once admitted: its claims are in the session (session:refresh brings a new
+ * one), and kept it would sit in memory for the socket's life and travel with the handshake to
+ * other nodes. (engine.io's upgrade request is not worth dropping: engine.io keeps it anyway,
+ * through its WebSocketResponse's close listener on the TCP socket.)
+ */
+function forgetHandshake(socket: TearlineSocket): void {
+  delete (socket.handshake.auth as { token?: unknown }).token;
+}
+
+const EVENTS: ReadonlySet<string> = new Set(Object.keys(schemas));
 
 /**
  * What a payload weighs: the bytes of its binary fields (updates, content, state vectors) and,
@@ -144,38 +157,38 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       renewExpiry: scheduleExpiry,
     });
 
-  for (const event of Object.keys(schemas) as ClientEvent[]) {
-    socket.on(event as never, (async (payload: unknown, ack: unknown) => {
-      // A message without an ack callback cannot be answered; it is dropped, never half-applied.
-      if (typeof ack !== 'function') return;
-      const reply = ack as (answer: Ack<object>) => void;
-      unanswered++;
-      try {
-        if (unanswered > ctx.config.maxUnanswered) {
-          throw new TearlineError(
-            'rate_limited',
-            `You have ${ctx.config.maxUnanswered} requests waiting for an answer, the most the server works on at once for one connection; wait for their answers, then send more.`,
-          );
-        }
-        // Charged for its answer before the next message's turn: pipelined, large answers would
-        // all pass the budget before any was charged.
-        const answer = await queue.run(async (release) => {
-          const body = await turn(event, payload, release);
-          budget.chargeAnswer(weight(body, true));
-          return body;
-        });
-        reply({ ok: true, ...answer });
-      } catch (error) {
-        const protocolError: ProtocolError = toProtocolError(error);
-        // `unavailable` is a stored object the server cannot read: an administrator must see it too.
-        if (protocolError.code === 'internal' || protocolError.code === 'unavailable') ctx.log.error({ err: error, event }, 'handler failed');
-        ctx.metrics.rejected.inc({ code: protocolError.code });
-        reply({ ok: false, error: protocolError });
-      } finally {
-        unanswered--;
+  // One listener for every event, not one closure per event and socket (memory per connected
+  // client); an event outside the contract is ignored, as one without a listener was.
+  socket.onAny((async (event: ClientEvent, payload: unknown, ack: unknown) => {
+    // A message without an ack callback cannot be answered; it is dropped, never half-applied.
+    if (!EVENTS.has(event) || typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<object>) => void;
+    unanswered++;
+    try {
+      if (unanswered > ctx.config.maxUnanswered) {
+        throw new TearlineError(
+          'rate_limited',
+          `You have ${ctx.config.maxUnanswered} requests waiting for an answer, the most the server works on at once for one connection; wait for their answers, then send more.`,
+        );
       }
-    }) as never);
-  }
+      // Charged for its answer before the next message's turn: pipelined, large answers would
+      // all pass the budget before any was charged.
+      const answer = await queue.run(async (release) => {
+        const body = await turn(event, payload, release);
+        budget.chargeAnswer(weight(body, true));
+        return body;
+      });
+      reply({ ok: true, ...answer });
+    } catch (error) {
+      const protocolError: ProtocolError = toProtocolError(error);
+      // `unavailable` is a stored object the server cannot read: an administrator must see it too.
+      if (protocolError.code === 'internal' || protocolError.code === 'unavailable') ctx.log.error({ err: error, event }, 'handler failed');
+      ctx.metrics.rejected.inc({ code: protocolError.code });
+      reply({ ok: false, error: protocolError });
+    } finally {
+      unanswered--;
+    }
+  }) as never);
 
   socket.on('disconnect', () => {
     clearTimeout(expiry);

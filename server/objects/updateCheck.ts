@@ -54,7 +54,7 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: read
   }
   checkSize(decoded);
   const meta = clockRanges(decoded.structs as Struct[]);
-  const stateVector = doc ? Y.decodeStateVector(Y.encodeStateVector(doc)) : new Map<number, number>();
+  const stateVector = doc ? stateOf(doc) : new Map<number, number>();
   const earlier = pending.flatMap((checked) => checked.structs);
   // Each pending update was checked against everything before it, so together they extend the doc without gaps.
   for (const { id, length } of earlier) stateVector.set(id.client, Math.max(stateVector.get(id.client) ?? 0, id.clock + length));
@@ -96,6 +96,13 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: read
     }
   }
   return { clients: [...meta.from.keys()], structs: decoded.structs as Struct[], values };
+}
+
+/** The doc's state vector, read from its store: not encoded to bytes and decoded back on every edit. */
+function stateOf(doc: Y.Doc): Map<number, number> {
+  const vector = new Map<number, number>();
+  for (const client of doc.store.clients.keys()) vector.set(client, Y.getState(doc.store, client));
+  return vector;
 }
 
 /**

@@ -1,8 +1,10 @@
-// Group commit: updates arriving in the same few milliseconds share one durable transaction.
-// Each caller's promise resolves only after its update is on disk, so an ack is never early.
+// Group commit: updates waiting together share one durable transaction, and so one fan-out frame
+// per room. Each caller's promise resolves only after its update is on disk, so an ack is never
+// early. When commits start is ./commitPolicy.ts: at once in a quiet cell, later under load.
 import type { PendingUpdate, Store } from './types';
 import type { WriteOutcomes } from './storageHealth';
 import { FencedWriteError } from './fence';
+import { commitWait, eventLoopLoad, type CommitPolicy, type LoadGauge } from './commitPolicy';
 
 interface Queued extends PendingUpdate {
   resolve(seq: number): void;
@@ -12,45 +14,60 @@ interface Queued extends PendingUpdate {
 export class UpdateWriter {
   private queue: Queued[] = [];
   private scheduled = false;
-  /** The batch being written: the next waits for it, so batches are stored one at a time, in order. */
-  private writing: Promise<void> = Promise.resolve();
+  /** A commit is being written: the updates arriving meanwhile wait for it, then share the next. */
+  private committing = false;
 
   constructor(
     private readonly store: Store,
-    /** TEARLINE_COMMIT_WINDOW_MS: how long updates wait to share a commit. 0 = next tick. */
-    private readonly batchMs: number,
+    private readonly policy: CommitPolicy,
     private readonly outcomes?: WriteOutcomes,
+    private readonly gauge: LoadGauge = eventLoopLoad(),
   ) {}
 
   write(update: PendingUpdate): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...update, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        const flush = () => {
-          this.writing = this.writing.then(() => this.flush());
-        };
-        if (this.batchMs > 0) setTimeout(flush, this.batchMs);
-        else setImmediate(flush);
-      }
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
+  private schedule(): void {
+    if (this.scheduled || this.committing || this.queue.length === 0) return;
+    this.scheduled = true;
+    const wait = commitWait(this.gauge.load(), this.policy);
+    // setImmediate, not at once: the updates read from sockets in the same turn share the commit.
+    if (wait > 0) setTimeout(() => void this.commit(), wait);
+    else setImmediate(() => void this.commit());
+  }
+
+  private async commit(): Promise<void> {
+    this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    this.scheduled = false;
-    if (batch.length === 0) return;
+    this.committing = true;
     try {
-      const seqs = await this.store.appendUpdates(batch);
+      await this.writeBatch(batch);
+    } finally {
+      this.committing = false;
+      this.schedule();
+    }
+  }
+
+  private async writeBatch(batch: Queued[]): Promise<void> {
+    if (batch.length === 0) return;
+    const started = performance.now();
+    try {
+      const written = this.store.appendUpdates(batch);
+      // What of the commit ran on the event loop before it returned: all of SQLite's (its fsync
+      // included), next to nothing of PostgreSQL's. That time is the commit's, not load.
+      this.gauge.committed(performance.now() - started);
+      const seqs = await written;
       this.outcomes?.wrote();
       batch.forEach((item, i) => item.resolve(seqs[i]!));
     } catch (error) {
       if (error instanceof FencedWriteError) {
         // Only the fenced objects' updates are refused: the others of the batch are written now.
-        const rest = this.fail(batch, new Set(error.objectIds), error);
-        this.queue.unshift(...rest);
-        return this.flush();
+        return this.writeBatch(this.fail(batch, new Set(error.objectIds), error));
       }
       this.outcomes?.wrote(error);
       this.fail(batch, new Set(batch.map((item) => item.objectId)), error);
@@ -60,8 +77,8 @@ export class UpdateWriter {
   /** Rejects the batch's updates of `failed` objects; returns the batch's others. */
   private fail(batch: Queued[], failed: ReadonlySet<string>, error: unknown): Queued[] {
     // An update of the same object queued while this batch was written may build on one that
-    // is not stored now: it fails with it rather than be stored on top of a gap. (Its batch is
-    // not written yet: batches are written one after the other.)
+    // is not stored now: it fails with it rather than be stored on top of a gap. (Its commit has
+    // not started: commits are written one after the other.)
     const dependent = this.queue.filter((item) => failed.has(item.objectId));
     this.queue = this.queue.filter((item) => !failed.has(item.objectId));
     for (const item of [...batch.filter((item) => failed.has(item.objectId)), ...dependent]) item.reject(error);

@@ -64,6 +64,7 @@ describe('settings', () => {
       docIdleMs: 60_000,
       diskWarnBytes: 1024 ** 3,
       commitWindowMs: 25,
+      commitBusyPercent: 20,
       fanoutWindowMs: 0,
       store: 'sqlite',
       databaseUrl: undefined,
@@ -80,6 +81,7 @@ describe('settings', () => {
     const config = configFromEnv({
       PORT: '0',
       TEARLINE_COMMIT_WINDOW_MS: '5',
+      TEARLINE_COMMIT_BUSY_PERCENT: '0',
       TEARLINE_SQLITE_SYNC: 'normal',
       TEARLINE_METRICS_PORT: 'off',
       TEARLINE_LOG_LEVEL: 'silent',
@@ -89,6 +91,7 @@ describe('settings', () => {
     expect(config).toMatchObject({
       port: 0,
       commitWindowMs: 5,
+      commitBusyPercent: 0,
       sqliteSync: 'normal',
       metricsPort: null,
       logLevel: 'silent',
@@ -102,6 +105,7 @@ describe('settings', () => {
     ['TEARLINE_SQLITE_SYNC', 'FULL', /TEARLINE_SQLITE_SYNC must be full or normal/],
     ['TEARLINE_COMMIT_WINDOW_MS', '25ms', /TEARLINE_COMMIT_WINDOW_MS must be a whole number from 0 to 60000, not "25ms"\./],
     ['TEARLINE_COMMIT_WINDOW_MS', '2.5', /TEARLINE_COMMIT_WINDOW_MS must be a whole number/],
+    ['TEARLINE_COMMIT_BUSY_PERCENT', '101', /TEARLINE_COMMIT_BUSY_PERCENT must be a whole number from 0 to 100, not "101"\./],
     ['PORT', '70000', /PORT must be a whole number from 0 to 65535, not "70000"\./],
     ['PORT', '-1', /PORT must be a whole number from 0 to 65535/],
     ['TEARLINE_METRICS_PORT', 'of', /TEARLINE_METRICS_PORT must be off or a whole number from 0 to 65535, not "of"\./],
