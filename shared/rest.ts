@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'server.restart',
   'view_as',
   'export',
+  'exercise.clock',
+  'exercise.msel',
+  'exercise.inject',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -125,6 +128,8 @@ export interface RestAnswers {
   'GET /api/workspace-templates': { templates: readonly CellTemplate[] };
   'GET /api/workspaces': { workspaces: WorkspaceSummary[] };
   'POST /api/workspaces': { workspace: WorkspaceSummary };
+  /** Exercise control starts a scenario: its cells, created as exercise cells, clock stopped at STARTEX. */
+  'POST /api/exercises': { exercise: { scenarioId: string; cells: WorkspaceSummary[] } };
   'GET /api/workspaces/:id/audit': AuditTrailPage;
   'GET /api/workspaces/:id/figures': { figures: SharingFigures };
 }
