@@ -37,6 +37,7 @@ export class ExerciseClock {
   }
 
   stop(): void {
+    this.started = false;
     this.connection.socket.off('exercise:clock', this.onClock);
     this.connection.socket.off('connect', this.load);
   }
