@@ -25,6 +25,11 @@ const INJECT_ACTIONS: Record<MselRow['state'], InjectAction[]> = {
 
 const ACTION_LABEL: Record<InjectAction, string> = { release: 'Release', hold: 'Hold', unhold: 'Unhold', cancel: 'Cancel' };
 
+/** The nations of access levels (NATION|CLEARANCE|COMPARTMENTS), each once. */
+function nationsOf(levels: readonly string[]): string {
+  return [...new Set(levels.map((level) => level.split('|')[0]))].join(', ');
+}
+
 interface Props {
   connection: Pick<Connection, 'request'>;
   workspaceId: string;
@@ -110,7 +115,10 @@ export function ExconPage({ connection, workspaceId }: Props) {
                 <td>{row.marking}</td>
                 <td>{row.title}{row.release === 'manual' ? ' (manual)' : ''}</td>
                 <td className="inject-state">{row.state}</td>
-                <td>{row.objects.flatMap((o) => o.levels.map((l) => l.split('|')[0])).join(', ') || '—'}{row.unreached.length > 0 ? ` · not: ${row.unreached.map((l) => l.split('|')[0]).join(', ')}` : ''}</td>
+                <td>
+                  {nationsOf(row.objects.flatMap((o) => o.levels)) || '—'}
+                  {row.unreached.length > 0 ? ` · not: ${nationsOf(row.unreached)}` : ''}
+                </td>
                 <td>
                   {INJECT_ACTIONS[row.state].map((a) => (
                     <button key={a} onClick={() => inject(row.id, a)} disabled={action.busy}>{ACTION_LABEL[a]}</button>
