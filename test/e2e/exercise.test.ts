@@ -4,23 +4,14 @@
 // the NOFORN version never reaches the partners' pages, not even as bytes on their sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestAnswers } from '../../shared/rest';
+import { drillScenario } from '../helpers/scenarios';
 import { api, tokenFor } from '../helpers/server';
 import { browserTestsSkipped, receivedBytes, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const BANNER = 'EXERCISE EXERCISE EXERCISE — PACIFIC DRILL';
-const SCENARIO = `id: pacific-drill
-title: Pacific drill
-start: 2025-03-04T06:00:00Z
-banner: ${BANNER}
-cells:
-  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: SECRET }
-participants:
-  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET }
-  - { id: gb-1, name: UK analyst, nation: GBR, clearance: SECRET }
-  - { id: jp-1, name: JP analyst, nation: JPN, clearance: SECRET }
-  - { id: white, name: White cell, nation: USA, clearance: SECRET, roles: [viewer], exerciseRole: excon }
-msel:
-  - id: I-01
+const SCENARIO = drillScenario(
+  BANNER,
+  `  - id: I-01
     at: "+00:02"
     author: USA
     kind: create
@@ -29,7 +20,8 @@ msel:
     content: NOFORN-CANARY the full assessment.
     variants:
       - { marking: "SECRET//REL TO USA, GBR, JPN", title: Partner assessment, content: The sanitised assessment. }
-`;
+`,
+);
 
 describe.skipIf(browserTestsSkipped)('web client: an exercise with three nations', () => {
   let harness: Harness;

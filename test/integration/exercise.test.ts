@@ -7,21 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { claimsSchema, isSimulated, type Envelope, type ExerciseClockView, type WorkspaceSummary } from '../../shared/protocol';
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
+import { drillScenario } from '../helpers/scenarios';
 import { api, connect, createCell, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
-const SCENARIO = `id: drill
-title: Three-nation drill
-start: 2025-03-04T06:00:00Z
-banner: EXERCISE EXERCISE EXERCISE — DRILL
-cells:
-  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: SECRET }
-participants:
-  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET }
-  - { id: gb-1, name: UK analyst, nation: GBR, clearance: SECRET }
-  - { id: jp-1, name: JP analyst, nation: JPN, clearance: SECRET }
-  - { id: white, name: White cell, nation: USA, clearance: SECRET, roles: [viewer], exerciseRole: excon }
-msel:
-  - id: I-01
+const SCENARIO = drillScenario(
+  'EXERCISE EXERCISE EXERCISE — DRILL',
+  `  - id: I-01
     at: "+00:01"
     author: USA
     kind: create
@@ -52,7 +43,8 @@ msel:
     marking: SECRET//REL TO USA, GBR, JPN
     title: Late development
     content: LATE-CANARY
-`;
+`,
+);
 
 let server: RunningServer;
 let cell: WorkspaceSummary;
