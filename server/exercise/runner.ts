@@ -11,14 +11,14 @@ import { buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
 import { parseMarking, type Participant } from '../../shared/markings';
 import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
-import type { AuditActor } from '../../shared/rest';
+import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import { TearlineError } from '../errors';
 import { createObjects, planObject } from '../objects/create';
 import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
-import { advance, control, newMsel, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState } from './msel';
+import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState } from './msel';
 
 /** How often a running clock asks what is due: a scenario minute at ×60 is one real second. */
 const TICK_MS = 200;
@@ -28,7 +28,7 @@ const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
 
 export interface RunnerPorts {
   cells: Pick<CellRegistry, 'get' | 'createObjects'>;
-  audit: Pick<AuditLog, 'append'>;
+  audit: Pick<AuditLog, 'append' | 'listForWorkspace'>;
   fanout: Pick<Fanout, 'envelope'>;
   /** Sends the clock to every participant of a cell (it carries nothing marked). */
   broadcast(clock: ExerciseClockView): void;
@@ -48,6 +48,8 @@ export class ExerciseRunner {
   private readonly released = new Map<string, Released>();
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Per cell, the last audit entry read for players' expected actions. */
+  private readonly auditSeq = new Map<string, number>();
 
   constructor(
     readonly scenario: Scenario,
@@ -83,6 +85,7 @@ export class ExerciseRunner {
       const result = transition(this.clock, action, this.ports.now());
       if (!result.ok) throw new TearlineError(result.error.code, result.error.message);
       if (action.type === 'reset') {
+        await this.observe();
         this.msel = newMsel(this.scenario);
         this.released.clear();
       }
@@ -150,10 +153,28 @@ export class ExerciseRunner {
 
   /** Releases what the scenario time made due (a jump counts: what is past is due). */
   private async tick(): Promise<void> {
+    await this.observe();
     const result = advance(this.scenario, this.msel, this.at(), await this.audiences());
     if (!result.ok) return;
     this.msel = result.state;
     await this.carryOut(result.effects, CLOCK_ACTOR);
+  }
+
+  /** Records the expected player actions the cells' audit trails show since the last look. */
+  private async observe(): Promise<void> {
+    const scenarioMs = this.at().scenarioMs;
+    const released = new Map([...this.released].map(([injectId, { objects }]) => [injectId, new Set(objects.map((object) => object.id))]));
+    for (const workspaceId of this.cells.values()) {
+      for (let after = this.auditSeq.get(workspaceId) ?? 0; ; ) {
+        const batch = await this.ports.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: AUDIT_PAGE_MAX });
+        for (const entry of batch) {
+          for (const injectId of expectedActionsShown(this.scenario, released, entry)) this.msel = recordAction(this.msel, injectId, scenarioMs);
+        }
+        if (batch.length > 0) after = batch.at(-1)!.seq;
+        this.auditSeq.set(workspaceId, after);
+        if (batch.length < AUDIT_PAGE_MAX) break;
+      }
+    }
   }
 
   private async audiences(): Promise<Map<string, CellAudience>> {
@@ -265,6 +286,27 @@ export class ExerciseRunner {
       expected: inject.expect?.action ?? null,
     };
   }
+}
+
+/**
+ * The released injects whose expected action an audit entry shows: its action, by a player (never
+ * a simulated persona) of the expected nation, about an object the inject became (or its source,
+ * for a tearline); an `object.create` expectation counts any player's new object.
+ */
+export function expectedActionsShown(
+  scenario: Scenario,
+  released: ReadonlyMap<string, ReadonlySet<string>>,
+  entry: Pick<AuditView, 'action' | 'actor' | 'objectId' | 'detail'>,
+): string[] {
+  if (entry.actor.nation === null || entry.actor.sub.startsWith(SIMULATED_SUB_PREFIX)) return [];
+  return scenario.msel.flatMap((inject) => {
+    const objects = released.get(inject.id);
+    const expect = inject.expect;
+    if (!objects || !expect?.audit || expect.audit !== entry.action) return [];
+    if (expect.by !== undefined && expect.by !== entry.actor.nation) return [];
+    const about = [entry.objectId, entry.detail.sourceId].some((id) => typeof id === 'string' && objects.has(id));
+    return about || entry.action === 'object.create' ? [inject.id] : [];
+  });
 }
 
 /**

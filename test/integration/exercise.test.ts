@@ -19,6 +19,7 @@ const SCENARIO = drillScenario(
     marking: SECRET//NOFORN
     title: US assessment
     content: NOFORN-CANARY full assessment.
+    expect: { action: The US makes a tearline of it for partners., audit: tearline.create, by: USA }
     variants:
       - { marking: "SECRET//REL TO USA, GBR, JPN", title: Assessment (sanitised), content: SANITISED-TEXT }
   - id: I-02
@@ -43,6 +44,14 @@ const SCENARIO = drillScenario(
     marking: SECRET//REL TO USA, GBR, JPN
     title: Late development
     content: LATE-CANARY
+  - id: I-05
+    at: "+00:10"
+    author: USA
+    kind: create
+    marking: SECRET//REL TO USA, GBR, JPN
+    title: Reminder to share
+    content: REMINDER-CANARY
+    condition: { inject: I-01, expected: missed }
 `,
 );
 
@@ -86,7 +95,7 @@ describe('creating an exercise', () => {
     const broken = SCENARIO.replace('marking: SECRET//REL TO USA, GBR\n', 'marking: TOP SECRET//REL TO USA, GBR\n').replace('at: "+00:04"', 'at: soon');
     const { status, body } = await api<{ error: { code: string; message: string } }>(server.url, 'POST', '/api/exercises', { scenario: broken }, exconToken);
     expect(status).toBe(400);
-    expect(body.error.message).toMatch(/^The scenario has 1 fault:\nLine 31, msel\[2\]\.at: "soon" is not a scenario time/);
+    expect(body.error.message).toMatch(/^The scenario has 1 fault:\nLine 32, msel\[2\]\.at: "soon" is not a scenario time/);
   });
 
   test('only EXCON may start an exercise; the cells are exercise cells', async () => {
@@ -151,7 +160,7 @@ describe('running the scenario', () => {
     const uk: Envelope = await gbr.waitFor('object:added', (e: Envelope) => e.marking === 'SECRET//REL TO USA, GBR');
     await usa.waitFor('object:added', (e: Envelope) => e.id === uk.id);
     const { msel } = await excon.ok('exercise:msel', { workspaceId: cell.id });
-    expect(Object.fromEntries(msel.map((row) => [row.id, row.state]))).toEqual({ 'I-01': 'released', 'I-02': 'ready', 'I-03': 'released', 'I-04': 'planned' });
+    expect(Object.fromEntries(msel.map((row) => [row.id, row.state]))).toEqual({ 'I-01': 'released', 'I-02': 'ready', 'I-03': 'released', 'I-04': 'planned', 'I-05': 'planned' });
     expect(msel.find((row) => row.id === 'I-01')!.objects).toHaveLength(2);
 
     const { inject } = await excon.ok('exercise:inject', { workspaceId: cell.id, injectId: 'I-02', action: 'release' });
@@ -175,6 +184,16 @@ describe('running the scenario', () => {
     expect(await excon.call('exercise:clock', { workspaceId: cell.id, action: { type: 'resume' } })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await clock({ type: 'clear_real_world' });
   });
+
+  test('a player’s expected action, seen in the audit trail, cancels the contingency that waited for it', async () => {
+    const full = added(usa).find((e) => e.marking === 'SECRET//NOFORN')!;
+    await usa.ok('tearline:create', { workspaceId: cell.id, sourceId: full.id });
+    await clock({ type: 'jump', scenarioMs: 10 * 60_000 });
+    const { msel } = await excon.ok('exercise:msel', { workspaceId: cell.id });
+    expect(msel.find((row) => row.id === 'I-05')!.state).toBe('cancelled');
+    await settle(usa, gbr, jpn);
+    expect(bytes(usa)).not.toContain('REMINDER-CANARY');
+  });
 });
 
 describe('audit and separation', () => {
@@ -187,7 +206,7 @@ describe('audit and separation', () => {
   test('every control action is audited with both clocks; a partner reader learns nothing of injects hidden from it', async () => {
     const all = await audit('usa-excon');
     const controls = all.filter((e) => e.action === 'exercise.clock' && e.actor.sub !== 'exercise-clock').map((e) => e.detail.type);
-    expect(controls).toEqual(['speed', 'start', 'pause', 'jump', 'real_world', 'clear_real_world']);
+    expect(controls).toEqual(['speed', 'start', 'pause', 'jump', 'real_world', 'clear_real_world', 'jump']);
     const jump = all.find((e) => e.action === 'exercise.clock' && e.detail.type === 'jump')!;
     expect(jump.detail).toMatchObject({ scenarioMs: 300_000, scenarioTime: '2025-03-04T06:05:00.000Z' });
     expect(all.some((e) => e.action === 'exercise.msel' && e.detail.injectId === 'I-02' && e.detail.to === 'released' && e.detail.by === 'excon')).toBe(true);
