@@ -224,7 +224,7 @@ export class ExerciseRunner {
             workspaceId: cell.workspace.id,
             kind: inject.objectKind === 'portion' ? 'report' : inject.objectKind,
             marking: version.marking,
-            content: buildContent({ fields: { title: version.title, injectId: inject.id }, body: version.content ?? '' }),
+            content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: version.content ?? '' }),
           },
           { originator: inject.author },
         );
@@ -286,6 +286,13 @@ export class ExerciseRunner {
       expected: inject.expect?.action ?? null,
     };
   }
+}
+
+/** An inject's fields as its kind's views read them: a feature's name, an event's time (the scenario's). */
+function injectFields(inject: Inject, title: string, scenarioTime: string): Record<string, string> {
+  const fields: Record<string, string> = { [inject.objectKind === 'feature' ? 'name' : 'title']: title, injectId: inject.id };
+  if (inject.objectKind === 'event') fields.when = scenarioTime;
+  return fields;
 }
 
 /**
