@@ -8,13 +8,17 @@ import { offsetText, scenarioMsAt } from './exerciseClock';
 
 const STATUS_TEXT = { stopped: 'not started', running: 'running', paused: 'paused' } as const;
 
-export function ExerciseBanner({ clock }: { clock: ExerciseClock }) {
+/** `live`: the cell is joined (the clock is read again at each join, broadcasts missed offline included). */
+export function ExerciseBanner({ clock, live }: { clock: ExerciseClock; live: boolean }) {
   const view = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     clock.start();
     return () => clock.stop();
   }, [clock]);
+  useEffect(() => {
+    if (live) void clock.refresh();
+  }, [clock, live]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);

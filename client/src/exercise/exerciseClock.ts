@@ -32,14 +32,11 @@ export class ExerciseClock {
     if (this.started) return;
     this.started = true;
     this.connection.socket.on('exercise:clock', this.onClock);
-    this.connection.socket.on('connect', this.load);
-    void this.load();
   }
 
   stop(): void {
     this.started = false;
     this.connection.socket.off('exercise:clock', this.onClock);
-    this.connection.socket.off('connect', this.load);
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -49,7 +46,8 @@ export class ExerciseClock {
 
   getSnapshot = (): ExerciseClockView | null => this.view;
 
-  private readonly load = async (): Promise<void> => {
+  /** Reads the clock again: on opening the cell and after each rejoin (broadcasts missed while offline). */
+  readonly refresh = async (): Promise<void> => {
     try {
       this.set((await this.connection.request('exercise:status', { workspaceId: this.workspaceId })).clock);
     } catch {

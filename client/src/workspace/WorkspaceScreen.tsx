@@ -121,7 +121,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
   return (
     <WorkspaceContext.Provider value={context}>
       <div className={`workspace ${viewAs && page === 'picture' ? 'viewing-as' : ''}`}>
-        {workspace.exercise && <ExerciseBanner clock={exercise.clock} />}
+        {workspace.exercise && <ExerciseBanner clock={exercise.clock} live={live.status === 'live'} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
         <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
         <Notices notices={live.notices} onDismiss={(id) => session.dismissNotice(id)} />
