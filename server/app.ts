@@ -14,6 +14,7 @@ import { refreshPresenceFor } from './handlers/awareness';
 import { createHttpApp } from './handlers/http/routes';
 import { createReleases } from './handlers/release';
 import { createMetrics, metricsListener } from './metrics/metrics';
+import { ExerciseRunners } from './exercise/runner';
 import { DocRegistry } from './objects/docRegistry';
 import { remarker } from './objects/remark';
 import { finishInterruptedReleases } from './release/recovery';
@@ -112,6 +113,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       bytesPerToken: config.rateBytesPerToken,
     }),
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
+    exercises: new ExerciseRunners(),
   } as Omit<Context, 'releases' | 'presence' | 'remark'> as Context;
   ctx.remark = remarker({
     cells: ctx.cells,
@@ -169,6 +171,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await scheduler.stop();
+      ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();
       docs.destroy();

@@ -17,7 +17,8 @@ export const PROTOCOL_VERSION = 1;
 export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
-export const ROLES = ['viewer', 'editor', 'fdo', 'admin'] as const;
+/** `excon`: exercise control (the white cell), who runs an exercise cell's clock and MSEL. */
+export const ROLES = ['viewer', 'editor', 'fdo', 'admin', 'excon'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Parts of the workspace a presence state may name: nothing else travels in presence but ids. */
@@ -213,6 +214,31 @@ export const schemas = {
   'release:policy': z.strictObject({ workspaceId: id, autoRelease: z.boolean() }),
   /** A tearline: a new object with a fresh copy of the source's current content, marked like it. */
   'tearline:create': z.strictObject({ workspaceId: id, sourceId: id }),
+  /** An exercise cell's clock as every participant sees it (both clocks, REAL WORLD). */
+  'exercise:status': z.strictObject({ workspaceId: id }),
+  /** EXCON: the clock (start, pause, resume, speed, jump, reset, REAL WORLD and its clearing). */
+  'exercise:clock': z.strictObject({
+    workspaceId: id,
+    action: z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('start') }),
+      z.strictObject({ type: z.literal('pause') }),
+      z.strictObject({ type: z.literal('resume') }),
+      z.strictObject({ type: z.literal('speed'), speed: z.number() }),
+      z.strictObject({ type: z.literal('jump'), scenarioMs: z.number().int().min(0).max(366 * 24 * 3600_000) }),
+      z.strictObject({ type: z.literal('reset') }),
+      z.strictObject({ type: z.literal('real_world'), reason: z.string().max(500) }),
+      z.strictObject({ type: z.literal('clear_real_world') }),
+    ]),
+  }),
+  /** EXCON: release, hold, take off hold or cancel (reason required) one inject. */
+  'exercise:inject': z.strictObject({
+    workspaceId: id,
+    injectId: z.string().min(1).max(40),
+    action: z.enum(['release', 'hold', 'unhold', 'cancel']),
+    reason: z.string().max(500).optional(),
+  }),
+  /** EXCON: the MSEL (the ground truth) with each inject's state, and the AAR draft. */
+  'exercise:msel': z.strictObject({ workspaceId: id }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
   'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
 } as const;
@@ -252,6 +278,54 @@ export interface AckBodies {
   'release:policy': { workspace: WorkspaceSummary };
   /** For a report, `portions` are the tearlines of its portions the creator may see, in order. */
   'tearline:create': { object: Envelope; portions: Envelope[] };
+  'exercise:status': { clock: ExerciseClockView };
+  'exercise:clock': { clock: ExerciseClockView };
+  'exercise:inject': { inject: MselRow };
+  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string };
+}
+
+/** An exercise cell's clock, server-owned: what every participant's banner shows. */
+export interface ExerciseClockView {
+  workspaceId: string;
+  /** The scenario's banner wording, above the classification banner. */
+  banner: string;
+  scenarioTitle: string;
+  status: 'stopped' | 'running' | 'paused';
+  speed: number;
+  /** Scenario time at `zulu`, in milliseconds from STARTEX and as the scenario's own date. */
+  scenarioMs: number;
+  scenarioTime: string;
+  /** Real (Zulu) time the view was taken. */
+  zulu: string;
+  /** STARTEX in the scenario's world. */
+  startex: string;
+  /** A REAL WORLD interrupt in force, with its reason. */
+  realWorld: { reason: string; since: string } | null;
+}
+
+/** One inject of the MSEL as EXCON sees it. */
+export interface MselRow {
+  id: string;
+  at: number;
+  author: string;
+  kind: string;
+  marking: string;
+  title: string;
+  release: 'auto' | 'manual';
+  state: 'planned' | 'ready' | 'released' | 'held' | 'cancelled';
+  /** The objects its versions became, with the levels each was shown to at release. */
+  objects: { id: string; marking: string; levels: string[] }[];
+  /** Levels that could see no version when it was released. */
+  unreached: string[];
+  expected: string | null;
+}
+
+/** Objects posted by an exercise inject are created by a simulated persona: a sub no token may carry. */
+export const SIMULATED_SUB_PREFIX = 'simulated:';
+
+/** Whether an object was posted by a role-player persona of an exercise (server-set: see SIMULATED_SUB_PREFIX). */
+export function isSimulated(envelope: Pick<Envelope, 'createdBy'>): boolean {
+  return envelope.createdBy.startsWith(SIMULATED_SUB_PREFIX);
 }
 
 export interface PresenceState {
@@ -279,6 +353,8 @@ export interface ServerEvents {
   'release:changed': (request: ReleaseRequest) => void;
   /** A cell you joined changed its settings (a nation opted in to or out of automatic release). */
   'workspace:changed': (workspace: WorkspaceSummary) => void;
+  /** An exercise cell's clock changed (start, pause, speed, jump, REAL WORLD …): every participant. */
+  'exercise:clock': (clock: ExerciseClockView) => void;
   /** Sent just before the server closes a session (expired token, removed from the cell). */
   'session:ended': (body: ProtocolError) => void;
 }
@@ -315,7 +391,8 @@ export interface Persona {
 
 /** JWT claims Tearline reads (DESIGN.md, "Participants and identity"). */
 export const claimsSchema = z.object({
-  sub: z.string().min(1),
+  // The simulated personas' namespace is the server's: a token claiming it is refused.
+  sub: z.string().min(1).refine((sub) => !sub.startsWith(SIMULATED_SUB_PREFIX), 'this subject is reserved for simulated personas'),
   name: z.string().min(1),
   nation: z.string().regex(/^[A-Z]{3}$/),
   clearance: z.string().min(1),

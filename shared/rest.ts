@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   'server.restart',
   'view_as',
   'export',
+  'exercise.clock',
+  'exercise.msel',
+  'exercise.inject',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -139,6 +142,8 @@ export interface RestAnswers {
   'GET /api/workspace-templates': { templates: readonly CellTemplate[] };
   'GET /api/workspaces': { workspaces: WorkspaceSummary[] };
   'POST /api/workspaces': { workspace: WorkspaceSummary };
+  /** Exercise control starts a scenario: its cells, created as exercise cells, clock stopped at STARTEX. */
+  'POST /api/exercises': { exercise: { scenarioId: string; cells: WorkspaceSummary[] } };
   'GET /api/workspaces/:id/audit': AuditTrailPage;
   'GET /api/workspaces/:id/figures': { figures: SharingFigures };
   'GET /api/workspaces/:id/objects/:objectId/track': FeatureTrack;

@@ -1,14 +1,14 @@
-// Hash routes (`#/`, `#/w/<id>`, `#/w/<id>/audit`, `#/w/<id>/figures`): deep links work from
+// Hash routes (`#/`, `#/w/<id>`, `#/w/<id>/audit`, `#/w/<id>/figures`, `#/w/<id>/exercise`): deep links work from
 // any static server without a fallback.
 import { useSyncExternalStore } from 'react';
 
-/** The pages of an open workspace: the common picture, the audit trail, the sharing figures. */
-export type WorkspacePage = 'picture' | 'audit' | 'figures';
+/** The pages of an open workspace: the common picture, the audit trail, the sharing figures, exercise control. */
+export type WorkspacePage = 'picture' | 'audit' | 'figures' | 'exercise';
 
 export type Route = { page: 'workspaces' } | { page: 'workspace'; workspaceId: string; view: WorkspacePage };
 
 export function parseRoute(hash: string): Route {
-  const match = /^#\/w\/([A-Za-z0-9_-]+)(?:\/(audit|figures))?$/.exec(hash);
+  const match = /^#\/w\/([A-Za-z0-9_-]+)(?:\/(audit|figures|exercise))?$/.exec(hash);
   if (!match?.[1]) return { page: 'workspaces' };
   return { page: 'workspace', workspaceId: match[1], view: (match[2] as WorkspacePage | undefined) ?? 'picture' };
 }

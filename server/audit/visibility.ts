@@ -22,7 +22,18 @@ export interface AuditViewer {
   visibleObject(id: string): { originator: string } | undefined;
   /** The marking a release request was made against: the object's marking while it was discussed. */
   requestedFrom(requestId: string): string | undefined;
+  /** Exercise control (EXCON) reads the MSEL's ground truth; nobody else does. */
+  excon?: boolean;
 }
+
+/**
+ * Entries only EXCON reads: the MSEL's own state changes name injects, and an inject not yet
+ * released (or released to others only) must leave no trace for players. What a released inject
+ * became is `exercise.inject`, one entry per version object, filtered like that object.
+ */
+const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel']);
+
+const EXERCISE_TIME: Record<string, FieldRule> = { scenarioMs: 'shown', scenarioTime: 'shown' };
 
 /**
  * How a detail field is shown:
@@ -67,11 +78,17 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   view_as: { level: 'level' },
   // `portions` and `withheld` count what the exporter saw: never shown.
   export: { banner: 'marking' },
+  // The clock is every participant's (their banner shows it); so is a REAL WORLD reason.
+  'exercise.clock': { ...EXERCISE_TIME, type: 'shown', status: 'shown', speed: 'shown', realWorld: 'shown', reason: 'shown' },
+  'exercise.msel': { ...EXERCISE_TIME, injectId: 'shown', from: 'shown', to: 'shown', by: 'shown', reason: 'shown' },
+  // About one version object (objectId): a reader who may not see it is shown nothing of it.
+  'exercise.inject': { ...EXERCISE_TIME, injectId: 'shown', version: 'shown', objectIds: 'shown' },
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */
 export function auditEntryFor(entry: AuditEntry, viewer: AuditViewer): AuditView | undefined {
   if (entry.workspaceId !== viewer.workspaceId) return undefined;
+  if (EXCON_ONLY.has(entry.action) && !viewer.excon) return undefined;
   const object = entry.objectId === null ? undefined : viewer.visibleObject(entry.objectId);
   if (entry.objectId !== null && !object) return undefined;
   // An action the server does not know (a hand-edited row) shows no detail.

@@ -1,6 +1,7 @@
 // Everything the handlers need, built once by startServer. Only server/handlers/ sees it whole:
 // domain modules are given the few parts they use.
 import type { Logger } from 'pino';
+import type { ExerciseRunners } from '../exercise/runner';
 import type { AuditLog } from '../audit/log';
 import type { VerifyToken } from '../auth/verifier';
 import type { ServerConfig } from '../config';
@@ -45,6 +46,8 @@ export interface Context {
   people: PersonBudgets;
   /** Presence changes waiting for their cell's window. */
   presence: PresenceBatcher;
+  /** The exercise runners of this node, one per running scenario. */
+  exercises: ExerciseRunners;
   /** Joins admitted on this node (a reconnect storm is let in at a bounded rate). */
   joins: JoinAdmission;
 }

@@ -2,7 +2,7 @@
 // are applied in the one safe order before its handler runs:
 //   0. admission, for joins (a reconnect storm is let in at a bounded rate);
 //   1. membership: the cell was joined (or the nation is a member, to join it);
-//   2. visibility: the object or release request exists and is visible to the session, else
+//   2. visibility: the object, release request or exercise inject exists and is visible to the session, else
 //      `not_found`, word for word the answer for an absent one;
 //   3. role.
 // Visibility before role: a viewer touching an object they may not see learns nothing from
@@ -11,6 +11,7 @@ import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
 import { forbidden, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
+import { noSuchInject } from '../exercise/runner';
 import type { IndexedObject } from '../objects/objectIndex';
 import type { SessionData } from '../sessions/session';
 import type { Cell } from '../workspaces/cellRegistry';
@@ -22,6 +23,7 @@ const ROLE_WORDS: Record<Role, string> = {
   editor: 'an editor',
   fdo: 'a foreign disclosure officer',
   admin: 'an administrator',
+  excon: 'exercise control (EXCON)',
 };
 
 const CELL_NEEDS = new Set(['joined', 'member', 'none']);
@@ -42,7 +44,7 @@ export function createDispatcher(entries: readonly EventEntry[]): Dispatch {
     if (!checks || !CELL_NEEDS.has(checks.cell as string)) {
       throw new Error(`The event ${entry.event} declares no checks: declare them with event('${entry.event}').checks({...}).`);
     }
-    if ((checks.object || checks.request) && checks.cell === 'none') {
+    if ((checks.object || checks.request || checks.inject) && checks.cell === 'none') {
       throw new Error(`The event ${entry.event} names an object or request outside any cell: declare its cell.`);
     }
     if (table.has(entry.event)) throw new Error(`The event ${entry.event} is declared twice.`);
@@ -101,6 +103,11 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
       throw noSuchRequest();
     }
     found.request = request;
+  }
+  if (checks.inject) {
+    const injectId = checks.inject(payload);
+    const excon = session.identity.roles.includes('excon');
+    if (!ctx.exercises.of(found.cell!.workspace.id).injectVisible(found.cell!, injectId, session.participant, excon)) throw noSuchInject(injectId);
   }
   if (checks.role && !session.identity.roles.includes(checks.role.is)) {
     throw forbidden(`Only ${ROLE_WORDS[checks.role.is]} may ${checks.role.to}.`);

@@ -27,6 +27,11 @@ export interface Checks<E extends ClientEvent> {
   object?: (payload: ClientPayload<E>) => string | undefined;
   /** Visibility: the release request the event touches, about an object the session may see. */
   request?: (payload: ClientPayload<E>) => string;
+  /**
+   * Visibility: the exercise inject the event touches. EXCON sees every inject; anyone else only
+   * one released into the cell as an object they may see, else `not_found` as for an absent one.
+   */
+  inject?: (payload: ClientPayload<E>) => string;
   /** The role the session must hold, and what it allows, for the refusal ("Only an editor may …"). */
   role?: { is: Role; to: string };
 }

@@ -2,6 +2,7 @@
 // dispatcher refuses a table with an event missing, declared twice, or declared without checks.
 import { updateAwareness } from './awareness';
 import { createDispatcher } from './dispatch';
+import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
 import { createObject, remarkObject } from './objects';
 import { refreshSession } from './refresh';
@@ -23,6 +24,10 @@ export const EVENTS = [
   listReleases,
   setReleasePolicy,
   createTearline,
+  exerciseStatus,
+  exerciseClock,
+  exerciseInject,
+  exerciseMsel,
 ];
 
 export const dispatch = createDispatcher(EVENTS);

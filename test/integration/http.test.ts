@@ -32,7 +32,7 @@ test('health on the public port; Prometheus metrics on their own listener only',
 test('dev personas and tokens; unknown persona is not_found; malformed body is bad_request', async () => {
   const { body } = await api<{ personas: { id: string }[] }>(server.url, 'GET', '/api/dev/personas');
   expect(body.personas.map((p) => p.id)).toContain('aus-viewer');
-  expect(body.personas).toHaveLength(13);
+  expect(body.personas).toHaveLength(14);
   expect((await api(server.url, 'POST', '/api/dev/token', { persona: 'nobody' })).status).toBe(404);
   expect((await api(server.url, 'POST', '/api/dev/token', { persona: 'usa-analyst', admin: true })).status).toBe(400);
   const raw = await fetch(`${server.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });

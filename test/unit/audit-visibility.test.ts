@@ -40,6 +40,15 @@ describe('auditEntryFor: one entry as one reader may see it', () => {
     expect(shown({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'noforn' })).toBeUndefined();
   });
 
+  it('shows an inject\'s state changes to exercise control only, and what it became only to readers of that version', () => {
+    const msel = { workspaceId: 'ws-1', actor: usa, action: 'exercise.msel' as const, detail: { injectId: 'I-02', from: 'planned', to: 'released', by: 'excon', scenarioMs: 60_000 } };
+    expect(shown(msel)).toBeUndefined();
+    expect(shown(msel, { ...gbr, excon: true })?.detail).toEqual(msel.detail);
+    const inject = { workspaceId: 'ws-1', actor: usa, action: 'exercise.inject' as const, detail: { injectId: 'I-01', version: 0, objectIds: ['noforn'] } };
+    expect(shown({ ...inject, objectId: 'noforn' })).toBeUndefined();
+    expect(shown({ ...inject, objectId: 'rel-gbr', detail: { ...inject.detail, version: 1, objectIds: ['rel-gbr'] } })?.detail).toEqual({ injectId: 'I-01', version: 1, objectIds: ['rel-gbr'] });
+  });
+
   it('shows no seq and no hashes, which would count the entries left out', () => {
     const entry = shown({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note' } });
     expect(entry).toEqual({ at: now.toISOString(), workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note' } });

@@ -24,6 +24,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'server.restart': 'Server restarted',
   view_as: 'Viewed as a partner',
   export: 'Exported',
+  'exercise.clock': 'Exercise clock',
+  'exercise.msel': 'Inject state changed',
+  'exercise.inject': 'Inject released',
 };
 
 /** '2026-11-27 10:07:42Z': the audit trail needs the second. */

@@ -12,6 +12,7 @@ import { FieldTextArea } from '../text/FieldTextArea';
 import { useWorkspace } from '../workspace/context';
 import { ItemPreview, useOpened } from '../workspace/ItemPreview';
 import { ObjectActions } from '../workspace/ObjectActions';
+import { SimulatedTag } from '../exercise/SimulatedTag';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { RFI_STATUSES, STATUS_LABELS, statusOf } from './rfiStatus';
 
@@ -27,6 +28,7 @@ export const RfiCard = memo(function RfiCard({ rfi }: { rfi: Envelope }) {
       <div className="rfi-head">
         <PortionMark portion={rfi.portion} marking={rfi.marking} originator={rfi.originator} policy={cell.policy} />
         <span className="item-title">{doc ? fieldText(doc, 'title') : ''}</span>
+        <SimulatedTag envelope={rfi} />
       </div>
       <ItemPreview id={rfi.id} replica={replica} noun="request for information" onOpen={open} />
       <p className="muted">{assigned ? `Assigned to ${assigned}` : 'Nobody assigned yet'}</p>

@@ -12,6 +12,7 @@ import { useWorkspace } from '../workspace/context';
 import { ItemPreview, useOpened } from '../workspace/ItemPreview';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
+import { SimulatedTag } from '../exercise/SimulatedTag';
 import { formatUtc, fromUtcInput, toUtcInput } from './utcTime';
 
 export const EventRow = memo(function EventRow({ event }: { event: Envelope }) {
@@ -27,6 +28,7 @@ export const EventRow = memo(function EventRow({ event }: { event: Envelope }) {
           <time dateTime={when}>{formatUtc(when)}</time>
           <PortionMark portion={event.portion} marking={event.marking} originator={event.originator} policy={cell.policy} />
           <span className="item-title">{doc ? fieldText(doc, 'title') : ''}</span>
+          <SimulatedTag envelope={event} />
         </div>
         <ItemPreview id={event.id} replica={replica} noun="event" onOpen={open} />
       </div>

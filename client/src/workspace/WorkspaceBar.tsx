@@ -32,8 +32,9 @@ export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingRe
   const workspace = live.workspace!;
   const pages: { id: WorkspacePage; label: string }[] = [
     { id: 'picture', label: pendingReleases > 0 ? `Picture (${pendingReleases} to decide)` : 'Picture' },
-    ...(identity.roles.some((role) => role === 'fdo' || role === 'admin') ? [{ id: 'audit' as const, label: 'Audit trail' }] : []),
+    ...(identity.roles.some((role) => role === 'fdo' || role === 'admin' || role === 'excon') ? [{ id: 'audit' as const, label: 'Audit trail' }] : []),
     { id: 'figures', label: 'Sharing figures' },
+    ...(workspace.exercise && identity.roles.includes('excon') ? [{ id: 'exercise' as const, label: 'Exercise control' }] : []),
   ];
   return (
     <div className="workspace-bar">

@@ -3,6 +3,10 @@
 // releases on the right, or the audit trail, or the sharing figures.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AuditPage } from '../audit/AuditPage';
+import { ExconPage } from '../exercise/ExconPage';
+import { ExerciseBanner } from '../exercise/ExerciseBanner';
+import type { ExerciseClock } from '../exercise/exerciseClock';
+import type { Connection } from '../session/connection';
 import { FiguresPage } from '../figures/FiguresPage';
 import { rolledUpBanner } from '../markings/banner';
 import { ClassificationBanner } from '../markings/ClassificationBanner';
@@ -28,9 +32,11 @@ interface Props {
   releases: ReleaseBoard;
   page: WorkspacePage;
   identity: Identity;
+  /** The exercise clock (followed in exercise cells only) and the connection EXCON's page asks through. */
+  exercise: { clock: ExerciseClock; connection: Pick<Connection, 'request'> };
 }
 
-export function WorkspaceScreen({ session, releases, page, identity }: Props) {
+export function WorkspaceScreen({ session, releases, page, identity, exercise }: Props) {
   const live = usePictureSnapshot(session);
   const board = useReleaseBoard(releases);
   const [viewAs, setViewAs] = useState<StaticPicture | null>(null);
@@ -115,6 +121,7 @@ export function WorkspaceScreen({ session, releases, page, identity }: Props) {
   return (
     <WorkspaceContext.Provider value={context}>
       <div className={`workspace ${viewAs && page === 'picture' ? 'viewing-as' : ''}`}>
+        {workspace.exercise && <ExerciseBanner clock={exercise.clock} live={live.status === 'live'} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
         <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
         <Notices notices={live.notices} onDismiss={(id) => session.dismissNotice(id)} />
@@ -126,6 +133,7 @@ export function WorkspaceScreen({ session, releases, page, identity }: Props) {
         )}
         {page === 'audit' && <AuditPage workspaceId={workspace.id} />}
         {page === 'figures' && <FiguresPage workspaceId={workspace.id} />}
+        {page === 'exercise' && workspace.exercise && <ExconPage connection={exercise.connection} workspaceId={workspace.id} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="bottom" />
       </div>
     </WorkspaceContext.Provider>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { WorkspacePage } from '../useHashRoute';
 import type { Connection } from '../session/connection';
 import type { Identity } from '../session/identity';
+import { ExerciseClock } from '../exercise/exerciseClock';
 import { ReleaseBoard } from '../session/releaseBoard';
 import { WorkspaceSession } from '../session/workspaceSession';
 import { WorkspaceScreen } from './WorkspaceScreen';
@@ -16,12 +17,12 @@ interface Props {
 }
 
 export function WorkspaceView({ workspaceId, page, identity, connection }: Props) {
-  const [opened, setOpened] = useState<{ session: WorkspaceSession; releases: ReleaseBoard } | null>(null);
+  const [opened, setOpened] = useState<{ session: WorkspaceSession; releases: ReleaseBoard; clock: ExerciseClock } | null>(null);
 
   useEffect(() => {
     const session = new WorkspaceSession(connection, workspaceId);
     const releases = new ReleaseBoard(connection, session, identity);
-    setOpened({ session, releases });
+    setOpened({ session, releases, clock: new ExerciseClock(connection, workspaceId) });
     return () => {
       releases.close();
       session.close();
@@ -30,5 +31,7 @@ export function WorkspaceView({ workspaceId, page, identity, connection }: Props
   }, [connection, workspaceId, identity]);
 
   if (!opened) return null;
-  return <WorkspaceScreen session={opened.session} releases={opened.releases} page={page} identity={identity} />;
+  return (
+    <WorkspaceScreen session={opened.session} releases={opened.releases} page={page} identity={identity} exercise={{ clock: opened.clock, connection }} />
+  );
 }

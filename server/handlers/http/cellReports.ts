@@ -40,8 +40,8 @@ export async function auditFor(
   query: Request['query'],
 ): Promise<RestAnswers['GET /api/workspaces/:id/audit']> {
   const { cell, participant } = await memberCell(ctx, identity, workspaceId);
-  if (!identity.roles.some((role) => role === 'fdo' || role === 'admin')) {
-    throw forbidden('Only foreign disclosure officers and administrators may read the audit trail.');
+  if (!identity.roles.some((role) => role === 'fdo' || role === 'admin' || role === 'excon')) {
+    throw forbidden('Only foreign disclosure officers, administrators and exercise control may read the audit trail.');
   }
   const page = auditQuery.safeParse(query);
   if (!page.success) throw new TearlineError('bad_request', `limit must be a whole number up to ${AUDIT_PAGE_MAX}, and after a cursor from an earlier page.`);
@@ -56,6 +56,7 @@ export async function auditFor(
       policy: cell.policy,
       visibleObject: (id) => (cell.index.canSee(participant, id) ? cell.index.get(id)!.envelope : undefined),
       requestedFrom: (id) => requests.get(id),
+      excon: identity.roles.includes('excon'),
     },
     afterSeq,
     limit,

@@ -16,6 +16,7 @@ import { parseOrRefuse } from '../../validation';
 import { createAuditCursors } from '../../audit/cursor';
 import { TEMPLATES } from '../../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
+import { createExercise } from './exercises';
 import { exportFeatures } from './exportFeatures';
 import { exportObject } from './exportObject';
 import { featureTrack } from './featureTrack';
@@ -172,6 +173,12 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
         },
       });
       res.status(201).json({ workspace } satisfies RestAnswers['POST /api/workspaces']);
+    }),
+  );
+  app.post(
+    '/api/exercises',
+    route(async (req, res) => {
+      res.status(201).json({ exercise: await createExercise(ctx, await identify(req), req.body) } satisfies RestAnswers['POST /api/exercises']);
     }),
   );
   app.get(

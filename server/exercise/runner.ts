@@ -1,0 +1,351 @@
+// The server-owned exercise runner of one scenario: its clock and MSEL state, a timer that asks
+// the MSEL what is due, and the carrying out of each release through the same creation path a
+// player's object takes (planned, stored and indexed through the cell registry, audited, fanned
+// out to the levels its marking allows). An inject's versions are marked objects like any other:
+// the server's filter, not the runner, decides who receives them.
+//
+// Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
+// the MSEL is never decided twice for the same moment. State is in memory: a restart ends it.
+import type { Logger } from 'pino';
+import { buildContent } from '../../shared/content';
+import type { Inject, Scenario } from '../../shared/exercise/scenario';
+import { parseMarking, type Participant } from '../../shared/markings';
+import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
+import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/rest';
+import type { AuditLog } from '../audit/log';
+import { TearlineError } from '../errors';
+import { createObjects, planObject } from '../objects/create';
+import type { Fanout } from '../rooms/fanout';
+import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
+import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
+import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState } from './msel';
+
+/** How often a running clock asks what is due: a scenario minute at ×60 is one real second. */
+const TICK_MS = 200;
+
+/** The server itself, for what the clock decides. */
+const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
+
+export interface RunnerPorts {
+  cells: Pick<CellRegistry, 'get' | 'createObjects'>;
+  audit: Pick<AuditLog, 'append' | 'listForWorkspace'>;
+  fanout: Pick<Fanout, 'envelope'>;
+  /** Sends the clock to every participant of a cell (it carries nothing marked). */
+  broadcast(clock: ExerciseClockView): void;
+  log: Pick<Logger, 'error'>;
+  now(): number;
+}
+
+interface Released {
+  /** Per cell (workspace id): the objects its versions became and the levels shown each. */
+  objects: { workspaceId: string; id: string; marking: string; levels: string[] }[];
+  unreached: string[];
+}
+
+export class ExerciseRunner {
+  private clock: ClockState;
+  private msel: MselState;
+  private readonly released = new Map<string, Released>();
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Per cell, the last audit entry read for players' expected actions. */
+  private readonly auditSeq = new Map<string, number>();
+
+  constructor(
+    readonly scenario: Scenario,
+    /** Scenario cell id → the workspace id it became. */
+    readonly cells: ReadonlyMap<string, string>,
+    private readonly ports: RunnerPorts,
+  ) {
+    this.clock = newClock(Date.parse(scenario.start), ports.now());
+    this.msel = newMsel(scenario);
+  }
+
+  /** The clock as a participant of `workspaceId` sees it now. */
+  view(workspaceId: string): ExerciseClockView {
+    const nowMs = this.ports.now();
+    const scenarioMs = scenarioNow(this.clock, nowMs);
+    return {
+      workspaceId,
+      banner: this.scenario.banner,
+      scenarioTitle: this.scenario.title,
+      status: this.clock.status,
+      speed: this.clock.speed,
+      scenarioMs,
+      scenarioTime: new Date(this.clock.startexMs + scenarioMs).toISOString(),
+      zulu: new Date(nowMs).toISOString(),
+      startex: this.scenario.start,
+      realWorld: this.clock.realWorld && { reason: this.clock.realWorld.reason, since: new Date(this.clock.realWorld.sinceMs).toISOString() },
+    };
+  }
+
+  /** EXCON's clock action: applied, audited in every cell, broadcast, then whatever it made due is released. */
+  clockAction(action: ClockAction, actor: AuditActor): Promise<void> {
+    return this.step(async () => {
+      const result = transition(this.clock, action, this.ports.now());
+      if (!result.ok) throw new TearlineError(result.error.code, result.error.message);
+      if (action.type === 'reset') {
+        await this.observe();
+        this.msel = newMsel(this.scenario);
+        this.released.clear();
+      }
+      this.clock = result.state;
+      await this.auditClock(result.event, actor);
+      this.schedule();
+      for (const workspaceId of this.cells.values()) this.ports.broadcast(this.view(workspaceId));
+      if (action.type !== 'reset') await this.tick();
+    });
+  }
+
+  /** EXCON's release, hold, unhold or cancel of one inject. */
+  injectAction(action: MselAction, actor: AuditActor): Promise<MselRow> {
+    return this.step(async () => {
+      const result = control(this.scenario, this.msel, action, this.at(), await this.audiences());
+      if (!result.ok) throw result.error.code === 'not_found' ? noSuchInject(action.injectId) : new TearlineError(result.error.code, result.error.message);
+      this.msel = result.state;
+      await this.carryOut(result.effects, actor);
+      return this.row(this.scenario.msel.find((inject) => inject.id === action.injectId)!);
+    });
+  }
+
+  /** The MSEL with each inject's state: EXCON's ground truth. */
+  rows(): MselRow[] {
+    return this.scenario.msel.map((inject) => this.row(inject));
+  }
+
+  /**
+   * Whether `injectId` exists for a participant: EXCON sees every inject; a player only one
+   * released into this cell as an object they may see now.
+   */
+  injectVisible(cell: Cell, injectId: string, participant: Participant, excon: boolean): boolean {
+    if (!this.scenario.msel.some((inject) => inject.id === injectId)) return false;
+    if (excon) return true;
+    const objects = this.released.get(injectId)?.objects ?? [];
+    return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private step<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private schedule(): void {
+    if (this.clock.status === 'running' && !this.timer) {
+      this.timer = setInterval(() => {
+        this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: this.scenario.id }, 'exercise tick failed'));
+      }, TICK_MS);
+      this.timer.unref();
+    } else if (this.clock.status !== 'running') {
+      this.stop();
+    }
+  }
+
+  private at(): ExerciseTime {
+    const nowMs = this.ports.now();
+    return { scenarioMs: scenarioNow(this.clock, nowMs), zulu: new Date(nowMs).toISOString() };
+  }
+
+  /** Releases what the scenario time made due (a jump counts: what is past is due). */
+  private async tick(): Promise<void> {
+    await this.observe();
+    const result = advance(this.scenario, this.msel, this.at(), await this.audiences());
+    if (!result.ok) return;
+    this.msel = result.state;
+    await this.carryOut(result.effects, CLOCK_ACTOR);
+  }
+
+  /** Records the expected player actions the cells' audit trails show since the last look. */
+  private async observe(): Promise<void> {
+    const scenarioMs = this.at().scenarioMs;
+    const released = new Map([...this.released].map(([injectId, { objects }]) => [injectId, new Set(objects.map((object) => object.id))]));
+    for (const workspaceId of this.cells.values()) {
+      for (let after = this.auditSeq.get(workspaceId) ?? 0; ; ) {
+        const batch = await this.ports.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: AUDIT_PAGE_MAX });
+        for (const entry of batch) {
+          for (const injectId of expectedActionsShown(this.scenario, released, entry)) this.msel = recordAction(this.msel, injectId, scenarioMs);
+        }
+        if (batch.length > 0) after = batch.at(-1)!.seq;
+        this.auditSeq.set(workspaceId, after);
+        if (batch.length < AUDIT_PAGE_MAX) break;
+      }
+    }
+  }
+
+  private async audiences(): Promise<Map<string, CellAudience>> {
+    const out = new Map<string, CellAudience>();
+    for (const [scenarioCell, workspaceId] of this.cells) {
+      const cell = await this.ports.cells.get(workspaceId);
+      if (cell) out.set(scenarioCell, { policy: cell.policy, levels: cell.audience.knownLevels() });
+    }
+    return out;
+  }
+
+  private async carryOut(effects: readonly MselEffect[], actor: AuditActor): Promise<void> {
+    for (const effect of effects) {
+      if (effect.type === 'event') {
+        const { event } = effect;
+        for (const workspaceId of this.targetCells(event.injectId)) {
+          await this.ports.audit.append({
+            workspaceId,
+            actor,
+            action: 'exercise.msel',
+            detail: { ...this.times(event.at), injectId: event.injectId, from: event.from, to: event.to, by: event.by, ...(event.reason ? { reason: event.reason } : {}) },
+          });
+        }
+      } else {
+        await this.release(effect);
+      }
+    }
+  }
+
+  /** Creates every version of a `create` inject as its own marked object, in each target cell. */
+  private async release({ inject, at, deliveries }: Extract<MselEffect, { type: 'release' }>): Promise<void> {
+    const released: Released = { objects: [], unreached: [] };
+    this.released.set(inject.id, released);
+    for (const delivery of deliveries) {
+      const workspaceId = this.cells.get(delivery.cellId);
+      const cell = workspaceId === undefined ? undefined : await this.ports.cells.get(workspaceId);
+      if (!cell) continue;
+      released.unreached.push(...delivery.unreached);
+      if (inject.kind !== 'create') continue;
+      const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
+      for (const version of delivery.versions) {
+        const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
+        const planned = planObject(
+          cell,
+          author,
+          {
+            workspaceId: cell.workspace.id,
+            kind: inject.objectKind === 'portion' ? 'report' : inject.objectKind,
+            marking: version.marking,
+            content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: version.content ?? '' }),
+          },
+          { originator: inject.author },
+        );
+        await createObjects(this.ports, cell, persona, [planned]);
+        released.objects.push({ workspaceId: cell.workspace.id, id: planned.envelope.id, marking: planned.envelope.marking, levels: version.levels });
+        await this.ports.audit.append({
+          workspaceId: cell.workspace.id,
+          actor: CLOCK_ACTOR,
+          action: 'exercise.inject',
+          objectId: planned.envelope.id,
+          detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [planned.envelope.id] },
+        });
+      }
+    }
+  }
+
+  private targetCells(injectId: string): string[] {
+    const inject = this.scenario.msel.find((i) => i.id === injectId);
+    const ids = inject?.cells ?? [...this.cells.keys()];
+    return ids.flatMap((id) => this.cells.get(id) ?? []);
+  }
+
+  private times(at: ExerciseTime): { scenarioMs: number; scenarioTime: string } {
+    return { scenarioMs: at.scenarioMs, scenarioTime: new Date(this.clock.startexMs + at.scenarioMs).toISOString() };
+  }
+
+  private async auditClock(event: ClockEvent, actor: AuditActor): Promise<void> {
+    for (const workspaceId of this.cells.values()) {
+      await this.ports.audit.append({
+        workspaceId,
+        actor,
+        action: 'exercise.clock',
+        detail: {
+          type: event.type,
+          scenarioMs: event.scenarioMs,
+          scenarioTime: event.scenarioTime,
+          status: event.status,
+          speed: event.speed,
+          realWorld: event.realWorld,
+          ...(event.reason === undefined ? {} : { reason: event.reason }),
+        },
+      });
+    }
+  }
+
+  private row(inject: Inject): MselRow {
+    const released = this.released.get(inject.id);
+    return {
+      id: inject.id,
+      at: inject.at,
+      author: inject.author,
+      kind: inject.kind,
+      marking: inject.marking,
+      title: inject.title,
+      release: inject.release,
+      state: this.msel.states[inject.id]!,
+      objects: (released?.objects ?? []).map(({ id, marking, levels }) => ({ id, marking, levels })),
+      unreached: released?.unreached ?? [],
+      expected: inject.expect?.action ?? null,
+    };
+  }
+}
+
+/** An inject's fields as its kind's views read them: a feature's name, an event's time (the scenario's). */
+function injectFields(inject: Inject, title: string, scenarioTime: string): Record<string, string> {
+  const fields: Record<string, string> = { [inject.objectKind === 'feature' ? 'name' : 'title']: title, injectId: inject.id };
+  if (inject.objectKind === 'event') fields.when = scenarioTime;
+  return fields;
+}
+
+/**
+ * The released injects whose expected action an audit entry shows: its action, by a player (never
+ * a simulated persona) of the expected nation, about an object the inject became (or its source,
+ * for a tearline); an `object.create` expectation counts any player's new object.
+ */
+export function expectedActionsShown(
+  scenario: Scenario,
+  released: ReadonlyMap<string, ReadonlySet<string>>,
+  entry: Pick<AuditView, 'action' | 'actor' | 'objectId' | 'detail'>,
+): string[] {
+  if (entry.actor.nation === null || entry.actor.sub.startsWith(SIMULATED_SUB_PREFIX)) return [];
+  return scenario.msel.flatMap((inject) => {
+    const objects = released.get(inject.id);
+    const expect = inject.expect;
+    if (!objects || !expect?.audit || expect.audit !== entry.action) return [];
+    if (expect.by !== undefined && expect.by !== entry.actor.nation) return [];
+    const about = [entry.objectId, entry.detail.sourceId].some((id) => typeof id === 'string' && objects.has(id));
+    return about || entry.action === 'object.create' ? [inject.id] : [];
+  });
+}
+
+/**
+ * The persona an inject is posted as: of the author nation, cleared to the cell's system high and
+ * holding the version's compartments, so it can see what it posts (as a player's author must).
+ */
+function personaFor(cell: Cell, inject: Inject, marking: string): Participant {
+  const parsed = parseMarking(marking, cell.policy);
+  return { nation: inject.author, clearance: cell.workspace.systemHigh, compartments: [...parsed.compartments] };
+}
+
+/** An inject that is absent and one the caller may not see get this same answer. */
+export function noSuchInject(injectId: string): TearlineError {
+  return new TearlineError('not_found', `There is no inject ${injectId} in this scenario.`);
+}
+
+/** The runners of the node, one per scenario, found by any of its cells. */
+export class ExerciseRunners {
+  private readonly byCell = new Map<string, ExerciseRunner>();
+
+  add(runner: ExerciseRunner): void {
+    for (const workspaceId of runner.cells.values()) this.byCell.set(workspaceId, runner);
+  }
+
+  /** The runner of an exercise cell; a cell without one answers `not_found` (nothing to control). */
+  of(workspaceId: string): ExerciseRunner {
+    const runner = this.byCell.get(workspaceId);
+    if (!runner) throw new TearlineError('not_found', 'This cell is not running an exercise.');
+    return runner;
+  }
+
+  stopAll(): void {
+    for (const runner of new Set(this.byCell.values())) runner.stop();
+  }
+}

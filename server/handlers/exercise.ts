@@ -1,0 +1,55 @@
+// Exercise control: the clock (every participant may read it; EXCON runs it) and the MSEL's
+// injects (EXCON only). The runner (server/exercise/runner.ts) does the work; these declare who
+// may ask. Control attempts by anyone else are refused for their role, after the inject's
+// visibility: a player naming an inject they cannot see is told it does not exist.
+import { aarMarkdown } from '../exercise/aarReport';
+import { computeAar } from '../exercise/aar';
+import type { MselAction } from '../exercise/msel';
+import { ExerciseRunner } from '../exercise/runner';
+import { auditActor } from '../sessions/session';
+import { TEMPLATES } from '../workspaces/templates';
+import type { Context } from './context';
+import { event } from './events';
+
+const EXCON = { is: 'excon', to: 'control the exercise' } as const;
+
+export const exerciseStatus = event('exercise:status')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, cell }) => ({ clock: ctx.exercises.of(cell.workspace.id).view(cell.workspace.id) }));
+
+export const exerciseClock = event('exercise:clock')
+  .checks({ cell: 'joined', role: EXCON })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    const runner = ctx.exercises.of(cell.workspace.id);
+    await runner.clockAction(payload.action, auditActor(session));
+    return { clock: runner.view(cell.workspace.id) };
+  });
+
+export const exerciseInject = event('exercise:inject')
+  .checks({ cell: 'joined', inject: (p) => p.injectId, role: EXCON })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    const action = (payload.action === 'cancel'
+      ? { type: 'cancel', injectId: payload.injectId, reason: payload.reason ?? '' }
+      : { type: payload.action, injectId: payload.injectId }) satisfies MselAction;
+    return { inject: await ctx.exercises.of(cell.workspace.id).injectAction(action, auditActor(session)) };
+  });
+
+export const exerciseMsel = event('exercise:msel')
+  .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
+  .handle(async ({ ctx, cell }) => {
+    const runner = ctx.exercises.of(cell.workspace.id);
+    return { clock: runner.view(cell.workspace.id), msel: runner.rows(), aar: await aarFor(ctx, runner, cell.workspace.id) };
+  });
+
+/** The AAR/IP draft from the cell's whole audit trail (EXCON reads it all). */
+async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<string> {
+  const entries = [];
+  for (let after = 0; ; ) {
+    const batch = await ctx.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: 1000 });
+    entries.push(...batch);
+    if (batch.length < 1000) break;
+    after = batch.at(-1)!.seq;
+  }
+  const figures = computeAar(runner.scenario, entries, { templates: TEMPLATES }, { rfiDeadlineMs: 30 * 60_000 });
+  return aarMarkdown(runner.scenario, figures, new Date().toISOString());
+}
