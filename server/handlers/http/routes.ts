@@ -119,7 +119,8 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
 
   // Read by the web client before sign-in: it shows a strip on every screen while anyone can sign in as anyone.
   app.get('/api/config', (_req, res) => {
-    res.json({ devIdentity: dev !== undefined } satisfies RestAnswers['GET /api/config']);
+    const node = ctx.config.redisUrl !== undefined ? { node: ctx.config.nodeId } : {};
+    res.json({ devIdentity: dev !== undefined, ...node } satisfies RestAnswers['GET /api/config']);
   });
   if (dev) {
     app.get('/api/dev/personas', (_req, res) => {
