@@ -24,7 +24,7 @@ import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
 import { RelayReceiver } from './relay/receiver';
-import { RedisRelay } from './relay/redisRelay';
+import { closeClient, RedisRelay } from './relay/redisRelay';
 import { PersonBudgets } from './sessions/rateLimiter';
 import type { TearlineServer } from './sessions/session';
 import { openStorage } from './openStorage';
@@ -79,7 +79,7 @@ async function clusterAdapter(relay: RedisRelay, counts: FrameCounts, log: pino.
     adapter: function (nsp: ConstructorParameters<typeof RedisAdapter>[0]) {
       return new Direct(nsp, pub, sub, {});
     },
-    close: () => Promise.allSettled([pub, sub].filter((client) => client.isOpen).map((client) => client.disconnect())),
+    close: () => Promise.allSettled([pub, sub].map(closeClient)),
   };
 }
 
@@ -218,10 +218,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       }
       await scheduler.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      ctx.presence.close();
+      // After everything that may still publish: presence batches, the last commits' relay.
       receiver?.close();
       await relay?.stop();
       await cluster?.close();
-      ctx.presence.close();
       docs.destroy();
       await audit.close();
       await store.close();

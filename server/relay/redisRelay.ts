@@ -29,6 +29,15 @@ export interface RelayOptions {
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
 }
 
+/**
+ * Closes a client: gracefully when Redis answers (QUIT after the replies still due, so commands
+ * socket.io sent without awaiting them do not fail), at once when it does not.
+ */
+export function closeClient(client: RedisClient): Promise<unknown> {
+  if (!client.isOpen) return Promise.resolve();
+  return client.isReady ? client.quit() : client.disconnect();
+}
+
 /** A client that fails commands at once while Redis is away (nothing waits on it), and reconnects. */
 export function redisClient(url: string, log: RelayOptions['log']): RedisClient {
   const client = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) } });
@@ -200,7 +209,8 @@ export class RedisRelay {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     await this.published;
-    await Promise.allSettled([this.reader, this.publisher].filter((client) => client.isOpen).map((client) => client.disconnect()));
+    // The reader's blocking XREAD would hold a QUIT back: it is cut.
+    await Promise.allSettled([this.reader.isOpen ? this.reader.disconnect() : undefined, closeClient(this.publisher)]);
     await this.loop?.catch(() => undefined);
   }
 }

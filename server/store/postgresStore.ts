@@ -275,11 +275,12 @@ export class PostgresStore implements Store {
           epoch,
         ]);
         const owners = await client.query<{ client_id: number; sub: string }>('SELECT client_id, sub FROM doc_clients WHERE object_id = $1', [objectId]);
+        const last = await client.query<{ last_seq: string }>('SELECT last_seq FROM objects WHERE id = $1', [objectId]);
         return {
           epoch,
           snapshot: snapshot ? bytes(snapshot.data) : null,
           updates: rows.map((row) => bytes(row.data)),
-          lastSeq: rows.at(-1)?.seq ?? 0,
+          lastSeq: Number(last.rows[0]?.last_seq ?? 0),
           owners: new Map(owners.rows.map((row) => [row.client_id, row.sub])),
         };
       },
