@@ -20,6 +20,8 @@ const SWEEP_AFTER_MS = 3000;
 const SWEEP_EVERY_MS = 2000;
 const SWEEP_LIMIT = 1000;
 const RETRY_MS = 500;
+/** The publisher named on swept rows: not a node, so none takes them for its own. */
+const SWEPT = 'outbox-sweeper';
 
 export interface RelayOptions {
   url: string;
@@ -127,7 +129,7 @@ export class RedisRelay {
   private publish(changes: CommittedChange[]): void {
     this.published = this.published.then(async () => {
       try {
-        await this.send(changes);
+        await this.send(changes, this.options.node);
         const relayed = changes.filter((change): change is RelayedChange => 'id' in change).map((change) => change.id);
         if (relayed.length > 0) await this.options.store.markRelayed(relayed);
       } catch (err) {
@@ -137,10 +139,11 @@ export class RedisRelay {
     });
   }
 
-  private async send(changes: readonly CommittedChange[]): Promise<void> {
+  /** `node`: who committed them (unknown for swept rows: then every node applies them, its own too). */
+  private async send(changes: readonly CommittedChange[], node: string): Promise<void> {
     const batch = this.publisher.multi();
     for (const change of changes) {
-      batch.xAdd(streamOf(change.workspaceId), '*', encodeEntry(toEntry(this.options.node, change)), {
+      batch.xAdd(streamOf(change.workspaceId), '*', encodeEntry(toEntry(node, change)), {
         TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxLen },
       });
     }
@@ -150,7 +153,7 @@ export class RedisRelay {
   private async sweep(): Promise<void> {
     if (this.stopped || !this.publisher.isReady) return;
     try {
-      const swept = await this.options.store.sweepOutbox(SWEEP_AFTER_MS, SWEEP_LIMIT, (changes) => this.send(changes));
+      const swept = await this.options.store.sweepOutbox(SWEEP_AFTER_MS, SWEEP_LIMIT, (changes) => this.send(changes, SWEPT));
       if (swept > 0) this.options.log.warn({ swept }, 'published outbox rows a crash or an outage left unsent');
     } catch (err) {
       this.options.log.warn({ err }, 'the outbox sweep failed; it runs again shortly');

@@ -10,6 +10,8 @@ import { bytesOf, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
 import { redisTestsSkipped, startTestRedis, type TestRedis } from '../helpers/redis';
+import { createPool } from '../../server/store/pgPool';
+import { PostgresStore } from '../../server/store/postgresStore';
 import { connect, createCell, onPostgres, replica, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
 
 const skipped = postgresTestsSkipped || redisTestsSkipped;
@@ -149,4 +151,26 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     Y.applyUpdate(stored, bytesOf(docs[0]!.update));
     for (const mark of acknowledged) expect(bodyOf(stored).toString()).toContain(mark);
   }, 60_000);
+
+  test('an update committed by a node that died before relaying it reaches every node through the outbox sweeper', async () => {
+    const [a, b] = await cluster(2);
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Sweeper', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    const replicas = [await replica(usa, cell.id, object), await replica(gbr, cell.id, object)];
+
+    // The dead node: its store committed (update and outbox row), and it never published.
+    const dead = new PostgresStore(createPool(database.url));
+    const { docs } = await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, bytesOf(docs[0]!.update));
+    const before = Y.encodeStateVector(doc);
+    bodyOf(doc).insert(0, 'FROM-THE-DEAD-NODE ');
+    await dead.appendUpdates([{ objectId: object.id, epoch: object.epoch, update: Y.encodeStateAsUpdate(doc, before), author: 'usa-analyst', newClients: [doc.clientID] }]);
+    await dead.close();
+
+    await eventually(() => replicas.every((r) => bodyOf(r.doc).toString().includes('FROM-THE-DEAD-NODE')), 10_000, 'both nodes deliver the swept update');
+  }, 30_000);
 });
