@@ -2,9 +2,9 @@
 // `npm run cluster [-- --nodes N]`: the multi-node topology on one machine, without Docker.
 // PostgreSQL and Redis: the local ones when they answer (DATABASE_URL / REDIS_URL, else
 // 127.0.0.1:5432 database `tearline_cluster` and 127.0.0.1:6379), otherwise own instances on free
-// ports (initdb + postgres, redis-server) in a temporary directory. N nodes (default 3) on ports
-// 8081…, and a WebSocket-aware proxy on :8080 (http-proxy) that keeps each browser on one node
-// (a cookie) and moves it to another when that node is gone. A node that exits is started again
+// ports (initdb + postgres, redis-server) in a temporary directory. N nodes (default 3) on the
+// ports after the proxy's (8081…), and a WebSocket-aware proxy (http-proxy) on :8080 (`--port P`)
+// that keeps each browser on one node (a cookie) and moves it to another when that node is gone. A node that exits is started again
 // after a few seconds, so you can `kill <pid>` one and watch the web client move.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -110,7 +110,7 @@ const databaseUrl = await database();
 const redisUrl = await relay();
 const dataDir = path.join(work, 'data');
 fs.mkdirSync(dataDir);
-const nodes = Array.from({ length: count }, (_, i) => ({ id: `node-${i + 1}`, port: 8081 + i, up: false, child: undefined }));
+const nodes = Array.from({ length: count }, (_, i) => ({ id: `node-${i + 1}`, port: proxyPort + 1 + i, up: false, child: undefined }));
 
 function startNode(node) {
   const env = {

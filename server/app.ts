@@ -6,6 +6,7 @@ import pino from 'pino';
 import { Server } from 'socket.io';
 import { Adapter } from 'socket.io-adapter';
 import { RedisAdapter } from '@socket.io/redis-adapter';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { recordRestart } from './audit/restart';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
@@ -145,6 +146,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       bytesPerToken: config.rateBytesPerToken,
     }),
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
+    restCounters: relay && ((name: string) => new RedisStore({ sendCommand: (...args: string[]) => relay.command(args) as Promise<RedisReply>, prefix: `tearline:rest:${name}:` })),
   } as Omit<Context, 'releases' | 'presence' | 'remark'> as Context;
   ctx.remark = remarker({
     cells: ctx.cells,

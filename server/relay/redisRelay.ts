@@ -202,6 +202,11 @@ export class RedisRelay {
     }
   }
 
+  /** Sends one raw command (rate-limit-redis counts REST budgets with it); fails at once while Redis is away. */
+  command(args: string[]): Promise<unknown> {
+    return this.publisher.sendCommand(args);
+  }
+
   /** Clients for socket.io's Redis adapter (publish and subscribe), sharing this relay's settings. */
   adapterClients(): [RedisClient, RedisClient] {
     // Commands wait while Redis is away (socket.io publishes without handling a refusal).

@@ -8,11 +8,12 @@ import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { bytesOf, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
+import type { ServerConfig } from '../../server/config';
 import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
 import { redisTestsSkipped, startTestRedis, type TestRedis } from '../helpers/redis';
 import { createPool } from '../../server/store/pgPool';
 import { PostgresStore } from '../../server/store/postgresStore';
-import { connect, createCell, onPostgres, replica, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
+import { api, connect, createCell, onPostgres, replica, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
 
 const skipped = postgresTestsSkipped || redisTestsSkipped;
 
@@ -41,12 +42,12 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
   });
 
   /** Three nodes sharing a dev identity (one data dir), a database and a Redis of this test's own. */
-  async function cluster(count = 3): Promise<RunningServer[]> {
+  async function cluster(count = 3, options: Partial<ServerConfig> = {}): Promise<RunningServer[]> {
     database = await createTestDatabase();
     redis = await startTestRedis();
     const dataDir = tempDir();
     for (let i = 1; i <= count; i++) {
-      nodes.push(await startTestServer({ ...onPostgres(database.url), redisUrl: redis.url, nodeId: `node-${i}`, dataDir, commitWindowMs: 2 }));
+      nodes.push(await startTestServer({ ...onPostgres(database.url), redisUrl: redis.url, nodeId: `node-${i}`, dataDir, commitWindowMs: 2, ...options }));
     }
     return nodes;
   }
@@ -173,4 +174,12 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
 
     await eventually(() => replicas.every((r) => bodyOf(r.doc).toString().includes('FROM-THE-DEAD-NODE')), 10_000, 'both nodes deliver the swept update');
   }, 30_000);
+
+  test("a person's REST budget is one across nodes", async () => {
+    const [a, b] = await cluster(2, { httpPerMinute: 4 });
+    const token = await tokenFor(a!.url, 'usa-analyst');
+    const statuses: number[] = [];
+    for (const node of [a!, b!, a!, b!, a!, b!]) statuses.push((await api(node.url, 'GET', '/api/workspaces', undefined, token)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
 });
