@@ -1,7 +1,7 @@
 // The one-way rules of the code (docs/server.md, "Layers"), checked in `npm test`
 // (test/unit/dependencies-direction.test.ts): a cycle or an import against the grain fails it.
 //   server/handlers  (sockets, HTTP requests, the whole Context)
-//     -> domain: objects, rooms, workspaces, release, audit, sessions, auth, figures, metrics
+//     -> domain: objects, rooms, workspaces, release, audit, sessions, auth, figures, metrics, relay
 //       -> store, and server/{errors,validation,config}.ts
 //         -> shared/   (imports nothing of server/ or client/)
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -47,7 +47,7 @@ module.exports = {
       severity: 'error',
       comment: 'Storage knows records, not cells, objects in memory, rooms or sessions (release/policy.ts is pure rules for stored policies).',
       from: { path: '^server/store/' },
-      to: { path: '^server/(objects|rooms|workspaces|sessions|audit|auth|figures|metrics|cli)/' },
+      to: { path: '^server/(objects|rooms|workspaces|sessions|audit|auth|figures|metrics|relay|cli)/' },
     },
     {
       name: 'foundations-import-no-domain',

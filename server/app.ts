@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { Adapter } from 'socket.io-adapter';
+import { RedisAdapter } from '@socket.io/redis-adapter';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { recordRestart } from './audit/restart';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
@@ -23,9 +25,12 @@ import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
+import { RelayReceiver } from './relay/receiver';
+import { closeClient, RedisRelay } from './relay/redisRelay';
 import { PersonBudgets } from './sessions/rateLimiter';
 import type { TearlineServer } from './sessions/session';
 import { openStorage } from './openStorage';
+import { PostgresStore } from './store/postgresStore';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
 import { JoinAdmission } from './workspaces/admission';
@@ -48,6 +53,9 @@ export interface RunningServer {
  */
 const LISTEN_BACKLOG = 4096;
 
+/** How long a node waits for a missing relayed update before it reloads the object from PostgreSQL. */
+const RELAY_GAP_WAIT_MS = 1000;
+
 /** Listens and answers the base URL a client on this machine uses. */
 async function listen(server: http.Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
@@ -59,6 +67,24 @@ async function listen(server: http.Server, port: number, host: string): Promise<
   return `http://${name}:${bound}`;
 }
 
+/**
+ * socket.io's Redis adapter (presence lookups, ending sessions, cell-wide events across nodes),
+ * with this node's own deliveries on the direct-frame path. Its own clients: the adapter
+ * subscribes on one, which then can do nothing else.
+ */
+async function clusterAdapter(relay: RedisRelay, counts: FrameCounts, log: pino.Logger) {
+  const [pub, sub] = relay.adapterClients();
+  for (const client of [pub, sub]) client.on('error', () => undefined);
+  await Promise.all([pub.connect(), sub.connect()]);
+  const Direct = withDirectFrames(RedisAdapter, { counts, log });
+  return {
+    adapter: function (nsp: ConstructorParameters<typeof RedisAdapter>[0]) {
+      return new Direct(nsp, pub, sub, {});
+    },
+    close: () => Promise.allSettled([pub, sub].map(closeClient)),
+  };
+}
+
 export async function startServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...configFromEnv(), ...options };
   const log = pino({ level: config.logLevel, name: 'tearline' });
@@ -66,13 +92,21 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const { verify, dev } = await identityProvider(config, log);
   const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
   const { store, audit, releaseStore } = await openStorage(config, { outcomes: storage, log });
-  const httpServer = http.createServer();
+  // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
+  const relay = config.redisUrl !== undefined && store instanceof PostgresStore
+    ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log })
+    : undefined;
+  await relay?.connect();
+  const cluster = relay && (await clusterAdapter(relay, frames, log));
+  const httpServer = http.createServer();
   const io: TearlineServer = new Server(httpServer, {
     // Larger than the update limit so an oversized edit gets a `too_large` answer, not a cut line.
     maxHttpBufferSize: config.maxUpdateBytes * 4 + 64 * 1024,
     serveClient: false,
-    adapter: withDirectFrames(Adapter, { counts: frames, log }),
+    adapter: cluster ? cluster.adapter : withDirectFrames(Adapter, { counts: frames, log }),
+    // Across nodes: WebSocket only, so no load balancer needs sticky sessions for polling.
+    ...(cluster ? { transports: ['websocket'] as const } : {}),
   });
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
@@ -114,6 +148,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     }),
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
     exercises: new ExerciseRunners(),
+    restCounters: relay && ((name: string) => new RedisStore({ sendCommand: (...args: string[]) => relay.command(args) as Promise<RedisReply>, prefix: `tearline:rest:${name}:` })),
   } as Omit<Context, 'releases' | 'presence' | 'remark'> as Context;
   ctx.remark = remarker({
     cells: ctx.cells,
@@ -131,8 +166,23 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     onDeadline: (requestId) => ctx.releases.deadline(requestId),
     onError: (err, requestId) => log.error({ err, requestId }, 'release deadline failed'),
     retryMs: config.releaseRetryMs,
+    claimant: config.nodeId,
   });
   ctx.releases = createReleases(ctx, scheduler);
+
+  const receiver = relay
+    ? new RelayReceiver({
+        node: config.nodeId,
+        cells: ctx.cells,
+        docs,
+        fanout: ctx.fanout,
+        store: store as PostgresStore,
+        audienceChanged: (cell, objectIds) => refreshPresenceFor(ctx, cell, objectIds),
+        log,
+        gapWaitMs: RELAY_GAP_WAIT_MS,
+      })
+    : undefined;
+  if (relay && receiver) await relay.start(receiver);
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));
@@ -174,6 +224,10 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();
+      // After everything that may still publish: presence batches, the last commits' relay.
+      receiver?.close();
+      await relay?.stop();
+      await cluster?.close();
       docs.destroy();
       await audit.close();
       await store.close();

@@ -187,6 +187,18 @@ export const SETTINGS = {
     optional({ schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/), expects: 'a postgres:// URL' }),
     'the PostgreSQL database (postgres://user:password@host:5432/name); required with TEARLINE_STORE=postgres, migrated at start',
   ),
+  redisUrl: setting(
+    'REDIS_URL',
+    undefined,
+    optional({ schema: z.string().regex(/^rediss?:\/\/\S+$/), expects: 'a redis:// URL' }),
+    'the Redis relay between nodes (redis://host:6379); set, with TEARLINE_STORE=postgres, this node is one of several: updates and envelope changes are relayed, socket.io spans the nodes',
+  ),
+  relayMaxLen: setting(
+    'TEARLINE_RELAY_MAXLEN',
+    '100000',
+    integer(100, MAX_COUNT),
+    'entries kept per relay stream (approximate cap); a node that falls further behind reconciles from PostgreSQL',
+  ),
   nodeId: setting(
     'TEARLINE_NODE_ID',
     undefined,
@@ -231,6 +243,8 @@ export type ServerConfig = { [K in keyof Settings]: z.output<Settings[K]['schema
 
 export const DATABASE_URL_MISSING = 'DATABASE_URL must be set when TEARLINE_STORE=postgres (for example postgres://tearline@db:5432/tearline).';
 
+export const REDIS_NEEDS_POSTGRES = 'REDIS_URL joins this node to others, which share only a PostgreSQL store: set TEARLINE_STORE=postgres and DATABASE_URL, or unset REDIS_URL.';
+
 /** A setting the server cannot start with; the message names the variables to change. */
 export class ConfigError extends Error {
   readonly code = 'bad_config';
@@ -257,6 +271,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     else problems.push(`${row.env} must be ${row.expects}, not ${quoted(raw ?? '')}.`);
   }
   if (config.store === 'postgres' && config.databaseUrl === undefined) problems.push(DATABASE_URL_MISSING);
+  if (config.redisUrl !== undefined && config.store !== 'postgres') problems.push(REDIS_NEEDS_POSTGRES);
   if (problems.length > 0) throw new ConfigError(problems.join(' '));
   return config as ServerConfig;
 }

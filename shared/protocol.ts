@@ -377,6 +377,8 @@ export interface WorkspaceSummary {
 export interface PublicConfig {
   /** The demonstration identity provider is on: anyone can sign in as anyone. */
   devIdentity: boolean;
+  /** The node that answered, when this is one of several (REDIS_URL set): shown discreetly. */
+  node?: string;
 }
 
 /** A demo persona of the development identity provider (`GET /api/dev/personas`). */

@@ -7,6 +7,7 @@ import { loadStoredIdentity, storeIdentity, type Identity } from './session/iden
 import { useHashRoute } from './useHashRoute';
 import { AppHeader } from './views/AppHeader';
 import { DemoIdentityStrip } from './views/DemoIdentityStrip';
+import { NodeBadge } from './views/NodeBadge';
 import { SignIn } from './views/SignIn';
 import { WorkspaceList } from './views/WorkspaceList';
 import { WorkspaceView } from './workspace/WorkspaceView';
@@ -62,6 +63,7 @@ export function App() {
   return (
     <div className="app">
       {strip}
+      <NodeBadge />
       <AppHeader identity={identity} connection={connection} onSignOut={signOut} />
       {connection &&
         (route.page === 'workspace' ? (

@@ -1,5 +1,6 @@
 // Everything the handlers need, built once by startServer. Only server/handlers/ sees it whole:
 // domain modules are given the few parts they use.
+import type { RestCounters } from './http/rateLimits';
 import type { Logger } from 'pino';
 import type { ExerciseRunners } from '../exercise/runner';
 import type { AuditLog } from '../audit/log';
@@ -50,4 +51,6 @@ export interface Context {
   exercises: ExerciseRunners;
   /** Joins admitted on this node (a reconnect storm is let in at a bounded rate). */
   joins: JoinAdmission;
+  /** REST budgets' counts in Redis, shared by the nodes (several nodes); undefined: per node. */
+  restCounters?: RestCounters;
 }

@@ -6,9 +6,10 @@
 // (./stateCache.ts).
 import * as Y from 'yjs';
 import { cloneContent } from '../../shared/content';
-import type { Store } from '../store/types';
+import type { Store, StoredDoc } from '../store/types';
 import type { UpdateWriter } from '../store/updateWriter';
 import { TearlineError } from '../errors';
+import { SeqTracker } from './seqTracker';
 import { StateCache } from './stateCache';
 import { checkUpdate, type CheckedUpdate } from './updateCheck';
 
@@ -30,7 +31,10 @@ export interface LiveDoc {
   doc: Y.Doc;
   /** Stored updates not yet folded into a snapshot. */
   sinceSnapshot: number;
+  /** Every update through this number is in `doc` (compaction replaces no further than it). */
   lastSeq: number;
+  /** The update numbers in `doc`: with several nodes, they may arrive out of order. */
+  seen: SeqTracker;
   lastUsed: number;
   /** Updates accepted, in the order they were checked, whose write has not finished: such a doc is not evicted. */
   staged: StagedUpdate[];
@@ -90,23 +94,13 @@ export class DocRegistry {
 
   private async load(id: string): Promise<LiveDoc> {
     const stored = await this.store.loadDoc(id);
-    // A guid spares lib0 drawing a random uuid (~200 µs each, a cold open creates thousands).
-    const doc = new Y.Doc({ guid: id });
-    try {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
-    } catch (cause) {
-      // Stored bytes that do not apply (a damaged file, say): this object answers a clear error;
-      // every other object is served as usual.
-      doc.destroy();
-      throw new TearlineError('unavailable', `The server cannot read this item's stored content (object ${id}); it has been logged for an administrator.`, { cause });
-    }
     return {
       id,
       epoch: stored.epoch,
-      doc,
+      doc: docOf(id, stored),
       sinceSnapshot: stored.updates.length,
       lastSeq: stored.lastSeq,
+      seen: new SeqTracker(stored.lastSeq),
       lastUsed: Date.now(),
       staged: [],
       owners: stored.owners,
@@ -169,7 +163,8 @@ export class DocRegistry {
       live.staged.shift();
       // No transaction origin: nothing observes the live doc's changes.
       Y.applyUpdate(live.doc, head.update);
-      live.lastSeq = Math.max(live.lastSeq, head.seq);
+      live.seen.see(head.seq);
+      live.lastSeq = live.seen.contiguous;
       live.sinceSnapshot++;
       live.storedBytes += head.update.byteLength;
     }
@@ -255,6 +250,58 @@ export class DocRegistry {
     }
   }
 
+  /**
+   * An update another node stored (durable already: applied, never written again). Applied to the
+   * live doc when it is in memory at that epoch; a doc not in memory is read from the store next
+   * time. `owners`: the Yjs client ids it is the first to write with, and whose they are.
+   */
+  async applyRemote(id: string, epoch: number, seq: number, update: Uint8Array, owners: readonly (readonly [number, string])[]): Promise<void> {
+    this.storedStates.drop(id);
+    const entry = this.docs.get(id);
+    const live = entry && (await entry.catch(() => undefined));
+    if (!live || live.epoch !== epoch || live.replacing || !live.seen.see(seq)) return;
+    for (const [client, author] of owners) if (!live.owners.has(client)) live.owners.set(client, author);
+    Y.applyUpdate(live.doc, update);
+    live.lastSeq = live.seen.contiguous;
+    live.sinceSnapshot++;
+    live.storedBytes += update.byteLength;
+  }
+
+  /**
+   * Brings the live doc up to what the store holds (after a gap in what the relay delivered, or
+   * another node's new epoch): answers what the doc lacked (`reset`: a new epoch, the whole doc),
+   * or undefined when the doc is not in memory (its next reader loads it from the store).
+   */
+  async catchUp(id: string): Promise<{ epoch: number; update: Uint8Array; reset: boolean } | undefined> {
+    this.storedStates.drop(id);
+    const entry = this.docs.get(id);
+    let live = entry && (await entry.catch(() => undefined));
+    if (!live) return undefined;
+    while (live.replacing) await live.replacing;
+    const stored = await this.store.loadDoc(id);
+    const fresh = docOf(id, stored);
+    if (this.docs.get(id) !== entry) {
+      fresh.destroy();
+      return undefined;
+    }
+    live = await entry!;
+    const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+    for (const [client, author] of stored.owners) live.owners.set(client, author);
+    if (stored.epoch !== live.epoch) {
+      // Another node started a new epoch: this doc becomes it (its own updates still being
+      // written were made for the old one; the fence refuses them, and they answer `conflict`).
+      live.doc.destroy();
+      Object.assign(live, { doc: fresh, epoch: stored.epoch, seen: new SeqTracker(stored.lastSeq), lastSeq: stored.lastSeq, sinceSnapshot: stored.updates.length, storedBytes });
+      return { epoch: stored.epoch, update: Y.encodeStateAsUpdate(fresh), reset: true };
+    }
+    const missing = Y.encodeStateAsUpdate(fresh, Y.encodeStateVector(live.doc));
+    fresh.destroy();
+    Y.applyUpdate(live.doc, missing);
+    live.seen.settle(stored.lastSeq);
+    live.lastSeq = live.seen.contiguous;
+    return { epoch: live.epoch, update: missing, reset: false };
+  }
+
   /** The doc's durable state for a reader, from memory when live, else straight from the store. */
   async encodeState(id: string, stateVector?: Uint8Array): Promise<{ epoch: number; update: Uint8Array }> {
     const live = this.docs.get(id);
@@ -306,6 +353,22 @@ export class DocRegistry {
       void entry.then((live) => live.doc.destroy(), () => undefined);
     }
   }
+}
+
+/** A doc holding the stored snapshot and updates. */
+function docOf(id: string, stored: StoredDoc): Y.Doc {
+  // A guid spares lib0 drawing a random uuid (~200 µs each, a cold open creates thousands).
+  const doc = new Y.Doc({ guid: id });
+  try {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+  } catch (cause) {
+    // Stored bytes that do not apply (a damaged file, say): this object answers a clear error;
+    // every other object is served as usual.
+    doc.destroy();
+    throw new TearlineError('unavailable', `The server cannot read this item's stored content (object ${id}); it has been logged for an administrator.`, { cause });
+  }
+  return doc;
 }
 
 /**

@@ -2,14 +2,18 @@
 // deadline, and when it fires every pending request due by now is handed to `onDeadline`, which
 // moves it out of `pending` (automatic release or expiry). Nothing lives only in memory, so a
 // restart loses nothing: `start()` fires what fell due while the server was down and re-arms.
-// Several nodes may each run one; the store's compare-and-set lets exactly one of them win.
+// Several nodes each run one: given a `claimant` (its node id), each round claims the due requests
+// (`claimDue`, leased for `retryMs`), so each deadline is carried out by one node; the store's
+// compare-and-set on the request's state still decides, and a dead node's claim lapses.
 import type { ReleaseRequestStore } from './requestStore';
 
 /** setTimeout's ceiling (about 24.8 days); longer waits are re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface DeadlineSchedulerOptions {
-  store: Pick<ReleaseRequestStore, 'pendingDueBy' | 'nextDeadline'>;
+  store: Pick<ReleaseRequestStore, 'pendingDueBy' | 'claimDue' | 'nextDeadline'>;
+  /** This node's id: due requests are claimed before they are handled (several nodes). */
+  claimant?: string;
   /** Applies the deadline to one request. A request it leaves pending is retried after `retryMs`. */
   onDeadline(requestId: string): Promise<void>;
   /** Called when `onDeadline` or the store fails; the scheduler keeps running. Default: console.error. */
@@ -55,7 +59,9 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   /** Hands every request due by now to `onDeadline`; returns the time it checked up to. */
   async function fireDue(): Promise<number> {
     const checkedUpTo = Date.now();
-    for (const request of await store.pendingDueBy(new Date(checkedUpTo))) {
+    const now = new Date(checkedUpTo);
+    const due = options.claimant === undefined ? store.pendingDueBy(now) : store.claimDue(now, options.claimant, retryMs);
+    for (const request of await due) {
       if (stopped) break;
       try {
         await onDeadline(request.id);

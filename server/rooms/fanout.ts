@@ -3,7 +3,9 @@
 // merged into one update; `base64` sockets then get one `doc:updates` text frame per level room
 // with every object's update, `binary` sockets one `doc:update` per object. Sockets of each
 // encoding have their own room per level, so a level with none costs nothing. Every message is
-// encoded once by socket.io for all the rooms it goes to.
+// encoded once by socket.io for all the rooms it goes to. Only to this node's sockets
+// (`io.local`): with several nodes each delivers to its own, filtered by its own envelopes, what
+// the relay brings it (server/relay/).
 import * as Y from 'yjs';
 import type { Server } from 'socket.io';
 import type { BinaryEncoding, DocState, Envelope } from '../../shared/protocol';
@@ -46,14 +48,14 @@ export class Fanout {
     for (const level of levels) {
       const view = envelopeForLevel(cell.index, envelope, level);
       if (view === envelope) plain.push(level);
-      else this.io.to(levelRoom(cell.workspace.id, level)).emit(event, view);
+      else this.io.local.to(levelRoom(cell.workspace.id, level)).emit(event, view);
     }
-    if (plain.length > 0) this.io.to(this.levelRooms(cell, plain)).emit(event, envelope);
+    if (plain.length > 0) this.io.local.to(this.levelRooms(cell, plain)).emit(event, envelope);
   }
 
   removed(cell: Cell, id: string, levels: Iterable<string>): void {
     const rooms = this.levelRooms(cell, levels);
-    if (rooms.length > 0) this.io.to(rooms).emit('object:removed', { id });
+    if (rooms.length > 0) this.io.local.to(rooms).emit('object:removed', { id });
   }
 
   /** A new epoch's doc, in each socket's encoding. Pending updates of the old epoch are dropped. */
@@ -61,8 +63,8 @@ export class Fanout {
     this.pending.delete(id);
     const list = [...levels];
     if (list.length === 0) return;
-    this.io.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update });
-    this.io.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update) });
+    this.io.local.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update });
+    this.io.local.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update) });
   }
 
   /** Queues a durable update for the object's audience; flushed once per window. */
@@ -96,7 +98,7 @@ export class Fanout {
       const update = item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates);
       // The sender already has its own edit; with several senders, each gets the merge (idempotent).
       const except = item.senders.size === 1 ? [...item.senders] : [];
-      this.io.to(this.encodingRooms(item.cell, levels, 'binary')).except(except).emit('doc:update', { id, epoch: item.epoch, update });
+      this.io.local.to(this.encodingRooms(item.cell, levels, 'binary')).except(except).emit('doc:update', { id, epoch: item.epoch, update });
       const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
       for (const room of this.encodingRooms(item.cell, levels, 'base64')) {
         let list = perRoom.get(room);
@@ -106,7 +108,7 @@ export class Fanout {
       this.metrics.fanoutSeconds.observe((performance.now() - item.firstReceivedAt) / 1000);
       this.metrics.fanouts.inc();
     }
-    for (const [updates, rooms] of roomsPerList(perRoom)) this.io.to(rooms).emit('doc:updates', { updates });
+    for (const [updates, rooms] of roomsPerList(perRoom)) this.io.local.to(rooms).emit('doc:updates', { updates });
   }
 }
 

@@ -25,6 +25,10 @@ export class FencedWriteError extends TearlineError {
 export class HeldMarkings {
   private readonly held = new Map<string, number>();
 
+  version(objectId: string): number | undefined {
+    return this.held.get(objectId);
+  }
+
   hold(objectId: string, markingVersion: number): void {
     this.held.set(objectId, markingVersion);
   }

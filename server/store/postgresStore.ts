@@ -4,8 +4,9 @@
 //     and a batch of updates locks its objects' rows in id order (no deadlock between nodes);
 //   - each stored update is fenced (./fence.ts) and numbered per object under that row lock;
 //   - the transaction that stores updates, objects or a re-mark also writes the outbox rows saying
-//     what the other nodes must be told. The relay that reads them is the next step (see
-//     docs/deployment.md): until then the rows only accumulate, read by `readOutbox`.
+//     what the other nodes must be told. Once it commits, the rows (with each update's bytes and
+//     marking version) go to the listener `onCommit` set (the relay, server/relay/), which
+//     publishes them and marks them relayed; `readOutbox` gives the sweeper what a crash left.
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
@@ -25,6 +26,25 @@ export interface OutboxEntry {
   seq: number;
 }
 
+/** An outbox row as relayed: the marking version it was written under and, for an update, its bytes. */
+export interface RelayedChange extends OutboxEntry {
+  markingVersion: number;
+  /** Absent when the update was compacted away before a sweeper re-read it: receivers reload the object. */
+  update?: Uint8Array;
+  /** For an update: the Yjs client ids it is the first to write with, and whose (absent from the sweeper: receivers reload). */
+  owners?: [number, string][];
+}
+
+/** What the other nodes must hear of a commit: outbox rows, a level that joined a cell, a cell's record that changed. */
+export type CommittedChange = RelayedChange | { kind: 'level'; workspaceId: string; level: string } | { kind: 'workspace'; workspaceId: string };
+
+/** An object's fence and last number, as stored now. */
+export interface ObjectPosition {
+  epoch: number;
+  markingVersion: number;
+  lastSeq: number;
+}
+
 interface FenceRow {
   id: string;
   workspace_id: string;
@@ -40,6 +60,8 @@ interface OutboxRow {
   kind: OutboxKind;
   epoch: number;
   seq: number;
+  marking_version: number | null;
+  data: Buffer | null;
 }
 
 const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -49,9 +71,20 @@ const C = 'COLLATE "C"';
 
 export class PostgresStore implements Store {
   private readonly held = new HeldMarkings();
+  private committed: (changes: CommittedChange[]) => void = () => undefined;
 
   /** `pool`: owned from now on, ended by `close()`. */
   constructor(readonly pool: Pool) {}
+
+  /** Told of each transaction's outbox rows once it committed, in commit order (the relay publishes them). */
+  onCommit(listener: (changes: CommittedChange[]) => void): void {
+    this.committed = listener;
+  }
+
+  /** The marking version of the envelope this node last read or wrote of the object; undefined when none. */
+  markingVersionHeld(objectId: string): number | undefined {
+    return this.held.version(objectId);
+  }
 
   async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
     await this.pool.query('INSERT INTO workspaces (id, record, created_at) VALUES ($1, $2, $3)', [workspace.id, JSON.stringify(workspace), workspace.createdAt]);
@@ -68,16 +101,24 @@ export class PostgresStore implements Store {
   }
 
   async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
-    return transaction(this.pool, async (client) => {
+    const changed = await transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) return undefined;
       const changed = change(toWorkspace(rows[0].record));
       await client.query('UPDATE workspaces SET record = $2 WHERE id = $1', [id, JSON.stringify(changed)]);
       return changed;
     });
+    if (changed) this.committed([{ kind: 'workspace', workspaceId: id }]);
+    return changed;
   }
 
   async addLevel(workspaceId: string, levelKey: string): Promise<boolean> {
+    const added = await this.insertLevel(workspaceId, levelKey);
+    if (added) this.committed([{ kind: 'level', workspaceId, level: levelKey }]);
+    return added;
+  }
+
+  private async insertLevel(workspaceId: string, levelKey: string): Promise<boolean> {
     const result = await this.pool.query('INSERT INTO workspace_levels (workspace_id, level_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, levelKey]);
     return result.rowCount === 1;
   }
@@ -107,7 +148,7 @@ export class PostgresStore implements Store {
   }
 
   async createObjects(objects: readonly NewDoc[]): Promise<void> {
-    await transaction(this.pool, async (client) => {
+    const changes = await transaction(this.pool, async (client) => {
       for (const { envelope, content, author, clients } of objects) {
         const row = toRow(envelope);
         await client.query(`INSERT INTO objects (${OBJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
@@ -127,15 +168,18 @@ export class PostgresStore implements Store {
         await client.query('INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3)', [envelope.id, envelope.epoch, asBuffer(content)]);
         await bindClients(client, clients.map((id) => ({ objectId: envelope.id, client: id, author })));
       }
-      await addOutbox(client, objects.map(({ envelope }) => ({ workspaceId: envelope.workspaceId, objectId: envelope.id, kind: 'create', epoch: envelope.epoch, seq: 0 })));
+      return addOutbox(
+        client,
+        objects.map(({ envelope }) => ({ workspaceId: envelope.workspaceId, objectId: envelope.id, kind: 'create', epoch: envelope.epoch, seq: 0, markingVersion: 1 })),
+      );
     });
     for (const { envelope } of objects) this.held.hold(envelope.id, 1);
+    this.committed(changes);
   }
 
   async remark(changes: readonly EnvelopeChange[]): Promise<void> {
-    const versions = await transaction(this.pool, async (client) => {
-      const stored: { id: string; markingVersion: number }[] = [];
-      const outbox: Omit<OutboxEntry, 'id'>[] = [];
+    const relayed = await transaction(this.pool, async (client) => {
+      const outbox: Omit<RelayedChange, 'id'>[] = [];
       for (const { envelope, content } of changes) {
         const { rows } = await client.query<{ marking_version: number; last_seq: number }>(
           `UPDATE objects SET marking = $2, portion = $3, parent_id = $4, order_key = $5, epoch = $6, source_id = $7,
@@ -150,18 +194,24 @@ export class PostgresStore implements Store {
           );
         }
         if (!rows[0]) continue;
-        stored.push({ id: envelope.id, markingVersion: rows[0].marking_version });
-        outbox.push({ workspaceId: envelope.workspaceId, objectId: envelope.id, kind: 'remark', epoch: envelope.epoch, seq: rows[0].last_seq });
+        outbox.push({
+          workspaceId: envelope.workspaceId,
+          objectId: envelope.id,
+          kind: 'remark',
+          epoch: envelope.epoch,
+          seq: rows[0].last_seq,
+          markingVersion: rows[0].marking_version,
+        });
       }
-      await addOutbox(client, outbox);
-      return stored;
+      return addOutbox(client, outbox);
     });
-    for (const { id, markingVersion } of versions) this.held.hold(id, markingVersion);
+    for (const { objectId, markingVersion } of relayed) this.held.hold(objectId, markingVersion);
+    this.committed(relayed);
   }
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
     if (batch.length === 0) return [];
-    return transaction(this.pool, async (client) => {
+    const { seqs, changes } = await transaction(this.pool, async (client) => {
       const ids = [...new Set(batch.map((item) => item.objectId))];
       // Locked in id order: two nodes' batches over the same objects wait, never deadlock.
       const { rows } = await client.query<FenceRow>(
@@ -190,16 +240,27 @@ export class PostgresStore implements Store {
         ],
       );
       await bindClients(client, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
-      await addOutbox(
+      const changes = await addOutbox(
         client,
-        batch.map((item, i) => ({ workspaceId: objects.get(item.objectId)!.workspace_id, objectId: item.objectId, kind: 'update', epoch: item.epoch, seq: seqs[i]! })),
+        batch.map((item, i) => ({
+          workspaceId: objects.get(item.objectId)!.workspace_id,
+          objectId: item.objectId,
+          kind: 'update',
+          epoch: item.epoch,
+          seq: seqs[i]!,
+          markingVersion: objects.get(item.objectId)!.marking_version,
+          update: item.update,
+          owners: item.newClients.map((id): [number, string] => [id, item.author]),
+        })),
       );
       await client.query('UPDATE objects SET last_seq = v.last_seq FROM unnest($1::text[], $2::bigint[]) AS v(id, last_seq) WHERE objects.id = v.id', [
         ids,
         ids.map((id) => objects.get(id)!.last_seq),
       ]);
-      return seqs;
+      return { seqs, changes };
     });
+    this.committed(changes);
+    return seqs;
   }
 
   async loadDoc(objectId: string): Promise<StoredDoc> {
@@ -214,11 +275,12 @@ export class PostgresStore implements Store {
           epoch,
         ]);
         const owners = await client.query<{ client_id: number; sub: string }>('SELECT client_id, sub FROM doc_clients WHERE object_id = $1', [objectId]);
+        const last = await client.query<{ last_seq: string }>('SELECT last_seq FROM objects WHERE id = $1', [objectId]);
         return {
           epoch,
           snapshot: snapshot ? bytes(snapshot.data) : null,
           updates: rows.map((row) => bytes(row.data)),
-          lastSeq: rows.at(-1)?.seq ?? 0,
+          lastSeq: Number(last.rows[0]?.last_seq ?? 0),
           owners: new Map(owners.rows.map((row) => [row.client_id, row.sub])),
         };
       },
@@ -237,10 +299,9 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** The oldest rows still to relay, oldest first (for the relay and its sweeper). */
-  async readOutbox(limit: number): Promise<OutboxEntry[]> {
-    const { rows } = await this.pool.query<OutboxRow>('SELECT id, workspace_id, object_id, kind, epoch, seq FROM outbox ORDER BY id LIMIT $1', [limit]);
-    return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id, objectId: row.object_id, kind: row.kind, epoch: row.epoch, seq: row.seq }));
+  /** The oldest rows still to relay, oldest first, as the relay publishes them (for its sweeper). */
+  async readOutbox(limit: number): Promise<RelayedChange[]> {
+    return outboxChanges(this.pool, 'true', [limit]);
   }
 
   /** Rows relayed: removed, so neither the relay nor a sweeper sends them again. */
@@ -248,9 +309,62 @@ export class PostgresStore implements Store {
     await this.pool.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
   }
 
+  /** Each object's fence and last number in a cell, as stored now (a node reconciling after a lost relay). */
+  async positions(workspaceId: string): Promise<Map<string, ObjectPosition>> {
+    const { rows } = await this.pool.query<{ id: string; epoch: number; marking_version: number; last_seq: string }>(
+      'SELECT id, epoch, marking_version, last_seq FROM objects WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    return new Map(rows.map((row) => [row.id, { epoch: row.epoch, markingVersion: row.marking_version, lastSeq: Number(row.last_seq) }]));
+  }
+
+  /**
+   * One sweep of what a crash (or a relay outage) left unsent: on one node at a time (a transaction
+   * advisory lock; a node that does not get it answers 0 at once), rows older than `olderThanMs`
+   * are given to `publish` and removed only once it resolved. Answers how many were published.
+   */
+  async sweepOutbox(olderThanMs: number, limit: number, publish: (changes: RelayedChange[]) => Promise<void>): Promise<number> {
+    return transaction(this.pool, async (client) => {
+      const { rows: lock } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [OUTBOX_SWEEP_LOCK]);
+      if (!lock[0]?.locked) return 0;
+      const changes = await outboxChanges(client, `o.created_at < now() - make_interval(secs => $2 / 1000.0)`, [limit, olderThanMs]);
+      if (changes.length === 0) return 0;
+      await publish(changes);
+      await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [changes.map((change) => change.id)]);
+      return changes.length;
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
+}
+
+/** Any number, the same on every node: the key of the outbox sweeper's advisory lock. */
+const OUTBOX_SWEEP_LOCK = 0x7465_6172;
+
+/** The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. */
+async function outboxChanges(db: Pool | PoolClient, where: string, params: unknown[]): Promise<RelayedChange[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT o.id, o.workspace_id, o.object_id, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data
+       FROM outbox o
+       LEFT JOIN doc_updates u ON o.kind = 'update' AND u.object_id = o.object_id AND u.seq = o.seq
+       LEFT JOIN objects b ON b.id = o.object_id
+      WHERE ${where}
+      ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+    params,
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    workspaceId: row.workspace_id,
+    objectId: row.object_id,
+    kind: row.kind,
+    epoch: row.epoch,
+    seq: Number(row.seq),
+    // An object gone since: 0, which no node holds, so receivers reload it (and find it gone).
+    markingVersion: row.marking_version ?? 0,
+    ...(row.data ? { update: bytes(row.data) } : {}),
+  }));
 }
 
 /** Binds Yjs client ids to their first writer; an id already bound keeps its owner. */
@@ -263,10 +377,12 @@ async function bindClients(client: PoolClient, bindings: readonly { objectId: st
   ]);
 }
 
-async function addOutbox(client: PoolClient, entries: readonly Omit<OutboxEntry, 'id'>[]): Promise<void> {
-  if (entries.length === 0) return;
-  await client.query(
-    'INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])',
+/** Writes the rows, answering them with their ids (in the order given). */
+async function addOutbox(client: PoolClient, entries: readonly Omit<RelayedChange, 'id'>[]): Promise<RelayedChange[]> {
+  if (entries.length === 0) return [];
+  const { rows } = await client.query<{ id: string }>(
+    'INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[]) RETURNING id',
     [entries.map((e) => e.workspaceId), entries.map((e) => e.objectId), entries.map((e) => e.kind), entries.map((e) => e.epoch), entries.map((e) => e.seq)],
   );
+  return entries.map((entry, i) => ({ ...entry, id: Number(rows[i]!.id) }));
 }

@@ -78,6 +78,7 @@ export class SqliteStore implements Store {
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       listObjects: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE workspace_id = ? ORDER BY created_at, id'),
       fence: db.prepare<[string], ObjectFence>('SELECT epoch, marking_version AS markingVersion FROM objects WHERE id = ?'),
+      lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM objects WHERE id = ?'),
       nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE objects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)'),
       getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
@@ -194,7 +195,7 @@ export class SqliteStore implements Store {
         epoch,
         snapshot: snapshot ? bytes(snapshot.data) : null,
         updates: rows.map((row) => bytes(row.data)),
-        lastSeq: rows.at(-1)?.seq ?? 0,
+        lastSeq: this.statements.lastSeq.get(objectId)?.last_seq ?? 0,
         owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
       };
     })();

@@ -36,7 +36,7 @@ export interface StoredDoc {
   snapshot: Uint8Array | null;
   /** Updates after the snapshot, oldest first. */
   updates: Uint8Array[];
-  /** Sequence number of the last stored update (0 when none). */
+  /** The object's last sequence number, compacted updates included (0 when none was stored). */
   lastSeq: number;
   /** Each Yjs client id that wrote to this object, and the participant (`sub`) it belongs to. */
   owners: Map<number, string>;

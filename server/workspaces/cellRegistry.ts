@@ -80,6 +80,22 @@ export class CellRegistry {
     return cell;
   }
 
+  /** The cell if this node has it in memory (loaded or loading); never loads one. */
+  loaded(workspaceId: string): Promise<Cell | undefined> | undefined {
+    return this.cells.get(workspaceId);
+  }
+
+  /** The cells this node has in memory. */
+  loadedIds(): string[] {
+    return [...this.cells.keys()];
+  }
+
+  /** Reads the cell's record again (another node changed it). */
+  async refreshRecord(cell: Cell): Promise<void> {
+    const workspace = await this.store.getWorkspace(cell.workspace.id);
+    if (workspace) cell.workspace = workspace;
+  }
+
   /** The cell for a participant of `nation`; one it is not a member of answers like a missing one. */
   async forMember(workspaceId: string, nation: string): Promise<Cell> {
     const cell = await this.get(workspaceId);

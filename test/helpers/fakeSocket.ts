@@ -113,6 +113,11 @@ export class FakeIo {
     return new FakeOperator(this, [rooms].flat());
   }
 
+  /** This node's sockets only (`io.local`): in a test of one node, every socket. */
+  get local(): FakeIo {
+    return this;
+  }
+
   in(rooms: string | readonly string[]): FakeOperator {
     return this.to(rooms);
   }

@@ -68,6 +68,8 @@ describe('settings', () => {
       fanoutWindowMs: 0,
       store: 'sqlite',
       databaseUrl: undefined,
+      redisUrl: undefined,
+      relayMaxLen: 100000,
       nodeId: `${os.hostname()}-${process.pid}`,
       sqliteSync: 'full',
       releaseRetryMs: 30_000,
@@ -119,6 +121,8 @@ describe('settings', () => {
     ['TEARLINE_STORE', 'postgresql', /TEARLINE_STORE must be sqlite or postgres, not "postgresql"\./],
     ['DATABASE_URL', 'mysql://db/tearline', /DATABASE_URL must be a postgres:\/\/ URL/],
     ['TEARLINE_NODE_ID', 'node 1', /TEARLINE_NODE_ID must be a value without spaces/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis:\/\/ URL/],
+    ['TEARLINE_RELAY_MAXLEN', '10', /TEARLINE_RELAY_MAXLEN must be a whole number from 100/],
   ])('refuses %s=%j, naming the variable and what it expects', (name, value, message) => {
     expect(() => configFromEnv({ [name]: value })).toThrow(expect.objectContaining({ code: 'bad_config', message: expect.stringMatching(message) }));
   });
@@ -132,6 +136,11 @@ describe('settings', () => {
       databaseUrl: 'postgres://tearline@db:5432/tearline',
       nodeId: 'node-2',
     });
+  });
+
+  test('REDIS_URL joins nodes that share PostgreSQL: refused on SQLite, read with postgres', () => {
+    expect(() => configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(expect.objectContaining({ code: 'bad_config', message: expect.stringMatching(/REDIS_URL joins this node/) }));
+    expect(configFromEnv({ TEARLINE_STORE: 'postgres', DATABASE_URL: 'postgres://db/t', REDIS_URL: 'redis://relay:6379' })).toMatchObject({ redisUrl: 'redis://relay:6379', relayMaxLen: 100000 });
   });
 
   test('names every refused variable at once', () => {

@@ -119,6 +119,26 @@ describe('doc updates', () => {
     expect(io.emitted('doc:updates')[0]!.rooms).toHaveLength(2);
   });
 
+  test("delivers to this node's sockets only (io.local): with several nodes each delivers what the relay brings it, filtered by its own envelopes", async () => {
+    const { io, cell, fanout, sockets } = setup();
+    const clusterWide: string[] = [];
+    const local = io.to.bind(io);
+    Object.defineProperty(io, 'local', { value: { to: local } });
+    io.to = (rooms) => {
+      clusterWide.push(...[rooms].flat());
+      return local(rooms);
+    };
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'rel'), 'x', performance.now());
+    await nextTurn();
+    const levels = cell.audience.levelsForObject('rel');
+    fanout.envelope(cell, 'object:changed', cell.index.get('rel')!.envelope, levels);
+    fanout.removed(cell, 'fvey', levels);
+    fanout.reset(cell, 'rel', 1, edit(new Y.Doc(), 'reset'), levels);
+    expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
+    expect(io.emits.length).toBeGreaterThan(3);
+    expect(clusterWide).toEqual([]);
+  });
+
   test('a portion reaches only the levels that may see its report too', async () => {
     const { cell, fanout, sockets } = setup([
       envelope('report', 'SECRET//REL TO USA, GBR'),

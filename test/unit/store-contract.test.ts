@@ -190,6 +190,10 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
     expect(await store.appendUpdates([edit('a', 1)])).toEqual([4]);
     expect((await store.loadDoc('a')).lastSeq).toBe(4);
+    // Compacted away, the updates' numbers still count: the next is 5, and the doc says 4.
+    await store.compact('a', 1, buildContent({ body: 'a' }), 4);
+    expect((await store.loadDoc('a')).lastSeq).toBe(4);
+    expect(await store.appendUpdates([edit('a', 1)])).toEqual([5]);
     await store.close();
   });
 

@@ -103,9 +103,9 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   const cursors = createAuditCursors();
   const { httpPerMinute, httpHeavyPerMinute, devTokensPerMinute } = ctx.config;
   // Before the body parser: a flood is refused before its bodies are read.
-  app.use('/api', restLimit({ name: 'api', what: 'requests', perMinute: httpPerMinute }, identify));
+  app.use('/api', restLimit({ name: 'api', what: 'requests', perMinute: httpPerMinute }, identify, ctx.restCounters));
   // Each export appends an fsynced audit entry; audit pages and figures read the whole cell.
-  const heavy = restLimit({ name: 'heavy', what: 'exports, audit pages and figures', perMinute: httpHeavyPerMinute }, identify);
+  const heavy = restLimit({ name: 'heavy', what: 'exports, audit pages and figures', perMinute: httpHeavyPerMinute }, identify, ctx.restCounters);
   app.use(express.json({ limit: '256kb' }));
 
   // 200 while the node serves, whatever its storage: reading goes on when the disk is full. The
@@ -122,7 +122,8 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
 
   // Read by the web client before sign-in: it shows a strip on every screen while anyone can sign in as anyone.
   app.get('/api/config', (_req, res) => {
-    res.json({ devIdentity: dev !== undefined } satisfies RestAnswers['GET /api/config']);
+    const node = ctx.config.redisUrl !== undefined ? { node: ctx.config.nodeId } : {};
+    res.json({ devIdentity: dev !== undefined, ...node } satisfies RestAnswers['GET /api/config']);
   });
   if (dev) {
     app.get('/api/dev/personas', (_req, res) => {
@@ -130,7 +131,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     });
     app.post(
       '/api/dev/token',
-      restLimit({ name: 'dev-token', what: 'sign-ins', perMinute: devTokensPerMinute }, identify),
+      restLimit({ name: 'dev-token', what: 'sign-ins', perMinute: devTokensPerMinute }, identify, ctx.restCounters),
       route(async (req, res) => {
         const body = parseOrRefuse(devTokenSchema, req.body);
         const persona = findPersona(body.persona);

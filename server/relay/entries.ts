@@ -1,0 +1,63 @@
+// What one node tells the others through the relay: one Redis stream entry per change, on the
+// stream of its cell's shard (so a cell's changes stay in order). Every entry read is checked
+// here with zod; one that does not parse is logged and skipped, never stalls its stream.
+import { z } from 'zod';
+
+/** Shards: a fixed number, the same on every node (it decides which stream a cell's entries go to). */
+export const RELAY_SHARDS = 16;
+export const STREAM_PREFIX = 'tearline:relay:';
+/** Set once per Redis run: a node that finds another value knows Redis lost its streams. */
+export const RUN_KEY = `${STREAM_PREFIX}run`;
+
+const id = z.string().min(1).max(128);
+const base = { node: z.string().min(1).max(256), workspaceId: id };
+
+export const relayEntry = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('update'),
+    ...base,
+    objectId: id,
+    epoch: z.number().int().min(0),
+    seq: z.number().int().min(1),
+    markingVersion: z.number().int().min(0),
+    /** base64; absent when the sweeper found it compacted away: the receiver reloads the object. */
+    update: z.string().max(64 * 1024 * 1024).optional(),
+    /** The Yjs client ids it is the first to write with, and whose (absent with `update`). */
+    owners: z.array(z.tuple([z.number().int().min(0), z.string().min(1).max(256)])).max(10_000).optional(),
+  }),
+  z.object({ kind: z.enum(['create', 'remark']), ...base, objectId: id, epoch: z.number().int().min(0), seq: z.number().int().min(0), markingVersion: z.number().int().min(0) }),
+  z.object({ kind: z.literal('level'), ...base, level: z.string().min(1).max(512) }),
+  z.object({ kind: z.literal('workspace'), ...base }),
+]);
+
+export type RelayEntry = z.infer<typeof relayEntry>;
+
+/** The shard of a cell (FNV-1a of its id): every node computes the same. */
+export function shardOf(workspaceId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < workspaceId.length; i++) hash = Math.imul(hash ^ workspaceId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % RELAY_SHARDS;
+}
+
+export function streamOf(workspaceId: string): string {
+  return `${STREAM_PREFIX}${shardOf(workspaceId)}`;
+}
+
+export const ALL_STREAMS = Array.from({ length: RELAY_SHARDS }, (_, shard) => `${STREAM_PREFIX}${shard}`);
+
+/** The entry's one field, `e`: its JSON. */
+export function encodeEntry(entry: RelayEntry): Record<string, string> {
+  return { e: JSON.stringify(entry) };
+}
+
+/** The entry, or why it cannot be used. */
+export function decodeEntry(fields: Record<string, string>): { entry: RelayEntry } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(fields.e ?? '');
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  const parsed = relayEntry.safeParse(json);
+  return parsed.success ? { entry: parsed.data } : { problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+}

@@ -1,0 +1,190 @@
+// What a node does with the other nodes' changes read from the relay: it applies them to its own
+// picture (cell index, audiences, live docs) and delivers updates to its own level rooms through
+// the same fan-out as local ones. Filtering stays here, on the delivering node, and fails closed:
+// an update made under an epoch or marking version this node does not hold is delivered only
+// after the envelope was read again from PostgreSQL (and then only to the levels it allows).
+// A gap in an object's numbers (an entry lost or trimmed) reloads the object from PostgreSQL.
+import type { Envelope } from '../../shared/protocol';
+import type { DocRegistry } from '../objects/docRegistry';
+import { SeqTracker } from '../objects/seqTracker';
+import type { Fanout } from '../rooms/fanout';
+import type { ObjectPosition } from '../store/postgresStore';
+import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
+import type { RelayEntry } from './entries';
+
+export interface ReceiverPorts {
+  /** This node's id: its own entries are counted, not applied again. */
+  node: string;
+  cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord'>;
+  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop'>;
+  fanout: Pick<Fanout, 'update' | 'envelope' | 'removed' | 'reset'>;
+  store: {
+    getObject(id: string): Promise<Envelope | undefined>;
+    markingVersionHeld(id: string): number | undefined;
+    positions(workspaceId: string): Promise<Map<string, ObjectPosition>>;
+  };
+  /** Presence pointing into these objects is sent again, filtered for their new audiences. */
+  audienceChanged(cell: Cell, objectIds: ReadonlySet<string>): Promise<void>;
+  log: { warn(details: object, message: string): void; error(details: object, message: string): void };
+  /** How long a missing number is waited for before the object is reloaded. */
+  gapWaitMs: number;
+}
+
+/** A Yjs update that changes nothing (no structs, empty delete set). */
+const EMPTY_UPDATE_BYTES = 2;
+
+export class RelayReceiver {
+  private readonly seen = new Map<string, SeqTracker>();
+  private readonly gapTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly ports: ReceiverPorts) {}
+
+  /** Handles one entry; entries of a stream are handed over one at a time, in order. */
+  async handle(entry: RelayEntry): Promise<void> {
+    const cell = await this.ports.cells.loaded(entry.workspaceId);
+    if (!cell) {
+      // Nobody on this node has the cell open: only a cached stored state may be stale.
+      if (entry.kind === 'update') this.ports.docs.drop(entry.objectId);
+      return;
+    }
+    switch (entry.kind) {
+      case 'level':
+        cell.audience.addLevel(entry.level);
+        return;
+      case 'workspace':
+        await this.ports.cells.refreshRecord(cell);
+        return;
+      case 'create':
+      case 'remark':
+        if (entry.node !== this.ports.node) await this.refreshObject(cell, entry.objectId);
+        return;
+      case 'update':
+        await this.update(cell, entry);
+    }
+  }
+
+  private async update(cell: Cell, entry: Extract<RelayEntry, { kind: 'update' }>): Promise<void> {
+    let seen = this.seen.get(entry.objectId);
+    if (!seen) this.seen.set(entry.objectId, (seen = new SeqTracker(entry.seq - 1)));
+    if (!seen.see(entry.seq)) return;
+    if (entry.node !== this.ports.node) {
+      if (!(await this.holds(cell, entry))) return;
+      if (entry.update === undefined || entry.owners === undefined) {
+        await this.repair(cell, entry.objectId);
+        return;
+      }
+      const update = new Uint8Array(Buffer.from(entry.update, 'base64'));
+      await this.ports.docs.applyRemote(entry.objectId, entry.epoch, entry.seq, update, entry.owners ?? []);
+      this.ports.fanout.update(cell, entry.objectId, entry.epoch, update, '', performance.now());
+    }
+    if (seen.hasGap) this.awaitGap(cell, entry.objectId);
+  }
+
+  /**
+   * Whether this node holds the envelope the update was made under: if not, it reads it again
+   * first. An update of an earlier epoch is not delivered (the new epoch's reset carries it).
+   */
+  private async holds(cell: Cell, entry: Extract<RelayEntry, { kind: 'update' }>): Promise<boolean> {
+    const current = () => {
+      const indexed = cell.index.get(entry.objectId);
+      const held = this.ports.store.markingVersionHeld(entry.objectId);
+      return indexed !== undefined && held !== undefined && indexed.envelope.epoch >= entry.epoch && held >= entry.markingVersion;
+    };
+    if (!current()) await this.refreshObject(cell, entry.objectId);
+    return current() && cell.index.get(entry.objectId)!.envelope.epoch === entry.epoch;
+  }
+
+  /**
+   * Reads an object's envelope again and tells this node's levels what changed for them: those
+   * that lost it (or a descendant, through it) get `object:removed`, those that gained it
+   * `object:added`, those that kept it `object:changed`, and `doc:reset` when it has a new epoch.
+   */
+  async refreshObject(cell: Cell, id: string): Promise<void> {
+    const envelope = await this.ports.store.getObject(id);
+    if (!envelope || envelope.workspaceId !== cell.workspace.id) return;
+    const before = cell.index.get(id);
+    const subtree = before ? cell.index.subtree(id) : [id];
+    const had = new Map(subtree.map((objectId) => [objectId, before ? cell.audience.levelsForObject(objectId) : new Set<string>()]));
+    try {
+      cell.index.put(envelope);
+    } catch (error) {
+      this.ports.log.error({ err: error, objectId: id }, 'a relayed envelope cannot be read; the object stays as this node last read it');
+      return;
+    }
+    let kept: string[] = [];
+    for (const objectId of subtree) {
+      const has = cell.audience.levelsForObject(objectId);
+      const lost = [...had.get(objectId)!].filter((level) => !has.has(level));
+      const gained = [...has].filter((level) => !had.get(objectId)!.has(level));
+      const stayed = [...has].filter((level) => had.get(objectId)!.has(level));
+      this.ports.fanout.removed(cell, objectId, lost);
+      this.ports.fanout.envelope(cell, 'object:added', cell.index.get(objectId)!.envelope, gained);
+      if (objectId === id) {
+        kept = stayed;
+        if (before) this.ports.fanout.envelope(cell, 'object:changed', envelope, stayed);
+      }
+    }
+    if (before && before.envelope.epoch !== envelope.epoch) {
+      const caught = await this.ports.docs.catchUp(id);
+      const state = caught?.reset ? caught : await this.ports.docs.encodeState(id);
+      if (state.epoch === envelope.epoch) this.ports.fanout.reset(cell, id, envelope.epoch, state.update, kept);
+    }
+    await this.ports.audienceChanged(cell, new Set(subtree));
+  }
+
+  private awaitGap(cell: Cell, id: string): void {
+    if (this.gapTimers.has(id)) return;
+    const timer = setTimeout(() => {
+      this.gapTimers.delete(id);
+      if (this.seen.get(id)?.hasGap) void this.repair(cell, id).catch((err) => this.ports.log.warn({ err, objectId: id }, 'an object could not be reloaded after a gap in the relay; retried at the next gap'));
+    }, this.ports.gapWaitMs);
+    timer.unref?.();
+    this.gapTimers.set(id, timer);
+  }
+
+  /** Reloads an object from PostgreSQL and delivers what this node's rooms may lack (Yjs merges what they have). */
+  async repair(cell: Cell, id: string): Promise<void> {
+    const indexed = cell.index.get(id);
+    if (!indexed) return;
+    const caught = await this.ports.docs.catchUp(id);
+    const levels = cell.audience.levelsForObject(id);
+    if (caught?.reset) this.ports.fanout.reset(cell, id, caught.epoch, caught.update, levels);
+    else {
+      // A doc not in memory: its whole stored state (clients merge it with what they hold).
+      const state = caught ?? (await this.ports.docs.encodeState(id));
+      if (state.epoch === indexed.envelope.epoch && state.update.byteLength > EMPTY_UPDATE_BYTES) {
+        this.ports.fanout.update(cell, id, state.epoch, state.update, '', performance.now());
+      }
+    }
+    this.seen.get(id)?.settleAll();
+  }
+
+  /**
+   * After Redis lost its streams (a restart, a trimmed stream): every open cell is read again
+   * from PostgreSQL; objects whose envelope moved are refreshed, and those with updates this
+   * node has not seen are repaired.
+   */
+  async reconcile(): Promise<void> {
+    for (const workspaceId of this.ports.cells.loadedIds()) {
+      const cell = await this.ports.cells.loaded(workspaceId);
+      if (!cell) continue;
+      await this.ports.cells.refreshRecord(cell);
+      const positions = await this.ports.store.positions(workspaceId);
+      for (const [id, position] of positions) {
+        const indexed = cell.index.get(id);
+        const held = this.ports.store.markingVersionHeld(id);
+        if (!indexed || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
+        const seen = this.seen.get(id);
+        if (position.lastSeq > 0 && (!seen || seen.contiguous < position.lastSeq || seen.hasGap)) {
+          await this.repair(cell, id);
+          (this.seen.get(id) ?? this.seen.set(id, new SeqTracker(position.lastSeq)).get(id)!).settle(position.lastSeq);
+        }
+      }
+    }
+  }
+
+  close(): void {
+    for (const timer of this.gapTimers.values()) clearTimeout(timer);
+    this.gapTimers.clear();
+  }
+}

@@ -1,0 +1,185 @@
+// Several nodes on one PostgreSQL and one Redis (REDIS_URL): clients spread over three nodes
+// co-edit and converge; a narrowing re-mark on one node while another takes edits leaves the
+// level that lost access with nothing afterwards, from any node; a node stopped and Redis
+// restarted empty lose no acknowledged edit and converge within 10 s. Each test starts its own
+// redis-server and database. Skipped without PostgreSQL or redis-server locally, never in CI.
+import { afterEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { bodyOf, buildContent } from '../../shared/content';
+import { bytesOf, type Envelope } from '../../shared/protocol';
+import type { RunningServer } from '../../server/app';
+import type { ServerConfig } from '../../server/config';
+import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
+import { redisTestsSkipped, startTestRedis, type TestRedis } from '../helpers/redis';
+import { createPool } from '../../server/store/pgPool';
+import { PostgresStore } from '../../server/store/postgresStore';
+import { api, connect, createCell, onPostgres, replica, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
+
+const skipped = postgresTestsSkipped || redisTestsSkipped;
+
+async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return Date.now() - started;
+}
+
+describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let nodes: RunningServer[] = [];
+  let clients: TestClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients) client.close();
+    for (const node of nodes) await node.close();
+    await redis?.stop();
+    await database?.drop();
+    clients = [];
+    nodes = [];
+  });
+
+  /** Three nodes sharing a dev identity (one data dir), a database and a Redis of this test's own. */
+  async function cluster(count = 3, options: Partial<ServerConfig> = {}): Promise<RunningServer[]> {
+    database = await createTestDatabase();
+    redis = await startTestRedis();
+    const dataDir = tempDir();
+    for (let i = 1; i <= count; i++) {
+      nodes.push(await startTestServer({ ...onPostgres(database.url), redisUrl: redis.url, nodeId: `node-${i}`, dataDir, commitWindowMs: 2, ...options }));
+    }
+    return nodes;
+  }
+
+  async function open(node: RunningServer, persona: string, workspaceId: string): Promise<TestClient> {
+    const client = await connect(node.url, persona);
+    clients.push(client);
+    await client.ok('workspace:join', { workspaceId });
+    return client;
+  }
+
+  test('clients spread over three nodes co-edit one object and converge', async () => {
+    const [a, b, c] = await cluster();
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Three nodes', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const usa2 = await open(c!, 'usa-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    // Created on node A, announced by the relay on B and C.
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    await usa2.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    const replicas = await Promise.all([usa, gbr, usa2].map((client) => replica(client, cell.id, object)));
+    for (let i = 0; i < 10; i++) replicas.forEach((r, n) => bodyOf(r.doc).insert(0, `n${n}e${i} `));
+    await Promise.all(replicas.flatMap((r) => r.acks));
+    const texts = () => replicas.map((r) => bodyOf(r.doc).toString());
+    await eventually(() => new Set(texts()).size === 1, 10_000, 'the three replicas converge');
+    for (let n = 0; n < 3; n++) expect(texts()[0]).toContain(`n${n}e9`);
+  });
+
+  test('a narrowing re-mark on node A, edits on node B: the level that lost access receives nothing afterwards from any node', async () => {
+    const [a, b, c] = await cluster();
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Narrowing', template: 'adhoc', members: ['USA', 'GBR'] });
+    const remarker = await open(a!, 'usa-analyst', cell.id);
+    const writer = await open(b!, 'usa-analyst', cell.id);
+    const watcher = await open(c!, 'usa-analyst', cell.id);
+    const lost = await Promise.all([a!, b!, c!].map((node) => open(node, 'gbr-analyst', cell.id)));
+    const { object } = await remarker.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'shared ' }) });
+    for (const client of [writer, watcher, ...lost]) await client.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    const edits = await replica(writer, cell.id, object);
+    bodyOf(edits.doc).insert(0, 'BEFORE ');
+    await Promise.all(edits.acks);
+
+    await remarker.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN' });
+    await Promise.all(lost.map((client) => client.waitFor('object:removed', (e: { id: string }) => e.id === object.id)));
+    const cut = lost.map((client) => client.frames.length);
+
+    // Node B learned the re-mark through the relay: its edits are stored, not fenced.
+    const after = await replica(writer, cell.id, object);
+    bodyOf(after.doc).insert(0, 'CANARY-AFTER-NARROWING ');
+    await Promise.all(after.acks);
+    const seen = await replica(watcher, cell.id, object);
+    await eventually(() => bodyOf(seen.doc).toString().includes('CANARY-AFTER-NARROWING'), 10_000, 'node C delivers the edit to USA');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    lost.forEach((client, i) => {
+      const later = JSON.stringify(client.frames.slice(cut[i]).map((frame) => [frame.event, frame.payload]));
+      expect(later).not.toContain(object.id);
+      expect(later).not.toContain('CANARY');
+    });
+  });
+
+  test('a node stopped and Redis restarted empty: no acknowledged edit lost, converged within 10 s', async () => {
+    const [a, b, c] = await cluster();
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Faults', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const onC = await open(c!, 'usa-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    await onC.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    const us = await replica(usa, cell.id, object);
+    const gb = await replica(gbr, cell.id, object);
+    const fromC = await replica(onC, cell.id, object);
+    const acknowledged: string[] = [];
+    const write = async (r: typeof us, mark: string) => {
+      bodyOf(r.doc).insert(0, `${mark} `);
+      await Promise.all(r.acks);
+      acknowledged.push(mark);
+    };
+    await write(us, 'a-before');
+    await write(gb, 'b-before');
+    await write(fromC, 'c-before');
+
+    // Node C stops; Redis goes away and comes back empty; edits go on throughout.
+    clients.splice(clients.indexOf(onC), 1);
+    onC.close();
+    await c!.close();
+    nodes.splice(nodes.indexOf(c!), 1);
+    await redis.stop();
+    await write(us, 'a-during');
+    await write(gb, 'b-during');
+    await redis.start();
+    const fixedAt = Date.now();
+    await write(us, 'a-after');
+    await write(gb, 'b-after');
+
+    const texts = () => [bodyOf(us.doc).toString(), bodyOf(gb.doc).toString()];
+    await eventually(() => texts()[0] === texts()[1] && acknowledged.every((mark) => texts()[0]!.includes(mark)), 10_000 - (Date.now() - fixedAt), 'both replicas hold every acknowledged edit');
+    // And the database holds them: a fresh reader on node A.
+    const reader = await open(a!, 'usa-analyst', cell.id);
+    const { docs } = await reader.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, bytesOf(docs[0]!.update));
+    for (const mark of acknowledged) expect(bodyOf(stored).toString()).toContain(mark);
+  }, 60_000);
+
+  test('an update committed by a node that died before relaying it reaches every node through the outbox sweeper', async () => {
+    const [a, b] = await cluster(2);
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Sweeper', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    const replicas = [await replica(usa, cell.id, object), await replica(gbr, cell.id, object)];
+
+    // The dead node: its store committed (update and outbox row), and it never published.
+    const dead = new PostgresStore(createPool(database.url));
+    const { docs } = await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, bytesOf(docs[0]!.update));
+    const before = Y.encodeStateVector(doc);
+    bodyOf(doc).insert(0, 'FROM-THE-DEAD-NODE ');
+    await dead.appendUpdates([{ objectId: object.id, epoch: object.epoch, update: Y.encodeStateAsUpdate(doc, before), author: 'usa-analyst', newClients: [doc.clientID] }]);
+    await dead.close();
+
+    await eventually(() => replicas.every((r) => bodyOf(r.doc).toString().includes('FROM-THE-DEAD-NODE')), 10_000, 'both nodes deliver the swept update');
+  }, 30_000);
+
+  test("a person's REST budget is one across nodes", async () => {
+    const [a, b] = await cluster(2, { httpPerMinute: 4 });
+    const token = await tokenFor(a!.url, 'usa-analyst');
+    const statuses: number[] = [];
+    for (const node of [a!, b!, a!, b!, a!, b!]) statuses.push((await api(node.url, 'GET', '/api/workspaces', undefined, token)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+});
