@@ -13,7 +13,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
-import type { FeatureGeometry } from '../shared/geo/geometry';
+import { normaliseForWrite, type FeatureGeometry } from '../shared/geo/geometry';
 import { sidcOf, SYMBOL_TYPES, type Affiliation } from '../shared/geo/symbols';
 import { benchArgs, latency, launchBrowser, newPage, progress, seededCell, signIn, writeResults, type Latency } from './browser';
 import { MIXED_MARKINGS } from './levels';
@@ -91,7 +91,10 @@ export function mapSeed(count: number): SeedObject[] {
       name = index === 0 ? HARBOUR.name : `Contact ${index}`;
       if (index % 3 === 0) fields.sidc = sidcOf(AFFILIATIONS[index % AFFILIATIONS.length]!, SYMBOL_TYPES[index % SYMBOL_TYPES.length]!);
     }
-    return { kind: 'feature', marking, fields: { ...fields, name, geometry }, body: '' };
+    // Stored as the client stores it (rounded, rings wound right); the seed has no bad geometry to refuse.
+    const checked = normaliseForWrite(geometry);
+    if (!checked.ok) throw new Error(`seed feature ${index}: ${checked.reason}`);
+    return { kind: 'feature', marking, fields: { ...fields, name, geometry: checked.geometry }, body: '' };
   });
 }
 
