@@ -10,25 +10,19 @@
 //     clock as the page's); the page sees the stamp in the DOM (MutationObserver) and takes the
 //     time at the next animation frame. Every sent stamp is accounted for: seen or not.
 // `npm run bench -- client [--objects 5000,20000] [--writers 5] [--rate 2] [--seconds 20] [--quick] [--out <file>]`
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { bodyOf } from '../shared/content';
 import { bytesOf, type DocState } from '../shared/protocol';
 import { encodeCursor } from '../client/src/text/cursor';
-import { LatencyHistogram } from './histogram';
+import { benchArgs, latency, launchBrowser, newPage, progress, seededCell, signIn, writeResults, type Latency } from './browser';
 import { MIXED_MARKINGS } from './levels';
 import { seedObjects } from './seed';
-import { ServerProcess } from './servers/spawn';
-import { call, connectFull, devTokens, TearlineSession } from './targets/tearline';
+import { call, connectFull } from './targets/tearline';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** The page: the top-level persona, who sees every object of the mixed-marking cell. */
 const READER = 'usa-analyst';
 /** The writers: a SECRET persona, who sees every marking of the cell but TOP SECRET//NOFORN. */
@@ -63,13 +57,6 @@ interface Plan {
   quick: boolean;
 }
 
-interface Latency {
-  count: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
 interface TabResult {
   tab: string;
   openMs: number;
@@ -85,24 +72,13 @@ export interface ClientResult {
 }
 
 function parse(args: string[]): Plan {
-  const { values } = parseArgs({
-    args,
-    options: {
-      objects: { type: 'string' },
-      writers: { type: 'string' },
-      rate: { type: 'string' },
-      seconds: { type: 'string' },
-      out: { type: 'string' },
-      quick: { type: 'boolean' },
-    },
-  });
-  const quick = values.quick ?? false;
+  const { values, quick, out } = benchArgs(args, ['objects', 'writers', 'rate', 'seconds'], 'bench/results/client.json');
   return {
     objects: (values.objects ?? (quick ? '500' : '5000,20000')).split(',').map(Number),
     writers: Number(values.writers ?? 5),
     editsPerSecond: Number(values.rate ?? 2),
     seconds: Number(values.seconds ?? (quick ? 5 : 20)),
-    out: values.out ?? 'bench/results/client.json',
+    out,
     quick,
   };
 }
@@ -215,26 +191,18 @@ class StampWriter {
 }
 
 async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): Promise<ClientResult> {
-  const server = await ServerProcess.start('tearline');
+  const { server, tokens, workspaceId } = await seededCell(seedObjects(objects));
   const sockets: Socket[] = [];
   try {
-    const tokens = devTokens(server);
-    const cell = await TearlineSession.open(server.url, tokens);
-    progress(`  seeding ${objects} objects`);
-    await cell.seed(seedObjects(objects));
-    cell.close();
-
     const tab = await page();
-    await tab.goto(server.url);
-    await tab.locator(`[data-persona="${READER}"]`).click();
-    await tab.getByRole('heading', { name: 'Workspaces' }).waitFor();
-    const loadMs = await timeUntil(tab, { hash: `#/w/${cell.workspaceId}` }, ['.sync-live', PANEL_OF.reports]);
+    await signIn(tab, server.url, READER);
+    const loadMs = await timeUntil(tab, { hash: `#/w/${workspaceId}` }, ['.sync-live', PANEL_OF.reports]);
     const heapMb = await tab.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
     progress(`  loaded in ${loadMs.toFixed(0)} ms`);
 
     const writerSockets = await Promise.all(Array.from({ length: plan.writers }, async () => connectFull(server.url, await tokens.of(WRITER))));
     sockets.push(...writerSockets);
-    const joined = await Promise.all(writerSockets.map((socket) => call(socket, 'workspace:join', { workspaceId: cell.workspaceId })));
+    const joined = await Promise.all(writerSockets.map((socket) => call(socket, 'workspace:join', { workspaceId: workspaceId })));
     const writable = new Set(joined[0]!.objects.filter((object) => WRITER_SEES.has(object.marking)).map((object) => object.id));
 
     const tabs: TabResult[] = [];
@@ -259,7 +227,7 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
       const others = shown.filter((id) => writable.has(id)).slice(1);
       const targets = others.length > 0 ? others : shown.filter((id) => writable.has(id));
       if (targets.length === 0) throw new Error(`The ${name} tab shows no item the writers may edit.`);
-      const writers = await Promise.all(writerSockets.map((socket, i) => StampWriter.connect(socket, cell.workspaceId, i, targets[i % targets.length]!)));
+      const writers = await Promise.all(writerSockets.map((socket, i) => StampWriter.connect(socket, workspaceId, i, targets[i % targets.length]!)));
       writers.forEach((writer) => writer.start(name, plan.editsPerSecond));
       const until = Date.now() + plan.seconds * 1000;
       while (Date.now() < until) {
@@ -281,12 +249,6 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
   }
 }
 
-function latency(samples: number[]): Latency {
-  const histogram = new LatencyHistogram();
-  for (const sample of samples) histogram.record(sample);
-  return { count: histogram.count, p50: histogram.percentile(50), p95: histogram.percentile(95), max: histogram.max };
-}
-
 export function clientTable(results: readonly ClientResult[]): string {
   const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(0));
   const lines = ['### Web client (Chromium)', '', '| objects | load ms | heap MB | tab | open ms | keystroke p50 / p95 ms | remote edit p50 / p95 ms | remote seen / sent |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
@@ -303,37 +265,17 @@ export function clientTable(results: readonly ClientResult[]): string {
 
 export async function run(args: string[]): Promise<number> {
   const plan = parse(args);
-  progress('building the web client');
-  execFileSync(process.execPath, ['scripts/ensure-client.mjs'], { stdio: 'inherit' });
+  const browser = await launchBrowser();
   const loadAtStart = os.loadavg()[0]!;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   const results: ClientResult[] = [];
   try {
     for (const objects of plan.objects) {
       progress(`client: ${objects} objects, ${plan.writers} writers at ${plan.editsPerSecond} edits/s, cursors shared`);
-      results.push(
-        await runCell(objects, plan, async () => {
-          const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-          // tsx names functions with a helper (`__name`) the page lacks: functions sent to the page need it.
-          await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
-          await context.addInitScript(instrument);
-          const page = await context.newPage();
-          page.on('pageerror', (error) => progress(`  page error: ${error.message}`));
-          return page;
-        }),
-      );
+      results.push(await runCell(objects, plan, () => newPage(browser, instrument)));
     }
   } finally {
     await browser.close();
   }
-  const summary = { mode: plan.quick ? 'quick' : 'full', machine: { loadAverage: { start: loadAtStart, end: os.loadavg()[0]! }, cores: os.cpus().length }, plan, results };
-  console.log(clientTable(results));
-  mkdirSync(dirname(plan.out), { recursive: true });
-  writeFileSync(plan.out, `${JSON.stringify(summary, null, 2)}\n`);
-  progress(`results written to ${plan.out}`);
+  writeResults(plan, loadAtStart, results, clientTable(results));
   return 0;
-}
-
-function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
 }

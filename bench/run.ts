@@ -4,6 +4,7 @@
 // `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied,
 // `npm run bench -- many-cells` fan-out over 200 small cells, `npm run bench -- soak` a long mixed load;
 // `npm run bench -- client` the web client in Chromium at 5,000 and 20,000 objects with writers and cursors,
+// `npm run bench -- map` the map's first render and zoom steps at 5,000 features,
 // `npm run bench -- storm` a reconnect storm after a SIGKILL, `npm run bench -- slow-reader`
 // clients that stop reading; `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
@@ -37,6 +38,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'soak') return (await import('./soak')).run(args.slice(1));
   if (args[0] === 'storm') return (await import('./storm')).run(args.slice(1));
   if (args[0] === 'client') return (await import('./client')).run(args.slice(1));
+  if (args[0] === 'map') return (await import('./map')).run(args.slice(1));
   if (args[0] === 'slow-reader') return (await import('./slow-reader')).run(args.slice(1));
   if (args[0] === 'commit-sweep') return (await import('./commit-sweep')).run(args.slice(1));
   if (args.includes('--help')) {

@@ -107,6 +107,9 @@ export class MapEngine {
     this.map.addInteraction(this.translate);
     // 'click', not 'singleclick': placing positions in quick succession must not read as a double click.
     this.map.on('click', (event) => this.onClick(event.pixel, event.coordinate));
+    // Each finished render is also a DOM event on the map's element, so a browser benchmark can
+    // wait for a drawn map without reaching into OpenLayers (bench/map.ts); nothing listens in the app.
+    this.map.on('rendercomplete', () => target.dispatchEvent(new Event('rendercomplete')));
   }
 
   /** Also takes the read-out and scale out of their targets (React may mount twice). */
