@@ -165,7 +165,7 @@ export const SETTINGS = {
   ),
   commitBusyPercent: setting(
     'TEARLINE_COMMIT_BUSY_PERCENT',
-    '20',
+    '0',
     integer(0, 100),
     "how busy the event loop (its commits aside) must be before commits wait; the wait reaches TEARLINE_COMMIT_WINDOW_MS at twice this. 0: always the whole window, 100: never wait",
   ),

@@ -64,7 +64,7 @@ describe('settings', () => {
       docIdleMs: 60_000,
       diskWarnBytes: 1024 ** 3,
       commitWindowMs: 25,
-      commitBusyPercent: 20,
+      commitBusyPercent: 0,
       fanoutWindowMs: 0,
       store: 'sqlite',
       databaseUrl: undefined,
@@ -83,7 +83,7 @@ describe('settings', () => {
     const config = configFromEnv({
       PORT: '0',
       TEARLINE_COMMIT_WINDOW_MS: '5',
-      TEARLINE_COMMIT_BUSY_PERCENT: '0',
+      TEARLINE_COMMIT_BUSY_PERCENT: '20',
       TEARLINE_SQLITE_SYNC: 'normal',
       TEARLINE_METRICS_PORT: 'off',
       TEARLINE_LOG_LEVEL: 'silent',
@@ -93,7 +93,7 @@ describe('settings', () => {
     expect(config).toMatchObject({
       port: 0,
       commitWindowMs: 5,
-      commitBusyPercent: 0,
+      commitBusyPercent: 20,
       sqliteSync: 'normal',
       metricsPort: null,
       logLevel: 'silent',
