@@ -11,6 +11,7 @@ import { bytesOf, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import type { SqliteStore } from '../../server/store/sqliteStore';
 import { api, connect, createCell, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { textReplica } from '../helpers/textReplica';
 
 const DISK_FULL = () => new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
 const MARKING = 'SECRET//REL TO USA, FVEY';
@@ -75,16 +76,7 @@ async function note(body: string): Promise<Envelope> {
 
 /** A participant's replica of one object, synced from the server. */
 async function replica(client: TestClient, id: string) {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, bytesOf((await client.ok('doc:sync', { workspaceId: cellId, docs: [{ id }] })).docs[0]!.update));
-  return {
-    doc,
-    edit(change: (text: Y.Text) => void): Uint8Array {
-      const before = Y.encodeStateVector(doc);
-      change(bodyOf(doc));
-      return Y.encodeStateAsUpdate(doc, before);
-    },
-  };
+  return textReplica(bytesOf((await client.ok('doc:sync', { workspaceId: cellId, docs: [{ id }] })).docs[0]!.update));
 }
 
 async function textOf(client: TestClient, id: string): Promise<string> {

@@ -8,6 +8,7 @@ import { DocRegistry, type DocRegistryOptions } from '../../server/objects/docRe
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import { tempDir } from '../helpers/server';
+import { textReplica } from '../helpers/textReplica';
 
 const envelope: Envelope = {
   id: 'doc1',
@@ -67,20 +68,6 @@ function holdWrites(store: SqliteStore) {
   return { release, held };
 }
 
-/** A writer's replica of a doc: each edit is sent as an update against what the replica had. */
-function replicaOf(state: Uint8Array) {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  return {
-    doc,
-    edit(change: (text: Y.Text) => void): Uint8Array {
-      const before = Y.encodeStateVector(doc);
-      change(bodyOf(doc));
-      return Y.encodeStateAsUpdate(doc, before);
-    },
-  };
-}
-
 async function textOf(docs: DocRegistry, id: string): Promise<string> {
   const reader = new Y.Doc();
   Y.applyUpdate(reader, (await docs.encodeState(id)).update);
@@ -91,7 +78,7 @@ const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
 test('updates are compacted into a snapshot after the threshold; idle docs are evicted and reload intact', async () => {
   const { store, docs, compactionErrors } = await setUp({ doc1: '' }, { compactAfter: 5, idleMs: 10 });
-  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const writer = textReplica((await docs.encodeState('doc1')).update);
   for (let i = 0; i < 12; i++) await docs.update('doc1', 0, writer.edit((t) => t.insert(t.length, `${i},`)), 'writer');
   await nextTick();
   // 12 updates with compaction every 5: two snapshots taken, two updates left in the log.
@@ -108,7 +95,7 @@ test('updates are compacted into a snapshot after the threshold; idle docs are e
 
 test('nobody reads an update before it is durable, and one whose write fails is never read', async () => {
   const { store, docs } = await setUp({ doc1: 'base' });
-  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const writer = textReplica((await docs.encodeState('doc1')).update);
   const { release, held } = holdWrites(store);
   const pending = docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'NOT-DURABLE ')), 'writer');
   await held;
@@ -125,7 +112,7 @@ test('nobody reads an update before it is durable, and one whose write fails is 
 
 test('a writer’s next update may build on one still being written; both are applied in order once durable', async () => {
   const { store, docs } = await setUp({ doc1: 'base' });
-  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const writer = textReplica((await docs.encodeState('doc1')).update);
   const { release, held } = holdWrites(store);
   const first = docs.update('doc1', 0, writer.edit((t) => t.insert(4, ' one')), 'writer');
   await held;
@@ -149,8 +136,8 @@ test('a writer’s next update may build on one still being written; both are ap
 
 test('when a write fails, the updates of that doc queued behind it fail too, and its client ids are free again', async () => {
   const { store, docs } = await setUp({ doc1: 'base', doc2: 'other' });
-  const writer = replicaOf((await docs.encodeState('doc1')).update);
-  const bystander = replicaOf((await docs.encodeState('doc2')).update);
+  const writer = textReplica((await docs.encodeState('doc1')).update);
+  const bystander = textReplica((await docs.encodeState('doc2')).update);
   const { release, held } = holdWrites(store);
   const first = docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'A')), 'writer');
   await held;
@@ -173,7 +160,7 @@ test('when a write fails, the updates of that doc queued behind it fail too, and
 test('a failed compaction is reported and changes nothing: the update that triggered it stands', async () => {
   const { store, docs, compactionErrors } = await setUp({ doc1: '' }, { compactAfter: 2 });
   vi.spyOn(store, 'compact').mockRejectedValue(DISK_FULL());
-  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const writer = textReplica((await docs.encodeState('doc1')).update);
   for (const word of ['one ', 'two ', 'three ']) await docs.update('doc1', 0, writer.edit((t) => t.insert(t.length, word)), 'writer');
   await nextTick();
   expect(compactionErrors).toEqual([expect.objectContaining({ code: 'SQLITE_FULL' })]);
@@ -187,12 +174,12 @@ test('a failed compaction is reported and changes nothing: the update that trigg
 test('new epochs: an update being written lands first and is in the copy; one arriving meanwhile answers conflict', async () => {
   const { store, docs } = await setUp({ doc1: 'base', doc2: 'kept' });
   // doc2 is not in memory; its log holds text typed and deleted.
-  const typist = replicaOf((await docs.encodeState('doc2')).update);
+  const typist = textReplica((await docs.encodeState('doc2')).update);
   const typed = typist.edit((t) => t.insert(4, ' SECRET-TYPED'));
   const deleted = typist.edit((t) => t.delete(4, ' SECRET-TYPED'.length));
   await store.appendUpdates([typed, deleted].map((update) => ({ objectId: 'doc2', epoch: 0, update, author: 'x', newClients: [] })));
 
-  const writer = replicaOf((await docs.encodeState('doc1')).update);
+  const writer = textReplica((await docs.encodeState('doc1')).update);
   const { release, held } = holdWrites(store);
   const pending = docs.update('doc1', 0, writer.edit((t) => t.insert(4, '+pending')), 'writer');
   await held;
@@ -226,7 +213,7 @@ test('new epochs that cannot be stored change nothing: the stored epoch is still
   const live = await docs.open('doc1');
   expect(live.epoch).toBe(0);
   expect(bodyOf(live.doc).toString()).toBe('base');
-  await docs.update('doc1', 0, replicaOf((await docs.encodeState('doc1')).update).edit((t) => t.insert(0, '!')), 'test');
+  await docs.update('doc1', 0, textReplica((await docs.encodeState('doc1')).update).edit((t) => t.insert(0, '!')), 'test');
   expect(await textOf(docs, 'doc1')).toBe('!base');
   await store.close();
 });
@@ -254,7 +241,7 @@ test('a doc not in memory is merged from the store once for its readers, and rea
   await Promise.all([docs.encodeState('doc1'), docs.encodeState('doc1', sv)]);
   expect(loads).toBe(1);
 
-  await docs.update('doc1', 0, replicaOf(first.update).edit((t) => t.insert(4, ' and more')), 'writer');
+  await docs.update('doc1', 0, textReplica(first.update).edit((t) => t.insert(4, ' and more')), 'writer');
   expect(await docs.evictIdle(Date.now() + 1000)).toBe(1);
   const reader = new Y.Doc();
   Y.applyUpdate(reader, (await docs.encodeState('doc1')).update);
