@@ -13,6 +13,7 @@ import { configFromEnv, type ServerConfig } from './config';
 import type { Context } from './handlers/context';
 import { authenticate, onConnection } from './handlers/connection';
 import { refreshPresenceFor } from './handlers/awareness';
+import { restoreExercises } from './handlers/http/exercises';
 import { createHttpApp } from './handlers/http/routes';
 import { createReleases } from './handlers/release';
 import { createMetrics, metricsListener } from './metrics/metrics';
@@ -194,6 +195,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
   await scheduler.start();
+  const exercises = await restoreExercises(ctx);
+  if (exercises > 0) log.info({ exercises }, 'exercises restored where they stood');
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
 
@@ -221,7 +224,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await scheduler.stop();
-      ctx.exercises.stopAll();
+      await ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();
       // After everything that may still publish: presence batches, the last commits' relay.

@@ -5,7 +5,8 @@
 // the server's filter, not the runner, decides who receives them.
 //
 // Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
-// the MSEL is never decided twice for the same moment. State is in memory: a restart ends it.
+// the MSEL is never decided twice for the same moment. After each step its state is saved
+// (`ports.save`, the store's `exercises` table), so a restarted node carries the exercise on.
 import type { Logger } from 'pino';
 import { buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
@@ -19,9 +20,11 @@ import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState } from './msel';
+import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
+import { wakeDelay } from './wake';
 
-/** How often a running clock asks what is due: a scenario minute at ×60 is one real second. */
-const TICK_MS = 200;
+/** How often a running exercise reads the audit trail while players' expected actions are awaited. */
+const WATCH_MS = 200;
 
 /** The server itself, for what the clock decides. */
 const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
@@ -34,31 +37,44 @@ export interface RunnerPorts {
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
   now(): number;
-}
-
-interface Released {
-  /** Per cell (workspace id): the objects its versions became and the levels shown each. */
-  objects: { workspaceId: string; id: string; marking: string; levels: string[] }[];
-  unreached: string[];
+  /** Stores the runner's state (./runnerState.ts), after each step that changed it. */
+  save(state: string): Promise<void>;
 }
 
 export class ExerciseRunner {
   private clock: ClockState;
   private msel: MselState;
-  private readonly released = new Map<string, Released>();
+  private readonly released: Map<string, Released>;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** Per cell, the last audit entry read for players' expected actions. */
-  private readonly auditSeq = new Map<string, number>();
+  private readonly auditSeq: Map<string, number>;
+  /** The state last saved, so a step that changed nothing writes nothing. */
+  private saved: string | undefined;
 
   constructor(
     readonly scenario: Scenario,
     /** Scenario cell id → the workspace id it became. */
     readonly cells: ReadonlyMap<string, string>,
     private readonly ports: RunnerPorts,
+    /** The state a stopped node saved: the runner goes on from it (a running clock kept running meanwhile). */
+    restored?: RunnerState,
   ) {
-    this.clock = newClock(Date.parse(scenario.start), ports.now());
-    this.msel = newMsel(scenario);
+    this.clock = restored?.clock ?? newClock(Date.parse(scenario.start), ports.now());
+    this.msel = restored?.msel ?? newMsel(scenario);
+    this.released = new Map(Object.entries(restored?.released ?? {}));
+    this.auditSeq = new Map(Object.entries(restored?.auditSeq ?? {}));
+    if (restored) {
+      this.saved = encodeRunnerState(this.state());
+      // What came due while the node was down is released now, then the clock decides as before.
+      this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: scenario.id }, 'exercise restore step failed'));
+    }
+  }
+
+  /** Everything a restarted runner needs to go on. */
+  state(): RunnerState {
+    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq) };
   }
 
   /** The clock as a participant of `workspaceId` sees it now. */
@@ -91,7 +107,6 @@ export class ExerciseRunner {
       }
       this.clock = result.state;
       await this.auditClock(result.event, actor);
-      this.schedule();
       for (const workspaceId of this.cells.values()) this.ports.broadcast(this.view(workspaceId));
       if (action.type !== 'reset') await this.tick();
     });
@@ -124,26 +139,46 @@ export class ExerciseRunner {
     return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  /** No further steps are started; resolves when the one under way (and its save) is done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
     this.timer = undefined;
+    await this.queue;
   }
 
+  /** Runs `work` after the steps before it; then saves what changed and sets the next look. */
   private step<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work);
+    const next = this.queue.then(async () => {
+      try {
+        return await work();
+      } finally {
+        await this.save();
+        this.arm();
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private schedule(): void {
-    if (this.clock.status === 'running' && !this.timer) {
-      this.timer = setInterval(() => {
-        this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: this.scenario.id }, 'exercise tick failed'));
-      }, TICK_MS);
-      this.timer.unref();
-    } else if (this.clock.status !== 'running') {
-      this.stop();
-    }
+  private async save(): Promise<void> {
+    const text = encodeRunnerState(this.state());
+    if (text === this.saved) return;
+    await this.ports.save(text);
+    this.saved = text;
+  }
+
+  /** One timer, set for the moment the clock makes the next inject due (./wake.ts). */
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const delay = this.stopped ? undefined : wakeDelay(this.scenario, this.msel, this.clock, this.ports.now(), WATCH_MS);
+    if (delay === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: this.scenario.id }, 'exercise tick failed'));
+    }, delay);
+    this.timer.unref();
   }
 
   private at(): ExerciseTime {
@@ -345,7 +380,7 @@ export class ExerciseRunners {
     return runner;
   }
 
-  stopAll(): void {
-    for (const runner of new Set(this.byCell.values())) runner.stop();
+  async stopAll(): Promise<void> {
+    await Promise.all([...new Set(this.byCell.values())].map((runner) => runner.stop()));
   }
 }
