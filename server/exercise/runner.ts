@@ -4,11 +4,16 @@
 // out to the levels its marking allows). An inject's versions are marked objects like any other:
 // the server's filter, not the runner, decides who receives them.
 //
+// `edit` and `release_request` injects act on the object of their own marking among those their
+// target inject became (the same marking exactly, so no text reaches readers its marking does not
+// allow): an edit through the player's doc-update path (./objects/writeAs.ts), a release request
+// through the release service, as the simulated persona.
+//
 // Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
 // the MSEL is never decided twice for the same moment. After each step its state is saved
 // (`ports.save`, the store's `exercises` table), so a restarted node carries the exercise on.
 import type { Logger } from 'pino';
-import { buildContent } from '../../shared/content';
+import { bodyOf, buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
 import { parseMarking, type Participant } from '../../shared/markings';
 import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
@@ -16,15 +21,23 @@ import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/re
 import type { AuditLog } from '../audit/log';
 import { TearlineError } from '../errors';
 import { createObjects, planObject } from '../objects/create';
+import { writeAs, type WriteAsPorts } from '../objects/writeAs';
 import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
-import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState } from './msel';
+import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
 import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
 import { wakeDelay } from './wake';
 
 /** How often a running exercise reads the audit trail while players' expected actions are awaited. */
 const WATCH_MS = 200;
+
+/** A role player the server posts as: `sub` in the simulated namespace, never a token's. */
+export interface SimulatedPersona {
+  sub: string;
+  name: string;
+  participant: Participant;
+}
 
 /** The server itself, for what the clock decides. */
 const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
@@ -32,7 +45,10 @@ const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
 export interface RunnerPorts {
   cells: Pick<CellRegistry, 'get' | 'createObjects'>;
   audit: Pick<AuditLog, 'append' | 'listForWorkspace'>;
-  fanout: Pick<Fanout, 'envelope'>;
+  fanout: Pick<Fanout, 'envelope' | 'update'>;
+  docs: WriteAsPorts['docs'];
+  /** Asks for a release as a simulated persona, by the release service (audited, FDOs told). */
+  requestRelease(persona: SimulatedPersona, request: { workspaceId: string; objectId: string; targetMarking: string; justification: string }): Promise<void>;
   /** Sends the clock to every participant of a cell (it carries nothing marked). */
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
@@ -248,6 +264,10 @@ export class ExerciseRunner {
       const cell = workspaceId === undefined ? undefined : await this.ports.cells.get(workspaceId);
       if (!cell) continue;
       released.unreached.push(...delivery.unreached);
+      if (inject.kind === 'edit' || inject.kind === 'release_request') {
+        await this.actOnTarget(inject, at, cell, delivery.versions, released);
+        continue;
+      }
       if (inject.kind !== 'create') continue;
       const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
       for (const version of delivery.versions) {
@@ -273,6 +293,42 @@ export class ExerciseRunner {
           detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [planned.envelope.id] },
         });
       }
+    }
+  }
+
+  /** An edit or release request, on each of its target's objects in `cell` whose marking is one of its versions'. */
+  private async actOnTarget(inject: Inject, at: ExerciseTime, cell: Cell, versions: readonly VersionDelivery[], released: Released): Promise<void> {
+    const targets = (this.released.get(inject.target ?? '')?.objects ?? []).filter((object) => object.workspaceId === cell.workspace.id);
+    const sub = `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`;
+    for (const version of versions) {
+      const object = targets.find(({ id }) => cell.index.get(id)?.envelope.marking === version.marking);
+      if (!object) continue;
+      try {
+        if (inject.kind === 'edit') {
+          await writeAs(this.ports, cell, object.id, sub, (doc) => {
+            const body = bodyOf(doc);
+            doc.transact(() => {
+              body.delete(0, body.length);
+              body.insert(0, version.content ?? '');
+            });
+          });
+        } else {
+          const persona = { sub, name: inject.from ?? `${inject.author} role player`, participant: personaFor(cell, inject, version.marking) };
+          await this.ports.requestRelease(persona, { workspaceId: cell.workspace.id, objectId: object.id, targetMarking: inject.releaseTo!, justification: version.content ?? inject.title });
+        }
+      } catch (error) {
+        // Refused as a player would be (a request already pending, say): the MSEL says released, the log why nothing changed.
+        this.ports.log.error({ err: error, scenario: this.scenario.id, injectId: inject.id, objectId: object.id }, 'an exercise inject was refused');
+        continue;
+      }
+      released.objects.push({ workspaceId: cell.workspace.id, id: object.id, marking: version.marking, levels: version.levels });
+      await this.ports.audit.append({
+        workspaceId: cell.workspace.id,
+        actor: CLOCK_ACTOR,
+        action: 'exercise.inject',
+        objectId: object.id,
+        detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [object.id] },
+      });
     }
   }
 

@@ -102,7 +102,9 @@ describe('a runner on a fake clock', () => {
     const runner = new ExerciseRunner(scenario, new Map([['cell', 'w1']]), {
       cells: { get: async () => undefined, createObjects: async () => undefined },
       audit: { append: async () => undefined as never, listForWorkspace: async () => [] },
-      fanout: { envelope: () => undefined },
+      fanout: { envelope: () => undefined, update: () => undefined },
+      docs: { encodeState: async () => ({ epoch: 0, update: new Uint8Array() }), update: async () => ({}) as never },
+      requestRelease: async () => undefined,
       broadcast: () => undefined,
       log: { error: () => undefined },
       now: () => Date.now(),

@@ -9,10 +9,11 @@ import { parseScenarioFile } from '../../../shared/exercise/scenarioFile';
 import type { WorkspaceSummary } from '../../../shared/protocol';
 import type { Identity } from '../../auth/verifier';
 import { forbidden, TearlineError } from '../../errors';
-import { ExerciseRunner } from '../../exercise/runner';
+import { ExerciseRunner, type SimulatedPersona } from '../../exercise/runner';
 import { decodeRunnerState, encodeRunnerState, type RunnerState } from '../../exercise/runnerState';
 import type { Scenario } from '../../../shared/exercise/scenario';
-import { auditActor } from '../../sessions/session';
+import { auditActor, type SessionData } from '../../sessions/session';
+import { accessLevelKey } from '../../../shared/markings';
 import { parseOrRefuse } from '../../validation';
 import { workspaceRoom } from '../../rooms/roomNames';
 import { TEMPLATES } from '../../workspaces/templates';
@@ -81,6 +82,18 @@ export async function restoreExercises(ctx: Context): Promise<number> {
   return restored;
 }
 
+/** A role player as the release service reads a requester: who, of which nation, which roles. */
+function simulatedSession({ sub, name, participant }: SimulatedPersona): SessionData {
+  return {
+    identity: { sub, name, nation: participant.nation, clearance: participant.clearance, compartments: [...participant.compartments], roles: ['editor'], exp: 0 },
+    participant,
+    level: accessLevelKey(participant),
+    joined: new Set(),
+    encoding: 'binary',
+    presence: {},
+  };
+}
+
 function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario: string; cells: Record<string, string> }, scenario: Scenario, restored?: RunnerState): ExerciseRunner {
   return new ExerciseRunner(
     scenario,
@@ -89,6 +102,10 @@ function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario:
       cells: ctx.cells,
       audit: ctx.audit,
       fanout: ctx.fanout,
+      docs: ctx.docs,
+      requestRelease: async (persona, request) => {
+        await ctx.releases.request(simulatedSession(persona), request);
+      },
       broadcast: (clock) => ctx.io.to(workspaceRoom(clock.workspaceId)).emit('exercise:clock', clock),
       log: ctx.log,
       now: () => Date.now(),
