@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'exercise.clock',
   'exercise.msel',
   'exercise.inject',
+  'exercise.answer',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -83,6 +83,8 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.msel': { ...EXERCISE_TIME, injectId: 'shown', from: 'shown', to: 'shown', by: 'shown', reason: 'shown' },
   // About one version object (objectId): a reader who may not see it is shown nothing of it.
   'exercise.inject': { ...EXERCISE_TIME, injectId: 'shown', version: 'shown', objectIds: 'shown' },
+  // An RFI's first answer (objectId): like the RFI, hidden whole from a reader who may not see it.
+  'exercise.answer': { ...EXERCISE_TIME },
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

@@ -66,6 +66,7 @@ export class ExerciseRunner {
   private queue: Promise<unknown> = Promise.resolve();
   /** Per cell, the last audit entry read for players' expected actions. */
   private readonly auditSeq: Map<string, number>;
+  private readonly answered: Set<string>;
   /** The state last saved, so a step that changed nothing writes nothing. */
   private saved: string | undefined;
 
@@ -81,6 +82,7 @@ export class ExerciseRunner {
     this.msel = restored?.msel ?? newMsel(scenario);
     this.released = new Map(Object.entries(restored?.released ?? {}));
     this.auditSeq = new Map(Object.entries(restored?.auditSeq ?? {}));
+    this.answered = new Set(restored?.answered ?? []);
     if (restored) {
       this.saved = encodeRunnerState(this.state());
       // What came due while the node was down is released now, then the clock decides as before.
@@ -90,7 +92,21 @@ export class ExerciseRunner {
 
   /** Everything a restarted runner needs to go on. */
   state(): RunnerState {
-    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq) };
+    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered] };
+  }
+
+  /** Whether the first answer of RFI `objectId` is recorded already. */
+  hasAnswer(objectId: string): boolean {
+    return this.answered.has(objectId);
+  }
+
+  /** Records, once, that a player answered RFI `objectId` (`exercise.answer`, both clocks): the AAR's answer time. */
+  recordAnswer(workspaceId: string, objectId: string, actor: AuditActor): Promise<void> {
+    return this.step(async () => {
+      if (this.answered.has(objectId)) return;
+      this.answered.add(objectId);
+      await this.ports.audit.append({ workspaceId, actor, action: 'exercise.answer', objectId, detail: this.times(this.at()) });
+    });
   }
 
   /** The clock as a participant of `workspaceId` sees it now. */
@@ -431,9 +447,13 @@ export class ExerciseRunners {
 
   /** The runner of an exercise cell; a cell without one answers `not_found` (nothing to control). */
   of(workspaceId: string): ExerciseRunner {
-    const runner = this.byCell.get(workspaceId);
+    const runner = this.find(workspaceId);
     if (!runner) throw new TearlineError('not_found', 'This cell is not running an exercise.');
     return runner;
+  }
+
+  find(workspaceId: string): ExerciseRunner | undefined {
+    return this.byCell.get(workspaceId);
   }
 
   async stopAll(): Promise<void> {

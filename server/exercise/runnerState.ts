@@ -20,6 +20,8 @@ export interface RunnerState {
   released: Record<string, Released>;
   /** Workspace id → the last audit entry read for players' expected actions. */
   auditSeq: Record<string, number>;
+  /** The RFIs whose first answer is recorded (`exercise.answer`). */
+  answered: string[];
 }
 
 const injectStateSchema = z.enum(['planned', 'ready', 'released', 'held', 'cancelled']);
@@ -42,6 +44,7 @@ const runnerStateSchema = z.strictObject({
     }),
   ),
   auditSeq: z.record(z.string(), z.number()),
+  answered: z.array(z.string()),
 });
 
 export function encodeRunnerState(state: RunnerState): string {

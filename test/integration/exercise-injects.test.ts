@@ -1,13 +1,15 @@
 // Edit and release-request injects act in the cell through the paths a player's action takes: an
 // edit reaches the object of its own marking as a durable update fanned out to that object's
 // readers only; a release request is a tracked request in the FDO's inbox, audited, which the FDO
-// decides as any other. Text written for NOFORN never reaches a partner, by either.
+// decides as any other. Text written for NOFORN never reaches a partner, by either. A player's first
+// answer to an RFI is recorded once (`exercise.answer`), and the AAR reads it.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
 import { drillScenario } from '../helpers/scenarios';
-import { api, connect, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import { editableFieldText } from '../../shared/content';
+import { api, connect, replica, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE',
@@ -39,6 +41,14 @@ const SCENARIO = drillScenario(
     title: The analyst asks to release the full assessment to the UK
     releaseTo: SECRET//REL TO USA, GBR
     content: The UK needs the full judgement.
+  - id: I-04
+    at: "+00:04"
+    author: JPN
+    kind: create
+    objectKind: rfi
+    marking: SECRET//REL TO USA, GBR, JPN
+    title: "RFI: the vessels' intent"
+    content: Japan asks for the cell's judgement.
 `,
 );
 
@@ -98,4 +108,19 @@ test('a release request inject is a tracked request in the FDO’s inbox, by the
   const trail = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, await tokenFor(server.url, 'usa-excon'));
   expect(trail.body.entries.filter((e) => e.action === 'release.request').map((e) => e.actor.sub)).toEqual(['simulated:USA']);
   expect(trail.body.entries.filter((e) => e.action === 'exercise.inject').map((e) => e.detail.injectId)).toEqual(['I-01', 'I-01', 'I-02', 'I-02', 'I-03']);
+});
+
+test('a player’s first answer to an RFI inject is recorded once, with both clocks, and the AAR counts it answered', async () => {
+  await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'jump', scenarioMs: 250_000 } });
+  const rfi: Envelope = await gbr.waitFor('object:added', (e: Envelope) => e.kind === 'rfi');
+  const { doc, acks } = await replica(gbr, cell.id, rfi);
+  editableFieldText(doc, 'answer').insert(0, 'Under central direction.');
+  editableFieldText(doc, 'answer').insert(0, 'Assessed: ');
+  await Promise.all(acks);
+  const trail = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, await tokenFor(server.url, 'usa-excon'));
+  const answers = trail.body.entries.filter((e) => e.action === 'exercise.answer');
+  expect(answers).toHaveLength(1);
+  expect(answers[0]).toMatchObject({ objectId: rfi.id, actor: { sub: 'gbr-analyst', nation: 'GBR' }, detail: { scenarioMs: 250_000, scenarioTime: '2025-03-04T06:04:10.000Z' } });
+  const { aar } = await excon.ok('exercise:msel', { workspaceId: cell.id });
+  expect(aar).toContain('1 RFI answered in time.');
 });

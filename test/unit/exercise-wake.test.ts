@@ -79,7 +79,7 @@ describe('when the runner looks next', () => {
 
 describe('the stored state of a runner', () => {
   test('reads back as it was written; a state that does not fit its scenario is refused', () => {
-    const state = { clock: clockAt([{ type: 'start' }]), msel: newMsel(scenario), released: {}, auditSeq: { w1: 4 } };
+    const state = { clock: clockAt([{ type: 'start' }]), msel: newMsel(scenario), released: {}, auditSeq: { w1: 4 }, answered: ['rfi-1'] };
     expect(decodeRunnerState(encodeRunnerState(state), scenario)).toEqual(state);
     const stranger = { ...state, msel: { ...state.msel, states: { ...state.msel.states, 'I-99': 'planned' } } };
     expect(() => decodeRunnerState(JSON.stringify(stranger), scenario)).toThrow('names inject I-99');
