@@ -223,6 +223,13 @@ describe('audit and separation', () => {
     expect(aar).toContain('# After-action review and improvement plan: Three-nation drill');
   });
 
+  test('an export from the exercise cell is stamped in the scenario’s banner wording', async () => {
+    const sanitised = added(jpn)[0]!;
+    const response = await fetch(`${server.url}/api/workspaces/${cell.id}/objects/${sanitised.id}/export`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'jpn-analyst')}` } });
+    expect(response.status).toBe(200);
+    expect((await response.text()).split('\n').slice(0, 2)).toEqual(['EXERCISE EXERCISE EXERCISE — DRILL', 'SECRET//REL TO USA, GBR, JPN']);
+  });
+
   test('nothing is copied from the exercise cell into a real cell', async () => {
     const real = await createCell(server.url, await tokenFor(server.url, 'usa-fdo'), { name: 'Real cell', template: 'adhoc', members: ['USA', 'GBR'] });
     await usa.ok('workspace:join', { workspaceId: real.id });
