@@ -300,14 +300,7 @@ export class ExerciseRunner {
           { originator: inject.author },
         );
         await createObjects(this.ports, cell, persona, [planned]);
-        released.objects.push({ workspaceId: cell.workspace.id, id: planned.envelope.id, marking: planned.envelope.marking, levels: version.levels });
-        await this.ports.audit.append({
-          workspaceId: cell.workspace.id,
-          actor: CLOCK_ACTOR,
-          action: 'exercise.inject',
-          objectId: planned.envelope.id,
-          detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [planned.envelope.id] },
-        });
+        await this.became(released, inject, at, version, cell.workspace.id, planned.envelope.id);
       }
     }
   }
@@ -337,15 +330,20 @@ export class ExerciseRunner {
         this.ports.log.error({ err: error, scenario: this.scenario.id, injectId: inject.id, objectId: object.id }, 'an exercise inject was refused');
         continue;
       }
-      released.objects.push({ workspaceId: cell.workspace.id, id: object.id, marking: version.marking, levels: version.levels });
-      await this.ports.audit.append({
-        workspaceId: cell.workspace.id,
-        actor: CLOCK_ACTOR,
-        action: 'exercise.inject',
-        objectId: object.id,
-        detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [object.id] },
-      });
+      await this.became(released, inject, at, version, cell.workspace.id, object.id);
     }
+  }
+
+  /** Notes that a version of `inject` became (or acted on) object `id`, and audits it as `exercise.inject`. */
+  private async became(released: Released, inject: Inject, at: ExerciseTime, version: VersionDelivery, workspaceId: string, id: string): Promise<void> {
+    released.objects.push({ workspaceId, id, marking: version.marking, levels: version.levels });
+    await this.ports.audit.append({
+      workspaceId,
+      actor: CLOCK_ACTOR,
+      action: 'exercise.inject',
+      objectId: id,
+      detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [id] },
+    });
   }
 
   private targetCells(injectId: string): string[] {
