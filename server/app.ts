@@ -122,6 +122,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     idleMs: config.docIdleMs,
     maxDocBytes: config.maxDocBytes,
     syncCacheBytes: config.syncCacheBytes,
+    // An exercise cell keeps every update, so what each level saw can be replayed.
+    async keepsHistory(objectId) {
+      const envelope = await store.getObject(objectId);
+      return envelope !== undefined && (await store.getWorkspace(envelope.workspaceId))?.exercise === true;
+    },
     onCompactionError(err, objectId) {
       metrics.compactionsFailed.inc();
       log.error({ err, objectId }, 'compaction failed; the update log stays as it is and compaction is retried later');
