@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'exercise.msel',
   'exercise.inject',
   'exercise.answer',
+  'exercise.action',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -235,7 +235,19 @@ export class ExerciseRunner {
       for (let after = this.auditSeq.get(workspaceId) ?? 0; ; ) {
         const batch = await this.ports.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: AUDIT_PAGE_MAX });
         for (const entry of batch) {
-          for (const injectId of expectedActionsShown(this.scenario, released, entry)) this.msel = recordAction(this.msel, injectId, scenarioMs);
+          for (const injectId of expectedActionsShown(this.scenario, released, entry)) {
+            const before = this.msel;
+            this.msel = recordAction(this.msel, injectId, scenarioMs);
+            // The first sighting decides the inject's conditions: the audit trail says when and what showed it.
+            if (this.msel !== before) {
+              await this.ports.audit.append({
+                workspaceId,
+                actor: CLOCK_ACTOR,
+                action: 'exercise.action',
+                detail: { ...this.times(this.at()), injectId, shownBy: entry.action, nation: entry.actor.nation },
+              });
+            }
+          }
         }
         if (batch.length > 0) after = batch.at(-1)!.seq;
         this.auditSeq.set(workspaceId, after);

@@ -191,6 +191,10 @@ describe('running the scenario', () => {
     await clock({ type: 'jump', scenarioMs: 10 * 60_000 });
     const { msel } = await excon.ok('exercise:msel', { workspaceId: cell.id });
     expect(msel.find((row) => row.id === 'I-05')!.state).toBe('cancelled');
+    const { body } = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, exconToken);
+    expect(body.entries.filter((e) => e.action === 'exercise.action').map((e) => e.detail)).toEqual([
+      { scenarioMs: 600_000, scenarioTime: '2025-03-04T06:10:00.000Z', injectId: 'I-01', shownBy: 'tearline.create', nation: 'USA' },
+    ]);
     await settle(usa, gbr, jpn);
     expect(bytes(usa)).not.toContain('REMINDER-CANARY');
   });
@@ -213,7 +217,7 @@ describe('audit and separation', () => {
     expect(all.filter((e) => e.action === 'exercise.inject').map((e) => e.detail.injectId)).toEqual(['I-01', 'I-01', 'I-03', 'I-02']);
 
     const partner = await audit('gbr-fdo');
-    expect(partner.some((e) => e.action === 'exercise.msel')).toBe(false);
+    expect(partner.some((e) => e.action === 'exercise.msel' || e.action === 'exercise.action')).toBe(false);
     expect(partner.filter((e) => e.action === 'exercise.inject').map((e) => e.detail.injectId)).toEqual(['I-01', 'I-03']);
     expect(JSON.stringify(partner)).not.toContain('I-02');
   });
