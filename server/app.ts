@@ -13,6 +13,7 @@ import { configFromEnv, type ServerConfig } from './config';
 import type { Context } from './handlers/context';
 import { authenticate, onConnection } from './handlers/connection';
 import { refreshPresenceFor } from './handlers/awareness';
+import { restoreExercises } from './handlers/http/exercises';
 import { createHttpApp } from './handlers/http/routes';
 import { createReleases } from './handlers/release';
 import { createMetrics, metricsListener } from './metrics/metrics';
@@ -121,6 +122,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     idleMs: config.docIdleMs,
     maxDocBytes: config.maxDocBytes,
     syncCacheBytes: config.syncCacheBytes,
+    // An exercise cell keeps every update, so what each level saw can be replayed.
+    async keepsHistory(objectId) {
+      const envelope = await store.getObject(objectId);
+      return envelope !== undefined && (await store.getWorkspace(envelope.workspaceId))?.exercise === true;
+    },
     onCompactionError(err, objectId) {
       metrics.compactionsFailed.inc();
       log.error({ err, objectId }, 'compaction failed; the update log stays as it is and compaction is retried later');
@@ -194,6 +200,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
   await scheduler.start();
+  const exercises = await restoreExercises(ctx);
+  if (exercises > 0) log.info({ exercises }, 'exercises restored where they stood');
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
 
@@ -221,7 +229,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await scheduler.stop();
-      ctx.exercises.stopAll();
+      await ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();
       // After everything that may still publish: presence batches, the last commits' relay.

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'exercise.clock',
   'exercise.msel',
   'exercise.inject',
+  'exercise.answer',
+  'exercise.action',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

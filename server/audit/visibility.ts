@@ -31,7 +31,7 @@ export interface AuditViewer {
  * released (or released to others only) must leave no trace for players. What a released inject
  * became is `exercise.inject`, one entry per version object, filtered like that object.
  */
-const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel']);
+const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel', 'exercise.action']);
 
 const EXERCISE_TIME: Record<string, FieldRule> = { scenarioMs: 'shown', scenarioTime: 'shown' };
 
@@ -83,6 +83,10 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.msel': { ...EXERCISE_TIME, injectId: 'shown', from: 'shown', to: 'shown', by: 'shown', reason: 'shown' },
   // About one version object (objectId): a reader who may not see it is shown nothing of it.
   'exercise.inject': { ...EXERCISE_TIME, injectId: 'shown', version: 'shown', objectIds: 'shown' },
+  // An RFI's first answer (objectId): like the RFI, hidden whole from a reader who may not see it.
+  'exercise.answer': { ...EXERCISE_TIME },
+  // A player's expected action first seen (which the inject's conditions follow): EXCON only.
+  'exercise.action': { ...EXERCISE_TIME, injectId: 'shown', shownBy: 'shown', nation: 'shown' },
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

@@ -4,10 +4,16 @@
 // out to the levels its marking allows). An inject's versions are marked objects like any other:
 // the server's filter, not the runner, decides who receives them.
 //
+// `edit` and `release_request` injects act on the object of their own marking among those their
+// target inject became (the same marking exactly, so no text reaches readers its marking does not
+// allow): an edit through the player's doc-update path (./objects/writeAs.ts), a release request
+// through the release service, as the simulated persona.
+//
 // Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
-// the MSEL is never decided twice for the same moment. State is in memory: a restart ends it.
+// the MSEL is never decided twice for the same moment. After each step its state is saved
+// (`ports.save`, the store's `exercises` table), so a restarted node carries the exercise on.
 import type { Logger } from 'pino';
-import { buildContent } from '../../shared/content';
+import { bodyOf, buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
 import { parseMarking, type Participant } from '../../shared/markings';
 import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
@@ -15,13 +21,23 @@ import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/re
 import type { AuditLog } from '../audit/log';
 import { TearlineError } from '../errors';
 import { createObjects, planObject } from '../objects/create';
+import { writeAs, type WriteAsPorts } from '../objects/writeAs';
 import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
-import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState } from './msel';
+import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
+import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
+import { wakeDelay } from './wake';
 
-/** How often a running clock asks what is due: a scenario minute at ×60 is one real second. */
-const TICK_MS = 200;
+/** How often a running exercise reads the audit trail while players' expected actions are awaited. */
+const WATCH_MS = 200;
+
+/** A role player the server posts as: `sub` in the simulated namespace, never a token's. */
+export interface SimulatedPersona {
+  sub: string;
+  name: string;
+  participant: Participant;
+}
 
 /** The server itself, for what the clock decides. */
 const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
@@ -29,36 +45,68 @@ const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
 export interface RunnerPorts {
   cells: Pick<CellRegistry, 'get' | 'createObjects'>;
   audit: Pick<AuditLog, 'append' | 'listForWorkspace'>;
-  fanout: Pick<Fanout, 'envelope'>;
+  fanout: Pick<Fanout, 'envelope' | 'update'>;
+  docs: WriteAsPorts['docs'];
+  /** Asks for a release as a simulated persona, by the release service (audited, FDOs told). */
+  requestRelease(persona: SimulatedPersona, request: { workspaceId: string; objectId: string; targetMarking: string; justification: string }): Promise<void>;
   /** Sends the clock to every participant of a cell (it carries nothing marked). */
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
   now(): number;
-}
-
-interface Released {
-  /** Per cell (workspace id): the objects its versions became and the levels shown each. */
-  objects: { workspaceId: string; id: string; marking: string; levels: string[] }[];
-  unreached: string[];
+  /** Stores the runner's state (./runnerState.ts), after each step that changed it. */
+  save(state: string): Promise<void>;
 }
 
 export class ExerciseRunner {
   private clock: ClockState;
   private msel: MselState;
-  private readonly released = new Map<string, Released>();
+  private readonly released: Map<string, Released>;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** Per cell, the last audit entry read for players' expected actions. */
-  private readonly auditSeq = new Map<string, number>();
+  private readonly auditSeq: Map<string, number>;
+  private readonly answered: Set<string>;
+  /** The state last saved, so a step that changed nothing writes nothing. */
+  private saved: string | undefined;
 
   constructor(
     readonly scenario: Scenario,
     /** Scenario cell id → the workspace id it became. */
     readonly cells: ReadonlyMap<string, string>,
     private readonly ports: RunnerPorts,
+    /** The state a stopped node saved: the runner goes on from it (a running clock kept running meanwhile). */
+    restored?: RunnerState,
   ) {
-    this.clock = newClock(Date.parse(scenario.start), ports.now());
-    this.msel = newMsel(scenario);
+    this.clock = restored?.clock ?? newClock(Date.parse(scenario.start), ports.now());
+    this.msel = restored?.msel ?? newMsel(scenario);
+    this.released = new Map(Object.entries(restored?.released ?? {}));
+    this.auditSeq = new Map(Object.entries(restored?.auditSeq ?? {}));
+    this.answered = new Set(restored?.answered ?? []);
+    if (restored) {
+      this.saved = encodeRunnerState(this.state());
+      // What came due while the node was down is released now, then the clock decides as before.
+      this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: scenario.id }, 'exercise restore step failed'));
+    }
+  }
+
+  /** Everything a restarted runner needs to go on. */
+  state(): RunnerState {
+    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered] };
+  }
+
+  /** Whether the first answer of RFI `objectId` is recorded already. */
+  hasAnswer(objectId: string): boolean {
+    return this.answered.has(objectId);
+  }
+
+  /** Records, once, that a player answered RFI `objectId` (`exercise.answer`, both clocks): the AAR's answer time. */
+  recordAnswer(workspaceId: string, objectId: string, actor: AuditActor): Promise<void> {
+    return this.step(async () => {
+      if (this.answered.has(objectId)) return;
+      this.answered.add(objectId);
+      await this.ports.audit.append({ workspaceId, actor, action: 'exercise.answer', objectId, detail: this.times(this.at()) });
+    });
   }
 
   /** The clock as a participant of `workspaceId` sees it now. */
@@ -91,7 +139,6 @@ export class ExerciseRunner {
       }
       this.clock = result.state;
       await this.auditClock(result.event, actor);
-      this.schedule();
       for (const workspaceId of this.cells.values()) this.ports.broadcast(this.view(workspaceId));
       if (action.type !== 'reset') await this.tick();
     });
@@ -124,26 +171,46 @@ export class ExerciseRunner {
     return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  /** No further steps are started; resolves when the one under way (and its save) is done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
     this.timer = undefined;
+    await this.queue;
   }
 
+  /** Runs `work` after the steps before it; then saves what changed and sets the next look. */
   private step<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work);
+    const next = this.queue.then(async () => {
+      try {
+        return await work();
+      } finally {
+        await this.save();
+        this.arm();
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private schedule(): void {
-    if (this.clock.status === 'running' && !this.timer) {
-      this.timer = setInterval(() => {
-        this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: this.scenario.id }, 'exercise tick failed'));
-      }, TICK_MS);
-      this.timer.unref();
-    } else if (this.clock.status !== 'running') {
-      this.stop();
-    }
+  private async save(): Promise<void> {
+    const text = encodeRunnerState(this.state());
+    if (text === this.saved) return;
+    await this.ports.save(text);
+    this.saved = text;
+  }
+
+  /** One timer, set for the moment the clock makes the next inject due (./wake.ts). */
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const delay = this.stopped ? undefined : wakeDelay(this.scenario, this.msel, this.clock, this.ports.now(), WATCH_MS);
+    if (delay === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: this.scenario.id }, 'exercise tick failed'));
+    }, delay);
+    this.timer.unref();
   }
 
   private at(): ExerciseTime {
@@ -168,7 +235,19 @@ export class ExerciseRunner {
       for (let after = this.auditSeq.get(workspaceId) ?? 0; ; ) {
         const batch = await this.ports.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: AUDIT_PAGE_MAX });
         for (const entry of batch) {
-          for (const injectId of expectedActionsShown(this.scenario, released, entry)) this.msel = recordAction(this.msel, injectId, scenarioMs);
+          for (const injectId of expectedActionsShown(this.scenario, released, entry)) {
+            const before = this.msel;
+            this.msel = recordAction(this.msel, injectId, scenarioMs);
+            // The first sighting decides the inject's conditions: the audit trail says when and what showed it.
+            if (this.msel !== before) {
+              await this.ports.audit.append({
+                workspaceId,
+                actor: CLOCK_ACTOR,
+                action: 'exercise.action',
+                detail: { ...this.times(this.at()), injectId, shownBy: entry.action, nation: entry.actor.nation },
+              });
+            }
+          }
         }
         if (batch.length > 0) after = batch.at(-1)!.seq;
         this.auditSeq.set(workspaceId, after);
@@ -213,6 +292,10 @@ export class ExerciseRunner {
       const cell = workspaceId === undefined ? undefined : await this.ports.cells.get(workspaceId);
       if (!cell) continue;
       released.unreached.push(...delivery.unreached);
+      if (inject.kind === 'edit' || inject.kind === 'release_request') {
+        await this.actOnTarget(inject, at, cell, delivery.versions, released);
+        continue;
+      }
       if (inject.kind !== 'create') continue;
       const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
       for (const version of delivery.versions) {
@@ -229,16 +312,50 @@ export class ExerciseRunner {
           { originator: inject.author },
         );
         await createObjects(this.ports, cell, persona, [planned]);
-        released.objects.push({ workspaceId: cell.workspace.id, id: planned.envelope.id, marking: planned.envelope.marking, levels: version.levels });
-        await this.ports.audit.append({
-          workspaceId: cell.workspace.id,
-          actor: CLOCK_ACTOR,
-          action: 'exercise.inject',
-          objectId: planned.envelope.id,
-          detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [planned.envelope.id] },
-        });
+        await this.became(released, inject, at, version, cell.workspace.id, planned.envelope.id);
       }
     }
+  }
+
+  /** An edit or release request, on each of its target's objects in `cell` whose marking is one of its versions'. */
+  private async actOnTarget(inject: Inject, at: ExerciseTime, cell: Cell, versions: readonly VersionDelivery[], released: Released): Promise<void> {
+    const targets = (this.released.get(inject.target ?? '')?.objects ?? []).filter((object) => object.workspaceId === cell.workspace.id);
+    const sub = `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`;
+    for (const version of versions) {
+      const object = targets.find(({ id }) => cell.index.get(id)?.envelope.marking === version.marking);
+      if (!object) continue;
+      try {
+        if (inject.kind === 'edit') {
+          await writeAs(this.ports, cell, object.id, sub, (doc) => {
+            const body = bodyOf(doc);
+            doc.transact(() => {
+              body.delete(0, body.length);
+              body.insert(0, version.content ?? '');
+            });
+          });
+        } else {
+          const persona = { sub, name: inject.from ?? `${inject.author} role player`, participant: personaFor(cell, inject, version.marking) };
+          await this.ports.requestRelease(persona, { workspaceId: cell.workspace.id, objectId: object.id, targetMarking: inject.releaseTo!, justification: version.content ?? inject.title });
+        }
+      } catch (error) {
+        // Refused as a player would be (a request already pending, say): the MSEL says released, the log why nothing changed.
+        this.ports.log.error({ err: error, scenario: this.scenario.id, injectId: inject.id, objectId: object.id }, 'an exercise inject was refused');
+        continue;
+      }
+      await this.became(released, inject, at, version, cell.workspace.id, object.id);
+    }
+  }
+
+  /** Notes that a version of `inject` became (or acted on) object `id`, and audits it as `exercise.inject`. */
+  private async became(released: Released, inject: Inject, at: ExerciseTime, version: VersionDelivery, workspaceId: string, id: string): Promise<void> {
+    released.objects.push({ workspaceId, id, marking: version.marking, levels: version.levels });
+    await this.ports.audit.append({
+      workspaceId,
+      actor: CLOCK_ACTOR,
+      action: 'exercise.inject',
+      objectId: id,
+      detail: { ...this.times(at), injectId: inject.id, version: version.version, objectIds: [id] },
+    });
   }
 
   private targetCells(injectId: string): string[] {
@@ -340,12 +457,16 @@ export class ExerciseRunners {
 
   /** The runner of an exercise cell; a cell without one answers `not_found` (nothing to control). */
   of(workspaceId: string): ExerciseRunner {
-    const runner = this.byCell.get(workspaceId);
+    const runner = this.find(workspaceId);
     if (!runner) throw new TearlineError('not_found', 'This cell is not running an exercise.');
     return runner;
   }
 
-  stopAll(): void {
-    for (const runner of new Set(this.byCell.values())) runner.stop();
+  find(workspaceId: string): ExerciseRunner | undefined {
+    return this.byCell.get(workspaceId);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...new Set(this.byCell.values())].map((runner) => runner.stop()));
   }
 }

@@ -7,6 +7,7 @@ import { encodeBytes } from '../sessions/encoding';
 import { auditActor } from '../sessions/session';
 import type { Context } from './context';
 import { event } from './events';
+import { noteRfiAnswer } from './exercise';
 
 export const syncDocs = event('doc:sync')
   .checks({ cell: 'joined' })
@@ -64,5 +65,6 @@ export const updateDoc = event('doc:update')
       ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
       const { envelope } = object;
       await auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
+      if (cell.workspace.exercise && envelope.kind === 'rfi') await noteRfiAnswer(ctx, cell.workspace.id, payload.id, session);
       return {};
     });

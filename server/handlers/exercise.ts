@@ -2,11 +2,12 @@
 // injects (EXCON only). The runner (server/exercise/runner.ts) does the work; these declare who
 // may ask. Control attempts by anyone else are refused for their role, after the inject's
 // visibility: a player naming an inject they cannot see is told it does not exist.
+import { fieldText } from '../../shared/content';
 import { aarMarkdown } from '../exercise/aarReport';
 import { computeAar } from '../exercise/aar';
 import type { MselAction } from '../exercise/msel';
 import { ExerciseRunner } from '../exercise/runner';
-import { auditActor } from '../sessions/session';
+import { auditActor, type SessionData } from '../sessions/session';
 import { TEMPLATES } from '../workspaces/templates';
 import type { Context } from './context';
 import { event } from './events';
@@ -40,6 +41,18 @@ export const exerciseMsel = event('exercise:msel')
     const runner = ctx.exercises.of(cell.workspace.id);
     return { clock: runner.view(cell.workspace.id), msel: runner.rows(), aar: await aarFor(ctx, runner, cell.workspace.id) };
   });
+
+/**
+ * After a player's edit of an RFI in an exercise cell: the first time its answer field holds text,
+ * the runner records the answer (the AAR's time to answer). Read from the live doc, in memory.
+ */
+export async function noteRfiAnswer(ctx: Context, workspaceId: string, objectId: string, session: SessionData): Promise<void> {
+  const runner = ctx.exercises.find(workspaceId);
+  if (!runner || runner.hasAnswer(objectId)) return;
+  const { doc } = await ctx.docs.open(objectId);
+  if (!fieldText(doc, 'answer')?.trim()) return;
+  await runner.recordAnswer(workspaceId, objectId, auditActor(session));
+}
 
 /** The AAR/IP draft from the cell's whole audit trail (EXCON reads it all). */
 async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<string> {

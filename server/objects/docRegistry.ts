@@ -58,6 +58,11 @@ export interface DocRegistryOptions {
   onCompactionError(error: unknown, objectId: string): void;
   /** Bytes of merged stored state kept for readers of docs not in memory (none when absent). */
   syncCacheBytes?: number;
+  /**
+   * Whether an object's whole update log must be kept (an exercise cell's, for replay): such a doc
+   * is never compacted. Asked once per load, when compaction would first run.
+   */
+  keepsHistory?(objectId: string): Promise<boolean>;
 }
 
 /** The first retry of a failed compaction waits this long, each further one twice as long, up to the maximum. */
@@ -183,9 +188,15 @@ export class DocRegistry {
       live.compaction.running = false;
       return;
     }
-    const { epoch, lastSeq, sinceSnapshot, storedBytes } = live;
-    const snapshot = Y.encodeStateAsUpdate(live.doc);
     try {
+      if (await this.options.keepsHistory?.(live.id)) {
+        // Not while this doc stays loaded: its log is the history.
+        live.compaction.retryAt = Infinity;
+        return;
+      }
+      // Read after that wait: the snapshot holds exactly the updates through `lastSeq`.
+      const { epoch, lastSeq, sinceSnapshot, storedBytes } = live;
+      const snapshot = Y.encodeStateAsUpdate(live.doc);
       await this.store.compact(live.id, epoch, snapshot, lastSeq);
       live.compaction.failures = 0;
       live.compaction.retryAt = 0;

@@ -11,7 +11,7 @@ import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
-import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
 
 /** What the outbox says must be relayed: an object's new update, its creation or its re-mark. */
 export type OutboxKind = 'update' | 'create' | 'remark';
@@ -333,6 +333,22 @@ export class PostgresStore implements Store {
       await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [changes.map((change) => change.id)]);
       return changes.length;
     });
+  }
+
+  async putExercise(exercise: ExerciseRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO exercises (id, node, scenario, cells, state) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET node = excluded.node, scenario = excluded.scenario, cells = excluded.cells, state = excluded.state`,
+      [exercise.id, exercise.node, exercise.scenario, JSON.stringify(exercise.cells), exercise.state],
+    );
+  }
+
+  async listExercises(node: string): Promise<ExerciseRecord[]> {
+    const { rows } = await this.pool.query<Omit<ExerciseRecord, 'cells'> & { cells: Record<string, string> }>(
+      'SELECT id, node, scenario, cells, state FROM exercises WHERE node = $1 ORDER BY created',
+      [node],
+    );
+    return rows;
   }
 
   async close(): Promise<void> {

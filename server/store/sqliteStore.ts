@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
-import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, o
 CREATE INDEX IF NOT EXISTS doc_updates_by_object ON doc_updates (object_id, seq);
 CREATE TABLE IF NOT EXISTS doc_clients (object_id TEXT NOT NULL, client_id INTEGER NOT NULL, sub TEXT NOT NULL,
   PRIMARY KEY (object_id, client_id));
+CREATE TABLE IF NOT EXISTS exercises (id TEXT PRIMARY KEY, node TEXT NOT NULL, scenario TEXT NOT NULL, cells TEXT NOT NULL,
+  state TEXT NOT NULL, created INTEGER NOT NULL);
 `;
 
 /** Columns added after a table was first created: added to older files at open. */
@@ -96,6 +98,12 @@ export class SqliteStore implements Store {
         ON CONFLICT (object_id) DO UPDATE SET data = excluded.data WHERE doc_snapshots.epoch = excluded.epoch`),
       deleteUpdatesThrough: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND object_seq <= ?'),
       deleteUpdatesBefore: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND epoch < ?'),
+      putExercise: db.prepare(`INSERT INTO exercises (id, node, scenario, cells, state, created)
+        VALUES (@id, @node, @scenario, @cells, @state, (SELECT coalesce(MAX(created), 0) + 1 FROM exercises))
+        ON CONFLICT (id) DO UPDATE SET node = excluded.node, scenario = excluded.scenario, cells = excluded.cells, state = excluded.state`),
+      listExercises: db.prepare<[string], Omit<ExerciseRecord, 'cells'> & { cells: string }>(
+        'SELECT id, node, scenario, cells, state FROM exercises WHERE node = ? ORDER BY created',
+      ),
     };
   }
 
@@ -206,6 +214,14 @@ export class SqliteStore implements Store {
       this.statements.compactSnapshot.run(objectId, epoch, snapshot);
       this.statements.deleteUpdatesThrough.run(objectId, throughSeq);
     })();
+  }
+
+  async putExercise(exercise: ExerciseRecord): Promise<void> {
+    this.statements.putExercise.run({ ...exercise, cells: JSON.stringify(exercise.cells) });
+  }
+
+  async listExercises(node: string): Promise<ExerciseRecord[]> {
+    return this.statements.listExercises.all(node).map((row) => ({ ...row, cells: JSON.parse(row.cells) as Record<string, string> }));
   }
 
   async close(): Promise<void> {

@@ -42,6 +42,19 @@ export interface StoredDoc {
   owners: Map<number, string>;
 }
 
+/** An exercise's runner, kept so a restart carries on where it stood (server/exercise/runnerState.ts). */
+export interface ExerciseRecord {
+  id: string;
+  /** The node that runs it (TEARLINE_NODE_ID): only that node restores it. */
+  node: string;
+  /** The scenario file's text as EXCON posted it, parsed again at restore. */
+  scenario: string;
+  /** Scenario cell id → the workspace id it became. */
+  cells: Record<string, string>;
+  /** The runner's state (clock, MSEL, released objects, audit read position) as JSON. */
+  state: string;
+}
+
 export interface Store {
   createWorkspace(workspace: WorkspaceRecord): Promise<void>;
   getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
@@ -77,6 +90,11 @@ export interface Store {
    * the new epoch leaves behind.
    */
   compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+
+  /** Stores an exercise's record, replacing the one of the same id. */
+  putExercise(exercise: ExerciseRecord): Promise<void>;
+  /** The exercises `node` runs, oldest first. */
+  listExercises(node: string): Promise<ExerciseRecord[]>;
 
   close(): Promise<void>;
 }

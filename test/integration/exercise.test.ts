@@ -191,6 +191,10 @@ describe('running the scenario', () => {
     await clock({ type: 'jump', scenarioMs: 10 * 60_000 });
     const { msel } = await excon.ok('exercise:msel', { workspaceId: cell.id });
     expect(msel.find((row) => row.id === 'I-05')!.state).toBe('cancelled');
+    const { body } = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, exconToken);
+    expect(body.entries.filter((e) => e.action === 'exercise.action').map((e) => e.detail)).toEqual([
+      { scenarioMs: 600_000, scenarioTime: '2025-03-04T06:10:00.000Z', injectId: 'I-01', shownBy: 'tearline.create', nation: 'USA' },
+    ]);
     await settle(usa, gbr, jpn);
     expect(bytes(usa)).not.toContain('REMINDER-CANARY');
   });
@@ -213,7 +217,7 @@ describe('audit and separation', () => {
     expect(all.filter((e) => e.action === 'exercise.inject').map((e) => e.detail.injectId)).toEqual(['I-01', 'I-01', 'I-03', 'I-02']);
 
     const partner = await audit('gbr-fdo');
-    expect(partner.some((e) => e.action === 'exercise.msel')).toBe(false);
+    expect(partner.some((e) => e.action === 'exercise.msel' || e.action === 'exercise.action')).toBe(false);
     expect(partner.filter((e) => e.action === 'exercise.inject').map((e) => e.detail.injectId)).toEqual(['I-01', 'I-03']);
     expect(JSON.stringify(partner)).not.toContain('I-02');
   });
@@ -221,6 +225,13 @@ describe('audit and separation', () => {
   test('the AAR draft is EXCON’s, from the audit trail', async () => {
     const { aar } = await excon.ok('exercise:msel', { workspaceId: cell.id });
     expect(aar).toContain('# After-action review and improvement plan: Three-nation drill');
+  });
+
+  test('an export from the exercise cell is stamped in the scenario’s banner wording', async () => {
+    const sanitised = added(jpn)[0]!;
+    const response = await fetch(`${server.url}/api/workspaces/${cell.id}/objects/${sanitised.id}/export`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'jpn-analyst')}` } });
+    expect(response.status).toBe(200);
+    expect((await response.text()).split('\n').slice(0, 2)).toEqual(['EXERCISE EXERCISE EXERCISE — DRILL', 'SECRET//REL TO USA, GBR, JPN']);
   });
 
   test('nothing is copied from the exercise cell into a real cell', async () => {

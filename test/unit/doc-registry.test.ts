@@ -93,6 +93,21 @@ test('updates are compacted into a snapshot after the threshold; idle docs are e
   await store.close();
 });
 
+test('a doc whose history must be kept (an exercise cell’s) is never compacted, and is asked about once', async () => {
+  const keepsHistory = vi.fn(async (id: string) => id === 'doc1');
+  const { store, docs, compactionErrors } = await setUp({ doc1: '', doc2: '' }, { compactAfter: 3, keepsHistory });
+  for (const id of ['doc1', 'doc2']) {
+    const writer = textReplica((await docs.encodeState(id)).update);
+    for (let i = 0; i < 10; i++) await docs.update(id, 0, writer.edit((t) => t.insert(t.length, `${i},`)), 'writer');
+  }
+  await nextTick();
+  expect((await store.loadDoc('doc1')).updates).toHaveLength(10);
+  expect((await store.loadDoc('doc2')).updates.length).toBeLessThan(3);
+  expect(keepsHistory.mock.calls.filter(([id]) => id === 'doc1')).toHaveLength(1);
+  expect(compactionErrors).toEqual([]);
+  await store.close();
+});
+
 test('nobody reads an update before it is durable, and one whose write fails is never read', async () => {
   const { store, docs } = await setUp({ doc1: 'base' });
   const writer = textReplica((await docs.encodeState('doc1')).update);

@@ -28,7 +28,7 @@ const sqliteBackend: Backend = () => {
 };
 
 const postgresBackend: Backend = () => {
-  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox');
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises');
   return () => new PostgresStore(createPool(url()));
 };
 
@@ -68,6 +68,20 @@ function textOf(parts: Uint8Array[]): string {
 
 // `make` opens a store (a node) on the test's storage.
 describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (make) => {
+  test('an exercise record is replaced whole at each save and listed only to the node that runs it, oldest first', async () => {
+    const store = await make();
+    const record = (id: string, node: string, state: string) => ({ id, node, scenario: 'id: drill', cells: { 'quad-cell': `w-${id}` }, state });
+    await store.putExercise(record('x1', 'node-a', '{"step":1}'));
+    await store.putExercise(record('x2', 'node-b', '{"step":1}'));
+    await store.putExercise(record('x3', 'node-a', '{"step":1}'));
+    await store.putExercise(record('x1', 'node-a', '{"step":2}'));
+    await store.close();
+    const reopened = await make();
+    expect(await reopened.listExercises('node-a')).toEqual([record('x1', 'node-a', '{"step":2}'), record('x3', 'node-a', '{"step":1}')]);
+    expect(await reopened.listExercises('node-c')).toEqual([]);
+    await reopened.close();
+  });
+
   test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {
     const store = await make();
     await store.createObjects([{ envelope: envelope('o1', { sourceId: 'o0' }), content: buildContent({ body: 'hi' }), author: 'usa-analyst', clients: [] }]);

@@ -27,6 +27,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.clock': 'Exercise clock',
   'exercise.msel': 'Inject state changed',
   'exercise.inject': 'Inject released',
+  'exercise.answer': 'RFI answered',
+  'exercise.action': 'Expected action seen',
 };
 
 /** '2026-11-27 10:07:42Z': the audit trail needs the second. */

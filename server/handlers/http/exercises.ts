@@ -1,14 +1,19 @@
 // `POST /api/exercises`: exercise control creates the cells of a scenario (YAML or JSON text) as
 // exercise cells, and a runner for them with its clock stopped at STARTEX. A scenario with faults
-// is refused whole, each fault a sentence naming its line and field.
+// is refused whole, each fault a sentence naming its line and field. The scenario's text and the
+// runner's state are kept in the store, so `restoreExercises` carries them on after a restart.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { describeIssue } from '../../../shared/exercise/scenario';
 import { parseScenarioFile } from '../../../shared/exercise/scenarioFile';
 import type { WorkspaceSummary } from '../../../shared/protocol';
 import type { Identity } from '../../auth/verifier';
 import { forbidden, TearlineError } from '../../errors';
-import { ExerciseRunner } from '../../exercise/runner';
-import { auditActor } from '../../sessions/session';
+import { ExerciseRunner, type SimulatedPersona } from '../../exercise/runner';
+import { decodeRunnerState, encodeRunnerState, type RunnerState } from '../../exercise/runnerState';
+import type { Scenario } from '../../../shared/exercise/scenario';
+import { auditActor, type SessionData } from '../../sessions/session';
+import { accessLevelKey } from '../../../shared/markings';
 import { parseOrRefuse } from '../../validation';
 import { workspaceRoom } from '../../rooms/roomNames';
 import { TEMPLATES } from '../../workspaces/templates';
@@ -51,15 +56,61 @@ export async function createExercise(ctx: Context, identity: Identity, body: unk
     cells.set(cell.id, workspace.id);
     created.push(workspace);
   }
-  ctx.exercises.add(
-    new ExerciseRunner(scenario, cells, {
+  const exercise = { id: randomUUID(), node: ctx.config.nodeId, scenario: text, cells: Object.fromEntries(cells) };
+  const runner = runnerFor(ctx, exercise, scenario);
+  await ctx.store.putExercise({ ...exercise, state: encodeRunnerState(runner.state()) });
+  ctx.exercises.add(runner);
+  return { scenarioId: scenario.id, cells: created };
+}
+
+/**
+ * At start: a runner for each exercise this node ran, from its saved state. One whose scenario or
+ * state no longer reads is left stopped (logged), so it never keeps the node from serving the rest.
+ */
+export async function restoreExercises(ctx: Context): Promise<number> {
+  let restored = 0;
+  for (const record of await ctx.store.listExercises(ctx.config.nodeId)) {
+    const parsed = parseScenarioFile(record.scenario, { templates: TEMPLATES });
+    try {
+      if (!parsed.ok) throw new Error(parsed.issues.map(describeIssue).join('; '));
+      ctx.exercises.add(runnerFor(ctx, record, parsed.scenario, decodeRunnerState(record.state, parsed.scenario)));
+      restored += 1;
+    } catch (err) {
+      ctx.log.error({ err, exercise: record.id }, 'an exercise could not be restored; its cells stay, without a runner');
+    }
+  }
+  return restored;
+}
+
+/** A role player as the release service reads a requester: who, of which nation, which roles. */
+function simulatedSession({ sub, name, participant }: SimulatedPersona): SessionData {
+  return {
+    identity: { sub, name, nation: participant.nation, clearance: participant.clearance, compartments: [...participant.compartments], roles: ['editor'], exp: 0 },
+    participant,
+    level: accessLevelKey(participant),
+    joined: new Set(),
+    encoding: 'binary',
+    presence: {},
+  };
+}
+
+function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario: string; cells: Record<string, string> }, scenario: Scenario, restored?: RunnerState): ExerciseRunner {
+  return new ExerciseRunner(
+    scenario,
+    new Map(Object.entries(exercise.cells)),
+    {
       cells: ctx.cells,
       audit: ctx.audit,
       fanout: ctx.fanout,
+      docs: ctx.docs,
+      requestRelease: async (persona, request) => {
+        await ctx.releases.request(simulatedSession(persona), request);
+      },
       broadcast: (clock) => ctx.io.to(workspaceRoom(clock.workspaceId)).emit('exercise:clock', clock),
       log: ctx.log,
       now: () => Date.now(),
-    }),
+      save: (state) => ctx.store.putExercise({ ...exercise, state }),
+    },
+    restored,
   );
-  return { scenarioId: scenario.id, cells: created };
 }

@@ -1,8 +1,10 @@
 // Export of one object as marked plain text: banner top and bottom (the roll-up of what is
 // exported), each portion with its portion mark. DISPLAY ONLY material is for viewing, never for
 // export: it is left out, and an object the caller may only view is refused. Every export is audited.
+// An exercise cell's export is stamped as exercise material above the banner.
 import * as Y from 'yjs';
 import { bodyOf, fieldsOf, fieldText } from '../../../shared/content';
+import { DEFAULT_BANNER } from '../../../shared/exercise/scenario';
 import { positionText } from '../../../shared/geo/interchange';
 import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../../shared/markings';
 import type { Identity } from '../../auth/verifier';
@@ -44,7 +46,8 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
   }
   if (withheld > 0) lines.push(`[${withheld} DISPLAY ONLY portion(s) not exported]`, '');
   const banner = formatBanner(rollUp(markings, cell.policy), cell.policy);
-  const prefix = cell.workspace.exercise ? 'EXERCISE EXERCISE EXERCISE\n' : '';
+  // An exercise cell's export is stamped in its scenario's wording (a blank exercise cell: the default).
+  const prefix = cell.workspace.exercise ? `${ctx.exercises.find(cell.workspace.id)?.scenario.banner ?? DEFAULT_BANNER}\n` : '';
   await ctx.audit.append({
     workspaceId: cell.workspace.id,
     actor: auditActor({ identity }),
