@@ -6,7 +6,7 @@
 // a time, publishes outbox rows a crash or an outage left.
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import type { CommittedChange, PostgresStore, RelayedChange } from '../store/postgresStore';
+import type { CommittedChange, PostgresStore } from '../store/postgresStore';
 import { ALL_STREAMS, decodeEntry, encodeEntry, RUN_KEY, streamOf, type RelayEntry } from './entries';
 import type { RelayReceiver } from './receiver';
 
@@ -155,8 +155,7 @@ export class RedisRelay {
       if (!this.answering) return;
       try {
         await this.send(changes, this.options.node);
-        const relayed = changes.filter((change): change is RelayedChange => 'id' in change).map((change) => change.id);
-        if (relayed.length > 0) await this.options.store.markRelayed(relayed);
+        if (changes.length > 0) await this.options.store.markRelayed(changes.map((change) => change.id));
       } catch (err) {
         // The outbox keeps the rows: the sweeper publishes them once Redis answers.
         this.options.log.warn({ err, changes: changes.length }, 'changes not relayed now; the outbox sweeper sends them later');

@@ -110,7 +110,7 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     expect(await exited).toBe('SIGKILL');
     await eventually(converged(replicas.slice(0, 2), ['COMMITTED-THEN-KILLED']), CONVERGED_MS, 'the swept update reaches both remaining nodes');
     expect(await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id)).toContain('COMMITTED-THEN-KILLED');
-  }, 60_000);
+  }, 120_000);
 
   test('a node SIGKILLed while its clients write: every acknowledged edit is stored and reaches the other nodes', async () => {
     const [b] = await nodes.start({ nodes: 1 });
@@ -136,7 +136,7 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     await eventually(() => acknowledged.every((mark) => bodyOf(survivor.doc).toString().includes(mark)), CONVERGED_MS - (Date.now() - killedAt), 'the surviving node delivers every acknowledged edit');
     const stored = await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id);
     for (const mark of acknowledged) expect(stored).toContain(mark);
-  }, 60_000);
+  }, 120_000);
 
   test('a narrowing re-mark during a Redis outage: the stale node is fenced, and the level that lost access receives nothing afterwards from any node', async () => {
     const [a, b, c] = await nodes.start({ nodes: 3 });
