@@ -189,7 +189,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   io.on('connection', (socket) => onConnection(ctx, socket));
 
   // Before anyone can join: the sessions a crash left open are closed in the audit log first.
-  const closed = await recordRestart(audit);
+  const closed = await recordRestart(audit, relay ? config.nodeId : undefined);
   if (closed > 0) log.warn({ sessions: closed }, 'recorded the end of sessions a stop left open in the audit log');
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
