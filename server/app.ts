@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { Adapter } from 'socket.io-adapter';
-import { RedisAdapter } from '@socket.io/redis-adapter';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { recordRestart } from './audit/restart';
 import { identityProvider } from './auth/provider';
@@ -26,6 +25,7 @@ import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
+import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
 import { closeClient, RedisRelay } from './relay/redisRelay';
 import { PersonBudgets } from './sessions/rateLimiter';
@@ -77,10 +77,10 @@ async function clusterAdapter(relay: RedisRelay, counts: FrameCounts, log: pino.
   const [pub, sub] = relay.adapterClients();
   for (const client of [pub, sub]) client.on('error', () => undefined);
   await Promise.all([pub.connect(), sub.connect()]);
-  const Direct = withDirectFrames(RedisAdapter, { counts, log });
+  const Direct = withDirectFrames(BoundedRedisAdapter, { counts, log });
   return {
-    adapter: function (nsp: ConstructorParameters<typeof RedisAdapter>[0]) {
-      return new Direct(nsp, pub, sub, {});
+    adapter: function (nsp: ConstructorParameters<typeof BoundedRedisAdapter>[0]) {
+      return new Direct(nsp, pub, sub, { requestsTimeout: LOOKUP_ANSWERS_MS });
     },
     close: () => Promise.allSettled([pub, sub].map(closeClient)),
   };
@@ -96,7 +96,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
-    ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log })
+    ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log, killAfterCommit: config.faultHook === 'kill-after-commit' })
     : undefined;
   await relay?.connect();
   const cluster = relay && (await clusterAdapter(relay, frames, log));
@@ -195,7 +195,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   io.on('connection', (socket) => onConnection(ctx, socket));
 
   // Before anyone can join: the sessions a crash left open are closed in the audit log first.
-  const closed = await recordRestart(audit);
+  const closed = await recordRestart(audit, relay ? config.nodeId : undefined);
   if (closed > 0) log.warn({ sessions: closed }, 'recorded the end of sessions a stop left open in the audit log');
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');

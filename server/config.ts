@@ -205,6 +205,12 @@ export const SETTINGS = {
     { schema: text.schema.optional().transform((id) => id ?? `${os.hostname()}-${process.pid}`), expects: text.expects },
     "this node's name among several (claims, logs); unset: host name and process id",
   ),
+  faultHook: setting(
+    'TEARLINE_TEST_FAULT',
+    'off',
+    oneOf({ off: 'off', 'kill-after-commit': 'kill-after-commit' } as const, 'off or kill-after-commit'),
+    'fault tests only: kill-after-commit makes this node kill itself (SIGKILL) once its first update is committed to PostgreSQL, before relaying it; never set it in service',
+  ),
   sqliteSync: setting(
     'TEARLINE_SQLITE_SYNC',
     'full',

@@ -63,12 +63,29 @@ export function isStorageFault(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
 }
 
+/** PostgreSQL error classes of a lost or refused connection: 08 (connection exception), 57P01-03 (shut down, starting). */
+const DATABASE_AWAY_CODES = /^(08...|57P0[123]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)$/;
+/** What node-postgres throws, without a code, for a connection cut or not made in time. */
+const DATABASE_AWAY_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * Whether PostgreSQL could not be reached or was going away (a restart, a failover): the request
+ * was not carried out, nor acknowledged, and a retry can succeed, so it answers `unavailable`.
+ */
+export function isDatabaseAway(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && DATABASE_AWAY_CODES.test(code)) || (typeof message === 'string' && DATABASE_AWAY_MESSAGES.test(message));
+}
+
+const DATABASE_AWAY_MESSAGE = 'The server cannot reach its database right now, so nothing of this request was saved. Try again shortly.';
+
 const STORAGE_FAULT_MESSAGE =
   'The server cannot save right now: its storage is full or failing, so nothing of this request was saved. Try again shortly.';
 
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof TearlineError) return error.toJSON();
   if (isStorageFault(error)) return { code: 'unavailable', message: STORAGE_FAULT_MESSAGE };
+  if (isDatabaseAway(error)) return { code: 'unavailable', message: DATABASE_AWAY_MESSAGE };
   const code = (error as { code?: unknown })?.code;
   if (code === 'bad_marking') return { code, message: (error as Error).message };
   return { code: 'internal', message: 'The server could not complete this request; it has been logged.' };

@@ -34,8 +34,11 @@ export interface AuditLog {
   listForObject(objectId: string): Promise<AuditEntry[]>;
   /** Verifies the whole stored chain and its recorded head. */
   verify(): Promise<VerifyResult>;
-  /** Sessions the log shows open since the last `server.restart` entry: at start, those a stop left without a leave. */
-  sessionsLeftOpen(): Promise<OpenSession[]>;
+  /**
+   * Sessions the log shows open since the last `server.restart` entry: at start, those a stop left
+   * without a leave. `node` (one of several): only that node's sessions, since its own last restart.
+   */
+  sessionsLeftOpen(node?: string): Promise<OpenSession[]>;
   /** Entries accepted but not yet stored (the storage refused them so far). */
   unwritten(): number;
   /** Writes what is queued; entries that still cannot be written are reported in the server log. */

@@ -49,13 +49,13 @@ export function createPostgresAuditLog(pool: Pool, clock: () => Date = () => new
       ]);
       return rows.map(fromRow);
     },
-    async sessionsLeftOpen() {
+    async sessionsLeftOpen(node?: string) {
       const { rows } = await pool.query<AuditRow>(
         `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE action = ANY($1::text[])
-           AND seq > (SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'server.restart') ORDER BY seq`,
-        [SESSION_ACTIONS],
+           AND seq > (SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'server.restart' AND (detail::jsonb ->> 'node') IS NOT DISTINCT FROM $2) ORDER BY seq`,
+        [SESSION_ACTIONS, node ?? null],
       );
-      return openSessions(rows.map(fromRow));
+      return openSessions(rows.map(fromRow), node);
     },
     verify: () => verifyPostgresAuditLog(pool),
   };

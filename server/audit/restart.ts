@@ -5,18 +5,23 @@
 import { SYSTEM_ACTOR, type AuditDraft } from './entry';
 import type { AuditLog } from './log';
 
-/** Records the restart in the cells whose sessions a stop left open; returns how many sessions it closed. */
-export async function recordRestart(audit: AuditLog): Promise<number> {
+/**
+ * Records the restart in the cells whose sessions a stop left open; returns how many sessions it
+ * closed. `node` (one of several nodes): only the sessions this node held, never those other
+ * nodes still hold; its id must then stay the same across its restarts (TEARLINE_NODE_ID).
+ */
+export async function recordRestart(audit: AuditLog, node?: string): Promise<number> {
   const drafts: AuditDraft[] = [];
   const closedPerCell = new Map<string, number>();
-  for (const { workspaceId, actor, level, count } of await audit.sessionsLeftOpen()) {
+  const onNode: Record<string, string> = node === undefined ? {} : { node };
+  for (const { workspaceId, actor, level, count } of await audit.sessionsLeftOpen(node)) {
     for (let i = 0; i < count; i++) {
-      drafts.push({ workspaceId, actor, action: 'workspace.leave', detail: { level, reason: 'server restarted' } });
+      drafts.push({ workspaceId, actor, action: 'workspace.leave', detail: { level, reason: 'server restarted', ...onNode } });
     }
     closedPerCell.set(workspaceId, (closedPerCell.get(workspaceId) ?? 0) + count);
   }
   for (const [workspaceId, sessionsClosed] of closedPerCell) {
-    drafts.push({ workspaceId, actor: SYSTEM_ACTOR, action: 'server.restart', detail: { sessionsClosed } });
+    drafts.push({ workspaceId, actor: SYSTEM_ACTOR, action: 'server.restart', detail: { sessionsClosed, ...onNode } });
   }
   // Appended together, so they share one transaction: the leaves never without their restart entry.
   await Promise.all(drafts.map((draft) => audit.append(draft)));

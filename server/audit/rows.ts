@@ -68,10 +68,14 @@ export function* mapIterable<T, U>(source: Iterable<T>, map: (item: T) => U): It
   for (const item of source) yield map(item);
 }
 
-/** The sessions `entries` (SESSION_ACTIONS since the last restart, in seq order) leave open. */
-export function openSessions(entries: Iterable<AuditEntry>): OpenSession[] {
+/**
+ * The sessions `entries` (SESSION_ACTIONS since the last restart, in seq order) leave open: of
+ * `node` (joins and leaves recorded with it), or of a single node (recorded without one).
+ */
+export function openSessions(entries: Iterable<AuditEntry>, node?: string): OpenSession[] {
   const open = new Map<string, OpenSession>();
   for (const entry of entries) {
+    if (entry.action !== 'membership.change' && entry.detail.node !== node) continue;
     const key = `${entry.workspaceId}\n${entry.actor.sub}`;
     const session = open.get(key) ?? { workspaceId: entry.workspaceId, actor: entry.actor, level: '', count: 0 };
     if (entry.action === 'workspace.join') {

@@ -52,9 +52,10 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
     `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
   const aboutObject = db.prepare<[string], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE object_id = ? ORDER BY seq`);
-  const sessionRows = db.prepare<[], AuditRow>(
+  // The same contract as PostgreSQL's: since the last restart of `node` (none: of a single node).
+  const sessionRows = db.prepare<[string | null], AuditRow>(
     `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE action IN (${SESSION_ACTIONS.map((a) => `'${a}'`).join(', ')})
-       AND seq > (SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'server.restart') ORDER BY seq`,
+       AND seq > (SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'server.restart' AND json_extract(detail, '$.node') IS ?) ORDER BY seq`,
   );
 
   // IMMEDIATE takes the write lock before reading the last hash, so two processes sharing the
@@ -79,8 +80,8 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
       const bounded = Math.max(1, Math.min(AUDIT_PAGE_MAX, Math.floor(limit)));
       return page.all(workspaceId, afterSeq, bounded).map(fromRow);
     },
-    async sessionsLeftOpen() {
-      return openSessions(mapIterable(sessionRows.iterate(), fromRow));
+    async sessionsLeftOpen(node?: string) {
+      return openSessions(mapIterable(sessionRows.iterate(node ?? null), fromRow), node);
     },
     async verify() {
       return verifySqliteAuditLog(db);

@@ -17,7 +17,7 @@ export const joinWorkspace = event('workspace:join')
     const first = !session.joined.has(cell.workspace.id);
     session.joined.add(cell.workspace.id);
     if (first) {
-      await ctx.audit.append({ workspaceId: cell.workspace.id, actor: auditActor(session), action: 'workspace.join', detail: { level: session.level } });
+      await ctx.audit.append({ workspaceId: cell.workspace.id, actor: auditActor(session), action: 'workspace.join', detail: { level: session.level, ...sessionNode(ctx) } });
       ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
     }
     ctx.presence.welcome(cell, socket.id);
@@ -32,7 +32,15 @@ export async function leaveWorkspace(ctx: Context, socket: TearlineSocket, works
   const cell = await ctx.cells.get(workspaceId);
   if (!cell) return;
   ctx.presence.offer(cell, { clientId: socket.id, removed: true });
-  await ctx.audit.append({ workspaceId, actor: auditActor(session), action: 'workspace.leave', detail: { level: session.level } });
+  await ctx.audit.append({ workspaceId, actor: auditActor(session), action: 'workspace.leave', detail: { level: session.level, ...sessionNode(ctx) } });
+}
+
+/**
+ * Among several nodes, the node a session is on is recorded with its join and leave, so a node
+ * restarting closes only its own sessions in the log, not those other nodes still hold.
+ */
+function sessionNode(ctx: Context): { node?: string } {
+  return ctx.config.redisUrl === undefined ? {} : { node: ctx.config.nodeId };
 }
 
 export const leaveHandler = event('workspace:leave')

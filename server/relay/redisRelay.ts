@@ -6,7 +6,7 @@
 // a time, publishes outbox rows a crash or an outage left.
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import type { CommittedChange, PostgresStore, RelayedChange } from '../store/postgresStore';
+import type { CommittedChange, PostgresStore } from '../store/postgresStore';
 import { ALL_STREAMS, decodeEntry, encodeEntry, RUN_KEY, streamOf, type RelayEntry } from './entries';
 import type { RelayReceiver } from './receiver';
 
@@ -20,6 +20,12 @@ const SWEEP_AFTER_MS = 3000;
 const SWEEP_EVERY_MS = 2000;
 const SWEEP_LIMIT = 1000;
 const RETRY_MS = 500;
+/**
+ * Longest wait for one Redis command. node-redis has no command timeout: a Redis that stops
+ * answering without closing its connections (frozen, SIGSTOP; a network that drops packets) would
+ * hold every caller. Past this the command counts as failed (it may still complete later).
+ */
+export const COMMAND_TIMEOUT_MS = 2000;
 /** The publisher named on swept rows: not a node, so none takes them for its own. */
 const SWEPT = 'outbox-sweeper';
 
@@ -28,6 +34,8 @@ export interface RelayOptions {
   node: string;
   maxLen: number;
   store: Pick<PostgresStore, 'onCommit' | 'markRelayed' | 'sweepOutbox'>;
+  /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-commit): the process dies between an update's commit and its relay. */
+  killAfterCommit?: boolean;
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
 }
 
@@ -37,7 +45,8 @@ export interface RelayOptions {
  */
 export function closeClient(client: RedisClient): Promise<unknown> {
   if (!client.isOpen) return Promise.resolve();
-  return client.isReady ? client.quit() : client.disconnect();
+  // A frozen Redis never answers QUIT: then the connection is cut.
+  return client.isReady ? timed(client.quit(), 'QUIT').catch(() => (client.isOpen ? client.disconnect() : undefined)) : client.disconnect();
 }
 
 /** A client that fails commands at once while Redis is away (nothing waits on it), and reconnects. */
@@ -53,6 +62,17 @@ export function redisClient(url: string, log: RelayOptions['log']): RedisClient 
     down = false;
   });
   return client;
+}
+
+/** The command's answer, or a rejection once `COMMAND_TIMEOUT_MS` passed without one. */
+export function timed<T>(command: Promise<T>, what: string, ms = COMMAND_TIMEOUT_MS): Promise<T> {
+  // A late failure of a command given up on is nobody's to handle.
+  command.catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
 }
 
 function toEntry(node: string, change: CommittedChange): RelayEntry {
@@ -84,6 +104,8 @@ export class RedisRelay {
   private run: string | undefined;
   private published: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** False after a command timed out, until Redis answers a PING again: publications wait in the outbox meanwhile. */
+  private answering = true;
   private loop: Promise<void> | undefined;
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private receiver: Pick<RelayReceiver, 'handle' | 'reconcile'> | undefined;
@@ -109,7 +131,7 @@ export class RedisRelay {
   async start(receiver: Pick<RelayReceiver, 'handle' | 'reconcile'>): Promise<void> {
     this.receiver = receiver;
     for (const stream of ALL_STREAMS) {
-      const [last] = await this.publisher.xRevRange(stream, '+', '-', { COUNT: 1 });
+      const [last] = await timed(this.publisher.xRevRange(stream, '+', '-', { COUNT: 1 }), 'XREVRANGE');
       if (last) this.positions.set(stream, last.id);
     }
     this.run = await this.currentRun();
@@ -121,17 +143,19 @@ export class RedisRelay {
 
   /** The run id in Redis, set by the first node to ask after Redis started empty. */
   private async currentRun(): Promise<string> {
-    await this.publisher.set(RUN_KEY, randomUUID(), { NX: true });
-    return (await this.publisher.get(RUN_KEY))!;
+    await timed(this.publisher.set(RUN_KEY, randomUUID(), { NX: true }), 'SET');
+    return (await timed(this.publisher.get(RUN_KEY), 'GET'))!;
   }
 
   /** Publishes a commit's changes after those of the commits before it; outbox rows are removed once published. */
   private publish(changes: CommittedChange[]): void {
+    if (this.options.killAfterCommit && changes.some((change) => change.kind === 'update')) process.kill(process.pid, 'SIGKILL');
     this.published = this.published.then(async () => {
+      // Redis stopped answering: no wait per commit; the sweeper sends the rows once it answers.
+      if (!this.answering) return;
       try {
         await this.send(changes, this.options.node);
-        const relayed = changes.filter((change): change is RelayedChange => 'id' in change).map((change) => change.id);
-        if (relayed.length > 0) await this.options.store.markRelayed(relayed);
+        if (changes.length > 0) await this.options.store.markRelayed(changes.map((change) => change.id));
       } catch (err) {
         // The outbox keeps the rows: the sweeper publishes them once Redis answers.
         this.options.log.warn({ err, changes: changes.length }, 'changes not relayed now; the outbox sweeper sends them later');
@@ -147,12 +171,21 @@ export class RedisRelay {
         TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxLen },
       });
     }
-    await batch.exec();
+    try {
+      await timed(batch.exec(), 'XADD');
+    } catch (err) {
+      this.answering = false;
+      throw err;
+    }
   }
 
   private async sweep(): Promise<void> {
     if (this.stopped || !this.publisher.isReady) return;
     try {
+      if (!this.answering) {
+        await timed(this.publisher.ping(), 'PING');
+        this.answering = true;
+      }
       const swept = await this.options.store.sweepOutbox(SWEEP_AFTER_MS, SWEEP_LIMIT, (changes) => this.send(changes, SWEPT));
       if (swept > 0) this.options.log.warn({ swept }, 'published outbox rows a crash or an outage left unsent');
     } catch (err) {
@@ -170,10 +203,7 @@ export class RedisRelay {
           for (const stream of ALL_STREAMS) this.positions.set(stream, '0-0');
           await this.receiver!.reconcile();
         }
-        const answer = await this.reader.xRead(
-          ALL_STREAMS.map((key) => ({ key, id: this.positions.get(key)! })),
-          { BLOCK: READ_BLOCK_MS, COUNT: READ_COUNT },
-        );
+        const answer = await this.readOnce();
         for (const stream of answer ?? []) {
           for (const message of stream.messages) {
             this.positions.set(stream.name, message.id);
@@ -185,6 +215,24 @@ export class RedisRelay {
         this.options.log.warn({ err }, 'reading the relay failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
+    }
+  }
+
+  /**
+   * One XREAD. A reader that gets no answer (Redis frozen) is reconnected, which fails the read
+   * (its connection may hold it forever otherwise).
+   */
+  private async readOnce() {
+    const read = this.reader.xRead(
+      ALL_STREAMS.map((key) => ({ key, id: this.positions.get(key)! })),
+      { BLOCK: READ_BLOCK_MS, COUNT: READ_COUNT },
+    );
+    try {
+      return await timed(read, 'XREAD', READ_BLOCK_MS + COMMAND_TIMEOUT_MS);
+    } catch (err) {
+      if (this.reader.isOpen) await this.reader.disconnect().catch(() => undefined);
+      if (!this.stopped) await timed(this.reader.connect(), 'a reconnection').catch(() => undefined);
+      throw err;
     }
   }
 
@@ -204,7 +252,7 @@ export class RedisRelay {
 
   /** Sends one raw command (rate-limit-redis counts REST budgets with it); fails at once while Redis is away. */
   command(args: string[]): Promise<unknown> {
-    return this.publisher.sendCommand(args);
+    return timed(this.publisher.sendCommand(args), args[0] ?? 'a command');
   }
 
   /** Clients for socket.io's Redis adapter (publish and subscribe), sharing this relay's settings. */

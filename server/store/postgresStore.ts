@@ -35,8 +35,11 @@ export interface RelayedChange extends OutboxEntry {
   owners?: [number, string][];
 }
 
-/** What the other nodes must hear of a commit: outbox rows, a level that joined a cell, a cell's record that changed. */
-export type CommittedChange = RelayedChange | { kind: 'level'; workspaceId: string; level: string } | { kind: 'workspace'; workspaceId: string };
+/** An outbox row about a cell: a level that joined it, or its record that changed. */
+export type CellChange = { id: number; kind: 'level'; workspaceId: string; level: string } | { id: number; kind: 'workspace'; workspaceId: string };
+
+/** What the other nodes must hear of a commit: its outbox rows. */
+export type CommittedChange = RelayedChange | CellChange;
 
 /** An object's fence and last number, as stored now. */
 export interface ObjectPosition {
@@ -56,8 +59,9 @@ interface FenceRow {
 interface OutboxRow {
   id: number;
   workspace_id: string;
-  object_id: string;
-  kind: OutboxKind;
+  object_id: string | null;
+  level_key: string | null;
+  kind: OutboxKind | CellChange['kind'];
   epoch: number;
   seq: number;
   marking_version: number | null;
@@ -101,26 +105,24 @@ export class PostgresStore implements Store {
   }
 
   async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
-    const changed = await transaction(this.pool, async (client) => {
+    const result = await transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) return undefined;
       const changed = change(toWorkspace(rows[0].record));
       await client.query('UPDATE workspaces SET record = $2 WHERE id = $1', [id, JSON.stringify(changed)]);
-      return changed;
+      return { changed, row: await addCellChange(client, { kind: 'workspace', workspaceId: id }) };
     });
-    if (changed) this.committed([{ kind: 'workspace', workspaceId: id }]);
-    return changed;
+    if (result) this.committed([result.row]);
+    return result?.changed;
   }
 
   async addLevel(workspaceId: string, levelKey: string): Promise<boolean> {
-    const added = await this.insertLevel(workspaceId, levelKey);
-    if (added) this.committed([{ kind: 'level', workspaceId, level: levelKey }]);
-    return added;
-  }
-
-  private async insertLevel(workspaceId: string, levelKey: string): Promise<boolean> {
-    const result = await this.pool.query('INSERT INTO workspace_levels (workspace_id, level_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, levelKey]);
-    return result.rowCount === 1;
+    const row = await transaction(this.pool, async (client) => {
+      const result = await client.query('INSERT INTO workspace_levels (workspace_id, level_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, levelKey]);
+      return result.rowCount === 1 ? addCellChange(client, { kind: 'level', workspaceId, level: levelKey }) : undefined;
+    });
+    if (row) this.committed([row]);
+    return row !== undefined;
   }
 
   async listLevels(workspaceId: string): Promise<string[]> {
@@ -300,7 +302,7 @@ export class PostgresStore implements Store {
   }
 
   /** The oldest rows still to relay, oldest first, as the relay publishes them (for its sweeper). */
-  async readOutbox(limit: number): Promise<RelayedChange[]> {
+  async readOutbox(limit: number): Promise<CommittedChange[]> {
     return outboxChanges(this.pool, 'true', [limit]);
   }
 
@@ -323,7 +325,7 @@ export class PostgresStore implements Store {
    * advisory lock; a node that does not get it answers 0 at once), rows older than `olderThanMs`
    * are given to `publish` and removed only once it resolved. Answers how many were published.
    */
-  async sweepOutbox(olderThanMs: number, limit: number, publish: (changes: RelayedChange[]) => Promise<void>): Promise<number> {
+  async sweepOutbox(olderThanMs: number, limit: number, publish: (changes: CommittedChange[]) => Promise<void>): Promise<number> {
     return transaction(this.pool, async (client) => {
       const { rows: lock } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [OUTBOX_SWEEP_LOCK]);
       if (!lock[0]?.locked) return 0;
@@ -360,9 +362,9 @@ export class PostgresStore implements Store {
 const OUTBOX_SWEEP_LOCK = 0x7465_6172;
 
 /** The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. */
-async function outboxChanges(db: Pool | PoolClient, where: string, params: unknown[]): Promise<RelayedChange[]> {
+async function outboxChanges(db: Pool | PoolClient, where: string, params: unknown[]): Promise<CommittedChange[]> {
   const { rows } = await db.query<OutboxRow>(
-    `SELECT o.id, o.workspace_id, o.object_id, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data
+    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data
        FROM outbox o
        LEFT JOIN doc_updates u ON o.kind = 'update' AND u.object_id = o.object_id AND u.seq = o.seq
        LEFT JOIN objects b ON b.id = o.object_id
@@ -370,17 +372,35 @@ async function outboxChanges(db: Pool | PoolClient, where: string, params: unkno
       ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
     params,
   );
-  return rows.map((row) => ({
+  return rows.map((row): CommittedChange => {
+    if (row.kind === 'level') return { id: Number(row.id), kind: 'level', workspaceId: row.workspace_id, level: row.level_key! };
+    if (row.kind === 'workspace') return { id: Number(row.id), kind: 'workspace', workspaceId: row.workspace_id };
+    return objectChange(row, row.kind);
+  });
+}
+
+function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
+  return {
     id: Number(row.id),
     workspaceId: row.workspace_id,
-    objectId: row.object_id,
-    kind: row.kind,
+    objectId: row.object_id!,
+    kind,
     epoch: row.epoch,
     seq: Number(row.seq),
     // An object gone since: 0, which no node holds, so receivers reload it (and find it gone).
     markingVersion: row.marking_version ?? 0,
     ...(row.data ? { update: bytes(row.data) } : {}),
-  }));
+  };
+}
+
+/** Writes the row of a cell change, answering it with its id. */
+async function addCellChange(client: PoolClient, change: CellChange extends infer C ? (C extends CellChange ? Omit<C, 'id'> : never) : never): Promise<CellChange> {
+  const { rows } = await client.query<{ id: string }>('INSERT INTO outbox (workspace_id, kind, level_key, epoch, seq) VALUES ($1, $2, $3, 0, 0) RETURNING id', [
+    change.workspaceId,
+    change.kind,
+    change.kind === 'level' ? change.level : null,
+  ]);
+  return { ...change, id: Number(rows[0]!.id) };
 }
 
 /** Binds Yjs client ids to their first writer; an id already bound keeps its owner. */

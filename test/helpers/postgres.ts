@@ -2,11 +2,16 @@
 // server, dropped afterwards, so test files and helpers running in parallel never meet. The server
 // is 127.0.0.1:5432 with trust auth, user $PGUSER or `postgres` (TEARLINE_TEST_PG_URL overrides).
 // Without one, the PostgreSQL tests are skipped locally, never in CI (`CI=true`): there they fail.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { createPool } from '../../server/store/pgPool';
 import { migrate } from '../../server/store/pgMigrate';
+import { freePort } from './redis';
 
 const ADMIN_URL = process.env.TEARLINE_TEST_PG_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/postgres`;
 
@@ -93,4 +98,52 @@ export function describeEngines<Open>(title: string, engines: { sqlite: () => Op
     }
     suite(engine());
   });
+}
+
+export interface OwnPostgres {
+  /** The `postgres` database of this server: connect, migrate, use. */
+  url: string;
+  /** Fast shutdown (SIGINT: open sessions are cut, nothing committed is lost); waits for the exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data, and waits until it answers. */
+  start(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of the caller's own (initdb in a temp dir, a free port), for tests that stop
+ * and restart the database. Run as `nobody` when the tests run as root (PostgreSQL refuses root).
+ */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-pg-'));
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  if (asUser.uid !== undefined) fs.chownSync(dir, asUser.uid, asUser.gid);
+  const init = spawnSync('initdb', ['-D', dir, '-U', 'tearline', '--auth=trust', '--no-sync'], { stdio: 'ignore', ...asUser });
+  if (init.status !== 0) throw new Error('initdb failed');
+  const url = `postgres://tearline@127.0.0.1:${port}/postgres`;
+  let child: ChildProcess | undefined;
+  const own: OwnPostgres = {
+    url,
+    async start() {
+      child = spawn('postgres', ['-D', dir, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'fsync=off'], { stdio: 'ignore', ...asUser });
+      for (let i = 0; i < 200; i++) {
+        const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+        const up = await client.connect().then(() => true, () => false);
+        await client.end().catch(() => undefined);
+        if (up) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('the test PostgreSQL did not start');
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGINT');
+      await exited;
+    },
+  };
+  await own.start();
+  return own;
 }

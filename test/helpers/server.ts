@@ -165,9 +165,12 @@ export function perTestServers(encoding?: 'binary' | 'base64') {
 /** A client-side replica of one object's doc, wired to the socket like a real client. */
 export async function replica(client: TestClient, workspaceId: string, object: Envelope) {
   const doc = new Y.Doc();
-  client.socket.on('doc:update', (body: { id: string; update: Uint8Array }) => {
+  const take = (body: { id: string; update: Uint8Array }) => {
     if (body.id === object.id) Y.applyUpdate(doc, new Uint8Array(body.update), 'remote');
-  });
+  };
+  client.socket.on('doc:update', take);
+  // One commit's updates in one frame (several edits committed together).
+  client.socket.on('doc:updates', (body: { updates: { id: string; update: Uint8Array }[] }) => body.updates.forEach(take));
   const { docs } = await client.ok('doc:sync', { workspaceId, docs: [{ id: object.id }] });
   Y.applyUpdate(doc, bytesOf(docs[0]!.update), 'remote');
   const acks: Promise<unknown>[] = [];

@@ -3,61 +3,25 @@
 // level that lost access with nothing afterwards, from any node; a node stopped and Redis
 // restarted empty lose no acknowledged edit and converge within 10 s. Each test starts its own
 // redis-server and database. Skipped without PostgreSQL or redis-server locally, never in CI.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { bytesOf, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import type { ServerConfig } from '../../server/config';
-import { createTestDatabase, postgresTestsSkipped, type TestDatabase } from '../helpers/postgres';
-import { redisTestsSkipped, startTestRedis, type TestRedis } from '../helpers/redis';
+import { eventually, storedText, useCluster } from '../helpers/cluster';
+import { postgresTestsSkipped } from '../helpers/postgres';
+import { redisTestsSkipped } from '../helpers/redis';
 import { createPool } from '../../server/store/pgPool';
 import { PostgresStore } from '../../server/store/postgresStore';
-import { api, connect, createCell, onPostgres, replica, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
+import { api, createCell, replica, tokenFor, type TestClient } from '../helpers/server';
 
 const skipped = postgresTestsSkipped || redisTestsSkipped;
 
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Date.now() - started;
-}
-
 describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let nodes: RunningServer[] = [];
-  let clients: TestClient[] = [];
-
-  afterEach(async () => {
-    for (const client of clients) client.close();
-    for (const node of nodes) await node.close();
-    await redis?.stop();
-    await database?.drop();
-    clients = [];
-    nodes = [];
-  });
-
-  /** Three nodes sharing a dev identity (one data dir), a database and a Redis of this test's own. */
-  async function cluster(count = 3, options: Partial<ServerConfig> = {}): Promise<RunningServer[]> {
-    database = await createTestDatabase();
-    redis = await startTestRedis();
-    const dataDir = tempDir();
-    for (let i = 1; i <= count; i++) {
-      nodes.push(await startTestServer({ ...onPostgres(database.url), redisUrl: redis.url, nodeId: `node-${i}`, dataDir, commitWindowMs: 2, ...options }));
-    }
-    return nodes;
-  }
-
-  async function open(node: RunningServer, persona: string, workspaceId: string): Promise<TestClient> {
-    const client = await connect(node.url, persona);
-    clients.push(client);
-    await client.ok('workspace:join', { workspaceId });
-    return client;
-  }
+  const nodes = useCluster();
+  const cluster = (count = 3, config: Partial<ServerConfig> = {}) => nodes.start({ nodes: count, config });
+  const open = (node: RunningServer, persona: string, workspaceId: string): Promise<TestClient> => nodes.open(node.url, persona, workspaceId);
 
   test('clients spread over three nodes co-edit one object and converge', async () => {
     const [a, b, c] = await cluster();
@@ -131,14 +95,12 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     await write(fromC, 'c-before');
 
     // Node C stops; Redis goes away and comes back empty; edits go on throughout.
-    clients.splice(clients.indexOf(onC), 1);
-    onC.close();
-    await c!.close();
-    nodes.splice(nodes.indexOf(c!), 1);
-    await redis.stop();
+    nodes.leave(onC);
+    await nodes.stop(c!);
+    await nodes.redis.stop();
     await write(us, 'a-during');
     await write(gb, 'b-during');
-    await redis.start();
+    await nodes.redis.start();
     const fixedAt = Date.now();
     await write(us, 'a-after');
     await write(gb, 'b-after');
@@ -146,11 +108,8 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     const texts = () => [bodyOf(us.doc).toString(), bodyOf(gb.doc).toString()];
     await eventually(() => texts()[0] === texts()[1] && acknowledged.every((mark) => texts()[0]!.includes(mark)), 10_000 - (Date.now() - fixedAt), 'both replicas hold every acknowledged edit');
     // And the database holds them: a fresh reader on node A.
-    const reader = await open(a!, 'usa-analyst', cell.id);
-    const { docs } = await reader.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
-    const stored = new Y.Doc();
-    Y.applyUpdate(stored, bytesOf(docs[0]!.update));
-    for (const mark of acknowledged) expect(bodyOf(stored).toString()).toContain(mark);
+    const stored = await storedText(await open(a!, 'usa-analyst', cell.id), cell.id, object.id);
+    for (const mark of acknowledged) expect(stored).toContain(mark);
   }, 60_000);
 
   test('an update committed by a node that died before relaying it reaches every node through the outbox sweeper', async () => {
@@ -163,7 +122,7 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     const replicas = [await replica(usa, cell.id, object), await replica(gbr, cell.id, object)];
 
     // The dead node: its store committed (update and outbox row), and it never published.
-    const dead = new PostgresStore(createPool(database.url));
+    const dead = new PostgresStore(createPool(nodes.databaseUrl));
     const { docs } = await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
     const doc = new Y.Doc();
     Y.applyUpdate(doc, bytesOf(docs[0]!.update));

@@ -9,6 +9,7 @@ import { createPostgresAuditLog } from '../../server/audit/postgresAuditLog';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
 import { verifyChain } from '../../server/audit/verify';
 import { createPool } from '../../server/store/pgPool';
+import { recordRestart } from '../../server/audit/restart';
 import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 
 // One contract suite for both audit logs: SQLite (one node) and PostgreSQL (several nodes on one
@@ -106,6 +107,24 @@ describeEngines('audit log', { sqlite: () => openSqlite, postgres: postgresBacke
     expect(await second.log.verify()).toEqual({ ok: true, count: 3, head: { seq: 3, hash: three.hash } });
     expect(await second.log.listForWorkspace('ws-1')).toEqual([one, two, three]);
     await second.close();
+  });
+
+  it("a node restarting closes only its own sessions left open, never another node's live ones", async () => {
+    const backend = open();
+    const actor = { sub: 'usa-analyst', nation: 'USA' };
+    const session = (action: 'workspace.join' | 'workspace.leave', node: string) => backend.log.append({ workspaceId: 'ws-1', actor, action, objectId: null, detail: { level: 'L', node } });
+    await session('workspace.join', 'node-1');
+    await session('workspace.join', 'node-2');
+    await session('workspace.join', 'node-2');
+    await session('workspace.leave', 'node-2');
+    expect(await recordRestart(backend.log, 'node-1')).toBe(1);
+    expect(await recordRestart(backend.log, 'node-1')).toBe(0);
+    // node-2's open session is its own business: closed when node-2 restarts, once.
+    expect(await recordRestart(backend.log, 'node-2')).toBe(1);
+    expect(await recordRestart(backend.log, 'node-2')).toBe(0);
+    const closed = (await backend.log.listForWorkspace('ws-1')).filter((entry) => entry.detail.reason).map((entry) => entry.detail.node);
+    expect(closed).toEqual(['node-1', 'node-2']);
+    await backend.close();
   });
 
   it('lists one workspace in seq order, paged', async () => {

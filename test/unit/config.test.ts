@@ -71,6 +71,7 @@ describe('settings', () => {
       redisUrl: undefined,
       relayMaxLen: 100000,
       nodeId: `${os.hostname()}-${process.pid}`,
+      faultHook: 'off',
       sqliteSync: 'full',
       releaseRetryMs: 30_000,
       metricsPort: 9464,

@@ -290,7 +290,7 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     // A fenced write stores nothing, so it is not relayed either.
     await expect(store.appendUpdates([{ objectId: 'x1', epoch: 0, update: buildContent({ body: 'z' }), author: 'usa-analyst', newClients: [] }])).rejects.toThrow(FencedWriteError);
     const rows = await store.readOutbox(10);
-    expect(rows.map(({ workspaceId, objectId, kind, epoch, seq }) => [workspaceId, objectId, kind, epoch, seq])).toEqual([
+    expect(rows.map((row) => ('objectId' in row ? [row.workspaceId, row.objectId, row.kind, row.epoch, row.seq] : row))).toEqual([
       ['w1', 'x1', 'create', 0, 0],
       ['w1', 'x1', 'update', 0, 1],
       ['w1', 'x1', 'update', 0, 2],
@@ -299,6 +299,20 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
     await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
+    await store.close();
+  });
+
+  test("a level joining a cell and a cell's changed record are in the outbox too, written with the change", async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createWorkspace(workspace('w9'));
+    await store.markRelayed((await store.readOutbox(100)).map((row) => row.id));
+    expect(await store.addLevel('w9', 'level-a')).toBe(true);
+    expect(await store.addLevel('w9', 'level-a')).toBe(false);
+    await store.updateWorkspace('w9', (record) => ({ ...record, name: 'Renamed' }));
+    expect((await store.readOutbox(10)).map(({ id: _id, ...row }) => row)).toEqual([
+      { kind: 'level', workspaceId: 'w9', level: 'level-a' },
+      { kind: 'workspace', workspaceId: 'w9' },
+    ]);
     await store.close();
   });
 });

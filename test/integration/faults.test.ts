@@ -1,0 +1,232 @@
+// Faults of a deployment of several nodes (issue 14), each on a PostgreSQL database and a
+// redis-server of the test's own, each shown with "no acknowledged edit lost, no leak, converged
+// within 10 s after the fault ends": Redis restarted with AOF, Redis frozen (SIGSTOP) for 10 s, a
+// node SIGKILLed mid-write and between commit and relay, a narrowing re-mark during a Redis outage
+// with a stale node writing under the old marking, PostgreSQL restarted, and a participant whose
+// clearance changed while disconnected reconnecting to another node. docs/deployment.md says what
+// each fault does and promises. Skipped without PostgreSQL or redis-server locally, never in CI.
+import { afterAll, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { bodyOf, buildContent } from '../../shared/content';
+import type { Envelope } from '../../shared/protocol';
+import type { RunningServer } from '../../server/app';
+import { eventually, storedText, useCluster } from '../helpers/cluster';
+import { postgresTestsSkipped, startOwnPostgres, type OwnPostgres } from '../helpers/postgres';
+import { kill } from '../helpers/process';
+import { redisTestsSkipped } from '../helpers/redis';
+import { api, connect, createCell, replica, tokenFor, type TestClient } from '../helpers/server';
+
+const skipped = postgresTestsSkipped || redisTestsSkipped;
+const CONVERGED_MS = 10_000;
+
+type Replica = Awaited<ReturnType<typeof replica>>;
+
+/** Inserts `mark` and waits for its acknowledgement; answers the mark. */
+async function write(r: Replica, mark: string): Promise<string> {
+  bodyOf(r.doc).insert(0, `${mark} `);
+  await Promise.all(r.acks);
+  return mark;
+}
+
+/** An update made beside a replica (on a copy of its doc), so a refused one leaves the replica as it was. */
+function sideUpdate(r: Replica, mark: string): Uint8Array {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(r.doc));
+  const before = Y.encodeStateVector(copy);
+  bodyOf(copy).insert(0, `${mark} `);
+  return Y.encodeStateAsUpdate(copy, before);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () => {
+  const nodes = useCluster();
+
+  /** A cell on node `a` with a note shared by USA and GBR, and an editor of it on each given node. */
+  async function sharedNote(a: RunningServer, editors: [string, string][]) {
+    const cell = await createCell(a.url, await tokenFor(a.url, 'usa-analyst'), { name: 'Faults', template: 'adhoc', members: ['USA', 'GBR'] });
+    const clients = await Promise.all(editors.map(([url, persona]) => nodes.open(url, persona, cell.id)));
+    const { object } = await clients[0]!.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    for (const client of clients.slice(1)) await client.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+    const replicas = await Promise.all(clients.map((client) => replica(client, cell.id, object)));
+    return { cell, object, clients, replicas };
+  }
+
+  function converged(replicas: Replica[], marks: readonly string[]): () => boolean {
+    return () => {
+      const texts = replicas.map((r) => bodyOf(r.doc).toString());
+      return new Set(texts).size === 1 && marks.every((mark) => texts[0]!.includes(mark));
+    };
+  }
+
+  test('Redis restarted with AOF: no acknowledged edit lost, delivery resumes, converged within 10 s', async () => {
+    const [a, b] = await nodes.start({ nodes: 2, aof: true });
+    const { cell, object, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
+    const [us, gb] = replicas as [Replica, Replica];
+    const acknowledged = [await write(us, 'a-before'), await write(gb, 'b-before')];
+    await eventually(converged(replicas, acknowledged), CONVERGED_MS, 'delivery before the fault');
+
+    await nodes.redis.stop();
+    acknowledged.push(await write(us, 'a-during'), await write(gb, 'b-during'));
+    await nodes.redis.start();
+    const endedAt = Date.now();
+    acknowledged.push(await write(us, 'a-after'), await write(gb, 'b-after'));
+    await eventually(converged(replicas, acknowledged), CONVERGED_MS - (Date.now() - endedAt), 'both replicas hold every acknowledged edit');
+    const stored = await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id);
+    for (const mark of acknowledged) expect(stored).toContain(mark);
+  }, 60_000);
+
+  test('Redis frozen (SIGSTOP) for 10 s: edits and requests are answered throughout, delivery resumes after', async () => {
+    const [a, b] = await nodes.start({ nodes: 2 });
+    const { cell, object, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
+    const [us, gb] = replicas as [Replica, Replica];
+    const acknowledged = [await write(us, 'a-before'), await write(gb, 'b-before')];
+    await eventually(converged(replicas, acknowledged), CONVERGED_MS, 'delivery before the fault');
+
+    nodes.redis.freeze();
+    const frozenAt = Date.now();
+    // Durable and acknowledged from PostgreSQL alone; REST budgets (counted in Redis) do not hold requests.
+    acknowledged.push(await write(us, 'a-frozen'), await write(gb, 'b-frozen'));
+    expect((await api(a!.url, 'GET', '/api/workspaces', undefined, await tokenFor(b!.url, 'usa-analyst'))).status).toBe(200);
+    acknowledged.push(await write(us, 'a-frozen-2'), await write(gb, 'b-frozen-2'));
+    // The fault lasts 10 s (its length, not an assertion on timing).
+    await sleep(10_000 - (Date.now() - frozenAt));
+    nodes.redis.thaw();
+    const endedAt = Date.now();
+    acknowledged.push(await write(us, 'a-after'), await write(gb, 'b-after'));
+    await eventually(converged(replicas, acknowledged), CONVERGED_MS - (Date.now() - endedAt), 'both replicas hold every acknowledged edit');
+    const stored = await storedText(await nodes.open(a!.url, 'usa-analyst', cell.id), cell.id, object.id);
+    for (const mark of acknowledged) expect(stored).toContain(mark);
+  }, 60_000);
+
+  test('a node SIGKILLed between commit and relay (fault hook): the sweeper relays the committed update to every node', async () => {
+    const [b, c] = await nodes.start({ nodes: 2 });
+    const doomed = await nodes.child('node-doomed', { TEARLINE_TEST_FAULT: 'kill-after-commit' });
+    const { cell, object, replicas } = await sharedNote(b!, [[b!.url, 'usa-analyst'], [c!.url, 'gbr-analyst'], [doomed.url, 'usa-analyst']]);
+    const exited = new Promise((resolve) => doomed.child.once('exit', (_code, signal) => resolve(signal)));
+    // Its commit kills the node before it can answer: the edit is not acknowledged, but durable.
+    bodyOf(replicas[2]!.doc).insert(0, 'COMMITTED-THEN-KILLED ');
+    replicas[2]!.acks.forEach((ack) => ack.catch(() => undefined));
+    expect(await exited).toBe('SIGKILL');
+    await eventually(converged(replicas.slice(0, 2), ['COMMITTED-THEN-KILLED']), CONVERGED_MS, 'the swept update reaches both remaining nodes');
+    expect(await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id)).toContain('COMMITTED-THEN-KILLED');
+  }, 120_000);
+
+  test('a node SIGKILLed while its clients write: every acknowledged edit is stored and reaches the other nodes', async () => {
+    const [b] = await nodes.start({ nodes: 1 });
+    const victim = await nodes.child('node-victim');
+    const { cell, object, replicas } = await sharedNote(b!, [[b!.url, 'gbr-analyst'], [victim.url, 'usa-analyst']]);
+    const [survivor, doomed] = replicas as [Replica, Replica];
+    const acknowledged: string[] = [];
+    // A stream of edits, each sent without waiting for the answer before: the kill lands among them.
+    let writing = true;
+    const stream = (async () => {
+      for (let i = 0; writing; i++) {
+        bodyOf(doomed.doc).insert(0, `v${i} `);
+        doomed.acks.at(-1)!.then(() => acknowledged.push(`v${i} `), () => undefined);
+        await sleep(5);
+      }
+    })();
+    await eventually(() => acknowledged.length >= 5, 10_000, 'some edits acknowledged before the kill');
+    await kill(victim, 'SIGKILL');
+    writing = false;
+    await stream;
+    const killedAt = Date.now();
+    acknowledged.push(await write(survivor, 'b-after'));
+    await eventually(() => acknowledged.every((mark) => bodyOf(survivor.doc).toString().includes(mark)), CONVERGED_MS - (Date.now() - killedAt), 'the surviving node delivers every acknowledged edit');
+    const stored = await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id);
+    for (const mark of acknowledged) expect(stored).toContain(mark);
+  }, 120_000);
+
+  test('a narrowing re-mark during a Redis outage: the stale node is fenced, and the level that lost access receives nothing afterwards from any node', async () => {
+    const [a, b, c] = await nodes.start({ nodes: 3 });
+    const { cell, object, clients, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'usa-analyst'], [c!.url, 'usa-analyst']]);
+    const [onA, onB, onC] = replicas as [Replica, Replica, Replica];
+    const lost: TestClient[] = [];
+    for (const node of [a!, b!, c!]) lost.push(await nodes.open(node.url, 'gbr-analyst', cell.id));
+    const lostViews = await Promise.all(lost.map((client) => replica(client, cell.id, object)));
+    await write(onB, 'BEFORE');
+    await eventually(converged(replicas, ['BEFORE']), CONVERGED_MS, 'delivery before the fault');
+
+    await nodes.redis.stop();
+    await clients[0]!.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN' });
+    await lost[0]!.waitFor('object:removed', (e: { id: string }) => e.id === object.id);
+    await write(onA, 'CANARY-AFTER-NARROWING');
+    // Node B has not heard of the re-mark: its write under the old marking is fenced, not stored, not fanned out.
+    const stale = await clients[1]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(onB, 'CANARY-STALE') });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    await nodes.redis.start();
+    await Promise.all(lost.slice(1).map((client) => client.waitFor('object:removed', (e: { id: string }) => e.id === object.id, CONVERGED_MS)));
+    await eventually(() => bodyOf(onC.doc).toString().includes('CANARY-AFTER-NARROWING'), CONVERGED_MS, 'node C delivers the edit to USA');
+    await write(onA, 'CANARY-LATER');
+    await eventually(() => bodyOf(onC.doc).toString().includes('CANARY-LATER'), CONVERGED_MS, 'node C delivers the later edit to USA');
+    const stored = await storedText(await nodes.open(a!.url, 'usa-analyst', cell.id), cell.id, object.id);
+    expect(stored).toContain('CANARY-AFTER-NARROWING');
+    expect(stored).not.toContain('CANARY-STALE');
+    for (const client of lost) {
+      const removedAt = client.frames.findIndex((frame) => frame.event === 'object:removed' && (frame.payload as { id: string }).id === object.id);
+      const afterwards = JSON.stringify(client.frames.slice(removedAt + 1).map((frame) => [frame.event, frame.payload]));
+      expect(afterwards).not.toContain(object.id);
+    }
+    for (const view of lostViews) expect(bodyOf(view.doc).toString()).not.toContain('CANARY');
+    for (const r of [onA, onB, onC]) expect(bodyOf(r.doc).toString().includes('CANARY-STALE')).toBe(false);
+  }, 60_000);
+
+  describe('PostgreSQL restarted', () => {
+    let own: OwnPostgres | undefined;
+    afterAll(() => own?.stop());
+
+    test('writes answer unavailable (no acknowledgement without durability), then recover; none acknowledged is lost', async () => {
+      own = await startOwnPostgres();
+      const [a, b] = await nodes.start({ nodes: 2, databaseUrl: own.url });
+      const { cell, object, clients, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
+      const [us, gb] = replicas as [Replica, Replica];
+      const acknowledged = [await write(us, 'a-before'), await write(gb, 'b-before')];
+
+      await own.stop();
+      const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(us, 'NOT-DURABLE') });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      await own.start();
+      const endedAt = Date.now();
+      const retried = sideUpdate(us, 'RETRIED');
+      await eventually(
+        async () => (await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: retried })).ok,
+        CONVERGED_MS,
+        'a write is taken again once the database answers',
+      );
+      Y.applyUpdate(us.doc, retried, 'remote');
+      acknowledged.push('RETRIED', await write(us, 'a-after'), await write(gb, 'b-after'));
+      await eventually(converged(replicas, acknowledged), CONVERGED_MS - (Date.now() - endedAt), 'both replicas hold every acknowledged edit');
+      const stored = await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id);
+      for (const mark of acknowledged) expect(stored).toContain(mark);
+      expect(stored).not.toContain('NOT-DURABLE');
+    }, 90_000);
+  });
+
+  test('a participant whose clearance was lowered while disconnected reconnects to another node and gets only what the new clearance allows', async () => {
+    const [a, b] = await nodes.start({ nodes: 2 });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Clearance', template: 'adhoc', members: ['USA', 'GBR'] });
+    const before = await nodes.open(a!.url, 'usa-analyst', cell.id);
+    const { object: secret } = await before.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//NOFORN', content: buildContent({ body: 'secret ' }) });
+    const { object: topSecret } = await before.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'TOP SECRET//NOFORN', content: buildContent({ body: 'top secret ' }) });
+    await replica(before, cell.id, topSecret);
+    nodes.leave(before);
+
+    const lowered = await connect(b!.url, 'usa-analyst', await tokenFor(b!.url, 'usa-analyst', { overrides: { clearance: 'SECRET' } }));
+    const joined = await lowered.ok('workspace:join', { workspaceId: cell.id });
+    expect(joined.objects.map((o) => o.id)).toEqual([secret.id]);
+    const missing = await lowered.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: topSecret.id }] });
+    expect(JSON.stringify(missing)).not.toContain('top secret');
+    const seen = await replica(lowered, cell.id, secret);
+
+    // Edits on node A to both objects: only the SECRET one reaches the lowered participant.
+    const writer = await nodes.open(a!.url, 'usa-fdo', cell.id);
+    const [onTop, onSecret] = [await replica(writer, cell.id, topSecret), await replica(writer, cell.id, secret)];
+    await write(onTop, 'TS-CANARY');
+    await write(onSecret, 'S-EDIT');
+    await eventually(() => bodyOf(seen.doc).toString().includes('S-EDIT'), CONVERGED_MS, 'the SECRET edit reaches node B');
+    expect(JSON.stringify(lowered.frames.map((frame) => frame.payload))).not.toContain(topSecret.id);
+    lowered.close();
+  }, 60_000);
+});
