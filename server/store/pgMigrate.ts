@@ -19,11 +19,16 @@ export interface Migration {
 }
 
 export function migrations(dir = DIR): Migration[] {
-  return fs
+  const found = fs
     .readdirSync(dir)
     .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
     .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: fs.readFileSync(path.join(dir, file), 'utf8') }));
+  // Two branches each adding "the next" migration would otherwise both be skipped on a database
+  // that recorded the first: refuse to start instead.
+  const clash = found.find((migration, i) => i > 0 && found[i - 1]!.version === migration.version);
+  if (clash) throw new Error(`Two schema migrations share version ${clash.version}: renumber one of them`);
+  return found;
 }
 
 /** Applies the migrations not applied yet; returns their names, in order. */

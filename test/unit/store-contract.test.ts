@@ -2,6 +2,7 @@
 // nodes on one database; skipped without a local PostgreSQL, never in CI).
 import { beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { bodyOf, buildContent } from '../../shared/content';
@@ -268,6 +269,13 @@ test('a cell stored before per-nation automatic release reads with no nation opt
   expect((await store.getWorkspace('w0'))?.releasePolicy).toEqual({ deadlineMinutes: 5, autoRelease: true, autoReleaseNations: [] });
   expect((await store.listWorkspaces()).map((w) => w.releasePolicy.autoReleaseNations)).toEqual([[]]);
   await store.close();
+});
+
+test('two schema migrations with one version number refuse to load (branches that each added "the next" one)', () => {
+  const dir = tempDir();
+  for (const file of ['0001_initial.sql', '0002_a.sql', '0002_b.sql']) fs.writeFileSync(path.join(dir, file), 'SELECT 1;');
+  expect(() => migrations(dir)).toThrow(/share version 2/);
+  expect(migrations().map(({ version }) => version)).toEqual(migrations().map((_, i) => i + 1));
 });
 
 describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
