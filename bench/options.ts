@@ -44,7 +44,7 @@ const QUICK = {
   rounds: 1,
   mixed: false,
   // Two cell sizes, as the full run's 5,000 and 50,000: the second size's path runs in CI too.
-  coldOpen: { objects: [200, 1000], clients: 20, repeats: 1 },
+  coldOpen: { objects: [200, 400], clients: 20, repeats: 1 },
 };
 
 const WRITERS_PER_RUN = 12;

@@ -12,5 +12,5 @@ test('the full run has the 10-client scenario beside 50, 200 and 500, and opens 
 test('the quick run opens two cell sizes too, small ones', () => {
   const quick = parseOptions(['--quick']);
   expect(quick.mode).toBe('quick');
-  expect(quick.coldOpen?.objects).toEqual([200, 1000]);
+  expect(quick.coldOpen?.objects).toEqual([200, 400]);
 });
