@@ -8,6 +8,7 @@
 // `npm run bench -- storm` a reconnect storm after a SIGKILL, `npm run bench -- slow-reader`
 // clients that stop reading; `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
+// `npm run bench -- socket-memory` the server's heap per connected client, `heap-diff` what grew between two snapshots;
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,8 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'map') return (await import('./map')).run(args.slice(1));
   if (args[0] === 'slow-reader') return (await import('./slow-reader')).run(args.slice(1));
   if (args[0] === 'commit-sweep') return (await import('./commit-sweep')).run(args.slice(1));
+  if (args[0] === 'socket-memory') return (await import('./socket-memory')).run(args.slice(1));
+  if (args[0] === 'heap-diff') return (await import('./heap-diff')).run(args.slice(1));
   if (args.includes('--help')) {
     console.log(USAGE);
     return 0;

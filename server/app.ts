@@ -117,7 +117,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
   });
-  const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: config.commitWindowMs, busyFrom: config.commitBusyPercent / 100 }, storage), {
+  const writer = new UpdateWriter(store, { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond }, storage);
+  const docs = new DocRegistry(store, writer, {
     compactAfter: config.compactAfter,
     idleMs: config.docIdleMs,
     maxDocBytes: config.maxDocBytes,
@@ -140,7 +141,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     workspaces: new WorkspaceService(store),
     cells: new CellRegistry(store, log),
     docs,
-    fanout: new Fanout(io, metrics, config.fanoutWindowMs),
+    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames),
     audit,
     storage,
     releaseStore,

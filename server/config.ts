@@ -161,13 +161,13 @@ export const SETTINGS = {
     'TEARLINE_COMMIT_WINDOW_MS',
     '25',
     integer(0, 60_000),
-    'the longest an update waits to share one durable commit (fsync), and so one frame per room; a quiet server commits at once, the wait grows with load up to this',
+    'the most time between two durable commits (fsync), so the longest an update waits to share one commit and one frame per room; a lone edit is committed at once',
   ),
-  commitBusyPercent: setting(
-    'TEARLINE_COMMIT_BUSY_PERCENT',
-    '0',
-    integer(0, 100),
-    "how busy the event loop (its commits aside) must be before commits wait; the wait reaches TEARLINE_COMMIT_WINDOW_MS at twice this. 0: always the whole window, 100: never wait",
+  commitFramesPerSecond: setting(
+    'TEARLINE_COMMIT_FRAMES_PER_SECOND',
+    '5000',
+    integer(0, 100_000_000),
+    "fan-out frames per second (one per receiving socket) that committing sooner than the window may cost: commits start at least (frames of a commit's fan-out ÷ this) apart, at most TEARLINE_COMMIT_WINDOW_MS. 0: always the whole window",
   ),
   fanoutWindowMs: setting(
     'TEARLINE_FANOUT_WINDOW_MS',

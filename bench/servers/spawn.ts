@@ -1,7 +1,7 @@
 // Starts one benchmarked server in its own Node process (through tsx, like `npm start`) so its CPU
 // and memory are measured apart from the load generator's, and samples its RSS while it runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +23,16 @@ export interface SpawnOptions {
 const START_TIMEOUT_MS = 30_000;
 const RSS_SAMPLE_MS = 100;
 const GC_SETTLE_MS = 300;
+
+function snapshotsHere(): string[] {
+  return readdirSync('.').filter((name) => name.endsWith('.heapsnapshot'));
+}
+
+async function stableSize(file: string): Promise<boolean> {
+  const size = statSync(file).size;
+  await sleep(500);
+  return size > 0 && statSync(file).size === size;
+}
 
 export class ServerProcess {
   private peakRssMb = 0;
@@ -78,6 +88,21 @@ export class ServerProcess {
     return this.sample();
   }
 
+  /**
+   * A heap snapshot of the server, written into its working directory (the server must run with
+   * NODE_OPTIONS=--heapsnapshot-signal=SIGUSR1). Resolves with the file once it is complete.
+   */
+  async heapSnapshot(): Promise<string> {
+    const before = new Set(snapshotsHere());
+    this.child.kill('SIGUSR1');
+    for (;;) {
+      await sleep(500);
+      const file = snapshotsHere().find((name) => !before.has(name));
+      // V8 writes the file in one go and renames nothing: done when its size stops changing.
+      if (file && (await stableSize(file))) return file;
+    }
+  }
+
   /** One scrape of the server's metrics, by series (`name` or `name{labels}`). */
   async metrics(): Promise<Map<string, number>> {
     if (!this.metricsUrl) throw new Error(`The ${this.name} server has no metrics listener.`);
@@ -127,6 +152,11 @@ export class ServerProcess {
  * directory; the main thread's profile, the largest, becomes `<run>.cpuprofile` beside it.
  */
 function keepMainThreadProfile(runDir: string): void {
+  // A server killed before it exited (SIGKILL after the stop's grace) wrote none: the run's own error tells why.
+  if (!existsSync(runDir)) {
+    process.stderr.write(`CPU profile: none written in ${runDir} (the server did not exit by itself)\n`);
+    return;
+  }
   const profiles = readdirSync(runDir)
     .filter((file) => file.endsWith('.cpuprofile'))
     .map((file) => path.join(runDir, file));

@@ -101,7 +101,9 @@ export function authenticate(ctx: Context) {
  * through its WebSocketResponse's close listener on the TCP socket.)
  */
 function forgetHandshake(socket: TearlineSocket): void {
-  delete (socket.handshake.auth as { token?: unknown }).token;
+  // A new object rather than `delete`: a deletion turns the object into a dictionary, which holds
+  // a hash table for the socket's life.
+  socket.handshake.auth = Object.fromEntries(Object.entries(socket.handshake.auth).filter(([key]) => key !== 'token'));
 }
 
 const EVENTS: ReadonlySet<string> = new Set(Object.keys(schemas));

@@ -103,9 +103,15 @@ export class ObjectIndex {
     return markings;
   }
 
+  /** Walks the chain in place: asked once per object of every doc:sync and every listing. */
   canSee(participant: Participant, id: string): boolean {
-    if (!this.objects.has(id)) return false;
-    return this.chain(id).every((marking) => canSee(participant, marking, this.policy));
+    let entry = this.objects.get(id);
+    if (!entry) return false;
+    while (entry) {
+      if (!canSee(participant, entry.marking, this.policy)) return false;
+      entry = entry.envelope.parentId ? this.objects.get(entry.envelope.parentId) : undefined;
+    }
+    return true;
   }
 }
 

@@ -54,30 +54,24 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: read
   }
   checkSize(decoded);
   const meta = clockRanges(decoded.structs as Struct[]);
-  const stateVector = doc ? stateOf(doc) : new Map<number, number>();
   const earlier = pending.flatMap((checked) => checked.structs);
-  // Each pending update was checked against everything before it, so together they extend the doc without gaps.
-  for (const { id, length } of earlier) stateVector.set(id.client, Math.max(stateVector.get(id.client) ?? 0, id.clock + length));
+  const known = new KnownClocks(doc, earlier);
   const carried = new UpdateStructs([...earlier, ...(decoded.structs as Struct[])]);
-  const has = (id: Y.ID | null): boolean => {
-    if (!id) return true;
-    return id.clock < (stateVector.get(id.client) ?? 0) || carried.find(id) !== undefined;
-  };
   for (const [client, clock] of meta.from) {
-    if (clock > (stateVector.get(client) ?? 0)) {
+    if (clock > known.clock(client)) {
       throw badUpdate('The edit depends on earlier edits the server does not have; re-sync and try again.');
     }
   }
   for (const struct of decoded.structs as Struct[]) {
     if (struct instanceof Y.Skip) throw badUpdate('The edit has gaps in it; re-sync and try again. Nothing was changed.');
     if (!(struct instanceof Y.Item)) continue;
-    if (struct.parent instanceof Y.ID && !has(struct.parent)) throw badUpdate(RESYNC);
-    if (!has(struct.origin) || !has(struct.rightOrigin)) throw badUpdate(RESYNC);
+    if (struct.parent instanceof Y.ID && !has(known, carried, struct.parent)) throw badUpdate(RESYNC);
+    if (!has(known, carried, struct.origin) || !has(known, carried, struct.rightOrigin)) throw badUpdate(RESYNC);
   }
   for (const [client, ranges] of decoded.ds.clients) {
-    const known = Math.max(stateVector.get(client) ?? 0, meta.to.get(client) ?? 0);
+    const end = Math.max(known.clock(client), meta.to.get(client) ?? 0);
     for (const range of ranges) {
-      if (range.clock + range.len > known) {
+      if (range.clock + range.len > end) {
         throw badUpdate('The edit deletes content the server does not have; re-sync and try again.');
       }
     }
@@ -98,11 +92,31 @@ export function checkUpdate(doc: Y.Doc | null, update: Uint8Array, pending: read
   return { clients: [...meta.from.keys()], structs: decoded.structs as Struct[], values };
 }
 
-/** The doc's state vector, read from its store: not encoded to bytes and decoded back on every edit. */
-function stateOf(doc: Y.Doc): Map<number, number> {
-  const vector = new Map<number, number>();
-  for (const client of doc.store.clients.keys()) vector.set(client, Y.getState(doc.store, client));
-  return vector;
+/**
+ * Each client's next clock in the doc followed by the pending updates (each was checked against
+ * everything before it, so together they extend the doc without gaps). Read per client the update
+ * names, from the doc's struct store: not the whole state vector, whose size is every client that
+ * ever wrote to the object, on every edit.
+ */
+class KnownClocks {
+  private readonly pending = new Map<number, number>();
+
+  constructor(
+    private readonly doc: Y.Doc | null,
+    earlier: readonly Struct[],
+  ) {
+    for (const { id, length } of earlier) this.pending.set(id.client, Math.max(this.clock(id.client), id.clock + length));
+  }
+
+  clock(client: number): number {
+    return this.pending.get(client) ?? (this.doc ? Y.getState(this.doc.store, client) : 0);
+  }
+}
+
+/** Whether `id` is in the doc, the pending updates or this update. */
+function has(known: KnownClocks, carried: UpdateStructs, id: Y.ID | null): boolean {
+  if (!id) return true;
+  return id.clock < known.clock(id.client) || carried.find(id) !== undefined;
 }
 
 /**

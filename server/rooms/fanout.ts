@@ -15,6 +15,11 @@ import type { Cell } from '../workspaces/cellRegistry';
 import type { Metrics } from '../metrics/metrics';
 import { encodingRoom, levelRoom } from './roomNames';
 
+/** Told how many frames each flush wrote (one per socket reached): the commit policy's signal. */
+export interface FrameSink {
+  add(frames: number): void;
+}
+
 interface PendingObject {
   cell: Cell;
   epoch: number;
@@ -32,7 +37,15 @@ export class Fanout {
     private readonly metrics: Metrics,
     /** TEARLINE_FANOUT_WINDOW_MS: how long updates wait to share a frame. 0 = next tick. */
     private readonly windowMs: number,
+    private readonly frames: FrameSink = { add: () => undefined },
   ) {}
+
+  /** Sockets of this node in `rooms` (a socket is in one encoding room per cell). */
+  private socketsIn(byRoom: ReadonlyMap<string, ReadonlySet<string>>, rooms: readonly string[]): number {
+    let sockets = 0;
+    for (const room of rooms) sockets += byRoom.get(room)?.size ?? 0;
+    return sockets;
+  }
 
   private levelRooms(cell: Cell, levels: Iterable<string>): string[] {
     return [...levels].map((level) => levelRoom(cell.workspace.id, level));
@@ -89,6 +102,8 @@ export class Fanout {
     this.scheduled = false;
     // Per cell and level: the updates its base64 room receives in one frame.
     const perRoom = new Map<string, DocState[]>();
+    let frames = 0;
+    const byRoom = this.io.of('/').adapter.rooms;
     for (const [id, item] of batch) {
       const entry = item.cell.index.get(id);
       // A re-mark in between started a new epoch: its doc:reset already carries these edits.
@@ -98,7 +113,9 @@ export class Fanout {
       const update = item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates);
       // The sender already has its own edit; with several senders, each gets the merge (idempotent).
       const except = item.senders.size === 1 ? [...item.senders] : [];
-      this.io.local.to(this.encodingRooms(item.cell, levels, 'binary')).except(except).emit('doc:update', { id, epoch: item.epoch, update });
+      const binaryRooms = this.encodingRooms(item.cell, levels, 'binary');
+      frames += this.socketsIn(byRoom, binaryRooms);
+      this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update });
       const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
       for (const room of this.encodingRooms(item.cell, levels, 'base64')) {
         let list = perRoom.get(room);
@@ -108,7 +125,11 @@ export class Fanout {
       this.metrics.fanoutSeconds.observe((performance.now() - item.firstReceivedAt) / 1000);
       this.metrics.fanouts.inc();
     }
-    for (const [updates, rooms] of roomsPerList(perRoom)) this.io.local.to(rooms).emit('doc:updates', { updates });
+    for (const [updates, rooms] of roomsPerList(perRoom)) {
+      frames += this.socketsIn(byRoom, rooms);
+      this.io.local.to(rooms).emit('doc:updates', { updates });
+    }
+    this.frames.add(frames);
   }
 }
 

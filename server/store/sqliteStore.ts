@@ -49,6 +49,8 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
   private readonly held = new HeldMarkings();
+  private readonly loadDocTx: (objectId: string) => StoredDoc;
+  private readonly appendTx: (batch: PendingUpdate[]) => number[];
 
   /** `sync`: TEARLINE_SQLITE_SYNC. */
   constructor(file: string, options: { sync: 'full' | 'normal' }) {
@@ -105,6 +107,10 @@ export class SqliteStore implements Store {
         'SELECT id, node, scenario, cells, state FROM exercises WHERE node = ? ORDER BY created',
       ),
     };
+    // Built once: better-sqlite3's transaction() builds its wrappers on every call, a third of the
+    // CPU of one small read (12 against 18 µs), and a cold open reads every doc of the cell.
+    this.loadDocTx = db.transaction((objectId: string) => this.readDoc(objectId));
+    this.appendTx = db.transaction((batch: PendingUpdate[]) => this.append(batch));
   }
 
   async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
@@ -181,32 +187,38 @@ export class SqliteStore implements Store {
   }
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
-    return this.db.transaction(() => {
-      const fences = new Map(batch.map((item) => [item.objectId, this.statements.fence.get(item.objectId)]));
-      const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, fences.get(item.objectId))).map((item) => item.objectId))];
-      if (fenced.length > 0) throw new FencedWriteError(fenced);
-      return batch.map((item) => {
-        for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
-        const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
-        this.statements.appendUpdate.run(item.objectId, seq, item.epoch, fences.get(item.objectId)!.markingVersion, item.update, item.author);
-        return seq;
-      });
-    })();
+    return this.appendTx(batch);
+  }
+
+  /** appendUpdates' transaction. */
+  private append(batch: PendingUpdate[]): number[] {
+    const fences = new Map(batch.map((item) => [item.objectId, this.statements.fence.get(item.objectId)]));
+    const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, fences.get(item.objectId))).map((item) => item.objectId))];
+    if (fenced.length > 0) throw new FencedWriteError(fenced);
+    return batch.map((item) => {
+      for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
+      const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
+      this.statements.appendUpdate.run(item.objectId, seq, item.epoch, fences.get(item.objectId)!.markingVersion, item.update, item.author);
+      return seq;
+    });
   }
 
   async loadDoc(objectId: string): Promise<StoredDoc> {
-    return this.db.transaction(() => {
-      const snapshot = this.statements.getSnapshot.get(objectId);
-      const epoch = snapshot?.epoch ?? 0;
-      const rows = this.statements.listUpdates.all(objectId, epoch);
-      return {
-        epoch,
-        snapshot: snapshot ? bytes(snapshot.data) : null,
-        updates: rows.map((row) => bytes(row.data)),
-        lastSeq: this.statements.lastSeq.get(objectId)?.last_seq ?? 0,
-        owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
-      };
-    })();
+    return this.loadDocTx(objectId);
+  }
+
+  /** loadDoc's transaction: the snapshot, the updates since and the owners as of one moment. */
+  private readDoc(objectId: string): StoredDoc {
+    const snapshot = this.statements.getSnapshot.get(objectId);
+    const epoch = snapshot?.epoch ?? 0;
+    const rows = this.statements.listUpdates.all(objectId, epoch);
+    return {
+      epoch,
+      snapshot: snapshot ? bytes(snapshot.data) : null,
+      updates: rows.map((row) => bytes(row.data)),
+      lastSeq: this.statements.lastSeq.get(objectId)?.last_seq ?? 0,
+      owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
+    };
   }
 
   async compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void> {

@@ -1,10 +1,11 @@
 // Group commit: updates waiting together share one durable transaction, and so one fan-out frame
 // per room. Each caller's promise resolves only after its update is on disk, so an ack is never
-// early. When commits start is ./commitPolicy.ts: at once in a quiet cell, later under load.
+// early. When commits start is ./commitPolicy.ts: at once in a quiet cell, further apart the more
+// frames each commit's fan-out writes.
 import type { PendingUpdate, Store } from './types';
 import type { WriteOutcomes } from './storageHealth';
 import { FencedWriteError } from './fence';
-import { commitWait, eventLoopLoad, type CommitPolicy, type LoadGauge } from './commitPolicy';
+import { commitWait, FanoutFrames, type CommitPolicy } from './commitPolicy';
 
 interface Queued extends PendingUpdate {
   resolve(seq: number): void;
@@ -16,12 +17,16 @@ export class UpdateWriter {
   private scheduled = false;
   /** A commit is being written: the updates arriving meanwhile wait for it, then share the next. */
   private committing = false;
+  /** When the last commit started (ms); commits start at least the policy's interval apart. */
+  private lastStart = -Infinity;
 
   constructor(
     private readonly store: Store,
     private readonly policy: CommitPolicy,
     private readonly outcomes?: WriteOutcomes,
-    private readonly gauge: LoadGauge = eventLoopLoad(),
+    /** What the fan-out writes per commit; the fan-out adds to it. */
+    readonly frames: FanoutFrames = new FanoutFrames(),
+    private readonly now: () => number = Date.now,
   ) {}
 
   write(update: PendingUpdate): Promise<number> {
@@ -34,7 +39,7 @@ export class UpdateWriter {
   private schedule(): void {
     if (this.scheduled || this.committing || this.queue.length === 0) return;
     this.scheduled = true;
-    const wait = commitWait(this.gauge.load(), this.policy);
+    const wait = commitWait(this.now() - this.lastStart, this.frames.perCommit(), this.policy);
     // setImmediate, not at once: the updates read from sockets in the same turn share the commit.
     if (wait > 0) setTimeout(() => void this.commit(), wait);
     else setImmediate(() => void this.commit());
@@ -42,6 +47,8 @@ export class UpdateWriter {
 
   private async commit(): Promise<void> {
     this.scheduled = false;
+    this.lastStart = this.now();
+    this.frames.commitStarted();
     const batch = this.queue;
     this.queue = [];
     this.committing = true;
@@ -55,13 +62,8 @@ export class UpdateWriter {
 
   private async writeBatch(batch: Queued[]): Promise<void> {
     if (batch.length === 0) return;
-    const started = performance.now();
     try {
-      const written = this.store.appendUpdates(batch);
-      // What of the commit ran on the event loop before it returned: all of SQLite's (its fsync
-      // included), next to nothing of PostgreSQL's. That time is the commit's, not load.
-      this.gauge.committed(performance.now() - started);
-      const seqs = await written;
+      const seqs = await this.store.appendUpdates(batch);
       this.outcomes?.wrote();
       batch.forEach((item, i) => item.resolve(seqs[i]!));
     } catch (error) {

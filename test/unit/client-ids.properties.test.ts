@@ -48,7 +48,7 @@ test('writing with another participant’s client id is refused; every acknowled
       const compactionErrors: unknown[] = [];
       const base = buildContent({ body: 'base' });
       await store.createObjects([{ envelope, content: base, author: 'usa', clients: [] }]);
-      const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, busyFrom: 0 }), { compactAfter: 7, idleMs: 60_000, maxDocBytes: 1 << 20, onCompactionError: (error) => compactionErrors.push(error) });
+      const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, framesPerSecond: 0 }), { compactAfter: 7, idleMs: 60_000, maxDocBytes: 1 << 20, onCompactionError: (error) => compactionErrors.push(error) });
       const replicas = new Map<string, Y.Doc>(PEOPLE.map((who) => [who, new Y.Doc()]));
       for (const replica of replicas.values()) Y.applyUpdate(replica, base);
       const acknowledged: string[] = [];

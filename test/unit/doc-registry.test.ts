@@ -32,7 +32,7 @@ async function setUp(bodies: Record<string, string>, options: Partial<DocRegistr
     Object.entries(bodies).map(([id, body]) => ({ envelope: { ...envelope, id }, content: buildContent({ body }), author: 'x', clients: [] })),
   );
   const compactionErrors: unknown[] = [];
-  const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, busyFrom: 0 }), {
+  const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, framesPerSecond: 0 }), {
     compactAfter: 100,
     idleMs: 0,
     maxDocBytes: 1 << 20,

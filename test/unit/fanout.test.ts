@@ -68,6 +68,18 @@ describe('doc updates', () => {
     expect(sockets.jpnB64.received).toEqual([]);
   });
 
+  test('tell the commit policy how many frames each flush wrote: one per socket reached', async () => {
+    const { io, cell, sockets } = setup();
+    const written: number[] = [];
+    const fanout = new Fanout(io.asServer(), fakeMetrics(), 0, { add: (frames) => written.push(frames) });
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'a'), 'usa-bin', performance.now());
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'usa-bin', performance.now());
+    await nextTurn();
+    // Both objects reach USA and GBR only: binary sockets get a frame per object, base64 ones one for both.
+    expect(written).toEqual([2 + 2 + 2]);
+    expect(sockets.gbrB64.got('doc:updates')).toHaveLength(1);
+  });
+
   test("merge one object's updates of a window into one, and leave out its only sender", async () => {
     const { cell, fanout, sockets } = setup();
     const doc = new Y.Doc();

@@ -222,7 +222,7 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     await expect(nodeB.appendUpdates([edit('f1', 'STALE'), edit('f2', 'ok')])).rejects.toEqual(new FencedWriteError(['f1']));
     expect((await nodeA.loadDoc('f1')).updates).toEqual([]);
     // Through the group commit: the fenced update answers `conflict`, the other is stored.
-    const writer = new UpdateWriter(nodeB, { maxWindowMs: 0, busyFrom: 0 });
+    const writer = new UpdateWriter(nodeB, { maxWindowMs: 0, framesPerSecond: 0 });
     const [stale, fine] = await Promise.allSettled([writer.write(edit('f1', 'STALE')), writer.write(edit('f2', 'ok'))]);
     expect(stale).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
     expect(fine).toEqual({ status: 'fulfilled', value: 1 });

@@ -20,7 +20,7 @@ vi.mock('yjs', async (original) => {
 test('an accepted update is decoded once for the check and applied once, and nothing else reads it', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'd.db'), { sync: 'normal' });
   await store.createObjects([{ envelope: envelope('d1', 'UNCLASSIFIED'), content: buildContent({ body: 'hello' }), author: 'x', clients: [] }]);
-  const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, busyFrom: 1 }), {
+  const docs = new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, framesPerSecond: 0 }), {
     compactAfter: 100,
     idleMs: 60_000,
     maxDocBytes: 1 << 20,

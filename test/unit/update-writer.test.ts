@@ -1,7 +1,7 @@
-// The adaptive group commit (server/store/updateWriter.ts, commitPolicy.ts), on a fake store
-// whose commits finish when the test says so, fake timers and a load the test sets.
+// The group commit (server/store/updateWriter.ts, commitPolicy.ts), on a fake store whose commits
+// finish when the test says so, fake timers, and fan-out frames the test reports.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { commitWait, eventLoopLoad, type LoadGauge } from '../../server/store/commitPolicy';
+import { commitInterval, commitWait, FanoutFrames } from '../../server/store/commitPolicy';
 import { FencedWriteError } from '../../server/store/fence';
 import type { PendingUpdate, Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
@@ -30,24 +30,21 @@ function fakeStore() {
 
 const edit = (objectId: string, text: string): PendingUpdate => ({ objectId, epoch: 0, update: new TextEncoder().encode(text), author: 'a', newClients: [] });
 
-function gauge(load: number): LoadGauge & { value: number } {
-  return { value: load, load() { return this.value; }, committed: () => undefined };
-}
-
 /** Lets the promise callbacks and the timers due within `ms` run. */
 async function advance(ms = 0): Promise<void> {
   await vi.advanceTimersByTimeAsync(ms);
 }
 
-const WINDOW = { maxWindowMs: 25, busyFrom: 0.2 };
+/** 25 ms at most; 5,000 frames a second: a commit reaching 50 sockets waits 10 ms after the last one's start, 125 or more the window. */
+const POLICY = { maxWindowMs: 25, framesPerSecond: 5000 };
 
-describe('adaptive group commit', () => {
+describe('group commit', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  test('a lone edit in a quiet server is committed at once, not after the window', async () => {
+  test('a lone edit is committed at once, not after the window', async () => {
     const fake = fakeStore();
-    const writer = new UpdateWriter(fake.store, WINDOW, undefined, gauge(0.05));
+    const writer = new UpdateWriter(fake.store, POLICY);
     const written = writer.write(edit('o1', 'x'));
     await advance(0);
     expect(fake.batches).toEqual([['o1:x']]);
@@ -57,7 +54,7 @@ describe('adaptive group commit', () => {
 
   test('edits arriving during a commit share the next one, which starts as soon as it ends', async () => {
     const fake = fakeStore();
-    const writer = new UpdateWriter(fake.store, WINDOW, undefined, gauge(0.05));
+    const writer = new UpdateWriter(fake.store, POLICY);
     const first = writer.write(edit('o1', 'a'));
     await advance(0);
     const during = ['b', 'c', 'd'].map((text, i) => writer.write(edit(`o${i + 2}`, text)));
@@ -71,30 +68,52 @@ describe('adaptive group commit', () => {
     await expect(Promise.all([first, ...during])).resolves.toEqual([1, 1, 2, 3]);
   });
 
-  test('under load the next commit waits, so a burst shares one commit; the wait ends when the load does', async () => {
+  test('when commits fan out to many sockets, the next waits the window after the last one started, so a burst shares it', async () => {
     const fake = fakeStore();
-    const load = gauge(0.4); // twice busyFrom: the whole window
-    const writer = new UpdateWriter(fake.store, WINDOW, undefined, load);
-    const burst = Array.from({ length: 5 }, (_, i) => i);
+    const writer = new UpdateWriter(fake.store, POLICY);
+    void writer.write(edit('o0', 'first'));
+    await advance(0);
+    fake.finish();
+    writer.frames.add(400); // that commit's fan-out reached 400 sockets (smoothed: 200 per commit → the whole window)
+    await advance(0);
+    const burst = [1, 2, 3, 4, 5];
     const written: Promise<number>[] = [];
     for (const i of burst) {
       written.push(writer.write(edit(`o${i}`, String(i))));
       await advance(4);
     }
-    expect(fake.batches).toEqual([]);
-    await advance(25 - 4 * burst.length);
-    expect(fake.batches).toEqual([burst.map((i) => `o${i}:${i}`)]);
+    expect(fake.batches).toHaveLength(1);
+    await advance(25 - 4 * burst.length - 1);
+    expect(fake.batches).toHaveLength(1);
+    await advance(1);
+    expect(fake.batches).toEqual([['o0:first'], burst.map((i) => `o${i}:${i}`)]);
     fake.finish();
     await Promise.all(written);
-    load.value = 0.05;
-    void writer.write(edit('o9', 'quiet'));
+  });
+
+  test('in a small cell the next commit waits only what its fan-out allows, and not at all long after the last', async () => {
+    const fake = fakeStore();
+    const writer = new UpdateWriter(fake.store, POLICY);
+    void writer.write(edit('o1', 'a'));
     await advance(0);
+    fake.finish();
+    writer.frames.add(20); // 10 frames per commit, smoothed: 2 ms apart
+    await advance(0);
+    void writer.write(edit('o1', 'b'));
+    await advance(1);
+    expect(fake.batches).toHaveLength(1);
+    await advance(1);
     expect(fake.batches).toHaveLength(2);
+    fake.finish();
+    await advance(50);
+    void writer.write(edit('o1', 'c'));
+    await advance(0);
+    expect(fake.batches).toHaveLength(3);
   });
 
   test('a failed commit drops its objects’ queued updates only; the others are committed next', async () => {
     const fake = fakeStore();
-    const writer = new UpdateWriter(fake.store, WINDOW, undefined, gauge(0));
+    const writer = new UpdateWriter(fake.store, POLICY);
     const first = writer.write(edit('o1', 'a'));
     await advance(0);
     const dependent = writer.write(edit('o1', 'b'));
@@ -111,7 +130,7 @@ describe('adaptive group commit', () => {
 
   test('a fenced object’s updates are refused; the rest of its commit is written at once', async () => {
     const fake = fakeStore();
-    const writer = new UpdateWriter(fake.store, WINDOW, undefined, gauge(0));
+    const writer = new UpdateWriter(fake.store, POLICY);
     const stale = writer.write(edit('o1', 'a'));
     const fine = writer.write(edit('o2', 'b'));
     await advance(0);
@@ -126,53 +145,31 @@ describe('adaptive group commit', () => {
   });
 });
 
-test('the gauge is told the time a commit held the event loop, not the time it took', async () => {
-  vi.useFakeTimers();
-  try {
-    const held: number[] = [];
-    let finish!: () => void;
-    const store = {
-      appendUpdates(batch: PendingUpdate[]) {
-        vi.advanceTimersByTime(7); // a synchronous commit, as SQLite's
-        return new Promise<number[]>((resolve) => (finish = () => resolve(batch.map(() => 1))));
-      },
-    } as unknown as Store;
-    const writer = new UpdateWriter(store, WINDOW, undefined, { load: () => 0, committed: (ms) => held.push(ms) });
-    const written = writer.write(edit('o1', 'x'));
-    await advance(0);
-    await advance(30); // then waiting on the disk, as PostgreSQL's: not the event loop's time
-    finish();
-    await written;
-    expect(held).toEqual([7]);
-  } finally {
-    vi.useRealTimers();
-  }
-});
-
 describe('commit policy', () => {
-  test('no wait up to busyFrom, then growing to the window at twice busyFrom', () => {
-    const policy = { maxWindowMs: 20, busyFrom: 0.2 };
-    expect([0, 0.2, 0.3, 0.4, 0.9].map((load) => commitWait(load, policy))).toEqual([0, 0, 10, 20, 20]);
+  test('commits start (frames of a commit ÷ frames per second) apart, at most the window', () => {
+    expect([0, 10, 50, 100, 125, 200, 500].map((frames) => commitInterval(frames, POLICY))).toEqual([0, 2, 10, 20, 25, 25, 25]);
   });
 
-  test('busyFrom 0 is the fixed window; 1 never waits', () => {
-    expect(commitWait(0, { maxWindowMs: 25, busyFrom: 0 })).toBe(25);
-    expect(commitWait(1, { maxWindowMs: 25, busyFrom: 1 })).toBe(0);
+  test('the wait is what is left of the interval since the last commit started', () => {
+    expect(commitWait(4, 50, POLICY)).toBe(6);
+    expect(commitWait(30, 500, POLICY)).toBe(0);
+    expect(commitWait(Infinity, 500, POLICY)).toBe(0);
   });
 
-  test('the load leaves out the time spent committing (SQLite fsyncs on the event loop)', () => {
-    let active = 0;
-    let idle = 0;
-    const gaugeOf = eventLoopLoad((since) => ({
-      active: active - (since?.active ?? 0),
-      idle: idle - (since?.idle ?? 0),
-      utilization: 0,
-    }));
-    active += 300; // 300 ms busy of 1,000, 250 of them committing
-    idle += 700;
-    gaugeOf.committed(250);
-    expect(gaugeOf.load()).toBeCloseTo(0.025); // (300 - 250) / 1000, smoothed with the start's 0
-    active += 10; // too short a sample: the last figure stands
-    expect(gaugeOf.load()).toBeCloseTo(0.025);
+  test('0 frames per second: commits always the whole window apart', () => {
+    expect(commitInterval(0, { maxWindowMs: 25, framesPerSecond: 0 })).toBe(25);
+  });
+
+  test('frames per commit: each commit start closes a count, smoothed with the ones before', () => {
+    const frames = new FanoutFrames();
+    expect(frames.perCommit()).toBe(0);
+    frames.add(150);
+    frames.add(50);
+    expect(frames.perCommit()).toBe(100); // half of the open count, half of the past (0)
+    frames.commitStarted();
+    expect(frames.perCommit()).toBe(50);
+    frames.add(200);
+    frames.commitStarted();
+    expect(frames.perCommit()).toBe(75); // (100 + 200) / 2, then halved with the open count (0)
   });
 });
