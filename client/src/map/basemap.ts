@@ -37,8 +37,8 @@ const LAND_FILL = new Style({ fill: new Fill({ color: '#f4f1e8' }) });
 const COAST = new Style({ stroke: new Stroke({ color: '#8d9aa5', width: 0.8 }) });
 const landStyle = (f: FeatureLike) => (f.getGeometry()?.getType() === 'Polygon' ? LAND_FILL : COAST);
 
-/** Land as filled pieces and coastline runs (a cut must never draw as a coast). */
-function landFeatures(data: FeatureCollection): Feature[] {
+/** Natural Earth's land as areas of flat rings, outer ring first. */
+function landAreas(data: FeatureCollection): Area[] {
   const areas: Area[] = [];
   for (const f of geojson.readFeatures(data)) {
     const geometry = f.getGeometry();
@@ -48,6 +48,11 @@ function landFeatures(data: FeatureCollection): Feature[] {
       areas.push(polygon.getEnds().map((end, i, ends) => flat.slice(i === 0 ? 0 : ends[i - 1], end)));
     }
   }
+  return areas;
+}
+
+/** Land as filled pieces and coastline runs (a cut must never draw as a coast). */
+function landFeatures(areas: Area[]): Feature[] {
   const pieces = landPieces(areas, PIECE_POINTS, PIECE_OVERLAP_M);
   const features: Feature<Geometry>[] = pieces.areas.map((area) => {
     const ends: number[] = [];
@@ -64,6 +69,9 @@ function borderFeatures(data: GeoMultiLineString): Feature[] {
   return geometry.getLineStrings().flatMap((line) => runs(line.getFlatCoordinates(), PIECE_POINTS).map((run) => new Feature(new LineString(run, 'XY'))));
 }
 
+/** Polygons of 1:10m land cut per task while it loads. */
+const LOAD_SLICE = 250;
+
 /** From this zoom on, 1:10m land replaces 1:50m: coastlines good enough to tell a harbour. */
 const DETAIL_ZOOM = 7;
 
@@ -73,7 +81,14 @@ function detailedLand(): VectorLayer {
     wrapX: true,
     loader: async () => {
       const land10m = (await import('world-atlas/land-10m.json')).default as unknown as Topology<{ land: GeometryCollection }>;
-      return landFeatures(feature(land10m, land10m.objects.land) as FeatureCollection);
+      const areas = landAreas(feature(land10m, land10m.objects.land) as FeatureCollection);
+      // Cut a slice of the polygons at a time, letting the page answer clicks in between.
+      const features: Feature[] = [];
+      for (let start = 0; start < areas.length; start += LOAD_SLICE) {
+        features.push(...landFeatures(areas.slice(start, start + LOAD_SLICE)));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      return features;
     },
   });
   return new VectorLayer({ source, style: landStyle, className: 'tl-land', minZoom: DETAIL_ZOOM });
@@ -123,7 +138,7 @@ export function basemapLayers() {
   const land = feature(topology, topology.objects.land) as FeatureCollection;
   const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b);
   return [
-    new VectorLayer({ source: new VectorSource({ features: landFeatures(land), wrapX: true }), style: landStyle, className: 'tl-land', maxZoom: DETAIL_ZOOM }),
+    new VectorLayer({ source: new VectorSource({ features: landFeatures(landAreas(land)), wrapX: true }), style: landStyle, className: 'tl-land', maxZoom: DETAIL_ZOOM }),
     detailedLand(),
     new VectorLayer({
       source: new VectorSource({ features: borderFeatures(borders), wrapX: true }),
