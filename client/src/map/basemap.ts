@@ -5,13 +5,12 @@
 // of major places and ports (places.json, Natural Earth, public domain). Place names appear
 // by rank as one zooms in, decluttered so they never overlap. Land and borders are cut into
 // small pieces (landPieces.ts) so a zoom step only redraws what is in view.
-import type { FeatureCollection, MultiLineString as GeoMultiLineString } from 'geojson';
+import type { FeatureCollection, MultiLineString as GeoMultiLineString, Position } from 'geojson';
 import Feature, { type FeatureLike } from 'ol/Feature';
 import GeoJSON from 'ol/format/GeoJSON';
 import type { Geometry } from 'ol/geom';
 import LineString from 'ol/geom/LineString';
 import MultiLineString from 'ol/geom/MultiLineString';
-import MultiPolygon from 'ol/geom/MultiPolygon';
 import Point from 'ol/geom/Point';
 import Polygon from 'ol/geom/Polygon';
 import Graticule from 'ol/layer/Graticule';
@@ -37,18 +36,18 @@ const LAND_FILL = new Style({ fill: new Fill({ color: '#f4f1e8' }) });
 const COAST = new Style({ stroke: new Stroke({ color: '#8d9aa5', width: 0.8 }) });
 const landStyle = (f: FeatureLike) => (f.getGeometry()?.getType() === 'Polygon' ? LAND_FILL : COAST);
 
-/** Natural Earth's land as areas of flat rings, outer ring first. */
-function landAreas(data: FeatureCollection): Area[] {
-  const areas: Area[] = [];
-  for (const f of geojson.readFeatures(data)) {
-    const geometry = f.getGeometry();
-    const polygons = geometry instanceof MultiPolygon ? geometry.getPolygons() : geometry instanceof Polygon ? [geometry] : [];
-    for (const polygon of polygons) {
-      const flat = polygon.getFlatCoordinates();
-      areas.push(polygon.getEnds().map((end, i, ends) => flat.slice(i === 0 ? 0 : ends[i - 1], end)));
-    }
-  }
-  return areas;
+/** Natural Earth's land (one MultiPolygon, longitude and latitude) as polygons' rings. */
+function landPolygons(data: FeatureCollection): Position[][][] {
+  return data.features.flatMap(({ geometry }) => (geometry.type === 'MultiPolygon' ? geometry.coordinates : geometry.type === 'Polygon' ? [geometry.coordinates] : []));
+}
+
+/** Polygons in longitude and latitude as areas of flat rings in the map's projection. */
+function projectedAreas(polygons: Position[][][]): Area[] {
+  return polygons.map((rings) => {
+    const polygon = new Polygon(rings).transform('EPSG:4326', 'EPSG:3857') as Polygon;
+    const flat = polygon.getFlatCoordinates();
+    return polygon.getEnds().map((end, i, ends) => flat.slice(i === 0 ? 0 : ends[i - 1], end));
+  });
 }
 
 /** Land as filled pieces and coastline runs (a cut must never draw as a coast). */
@@ -81,11 +80,11 @@ function detailedLand(): VectorLayer {
     wrapX: true,
     loader: async () => {
       const land10m = (await import('world-atlas/land-10m.json')).default as unknown as Topology<{ land: GeometryCollection }>;
-      const areas = landAreas(feature(land10m, land10m.objects.land) as FeatureCollection);
-      // Cut a slice of the polygons at a time, letting the page answer clicks in between.
+      const polygons = landPolygons(feature(land10m, land10m.objects.land) as FeatureCollection);
+      // Project and cut a slice of the polygons at a time, letting the page answer clicks in between.
       const features: Feature[] = [];
-      for (let start = 0; start < areas.length; start += LOAD_SLICE) {
-        features.push(...landFeatures(areas.slice(start, start + LOAD_SLICE)));
+      for (let start = 0; start < polygons.length; start += LOAD_SLICE) {
+        features.push(...landFeatures(projectedAreas(polygons.slice(start, start + LOAD_SLICE))));
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       return features;
@@ -138,7 +137,7 @@ export function basemapLayers() {
   const land = feature(topology, topology.objects.land) as FeatureCollection;
   const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b);
   return [
-    new VectorLayer({ source: new VectorSource({ features: landFeatures(landAreas(land)), wrapX: true }), style: landStyle, className: 'tl-land', maxZoom: DETAIL_ZOOM }),
+    new VectorLayer({ source: new VectorSource({ features: landFeatures(projectedAreas(landPolygons(land))), wrapX: true }), style: landStyle, className: 'tl-land', maxZoom: DETAIL_ZOOM }),
     detailedLand(),
     new VectorLayer({
       source: new VectorSource({ features: borderFeatures(borders), wrapX: true }),
