@@ -9,10 +9,15 @@
 //     The map's engine re-dispatches OpenLayers' `rendercomplete` on its element as a DOM event.
 // Each sweep in and out is one round; a full run first does one sweep unmeasured (lazy basemap
 // detail, symbol and label caches), then `--rounds`, and gives p50/p95/max per step.
-// `npm run bench -- map [--features 5000] [--rounds 5] [--quick] [--out <file>]`
+// With `--profile <prefix>`, Chromium's CPU profiler records the first render and the measured
+// sweeps into `<prefix>.first-render.cpuprofile` and `<prefix>.sweeps.cpuprofile`, for
+// `npm run bench -- profile <file>` (self time per function; meaningful on a loaded machine, where
+// wall times are not).
+// `npm run bench -- map [--features 5000] [--rounds 5] [--quick] [--profile <prefix>] [--out <file>]`
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { normaliseForWrite, type FeatureGeometry } from '../shared/geo/geometry';
 import { sidcOf, SYMBOL_TYPES, type Affiliation } from '../shared/geo/symbols';
 import { benchArgs, latency, launchBrowser, newPage, progress, seededCell, signIn, writeResults, type Latency } from './browser';
@@ -39,6 +44,7 @@ interface Plan {
   warmUp: boolean;
   out: string;
   quick: boolean;
+  profile: string | undefined;
 }
 
 interface StepResult extends Latency {
@@ -52,8 +58,8 @@ export interface MapResult {
 }
 
 function parse(args: string[]): Plan {
-  const { values, quick, out } = benchArgs(args, ['features', 'rounds'], 'bench/results/map.json');
-  return { features: Number(values.features ?? (quick ? 1000 : 5000)), rounds: Number(values.rounds ?? (quick ? 1 : 5)), warmUp: !quick, out, quick };
+  const { values, quick, out } = benchArgs(args, ['features', 'rounds', 'profile'], 'bench/results/map.json');
+  return { features: Number(values.features ?? (quick ? 1000 : 5000)), rounds: Number(values.rounds ?? (quick ? 1 : 5)), warmUp: !quick, out, quick, profile: values.profile };
 }
 
 /** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so every run seeds the same cell. */
@@ -166,11 +172,28 @@ async function sweep(page: Page): Promise<number[]> {
   return times;
 }
 
+/** Runs `work` under Chromium's CPU profiler when the plan asks for profiles, writing `<prefix>.<name>.cpuprofile`. */
+async function profiled<T>(plan: Plan, cdp: CDPSession | null, name: string, work: () => Promise<T>): Promise<T> {
+  if (!cdp || !plan.profile) return work();
+  await cdp.send('Profiler.start');
+  const result = await work();
+  const { profile } = await cdp.send('Profiler.stop');
+  const file = `${plan.profile}.${name}.cpuprofile`;
+  writeFileSync(file, JSON.stringify(profile));
+  progress(`  CPU profile written to ${file}`);
+  return result;
+}
+
 async function runCell(plan: Plan, page: Page): Promise<MapResult> {
   const { server, workspaceId } = await seededCell(mapSeed(plan.features));
   try {
     await signIn(page, server.url, READER);
-    const firstRenderMs = await timeFirstRender(page, workspaceId, plan.features);
+    const cdp = plan.profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    }
+    const firstRenderMs = await profiled(plan, cdp, 'first-render', () => timeFirstRender(page, workspaceId, plan.features));
     progress(`  first render with ${plan.features} features in ${firstRenderMs.toFixed(0)} ms`);
     // Centre on the harbour (the list opens a point at zoom 9), then out to world zoom around it.
     await page.locator('.feature-list button', { hasText: HARBOUR.name }).click();
@@ -179,10 +202,12 @@ async function runCell(plan: Plan, page: Page): Promise<MapResult> {
     await sleep(STEP_PAUSE_MS);
     if (plan.warmUp) await sweep(page);
     const samples: number[][] = SWEEP.map(() => []);
-    for (let round = 1; round <= plan.rounds; round++) {
-      (await sweep(page)).forEach((ms, i) => samples[i]!.push(ms));
-      progress(`  round ${round} of ${plan.rounds}: slowest step ${Math.max(...samples.map((s) => s.at(-1)!)).toFixed(0)} ms`);
-    }
+    await profiled(plan, cdp, 'sweeps', async () => {
+      for (let round = 1; round <= plan.rounds; round++) {
+        (await sweep(page)).forEach((ms, i) => samples[i]!.push(ms));
+        progress(`  round ${round} of ${plan.rounds}: slowest step ${Math.max(...samples.map((s) => s.at(-1)!)).toFixed(0)} ms`);
+      }
+    });
     return { features: plan.features, firstRenderMs, steps: SWEEP.map(({ step }, i) => ({ step, ...latency(samples[i]!) })) };
   } finally {
     await page.context().close();

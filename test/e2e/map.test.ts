@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePosition } from '../../shared/geo/coordinates';
+import { parsePosition, parsePositions } from '../../shared/geo/coordinates';
 import { rangeMetres } from '../../shared/geo/measure';
 import type { AuditTrailPage } from '../../shared/rest';
 import { ARTIFACTS, browserTestsSkipped, receivedBytes, releaseTo, signedInPage, startHarness, type Harness, type UserPage } from './harness';
@@ -27,6 +27,21 @@ async function featurePixels(page: Page, points: [number, number][]): Promise<nu
     const context = canvas.getContext('2d')!;
     return pts.map(([x, y]) => Array.from(context.getImageData(x, y, 1, 1).data));
   }, points);
+}
+
+/** Audited moves in the cell, as the US FDO reads the audit trail. */
+async function auditedMoves(harness: Harness, workspaceId: string): Promise<number> {
+  const trail = JSON.parse(await api(harness, 'usa-fdo', `/api/workspaces/${workspaceId}/audit`)) as AuditTrailPage;
+  return trail.entries.filter((e) => e.action === 'object.move').length;
+}
+
+/** Drags with the mouse from one CSS pixel of the map to another, in small steps as a hand would. */
+async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  await page.mouse.move(box.x + from[0], box.y + from[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + to[0], box.y + to[1], { steps: 8 });
+  await page.mouse.up();
 }
 
 async function mapSize(page: Page): Promise<{ width: number; height: number }> {
@@ -165,6 +180,62 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     await expect.poll(() => aus.page.getByText(/Track history \(2 moves\)/).count(), { timeout: 4_000 }).toBe(1);
   });
 
+  it('moves a point by dragging its handle: the partner sees it, it is audited, and Ctrl+Z undoes it', async () => {
+    const page = usa.page;
+    const workspaceId = workspaceIdOf(page);
+    const movesBefore = await auditedMoves(harness, workspaceId);
+    // Selecting it from the list centres the map on it; its yellow handle sits on it.
+    await featureList(page).getByRole('button', { name: /Contact Alpha/ }).click();
+    const positions = page.getByLabel('Positions of this point');
+    const before = await positions.inputValue();
+    const { width, height } = await mapSize(page);
+    const centre: [number, number] = [Math.round(width / 2), Math.round(height / 2)];
+    await page.waitForTimeout(300);
+    await drag(page, centre, [centre[0] + 80, centre[1]]);
+    await expect.poll(() => page.getByTestId('map-message').innerText()).toMatch(/^Moved to .+\. Ctrl\+Z undoes it\.$/);
+    const moved = await positions.inputValue();
+    expect(moved).not.toBe(before);
+    // Eastward: the same latitude, a greater longitude.
+    const [from, to] = [parsePositions(before, 'lat-lon')[0]!, parsePositions(moved, 'lat-lon')[0]!];
+    expect(to[0]).toBeGreaterThan(from[0]);
+    expect(Math.abs(to[1] - from[1])).toBeLessThan(0.01);
+    await expect.poll(() => aus.page.getByLabel('Positions of this point').inputValue(), { timeout: LIVE_MS }).toBe(moved);
+    await expect.poll(() => auditedMoves(harness, workspaceId)).toBe(movesBefore + 1);
+
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => positions.inputValue()).toBe(before);
+    await expect.poll(() => aus.page.getByLabel('Positions of this point').inputValue(), { timeout: LIVE_MS }).toBe(before);
+    await expect.poll(() => auditedMoves(harness, workspaceId)).toBe(movesBefore + 2);
+  });
+
+  it('reshapes an area vertex by vertex: a vertex dragged out of an edge reaches the partner', async () => {
+    const page = usa.page;
+    await featureList(page).getByRole('button', { name: /Exclusion zone/ }).click();
+    const positions = page.getByLabel('Positions of this area');
+    const before = parsePositions(await positions.inputValue(), 'lat-lon');
+    expect(before).toHaveLength(3);
+    // Fitted to the area: below its middle, the first run of the selected outline's dark pixels is its bottom edge.
+    const { width, height } = await mapSize(page);
+    const x = Math.round(width / 2);
+    await page.waitForTimeout(300);
+    const column = await featurePixels(page, Array.from({ length: height / 2 - 30 }, (_, i) => [x, Math.round(height / 2) + 25 + i] as [number, number]));
+    const edge = column.findIndex(([r, g, b, a]) => a! > 200 && r! < 80 && g! < 80 && b! < 80);
+    expect(edge).toBeGreaterThan(-1);
+    const y = Math.round(height / 2) + 25 + edge + 1;
+    await drag(page, [x, y], [x, y + 50]);
+
+    await expect.poll(async () => parsePositions(await positions.inputValue(), 'lat-lon').length).toBe(4);
+    const reshaped = await positions.inputValue();
+    await featureList(aus.page).getByRole('button', { name: /Exclusion zone/ }).click();
+    await expect.poll(() => aus.page.getByLabel('Positions of this area').inputValue(), { timeout: LIVE_MS }).toBe(reshaped);
+    // The new vertex lies south of the old bottom edge; the three old ones are kept.
+    const after = parsePositions(reshaped, 'lat-lon');
+    const southmost = Math.min(...before.map((p) => p[1]));
+    expect(after.filter((p) => p[1] < southmost - 0.001)).toHaveLength(1);
+    for (const vertex of before) expect(after.some((p) => rangeMetres(p, vertex) < 50)).toBe(true);
+  });
+
   it('never lets a NOFORN feature reach the partner’s map, lists, measurements or exports', async () => {
     const page = usa.page;
     await page.getByRole('button', { name: 'Add point' }).click();
@@ -198,6 +269,52 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     expect(receivedBytes(usa).includes('Safe house')).toBe(true);
     expect(await api(harness, 'usa-analyst', `/api/workspaces/${workspaceId}/features.geojson`)).toContain(SECRET_NAME);
     expect(usa.errors.concat(aus.errors)).toEqual([]);
+  });
+
+  it('imports GeoJSON and KML files marked by the importer: the cell’s default to start with, never wider, and the partner sees only what is releasable', async () => {
+    const page = usa.page;
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { name: 'Imported buoy' }, geometry: { type: 'Point', coordinates: [125.2, 26.1] } },
+        { type: 'Feature', properties: { name: 'Imported open source', marking: 'UNCLASSIFIED' }, geometry: { type: 'Point', coordinates: [125.3, 26.1] } },
+        { type: 'Feature', properties: { name: 'Imported source house', marking: 'SECRET//NOFORN' }, geometry: { type: 'Point', coordinates: [125.4, 26.1] } },
+      ],
+    };
+    await page.locator('input[type="file"]').setInputFiles({ name: 'harbour.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(file)) });
+    const dialog = page.getByRole('dialog', { name: 'Import harbour.geojson' });
+    // Marked with the cell's default (as the workspace list shows it) before anything is created.
+    const defaultMarking = 'SECRET//REL TO USA, FVEY';
+    await expect.poll(() => dialog.locator('.import-plan li').allInnerTexts()).toEqual([
+      `Imported buoy: ${defaultMarking}`,
+      `Imported open source: ${defaultMarking}`,
+      'Imported source house: SECRET//NOFORN (kept within its own marking SECRET//NOFORN)',
+    ]);
+    await dialog.getByRole('button', { name: 'Import 3' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    for (const name of ['Imported buoy', 'Imported open source', 'Imported source house']) await featureList(page).getByRole('button', { name: new RegExp(name) }).waitFor();
+    const workspaceId = workspaceIdOf(page);
+    const own = JSON.parse(await api(harness, 'usa-analyst', `/api/workspaces/${workspaceId}/features.geojson`)) as { features: { properties: { name: string; marking: string } }[] };
+    expect(own.features.filter((f) => f.properties.name.startsWith('Imported')).map((f) => [f.properties.name, f.properties.marking]).sort()).toEqual([
+      ['Imported buoy', defaultMarking],
+      ['Imported open source', defaultMarking],
+      ['Imported source house', 'SECRET//NOFORN'],
+    ]);
+    await featureList(aus.page).getByRole('button', { name: /Imported open source/ }).waitFor({ timeout: 3 * LIVE_MS });
+    await featureList(aus.page).getByRole('button', { name: /Imported buoy/ }).waitFor();
+    await aus.page.waitForTimeout(LIVE_MS);
+    expect(await aus.page.content()).not.toContain('Imported source house');
+    expect(receivedBytes(aus).includes('Imported source house')).toBe(false);
+    expect(receivedBytes(usa).includes('Imported source house')).toBe(true);
+
+    // KML too: a placemark with no marking of its own gets the importer's choice.
+    const kml = '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>Imported mooring</name><Point><coordinates>125.5,26.1</coordinates></Point></Placemark></Document></kml>';
+    await page.locator('input[type="file"]').setInputFiles({ name: 'moorings.kml', mimeType: 'application/vnd.google-earth.kml+xml', buffer: Buffer.from(kml) });
+    const kmlDialog = page.getByRole('dialog', { name: 'Import moorings.kml' });
+    await expect.poll(() => kmlDialog.locator('.import-plan li').allInnerTexts()).toEqual([`Imported mooring: ${defaultMarking}`]);
+    await kmlDialog.getByRole('button', { name: 'Import 1' }).click();
+    await featureList(aus.page).getByRole('button', { name: /Imported mooring/ }).waitFor({ timeout: 3 * LIVE_MS });
   });
 
   it('draws the world, a region and a harbour (screenshots for docs/client.md)', async () => {

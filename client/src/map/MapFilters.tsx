@@ -63,7 +63,7 @@ export function MapFilters({ filter, onChange, shown, total }: Props) {
         </select>
       </label>{' '}
       <label>
-        Created within{' '}
+        Created or moved within{' '}
         <select value={filter.withinHours} onChange={(e) => onChange({ ...filter, withinHours: Number(e.target.value) })}>
           {WITHIN.map(([hours, label]) => (
             <option key={hours} value={hours}>

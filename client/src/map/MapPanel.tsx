@@ -120,7 +120,10 @@ export function MapPanel() {
       engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy));
       return;
     }
-    undo.edit(id, doc, (fields) => fields.set('geometry', checked.geometry));
+    undo.edit(id, doc, (fields) => {
+      fields.set('geometry', checked.geometry);
+      fields.set('movedAt', new Date().toISOString());
+    });
     setStatus(done ?? `Moved. Ctrl+Z undoes it.`);
   };
 

@@ -18,7 +18,6 @@ import { defaults as defaultInteractions } from 'ol/interaction/defaults';
 import VectorLayer from 'ol/layer/Vector';
 import OlMap from 'ol/Map';
 import { fromLonLat } from 'ol/proj';
-import Cluster from 'ol/source/Cluster';
 import VectorSource from 'ol/source/Vector';
 import { Circle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import View from 'ol/View';
@@ -28,6 +27,7 @@ import { basemapLayers } from './basemap';
 import { clusterStyle, featureStyle } from './featureStyle';
 import type { MapFeature } from './mapFeatures';
 import { fromOl, lonLatAt, toOl } from './olGeometry';
+import { ZoomClusters } from './zoomClusters';
 
 export interface EngineEvents {
   /** A click on the map: the position, and the feature under it (null for none). */
@@ -55,11 +55,14 @@ const HANDLE_STYLE = new Style({
   image: new RegularShape({ points: 4, radius: 9, angle: Math.PI / 4, fill: new Fill({ color: '#ffbf47' }), stroke: new Stroke({ color: '#111', width: 2 }) }),
 });
 
+/** Points closer than this on screen draw as one cluster. */
+const CLUSTER_DISTANCE_PX = 34;
+
 export class MapEngine {
   readonly map: OlMap;
   private readonly shapes = new VectorSource<Feature<Geometry>>({ wrapX: true });
   private readonly points = new VectorSource<Feature<Geometry>>({ wrapX: true });
-  private readonly clusters = new Cluster({ source: this.points, distance: 34, minDistance: 12, wrapX: true });
+  private readonly clusters: ZoomClusters;
   private readonly overlay = new VectorSource<Feature<Geometry>>({ wrapX: false });
   private readonly handles = new VectorSource<Feature<Geometry>>({ wrapX: false });
   private readonly byId = new Map<string, { feature: Feature<Geometry>; version: string; source: VectorSource<Feature<Geometry>> }>();
@@ -77,6 +80,18 @@ export class MapEngine {
       placeholder: 'Point at the map for its position',
       coordinateFormat: (c) => (c ? formatPosition([c[0]!, c[1]!], this.format) : ''),
     });
+    const pointLayer = new VectorLayer({
+      className: 'tl-features',
+      declutter: 'features',
+      style: (feature: FeatureLike) => {
+        const members = feature.get('features') as Feature[] | undefined;
+        if (!members) return featureStyle(feature);
+        // A cluster's members never change (a change re-clusters into new cluster features), so its roll-up is kept on it.
+        let rollup = feature.get('rollup') as { mark: string; tone: string } | undefined;
+        if (!rollup) (feature as Feature).set('rollup', (rollup = clusterLabel(members.map((m) => m.getId() as string))), true);
+        return clusterStyle(members.length, rollup.mark, rollup.tone);
+      },
+    });
     this.map = new OlMap({
       target,
       controls: [new Zoom(), new ScaleLine({ target: scaleTarget, units: 'nautical', bar: false }), new ScaleLine({ target: scaleTarget, units: 'metric' }), this.readout],
@@ -84,22 +99,13 @@ export class MapEngine {
       layers: [
         ...basemapLayers(),
         new VectorLayer({ source: this.shapes, style: featureStyle, className: 'tl-features', declutter: 'features' }),
-        new VectorLayer({
-          source: this.clusters,
-          className: 'tl-features',
-          declutter: 'features',
-          style: (cluster: FeatureLike) => {
-            const members = cluster.get('features') as Feature[];
-            if (members.length === 1) return featureStyle(members[0]!);
-            const { mark, tone } = clusterLabel(members.map((m) => m.getId() as string));
-            return clusterStyle(members.length, mark, tone);
-          },
-        }),
+        pointLayer,
         new VectorLayer({ source: this.overlay, className: 'tl-overlay', style: (f) => this.overlayStyle(f) }),
         new VectorLayer({ source: this.handles, className: 'tl-overlay', style: HANDLE_STYLE }),
       ],
       view: new View({ center: fromLonLat([125, 20]), zoom: 2, minZoom: 1, maxZoom: 19, constrainResolution: false }),
     });
+    this.clusters = new ZoomClusters(pointLayer, this.points, this.map.getView(), CLUSTER_DISTANCE_PX);
     this.translate = new Translate({ layers: (layer) => layer.getSource() === this.handles, hitTolerance: 4 });
     this.translate.on('translatestart', () => this.handleDragStart());
     this.translate.on('translating', () => this.handleDragging());
@@ -186,9 +192,10 @@ export class MapEngine {
     return styles;
   }
 
-  /** The move handle on the selected feature, and vertex editing of a selected line or area. */
+  /** The selected point (never hidden inside a cluster), its move handle, and vertex editing of a selected line or area. */
   private refreshEditing(): void {
     const entry = this.selectedId ? this.byId.get(this.selectedId) : undefined;
+    this.clusters.setSolo(entry?.source === this.points ? entry.feature : null);
     this.handles.clear();
     if (this.modify) {
       this.map.removeInteraction(this.modify);

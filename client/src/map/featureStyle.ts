@@ -1,6 +1,8 @@
 // How features look: classification colour for lines and areas, the MIL-STD-2525 symbol
 // (milsymbol) or a coloured dot for points, and a label that always starts with the portion mark.
-// Labels declutter; symbols never hide. Styles are cached, so 5,000 features draw from a few dozen.
+// Labels declutter; symbols never hide. Styles are shared by look (tone, kind, symbol, selection)
+// and the label's text is set on the shared style at each call (OpenLayers reads it at once), so
+// 5,000 features draw from a few dozen styles.
 import ms from 'milsymbol';
 import type { FeatureLike } from 'ol/Feature';
 import { Circle, Fill, Icon, Stroke, Style, Text } from 'ol/style';
@@ -22,7 +24,7 @@ function cached(key: string, make: () => Style[]): Style[] {
   return styles;
 }
 
-function label(text: string, offsetY: number): Text {
+function label(offsetY: number, text = ''): Text {
   return new Text({
     text,
     font: '600 11px system-ui, sans-serif',
@@ -52,22 +54,21 @@ export function featureStyle(feature: FeatureLike): Style[] {
   const colour = TONE_COLOURS[tone] ?? TONE_COLOURS['tone-unknown']!;
   const kind = feature.getGeometry()?.getType();
   const selected = feature.get('selected') === true;
-  const text = feature.get('label') as string;
   const sidc = feature.get('sidc') as string | undefined;
-  return cached(`${tone}|${kind}|${selected}|${sidc ?? ''}|${text}`, () => {
+  const styles = cached(`${tone}|${kind}|${selected}|${sidc ?? ''}`, () => {
     if (kind === 'Point') {
       if (sidc) {
         const icon = symbolIcon(sidc);
         const image = new Icon({ img: icon.canvas, anchor: icon.anchor, anchorXUnits: 'pixels', anchorYUnits: 'pixels', declutterMode: 'none' });
         const ring = selected ? [new Style({ image: new Circle({ radius: 20, stroke: new Stroke({ color: SELECTED, width: 2, lineDash: [4, 3] }) }) })] : [];
-        return [...ring, new Style({ image, zIndex: 2 }), new Style({ text: label(text, icon.height / 2 + 6), zIndex: 3 })];
+        return [...ring, new Style({ image, zIndex: 2 }), new Style({ text: label(icon.height / 2 + 6), zIndex: 3 })];
       }
       return [
         new Style({
           image: new Circle({ radius: selected ? 8 : 6, fill: new Fill({ color: colour }), stroke: new Stroke({ color: selected ? SELECTED : '#ffffff', width: selected ? 3 : 1.5 }), declutterMode: 'none' }),
           zIndex: 2,
         }),
-        new Style({ text: label(text, -14), zIndex: 3 }),
+        new Style({ text: label(-14), zIndex: 3 }),
       ];
     }
     return [
@@ -76,9 +77,12 @@ export function featureStyle(feature: FeatureLike): Style[] {
         fill: kind === 'Polygon' ? new Fill({ color: `${colour}40` }) : undefined,
         zIndex: 1,
       }),
-      new Style({ text: label(text, 0), zIndex: 3 }),
+      new Style({ text: label(0), zIndex: 3 }),
     ];
   });
+  // The label is always the last style.
+  styles.at(-1)!.getText()!.setText(feature.get('label') as string);
+  return styles;
 }
 
 /** A cluster of points: a count with the roll-up portion mark of its members. */
@@ -90,6 +94,6 @@ export function clusterStyle(count: number, mark: string, tone: string): Style[]
       text: new Text({ text: String(count), font: '700 11px system-ui, sans-serif', fill: new Fill({ color: '#ffffff' }) }),
       zIndex: 2,
     }),
-    new Style({ text: label(mark, -24), zIndex: 3 }),
+    new Style({ text: label(-24, mark), zIndex: 3 }),
   ]);
 }

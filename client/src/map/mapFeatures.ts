@@ -15,6 +15,8 @@ export interface MapFeature {
   name: string;
   sidc: string | undefined;
   affiliation: Affiliation | undefined;
+  /** When it was last moved, as the mover's client wrote it beside the geometry (ISO 8601). */
+  movedAt: string | undefined;
   /** Changes whenever the feature's doc does: the map redraws only what changed. */
   version: string;
 }
@@ -22,7 +24,7 @@ export interface MapFeature {
 /** What the map draws of a feature's doc: the map re-renders when this changes, not on every edit. */
 export function mapKeyOf(doc: Y.Doc): string {
   const fields = fieldsOf(doc);
-  return JSON.stringify([fields.get('geometry'), fields.get('sidc'), fieldText(doc, 'name')]);
+  return JSON.stringify([fields.get('geometry'), fields.get('sidc'), fieldText(doc, 'name'), fields.get('movedAt')]);
 }
 
 export function mapFeaturesOf(picture: Picture, features: readonly Envelope[]): MapFeature[] {
@@ -34,12 +36,14 @@ export function mapFeaturesOf(picture: Picture, features: readonly Envelope[]): 
     const raw = fields.get('geometry');
     if (!isGeometry(raw)) continue;
     const symbol = readSidc(fields.get('sidc'));
+    const movedAt = fields.get('movedAt');
     out.push({
       envelope,
       geometry: normaliseForRead(raw),
       name: fieldText(replica.doc, 'name') || 'Unnamed feature',
       sidc: symbol?.sidc,
       affiliation: symbol?.affiliation,
+      movedAt: typeof movedAt === 'string' ? movedAt : undefined,
       version: `${replica.serial}.${replica.version}|${envelope.marking}`,
     });
   }
