@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
-import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+import type { EnvelopeChange, NewDoc, PendingUpdate, Store, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, o
 CREATE INDEX IF NOT EXISTS doc_updates_by_object ON doc_updates (object_id, seq);
 CREATE TABLE IF NOT EXISTS doc_clients (object_id TEXT NOT NULL, client_id INTEGER NOT NULL, sub TEXT NOT NULL,
   PRIMARY KEY (object_id, client_id));
+CREATE TABLE IF NOT EXISTS object_tombstones (object_id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL,
+  deleted_at TEXT NOT NULL, deleted_by TEXT NOT NULL);
 `;
 
 /** Columns added after a table was first created: added to older files at open. */
@@ -96,6 +98,12 @@ export class SqliteStore implements Store {
         ON CONFLICT (object_id) DO UPDATE SET data = excluded.data WHERE doc_snapshots.epoch = excluded.epoch`),
       deleteUpdatesThrough: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND object_seq <= ?'),
       deleteUpdatesBefore: db.prepare('DELETE FROM doc_updates WHERE object_id = ? AND epoch < ?'),
+      putTombstone: db.prepare<Tombstone>(`INSERT OR REPLACE INTO object_tombstones (object_id, workspace_id, deleted_at, deleted_by)
+        VALUES (@objectId, @workspaceId, @deletedAt, @deletedBy)`),
+      dropTombstone: db.prepare('DELETE FROM object_tombstones WHERE object_id = ?'),
+      listTombstones: db.prepare<[string], Tombstone>(`SELECT object_id AS objectId, workspace_id AS workspaceId, deleted_at AS deletedAt,
+        deleted_by AS deletedBy FROM object_tombstones WHERE workspace_id = ? ORDER BY deleted_at, object_id`),
+      reorder: db.prepare('UPDATE objects SET order_key = ? WHERE id = ?'),
     };
   }
 
@@ -184,6 +192,26 @@ export class SqliteStore implements Store {
         return seq;
       });
     })();
+  }
+
+  async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const tombstone of tombstones) this.statements.putTombstone.run(tombstone);
+    })();
+  }
+
+  async restoreObjects(objectIds: readonly string[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of objectIds) this.statements.dropTombstone.run(id);
+    })();
+  }
+
+  async listTombstones(workspaceId: string): Promise<Tombstone[]> {
+    return this.statements.listTombstones.all(workspaceId);
+  }
+
+  async reorder(objectId: string, orderKey: string): Promise<void> {
+    this.statements.reorder.run(orderKey, objectId);
   }
 
   async loadDoc(objectId: string): Promise<StoredDoc> {
