@@ -53,9 +53,6 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
   return (
     <div className="portion" data-portion-id={portion.id} data-marking={portion.portion} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}>
       <div className="portion-body">
-        <span className="paragraph-name" title="This paragraph's name: the same for everyone who can see it">
-          {name}
-        </span>
         <PortionMark portion={portion.portion} marking={portion.marking} originator={portion.originator} policy={cell.policy} />
         {replica ? (
           <CollaborativeText
@@ -70,6 +67,10 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
         )}
       </div>
       <div className="portion-actions">
+        {/* After the text, not before: a paragraph opens with its portion mark. */}
+        <span className="paragraph-name" title="This paragraph's name: the same for everyone who can see it">
+          {name}
+        </span>
         <ObjectActions envelope={portion} />
         {mayPlace && <PortionPlacement portion={portion} upKey={upKey} downKey={downKey} action={placement} onDeleted={onDeleted} />}
         {canEdit && (
