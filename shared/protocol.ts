@@ -167,6 +167,12 @@ export const schemas = {
     content: bytes.optional(),
   }),
   'object:remark': z.strictObject({ workspaceId: id, id, marking: markingText }),
+  /** Deletes an object (a report with its portions): it leaves everyone; its tombstone stays for the audit trail. */
+  'object:delete': z.strictObject({ workspaceId: id, id }),
+  /** Undoes a deletion, within the time its `object:delete` answered. */
+  'object:restore': z.strictObject({ workspaceId: id, id }),
+  /** Moves an object among its siblings: `orderKey` chosen between the two it should sit between. */
+  'object:move': z.strictObject({ workspaceId: id, id, orderKey: z.string().min(1).max(128) }),
   'awareness:update': z.strictObject({
     workspaceId: id,
     state: z
@@ -268,6 +274,10 @@ export interface AckBodies {
   'doc:update': Record<string, never>;
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };
+  /** `undoUntil`: until when `object:restore` puts it back (ISO 8601). */
+  'object:delete': { undoUntil: string };
+  'object:restore': { object: Envelope };
+  'object:move': { object: Envelope };
   'awareness:update': Record<string, never>;
   'workspace:view-as': { level: string; objects: Envelope[] };
   'session:refresh': { level: string };

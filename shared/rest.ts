@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'object.create',
   'object.remark',
   'object.move',
+  'object.delete',
+  'object.restore',
   'release.request',
   'release.approve',
   'release.deny',

@@ -57,6 +57,9 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'object.create': OBJECT_CREATED,
   'tearline.create': OBJECT_CREATED,
   'object.move': { marking: 'marking', shape: 'position', to: 'position' },
+  // A deleted object's trail stays readable by those who could see it when it was deleted.
+  'object.delete': { kind: 'shown', marking: 'marking' },
+  'object.restore': { kind: 'shown', marking: 'marking' },
   'object.remark': { from: 'marking', to: 'marking', direction: 'shown', epoch: 'shown', requestId: 'shown' },
   'release.request': { requestId: 'shown', from: 'marking', to: 'marking', justification: 'discussion', deadline: 'shown' },
   'release.approve': { requestId: 'shown', to: 'marking' },

@@ -1,6 +1,7 @@
 // Every socket event the server answers, each declared with its checks in its own module. The
 // dispatcher refuses a table with an event missing, declared twice, or declared without checks.
 import { updateAwareness } from './awareness';
+import { deleteHandler, moveHandler, restoreHandler } from './deletion';
 import { createDispatcher } from './dispatch';
 import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
@@ -17,6 +18,9 @@ export const EVENTS = [
   updateDoc,
   createObject,
   remarkObject,
+  deleteHandler,
+  restoreHandler,
+  moveHandler,
   updateAwareness,
   refreshSession,
   requestRelease,

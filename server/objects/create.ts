@@ -12,7 +12,7 @@ import type { Fanout } from '../rooms/fanout';
 import type { NewDoc } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { checkMarkingForCell } from '../workspaces/workspaceService';
-import { appendedOrderKey, checkedOrderKey } from './orderKeys';
+import { appendedOrderKey, checkedOrderKey, keyAfter } from './orderKeys';
 import { checkUpdate } from './updateCheck';
 
 const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
@@ -35,8 +35,12 @@ export function markingFor(cell: Cell, author: Author, text: string, originator:
   return marking;
 }
 
-function orderKeyFor(cell: Cell, author: Author, parentId: string | null, requested: string | undefined): string {
-  return requested === undefined ? appendedOrderKey(cell.index.lastVisibleOrderKey(author.participant, parentId)) : checkedOrderKey(requested);
+/** A chosen key (form checked), else right after the source for a tearline beside it, else after the last sibling its creator sees. */
+function orderKeyFor(cell: Cell, author: Author, parentId: string | null, requested: string | undefined, sourceId: string | undefined): string {
+  if (requested !== undefined) return checkedOrderKey(requested);
+  const source = sourceId === undefined ? undefined : cell.index.get(sourceId)?.envelope;
+  if (source && source.parentId === parentId) return keyAfter(source.orderKey, cell.index.nextVisibleOrderKey(author.participant, source));
+  return appendedOrderKey(cell.index.lastVisibleOrderKey(author.participant, parentId));
 }
 
 export interface NewObjectOrigin {
@@ -78,7 +82,7 @@ export function planObject(cell: Cell, author: Author, payload: ClientPayload<'o
     portion: formatPortion(marking, cell.policy),
     originator,
     parentId,
-    orderKey: orderKeyFor(cell, author, parentId, payload.orderKey),
+    orderKey: orderKeyFor(cell, author, parentId, payload.orderKey, origin.sourceId),
     createdBy: author.sub,
     createdAt: new Date().toISOString(),
     epoch: 0,

@@ -10,11 +10,19 @@ export interface IndexedObject {
   marking: Marking;
 }
 
+/** A deleted object as the index keeps it: out of every answer but the audit trail's and an undo's. */
+export interface DeletedObject extends IndexedObject {
+  deletedAt: string;
+  deletedBy: string;
+}
+
 export class ObjectIndex {
   private readonly objects = new Map<string, IndexedObject>();
   /** The children of each parent ('' for top-level objects) in document order. */
   private readonly siblings = new Map<string, IndexedObject[]>();
   private readonly parsed = new Map<string, Marking>();
+  /** Deleted objects (tombstones): never an answer's, except to say who may read their audit trail. */
+  private readonly deleted = new Map<string, DeletedObject>();
 
   constructor(
     readonly policy: MarkingPolicy,
@@ -49,6 +57,54 @@ export class ObjectIndex {
     return entry;
   }
 
+  /** Takes an object out of every answer, keeping it as a tombstone. */
+  markDeleted(id: string, tombstone: { deletedAt: string; deletedBy: string }): void {
+    const entry = this.objects.get(id);
+    if (!entry) return;
+    const list = this.siblings.get(entry.envelope.parentId ?? '')!;
+    list.splice(positionIn(list, entry.envelope), 1);
+    this.objects.delete(id);
+    this.deleted.set(id, { ...entry, ...tombstone });
+  }
+
+  /** A tombstoned object put back (an undo). */
+  restore(id: string): IndexedObject | undefined {
+    const entry = this.deleted.get(id);
+    if (!entry) return undefined;
+    this.deleted.delete(id);
+    return this.put(entry.envelope);
+  }
+
+  deletedEntry(id: string): DeletedObject | undefined {
+    return this.deleted.get(id);
+  }
+
+  /** A tombstoned object's deleted children (a report deleted with its portions). */
+  deletedChildrenOf(id: string): string[] {
+    return [...this.deleted.values()].filter((entry) => entry.envelope.parentId === id).map((entry) => entry.envelope.id);
+  }
+
+  /**
+   * Whether a participant could see a deleted object when it was deleted: its own marking and its
+   * parents' (live or deleted with it). Only its audit trail and its undo ask.
+   */
+  couldSeeDeleted(participant: Participant, id: string): boolean {
+    let entry: IndexedObject | undefined = this.deleted.get(id);
+    if (!entry) return false;
+    while (entry) {
+      if (!canSee(participant, entry.marking, this.policy)) return false;
+      const parentId: string | null = entry.envelope.parentId;
+      entry = parentId === null ? undefined : (this.deleted.get(parentId) ?? this.objects.get(parentId));
+    }
+    return true;
+  }
+
+  /** The envelope of an object whose audit trail the participant may read: one they see, or saw when it was deleted. */
+  auditedObject(participant: Participant, id: string): Envelope | undefined {
+    if (this.canSee(participant, id)) return this.objects.get(id)!.envelope;
+    return this.couldSeeDeleted(participant, id) ? this.deleted.get(id)!.envelope : undefined;
+  }
+
   get(id: string): IndexedObject | undefined {
     return this.objects.get(id);
   }
@@ -68,6 +124,15 @@ export class ObjectIndex {
   lastVisibleOrderKey(participant: Participant, parentId: string | null): string | null {
     const list = this.siblings.get(parentId ?? '') ?? [];
     for (let i = list.length - 1; i >= 0; i--) {
+      if (this.canSee(participant, list[i]!.envelope.id)) return list[i]!.envelope.orderKey;
+    }
+    return null;
+  }
+
+  /** The order key of the first sibling after `envelope` that a participant may see (null: none). */
+  nextVisibleOrderKey(participant: Participant, envelope: Envelope): string | null {
+    const list = this.siblings.get(envelope.parentId ?? '') ?? [];
+    for (let i = positionIn(list, envelope) + 1; i < list.length; i++) {
       if (this.canSee(participant, list[i]!.envelope.id)) return list[i]!.envelope.orderKey;
     }
     return null;

@@ -40,6 +40,14 @@ export function appendedOrderKey(after: string | null, now: number = Date.now())
 }
 
 /**
+ * The key of an object placed right after `after` (a tearline after its source), before `next`,
+ * the following sibling its creator may see (null: none); keys need not differ (ties sort by id).
+ */
+export function keyAfter(after: string, next: string | null): string {
+  return generateKeyBetween(after, next !== null && next > after ? next : null);
+}
+
+/**
  * A key a client chose (between two siblings it sees), checked for form only. The server neither
  * compares it with other keys nor needs it unique (ties sort by id), so the answer to a chosen key
  * never depends on siblings the client cannot see.

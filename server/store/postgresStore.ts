@@ -11,7 +11,7 @@ import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
-import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, WorkspaceRecord } from './types';
+import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /** What the outbox says must be relayed: an object's new update, its creation or its re-mark. */
 export type OutboxKind = 'update' | 'create' | 'remark';
@@ -209,6 +209,35 @@ export class PostgresStore implements Store {
     });
     for (const { objectId, markingVersion } of relayed) this.held.hold(objectId, markingVersion);
     this.committed(relayed);
+  }
+
+  async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {
+    await transaction(this.pool, async (client) => {
+      for (const { objectId, workspaceId, deletedAt, deletedBy } of tombstones) {
+        await client.query(
+          `INSERT INTO object_tombstones (object_id, workspace_id, deleted_at, deleted_by) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (object_id) DO UPDATE SET deleted_at = excluded.deleted_at, deleted_by = excluded.deleted_by`,
+          [objectId, workspaceId, deletedAt, deletedBy],
+        );
+      }
+    });
+  }
+
+  async restoreObjects(objectIds: readonly string[]): Promise<void> {
+    await this.pool.query('DELETE FROM object_tombstones WHERE object_id = ANY($1)', [[...objectIds]]);
+  }
+
+  async listTombstones(workspaceId: string): Promise<Tombstone[]> {
+    const { rows } = await this.pool.query<Tombstone>(
+      `SELECT object_id AS "objectId", workspace_id AS "workspaceId", deleted_at AS "deletedAt", deleted_by AS "deletedBy"
+         FROM object_tombstones WHERE workspace_id = $1 ORDER BY deleted_at ${C}, object_id ${C}`,
+      [workspaceId],
+    );
+    return rows;
+  }
+
+  async reorder(objectId: string, orderKey: string): Promise<void> {
+    await this.pool.query('UPDATE objects SET order_key = $2 WHERE id = $1', [objectId, orderKey]);
   }
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {

@@ -30,6 +30,15 @@ export interface EnvelopeChange {
   content?: Uint8Array;
 }
 
+/** A deleted object: kept (envelope, content, audit trail), served to nobody, restorable for a while. */
+export interface Tombstone {
+  objectId: string;
+  workspaceId: string;
+  deletedAt: string;
+  /** Who deleted it (token `sub`). */
+  deletedBy: string;
+}
+
 export interface StoredDoc {
   epoch: number;
   /** Snapshot of the doc at `epoch` (null only for a doc never compacted nor created with content). */
@@ -83,6 +92,15 @@ export interface Store {
    * with a FencedWriteError naming those objects.
    */
   appendUpdates(batch: PendingUpdate[]): Promise<number[]>;
+
+  /** Marks objects deleted (their envelopes and docs stay, for the audit trail and an undo), in one transaction. */
+  deleteObjects(tombstones: readonly Tombstone[]): Promise<void>;
+  /** Takes the tombstones off these objects (an undo), in one transaction. */
+  restoreObjects(objectIds: readonly string[]): Promise<void>;
+  /** The cell's deleted objects; `listObjects` lists them too. */
+  listTombstones(workspaceId: string): Promise<Tombstone[]>;
+  /** Moves an object among its siblings. Not a change of who sees it: the fence is not moved. */
+  reorder(objectId: string, orderKey: string): Promise<void>;
   loadDoc(objectId: string): Promise<StoredDoc>;
   /**
    * Replaces the updates up to `throughSeq` by `snapshot`. A snapshot of an epoch that is no longer

@@ -7,7 +7,7 @@ import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { DocRegistry } from '../objects/docRegistry';
-import type { NewDoc, Store, WorkspaceRecord } from '../store/types';
+import type { NewDoc, Store, Tombstone, WorkspaceRecord } from '../store/types';
 import { isStorageFault, noSuchCell } from '../errors';
 import { isMember } from '../../shared/membership';
 import { policyOf } from './workspaceService';
@@ -107,9 +107,10 @@ export class CellRegistry {
     const workspace = await this.store.getWorkspace(workspaceId);
     if (!workspace) return undefined;
     const policy = policyOf(workspace);
-    const [envelopes, levels] = await Promise.all([
+    const [envelopes, levels, tombstones] = await Promise.all([
       this.store.listObjects(workspaceId),
       this.store.listLevels(workspaceId),
+      this.store.listTombstones(workspaceId),
     ]);
     // One unreadable object must not take the whole cell down: it is left out (for everyone,
     // like an absent object) and logged, and the rest of the cell is served.
@@ -118,6 +119,7 @@ export class CellRegistry {
       this.log.error({ workspaceId, objectId: envelope.id, reason }, 'object left out of its cell: it cannot be loaded');
     }
     const index = new ObjectIndex(policy, loadable);
+    for (const tombstone of tombstones) index.markDeleted(tombstone.objectId, tombstone);
     return { workspace, policy, index, audience: new Audience(index, levels) };
   }
 
@@ -141,6 +143,24 @@ export class CellRegistry {
   async createObjects(cell: Cell, objects: readonly NewDoc[]): Promise<void> {
     await this.store.createObjects(objects);
     for (const { envelope } of objects) cell.index.put(envelope);
+  }
+
+  /** Deletes objects (tombstones, stored in one transaction), then takes them out of the index. */
+  async deleteObjects(cell: Cell, tombstones: readonly Tombstone[]): Promise<void> {
+    await this.store.deleteObjects(tombstones);
+    for (const tombstone of tombstones) cell.index.markDeleted(tombstone.objectId, tombstone);
+  }
+
+  /** Takes the tombstones off (parents first), then puts the objects back in the index. */
+  async restoreObjects(cell: Cell, objectIds: readonly string[]): Promise<void> {
+    await this.store.restoreObjects(objectIds);
+    for (const id of objectIds) cell.index.restore(id);
+  }
+
+  /** An object's new place among its siblings, stored, then indexed. */
+  async reorder(cell: Cell, envelope: Envelope): Promise<void> {
+    await this.store.reorder(envelope.id, envelope.orderKey);
+    cell.index.put(envelope);
   }
 
   /**

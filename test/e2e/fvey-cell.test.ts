@@ -77,9 +77,9 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await first.getByLabel('New paragraph').fill(RELEASED);
     await releaseTo(first.getByRole('group', { name: 'Paragraph marking', exact: true }), ['AUS']);
     await first.getByRole('button', { name: 'Add paragraph' }).click();
-    await page.getByLabel('Paragraph 1, marked (S//REL TO USA, AUS)').waitFor();
+    await page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/).waitFor();
 
-    const released = aus.page.getByLabel('Paragraph 1, marked (S//REL TO USA, AUS)');
+    const released = aus.page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/);
     await released.waitFor({ timeout: LIVE_MS });
     expect(await released.inputValue()).toBe(RELEASED);
 
@@ -87,7 +87,7 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await second.getByLabel('New paragraph').fill(WITHHELD);
     await second.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
     await second.getByRole('button', { name: 'Add paragraph' }).click();
-    await page.getByLabel('Paragraph 2, marked (S//NF)').waitFor();
+    await page.getByLabel(/^Paragraph \S+, marked \(S\/\/NF\)$/).waitFor();
 
     // Give the fan-out every chance to leak, then look at the page and at the raw socket bytes.
     await aus.page.waitForTimeout(LIVE_MS);
@@ -107,11 +107,11 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
   });
 
   it('carries the AUS analyst’s typing into the US page, with their caret', async () => {
-    const shared = aus.page.getByLabel('Paragraph 1, marked (S//REL TO USA, AUS)');
+    const shared = aus.page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/);
     await shared.click();
     await shared.press('End');
     await shared.pressSequentially(', heading north.');
-    const onUsPage = usa.page.getByLabel('Paragraph 1, marked (S//REL TO USA, AUS)');
+    const onUsPage = usa.page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/);
     await expect.poll(() => onUsPage.inputValue(), { timeout: LIVE_MS }).toBe(`${RELEASED}, heading north.`);
     await usa.page.locator('.remote-caret', { hasText: 'Liam Walsh (AUS analyst)' }).waitFor({ timeout: LIVE_MS });
 
@@ -130,7 +130,7 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await fdo.page.getByRole('button', { name: /Morning summary/ }).click();
     const paragraphs = fdo.page.getByRole('list', { name: 'Paragraphs' }).getByRole('listitem');
     await expect.poll(() => paragraphs.count()).toBe(1);
-    expect(await fdo.page.getByRole('textbox', { name: /^Paragraph 1/ }).isEditable()).toBe(false);
+    expect(await fdo.page.getByRole('textbox', { name: /^Paragraph / }).isEditable()).toBe(false);
     await expect.poll(() => banners(fdo.page)).toEqual(['SECRET//REL TO USA, AUS', 'SECRET//REL TO USA, AUS']);
     await screenshot(fdo.page, 'fvey-cell-usa-fdo-view-as-aus');
     await fdo.page.getByRole('button', { name: 'Return to my view' }).click();
@@ -140,11 +140,13 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
   });
 
   it('removes a paragraph from the AUS page at once when it is narrowed to NOFORN', async () => {
-    const paragraph = usa.page.locator('.portion', { has: usa.page.getByLabel('Paragraph 1, marked') });
+    // Found by its marking, then held by its id: its label changes with its marking.
+    const id = await usa.page.locator('.portion', { has: usa.page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/) }).getAttribute('data-portion-id');
+    const paragraph = usa.page.locator(`.portion[data-portion-id="${id}"]`);
     await paragraph.getByRole('button', { name: /^Change marking/ }).click();
     await paragraph.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
     await paragraph.getByRole('button', { name: 'Apply marking' }).click();
-    await usa.page.getByLabel('Paragraph 1, marked (S//NF)').waitFor();
+    await paragraph.getByLabel(/^Paragraph \S+, marked \(S\/\/NF\)$/).waitFor();
 
     const ausParagraphs = aus.page.getByRole('list', { name: 'Paragraphs' }).getByRole('listitem');
     await expect.poll(() => ausParagraphs.count(), { timeout: LIVE_MS }).toBe(0);

@@ -222,34 +222,34 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await firstMarking.getByLabel('Classification').selectOption('C');
     await releaseTo(firstMarking, ['AUS']);
     await first.getByRole('button', { name: 'Add paragraph' }).click();
-    await page.getByLabel('Paragraph 1, marked (C//REL TO USA, AUS)').waitFor();
+    await page.getByLabel(/^Paragraph \S+, marked \(C\/\/REL TO USA, AUS\)$/).waitFor();
     const second = page.getByRole('form', { name: 'Add a paragraph' });
     await second.getByLabel('New paragraph').fill('Reported by the harbour master.');
     await second.getByLabel('Classification').selectOption('S');
     await second.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
     await second.getByRole('button', { name: 'Add paragraph' }).click();
-    await page.getByLabel('Paragraph 2, marked (S//NF)').waitFor();
+    await page.getByLabel(/^Paragraph \S+, marked \(S\/\/NF\)$/).waitFor();
 
     await page.getByRole('button', { name: 'Request release (S//REL TO USA, AUS)' }).click();
     const dialog = page.getByRole('dialog', { name: 'Request release of report “Harbour summary”' });
     await dialog.getByRole('group', { name: 'Release to', exact: true }).getByRole('checkbox', { name: 'JPN' }).check();
     const along = dialog.getByRole('group', { name: 'Paragraphs to release with it' });
     // The paragraph that goes where the report goes is ticked; the NOFORN one only if ticked on purpose.
-    expect(await along.getByRole('checkbox', { name: /^Paragraph 1 / }).isChecked()).toBe(true);
-    expect(await along.getByRole('checkbox', { name: /^Paragraph 2 / }).isChecked()).toBe(false);
+    expect(await along.getByRole('checkbox', { name: /^Paragraph \S+ \(C\/\/REL TO USA, AUS\)/ }).isChecked()).toBe(true);
+    expect(await along.getByRole('checkbox', { name: /^Paragraph \S+ \(S\/\/NF\)/ }).isChecked()).toBe(false);
     // Checkboxes keep their size inside a report header (whose title field stretches).
-    expect(await along.getByRole('checkbox', { name: /^Paragraph 1 / }).evaluate((box) => box.getBoundingClientRect().width)).toBeLessThan(24);
+    expect(await along.getByRole('checkbox', { name: /^Paragraph \S+ \(C\/\/REL TO USA, AUS\)/ }).evaluate((box) => box.getBoundingClientRect().width)).toBeLessThan(24);
     await dialog.getByLabel(/^Justification/).fill(JUSTIFICATION);
     await along.scrollIntoViewIfNeeded();
     await screenshot(page, 'release-usa-report-with-paragraphs');
     await dialog.getByRole('button', { name: 'Send 2 requests' }).click();
-    await dialog.getByRole('list', { name: 'Paragraph requests' }).getByText('Paragraph 1 (C//REL TO USA, AUS): release requested').waitFor();
+    await dialog.getByRole('list', { name: 'Paragraph requests' }).getByText(/^Paragraph \S+ \(C\/\/REL TO USA, AUS\): release requested$/).waitFor();
 
     // The FDO is still on the sharing figures; back to the picture, where the inbox is.
     await fdo.page.getByRole('link', { name: 'Picture' }).click();
     await fdo.page.getByRole('tab', { name: /Releases/ }).click();
     const reportItem = fdo.page.getByRole('article', { name: 'Release request for report “Harbour summary”' });
-    const paragraphItem = fdo.page.getByRole('article', { name: 'Release request for paragraph 1 of report “Harbour summary”' });
+    const paragraphItem = fdo.page.getByRole('article', { name: /^Release request for paragraph \S+ of report “Harbour summary”$/ });
     await reportItem.waitFor({ timeout: LIVE_MS });
     expect(await reportItem.innerText()).toContain('SECRET//REL TO USA, AUS, JPN');
     expect(await paragraphItem.innerText()).toContain('CONFIDENTIAL//REL TO USA, AUS, JPN');
@@ -262,7 +262,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     // JPN now reads the report and the released paragraph, and never the one kept NOFORN.
     await jpn.page.getByRole('tab', { name: 'Reports' }).click();
     await jpn.page.getByRole('button', { name: /Harbour summary/ }).click({ timeout: LIVE_MS });
-    const released = jpn.page.getByLabel('Paragraph 1, marked (C//REL TO USA, AUS, JPN)');
+    const released = jpn.page.getByLabel(/^Paragraph \S+, marked \(C\/\/REL TO USA, AUS, JPN\)$/);
     await expect.poll(() => released.inputValue(), { timeout: LIVE_MS }).toBe('Two frigates alongside the north quay.');
     expect(await jpn.page.getByRole('list', { name: 'Paragraphs' }).getByRole('listitem').count()).toBe(1);
     await screenshot(jpn.page, 'release-jpn-released-report');

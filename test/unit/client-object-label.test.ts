@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
+import { paragraphName } from '../../shared/paragraphName';
 import type { Picture } from '../../client/src/session/picture';
 import { PresenceStore } from '../../client/src/session/presenceStore';
 import { objectLabel } from '../../client/src/workspace/objectLabel';
@@ -42,9 +43,9 @@ describe('objectLabel', () => {
     expect(objectLabel(envelope('n1', 'note'), view)).toBe('note');
   });
 
-  it('names a paragraph by its place in the report, in document order', () => {
-    expect(objectLabel(first, view)).toBe('paragraph 1 of report “Harbour summary”');
-    expect(objectLabel({ ...second }, view)).toBe('paragraph 2 of report “Harbour summary”');
+  it('names a paragraph by its stable name in its report, the same whoever reads it', () => {
+    expect(objectLabel(first, view)).toBe(`paragraph ${paragraphName('p1')} of report “Harbour summary”`);
+    expect(objectLabel({ ...second }, view)).toBe(`paragraph ${paragraphName('p2')} of report “Harbour summary”`);
     // Its report out of sight: no title to borrow.
     expect(objectLabel(orphan, view)).toBe('report paragraph');
   });

@@ -6,6 +6,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Participant } from '../../shared/markings';
 import type { Envelope, ReleaseRequest } from '../../shared/protocol';
+import { paragraphName } from '../../shared/paragraphName';
 import { cellMarkings, markingOf } from '../../client/src/markings/cell';
 import { choiceToMarking, initialChoice, type PickerContext } from '../../client/src/markings/pickerModel';
 import { ReleaseRequestDialog } from '../../client/src/release/ReleaseRequestDialog';
@@ -135,6 +136,8 @@ describe('<ReleaseRequestDialog>', () => {
 describe('<ReleaseRequestDialog> for a report: its paragraphs go along', () => {
   const report: Envelope = { ...envelope('SECRET//REL TO USA, AUS', '(S//REL TO USA, AUS)'), id: 'rep1', kind: 'report' };
   const paragraph = (id: string, marking: string, portion: string): Envelope => ({ ...envelope(marking, portion), id, kind: 'portion', parentId: 'rep1' });
+  // Each paragraph by its stable name, never by its place.
+  const [P1, P2, P3] = ['p1', 'p2', 'p3'].map(paragraphName);
   const paragraphs = [
     paragraph('p1', 'SECRET//REL TO USA, AUS', '(S//REL TO USA, AUS)'),
     paragraph('p2', 'SECRET//NOFORN', '(S//NF)'),
@@ -168,12 +171,12 @@ describe('<ReleaseRequestDialog> for a report: its paragraphs go along', () => {
     renderReport();
     expect(screen.queryByRole('group', { name: 'Paragraphs to release with it' })).toBeNull();
     fireEvent.click(within(picker()).getByRole('checkbox', { name: 'JPN' }));
-    expect(box(/^Paragraph 1 /).parentElement!.textContent).toBe('Paragraph 1 (S//REL TO USA, AUS) → SECRET//REL TO USA, AUS, JPN');
-    expect(box(/^Paragraph 1 /).checked).toBe(true);
+    expect(box(new RegExp(`^Paragraph ${P1} `)).parentElement!.textContent).toBe(`Paragraph ${P1} (S//REL TO USA, AUS) → SECRET//REL TO USA, AUS, JPN`);
+    expect(box(new RegExp(`^Paragraph ${P1} `)).checked).toBe(true);
     // Kept NOFORN on purpose until someone ticks it: not preselected.
-    expect(box(/^Paragraph 2 /).parentElement!.textContent).toBe('Paragraph 2 (S//NF) → SECRET//REL TO USA, JPN');
-    expect(box(/^Paragraph 2 /).checked).toBe(false);
-    expect(within(along()).getByText('Paragraph 3 (C//REL TO USA, AUS, JPN): already releasable to them')).toBeTruthy();
+    expect(box(new RegExp(`^Paragraph ${P2} `)).parentElement!.textContent).toBe(`Paragraph ${P2} (S//NF) → SECRET//REL TO USA, JPN`);
+    expect(box(new RegExp(`^Paragraph ${P2} `)).checked).toBe(false);
+    expect(within(along()).getByText(`Paragraph ${P3} (C//REL TO USA, AUS, JPN): already releasable to them`)).toBeTruthy();
     expect(within(along()).getAllByRole('checkbox')).toHaveLength(2);
   });
 
@@ -182,7 +185,7 @@ describe('<ReleaseRequestDialog> for a report: its paragraphs go along', () => {
     fireEvent.click(within(picker()).getByRole('checkbox', { name: 'JPN' }));
     fireEvent.change(screen.getByLabelText(/^Justification/), { target: { value: 'JPN patrol tonight.' } });
     expect(screen.getByRole('button', { name: 'Send 2 requests' })).toBeTruthy();
-    fireEvent.click(box(/^Paragraph 2 /));
+    fireEvent.click(box(new RegExp(`^Paragraph ${P2} `)));
     fireEvent.click(screen.getByRole('button', { name: 'Send 3 requests' }));
     await act(async () => undefined);
     expect(onRequest).toHaveBeenCalledWith('SECRET//REL TO USA, AUS, JPN', 'JPN patrol tonight.');
@@ -193,8 +196,8 @@ describe('<ReleaseRequestDialog> for a report: its paragraphs go along', () => {
     rerender(request({ state: 'pending' }));
     const outcomes = within(screen.getByRole('list', { name: 'Paragraph requests' })).getAllByRole('listitem').map((item) => item.textContent);
     expect(outcomes).toEqual([
-      'Paragraph 1 (S//REL TO USA, AUS): release requested',
-      'Paragraph 2 (S//NF): not sent: A release request for this item is already pending.',
+      `Paragraph ${P1} (S//REL TO USA, AUS): release requested`,
+      `Paragraph ${P2} (S//NF): not sent: A release request for this item is already pending.`,
     ]);
   });
 });

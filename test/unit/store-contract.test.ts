@@ -29,7 +29,7 @@ const sqliteBackend: Backend = () => {
 };
 
 const postgresBackend: Backend = () => {
-  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises');
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones');
   return () => new PostgresStore(createPool(url()));
 };
 
@@ -91,6 +91,24 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect(doc.epoch).toBe(0);
     expect(textOf([doc.snapshot!, ...doc.updates])).toBe('hi');
     expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['o1']);
+    await store.close();
+  });
+
+  test('a deleted object keeps its envelope and doc under a tombstone, which an undo takes off; a reorder keeps the fence', async () => {
+    const store = await make();
+    await store.createObjects([{ envelope: envelope('d1'), content: buildContent({ body: 'kept' }), author: 'usa-analyst', clients: [] }]);
+    const tombstone = { objectId: 'd1', workspaceId: 'w1', deletedAt: '2026-11-30T12:00:00.000Z', deletedBy: 'usa-analyst' };
+    await store.deleteObjects([tombstone]);
+    expect(await store.listTombstones('w1')).toEqual([tombstone]);
+    expect(await store.listTombstones('w2')).toEqual([]);
+    expect((await store.listObjects('w1')).map((e) => e.id)).toEqual(['d1']);
+    expect(textOf([(await store.loadDoc('d1')).snapshot!])).toBe('kept');
+    await store.restoreObjects(['d1']);
+    expect(await store.listTombstones('w1')).toEqual([]);
+    await store.reorder('d1', 'a5');
+    expect((await store.getObject('d1'))!.orderKey).toBe('a5');
+    // Not a change of who sees it: an update checked before the reorder is still stored.
+    expect(await store.appendUpdates([{ objectId: 'd1', epoch: 0, update: buildContent({ body: '!' }), author: 'usa-analyst', newClients: [] }])).toEqual([1]);
     await store.close();
   });
 

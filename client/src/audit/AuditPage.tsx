@@ -1,6 +1,7 @@
 // The audit trail of a cell (FDOs and administrators): every change of who may see what, oldest
 // first, limited by the server to entries about items you may see and to the detail you may see.
 // More entries load on request.
+import { paragraphName } from '../../../shared/paragraphName';
 import { useCallback, useEffect, useState } from 'react';
 import { AUDIT_PAGE_MAX } from '../../../shared/rest';
 import { fetchAudit, type AuditEntry } from '../session/api';
@@ -78,7 +79,8 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                         {objectLabel(object, picture)}
                       </button>
                     ) : (
-                      (entry.objectId ?? '—')
+                      // Deleted, or not in this picture: its stable name, the one everyone who saw it knew.
+                      (entry.objectId ? paragraphName(entry.objectId) : '—')
                     )}
                   </td>
                   <td className="audit-detail">{detailText(entry.detail)}</td>

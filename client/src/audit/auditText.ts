@@ -8,6 +8,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'object.create': 'Created',
   'object.remark': 'Re-marked',
   'object.move': 'Moved',
+  'object.delete': 'Deleted',
+  'object.restore': 'Deletion undone',
   'release.request': 'Release requested',
   'release.approve': 'Release approved',
   'release.deny': 'Release denied',

@@ -23,15 +23,15 @@ export function ParagraphsAlong({ proposals, isSelected, onToggle }: Props) {
                   checked={isSelected(proposal)}
                   onChange={(event) => onToggle(proposal.paragraph.id, event.target.checked)}
                 />
-                Paragraph {proposal.number} {proposal.paragraph.portion} → {proposal.target}
+                Paragraph {proposal.name} {proposal.paragraph.portion} → {proposal.target}
               </label>
             ) : proposal.kind === 'already' ? (
               <span className="muted">
-                Paragraph {proposal.number} {proposal.paragraph.portion}: already releasable to them
+                Paragraph {proposal.name} {proposal.paragraph.portion}: already releasable to them
               </span>
             ) : (
               <span className="field-problem">
-                Paragraph {proposal.number} {proposal.paragraph.portion}: {proposal.problem}
+                Paragraph {proposal.name} {proposal.paragraph.portion}: {proposal.problem}
               </span>
             )}
           </li>

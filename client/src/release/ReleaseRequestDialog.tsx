@@ -34,7 +34,7 @@ interface Props {
 }
 
 interface ParagraphOutcome {
-  number: number;
+  name: string;
   portion: string;
   /** The error's message when the request was not sent. */
   problem: string | null;
@@ -77,7 +77,7 @@ export function ReleaseRequestDialog(props: Props) {
       const sent: ParagraphOutcome[] = [];
       for (const proposal of chosen) {
         if (!onRequestParagraph) break;
-        const outcome = { number: proposal.number, portion: proposal.paragraph.portion };
+        const outcome = { name: proposal.name, portion: proposal.paragraph.portion };
         try {
           await onRequestParagraph(proposal.paragraph.id, proposal.target, why);
           sent.push({ ...outcome, problem: null });
@@ -143,8 +143,8 @@ export function ReleaseRequestDialog(props: Props) {
       {shown && outcomes.length > 0 && (
         <ul className="paragraph-outcomes" aria-label="Paragraph requests">
           {outcomes.map((outcome) => (
-            <li key={outcome.number} className={outcome.problem ? 'field-problem' : undefined}>
-              Paragraph {outcome.number} {outcome.portion}: {outcome.problem ? `not sent: ${outcome.problem}` : 'release requested'}
+            <li key={outcome.name} className={outcome.problem ? 'field-problem' : undefined}>
+              Paragraph {outcome.name} {outcome.portion}: {outcome.problem ? `not sent: ${outcome.problem}` : 'release requested'}
             </li>
           ))}
         </ul>

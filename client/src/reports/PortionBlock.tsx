@@ -1,34 +1,63 @@
-// One paragraph of a report: its portion mark at its start, then its text, edited together.
-import { useState } from 'react';
+// One paragraph of a report: its portion mark at its start, then its text, edited together. Named
+// by its stable name (shared/paragraphName.ts), never by its place, which differs between readers.
+import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Envelope } from '../../../shared/protocol';
+import { paragraphName } from '../../../shared/paragraphName';
 import { PortionMark } from '../markings/PortionMark';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { useWorkspace } from '../workspace/context';
 import { ObjectActions } from '../workspace/ObjectActions';
+import { useAction } from '../workspace/useAction';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { AddPortionForm } from './AddPortionForm';
+import { PARAGRAPH_DRAG_TYPE } from './placement';
+import { PortionPlacement } from './PortionPlacement';
 
 interface Props {
   portion: Envelope;
-  index: number;
   /** Order key of the next paragraph this reader sees (null at the end). */
   nextKey: string | null;
+  /** The keys that move it one place up and down among what this reader sees; undefined at an end. */
+  upKey: string | undefined;
+  downKey: string | undefined;
+  /** A paragraph dragged onto this one goes just before it. */
+  onDropBefore(movedId: string): void;
+  onDeleted(deleted: { id: string; name: string; undoUntil: string }): void;
 }
 
-export function PortionBlock({ portion, index, nextKey }: Props) {
-  const { picture, cell, canEdit } = useWorkspace();
+export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, onDeleted }: Props) {
+  const { picture, cell, canEdit, session, identity } = useWorkspace();
   const { others, onCursor } = useObjectPresence(portion.id);
   const [inserting, setInserting] = useState(false);
+  const placement = useAction();
   const replica = picture.replica(portion.id);
+  const name = paragraphName(portion.id);
+  const mayPlace = canEdit && identity.nation === portion.originator;
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!mayPlace || !session || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    const key = event.key === 'ArrowUp' ? upKey : downKey;
+    event.preventDefault();
+    if (key) void placement.run(() => session.moveObject(portion.id, key), `Paragraph ${name} was not moved`);
+  };
+  const onDragOver = (event: DragEvent) => {
+    if (mayPlace && event.dataTransfer.types.includes(PARAGRAPH_DRAG_TYPE)) event.preventDefault();
+  };
+  const onDrop = (event: DragEvent) => {
+    const moved = event.dataTransfer.getData(PARAGRAPH_DRAG_TYPE);
+    if (!moved || moved === portion.id) return;
+    event.preventDefault();
+    onDropBefore(moved);
+  };
 
   return (
-    <div className="portion" data-portion-id={portion.id} data-marking={portion.portion}>
+    <div className="portion" data-portion-id={portion.id} data-marking={portion.portion} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}>
       <div className="portion-body">
         <PortionMark portion={portion.portion} marking={portion.marking} originator={portion.originator} policy={cell.policy} />
         {replica ? (
           <CollaborativeText
             replica={replica}
-            label={`Paragraph ${index + 1}, marked ${portion.portion}`}
+            label={`Paragraph ${name}, marked ${portion.portion}`}
             readOnly={!canEdit}
             others={others}
             onCursor={onCursor}
@@ -38,7 +67,12 @@ export function PortionBlock({ portion, index, nextKey }: Props) {
         )}
       </div>
       <div className="portion-actions">
+        {/* After the text, not before: a paragraph opens with its portion mark. */}
+        <span className="paragraph-name" title="This paragraph's name: the same for everyone who can see it">
+          {name}
+        </span>
         <ObjectActions envelope={portion} />
+        {mayPlace && <PortionPlacement portion={portion} upKey={upKey} downKey={downKey} action={placement} onDeleted={onDeleted} />}
         {canEdit && (
           <button type="button" className="link-button" onClick={() => setInserting((open) => !open)} aria-expanded={inserting}>
             Insert paragraph below

@@ -1,5 +1,6 @@
 // One report: its title, its roll-up over what this reader sees, and its paragraphs in order,
 // each with its own portion mark.
+import { useState } from 'react';
 import { rolledUpBanner } from '../markings/banner';
 import { PortionMark } from '../markings/PortionMark';
 import { FieldInput } from '../text/FieldInput';
@@ -7,10 +8,13 @@ import { useWorkspace } from '../workspace/context';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { paragraphsOf } from '../workspace/selectors';
 import { AddPortionForm } from './AddPortionForm';
+import { dropKey, stepKey } from './placement';
 import { PortionBlock } from './PortionBlock';
+import { UndoDeletion, type Deleted } from './UndoDeletion';
 
 export function ReportView({ reportId, onClose }: { reportId: string; onClose: () => void }) {
-  const { byId, snapshot, picture, cell, canEdit, setPresence } = useWorkspace();
+  const { byId, snapshot, picture, cell, canEdit, setPresence, session } = useWorkspace();
+  const [deleted, setDeleted] = useState<Deleted | null>(null);
   const report = byId.get(reportId);
   if (!report) return null;
   const portions = paragraphsOf(snapshot.objects, reportId);
@@ -37,11 +41,22 @@ export function ReportView({ reportId, onClose }: { reportId: string; onClose: (
       <p className="report-rollup">
         Overall marking of what you see: <strong data-testid="report-rollup">{rollUp.text}</strong>
       </p>
+      {deleted && <UndoDeletion deleted={deleted} onDone={() => setDeleted(null)} />}
       {portions.length === 0 && <p className="muted">No paragraphs you can see yet.</p>}
       <ol className="portions" aria-label="Paragraphs">
         {portions.map((portion, index) => (
           <li key={portion.id}>
-            <PortionBlock portion={portion} index={index} nextKey={portions[index + 1]?.orderKey ?? null} />
+            <PortionBlock
+              portion={portion}
+              nextKey={portions[index + 1]?.orderKey ?? null}
+              upKey={stepKey(portions, index, -1)}
+              downKey={stepKey(portions, index, 1)}
+              onDropBefore={(movedId) => {
+                const key = dropKey(portions, movedId, portion.id);
+                if (key && session) void session.moveObject(movedId, key);
+              }}
+              onDeleted={setDeleted}
+            />
           </li>
         ))}
       </ol>

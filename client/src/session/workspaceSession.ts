@@ -131,6 +131,27 @@ export class WorkspaceSession implements Picture {
     return object;
   }
 
+  /** Deletes an object for everyone (with its paragraphs); answers until when `restore` can undo it. */
+  async deleteObject(id: string): Promise<string> {
+    const { undoUntil } = await this.connection.request('object:delete', { workspaceId: this.workspaceId, id });
+    this.purge(id);
+    return undoUntil;
+  }
+
+  /** Undoes a deletion within its grace period: the object (and its paragraphs) come back for everyone. */
+  async restoreObject(id: string): Promise<Envelope> {
+    const { object } = await this.connection.request('object:restore', { workspaceId: this.workspaceId, id });
+    return this.adopt(object);
+  }
+
+  /** Moves an object among its siblings; `orderKey` lies between the two it should sit between. */
+  async moveObject(id: string, orderKey: string): Promise<Envelope> {
+    const { object } = await this.connection.request('object:move', { workspaceId: this.workspaceId, id, orderKey });
+    if (this.envelopes.has(id)) this.envelopes.set(id, object);
+    this.emit();
+    return object;
+  }
+
   async viewAs(level: AccessLevel): Promise<StaticPicture> {
     const body = await this.connection.request('workspace:view-as', { workspaceId: this.workspaceId, level });
     const workspace = this.workspace;

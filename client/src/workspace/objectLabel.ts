@@ -1,7 +1,8 @@
 // A short human name for an object: its title or name field, else its kind; a report paragraph
-// by its place in its report, which is how an FDO or a reader finds it.
+// by its stable name (shared/paragraphName.ts) in its report, the same for the FDO and the requester.
 import { fieldText } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
+import { paragraphName } from '../../../shared/paragraphName';
 import type { Picture } from '../session/picture';
 import { paragraphPlace } from './selectors';
 
@@ -16,7 +17,7 @@ const KIND_NAMES: Record<Envelope['kind'], string> = {
 
 export function objectLabel(envelope: Envelope, picture: Picture): string {
   const place = paragraphPlace(picture.getSnapshot().objects, envelope);
-  if (place) return `paragraph ${place.index + 1} of ${objectLabel(place.report, picture)}`;
+  if (place) return `paragraph ${paragraphName(envelope.id)} of ${objectLabel(place.report, picture)}`;
   const doc = picture.replica(envelope.id)?.doc;
   const title = doc ? (fieldText(doc, 'title') ?? fieldText(doc, 'name')) : undefined;
   return title?.trim() ? `${KIND_NAMES[envelope.kind]} “${title.trim()}”` : KIND_NAMES[envelope.kind];

@@ -54,7 +54,7 @@ export async function auditFor(
       workspaceId: cell.workspace.id,
       participant,
       policy: cell.policy,
-      visibleObject: (id) => (cell.index.canSee(participant, id) ? cell.index.get(id)!.envelope : undefined),
+      visibleObject: (id) => cell.index.auditedObject(participant, id),
       requestedFrom: (id) => requests.get(id),
       excon: identity.roles.includes('excon'),
     },
