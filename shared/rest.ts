@@ -32,6 +32,9 @@ export const AUDIT_ACTIONS = [
   'exercise.clock',
   'exercise.msel',
   'exercise.inject',
+  'comment.create',
+  'comment.resolve',
+  'comment.reopen',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -83,6 +83,10 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.msel': { ...EXERCISE_TIME, injectId: 'shown', from: 'shown', to: 'shown', by: 'shown', reason: 'shown' },
   // About one version object (objectId): a reader who may not see it is shown nothing of it.
   'exercise.inject': { ...EXERCISE_TIME, injectId: 'shown', version: 'shown', objectIds: 'shown' },
+  // About the comment (objectId); `on` is what it is on, shown only to who may see that now.
+  'comment.create': { ...OBJECT_CREATED, on: 'object' },
+  'comment.resolve': {},
+  'comment.reopen': {},
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

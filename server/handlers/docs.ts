@@ -2,6 +2,7 @@
 // durable, applied, then acknowledged and fanned out, in that order: readers get durable content only.
 import { BINARY_SYNC_MAX_DOCS, type AckBodies, type DocState } from '../../shared/protocol';
 import { TearlineError } from '../errors';
+import { afterWrite } from './comments';
 import { auditMove } from '../objects/moves';
 import { encodeBytes } from '../sessions/encoding';
 import { auditActor } from '../sessions/session';
@@ -64,5 +65,6 @@ export const updateDoc = event('doc:update')
       ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
       const { envelope } = object;
       await auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
+      await afterWrite(ctx, session, envelope, checked.values);
       return {};
     });

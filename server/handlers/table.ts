@@ -1,6 +1,7 @@
 // Every socket event the server answers, each declared with its checks in its own module. The
 // dispatcher refuses a table with an event missing, declared twice, or declared without checks.
 import { updateAwareness } from './awareness';
+import { createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
 import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
@@ -28,6 +29,9 @@ export const EVENTS = [
   exerciseClock,
   exerciseInject,
   exerciseMsel,
+  createComment,
+  listNotifications,
+  readNotifications,
 ];
 
 export const dispatch = createDispatcher(EVENTS);

@@ -27,6 +27,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.clock': 'Exercise clock',
   'exercise.msel': 'Inject state changed',
   'exercise.inject': 'Inject released',
+  'comment.create': 'Commented',
+  'comment.resolve': 'Thread resolved',
+  'comment.reopen': 'Thread reopened',
 };
 
 /** '2026-11-27 10:07:42Z': the audit trail needs the second. */
