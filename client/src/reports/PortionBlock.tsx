@@ -1,6 +1,7 @@
 // One paragraph of a report: its portion mark at its start, then its text, edited together.
 import { useState } from 'react';
 import type { Envelope } from '../../../shared/protocol';
+import { CommentThread } from '../collab/CommentThread';
 import { PortionMark } from '../markings/PortionMark';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { useWorkspace } from '../workspace/context';
@@ -45,6 +46,7 @@ export function PortionBlock({ portion, index, nextKey }: Props) {
           </button>
         )}
       </div>
+      <CommentThread on={portion} />
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />
       )}
