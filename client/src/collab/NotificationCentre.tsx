@@ -3,12 +3,16 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Notification } from '../../../shared/protocol';
 import type { Connection } from '../session/connection';
-import { browserNotificationsOn, NotificationBoard, setBrowserNotifications } from '../session/notificationBoard';
+import { browserNotificationsOn, NotificationBoard, setBrowserNotifications, type NotificationBoardSnapshot } from '../session/notificationBoard';
 import type { WorkspaceSession } from '../session/workspaceSession';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
 import { notificationText } from './notificationText';
 import { commentedObject } from './threads';
+
+/** Until the board exists: one snapshot object, as useSyncExternalStore requires. */
+const NO_SNAPSHOT: NotificationBoardSnapshot = { items: [], unread: 0 };
+const NO_BOARD = { subscribe: () => () => undefined, getSnapshot: () => NO_SNAPSHOT };
 
 export function NotificationCentre({ connection, session }: { connection: Pick<Connection, 'request' | 'socket'>; session: WorkspaceSession }) {
   const { picture, byId, openObject } = useWorkspace();
@@ -27,8 +31,7 @@ export function NotificationCentre({ connection, session }: { connection: Pick<C
   }, [connection, session]);
   const [open, setOpen] = useState(false);
   const [browser, setBrowser] = useState(browserNotificationsOn);
-  const empty = { subscribe: () => () => undefined, getSnapshot: () => ({ items: [], unread: 0 }) as const };
-  const { items, unread } = useSyncExternalStore(board?.subscribe ?? empty.subscribe, board?.getSnapshot ?? empty.getSnapshot);
+  const { items, unread } = useSyncExternalStore(board?.subscribe ?? NO_BOARD.subscribe, board?.getSnapshot ?? NO_BOARD.getSnapshot);
   return (
     <div className="notification-centre">
       <button type="button" aria-expanded={open} onClick={() => setOpen((value) => !value)} aria-label={`Notifications, ${unread} unread`}>
