@@ -21,7 +21,10 @@ beforeAll(async () => {
   server = await startTestServer();
   const token = await tokenFor(server.url, 'usa-analyst');
   cellId = (await createCell(server.url, token, { name: 'Comments', template: 'adhoc', members: ['USA', 'GBR', 'JPN'] })).id;
-  [usa, fdo, gbr, jpn] = await Promise.all(['usa-analyst', 'usa-fdo', 'gbr-analyst', 'jpn-analyst'].map((p) => connect(server.url, p)));
+  usa = await connect(server.url, 'usa-analyst');
+  fdo = await connect(server.url, 'usa-fdo');
+  gbr = await connect(server.url, 'gbr-analyst');
+  jpn = await connect(server.url, 'jpn-analyst');
   for (const client of [usa, fdo, gbr, jpn]) await client.ok('workspace:join', { workspaceId: cellId });
   const report = (await usa.ok('object:create', { workspaceId: cellId, kind: 'report', marking: 'SECRET//REL TO USA, GBR, JPN', content: buildContent({ fields: { title: 'Harbour' } }) })).object;
   nofornParagraph = (await usa.ok('object:create', { workspaceId: cellId, kind: 'portion', parentId: report.id, marking: 'SECRET//NOFORN', content: buildContent({ body: 'kestrel' }) })).object;

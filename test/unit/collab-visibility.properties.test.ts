@@ -31,7 +31,9 @@ const targetArb: fc.Arbitrary<NotificationTarget> = fc.oneof(
   fc.record({ kind: fc.constant('fdos' as const), nation: fc.constantFrom(...NATIONS) }),
 );
 
-function cellOf(specs: fc.TypeOf<typeof objectArb>[]): Envelope[] {
+type ObjectSpec = typeof objectArb extends fc.Arbitrary<infer T> ? T : never;
+
+function cellOf(specs: ObjectSpec[]): Envelope[] {
   const out: Envelope[] = [];
   specs.forEach((spec, i) => {
     const parents = out.filter((o) => (spec.kind === 'portion' ? o.kind === 'report' : spec.kind === 'comment'));
