@@ -14,6 +14,7 @@ import { authenticate, onConnection } from './handlers/connection';
 import { refreshPresenceFor } from './handlers/awareness';
 import { restoreExercises } from './handlers/http/exercises';
 import { createHttpApp } from './handlers/http/routes';
+import { createNotifierFor } from './handlers/comments';
 import { createReleases } from './handlers/release';
 import { createMetrics, metricsListener } from './metrics/metrics';
 import { ExerciseRunners } from './exercise/runner';
@@ -92,7 +93,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   // First: a node that must not start opens nothing.
   const { verify, dev } = await identityProvider(config, log);
   const storage = new StorageHealth(config.dataDir, config.diskWarnBytes);
-  const { store, audit, releaseStore } = await openStorage(config, { outcomes: storage, log });
+  const { store, audit, releaseStore, notificationStore } = await openStorage(config, { outcomes: storage, log });
   // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
@@ -145,6 +146,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     audit,
     storage,
     releaseStore,
+    notificationStore,
     metrics,
     io,
     people: new PersonBudgets({
@@ -156,7 +158,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
     exercises: new ExerciseRunners(),
     restCounters: relay && ((name: string) => new RedisStore({ sendCommand: (...args: string[]) => relay.command(args) as Promise<RedisReply>, prefix: `tearline:rest:${name}:` })),
-  } as Omit<Context, 'releases' | 'presence' | 'remark'> as Context;
+  } as Omit<Context, 'releases' | 'presence' | 'remark' | 'notifier'> as Context;
+  ctx.notifier = createNotifierFor(ctx);
   ctx.remark = remarker({
     cells: ctx.cells,
     docs,

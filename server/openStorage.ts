@@ -1,11 +1,14 @@
 // What a node keeps durably, on the engine TEARLINE_STORE names: the store, the audit log and the
-// release requests, all in one SQLite file or all in one PostgreSQL database.
+// release requests and notifications, all in one SQLite file or all in one PostgreSQL database.
 import path from 'node:path';
 import type { AuditAppendOptions } from './audit/groupedAppends';
 import type { AuditLog } from './audit/log';
 import { createPostgresAuditLog } from './audit/postgresAuditLog';
 import { createSqliteAuditLog } from './audit/sqliteAuditLog';
 import type { ServerConfig } from './config';
+import { createPostgresNotificationStore } from './notifications/postgresNotificationStore';
+import { createSqliteNotificationStore } from './notifications/sqliteNotificationStore';
+import type { NotificationStore } from './notifications/store';
 import { createPostgresReleaseRequestStore } from './release/postgresRequestStore';
 import type { ReleaseRequestStore } from './release/requestStore';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
@@ -19,6 +22,7 @@ export interface Storage {
   store: Store;
   audit: AuditLog;
   releaseStore: ReleaseRequestStore;
+  notificationStore: NotificationStore;
 }
 
 export async function openStorage(
@@ -27,8 +31,18 @@ export async function openStorage(
 ): Promise<Storage> {
   if (config.store === 'postgres') {
     const pool = await openPool(config.databaseUrl);
-    return { store: new PostgresStore(pool), audit: createPostgresAuditLog(pool, undefined, auditOptions), releaseStore: createPostgresReleaseRequestStore(pool) };
+    return {
+      store: new PostgresStore(pool),
+      audit: createPostgresAuditLog(pool, undefined, auditOptions),
+      releaseStore: createPostgresReleaseRequestStore(pool),
+      notificationStore: createPostgresNotificationStore(pool),
+    };
   }
   const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
-  return { store, audit: createSqliteAuditLog(store.db, undefined, auditOptions), releaseStore: createSqliteReleaseRequestStore(store.db) };
+  return {
+    store,
+    audit: createSqliteAuditLog(store.db, undefined, auditOptions),
+    releaseStore: createSqliteReleaseRequestStore(store.db),
+    notificationStore: createSqliteNotificationStore(store.db),
+  };
 }

@@ -3,8 +3,10 @@
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
 import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
+import type { Notification } from './notifications';
 import type { ReleasePolicy, ReleaseRequest } from './release';
 
+export type { Notification } from './notifications';
 export type { ReleasePolicy, ReleaseRequest } from './release';
 
 /**
@@ -14,7 +16,8 @@ export type { ReleasePolicy, ReleaseRequest } from './release';
  */
 export const PROTOCOL_VERSION = 1;
 
-export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note'] as const;
+/** `comment`: one comment of a thread, under the object it is on (a reply: under the comment). */
+export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note', 'comment'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /** `excon`: exercise control (the white cell), who runs an exercise cell's clock and MSEL. */
@@ -160,7 +163,7 @@ export const schemas = {
   'doc:update': z.strictObject({ workspaceId: id, id, epoch: z.number().int().min(0), update: bytes }),
   'object:create': z.strictObject({
     workspaceId: id,
-    kind: z.enum(OBJECT_KINDS),
+    kind: z.enum(OBJECT_KINDS).refine((kind) => kind !== 'comment', 'comments are made with comment:create, which checks their marking and mentions'),
     marking: markingText,
     parentId: id.optional(),
     orderKey: z.string().min(1).max(128).optional(),
@@ -245,6 +248,29 @@ export const schemas = {
   }),
   /** EXCON: the MSEL (the ground truth) with each inject's state, and the AAR draft. */
   'exercise:msel': z.strictObject({ workspaceId: id }),
+  /**
+   * A comment on an object or paragraph (`onId`), or a reply (`onId` a comment), marked no wider
+   * than what it is on. `mentions`: people or whole nations told of it; each must be able to read it.
+   */
+  'comment:create': z.strictObject({
+    workspaceId: id,
+    onId: id,
+    marking: markingText,
+    text: z.string().trim().min(1, 'a comment needs some text').max(4000),
+    mentions: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('person'), sub: z.string().min(1).max(128) }),
+          z.strictObject({ kind: z.literal('nation'), nation: z.string().regex(/^[A-Z]{3}$/, 'nation is a country trigraph') }),
+        ]),
+      )
+      .max(20)
+      .default([]),
+  }),
+  /** One's notifications in a cell, newest first (only those about objects one may see now). */
+  'notifications:list': z.strictObject({ workspaceId: id }),
+  /** Marks one's notifications read. */
+  'notifications:read': z.strictObject({ workspaceId: id, ids: z.array(id).max(500) }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
   'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
 } as const;
@@ -292,6 +318,9 @@ export interface AckBodies {
   'exercise:clock': { clock: ExerciseClockView };
   'exercise:inject': { inject: MselRow };
   'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string };
+  'comment:create': { object: Envelope };
+  'notifications:list': { notifications: Notification[] };
+  'notifications:read': Record<string, never>;
 }
 
 /** An exercise cell's clock, server-owned: what every participant's banner shows. */
@@ -365,6 +394,8 @@ export interface ServerEvents {
   'workspace:changed': (workspace: WorkspaceSummary) => void;
   /** An exercise cell's clock changed (start, pause, speed, jump, REAL WORLD …): every participant. */
   'exercise:clock': (clock: ExerciseClockView) => void;
+  /** Something one is told about, about an object one may see (shared/notifications.ts). */
+  notification: (notification: Notification) => void;
   /** Sent just before the server closes a session (expired token, removed from the cell). */
   'session:ended': (body: ProtocolError) => void;
 }

@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   'exercise.inject',
   'exercise.answer',
   'exercise.action',
+  'comment.create',
+  'comment.resolve',
+  'comment.reopen',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

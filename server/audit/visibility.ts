@@ -90,6 +90,10 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.answer': { ...EXERCISE_TIME },
   // A player's expected action first seen (which the inject's conditions follow): EXCON only.
   'exercise.action': { ...EXERCISE_TIME, injectId: 'shown', shownBy: 'shown', nation: 'shown' },
+  // About the comment (objectId); `on` is what it is on, shown only to who may see that now.
+  'comment.create': { ...OBJECT_CREATED, on: 'object' },
+  'comment.resolve': {},
+  'comment.reopen': {},
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

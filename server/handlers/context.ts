@@ -7,6 +7,8 @@ import type { AuditLog } from '../audit/log';
 import type { VerifyToken } from '../auth/verifier';
 import type { ServerConfig } from '../config';
 import type { Metrics } from '../metrics/metrics';
+import type { Notifier } from '../notifications/service';
+import type { NotificationStore } from '../notifications/store';
 import type { DocRegistry } from '../objects/docRegistry';
 import type { Remark } from '../objects/remark';
 import type { Fanout } from '../rooms/fanout';
@@ -51,6 +53,10 @@ export interface Context {
   exercises: ExerciseRunners;
   /** Joins admitted on this node (a reconnect storm is let in at a bounded rate). */
   joins: JoinAdmission;
+  /** Notifications and the people of each cell (who a mention may name). */
+  notificationStore: NotificationStore;
+  /** Stores notifications, then tells the sockets they address that may see their object. */
+  notifier: Notifier;
   /** REST budgets' counts in Redis, shared by the nodes (several nodes); undefined: per node. */
   restCounters?: RestCounters;
 }

@@ -2,6 +2,7 @@
 // durable, applied, then acknowledged and fanned out, in that order: readers get durable content only.
 import { BINARY_SYNC_MAX_DOCS, type AckBodies, type DocState } from '../../shared/protocol';
 import { TearlineError } from '../errors';
+import { afterWrite } from './comments';
 import { auditMove } from '../objects/moves';
 import { encodeBytes } from '../sessions/encoding';
 import { auditActor } from '../sessions/session';
@@ -66,5 +67,6 @@ export const updateDoc = event('doc:update')
       const { envelope } = object;
       await auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
       if (cell.workspace.exercise && envelope.kind === 'rfi') await noteRfiAnswer(ctx, cell.workspace.id, payload.id, session);
+      await afterWrite(ctx, session, envelope, checked.values);
       return {};
     });

@@ -3,6 +3,7 @@
 import { forbidden, TearlineError } from '../errors';
 import { createObjects, planObject } from '../objects/create';
 import { envelopeForLevel } from '../objects/envelopeView';
+import { releaseNotifications } from '../notifications/plan';
 import { carryOutRelease } from '../release/carryOut';
 import { autoReleaseOptInRefusal, withAutoReleaseNation } from '../release/policy';
 import type { DeadlineScheduler } from '../release/scheduler';
@@ -46,10 +47,14 @@ export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 
   });
 }
 
-/** Sends `release:changed` to the targeted sockets that may see the object, on any node. */
+/**
+ * Sends `release:changed` to the targeted sockets that may see the object, on any node, and
+ * stores the notifications it causes (server/notifications/plan.ts) for the notification centre.
+ */
 async function notify(ctx: Context, { to, request }: NotifyEffect): Promise<void> {
   const cell = await ctx.cells.get(request.workspaceId);
   if (!cell) return;
+  await ctx.notifier.send(releaseNotifications(cell.index, to, request, new Date()));
   const sockets = await ctx.io.in(workspaceRoom(request.workspaceId)).fetchSockets();
   for (const socket of sockets) {
     const { identity, participant } = socket.data;

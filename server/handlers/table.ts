@@ -2,6 +2,7 @@
 // dispatcher refuses a table with an event missing, declared twice, or declared without checks.
 import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
+import { createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
 import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
@@ -32,6 +33,9 @@ export const EVENTS = [
   exerciseClock,
   exerciseInject,
   exerciseMsel,
+  createComment,
+  listNotifications,
+  readNotifications,
 ];
 
 export const dispatch = createDispatcher(EVENTS);

@@ -17,6 +17,8 @@ export const joinWorkspace = event('workspace:join')
     const first = !session.joined.has(cell.workspace.id);
     session.joined.add(cell.workspace.id);
     if (first) {
+      // Who a mention may name, with their attributes as of this join (server/comments/plan.ts).
+      await ctx.notificationStore.rememberPerson(cell.workspace.id, { sub: session.identity.sub, name: session.identity.name, participant: session.participant });
       await ctx.audit.append({ workspaceId: cell.workspace.id, actor: auditActor(session), action: 'workspace.join', detail: { level: session.level, ...sessionNode(ctx) } });
       ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
     }

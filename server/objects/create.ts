@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { canSee, formatBanner, formatPortion, type Marking, type Participant } from '../../shared/markings';
-import type { ClientPayload, Envelope } from '../../shared/protocol';
+import type { ClientPayload, Envelope, ObjectKind } from '../../shared/protocol';
 import type { AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import { notFound, TearlineError } from '../errors';
@@ -43,6 +43,9 @@ function orderKeyFor(cell: Cell, author: Author, parentId: string | null, reques
   return appendedOrderKey(cell.index.lastVisibleOrderKey(author.participant, parentId));
 }
 
+/** What a new object is made of: an `object:create` payload, or a comment (server/comments/). */
+export type NewObjectPayload = Omit<ClientPayload<'object:create'>, 'kind'> & { kind: ObjectKind };
+
 export interface NewObjectOrigin {
   /** The object this one is a tearline of. */
   sourceId?: string;
@@ -59,9 +62,14 @@ export interface NewObjectOrigin {
  * Checks an `object:create` and builds the object; changes nothing. Membership, the parent's
  * visibility and the role are checked before (server/handlers/dispatch.ts).
  */
-export function planObject(cell: Cell, author: Author, payload: ClientPayload<'object:create'>, origin: NewObjectOrigin = {}): NewDoc {
+export function planObject(cell: Cell, author: Author, payload: NewObjectPayload, origin: NewObjectOrigin = {}): NewDoc {
   let parentId: string | null = null;
-  if (payload.kind === 'portion') {
+  if (payload.kind === 'comment') {
+    // Checked by the comment planner (server/comments/plan.ts): any object it may see.
+    const parent = origin.parent;
+    if (!parent || parent.id !== payload.parentId) throw notFound();
+    parentId = parent.id;
+  } else if (payload.kind === 'portion') {
     if (!payload.parentId) throw new TearlineError('bad_request', 'A portion belongs to a report: give its parentId.');
     const parent = origin.parent;
     if (parent?.id !== payload.parentId) throw notFound();
@@ -107,9 +115,14 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
     await ports.audit.append({
       workspaceId: cell.workspace.id,
       actor,
-      action: envelope.sourceId ? 'tearline.create' : 'object.create',
+      action: envelope.sourceId ? 'tearline.create' : envelope.kind === 'comment' ? 'comment.create' : 'object.create',
       objectId: envelope.id,
-      detail: { kind: envelope.kind, marking: envelope.marking, ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}) },
+      detail: {
+        kind: envelope.kind,
+        marking: envelope.marking,
+        ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}),
+        ...(envelope.kind === 'comment' ? { on: envelope.parentId } : {}),
+      },
     });
     ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
   }

@@ -4,10 +4,11 @@
 // source, so releasing the tearline later cannot leak what was edited out of the source.
 import type * as Y from 'yjs';
 import { encodeFreshContent } from '../../shared/content';
-import type { ClientPayload, Envelope } from '../../shared/protocol';
+import type { Envelope } from '../../shared/protocol';
+import type { NewObjectPayload } from '../objects/create';
 
 /** The `object:create` payload for a tearline of `source`; create it with `sourceId: source.id`. */
-export function tearlinePayload(source: Envelope, sourceDoc: Y.Doc): ClientPayload<'object:create'> {
+export function tearlinePayload(source: Envelope, sourceDoc: Y.Doc): NewObjectPayload {
   return {
     workspaceId: source.workspaceId,
     kind: source.kind,

@@ -1,7 +1,10 @@
 // The leak oracle (invariant 1): random sequences of create / edit / re-mark / join / leave /
-// reconnect / presence across personas of different nations and clearances. Every object's text carries a
+// reconnect / presence / comment (with mentions) / release request / notification list across
+// personas of different nations and clearances. Every object's text carries a
 // canary; after every step no client has received a frame holding the canary or the id of an
-// object not releasable to it, and every client's visible set equals the oracle's.
+// object not releasable to it (notifications included), every notification list names only
+// objects it may see, and every client's visible set equals the oracle's. Search is over the
+// client's own replicas (docs/client.md), which these frames are: test/unit/collab-visibility.properties.test.ts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
@@ -31,7 +34,7 @@ interface ModelObject {
   canary: string;
   marking: Marking;
   parentId: string | null;
-  kind: 'note' | 'report' | 'portion';
+  kind: 'note' | 'report' | 'portion' | 'comment';
   epoch: number;
 }
 
@@ -63,6 +66,9 @@ type Step =
   | { type: 'edit'; actor: number; object: number; del: boolean }
   | { type: 'remark'; actor: number; object: number; marking: number }
   | { type: 'focus'; actor: number; object: number }
+  | { type: 'comment'; actor: number; object: number; marking: number; mention: number }
+  | { type: 'request'; actor: number; object: number; marking: number }
+  | { type: 'notifications'; actor: number }
   | { type: 'join' | 'leave' | 'reconnect'; actor: number };
 
 const actorIndex = fc.nat({ max: PERSONAS.length - 1 });
@@ -72,6 +78,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ type: fc.constant('remark' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('focus' as const), actor: actorIndex, object: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('join' as const, 'leave' as const, 'reconnect' as const), actor: actorIndex }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('comment' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }), mention: fc.nat({ max: PERSONAS.length * 2 }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('request' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('notifications' as const), actor: actorIndex }) },
 );
 
 let server: RunningServer;
@@ -239,6 +248,37 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             if (!target) break;
             const answer = await actor.client.call('awareness:update', { workspaceId: cell.id, state: { objectId: target.id, cursor: { at: 1 } } });
             expect(answer.ok).toBe(visibleTo(actor, target));
+            break;
+          }
+          case 'comment': {
+            const target = objects[step.object % Math.max(1, objects.length)];
+            if (!target) break;
+            const canary = `CANARY${run}X${counter++}Z`;
+            // Some comments mention a persona or a nation: the server refuses those who may not read it.
+            const named = PERSONAS[step.mention % PERSONAS.length]!;
+            const mentions = step.mention < PERSONAS.length ? [{ kind: 'person', sub: named.persona }] : step.mention < PERSONAS.length * 2 ? [{ kind: 'nation', nation: named.participant.nation }] : [];
+            const answer = await actor.client.call('comment:create', { workspaceId: cell.id, onId: target.id, marking: MARKINGS[step.marking]!, text: canary, mentions });
+            if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            if (answer.ok) {
+              objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: target.id, kind: 'comment', epoch: 0 });
+            } else {
+              expect(['bad_marking', 'forbidden', 'not_found', 'bad_request']).toContain(answer.error.code);
+            }
+            break;
+          }
+          case 'request': {
+            const target = objects[step.object % Math.max(1, objects.length)];
+            if (!target) break;
+            const answer = await actor.client.call('release:request', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]!, justification: 'oracle' });
+            if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            break;
+          }
+          case 'notifications': {
+            const { notifications } = await actor.client.ok('notifications:list', { workspaceId: cell.id });
+            for (const n of notifications) {
+              const object = objects.find((o) => o.id === n.objectId);
+              expect(object && visibleTo(actor, object), `${actor.persona} listed a notification about ${n.objectId}`).toBe(true);
+            }
             break;
           }
           case 'join':

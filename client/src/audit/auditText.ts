@@ -31,6 +31,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.inject': 'Inject released',
   'exercise.answer': 'RFI answered',
   'exercise.action': 'Expected action seen',
+  'comment.create': 'Commented',
+  'comment.resolve': 'Thread resolved',
+  'comment.reopen': 'Thread reopened',
 };
 
 /** '2026-11-27 10:07:42Z': the audit trail needs the second. */

@@ -2,6 +2,7 @@
 // by its stable name (shared/paragraphName.ts), never by its place, which differs between readers.
 import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Envelope } from '../../../shared/protocol';
+import { CommentThread } from '../collab/CommentThread';
 import { paragraphName } from '../../../shared/paragraphName';
 import { PortionMark } from '../markings/PortionMark';
 import { CollaborativeText } from '../text/CollaborativeText';
@@ -79,6 +80,7 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
           </button>
         )}
       </div>
+      <CommentThread on={portion} />
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />
       )}

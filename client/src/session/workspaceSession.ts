@@ -5,7 +5,7 @@
 // Presence lives in its own store (a cursor message re-renders only what shows that cursor), and
 // a (re)join's whole load reaches the views as one change, not one per step.
 import { buildContent } from '../../../shared/content';
-import type { ClientPayload, DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
+import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
@@ -112,6 +112,12 @@ export class WorkspaceSession implements Picture {
   /** A tearline of `sourceId`: a new object holding a fresh copy of its current content, marked like it. */
   async createTearline(sourceId: string): Promise<Envelope> {
     const { object } = await this.connection.request('tearline:create', { workspaceId: this.workspaceId, sourceId });
+    return this.adopt(object);
+  }
+
+  /** A comment on `onId` (an object, or a comment to reply to); the server checks its marking and mentions. */
+  async createComment(input: Omit<ClientInput<'comment:create'>, 'workspaceId'>): Promise<Envelope> {
+    const { object } = await this.connection.request('comment:create', { workspaceId: this.workspaceId, ...input });
     return this.adopt(object);
   }
 

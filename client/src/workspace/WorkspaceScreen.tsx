@@ -25,6 +25,8 @@ import { focusObjectElement } from './focusObject';
 import { Notices } from './Notices';
 import { onScreen, tabOf, type WorkspaceTab } from './selectors';
 import { SidePanel } from './SidePanel';
+import { NotificationCentre } from '../collab/NotificationCentre';
+import { SearchPanel } from '../search/SearchPanel';
 import { WorkspaceBar } from './WorkspaceBar';
 
 interface Props {
@@ -32,8 +34,8 @@ interface Props {
   releases: ReleaseBoard;
   page: WorkspacePage;
   identity: Identity;
-  /** The exercise clock (followed in exercise cells only) and the connection EXCON's page asks through. */
-  exercise: { clock: ExerciseClock; connection: Pick<Connection, 'request'> };
+  /** The exercise clock (followed in exercise cells only) and the connection EXCON's page and the notifications ask through. */
+  exercise: { clock: ExerciseClock; connection: Pick<Connection, 'request' | 'socket'> };
 }
 
 export function WorkspaceScreen({ session, releases, page, identity, exercise }: Props) {
@@ -124,6 +126,10 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
         {workspace.exercise && <ExerciseBanner clock={exercise.clock} live={live.status === 'live'} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
         <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
+        <div className="collab-bar">
+          <NotificationCentre connection={exercise.connection} session={session} />
+          {page === 'picture' && <SearchPanel />}
+        </div>
         <Notices notices={live.notices} onDismiss={(id) => session.dismissNotice(id)} />
         {page === 'picture' && (
           <main className="workspace-main" aria-label={`Workspace ${workspace.name}`}>

@@ -13,6 +13,7 @@ const KIND_NAMES: Record<Envelope['kind'], string> = {
   event: 'timeline event',
   rfi: 'RFI',
   note: 'note',
+  comment: 'comment',
 };
 
 export function objectLabel(envelope: Envelope, picture: Picture): string {

@@ -42,6 +42,7 @@ export function tabOf(object: Envelope): WorkspaceTab | null {
       return 'rfis';
     case 'feature':
     case 'note':
+    case 'comment':
       return null;
   }
 }

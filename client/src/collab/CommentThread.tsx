@@ -1,0 +1,108 @@
+// The comments on one object or paragraph: each thread with its replies, its own portion mark and
+// resolve/reopen; a form to comment, marked by default like what it is on (never wider: the server
+// refuses wider, and a mention of someone who may not read it, with the reason shown here).
+import { useState } from 'react';
+import { bodyOf, fieldsOf } from '../../../shared/content';
+import { mentionsIn } from '../../../shared/notifications';
+import type { Envelope } from '../../../shared/protocol';
+import { PortionMark } from '../markings/PortionMark';
+import { describeError } from '../session/errors';
+import { useReplicaDoc } from '../session/hooks';
+import { ErrorMessage } from '../views/ErrorMessage';
+import { useWorkspace } from '../workspace/context';
+import { commentsOn } from './threads';
+
+export function CommentThread({ on }: { on: Envelope }) {
+  const { snapshot } = useWorkspace();
+  const [open, setOpen] = useState(false);
+  const threads = commentsOn(snapshot.objects, on.id);
+  return (
+    <section className="comment-threads" aria-label={`Comments on ${on.portion}`}>
+      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
+        {threads.length > 0 ? `Comments (${threads.length})` : 'Comment'}
+      </button>
+      {open && (
+        <>
+          {threads.map((comment) => (
+            <Comment key={comment.id} comment={comment} root />
+          ))}
+          <CommentForm on={on} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Comment({ comment, root }: { comment: Envelope; root: boolean }) {
+  const { picture, snapshot, cell, canEdit } = useWorkspace();
+  const doc = useReplicaDoc(picture.replica(comment.id));
+  const [replying, setReplying] = useState(false);
+  const resolved = doc ? fieldsOf(doc).get('resolved') === true : false;
+  return (
+    <article className={`comment ${resolved ? 'comment-resolved' : ''}`} data-comment-id={comment.id}>
+      <PortionMark portion={comment.portion} marking={comment.marking} originator={comment.originator} policy={cell.policy} />
+      <span className="comment-author">{comment.createdBy}</span> <span className="comment-text">{doc ? bodyOf(doc).toString() : '…'}</span>
+      {root && resolved && <span className="muted"> (resolved)</span>}
+      {canEdit && (
+        <span className="comment-actions">
+          {root && doc && (
+            <button type="button" className="link-button" onClick={() => fieldsOf(doc).set('resolved', !resolved)}>
+              {resolved ? 'Reopen' : 'Resolve'}
+            </button>
+          )}
+          <button type="button" className="link-button" onClick={() => setReplying((value) => !value)}>
+            Reply
+          </button>
+        </span>
+      )}
+      {commentsOn(snapshot.objects, comment.id).map((reply) => (
+        <Comment key={reply.id} comment={reply} root={false} />
+      ))}
+      {replying && <CommentForm on={comment} onDone={() => setReplying(false)} />}
+    </article>
+  );
+}
+
+function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
+  const { session, canEdit } = useWorkspace();
+  const [text, setText] = useState('');
+  const [marking, setMarking] = useState(on.marking);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!session || !canEdit) return null;
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) });
+      setText('');
+      onDone?.();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="comment-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label>
+        Comment (mention with @GBR or @person)
+        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} required />
+      </label>
+      <label>
+        Comment marking (no wider than {on.marking})
+        <input value={marking} onChange={(e) => setMarking(e.target.value)} />
+      </label>
+      <button type="submit" disabled={busy || !text.trim()}>
+        Post comment
+      </button>
+      {error && <ErrorMessage message={error} />}
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+// Comments, planned without I/O. A comment is an object of its own (kind `comment`) under what it
+// is on (a reply: under the comment it answers), so the same access decisions, rooms and chain
+// rule carry it: nobody sees a comment without seeing what it is on. Its marking may be no wider
+// than that object's, and everyone it mentions must be able to read it; each refusal says what
+// is wrong in terms of what the author already sees, never of anything hidden.
+import { buildContent } from '../../shared/content';
+import { canSee, dominates, formatBanner, type Marking, type Participant } from '../../shared/markings';
+import type { Mention } from '../../shared/notifications';
+import type { ClientPayload } from '../../shared/protocol';
+import { forbidden, TearlineError } from '../errors';
+import { markingFor, planObject, type Author } from '../objects/create';
+import type { IndexedObject } from '../objects/objectIndex';
+import type { NewDoc } from '../store/types';
+import type { Cell } from '../workspaces/cellRegistry';
+import type { CellPerson } from '../notifications/store';
+
+/** Builds the comment; refuses a marking wider than what it is on. Changes nothing. */
+export function planComment(cell: Cell, author: Author, payload: ClientPayload<'comment:create'>, on: IndexedObject): NewDoc {
+  const marking = markingFor(cell, author, payload.marking, author.participant.nation);
+  if (!dominates(marking, on.marking, cell.policy)) {
+    throw new TearlineError(
+      'bad_marking',
+      `A comment may not be marked wider than what it is on (${on.envelope.marking}): ${formatBanner(marking, cell.policy)} would let others read it. Mark it ${on.envelope.marking} or narrower.`,
+    );
+  }
+  return planObject(
+    cell,
+    author,
+    { workspaceId: cell.workspace.id, kind: 'comment', marking: payload.marking, parentId: on.envelope.id, content: buildContent({ body: payload.text }) },
+    { parent: on.envelope },
+  );
+}
+
+/**
+ * Refuses a mention of anyone who could not read the comment (its marking and every marking above
+ * it, `chain`). A nation is named by its members at any clearance: refused when its nation may
+ * never read it (NOFORN, not in REL TO); a person, by their attributes when they last opened the cell.
+ */
+export function checkMentions(cell: Cell, chain: readonly Marking[], mentions: readonly Mention[], people: ReadonlyMap<string, CellPerson | undefined>): void {
+  const banner = formatBanner(chain[0]!, cell.policy);
+  const reads = (participant: Participant) => chain.every((marking) => canSee(participant, marking, cell.policy));
+  for (const mention of mentions) {
+    if (mention.kind === 'nation') {
+      if (!cell.workspace.members.includes(mention.nation)) {
+        throw new TearlineError('bad_request', `${mention.nation} is not a member of this cell, so it cannot be mentioned here.`);
+      }
+      if (!reads(nationWitness(cell, chain, mention.nation))) {
+        throw forbidden(`${mention.nation} may not read a comment marked ${banner} on this item, so it cannot be mentioned in it. Leave the mention out, or comment on material released to ${mention.nation}.`);
+      }
+      continue;
+    }
+    const person = people.get(mention.sub);
+    if (!person) throw new TearlineError('bad_request', `Nobody called "${mention.sub}" has opened this cell; mention someone who has, or their nation (@GBR, say).`);
+    if (!reads(person.participant)) {
+      throw forbidden(`${person.name} (${person.participant.nation}) may not read a comment marked ${banner} on this item, so they cannot be mentioned in it.`);
+    }
+  }
+}
+
+/** A member of `nation` with the highest clearance and every compartment the chain names. */
+function nationWitness(cell: Cell, chain: readonly Marking[], nation: string): Participant {
+  const top = cell.policy.levels[cell.policy.levels.length - 1]!;
+  return { nation, clearance: top.code, compartments: [...new Set(chain.flatMap((m) => m.compartments))] };
+}
+
+/** A thread resolved or reopened: a durable write of a comment's `resolved` field (true or false). */
+export function threadChange(kind: string, written: ReadonlyMap<string, unknown>): 'comment.resolve' | 'comment.reopen' | null {
+  if (kind !== 'comment' || !written.has('resolved')) return null;
+  return written.get('resolved') === true ? 'comment.resolve' : 'comment.reopen';
+}

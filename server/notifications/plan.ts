@@ -1,0 +1,90 @@
+// Who is told what, decided without I/O: the notifications a release step, a write to an RFI or a
+// new comment causes, and which stored notifications a reader may be given (those about an object
+// they may see now, whatever it was when the notification was made).
+import { randomUUID } from 'node:crypto';
+import { releasableNations, type Participant } from '../../shared/markings';
+import type { Mention, Notification, NotificationTarget } from '../../shared/notifications';
+import type { Envelope } from '../../shared/protocol';
+import type { ReleaseRequest } from '../../shared/release';
+import type { ObjectIndex } from '../objects/objectIndex';
+import type { Reader, StoredNotification } from './store';
+
+/** Who caused a notification, as its readers see them. */
+export type Actor = { name: string; nation: string } | null;
+
+/** A release effect's addressee (server/release/machine.ts NotifyTarget). */
+export type ReleaseAddressee = { kind: 'participant'; sub: string } | { kind: 'fdos'; nation: string };
+
+const DECIDED: ReadonlySet<ReleaseRequest['state']> = new Set(['approved', 'denied', 'auto_released', 'expired', 'failed']);
+
+function draft(target: NotificationTarget, base: Omit<Notification, 'read' | 'id' | 'at'>, at: Date): StoredNotification {
+  return { target, notification: { id: randomUUID(), at: at.toISOString(), ...base } };
+}
+
+/**
+ * For one of the release machine's notify effects: a new request for the FDOs, the outcome for the
+ * requester, and, once released, the news for each nation the release reaches for the first time.
+ */
+export function releaseNotifications(index: ObjectIndex, to: ReleaseAddressee, request: ReleaseRequest, at: Date): StoredNotification[] {
+  const about = { workspaceId: request.workspaceId, objectId: request.objectId, requestId: request.id };
+  if (to.kind === 'fdos') {
+    if (request.state !== 'pending') return [];
+    const actor = { name: request.requestedBy.name, nation: request.requestedBy.nation };
+    return [draft({ kind: 'fdos', nation: to.nation }, { ...about, kind: 'release_requested', actor }, at)];
+  }
+  if (!DECIDED.has(request.state)) return [];
+  const decidedBy = 'decidedBy' in request && request.decidedBy ? { name: request.decidedBy.name, nation: request.decidedBy.nation } : null;
+  const reason = request.state === 'denied' ? request.reason : request.state === 'failed' ? request.failure : undefined;
+  const out = [
+    draft({ kind: 'person', sub: to.sub }, { ...about, kind: 'release_decided', actor: decidedBy, outcome: request.state, ...(reason ? { reason } : {}) }, at),
+  ];
+  if (request.state === 'approved' || request.state === 'auto_released') {
+    const marking = (banner: string) => releasableNations(index.markingOf({ marking: banner, originator: request.originator }), index.policy);
+    const before = new Set(marking(request.fromMarking));
+    for (const nation of marking(request.targetMarking).filter((n) => !before.has(n))) {
+      out.push(draft({ kind: 'nation', nation }, { ...about, kind: 'released_to_me', actor: decidedBy }, at));
+    }
+  }
+  return out;
+}
+
+/** An RFI newly assigned to a nation tells that nation; an answer tells the nation that asked. */
+export function rfiNotifications(envelope: Envelope, written: ReadonlyMap<string, unknown>, actor: Actor, at: Date): StoredNotification[] {
+  if (envelope.kind !== 'rfi') return [];
+  const about = { workspaceId: envelope.workspaceId, objectId: envelope.id, actor };
+  const out: StoredNotification[] = [];
+  const assigned = written.get('assignedNation');
+  if (typeof assigned === 'string' && /^[A-Z]{3}$/.test(assigned)) out.push(draft({ kind: 'nation', nation: assigned }, { ...about, kind: 'rfi_assigned' }, at));
+  if (written.get('status') === 'answered') out.push(draft({ kind: 'nation', nation: envelope.originator }, { ...about, kind: 'rfi_answered' }, at));
+  return out;
+}
+
+/** A new comment tells whom it mentions and, for a reply, the author of the comment replied to. */
+export function commentNotifications(comment: Envelope, mentions: readonly Mention[], repliedTo: Envelope | undefined, actor: Actor, at: Date): StoredNotification[] {
+  const about = { workspaceId: comment.workspaceId, objectId: comment.id, actor };
+  const out = mentions.map((mention) =>
+    draft(mention.kind === 'person' ? { kind: 'person', sub: mention.sub } : { kind: 'nation', nation: mention.nation }, { ...about, kind: 'mention' }, at),
+  );
+  const mentioned = new Set(mentions.map((m) => (m.kind === 'person' ? m.sub : '')));
+  if (repliedTo && repliedTo.createdBy !== comment.createdBy && !mentioned.has(repliedTo.createdBy)) {
+    out.push(draft({ kind: 'person', sub: repliedTo.createdBy }, { ...about, kind: 'reply' }, at));
+  }
+  return out;
+}
+
+/** Whether a target names this reader. */
+export function addresses(target: NotificationTarget, reader: Reader): boolean {
+  switch (target.kind) {
+    case 'person':
+      return target.sub === reader.sub;
+    case 'nation':
+      return target.nation === reader.nation;
+    case 'fdos':
+      return reader.fdo && target.nation === reader.nation;
+  }
+}
+
+/** What a reader may be given: notifications about objects they may see now. Nothing else is told. */
+export function visibleNotifications<N extends Pick<Notification, 'objectId'>>(index: ObjectIndex, participant: Participant, notifications: readonly N[]): N[] {
+  return notifications.filter((n) => index.canSee(participant, n.objectId));
+}
