@@ -141,7 +141,8 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
 
   it('removes a paragraph from the AUS page at once when it is narrowed to NOFORN', async () => {
     const paragraph = usa.page.locator('.portion', { has: usa.page.getByLabel('Paragraph 1, marked') });
-    await paragraph.getByRole('button', { name: /^Change marking/ }).click();
+    await paragraph.getByRole('button', { name: /^Actions/ }).click();
+    await paragraph.getByRole('menuitem', { name: 'Change marking…' }).click();
     await paragraph.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
     await paragraph.getByRole('button', { name: 'Apply marking' }).click();
     await usa.page.getByLabel('Paragraph 1, marked (S//NF)').waitFor();

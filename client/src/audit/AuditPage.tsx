@@ -8,7 +8,8 @@ import { describeError } from '../session/errors';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
-import { ACTION_LABELS, actorText, auditTime, detailText } from './auditText';
+import { Dtg } from '../views/Dtg';
+import { ACTION_LABELS, actorText, detailText } from './auditText';
 
 export function AuditPage({ workspaceId }: { workspaceId: string }) {
   const { identity, byId, picture, openObject } = useWorkspace();
@@ -47,7 +48,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
         </button>
       </div>
       <p className="muted">
-        Append-only and hash-chained on the server. Only entries about items you may see are listed, with only the detail you may see. Times in UTC.
+        Append-only and hash-chained on the server. Only entries about items you may see are listed, with only the detail you may see. Times are date-time groups in UTC (Zulu), to the second; hover for your local time.
       </p>
       <ErrorMessage message={error} />
       {entries.length === 0 && !loading && !error && <p className="muted">No entries.</p>}
@@ -68,7 +69,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
               return (
                 <tr key={entry.cursor} data-action={entry.action}>
                   <td>
-                    <time dateTime={entry.at}>{auditTime(entry.at)}</time>
+                    <Dtg iso={entry.at} seconds />
                   </td>
                   <td>{actorText(entry.actor)}</td>
                   <td>{ACTION_LABELS[entry.action] ?? entry.action}</td>

@@ -3,7 +3,7 @@
 import { useId, useState } from 'react';
 import type { ReleaseRequest } from '../../../shared/protocol';
 import { ErrorMessage } from '../views/ErrorMessage';
-import { formatUtc } from '../timeline/utcTime';
+import { Dtg } from '../views/Dtg';
 import { useAction } from '../workspace/useAction';
 import { Countdown } from './Countdown';
 import type { Decision } from '../session/releaseBoard';
@@ -42,7 +42,7 @@ export function InboxItem({ request, objectName, now, deadlineNote, onDecide, on
         <dd className="target-marking">{request.targetMarking}</dd>
         <dt>Requested by</dt>
         <dd>
-          {request.requestedBy.name} ({request.requestedBy.nation}), <time dateTime={request.requestedAt}>{formatUtc(request.requestedAt)}</time>
+          {request.requestedBy.name} ({request.requestedBy.nation}), <Dtg iso={request.requestedAt} />
         </dd>
         <dt>Justification</dt>
         <dd className="justification">{request.justification}</dd>

@@ -38,12 +38,7 @@ export function PortionBlock({ portion, index, nextKey }: Props) {
         )}
       </div>
       <div className="portion-actions">
-        <ObjectActions envelope={portion} />
-        {canEdit && (
-          <button type="button" className="link-button" onClick={() => setInserting((open) => !open)} aria-expanded={inserting}>
-            Insert paragraph below
-          </button>
-        )}
+        <ObjectActions envelope={portion} extra={canEdit ? [{ label: 'Insert paragraph below', onSelect: () => setInserting(true) }] : []} />
       </div>
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />
