@@ -2,7 +2,7 @@
 // releases it at the deadline.
 import { MarkingError, parseMarking, type MarkingPolicy } from '../../../shared/markings';
 import type { ReleaseRequest } from '../../../shared/protocol';
-import { autoReleaseRefusal, type ExpiryCause, type ReleasePolicy, type ReleaseState } from '../../../shared/release';
+import { autoReleaseRefusal, DENIAL_CATEGORY_LABELS, type ExpiryCause, type ReleasePolicy, type ReleaseState } from '../../../shared/release';
 import { dtgText } from '../views/Dtg';
 
 export const STATE_LABELS: Record<ReleaseState, string> = {
@@ -31,7 +31,7 @@ export function outcomeSentence(request: ReleaseRequest): string {
     case 'approved':
       return `Approved by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${dtgText(request.closedAt)}: now ${request.targetMarking}.`;
     case 'denied':
-      return `Denied by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${dtgText(request.closedAt)}.`;
+      return `Denied by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${dtgText(request.closedAt)}: ${DENIAL_CATEGORY_LABELS[request.category ?? 'other'].toLowerCase()}.`;
     case 'withdrawn':
       return `Withdrawn at ${dtgText(request.closedAt)}.`;
     case 'auto_released':
