@@ -6,6 +6,8 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseMarking } from '../../shared/markings';
 import { formatDtg } from '../../shared/dtg';
+import { formatSize } from '../../shared/sizes';
+import { connectErrorText } from '../../client/src/session/errors';
 import { cellMarkings } from '../../client/src/markings/cell';
 import { MarkingPicker } from '../../client/src/markings/MarkingPicker';
 import { audienceSentence, audienceSummary, choiceToMarking, initialChoice, type PickerContext, type PickerResult } from '../../client/src/markings/pickerModel';
@@ -115,5 +117,21 @@ describe('re-mark preview', () => {
     });
     const fdo = { ...usaEditor, roles: ['editor', 'fdo'] };
     expect(choiceToMarking(initialChoice('SECRET//REL TO USA, AUS, JPN', context), { ...context, remarkOf: { ...context.remarkOf!, actor: fdo } })).toMatchObject({ ok: true });
+  });
+});
+
+describe('errors in plain words', () => {
+  it('gives sizes in KB and MB, never raw byte counts past a kilobyte', () => {
+    expect(formatSize(600)).toBe('600 bytes');
+    expect(formatSize(1536)).toBe('1.5 KB');
+    expect(formatSize(1_048_576)).toBe('1 MB');
+    expect(formatSize(16_777_216)).toBe('16 MB');
+  });
+
+  it('says what a failed connection means instead of "websocket error", and gives the server’s own refusal', () => {
+    expect(connectErrorText(new Error('websocket error'))).toBe('the Tearline server cannot be reached (the network or the server is down); trying again by itself');
+    expect(connectErrorText(Object.assign(new Error('x'), { data: { code: 'unauthorized', message: 'Your sign-in has expired.' } }))).toBe(
+      'the server refused the connection: Your sign-in has expired.',
+    );
   });
 });
