@@ -78,8 +78,11 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                       <button type="button" className="link-button" onClick={() => openObject(object.id)}>
                         {objectLabel(object, picture)}
                       </button>
+                    ) : entry.objectId ? (
+                      // The server shows entries only about items the reader may see; one gone since has no title to show, and its id means nothing to a reader.
+                      <span className="muted">an item no longer in your picture</span>
                     ) : (
-                      (entry.objectId ?? '—')
+                      '—'
                     )}
                   </td>
                   <td className="audit-detail">{detailText(entry.detail)}</td>
