@@ -4,7 +4,7 @@
 import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
 import type { Notification } from './notifications';
-import type { ReleasePolicy, ReleaseRequest } from './release';
+import { DENIAL_CATEGORIES, type ReleasePolicy, type ReleaseRequest } from './release';
 
 export type { Notification } from './notifications';
 export type { ReleasePolicy, ReleaseRequest } from './release';
@@ -216,6 +216,8 @@ export const schemas = {
     requestId: id,
     decision: z.enum(['approve', 'deny', 'withdraw']),
     reason: z.string().max(4000).optional(),
+    /** With `deny`: why, from DENIAL_CATEGORIES (shared/release.ts); `other` when left out. */
+    category: z.enum(DENIAL_CATEGORIES).optional(),
   }),
   /** The FDO inbox (pending requests to decide) and one's own requests. */
   'release:list': z.strictObject({ workspaceId: id }),

@@ -15,6 +15,24 @@ export type ReleaseState = (typeof RELEASE_STATES)[number];
 export const EXPIRY_CAUSES = ['auto_release_off', 'originator_not_opted_in', 'orcon', 'marking_changed', 'object_gone'] as const;
 export type ExpiryCause = (typeof EXPIRY_CAUSES)[number];
 
+/**
+ * Why an FDO denied a release, picked from a list (the figures group denials by it) beside the
+ * free-text reason: the source or method would be exposed, the classification is too high for the
+ * partner, a national caveat or agreement forbids it, it needs sanitising first (a tearline), the
+ * partner has no need to know, or something else the reason explains.
+ */
+export const DENIAL_CATEGORIES = ['sources_methods', 'classification', 'caveat', 'sanitise_first', 'need_to_know', 'other'] as const;
+export type DenialCategory = (typeof DENIAL_CATEGORIES)[number];
+
+export const DENIAL_CATEGORY_LABELS: Record<DenialCategory, string> = {
+  sources_methods: 'Would expose sources or methods',
+  classification: 'Too highly classified for the partner',
+  caveat: 'National caveat or agreement forbids it',
+  sanitise_first: 'Needs sanitising first (a tearline)',
+  need_to_know: 'No need to know',
+  other: 'Other (see the reason)',
+};
+
 /** A cell's release policy (WorkspaceSummary.releasePolicy). */
 export interface ReleasePolicy {
   /** Minutes from request to deadline: 72 h by default, minutes for a crisis cell (fractions allowed). */
@@ -66,7 +84,8 @@ export interface ReleaseRequestBase {
 export type ReleaseOutcome =
   | { state: 'pending' }
   | { state: 'approved'; closedAt: string; decidedBy: RequestParty }
-  | { state: 'denied'; closedAt: string; decidedBy: RequestParty; reason: string }
+  /** `category`: absent on denials made before categories existed (read as `other`). */
+  | { state: 'denied'; closedAt: string; decidedBy: RequestParty; reason: string; category?: DenialCategory }
   | { state: 'withdrawn'; closedAt: string }
   | { state: 'auto_released'; closedAt: string }
   | { state: 'expired'; closedAt: string; cause: ExpiryCause }

@@ -2,7 +2,7 @@
 // routes (server/http/) and the web client (client/src/session/api.ts). Errors answer
 // `{ error: ProtocolError }` with the status of their code.
 import type { Persona, PublicConfig, WorkspaceSummary } from './protocol';
-import type { ReleasePolicy } from './release';
+import type { DenialCategory, ReleasePolicy } from './release';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -111,6 +111,8 @@ export interface SharingFigures {
      * value (mean of the two middle ones), p90 by nearest rank; null when none was decided.
      */
     decisionTime: { count: number; medianMs: number | null; p90Ms: number | null };
+    /** Denials per category the FDOs picked (DENIAL_CATEGORIES order; only categories used), older uncategorised ones as `other`. */
+    denialsByCategory: { category: DenialCategory; count: number }[];
     /** Denials grouped by reason (trimmed, spacing and case ignored), most frequent first. */
     denialsByReason: { reason: string; count: number }[];
   };

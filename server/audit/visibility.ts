@@ -63,7 +63,7 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'object.remark': { from: 'marking', to: 'marking', direction: 'shown', epoch: 'shown', requestId: 'shown' },
   'release.request': { requestId: 'shown', from: 'marking', to: 'marking', justification: 'discussion', deadline: 'shown' },
   'release.approve': { requestId: 'shown', to: 'marking' },
-  'release.deny': { requestId: 'shown', reason: 'discussion' },
+  'release.deny': { requestId: 'shown', reason: 'discussion', category: 'discussion' },
   'release.withdraw': { requestId: 'shown' },
   'release.auto': { requestId: 'shown', to: 'marking' },
   'release.expire': { requestId: 'shown', cause: 'discussion' },

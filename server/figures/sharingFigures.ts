@@ -2,13 +2,13 @@
 // Pure: plain data in, plain JSON out; the server gathers the objects and requests.
 //   - per partner nation: the share of objects, and of text, that nation may see;
 //   - the NOFORN rate;
-//   - release requests: counts by outcome, time from request to decision, denials by reason.
+//   - release requests: counts by outcome, time from request to decision, denials by category and by reason.
 // A nation "may see" an object when it is in the marking's audience (releasableNations: the
 // originator, REL TO, DISPLAY ONLY; everyone for plain UNCLASSIFIED) and in that of every
 // enclosing object (a portion's report). Individual clearances are not counted: the figure is
 // what the nation's cleared staff could see.
 import { parseMarking, releasableNations, defaultPolicy, type MarkingPolicy } from '../../shared/markings';
-import type { ReleaseRequest } from '../../shared/release';
+import { DENIAL_CATEGORIES, type DenialCategory, type ReleaseRequest } from '../../shared/release';
 import type { SharingFigures } from '../../shared/rest';
 import { median, percentile, ratio } from './stats';
 
@@ -70,6 +70,7 @@ function releaseFigures(requests: readonly ReleaseRequest[]): SharingFigures['re
   const counts = { pending: 0, approved: 0, denied: 0, withdrawn: 0, autoReleased: 0, expired: 0, failed: 0 };
   const decisionMs: number[] = [];
   const denials = new Map<string, { reason: string; count: number }>();
+  const categories = new Map<DenialCategory, number>();
   for (const request of requests) {
     switch (request.state) {
       case 'pending':
@@ -100,6 +101,8 @@ function releaseFigures(requests: readonly ReleaseRequest[]): SharingFigures['re
         const group = denials.get(key) ?? { reason, count: 0 };
         group.count++;
         denials.set(key, group);
+        const category = request.category ?? 'other';
+        categories.set(category, (categories.get(category) ?? 0) + 1);
         break;
       }
       default:
@@ -110,6 +113,7 @@ function releaseFigures(requests: readonly ReleaseRequest[]): SharingFigures['re
     requested: requests.length,
     ...counts,
     decisionTime: { count: decisionMs.length, medianMs: median(decisionMs), p90Ms: percentile(decisionMs, 90) },
+    denialsByCategory: DENIAL_CATEGORIES.filter((category) => categories.has(category)).map((category) => ({ category, count: categories.get(category)! })),
     denialsByReason: [...denials.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)),
   };
 }

@@ -5,6 +5,7 @@
 // and clean up on disconnect.
 import type { Ack, BinaryEncoding, ClientEvent, ProtocolError } from '../../shared/protocol';
 import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protocol';
+import { formatSize } from '../../shared/sizes';
 import { rateLimited, TearlineError, toProtocolError } from '../errors';
 import { participantOf } from '../sessions/identity';
 import { MessageQueue } from '../sessions/messageQueue';
@@ -35,10 +36,6 @@ function protocolRefusal(protocol: unknown): TearlineError | undefined {
 
 /** How long an ended session has to take its last frames (`session:ended`) before its connection is cut. */
 const CLOSE_GRACE_MS = 2000;
-
-function inWords(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
-}
 
 interface ClosingConnection extends WatchedConnection {
   readyState: string;
@@ -144,7 +141,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
     ctx.log.warn({ pendingBytes: pending }, 'session ended: the client stopped taking what was sent to it');
     endSession(ctx, socket, 'slow_reader', {
       code: 'rate_limited',
-      message: `The server closed this connection because it fell too far behind: more than ${inWords(maxPending)} waited to be sent to it (a slow or stalled network, or a client that stopped reading).`,
+      message: `The server closed this connection because it fell too far behind: more than ${formatSize(maxPending)} waited to be sent to it (a slow or stalled network, or a client that stopped reading).`,
     });
   });
   let unanswered = 0;
@@ -220,7 +217,7 @@ async function handle(
   if (size > maxUpdateBytes) {
     throw new TearlineError(
       'too_large',
-      `This change is ${size} bytes; the limit is ${maxUpdateBytes}. Split it into smaller edits.`,
+      `This change is ${formatSize(size)}; the limit is ${formatSize(maxUpdateBytes)}. Split it into smaller edits.`,
     );
   }
   return dispatch(event, { ...call, payload: parsed } as BaseCall<ClientEvent>);

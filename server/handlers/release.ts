@@ -81,7 +81,7 @@ export const requestRelease = event('release:request')
 export const decideRelease = event('release:decide')
   .checks({ cell: 'joined', request: (p) => p.requestId })
   .handle(async ({ ctx, session, payload, request }) => {
-    const decision = payload.decision === 'deny' ? { type: 'deny' as const, reason: payload.reason ?? '' } : { type: payload.decision };
+    const decision = payload.decision === 'deny' ? { type: 'deny' as const, reason: payload.reason ?? '', category: payload.category } : { type: payload.decision };
     return { request: await ctx.releases.decide(session, request.id, decision) };
   });
 

@@ -5,6 +5,7 @@
 // doc not in memory are served from the store without loading it, its log merged once and kept
 // (./stateCache.ts).
 import * as Y from 'yjs';
+import { formatSize } from '../../shared/sizes';
 import { cloneContent } from '../../shared/content';
 import type { Store, StoredDoc } from '../store/types';
 import type { UpdateWriter } from '../store/updateWriter';
@@ -139,7 +140,7 @@ export class DocRegistry {
     if (live.storedBytes + stagedBytes + update.byteLength > this.options.maxDocBytes) {
       throw new TearlineError(
         'too_large',
-        `This object has reached its size limit (${this.options.maxDocBytes} bytes); put further text in a new object.`,
+        `This object has reached its size limit (${formatSize(this.options.maxDocBytes)}); put further text in a new object.`,
       );
     }
     const checked = checkUpdate(live.doc, update, live.staged.map((staged) => staged.checked));

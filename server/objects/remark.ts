@@ -1,7 +1,7 @@
 // Re-marking: who may re-mark (checkRemark), a pure planner that works out what a new marking
 // changes in an object's subtree (planRemark: new envelopes, new epochs, chains before and after),
 // and the step that carries a plan out, one re-mark at a time per cell.
-import { formatBanner, formatPortion, grantsAccess, widensChain, type Marking } from '../../shared/markings';
+import { formatBanner, formatPortion, grantsAccess, remarkRefusal, widensChain, type Marking } from '../../shared/markings';
 import type { Envelope } from '../../shared/protocol';
 import type { AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
@@ -14,17 +14,14 @@ import type { IndexedObject } from './objectIndex';
 
 /**
  * Checks an `object:remark` by `author` (an editor who may see the object: checked before) and
- * answers the new marking: only the originating nation re-marks, and widening needs its FDO.
+ * answers the new marking: only the originating nation re-marks, and widening needs its FDO
+ * (remarkRefusal in shared/markings, the rule the client offers "Change marking" by).
  */
 export function checkRemark(cell: Cell, author: Author & { roles: readonly string[] }, entry: IndexedObject, text: string): Marking {
   const originator = entry.envelope.originator;
   const marking = markingFor(cell, author, text, originator);
-  if (author.participant.nation !== originator) {
-    throw forbidden(`Only the originating nation (${originator}) may re-mark this object.`);
-  }
-  if (grantsAccess(entry.marking, marking, cell.policy) && !author.roles.includes('fdo')) {
-    throw forbidden(`Widening a marking is a release: it needs a foreign disclosure officer of ${originator}. Ask for a release instead.`);
-  }
+  const refusal = remarkRefusal({ nation: author.participant.nation, roles: author.roles }, originator, entry.marking, marking, cell.policy);
+  if (refusal) throw forbidden(refusal);
   return marking;
 }
 

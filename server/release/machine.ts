@@ -26,7 +26,7 @@ import type { AuditActor } from '../../shared/rest';
 import { SYSTEM_ACTOR, type AuditDraft } from '../audit/entry';
 import { notFound } from '../errors';
 import { deadlineFor, type ReleasePolicy } from './policy';
-import { autoReleaseRefusal, baseOf, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from '../../shared/release';
+import { autoReleaseRefusal, baseOf, type DenialCategory, type ExpiryCause, type ReleaseRequest, type ReleaseRequestBase, type RequestParty } from '../../shared/release';
 
 /** Longest justification or denial reason, in characters after trimming. */
 export const TEXT_MAX = 2000;
@@ -44,7 +44,8 @@ export type ReleaseActor = ParticipantActor | 'system';
 export type ReleaseAction =
   | { type: 'request'; id: string; targetMarking: string; justification: string }
   | { type: 'approve' }
-  | { type: 'deny'; reason: string }
+  /** `category` left out: `other` (the reason says why). */
+  | { type: 'deny'; reason: string; category?: DenialCategory }
   | { type: 'withdraw' }
   | { type: 'deadline' };
 
@@ -103,7 +104,7 @@ export function transition(
     case 'approve':
       return approve(request, actor, now, context);
     case 'deny':
-      return deny(request, action.reason, actor, now, context);
+      return deny(request, action, actor, now, context);
     case 'withdraw':
       return withdraw(request, actor, now);
     case 'deadline':
@@ -187,14 +188,14 @@ function approve(request: ReleaseRequest, actor: ReleaseActor, now: Date, contex
   ]);
 }
 
-function deny(request: ReleaseRequest, reasonText: string, actor: ReleaseActor, now: Date, context: ReleaseContext): TransitionResult {
+function deny(request: ReleaseRequest, { reason: reasonText, category = 'other' }: { reason: string; category?: DenialCategory }, actor: ReleaseActor, now: Date, context: ReleaseContext): TransitionResult {
   const fdo = checkDecider(request, actor, context, 'deny');
   if (!isParticipant(fdo)) return fdo;
   const reason = checkedText(reasonText, 'a reason', 'what the requester would need to change, so they can act on it');
   if (typeof reason !== 'string') return reason;
   const closedAt = now.toISOString();
-  const denied: ReleaseRequest = { ...baseOf(request), state: 'denied', closedAt, decidedBy: party(fdo), reason };
-  return done(denied, [audit(denied, 'release.deny', auditActor(fdo), closedAt, { reason }), notifyRequester(denied), notifyFdos(denied)]);
+  const denied: ReleaseRequest = { ...baseOf(request), state: 'denied', closedAt, decidedBy: party(fdo), reason, category };
+  return done(denied, [audit(denied, 'release.deny', auditActor(fdo), closedAt, { reason, category }), notifyRequester(denied), notifyFdos(denied)]);
 }
 
 function withdraw(request: ReleaseRequest, actor: ReleaseActor, now: Date): TransitionResult {

@@ -9,4 +9,5 @@ export { rollUp } from './rollup';
 export { releasableNations } from './audience';
 export { releaseAlong, travelsWith } from './releaseAlong';
 export { accessLevelKey, canHoldCopy, canSee, dominates, grantsAccess, isNarrowing, participantFromLevelKey, remarkEffect, widensChain } from './access';
+export { remarkRefusal, remarkRight, type RemarkActor, type RemarkRight } from './remarkRights';
 export { BUILT_IN_GROUPS, ISO_3166_ALPHA3 } from './nations';

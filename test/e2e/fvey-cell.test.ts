@@ -143,7 +143,8 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     // Found by its marking, then held by its id: its label changes with its marking.
     const id = await usa.page.locator('.portion', { has: usa.page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/) }).getAttribute('data-portion-id');
     const paragraph = usa.page.locator(`.portion[data-portion-id="${id}"]`);
-    await paragraph.getByRole('button', { name: /^Change marking/ }).click();
+    await paragraph.getByRole('button', { name: /^Actions/ }).click();
+    await paragraph.getByRole('menuitem', { name: 'Change marking…' }).click();
     await paragraph.getByRole('radio', { name: 'NOFORN (own nation only)' }).check();
     await paragraph.getByRole('button', { name: 'Apply marking' }).click();
     await paragraph.getByLabel(/^Paragraph \S+, marked \(S\/\/NF\)$/).waitFor();
@@ -162,7 +163,7 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
     await releaseTo(newEvent.getByRole('group', { name: 'Marking', exact: true }), ['AUS']);
     await newEvent.getByRole('button', { name: 'Add event' }).click();
     await aus.page.getByRole('tab', { name: 'Timeline' }).click();
-    const event = aus.page.locator('.event', { hasText: '01 Mar 2025 06:30Z' });
+    const event = aus.page.locator('.event', { hasText: '010630ZMAR25' });
     await event.waitFor({ timeout: LIVE_MS });
     // A light row until opened: its title as text, then the editor.
     expect(await event.locator('.item-title').textContent()).toBe('Convoy leaves port');

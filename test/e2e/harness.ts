@@ -126,3 +126,9 @@ export async function releaseTo(picker: Locator, partners: string[]): Promise<vo
     else await box.uncheck();
   }
 }
+
+/** Picks `item` from the actions menu of the object marked `portion` within `scope`. */
+export async function chooseAction(scope: Locator, portion: string, item: string): Promise<void> {
+  await scope.getByRole('button', { name: `Actions ${portion}`, exact: true }).click();
+  await scope.getByRole('menu').getByRole('menuitem', { name: item, exact: true }).click();
+}

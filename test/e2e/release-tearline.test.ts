@@ -5,7 +5,7 @@
 // never the source, nor the text deleted from the tearline before its release.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserTestsSkipped, receivedBytes, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import { browserTestsSkipped, chooseAction, receivedBytes, releaseTo, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const CELL = 'Littoral tearline drill';
 const SOURCE_TEXT = 'Convoy of six trucks on the coast road. Source: an insider at the port authority.';
@@ -84,7 +84,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
   it('lets the AUS analyst cut a tearline from the UI and sanitise it', async () => {
     const page = aus.page;
     await featureList(page).getByRole('button', { name: /Convoy/ }).click();
-    await selectedFeature(page).getByRole('button', { name: 'Create tearline (S//REL TO USA, AUS)' }).click();
+    await chooseAction(selectedFeature(page), '(S//REL TO USA, AUS)', 'Create tearline');
     const tearline = selectedFeature(page);
     await tearline.getByText('Tearline of').waitFor();
     expect(await tearline.getByRole('button', { name: 'map feature “Convoy”' }).count()).toBe(1);
@@ -110,7 +110,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
 
     const page = aus.page;
     const tearline = selectedFeature(page);
-    await tearline.getByRole('button', { name: 'Request release (S//REL TO USA, AUS)' }).click();
+    await chooseAction(tearline, '(S//REL TO USA, AUS)', 'Request release…');
     const dialog = page.getByRole('dialog', { name: 'Request release of map feature “Convoy (tearline)”' });
     const picker = dialog.getByRole('group', { name: 'Release to', exact: true });
     // USA (already released to) stays ticked and cannot be unticked; NOFORN would take access away.
@@ -120,7 +120,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     expect(await dialog.getByRole('button', { name: 'Send request' }).isDisabled()).toBe(true);
 
     await picker.getByRole('checkbox', { name: 'JPN' }).check();
-    await expect.poll(() => picker.getByTestId('audience').innerText()).toBe('Visible to USA, AUS, JPN (every nation in the cell).');
+    await expect.poll(() => picker.getByTestId('audience').innerText()).toBe('Visible to USA, AUS, JPN (every nation in the cell). Newly visible to JPN.');
     await dialog.getByLabel(/^Justification/).fill(JUSTIFICATION);
     await dialog.getByRole('button', { name: 'Send request' }).click();
     const status = dialog.getByTestId('request-status');
@@ -172,7 +172,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await screenshot(page, 'release-jpn-released-tearline');
 
     const download = page.waitForEvent('download');
-    await tearline.getByRole('button', { name: 'Export (S//REL TO USA, AUS, JPN)' }).click();
+    await chooseAction(tearline, '(S//REL TO USA, AUS, JPN)', 'Export');
     const exported = await (await download).path();
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(exported, 'utf8');
@@ -230,7 +230,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await second.getByRole('button', { name: 'Add paragraph' }).click();
     await page.getByLabel(/^Paragraph \S+, marked \(S\/\/NF\)$/).waitFor();
 
-    await page.getByRole('button', { name: 'Request release (S//REL TO USA, AUS)' }).click();
+    await chooseAction(page.locator('.report-header'), '(S//REL TO USA, AUS)', 'Request release…');
     const dialog = page.getByRole('dialog', { name: 'Request release of report “Harbour summary”' });
     await dialog.getByRole('group', { name: 'Release to', exact: true }).getByRole('checkbox', { name: 'JPN' }).check();
     const along = dialog.getByRole('group', { name: 'Paragraphs to release with it' });

@@ -90,7 +90,7 @@ describe('<ReleaseRequestDialog>', () => {
     expect(send().disabled).toBe(true);
 
     fireEvent.click(within(picker()).getByRole('checkbox', { name: 'JPN' }));
-    expect(within(picker()).getByTestId('audience').textContent).toBe('Visible to USA, AUS, JPN; not to GBR.');
+    expect(within(picker()).getByTestId('audience').textContent).toBe('Visible to USA, AUS, JPN; not to GBR. Newly visible to JPN.');
     expect(send().disabled).toBe(true);
     expect(screen.getByText('A justification is required.')).toBeTruthy();
 

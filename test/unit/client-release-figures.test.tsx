@@ -27,6 +27,7 @@ const figures: SharingFigures = {
     expired: 0,
     failed: 0,
     decisionTime: { count: 6, medianMs: 200_000, p90Ms: 3_720_000 },
+    denialsByCategory: [{ category: 'sources_methods', count: 2 }],
     denialsByReason: [
       { reason: 'Reveals the source', count: 2 },
     ],
@@ -57,7 +58,7 @@ describe('<FiguresDashboard>', () => {
     // One bar per outcome that happened (withdrawn and expired are zero here).
     expect(figure('Release requests (7)').querySelectorAll('.recharts-bar-rectangle')).toHaveLength(4);
     expect(figure('Time from request to decision').querySelectorAll('.recharts-bar-rectangle')).toHaveLength(2);
-    expect(figure('Denials by reason').querySelectorAll('.recharts-bar-rectangle')).toHaveLength(1);
+    expect(figure('Denials by category').querySelectorAll('.recharts-bar-rectangle')).toHaveLength(1);
     expect(container.querySelectorAll('svg.recharts-surface').length).toBeGreaterThanOrEqual(5);
   });
 
@@ -76,6 +77,7 @@ describe('<FiguresDashboard>', () => {
     expect(screen.getByTestId('decision-times').textContent).toBe(
       'Median 3 min 20 s, 90th percentile 1 h 2 min, over 6 decided requests (approved, denied or released automatically).',
     );
+    expect(rows('Denials by category')).toEqual([['Would expose sources or methods', '2']]);
     expect(rows('Denials by reason')).toEqual([['Reveals the source', '2']]);
   });
 
@@ -84,7 +86,7 @@ describe('<FiguresDashboard>', () => {
       totals: { objects: 0, textLength: 0 },
       partners: [{ nation: 'USA', objects: 0, objectShare: null, textLength: 0, textShare: null }],
       noforn: { objects: 0, rate: null },
-      releases: { ...figures.releases, requested: 0, pending: 0, approved: 0, denied: 0, autoReleased: 0, decisionTime: { count: 0, medianMs: null, p90Ms: null }, denialsByReason: [] },
+      releases: { ...figures.releases, requested: 0, pending: 0, approved: 0, denied: 0, autoReleased: 0, decisionTime: { count: 0, medianMs: null, p90Ms: null }, denialsByCategory: [], denialsByReason: [] },
     };
     render(<FiguresDashboard figures={quiet} />);
     expect(rows('Share per partner')[1]).toEqual(['USA', '0', 'n/a', 'n/a']);

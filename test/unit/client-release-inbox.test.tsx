@@ -41,6 +41,7 @@ function renderInbox(onDecide = vi.fn(async () => undefined), releasePolicy: Rel
       policy={defaultPolicy}
       nameOf={(id) => (id === 'obj-r1' ? 'map feature “Convoy (tearline)”' : 'report “Port activity”')}
       onDecide={onDecide}
+      contentOf={(id) => (id === 'obj-r1' ? 'Convoy (tearline)\n\nSix trucks on the coast road.' : null)}
     />,
   );
   return { onDecide, item: (name: string) => screen.getByRole('article', { name: `Release request for ${name}` }) };
@@ -63,6 +64,13 @@ describe('<FdoInbox>', () => {
     expect(text).toContain('Release toSECRET//REL TO USA, AUS, JPN');
     expect(text).toContain('Liam Walsh (AUS)');
     expect(text).toContain('JPN patrol covers the coast road tonight.');
+  });
+
+  it('shows the content to be released beside its marking now', () => {
+    const { item } = renderInbox();
+    expect(within(item('map feature “Convoy (tearline)”')).getByTestId('inbox-content').textContent).toBe('Convoy (tearline)\n\nSix trucks on the coast road.');
+    expect(item('map feature “Convoy (tearline)”').textContent).toContain('NowSECRET//REL TO USA, AUSContentConvoy');
+    expect(within(item('report “Port activity”')).getByTestId('inbox-content').textContent).toBe('Not loaded yet.');
   });
 
   it('counts down to each deadline, live, and says when it has passed', () => {
@@ -92,10 +100,10 @@ describe('<FdoInbox>', () => {
     const { onDecide, item } = renderInbox();
     fireEvent.click(within(item('map feature “Convoy (tearline)”')).getByRole('button', { name: 'Approve' }));
     await act(async () => undefined);
-    expect(onDecide).toHaveBeenCalledWith(convoy, 'approve', undefined);
+    expect(onDecide).toHaveBeenCalledWith(convoy, 'approve', undefined, undefined);
   });
 
-  it('will not deny without a reason, and sends the reason trimmed', async () => {
+  it('will not deny without a category and a reason, and sends the reason trimmed', async () => {
     const { onDecide, item } = renderInbox();
     const card = item('map feature “Convoy (tearline)”');
     fireEvent.click(within(card).getByRole('button', { name: 'Deny…' }));
@@ -109,10 +117,14 @@ describe('<FdoInbox>', () => {
     expect(onDecide).not.toHaveBeenCalled();
 
     fireEvent.change(reason, { target: { value: '  Reveals the source’s access.  ' } });
+    // The category is mandatory too: the figures count denials by it.
+    expect((deny as HTMLButtonElement).disabled).toBe(true);
+    expect(within(card).getByText('Choose why it is denied.')).toBeTruthy();
+    fireEvent.change(within(card).getByLabelText('Why'), { target: { value: 'sources_methods' } });
     expect((deny as HTMLButtonElement).disabled).toBe(false);
     fireEvent.click(deny);
     await act(async () => undefined);
-    expect(onDecide).toHaveBeenCalledWith(convoy, 'deny', 'Reveals the source’s access.');
+    expect(onDecide).toHaveBeenCalledWith(convoy, 'deny', 'Reveals the source’s access.', 'sources_methods');
   });
 
   it('shows the server’s refusal in words', async () => {

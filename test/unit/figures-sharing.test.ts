@@ -95,6 +95,8 @@ describe('sharingFigures on a seeded cell', () => {
       expired: 1,
       failed: 1,
       decisionTime: { count: 10, medianMs: 55 * minute, p90Ms: 240 * minute },
+      // The seeded denials name no category: counted as `other`.
+      denialsByCategory: [{ category: 'other', count: 4 }],
       denialsByReason: [
         { reason: 'Source protection.', count: 3 },
         { reason: 'Operational security', count: 1 },
@@ -119,6 +121,7 @@ describe('sharingFigures edge cases', () => {
       releases: {
         requested: 0, pending: 0, approved: 0, denied: 0, withdrawn: 0, autoReleased: 0, expired: 0, failed: 0,
         decisionTime: { count: 0, medianMs: null, p90Ms: null },
+        denialsByCategory: [],
         denialsByReason: [],
       },
     });

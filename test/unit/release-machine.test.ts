@@ -250,15 +250,16 @@ describe('approve', () => {
 });
 
 describe('deny', () => {
-  it('needs a reason, which the requester gets', () => {
+  it('needs a reason, which the requester gets, with its category', () => {
     const pending = pendingRequest();
-    const result = ok(transition(pending, { type: 'deny', reason: '  Reveals the collection platform.  ' }, usaFdo, minutes(3), context()));
+    const result = ok(transition(pending, { type: 'deny', reason: '  Reveals the collection platform.  ', category: 'sources_methods' }, usaFdo, minutes(3), context()));
     expect(result.request).toEqual({
       ...pending,
       state: 'denied',
       closedAt: minutes(3).toISOString(),
       decidedBy: { sub: 'usa-fdo', name: 'US FDO', nation: 'USA' },
       reason: 'Reveals the collection platform.',
+      category: 'sources_methods',
     });
     expect(result.effects).toEqual([
       {
@@ -269,7 +270,7 @@ describe('deny', () => {
           action: 'release.deny',
           objectId: 'obj-1',
           at: minutes(3).toISOString(),
-          detail: { requestId: 'req-1', reason: 'Reveals the collection platform.' },
+          detail: { requestId: 'req-1', reason: 'Reveals the collection platform.', category: 'sources_methods' },
         },
       },
       { type: 'notify', to: { kind: 'participant', sub: 'aus-analyst' }, request: result.request },

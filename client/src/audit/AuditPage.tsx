@@ -9,7 +9,8 @@ import { describeError } from '../session/errors';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { objectLabel } from '../workspace/objectLabel';
-import { ACTION_LABELS, actorText, auditTime, detailText } from './auditText';
+import { Dtg } from '../views/Dtg';
+import { ACTION_LABELS, actorText, detailText } from './auditText';
 
 export function AuditPage({ workspaceId }: { workspaceId: string }) {
   const { identity, byId, picture, openObject } = useWorkspace();
@@ -48,7 +49,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
         </button>
       </div>
       <p className="muted">
-        Append-only and hash-chained on the server. Only entries about items you may see are listed, with only the detail you may see. Times in UTC.
+        Append-only and hash-chained on the server. Only entries about items you may see are listed, with only the detail you may see. Times are date-time groups in UTC (Zulu), to the second; hover for your local time.
       </p>
       <ErrorMessage message={error} />
       {entries.length === 0 && !loading && !error && <p className="muted">No entries.</p>}
@@ -69,7 +70,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
               return (
                 <tr key={entry.cursor} data-action={entry.action}>
                   <td>
-                    <time dateTime={entry.at}>{auditTime(entry.at)}</time>
+                    <Dtg iso={entry.at} seconds />
                   </td>
                   <td>{actorText(entry.actor)}</td>
                   <td>{ACTION_LABELS[entry.action] ?? entry.action}</td>
@@ -78,9 +79,12 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                       <button type="button" className="link-button" onClick={() => openObject(object.id)}>
                         {objectLabel(object, picture)}
                       </button>
+                    ) : entry.objectId ? (
+                      // The server shows entries only about items the reader may see; one gone since (deleted,
+                      // or narrowed away) has no title to show: its stable name is the one its readers knew.
+                      <span className="muted">{paragraphName(entry.objectId)}, no longer in your picture</span>
                     ) : (
-                      // Deleted, or not in this picture: its stable name, the one everyone who saw it knew.
-                      (entry.objectId ? paragraphName(entry.objectId) : '—')
+                      '—'
                     )}
                   </td>
                   <td className="audit-detail">{detailText(entry.detail)}</td>

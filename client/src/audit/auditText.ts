@@ -36,11 +36,6 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'comment.reopen': 'Thread reopened',
 };
 
-/** '2026-11-27 10:07:42Z': the audit trail needs the second. */
-export function auditTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
-}
-
 export function actorText(actor: AuditEntry['actor']): string {
   return actor.nation === null ? 'Tearline server' : `${actor.sub} (${actor.nation})`;
 }

@@ -3,6 +3,7 @@
 // one, the REAL WORLD interrupt for every participant.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { DEFAULT_BANNER } from '../../../shared/exercise/scenario';
+import { Dtg } from '../views/Dtg';
 import type { ExerciseClock } from './exerciseClock';
 import { offsetText, scenarioMsAt } from './exerciseClock';
 
@@ -30,7 +31,7 @@ export function ExerciseBanner({ clock, live }: { clock: ExerciseClock; live: bo
         <strong>{view?.banner ?? DEFAULT_BANNER}</strong>
         {view && (
           <span className="exercise-clock">
-            Scenario {offsetText(scenarioMs)} ({new Date(Date.parse(view.startex) + scenarioMs).toISOString().slice(0, 16).replace('T', ' ')}Z) · Real {new Date(now).toISOString().slice(11, 19)}Z ·{' '}
+            Scenario {offsetText(scenarioMs)} (<Dtg iso={new Date(Date.parse(view.startex) + scenarioMs).toISOString()} />) · Real <Dtg iso={new Date(now).toISOString()} seconds /> ·{' '}
             {STATUS_TEXT[view.status]}
             {view.speed > 1 ? ` ×${view.speed}` : ''}
           </span>

@@ -1,7 +1,9 @@
 // The sharing figures of a cell as charts (recharts) with the same numbers in tables beside them:
 // what share of the picture each partner sees (objects and text), the NOFORN rate, release
-// outcomes, time from request to decision, and denials by reason.
+// outcomes, time from request to decision, and denials by the category FDOs picked (their reasons
+// in a table).
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { DENIAL_CATEGORY_LABELS } from '../../../shared/release';
 import type { SharingFigures } from '../session/api';
 import { formatElapsed } from '../release/duration';
 import { formatShare, percent, timeUnitFor } from './figureFormat';
@@ -21,6 +23,7 @@ const CHART = { width: 560, height: 240 };
 export function FiguresDashboard({ figures }: { figures: SharingFigures }) {
   const { totals, partners, noforn, releases } = figures;
   const shares = partners.map((p) => ({ nation: p.nation, objects: percent(p.objectShare), text: percent(p.textShare) }));
+  const byCategory = releases.denialsByCategory.map((d) => ({ label: DENIAL_CATEGORY_LABELS[d.category], count: d.count }));
   const outcomes = OUTCOMES.map((o) => ({ ...o, count: releases[o.key] as number }));
   const { medianMs, p90Ms, count } = releases.decisionTime;
   const unit = timeUnitFor(Math.max(medianMs ?? 0, p90Ms ?? 0));
@@ -137,18 +140,28 @@ export function FiguresDashboard({ figures }: { figures: SharingFigures }) {
       </section>
 
       <section className="figure" aria-labelledby="fig-denials">
-        <h3 id="fig-denials">Denials by reason</h3>
+        <h3 id="fig-denials">Denials by category</h3>
         {releases.denialsByReason.length === 0 ? (
           <p className="muted">No release has been denied.</p>
         ) : (
           <>
-            <BarChart {...CHART} height={60 + 36 * releases.denialsByReason.length} data={releases.denialsByReason} layout="vertical">
+            <BarChart {...CHART} height={60 + 36 * byCategory.length} data={byCategory} layout="vertical">
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis type="number" allowDecimals={false} />
-              <YAxis type="category" dataKey="reason" width={200} tick={{ fontSize: 11 }} />
+              <YAxis type="category" dataKey="label" width={200} tick={{ fontSize: 11 }} />
               <Tooltip />
               <Bar dataKey="count" name="Denials" fill={COLOURS.noforn} isAnimationActive={false} />
             </BarChart>
+            <table className="figure-table" aria-label="Denials by category">
+              <tbody>
+                {byCategory.map((d) => (
+                  <tr key={d.label}>
+                    <th scope="row">{d.label}</th>
+                    <td>{d.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
             <table className="figure-table" aria-label="Denials by reason">
               <tbody>
                 {releases.denialsByReason.map((d) => (

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { fetchFigures, type SharingFigures } from '../session/api';
 import { describeError } from '../session/errors';
+import { Dtg } from '../views/Dtg';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 
@@ -38,7 +39,12 @@ export function FiguresPage({ workspaceId }: { workspaceId: string }) {
       </div>
       <p className="muted">
         How much of this cell’s picture each partner may see, and how releases go.
-        {loadedAt && ` As of ${loadedAt.toISOString().slice(11, 19)}Z.`}
+        {loadedAt && (
+          <>
+            {' '}
+            As of <Dtg iso={loadedAt.toISOString()} seconds />.
+          </>
+        )}
       </p>
       <ErrorMessage message={error} />
       {!figures && !error && <p>Loading the figures…</p>}

@@ -1,8 +1,9 @@
 // Builds a marking from choices that can only be valid: levels up to the author's clearance and
 // the cell's system high, compartments and ORCON where the level allows them, REL TO from the
 // cell's nations and groups, NOFORN (alone for HCS and KDK). It says in plain words who will and
-// will not see the item.
+// will not see the item. Beside it, the same marking typed in CAPCO syntax, checked as typed.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { formatBanner, parseMarking } from '../../../shared/markings';
 import { nationName } from '../nations';
 import {
   allowedCompartments,
@@ -22,6 +23,7 @@ import {
   type PickerResult,
   type Release,
 } from './pickerModel';
+import { checkTyped, TypedMarking } from './TypedMarking';
 
 interface Props {
   context: PickerContext;
@@ -40,6 +42,8 @@ const RELEASE_LABELS: Record<Release, string> = {
 export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }: Props) {
   const id = useId();
   const [choice, setChoice] = useState<PickerChoice>(() => initialChoice(initial, context));
+  // What the author typed, while they type; null once they use the controls (the field then shows the result).
+  const [typed, setTyped] = useState<string | null>(null);
   // The cell or the author's clearance may change under a held choice: show and use it normalised.
   const current = useMemo(() => normalizeChoice(choice, context), [choice, context]);
   const result = useMemo(() => choiceToMarking(current, context), [current, context]);
@@ -53,7 +57,15 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
     onChange(result);
   });
 
-  const update = (patch: Partial<PickerChoice>) => setChoice((current) => normalizeChoice({ ...current, ...patch }, context));
+  const update = (patch: Partial<PickerChoice>) => {
+    setTyped(null);
+    setChoice((current) => normalizeChoice({ ...current, ...patch }, context));
+  };
+  const type = (text: string, parses: boolean) => {
+    setTyped(text);
+    if (parses) setChoice(initialChoice(text, context));
+  };
+  const typedBanner = typed !== null && checkTyped(typed, context.cell.policy).ok ? formatBanner(parseMarking(typed, context.cell.policy), context.cell.policy) : null;
   const toggle = (list: string[], name: string, on: boolean) => (on ? [...list, name] : list.filter((n) => n !== name));
   const levels = allowedLevels(context);
   const compartments = allowedCompartments(context, current.classification);
@@ -129,6 +141,12 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
           <input type="checkbox" checked={current.orcon} disabled={orconLocked} onChange={(e) => update({ orcon: e.target.checked })} />
           ORCON (originator controls further release)
         </label>
+      )}
+      <TypedMarking value={typed ?? (result.ok ? result.banner : '')} typed={typed !== null} policy={context.cell.policy} onType={type} />
+      {typedBanner && result.ok && typedBanner !== result.banner && (
+        <p className="muted" data-testid="typed-adjusted">
+          Here the marking can only be {result.banner}: the choices above are what you may give this item.
+        </p>
       )}
       <div className="picker-result" aria-live="polite">
         {result.ok ? (

@@ -76,3 +76,12 @@ export function markingOf(text: string, originator: string, policy: MarkingPolic
 export function unknownNames(names: readonly string[], policy: MarkingPolicy): string[] {
   return names.filter((name) => !policy.nations.has(name) && !policy.groups[name]);
 }
+
+/** Markings of the items `envelope` sits under (a paragraph's report), nearest first: they limit who sees it too. */
+export function ancestorMarkings(envelope: { parentId: string | null }, byId: ReadonlyMap<string, { marking: string; originator: string; parentId: string | null }>, policy: MarkingPolicy): Marking[] {
+  const chain: Marking[] = [];
+  for (let parent = envelope.parentId ? byId.get(envelope.parentId) : undefined; parent; parent = parent.parentId ? byId.get(parent.parentId) : undefined) {
+    chain.push(markingOf(parent.marking, parent.originator, policy));
+  }
+  return chain;
+}

@@ -15,10 +15,12 @@ import {
   parseMarking,
   releasableNations,
   remarkEffect,
+  remarkRefusal,
   type ClassificationLevel,
   type Marking,
   type MarkingPolicy,
   type Participant,
+  type RemarkActor,
 } from '../../../shared/markings';
 import type { CellMarkings } from './cell';
 
@@ -44,6 +46,13 @@ export interface PickerContext {
    * over REL TO, ORCON as it is) and the result keeps that originator.
    */
   widerThan?: Marking;
+  /**
+   * For a re-mark: the object's current marking (with its originator) and who re-marks it. A
+   * marking the server would refuse them (remarkRefusal, the server's own rule) is a problem.
+   */
+  remarkOf?: { from: Marking; actor: RemarkActor };
+  /** Markings of the items this one sits under (a paragraph's report): they limit who sees it too. */
+  within?: readonly Marking[];
 }
 
 export type PickerResult =
@@ -178,7 +187,11 @@ export function choiceToMarking(choice: PickerChoice, context: PickerContext): P
     // Round-trip through the parser: what the picker produces is what the server will accept.
     const banner = formatBanner(marking, policy);
     const reparsed = { ...parseMarking(banner, policy), originator };
-    const problem = context.widerThan ? releaseProblem(context.widerThan, reparsed, context) : null;
+    const problem = context.widerThan
+      ? releaseProblem(context.widerThan, reparsed, context)
+      : context.remarkOf
+        ? remarkRefusal(context.remarkOf.actor, originator, context.remarkOf.from, reparsed, policy)
+        : null;
     if (problem) return { ok: false, problem };
     return { ok: true, marking: reparsed, banner, portion: formatPortion(reparsed, policy) };
   } catch (error) {
@@ -205,27 +218,51 @@ export interface AudienceSummary {
   hidden: string[];
   /** Who within a visible nation may see it, when not everyone there can. */
   conditions: string[];
+  /** Nations that would see it and do not now (a re-mark or release; empty otherwise). */
+  gains: string[];
+  /** Nations that see it now and would not. */
+  loses: string[];
 }
 
-/** Which of the cell's nations will and will not see the marking, plus any individual condition. */
-export function audienceSummary(marking: Marking, { cell }: PickerContext): AudienceSummary {
-  const reach = new Set(releasableNations(marking, cell.policy));
+/**
+ * Which of the cell's nations will and will not see the marking, plus any individual condition.
+ * Exact for the item: the markings it sits under (`within`) limit it as they do on the server, and
+ * the change from its current marking (a re-mark or release) is named nation by nation.
+ */
+export function audienceSummary(marking: Marking, context: PickerContext): AudienceSummary {
+  const { cell, within = [] } = context;
+  const chain = [marking, ...within];
+  const reach = reachOf(chain, cell.policy);
   const members = cell.members.includes(marking.originator ?? '') || !marking.originator
     ? cell.members
     : [...cell.members, marking.originator].sort(cell.policy.compareNames);
   const conditions: string[] = [];
-  const level = cell.policy.levels.find((l) => l.code === marking.classification);
+  const rank = Math.max(...chain.map((m) => classificationRank(m.classification, cell.policy)));
+  const level = cell.policy.levels.find((l) => l.rank === rank);
   if (level && level.rank > 0) conditions.push(`only people cleared ${level.name} or higher`);
-  if (marking.compartments.length > 0) conditions.push(`only those read into ${marking.compartments.join(', ')}`);
+  const compartments = [...new Set(chain.flatMap((m) => m.compartments))].sort();
+  if (compartments.length > 0) conditions.push(`only those read into ${compartments.join(', ')}`);
   if (marking.orcon) conditions.push('any further release needs the originator’s approval (ORCON)');
+  const from = context.remarkOf?.from ?? context.widerThan;
+  const before = from ? reachOf([from, ...within], cell.policy) : reach;
   return {
     visible: members.filter((nation) => reach.has(nation)),
     hidden: members.filter((nation) => !reach.has(nation)),
     conditions,
+    gains: members.filter((nation) => reach.has(nation) && !before.has(nation)),
+    loses: members.filter((nation) => before.has(nation) && !reach.has(nation)),
   };
 }
 
-export function audienceSentence({ visible, hidden }: AudienceSummary): string {
+/** Nations every marking of the chain reaches. */
+function reachOf(chain: readonly Marking[], policy: MarkingPolicy): Set<string> {
+  const [first, ...rest] = chain.map((m) => new Set(releasableNations(m, policy)));
+  return new Set([...first!].filter((nation) => rest.every((set) => set.has(nation))));
+}
+
+export function audienceSentence({ visible, hidden, gains, loses }: AudienceSummary): string {
   const seen = visible.length > 0 ? `Visible to ${visible.join(', ')}` : 'Visible to no member of this cell';
-  return hidden.length > 0 ? `${seen}; not to ${hidden.join(', ')}.` : `${seen} (every nation in the cell).`;
+  const sentence = hidden.length > 0 ? `${seen}; not to ${hidden.join(', ')}.` : `${seen} (every nation in the cell).`;
+  const change = [gains.length > 0 ? `Newly visible to ${gains.join(', ')}.` : '', loses.length > 0 ? `No longer visible to ${loses.join(', ')}.` : ''];
+  return [sentence, ...change].filter(Boolean).join(' ');
 }

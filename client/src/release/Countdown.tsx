@@ -1,6 +1,6 @@
 // Time left to a release request's deadline, live. Never more than the whole span from the
 // request: a clock tick that predates the request must not show extra time.
-import { formatUtc } from '../timeline/utcTime';
+import { Dtg } from '../views/Dtg';
 import { formatDuration } from './duration';
 
 export function Countdown({ requestedAt, deadline, now }: { requestedAt: string; deadline: string; now: number }) {
@@ -10,7 +10,7 @@ export function Countdown({ requestedAt, deadline, now }: { requestedAt: string;
     <span className={`countdown ${left <= 0 ? 'countdown-over' : ''}`} data-testid="countdown">
       {left > 0 ? `Decision due in ${formatDuration(left)}` : 'Deadline reached: the server is settling it'}{' '}
       <span className="muted">
-        (<time dateTime={deadline}>{formatUtc(deadline)}</time>)
+        (<Dtg iso={deadline} />)
       </span>
     </span>
   );

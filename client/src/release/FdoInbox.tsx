@@ -3,7 +3,7 @@
 // approve them all (each stays its own decision, and can be denied on its own first).
 import type { MarkingPolicy } from '../../../shared/markings';
 import type { ReleaseRequest } from '../../../shared/protocol';
-import type { ReleasePolicy } from '../../../shared/release';
+import type { DenialCategory, ReleasePolicy } from '../../../shared/release';
 import type { Decision } from '../session/releaseBoard';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useAction } from '../workspace/useAction';
@@ -19,11 +19,13 @@ interface Props {
   nameOf: (objectId: string) => string;
   /** Where a paragraph sits in its report (for grouping); absent: no grouping. */
   locate?: ParagraphLocator;
-  onDecide: (request: ReleaseRequest, decision: Exclude<Decision, 'withdraw'>, reason?: string) => Promise<unknown>;
+  onDecide: (request: ReleaseRequest, decision: Exclude<Decision, 'withdraw'>, reason?: string, category?: DenialCategory) => Promise<unknown>;
   onShow?: (objectId: string) => void;
+  /** What the object says (null: not loaded), shown beside its marking. */
+  contentOf?: (objectId: string) => string | null;
 }
 
-export function FdoInbox({ requests, releasePolicy, policy, nameOf, locate = () => null, onDecide, onShow }: Props) {
+export function FdoInbox({ requests, releasePolicy, policy, nameOf, locate = () => null, onDecide, onShow, contentOf = () => null }: Props) {
   const now = useNow();
   const approveAll = useAction();
   const item = (request: ReleaseRequest) => (
@@ -31,9 +33,10 @@ export function FdoInbox({ requests, releasePolicy, policy, nameOf, locate = () 
       key={request.id}
       request={request}
       objectName={nameOf(request.objectId)}
+      content={contentOf(request.objectId)}
       now={now}
       deadlineNote={deadlineSentence(request, releasePolicy, policy)}
-      onDecide={(decision, reason) => onDecide(request, decision, reason)}
+      onDecide={(decision, reason, category) => onDecide(request, decision, reason, category)}
       onShow={onShow && (() => onShow(request.objectId))}
     />
   );

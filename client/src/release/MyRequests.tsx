@@ -1,7 +1,7 @@
 // The participant's own release requests: where each stands, denial reasons, and withdrawal.
 import type { ReleaseRequest } from '../../../shared/protocol';
 import { isPending } from '../../../shared/release';
-import { formatUtc } from '../timeline/utcTime';
+import { Dtg } from '../views/Dtg';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useAction } from '../workspace/useAction';
 import { Countdown } from './Countdown';
@@ -29,7 +29,7 @@ export function MyRequests({ requests, nameOf, onWithdraw }: Props) {
               <span className="state-tag">{STATE_LABELS[request.state]}</span> {nameOf(request.objectId)} → {request.targetMarking}
             </p>
             <p className="muted">
-              Asked <time dateTime={request.requestedAt}>{formatUtc(request.requestedAt)}</time>. {outcomeSentence(request)}
+              Asked <Dtg iso={request.requestedAt} />. {outcomeSentence(request)}
             </p>
             {request.state === 'denied' && <p className="denial-reason">Reason: {request.reason}</p>}
             {request.state === 'failed' && <p className="failure-reason">Why: {request.failure}</p>}

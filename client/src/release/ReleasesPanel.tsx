@@ -2,12 +2,13 @@
 // setting and the releases that could not be carried out; for everyone their own requests.
 import { useState } from 'react';
 import type { ReleaseRequest } from '../../../shared/protocol';
+import type { DenialCategory } from '../../../shared/release';
 import { isFdo } from '../session/identity';
 import { useReleaseBoard } from '../session/hooks';
 import type { ReleaseBoard } from '../session/releaseBoard';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
-import { objectLabel } from '../workspace/objectLabel';
+import { objectContent, objectLabel } from '../workspace/objectLabel';
 import { paragraphPlace } from '../workspace/selectors';
 import { AutoReleaseOptIn } from './AutoReleaseOptIn';
 import { FailedReleases } from './FailedReleases';
@@ -29,8 +30,8 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
     return place ? { reportId: place.report.id, index: place.index } : null;
   };
   const releasePolicy = snapshot.workspace?.releasePolicy;
-  const decide = async (request: ReleaseRequest, decision: 'approve' | 'deny', reason?: string) => {
-    const decided = await board.decide(request.id, decision, reason);
+  const decide = async (request: ReleaseRequest, decision: 'approve' | 'deny', reason?: string, category?: DenialCategory) => {
+    const decided = await board.decide(request.id, decision, reason, category);
     setLastDecision(`${nameOf(decided.objectId)}: ${outcomeSentence(decided)}`);
   };
 
@@ -57,6 +58,7 @@ export function ReleasesPanel({ board }: { board: ReleaseBoard }) {
             locate={locate}
             onDecide={decide}
             onShow={openObject}
+            contentOf={(id) => objectContent(id, picture)}
           />
           <FailedReleases requests={releases.failed} nameOf={nameOf} />
         </>

@@ -2,8 +2,8 @@
 // releases it at the deadline.
 import { MarkingError, parseMarking, type MarkingPolicy } from '../../../shared/markings';
 import type { ReleaseRequest } from '../../../shared/protocol';
-import { autoReleaseRefusal, type ExpiryCause, type ReleasePolicy, type ReleaseState } from '../../../shared/release';
-import { formatUtc } from '../timeline/utcTime';
+import { autoReleaseRefusal, DENIAL_CATEGORY_LABELS, type ExpiryCause, type ReleasePolicy, type ReleaseState } from '../../../shared/release';
+import { dtgText } from '../views/Dtg';
 
 export const STATE_LABELS: Record<ReleaseState, string> = {
   pending: 'Pending',
@@ -29,17 +29,17 @@ export function outcomeSentence(request: ReleaseRequest): string {
     case 'pending':
       return `Waiting for a foreign disclosure officer of ${request.originator}.`;
     case 'approved':
-      return `Approved by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${formatUtc(request.closedAt)}: now ${request.targetMarking}.`;
+      return `Approved by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${dtgText(request.closedAt)}: now ${request.targetMarking}.`;
     case 'denied':
-      return `Denied by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${formatUtc(request.closedAt)}.`;
+      return `Denied by ${request.decidedBy.name} (${request.decidedBy.nation}) at ${dtgText(request.closedAt)}: ${DENIAL_CATEGORY_LABELS[request.category ?? 'other'].toLowerCase()}.`;
     case 'withdrawn':
-      return `Withdrawn at ${formatUtc(request.closedAt)}.`;
+      return `Withdrawn at ${dtgText(request.closedAt)}.`;
     case 'auto_released':
-      return `Released automatically at the deadline (${formatUtc(request.closedAt)}): now ${request.targetMarking}.`;
+      return `Released automatically at the deadline (${dtgText(request.closedAt)}): now ${request.targetMarking}.`;
     case 'expired':
       return `Expired at the deadline: ${EXPIRY_CAUSES[request.cause]}.`;
     case 'failed':
-      return `${request.decidedBy ? `Approved by ${request.decidedBy.name} (${request.decidedBy.nation})` : 'Released automatically at the deadline'}, but not carried out (${formatUtc(request.closedAt)}).`;
+      return `${request.decidedBy ? `Approved by ${request.decidedBy.name} (${request.decidedBy.nation})` : 'Released automatically at the deadline'}, but not carried out (${dtgText(request.closedAt)}).`;
   }
 }
 

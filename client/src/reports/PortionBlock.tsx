@@ -72,13 +72,8 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
         <span className="paragraph-name" title="This paragraph's name: the same for everyone who can see it">
           {name}
         </span>
-        <ObjectActions envelope={portion} />
+        <ObjectActions envelope={portion} extra={canEdit ? [{ label: 'Insert paragraph below', onSelect: () => setInserting(true) }] : []} />
         {mayPlace && <PortionPlacement portion={portion} upKey={upKey} downKey={downKey} action={placement} onDeleted={onDeleted} />}
-        {canEdit && (
-          <button type="button" className="link-button" onClick={() => setInserting((open) => !open)} aria-expanded={inserting}>
-            Insert paragraph below
-          </button>
-        )}
       </div>
       <CommentThread on={portion} />
       {inserting && (

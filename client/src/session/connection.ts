@@ -83,7 +83,7 @@ export class Connection {
       if (!this.socket.connected) {
         throw new ServerError('offline', 'The connection to the server dropped before it answered. It reconnects by itself.');
       }
-      throw new ServerError('timeout', `The server did not answer "${event}" within ${REQUEST_TIMEOUT_MS / 1000} s.`);
+      throw new ServerError('timeout', `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds. Try again; if it keeps happening, the server may be overloaded.`);
     }
     if (!reply.ok) throw new ServerError(reply.error.code, reply.error.message, reply.error.retryAfterMs);
     return reply;

@@ -28,6 +28,17 @@ export function retryDelayMs(error: ServerError): number {
   return (error.retryAfterMs ?? DEFAULT_RETRY_MS) * (1 + Math.random() / 2);
 }
 
+/**
+ * Why the socket could not connect, in words: the server's own sentence when it refused the
+ * connection (`data.message`), else what the transport's terse message ("websocket error", "xhr
+ * poll error", "timeout") means for the reader.
+ */
+export function connectErrorText(error: Error & { data?: unknown }): string {
+  const data = error.data as { message?: unknown } | undefined;
+  if (typeof data?.message === 'string' && data.message) return `the server refused the connection: ${data.message}`;
+  return 'the Tearline server cannot be reached (the network or the server is down); trying again by itself';
+}
+
 /** A sentence for a staff officer, whatever was thrown. */
 export function describeError(error: unknown): string {
   if (error instanceof ServerError) return error.message;

@@ -4,7 +4,7 @@
 // `release:list` each time the workspace session (re)joins, then kept current by `release:changed`
 // and by the answers to this participant's own requests and decisions.
 import type { ReleaseRequest } from '../../../shared/protocol';
-import { isPending } from '../../../shared/release';
+import { isPending, type DenialCategory } from '../../../shared/release';
 import type { Connection } from './connection';
 import { describeError, ServerError } from './errors';
 import type { Picture } from './picture';
@@ -70,12 +70,13 @@ export class ReleaseBoard {
     return request;
   }
 
-  async decide(requestId: string, decision: Decision, reason?: string): Promise<ReleaseRequest> {
+  async decide(requestId: string, decision: Decision, reason?: string, category?: DenialCategory): Promise<ReleaseRequest> {
     const { request } = await this.connection.request('release:decide', {
       workspaceId: this.session.workspaceId,
       requestId,
       decision,
       ...(reason === undefined ? {} : { reason }),
+      ...(category === undefined ? {} : { category }),
     });
     this.apply(request);
     return request;

@@ -55,7 +55,7 @@ function parseJson(text: string): unknown {
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const parsed = parseJson(await send(path, options, 'application/json'));
   if (parsed === undefined) {
-    throw new ServerError('internal', `The server sent an unreadable answer to ${path}.`);
+    throw new ServerError('internal', 'The server sent an answer this page cannot read. Reload the page; if it persists, the server and the page may be different versions.');
   }
   return parsed as T;
 }

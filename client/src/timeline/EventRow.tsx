@@ -13,7 +13,8 @@ import { ItemPreview, useOpened } from '../workspace/ItemPreview';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { SimulatedTag } from '../exercise/SimulatedTag';
-import { formatUtc, fromUtcInput, toUtcInput } from './utcTime';
+import { Dtg } from '../views/Dtg';
+import { fromUtcInput, toUtcInput } from './utcTime';
 
 export const EventRow = memo(function EventRow({ event }: { event: Envelope }) {
   const { picture, cell } = useWorkspace();
@@ -25,7 +26,7 @@ export const EventRow = memo(function EventRow({ event }: { event: Envelope }) {
     return (
       <div className="event" data-event-id={event.id}>
         <div className="event-head">
-          <time dateTime={when}>{formatUtc(when)}</time>
+          <Dtg iso={when} />
           <PortionMark portion={event.portion} marking={event.marking} originator={event.originator} policy={cell.policy} />
           <span className="item-title">{doc ? fieldText(doc, 'title') : ''}</span>
           <SimulatedTag envelope={event} />
@@ -47,7 +48,7 @@ function EventEditor({ event, when }: { event: Envelope; when: string | undefine
   return (
     <div className="event" data-event-id={event.id}>
       <div className="event-head">
-        <time dateTime={when}>{formatUtc(when)}</time>
+        <Dtg iso={when} />
         <PortionMark portion={event.portion} marking={event.marking} originator={event.originator} policy={cell.policy} />
         <FieldInput replica={replica} field="title" label="Event title" readOnly={!canEdit} className="event-title" />
       </div>

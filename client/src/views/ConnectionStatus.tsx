@@ -1,6 +1,7 @@
 // The socket's state in words, including why the server refused it.
 import { useEffect, useState } from 'react';
 import type { Connection } from '../session/connection';
+import { connectErrorText } from '../session/errors';
 
 type State =
   | { kind: 'connecting' }
@@ -25,7 +26,7 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
     // come back by itself; after falling behind (`rate_limited`) the connection reconnects.
     const onEnded = (body: { code: string; message: string }) =>
       setState(body.code === 'rate_limited' ? { kind: 'lost', reason: `${body.message} Reconnecting…` } : { kind: 'ended', reason: body.message });
-    const onError = (error: Error) => setState({ kind: 'lost', reason: `the server refused the connection: ${error.message}` });
+    const onError = (error: Error) => setState({ kind: 'lost', reason: connectErrorText(error) });
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onError);

@@ -74,6 +74,7 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
   // For an ad hoc coalition it follows the members typed above it (until another is picked).
   const suggestedMarking = defaultMarkingFor(template?.defaultMarking, cell.members);
   const unknown = unknownNames(members, cell.policy);
+  const membersProblem = unknown.length > 0 ? `Not a country trigraph or group: ${unknown.join(', ')}.` : null;
   const deadlineMinutes = Number(deadlineText) * UNIT_MINUTES[deadlineUnit];
   const deadlineProblem =
     !deadlineText.trim() || !Number.isFinite(deadlineMinutes)
@@ -82,8 +83,8 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
         ? 'The decision deadline must be between 0.1 minutes (6 seconds) and 90 days.'
         : null;
   const problem =
-    unknown.length > 0
-      ? `Not a country trigraph or group: ${unknown.join(', ')}.`
+    membersProblem
+      ? membersProblem
       : members.length === 0
         ? 'List at least one member nation or group.'
         : !name.trim()
@@ -144,10 +145,13 @@ export function SpinUpCell({ identity, onCreated, onCancel }: Props) {
             value={membersText}
             onChange={(e) => setMembersText(e.target.value)}
             aria-describedby="cell-members-help"
+            aria-invalid={membersProblem !== null}
             placeholder="USA, GBR, JPN"
           />
-          <p id="cell-members-help" className="muted">
-            Country trigraphs or groups, separated by commas. Nations: {cell.members.join(', ') || 'none'}.
+          {/* Checked as typed: an unknown code is named at once, not only when the form is sent. */}
+          <p id="cell-members-help" className={membersProblem ? 'field-problem' : 'muted'} data-testid="members-help">
+            {membersProblem ??
+              `Country trigraphs or groups, separated by commas. Nations: ${cell.members.join(', ') || 'none'}.`}
           </p>
         </div>
 

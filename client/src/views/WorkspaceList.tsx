@@ -4,7 +4,7 @@ import type { WorkspaceSummary } from '../../../shared/protocol';
 import { listWorkspaces } from '../session/api';
 import { describeError } from '../session/errors';
 import type { Identity } from '../session/identity';
-import { formatUtc } from '../timeline/utcTime';
+import { Dtg } from './Dtg';
 import { workspaceHref } from '../useHashRoute';
 import { ErrorMessage } from './ErrorMessage';
 import { SpinUpCell } from './SpinUpCell';
@@ -65,7 +65,7 @@ export function WorkspaceList({ identity }: { identity: Identity }) {
                 <td>{workspace.defaultMarking}</td>
                 <td>{workspace.systemHigh}</td>
                 <td>
-                  <time dateTime={workspace.createdAt}>{formatUtc(workspace.createdAt)}</time>
+                  <Dtg iso={workspace.createdAt} />
                 </td>
               </tr>
             ))}

@@ -1,19 +1,26 @@
-// What can be done with any object: change its marking, request its release, derive a tearline,
-// export it as marked text; and, for a tearline, the link to its source when the reader may see it.
+// What can be done with any object, in one menu: change its marking (only for those the server
+// lets: remarkRight in shared/markings), request its release, derive a tearline, export it as
+// marked text, plus what its view adds (a paragraph's "Insert paragraph below"); and, for a
+// tearline, the link to its source when the reader may see it.
+import { useState } from 'react';
+import { remarkRight } from '../../../shared/markings';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldText } from '../../../shared/content';
 import { fetchExport } from '../session/api';
 import { RemarkControl } from '../markings/RemarkControl';
-import { RequestReleaseControl } from '../release/RequestReleaseControl';
+import { RequestReleasePanel } from '../release/RequestReleasePanel';
 import { ErrorMessage } from '../views/ErrorMessage';
+import { MenuButton, type MenuItem } from '../views/MenuButton';
 import { useWorkspace } from './context';
 import { exportFileName, downloadText } from './exportDownload';
 import { objectLabel } from './objectLabel';
 import { useAction } from './useAction';
 
-export function ObjectActions({ envelope }: { envelope: Envelope }) {
+export function ObjectActions({ envelope, extra = [] }: { envelope: Envelope; extra?: readonly MenuItem[] }) {
   const { session, releases, canEdit, identity, picture, openObject } = useWorkspace();
   const action = useAction();
+  const [panel, setPanel] = useState<'remark' | 'release' | null>(null);
+  const right = session ? remarkRight(identity, envelope.originator) : 'none';
 
   const createTearline = () =>
     action.run(async () => {
@@ -29,23 +36,21 @@ export function ObjectActions({ envelope }: { envelope: Envelope }) {
       downloadText(exportFileName(envelope.kind, title, envelope.id), text);
     }, 'The export failed');
 
+  const items: MenuItem[] = [
+    ...(right !== 'none' ? [{ label: 'Change marking…', onSelect: () => setPanel('remark') }] : []),
+    // An FDO of the originator widens directly; everyone else asks one.
+    ...(session && canEdit && releases && right !== 'any' ? [{ label: 'Request release…', onSelect: () => setPanel('release') }] : []),
+    ...(session && canEdit ? [{ label: 'Create tearline', onSelect: createTearline, disabled: action.busy }] : []),
+    ...(session ? [{ label: 'Export', onSelect: exportText, disabled: action.busy }] : []),
+    ...extra,
+  ];
+
   return (
     <div className="object-actions">
       <TearlineOf envelope={envelope} />
-      {session && canEdit && (
-        <>
-          <RemarkControl envelope={envelope} />
-          {releases && <RequestReleaseControl envelope={envelope} board={releases} />}
-          <button type="button" className="link-button" disabled={action.busy} onClick={createTearline} aria-label={`Create tearline ${envelope.portion}`}>
-            Create tearline
-          </button>
-        </>
-      )}
-      {session && (
-        <button type="button" className="link-button" disabled={action.busy} onClick={exportText} aria-label={`Export ${envelope.portion}`}>
-          Export
-        </button>
-      )}
+      {items.length > 0 && <MenuButton text="Actions" label={`Actions ${envelope.portion}`} items={items} />}
+      {panel === 'remark' && right !== 'none' && <RemarkControl envelope={envelope} right={right} onClose={() => setPanel(null)} />}
+      {panel === 'release' && releases && <RequestReleasePanel envelope={envelope} board={releases} onClose={() => setPanel(null)} />}
       <ErrorMessage message={action.error} />
     </div>
   );

@@ -1,6 +1,6 @@
 // A short human name for an object: its title or name field, else its kind; a report paragraph
 // by its stable name (shared/paragraphName.ts) in its report, the same for the FDO and the requester.
-import { fieldText } from '../../../shared/content';
+import { bodyOf, fieldText } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
 import { paragraphName } from '../../../shared/paragraphName';
 import type { Picture } from '../session/picture';
@@ -15,6 +15,15 @@ const KIND_NAMES: Record<Envelope['kind'], string> = {
   note: 'note',
   comment: 'comment',
 };
+
+/** What an object says, for one who decides its release: its title or name, then its text; null when its content is not loaded. */
+export function objectContent(id: string, picture: Picture): string | null {
+  const doc = picture.replica(id)?.doc;
+  if (!doc) return null;
+  const title = (fieldText(doc, 'title') ?? fieldText(doc, 'name'))?.trim();
+  const body = bodyOf(doc).toString().trim();
+  return [title, body].filter(Boolean).join('\n\n');
+}
 
 export function objectLabel(envelope: Envelope, picture: Picture): string {
   const place = paragraphPlace(picture.getSnapshot().objects, envelope);

@@ -1,7 +1,5 @@
-// The "Request release" action of one item, wired to the workspace's release board.
-import { useState } from 'react';
+// The "Request release" dialog of one item, wired to the workspace's release board.
 import type { Envelope } from '../../../shared/protocol';
-import { isPending } from '../../../shared/release';
 import { useReleaseBoard } from '../session/hooks';
 import type { ReleaseBoard } from '../session/releaseBoard';
 import { useWorkspace } from '../workspace/context';
@@ -9,21 +7,11 @@ import { objectLabel } from '../workspace/objectLabel';
 import { paragraphsOf } from '../workspace/selectors';
 import { ReleaseRequestDialog } from './ReleaseRequestDialog';
 
-export function RequestReleaseControl({ envelope, board }: { envelope: Envelope; board: ReleaseBoard }) {
+export function RequestReleasePanel({ envelope, board, onClose }: { envelope: Envelope; board: ReleaseBoard; onClose: () => void }) {
   const { picture, picker, snapshot } = useWorkspace();
   const { mine } = useReleaseBoard(board);
-  const [open, setOpen] = useState(false);
   const latest = mine.find((request) => request.objectId === envelope.id) ?? null;
-  const pending = latest !== null && isPending(latest);
   const paragraphs = envelope.kind === 'report' ? paragraphsOf(snapshot.objects, envelope.id) : [];
-
-  if (!open) {
-    return (
-      <button type="button" className="link-button" onClick={() => setOpen(true)} aria-label={`Request release ${envelope.portion}`}>
-        {pending ? 'Release requested' : 'Request release'}
-      </button>
-    );
-  }
   return (
     <ReleaseRequestDialog
       envelope={envelope}
@@ -35,7 +23,7 @@ export function RequestReleaseControl({ envelope, board }: { envelope: Envelope;
       paragraphs={paragraphs}
       onRequestParagraph={(id, marking, justification) => board.request(id, marking, justification)}
       onWithdraw={(requestId) => board.decide(requestId, 'withdraw')}
-      onClose={() => setOpen(false)}
+      onClose={onClose}
     />
   );
 }
