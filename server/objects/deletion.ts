@@ -2,7 +2,9 @@
 // to each level that saw it, so their replicas and local caches drop it) and every answer; its
 // envelope, doc and audit trail stay under a tombstone, so an undo within DELETE_UNDO_MS puts it
 // back whole, and those who could see it can still read its audit trail. A report goes with its
-// portions. Only editors of the originating nation delete or restore (as they re-mark).
+// portions. Only editors of the originating nation delete or restore (as they re-mark). Other
+// nodes apply both from the relay (server/relay/receiver.ts), and every store refuses a write to
+// a deleted object, so a node that has not heard of a deletion yet stores nothing for it either.
 import type { Envelope } from '../../shared/protocol';
 import type { AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';

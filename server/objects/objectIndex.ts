@@ -75,6 +75,10 @@ export class ObjectIndex {
     return this.put(entry.envelope);
   }
 
+  deletedIds(): string[] {
+    return [...this.deleted.keys()];
+  }
+
   deletedEntry(id: string): DeletedObject | undefined {
     return this.deleted.get(id);
   }

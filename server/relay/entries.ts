@@ -25,7 +25,15 @@ export const relayEntry = z.discriminatedUnion('kind', [
     /** The Yjs client ids it is the first to write with, and whose (absent with `update`). */
     owners: z.array(z.tuple([z.number().int().min(0), z.string().min(1).max(256)])).max(10_000).optional(),
   }),
-  z.object({ kind: z.enum(['create', 'remark']), ...base, objectId: id, epoch: z.number().int().min(0), seq: z.number().int().min(0), markingVersion: z.number().int().min(0) }),
+  // Changes of an object's envelope, its place or its tombstone: the receiver reads what changed from PostgreSQL.
+  z.object({
+    kind: z.enum(['create', 'remark', 'delete', 'restore', 'move']),
+    ...base,
+    objectId: id,
+    epoch: z.number().int().min(0),
+    seq: z.number().int().min(0),
+    markingVersion: z.number().int().min(0),
+  }),
   z.object({ kind: z.literal('level'), ...base, level: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('workspace'), ...base }),
 ]);

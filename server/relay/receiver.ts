@@ -4,11 +4,15 @@
 // an update made under an epoch or marking version this node does not hold is delivered only
 // after the envelope was read again from PostgreSQL (and then only to the levels it allows).
 // A gap in an object's numbers (an entry lost or trimmed) reloads the object from PostgreSQL.
+// Deletions and their undo are applied from the cell's tombstones as PostgreSQL holds them, so a
+// node that missed one (or got them out of step) still ends where the store is.
 import type { Envelope } from '../../shared/protocol';
 import type { DocRegistry } from '../objects/docRegistry';
 import { SeqTracker } from '../objects/seqTracker';
 import type { Fanout } from '../rooms/fanout';
+import type { ObjectIndex } from '../objects/objectIndex';
 import type { ObjectPosition } from '../store/postgresStore';
+import type { Tombstone } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import type { RelayEntry } from './entries';
 
@@ -22,6 +26,7 @@ export interface ReceiverPorts {
     getObject(id: string): Promise<Envelope | undefined>;
     markingVersionHeld(id: string): number | undefined;
     positions(workspaceId: string): Promise<Map<string, ObjectPosition>>;
+    listTombstones(workspaceId: string): Promise<Tombstone[]>;
   };
   /** Presence pointing into these objects is sent again, filtered for their new audiences. */
   audienceChanged(cell: Cell, objectIds: ReadonlySet<string>): Promise<void>;
@@ -56,7 +61,12 @@ export class RelayReceiver {
         return;
       case 'create':
       case 'remark':
+      case 'move':
         if (entry.node !== this.ports.node) await this.refreshObject(cell, entry.objectId);
+        return;
+      case 'delete':
+      case 'restore':
+        if (entry.node !== this.ports.node) await this.syncTombstones(cell);
         return;
       case 'update':
         await this.update(cell, entry);
@@ -100,6 +110,8 @@ export class RelayReceiver {
    * `object:added`, those that kept it `object:changed`, and `doc:reset` when it has a new epoch.
    */
   async refreshObject(cell: Cell, id: string): Promise<void> {
+    // A deleted object comes back only with its undo (syncTombstones), never through a read of its envelope.
+    if (cell.index.deletedEntry(id)) return;
     const envelope = await this.ports.store.getObject(id);
     if (!envelope || envelope.workspaceId !== cell.workspace.id) return;
     const before = cell.index.get(id);
@@ -132,6 +144,43 @@ export class RelayReceiver {
     await this.ports.audienceChanged(cell, new Set(subtree));
   }
 
+  /**
+   * Brings this node's deletions to what PostgreSQL holds for the cell. Objects deleted there leave
+   * the index, their live docs and each level that saw them (`object:removed` to that level only,
+   * portions before their report); objects restored there are read again and come back to the
+   * levels that may see them now (a report before its portions).
+   */
+  async syncTombstones(cell: Cell): Promise<void> {
+    const stored = await this.ports.store.listTombstones(cell.workspace.id);
+    const storedIds = new Set(stored.map((tombstone) => tombstone.objectId));
+    const deleted = stored.filter((tombstone) => cell.index.get(tombstone.objectId));
+    const restored = cell.index.deletedIds().filter((id) => !storedIds.has(id));
+    // Created and deleted while this node did not follow (a lost stream): kept as deleted, told to nobody.
+    for (const tombstone of stored.filter(({ objectId }) => !cell.index.get(objectId) && !cell.index.deletedEntry(objectId))) {
+      const envelope = await this.ports.store.getObject(tombstone.objectId);
+      if (!envelope) continue;
+      cell.index.put(envelope);
+      cell.index.markDeleted(tombstone.objectId, tombstone);
+    }
+    if (deleted.length === 0 && restored.length === 0) return;
+    // Every audience before any object is taken out: a portion's depends on its report.
+    const audiences = deleted.map(({ objectId }) => ({ id: objectId, depth: depthOf(cell.index, objectId), levels: cell.audience.levelsForObject(objectId) }));
+    for (const tombstone of deleted) {
+      cell.index.markDeleted(tombstone.objectId, tombstone);
+      this.ports.docs.drop(tombstone.objectId);
+    }
+    for (const { id, levels } of audiences.sort((a, b) => b.depth - a.depth)) this.ports.fanout.removed(cell, id, levels);
+    for (const id of restored) {
+      cell.index.restore(id);
+      const envelope = await this.ports.store.getObject(id);
+      if (envelope) cell.index.put(envelope);
+    }
+    for (const id of restored.sort((a, b) => depthOf(cell.index, a) - depthOf(cell.index, b))) {
+      this.ports.fanout.envelope(cell, 'object:added', cell.index.get(id)!.envelope, cell.audience.levelsForObject(id));
+    }
+    await this.ports.audienceChanged(cell, new Set([...deleted.map((tombstone) => tombstone.objectId), ...restored]));
+  }
+
   private awaitGap(cell: Cell, id: string): void {
     if (this.gapTimers.has(id)) return;
     const timer = setTimeout(() => {
@@ -161,19 +210,21 @@ export class RelayReceiver {
 
   /**
    * After Redis lost its streams (a restart, a trimmed stream): every open cell is read again
-   * from PostgreSQL; objects whose envelope moved are refreshed, and those with updates this
-   * node has not seen are repaired.
+   * from PostgreSQL; its deletions and undos are applied, objects whose envelope or place changed
+   * are refreshed, and those with updates this node has not seen are repaired.
    */
   async reconcile(): Promise<void> {
     for (const workspaceId of this.ports.cells.loadedIds()) {
       const cell = await this.ports.cells.loaded(workspaceId);
       if (!cell) continue;
       await this.ports.cells.refreshRecord(cell);
+      await this.syncTombstones(cell);
       const positions = await this.ports.store.positions(workspaceId);
       for (const [id, position] of positions) {
         const indexed = cell.index.get(id);
         const held = this.ports.store.markingVersionHeld(id);
-        if (!indexed || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
+        const moved = indexed !== undefined && indexed.envelope.orderKey !== position.orderKey;
+        if (!indexed || moved || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
         const seen = this.seen.get(id);
         if (position.lastSeq > 0 && (!seen || seen.contiguous < position.lastSeq || seen.hasGap)) {
           await this.repair(cell, id);
@@ -187,4 +238,12 @@ export class RelayReceiver {
     for (const timer of this.gapTimers.values()) clearTimeout(timer);
     this.gapTimers.clear();
   }
+}
+
+/** How many ancestors an object has, live or deleted (a report's portions are one below it). */
+function depthOf(index: ObjectIndex, id: string): number {
+  let depth = 0;
+  const entryOf = (objectId: string) => index.get(objectId) ?? index.deletedEntry(objectId);
+  for (let parent = entryOf(id)?.envelope.parentId; parent; parent = entryOf(parent)?.envelope.parentId) depth++;
+  return depth;
 }

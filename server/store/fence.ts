@@ -5,7 +5,7 @@
 //
 // What a node "holds" is the marking version of the envelope it last read or wrote through its
 // store (cell load, getObject, create, re-mark): the envelopes its cell index was built from.
-import { TearlineError } from '../errors';
+import { notFound, TearlineError } from '../errors';
 
 /** What an object row says a write must match. */
 export interface ObjectFence {
@@ -15,10 +15,21 @@ export interface ObjectFence {
 
 /** An update refused by the fence. `conflict`: the client re-syncs and replays (as for a new epoch). */
 export class FencedWriteError extends TearlineError {
-  constructor(readonly objectIds: readonly string[]) {
-    super('conflict', 'This object was re-marked or moved to a new version meanwhile; it has been reloaded, apply your edit again.');
+  constructor(
+    readonly objectIds: readonly string[],
+    refusal: TearlineError = new TearlineError('conflict', 'This object was re-marked or moved to a new version meanwhile; it has been reloaded, apply your edit again.'),
+  ) {
+    super(refusal.code, refusal.message);
     this.name = 'FencedWriteError';
   }
+}
+
+/**
+ * An update to an object deleted meanwhile (a tombstone, checked in the storing transaction): a
+ * node that has not heard of the deletion yet cannot store it. `not_found`, as the object is now.
+ */
+export function deletedWrite(objectIds: readonly string[]): FencedWriteError {
+  return new FencedWriteError(objectIds, notFound());
 }
 
 /** The marking version of each envelope this store instance (this node) last read or wrote. */

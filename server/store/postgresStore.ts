@@ -3,18 +3,24 @@
 //   - several nodes write at once, so a read-modify-write locks its row (SELECT ... FOR UPDATE),
 //     and a batch of updates locks its objects' rows in id order (no deadlock between nodes);
 //   - each stored update is fenced (./fence.ts) and numbered per object under that row lock;
-//   - the transaction that stores updates, objects or a re-mark also writes the outbox rows saying
-//     what the other nodes must be told. Once it commits, the rows (with each update's bytes and
-//     marking version) go to the listener `onCommit` set (the relay, server/relay/), which
-//     publishes them and marks them relayed; `readOutbox` gives the sweeper what a crash left.
+//   - the transaction that stores updates, objects, a re-mark, a deletion, an undo or a move also
+//     writes the outbox rows saying what the other nodes must be told. Once it commits, the rows
+//     (with each update's bytes and marking version) go to the listener `onCommit` set (the relay,
+//     server/relay/), which publishes them and marks them relayed; `readOutbox` gives the sweeper
+//     what a crash left;
+//   - a write to a deleted object is refused (`not_found`) under the same row lock as the fence.
 import type { Envelope } from '../../shared/protocol';
-import { FencedWriteError, HeldMarkings } from './fence';
+import { deletedWrite, FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
 import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
-/** What the outbox says must be relayed: an object's new update, its creation or its re-mark. */
-export type OutboxKind = 'update' | 'create' | 'remark';
+/**
+ * What the outbox says must be relayed: an object's new update, its creation, its re-mark, its
+ * move among its siblings, or a deletion or an undo of one (the object named is the one deleted or
+ * restored; what went with it, its portions, receivers read from the cell's tombstones).
+ */
+export type OutboxKind = 'update' | 'create' | 'remark' | 'delete' | 'restore' | 'move';
 
 export interface OutboxEntry {
   id: number;
@@ -46,6 +52,7 @@ export interface ObjectPosition {
   epoch: number;
   markingVersion: number;
   lastSeq: number;
+  orderKey: string;
 }
 
 interface FenceRow {
@@ -212,7 +219,10 @@ export class PostgresStore implements Store {
   }
 
   async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {
-    await transaction(this.pool, async (client) => {
+    if (tombstones.length === 0) return;
+    const changes = await transaction(this.pool, async (client) => {
+      // The rows a write locks too: a write committing first was before the deletion, one waiting sees the tombstone.
+      const rows = await lockObjects(client, tombstones.map((tombstone) => tombstone.objectId));
       for (const { objectId, workspaceId, deletedAt, deletedBy } of tombstones) {
         await client.query(
           `INSERT INTO object_tombstones (object_id, workspace_id, deleted_at, deleted_by) VALUES ($1, $2, $3, $4)
@@ -220,11 +230,19 @@ export class PostgresStore implements Store {
           [objectId, workspaceId, deletedAt, deletedBy],
         );
       }
+      return addOutbox(client, objectChanges(rows, tombstones[0]!.objectId, 'delete'));
     });
+    this.committed(changes);
   }
 
   async restoreObjects(objectIds: readonly string[]): Promise<void> {
-    await this.pool.query('DELETE FROM object_tombstones WHERE object_id = ANY($1)', [[...objectIds]]);
+    if (objectIds.length === 0) return;
+    const changes = await transaction(this.pool, async (client) => {
+      const rows = await lockObjects(client, objectIds);
+      await client.query('DELETE FROM object_tombstones WHERE object_id = ANY($1)', [[...objectIds]]);
+      return addOutbox(client, objectChanges(rows, objectIds[0]!, 'restore'));
+    });
+    this.committed(changes);
   }
 
   async listTombstones(workspaceId: string): Promise<Tombstone[]> {
@@ -237,19 +255,24 @@ export class PostgresStore implements Store {
   }
 
   async reorder(objectId: string, orderKey: string): Promise<void> {
-    await this.pool.query('UPDATE objects SET order_key = $2 WHERE id = $1', [objectId, orderKey]);
+    const changes = await transaction(this.pool, async (client) => {
+      const { rows } = await client.query<FenceRow>('UPDATE objects SET order_key = $2 WHERE id = $1 RETURNING id, workspace_id, epoch, marking_version, last_seq', [
+        objectId,
+        orderKey,
+      ]);
+      return addOutbox(client, objectChanges(rows, objectId, 'move'));
+    });
+    this.committed(changes);
   }
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
     if (batch.length === 0) return [];
     const { seqs, changes } = await transaction(this.pool, async (client) => {
       const ids = [...new Set(batch.map((item) => item.objectId))];
-      // Locked in id order: two nodes' batches over the same objects wait, never deadlock.
-      const { rows } = await client.query<FenceRow>(
-        `SELECT id, workspace_id, epoch, marking_version, last_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
-        [ids],
-      );
-      const objects = new Map(rows.map((row) => [row.id, row]));
+      const objects = new Map((await lockObjects(client, ids)).map((row) => [row.id, row]));
+      // Read after the lock (a statement of its own, so it sees a deletion that committed while it waited).
+      const { rows: deleted } = await client.query<{ object_id: string }>('SELECT object_id FROM object_tombstones WHERE object_id = ANY($1::text[])', [ids]);
+      if (deleted.length > 0) throw deletedWrite(deleted.map((row) => row.object_id));
       const fenced = ids.filter((id) =>
         batch.some((item) => {
           const row = objects.get(id);
@@ -342,11 +365,13 @@ export class PostgresStore implements Store {
 
   /** Each object's fence and last number in a cell, as stored now (a node reconciling after a lost relay). */
   async positions(workspaceId: string): Promise<Map<string, ObjectPosition>> {
-    const { rows } = await this.pool.query<{ id: string; epoch: number; marking_version: number; last_seq: string }>(
-      'SELECT id, epoch, marking_version, last_seq FROM objects WHERE workspace_id = $1',
+    const { rows } = await this.pool.query<{ id: string; epoch: number; marking_version: number; last_seq: string; order_key: string }>(
+      'SELECT id, epoch, marking_version, last_seq, order_key FROM objects WHERE workspace_id = $1',
       [workspaceId],
     );
-    return new Map(rows.map((row) => [row.id, { epoch: row.epoch, markingVersion: row.marking_version, lastSeq: Number(row.last_seq) }]));
+    return new Map(
+      rows.map((row) => [row.id, { epoch: row.epoch, markingVersion: row.marking_version, lastSeq: Number(row.last_seq), orderKey: row.order_key }]),
+    );
   }
 
   /**
@@ -420,6 +445,25 @@ function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
     markingVersion: row.marking_version ?? 0,
     ...(row.data ? { update: bytes(row.data) } : {}),
   };
+}
+
+/**
+ * Locks object rows, in id order: two nodes' transactions over the same objects wait, never
+ * deadlock. Answers the fence of those that exist.
+ */
+async function lockObjects(client: PoolClient, ids: readonly string[]): Promise<FenceRow[]> {
+  const { rows } = await client.query<FenceRow>(
+    `SELECT id, workspace_id, epoch, marking_version, last_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
+    [[...ids]],
+  );
+  return rows;
+}
+
+/** The outbox row of a deletion, an undo or a move of `objectId`, from its locked row (none when it does not exist). */
+function objectChanges(rows: readonly FenceRow[], objectId: string, kind: 'delete' | 'restore' | 'move'): Omit<RelayedChange, 'id'>[] {
+  return rows
+    .filter((row) => row.id === objectId)
+    .map((row) => ({ workspaceId: row.workspace_id, objectId, kind, epoch: row.epoch, seq: Number(row.last_seq), markingVersion: row.marking_version }));
 }
 
 /** Writes the row of a cell change, answering it with its id. */

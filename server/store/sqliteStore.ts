@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
-import { FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
+import { deletedWrite, FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
 import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
@@ -83,7 +83,9 @@ export class SqliteStore implements Store {
         marking_version = marking_version + 1 WHERE id = @id RETURNING marking_version`),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       listObjects: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE workspace_id = ? ORDER BY created_at, id'),
-      fence: db.prepare<[string], ObjectFence>('SELECT epoch, marking_version AS markingVersion FROM objects WHERE id = ?'),
+      // With whether it is deleted: a write to a tombstoned object is refused in the same transaction.
+      fence: db.prepare<[string], ObjectFence & { deleted: number }>(`SELECT epoch, marking_version AS markingVersion,
+        EXISTS (SELECT 1 FROM object_tombstones WHERE object_id = objects.id) AS deleted FROM objects WHERE id = ?`),
       lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM objects WHERE id = ?'),
       nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE objects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)'),
@@ -201,6 +203,8 @@ export class SqliteStore implements Store {
   /** appendUpdates' transaction. */
   private append(batch: PendingUpdate[]): number[] {
     const fences = new Map(batch.map((item) => [item.objectId, this.statements.fence.get(item.objectId)]));
+    const deleted = [...fences].filter(([, fence]) => fence?.deleted).map(([id]) => id);
+    if (deleted.length > 0) throw deletedWrite(deleted);
     const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, fences.get(item.objectId))).map((item) => item.objectId))];
     if (fenced.length > 0) throw new FencedWriteError(fenced);
     return batch.map((item) => {

@@ -1,9 +1,12 @@
 // Several nodes on one PostgreSQL and one Redis (REDIS_URL): clients spread over three nodes
 // co-edit and converge; a narrowing re-mark on one node while another takes edits leaves the
 // level that lost access with nothing afterwards, from any node; a node stopped and Redis
-// restarted empty lose no acknowledged edit and converge within 10 s. Each test starts its own
+// restarted empty lose no acknowledged edit and converge within 10 s; a deletion, its undo and a
+// move on one node are applied on the others (a write to the deleted object is refused there,
+// also before that node heard of it, and the sweeper sends a deletion Redis missed). Each test starts its own
 // redis-server and database. Skipped without PostgreSQL or redis-server locally, never in CI.
 import { describe, expect, test } from 'vitest';
+import { generateKeyBetween } from 'fractional-indexing';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { bytesOf, type Envelope } from '../../shared/protocol';
@@ -133,6 +136,78 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
 
     await eventually(() => replicas.every((r) => bodyOf(r.doc).toString().includes('FROM-THE-DEAD-NODE')), 10_000, 'both nodes deliver the swept update');
   }, 30_000);
+
+  /** The first `event` matching among the client's frames from the `from`-th on (received or coming). */
+  function later(client: TestClient, from: number, event: string, match: (payload: any) => boolean): Promise<unknown> {
+    const earlier = new Set(client.frames.slice(0, from).map((frame) => frame.payload));
+    return client.waitFor(event, (payload) => !earlier.has(payload) && match(payload), 10_000);
+  }
+
+  /** An edit to `object` made beside any replica, sent as it is: the answer says whether it was stored. */
+  async function sideWrite(client: TestClient, workspaceId: string, object: Envelope, mark: string) {
+    const { docs } = await client.ok('doc:sync', { workspaceId, docs: [{ id: object.id }] }).catch(() => ({ docs: [] }));
+    const doc = new Y.Doc();
+    if (docs[0]) Y.applyUpdate(doc, bytesOf(docs[0].update));
+    const before = Y.encodeStateVector(doc);
+    bodyOf(doc).insert(0, `${mark} `);
+    return client.call('doc:update', { workspaceId, id: object.id, epoch: object.epoch, update: Y.encodeStateAsUpdate(doc, before) });
+  }
+
+  test('a deletion, its undo and a move on node A reach node B: gone and unwritable there, back, reordered; a level never told of what it never saw', async () => {
+    const [a, b] = await cluster(2);
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Delete across nodes', template: 'adhoc', members: ['USA', 'GBR', 'JPN'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const jpn = await open(b!, 'jpn-analyst', cell.id);
+    const create = async (marking: string, parentId?: string) =>
+      (await usa.ok('object:create', { workspaceId: cell.id, kind: parentId ? 'portion' : 'report', marking, parentId, content: buildContent({ body: 'text ' }) })).object;
+    const report = await create('SECRET//REL TO USA, GBR, JPN');
+    const gbrOnly = await create('SECRET//REL TO USA, GBR', report.id);
+    const shared = await create('SECRET//REL TO USA, GBR, JPN', report.id);
+    for (const id of [report.id, gbrOnly.id, shared.id]) await gbr.waitFor('object:added', (e: Envelope) => e.id === id);
+    await jpn.waitFor('object:added', (e: Envelope) => e.id === shared.id);
+    const jpnFrom = jpn.frames.length;
+
+    await usa.ok('object:delete', { workspaceId: cell.id, id: report.id });
+    for (const id of [report.id, gbrOnly.id, shared.id]) await gbr.waitFor('object:removed', (e: { id: string }) => e.id === id, 10_000);
+    await jpn.waitFor('object:removed', (e: { id: string }) => e.id === report.id, 10_000);
+    // Node B takes no write to it: refused as absent, and nothing stored.
+    expect(await sideWrite(gbr, cell.id, shared, 'WRITTEN-AFTER-DELETE')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    const gbrFrom = gbr.frames.length;
+    await usa.ok('object:restore', { workspaceId: cell.id, id: report.id });
+    for (const id of [report.id, gbrOnly.id, shared.id]) await later(gbr, gbrFrom, 'object:added', (e: Envelope) => e.id === id);
+    await later(jpn, jpnFrom, 'object:added', (e: Envelope) => e.id === shared.id);
+    expect(await storedText(gbr, cell.id, shared.id)).not.toContain('WRITTEN-AFTER-DELETE');
+
+    const orderKey = generateKeyBetween(null, gbrOnly.orderKey);
+    await usa.ok('object:move', { workspaceId: cell.id, id: shared.id, orderKey });
+    await gbr.waitFor('object:changed', (e: Envelope) => e.id === shared.id && e.orderKey === orderKey, 10_000);
+    await jpn.waitFor('object:changed', (e: Envelope) => e.id === shared.id && e.orderKey === orderKey, 10_000);
+    // JPN never saw the GBR paragraph: neither its deletion nor its undo names it.
+    expect(JSON.stringify(jpn.frames.slice(jpnFrom))).not.toContain(gbrOnly.id);
+  });
+
+  test('a deletion committed while Redis was down reaches node B through the outbox sweeper; meanwhile node B stores no write to it', async () => {
+    const [a, b] = await nodes.start({ nodes: 2, aof: true });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Delete while Redis is away', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
+
+    await nodes.redis.stop();
+    await usa.ok('object:delete', { workspaceId: cell.id, id: object.id });
+    // Node B has not heard of it: its store refuses the write in the storing transaction.
+    expect(await sideWrite(gbr, cell.id, object, 'WRITTEN-WHILE-AWAY')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await nodes.redis.start();
+    await gbr.waitFor('object:removed', (e: { id: string }) => e.id === object.id, 15_000);
+    expect(await sideWrite(gbr, cell.id, object, 'WRITTEN-AFTER')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await usa.ok('object:restore', { workspaceId: cell.id, id: object.id });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+    const stored = await storedText(gbr, cell.id, object.id);
+    expect(stored).toBe('start ');
+  }, 60_000);
 
   test("a person's REST budget is one across nodes", async () => {
     const [a, b] = await cluster(2, { httpPerMinute: 4 });

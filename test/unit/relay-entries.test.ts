@@ -13,10 +13,17 @@ describe('relay entries', () => {
     expect(decodeEntry(encodeEntry(level))).toEqual({ entry: level });
   });
 
+  test.each(['delete', 'restore', 'move'] as const)('a %s entry comes back as it was sent', (kind) => {
+    const entry: RelayEntry = { kind, node: 'node-1', workspaceId: 'ws', objectId: 'o', epoch: 1, seq: 4, markingVersion: 2 };
+    expect(decodeEntry(encodeEntry(entry))).toEqual({ entry });
+  });
+
   test.each([
     ['not JSON', { e: '{' }],
     ['no field', {}],
-    ['an unknown kind', { e: JSON.stringify({ ...update, kind: 'delete' }) }],
+    ['an unknown kind', { e: JSON.stringify({ ...update, kind: 'erase' }) }],
+    ['a deletion without its object', { e: JSON.stringify({ kind: 'delete', node: 'n', workspaceId: 'ws', epoch: 0, seq: 0, markingVersion: 1 }) }],
+    ['a move with a negative sequence number', { e: JSON.stringify({ kind: 'move', node: 'n', workspaceId: 'ws', objectId: 'o', epoch: 0, seq: -1, markingVersion: 1 }) }],
     ['a negative number', { e: JSON.stringify({ ...update, seq: -1 }) }],
     ['a missing object id', { e: JSON.stringify({ ...update, objectId: undefined }) }],
   ])('refuses %s with a reason, without throwing', (_what, fields) => {

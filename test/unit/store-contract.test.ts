@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError } from '../../server/store/fence';
+import { notFound } from '../../server/errors';
 import { createPool } from '../../server/store/pgPool';
 import { migrate, migrations } from '../../server/store/pgMigrate';
 import { PostgresStore } from '../../server/store/postgresStore';
@@ -109,6 +110,23 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect((await store.getObject('d1'))!.orderKey).toBe('a5');
     // Not a change of who sees it: an update checked before the reorder is still stored.
     expect(await store.appendUpdates([{ objectId: 'd1', epoch: 0, update: buildContent({ body: '!' }), author: 'usa-analyst', newClients: [] }])).toEqual([1]);
+    await store.close();
+  });
+
+  test('a write to a deleted object is refused with not_found and stores nothing; after an undo it is stored', async () => {
+    const store = await make();
+    await store.createObjects(['t1', 't2'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    await store.deleteObjects([{ objectId: 't1', workspaceId: 'w1', deletedAt: '2026-11-30T12:00:00.000Z', deletedBy: 'usa-analyst' }]);
+    const write = (objectId: string) => ({ objectId, epoch: 0, update: buildContent({ body: '!' }), author: 'usa-analyst', newClients: [7] });
+    const refused = await store.appendUpdates([write('t1'), write('t2')]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(FencedWriteError);
+    expect(refused).toMatchObject({ code: 'not_found', message: notFound().message, objectIds: ['t1'] });
+    const kept = await store.loadDoc('t1');
+    expect([kept.lastSeq, kept.updates.length, kept.owners.size]).toEqual([0, 0, 0]);
+    // The batch's other objects are not refused with it (the writer stores them alone).
+    expect(await store.appendUpdates([write('t2')])).toEqual([1]);
+    await store.restoreObjects(['t1']);
+    expect(await store.appendUpdates([write('t1')])).toEqual([1]);
     await store.close();
   });
 
@@ -325,6 +343,23 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
     await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
+    await store.close();
+  });
+
+  test('a deletion, its undo and a move are in the outbox, written with the change', async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createObjects(['r1', 'p1'].map((id) => ({ envelope: envelope(id, id === 'p1' ? { parentId: 'r1' } : {}), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    await store.appendUpdates([{ objectId: 'r1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }]);
+    await store.markRelayed((await store.readOutbox(100)).map((row) => row.id));
+    const at = '2026-11-30T12:00:00.000Z';
+    await store.deleteObjects(['r1', 'p1'].map((objectId) => ({ objectId, workspaceId: 'w1', deletedAt: at, deletedBy: 'usa-analyst' })));
+    await store.restoreObjects(['r1', 'p1']);
+    await store.reorder('r1', 'a9');
+    expect((await store.readOutbox(10)).map((row) => ('objectId' in row ? [row.kind, row.workspaceId, row.objectId, row.seq, row.markingVersion] : row))).toEqual([
+      ['delete', 'w1', 'r1', 1, 1],
+      ['restore', 'w1', 'r1', 1, 1],
+      ['move', 'w1', 'r1', 1, 1],
+    ]);
     await store.close();
   });
 
