@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { parseOptions } from '../../bench/options';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,7 +59,11 @@ test('npm run bench -- --quick measures all three servers and writes the summary
     expect(row.wireBytesPerDelivery, row.server).toBeGreaterThan(0);
     expect(row.generatorSaturated, row.server).toBe(false);
   }
-  expect(summary.coldOpen.map((r: { server: string }) => r.server).sort()).toEqual([...servers].sort());
+  // Every server opened every cell size of the quick plan, once each.
+  const sizes = parseOptions(['--quick']).coldOpen!.objects;
+  expect(summary.coldOpen.map((r: { server: string; objects: number }) => `${r.server} ${r.objects}`).sort()).toEqual(
+    servers.flatMap((server) => sizes.map((objects) => `${server} ${objects}`)).sort(),
+  );
   for (const row of summary.coldOpen) expect(row.coldOpenMs, row.server).toBeGreaterThan(0);
 });
 

@@ -53,7 +53,7 @@ describe('pending output', () => {
     await until(() => server.ctx.io.of('/').sockets.size === 0, 'the server to end the session');
     const ended = client.waitFor('session:ended');
     wsOf(client).resume();
-    expect(await ended).toEqual({ code: 'rate_limited', message: expect.stringMatching(/closed this connection because it fell too far behind: more than 256 KiB waited/) });
+    expect(await ended).toEqual({ code: 'rate_limited', message: expect.stringMatching(/closed this connection because it fell too far behind: more than 256 KB waited/) });
     expect((await server.ctx.metrics.sessionsEnded.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'slow_reader' }, value: 1 })]);
   });
 

@@ -98,8 +98,9 @@ describe.each([
   }
 
   beforeAll(async () => {
-    // A long commit window leaves time to release a report while an edit's write is pending.
-    server = await startTestServer({ commitWindowMs: 300, ...(evict ? { docIdleMs: 1 } : {}) });
+    // A long commit window, kept whole even after a quiet spell (0 frames per second), leaves time to
+    // release a report while an edit's write is pending.
+    server = await startTestServer({ commitWindowMs: 300, commitFramesPerSecond: 0, ...(evict ? { docIdleMs: 1 } : {}) });
     cell = await createCell(server.url, await tokenFor(server.url, 'usa-fdo'), {
       name: 'History desk',
       template: 'adhoc',
