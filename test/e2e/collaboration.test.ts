@@ -77,6 +77,7 @@ describe.skipIf(browserTestsSkipped)('web client: notifications, comments and se
     await page.getByRole('tab', { name: /Releases/ }).click();
     const item = page.getByRole('article', { name: /^Release request for/ });
     await item.getByRole('button', { name: 'Deny…' }).click();
+    await item.getByLabel('Why', { exact: true }).selectOption({ label: 'Would expose sources or methods' });
     await item.getByLabel('Reason for the denial (the requester reads it)').fill(REASON);
     await item.getByRole('button', { name: 'Deny release' }).click();
     await page.getByText('No release request is waiting for you.').waitFor();
