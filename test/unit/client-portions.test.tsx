@@ -130,7 +130,8 @@ describe('report portions', () => {
 describe('placing a paragraph, from its one actions menu', () => {
   function editing() {
     const moveObject = vi.fn(async () => middle);
-    const deleteObject = vi.fn(async () => '2025-01-01T01:00:00.000Z');
+    // The notice lasts until the grace period ends, so it must end in the future.
+    const deleteObject = vi.fn(async () => new Date(Date.now() + 60_000).toISOString());
     return { moveObject, deleteObject, session: { moveObject, deleteObject } as unknown as WorkspaceSession };
   }
   const menuOf = (id: string) => {
