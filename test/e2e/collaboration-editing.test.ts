@@ -9,7 +9,7 @@ import { paragraphName } from '../../shared/paragraphName';
 import type { AuditTrailPage } from '../../shared/rest';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { api, connect, createCell, tokenFor } from '../helpers/server';
-import { browserTestsSkipped, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import { browserTestsSkipped, chooseAction, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const DOOMED = 'Ferry timetable changed at short notice';
 const KEPT = 'Harbour pilots report a closed channel';
@@ -55,8 +55,12 @@ describe.skipIf(browserTestsSkipped)('web client: USA, GBR and JPN working on on
     const name = paragraphName(doomed.id);
     const usa = pages['usa-analyst']!;
     // Only the originating nation is offered the deletion.
-    expect(await pages['gbr-analyst']!.page.getByRole('button', { name: `Delete paragraph ${name}` }).count()).toBe(0);
-    await usa.page.getByRole('button', { name: `Delete paragraph ${name}` }).click();
+    const onGbrPage = pages['gbr-analyst']!.page.locator(`[data-portion-id="${doomed.id}"]`);
+    await onGbrPage.getByRole('button', { name: `Actions ${doomed.portion}`, exact: true }).click();
+    await onGbrPage.getByRole('menu').getByRole('menuitem', { name: 'Export' }).waitFor();
+    expect(await onGbrPage.getByRole('menu').getByRole('menuitem').allInnerTexts()).not.toContain('Delete');
+    await onGbrPage.getByRole('button', { name: `Actions ${doomed.portion}`, exact: true }).click();
+    await chooseAction(usa.page.locator(`[data-portion-id="${doomed.id}"]`), doomed.portion, 'Delete');
     await usa.page.getByRole('status').getByText(`Paragraph ${name} deleted for everyone.`).waitFor();
     for (const user of Object.values(pages)) {
       const items = user.page.getByRole('list', { name: 'Paragraphs' }).getByRole('listitem');

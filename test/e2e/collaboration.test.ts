@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildContent } from '../../shared/content';
 import { connect, createCell, tokenFor } from '../helpers/server';
-import { browserTestsSkipped, receivedBytes, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import { browserTestsSkipped, chooseAction, receivedBytes, screenshot, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const CELL = 'Strait working group';
 const REPORT = 'Strait shipping';
@@ -59,7 +59,7 @@ describe.skipIf(browserTestsSkipped)('web client: notifications, comments and se
 
   it('lets JPN ask for the release of a paragraph to GBR', async () => {
     const page = jpn.page;
-    await page.getByRole('button', { name: 'Request release (S//REL TO USA, JPN)' }).click();
+    await chooseAction(page.locator('[data-marking="(S//REL TO USA, JPN)"]'), '(S//REL TO USA, JPN)', 'Request release…');
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('group', { name: 'Release to', exact: true }).getByRole('checkbox', { name: 'GBR' }).check();
     await dialog.getByLabel(/^Justification/).fill('GBR patrols the northern berth.');
@@ -77,6 +77,7 @@ describe.skipIf(browserTestsSkipped)('web client: notifications, comments and se
     await page.getByRole('tab', { name: /Releases/ }).click();
     const item = page.getByRole('article', { name: /^Release request for/ });
     await item.getByRole('button', { name: 'Deny…' }).click();
+    await item.getByLabel('Why', { exact: true }).selectOption({ label: 'Would expose sources or methods' });
     await item.getByLabel('Reason for the denial (the requester reads it)').fill(REASON);
     await item.getByRole('button', { name: 'Deny release' }).click();
     await page.getByText('No release request is waiting for you.').waitFor();

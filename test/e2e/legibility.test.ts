@@ -85,7 +85,7 @@ describe.skipIf(browserTestsSkipped)('web client: legible at 1024×700 and 1920�
       await page.getByRole('tab', { name: 'Reports' }).click();
       const listed = page.getByRole('button', { name: /Strait transit/ });
       if (await listed.count()) await listed.click();
-      await page.getByLabel('Paragraph 2, marked (S//OC/REL TO USA, AUS, GBR, JPN)').waitFor();
+      await page.getByLabel(/^Paragraph \S+, marked \(S\/\/OC\/REL TO USA, AUS, GBR, JPN\)$/).waitFor();
       await screenshot(page, `legibility-report-${width}x${height}`);
       seen.push(...(await portionMarks(page)));
       for (const tab of ['Timeline', 'RFI board']) {
@@ -104,14 +104,16 @@ describe.skipIf(browserTestsSkipped)('web client: legible at 1024×700 and 1920�
     await page.getByRole('tab', { name: 'Reports' }).click();
     const paragraph = page.locator('.portion').first();
     const trigger = paragraph.getByRole('button', { name: 'Actions (S//REL TO USA, AUS, CAN, GBR, JPN, KOR, NZL)' });
-    expect(await paragraph.getByRole('button').count()).toBe(1);
+    // One button for the paragraph's actions; its comments are a region of their own (below).
+    expect(await paragraph.locator('.portion-body, .portion-actions').getByRole('button').count()).toBe(1);
+    expect(await paragraph.locator('.drag-handle').getAttribute('aria-hidden')).toBe('true');
     await trigger.focus();
     await page.keyboard.press('Enter');
     const menu = paragraph.getByRole('menu');
-    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Change marking…', 'Request release…', 'Create tearline', 'Export', 'Insert paragraph below']);
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Change marking…', 'Request release…', 'Create tearline', 'Export', 'Insert paragraph below', 'Move up', 'Move down', 'Delete']);
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Change marking…');
     await page.keyboard.press('ArrowUp');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Insert paragraph below');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Delete');
     await page.keyboard.press('Escape');
     await expect.poll(() => menu.count()).toBe(0);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Actions (S//REL TO USA, AUS, CAN, GBR, JPN, KOR, NZL)');

@@ -29,6 +29,18 @@ async function featurePixels(page: Page, points: [number, number][]): Promise<nu
   }, points);
 }
 
+/** Whether the yellow move handle (rgb 255 191 71) is drawn at a CSS pixel of the map. */
+async function handleAt(page: Page, [x, y]: [number, number]): Promise<boolean> {
+  return page.evaluate(
+    ([px, py]) =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-testid="map"] .tl-overlay canvas')).some((canvas) => {
+        const [r, g, b, a] = canvas.getContext('2d')!.getImageData(px!, py!, 1, 1).data;
+        return r! > 240 && g! > 170 && g! < 210 && b! < 110 && a! > 200;
+      }),
+    [x, y],
+  );
+}
+
 /** Audited moves in the cell, as the US FDO reads the audit trail. */
 async function auditedMoves(harness: Harness, workspaceId: string): Promise<number> {
   const trail = JSON.parse(await api(harness, 'usa-fdo', `/api/workspaces/${workspaceId}/audit`)) as AuditTrailPage;
@@ -37,11 +49,21 @@ async function auditedMoves(harness: Harness, workspaceId: string): Promise<numb
 
 /** Drags with the mouse from one CSS pixel of the map to another, in small steps as a hand would. */
 async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  const box = (await page.getByTestId('map').boundingBox())!;
+  const map = page.getByTestId('map');
+  // The page may have scrolled (a focused map, a longer page) so that the sticky banner covers the start.
+  await map.scrollIntoViewIfNeeded();
+  await expect.poll(() => mapIsAt(page, from)).toBe(true);
+  const box = (await map.boundingBox())!;
   await page.mouse.move(box.x + from[0], box.y + from[1]);
   await page.mouse.down();
   await page.mouse.move(box.x + to[0], box.y + to[1], { steps: 8 });
   await page.mouse.up();
+}
+
+/** Whether a pointer at this CSS pixel of the map reaches the map, not something drawn over it. */
+async function mapIsAt(page: Page, [x, y]: [number, number]): Promise<boolean> {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  return page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.closest('[data-testid="map"]') != null, [box.x + x, box.y + y]);
 }
 
 async function mapSize(page: Page): Promise<{ width: number; height: number }> {
@@ -132,8 +154,12 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     await featureList(ausPage).getByRole('button', { name: /Contact Alpha/ }).click({ timeout: 3 * LIVE_MS });
     await ausPage.getByLabel('Position format').selectOption('mgrs');
     const { width, height } = await mapSize(ausPage);
-    // Centred on it: the cursor read-out there is the typed MGRS (to a few metres) ...
-    await ausPage.waitForTimeout(300);
+    // Centred on it: the hostile frame's fill (milsymbol, rgb 255 128 128) is drawn right there ...
+    const around: [number, number][] = [];
+    for (let dx = -14; dx <= 14; dx += 2) for (let dy = -14; dy <= 14; dy += 2) around.push([Math.round(width / 2) + dx, Math.round(height / 2) + dy]);
+    const hostileFill = ([r, g, b, a]: number[]) => r! > 240 && g! > 110 && g! < 145 && b! > 110 && b! < 145 && a! > 200;
+    await expect.poll(async () => (await featurePixels(ausPage, around)).some(hostileFill)).toBe(true);
+    // ... and the cursor read-out there is the typed MGRS (to a few metres).
     const box = (await ausPage.getByTestId('map').boundingBox())!;
     await ausPage.mouse.move(box.x + width / 2 - 20, box.y + height / 2 - 20);
     await ausPage.mouse.move(box.x + Math.round(width / 2), box.y + Math.round(height / 2), { steps: 4 });
@@ -142,11 +168,6 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     const typed = parsePosition(MGRS, 'lat-lon');
     if (!read.ok || !typed.ok) throw new Error(`read-out “${readout}”: ${JSON.stringify(read)}`);
     expect(rangeMetres(read.position, typed.position)).toBeLessThan(500);
-    // ... and the hostile frame's fill (milsymbol, rgb 255 128 128) is drawn right there.
-    const around: [number, number][] = [];
-    for (let dx = -14; dx <= 14; dx += 2) for (let dy = -14; dy <= 14; dy += 2) around.push([Math.round(width / 2) + dx, Math.round(height / 2) + dy]);
-    const pixels = await featurePixels(ausPage, around);
-    expect(pixels.some(([r, g, b, a]) => r! > 240 && g! > 110 && g! < 145 && b! > 110 && b! < 145 && a! > 200)).toBe(true);
   });
 
   it('undoes a keyboard move with Ctrl+Z, and both moves are in the audit trail', async () => {
@@ -190,7 +211,8 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     const before = await positions.inputValue();
     const { width, height } = await mapSize(page);
     const centre: [number, number] = [Math.round(width / 2), Math.round(height / 2)];
-    await page.waitForTimeout(300);
+    // The previous test panned the map with the arrow keys: drag only once it is drawn centred again, handle there.
+    await expect.poll(() => handleAt(page, centre)).toBe(true);
     await drag(page, centre, [centre[0] + 80, centre[1]]);
     await expect.poll(() => page.getByTestId('map-message').innerText()).toMatch(/^Moved to .+\. Ctrl\+Z undoes it\.$/);
     const moved = await positions.inputValue();
@@ -218,10 +240,13 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     // Fitted to the area: below its middle, the first run of the selected outline's dark pixels is its bottom edge.
     const { width, height } = await mapSize(page);
     const x = Math.round(width / 2);
-    await page.waitForTimeout(300);
-    const column = await featurePixels(page, Array.from({ length: height / 2 - 30 }, (_, i) => [x, Math.round(height / 2) + 25 + i] as [number, number]));
-    const edge = column.findIndex(([r, g, b, a]) => a! > 200 && r! < 80 && g! < 80 && b! < 80);
-    expect(edge).toBeGreaterThan(-1);
+    const bottomEdge = async () => {
+      const column = await featurePixels(page, Array.from({ length: height / 2 - 30 }, (_, i) => [x, Math.round(height / 2) + 25 + i] as [number, number]));
+      return column.findIndex(([r, g, b, a]) => a! > 200 && r! < 80 && g! < 80 && b! < 80);
+    };
+    // Waits for the map to be drawn fitted to it.
+    await expect.poll(bottomEdge).toBeGreaterThan(-1);
+    const edge = await bottomEdge();
     const y = Math.round(height / 2) + 25 + edge + 1;
     await drag(page, [x, y], [x, y + 50]);
 

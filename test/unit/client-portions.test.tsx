@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import * as Y from 'yjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
+import { paragraphName } from '../../shared/paragraphName';
 import type { Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
 import { workspaceMarkings } from '../../client/src/markings/cell';
 import type { Identity } from '../../client/src/session/identity';
+import type { WorkspaceSession } from '../../client/src/session/workspaceSession';
 import { ObjectReplica } from '../../client/src/session/replica';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { ReportView } from '../../client/src/reports/ReportView';
@@ -70,15 +72,14 @@ function picture(objects: Envelope[]): StaticPicture {
   return new StaticPicture(workspace, 'AUS|S|', objects, docs);
 }
 
-function contextFor(shown: StaticPicture, identity: Identity): WorkspaceContextValue {
+function contextFor(shown: StaticPicture, identity: Identity, editing: Pick<WorkspaceContextValue, 'session' | 'canEdit'> = { session: null, canEdit: false }): WorkspaceContextValue {
   const cell = workspaceMarkings(workspace);
   const snapshot = shown.getSnapshot();
   return {
     picture: shown,
     snapshot,
-    session: null,
+    ...editing,
     identity,
-    canEdit: false,
     cell,
     picker: { cell, author: identity },
     setPresence: () => undefined,
@@ -92,10 +93,10 @@ function contextFor(shown: StaticPicture, identity: Identity): WorkspaceContextV
 const aus: Identity = { token: 't', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS', clearance: 'SECRET', compartments: [], roles: ['editor'] };
 const usa: Identity = { ...aus, sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'TOP SECRET' };
 
-function renderReport(objects: Envelope[], identity: Identity) {
+function renderReport(objects: Envelope[], identity: Identity, editing?: Pick<WorkspaceContextValue, 'session' | 'canEdit'>) {
   const shown = picture(objects);
   render(
-    <WorkspaceContext.Provider value={contextFor(shown, identity)}>
+    <WorkspaceContext.Provider value={contextFor(shown, identity, editing)}>
       <ReportView reportId="r1" onClose={() => undefined} />
     </WorkspaceContext.Provider>,
   );
@@ -123,6 +124,51 @@ describe('report portions', () => {
     expect(screen.queryByText(/US asset/)).toBeNull();
     expect(screen.getByTestId('report-rollup').textContent).toBe('SECRET//REL TO USA, AUS');
     expect((screen.getByLabelText('Report title') as HTMLInputElement).value).toBe('Morning summary');
+  });
+});
+
+describe('placing a paragraph, from its one actions menu', () => {
+  function editing() {
+    const moveObject = vi.fn(async () => middle);
+    // The notice lasts until the grace period ends, so it must end in the future.
+    const deleteObject = vi.fn(async () => new Date(Date.now() + 60_000).toISOString());
+    return { moveObject, deleteObject, session: { moveObject, deleteObject } as unknown as WorkspaceSession };
+  }
+  const menuOf = (id: string) => {
+    const paragraph = document.querySelector<HTMLElement>(`[data-portion-id="${id}"]`)!;
+    fireEvent.click(within(paragraph).getByRole('button', { name: /^Actions / }));
+    return { paragraph, menu: within(paragraph).getByRole('menu') };
+  };
+
+  it('offers the originating nation Move up, Move down and Delete in the menu, the handle being no button', async () => {
+    const { moveObject, deleteObject, session } = editing();
+    renderReport([report, shared, middle, noforn], usa, { session, canEdit: true });
+    const { paragraph, menu } = menuOf('p-open');
+    expect(within(paragraph.querySelector('.portion-actions')! as HTMLElement).getAllByRole('button')).toHaveLength(1);
+    expect(paragraph.querySelector('.drag-handle')!.getAttribute('aria-hidden')).toBe('true');
+    expect(within(menu).getAllByRole('menuitem').map((item) => item.textContent)).toEqual(expect.arrayContaining(['Insert paragraph below', 'Move up', 'Move down', 'Delete']));
+    await act(async () => fireEvent.click(within(menu).getByRole('menuitem', { name: 'Move up' })));
+    const [[id, key]] = moveObject.mock.calls as unknown as [[string, string]];
+    expect(id).toBe('p-open');
+    expect(key < shared.orderKey).toBe(true);
+    const again = menuOf('p-open').menu;
+    await act(async () => fireEvent.click(within(again).getByRole('menuitem', { name: 'Delete' })));
+    expect(deleteObject).toHaveBeenCalledWith('p-open');
+    expect(screen.getByText(`Paragraph ${paragraphName('p-open')} deleted for everyone.`, { exact: false })).toBeTruthy();
+  });
+
+  it('moves it with Alt+↓ in the paragraph, and offers a partner neither the items nor the handle', async () => {
+    const { moveObject, session } = editing();
+    renderReport([report, shared, middle, noforn], usa, { session, canEdit: true });
+    await act(async () => fireEvent.keyDown(screen.getByLabelText(`Paragraph ${paragraphName('p-open')}, marked (U)`), { key: 'ArrowDown', altKey: true }));
+    const [[, key]] = moveObject.mock.calls as unknown as [[string, string]];
+    expect(key > noforn.orderKey).toBe(true);
+    cleanup();
+    renderReport([report, shared, middle], aus, { session, canEdit: true });
+    const { paragraph, menu } = menuOf('p-open');
+    expect(within(menu).queryByRole('menuitem', { name: 'Delete' })).toBeNull();
+    expect(within(menu).queryByRole('menuitem', { name: 'Move up' })).toBeNull();
+    expect(paragraph.querySelector('.drag-handle')).toBeNull();
   });
 });
 

@@ -6,13 +6,13 @@ import { CommentThread } from '../collab/CommentThread';
 import { paragraphName } from '../../../shared/paragraphName';
 import { PortionMark } from '../markings/PortionMark';
 import { CollaborativeText } from '../text/CollaborativeText';
+import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
 import { ObjectActions } from '../workspace/ObjectActions';
-import { useAction } from '../workspace/useAction';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { AddPortionForm } from './AddPortionForm';
 import { PARAGRAPH_DRAG_TYPE } from './placement';
-import { PortionPlacement } from './PortionPlacement';
+import { usePortionPlacement } from './usePortionPlacement';
 
 interface Props {
   portion: Envelope;
@@ -27,19 +27,19 @@ interface Props {
 }
 
 export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, onDeleted }: Props) {
-  const { picture, cell, canEdit, session, identity } = useWorkspace();
+  const { picture, cell, canEdit } = useWorkspace();
   const { others, onCursor } = useObjectPresence(portion.id);
   const [inserting, setInserting] = useState(false);
-  const placement = useAction();
+  const placement = usePortionPlacement({ portion, upKey, downKey, onDeleted });
   const replica = picture.replica(portion.id);
   const name = paragraphName(portion.id);
-  const mayPlace = canEdit && identity.nation === portion.originator;
+  const mayPlace = placement.items.length > 0;
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (!mayPlace || !session || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    if (!mayPlace || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     const key = event.key === 'ArrowUp' ? upKey : downKey;
     event.preventDefault();
-    if (key) void placement.run(() => session.moveObject(portion.id, key), `Paragraph ${name} was not moved`);
+    if (key) placement.moveTo(key);
   };
   const onDragOver = (event: DragEvent) => {
     if (mayPlace && event.dataTransfer.types.includes(PARAGRAPH_DRAG_TYPE)) event.preventDefault();
@@ -69,11 +69,17 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
       </div>
       <div className="portion-actions">
         {/* After the text, not before: a paragraph opens with its portion mark. */}
+        {mayPlace && (
+          // Not a button: the menu and Alt+↑ / Alt+↓ move it from the keyboard; this is for the mouse.
+          <span className="drag-handle" draggable aria-hidden="true" title="Drag to move" onDragStart={(e) => e.dataTransfer.setData(PARAGRAPH_DRAG_TYPE, portion.id)}>
+            ⠿
+          </span>
+        )}
         <span className="paragraph-name" title="This paragraph's name: the same for everyone who can see it">
           {name}
         </span>
-        <ObjectActions envelope={portion} extra={canEdit ? [{ label: 'Insert paragraph below', onSelect: () => setInserting(true) }] : []} />
-        {mayPlace && <PortionPlacement portion={portion} upKey={upKey} downKey={downKey} action={placement} onDeleted={onDeleted} />}
+        <ObjectActions envelope={portion} extra={[...(canEdit ? [{ label: 'Insert paragraph below', onSelect: () => setInserting(true) }] : []), ...placement.items]} />
+        <ErrorMessage message={placement.action.error} />
       </div>
       <CommentThread on={portion} />
       {inserting && (

@@ -1,7 +1,7 @@
 // What can be done with any object, in one menu: change its marking (only for those the server
 // lets: remarkRight in shared/markings), request its release, derive a tearline, export it as
-// marked text, plus what its view adds (a paragraph's "Insert paragraph below"); and, for a
-// tearline, the link to its source when the reader may see it.
+// marked text, plus what its view adds (a paragraph's "Insert paragraph below", "Move up", "Move
+// down" and "Delete"); and, for a tearline, the link to its source when the reader may see it.
 import { useState } from 'react';
 import { remarkRight } from '../../../shared/markings';
 import type { Envelope } from '../../../shared/protocol';
