@@ -3,7 +3,7 @@
 // node. Checked after it: every acknowledged edit is in PostgreSQL and on every live replica
 // (converged within 10 s), and GBR never received anything of a NOFORN object (the leak oracle's
 // rule: an object not releasable to someone does not exist for them). The seed is printed, so a
-// failure replays: `npm run faults -- --seed N [--steps K]`. In `npm test`: a few steps.
+// failure replays: `npm run faults -- --seed N [--steps K]`. In `npm test`: a few steps of a fixed seed.
 import { describe, expect, test } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import { eventually, storedText, useCluster } from '../helpers/cluster';
