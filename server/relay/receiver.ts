@@ -20,7 +20,7 @@ export interface ReceiverPorts {
   /** This node's id: its own entries are counted, not applied again. */
   node: string;
   cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord'>;
-  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop'>;
+  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop' | 'heldThrough'>;
   fanout: Pick<Fanout, 'update' | 'envelope' | 'removed' | 'reset'>;
   store: {
     getObject(id: string): Promise<Envelope | undefined>;
@@ -74,8 +74,7 @@ export class RelayReceiver {
   }
 
   private async update(cell: Cell, entry: Extract<RelayEntry, { kind: 'update' }>): Promise<void> {
-    let seen = this.seen.get(entry.objectId);
-    if (!seen) this.seen.set(entry.objectId, (seen = new SeqTracker(entry.seq - 1)));
+    const seen = await this.tracker(entry);
     if (!seen.see(entry.seq)) return;
     if (entry.node !== this.ports.node) {
       if (!(await this.holds(cell, entry))) return;
@@ -88,6 +87,23 @@ export class RelayReceiver {
       this.ports.fanout.update(cell, entry.objectId, entry.epoch, update, '', performance.now());
     }
     if (seen.hasGap) this.awaitGap(cell, entry.objectId);
+  }
+
+  /**
+   * The object's numbers seen, counted from the first entry read. Entries reach the streams in
+   * the order nodes publish them, not in the order of their numbers (a node that waits for Redis
+   * to answer publishes later from its outbox): the first one read says nothing of those below
+   * it. Known are only those the live doc holds; without one, none, and the gap below the first
+   * entry is repaired from PostgreSQL.
+   */
+  private async tracker(entry: Extract<RelayEntry, { kind: 'update' }>): Promise<SeqTracker> {
+    const known = this.seen.get(entry.objectId);
+    if (known) return known;
+    const held = await this.ports.docs.heldThrough(entry.objectId, entry.epoch);
+    // A repair may have counted them meanwhile: its count stands.
+    const seen = this.seen.get(entry.objectId) ?? new SeqTracker(held ?? 0);
+    this.seen.set(entry.objectId, seen);
+    return seen;
   }
 
   /**

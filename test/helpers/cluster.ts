@@ -12,11 +12,11 @@ import { kill, spawnServer, type ChildServer } from './process';
 import { startTestRedis, type TestRedis } from './redis';
 import { connect, onPostgres, startTestServer, tempDir, type TestClient } from './server';
 
-/** Waits for `check` (never a fixed sleep); answers how long it took. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+/** Waits for `check` (never a fixed sleep); answers how long it took. `what` may say, at the time out, what is still missing. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string)): Promise<number> {
   const started = Date.now();
   while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return Date.now() - started;

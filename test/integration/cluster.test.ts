@@ -109,7 +109,7 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     await write(gb, 'b-after');
 
     const texts = () => [bodyOf(us.doc).toString(), bodyOf(gb.doc).toString()];
-    await eventually(() => texts()[0] === texts()[1] && acknowledged.every((mark) => texts()[0]!.includes(mark)), 10_000 - (Date.now() - fixedAt), 'both replicas hold every acknowledged edit');
+    await eventually(() => texts()[0] === texts()[1] && acknowledged.every((mark) => texts()[0]!.includes(mark)), 10_000 - (Date.now() - fixedAt), () => `both replicas hold every acknowledged edit: USA on A has "${texts()[0]}", GBR on B has "${texts()[1]}"`);
     // And the database holds them: a fresh reader on node A.
     const stored = await storedText(await open(a!, 'usa-analyst', cell.id), cell.id, object.id);
     for (const mark of acknowledged) expect(stored).toContain(mark);

@@ -1,0 +1,72 @@
+// The relay receiver's counting of an object's numbers: entries reach a node in the order nodes
+// publish them, not in the order of their numbers, so the first one a node reads does not mean
+// it has those below it (seed 623916 of the fault schedule: a replaced node read its own newer
+// edit first and dropped the older ones the other nodes published from their outbox).
+import { describe, expect, test, vi } from 'vitest';
+import { RelayReceiver, type ReceiverPorts } from '../../server/relay/receiver';
+import type { RelayEntry } from '../../server/relay/entries';
+import type { Cell } from '../../server/workspaces/cellRegistry';
+
+const OBJECT = 'object-1';
+
+function receiverWith(heldThrough: number | undefined, gapWaitMs = 60_000) {
+  const delivered: number[] = [];
+  const repaired: string[] = [];
+  const cell = {
+    workspace: { id: 'cell-1' },
+    index: { get: () => ({ envelope: { epoch: 0 } }) },
+    audience: { levelsForObject: () => new Set(['level-a']) },
+  } as unknown as Cell;
+  const ports: ReceiverPorts = {
+    node: 'node-2',
+    cells: { loaded: async () => cell, loadedIds: () => [], refreshRecord: async () => undefined },
+    docs: {
+      heldThrough: async () => heldThrough,
+      applyRemote: async () => undefined,
+      catchUp: async (id) => (repaired.push(id), undefined),
+      encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]) }),
+      drop: () => undefined,
+    },
+    fanout: { update: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
+    store: { getObject: async () => undefined, markingVersionHeld: () => 0, positions: async () => new Map(), listTombstones: async () => [] },
+    audienceChanged: async () => undefined,
+    log: { warn: () => undefined, error: () => undefined },
+    gapWaitMs,
+  };
+  return { receiver: new RelayReceiver(ports), delivered, repaired };
+}
+
+/** An update entry whose bytes start with its number, so what was delivered can be told apart. */
+function update(seq: number, node: string): RelayEntry {
+  return { kind: 'update', node, workspaceId: 'cell-1', objectId: OBJECT, epoch: 0, seq, markingVersion: 0, update: Buffer.from([seq, 0]).toString('base64'), owners: [] };
+}
+
+describe('the relay receiver counting numbers a node has not read yet', () => {
+  test('an older number read after a newer one is delivered when the live doc does not hold it', async () => {
+    const { receiver, delivered } = receiverWith(3);
+    // Its own edit (number 6) first, then the other nodes' 4 and 5 from their outbox.
+    await receiver.handle(update(6, 'node-2'));
+    await receiver.handle(update(4, 'outbox-sweeper'));
+    await receiver.handle(update(5, 'node-1'));
+    await receiver.handle(update(5, 'node-1'));
+    expect(delivered).toEqual([4, 5]);
+    receiver.close();
+  });
+
+  test('numbers the live doc holds already are not delivered again', async () => {
+    const { receiver, delivered } = receiverWith(5);
+    await receiver.handle(update(4, 'node-1'));
+    await receiver.handle(update(6, 'node-1'));
+    expect(delivered).toEqual([6]);
+    receiver.close();
+  });
+
+  test('without a live doc, nothing below the first number read counts as held: the gap is repaired', async () => {
+    const { receiver, delivered, repaired } = receiverWith(undefined, 0);
+    await receiver.handle(update(6, 'node-1'));
+    await receiver.handle(update(4, 'node-3'));
+    expect(delivered).toEqual([6, 4]);
+    await vi.waitFor(() => expect(repaired).toEqual([OBJECT]));
+    receiver.close();
+  });
+});
