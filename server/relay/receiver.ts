@@ -77,14 +77,21 @@ export class RelayReceiver {
     const seen = await this.tracker(entry);
     if (!seen.see(entry.seq)) return;
     if (entry.node !== this.ports.node) {
-      if (!(await this.holds(cell, entry))) return;
-      if (entry.update === undefined || entry.owners === undefined) {
-        await this.repair(cell, entry.objectId);
-        return;
+      try {
+        if (!(await this.holds(cell, entry))) return;
+        if (entry.update === undefined || entry.owners === undefined) {
+          await this.repair(cell, entry.objectId);
+          return;
+        }
+        const update = new Uint8Array(Buffer.from(entry.update, 'base64'));
+        await this.ports.docs.applyRemote(entry.objectId, entry.epoch, entry.seq, update, entry.owners ?? []);
+        this.ports.fanout.update(cell, entry.objectId, entry.epoch, update, '', performance.now());
+      } catch (err) {
+        // Counted as seen but not delivered (PostgreSQL unreachable for the envelope or the doc):
+        // no later gap would reveal it, so the object is reloaded once the wait is over.
+        this.awaitGap(cell, entry.objectId, true);
+        throw err;
       }
-      const update = new Uint8Array(Buffer.from(entry.update, 'base64'));
-      await this.ports.docs.applyRemote(entry.objectId, entry.epoch, entry.seq, update, entry.owners ?? []);
-      this.ports.fanout.update(cell, entry.objectId, entry.epoch, update, '', performance.now());
     }
     if (seen.hasGap) this.awaitGap(cell, entry.objectId);
   }
@@ -197,11 +204,19 @@ export class RelayReceiver {
     await this.ports.audienceChanged(cell, new Set([...deleted.map((tombstone) => tombstone.objectId), ...restored]));
   }
 
-  private awaitGap(cell: Cell, id: string): void {
-    if (this.gapTimers.has(id)) return;
+  /** Reloads `id` after the gap wait if a number is still missing, or in any case when `always`. */
+  private awaitGap(cell: Cell, id: string, always = false): void {
+    if (this.gapTimers.has(id) && !always) return;
+    clearTimeout(this.gapTimers.get(id));
     const timer = setTimeout(() => {
       this.gapTimers.delete(id);
-      if (this.seen.get(id)?.hasGap) void this.repair(cell, id).catch((err) => this.ports.log.warn({ err, objectId: id }, 'an object could not be reloaded after a gap in the relay; retried at the next gap'));
+      if (!always && !this.seen.get(id)?.hasGap) return;
+      // A failed reload (PostgreSQL just restarted, a pooled connection gone) is tried again after
+      // the same wait: waiting for the next gap could leave this node's readers behind for good.
+      this.repair(cell, id).catch((err) => {
+        this.ports.log.warn({ err, objectId: id }, 'an object could not be reloaded after a gap in the relay; trying again');
+        this.awaitGap(cell, id, always);
+      });
     }, this.ports.gapWaitMs);
     timer.unref?.();
     this.gapTimers.set(id, timer);

@@ -9,7 +9,7 @@ import type { Cell } from '../../server/workspaces/cellRegistry';
 
 const OBJECT = 'object-1';
 
-function receiverWith(heldThrough: number | undefined, gapWaitMs = 60_000) {
+function receiverWith(heldThrough: number | undefined, gapWaitMs = 60_000, failedReloads = 0) {
   const delivered: number[] = [];
   const repaired: string[] = [];
   const cell = {
@@ -23,7 +23,11 @@ function receiverWith(heldThrough: number | undefined, gapWaitMs = 60_000) {
     docs: {
       heldThrough: async () => heldThrough,
       applyRemote: async () => undefined,
-      catchUp: async (id) => (repaired.push(id), undefined),
+      catchUp: async (id) => {
+        if (failedReloads-- > 0) throw new Error('Connection terminated unexpectedly');
+        repaired.push(id);
+        return undefined;
+      },
       encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]) }),
       drop: () => undefined,
     },
@@ -33,7 +37,7 @@ function receiverWith(heldThrough: number | undefined, gapWaitMs = 60_000) {
     log: { warn: () => undefined, error: () => undefined },
     gapWaitMs,
   };
-  return { receiver: new RelayReceiver(ports), delivered, repaired };
+  return { receiver: new RelayReceiver(ports), delivered, repaired, ports };
 }
 
 /** An update entry whose bytes start with its number, so what was delivered can be told apart. */
@@ -66,6 +70,27 @@ describe('the relay receiver counting numbers a node has not read yet', () => {
     await receiver.handle(update(6, 'node-1'));
     await receiver.handle(update(4, 'node-3'));
     expect(delivered).toEqual([6, 4]);
+    await vi.waitFor(() => expect(repaired).toEqual([OBJECT]));
+    receiver.close();
+  });
+
+  test('a reload that fails (PostgreSQL restarting) is tried again until the gap is repaired', async () => {
+    const { receiver, repaired } = receiverWith(undefined, 0, 2);
+    await receiver.handle(update(6, 'node-1'));
+    await receiver.handle(update(4, 'node-3'));
+    await vi.waitFor(() => expect(repaired).toEqual([OBJECT]));
+    receiver.close();
+  });
+
+  test('an entry counted as seen but not applied (the database away) is made good by a reload', async () => {
+    const { receiver, repaired, ports } = receiverWith(3, 0);
+    let failures = 1;
+    const apply = ports.docs.applyRemote;
+    ports.docs.applyRemote = async (...args) => {
+      if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+      return apply(...args);
+    };
+    await expect(receiver.handle(update(4, 'node-1'))).rejects.toThrow(/Connection terminated/);
     await vi.waitFor(() => expect(repaired).toEqual([OBJECT]));
     receiver.close();
   });
