@@ -139,7 +139,8 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
   await fc.assert(
     fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 14 }), async (steps) => {
       run++;
-      const cell = await createCell(server.url, creatorToken, { name: `Oracle ${run}`, template: 'adhoc', members: ['USA', 'GBR', 'AUS', 'JPN', 'KOR'] });
+      // Partners edit each other's paragraphs directly here: what the oracle checks is what each frame carries.
+      const cell = await createCell(server.url, creatorToken, { name: `Oracle ${run}`, template: 'adhoc', members: ['USA', 'GBR', 'AUS', 'JPN', 'KOR'], crossNationEditing: 'direct' });
       const objects: ModelObject[] = [];
       const visibleTo = (actor: Actor, object: ModelObject): boolean => {
         if (!canSee(actor.participant, object.marking, policy)) return false;
