@@ -148,14 +148,6 @@ export function segmentsOf(current: string, steps: readonly Step[]): Segment[] {
   return out;
 }
 
-/** The text once the steps are applied. */
-export function textAfter(current: string, steps: readonly Step[]): string {
-  return segmentsOf(current, steps)
-    .filter((segment) => segment.kind !== 'delete')
-    .map((segment) => segment.text)
-    .join('');
-}
-
 interface Change {
   /** Where in `before` the change starts. */
   index: number;
