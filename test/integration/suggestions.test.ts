@@ -155,6 +155,7 @@ test('a suggestion is marked exactly like its paragraph, never wider: it cannot 
   doc.getMap('fields').set('ops', []);
   expect(await usa.call('doc:update', { workspaceId: cell.id, id: suggestion.id, epoch: 0, update: Y.encodeStateAsUpdate(doc, before) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   expect(await gbr.call('object:create', { workspaceId: cell.id, kind: 'suggestion', parentId: narrow.id, marking: 'SECRET//REL TO USA, GBR, JPN' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  expect(await usa.call('tearline:create', { workspaceId: cell.id, sourceId: suggestion.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
 });
 
 test('a suggestion made before the paragraph was released wider cannot be accepted into the wider paragraph', async () => {
