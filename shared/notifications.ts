@@ -1,5 +1,6 @@
 // What a participant is told about: release decisions, requests waiting for an FDO, material newly
-// released to them, RFIs assigned to or answered for their nation, mentions and replies. A
+// released to them, RFIs assigned to or answered for their nation, mentions and replies,
+// suggestions on their nation's paragraphs and the decision on their own suggestions. A
 // notification names one object by id only: the reader's own replica gives its title, so a
 // notification can carry nothing of an object beyond what its reader already holds.
 
@@ -11,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   'rfi_answered',
   'mention',
   'reply',
+  'suggestion_made',
+  'suggestion_decided',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -33,7 +36,7 @@ export interface Notification {
   at: string;
   /** Who caused it, when a person did. */
   actor: { name: string; nation: string } | null;
-  /** release_decided and release_requested: the request and (decided) its state. */
+  /** release_decided and release_requested: the request and (decided) its state; suggestion_decided: `accepted` or `rejected`. */
   requestId?: string;
   outcome?: string;
   /** A denial's or failure's reason, as the requester reads it in the release dialog. */

@@ -5,6 +5,7 @@ import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
 import type { Notification } from './notifications';
 import { DENIAL_CATEGORIES, type ReleasePolicy, type ReleaseRequest } from './release';
+import { CROSS_NATION_EDITING, SUGGESTION_LIMITS, type CrossNationEditing } from './suggestions';
 
 export type { Notification } from './notifications';
 export type { ReleasePolicy, ReleaseRequest } from './release';
@@ -14,10 +15,13 @@ export type { ReleasePolicy, ReleaseRequest } from './release';
  * (a renamed or removed event or field, a new required field, a changed meaning): the server
  * refuses a client that connects with another version, telling its user to reload the page.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
-/** `comment`: one comment of a thread, under the object it is on (a reply: under the comment). */
-export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note', 'comment'] as const;
+/**
+ * `comment`: one comment of a thread, under the object it is on (a reply: under the comment).
+ * `suggestion`: tracked changes to another nation's paragraph, under that paragraph (shared/suggestions.ts).
+ */
+export const OBJECT_KINDS = ['feature', 'report', 'portion', 'event', 'rfi', 'note', 'comment', 'suggestion'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /** `excon`: exercise control (the white cell), who runs an exercise cell's clock and MSEL. */
@@ -38,6 +42,8 @@ export const ERROR_CODES = [
   'conflict',
   'unavailable',
   'internal',
+  /** A direct edit of another nation's paragraph in a cell where other nations suggest (suggestion:create). */
+  'suggest_only',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -152,6 +158,8 @@ const stateVector = bytes.refine((vector) => {
 }, 'expected a Yjs state vector (as Y.encodeStateVector writes it)');
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const markingText = z.string().min(1).max(512);
+const position = z.string().min(1).max(SUGGESTION_LIMITS.maxPosition).regex(BASE64, 'a position is base64 text (an encoded Yjs relative position)');
+const suggestedText = z.string().min(1).max(SUGGESTION_LIMITS.maxText);
 
 export const schemas = {
   'workspace:join': z.strictObject({ workspaceId: id }),
@@ -163,7 +171,10 @@ export const schemas = {
   'doc:update': z.strictObject({ workspaceId: id, id, epoch: z.number().int().min(0), update: bytes }),
   'object:create': z.strictObject({
     workspaceId: id,
-    kind: z.enum(OBJECT_KINDS).refine((kind) => kind !== 'comment', 'comments are made with comment:create, which checks their marking and mentions'),
+    kind: z
+      .enum(OBJECT_KINDS)
+      .refine((kind) => kind !== 'comment', 'comments are made with comment:create, which checks their marking and mentions')
+      .refine((kind) => kind !== 'suggestion', 'suggestions are made with suggestion:create, which checks them against the paragraph'),
     marking: markingText,
     parentId: id.optional(),
     orderKey: z.string().min(1).max(128).optional(),
@@ -273,6 +284,28 @@ export const schemas = {
   'notifications:list': z.strictObject({ workspaceId: id }),
   /** Marks one's notifications read. */
   'notifications:read': z.strictObject({ workspaceId: id, ids: z.array(id).max(500) }),
+  /**
+   * Tracked changes to another nation's paragraph (`onId`, a portion), for an editor of its
+   * originator nation to accept or reject. Marked like the paragraph; each op anchored with Yjs
+   * relative positions into its `body` (shared/suggestions.ts).
+   */
+  'suggestion:create': z.strictObject({
+    workspaceId: id,
+    onId: id,
+    ops: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('insert'), at: position, after: position, text: suggestedText }),
+          z.strictObject({ kind: z.literal('delete'), from: position, to: position, text: suggestedText }),
+        ]),
+      )
+      .min(1, 'a suggestion changes something')
+      .max(SUGGESTION_LIMITS.maxOps),
+  }),
+  /** An editor of the paragraph's originator nation accepts or rejects; the suggester may reject (withdraw) their own. */
+  'suggestion:decide': z.strictObject({ workspaceId: id, id, decision: z.enum(['accept', 'reject']) }),
+  /** The cell's owner or an administrator: whether other nations edit a paragraph directly or suggest. */
+  'workspace:settings': z.strictObject({ workspaceId: id, crossNationEditing: z.enum(CROSS_NATION_EDITING) }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
   'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
 } as const;
@@ -323,6 +356,10 @@ export interface AckBodies {
   'comment:create': { object: Envelope };
   'notifications:list': { notifications: Notification[] };
   'notifications:read': Record<string, never>;
+  'suggestion:create': { object: Envelope };
+  /** `applied`: the paragraph's text changed (an accepted suggestion). */
+  'suggestion:decide': { applied: boolean };
+  'workspace:settings': { workspace: WorkspaceSummary };
 }
 
 /** An exercise cell's clock, server-owned: what every participant's banner shows. */
@@ -412,6 +449,8 @@ export interface WorkspaceSummary {
   exercise: boolean;
   /** Release requests: how long an FDO has, and whether silence means release (and for whose material). */
   releasePolicy: ReleasePolicy;
+  /** Whether editors of other nations suggest changes to a paragraph (the default) or edit it directly. */
+  crossNationEditing: CrossNationEditing;
   createdAt: string;
   createdBy: string;
 }

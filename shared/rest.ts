@@ -3,6 +3,7 @@
 // `{ error: ProtocolError }` with the status of their code.
 import type { Persona, PublicConfig, WorkspaceSummary } from './protocol';
 import type { DenialCategory, ReleasePolicy } from './release';
+import type { CrossNationEditing } from './suggestions';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -39,6 +40,10 @@ export const AUDIT_ACTIONS = [
   'comment.create',
   'comment.resolve',
   'comment.reopen',
+  'suggestion.create',
+  'suggestion.accept',
+  'suggestion.reject',
+  'workspace.settings',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -141,6 +146,8 @@ export interface NewWorkspace {
   exercise?: boolean;
   /** Only an FDO may opt their own nation in to automatic release at creation. */
   releasePolicy?: Omit<ReleasePolicy, 'autoReleaseNations'> & { autoReleaseNations?: string[] };
+  /** Whether other nations suggest changes to a paragraph (default) or edit it directly. */
+  crossNationEditing?: CrossNationEditing;
 }
 
 /** What each route answers on success. */

@@ -94,6 +94,12 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'comment.create': { ...OBJECT_CREATED, on: 'object' },
   'comment.resolve': {},
   'comment.reopen': {},
+  // About the suggestion (objectId), shown like it; `on` is its paragraph, `author` who suggested it.
+  'suggestion.create': { ...OBJECT_CREATED, on: 'object' },
+  'suggestion.accept': { on: 'object', author: 'shown' },
+  'suggestion.reject': { on: 'object', author: 'shown' },
+  // A cell setting is every member's to know.
+  'workspace.settings': { crossNationEditing: 'shown' },
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

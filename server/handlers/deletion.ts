@@ -9,7 +9,7 @@ import type { Context } from './context';
 import { event } from './events';
 import { authorOf } from './objects';
 
-function deletionPorts(ctx: Context) {
+export function deletionPorts(ctx: Context) {
   return { cells: ctx.cells, audit: ctx.audit, fanout: ctx.fanout, audienceChanged: refreshPresenceFor.bind(null, ctx) };
 }
 

@@ -9,6 +9,7 @@ import { auditActor } from '../sessions/session';
 import type { Context } from './context';
 import { event } from './events';
 import { noteRfiAnswer } from './exercise';
+import { directWriteRefusal } from '../suggestions/rules';
 
 export const syncDocs = event('doc:sync')
   .checks({ cell: 'joined' })
@@ -59,6 +60,8 @@ async function unreadableContent(ctx: Context, id: string, error: unknown): Prom
 export const updateDoc = event('doc:update')
   .checks({ cell: 'joined', object: (p) => p.id, role: { is: 'editor', to: 'edit objects' } })
   .handle(async ({ ctx, socket, session, payload, cell, object, release }) => {
+      const refusal = directWriteRefusal(cell.workspace, object.envelope, session.participant.nation);
+      if (refusal) throw refusal;
       const receivedAt = performance.now();
       // Once the update has its place in the doc's order, this socket's next message may start.
       const checked = await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub, release);

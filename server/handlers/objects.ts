@@ -4,6 +4,7 @@
 import { envelopeForLevel } from '../objects/envelopeView';
 import { createObjects, planObject } from '../objects/create';
 import { checkRemark } from '../objects/remark';
+import { forbidden } from '../errors';
 import { auditActor, type SessionData } from '../sessions/session';
 import type { Context } from './context';
 import { event } from './events';
@@ -34,6 +35,7 @@ export const createObject = event('object:create')
 export const remarkObject = event('object:remark')
   .checks({ cell: 'joined', object: (p) => p.id, role: { is: 'editor', to: 're-mark objects' } })
   .handle(async ({ ctx, session, payload, cell, object }) => {
+    if (object.envelope.kind === 'suggestion') throw forbidden('A suggestion is marked like its paragraph: re-mark the paragraph instead.');
     const marking = checkRemark(cell, authorOf(session), object, payload.marking);
     const envelope = await ctx.remark(cell, payload.id, marking, auditActor(session));
     return { object: envelopeForLevel(cell.index, envelope, session.level) };

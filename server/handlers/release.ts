@@ -100,6 +100,9 @@ export const listReleases = event('release:list')
 export const createTearline = event('tearline:create')
   .checks({ cell: 'joined', object: (p) => p.sourceId, role: { is: 'editor', to: 'create tearlines' } })
   .handle(async ({ ctx, session, cell, object: source }) => {
+    if (source.envelope.kind === 'suggestion') {
+      throw new TearlineError('bad_request', 'A suggestion has no tearline: once it is accepted into its paragraph, make a tearline of the paragraph.');
+    }
     const author = authorOf(session);
     const live = await ctx.docs.open(source.envelope.id);
     // The tearline keeps the source's originator: only that nation's FDO may ever release it.

@@ -9,6 +9,7 @@ import { syncDocs, updateDoc } from './docs';
 import { createObject, remarkObject } from './objects';
 import { refreshSession } from './refresh';
 import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from './release';
+import { changeSettings, createSuggestion, decideSuggestion } from './suggestions';
 import { joinWorkspace, leaveHandler, viewAs } from './workspaces';
 
 export const EVENTS = [
@@ -36,6 +37,9 @@ export const EVENTS = [
   createComment,
   listNotifications,
   readNotifications,
+  createSuggestion,
+  decideSuggestion,
+  changeSettings,
 ];
 
 export const dispatch = createDispatcher(EVENTS);

@@ -72,6 +72,24 @@ export function commentNotifications(comment: Envelope, mentions: readonly Menti
   return out;
 }
 
+/**
+ * A new suggestion tells the paragraph's nation (whose editors decide it); a decision tells the
+ * suggester, unless they withdrew it themselves. Both are about the paragraph, which every reader
+ * of the suggestion sees, and which stays when the suggestion is gone.
+ */
+export function suggestionNotifications(
+  paragraph: Envelope,
+  suggestion: Envelope,
+  decision: 'accepted' | 'rejected' | null,
+  actor: { sub: string; name: string; nation: string },
+  at: Date,
+): StoredNotification[] {
+  const about = { workspaceId: paragraph.workspaceId, objectId: paragraph.id, actor: { name: actor.name, nation: actor.nation } };
+  if (decision === null) return [draft({ kind: 'nation', nation: paragraph.originator }, { ...about, kind: 'suggestion_made' }, at)];
+  if (suggestion.createdBy === actor.sub) return [];
+  return [draft({ kind: 'person', sub: suggestion.createdBy }, { ...about, kind: 'suggestion_decided', outcome: decision }, at)];
+}
+
 /** Whether a target names this reader. */
 export function addresses(target: NotificationTarget, reader: Reader): boolean {
   switch (target.kind) {

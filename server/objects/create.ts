@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { canSee, formatBanner, formatPortion, type Marking, type Participant } from '../../shared/markings';
 import type { ClientPayload, Envelope, ObjectKind } from '../../shared/protocol';
-import type { AuditActor } from '../../shared/rest';
+import type { AuditAction, AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import { notFound, TearlineError } from '../errors';
 import type { Fanout } from '../rooms/fanout';
@@ -64,8 +64,8 @@ export interface NewObjectOrigin {
  */
 export function planObject(cell: Cell, author: Author, payload: NewObjectPayload, origin: NewObjectOrigin = {}): NewDoc {
   let parentId: string | null = null;
-  if (payload.kind === 'comment') {
-    // Checked by the comment planner (server/comments/plan.ts): any object it may see.
+  if (payload.kind === 'comment' || payload.kind === 'suggestion') {
+    // Checked by their planners (server/comments/plan.ts, server/suggestions/plan.ts).
     const parent = origin.parent;
     if (!parent || parent.id !== payload.parentId) throw notFound();
     parentId = parent.id;
@@ -99,6 +99,9 @@ export function planObject(cell: Cell, author: Author, payload: NewObjectPayload
   return { envelope, content, author: author.sub, clients };
 }
 
+/** Objects about another object (`on`: their parent), audited under their own action. */
+const CREATE_ACTIONS: Partial<Record<ObjectKind, AuditAction>> = { comment: 'comment.create', suggestion: 'suggestion.create' };
+
 export interface CreationPorts {
   cells: Pick<CellRegistry, 'createObjects'>;
   audit: Pick<AuditLog, 'append'>;
@@ -115,13 +118,13 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
     await ports.audit.append({
       workspaceId: cell.workspace.id,
       actor,
-      action: envelope.sourceId ? 'tearline.create' : envelope.kind === 'comment' ? 'comment.create' : 'object.create',
+      action: envelope.sourceId ? 'tearline.create' : CREATE_ACTIONS[envelope.kind] ?? 'object.create',
       objectId: envelope.id,
       detail: {
         kind: envelope.kind,
         marking: envelope.marking,
         ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}),
-        ...(envelope.kind === 'comment' ? { on: envelope.parentId } : {}),
+        ...(CREATE_ACTIONS[envelope.kind] ? { on: envelope.parentId } : {}),
       },
     });
     ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));

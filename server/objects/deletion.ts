@@ -6,7 +6,7 @@
 // nodes apply both from the relay (server/relay/receiver.ts), and every store refuses a write to
 // a deleted object, so a node that has not heard of a deletion yet stores nothing for it either.
 import type { Envelope } from '../../shared/protocol';
-import type { AuditActor } from '../../shared/rest';
+import type { AuditAction, AuditActor, Json } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import { forbidden, notFound } from '../errors';
 import type { Fanout } from '../rooms/fanout';
@@ -33,22 +33,32 @@ export interface DeletionPorts {
 /** Deletes a visible object and everything under it; answers until when it can be restored. */
 export async function deleteObject(ports: DeletionPorts, cell: Cell, author: Author, entry: IndexedObject, actor: AuditActor, now = Date.now()): Promise<{ undoUntil: string }> {
   checkOriginator(author, entry.envelope.originator, 'delete');
+  const { kind, marking } = entry.envelope;
+  await removeObject(ports, cell, entry, actor, { action: 'object.delete', detail: { kind, marking } }, now);
+  return { undoUntil: new Date(now + DELETE_UNDO_MS).toISOString() };
+}
+
+/**
+ * Takes an object and everything under it out of every client and answer, under a tombstone,
+ * audited as `audit` says (a deletion, or a decided suggestion). Rights are the caller's to check.
+ */
+export async function removeObject(
+  ports: DeletionPorts,
+  cell: Cell,
+  entry: IndexedObject,
+  actor: AuditActor,
+  audit: { action: AuditAction; detail: { [key: string]: Json } },
+  now = Date.now(),
+): Promise<void> {
   const ids = cell.index.subtree(entry.envelope.id);
   // Each object's own audience: a level told of a portion it never saw would learn its id.
   const audiences = ids.map((id) => ({ id, levels: cell.audience.levelsForObject(id) }));
   const deletedAt = new Date(now).toISOString();
-  const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: author.sub }));
+  const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: actor.sub }));
   await ports.cells.deleteObjects(cell, tombstones);
-  await ports.audit.append({
-    workspaceId: cell.workspace.id,
-    actor,
-    action: 'object.delete',
-    objectId: entry.envelope.id,
-    detail: { kind: entry.envelope.kind, marking: entry.envelope.marking },
-  });
+  await ports.audit.append({ workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail });
   for (const { id, levels } of audiences.reverse()) ports.fanout.removed(cell, id, levels);
   await ports.audienceChanged(cell, new Set(ids));
-  return { undoUntil: new Date(now + DELETE_UNDO_MS).toISOString() };
 }
 
 /**

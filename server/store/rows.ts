@@ -2,6 +2,7 @@
 // PostgreSQL, so one mapping serves both.
 import type { Envelope, ObjectKind } from '../../shared/protocol';
 import { storedReleasePolicy } from '../release/policy';
+import { DEFAULT_CROSS_NATION_EDITING } from '../../shared/suggestions';
 import type { WorkspaceRecord } from './types';
 
 export const OBJECT_COLUMNS = 'id, workspace_id, kind, marking, portion, originator, parent_id, order_key, created_by, created_at, epoch, source_id';
@@ -59,7 +60,11 @@ export function toRow(e: Envelope): ObjectRow {
 /** A stored workspace record (parsed JSON): a cell stored before a policy field reads with its default. */
 export function toWorkspace(record: unknown): WorkspaceRecord {
   const workspace = record as WorkspaceRecord;
-  return { ...workspace, releasePolicy: storedReleasePolicy(workspace.releasePolicy) };
+  return {
+    ...workspace,
+    releasePolicy: storedReleasePolicy(workspace.releasePolicy),
+    crossNationEditing: workspace.crossNationEditing ?? DEFAULT_CROSS_NATION_EDITING,
+  };
 }
 
 /** A stored blob as the Uint8Array the docs take (a view, no copy). */

@@ -17,6 +17,7 @@ import type { Store } from '../store/types';
 import { findTemplate, TEMPLATES } from './templates';
 import { defaultMarkingFor } from '../../shared/cellDefaults';
 import { isMember, memberNations } from '../../shared/membership';
+import { CROSS_NATION_EDITING, DEFAULT_CROSS_NATION_EDITING } from '../../shared/suggestions';
 
 const code = (pattern: RegExp, what: string) => z.string().regex(pattern, `${what}`);
 
@@ -39,6 +40,7 @@ export const createWorkspaceSchema = z.strictObject({
       autoReleaseNations: z.array(code(/^[A-Z]{3}$/, 'nations are country trigraphs')).max(64).optional(),
     })
     .optional(),
+  crossNationEditing: z.enum(CROSS_NATION_EDITING).optional(),
 }) satisfies z.ZodType<NewWorkspace>;
 export type CreateWorkspaceInput = z.infer<typeof createWorkspaceSchema>;
 
@@ -89,6 +91,7 @@ export function buildWorkspace(input: CreateWorkspaceInput, creator: Identity, n
     groups,
     exercise: input.exercise ?? false,
     releasePolicy: initialReleasePolicy(input.releasePolicy, creator),
+    crossNationEditing: input.crossNationEditing ?? DEFAULT_CROSS_NATION_EDITING,
     createdAt: now.toISOString(),
     createdBy: creator.sub,
   };

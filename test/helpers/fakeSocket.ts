@@ -166,6 +166,7 @@ export function workspace(id = 'w1', members = ['USA', 'GBR', 'AUS', 'JPN']): Wo
     groups: {},
     exercise: false,
     releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+    crossNationEditing: 'suggest',
     createdAt: '2026-01-01T00:00:00.000Z',
     createdBy: 'usa-analyst',
   };

@@ -1,4 +1,5 @@
-// Live co-editing in one portion by two nations, while partners outside its REL TO see nothing.
+// Live co-editing in one portion by two nations (a cell set to direct editing across nations),
+// while partners outside its REL TO see nothing.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
@@ -18,6 +19,8 @@ test('USA and GBR type into one REL TO USA, GBR portion concurrently and converg
     name: 'Coediting',
     template: 'adhoc',
     members: ['USA', 'GBR', 'AUS', 'JPN'],
+    // Two nations typing in one paragraph: a cell that allows direct editing across nations.
+    crossNationEditing: 'direct',
   });
   const [usa, gbr, aus, jpn] = await Promise.all(
     ['usa-analyst', 'gbr-analyst', 'aus-analyst', 'jpn-analyst'].map((p) => connect(server.url, p)),

@@ -1,5 +1,6 @@
 // The leak oracle (invariant 1): random sequences of create / edit / re-mark / join / leave /
-// reconnect / presence / comment (with mentions) / release request / notification list across
+// reconnect / presence / comment (with mentions) / release request / notification list /
+// suggestion and its decision across
 // personas of different nations and clearances. Every object's text carries a
 // canary; after every step no client has received a frame holding the canary or the id of an
 // object not releasable to it (notifications included), every notification list names only
@@ -11,6 +12,7 @@ import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { canSee, parseMarking, policyWithGroups, type Marking, type Participant } from '../../shared/markings';
 import { bytesOf, type Envelope } from '../../shared/protocol';
+import { opsForEdit } from '../../shared/suggestions';
 import type { RunningServer } from '../../server/app';
 import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
@@ -34,8 +36,10 @@ interface ModelObject {
   canary: string;
   marking: Marking;
   parentId: string | null;
-  kind: 'note' | 'report' | 'portion' | 'comment';
+  kind: 'note' | 'report' | 'portion' | 'comment' | 'suggestion';
   epoch: number;
+  /** A decided suggestion: it has left every client. */
+  gone?: boolean;
 }
 
 const PERSONAS: { persona: string; participant: Participant; overrides?: object }[] = [
@@ -69,11 +73,13 @@ type Step =
   | { type: 'comment'; actor: number; object: number; marking: number; mention: number }
   | { type: 'request'; actor: number; object: number; marking: number }
   | { type: 'notifications'; actor: number }
+  | { type: 'suggest'; actor: number; object: number }
+  | { type: 'decide'; actor: number; object: number; accept: boolean }
   | { type: 'join' | 'leave' | 'reconnect'; actor: number };
 
 const actorIndex = fc.nat({ max: PERSONAS.length - 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('create' as const), actor: actorIndex, kind: fc.constantFrom('note' as const, 'report' as const, 'portion' as const), marking: fc.nat({ max: MARKINGS.length - 1 }), parent: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('create' as const), actor: actorIndex, kind: fc.constantFrom('note' as const, 'report' as const, 'report' as const, 'portion' as const, 'portion' as const), marking: fc.nat({ max: MARKINGS.length - 1 }), parent: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('edit' as const), actor: actorIndex, object: fc.nat(), del: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('remark' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('focus' as const), actor: actorIndex, object: fc.nat() }) },
@@ -81,6 +87,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ type: fc.constant('comment' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }), mention: fc.nat({ max: PERSONAS.length * 2 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('request' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('notifications' as const), actor: actorIndex }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('suggest' as const), actor: actorIndex, object: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('decide' as const), actor: actorIndex, object: fc.nat(), accept: fc.boolean() }) },
 );
 
 let server: RunningServer;
@@ -139,9 +147,11 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
   await fc.assert(
     fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 14 }), async (steps) => {
       run++;
-      const cell = await createCell(server.url, creatorToken, { name: `Oracle ${run}`, template: 'adhoc', members: ['USA', 'GBR', 'AUS', 'JPN', 'KOR'] });
+      // Partners edit each other's paragraphs directly here: what the oracle checks is what each frame carries.
+      const cell = await createCell(server.url, creatorToken, { name: `Oracle ${run}`, template: 'adhoc', members: ['USA', 'GBR', 'AUS', 'JPN', 'KOR'], crossNationEditing: 'direct' });
       const objects: ModelObject[] = [];
       const visibleTo = (actor: Actor, object: ModelObject): boolean => {
+        if (object.gone) return false;
         if (!canSee(actor.participant, object.marking, policy)) return false;
         const parent = object.parentId ? objects.find((o) => o.id === object.parentId) : undefined;
         return parent ? visibleTo(actor, parent) : true;
@@ -226,6 +236,13 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             const doc = new Y.Doc();
             Y.applyUpdate(doc, bytesOf(sync.docs[0]!.update));
             const sv = Y.encodeStateVector(doc);
+            if (target.kind === 'suggestion') {
+              // A suggestion is only ever decided, never written.
+              bodyOf(doc).insert(0, 'x');
+              const refused = await actor.client.call('doc:update', { workspaceId: cell.id, id: target.id, epoch: sync.docs[0]!.epoch, update: Y.encodeStateAsUpdate(doc, sv) });
+              expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+              break;
+            }
             if (step.del && bodyOf(doc).length > 4) bodyOf(doc).delete(0, 2);
             else bodyOf(doc).insert(bodyOf(doc).length, ` ${target.canary}`);
             const answer = await actor.client.call('doc:update', { workspaceId: cell.id, id: target.id, epoch: sync.docs[0]!.epoch, update: Y.encodeStateAsUpdate(doc, sv) });
@@ -271,6 +288,41 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             if (!target) break;
             const answer = await actor.client.call('release:request', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]!, justification: 'oracle' });
             if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            break;
+          }
+          case 'suggest': {
+            // Mostly on paragraphs, what suggestions are for; sometimes on anything, hidden or not.
+            const pool = step.object % 4 === 0 ? objects : objects.filter((o) => o.kind === 'portion');
+            const target = pool[Math.floor(step.object / 4) % Math.max(1, pool.length)];
+            if (!target) break;
+            const canary = `CANARY${run}X${counter++}Z`;
+            const sync = await actor.client.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: target.id }] });
+            const doc = new Y.Doc();
+            if (sync.docs[0]) Y.applyUpdate(doc, bytesOf(sync.docs[0].update));
+            const ops = opsForEdit(bodyOf(doc), `${bodyOf(doc).toString()} ${canary}`);
+            const answer = await actor.client.call('suggestion:create', { workspaceId: cell.id, onId: target.id, ops });
+            if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            if (answer.ok) {
+              // Marked and originated like its paragraph: exactly the paragraph's readers see it.
+              objects.push({ id: answer.object.id, canary, marking: target.marking, parentId: target.id, kind: 'suggestion', epoch: 0 });
+            } else {
+              expect(['not_found', 'bad_request', 'conflict']).toContain(answer.error.code);
+            }
+            break;
+          }
+          case 'decide': {
+            const suggestions = objects.filter((o) => o.kind === 'suggestion' && !o.gone);
+            const target = suggestions[step.object % Math.max(1, suggestions.length)];
+            if (!target) break;
+            const answer = await actor.client.call('suggestion:decide', { workspaceId: cell.id, id: target.id, decision: step.accept ? 'accept' : 'reject' });
+            if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            if (answer.ok) {
+              target.gone = true;
+              // Accepted, its text is the paragraph's now, read by the paragraph's audience: no longer its own canary.
+              if (answer.applied) target.canary = `ACCEPTED-${target.id}`;
+            } else {
+              expect(['not_found', 'forbidden', 'conflict']).toContain(answer.error.code);
+            }
             break;
           }
           case 'notifications': {

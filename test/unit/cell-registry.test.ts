@@ -41,6 +41,7 @@ test('the cell loads with its readable objects and logs each one left out', asyn
     groups: {},
     exercise: false,
     releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+    crossNationEditing: 'suggest',
     createdAt: '2026-01-01T00:00:00.000Z',
     createdBy: 'usa-analyst',
   };

@@ -26,6 +26,7 @@ const workspace: WorkspaceSummary = {
   groups: {},
   exercise: false,
   releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+  crossNationEditing: 'suggest',
   createdAt: '2025-01-01T00:00:00.000Z',
   createdBy: 'usa-analyst',
 };

@@ -23,6 +23,7 @@ const workspace: WorkspaceSummary = {
   groups: {},
   exercise: false,
   releasePolicy: DEFAULT_RELEASE_POLICY,
+  crossNationEditing: 'suggest',
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'usa-analyst',
 };

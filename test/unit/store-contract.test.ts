@@ -58,6 +58,7 @@ const workspace = (id: string) => ({
   groups: {} as Record<string, string[]>,
   exercise: false,
   releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] as string[] },
+  crossNationEditing: 'suggest' as const,
   createdAt: new Date().toISOString(),
   createdBy: 'usa-analyst',
 });

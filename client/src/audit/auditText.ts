@@ -34,6 +34,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'comment.create': 'Commented',
   'comment.resolve': 'Thread resolved',
   'comment.reopen': 'Thread reopened',
+  'suggestion.create': 'Change suggested',
+  'suggestion.accept': 'Suggestion accepted',
+  'suggestion.reject': 'Suggestion rejected',
+  'workspace.settings': 'Cell settings changed',
 };
 
 export function actorText(actor: AuditEntry['actor']): string {

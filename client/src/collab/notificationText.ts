@@ -29,5 +29,9 @@ export function notificationText(n: Notification, label: string): string {
       return `${who} mentioned you: ${label}`;
     case 'reply':
       return `${who} replied: ${label}`;
+    case 'suggestion_made':
+      return `${who} suggested a change to ${label}`;
+    case 'suggestion_decided':
+      return `${who} ${n.outcome === 'accepted' ? 'accepted' : 'rejected'} your suggestion for ${label}`;
   }
 }

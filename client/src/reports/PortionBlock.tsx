@@ -5,6 +5,9 @@ import type { Envelope } from '../../../shared/protocol';
 import { CommentThread } from '../collab/CommentThread';
 import { paragraphName } from '../../../shared/paragraphName';
 import { PortionMark } from '../markings/PortionMark';
+import { suggestsIn } from '../suggestions/model';
+import { SuggestionEditor } from '../suggestions/SuggestionEditor';
+import { SuggestionList } from '../suggestions/SuggestionList';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
@@ -27,13 +30,16 @@ interface Props {
 }
 
 export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, onDeleted }: Props) {
-  const { picture, cell, canEdit } = useWorkspace();
+  const { picture, cell, canEdit, snapshot, identity, session } = useWorkspace();
   const { others, onCursor } = useObjectPresence(portion.id);
   const [inserting, setInserting] = useState(false);
   const placement = usePortionPlacement({ portion, upKey, downKey, onDeleted });
   const replica = picture.replica(portion.id);
   const name = paragraphName(portion.id);
   const mayPlace = placement.items.length > 0;
+  const label = `Paragraph ${name}, marked ${portion.portion}`;
+  // A partner's typing becomes a suggestion (the server refuses it as a direct edit).
+  const suggests = canEdit && session !== null && suggestsIn(snapshot.workspace, portion, identity.nation);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!mayPlace || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
@@ -55,10 +61,12 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
     <div className="portion" data-portion-id={portion.id} data-marking={portion.portion} onKeyDown={onKeyDown} onDragOver={onDragOver} onDrop={onDrop}>
       <div className="portion-body">
         <PortionMark portion={portion.portion} marking={portion.marking} originator={portion.originator} policy={cell.policy} />
-        {replica ? (
+        {replica && suggests ? (
+          <SuggestionEditor paragraph={portion} replica={replica} label={label} />
+        ) : replica ? (
           <CollaborativeText
             replica={replica}
-            label={`Paragraph ${name}, marked ${portion.portion}`}
+            label={label}
             readOnly={!canEdit}
             others={others}
             onCursor={onCursor}
@@ -81,6 +89,7 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
         <ObjectActions envelope={portion} extra={[...(canEdit ? [{ label: 'Insert paragraph below', onSelect: () => setInserting(true) }] : []), ...placement.items]} />
         <ErrorMessage message={placement.action.error} />
       </div>
+      <SuggestionList paragraph={portion} />
       <CommentThread on={portion} />
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />

@@ -5,6 +5,7 @@ import { VirtualList } from '../views/VirtualList';
 import { useWorkspace } from '../workspace/context';
 import { ObjectTitle } from '../workspace/ObjectTitle';
 import { ofKind } from '../workspace/selectors';
+import { CrossNationSetting } from '../suggestions/CrossNationSetting';
 import { NewReportForm } from './NewReportForm';
 import { ReportView } from './ReportView';
 
@@ -39,6 +40,7 @@ export function ReportsPanel({ openReportId, onOpenReport }: Props) {
         )}
       />
       {canEdit && <NewReportForm onCreated={onOpenReport} />}
+      <CrossNationSetting />
     </div>
   );
 }

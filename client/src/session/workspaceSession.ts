@@ -12,6 +12,7 @@ import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture'
 import { PresenceStore } from './presenceStore';
 import { ObjectReplica } from './replica';
 import { StaticPicture } from './staticPicture';
+import type { CrossNationEditing } from '../../../shared/suggestions';
 
 const SYNC_BATCH = 500;
 const PRESENCE_INTERVAL_MS = 150;
@@ -119,6 +120,24 @@ export class WorkspaceSession implements Picture {
   async createComment(input: Omit<ClientInput<'comment:create'>, 'workspaceId'>): Promise<Envelope> {
     const { object } = await this.connection.request('comment:create', { workspaceId: this.workspaceId, ...input });
     return this.adopt(object);
+  }
+
+  /** Suggests tracked changes to another nation's paragraph, for its nation's editors to accept or reject. */
+  async suggest(onId: string, ops: ClientInput<'suggestion:create'>['ops']): Promise<Envelope> {
+    const { object } = await this.connection.request('suggestion:create', { workspaceId: this.workspaceId, onId, ops });
+    return this.adopt(object);
+  }
+
+  /** Accepts or rejects a suggestion (its author may reject, i.e. withdraw, their own); it then leaves everyone. */
+  async decideSuggestion(id: string, decision: 'accept' | 'reject'): Promise<void> {
+    await this.connection.request('suggestion:decide', { workspaceId: this.workspaceId, id, decision });
+    this.purge(id);
+  }
+
+  /** The cell's creator or an administrator: whether other nations edit paragraphs directly or suggest. */
+  async setCrossNationEditing(crossNationEditing: CrossNationEditing): Promise<void> {
+    const { workspace } = await this.connection.request('workspace:settings', { workspaceId: this.workspaceId, crossNationEditing });
+    this.onWorkspaceChanged(workspace);
   }
 
   /** Takes in an object the server just created for us, with the server's doc for it. */

@@ -14,6 +14,7 @@ const KIND_NAMES: Record<Envelope['kind'], string> = {
   rfi: 'RFI',
   note: 'note',
   comment: 'comment',
+  suggestion: 'suggestion',
 };
 
 /** What an object says, for one who decides its release: its title or name, then its text; null when its content is not loaded. */

@@ -43,6 +43,7 @@ export function tabOf(object: Envelope): WorkspaceTab | null {
     case 'feature':
     case 'note':
     case 'comment':
+    case 'suggestion':
       return null;
   }
 }

@@ -35,6 +35,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unavailable: 503,
   internal: 500,
+  suggest_only: 403,
 };
 
 const devTokenSchema = z.strictObject({
