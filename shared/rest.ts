@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'comment.create',
   'comment.resolve',
   'comment.reopen',
+  'history.restore',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -94,6 +94,9 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'comment.create': { ...OBJECT_CREATED, on: 'object' },
   'comment.resolve': {},
   'comment.reopen': {},
+  // The version restored is named only to a reader who could read the object as marked then: an
+  // audience a later release added never learns of versions from before its epoch.
+  'history.restore': { marking: 'marking', version: 'position' },
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

@@ -34,6 +34,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'comment.create': 'Commented',
   'comment.resolve': 'Thread resolved',
   'comment.reopen': 'Thread reopened',
+  'history.restore': 'Earlier version restored',
 };
 
 export function actorText(actor: AuditEntry['actor']): string {
