@@ -192,7 +192,7 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
   test('history keeps every create, update and new epoch with who and when, through compaction and a release', async () => {
     const store = await make();
     await store.createObjects([
-      { envelope: envelope('h1', { marking: 'SECRET//NOFORN' }), content: buildContent({ title: 'Report' }), author: 'usa-analyst', clients: [] },
+      { envelope: envelope('h1', { marking: 'SECRET//NOFORN' }), content: buildContent({ fields: { title: 'Report' } }), author: 'usa-analyst', clients: [] },
       { envelope: envelope('h2', { parentId: 'h1', marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: 'a' }), author: 'usa-analyst', clients: [] },
     ]);
     const edit = buildContent({ body: 'b' });
