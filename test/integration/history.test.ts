@@ -2,14 +2,25 @@
 // new edit. A level that joined the audience by a release sees versions from that release's copy
 // on, never before it (no content, actor or time of them), and a hidden object's history is
 // answered exactly as a missing object's.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { bytesOf, type Envelope, type WorkspaceSummary } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
-import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
+import type { ServerConfig } from '../../server/config';
+import { describeEngines, useTestDatabase } from '../helpers/postgres';
+import { connect, createCell, onPostgres, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
-describe('history', () => {
+describeEngines(
+  'history',
+  {
+    sqlite: () => (): Partial<ServerConfig> => ({}),
+    postgres: () => {
+      const url = useTestDatabase();
+      return (): Partial<ServerConfig> => onPostgres(url());
+    },
+  },
+  (storage) => {
   let server: RunningServer;
   let cell: WorkspaceSummary;
   let usa: TestClient, fdo: TestClient, gbr: TestClient, aus: TestClient, viewer: TestClient;
@@ -36,7 +47,7 @@ describe('history', () => {
 
   beforeAll(async () => {
     // Compaction after every 2 updates: history must outlive it.
-    server = await startTestServer({ compactAfter: 2 });
+    server = await startTestServer({ compactAfter: 2, ...storage() });
     cell = await createCell(server.url, await tokenFor(server.url, 'usa-fdo'), { name: 'History', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
     [usa, fdo, gbr, aus, viewer] = (await Promise.all(['usa-analyst', 'usa-fdo', 'gbr-analyst', 'aus-analyst', 'aus-viewer'].map((p) => connect(server.url, p)))) as [
       TestClient,
@@ -139,4 +150,5 @@ describe('history', () => {
       expect.objectContaining({ actor: expect.objectContaining({ nation: 'USA' }), detail: expect.objectContaining({ version: '0.0' }) }),
     ]);
   });
-});
+  },
+);
