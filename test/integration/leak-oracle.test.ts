@@ -289,7 +289,10 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             break;
           }
           case 'history': {
-            const target = objects[step.object % Math.max(1, objects.length)];
+            // Half the time, an object a release added this persona to, where the epoch boundary shows.
+            const joinedLater = objects.filter((o) => o.audiences.some((a) => !a.sees.has(actor.persona)) && o.audiences.at(-1)?.sees.has(actor.persona) && o.audiences.at(-1)!.epoch > 0);
+            const pool = step.object % 2 === 0 && joinedLater.length > 0 ? joinedLater : objects;
+            const target = pool[Math.floor(step.object / 2) % Math.max(1, pool.length)];
             if (!target) break;
             const list = await actor.client.call('history:list', { workspaceId: cell.id, id: target.id });
             const version = await actor.client.call('history:version', { workspaceId: cell.id, id: target.id, version: '0.0' });
