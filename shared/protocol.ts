@@ -3,10 +3,12 @@
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
 import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
+import { VERSION_ID, type VersionSummary, type VersionView } from './history';
 import type { Notification } from './notifications';
 import { DENIAL_CATEGORIES, type ReleasePolicy, type ReleaseRequest } from './release';
 import { CROSS_NATION_EDITING, SUGGESTION_LIMITS, type CrossNationEditing } from './suggestions';
 
+export type { AttributedRun, HistoryActor, VersionSummary, VersionView } from './history';
 export type { Notification } from './notifications';
 export type { ReleasePolicy, ReleaseRequest } from './release';
 
@@ -306,6 +308,12 @@ export const schemas = {
   'suggestion:decide': z.strictObject({ workspaceId: id, id, decision: z.enum(['accept', 'reject']) }),
   /** The cell's owner or an administrator: whether other nations edit a paragraph directly or suggest. */
   'workspace:settings': z.strictObject({ workspaceId: id, crossNationEditing: z.enum(CROSS_NATION_EDITING) }),
+  /** An object's versions, oldest first: only those of the epochs one's level could see all along. */
+  'history:list': z.strictObject({ workspaceId: id, id }),
+  /** One version's content, each run of text with who wrote it. */
+  'history:version': z.strictObject({ workspaceId: id, id, version: z.string().regex(VERSION_ID, 'a version is <epoch>.<number>, as history:list names it') }),
+  /** Editors: makes the object's content that of an earlier version, as a new edit (the marking stays). */
+  'history:restore': z.strictObject({ workspaceId: id, id, version: z.string().regex(VERSION_ID, 'a version is <epoch>.<number>, as history:list names it') }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
   'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
 } as const;
@@ -360,6 +368,9 @@ export interface AckBodies {
   /** `applied`: the paragraph's text changed (an accepted suggestion). */
   'suggestion:decide': { applied: boolean };
   'workspace:settings': { workspace: WorkspaceSummary };
+  'history:list': { versions: VersionSummary[] };
+  'history:version': { view: VersionView };
+  'history:restore': Record<string, never>;
 }
 
 /** An exercise cell's clock, server-owned: what every participant's banner shows. */

@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'suggestion.accept',
   'suggestion.reject',
   'workspace.settings',
+  'history.restore',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -100,6 +100,9 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'suggestion.reject': { on: 'object', author: 'shown' },
   // A cell setting is every member's to know.
   'workspace.settings': { crossNationEditing: 'shown' },
+  // The version restored is named only to a reader who could read the object as marked then: an
+  // audience a later release added never learns of versions from before its epoch.
+  'history.restore': { marking: 'marking', version: 'position' },
 };
 
 /** The entry as `viewer` may see it, or undefined when it is not theirs to see at all. */

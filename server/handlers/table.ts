@@ -6,6 +6,7 @@ import { createComment, listNotifications, readNotifications } from './comments'
 import { createDispatcher } from './dispatch';
 import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
+import { listHistory, restoreHistory, viewHistory } from './history';
 import { createObject, remarkObject } from './objects';
 import { refreshSession } from './refresh';
 import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from './release';
@@ -40,6 +41,9 @@ export const EVENTS = [
   createSuggestion,
   decideSuggestion,
   changeSettings,
+  listHistory,
+  viewHistory,
+  restoreHistory,
 ];
 
 export const dispatch = createDispatcher(EVENTS);

@@ -13,7 +13,8 @@ import type { Envelope } from '../../shared/protocol';
 import { deletedWrite, FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
-import type { EnvelopeChange, ExerciseRecord, NewDoc, PendingUpdate, Store, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
+import type { EnvelopeChange, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /**
  * What the outbox says must be relayed: an object's new update, its creation, its re-mark, its
@@ -176,6 +177,7 @@ export class PostgresStore implements Store {
         ]);
         await client.query('INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3)', [envelope.id, envelope.epoch, asBuffer(content)]);
         await bindClients(client, clients.map((id) => ({ objectId: envelope.id, client: id, author })));
+        await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: 0, kind: 'base', author, data: content, before: null }]);
       }
       return addOutbox(
         client,
@@ -189,7 +191,10 @@ export class PostgresStore implements Store {
   async remark(changes: readonly EnvelopeChange[]): Promise<void> {
     const relayed = await transaction(this.pool, async (client) => {
       const outbox: Omit<RelayedChange, 'id'>[] = [];
-      for (const { envelope, content } of changes) {
+      // Read before any envelope of the re-mark changes: who could see each one until now.
+      const before: StoredChain[] = [];
+      for (const { envelope, content } of changes) before.push(content ? (await client.query<StoredChain[number]>(CHAIN_BEFORE, [envelope.id])).rows : []);
+      for (const [i, { envelope, content }] of changes.entries()) {
         const { rows } = await client.query<{ marking_version: number; last_seq: number }>(
           `UPDATE objects SET marking = $2, portion = $3, parent_id = $4, order_key = $5, epoch = $6, source_id = $7,
              marking_version = marking_version + 1 WHERE id = $1 RETURNING marking_version, last_seq`,
@@ -201,6 +206,9 @@ export class PostgresStore implements Store {
             'INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3) ON CONFLICT (object_id) DO UPDATE SET epoch = excluded.epoch, data = excluded.data',
             [envelope.id, envelope.epoch, asBuffer(content)],
           );
+          if (rows[0]) {
+            await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: Number(rows[0].last_seq), kind: 'base', author: '', data: content, before: before[i]! }]);
+          }
         }
         if (!rows[0]) continue;
         outbox.push({
@@ -294,6 +302,10 @@ export class PostgresStore implements Store {
         ],
       );
       await bindClients(client, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
+      await addHistory(
+        client,
+        batch.map((item, i) => ({ objectId: item.objectId, epoch: item.epoch, seq: seqs[i]!, kind: 'update', author: item.author, data: item.update, before: null })),
+      );
       const changes = await addOutbox(
         client,
         batch.map((item, i) => ({
@@ -340,6 +352,11 @@ export class PostgresStore implements Store {
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );
+  }
+
+  async loadHistory(objectId: string): Promise<HistoryEntry[]> {
+    const { rows } = await this.pool.query<HistoryRow>('SELECT epoch, seq, kind, at, author, data, before FROM doc_history WHERE object_id = $1 ORDER BY epoch, seq', [objectId]);
+    return rows.map(historyEntry);
   }
 
   async compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void> {
@@ -484,6 +501,26 @@ async function bindClients(client: PoolClient, bindings: readonly { objectId: st
     bindings.map((b) => b.client),
     bindings.map((b) => b.author),
   ]);
+}
+
+/** Adds history entries (server/history/), in the transaction that stores what they record. */
+async function addHistory(client: PoolClient, entries: readonly (Omit<HistoryEntry, 'at'> & { objectId: string })[]): Promise<void> {
+  const at = new Date().toISOString();
+  await client.query(
+    `INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before)
+     SELECT v.object_id, v.epoch, v.seq, v.kind, $5, v.author, v.data, v.before
+       FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $6::text[], $7::bytea[], $8::text[]) AS v(object_id, epoch, seq, kind, author, data, before)`,
+    [
+      entries.map((e) => e.objectId),
+      entries.map((e) => e.epoch),
+      entries.map((e) => e.seq),
+      entries.map((e) => e.kind),
+      at,
+      entries.map((e) => e.author),
+      entries.map((e) => asBuffer(e.data)),
+      entries.map((e) => (e.before ? JSON.stringify(e.before) : null)),
+    ],
+  );
 }
 
 /** Writes the rows, answering them with their ids (in the order given). */

@@ -39,6 +39,28 @@ export interface Tombstone {
   deletedBy: string;
 }
 
+/** The markings that decide who sees an object: its own, then each ancestor's. */
+export type StoredChain = Pick<Envelope, 'marking' | 'originator'>[];
+
+/**
+ * One entry of an object's history (server/history/): kept apart from the update log, so neither
+ * compaction nor a new epoch removes it. Who may read which entries is decided when they are read.
+ */
+export interface HistoryEntry {
+  epoch: number;
+  /** `base`: the content an epoch starts from (the object's first content, or a release's copy). */
+  kind: 'base' | 'update';
+  /** An update's sequence number; a base's, the object's last before it (0 at creation). */
+  seq: number;
+  /** When it was stored (ISO 8601 UTC). */
+  at: string;
+  /** Who wrote it (token `sub`); '' for a new epoch's copy, which the server makes. */
+  author: string;
+  data: Uint8Array;
+  /** A base that starts a new epoch: the object's chain of markings just before it (who could see the epoch before). */
+  before: StoredChain | null;
+}
+
 export interface StoredDoc {
   epoch: number;
   /** Snapshot of the doc at `epoch` (null only for a doc never compacted nor created with content). */
@@ -102,6 +124,8 @@ export interface Store {
   /** Moves an object among its siblings. Not a change of who sees it: the fence is not moved. */
   reorder(objectId: string, orderKey: string): Promise<void>;
   loadDoc(objectId: string): Promise<StoredDoc>;
+  /** The object's history, every epoch's, oldest first: written with each create, update and new epoch, never compacted. */
+  loadHistory(objectId: string): Promise<HistoryEntry[]>;
   /**
    * Replaces the updates up to `throughSeq` by `snapshot`. A snapshot of an epoch that is no longer
    * the stored one (a release stored a new epoch meanwhile) replaces nothing: it holds the history

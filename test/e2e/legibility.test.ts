@@ -110,7 +110,7 @@ describe.skipIf(browserTestsSkipped)('web client: legible at 1024×700 and 1920�
     await trigger.focus();
     await page.keyboard.press('Enter');
     const menu = paragraph.getByRole('menu');
-    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Change marking…', 'Request release…', 'Create tearline', 'Export', 'Insert paragraph below', 'Move up', 'Move down', 'Delete']);
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Change marking…', 'Request release…', 'Create tearline', 'Export', 'History', 'Insert paragraph below', 'Move up', 'Move down', 'Delete']);
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Change marking…');
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Delete');

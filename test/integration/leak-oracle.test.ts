@@ -1,10 +1,12 @@
 // The leak oracle (invariant 1): random sequences of create / edit / re-mark / join / leave /
 // reconnect / presence / comment (with mentions) / release request / notification list /
-// suggestion and its decision across
+// suggestion and its decision / history across
 // personas of different nations and clearances. Every object's text carries a
 // canary; after every step no client has received a frame holding the canary or the id of an
 // object not releasable to it (notifications included), every notification list names only
-// objects it may see, and every client's visible set equals the oracle's. Search is over the
+// objects it may see, every history answer starts at the epoch from which the reader could see the
+// object all along (a hidden object's answered as a missing one's), and every client's visible set
+// equals the oracle's. Search is over the
 // client's own replicas (docs/client.md), which these frames are: test/unit/collab-visibility.properties.test.ts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -40,6 +42,8 @@ interface ModelObject {
   epoch: number;
   /** A decided suggestion: it has left every client. */
   gone?: boolean;
+  /** After each step: the object's stored epoch and the personas who could see it then. */
+  audiences: { epoch: number; sees: ReadonlySet<string> }[];
 }
 
 const PERSONAS: { persona: string; participant: Participant; overrides?: object }[] = [
@@ -75,6 +79,7 @@ type Step =
   | { type: 'notifications'; actor: number }
   | { type: 'suggest'; actor: number; object: number }
   | { type: 'decide'; actor: number; object: number; accept: boolean }
+  | { type: 'history'; actor: number; object: number }
   | { type: 'join' | 'leave' | 'reconnect'; actor: number };
 
 const actorIndex = fc.nat({ max: PERSONAS.length - 1 });
@@ -89,6 +94,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('notifications' as const), actor: actorIndex }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('suggest' as const), actor: actorIndex, object: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('decide' as const), actor: actorIndex, object: fc.nat(), accept: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('history' as const), actor: actorIndex, object: fc.nat() }) },
 );
 
 let server: RunningServer;
@@ -219,6 +225,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
                 parentId: parent?.id ?? null,
                 kind: step.kind,
                 epoch: 0,
+                audiences: [],
               });
             } else {
               expect(['bad_marking', 'forbidden']).toContain(answer.error.code);
@@ -277,7 +284,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             const answer = await actor.client.call('comment:create', { workspaceId: cell.id, onId: target.id, marking: MARKINGS[step.marking]!, text: canary, mentions });
             if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
             if (answer.ok) {
-              objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: target.id, kind: 'comment', epoch: 0 });
+              objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: target.id, kind: 'comment', epoch: 0, audiences: [] });
             } else {
               expect(['bad_marking', 'forbidden', 'not_found', 'bad_request']).toContain(answer.error.code);
             }
@@ -304,7 +311,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
             if (answer.ok) {
               // Marked and originated like its paragraph: exactly the paragraph's readers see it.
-              objects.push({ id: answer.object.id, canary, marking: target.marking, parentId: target.id, kind: 'suggestion', epoch: 0 });
+              objects.push({ id: answer.object.id, canary, marking: target.marking, parentId: target.id, kind: 'suggestion', epoch: 0, audiences: [] });
             } else {
               expect(['not_found', 'bad_request', 'conflict']).toContain(answer.error.code);
             }
@@ -333,6 +340,34 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             }
             break;
           }
+          case 'history': {
+            // Half the time, an object a release added this persona to, where the epoch boundary shows.
+            const joinedLater = objects.filter((o) => o.audiences.some((a) => !a.sees.has(actor.persona)) && o.audiences.at(-1)?.sees.has(actor.persona) && o.audiences.at(-1)!.epoch > 0);
+            const pool = step.object % 2 === 0 && joinedLater.length > 0 ? joinedLater : objects;
+            const target = pool[Math.floor(step.object / 2) % Math.max(1, pool.length)];
+            if (!target) break;
+            const list = await actor.client.call('history:list', { workspaceId: cell.id, id: target.id });
+            const version = await actor.client.call('history:version', { workspaceId: cell.id, id: target.id, version: '0.0' });
+            if (!visibleTo(actor, target)) {
+              expect(list).toEqual(await actor.client.call('history:list', { workspaceId: cell.id, id: `absent${counter}` }));
+              expect(version).toEqual(await actor.client.call('history:version', { workspaceId: cell.id, id: `absent${counter++}`, version: '0.0' }));
+              break;
+            }
+            if (!list.ok) throw new Error(`${actor.persona} history:list: ${list.error.message}`);
+            // The earliest epoch of the unbroken run of steps after which this persona could see it.
+            let from = target.audiences.at(-1)!.epoch;
+            for (let i = target.audiences.length - 1; i >= 0 && target.audiences[i]!.sees.has(actor.persona); i--) from = target.audiences[i]!.epoch;
+            expect(list.versions[0]?.epoch, `${actor.persona}'s history of ${target.id} starts at its epoch`).toBe(from);
+            expect(list.versions.every((v) => v.epoch >= from)).toBe(true);
+            const first = await actor.client.ok('history:version', { workspaceId: cell.id, id: target.id, version: list.versions[0]!.id });
+            // An epoch before the reader's does not exist for them.
+            if (from > 0) expect(version).toMatchObject({ ok: false, error: { code: 'not_found' } });
+            const text = JSON.stringify([list, first, version]);
+            for (const object of objects) {
+              if (!visibleTo(actor, object)) expect(text, `${actor.persona}'s history revealing ${object.canary}`).not.toContain(object.canary);
+            }
+            break;
+          }
           case 'join':
             if (!actor.joined) await join(actor);
             break;
@@ -348,6 +383,11 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             break;
         }
         await check(before);
+        for (const object of objects) {
+          if (object.gone) continue;
+          const stored = await server.ctx.store.getObject(object.id);
+          object.audiences.push({ epoch: stored!.epoch, sees: new Set(actors.filter((a) => visibleTo(a, object)).map((a) => a.persona)) });
+        }
       }
       for (const actor of actors) if (actor.joined) await actor.client.ok('workspace:leave', { workspaceId: cell.id });
     }),

@@ -30,7 +30,7 @@ const sqliteBackend: Backend = () => {
 };
 
 const postgresBackend: Backend = () => {
-  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones');
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones, doc_history');
   return () => new PostgresStore(createPool(url()));
 };
 
@@ -187,6 +187,43 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect(stored.epoch).toBe(1);
     expect(textOf([stored.snapshot!, ...stored.updates])).toBe('fresh!');
     expect((await store.getObject('o3'))!.epoch).toBe(1);
+    await store.close();
+  });
+
+  test('history keeps every create, update and new epoch with who and when, through compaction and a release', async () => {
+    const store = await make();
+    await store.createObjects([
+      { envelope: envelope('h1', { marking: 'SECRET//NOFORN' }), content: buildContent({ fields: { title: 'Report' } }), author: 'usa-analyst', clients: [] },
+      { envelope: envelope('h2', { parentId: 'h1', marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: 'a' }), author: 'usa-analyst', clients: [] },
+    ]);
+    const edit = buildContent({ body: 'b' });
+    await store.appendUpdates([{ objectId: 'h2', epoch: 0, update: edit, author: 'gbr-analyst', newClients: [] }]);
+    await store.compact('h2', 0, buildContent({ body: 'ab' }), 1);
+    const copy = buildContent({ body: 'ab' });
+    // The report's release gives its portion a new epoch: the chain it had until then is kept.
+    await store.remark([
+      { envelope: envelope('h1', { marking: 'SECRET//REL TO USA, GBR' }) },
+      { envelope: envelope('h2', { parentId: 'h1', marking: 'SECRET//REL TO USA, GBR', epoch: 1 }), content: copy },
+    ]);
+    const history = await store.loadHistory('h2');
+    expect(history.map(({ epoch, kind, seq, author, before }) => ({ epoch, kind, seq, author, before }))).toEqual([
+      { epoch: 0, kind: 'base', seq: 0, author: 'usa-analyst', before: null },
+      { epoch: 0, kind: 'update', seq: 1, author: 'gbr-analyst', before: null },
+      {
+        epoch: 1,
+        kind: 'base',
+        seq: 1,
+        author: '',
+        before: [
+          { marking: 'SECRET//REL TO USA, GBR', originator: 'USA' },
+          { marking: 'SECRET//NOFORN', originator: 'USA' },
+        ],
+      },
+    ]);
+    expect([...history[1]!.data]).toEqual([...edit]);
+    expect([...history[2]!.data]).toEqual([...copy]);
+    for (const entry of history) expect(Date.parse(entry.at)).not.toBeNaN();
+    expect(await store.loadHistory('h1')).toHaveLength(1);
     await store.close();
   });
 

@@ -38,6 +38,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'suggestion.accept': 'Suggestion accepted',
   'suggestion.reject': 'Suggestion rejected',
   'workspace.settings': 'Cell settings changed',
+  'history.restore': 'Earlier version restored',
 };
 
 export function actorText(actor: AuditEntry['actor']): string {

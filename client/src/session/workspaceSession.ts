@@ -5,7 +5,7 @@
 // Presence lives in its own store (a cursor message re-renders only what shows that cursor), and
 // a (re)join's whole load reaches the views as one change, not one per step.
 import { buildContent } from '../../../shared/content';
-import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, WorkspaceSummary } from '../../../shared/protocol';
+import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
@@ -167,6 +167,21 @@ export class WorkspaceSession implements Picture {
   async restoreObject(id: string): Promise<Envelope> {
     const { object } = await this.connection.request('object:restore', { workspaceId: this.workspaceId, id });
     return this.adopt(object);
+  }
+
+  /** The object's versions this participant's level may see, oldest first. */
+  async history(id: string): Promise<VersionSummary[]> {
+    return (await this.connection.request('history:list', { workspaceId: this.workspaceId, id })).versions;
+  }
+
+  /** One version's content, each run of text with who wrote it. */
+  async historyVersion(id: string, version: string): Promise<VersionView> {
+    return (await this.connection.request('history:version', { workspaceId: this.workspaceId, id, version })).view;
+  }
+
+  /** Makes the object's content that of `version` again, as a new edit (it arrives like anyone's). */
+  async restoreVersion(id: string, version: string): Promise<void> {
+    await this.connection.request('history:restore', { workspaceId: this.workspaceId, id, version });
   }
 
   /** Moves an object among its siblings; `orderKey` lies between the two it should sit between. */
