@@ -280,16 +280,6 @@ export class DocRegistry {
   }
 
   /**
-   * Through which number the live doc holds every update of `epoch` (and so does every socket it
-   * was served to); undefined when it is not in memory at that epoch.
-   */
-  async heldThrough(id: string, epoch: number): Promise<number | undefined> {
-    const entry = this.docs.get(id);
-    const live = entry && (await entry.catch(() => undefined));
-    return live && live.epoch === epoch ? live.lastSeq : undefined;
-  }
-
-  /**
    * Brings the live doc up to what the store holds (after a gap in what the relay delivered, or
    * another node's new epoch): answers what the doc lacked (`reset`: a new epoch, the whole doc),
    * or undefined when the doc is not in memory (its next reader loads it from the store).

@@ -20,7 +20,7 @@ export interface ReceiverPorts {
   /** This node's id: its own entries are counted, not applied again. */
   node: string;
   cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord'>;
-  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop' | 'heldThrough'>;
+  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop'>;
   fanout: Pick<Fanout, 'update' | 'envelope' | 'removed' | 'reset'>;
   store: {
     getObject(id: string): Promise<Envelope | undefined>;
@@ -74,7 +74,7 @@ export class RelayReceiver {
   }
 
   private async update(cell: Cell, entry: Extract<RelayEntry, { kind: 'update' }>): Promise<void> {
-    const seen = await this.tracker(entry);
+    const seen = this.tracker(entry);
     if (!seen.see(entry.seq)) return;
     if (entry.node !== this.ports.node) {
       try {
@@ -97,18 +97,18 @@ export class RelayReceiver {
   }
 
   /**
-   * The object's numbers seen, counted from the first entry read. Entries reach the streams in
+   * The object's numbers seen by this receiver, counted from none. Entries reach the streams in
    * the order nodes publish them, not in the order of their numbers (a node that waits for Redis
-   * to answer publishes later from its outbox): the first one read says nothing of those below
-   * it. Known are only those the live doc holds; without one, none, and the gap below the first
-   * entry is repaired from PostgreSQL.
+   * to answer publishes later from its outbox), so the first one read says nothing of those below
+   * it. Nor does the live doc: a socket served from stored data before the doc loaded lacks what
+   * the load read in between, and the entries carrying it may still be on their way. So every
+   * number is delivered the first time this receiver reads it (the live doc skips what it holds),
+   * and the gap below the first one read is repaired from PostgreSQL.
    */
-  private async tracker(entry: Extract<RelayEntry, { kind: 'update' }>): Promise<SeqTracker> {
+  private tracker(entry: Extract<RelayEntry, { kind: 'update' }>): SeqTracker {
     const known = this.seen.get(entry.objectId);
     if (known) return known;
-    const held = await this.ports.docs.heldThrough(entry.objectId, entry.epoch);
-    // A repair may have counted them meanwhile: its count stands.
-    const seen = this.seen.get(entry.objectId) ?? new SeqTracker(held ?? 0);
+    const seen = new SeqTracker(0);
     this.seen.set(entry.objectId, seen);
     return seen;
   }
