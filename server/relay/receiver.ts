@@ -160,7 +160,7 @@ export class RelayReceiver {
       }
     }
     if (before && before.envelope.epoch !== envelope.epoch) {
-      const caught = await this.ports.docs.catchUp(id);
+      const caught = await this.ports.docs.catchUp(id, this.seen.get(id)?.contiguous ?? 0);
       const state = caught?.reset ? caught : await this.ports.docs.encodeState(id);
       if (state.epoch === envelope.epoch) this.ports.fanout.reset(cell, id, envelope.epoch, state.update, kept);
     }
@@ -222,11 +222,14 @@ export class RelayReceiver {
     this.gapTimers.set(id, timer);
   }
 
-  /** Reloads an object from PostgreSQL and delivers what this node's rooms may lack (Yjs merges what they have). */
+  /**
+   * Reloads an object from PostgreSQL and delivers what this node's rooms may lack (Yjs merges what
+   * they have): every stored update after the last number all of them were delivered.
+   */
   async repair(cell: Cell, id: string): Promise<void> {
     const indexed = cell.index.get(id);
     if (!indexed) return;
-    const caught = await this.ports.docs.catchUp(id);
+    const caught = await this.ports.docs.catchUp(id, this.seen.get(id)?.contiguous ?? 0);
     const levels = cell.audience.levelsForObject(id);
     if (caught?.reset) this.ports.fanout.reset(cell, id, caught.epoch, caught.update, levels);
     else {

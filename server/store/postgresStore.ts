@@ -334,6 +334,7 @@ export class PostgresStore implements Store {
           epoch,
           snapshot: snapshot ? bytes(snapshot.data) : null,
           updates: rows.map((row) => bytes(row.data)),
+          seqs: rows.map((row) => Number(row.seq)),
           lastSeq: Number(last.rows[0]?.last_seq ?? 0),
           owners: new Map(owners.rows.map((row) => [row.client_id, row.sub])),
         };

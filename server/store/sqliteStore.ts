@@ -248,6 +248,7 @@ export class SqliteStore implements Store {
       epoch,
       snapshot: snapshot ? bytes(snapshot.data) : null,
       updates: rows.map((row) => bytes(row.data)),
+      seqs: rows.map((row) => Number(row.seq)),
       lastSeq: this.statements.lastSeq.get(objectId)?.last_seq ?? 0,
       owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
     };
