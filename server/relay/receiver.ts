@@ -41,6 +41,8 @@ const EMPTY_UPDATE_BYTES = 2;
 export class RelayReceiver {
   private readonly seen = new Map<string, SeqTracker>();
   private readonly gapTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per object, the lowest number counted as seen but not delivered (an entry without its bytes, a failed delivery): the next repair delivers from it. */
+  private readonly undelivered = new Map<string, number>();
 
   constructor(private readonly ports: ReceiverPorts) {}
 
@@ -80,6 +82,7 @@ export class RelayReceiver {
       try {
         if (!(await this.holds(cell, entry))) return;
         if (entry.update === undefined || entry.owners === undefined) {
+          this.owe(entry.objectId, entry.seq);
           await this.repair(cell, entry.objectId);
           return;
         }
@@ -89,6 +92,7 @@ export class RelayReceiver {
       } catch (err) {
         // Counted as seen but not delivered (PostgreSQL unreachable for the envelope or the doc):
         // no later gap would reveal it, so the object is reloaded once the wait is over.
+        this.owe(entry.objectId, entry.seq);
         this.awaitGap(cell, entry.objectId, true);
         throw err;
       }
@@ -160,7 +164,7 @@ export class RelayReceiver {
       }
     }
     if (before && before.envelope.epoch !== envelope.epoch) {
-      const caught = await this.ports.docs.catchUp(id, this.seen.get(id)?.contiguous ?? 0);
+      const caught = await this.ports.docs.catchUp(id, this.deliveredThrough(id));
       const state = caught?.reset ? caught : await this.ports.docs.encodeState(id);
       if (state.epoch === envelope.epoch) this.ports.fanout.reset(cell, id, envelope.epoch, state.update, kept);
     }
@@ -222,6 +226,15 @@ export class RelayReceiver {
     this.gapTimers.set(id, timer);
   }
 
+  private owe(id: string, seq: number): void {
+    this.undelivered.set(id, Math.min(seq, this.undelivered.get(id) ?? seq));
+  }
+
+  /** The number through which this node delivered every update of the object to its rooms. */
+  private deliveredThrough(id: string): number {
+    return Math.min(this.seen.get(id)?.contiguous ?? 0, (this.undelivered.get(id) ?? Infinity) - 1);
+  }
+
   /**
    * Reloads an object from PostgreSQL and delivers what this node's rooms may lack (Yjs merges what
    * they have): every stored update after the last number all of them were delivered.
@@ -229,7 +242,7 @@ export class RelayReceiver {
   async repair(cell: Cell, id: string): Promise<void> {
     const indexed = cell.index.get(id);
     if (!indexed) return;
-    const caught = await this.ports.docs.catchUp(id, this.seen.get(id)?.contiguous ?? 0);
+    const caught = await this.ports.docs.catchUp(id, this.deliveredThrough(id));
     const levels = cell.audience.levelsForObject(id);
     if (caught?.reset) this.ports.fanout.reset(cell, id, caught.epoch, caught.update, levels);
     else {
@@ -240,6 +253,7 @@ export class RelayReceiver {
       }
     }
     this.seen.get(id)?.settleAll();
+    this.undelivered.delete(id);
   }
 
   /**

@@ -110,3 +110,16 @@ test('a gap repaired while the live doc holds the missing edit delivers that edi
   expect(bodyOf(socket).toString()).toEqual(bodyOf((await nodeB.open(envelope.id)).doc).toString());
   close();
 });
+
+test('an entry without its bytes (swept from an outbox) makes the node deliver that edit from the store', async () => {
+  const { nodeA, nodeB, socket, receiver, write, entry, close } = await twoNodes();
+  const fromB = await write(nodeB, 'b-first ', 'gbr-analyst');
+  Y.applyUpdate(socket, fromB.update);
+  await receiver.handle(entry(fromB, 'node-b'));
+  const swept = await write(nodeA, 'a-swept ', 'usa-analyst');
+  const { update: _bytes, owners: _owners, ...withoutBytes } = entry(swept, 'outbox-sweeper') as Extract<RelayEntry, { kind: 'update' }>;
+  await receiver.handle(withoutBytes);
+  expect(bodyOf(socket).toString()).toContain('a-swept');
+  expect(bodyOf(socket).toString()).toEqual(bodyOf((await nodeB.open(envelope.id)).doc).toString());
+  close();
+});
