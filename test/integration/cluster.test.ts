@@ -126,6 +126,8 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
 
     // The dead node: its store committed (update and outbox row), and it never published.
     const dead = new PostgresStore(createPool(nodes.databaseUrl));
+    // Like any node, it read the envelope before writing (the fence refuses writes to others).
+    await dead.getObject(object.id);
     const { docs } = await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
     const doc = new Y.Doc();
     Y.applyUpdate(doc, bytesOf(docs[0]!.update));
