@@ -10,6 +10,7 @@ import type { AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import { forbidden, notFound } from '../errors';
 import type { Fanout } from '../rooms/fanout';
+import type { DocRegistry } from './docRegistry';
 import type { Tombstone } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import type { Author } from './create';
@@ -24,6 +25,8 @@ export function checkOriginator(author: Author, originator: string, what: string
 
 export interface DeletionPorts {
   cells: Pick<CellRegistry, 'deleteObjects' | 'restoreObjects'>;
+  /** A deleted object's live doc is closed at once (other nodes close theirs from the relay): nothing reads it until an undo. */
+  docs: Pick<DocRegistry, 'drop'>;
   audit: Pick<AuditLog, 'append'>;
   fanout: Pick<Fanout, 'envelope' | 'removed'>;
   /** Presence pointing into these objects is sent again, filtered (a deleted object is seen by nobody). */
@@ -39,6 +42,7 @@ export async function deleteObject(ports: DeletionPorts, cell: Cell, author: Aut
   const deletedAt = new Date(now).toISOString();
   const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: author.sub }));
   await ports.cells.deleteObjects(cell, tombstones);
+  for (const id of ids) ports.docs.drop(id);
   await ports.audit.append({
     workspaceId: cell.workspace.id,
     actor,

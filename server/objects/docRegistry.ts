@@ -86,6 +86,11 @@ export class DocRegistry {
     return this.docs.size;
   }
 
+  /** Whether the object's doc is in memory (loaded or loading). */
+  has(id: string): boolean {
+    return this.docs.has(id);
+  }
+
   open(id: string): Promise<LiveDoc> {
     let live = this.docs.get(id);
     if (!live) {
@@ -335,15 +340,23 @@ export class DocRegistry {
   }
 
   /**
-   * Forgets the in-memory doc, so the next reader loads it from the store. Not while updates to
-   * it are being written: they are applied to it when durable, and a reload could miss them.
+   * Forgets the in-memory doc, so the next reader loads it from the store. Updates to it being
+   * written are waited for (they are applied to it when durable, and a reload could miss them).
    */
   drop(id: string): void {
     this.storedStates.drop(id);
     const entry = this.docs.get(id);
     void entry?.then(
       (live) => {
-        if (live.staged.length > 0 || this.docs.get(id) !== entry) return;
+        if (this.docs.get(id) !== entry) return;
+        if (live.replacing) {
+          void live.replacing.then(() => this.drop(id));
+          return;
+        }
+        if (live.staged.length > 0) {
+          live.onSettled.push(() => this.drop(id));
+          return;
+        }
         this.docs.delete(id);
         live.doc.destroy();
       },
