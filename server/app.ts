@@ -198,8 +198,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   writer.onUnheld(async (objectIds) => {
     for (const id of objectIds) {
       const envelope = await store.getObject(id);
-      const cell = envelope && receiver && (await ctx.cells.loaded(envelope.workspaceId));
-      if (cell) await receiver!.refreshObject(cell, id);
+      const cell = envelope && receiver ? await ctx.cells.loaded(envelope.workspaceId) : undefined;
+      if (cell && receiver) await receiver.refreshObject(cell, id);
     }
   });
 
