@@ -193,6 +193,15 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       })
     : undefined;
   if (relay && receiver) await relay.start(receiver);
+  // An envelope whose marking version the node forgot: read again (holding its version), and, with
+  // other nodes that may have changed it, put in the cell index with its rooms told what changed.
+  writer.onUnheld(async (objectIds) => {
+    for (const id of objectIds) {
+      const envelope = await store.getObject(id);
+      const cell = envelope && receiver ? await ctx.cells.loaded(envelope.workspaceId) : undefined;
+      if (cell && receiver) await receiver.refreshObject(cell, id);
+    }
+  });
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));

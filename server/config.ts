@@ -187,6 +187,12 @@ export const SETTINGS = {
     optional({ schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/), expects: 'a postgres:// URL' }),
     'the PostgreSQL database (postgres://user:password@host:5432/name); required with TEARLINE_STORE=postgres, migrated at start',
   ),
+  pgStatementTimeoutMs: setting(
+    'TEARLINE_PG_STATEMENT_TIMEOUT_MS',
+    '5000',
+    integer(0, MAX_TIMER_MS),
+    'the longest one PostgreSQL statement may run (the database cancels it) and, 1 s more, the longest its answer is waited for (a frozen database): the request answers unavailable, nothing acknowledged. 0: no limit',
+  ),
   redisUrl: setting(
     'REDIS_URL',
     undefined,

@@ -77,6 +77,27 @@ export function isDatabaseAway(error: unknown): boolean {
   return (typeof code === 'string' && DATABASE_AWAY_CODES.test(code)) || (typeof message === 'string' && DATABASE_AWAY_MESSAGES.test(message));
 }
 
+/** What node-postgres throws when a query's answer did not come within its `query_timeout`. */
+const UNANSWERED_MESSAGE = 'Query read timeout';
+/** PostgreSQL's code for a statement it cancelled (its `statement_timeout`). */
+const STATEMENT_CANCELLED = '57014';
+
+/** Whether a query got no answer in time from the database (frozen, or a network dropping packets). */
+export function isUnanswered(error: unknown): boolean {
+  return (error as { message?: unknown } | null)?.message === UNANSWERED_MESSAGE;
+}
+
+/**
+ * Whether the database did not finish in time: it cancelled the statement (nothing of it was
+ * kept), or never answered (a commit sent just before may still land when it resumes; it was not
+ * acknowledged).
+ */
+export function isDatabaseSlow(error: unknown): boolean {
+  return isUnanswered(error) || (error as { code?: unknown } | null)?.code === STATEMENT_CANCELLED;
+}
+
+const DATABASE_SLOW_MESSAGE = 'The server\'s database did not answer in time, so this request was not confirmed. Try again shortly.';
+
 const DATABASE_AWAY_MESSAGE = 'The server cannot reach its database right now, so nothing of this request was saved. Try again shortly.';
 
 const STORAGE_FAULT_MESSAGE =
@@ -86,6 +107,7 @@ export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof TearlineError) return error.toJSON();
   if (isStorageFault(error)) return { code: 'unavailable', message: STORAGE_FAULT_MESSAGE };
   if (isDatabaseAway(error)) return { code: 'unavailable', message: DATABASE_AWAY_MESSAGE };
+  if (isDatabaseSlow(error)) return { code: 'unavailable', message: DATABASE_SLOW_MESSAGE };
   const code = (error as { code?: unknown })?.code;
   if (code === 'bad_marking') return { code, message: (error as Error).message };
   return { code: 'internal', message: 'The server could not complete this request; it has been logged.' };

@@ -26,11 +26,11 @@ export interface Storage {
 }
 
 export async function openStorage(
-  config: Pick<ServerConfig, 'store' | 'databaseUrl' | 'dataDir' | 'sqliteSync'>,
+  config: Pick<ServerConfig, 'store' | 'databaseUrl' | 'dataDir' | 'sqliteSync' | 'pgStatementTimeoutMs'>,
   auditOptions: AuditAppendOptions,
 ): Promise<Storage> {
   if (config.store === 'postgres') {
-    const pool = await openPool(config.databaseUrl);
+    const pool = await openPool(config.databaseUrl, config.pgStatementTimeoutMs);
     return {
       store: new PostgresStore(pool),
       audit: createPostgresAuditLog(pool, undefined, auditOptions),

@@ -10,7 +10,7 @@ import { event } from './events';
 import { authorOf } from './objects';
 
 export function deletionPorts(ctx: Context) {
-  return { cells: ctx.cells, audit: ctx.audit, fanout: ctx.fanout, audienceChanged: refreshPresenceFor.bind(null, ctx) };
+  return { cells: ctx.cells, docs: ctx.docs, audit: ctx.audit, fanout: ctx.fanout, audienceChanged: refreshPresenceFor.bind(null, ctx) };
 }
 
 export const deleteHandler = event('object:delete')

@@ -10,6 +10,7 @@ import type { AuditAction, AuditActor, Json } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import { forbidden, notFound } from '../errors';
 import type { Fanout } from '../rooms/fanout';
+import type { DocRegistry } from './docRegistry';
 import type { Tombstone } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import type { Author } from './create';
@@ -24,6 +25,8 @@ export function checkOriginator(author: Author, originator: string, what: string
 
 export interface DeletionPorts {
   cells: Pick<CellRegistry, 'deleteObjects' | 'restoreObjects'>;
+  /** A deleted object's live doc is closed at once (other nodes close theirs from the relay): nothing reads it until an undo. */
+  docs: Pick<DocRegistry, 'drop'>;
   audit: Pick<AuditLog, 'append'>;
   fanout: Pick<Fanout, 'envelope' | 'removed'>;
   /** Presence pointing into these objects is sent again, filtered (a deleted object is seen by nobody). */
@@ -56,6 +59,7 @@ export async function removeObject(
   const deletedAt = new Date(now).toISOString();
   const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: actor.sub }));
   await ports.cells.deleteObjects(cell, tombstones);
+  for (const id of ids) ports.docs.drop(id);
   await ports.audit.append({ workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail });
   for (const { id, levels } of audiences.reverse()) ports.fanout.removed(cell, id, levels);
   await ports.audienceChanged(cell, new Set(ids));

@@ -86,6 +86,11 @@ export class DocRegistry {
     return this.docs.size;
   }
 
+  /** Whether the object's doc is in memory (loaded or loading). */
+  has(id: string): boolean {
+    return this.docs.has(id);
+  }
+
   open(id: string): Promise<LiveDoc> {
     let live = this.docs.get(id);
     if (!live) {
@@ -280,21 +285,14 @@ export class DocRegistry {
   }
 
   /**
-   * Through which number the live doc holds every update of `epoch` (and so does every socket it
-   * was served to); undefined when it is not in memory at that epoch.
-   */
-  async heldThrough(id: string, epoch: number): Promise<number | undefined> {
-    const entry = this.docs.get(id);
-    const live = entry && (await entry.catch(() => undefined));
-    return live && live.epoch === epoch ? live.lastSeq : undefined;
-  }
-
-  /**
    * Brings the live doc up to what the store holds (after a gap in what the relay delivered, or
-   * another node's new epoch): answers what the doc lacked (`reset`: a new epoch, the whole doc),
-   * or undefined when the doc is not in memory (its next reader loads it from the store).
+   * another node's new epoch), and answers what this node's readers may lack: a new epoch (`reset`)
+   * whole; otherwise every stored update after `deliveredThrough` (the number through which they
+   * were all delivered), or the whole stored state when the snapshot folded some of those in. Not
+   * only what the doc lacked: a socket served from stored data before the doc loaded lacks what
+   * the load read. Undefined when the doc is not in memory (its next reader loads it from the store).
    */
-  async catchUp(id: string): Promise<{ epoch: number; update: Uint8Array; reset: boolean } | undefined> {
+  async catchUp(id: string, deliveredThrough: number): Promise<{ epoch: number; update: Uint8Array; reset: boolean } | undefined> {
     this.storedStates.drop(id);
     const entry = this.docs.get(id);
     let live = entry && (await entry.catch(() => undefined));
@@ -316,12 +314,13 @@ export class DocRegistry {
       Object.assign(live, { doc: fresh, epoch: stored.epoch, seen: new SeqTracker(stored.lastSeq), lastSeq: stored.lastSeq, sinceSnapshot: stored.updates.length, storedBytes });
       return { epoch: stored.epoch, update: Y.encodeStateAsUpdate(fresh), reset: true };
     }
-    const missing = Y.encodeStateAsUpdate(fresh, Y.encodeStateVector(live.doc));
+    Y.applyUpdate(live.doc, Y.encodeStateAsUpdate(fresh, Y.encodeStateVector(live.doc)));
+    const logged = deliveredThrough >= (stored.seqs[0] ?? stored.lastSeq + 1) - 1;
+    const lacking = logged ? mergedOrEmpty(stored.updates.filter((_, i) => stored.seqs[i]! > deliveredThrough)) : Y.encodeStateAsUpdate(fresh);
     fresh.destroy();
-    Y.applyUpdate(live.doc, missing);
     live.seen.settle(stored.lastSeq);
     live.lastSeq = live.seen.contiguous;
-    return { epoch: live.epoch, update: missing, reset: false };
+    return { epoch: live.epoch, update: lacking, reset: false };
   }
 
   /** The doc's durable state for a reader, from memory when live, else straight from the store. */
@@ -341,15 +340,23 @@ export class DocRegistry {
   }
 
   /**
-   * Forgets the in-memory doc, so the next reader loads it from the store. Not while updates to
-   * it are being written: they are applied to it when durable, and a reload could miss them.
+   * Forgets the in-memory doc, so the next reader loads it from the store. Updates to it being
+   * written are waited for (they are applied to it when durable, and a reload could miss them).
    */
   drop(id: string): void {
     this.storedStates.drop(id);
     const entry = this.docs.get(id);
     void entry?.then(
       (live) => {
-        if (live.staged.length > 0 || this.docs.get(id) !== entry) return;
+        if (this.docs.get(id) !== entry) return;
+        if (live.replacing) {
+          void live.replacing.then(() => this.drop(id));
+          return;
+        }
+        if (live.staged.length > 0) {
+          live.onSettled.push(() => this.drop(id));
+          return;
+        }
         this.docs.delete(id);
         live.doc.destroy();
       },
@@ -375,6 +382,12 @@ export class DocRegistry {
       void entry.then((live) => live.doc.destroy(), () => undefined);
     }
   }
+}
+
+/** The updates as one (an update that changes nothing when there are none). */
+function mergedOrEmpty(updates: Uint8Array[]): Uint8Array {
+  if (updates.length === 0) return new Uint8Array([0, 0]);
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
 }
 
 /** A doc holding the stored snapshot and updates. */

@@ -20,7 +20,7 @@ export interface ReceiverPorts {
   /** This node's id: its own entries are counted, not applied again. */
   node: string;
   cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord'>;
-  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop' | 'heldThrough'>;
+  docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop'>;
   fanout: Pick<Fanout, 'update' | 'envelope' | 'removed' | 'reset'>;
   store: {
     getObject(id: string): Promise<Envelope | undefined>;
@@ -41,6 +41,8 @@ const EMPTY_UPDATE_BYTES = 2;
 export class RelayReceiver {
   private readonly seen = new Map<string, SeqTracker>();
   private readonly gapTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per object, the lowest number counted as seen but not delivered (an entry without its bytes, a failed delivery): the next repair delivers from it. */
+  private readonly undelivered = new Map<string, number>();
 
   constructor(private readonly ports: ReceiverPorts) {}
 
@@ -74,12 +76,13 @@ export class RelayReceiver {
   }
 
   private async update(cell: Cell, entry: Extract<RelayEntry, { kind: 'update' }>): Promise<void> {
-    const seen = await this.tracker(entry);
+    const seen = this.tracker(entry);
     if (!seen.see(entry.seq)) return;
     if (entry.node !== this.ports.node) {
       try {
         if (!(await this.holds(cell, entry))) return;
         if (entry.update === undefined || entry.owners === undefined) {
+          this.owe(entry.objectId, entry.seq);
           await this.repair(cell, entry.objectId);
           return;
         }
@@ -89,6 +92,7 @@ export class RelayReceiver {
       } catch (err) {
         // Counted as seen but not delivered (PostgreSQL unreachable for the envelope or the doc):
         // no later gap would reveal it, so the object is reloaded once the wait is over.
+        this.owe(entry.objectId, entry.seq);
         this.awaitGap(cell, entry.objectId, true);
         throw err;
       }
@@ -97,18 +101,18 @@ export class RelayReceiver {
   }
 
   /**
-   * The object's numbers seen, counted from the first entry read. Entries reach the streams in
+   * The object's numbers seen by this receiver, counted from none. Entries reach the streams in
    * the order nodes publish them, not in the order of their numbers (a node that waits for Redis
-   * to answer publishes later from its outbox): the first one read says nothing of those below
-   * it. Known are only those the live doc holds; without one, none, and the gap below the first
-   * entry is repaired from PostgreSQL.
+   * to answer publishes later from its outbox), so the first one read says nothing of those below
+   * it. Nor does the live doc: a socket served from stored data before the doc loaded lacks what
+   * the load read in between, and the entries carrying it may still be on their way. So every
+   * number is delivered the first time this receiver reads it (the live doc skips what it holds),
+   * and the gap below the first one read is repaired from PostgreSQL.
    */
-  private async tracker(entry: Extract<RelayEntry, { kind: 'update' }>): Promise<SeqTracker> {
+  private tracker(entry: Extract<RelayEntry, { kind: 'update' }>): SeqTracker {
     const known = this.seen.get(entry.objectId);
     if (known) return known;
-    const held = await this.ports.docs.heldThrough(entry.objectId, entry.epoch);
-    // A repair may have counted them meanwhile: its count stands.
-    const seen = this.seen.get(entry.objectId) ?? new SeqTracker(held ?? 0);
+    const seen = new SeqTracker(0);
     this.seen.set(entry.objectId, seen);
     return seen;
   }
@@ -160,7 +164,7 @@ export class RelayReceiver {
       }
     }
     if (before && before.envelope.epoch !== envelope.epoch) {
-      const caught = await this.ports.docs.catchUp(id);
+      const caught = await this.ports.docs.catchUp(id, this.deliveredThrough(id));
       const state = caught?.reset ? caught : await this.ports.docs.encodeState(id);
       if (state.epoch === envelope.epoch) this.ports.fanout.reset(cell, id, envelope.epoch, state.update, kept);
     }
@@ -222,11 +226,23 @@ export class RelayReceiver {
     this.gapTimers.set(id, timer);
   }
 
-  /** Reloads an object from PostgreSQL and delivers what this node's rooms may lack (Yjs merges what they have). */
+  private owe(id: string, seq: number): void {
+    this.undelivered.set(id, Math.min(seq, this.undelivered.get(id) ?? seq));
+  }
+
+  /** The number through which this node delivered every update of the object to its rooms. */
+  private deliveredThrough(id: string): number {
+    return Math.min(this.seen.get(id)?.contiguous ?? 0, (this.undelivered.get(id) ?? Infinity) - 1);
+  }
+
+  /**
+   * Reloads an object from PostgreSQL and delivers what this node's rooms may lack (Yjs merges what
+   * they have): every stored update after the last number all of them were delivered.
+   */
   async repair(cell: Cell, id: string): Promise<void> {
     const indexed = cell.index.get(id);
     if (!indexed) return;
-    const caught = await this.ports.docs.catchUp(id);
+    const caught = await this.ports.docs.catchUp(id, this.deliveredThrough(id));
     const levels = cell.audience.levelsForObject(id);
     if (caught?.reset) this.ports.fanout.reset(cell, id, caught.epoch, caught.update, levels);
     else {
@@ -237,6 +253,7 @@ export class RelayReceiver {
       }
     }
     this.seen.get(id)?.settleAll();
+    this.undelivered.delete(id);
   }
 
   /**

@@ -64,6 +64,26 @@ export function redisClient(url: string, log: RelayOptions['log']): RedisClient 
   return client;
 }
 
+/**
+ * The client, with every command's failure observed. socket.io's Redis adapter sends most commands
+ * without awaiting them (publishes, unsubscribes at close): those still due when Redis goes away or
+ * the node stops (the queue flushed with "Disconnects client", a reset connection) would otherwise
+ * be unhandled rejections. A caller that awaits a command still gets its failure.
+ */
+export function observingFailures(client: RedisClient): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function' || property === 'constructor') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) result.catch(() => undefined);
+        return result;
+      };
+    },
+  });
+}
+
 /** The command's answer, or a rejection once `COMMAND_TIMEOUT_MS` passed without one. */
 export function timed<T>(command: Promise<T>, what: string, ms = COMMAND_TIMEOUT_MS): Promise<T> {
   // A late failure of a command given up on is nobody's to handle.
@@ -258,7 +278,7 @@ export class RedisRelay {
   /** Clients for socket.io's Redis adapter (publish and subscribe), sharing this relay's settings. */
   adapterClients(): [RedisClient, RedisClient] {
     // Commands wait while Redis is away (socket.io publishes without handling a refusal).
-    return [this.publisher.duplicate({ disableOfflineQueue: false }), this.publisher.duplicate({ disableOfflineQueue: false })];
+    return [observingFailures(this.publisher.duplicate({ disableOfflineQueue: false })), observingFailures(this.publisher.duplicate({ disableOfflineQueue: false }))];
   }
 
   async stop(): Promise<void> {

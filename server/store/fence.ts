@@ -18,6 +18,8 @@ export class FencedWriteError extends TearlineError {
   constructor(
     readonly objectIds: readonly string[],
     refusal: TearlineError = new TearlineError('conflict', 'This object was re-marked or moved to a new version meanwhile; it has been reloaded, apply your edit again.'),
+    /** Those of `objectIds` refused because this node no longer remembers the marking version it read (evicted): their envelopes are to be read again. */
+    readonly unheld: readonly string[] = [],
   ) {
     super(refusal.code, refusal.message);
     this.name = 'FencedWriteError';
@@ -32,25 +34,45 @@ export function deletedWrite(objectIds: readonly string[]): FencedWriteError {
   return new FencedWriteError(objectIds, notFound());
 }
 
-/** The marking version of each envelope this store instance (this node) last read or wrote. */
+/** Objects whose marking version a node remembers, at most (about 100 bytes each). */
+export const HELD_MARKINGS_MAX = 100_000;
+
+/**
+ * The marking version of each envelope this store instance (this node) last read or wrote, for at
+ * most `capacity` objects: the least recently used is forgotten first. A forgotten object's
+ * updates are refused (fail closed) until its envelope is read again, since the node can no longer
+ * tell which version its cell index holds.
+ */
 export class HeldMarkings {
   private readonly held = new Map<string, number>();
 
+  constructor(private readonly capacity = HELD_MARKINGS_MAX) {}
+
   version(objectId: string): number | undefined {
-    return this.held.get(objectId);
+    const version = this.held.get(objectId);
+    if (version !== undefined) this.touch(objectId, version);
+    return version;
   }
 
   hold(objectId: string, markingVersion: number): void {
-    this.held.set(objectId, markingVersion);
+    this.touch(objectId, markingVersion);
+    if (this.held.size > this.capacity) this.held.delete(this.held.keys().next().value!);
   }
 
-  /**
-   * Whether an update for `epoch` may be stored over the object row `current` (undefined: no such
-   * object). An object this node never read an envelope of holds no stale marking: the row decides.
-   */
+  /** Whether an update for `epoch` may be stored over the object row `current` (undefined: no such object). */
   admits(objectId: string, epoch: number, current: ObjectFence | undefined): boolean {
     if (!current || current.epoch !== epoch) return false;
-    const held = this.held.get(objectId);
-    return held === undefined || held === current.markingVersion;
+    return this.version(objectId) === current.markingVersion;
+  }
+
+  /** The objects of `ids` whose marking version is not remembered (never read, or forgotten). */
+  unheld(ids: readonly string[]): string[] {
+    return ids.filter((id) => !this.held.has(id));
+  }
+
+  /** Most recently used last: a Map keeps insertion order. */
+  private touch(objectId: string, version: number): void {
+    this.held.delete(objectId);
+    this.held.set(objectId, version);
   }
 }

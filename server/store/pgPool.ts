@@ -4,6 +4,7 @@
 // stops at start with a sentence naming DATABASE_URL, not at the first edit.
 import pg from 'pg';
 import { ConfigError, DATABASE_URL_MISSING } from '../config';
+import { isUnanswered } from '../errors';
 import { migrate } from './pgMigrate';
 
 export type { Pool, PoolClient } from 'pg';
@@ -15,23 +16,40 @@ const CONNECT_TIMEOUT_MS = 5000;
 // BIGINT columns (sequence numbers, client ids, times in ms) stay below 2^53: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 
-export function createPool(databaseUrl: string): pg.Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-}
+/**
+ * How much longer than the statement timeout a query's answer is waited for: PostgreSQL cancels a
+ * slow statement itself (a clean error, the connection stays usable); only a database that does
+ * not answer at all (frozen, a network dropping packets) meets the client's own limit.
+ */
+const ANSWER_MARGIN_MS = 1000;
 
-/** A pool whose database answered and holds the current schema. */
-export async function openPool(databaseUrl: string | undefined): Promise<pg.Pool> {
-  if (!databaseUrl) throw new ConfigError(DATABASE_URL_MISSING);
-  const pool = createPool(databaseUrl);
+/**
+ * `statementTimeoutMs` (TEARLINE_PG_STATEMENT_TIMEOUT_MS; none when 0 or absent): the longest one
+ * statement may run on the server, and, with a margin, the longest its answer is waited for.
+ */
+export function createPool(databaseUrl: string, statementTimeoutMs = 0): pg.Pool {
+  const timeouts = statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + ANSWER_MARGIN_MS } : {};
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...timeouts });
   // An idle connection that breaks (a database restart) is replaced on next use, not a crash.
   pool.on('error', () => undefined);
-  try {
-    await migrate(pool);
-  } catch (error) {
-    await pool.end();
-    throw new ConfigError(`The database at DATABASE_URL (${redacted(databaseUrl)}) could not be used: ${(error as Error).message}.`);
-  }
   return pool;
+}
+
+/**
+ * A pool whose database answered and holds the current schema. Migrations run first on a pool of
+ * their own without the statement timeout: they may take long, or wait for another node's.
+ */
+export async function openPool(databaseUrl: string | undefined, statementTimeoutMs = 0): Promise<pg.Pool> {
+  if (!databaseUrl) throw new ConfigError(DATABASE_URL_MISSING);
+  const migrating = createPool(databaseUrl);
+  try {
+    await migrate(migrating);
+  } catch (error) {
+    throw new ConfigError(`The database at DATABASE_URL (${redacted(databaseUrl)}) could not be used: ${(error as Error).message}.`);
+  } finally {
+    await migrating.end();
+  }
+  return createPool(databaseUrl, statementTimeoutMs);
 }
 
 /** The URL without its password, for messages. */
@@ -55,8 +73,10 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    // A connection that cannot even roll back is closed rather than handed to the next caller.
-    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    // A connection whose answer never came is in no known state, and one that cannot even roll
+    // back is no better: either is closed rather than handed to the next caller.
+    if (isUnanswered(error)) broken = error as Error;
+    else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
     client.release(broken);

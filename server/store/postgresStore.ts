@@ -82,11 +82,16 @@ const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byt
 const C = 'COLLATE "C"';
 
 export class PostgresStore implements Store {
-  private readonly held = new HeldMarkings();
+  private readonly held: HeldMarkings;
   private committed: (changes: CommittedChange[]) => void = () => undefined;
 
-  /** `pool`: owned from now on, ended by `close()`. */
-  constructor(readonly pool: Pool) {}
+  /** `pool`: owned from now on, ended by `close()`. `heldMarkings`: how many objects' marking versions it remembers. */
+  constructor(
+    readonly pool: Pool,
+    heldMarkings?: number,
+  ) {
+    this.held = new HeldMarkings(heldMarkings);
+  }
 
   /** Told of each transaction's outbox rows once it committed, in commit order (the relay publishes them). */
   onCommit(listener: (changes: CommittedChange[]) => void): void {
@@ -287,7 +292,7 @@ export class PostgresStore implements Store {
           return item.objectId === id && !this.held.admits(id, item.epoch, row && { epoch: row.epoch, markingVersion: row.marking_version });
         }),
       );
-      if (fenced.length > 0) throw new FencedWriteError(fenced);
+      if (fenced.length > 0) throw new FencedWriteError(fenced, undefined, this.held.unheld(fenced));
       const seqs = batch.map((item) => ++objects.get(item.objectId)!.last_seq);
       await client.query(
         `INSERT INTO doc_updates (object_id, seq, epoch, marking_version, data, author)
@@ -346,6 +351,7 @@ export class PostgresStore implements Store {
           epoch,
           snapshot: snapshot ? bytes(snapshot.data) : null,
           updates: rows.map((row) => bytes(row.data)),
+          seqs: rows.map((row) => Number(row.seq)),
           lastSeq: Number(last.rows[0]?.last_seq ?? 0),
           owners: new Map(owners.rows.map((row) => [row.client_id, row.sub])),
         };

@@ -53,12 +53,14 @@ UPDATE objects SET last_seq = (SELECT coalesce(MAX(object_seq), 0) FROM doc_upda
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
-  private readonly held = new HeldMarkings();
+  private readonly held: HeldMarkings;
   private readonly loadDocTx: (objectId: string) => StoredDoc;
   private readonly appendTx: (batch: PendingUpdate[]) => number[];
 
   /** `sync`: TEARLINE_SQLITE_SYNC. */
-  constructor(file: string, options: { sync: 'full' | 'normal' }) {
+  /** `heldMarkings`: how many objects' marking versions it remembers (tests make it small). */
+  constructor(file: string, options: { sync: 'full' | 'normal'; heldMarkings?: number }) {
+    this.held = new HeldMarkings(options.heldMarkings);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -217,7 +219,7 @@ export class SqliteStore implements Store {
     const deleted = [...fences].filter(([, fence]) => fence?.deleted).map(([id]) => id);
     if (deleted.length > 0) throw deletedWrite(deleted);
     const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, fences.get(item.objectId))).map((item) => item.objectId))];
-    if (fenced.length > 0) throw new FencedWriteError(fenced);
+    if (fenced.length > 0) throw new FencedWriteError(fenced, undefined, this.held.unheld(fenced));
     return batch.map((item) => {
       for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
       const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
@@ -260,6 +262,7 @@ export class SqliteStore implements Store {
       epoch,
       snapshot: snapshot ? bytes(snapshot.data) : null,
       updates: rows.map((row) => bytes(row.data)),
+      seqs: rows.map((row) => Number(row.seq)),
       lastSeq: this.statements.lastSeq.get(objectId)?.last_seq ?? 0,
       owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
     };

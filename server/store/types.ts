@@ -67,6 +67,8 @@ export interface StoredDoc {
   snapshot: Uint8Array | null;
   /** Updates after the snapshot, oldest first. */
   updates: Uint8Array[];
+  /** Each update's sequence number, in step with `updates`. */
+  seqs: number[];
   /** The object's last sequence number, compacted updates included (0 when none was stored). */
   lastSeq: number;
   /** Each Yjs client id that wrote to this object, and the participant (`sub`) it belongs to. */

@@ -19,6 +19,7 @@ export class UpdateWriter {
   private committing = false;
   /** When the last commit started (ms); commits start at least the policy's interval apart. */
   private lastStart = -Infinity;
+  private reread: (objectIds: readonly string[]) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -28,6 +29,15 @@ export class UpdateWriter {
     readonly frames: FanoutFrames = new FanoutFrames(),
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Reads again the envelopes of objects whose updates the fence refused because this node had
+   * forgotten which marking version it read: their refused updates answer once it is done, so the
+   * client's replay meets an envelope the node holds (and is checked against it).
+   */
+  onUnheld(reread: (objectIds: readonly string[]) => Promise<void>): void {
+    this.reread = reread;
+  }
 
   write(update: PendingUpdate): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -68,6 +78,7 @@ export class UpdateWriter {
       batch.forEach((item, i) => item.resolve(seqs[i]!));
     } catch (error) {
       if (error instanceof FencedWriteError) {
+        if (error.unheld.length > 0) await this.reread(error.unheld).catch(() => undefined);
         // Only the fenced objects' updates are refused: the others of the batch are written now.
         return this.writeBatch(this.fail(batch, new Set(error.objectIds), error));
       }

@@ -107,6 +107,27 @@ export interface OwnPostgres {
   stop(): Promise<void>;
   /** Starts it again on the same port and data, and waits until it answers. */
   start(): Promise<void>;
+  /** SIGSTOP to the server and every backend: connections stay open, nothing answers until `thaw`. */
+  freeze(): void;
+  thaw(): void;
+}
+
+/** The process and every process below it (a PostgreSQL server's backends), from /proc. */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Fields after the command name (in parentheses, which may hold spaces): state, then ppid.
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  return tree;
 }
 
 /**
@@ -122,6 +143,16 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   if (init.status !== 0) throw new Error('initdb failed');
   const url = `postgres://tearline@127.0.0.1:${port}/postgres`;
   let child: ChildProcess | undefined;
+  const signalTree = (signal: NodeJS.Signals) => {
+    if (child?.pid === undefined || child.exitCode !== null) return;
+    for (const pid of processTree(child.pid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+  };
   const own: OwnPostgres = {
     url,
     async start() {
@@ -135,10 +166,14 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       }
       throw new Error('the test PostgreSQL did not start');
     },
+    freeze: () => signalTree('SIGSTOP'),
+    thaw: () => signalTree('SIGCONT'),
     async stop() {
       const running = child;
-      child = undefined;
       if (!running || running.exitCode !== null) return;
+      // A frozen server would hold SIGINT until it runs again.
+      signalTree('SIGCONT');
+      child = undefined;
       const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGINT');
       await exited;

@@ -126,6 +126,8 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
 
     // The dead node: its store committed (update and outbox row), and it never published.
     const dead = new PostgresStore(createPool(nodes.databaseUrl));
+    // Like any node, it read the envelope before writing (the fence refuses writes to others).
+    await dead.getObject(object.id);
     const { docs } = await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] });
     const doc = new Y.Doc();
     Y.applyUpdate(doc, bytesOf(docs[0]!.update));
@@ -186,6 +188,21 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     await jpn.waitFor('object:changed', (e: Envelope) => e.id === shared.id && e.orderKey === orderKey, 10_000);
     // JPN never saw the GBR paragraph: neither its deletion nor its undo names it.
     expect(JSON.stringify(jpn.frames.slice(jpnFrom))).not.toContain(gbrOnly.id);
+  });
+
+  test('a deletion closes the live doc on every node: the deleting one at once, the others from the relay', async () => {
+    const [a, b] = await cluster(2);
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Delete live docs', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(b!, 'gbr-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+    // An edit on each node loads the live doc there.
+    for (const [client, mark] of [[usa, 'on-a'], [gbr, 'on-b']] as const) expect(await sideWrite(client, cell.id, object, mark)).toMatchObject({ ok: true });
+    expect([a!, b!].map((node) => node.ctx.docs.has(object.id))).toEqual([true, true]);
+
+    await usa.ok('object:delete', { workspaceId: cell.id, id: object.id });
+    await eventually(() => [a!, b!].every((node) => !node.ctx.docs.has(object.id)), 10_000, () => `live doc still open: on A ${a!.ctx.docs.has(object.id)}, on B ${b!.ctx.docs.has(object.id)}`);
   });
 
   test('a deletion committed while Redis was down reaches node B through the outbox sweeper; meanwhile node B stores no write to it', async () => {

@@ -44,12 +44,17 @@ test('a comment wider than what it is on is refused, naming the marking to use',
 
 test('a mention of JPN in a NOFORN comment is refused in plain words; nothing reaches JPN', async () => {
   const before = jpn.frames.length;
-  const answer = await usa.call('comment:create', { workspaceId: cellId, onId: nofornParagraph.id, marking: 'SECRET//NOFORN', text: 'ask @JPN', mentions: [{ kind: 'nation', nation: 'JPN' }] });
+  const answer = await usa.call('comment:create', { workspaceId: cellId, onId: nofornParagraph.id, marking: 'SECRET//NOFORN', text: 'ask @JPN NFMENTIONA', mentions: [{ kind: 'nation', nation: 'JPN' }] });
   expect(answer).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('JPN may not read a comment marked SECRET//NOFORN') } });
-  const person = await usa.call('comment:create', { workspaceId: cellId, onId: nofornParagraph.id, marking: 'SECRET//NOFORN', text: 'ask', mentions: [{ kind: 'person', sub: 'jpn-analyst' }] });
+  const person = await usa.call('comment:create', { workspaceId: cellId, onId: nofornParagraph.id, marking: 'SECRET//NOFORN', text: 'ask NFMENTIONB', mentions: [{ kind: 'person', sub: 'jpn-analyst' }] });
   expect(person).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   await settle(usa, jpn);
-  expect(jpn.frames.slice(before).map((f) => f.event)).toEqual([]);
+  // Presence heartbeats may arrive meanwhile; they are the only frames allowed, and neither they
+  // nor anything else may carry the refused comments' text or the paragraph they were on.
+  const after = jpn.frames.slice(before);
+  expect(after.filter((f) => f.event !== 'awareness').map((f) => f.event)).toEqual([]);
+  const bytes = JSON.stringify(after);
+  for (const secret of ['NFMENTIONA', 'NFMENTIONB', nofornParagraph.id]) expect(bytes).not.toContain(secret);
 });
 
 test('a comment on a paragraph JPN may not see does not exist for JPN: same answer as a missing one', async () => {

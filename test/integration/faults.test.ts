@@ -2,7 +2,7 @@
 // redis-server of the test's own, each shown with "no acknowledged edit lost, no leak, converged
 // within 10 s after the fault ends": Redis restarted with AOF, Redis frozen (SIGSTOP) for 10 s, a
 // node SIGKILLed mid-write and between commit and relay, a narrowing re-mark during a Redis outage
-// with a stale node writing under the old marking, PostgreSQL restarted, and a participant whose
+// with a stale node writing under the old marking, PostgreSQL restarted and frozen, and a participant whose
 // clearance changed while disconnected reconnecting to another node. docs/deployment.md says what
 // each fault does and promises. Skipped without PostgreSQL or redis-server locally, never in CI.
 import { afterAll, describe, expect, test } from 'vitest';
@@ -173,21 +173,27 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     for (const r of [onA, onB, onC]) expect(bodyOf(r.doc).toString().includes('CANARY-STALE')).toBe(false);
   }, 60_000);
 
-  describe('PostgreSQL restarted', () => {
-    let own: OwnPostgres | undefined;
-    afterAll(() => own?.stop());
+  describe('PostgreSQL restarted or frozen', () => {
+    const owns: OwnPostgres[] = [];
+    afterAll(() => Promise.all(owns.map((own) => own.stop())));
 
-    test('writes answer unavailable (no acknowledgement without durability), then recover; none acknowledged is lost', async () => {
-      own = await startOwnPostgres();
-      const [a, b] = await nodes.start({ nodes: 2, databaseUrl: own.url });
+    /**
+     * A write during the fault answers `unavailable` in plain words (no acknowledgement without
+     * durability); once it ends, writes are taken again and every acknowledged edit converges.
+     */
+    async function refusedThenRecovered(fault: { begin(own: OwnPostgres): Promise<void> | void; end(own: OwnPostgres): Promise<void> | void }) {
+      const own = await startOwnPostgres();
+      owns.push(own);
+      // A short statement timeout keeps the frozen case brief; the restart does not depend on it.
+      const [a, b] = await nodes.start({ nodes: 2, databaseUrl: own.url, config: { pgStatementTimeoutMs: 2000 } });
       const { cell, object, clients, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
       const [us, gb] = replicas as [Replica, Replica];
       const acknowledged = [await write(us, 'a-before'), await write(gb, 'b-before')];
 
-      await own.stop();
+      await fault.begin(own);
       const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(us, 'NOT-DURABLE') });
-      expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-      await own.start();
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/database .*Try again shortly\.$/) } });
+      await fault.end(own);
       const endedAt = Date.now();
       const retried = sideUpdate(us, 'RETRIED');
       await eventually(
@@ -201,6 +207,14 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       const stored = await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id);
       for (const mark of acknowledged) expect(stored).toContain(mark);
       expect(stored).not.toContain('NOT-DURABLE');
+    }
+
+    test('PostgreSQL restarted: writes answer unavailable (no acknowledgement without durability), then recover; none acknowledged is lost', async () => {
+      await refusedThenRecovered({ begin: (own) => own.stop(), end: (own) => own.start() });
+    }, 90_000);
+
+    test('PostgreSQL frozen (SIGSTOP): writes answer unavailable after the statement timeout instead of waiting, then recover after SIGCONT; none acknowledged is lost', async () => {
+      await refusedThenRecovered({ begin: (own) => own.freeze(), end: (own) => own.thaw() });
     }, 90_000);
   });
 

@@ -70,6 +70,7 @@ describe('settings', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       relayMaxLen: 100000,
+      pgStatementTimeoutMs: 5000,
       nodeId: `${os.hostname()}-${process.pid}`,
       faultHook: 'off',
       sqliteSync: 'full',

@@ -41,7 +41,6 @@ function node() {
     node: 'node-b',
     cells: { loaded: async () => cell, loadedIds: () => ['w1'], refreshRecord: async () => undefined },
     docs: {
-      heldThrough: async () => undefined,
       applyRemote: async () => undefined,
       catchUp: async () => undefined,
       encodeState: async () => ({ epoch: 0, update: new Uint8Array(2) }),

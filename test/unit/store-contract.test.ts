@@ -433,6 +433,8 @@ test('a file written before per-object sequence numbers numbers its updates per 
   const store = new SqliteStore(file, { sync: 'normal' });
   expect((await store.loadDoc('a')).lastSeq).toBe(3);
   expect((await store.loadDoc('b')).lastSeq).toBe(1);
+  // A node writes only to objects whose envelope it read (the fence refuses others).
+  await store.getObject('a');
   expect(await store.appendUpdates([{ objectId: 'a', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }])).toEqual([4]);
   await store.compact('a', 0, buildContent({ body: 'a' }), 3);
   expect((await store.loadDoc('a')).updates).toHaveLength(1);
