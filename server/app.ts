@@ -26,6 +26,7 @@ import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
+import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/presenceRelay';
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
 import { closeClient, RedisRelay } from './relay/redisRelay';
@@ -167,8 +168,15 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     fanout: ctx.fanout,
     audienceChanged: (cell, objectIds) => refreshPresenceFor(ctx, cell, objectIds),
   });
+  // Across nodes each node filters presence for its own sockets: the others get the changes as they are.
+  const heldVersions = store instanceof PostgresStore ? store : undefined;
   ctx.presence = new PresenceBatcher(
-    (cell, changes, newcomers) => sendPresence(ctx, cell, changes, newcomers),
+    (cell, changes, newcomers) => {
+      sendPresence(ctx, cell, changes, newcomers);
+      if (cluster && heldVersions && changes.length > 0) {
+        io.serverSideEmit(PRESENCE_RELAY_EVENT, presenceMessage(cell.workspace.id, changes, (id) => heldVersions.markingVersionHeld(id)));
+      }
+    },
     (cell) => presenceWindowMs(ctx, cell),
   );
   const scheduler = createDeadlineScheduler({
@@ -193,6 +201,20 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       })
     : undefined;
   if (relay && receiver) await relay.start(receiver);
+  if (cluster && receiver && heldVersions) {
+    io.on(PRESENCE_RELAY_EVENT, (message) => {
+      receivePresence(
+        {
+          loaded: (workspaceId) => ctx.cells.loaded(workspaceId),
+          markingVersionHeld: (id) => heldVersions.markingVersionHeld(id),
+          refresh: (cell, id) => receiver.refreshObject(cell, id),
+          sendLocal: (cell, changes) => sendPresence(ctx, cell, changes, new Set()),
+          log,
+        },
+        message,
+      ).catch((err: unknown) => log.error({ err }, 'relayed presence failed'));
+    });
+  }
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));

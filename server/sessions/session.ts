@@ -20,8 +20,13 @@ export interface SessionData {
   readonly presence: Record<string, PresenceState>;
 }
 
-export type TearlineServer = Server<Record<string, never>, ServerEvents, Record<string, never>, SessionData>;
-export type TearlineSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SessionData>;
+/** Between nodes (socket.io's server-side emit): presence changes, checked on arrival (server/rooms/presenceRelay.ts). */
+export interface InterServerEvents {
+  presence: (message: unknown) => void;
+}
+
+export type TearlineServer = Server<Record<string, never>, ServerEvents, InterServerEvents, SessionData>;
+export type TearlineSocket = Socket<Record<string, never>, ServerEvents, InterServerEvents, SessionData>;
 
 /**
  * A person as the audit log names them, from a socket's session or a REST request's identity: the
