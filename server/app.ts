@@ -12,7 +12,8 @@ import { configFromEnv, type ServerConfig } from './config';
 import type { Context } from './handlers/context';
 import { authenticate, onConnection } from './handlers/connection';
 import { refreshPresenceFor } from './handlers/awareness';
-import { restoreExercises } from './handlers/http/exercises';
+import { restoreExercises, restoreRunner } from './handlers/http/exercises';
+import { ExerciseLeadership } from './exercise/leadership';
 import { createHttpApp } from './handlers/http/routes';
 import { createNotifierFor } from './handlers/comments';
 import { createReleases } from './handlers/release';
@@ -226,7 +227,20 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
   await scheduler.start();
-  const exercises = await restoreExercises(ctx);
+  // With several nodes each exercise runs where its lock is; one node runs those it started.
+  if (cluster && store instanceof PostgresStore && config.databaseUrl) {
+    ctx.exerciseLeadership = new ExerciseLeadership({
+      node: config.nodeId,
+      databaseUrl: config.databaseUrl,
+      pool: store.pool,
+      io,
+      runners: ctx.exercises,
+      cells: ctx.cells,
+      restore: (record) => restoreRunner(ctx, record),
+      log,
+    });
+  }
+  const exercises = ctx.exerciseLeadership ? await ctx.exerciseLeadership.start() : await restoreExercises(ctx);
   if (exercises > 0) log.info({ exercises }, 'exercises restored where they stood');
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
@@ -255,6 +269,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await scheduler.stop();
+      await ctx.exerciseLeadership?.stop();
       await ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();

@@ -20,9 +20,11 @@ export interface SessionData {
   readonly presence: Record<string, PresenceState>;
 }
 
-/** Between nodes (socket.io's server-side emit): presence changes, checked on arrival (server/rooms/presenceRelay.ts). */
+/** Between nodes (socket.io's server-side emit), each checked on arrival. */
 export interface InterServerEvents {
   presence: (message: unknown) => void;
+  /** A request for the node running an exercise (server/exercise/leadership.ts); each node answers (null: not here). */
+  exercise: (request: unknown, answer: (reply: unknown) => void) => void;
 }
 
 export type TearlineServer = Server<Record<string, never>, ServerEvents, InterServerEvents, SessionData>;
