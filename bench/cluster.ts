@@ -10,18 +10,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { measureFanout, type FanoutPlan, type FanoutResult } from './fanout';
+import { measureFanout, runFanout, type FanoutPlan, type FanoutResult } from './fanout';
 import { numberFlag, textFlag } from './options';
 import { createDatabase, startRedis } from './servers/infra';
 import { ServerProcess } from './servers/spawn';
-import { devTokens, TearlineSession } from './targets/tearline';
+import { devTokens, tearlineTarget, TearlineSession } from './targets/tearline';
 
-export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--out bench/results/cluster.json]`;
+export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--out bench/results/cluster.json]`;
 
 const FULL = { clients: 500, editsPerSecond: 100, warmupSeconds: 3, measureSeconds: 20 };
 const QUICK = { clients: 24, editsPerSecond: 30, warmupSeconds: 0.5, measureSeconds: 2 };
 
 export interface ClusterRow {
+  /** `sqlite`: the one-node baseline (the default store, no Redis) the issue's CPU ratio compares with. */
+  store: 'sqlite' | 'postgres';
   nodes: number;
   clients: number;
   editsPerSecond: number;
@@ -65,6 +67,7 @@ async function runNodes(count: number, plan: FanoutPlan): Promise<ClusterRow> {
     const redisCpu = result.extraCpuSeconds.redis ?? 0;
     const postgresCpu = result.extraCpuSeconds.postgres ?? 0;
     return {
+      store: 'postgres',
       nodes: count,
       clients: plan.clients,
       editsPerSecond: plan.editsPerSecond,
@@ -115,6 +118,11 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   const out = textFlag(args, 'out') ?? 'bench/results/cluster.json';
   const rows: ClusterRow[] = [];
+  // First, unless --no-sqlite: one node on SQLite, the baseline of the CPU ratio, in the same run.
+  if (!args.includes('--no-sqlite')) {
+    process.stderr.write(`cluster: 1 node on SQLite (baseline), ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
+    rows.push(sqliteRow(await runFanout(tearlineTarget, plan), plan));
+  }
   for (const count of nodes) {
     process.stderr.write(`cluster: ${count} node${count === 1 ? '' : 's'}, ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
     rows.push(await runNodes(count, plan));
@@ -126,19 +134,48 @@ export async function run(args: readonly string[]): Promise<number> {
   return 0;
 }
 
+function sqliteRow(result: FanoutResult, plan: FanoutPlan): ClusterRow {
+  return {
+    store: 'sqlite',
+    nodes: 1,
+    clients: plan.clients,
+    editsPerSecond: plan.editsPerSecond,
+    latencyMs: result.latencyMs,
+    deliveries: result.deliveries,
+    expectedDeliveries: result.expectedDeliveries,
+    deliveriesPerSecond: result.deliveries / result.windowSeconds,
+    cpuMicrosPerDelivery: { total: result.cpuMicrosPerDelivery, nodes: result.cpuMicrosPerDelivery, redis: 0, postgres: 0 },
+    perNode: [{ cpuSeconds: result.serverCpuSeconds, deliveries: result.deliveries, cpuMicrosPerDelivery: result.cpuMicrosPerDelivery }],
+    generatorSaturated: result.generatorSaturated,
+  };
+}
+
 export function clusterMarkdown(rows: readonly ClusterRow[]): string {
   const f = (v: number) => v.toFixed(1);
   return [
     '### Several nodes: edit → receive on PostgreSQL and Redis',
     '',
-    '| nodes | clients | p50 ms | p99 ms | deliveries/s | delivered | CPU µs/delivery (all) | nodes | Redis | PostgreSQL | per node (µs/delivery to its sockets) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| store | nodes | clients | p50 ms | p99 ms | deliveries/s | delivered | CPU µs/delivery (all) | nodes | Redis | PostgreSQL | per node (µs/delivery to its sockets) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.nodes} | ${r.clients} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${Math.round(r.deliveriesPerSecond)} | ${r.deliveries}/${r.expectedDeliveries} | ` +
+        `| ${r.store} | ${r.nodes} | ${r.clients} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${Math.round(r.deliveriesPerSecond)} | ${r.deliveries}/${r.expectedDeliveries} | ` +
         `${f(r.cpuMicrosPerDelivery.total)} | ${f(r.cpuMicrosPerDelivery.nodes)} | ${f(r.cpuMicrosPerDelivery.redis)} | ${f(r.cpuMicrosPerDelivery.postgres)} | ` +
         `${r.perNode.map((n) => f(n.cpuMicrosPerDelivery)).join(' · ')} |`,
     ),
+    ...ratios(rows),
     '',
   ].join('\n');
+}
+
+/** Each PostgreSQL row's CPU per delivery (all of it) against the SQLite node's: the issue's target is ≤ 1.5 at 2 nodes. */
+function ratios(rows: readonly ClusterRow[]): string[] {
+  const sqlite = rows.find((r) => r.store === 'sqlite');
+  if (!sqlite) return [];
+  return [
+    '',
+    ...rows
+      .filter((r) => r.store === 'postgres')
+      .map((r) => `CPU per delivery, ${r.nodes} node${r.nodes === 1 ? '' : 's'} on PostgreSQL and Redis ÷ one SQLite node: ${(r.cpuMicrosPerDelivery.total / sqlite.cpuMicrosPerDelivery.total).toFixed(2)}`),
+  ];
 }
