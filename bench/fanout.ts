@@ -45,6 +45,8 @@ export interface FanoutResult {
   serverCpuSeconds: number;
   cpuMicrosPerDelivery: number;
   serverPeakRssMb: number;
+  /** With several nodes: each node's CPU, the deliveries to its sockets, and CPU per delivery on it. */
+  nodes?: NodeShare[];
   /** Server RSS growth per connected client (after connect and join, before any edit). */
   rssPerClientKb: number;
   wireBytesPerDelivery: number;
@@ -62,27 +64,69 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const SETTLE_MS = 500;
 const TICK_MS = 2;
 
+export interface NodeShare {
+  cpuSeconds: number;
+  deliveries: number;
+  cpuMicrosPerDelivery: number;
+}
+
 export async function runFanout(target: Target, plan: FanoutPlan): Promise<FanoutResult> {
   const server = await ServerProcess.start(target.name, { cpuProfileDir: plan.cpuProfileDir });
-  const clients: Clients = { writers: [], receivers: [] };
-  const sessions: TargetSession[] = [];
-  const cells = plan.cells ?? 1;
   try {
-    for (let cell = 0; cell < cells; cell++) sessions.push(await target.open(server));
+    const sessions: TargetSession[][] = [];
+    for (let cell = 0; cell < (plan.cells ?? 1); cell++) sessions.push([await target.open(server)]);
+    return await measureFanout(target.name, [server], sessions, plan);
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The node a client connects to, of `nodes`: consecutive clients (one of each level) take turns,
+ * shifted by one every round of levels, so every node has clients of every level and writers.
+ */
+export function nodeOf(client: number, nodes: number): number {
+  return (client + Math.floor(client / LEVELS.length)) % nodes;
+}
+
+/**
+ * The scenario on running servers: `sessions[cell]` holds one session per node (the cell opened
+ * through each), client c of a cell connecting through node nodeOf(c). CPU is summed over the
+ * servers, per node too when there are several; `extraCpuSeconds` samples other processes (Redis,
+ * PostgreSQL) by name, reported as their CPU over the same window.
+ */
+export async function measureFanout(
+  name: string,
+  servers: readonly ServerProcess[],
+  sessions: readonly (readonly TargetSession[])[],
+  plan: FanoutPlan,
+  extraCpuSeconds: () => Promise<Record<string, number>> = async () => ({}),
+): Promise<FanoutResult & { extraCpuSeconds: Record<string, number> }> {
+  const clients: Clients = { writers: [], receivers: [] };
+  const cells = sessions.length;
+  const receiptsByNode = new Array<number>(servers.length).fill(0);
+  let measuring = false;
+  try {
     const markings = writerMarkings(plan);
     const audiences = markings.map((m, writer) => audienceOf(m.levels, plan.clients, writer));
     // In each cell writers are its first W clients: writer w of cell c is writer c·W + w and client c·N + w.
     const writerClients = Array.from({ length: cells * plan.writers }, (_, writer) => Math.floor(writer / plan.writers) * plan.clients + (writer % plan.writers));
     const ledger = new EditLedger(writerClients);
     const frames = { light: 0 };
-    const handler = (client: number, light: boolean): FrameHandler => (frame, arrivedAt) => {
-      if (light) frames.light++;
-      scanMarkers(frame, (writer, seq) => ledger.recordReceipt(client, light, writer, seq, arrivedAt));
+    const handler = (client: number, light: boolean): FrameHandler => {
+      const node = nodeOf(client % plan.clients, servers.length);
+      return (frame, arrivedAt) => {
+        if (light) frames.light++;
+        scanMarkers(frame, (writer, seq) => {
+          if (measuring && writerClients[writer] !== client) receiptsByNode[node]!++;
+          ledger.recordReceipt(client, light, writer, seq, arrivedAt);
+        });
+      };
     };
 
-    const idle = await server.sampleAfterGc();
-    for (const [cell, session] of sessions.entries()) await connectClients(session, cell, plan, markings, handler, clients);
-    const connected = await server.sampleAfterGc();
+    const idle = await sampleAll(servers);
+    for (const [cell, nodeSessions] of sessions.entries()) await connectClients(nodeSessions, cell, plan, markings, handler, clients);
+    const connected = await sampleAll(servers);
 
     const seqs = new Array<number>(writerClients.length).fill(0);
     const drive = (seconds: number, phase: Phase) =>
@@ -94,22 +138,28 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
 
     const bytesAtStart = sumBytes(clients.receivers);
     const framesAtStart = frames.light;
-    const cpuAtStart = server.sample().cpuSeconds;
+    const cpuAtStart = servers.map((server) => server.sample().cpuSeconds);
+    const extraAtStart = await extraCpuSeconds();
     const generatorAtStart = process.cpuUsage();
-    server.resetPeak();
+    for (const server of servers) server.resetPeak();
     const startedAt = performance.now();
+    measuring = true;
     await drive(plan.measureSeconds, PHASE.measured);
     const drainUntil = performance.now() + DRAIN_TIMEOUT_MS;
     while (!ledger.drained && performance.now() < drainUntil) await sleep(20);
+    measuring = false;
     const windowSeconds = (performance.now() - startedAt) / 1000;
     const generator = process.cpuUsage(generatorAtStart);
-    const serverCpuSeconds = server.sample().cpuSeconds - cpuAtStart;
+    const cpuByNode = servers.map((server, i) => server.sample().cpuSeconds - cpuAtStart[i]!);
+    const serverCpuSeconds = cpuByNode.reduce((sum, cpu) => sum + cpu, 0);
+    const extraAtEnd = await extraCpuSeconds();
+    const extra = Object.fromEntries(Object.entries(extraAtEnd).map(([key, cpu]) => [key, cpu - (extraAtStart[key] ?? 0)]));
     const totals = ledger.snapshot();
     const light = Math.max(totals.lightDeliveries, 1);
     const generatorCpu = (generator.user + generator.system) / 1e6 / windowSeconds;
 
     return {
-      server: target.name,
+      server: name,
       clients: plan.clients,
       writers: plan.writers,
       workload: plan.workload,
@@ -128,8 +178,18 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
       },
       serverCpuSeconds,
       cpuMicrosPerDelivery: (serverCpuSeconds * 1e6) / Math.max(totals.deliveries, 1),
-      serverPeakRssMb: server.peakRss(),
-      rssPerClientKb: ((connected.rssMb - idle.rssMb) * 1024) / (plan.clients * cells),
+      serverPeakRssMb: Math.max(...servers.map((server) => server.peakRss())),
+      ...(servers.length > 1
+        ? {
+            nodes: cpuByNode.map((cpuSeconds, i) => ({
+              cpuSeconds,
+              deliveries: receiptsByNode[i]!,
+              cpuMicrosPerDelivery: (cpuSeconds * 1e6) / Math.max(receiptsByNode[i]!, 1),
+            })),
+          }
+        : {}),
+      extraCpuSeconds: extra,
+      rssPerClientKb: ((connected - idle) * 1024) / (plan.clients * cells),
       wireBytesPerDelivery: (sumBytes(clients.receivers) - bytesAtStart) / light,
       framesPerDelivery: (frames.light - framesAtStart) / light,
       generatorCpu,
@@ -137,10 +197,15 @@ export async function runFanout(target: Target, plan: FanoutPlan): Promise<Fanou
       windowSeconds,
     };
   } finally {
-    for (const session of sessions) session.close();
+    for (const session of sessions.flat()) session.close();
     for (const client of [...clients.writers, ...clients.receivers]) client.close();
-    await server.stop();
   }
+}
+
+/** RSS summed over the servers, after a garbage collection in each. */
+async function sampleAll(servers: readonly ServerProcess[]): Promise<number> {
+  const samples = await Promise.all(servers.map((server) => server.sampleAfterGc()));
+  return samples.reduce((sum, sample) => sum + sample.rssMb, 0);
 }
 
 interface Clients {
@@ -150,7 +215,7 @@ interface Clients {
 
 /** One cell's writers first (one by one: each creates its object), then its receivers in parallel batches. */
 async function connectClients(
-  session: TargetSession,
+  sessions: readonly TargetSession[],
   cell: number,
   plan: FanoutPlan,
   markings: readonly { marking: string }[],
@@ -160,12 +225,13 @@ async function connectClients(
   const firstClient = cell * plan.clients;
   for (let w = 0; w < plan.writers; w++) {
     const writer = cell * plan.writers + w;
+    const session = sessions[nodeOf(w, sessions.length)]!;
     clients.writers.push(await session.connectWriter(LEVELS[levelOf(w)]!, writer, markings[w]!.marking, handler(firstClient + w, false)));
   }
   for (let first = plan.writers; first < plan.clients; first += CONNECT_BATCH) {
     const batch: Promise<Receiver>[] = [];
     for (let c = first; c < Math.min(first + CONNECT_BATCH, plan.clients); c++) {
-      batch.push(session.connectReceiver(LEVELS[levelOf(c)]!, handler(firstClient + c, true)));
+      batch.push(sessions[nodeOf(c, sessions.length)]!.connectReceiver(LEVELS[levelOf(c)]!, handler(firstClient + c, true)));
     }
     clients.receivers.push(...(await Promise.all(batch)));
   }

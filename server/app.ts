@@ -12,7 +12,8 @@ import { configFromEnv, type ServerConfig } from './config';
 import type { Context } from './handlers/context';
 import { authenticate, onConnection } from './handlers/connection';
 import { refreshPresenceFor } from './handlers/awareness';
-import { restoreExercises } from './handlers/http/exercises';
+import { restoreExercises, restoreRunner } from './handlers/http/exercises';
+import { ExerciseLeadership } from './exercise/leadership';
 import { createHttpApp } from './handlers/http/routes';
 import { createNotifierFor } from './handlers/comments';
 import { createReleases } from './handlers/release';
@@ -26,6 +27,7 @@ import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
+import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/presenceRelay';
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
 import { closeClient, RedisRelay } from './relay/redisRelay';
@@ -167,8 +169,15 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     fanout: ctx.fanout,
     audienceChanged: (cell, objectIds) => refreshPresenceFor(ctx, cell, objectIds),
   });
+  // Across nodes each node filters presence for its own sockets: the others get the changes as they are.
+  const heldVersions = store instanceof PostgresStore ? store : undefined;
   ctx.presence = new PresenceBatcher(
-    (cell, changes, newcomers) => sendPresence(ctx, cell, changes, newcomers),
+    (cell, changes, newcomers) => {
+      sendPresence(ctx, cell, changes, newcomers);
+      if (cluster && heldVersions && changes.length > 0) {
+        io.serverSideEmit(PRESENCE_RELAY_EVENT, presenceMessage(cell.workspace.id, changes, (id) => heldVersions.markingVersionHeld(id)));
+      }
+    },
     (cell) => presenceWindowMs(ctx, cell),
   );
   const scheduler = createDeadlineScheduler({
@@ -202,6 +211,20 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       if (cell && receiver) await receiver.refreshObject(cell, id);
     }
   });
+  if (cluster && receiver && heldVersions) {
+    io.on(PRESENCE_RELAY_EVENT, (message) => {
+      receivePresence(
+        {
+          loaded: (workspaceId) => ctx.cells.loaded(workspaceId),
+          markingVersionHeld: (id) => heldVersions.markingVersionHeld(id),
+          refresh: (cell, id) => receiver.refreshObject(cell, id),
+          sendLocal: (cell, changes) => sendPresence(ctx, cell, changes, new Set()),
+          log,
+        },
+        message,
+      ).catch((err: unknown) => log.error({ err }, 'relayed presence failed'));
+    });
+  }
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));
@@ -213,7 +236,20 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const recovered = await finishInterruptedReleases(ctx);
   if (recovered > 0) log.warn({ recovered }, 'finished releases interrupted by a stop');
   await scheduler.start();
-  const exercises = await restoreExercises(ctx);
+  // With several nodes each exercise runs where its lock is; one node runs those it started.
+  if (cluster && store instanceof PostgresStore && config.databaseUrl) {
+    ctx.exerciseLeadership = new ExerciseLeadership({
+      node: config.nodeId,
+      databaseUrl: config.databaseUrl,
+      pool: store.pool,
+      io,
+      runners: ctx.exercises,
+      cells: ctx.cells,
+      restore: (record) => restoreRunner(ctx, record),
+      log,
+    });
+  }
+  const exercises = ctx.exerciseLeadership ? await ctx.exerciseLeadership.start() : await restoreExercises(ctx);
   if (exercises > 0) log.info({ exercises }, 'exercises restored where they stood');
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
@@ -242,6 +278,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await scheduler.stop();
+      await ctx.exerciseLeadership?.stop();
       await ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();

@@ -18,6 +18,8 @@ export interface SpawnOptions {
   cpuProfileDir?: string;
   /** Extra arguments for the child entry (e.g. the Tearline data directory). */
   args?: string[];
+  /** Extra environment (e.g. a Tearline node's TEARLINE_STORE, DATABASE_URL, REDIS_URL). */
+  env?: Record<string, string>;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -59,7 +61,7 @@ export class ServerProcess {
     const profile = profileRun ? ['--cpu-prof', '--cpu-prof-dir', profileRun] : [];
     const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', entry, ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env },
     });
     const ready = await readyLine(name, child);
     return new ServerProcess(name, ready.port, ready.metricsUrl, child, profileRun);

@@ -75,6 +75,11 @@ export class TearlineSession implements TargetSession {
     return new TearlineSession(url, await createBenchCell(tokens, 'Benchmark cell'), tokens);
   }
 
+  /** The same cell through another node of a cluster (tokens of any node: they share the dev identity). */
+  through(url: string): TearlineSession {
+    return new TearlineSession(url, this.workspaceId, this.tokens);
+  }
+
   async connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer> {
     const socket = await this.fullClient(level);
     const doc = new Y.Doc();

@@ -466,6 +466,11 @@ export class ExerciseRunners {
     return this.byCell.get(workspaceId);
   }
 
+  /** A runner this node no longer runs (another node took its exercise over: ./leadership.ts). */
+  remove(runner: ExerciseRunner): void {
+    for (const workspaceId of runner.cells.values()) if (this.byCell.get(workspaceId) === runner) this.byCell.delete(workspaceId);
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...new Set(this.byCell.values())].map((runner) => runner.stop()));
   }

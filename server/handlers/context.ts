@@ -2,6 +2,7 @@
 // domain modules are given the few parts they use.
 import type { RestCounters } from './http/rateLimits';
 import type { Logger } from 'pino';
+import type { ExerciseLeadership } from '../exercise/leadership';
 import type { ExerciseRunners } from '../exercise/runner';
 import type { AuditLog } from '../audit/log';
 import type { VerifyToken } from '../auth/verifier';
@@ -51,6 +52,8 @@ export interface Context {
   presence: PresenceBatcher;
   /** The exercise runners of this node, one per running scenario. */
   exercises: ExerciseRunners;
+  /** With several nodes: which node runs each exercise, and requests forwarded to it (server/exercise/leadership.ts). */
+  exerciseLeadership?: ExerciseLeadership;
   /** Joins admitted on this node (a reconnect storm is let in at a bounded rate). */
   joins: JoinAdmission;
   /** Notifications and the people of each cell (who a mention may name). */

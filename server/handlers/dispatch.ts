@@ -11,6 +11,7 @@ import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
 import { forbidden, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
+import { exerciseCall } from '../exercise/leadership';
 import { noSuchInject } from '../exercise/runner';
 import type { IndexedObject } from '../objects/objectIndex';
 import type { SessionData } from '../sessions/session';
@@ -107,7 +108,7 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
   if (checks.inject) {
     const injectId = checks.inject(payload);
     const excon = session.identity.roles.includes('excon');
-    if (!ctx.exercises.of(found.cell!.workspace.id).injectVisible(found.cell!, injectId, session.participant, excon)) throw noSuchInject(injectId);
+    if (!(await exerciseCall(ctx, found.cell!.workspace.id, { kind: 'visible', injectId, participant: session.participant, excon }))) throw noSuchInject(injectId);
   }
   if (checks.role && !session.identity.roles.includes(checks.role.is)) {
     throw forbidden(`Only ${ROLE_WORDS[checks.role.is]} may ${checks.role.to}.`);

@@ -5,8 +5,8 @@
 import { fieldText } from '../../shared/content';
 import { aarMarkdown } from '../exercise/aarReport';
 import { computeAar } from '../exercise/aar';
-import type { MselAction } from '../exercise/msel';
-import { ExerciseRunner } from '../exercise/runner';
+import { exerciseCall, exerciseScenario } from '../exercise/leadership';
+import type { Scenario } from '../../shared/exercise/scenario';
 import { auditActor, type SessionData } from '../sessions/session';
 import { TEMPLATES } from '../workspaces/templates';
 import type { Context } from './context';
@@ -16,30 +16,21 @@ const EXCON = { is: 'excon', to: 'control the exercise' } as const;
 
 export const exerciseStatus = event('exercise:status')
   .checks({ cell: 'joined' })
-  .handle(async ({ ctx, cell }) => ({ clock: ctx.exercises.of(cell.workspace.id).view(cell.workspace.id) }));
+  .handle(async ({ ctx, cell }) => ({ clock: await exerciseCall(ctx, cell.workspace.id, { kind: 'status' }) }));
 
 export const exerciseClock = event('exercise:clock')
   .checks({ cell: 'joined', role: EXCON })
-  .handle(async ({ ctx, session, payload, cell }) => {
-    const runner = ctx.exercises.of(cell.workspace.id);
-    await runner.clockAction(payload.action, auditActor(session));
-    return { clock: runner.view(cell.workspace.id) };
-  });
+  .handle(async ({ ctx, session, payload, cell }) => ({ clock: await exerciseCall(ctx, cell.workspace.id, { kind: 'clock', payload, actor: auditActor(session) }) }));
 
 export const exerciseInject = event('exercise:inject')
   .checks({ cell: 'joined', inject: (p) => p.injectId, role: EXCON })
-  .handle(async ({ ctx, session, payload, cell }) => {
-    const action = (payload.action === 'cancel'
-      ? { type: 'cancel', injectId: payload.injectId, reason: payload.reason ?? '' }
-      : { type: payload.action, injectId: payload.injectId }) satisfies MselAction;
-    return { inject: await ctx.exercises.of(cell.workspace.id).injectAction(action, auditActor(session)) };
-  });
+  .handle(async ({ ctx, session, payload, cell }) => ({ inject: await exerciseCall(ctx, cell.workspace.id, { kind: 'inject', payload, actor: auditActor(session) }) }));
 
 export const exerciseMsel = event('exercise:msel')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
   .handle(async ({ ctx, cell }) => {
-    const runner = ctx.exercises.of(cell.workspace.id);
-    return { clock: runner.view(cell.workspace.id), msel: runner.rows(), aar: await aarFor(ctx, runner, cell.workspace.id) };
+    const { clock, msel } = await exerciseCall(ctx, cell.workspace.id, { kind: 'msel' });
+    return { clock, msel, aar: await aarFor(ctx, exerciseScenario(ctx, cell.workspace.id)!, cell.workspace.id) };
   });
 
 /**
@@ -48,14 +39,14 @@ export const exerciseMsel = event('exercise:msel')
  */
 export async function noteRfiAnswer(ctx: Context, workspaceId: string, objectId: string, session: SessionData): Promise<void> {
   const runner = ctx.exercises.find(workspaceId);
-  if (!runner || runner.hasAnswer(objectId)) return;
+  if (runner?.hasAnswer(objectId) || !exerciseScenario(ctx, workspaceId)) return;
   const { doc } = await ctx.docs.open(objectId);
   if (!fieldText(doc, 'answer')?.trim()) return;
-  await runner.recordAnswer(workspaceId, objectId, auditActor(session));
+  await exerciseCall(ctx, workspaceId, { kind: 'answer', objectId, actor: auditActor(session) });
 }
 
 /** The AAR/IP draft from the cell's whole audit trail (EXCON reads it all). */
-async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<string> {
+async function aarFor(ctx: Context, scenario: Scenario, workspaceId: string): Promise<string> {
   const entries = [];
   for (let after = 0; ; ) {
     const batch = await ctx.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: 1000 });
@@ -63,6 +54,6 @@ async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string)
     if (batch.length < 1000) break;
     after = batch.at(-1)!.seq;
   }
-  const figures = computeAar(runner.scenario, entries, { templates: TEMPLATES }, { rfiDeadlineMs: 30 * 60_000 });
-  return aarMarkdown(runner.scenario, figures, new Date().toISOString());
+  const figures = computeAar(scenario, entries, { templates: TEMPLATES }, { rfiDeadlineMs: 30 * 60_000 });
+  return aarMarkdown(scenario, figures, new Date().toISOString());
 }

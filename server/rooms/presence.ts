@@ -1,7 +1,9 @@
 // Awareness: who is in the cell and where. A state that points into an object is stripped of
 // that pointer for every level that may not see the object, before it leaves the server. Changes
 // leave in batches (server/rooms/presenceBatch.ts), filtered when they leave, so a re-mark while
-// a change waits is honoured. States sent to a level may include its own sockets' states.
+// a change waits is honoured. States sent to a level may include its own sockets' states. Frames
+// go to this node's own sockets only: other nodes get the changes unfiltered and filter them with
+// their own envelopes (server/rooms/presenceRelay.ts).
 import { participantFromLevelKey } from '../../shared/markings';
 import type { Logger } from 'pino';
 import type { PresenceState } from '../../shared/protocol';
@@ -55,9 +57,9 @@ export function sendPresence(deps: PresenceDeps, cell: Cell, changes: readonly P
     for (const level of cell.audience.knownLevels()) {
       const views = states.map((state) => presenceForLevel(cell, state, level));
       if (views.every((view, i) => view === states[i])) plain.push(levelRoom(workspaceId, level));
-      else deps.io.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
+      else deps.io.local.to(levelRoom(workspaceId, level)).emit('awareness', body(views));
     }
-    if (plain.length > 0) deps.io.to(plain).emit('awareness', body(states));
+    if (plain.length > 0) deps.io.local.to(plain).emit('awareness', body(states));
   }
   if (newcomers.size > 0) sendWelcome(deps, cell, newcomers).catch((err: unknown) => deps.log.error({ err }, 'presence for newcomers failed'));
 }
@@ -87,6 +89,6 @@ async function sendWelcome(deps: PresenceDeps, cell: Cell, newcomers: ReadonlySe
     else byLevel.set(socket.data.level, [socket.id]);
   }
   for (const [level, ids] of byLevel) {
-    deps.io.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
+    deps.io.local.to(ids).emit('awareness', { workspaceId, states: states.map((state) => presenceForLevel(cell, state, level)) });
   }
 }

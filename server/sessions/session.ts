@@ -20,8 +20,15 @@ export interface SessionData {
   readonly presence: Record<string, PresenceState>;
 }
 
-export type TearlineServer = Server<Record<string, never>, ServerEvents, Record<string, never>, SessionData>;
-export type TearlineSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, SessionData>;
+/** Between nodes (socket.io's server-side emit), each checked on arrival. */
+export interface InterServerEvents {
+  presence: (message: unknown) => void;
+  /** A request for the node running an exercise (server/exercise/leadership.ts); each node answers (null: not here). */
+  exercise: (request: unknown, answer: (reply: unknown) => void) => void;
+}
+
+export type TearlineServer = Server<Record<string, never>, ServerEvents, InterServerEvents, SessionData>;
+export type TearlineSocket = Socket<Record<string, never>, ServerEvents, InterServerEvents, SessionData>;
 
 /**
  * A person as the audit log names them, from a socket's session or a REST request's identity: the

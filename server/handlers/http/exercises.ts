@@ -17,6 +17,7 @@ import { accessLevelKey } from '../../../shared/markings';
 import { parseOrRefuse } from '../../validation';
 import { workspaceRoom } from '../../rooms/roomNames';
 import { TEMPLATES } from '../../workspaces/templates';
+import type { ExerciseRecord } from '../../store/types';
 import type { Context } from '../context';
 
 export const newExerciseSchema = z.strictObject({
@@ -58,28 +59,40 @@ export async function createExercise(ctx: Context, identity: Identity, body: unk
   }
   const exercise = { id: randomUUID(), node: ctx.config.nodeId, scenario: text, cells: Object.fromEntries(cells) };
   const runner = runnerFor(ctx, exercise, scenario);
+  // With several nodes: this node leads it from the start (the lock taken before anyone can list it).
+  if (ctx.exerciseLeadership && !(await ctx.exerciseLeadership.lead(exercise.id))) throw new TearlineError('internal', 'The exercise could not be started; try again.');
   await ctx.store.putExercise({ ...exercise, state: encodeRunnerState(runner.state()) });
-  ctx.exercises.add(runner);
+  if (ctx.exerciseLeadership) ctx.exerciseLeadership.adopt(exercise.id, runner);
+  else ctx.exercises.add(runner);
   return { scenarioId: scenario.id, cells: created };
 }
 
 /**
- * At start: a runner for each exercise this node ran, from its saved state. One whose scenario or
+ * At start, on one node: a runner for each exercise this node ran, from its saved state (with
+ * several nodes the leadership takes them instead: server/exercise/leadership.ts). One whose scenario or
  * state no longer reads is left stopped (logged), so it never keeps the node from serving the rest.
  */
 export async function restoreExercises(ctx: Context): Promise<number> {
   let restored = 0;
   for (const record of await ctx.store.listExercises(ctx.config.nodeId)) {
-    const parsed = parseScenarioFile(record.scenario, { templates: TEMPLATES });
-    try {
-      if (!parsed.ok) throw new Error(parsed.issues.map(describeIssue).join('; '));
-      ctx.exercises.add(runnerFor(ctx, record, parsed.scenario, decodeRunnerState(record.state, parsed.scenario)));
-      restored += 1;
-    } catch (err) {
-      ctx.log.error({ err, exercise: record.id }, 'an exercise could not be restored; its cells stay, without a runner');
-    }
+    const runner = restoreRunner(ctx, record);
+    if (!runner) continue;
+    ctx.exercises.add(runner);
+    restored += 1;
   }
   return restored;
+}
+
+/** A runner for a stored exercise, from its saved state; undefined (logged) when it no longer reads. */
+export function restoreRunner(ctx: Context, record: ExerciseRecord): ExerciseRunner | undefined {
+  const parsed = parseScenarioFile(record.scenario, { templates: TEMPLATES });
+  try {
+    if (!parsed.ok) throw new Error(parsed.issues.map(describeIssue).join('; '));
+    return runnerFor(ctx, record, parsed.scenario, decodeRunnerState(record.state, parsed.scenario));
+  } catch (err) {
+    ctx.log.error({ err, exercise: record.id }, 'an exercise could not be restored; its cells stay, without a runner');
+    return undefined;
+  }
 }
 
 /** A role player as the release service reads a requester: who, of which nation, which roles. */

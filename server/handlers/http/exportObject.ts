@@ -8,6 +8,7 @@ import { DEFAULT_BANNER } from '../../../shared/exercise/scenario';
 import { positionText } from '../../../shared/geo/interchange';
 import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../../shared/markings';
 import type { Identity } from '../../auth/verifier';
+import { exerciseScenario } from '../../exercise/leadership';
 import { auditActor } from '../../sessions/session';
 import type { Context } from '../context';
 import { forbidden, notFound } from '../../errors';
@@ -47,7 +48,7 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
   if (withheld > 0) lines.push(`[${withheld} DISPLAY ONLY portion(s) not exported]`, '');
   const banner = formatBanner(rollUp(markings, cell.policy), cell.policy);
   // An exercise cell's export is stamped in its scenario's wording (a blank exercise cell: the default).
-  const prefix = cell.workspace.exercise ? `${ctx.exercises.find(cell.workspace.id)?.scenario.banner ?? DEFAULT_BANNER}\n` : '';
+  const prefix = cell.workspace.exercise ? `${exerciseScenario(ctx, cell.workspace.id)?.banner ?? DEFAULT_BANNER}\n` : '';
   await ctx.audit.append({
     workspaceId: cell.workspace.id,
     actor: auditActor({ identity }),

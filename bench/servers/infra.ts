@@ -1,0 +1,104 @@
+// What `bench -- cluster` runs the nodes on: a redis-server of its own on a free port (no
+// persistence, as a relay needs none) and a database of its own on the local PostgreSQL
+// (TEARLINE_BENCH_PG_URL, else postgres://$PGUSER@127.0.0.1:5432/postgres), both gone after the
+// run. Their CPU is read from /proc: Redis's process, and the PostgreSQL backends serving the
+// run's database (pg_stat_activity), so the per-delivery figure covers the whole deployment.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { sampleProcess } from './procfs';
+
+const ADMIN_URL = process.env.TEARLINE_BENCH_PG_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/postgres`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export interface BenchRedis {
+  url: string;
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<BenchRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = new Promise<never>((_, reject) => child.once('error', (error) => reject(new Error(`redis-server could not start (${error.message}): install redis-server`))));
+  for (let i = 0; i < 100 && !(await Promise.race([answers(port), failed])); i++) await sleep(50);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cpuSeconds: () => sampleProcess(child.pid!).cpuSeconds,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface BenchDatabase {
+  url: string;
+  /** CPU so far of the backends now serving this database (a backend that ended is no longer counted). */
+  cpuSeconds(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`No PostgreSQL answers at ${ADMIN_URL} (set TEARLINE_BENCH_PG_URL): ${(error as Error).message}`);
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createDatabase(): Promise<BenchDatabase> {
+  const name = `tearline_bench_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    cpuSeconds: () =>
+      admin(async (client) => {
+        const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+        let total = 0;
+        for (const { pid } of rows) {
+          try {
+            total += sampleProcess(pid).cpuSeconds;
+          } catch {
+            // A backend that ended between the list and the read.
+          }
+        }
+        return total;
+      }),
+    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}

@@ -1,0 +1,55 @@
+// Keeps the multi-node benchmark from rotting: `npm run bench -- --nodes 1,2 --quick` runs the
+// fan-out on one SQLite node (the baseline), then on one and on two nodes (PostgreSQL and a
+// redis-server of its own) and writes every
+// figure the capacity model of docs/performance.md needs. No performance threshold is asserted.
+// Skipped without PostgreSQL or redis-server locally, never in CI.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { ClusterRow } from '../../bench/cluster';
+import { postgresTestsSkipped } from '../helpers/postgres';
+import { redisTestsSkipped } from '../helpers/redis';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-cluster-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(postgresTestsSkipped || redisTestsSkipped)('the multi-node benchmark', () => {
+  test('npm run bench -- --nodes 1,2 --quick measures one and two nodes and writes the per-node figures', { timeout: 180_000 }, async () => {
+    const out = path.join(dir, 'cluster.json');
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('npm', ['run', '--silent', 'bench', '--', '--nodes', '1,2', '--quick', '--out', out], {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('### Several nodes');
+    const { rows } = JSON.parse(readFileSync(out, 'utf8')) as { rows: ClusterRow[] };
+    expect(rows.map((row) => `${row.store} ${row.nodes}`)).toEqual(['sqlite 1', 'postgres 1', 'postgres 2']);
+    expect(stdout).toContain('÷ one SQLite node');
+    for (const row of rows) {
+      // Every edit reached every other client exactly once, wherever its node.
+      expect(row.deliveries, `${row.nodes} nodes`).toBe(row.expectedDeliveries);
+      expect(row.deliveries).toBeGreaterThan(0);
+      expect(row.latencyMs.p50).toBeLessThanOrEqual(row.latencyMs.p99);
+      expect(row.perNode).toHaveLength(row.nodes);
+      for (const node of row.perNode) {
+        expect(node.deliveries).toBeGreaterThan(0);
+        expect(node.cpuMicrosPerDelivery).toBeGreaterThan(0);
+      }
+      expect(row.perNode.reduce((sum, node) => sum + node.deliveries, 0)).toBeLessThanOrEqual(row.deliveries);
+      if (row.store === 'sqlite') continue;
+      expect(row.cpuMicrosPerDelivery.redis).toBeGreaterThan(0);
+      expect(row.cpuMicrosPerDelivery.postgres).toBeGreaterThan(0);
+      expect(row.cpuMicrosPerDelivery.total).toBeGreaterThan(row.cpuMicrosPerDelivery.nodes);
+    }
+  });
+});
