@@ -7,6 +7,8 @@
 // from the demonstration identity provider, switched on explicitly: servers run with
 // NODE_ENV=production here, which refuses it otherwise.
 //
+// Scenarios load their cells through a seeding listener of this child (./tearline-seed.ts).
+//
 // Arguments, for the scenarios that restart a server or test its limits:
 //   --data-dir <dir>   use (and keep) this data directory: a restart finds the same cells
 //   --port <port>      listen on this port: clients reconnect to where they were
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../../server/app';
 import { announceReady } from './child';
+import { seedListener } from './tearline-seed';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'keep-budgets': { type: 'boolean' } },
@@ -44,4 +47,5 @@ announceReady(
     if (!values['data-dir']) rmSync(dataDir, { recursive: true, force: true });
   },
   server.metricsUrl,
+  await seedListener(server),
 );
