@@ -57,7 +57,7 @@ export async function seededCell(objects: readonly SeedObject[]): Promise<Seeded
   const server = await ServerProcess.start('tearline');
   try {
     const tokens = devTokens(server);
-    const cell = await TearlineSession.open(server.url, tokens);
+    const cell = await TearlineSession.open(server, tokens);
     progress(`  seeding ${objects.length} objects`);
     await cell.seed(objects);
     cell.close();

@@ -60,8 +60,8 @@ async function runNodes(count: number, plan: FanoutPlan): Promise<ClusterRow> {
         }),
       );
     }
-    const first = await TearlineSession.open(servers[0]!.url, devTokens(servers[0]!));
-    const sessions = servers.map((server, i) => (i === 0 ? first : first.through(server.url)));
+    const first = await TearlineSession.open(servers[0]!, devTokens(servers[0]!));
+    const sessions = servers.map((server, i) => (i === 0 ? first : first.through(server)));
     const result = await measureFanout(`tearline ×${count}`, servers, [sessions], plan, async () => ({ redis: redis.cpuSeconds(), postgres: await database.cpuSeconds() }));
     const deliveries = Math.max(result.deliveries, 1);
     const redisCpu = result.extraCpuSeconds.redis ?? 0;

@@ -98,7 +98,7 @@ export async function run(args: string[]): Promise<number> {
   const server = await ServerProcess.start('tearline', { args: ['--keep-budgets'] });
   try {
     const tokens = new DevTokens(server.url);
-    const session = await TearlineSession.open(server.url, tokens);
+    const session = await TearlineSession.open(server, tokens);
     const owner = await connected(server.url, await tokens.of(BYSTANDER));
     await call(owner, 'workspace:join', { workspaceId: session.workspaceId });
     const { object } = await call(owner, 'object:create', {

@@ -125,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
   const clients: StormClient[] = [];
   try {
     const tokens = new DevTokens(server.url);
-    const session = await TearlineSession.open(server.url, tokens);
+    const session = await TearlineSession.open(server, tokens);
     await session.seed(seedObjects(objectCount));
     session.close();
     for (let i = 0; i < clientCount; i++) clients.push(new StormClient(server.url, await tokens.of(LEVELS[levelOf(i)]!.persona)));

@@ -10,7 +10,7 @@ import { recordRestart } from './audit/restart';
 import { identityProvider } from './auth/provider';
 import { configFromEnv, type ServerConfig } from './config';
 import type { Context } from './handlers/context';
-import { authenticate, onConnection } from './handlers/connection';
+import { authenticate, onConnection, sessionExpiry } from './handlers/connection';
 import { refreshPresenceFor } from './handlers/awareness';
 import { restoreExercises, restoreRunner } from './handlers/http/exercises';
 import { ExerciseLeadership } from './exercise/leadership';
@@ -160,7 +160,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     joins: new JoinAdmission(config.joinsPerSecond, config.maxConcurrentJoins),
     exercises: new ExerciseRunners(),
     restCounters: relay && ((name: string) => new RedisStore({ sendCommand: (...args: string[]) => relay.command(args) as Promise<RedisReply>, prefix: `tearline:rest:${name}:` })),
-  } as Omit<Context, 'releases' | 'presence' | 'remark' | 'notifier'> as Context;
+  } as Omit<Context, 'releases' | 'presence' | 'remark' | 'notifier' | 'sessionExpiry'> as Context;
+  ctx.sessionExpiry = sessionExpiry(ctx);
   ctx.notifier = createNotifierFor(ctx);
   ctx.remark = remarker({
     cells: ctx.cells,
@@ -282,6 +283,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       await ctx.exercises.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       ctx.presence.close();
+      ctx.sessionExpiry.stop();
       // After everything that may still publish: presence batches, the last commits' relay.
       receiver?.close();
       await relay?.stop();

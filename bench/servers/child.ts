@@ -7,9 +7,11 @@ export const READY_PREFIX = 'BENCH_READY ';
 export interface ReadyLine {
   port: number;
   metricsUrl?: string;
+  /** Where the Tearline child takes seeding batches (./tearline-seed.ts). */
+  seedUrl?: string;
 }
 
-export function announceReady(port: number, close: () => Promise<void>, metricsUrl?: string): void {
+export function announceReady(port: number, close: () => Promise<void>, metricsUrl?: string, seedUrl?: string): void {
   process.on('SIGUSR2', () => globalThis.gc?.());
   let closing = false;
   process.on('SIGTERM', () => {
@@ -24,6 +26,6 @@ export function announceReady(port: number, close: () => Promise<void>, metricsU
     );
   });
   // Last, so the parent never signals a process that has no handlers yet.
-  const ready: ReadyLine = { port, metricsUrl };
+  const ready: ReadyLine = { port, metricsUrl, seedUrl };
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
 }

@@ -47,6 +47,8 @@ export class ServerProcess {
     readonly port: number,
     /** The server's Prometheus endpoint, for a server that has one (Tearline's own listener). */
     readonly metricsUrl: string | undefined,
+    /** Where a Tearline server takes seeding batches (./tearline-seed.ts); none for the baselines. */
+    readonly seedUrl: string | undefined,
     private readonly child: ChildProcess,
     private readonly profileRun: string | null,
   ) {
@@ -64,7 +66,7 @@ export class ServerProcess {
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env },
     });
     const ready = await readyLine(name, child);
-    return new ServerProcess(name, ready.port, ready.metricsUrl, child, profileRun);
+    return new ServerProcess(name, ready.port, ready.metricsUrl, ready.seedUrl, child, profileRun);
   }
 
   get url(): string {

@@ -7,6 +7,8 @@
 // from the demonstration identity provider, switched on explicitly: servers run with
 // NODE_ENV=production here, which refuses it otherwise.
 //
+// Scenarios load their cells through a seeding listener of this child (./tearline-seed.ts).
+//
 // Arguments, for the scenarios that restart a server or test its limits:
 //   --data-dir <dir>   use (and keep) this data directory: a restart finds the same cells
 //   --port <port>      listen on this port: clients reconnect to where they were
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../../server/app';
 import { announceReady } from './child';
+import { seedListener } from './tearline-seed';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'keep-budgets': { type: 'boolean' } },
@@ -25,7 +28,15 @@ const { values } = parseArgs({
 const dataDir = values['data-dir'] ?? mkdtempSync(path.join(tmpdir(), 'tearline-bench-'));
 const lifted = values['keep-budgets']
   ? {}
-  : { ratePerSecond: 1_000_000, rateBurst: 1_000_000, personRatePerSecond: 1_000_000, personRateBurst: 1_000_000 };
+  : {
+      ratePerSecond: 1_000_000,
+      rateBurst: 1_000_000,
+      personRatePerSecond: 1_000_000,
+      personRateBurst: 1_000_000,
+      // A 50,000-object cell's join answer is ~15 MB, over the default 8 MiB: the next packet sent
+      // before the bench client has read it all would end the session as a slow reader.
+      maxPendingOutputBytes: 256 * 1024 * 1024,
+    };
 const server = await startServer({
   port: Number(values.port ?? 0),
   host: '127.0.0.1',
@@ -44,4 +55,5 @@ announceReady(
     if (!values['data-dir']) rmSync(dataDir, { recursive: true, force: true });
   },
   server.metricsUrl,
+  await seedListener(server),
 );

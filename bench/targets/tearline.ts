@@ -25,19 +25,21 @@ import {
 import { request, type RequestSocket } from '../../shared/request';
 import { CELL_MEMBERS, type Level } from '../levels';
 import type { ServerProcess } from '../servers/spawn';
+import type { SeedBatch } from '../servers/tearline-seed';
 import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
 import { LightSocketIo } from '../wire/socketio-light';
 import type { Receiver, SeedObject, Target, TargetSession, Writer } from './target';
 
 const ACK_TIMEOUT_MS = 60_000;
-const SEED_IN_FLIGHT = 32;
+/** Objects stored per seeding transaction. */
+const SEED_BATCH = 500;
 const ENCODING = 'base64';
 
 export const tearlineTarget: Target = {
   name: 'tearline',
   filters: true,
-  open: (server) => TearlineSession.open(server.url, devTokens(server)),
+  open: (server) => TearlineSession.open(server, devTokens(server)),
 };
 
 const tokensByServer = new WeakMap<ServerProcess, DevTokens>();
@@ -65,19 +67,23 @@ export async function createBenchCell(tokens: DevTokens, name: string): Promise<
 export class TearlineSession implements TargetSession {
   private seeder: Socket | null = null;
 
+  private readonly url: string;
+
   private constructor(
-    private readonly url: string,
+    private readonly server: Pick<ServerProcess, 'url' | 'seedUrl'>,
     readonly workspaceId: string,
     private readonly tokens: DevTokens,
-  ) {}
+  ) {
+    this.url = server.url;
+  }
 
-  static async open(url: string, tokens: DevTokens): Promise<TearlineSession> {
-    return new TearlineSession(url, await createBenchCell(tokens, 'Benchmark cell'), tokens);
+  static async open(server: Pick<ServerProcess, 'url' | 'seedUrl'>, tokens: DevTokens): Promise<TearlineSession> {
+    return new TearlineSession(server, await createBenchCell(tokens, 'Benchmark cell'), tokens);
   }
 
   /** The same cell through another node of a cluster (tokens of any node: they share the dev identity). */
-  through(url: string): TearlineSession {
-    return new TearlineSession(url, this.workspaceId, this.tokens);
+  through(server: Pick<ServerProcess, 'url' | 'seedUrl'>): TearlineSession {
+    return new TearlineSession(server, this.workspaceId, this.tokens);
   }
 
   async connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer> {
@@ -126,22 +132,29 @@ export class TearlineSession implements TargetSession {
     return socket;
   }
 
+  /**
+   * Through the server's seeding listener, SEED_BATCH objects per transaction (one fsync each, not
+   * one per object as through object:create); the seeding client is joined meanwhile, as it was
+   * when it created them, and takes the announcements.
+   */
   async seed(objects: readonly SeedObject[]): Promise<void> {
-    const socket = await this.fullClient({ persona: 'usa-analyst', nation: 'USA' });
-    this.seeder = socket;
-    let next = 0;
-    const worker = async () => {
-      for (let index = next++; index < objects.length; index = next++) {
-        const object = objects[index]!;
-        await call(socket, 'object:create', {
-          workspaceId: this.workspaceId,
+    const { seedUrl } = this.server;
+    if (!seedUrl) throw new Error('This Tearline server has no seeding listener (bench/servers/tearline-seed.ts).');
+    this.seeder = await this.fullClient({ persona: 'usa-analyst', nation: 'USA' });
+    const token = await this.tokens.of('usa-analyst');
+    for (let start = 0; start < objects.length; start += SEED_BATCH) {
+      const batch: SeedBatch = {
+        token,
+        workspaceId: this.workspaceId,
+        objects: objects.slice(start, start + SEED_BATCH).map((object) => ({
           kind: object.kind,
           marking: object.marking,
-          content: buildContent({ fields: object.fields, body: object.body }),
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: SEED_IN_FLIGHT }, worker));
+          content: base64Of(buildContent({ fields: object.fields, body: object.body })),
+        })),
+      };
+      const response = await fetch(seedUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      if (!response.ok) throw new Error(`Seeding answered ${response.status}: ${await response.text()}`);
+    }
   }
 
   async coldOpen(level: Level): Promise<number> {

@@ -8,6 +8,7 @@ import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protoc
 import { formatSize } from '../../shared/sizes';
 import { rateLimited, TearlineError, toProtocolError } from '../errors';
 import { participantOf } from '../sessions/identity';
+import { ExpirySweep } from '../sessions/expirySweep';
 import { MessageQueue } from '../sessions/messageQueue';
 import { boundOutput, type WatchedConnection } from '../sessions/outputBound';
 import type { SocketBudget } from '../sessions/rateLimiter';
@@ -48,7 +49,7 @@ interface ClosingConnection extends WatchedConnection {
  * CLOSE_GRACE_MS, so what the server holds for it is freed (a WebSocket close otherwise waits for
  * the client's answer, up to 30 s, and engine.io first for its write buffer to drain).
  */
-function endSession(ctx: Context, socket: TearlineSocket, reason: 'expired' | 'slow_reader', error: ProtocolError): void {
+function endSession(ctx: Pick<Context, 'metrics'>, socket: TearlineSocket, reason: 'expired' | 'slow_reader', error: ProtocolError): void {
   ctx.metrics.sessionsEnded.inc({ reason });
   socket.emit('session:ended', error);
   socket.disconnect(true);
@@ -58,6 +59,16 @@ function endSession(ctx: Context, socket: TearlineSocket, reason: 'expired' | 's
     if (conn.transport.socket?.terminate) conn.transport.socket.terminate();
     else conn.close(true);
   }, CLOSE_GRACE_MS).unref();
+}
+
+/** How late, at most, a session whose token ran out is ended (one sweep for every socket, ../sessions/expirySweep.ts). */
+export const EXPIRY_SWEEP_MS = 1000;
+
+/** The sweep that ends sessions whose token ran out. */
+export function sessionExpiry(ctx: Pick<Context, 'metrics'>): ExpirySweep<TearlineSocket> {
+  return new ExpirySweep(EXPIRY_SWEEP_MS, (socket) => {
+    if (socket.connected) endSession(ctx, socket, 'expired', { code: 'unauthorized', message: 'Your session has expired; sign in again.' });
+  });
 }
 
 /** Socket.io middleware: no token, no socket. The error's data carries the contract's shape. */
@@ -122,17 +133,7 @@ function weight(value: unknown, text: boolean): number {
 export function onConnection(ctx: Context, socket: TearlineSocket): void {
   // Set by authenticate, the only way in.
   const budget = budgets.get(socket)!;
-  let expiry: NodeJS.Timeout | undefined;
-  const scheduleExpiry = (exp: number) => {
-    clearTimeout(expiry);
-    // setTimeout's limit is ~24.8 days; a token outliving that is re-checked then.
-    const ms = Math.min(exp * 1000 - Date.now(), 2 ** 31 - 1);
-    expiry = setTimeout(() => {
-      if (Date.now() < exp * 1000) return scheduleExpiry(exp);
-      endSession(ctx, socket, 'expired', { code: 'unauthorized', message: 'Your session has expired; sign in again.' });
-    }, Math.max(0, ms));
-  };
-  scheduleExpiry(socket.data.identity.exp);
+  ctx.sessionExpiry.schedule(socket, socket.data.identity.exp * 1000);
   ctx.metrics.connections.inc();
   const maxPending = ctx.config.maxPendingOutputBytes;
   boundOutput(socket.conn as unknown as WatchedConnection, maxPending, (pending) => {
@@ -153,7 +154,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       // The session as it is when this message's turn comes: no other message of this socket runs meanwhile.
       session: socket.data,
       release,
-      renewExpiry: scheduleExpiry,
+      renewExpiry: (exp) => ctx.sessionExpiry.schedule(socket, exp * 1000),
     });
 
   // One listener for every event, not one closure per event and socket (memory per connected
@@ -190,7 +191,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   }) as never);
 
   socket.on('disconnect', () => {
-    clearTimeout(expiry);
+    ctx.sessionExpiry.cancel(socket);
     ctx.metrics.connections.dec();
     // After the messages already received: a join still under way is left too.
     void queue.run(async () => {

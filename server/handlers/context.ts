@@ -17,9 +17,10 @@ import type { PresenceBatcher } from '../rooms/presenceBatch';
 import type { ReleaseService } from '../release/service';
 import type { ReleaseRequestStore } from '../release/requestStore';
 import type { PersonBudgets } from '../sessions/rateLimiter';
-import type { SessionData, TearlineServer } from '../sessions/session';
+import type { SessionData, TearlineServer, TearlineSocket } from '../sessions/session';
 import type { StorageHealth } from '../store/storageHealth';
 import type { Store } from '../store/types';
+import type { ExpirySweep } from '../sessions/expirySweep';
 import type { JoinAdmission } from '../workspaces/admission';
 import type { CellRegistry } from '../workspaces/cellRegistry';
 import type { WorkspaceService } from '../workspaces/workspaceService';
@@ -48,6 +49,8 @@ export interface Context {
   io: TearlineServer;
   /** Message budgets and socket places per person on this node. */
   people: PersonBudgets;
+  /** Ends each session when its token runs out: one sweep for every socket of the node. */
+  sessionExpiry: ExpirySweep<TearlineSocket>;
   /** Presence changes waiting for their cell's window. */
   presence: PresenceBatcher;
   /** The exercise runners of this node, one per running scenario. */

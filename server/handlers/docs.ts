@@ -4,7 +4,7 @@ import { BINARY_SYNC_MAX_DOCS, type AckBodies, type DocState } from '../../share
 import { TearlineError } from '../errors';
 import { afterWrite } from './comments';
 import { auditMove } from '../objects/moves';
-import { encodeBytes } from '../sessions/encoding';
+import { encodeBytes, encodeSharedBytes } from '../sessions/encoding';
 import { auditActor } from '../sessions/session';
 import type { Context } from './context';
 import { event } from './events';
@@ -23,21 +23,25 @@ export const syncDocs = event('doc:sync')
     const docs: DocState[] = [];
     const missing: string[] = [];
     const unavailable: NonNullable<AckBodies['doc:sync']['unavailable']> = [];
+    const visible: typeof payload.docs = [];
     for (const request of payload.docs) {
       // Absent and not-releasable are reported alike, in `missing`.
-      if (!cell.index.canSee(session.participant, request.id)) {
-        missing.push(request.id);
+      if (cell.index.canSee(session.participant, request.id)) visible.push(request);
+      else missing.push(request.id);
+    }
+    // Read together: the docs not in memory come from the store in one read.
+    const states = await Promise.allSettled(ctx.docs.encodeStates(visible));
+    for (const [i, request] of visible.entries()) {
+      const state = states[i]!;
+      if (state.status === 'fulfilled') {
+        const { epoch, update, shared } = state.value;
+        docs.push({ id: request.id, epoch, update: shared ? encodeSharedBytes(session.encoding, update) : encodeBytes(session.encoding, update) });
         continue;
       }
-      try {
-        const state = await ctx.docs.encodeState(request.id, request.stateVector);
-        docs.push({ id: request.id, epoch: state.epoch, update: encodeBytes(session.encoding, state.update) });
-      } catch (error) {
-        const unreadable = await unreadableContent(ctx, request.id, error);
-        if (!unreadable) throw error;
-        ctx.log.error({ err: unreadable, objectId: request.id }, 'stored content of an object cannot be read');
-        unavailable.push({ id: request.id, error: unreadable.toJSON() });
-      }
+      const unreadable = await unreadableContent(ctx, request.id, state.reason);
+      if (!unreadable) throw state.reason;
+      ctx.log.error({ err: unreadable, objectId: request.id }, 'stored content of an object cannot be read');
+      unavailable.push({ id: request.id, error: unreadable.toJSON() });
     }
     return unavailable.length > 0 ? { docs, missing, unavailable } : { docs, missing };
   });

@@ -109,24 +109,27 @@ export interface CreationPorts {
 }
 
 /**
- * Stores planned objects in one transaction (all or none) and indexes them, then audits and
- * announces each, in order, to the audiences that may see it.
+ * Stores planned objects in one transaction (all or none) and indexes them, then audits them (in
+ * order) and announces each, in order, to the audiences that may see it.
  */
 export async function createObjects(ports: CreationPorts, cell: Cell, actor: AuditActor, objects: readonly NewDoc[]): Promise<void> {
   await ports.cells.createObjects(cell, objects);
-  for (const { envelope } of objects) {
-    await ports.audit.append({
-      workspaceId: cell.workspace.id,
-      actor,
-      action: envelope.sourceId ? 'tearline.create' : CREATE_ACTIONS[envelope.kind] ?? 'object.create',
-      objectId: envelope.id,
-      detail: {
-        kind: envelope.kind,
-        marking: envelope.marking,
-        ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}),
-        ...(CREATE_ACTIONS[envelope.kind] ? { on: envelope.parentId } : {}),
-      },
-    });
-    ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
-  }
+  // Appended together, in order: the log writes them in one transaction, not one each in turn.
+  await Promise.all(
+    objects.map(({ envelope }) =>
+      ports.audit.append({
+        workspaceId: cell.workspace.id,
+        actor,
+        action: envelope.sourceId ? 'tearline.create' : CREATE_ACTIONS[envelope.kind] ?? 'object.create',
+        objectId: envelope.id,
+        detail: {
+          kind: envelope.kind,
+          marking: envelope.marking,
+          ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}),
+          ...(CREATE_ACTIONS[envelope.kind] ? { on: envelope.parentId } : {}),
+        },
+      }),
+    ),
+  );
+  for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
 }

@@ -50,6 +50,14 @@ export interface LiveDoc {
   compaction: { running: boolean; failures: number; retryAt: number };
 }
 
+/** A doc's durable state as a reader gets it. */
+export interface DocStateRead {
+  epoch: number;
+  update: Uint8Array;
+  /** The very bytes kept in the cache of stored states (the same array for every reader while cached): an encoding of them may be kept with them. */
+  shared: boolean;
+}
+
 export interface DocRegistryOptions {
   compactAfter: number;
   idleMs: number;
@@ -325,18 +333,34 @@ export class DocRegistry {
 
   /** The doc's durable state for a reader, from memory when live, else straight from the store. */
   async encodeState(id: string, stateVector?: Uint8Array): Promise<{ epoch: number; update: Uint8Array }> {
+    return this.readState(id, stateVector, () => this.store.loadDoc(id));
+  }
+
+  /**
+   * Several docs' durable states for a reader (doc:sync): live docs from memory, cached ones from
+   * the cache, and all the others in one store read. One answer per request, in order, each
+   * settling on its own: a doc whose stored content cannot be read fails alone.
+   */
+  encodeStates(requests: readonly { id: string; stateVector?: Uint8Array }[]): Promise<DocStateRead>[] {
+    const cold = requests.filter(({ id }) => !this.docs.has(id) && !this.storedStates.has(id)).map(({ id }) => id);
+    let batch: Promise<Map<string, StoredDoc>> | undefined;
+    const readCold = async (id: string) => (await (batch ??= this.store.loadDocs(cold))).get(id) ?? this.store.loadDoc(id);
+    return requests.map(({ id, stateVector }) => this.readState(id, stateVector, () => readCold(id)));
+  }
+
+  private async readState(id: string, stateVector: Uint8Array | undefined, read: () => Promise<StoredDoc>): Promise<DocStateRead> {
     const live = this.docs.get(id);
     if (live) {
       const loaded = await live;
       loaded.lastUsed = Date.now();
-      return { epoch: loaded.epoch, update: Y.encodeStateAsUpdate(loaded.doc, stateVector) };
+      return { epoch: loaded.epoch, update: Y.encodeStateAsUpdate(loaded.doc, stateVector), shared: false };
     }
     const { epoch, update } = await this.storedStates.get(id, async () => {
-      const stored = await this.store.loadDoc(id);
+      const stored = await read();
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
       return { epoch: stored.epoch, update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts) };
     });
-    return { epoch, update: stateVector ? Y.diffUpdate(update, stateVector) : update };
+    return stateVector ? { epoch, update: Y.diffUpdate(update, stateVector), shared: false } : { epoch, update, shared: true };
   }
 
   /**

@@ -47,6 +47,11 @@ export class StateCache {
     return entry.state;
   }
 
+  /** Whether `id` is cached (or being read). */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   drop(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;

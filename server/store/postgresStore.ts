@@ -335,26 +335,41 @@ export class PostgresStore implements Store {
   }
 
   async loadDoc(objectId: string): Promise<StoredDoc> {
-    // One snapshot of the database: a compaction committing meanwhile cannot drop updates from under the read.
+    return (await this.loadDocs([objectId])).get(objectId)!;
+  }
+
+  async loadDocs(objectIds: readonly string[]): Promise<Map<string, StoredDoc>> {
+    const ids = [...new Set(objectIds)];
+    // One snapshot of the database: a compaction committing meanwhile cannot drop updates from under
+    // the read. One query per table for all the docs: a round trip each, whatever their number.
     return transaction(
       this.pool,
       async (client) => {
-        const snapshot = (await client.query<{ epoch: number; data: Buffer }>('SELECT epoch, data FROM doc_snapshots WHERE object_id = $1', [objectId])).rows[0];
-        const epoch = snapshot?.epoch ?? 0;
-        const { rows } = await client.query<{ seq: number; data: Buffer }>('SELECT seq, data FROM doc_updates WHERE object_id = $1 AND epoch = $2 ORDER BY seq', [
-          objectId,
-          epoch,
-        ]);
-        const owners = await client.query<{ client_id: number; sub: string }>('SELECT client_id, sub FROM doc_clients WHERE object_id = $1', [objectId]);
-        const last = await client.query<{ last_seq: string }>('SELECT last_seq FROM objects WHERE id = $1', [objectId]);
-        return {
-          epoch,
-          snapshot: snapshot ? bytes(snapshot.data) : null,
-          updates: rows.map((row) => bytes(row.data)),
-          seqs: rows.map((row) => Number(row.seq)),
-          lastSeq: Number(last.rows[0]?.last_seq ?? 0),
-          owners: new Map(owners.rows.map((row) => [row.client_id, row.sub])),
-        };
+        const snapshots = await client.query<{ object_id: string; epoch: number; data: Buffer }>(
+          'SELECT object_id, epoch, data FROM doc_snapshots WHERE object_id = ANY($1)',
+          [ids],
+        );
+        // Only the updates of each doc's current epoch (the snapshot's, 0 without one).
+        const updates = await client.query<{ object_id: string; seq: number; data: Buffer }>(
+          `SELECT u.object_id, u.seq, u.data FROM doc_updates u LEFT JOIN doc_snapshots s ON s.object_id = u.object_id
+           WHERE u.object_id = ANY($1) AND u.epoch = coalesce(s.epoch, 0) ORDER BY u.object_id, u.seq`,
+          [ids],
+        );
+        const owners = await client.query<{ object_id: string; client_id: number; sub: string }>(
+          'SELECT object_id, client_id, sub FROM doc_clients WHERE object_id = ANY($1)',
+          [ids],
+        );
+        const lasts = await client.query<{ id: string; last_seq: number }>('SELECT id, last_seq FROM objects WHERE id = ANY($1)', [ids]);
+        const docs = new Map<string, StoredDoc>(ids.map((id) => [id, { epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, owners: new Map() }]));
+        for (const row of snapshots.rows) Object.assign(docs.get(row.object_id)!, { epoch: row.epoch, snapshot: bytes(row.data) });
+        for (const row of updates.rows) {
+          const doc = docs.get(row.object_id)!;
+          doc.updates.push(bytes(row.data));
+          doc.seqs.push(Number(row.seq));
+        }
+        for (const row of owners.rows) docs.get(row.object_id)!.owners.set(row.client_id, row.sub);
+        for (const row of lasts.rows) docs.get(row.id)!.lastSeq = Number(row.last_seq);
+        return docs;
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );

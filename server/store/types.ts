@@ -129,6 +129,11 @@ export interface Store {
   /** The object's history, every epoch's, oldest first: written with each create, update and new epoch, never compacted. */
   loadHistory(objectId: string): Promise<HistoryEntry[]>;
   /**
+   * Several docs as of one moment (one read transaction), each as `loadDoc` answers it, keyed by
+   * id: a cold open reads a cell's docs in a few queries rather than four per object.
+   */
+  loadDocs(objectIds: readonly string[]): Promise<Map<string, StoredDoc>>;
+  /**
    * Replaces the updates up to `throughSeq` by `snapshot`. A snapshot of an epoch that is no longer
    * the stored one (a release stored a new epoch meanwhile) replaces nothing: it holds the history
    * the new epoch leaves behind.

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseMarking, type Participant } from '../../shared/markings';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
-import { planObject } from '../../server/objects/create';
+import { createObjects, planObject } from '../../server/objects/create';
 import { ObjectIndex } from '../../server/objects/objectIndex';
 import { checkRemark, planRemark } from '../../server/objects/remark';
 import { DEFAULT_RELEASE_POLICY } from '../../server/release/policy';
@@ -111,4 +111,36 @@ test('a socket’s messages take turns, and one that releases its turn lets the 
   // A task that fails gives up its turn too.
   await expect(queue.run(async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
   expect(await queue.run(async () => 'next')).toBe('next');
+});
+
+describe('creating', () => {
+  test('objects created together are audited together, in order, then each announced', async () => {
+    const cell = cellOf([]);
+    const planned = ['first', 'second', 'third'].map((title, i) =>
+      planObject(cell, analyst, { workspaceId: 'w1', kind: 'note', marking: 'SECRET//REL TO USA, GBR', orderKey: `a${i}` }),
+    );
+    const appended: string[] = [];
+    const announced: string[] = [];
+    let write!: () => void;
+    const written = new Promise<void>((resolve) => (write = resolve));
+    const done = createObjects(
+      {
+        cells: { createObjects: async (into, objects) => objects.forEach(({ envelope }) => into.index.put(envelope)) },
+        // The log writes what was appended meanwhile in one transaction: each answer waits for it.
+        audit: { append: async (draft) => (appended.push(draft.objectId!), await written, undefined) },
+        fanout: { envelope: (_cell, _event, envelope) => announced.push(envelope.id) },
+      },
+      cell,
+      { sub: 'usa-analyst', nation: 'USA' },
+      planned,
+    );
+    const ids = planned.map(({ envelope }) => envelope.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    // All appended before the first write finished: one write for the three, not one each in turn.
+    expect(appended).toEqual(ids);
+    expect(announced).toEqual([]);
+    write();
+    await done;
+    expect(announced).toEqual(ids);
+  });
 });

@@ -270,6 +270,28 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     await store.close();
   });
 
+  test('loadDocs reads several docs at once, each as loadDoc reads it: current epoch only, updates in order, owners, absent ones empty', async () => {
+    const store = await make();
+    await store.createObjects(
+      ['b1', 'b2', 'b3'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: id === 'b2' ? [5] : [] })),
+    );
+    const edit = (objectId: string, epoch: number, body: string, newClients: number[] = []) => ({ objectId, epoch, update: buildContent({ body }), author: 'gbr-analyst', newClients });
+    await store.appendUpdates([edit('b1', 0, 'one'), edit('b2', 0, 'OLD-EPOCH', [6]), edit('b1', 0, 'two')]);
+    await store.remark([{ envelope: envelope('b2', { epoch: 1 }), content: buildContent({ body: 'fresh' }) }]);
+    await store.appendUpdates([edit('b2', 1, 'after')]);
+    const ids = ['b1', 'b2', 'b3', 'absent'];
+    const docs = await store.loadDocs(ids);
+    expect([...docs.keys()]).toEqual(ids);
+    for (const id of ids) expect(docs.get(id)).toEqual(await store.loadDoc(id));
+    expect(docs.get('b1')).toMatchObject({ epoch: 0, lastSeq: 2 });
+    expect(docs.get('b1')!.updates.map((update) => textOf([update]))).toEqual(['one', 'two']);
+    expect(docs.get('b2')).toMatchObject({ epoch: 1, lastSeq: 2, owners: new Map([[5, 'usa-analyst'], [6, 'gbr-analyst']]) });
+    expect(textOf([docs.get('b2')!.snapshot!, ...docs.get('b2')!.updates])).not.toContain('OLD-EPOCH');
+    expect(docs.get('absent')).toEqual({ epoch: 0, snapshot: null, updates: [], lastSeq: 0, owners: new Map() });
+    expect((await store.loadDocs([])).size).toBe(0);
+    await store.close();
+  });
+
   test('sequence numbers count per object, across batches and epochs', async () => {
     const store = await make();
     await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
