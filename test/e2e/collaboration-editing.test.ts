@@ -1,8 +1,8 @@
 // Working together on one report, in headless Chromium, with USA, GBR and JPN in one cell
 // (issue 17): a paragraph deleted by USA disappears from every page (and from the socket's later
 // frames) and is in the audit trail; paragraphs carry the same stable name on every page.
-// Not covered yet (not built): suggestions on another nation's paragraph, history with
-// attribution, and offline edits that survive a reload.
+// Not covered here: suggestions on another nation's paragraph, history with attribution (not
+// built); offline edits that survive a reload are in offline.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContent } from '../../shared/content';
 import { paragraphName } from '../../shared/paragraphName';
