@@ -48,15 +48,20 @@ export function releaseNotifications(index: ObjectIndex, to: ReleaseAddressee, r
   return out;
 }
 
-/** An RFI newly assigned to a nation tells that nation; an answer tells the nation that asked. */
+/** An RFI newly assigned to a nation tells that nation. */
 export function rfiNotifications(envelope: Envelope, written: ReadonlyMap<string, unknown>, actor: Actor, at: Date): StoredNotification[] {
   if (envelope.kind !== 'rfi') return [];
-  const about = { workspaceId: envelope.workspaceId, objectId: envelope.id, actor };
-  const out: StoredNotification[] = [];
   const assigned = written.get('assignedNation');
-  if (typeof assigned === 'string' && /^[A-Z]{3}$/.test(assigned)) out.push(draft({ kind: 'nation', nation: assigned }, { ...about, kind: 'rfi_assigned' }, at));
-  if (written.get('status') === 'answered') out.push(draft({ kind: 'nation', nation: envelope.originator }, { ...about, kind: 'rfi_answered' }, at));
-  return out;
+  if (typeof assigned !== 'string' || !/^[A-Z]{3}$/.test(assigned)) return [];
+  return [draft({ kind: 'nation', nation: assigned }, { workspaceId: envelope.workspaceId, objectId: envelope.id, actor, kind: 'rfi_assigned' }, at)];
+}
+
+/**
+ * An answer (rfi:answer) tells the nation that asked, about the answer itself: only those who may
+ * read the answer (its own marking, and the RFI's above it) are told.
+ */
+export function answerNotifications(answer: Envelope, rfi: Envelope, actor: Actor, at: Date): StoredNotification[] {
+  return [draft({ kind: 'nation', nation: rfi.originator }, { workspaceId: answer.workspaceId, objectId: answer.id, actor, kind: 'rfi_answered' }, at)];
 }
 
 /** A new comment tells whom it mentions and, for a reply, the author of the comment replied to. */

@@ -135,6 +135,12 @@ export class WorkspaceSession implements Picture {
     return this.adopt(object);
   }
 
+  /** An answer to an RFI, marked at its own level (no wider than the RFI's; the server checks). */
+  async answerRfi(input: Omit<ClientInput<'rfi:answer'>, 'workspaceId'>): Promise<Envelope> {
+    const { object } = await this.connection.request('rfi:answer', { workspaceId: this.workspaceId, ...input });
+    return this.adopt(object);
+  }
+
   /** Takes in an object the server just created for us, with the server's doc for it. */
   private async adopt(object: Envelope): Promise<Envelope> {
     this.envelopes.set(object.id, object);
