@@ -39,13 +39,29 @@ export function releaseNotifications(index: ObjectIndex, to: ReleaseAddressee, r
     draft({ kind: 'person', sub: to.sub }, { ...about, kind: 'release_decided', actor: decidedBy, outcome: request.state, ...(reason ? { reason } : {}) }, at),
   ];
   if (request.state === 'approved' || request.state === 'auto_released') {
-    const marking = (banner: string) => releasableNations(index.markingOf({ marking: banner, originator: request.originator }), index.policy);
-    const before = new Set(marking(request.fromMarking));
-    for (const nation of marking(request.targetMarking).filter((n) => !before.has(n))) {
-      out.push(draft({ kind: 'nation', nation }, { ...about, kind: 'released_to_me', actor: decidedBy }, at));
-    }
+    out.push(...releasedToMe(index, { ...about, originator: request.originator, from: request.fromMarking, to: request.targetMarking }, decidedBy, at));
   }
   return out;
+}
+
+/** What a widening changed: the object, its originator, and its banner before and after. */
+export interface Widening {
+  workspaceId: string;
+  objectId: string;
+  requestId?: string;
+  originator: string;
+  from: string;
+  to: string;
+}
+
+/** "Released to me" for each nation a re-marking (a release, or a direct widening) reaches for the first time. */
+export function releasedToMe(index: ObjectIndex, widening: Widening, actor: Actor, at: Date): StoredNotification[] {
+  const { originator, from, to, ...about } = widening;
+  const nations = (banner: string) => releasableNations(index.markingOf({ marking: banner, originator }), index.policy);
+  const before = new Set(nations(from));
+  return nations(to)
+    .filter((nation) => !before.has(nation))
+    .map((nation) => draft({ kind: 'nation', nation }, { ...about, kind: 'released_to_me', actor }, at));
 }
 
 /** An RFI newly assigned to a nation tells that nation. */
