@@ -7,6 +7,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { workspaceMarkings } from '../../client/src/markings/cell';
+import { CommentThread } from '../../client/src/collab/CommentThread';
 import { RfiAnswers } from '../../client/src/rfi/RfiAnswers';
 import { ServerError } from '../../client/src/session/errors';
 import type { Identity } from '../../client/src/session/identity';
@@ -38,7 +39,7 @@ const answer = envelope('a1', 'comment', 'SECRET//REL TO USA, GBR', '(S//REL TO 
 const remark = envelope('c1x', 'comment', 'SECRET//REL TO USA, GBR, JPN', '(S//REL TO USA, GBR, JPN)', 'q1');
 const gbr: Identity = { token: 't', sub: 'gbr-analyst', name: 'Tom Hughes', nation: 'GBR', clearance: 'SECRET', compartments: [], roles: ['editor'] };
 
-function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = () => undefined) {
+function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = () => undefined, view: 'answers' | 'comments' = 'answers') {
   const objects = [rfi, answer, remark];
   const shown = new StaticPicture(workspace, 'GBR|S|', objects, [
     { id: 'q1', epoch: 0, update: buildContent({ fields: { title: 'Who owns the tug?' } }) },
@@ -63,10 +64,10 @@ function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = ()
   };
   render(
     <WorkspaceContext.Provider value={context}>
-      <RfiAnswers rfi={rfi} onAnswered={onAnswered} />
+      {view === 'answers' ? <RfiAnswers rfi={rfi} onAnswered={onAnswered} /> : <CommentThread on={rfi} />}
     </WorkspaceContext.Provider>,
   );
-  return screen.getByRole('region', { name: 'Answers' });
+  return screen.getByRole('region', { name: view === 'answers' ? 'Answers' : `Comments on ${rfi.portion}` });
 }
 
 it('lists the answers with their own marks, not the other comments on the RFI', () => {
@@ -101,4 +102,11 @@ it('shows the server’s refusal in words', async () => {
   fireEvent.change(within(answers).getByLabelText('Answer'), { target: { value: 'x' } });
   fireEvent.click(within(answers).getByRole('button', { name: 'Send answer' }));
   await waitFor(() => expect(within(answers).getByText(/An answer may not be marked wider/)).toBeTruthy());
+});
+
+it('offers comment threads on an RFI, listing its comments but not its answers', () => {
+  const threads = renderAnswers(vi.fn(), undefined, 'comments');
+  fireEvent.click(within(threads).getByRole('button', { name: 'Comments (1)' }));
+  expect(within(threads).getByText('Asked the harbour master too.')).toBeTruthy();
+  expect(within(threads).queryByText('The port authority.')).toBeNull();
 });

@@ -1,4 +1,5 @@
-// The comments on one object or paragraph: each thread with its replies, its own portion mark and
+// The comments on one object of any kind (paragraph, feature, event, RFI): each thread with its
+// replies, its own portion mark and
 // resolve/reopen; a form to comment, marked by default like what it is on (never wider: the server
 // refuses wider, and a mention of someone who may not read it, with the reason shown here).
 import { useState } from 'react';
@@ -9,13 +10,15 @@ import { PortionMark } from '../markings/PortionMark';
 import { describeError } from '../session/errors';
 import { useReplicaDoc } from '../session/hooks';
 import { ErrorMessage } from '../views/ErrorMessage';
+import { isAnswer } from '../rfi/RfiAnswers';
 import { useWorkspace } from '../workspace/context';
 import { commentsOn } from './threads';
 
 export function CommentThread({ on }: { on: Envelope }) {
-  const { snapshot } = useWorkspace();
+  const { picture, snapshot } = useWorkspace();
   const [open, setOpen] = useState(false);
-  const threads = commentsOn(snapshot.objects, on.id);
+  // An RFI's answers are comment-kind objects too; they are listed with the RFI, not as threads.
+  const threads = commentsOn(snapshot.objects, on.id).filter((comment) => !isAnswer(picture.replica(comment.id)));
   return (
     <section className="comment-threads" aria-label={`Comments on ${on.portion}`}>
       <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
