@@ -2,7 +2,7 @@
 // replies, its own portion mark and
 // resolve/reopen; a form to comment, marked by default like what it is on (never wider: the server
 // refuses wider, and a mention of someone who may not read it, with the reason shown here).
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { bodyOf, fieldsOf } from '../../../shared/content';
 import { mentionsIn } from '../../../shared/notifications';
 import type { Envelope } from '../../../shared/protocol';
@@ -12,6 +12,7 @@ import { useReplicaDoc } from '../session/hooks';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { isAnswer } from '../rfi/RfiAnswers';
 import { useWorkspace } from '../workspace/context';
+import { completeMention, mentionCandidates, mentionQuery } from './mentionPicker';
 import { commentsOn } from './threads';
 
 export function CommentThread({ on }: { on: Envelope }) {
@@ -67,12 +68,19 @@ function Comment({ comment, root }: { comment: Envelope; root: boolean }) {
 }
 
 function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
-  const { session, canEdit } = useWorkspace();
+  const { session, canEdit, picture, cell, identity } = useWorkspace();
   const [text, setText] = useState('');
   const [marking, setMarking] = useState(on.marking);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const people = useSyncExternalStore(picture.presence.subscribe, picture.presence.getSnapshot);
   if (!session || !canEdit) return null;
+  const query = mentionQuery(text);
+  const chain = [
+    { marking, originator: identity.nation },
+    { marking: on.marking, originator: on.originator },
+  ];
+  const candidates = query === null ? [] : mentionCandidates(query, chain, cell.members, people, cell.policy);
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -98,6 +106,18 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
         Comment (mention with @GBR or @person)
         <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} required />
       </label>
+      {query !== null && (
+        <ul className="mention-picker" aria-label="Who may read this comment">
+          {candidates.length === 0 && <li className="muted">Nobody else here may read a comment marked {marking}.</li>}
+          {candidates.map((candidate) => (
+            <li key={candidate.token}>
+              <button type="button" className="link-button" onClick={() => setText(completeMention(text, candidate.token))}>
+                {candidate.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <label>
         Comment marking (no wider than {on.marking})
         <input value={marking} onChange={(e) => setMarking(e.target.value)} />
