@@ -7,7 +7,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { workspaceMarkings } from '../../client/src/markings/cell';
-import { CommentThread } from '../../client/src/collab/CommentThread';
+import { ObjectActions } from '../../client/src/workspace/ObjectActions';
 import { RfiAnswers } from '../../client/src/rfi/RfiAnswers';
 import { ServerError } from '../../client/src/session/errors';
 import type { Identity } from '../../client/src/session/identity';
@@ -64,9 +64,14 @@ function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = ()
   };
   render(
     <WorkspaceContext.Provider value={context}>
-      {view === 'answers' ? <RfiAnswers rfi={rfi} onAnswered={onAnswered} /> : <CommentThread on={rfi} />}
+      {view === 'answers' ? <RfiAnswers rfi={rfi} onAnswered={onAnswered} /> : <ObjectActions envelope={rfi} />}
     </WorkspaceContext.Provider>,
   );
+  if (view === 'comments') {
+    // The threads open from the object's one actions menu.
+    fireEvent.click(screen.getByRole('button', { name: `Actions ${rfi.portion}` }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Comments (1)' }));
+  }
   return screen.getByRole('region', { name: view === 'answers' ? 'Answers' : `Comments on ${rfi.portion}` });
 }
 
@@ -104,9 +109,8 @@ it('shows the server’s refusal in words', async () => {
   await waitFor(() => expect(within(answers).getByText(/An answer may not be marked wider/)).toBeTruthy());
 });
 
-it('offers comment threads on an RFI, listing its comments but not its answers', () => {
+it('opens an RFI’s comment threads from its actions menu, listing its comments but not its answers', () => {
   const threads = renderAnswers(vi.fn(), undefined, 'comments');
-  fireEvent.click(within(threads).getByRole('button', { name: 'Comments (1)' }));
   expect(within(threads).getByText('Asked the harbour master too.')).toBeTruthy();
   expect(within(threads).queryByText('The port authority.')).toBeNull();
 });

@@ -15,24 +15,24 @@ import { useWorkspace } from '../workspace/context';
 import { completeMention, mentionCandidates, mentionQuery } from './mentionPicker';
 import { commentsOn } from './threads';
 
-export function CommentThread({ on }: { on: Envelope }) {
+/** The threads on `on` (an RFI's answers are comment-kind objects too: listed with the RFI, not here). */
+export function useThreads(on: Envelope): Envelope[] {
   const { picture, snapshot } = useWorkspace();
-  const [open, setOpen] = useState(false);
-  // An RFI's answers are comment-kind objects too; they are listed with the RFI, not as threads.
-  const threads = commentsOn(snapshot.objects, on.id).filter((comment) => !isAnswer(picture.replica(comment.id)));
+  return commentsOn(snapshot.objects, on.id).filter((comment) => !isAnswer(picture.replica(comment.id)));
+}
+
+/** The open threads of an object; opened and closed from its actions menu (ObjectActions). */
+export function CommentThread({ on, onClose }: { on: Envelope; onClose: () => void }) {
+  const threads = useThreads(on);
   return (
     <section className="comment-threads" aria-label={`Comments on ${on.portion}`}>
-      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
-        {threads.length > 0 ? `Comments (${threads.length})` : 'Comment'}
+      {threads.map((comment) => (
+        <Comment key={comment.id} comment={comment} root />
+      ))}
+      <CommentForm on={on} />
+      <button type="button" className="link-button" onClick={onClose}>
+        Close comments
       </button>
-      {open && (
-        <>
-          {threads.map((comment) => (
-            <Comment key={comment.id} comment={comment} root />
-          ))}
-          <CommentForm on={on} />
-        </>
-      )}
     </section>
   );
 }

@@ -6,7 +6,6 @@ import { readField, useReplicaDoc } from '../session/hooks';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
-import { CommentThread } from '../collab/CommentThread';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { GEOMETRY_LABELS, geometryFrom, isGeometry, normaliseForRead, verticesOf, type FeatureGeometry } from '../../../shared/geo/geometry';
@@ -54,7 +53,6 @@ export function FeatureDetails({ feature, onClose, onGeometry }: Props) {
         <CollaborativeText replica={replica} label={`Description, marked ${feature.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Description" />
       )}
       <ObjectActions envelope={feature} />
-      <CommentThread on={feature} />
     </section>
   );
 }

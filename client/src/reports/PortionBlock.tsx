@@ -2,7 +2,6 @@
 // by its stable name (shared/paragraphName.ts), never by its place, which differs between readers.
 import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Envelope } from '../../../shared/protocol';
-import { CommentThread } from '../collab/CommentThread';
 import { paragraphName } from '../../../shared/paragraphName';
 import { PortionMark } from '../markings/PortionMark';
 import { CollaborativeText } from '../text/CollaborativeText';
@@ -81,7 +80,6 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
         <ObjectActions envelope={portion} extra={[...(canEdit ? [{ label: 'Insert paragraph below', onSelect: () => setInserting(true) }] : []), ...placement.items]} />
         <ErrorMessage message={placement.action.error} />
       </div>
-      <CommentThread on={portion} />
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />
       )}

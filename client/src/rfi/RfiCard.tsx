@@ -2,7 +2,6 @@
 // light read-only card (ItemPreview) until it is opened. Memoised: it re-renders for its own
 // object, not when the board around it does.
 import { memo, useId } from 'react';
-import { CommentThread } from '../collab/CommentThread';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldsOf, fieldText } from '../../../shared/content';
 import { PortionMark } from '../markings/PortionMark';
@@ -86,7 +85,6 @@ function RfiEditor({ rfi }: { rfi: Envelope }) {
       </div>
       <RfiAnswers rfi={rfi} onAnswered={() => status !== 'answered' && set('status', 'answered')} />
       <ObjectActions envelope={rfi} />
-      <CommentThread on={rfi} />
     </article>
   );
 }

@@ -10,7 +10,6 @@ import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
 import { useWorkspace } from '../workspace/context';
 import { ItemPreview, useOpened } from '../workspace/ItemPreview';
-import { CommentThread } from '../collab/CommentThread';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { useObjectPresence } from '../workspace/useObjectPresence';
 import { SimulatedTag } from '../exercise/SimulatedTag';
@@ -70,7 +69,6 @@ function EventEditor({ event, when }: { event: Envelope; when: string | undefine
         <CollaborativeText replica={replica} label={`Details of event, marked ${event.portion}`} readOnly={!canEdit} others={others} onCursor={onCursor} placeholder="Details" />
       )}
       <ObjectActions envelope={event} />
-      <CommentThread on={event} />
     </div>
   );
 }
