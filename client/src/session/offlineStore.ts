@@ -111,6 +111,8 @@ export class IndexedDbPendingStore implements PendingStore {
   }
 
   async delete(id: string): Promise<void> {
+    // Closed (or cleared): opening again would create the database anew.
+    if (this.closed) return;
     const db = await this.open();
     const transaction = db.transaction(RECORDS, 'readwrite');
     transaction.objectStore(RECORDS).delete(id);

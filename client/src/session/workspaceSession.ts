@@ -262,7 +262,9 @@ export class WorkspaceSession implements Picture {
       if (this.closed) return;
       if (isOffline(error)) return; // the next connect retries
       if (error instanceof ServerError && error.code === 'not_found') {
-        // No longer a cell of ours: nothing of it stays, in memory or on disk.
+        // No longer a cell of ours: nothing of it stays, in memory or on disk (the whole database
+        // goes, so no record is deleted one by one).
+        this.pending.clear();
         for (const id of Array.from(this.envelopes.keys())) this.purge(id);
         void this.store?.clear().catch(() => undefined);
       }
