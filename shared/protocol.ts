@@ -282,6 +282,11 @@ export const schemas = {
       .max(20)
       .default([]),
   }),
+  /**
+   * An answer to an RFI (`rfiId`): an object of its own (kind `comment`, `fields.rfiAnswer` true) under
+   * the RFI, marked at its own level, no wider than the RFI's. The server refuses an empty answer.
+   */
+  'rfi:answer': z.strictObject({ workspaceId: id, rfiId: id, marking: markingText, text: z.string().max(8000) }),
   /** One's notifications in a cell, newest first (only those about objects one may see now). */
   'notifications:list': z.strictObject({ workspaceId: id }),
   /** Marks one's notifications read. */
@@ -362,6 +367,7 @@ export interface AckBodies {
   'exercise:inject': { inject: MselRow };
   'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string };
   'comment:create': { object: Envelope };
+  'rfi:answer': { object: Envelope };
   'notifications:list': { notifications: Notification[] };
   'notifications:read': Record<string, never>;
   'suggestion:create': { object: Envelope };

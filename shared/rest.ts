@@ -81,7 +81,11 @@ export interface FeatureTrack {
 
 /** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
 export interface AuditTrailPage {
-  entries: (AuditView & { cursor: string })[];
+  /**
+   * `actorName`: the actor's display name as they last opened the cell (null for the server, or
+   * for someone who never opened it); read at request time, not part of the hash-chained entry.
+   */
+  entries: (AuditView & { cursor: string; actorName: string | null })[];
   /** Where the next page starts (null: nothing shown yet). */
   next: string | null;
 }

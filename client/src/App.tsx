@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { fetchPublicConfig } from './session/api';
 import { Connection } from './session/connection';
+import { clearOfflineData } from './session/offlineStore';
 import { loadStoredIdentity, storeIdentity, type Identity } from './session/identity';
 import { useHashRoute } from './useHashRoute';
 import { AppHeader } from './views/AppHeader';
@@ -48,6 +49,9 @@ export function App() {
   const signOut = () => {
     storeIdentity(null);
     setIdentity(null);
+    // Unsent edits are classified material on this device: they go with the session. The open
+    // workspace closes first (it writes what it still holds), then the stores are deleted.
+    if (identity) setTimeout(() => void clearOfflineData(identity.sub).catch(() => undefined), 0);
     window.location.hash = '#/';
   };
 

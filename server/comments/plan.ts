@@ -14,21 +14,36 @@ import type { NewDoc } from '../store/types';
 import type { Cell } from '../workspaces/cellRegistry';
 import type { CellPerson } from '../notifications/store';
 
+/** Refuses a marking wider than `on`'s for a `noun` (comment, answer) written on it. */
+export function checkNoWider(cell: Cell, marking: Marking, on: Pick<IndexedObject, 'marking' | 'envelope'>, noun: string): void {
+  if (dominates(marking, on.marking, cell.policy)) return;
+  throw new TearlineError(
+    'bad_marking',
+    `${noun} may not be marked wider than what it is on (${on.envelope.marking}): ${formatBanner(marking, cell.policy)} would let others read it. Mark it ${on.envelope.marking} or narrower.`,
+  );
+}
+
+/** A comment-kind object under `on` holding `content`, its marking checked. Changes nothing. */
+function planUnder(cell: Cell, author: Author, banner: string, on: IndexedObject, content: Uint8Array, noun: string): NewDoc {
+  checkNoWider(cell, markingFor(cell, author, banner, author.participant.nation), on, noun);
+  return planObject(cell, author, { workspaceId: cell.workspace.id, kind: 'comment', marking: banner, parentId: on.envelope.id, content }, { parent: on.envelope });
+}
+
 /** Builds the comment; refuses a marking wider than what it is on. Changes nothing. */
 export function planComment(cell: Cell, author: Author, payload: ClientPayload<'comment:create'>, on: IndexedObject): NewDoc {
-  const marking = markingFor(cell, author, payload.marking, author.participant.nation);
-  if (!dominates(marking, on.marking, cell.policy)) {
-    throw new TearlineError(
-      'bad_marking',
-      `A comment may not be marked wider than what it is on (${on.envelope.marking}): ${formatBanner(marking, cell.policy)} would let others read it. Mark it ${on.envelope.marking} or narrower.`,
-    );
-  }
-  return planObject(
-    cell,
-    author,
-    { workspaceId: cell.workspace.id, kind: 'comment', marking: payload.marking, parentId: on.envelope.id, content: buildContent({ body: payload.text }) },
-    { parent: on.envelope },
-  );
+  return planUnder(cell, author, payload.marking, on, buildContent({ body: payload.text }), 'A comment');
+}
+
+/**
+ * Builds the answer to an RFI: a comment-kind object marked at its own level (no wider than the
+ * RFI: a partner reads it only where it is releasable), with `fields.rfiAnswer` true. Refuses an
+ * empty answer and anything but an RFI. Changes nothing.
+ */
+export function planAnswer(cell: Cell, author: Author, payload: ClientPayload<'rfi:answer'>, rfi: IndexedObject): NewDoc {
+  if (rfi.envelope.kind !== 'rfi') throw new TearlineError('bad_request', `Only a request for information can be answered; this is a ${rfi.envelope.kind}.`);
+  const text = payload.text.trim();
+  if (!text) throw new TearlineError('bad_request', 'An answer cannot be empty: write what you found, or leave the request open.');
+  return planUnder(cell, author, payload.marking, rfi, buildContent({ fields: { rfiAnswer: true }, body: text }), 'An answer');
 }
 
 /**

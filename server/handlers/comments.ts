@@ -1,10 +1,11 @@
-// comment:create, notifications:list and notifications:read. A comment is planned and checked in
+// comment:create, rfi:answer, notifications:list and notifications:read. A comment (an answer is a
+// comment-kind object too) is planned and checked in
 // server/comments/plan.ts, stored like any object (rooms, audit), then the people it mentions or
 // answers are told (server/notifications/), each only if they may read it.
 import { createObjects } from '../objects/create';
 import { envelopeForLevel } from '../objects/envelopeView';
-import { checkMentions, planComment, threadChange } from '../comments/plan';
-import { commentNotifications, rfiNotifications } from '../notifications/plan';
+import { checkMentions, planAnswer, planComment, threadChange } from '../comments/plan';
+import { answerNotifications, commentNotifications, rfiNotifications } from '../notifications/plan';
 import type { Reader } from '../notifications/store';
 import { createNotifier, type Notifier } from '../notifications/service';
 import { workspaceRoom } from '../rooms/roomNames';
@@ -12,6 +13,7 @@ import { auditActor, type SessionData } from '../sessions/session';
 import type { Envelope } from '../../shared/protocol';
 import type { Context } from './context';
 import { event } from './events';
+import { recordRfiAnswer } from './exercise';
 import { authorOf, creation } from './objects';
 
 /** The targets a session's person belongs to. */
@@ -50,6 +52,17 @@ export const createComment = event('comment:create')
     const actor = { name: session.identity.name, nation: session.participant.nation };
     const repliedTo = on.envelope.kind === 'comment' ? on.envelope : undefined;
     await ctx.notifier.send(commentNotifications(planned.envelope, payload.mentions, repliedTo, actor, new Date()));
+    return { object: envelopeForLevel(cell.index, planned.envelope, session.level) };
+  });
+
+export const answerRfi = event('rfi:answer')
+  .checks({ cell: 'joined', object: (p) => p.rfiId, role: { is: 'editor', to: 'answer a request for information' } })
+  .handle(async ({ ctx, session, payload, cell, object: rfi }) => {
+    const planned = planAnswer(cell, authorOf(session), payload, rfi);
+    await createObjects(creation(ctx), cell, auditActor(session), [planned]);
+    const actor = { name: session.identity.name, nation: session.participant.nation };
+    await ctx.notifier.send(answerNotifications(planned.envelope, rfi.envelope, actor, new Date()));
+    if (cell.workspace.exercise) await recordRfiAnswer(ctx, cell.workspace.id, rfi.envelope.id, session);
     return { object: envelopeForLevel(cell.index, planned.envelope, session.level) };
   });
 

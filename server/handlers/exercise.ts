@@ -45,6 +45,12 @@ export async function noteRfiAnswer(ctx: Context, workspaceId: string, objectId:
   await exerciseCall(ctx, workspaceId, { kind: 'answer', objectId, actor: auditActor(session) });
 }
 
+/** After an answer object (rfi:answer) to RFI `objectId` in an exercise cell: the first one is recorded. */
+export async function recordRfiAnswer(ctx: Context, workspaceId: string, objectId: string, session: SessionData): Promise<void> {
+  const runner = ctx.exercises.find(workspaceId);
+  if (runner && !runner.hasAnswer(objectId)) await runner.recordAnswer(workspaceId, objectId, auditActor(session));
+}
+
 /** The AAR/IP draft from the cell's whole audit trail (EXCON reads it all). */
 async function aarFor(ctx: Context, scenario: Scenario, workspaceId: string): Promise<string> {
   const entries = [];

@@ -1,6 +1,8 @@
 // object:create and object:remark: the only ways an envelope (and so who can see what) changes.
 // The domain plans (server/objects/create.ts, remark.ts); these handlers answer each as its
 // author sees it.
+import { checkNoWider } from '../comments/plan';
+import { releasedToMe } from '../notifications/plan';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { createObjects, planObject } from '../objects/create';
 import { checkRemark } from '../objects/remark';
@@ -37,6 +39,14 @@ export const remarkObject = event('object:remark')
   .handle(async ({ ctx, session, payload, cell, object }) => {
     if (object.envelope.kind === 'suggestion') throw forbidden('A suggestion is marked like its paragraph: re-mark the paragraph instead.');
     const marking = checkRemark(cell, authorOf(session), object, payload.marking);
+    // A comment stays no wider than what it is on, later as when it was made.
+    const on = object.envelope.kind === 'comment' && object.envelope.parentId ? cell.index.get(object.envelope.parentId) : undefined;
+    if (on) checkNoWider(cell, marking, on, 'A comment');
+    const from = object.envelope.marking;
     const envelope = await ctx.remark(cell, payload.id, marking, auditActor(session));
+    // A direct widening tells each nation it reaches for the first time, as a release does.
+    const actor = { name: session.identity.name, nation: session.participant.nation };
+    const widening = { workspaceId: cell.workspace.id, objectId: envelope.id, originator: envelope.originator, from, to: envelope.marking };
+    await ctx.notifier.send(releasedToMe(cell.index, widening, actor, new Date()));
     return { object: envelopeForLevel(cell.index, envelope, session.level) };
   });

@@ -2,7 +2,7 @@
 // dispatcher refuses a table with an event missing, declared twice, or declared without checks.
 import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
-import { createComment, listNotifications, readNotifications } from './comments';
+import { answerRfi, createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
 import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
@@ -36,6 +36,7 @@ export const EVENTS = [
   exerciseInject,
   exerciseMsel,
   createComment,
+  answerRfi,
   listNotifications,
   readNotifications,
   createSuggestion,

@@ -39,24 +39,45 @@ export function releaseNotifications(index: ObjectIndex, to: ReleaseAddressee, r
     draft({ kind: 'person', sub: to.sub }, { ...about, kind: 'release_decided', actor: decidedBy, outcome: request.state, ...(reason ? { reason } : {}) }, at),
   ];
   if (request.state === 'approved' || request.state === 'auto_released') {
-    const marking = (banner: string) => releasableNations(index.markingOf({ marking: banner, originator: request.originator }), index.policy);
-    const before = new Set(marking(request.fromMarking));
-    for (const nation of marking(request.targetMarking).filter((n) => !before.has(n))) {
-      out.push(draft({ kind: 'nation', nation }, { ...about, kind: 'released_to_me', actor: decidedBy }, at));
-    }
+    out.push(...releasedToMe(index, { ...about, originator: request.originator, from: request.fromMarking, to: request.targetMarking }, decidedBy, at));
   }
   return out;
 }
 
-/** An RFI newly assigned to a nation tells that nation; an answer tells the nation that asked. */
+/** What a widening changed: the object, its originator, and its banner before and after. */
+export interface Widening {
+  workspaceId: string;
+  objectId: string;
+  requestId?: string;
+  originator: string;
+  from: string;
+  to: string;
+}
+
+/** "Released to me" for each nation a re-marking (a release, or a direct widening) reaches for the first time. */
+export function releasedToMe(index: ObjectIndex, widening: Widening, actor: Actor, at: Date): StoredNotification[] {
+  const { originator, from, to, ...about } = widening;
+  const nations = (banner: string) => releasableNations(index.markingOf({ marking: banner, originator }), index.policy);
+  const before = new Set(nations(from));
+  return nations(to)
+    .filter((nation) => !before.has(nation))
+    .map((nation) => draft({ kind: 'nation', nation }, { ...about, kind: 'released_to_me', actor }, at));
+}
+
+/** An RFI newly assigned to a nation tells that nation. */
 export function rfiNotifications(envelope: Envelope, written: ReadonlyMap<string, unknown>, actor: Actor, at: Date): StoredNotification[] {
   if (envelope.kind !== 'rfi') return [];
-  const about = { workspaceId: envelope.workspaceId, objectId: envelope.id, actor };
-  const out: StoredNotification[] = [];
   const assigned = written.get('assignedNation');
-  if (typeof assigned === 'string' && /^[A-Z]{3}$/.test(assigned)) out.push(draft({ kind: 'nation', nation: assigned }, { ...about, kind: 'rfi_assigned' }, at));
-  if (written.get('status') === 'answered') out.push(draft({ kind: 'nation', nation: envelope.originator }, { ...about, kind: 'rfi_answered' }, at));
-  return out;
+  if (typeof assigned !== 'string' || !/^[A-Z]{3}$/.test(assigned)) return [];
+  return [draft({ kind: 'nation', nation: assigned }, { workspaceId: envelope.workspaceId, objectId: envelope.id, actor, kind: 'rfi_assigned' }, at)];
+}
+
+/**
+ * An answer (rfi:answer) tells the nation that asked, about the answer itself: only those who may
+ * read the answer (its own marking, and the RFI's above it) are told.
+ */
+export function answerNotifications(answer: Envelope, rfi: Envelope, actor: Actor, at: Date): StoredNotification[] {
+  return [draft({ kind: 'nation', nation: rfi.originator }, { workspaceId: answer.workspaceId, objectId: answer.id, actor, kind: 'rfi_answered' }, at)];
 }
 
 /** A new comment tells whom it mentions and, for a reply, the author of the comment replied to. */

@@ -1,8 +1,8 @@
 // Working together on one report, in headless Chromium, with USA, GBR and JPN in one cell
 // (issue 17): a paragraph deleted by USA disappears from every page (and from the socket's later
 // frames) and is in the audit trail; paragraphs carry the same stable name on every page.
-// Suggestions on another nation's paragraph are in suggestions.test.ts. Not covered yet (not
-// built): history with attribution, and offline edits that survive a reload.
+// Suggestions on another nation's paragraph are in suggestions.test.ts, history with attribution
+// in history.test.ts, offline edits that survive a reload in offline.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContent } from '../../shared/content';
 import { paragraphName } from '../../shared/paragraphName';

@@ -96,7 +96,7 @@ describe.skipIf(browserTestsSkipped)('web client: notifications, comments and se
   it('refuses a mention of JPN in a NOFORN comment, in plain words', async () => {
     const page = usa.page;
     const paragraph = page.locator('[data-marking="(S//NF)"]');
-    await paragraph.getByRole('button', { name: 'Comment' }).click();
+    await chooseAction(paragraph, '(S//NF)', 'Comment');
     const form = paragraph.locator('form.comment-form');
     await form.getByLabel(/^Comment \(mention/).fill('@JPN can you confirm the sailing?');
     await form.getByRole('button', { name: 'Post comment' }).click();

@@ -104,13 +104,13 @@ describe.skipIf(browserTestsSkipped)('web client: legible at 1024×700 and 1920�
     await page.getByRole('tab', { name: 'Reports' }).click();
     const paragraph = page.locator('.portion').first();
     const trigger = paragraph.getByRole('button', { name: 'Actions (S//REL TO USA, AUS, CAN, GBR, JPN, KOR, NZL)' });
-    // One button for the paragraph's actions; its comments are a region of their own (below).
-    expect(await paragraph.locator('.portion-body, .portion-actions').getByRole('button').count()).toBe(1);
+    // One button for the paragraph's actions, comments included: nothing else to tab through.
+    expect(await paragraph.getByRole('button').count()).toBe(1);
     expect(await paragraph.locator('.drag-handle').getAttribute('aria-hidden')).toBe('true');
     await trigger.focus();
     await page.keyboard.press('Enter');
     const menu = paragraph.getByRole('menu');
-    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Change marking…', 'Request release…', 'Create tearline', 'Export', 'History', 'Insert paragraph below', 'Move up', 'Move down', 'Delete']);
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Change marking…', 'Request release…', 'Create tearline', 'Export', 'Comment', 'History', 'Insert paragraph below', 'Move up', 'Move down', 'Delete']);
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Change marking…');
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Delete');

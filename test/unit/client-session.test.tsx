@@ -1,12 +1,14 @@
 // @vitest-environment happy-dom
 // The client's live workspace session against an in-memory server double: sync, purge on
-// narrowing, offline edits merged on reconnect, and edits carried across a new epoch.
+// narrowing, offline edits merged on reconnect, and edits carried across a new epoch; unsent edits
+// kept in a store across a reload (the IndexedDB store itself runs in test/e2e/offline.test.ts).
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent, encodeFreshContent, fieldsOf } from '../../shared/content';
 import type { ClientEvent, ClientPayload, Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
 import type { Connection } from '../../client/src/session/connection';
 import { ServerError } from '../../client/src/session/errors';
+import type { CellRecord, PendingRecord, PendingStore } from '../../client/src/session/offlineStore';
 import { WorkspaceSession } from '../../client/src/session/workspaceSession';
 
 const workspace: WorkspaceSummary = {
@@ -415,5 +417,125 @@ describe('WorkspaceSession', () => {
     // The second edit waited for the first instead of overtaking it.
     expect(server.sent('doc:update')).toHaveLength(2);
     expect(live.getSnapshot().notices).toEqual([]);
+  });
+});
+
+/** The disk of offlineStore.ts as a map: what a reloaded page would find. */
+class MemoryStore implements PendingStore {
+  readonly records = new Map<string, PendingRecord>();
+  cell: CellRecord | null = null;
+  cleared = 0;
+  async load() {
+    return { cell: this.cell, records: [...this.records.values()].map((r) => ({ ...r, unacked: [...r.unacked] })) };
+  }
+  async put(record: PendingRecord, cell: CellRecord) {
+    this.records.set(record.id, record);
+    this.cell = cell;
+  }
+  async delete(id: string) {
+    this.records.delete(id);
+  }
+  async clear() {
+    this.records.clear();
+    this.cell = null;
+    this.cleared++;
+  }
+  close() {}
+}
+
+describe('WorkspaceSession: unsent edits kept across a reload', () => {
+  /** Opens, goes offline, types into n1, and closes the page without having sent it. */
+  async function editOfflineAndReload(server: FakeServer, store: MemoryStore, text: string) {
+    const first = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(first.getSnapshot().status).toBe('live'));
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    bodyOf(first.replica('n1')!.doc).insert(0, text);
+    await vi.waitFor(() => expect(first.getSnapshot().pending).toBe(1));
+    first.close();
+    expect(store.records.has('n1')).toBe(true);
+  }
+
+  it('shows the kept edit after a reload while offline, sends it at the join and then forgets it', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const store = new MemoryStore();
+    await editOfflineAndReload(server, store, 'UPDATE: ');
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('offline'));
+    expect(session.getSnapshot()).toMatchObject({ pending: 1, workspace: { id: 'ws1' } });
+    expect(clientBody(session, 'n1')).toBe('UPDATE: Convoy sighted.');
+    server.editByOther('n1', (t) => t.insert(15, ' Six trucks.'));
+    server.socket.connected = true;
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(server.body('n1')).toBe('UPDATE: Convoy sighted. Six trucks.'));
+    await vi.waitFor(() => expect(session!.getSnapshot().pending).toBe(0));
+    await vi.waitFor(() => expect(store.records.size).toBe(0));
+    expect(clientBody(session, 'n1')).toBe('UPDATE: Convoy sighted. Six trucks.');
+  });
+
+  it('replays a kept edit onto the new epoch of an object widened while the page was closed', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const store = new MemoryStore();
+    await editOfflineAndReload(server, store, 'UPDATE: ');
+    server.newEpoch('n1');
+    server.socket.connected = true;
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(server.body('n1')).toBe('UPDATE: Convoy sighted.'));
+    expect(server.docs.get('n1')!.epoch).toBe(1);
+    await vi.waitFor(() => expect(store.records.size).toBe(0));
+  });
+
+  it('drops a kept edit to an object no longer releasable, says so, and deletes it from disk', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Soon NOFORN.');
+    const store = new MemoryStore();
+    await editOfflineAndReload(server, store, 'draft ');
+    server.docs.delete('n1');
+    server.envelopes.delete('n1');
+    server.socket.connected = true;
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(session.replica('n1')).toBeUndefined();
+    expect(session.getSnapshot()).toMatchObject({ objects: [], pending: 0 });
+    expect(session.getSnapshot().notices.map((n) => n.message)).toEqual([
+      'An item you were editing is no longer releasable to you; your unsaved change to it was discarded.',
+    ]);
+    expect(store.records.size).toBe(0);
+    expect(server.sent('doc:update')).toHaveLength(0);
+  });
+
+  it('drops a kept edit the server refuses, says so once, and does not send it again', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const store = new MemoryStore();
+    await editOfflineAndReload(server, store, 'draft ');
+    server.refuseUpdates = new ServerError('forbidden', 'Viewers cannot edit.');
+    server.socket.connected = true;
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(store.records.size).toBe(0));
+    await vi.waitFor(() => expect(clientBody(session!, 'n1')).toBe('Convoy sighted.'));
+    expect(session.getSnapshot().pending).toBe(0);
+    expect(session.getSnapshot().notices.map((n) => n.message)).toEqual([expect.stringContaining('An edit was not saved: Viewers cannot edit.')]);
+    server.socket.fire('disconnect');
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(server.sent('workspace:join').length).toBeGreaterThanOrEqual(3));
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(server.sent('doc:update')).toHaveLength(1);
+  });
+
+  it('clears the cell’s store when the cell is no longer ours', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const store = new MemoryStore();
+    await editOfflineAndReload(server, store, 'draft ');
+    server.refuseJoin = new ServerError('not_found', 'There is no such workspace, or your nation is not a member of it.');
+    server.socket.connected = true;
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('failed'));
+    expect(store.cleared).toBe(1);
+    expect(store.records.size).toBe(0);
+    expect(session.replica('n1')).toBeUndefined();
   });
 });

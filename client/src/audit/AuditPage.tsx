@@ -72,7 +72,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                   <td>
                     <Dtg iso={entry.at} seconds />
                   </td>
-                  <td>{actorText(entry.actor)}</td>
+                  <td>{actorText(entry)}</td>
                   <td>{ACTION_LABELS[entry.action] ?? entry.action}</td>
                   <td>
                     {object ? (

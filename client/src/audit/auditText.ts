@@ -41,8 +41,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'history.restore': 'Earlier version restored',
 };
 
-export function actorText(actor: AuditEntry['actor']): string {
-  return actor.nation === null ? 'Tearline server' : `${actor.sub} (${actor.nation})`;
+/** Who acted, by name and nation ("Tom Hughes (GBR)"); the account name only for someone who never opened the cell. */
+export function actorText(entry: Pick<AuditEntry, 'actor' | 'actorName'>): string {
+  const { actor, actorName } = entry;
+  return actor.nation === null ? 'Tearline server' : `${actorName ?? actor.sub} (${actor.nation})`;
 }
 
 function valueText(value: unknown): string {

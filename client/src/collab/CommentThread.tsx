@@ -1,7 +1,8 @@
-// The comments on one object or paragraph: each thread with its replies, its own portion mark and
+// The comments on one object of any kind (paragraph, feature, event, RFI): each thread with its
+// replies, its own portion mark and
 // resolve/reopen; a form to comment, marked by default like what it is on (never wider: the server
 // refuses wider, and a mention of someone who may not read it, with the reason shown here).
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { bodyOf, fieldsOf } from '../../../shared/content';
 import { mentionsIn } from '../../../shared/notifications';
 import type { Envelope } from '../../../shared/protocol';
@@ -9,26 +10,29 @@ import { PortionMark } from '../markings/PortionMark';
 import { describeError } from '../session/errors';
 import { useReplicaDoc } from '../session/hooks';
 import { ErrorMessage } from '../views/ErrorMessage';
+import { isAnswer } from '../rfi/RfiAnswers';
 import { useWorkspace } from '../workspace/context';
+import { completeMention, mentionCandidates, mentionQuery } from './mentionPicker';
 import { commentsOn } from './threads';
 
-export function CommentThread({ on }: { on: Envelope }) {
-  const { snapshot } = useWorkspace();
-  const [open, setOpen] = useState(false);
-  const threads = commentsOn(snapshot.objects, on.id);
+/** The threads on `on` (an RFI's answers are comment-kind objects too: listed with the RFI, not here). */
+export function useThreads(on: Envelope): Envelope[] {
+  const { picture, snapshot } = useWorkspace();
+  return commentsOn(snapshot.objects, on.id).filter((comment) => !isAnswer(picture.replica(comment.id)));
+}
+
+/** The open threads of an object; opened and closed from its actions menu (ObjectActions). */
+export function CommentThread({ on, onClose }: { on: Envelope; onClose: () => void }) {
+  const threads = useThreads(on);
   return (
     <section className="comment-threads" aria-label={`Comments on ${on.portion}`}>
-      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
-        {threads.length > 0 ? `Comments (${threads.length})` : 'Comment'}
+      {threads.map((comment) => (
+        <Comment key={comment.id} comment={comment} root />
+      ))}
+      <CommentForm on={on} />
+      <button type="button" className="link-button" onClick={onClose}>
+        Close comments
       </button>
-      {open && (
-        <>
-          {threads.map((comment) => (
-            <Comment key={comment.id} comment={comment} root />
-          ))}
-          <CommentForm on={on} />
-        </>
-      )}
     </section>
   );
 }
@@ -64,12 +68,19 @@ function Comment({ comment, root }: { comment: Envelope; root: boolean }) {
 }
 
 function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
-  const { session, canEdit } = useWorkspace();
+  const { session, canEdit, picture, cell, identity } = useWorkspace();
   const [text, setText] = useState('');
   const [marking, setMarking] = useState(on.marking);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const people = useSyncExternalStore(picture.presence.subscribe, picture.presence.getSnapshot);
   if (!session || !canEdit) return null;
+  const query = mentionQuery(text);
+  const chain = [
+    { marking, originator: identity.nation },
+    { marking: on.marking, originator: on.originator },
+  ];
+  const candidates = query === null ? [] : mentionCandidates(query, chain, cell.members, people, cell.policy);
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -95,6 +106,18 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
         Comment (mention with @GBR or @person)
         <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} required />
       </label>
+      {query !== null && (
+        <ul className="mention-picker" aria-label="Who may read this comment">
+          {candidates.length === 0 && <li className="muted">Nobody else here may read a comment marked {marking}.</li>}
+          {candidates.map((candidate) => (
+            <li key={candidate.token}>
+              <button type="button" className="link-button" onClick={() => setText(completeMention(text, candidate.token))}>
+                {candidate.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <label>
         Comment marking (no wider than {on.marking})
         <input value={marking} onChange={(e) => setMarking(e.target.value)} />

@@ -2,7 +2,6 @@
 // by its stable name (shared/paragraphName.ts), never by its place, which differs between readers.
 import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Envelope } from '../../../shared/protocol';
-import { CommentThread } from '../collab/CommentThread';
 import { paragraphName } from '../../../shared/paragraphName';
 import { PortionMark } from '../markings/PortionMark';
 import { suggestsIn } from '../suggestions/model';
@@ -90,7 +89,6 @@ export function PortionBlock({ portion, nextKey, upKey, downKey, onDropBefore, o
         <ErrorMessage message={placement.action.error} />
       </div>
       <SuggestionList paragraph={portion} />
-      <CommentThread on={portion} />
       {inserting && (
         <AddPortionForm reportId={portion.parentId!} after={portion.orderKey} before={nextKey} onDone={() => setInserting(false)} />
       )}

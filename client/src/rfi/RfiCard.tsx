@@ -1,4 +1,4 @@
-// One RFI: mark, title, question, the nation assigned to answer it, the answer and its status; a
+// One RFI: mark, title, question, the nation assigned to answer it, its answers and its status; a
 // light read-only card (ItemPreview) until it is opened. Memoised: it re-renders for its own
 // object, not when the board around it does.
 import { memo, useId } from 'react';
@@ -8,12 +8,12 @@ import { PortionMark } from '../markings/PortionMark';
 import { isString, readField, useReplicaDoc } from '../session/hooks';
 import { CollaborativeText } from '../text/CollaborativeText';
 import { FieldInput } from '../text/FieldInput';
-import { FieldTextArea } from '../text/FieldTextArea';
 import { useWorkspace } from '../workspace/context';
 import { ItemPreview, useOpened } from '../workspace/ItemPreview';
 import { ObjectActions } from '../workspace/ObjectActions';
 import { SimulatedTag } from '../exercise/SimulatedTag';
 import { useObjectPresence } from '../workspace/useObjectPresence';
+import { RfiAnswers } from './RfiAnswers';
 import { RFI_STATUSES, STATUS_LABELS, statusOf } from './rfiStatus';
 
 export const RfiCard = memo(function RfiCard({ rfi }: { rfi: Envelope }) {
@@ -83,9 +83,7 @@ function RfiEditor({ rfi }: { rfi: Envelope }) {
           ))}
         </select>
       </div>
-      {(status !== 'open' || (doc && fieldText(doc, 'answer'))) && (
-        <FieldTextArea replica={replica} field="answer" label="Answer" readOnly={!canEdit} />
-      )}
+      <RfiAnswers rfi={rfi} onAnswered={() => status !== 'answered' && set('status', 'answered')} />
       <ObjectActions envelope={rfi} />
     </article>
   );

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { OBJECT_KINDS, type ObjectKind } from '../../../shared/protocol';
 import { commentedObject } from '../collab/threads';
 import { useWorkspace } from '../workspace/context';
-import { buildIndex, highlighted, search, searchDoc, type SearchFilters } from './searchIndex';
+import { highlighted, PictureIndex, search, type SearchFilters } from './searchIndex';
 
 const SINCE: Record<string, number | null> = { any: null, day: 24, week: 24 * 7 };
 
@@ -15,11 +15,10 @@ export function SearchPanel() {
   const [marking, setMarking] = useState('');
   const [nation, setNation] = useState('');
   const [since, setSince] = useState('any');
-  // Built when a search runs, from the replicas as they are then.
-  const index = useMemo(
-    () => (query.trim() ? buildIndex(snapshot.objects.map((e) => searchDoc(e, picture.replica(e.id)?.doc))) : null),
-    [query, snapshot, picture],
-  );
+  // One index per picture (the live one, or a "view as"), brought up to date when a search runs.
+  const kept = useMemo(() => new PictureIndex(), [picture]);
+  const index = query.trim() ? kept.index : null;
+  if (index) kept.refresh(snapshot.objects, (id) => picture.replica(id));
   const hours = SINCE[since];
   const filters: SearchFilters = {
     ...(kind ? { kind } : {}),

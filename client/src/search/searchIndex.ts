@@ -1,6 +1,8 @@
 // Full-text search over this participant's own picture: the envelopes and replicas the server
 // sent them, which hold only what they may see. So the index cannot return, count or suggest
-// anything hidden (docs/client.md, "Search"): there is nothing hidden in it to find.
+// anything hidden (docs/client.md, "Search"): there is nothing hidden in it to find. The index is
+// kept across searches (PictureIndex) and brought up to date before each: only objects whose
+// content or marking changed are indexed again, and objects that left the picture leave it.
 import MiniSearch from 'minisearch';
 import type * as Y from 'yjs';
 import { bodyOf, fieldsOf, fieldText } from '../../../shared/content';
@@ -53,6 +55,45 @@ export function buildIndex(docs: readonly SearchDoc[]): MiniSearch<SearchDoc> {
   });
   index.addAll(docs);
   return index;
+}
+
+/** What the index needs of a replica: its doc, and what tells a changed one from an unchanged one. */
+export interface IndexedReplica {
+  serial: number;
+  version: number;
+  doc: Y.Doc;
+}
+
+/** One picture's index, kept up to date incrementally. */
+export class PictureIndex {
+  readonly index = buildIndex([]);
+  /** Object id → what it was indexed from (marking, replica and its version). */
+  private readonly seen = new Map<string, string>();
+
+  /** Indexes what is new or changed, drops what left; answers how many documents were (re)indexed and dropped. */
+  refresh(objects: readonly Envelope[], replicaOf: (id: string) => IndexedReplica | undefined): { indexed: number; dropped: number } {
+    let indexed = 0;
+    const present = new Set<string>();
+    for (const envelope of objects) {
+      present.add(envelope.id);
+      const replica = replicaOf(envelope.id);
+      const key = `${envelope.marking}|${envelope.createdAt}|${replica ? `${replica.serial}:${replica.version}` : '-'}`;
+      if (this.seen.get(envelope.id) === key) continue;
+      const doc = searchDoc(envelope, replica?.doc);
+      if (this.seen.has(envelope.id)) this.index.replace(doc);
+      else this.index.add(doc);
+      this.seen.set(envelope.id, key);
+      indexed++;
+    }
+    let dropped = 0;
+    for (const id of [...this.seen.keys()]) {
+      if (present.has(id)) continue;
+      this.index.discard(id);
+      this.seen.delete(id);
+      dropped++;
+    }
+    return { indexed, dropped };
+  }
 }
 
 export function search(index: MiniSearch<SearchDoc>, query: string, filters: SearchFilters = {}, limit = 50): SearchHit[] {

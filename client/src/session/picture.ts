@@ -18,6 +18,8 @@ export interface PictureSnapshot {
   level: string | null;
   objects: readonly Envelope[];
   notices: readonly Notice[];
+  /** How many objects hold edits the server has not acknowledged yet (kept on disk meanwhile). */
+  pending: number;
 }
 
 export interface Picture {

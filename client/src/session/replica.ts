@@ -142,6 +142,34 @@ export class ObjectReplica {
     this.changed();
   }
 
+  /** What the server has confirmed, as one update (all of it while nothing is unacknowledged). */
+  confirmedState(): Uint8Array {
+    return this.confirmed ? Y.encodeStateAsUpdate(this.confirmed) : this.stateAsUpdate();
+  }
+
+  /**
+   * Takes back edits kept from an earlier page (offlineStore.ts) as fresh local edits, sent like
+   * any other. Onto the same epoch they apply as they are (what the server already has changes
+   * nothing); onto another, the changes they made to `confirmed` are replayed, as a reset does.
+   */
+  restoreUnsent(epoch: number, confirmed: Uint8Array, unacked: Uint8Array[]): void {
+    const doc = this.doc;
+    if (epoch === this.epoch) {
+      doc.transact(() => {
+        for (const update of unacked) Y.applyUpdate(doc, update);
+      });
+      return;
+    }
+    const base = new Y.Doc({ guid: this.id });
+    Y.applyUpdate(base, confirmed);
+    const edited = new Y.Doc({ guid: this.id });
+    Y.applyUpdate(edited, confirmed);
+    for (const update of unacked) Y.applyUpdate(edited, update);
+    replayChanges(base, edited, doc);
+    base.destroy();
+    edited.destroy();
+  }
+
   acknowledge(update: Uint8Array): void {
     const index = this.unacked.indexOf(update);
     // An update of an earlier epoch (acknowledged after a reset) is no longer pending here.

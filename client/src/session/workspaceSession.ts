@@ -3,13 +3,16 @@
 // longer releasable, resync and resend the edits made while offline. A request the server refuses
 // as `rate_limited` (a reconnect storm, a spent budget) is tried again when it says, with jitter.
 // Presence lives in its own store (a cursor message re-renders only what shows that cursor), and
-// a (re)join's whole load reaches the views as one change, not one per step.
+// a (re)join's whole load reaches the views as one change, not one per step. Edits the server has
+// not acknowledged are also kept on disk (offlineStore.ts), taken back after a reload and sent at
+// the next join; a record leaves the disk once acknowledged, refused, or no longer releasable.
 import { buildContent } from '../../../shared/content';
 import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { PresenceStore } from './presenceStore';
+import type { CellRecord, PendingStore } from './offlineStore';
 import { ObjectReplica } from './replica';
 import { StaticPicture } from './staticPicture';
 import type { CrossNationEditing } from '../../../shared/suggestions';
@@ -19,6 +22,8 @@ const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
 const STORAGE_RETRY_MAX_MS = 30_000;
+/** Unsent edits reach the disk this long after the last change to them (typing is coalesced). */
+const KEEP_DELAY_MS = 50;
 
 export interface NewObject {
   kind: ObjectKind;
@@ -62,12 +67,21 @@ export class WorkspaceSession implements Picture {
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   /** Objects announced since the last sync of new objects: fetched together, in one request. */
   private readonly added = new Set<string>();
+  /** Objects holding edits the server has not acknowledged (what the disk holds, once written). */
+  private readonly pending = new Set<string>();
+  /** Objects whose record on disk is to be written or deleted, at the next keep. */
+  private readonly unkept = new Set<string>();
+  private keepTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Done once the edits kept by an earlier page are back in the replicas; joining waits for it. */
+  private readonly restored: Promise<void>;
 
   constructor(
     private readonly connection: Connection,
     readonly workspaceId: string,
+    private readonly store: PendingStore | null = null,
   ) {
     this.snapshot = this.buildSnapshot();
+    this.restored = store ? this.restore(store) : Promise.resolve();
     const socket = connection.socket;
     socket.on('connect', this.start);
     socket.on('disconnect', this.onDisconnect);
@@ -138,6 +152,12 @@ export class WorkspaceSession implements Picture {
   async setCrossNationEditing(crossNationEditing: CrossNationEditing): Promise<void> {
     const { workspace } = await this.connection.request('workspace:settings', { workspaceId: this.workspaceId, crossNationEditing });
     this.onWorkspaceChanged(workspace);
+  }
+
+  /** An answer to an RFI, marked at its own level (no wider than the RFI's; the server checks). */
+  async answerRfi(input: Omit<ClientInput<'rfi:answer'>, 'workspaceId'>): Promise<Envelope> {
+    const { object } = await this.connection.request('rfi:answer', { workspaceId: this.workspaceId, ...input });
+    return this.adopt(object);
   }
 
   /** Takes in an object the server just created for us, with the server's doc for it. */
@@ -236,6 +256,8 @@ export class WorkspaceSession implements Picture {
     socket.off('awareness', this.onAwareness);
     socket.off('workspace:changed', this.onWorkspaceChanged);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.keep();
+    this.store?.close();
     for (const replica of this.storageRetries.keys()) this.forgetRetry(replica);
     this.clearRetries();
     if (socket.connected) {
@@ -253,6 +275,7 @@ export class WorkspaceSession implements Picture {
   private start = async (): Promise<void> => {
     this.setStatus('joining');
     try {
+      await this.restored;
       const loaded = await this.holdingChanges(async () => {
         const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
         if (this.closed) return false;
@@ -272,6 +295,13 @@ export class WorkspaceSession implements Picture {
     } catch (error) {
       if (this.closed) return;
       if (isOffline(error)) return; // the next connect retries
+      if (error instanceof ServerError && error.code === 'not_found') {
+        // No longer a cell of ours: nothing of it stays, in memory or on disk (the whole database
+        // goes, so no record is deleted one by one).
+        this.pending.clear();
+        for (const id of Array.from(this.envelopes.keys())) this.purge(id);
+        void this.store?.clear().catch(() => undefined);
+      }
       if (error instanceof ServerError && error.code === 'rate_limited') {
         // Admitted later: the join and the syncs after it start again (both pick up where they were).
         this.rejoinTimer = setTimeout(() => {
@@ -348,6 +378,7 @@ export class WorkspaceSession implements Picture {
   }
 
   private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
+    this.toKeep(replica.id);
     if (this.status === 'live' && !this.resendTimer) void this.sendUpdate(replica, update);
   };
 
@@ -364,6 +395,7 @@ export class WorkspaceSession implements Picture {
     try {
       await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
       replica.acknowledge(update);
+      this.toKeep(replica.id);
       if (this.storageRetries.delete(replica)) this.notify('The server can store again: the edits kept on this screen are saved.');
     } catch (error) {
       // Kept unacknowledged: resent after the reconnect.
@@ -441,6 +473,7 @@ export class WorkspaceSession implements Picture {
         replica.applyRemote(state.update);
         for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
+      this.toKeep(replica.id);
     } catch (error) {
       // Offline: the rejoin on reconnect resyncs it and resends the edits still unacknowledged.
       if (!isOffline(error)) this.notify(`Could not reload an item from the server: ${describeError(error)}`);
@@ -526,6 +559,7 @@ export class WorkspaceSession implements Picture {
     const replica = this.replicas.get(state.id);
     if (replica) replica.reset(state.epoch, state.update);
     else this.addReplica(state);
+    this.toKeep(state.id);
     this.emit();
   };
 
@@ -550,7 +584,74 @@ export class WorkspaceSession implements Picture {
     if (replica) this.forgetRetry(replica);
     replica?.destroy();
     this.replicas.delete(id);
+    this.unkept.delete(id);
+    if (this.pending.delete(id) && this.store) void this.store.delete(id).catch((error: unknown) => this.keepFailed(error));
     if (this.envelopes.delete(id) || replica) this.emit();
+  }
+
+  // ---- edits kept on disk ----------------------------------------------------------------------
+
+  /** Takes back the edits an earlier page kept: shown at once, sent when the join is done. */
+  private async restore(store: PendingStore): Promise<void> {
+    let kept: Awaited<ReturnType<PendingStore['load']>>;
+    try {
+      kept = await store.load();
+    } catch (error) {
+      this.keepFailed(error);
+      return;
+    }
+    if (this.closed || kept.records.length === 0) return;
+    if (kept.cell) {
+      this.workspace = kept.cell.workspace;
+      this.level = kept.cell.level;
+    }
+    for (const record of kept.records) {
+      const replica = new ObjectReplica(record.id, record.epoch, record.confirmed, this.onLocalUpdate);
+      this.envelopes.set(record.id, record.envelope);
+      this.replicas.set(record.id, replica);
+      replica.restoreUnsent(record.epoch, record.confirmed, record.unacked);
+      this.pending.add(record.id);
+    }
+    if (!this.connection.connected) this.setStatus('offline');
+    this.emit();
+  }
+
+  private toKeep(id: string): void {
+    if (!this.store) return;
+    this.unkept.add(id);
+    this.keepTimer ??= setTimeout(() => this.keep(), KEEP_DELAY_MS);
+  }
+
+  /** Writes each changed object's unsent edits to disk, or deletes its record once there are none. */
+  private keep(): void {
+    if (this.keepTimer) clearTimeout(this.keepTimer);
+    this.keepTimer = null;
+    const store = this.store;
+    if (!store) return;
+    const before = this.pending.size;
+    const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level };
+    for (const id of this.unkept) {
+      const replica = this.replicas.get(id);
+      const envelope = this.envelopes.get(id);
+      if (replica && envelope && cell && replica.unacked.length > 0) {
+        this.pending.add(id);
+        const record = { id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] };
+        store.put(record, cell).catch((error: unknown) => this.keepFailed(error));
+      } else if (this.pending.delete(id)) {
+        store.delete(id).catch((error: unknown) => this.keepFailed(error));
+      }
+    }
+    this.unkept.clear();
+    if (this.pending.size !== before) this.emit();
+  }
+
+  private keepFailedOnce = false;
+
+  private keepFailed(error: unknown): void {
+    if (this.keepFailedOnce) return;
+    this.keepFailedOnce = true;
+    const reason = error instanceof Error ? ` (${error.message})` : '';
+    this.notify(`This browser cannot keep your unsent edits on disk${reason}: they are still sent while this page stays open.`);
   }
 
   private notify(message: string): void {
@@ -571,6 +672,7 @@ export class WorkspaceSession implements Picture {
       level: this.level,
       objects: Array.from(this.envelopes.values()),
       notices: this.notices,
+      pending: this.pending.size,
     };
   }
 

@@ -1,11 +1,13 @@
 // What can be done with any object, in one menu: change its marking (only for those the server
 // lets: remarkRight in shared/markings), request its release, derive a tearline, export it as
-// marked text, open its history, plus what its view adds (a paragraph's "Insert paragraph below", "Move up", "Move
-// down" and "Delete"); and, for a tearline, the link to its source when the reader may see it.
+// marked text, open its comment threads or its history, plus what its view adds (a paragraph's
+// "Insert paragraph below", "Move up", "Move down" and "Delete"); and, for a tearline, the link to
+// its source when the reader may see it.
 import { useState } from 'react';
 import { remarkRight } from '../../../shared/markings';
 import type { Envelope } from '../../../shared/protocol';
 import { fieldText } from '../../../shared/content';
+import { CommentThread, useThreads } from '../collab/CommentThread';
 import { fetchExport } from '../session/api';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { RemarkControl } from '../markings/RemarkControl';
@@ -20,7 +22,8 @@ import { useAction } from './useAction';
 export function ObjectActions({ envelope, extra = [] }: { envelope: Envelope; extra?: readonly MenuItem[] }) {
   const { session, releases, canEdit, identity, picture, openObject } = useWorkspace();
   const action = useAction();
-  const [panel, setPanel] = useState<'remark' | 'release' | 'history' | null>(null);
+  const [panel, setPanel] = useState<'remark' | 'release' | 'comments' | 'history' | null>(null);
+  const threads = useThreads(envelope).length;
   const right = session ? remarkRight(identity, envelope.originator) : 'none';
 
   const createTearline = () =>
@@ -43,6 +46,7 @@ export function ObjectActions({ envelope, extra = [] }: { envelope: Envelope; ex
     ...(session && canEdit && releases && right !== 'any' ? [{ label: 'Request release…', onSelect: () => setPanel('release') }] : []),
     ...(session && canEdit ? [{ label: 'Create tearline', onSelect: createTearline, disabled: action.busy }] : []),
     ...(session ? [{ label: 'Export', onSelect: exportText, disabled: action.busy }] : []),
+    ...(session && (canEdit || threads > 0) ? [{ label: threads > 0 ? `Comments (${threads})` : 'Comment', onSelect: () => setPanel('comments') }] : []),
     ...(session ? [{ label: 'History', onSelect: () => setPanel('history') }] : []),
     ...extra,
   ];
@@ -54,6 +58,7 @@ export function ObjectActions({ envelope, extra = [] }: { envelope: Envelope; ex
       {panel === 'remark' && right !== 'none' && <RemarkControl envelope={envelope} right={right} onClose={() => setPanel(null)} />}
       {panel === 'history' && <HistoryPanel envelope={envelope} onClose={() => setPanel(null)} />}
       {panel === 'release' && releases && <RequestReleasePanel envelope={envelope} board={releases} onClose={() => setPanel(null)} />}
+      {panel === 'comments' && <CommentThread on={envelope} onClose={() => setPanel(null)} />}
       <ErrorMessage message={action.error} />
     </div>
   );

@@ -45,6 +45,11 @@ export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingRe
       <span className={`sync-status sync-${live.status}`} role="status">
         {STATUS_TEXT[live.status]}
       </span>
+      {live.pending > 0 && (
+        <span className="pending-edits" role="status">
+          {live.pending} {live.pending === 1 ? 'item' : 'items'} with edits waiting to send
+        </span>
+      )}
       <PresenceList store={presence} />
       <nav className="workspace-pages" aria-label="Workspace pages">
         {pages.map((p) => (

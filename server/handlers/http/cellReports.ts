@@ -5,7 +5,7 @@ import { z } from 'zod';
 import * as Y from 'yjs';
 import { visibleText } from '../../../shared/content';
 import type { Participant } from '../../../shared/markings';
-import { AUDIT_PAGE_MAX, type RestAnswers } from '../../../shared/rest';
+import { AUDIT_PAGE_MAX, type AuditActor, type RestAnswers } from '../../../shared/rest';
 import type { AuditCursors } from '../../audit/cursor';
 import { mayReadMarking, visibleAuditPage } from '../../audit/visibility';
 import type { Identity } from '../../auth/verifier';
@@ -61,8 +61,16 @@ export async function auditFor(
     afterSeq,
     limit,
   );
-  const entries = shown.map(({ seq, entry }) => ({ ...entry, cursor: cursors.encode(cell.workspace.id, seq) }));
+  const names = await actorNames(ctx, cell.workspace.id, shown.map(({ entry }) => entry.actor));
+  const entries = shown.map(({ seq, entry }) => ({ ...entry, actorName: names.get(entry.actor.sub) ?? null, cursor: cursors.encode(cell.workspace.id, seq) }));
   return { entries, next: entries.at(-1)?.cursor ?? after ?? null };
+}
+
+/** Display names of a page's actors, as each last opened the cell (the server itself has none). */
+async function actorNames(ctx: Context, workspaceId: string, actors: readonly AuditActor[]): Promise<Map<string, string>> {
+  const subs = new Set(actors.flatMap((actor) => (actor.nation === null ? [] : [actor.sub])));
+  const people = await Promise.all([...subs].map(async (sub) => [sub, (await ctx.notificationStore.person(workspaceId, sub))?.name] as const));
+  return new Map(people.flatMap(([sub, name]) => (name ? [[sub, name] as const] : [])));
 }
 
 export async function figuresFor(ctx: Context, identity: Identity, workspaceId: string): Promise<RestAnswers['GET /api/workspaces/:id/figures']> {

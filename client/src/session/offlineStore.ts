@@ -1,0 +1,146 @@
+// Edits not yet acknowledged by the server, kept in IndexedDB so that a reload or a closed tab
+// while the server is away loses nothing. Only what waits to be sent is kept (the object's
+// envelope, its server-confirmed state and the unsent updates), never the rest of the picture:
+// the less classified material at rest, the less there is to leak. One database per user and
+// cell, so another user of the same browser never opens it; it is deleted on sign-out, and a
+// record as soon as the server says the object is no longer releasable (the session calls
+// `delete`/`clear`).
+import type { Envelope, WorkspaceSummary } from '../../../shared/protocol';
+
+export interface PendingRecord {
+  id: string;
+  envelope: Envelope;
+  epoch: number;
+  /** What the server had confirmed (the merge base should the epoch change meanwhile). */
+  confirmed: Uint8Array;
+  /** The local updates sent or waiting, not acknowledged. */
+  unacked: Uint8Array[];
+}
+
+/** The cell as last joined, so a reload while offline still shows the cell and what waits. */
+export interface CellRecord {
+  workspace: WorkspaceSummary;
+  level: string | null;
+}
+
+export interface PendingStore {
+  load(): Promise<{ cell: CellRecord | null; records: PendingRecord[] }>;
+  put(record: PendingRecord, cell: CellRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Everything of this cell (the user lost the cell). */
+  clear(): Promise<void>;
+  close(): void;
+}
+
+const PREFIX = 'tearline-pending';
+const RECORDS = 'records';
+const META = 'meta';
+const CELL_KEY = 'cell';
+
+/** Per user and cell; `sub` is encoded so no user's name can run into another's. */
+export function databaseName(sub: string, workspaceId: string): string {
+  return `${PREFIX}:${encodeURIComponent(sub)}:${workspaceId}`;
+}
+
+function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function finished(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+    transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB deletion failed'));
+    // Blocked by a connection still open in another tab: the deletion completes when it closes.
+    request.onblocked = () => resolve();
+  });
+}
+
+export class IndexedDbPendingStore implements PendingStore {
+  private db: Promise<IDBDatabase> | null = null;
+  private closed = false;
+
+  constructor(private readonly name: string) {}
+
+  private open(): Promise<IDBDatabase> {
+    this.db ??= new Promise((resolve, reject) => {
+      const request = indexedDB.open(this.name, 1);
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore(RECORDS, { keyPath: 'id' });
+        request.result.createObjectStore(META);
+      };
+      request.onsuccess = () => {
+        const db = request.result;
+        // A deletion elsewhere (sign-out in another tab) must not wait for this tab.
+        db.onversionchange = () => db.close();
+        resolve(db);
+      };
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
+    });
+    return this.db;
+  }
+
+  async load(): Promise<{ cell: CellRecord | null; records: PendingRecord[] }> {
+    const db = await this.open();
+    const transaction = db.transaction([RECORDS, META], 'readonly');
+    const [records, cell] = await Promise.all([
+      done(transaction.objectStore(RECORDS).getAll() as IDBRequest<PendingRecord[]>),
+      done(transaction.objectStore(META).get(CELL_KEY) as IDBRequest<CellRecord | undefined>),
+    ]);
+    return { cell: cell ?? null, records };
+  }
+
+  async put(record: PendingRecord, cell: CellRecord): Promise<void> {
+    if (this.closed) return;
+    const db = await this.open();
+    const transaction = db.transaction([RECORDS, META], 'readwrite');
+    transaction.objectStore(RECORDS).put(record);
+    transaction.objectStore(META).put(cell, CELL_KEY);
+    await finished(transaction);
+  }
+
+  async delete(id: string): Promise<void> {
+    // Closed (or cleared): opening again would create the database anew.
+    if (this.closed) return;
+    const db = await this.open();
+    const transaction = db.transaction(RECORDS, 'readwrite');
+    transaction.objectStore(RECORDS).delete(id);
+    await finished(transaction);
+  }
+
+  async clear(): Promise<void> {
+    this.close();
+    await deleteDatabase(this.name);
+  }
+
+  close(): void {
+    this.closed = true;
+    const db = this.db;
+    this.db = null;
+    void db?.then((open) => open.close(), () => undefined);
+  }
+}
+
+/** The store of one user's pending edits in one cell, or null where the browser has no IndexedDB. */
+export function openPendingStore(sub: string, workspaceId: string): PendingStore | null {
+  return typeof indexedDB === 'undefined' ? null : new IndexedDbPendingStore(databaseName(sub, workspaceId));
+}
+
+/** Deletes every cell's store of this user (sign-out). */
+export async function clearOfflineData(sub: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') return;
+  const own = `${PREFIX}:${encodeURIComponent(sub)}:`;
+  const databases = await indexedDB.databases();
+  await Promise.all(databases.flatMap(({ name }) => (name?.startsWith(own) ? [deleteDatabase(name)] : [])));
+}

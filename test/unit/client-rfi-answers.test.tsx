@@ -1,0 +1,117 @@
+// @vitest-environment happy-dom
+// The answers of an RFI in the web client: only answer objects are listed (not other comments on
+// it), each with its own mark; the form sends the text with the answer's own marking, refuses to
+// send a blank answer, and shows the server's refusal in words.
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, expect, it, vi } from 'vitest';
+import { buildContent } from '../../shared/content';
+import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
+import { workspaceMarkings } from '../../client/src/markings/cell';
+import { ObjectActions } from '../../client/src/workspace/ObjectActions';
+import { RfiAnswers } from '../../client/src/rfi/RfiAnswers';
+import { ServerError } from '../../client/src/session/errors';
+import type { Identity } from '../../client/src/session/identity';
+import { StaticPicture } from '../../client/src/session/staticPicture';
+import type { WorkspaceSession } from '../../client/src/session/workspaceSession';
+import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+
+afterEach(cleanup);
+
+const workspace: WorkspaceSummary = {
+  id: 'ws1',
+  name: 'Strait watch',
+  members: ['USA', 'GBR', 'JPN'],
+  defaultMarking: 'SECRET//REL TO USA, GBR, JPN',
+  systemHigh: 'SECRET',
+  groups: {},
+  exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+  createdAt: '2025-01-01T00:00:00.000Z',
+  createdBy: 'usa-analyst',
+  crossNationEditing: 'suggest',
+};
+
+function envelope(id: string, kind: Envelope['kind'], marking: string, portion: string, parentId: string | null = null): Envelope {
+  return { id, workspaceId: 'ws1', kind, marking, portion, originator: 'USA', parentId, orderKey: `a${id.length}`, createdBy: 'usa-analyst', createdAt: '2025-01-01T00:00:00.000Z', epoch: 0 };
+}
+
+const rfi = envelope('q1', 'rfi', 'SECRET//REL TO USA, GBR, JPN', '(S//REL TO USA, GBR, JPN)');
+const answer = envelope('a1', 'comment', 'SECRET//REL TO USA, GBR', '(S//REL TO USA, GBR)', 'q1');
+const remark = envelope('c1x', 'comment', 'SECRET//REL TO USA, GBR, JPN', '(S//REL TO USA, GBR, JPN)', 'q1');
+const gbr: Identity = { token: 't', sub: 'gbr-analyst', name: 'Tom Hughes', nation: 'GBR', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+
+function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = () => undefined, view: 'answers' | 'comments' = 'answers') {
+  const objects = [rfi, answer, remark];
+  const shown = new StaticPicture(workspace, 'GBR|S|', objects, [
+    { id: 'q1', epoch: 0, update: buildContent({ fields: { title: 'Who owns the tug?' } }) },
+    { id: 'a1', epoch: 0, update: buildContent({ fields: { rfiAnswer: true }, body: 'The port authority.' }) },
+    { id: 'c1x', epoch: 0, update: buildContent({ body: 'Asked the harbour master too.' }) },
+  ]);
+  const cell = workspaceMarkings(workspace);
+  const snapshot = shown.getSnapshot();
+  const context: WorkspaceContextValue = {
+    picture: shown,
+    snapshot,
+    session: { answerRfi } as unknown as WorkspaceSession,
+    canEdit: true,
+    identity: gbr,
+    cell,
+    picker: { cell, author: gbr },
+    setPresence: () => undefined,
+    byId: new Map(objects.map((o) => [o.id, o])),
+    releases: null,
+    openObject: () => undefined,
+    focus: null,
+  };
+  render(
+    <WorkspaceContext.Provider value={context}>
+      {view === 'answers' ? <RfiAnswers rfi={rfi} onAnswered={onAnswered} /> : <ObjectActions envelope={rfi} />}
+    </WorkspaceContext.Provider>,
+  );
+  if (view === 'comments') {
+    // The threads open from the object's one actions menu.
+    fireEvent.click(screen.getByRole('button', { name: `Actions ${rfi.portion}` }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Comments (1)' }));
+  }
+  return screen.getByRole('region', { name: view === 'answers' ? 'Answers' : `Comments on ${rfi.portion}` });
+}
+
+it('lists the answers with their own marks, not the other comments on the RFI', () => {
+  const answers = renderAnswers(vi.fn());
+  expect(answers.querySelectorAll('[data-answer-id]')).toHaveLength(1);
+  expect(within(answers).getByText('The port authority.')).toBeTruthy();
+  expect(within(answers).getByText('(S//REL TO USA, GBR)')).toBeTruthy();
+  expect(within(answers).queryByText('Asked the harbour master too.')).toBeNull();
+});
+
+it('sends the answer with the marking given in its own field, and refuses to send a blank one', async () => {
+  const answerRfi = vi.fn(async () => answer);
+  const onAnswered = vi.fn();
+  const answers = renderAnswers(answerRfi, onAnswered);
+  const send = within(answers).getByRole('button', { name: 'Send answer' }) as HTMLButtonElement;
+  fireEvent.change(within(answers).getByLabelText('Answer'), { target: { value: '   ' } });
+  expect(send.disabled).toBe(true);
+  fireEvent.change(within(answers).getByLabelText('Answer'), { target: { value: 'Registered in Panama.' } });
+  const marking = within(answers).getByLabelText('Answer marking (its own; no wider than SECRET//REL TO USA, GBR, JPN)') as HTMLInputElement;
+  expect(marking.value).toBe('SECRET//REL TO USA, GBR, JPN');
+  fireEvent.change(marking, { target: { value: 'SECRET//REL TO USA, GBR' } });
+  fireEvent.click(send);
+  await waitFor(() => expect(onAnswered).toHaveBeenCalledTimes(1));
+  expect(answerRfi).toHaveBeenCalledWith({ rfiId: 'q1', marking: 'SECRET//REL TO USA, GBR', text: 'Registered in Panama.' });
+});
+
+it('shows the server’s refusal in words', async () => {
+  const answerRfi = vi.fn(async () => {
+    throw new ServerError('bad_marking', 'An answer may not be marked wider than what it is on (SECRET//REL TO USA, GBR, JPN).');
+  });
+  const answers = renderAnswers(answerRfi);
+  fireEvent.change(within(answers).getByLabelText('Answer'), { target: { value: 'x' } });
+  fireEvent.click(within(answers).getByRole('button', { name: 'Send answer' }));
+  await waitFor(() => expect(within(answers).getByText(/An answer may not be marked wider/)).toBeTruthy());
+});
+
+it('opens an RFI’s comment threads from its actions menu, listing its comments but not its answers', () => {
+  const threads = renderAnswers(vi.fn(), undefined, 'comments');
+  expect(within(threads).getByText('Asked the harbour master too.')).toBeTruthy();
+  expect(within(threads).queryByText('The port authority.')).toBeNull();
+});
