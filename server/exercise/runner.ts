@@ -12,6 +12,9 @@
 // Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
 // the MSEL is never decided twice for the same moment. After each step its state is saved
 // (`ports.save`, the store's `exercises` table), so a restarted node carries the exercise on.
+// A node that dies between storing an inject's objects and saving that state releases the inject
+// again when restored: its objects' ids are derived from the release (./injectIds.ts), so the ones
+// already stored are found, not made twice, and only their missing audit entries are written.
 import type { Logger } from 'pino';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
@@ -26,6 +29,7 @@ import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
+import { injectObjectId } from './injectIds';
 import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
 import { wakeDelay } from './wake';
 
@@ -44,7 +48,7 @@ const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
 
 export interface RunnerPorts {
   cells: Pick<CellRegistry, 'get' | 'createObjects'>;
-  audit: Pick<AuditLog, 'append' | 'listForWorkspace'>;
+  audit: Pick<AuditLog, 'append' | 'listForWorkspace' | 'listForObject'>;
   fanout: Pick<Fanout, 'envelope' | 'update'>;
   docs: WriteAsPorts['docs'];
   /** Asks for a release as a simulated persona, by the release service (audited, FDOs told). */
@@ -53,8 +57,12 @@ export interface RunnerPorts {
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
   now(): number;
+  /** EXCON closed the exercise: its cells are marked closed (their history may be compacted from now on). */
+  closeCells(workspaceIds: readonly string[]): Promise<void>;
   /** Stores the runner's state (./runnerState.ts), after each step that changed it. */
   save(state: string): Promise<void>;
+  /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-inject): called once an inject's object is stored, before the state is saved. */
+  afterInjectStored?: () => void;
 }
 
 export class ExerciseRunner {
@@ -69,6 +77,8 @@ export class ExerciseRunner {
   private readonly answered: Set<string>;
   /** The state last saved, so a step that changed nothing writes nothing. */
   private saved: string | undefined;
+  /** How many times EXCON reset the exercise: a release after a reset makes new objects. */
+  private resets: number;
 
   constructor(
     readonly scenario: Scenario,
@@ -83,6 +93,7 @@ export class ExerciseRunner {
     this.released = new Map(Object.entries(restored?.released ?? {}));
     this.auditSeq = new Map(Object.entries(restored?.auditSeq ?? {}));
     this.answered = new Set(restored?.answered ?? []);
+    this.resets = restored?.resets ?? 0;
     if (restored) {
       this.saved = encodeRunnerState(this.state());
       // What came due while the node was down is released now, then the clock decides as before.
@@ -92,7 +103,7 @@ export class ExerciseRunner {
 
   /** Everything a restarted runner needs to go on. */
   state(): RunnerState {
-    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered] };
+    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered], resets: this.resets };
   }
 
   /** Whether the first answer of RFI `objectId` is recorded already. */
@@ -136,7 +147,9 @@ export class ExerciseRunner {
         await this.observe();
         this.msel = newMsel(this.scenario);
         this.released.clear();
+        this.resets += 1;
       }
+      if (action.type === 'close') await this.ports.closeCells([...this.cells.values()]);
       this.clock = result.state;
       await this.auditClock(result.event, actor);
       for (const workspaceId of this.cells.values()) this.ports.broadcast(this.view(workspaceId));
@@ -147,6 +160,7 @@ export class ExerciseRunner {
   /** EXCON's release, hold, unhold or cancel of one inject. */
   injectAction(action: MselAction, actor: AuditActor): Promise<MselRow> {
     return this.step(async () => {
+      if (this.clock.status === 'ended' || this.clock.status === 'closed') throw new TearlineError('conflict', 'The exercise has ended (ENDEX): its injects no longer change.');
       const result = control(this.scenario, this.msel, action, this.at(), await this.audiences());
       if (!result.ok) throw result.error.code === 'not_found' ? noSuchInject(action.injectId) : new TearlineError(result.error.code, result.error.message);
       this.msel = result.state;
@@ -299,20 +313,25 @@ export class ExerciseRunner {
       if (inject.kind !== 'create') continue;
       const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
       for (const version of delivery.versions) {
-        const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
-        const planned = planObject(
-          cell,
-          author,
-          {
-            workspaceId: cell.workspace.id,
-            kind: inject.objectKind === 'portion' ? 'report' : inject.objectKind,
-            marking: version.marking,
-            content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: version.content ?? '' }),
-          },
-          { originator: inject.author },
-        );
-        await createObjects(this.ports, cell, persona, [planned]);
-        await this.became(released, inject, at, version, cell.workspace.id, planned.envelope.id);
+        const id = injectObjectId(cell.workspace.id, inject.id, version.version, this.resets);
+        // Stored already: a release this runner did not live to save (see the top of this file).
+        if (cell.index.get(id) === undefined) {
+          const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
+          const planned = planObject(
+            cell,
+            author,
+            {
+              workspaceId: cell.workspace.id,
+              kind: inject.objectKind === 'portion' ? 'report' : inject.objectKind,
+              marking: version.marking,
+              content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: version.content ?? '' }),
+            },
+            { originator: inject.author, id },
+          );
+          await createObjects(this.ports, cell, persona, [planned]);
+          this.ports.afterInjectStored?.();
+        }
+        await this.became(released, inject, at, version, cell.workspace.id, id);
       }
     }
   }
@@ -346,9 +365,14 @@ export class ExerciseRunner {
     }
   }
 
-  /** Notes that a version of `inject` became (or acted on) object `id`, and audits it as `exercise.inject`. */
+  /**
+   * Notes that a version of `inject` became (or acted on) object `id`, and audits it as
+   * `exercise.inject` unless a release this runner did not live to save audited it already.
+   */
   private async became(released: Released, inject: Inject, at: ExerciseTime, version: VersionDelivery, workspaceId: string, id: string): Promise<void> {
     released.objects.push({ workspaceId, id, marking: version.marking, levels: version.levels });
+    const history = await this.ports.audit.listForObject(id);
+    if (history.some((entry) => entry.action === 'exercise.inject' && entry.detail.injectId === inject.id && entry.detail.version === version.version)) return;
     await this.ports.audit.append({
       workspaceId,
       actor: CLOCK_ACTOR,

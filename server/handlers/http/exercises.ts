@@ -110,6 +110,15 @@ function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario:
       log: ctx.log,
       now: () => Date.now(),
       save: (state) => ctx.store.putExercise({ ...exercise, state }),
+      closeCells: async (workspaceIds) => {
+        const closedAt = new Date().toISOString();
+        for (const workspaceId of workspaceIds) {
+          const cell = await ctx.cells.get(workspaceId);
+          if (cell) await ctx.cells.updateWorkspace(cell, (stored) => ({ ...stored, exerciseClosedAt: closedAt }));
+        }
+        await ctx.docs.reconsiderHistory();
+      },
+      ...(ctx.config.faultHook === 'kill-after-inject' ? { afterInjectStored: () => process.kill(process.pid, 'SIGKILL') } : {}),
     },
     restored,
   );
