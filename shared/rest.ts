@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'exercise.inject',
   'exercise.answer',
   'exercise.action',
+  'exercise.join',
   'comment.create',
   'comment.resolve',
   'comment.reopen',

@@ -9,12 +9,22 @@
 // allow): an edit through the player's doc-update path (./objects/writeAs.ts), a release request
 // through the release service, as the simulated persona.
 //
+// A `message` inject is a note of its own marking in the cell, holding its title only, and a
+// notification carrying the text to each addressed participant's real person (the scenario's
+// `sub`): the notifier gives it only to that person, and only while they may see the note.
+//
+// A `join` inject brings a participant into a cell at its scenario time: their nation is added to
+// the cell's members if it was not one (the cell's own record, as any membership change), it is
+// audited (`exercise.join`), and until then the real person the scenario names for them (`sub`)
+// may not open the cell (`admits`).
+//
 // Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
 // the MSEL is never decided twice for the same moment. After each step its state is saved
 // (`ports.save`, the store's `exercises` table), so a restarted node carries the exercise on.
 // A node that dies between storing an inject's objects and saving that state releases the inject
 // again when restored: its objects' ids are derived from the release (./injectIds.ts), so the ones
 // already stored are found, not made twice, and only their missing audit entries are written.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
@@ -22,6 +32,7 @@ import { parseMarking, type Participant } from '../../shared/markings';
 import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
 import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
+import type { Notifier } from '../notifications/service';
 import { TearlineError } from '../errors';
 import { createObjects, planObject } from '../objects/create';
 import { writeAs, type WriteAsPorts } from '../objects/writeAs';
@@ -53,6 +64,9 @@ export interface RunnerPorts {
   docs: WriteAsPorts['docs'];
   /** Asks for a release as a simulated persona, by the release service (audited, FDOs told). */
   requestRelease(persona: SimulatedPersona, request: { workspaceId: string; objectId: string; targetMarking: string; justification: string }): Promise<void>;
+  notifier: Pick<Notifier, 'send'>;
+  /** Adds a nation to a cell's members; false when it was one already. */
+  addMember(workspaceId: string, nation: string): Promise<boolean>;
   /** Sends the clock to every participant of a cell (it carries nothing marked). */
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
@@ -75,6 +89,8 @@ export class ExerciseRunner {
   /** Per cell, the last audit entry read for players' expected actions. */
   private readonly auditSeq: Map<string, number>;
   private readonly answered: Set<string>;
+  /** `cellId/participantId` of the participants join injects brought in. */
+  private readonly joined: Set<string>;
   /** The state last saved, so a step that changed nothing writes nothing. */
   private saved: string | undefined;
   /** How many times EXCON reset the exercise: a release after a reset makes new objects. */
@@ -94,6 +110,7 @@ export class ExerciseRunner {
     this.auditSeq = new Map(Object.entries(restored?.auditSeq ?? {}));
     this.answered = new Set(restored?.answered ?? []);
     this.resets = restored?.resets ?? 0;
+    this.joined = new Set(restored?.joined ?? []);
     if (restored) {
       this.saved = encodeRunnerState(this.state());
       // What came due while the node was down is released now, then the clock decides as before.
@@ -103,7 +120,7 @@ export class ExerciseRunner {
 
   /** Everything a restarted runner needs to go on. */
   state(): RunnerState {
-    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered], resets: this.resets };
+    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered], joined: [...this.joined], resets: this.resets };
   }
 
   /** Whether the first answer of RFI `objectId` is recorded already. */
@@ -147,6 +164,7 @@ export class ExerciseRunner {
         await this.observe();
         this.msel = newMsel(this.scenario);
         this.released.clear();
+        this.joined.clear();
         this.resets += 1;
       }
       if (action.type === 'close') await this.ports.closeCells([...this.cells.values()]);
@@ -183,6 +201,19 @@ export class ExerciseRunner {
     if (excon) return true;
     const objects = this.released.get(injectId)?.objects ?? [];
     return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
+  }
+
+  /**
+   * Whether the person with token subject `sub` may open cell `workspaceId`: not while a join
+   * inject that brings in the participant they play is still to come there.
+   */
+  admits(workspaceId: string, sub: string): boolean {
+    const cellId = [...this.cells].find(([, id]) => id === workspaceId)?.[0];
+    return !this.scenario.msel.some((inject) => {
+      if (inject.kind !== 'join' || !(inject.cells ?? [...this.cells.keys()]).includes(cellId ?? '')) return false;
+      const participant = this.scenario.participants.find((p) => p.id === inject.participant);
+      return participant?.sub === sub && !this.joined.has(`${cellId}/${participant.id}`);
+    });
   }
 
   /** No further steps are started; resolves when the one under way (and its save) is done. */
@@ -306,34 +337,84 @@ export class ExerciseRunner {
       const cell = workspaceId === undefined ? undefined : await this.ports.cells.get(workspaceId);
       if (!cell) continue;
       released.unreached.push(...delivery.unreached);
+      if (inject.kind === 'join') {
+        await this.join(inject, at, cell, delivery.cellId);
+        continue;
+      }
       if (inject.kind === 'edit' || inject.kind === 'release_request') {
         await this.actOnTarget(inject, at, cell, delivery.versions, released);
         continue;
       }
-      if (inject.kind !== 'create') continue;
-      const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
+      if (inject.kind !== 'create' && inject.kind !== 'message') continue;
       for (const version of delivery.versions) {
-        const id = injectObjectId(cell.workspace.id, inject.id, version.version, this.resets);
-        // Stored already: a release this runner did not live to save (see the top of this file).
-        if (cell.index.get(id) === undefined) {
-          const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
-          const planned = planObject(
-            cell,
-            author,
-            {
-              workspaceId: cell.workspace.id,
-              kind: inject.objectKind === 'portion' ? 'report' : inject.objectKind,
-              marking: version.marking,
-              content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: version.content ?? '' }),
-            },
-            { originator: inject.author, id },
-          );
-          await createObjects(this.ports, cell, persona, [planned]);
-          this.ports.afterInjectStored?.();
-        }
+        const { id, fresh } = await this.storeVersion(inject, at, cell, version);
+        if (fresh && inject.kind === 'message') await this.sendMessage(inject, at, cell, delivery.cellId, version, id);
         await this.became(released, inject, at, version, cell.workspace.id, id);
       }
     }
+  }
+
+  /**
+   * The object a version of a create (or message) inject becomes, created as its persona unless
+   * stored already (`fresh` false): a release this runner did not live to save (see the top of this file).
+   */
+  private async storeVersion(inject: Inject, at: ExerciseTime, cell: Cell, version: VersionDelivery): Promise<{ id: string; fresh: boolean }> {
+    const id = injectObjectId(cell.workspace.id, inject.id, version.version, this.resets);
+    if (cell.index.get(id) !== undefined) return { id, fresh: false };
+    const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
+    const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
+    const message = inject.kind === 'message';
+    const planned = planObject(
+      cell,
+      author,
+      {
+        workspaceId: cell.workspace.id,
+        kind: message ? 'note' : inject.objectKind === 'portion' ? 'report' : inject.objectKind,
+        marking: version.marking,
+        // A message's text goes to its addressees alone (sendMessage), never into the shared note.
+        content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: message ? '' : (version.content ?? '') }),
+      },
+      { originator: inject.author, id },
+    );
+    await createObjects(this.ports, cell, persona, [planned]);
+    this.ports.afterInjectStored?.();
+    return { id, fresh: true };
+  }
+
+  /** Brings a join inject's participant into the cell: their nation made a member if it was not, audited. */
+  private async join(inject: Inject, at: ExerciseTime, cell: Cell, scenarioCell: string): Promise<void> {
+    const participant = this.scenario.participants.find((p) => p.id === inject.participant);
+    const key = `${scenarioCell}/${inject.participant}`;
+    if (!participant || this.joined.has(key)) return;
+    const nationAdded = await this.ports.addMember(cell.workspace.id, participant.nation);
+    this.joined.add(key);
+    await this.ports.audit.append({
+      workspaceId: cell.workspace.id,
+      actor: CLOCK_ACTOR,
+      action: 'exercise.join',
+      detail: { ...this.times(at), injectId: inject.id, participant: participant.id, nation: participant.nation, nationAdded },
+    });
+  }
+
+  /** Tells each addressee of a message who sits in this cell, by the real person the scenario names for them. */
+  private async sendMessage(inject: Inject, at: ExerciseTime, cell: Cell, scenarioCell: string, version: VersionDelivery, objectId: string): Promise<void> {
+    const addressees = this.scenario.participants.filter(
+      (p) => inject.to?.includes(p.id) && p.sub !== undefined && (p.cells === undefined || p.cells.includes(scenarioCell)),
+    );
+    await this.ports.notifier.send(
+      addressees.map((p) => ({
+        target: { kind: 'person', sub: p.sub! },
+        notification: {
+          id: randomUUID(),
+          workspaceId: cell.workspace.id,
+          kind: 'exercise_message',
+          objectId,
+          at: at.zulu,
+          actor: { name: inject.from ?? `${inject.author} role player`, nation: inject.author },
+          message: { title: version.title, text: version.content ?? '' },
+        },
+      })),
+    );
   }
 
   /** An edit or release request, on each of its target's objects in `cell` whose marking is one of its versions'. */

@@ -22,6 +22,8 @@ export interface RunnerState {
   auditSeq: Record<string, number>;
   /** The RFIs whose first answer is recorded (`exercise.answer`). */
   answered: string[];
+  /** `cellId/participantId` of each participant a join inject brought into a cell. */
+  joined: string[];
   /** How many times the exercise was reset (./injectIds.ts: a release after a reset is a new one). */
   resets: number;
 }
@@ -47,7 +49,8 @@ const runnerStateSchema = z.strictObject({
   ),
   auditSeq: z.record(z.string(), z.number()),
   answered: z.array(z.string()),
-  // Absent from states saved before it was kept: no reset counted.
+  // Absent from states saved before they were kept: nobody joined, no reset counted.
+  joined: z.array(z.string()).default([]),
   resets: z.number().int().min(0).default(0),
 });
 

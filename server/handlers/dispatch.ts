@@ -10,7 +10,7 @@
 import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
-import { forbidden, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
+import { forbidden, noSuchCell, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
 import { noSuchInject } from '../exercise/runner';
 import type { IndexedObject } from '../objects/objectIndex';
 import type { SessionData } from '../sessions/session';
@@ -88,6 +88,8 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
     found.cell = cell;
   } else if (checks.cell === 'member') {
     found.cell = await ctx.cells.forMember(payloadCell(payload), session.participant.nation);
+    // An exercise participant whose join inject is still to come is not in the cell yet: as for a non-member.
+    if (ctx.exercises.find(found.cell.workspace.id)?.admits(found.cell.workspace.id, session.identity.sub) === false) throw noSuchCell();
   }
   const objectId = checks.object?.(payload);
   if (objectId !== undefined) {

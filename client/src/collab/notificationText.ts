@@ -29,5 +29,7 @@ export function notificationText(n: Notification, label: string): string {
       return `${who} mentioned you: ${label}`;
     case 'reply':
       return `${who} replied: ${label}`;
+    case 'exercise_message':
+      return `Exercise message from ${who}: ${n.message?.title ?? label}${n.message?.text ? ` (${n.message.text})` : ''}`;
   }
 }
