@@ -216,6 +216,12 @@ export class ExerciseRunner {
     });
   }
 
+  /** `observer` or `evaluator` when the scenario seats the person with token subject `sub` as one: they may read, not write. */
+  watcherRole(sub: string): 'observer' | 'evaluator' | undefined {
+    const role = this.scenario.participants.find((p) => p.sub === sub)?.exerciseRole;
+    return role === 'observer' || role === 'evaluator' ? role : undefined;
+  }
+
   /** No further steps are started; resolves when the one under way (and its save) is done. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -114,6 +114,9 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
   if (checks.role && !session.identity.roles.includes(checks.role.is)) {
     throw forbidden(`Only ${ROLE_WORDS[checks.role.is]} may ${checks.role.to}.`);
   }
+  // In an exercise cell, whoever the scenario seats as an observer or evaluator reads and never writes, whatever their token allows.
+  const watcher = checks.role?.is === 'editor' ? ctx.exercises.find(found.cell!.workspace.id)?.watcherRole(session.identity.sub) : undefined;
+  if (watcher) throw forbidden(`An exercise ${watcher} watches the cell and may not ${checks.role!.to}.`);
   return found;
 }
 
