@@ -126,10 +126,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     idleMs: config.docIdleMs,
     maxDocBytes: config.maxDocBytes,
     syncCacheBytes: config.syncCacheBytes,
-    // An exercise cell keeps every update, so what each level saw can be replayed.
+    // An exercise cell keeps every update, so what each level saw can be replayed, until EXCON closes it (its AAR final).
     async keepsHistory(objectId) {
       const envelope = await store.getObject(objectId);
-      return envelope !== undefined && (await store.getWorkspace(envelope.workspaceId))?.exercise === true;
+      const workspace = envelope && (await store.getWorkspace(envelope.workspaceId));
+      return workspace?.exercise === true && workspace.exerciseClosedAt === undefined;
     },
     onCompactionError(err, objectId) {
       metrics.compactionsFailed.inc();

@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   'reply',
   'suggestion_made',
   'suggestion_decided',
+  'exercise_message',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -41,6 +42,11 @@ export interface Notification {
   outcome?: string;
   /** A denial's or failure's reason, as the requester reads it in the release dialog. */
   reason?: string;
+  /**
+   * exercise_message: an exercise's message to this role player, marked as its object (a note
+   * in the cell holding the title only): only its addressee is given the text.
+   */
+  message?: { title: string; text: string };
   read: boolean;
 }
 

@@ -240,7 +240,7 @@ export const schemas = {
   'tearline:create': z.strictObject({ workspaceId: id, sourceId: id }),
   /** An exercise cell's clock as every participant sees it (both clocks, REAL WORLD). */
   'exercise:status': z.strictObject({ workspaceId: id }),
-  /** EXCON: the clock (start, pause, resume, speed, jump, reset, REAL WORLD and its clearing). */
+  /** EXCON: the clock (start, pause, resume, speed, jump, reset, REAL WORLD and its clearing, ENDEX, close). */
   'exercise:clock': z.strictObject({
     workspaceId: id,
     action: z.discriminatedUnion('type', [
@@ -252,6 +252,8 @@ export const schemas = {
       z.strictObject({ type: z.literal('reset') }),
       z.strictObject({ type: z.literal('real_world'), reason: z.string().max(500) }),
       z.strictObject({ type: z.literal('clear_real_world') }),
+      z.strictObject({ type: z.literal('endex') }),
+      z.strictObject({ type: z.literal('close') }),
     ]),
   }),
   /** EXCON: release, hold, take off hold or cancel (reason required) one inject. */
@@ -385,7 +387,8 @@ export interface ExerciseClockView {
   /** The scenario's banner wording, above the classification banner. */
   banner: string;
   scenarioTitle: string;
-  status: 'stopped' | 'running' | 'paused';
+  /** `ended` after ENDEX; `closed` once EXCON declared the after-action review final. */
+  status: 'stopped' | 'running' | 'paused' | 'ended' | 'closed';
   speed: number;
   /** Scenario time at `zulu`, in milliseconds from STARTEX and as the scenario's own date. */
   scenarioMs: number;
@@ -464,6 +467,8 @@ export interface WorkspaceSummary {
   systemHigh: string;
   groups: Record<string, string[]>;
   exercise: boolean;
+  /** When EXCON closed the exercise (its AAR final): from then on its history may be compacted. */
+  exerciseClosedAt?: string;
   /** Release requests: how long an FDO has, and whether silence means release (and for whose material). */
   releasePolicy: ReleasePolicy;
   /** Whether editors of other nations suggest changes to a paragraph (the default) or edit it directly. */

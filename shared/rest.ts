@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'exercise.inject',
   'exercise.answer',
   'exercise.action',
+  'exercise.join',
   'comment.create',
   'comment.resolve',
   'comment.reopen',

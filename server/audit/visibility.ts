@@ -90,6 +90,8 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.answer': { ...EXERCISE_TIME },
   // A player's expected action first seen (which the inject's conditions follow): EXCON only.
   'exercise.action': { ...EXERCISE_TIME, injectId: 'shown', shownBy: 'shown', nation: 'shown' },
+  // A scenario participant joining the cell: a change of who is in it, for every member to see.
+  'exercise.join': { ...EXERCISE_TIME, injectId: 'shown', participant: 'shown', nation: 'shown', nationAdded: 'shown' },
   // About the comment (objectId); `on` is what it is on, shown only to who may see that now.
   'comment.create': { ...OBJECT_CREATED, on: 'object' },
   'comment.resolve': {},

@@ -7,11 +7,15 @@
 //                        │ ──pause──────────▶ │
 //                        └──real_world──▶ paused + REAL WORLD flag ──clear_real_world──▶ paused
 //   any ──reset──▶ stopped at scenario time 0; jump and speed keep the status.
+//   any ──endex──▶ ended ──close──▶ closed
+// ENDEX stops the clock for good (nothing more is released; a reset may still rehearse again).
+// Closing says the after-action review is final: the cells' update history, kept whole until
+// then for replay, may be compacted, and nothing about the clock changes any more.
 
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 60;
 
-export type ClockStatus = 'stopped' | 'running' | 'paused';
+export type ClockStatus = 'stopped' | 'running' | 'paused' | 'ended' | 'closed';
 
 export interface ClockState {
   status: ClockStatus;
@@ -34,7 +38,9 @@ export type ClockAction =
   | { type: 'jump'; scenarioMs: number }
   | { type: 'reset' }
   | { type: 'real_world'; reason: string }
-  | { type: 'clear_real_world' };
+  | { type: 'clear_real_world' }
+  | { type: 'endex' }
+  | { type: 'close' };
 
 /** A transition, stamped in both clocks. */
 export interface ClockEvent {
@@ -69,6 +75,10 @@ function anchored(state: ClockState, nowMs: number): ClockState {
 
 export function transition(state: ClockState, action: ClockAction, nowMs: number): ClockResult {
   const at = anchored(state, nowMs);
+  if (state.status === 'closed') return conflict('The exercise is closed and its after-action review final; its clock no longer changes.');
+  if (state.status === 'ended' && action.type !== 'close' && action.type !== 'reset') {
+    return conflict('The exercise has ended (ENDEX): reset it to run it again, or close it once the after-action review is final.');
+  }
   switch (action.type) {
     case 'start':
       if (state.realWorld) return conflict('A REAL WORLD interrupt is in force: clear it before starting the exercise.');
@@ -102,6 +112,11 @@ export function transition(state: ClockState, action: ClockAction, nowMs: number
     case 'clear_real_world':
       if (!state.realWorld) return conflict('No REAL WORLD interrupt is in force.');
       return done(action, { ...at, realWorld: null });
+    case 'endex':
+      return done(action, { ...at, status: 'ended', realWorld: null });
+    case 'close':
+      if (state.status !== 'ended') return conflict('End the exercise (ENDEX) before closing it.');
+      return done(action, { ...at, status: 'closed' });
     }
   }
 

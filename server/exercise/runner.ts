@@ -9,9 +9,22 @@
 // allow): an edit through the player's doc-update path (./objects/writeAs.ts), a release request
 // through the release service, as the simulated persona.
 //
+// A `message` inject is a note of its own marking in the cell, holding its title only, and a
+// notification carrying the text to each addressed participant's real person (the scenario's
+// `sub`): the notifier gives it only to that person, and only while they may see the note.
+//
+// A `join` inject brings a participant into a cell at its scenario time: their nation is added to
+// the cell's members if it was not one (the cell's own record, as any membership change), it is
+// audited (`exercise.join`), and until then the real person the scenario names for them (`sub`)
+// may not open the cell (`admits`).
+//
 // Everything a runner does runs one step at a time (timer ticks and EXCON's actions queue), so
 // the MSEL is never decided twice for the same moment. After each step its state is saved
 // (`ports.save`, the store's `exercises` table), so a restarted node carries the exercise on.
+// A node that dies between storing an inject's objects and saving that state releases the inject
+// again when restored: its objects' ids are derived from the release (./injectIds.ts), so the ones
+// already stored are found, not made twice, and only their missing audit entries are written.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
@@ -19,6 +32,7 @@ import { parseMarking, type Participant } from '../../shared/markings';
 import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
 import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
+import type { Notifier } from '../notifications/service';
 import { TearlineError } from '../errors';
 import { createObjects, planObject } from '../objects/create';
 import { writeAs, type WriteAsPorts } from '../objects/writeAs';
@@ -26,6 +40,7 @@ import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
+import { injectObjectId } from './injectIds';
 import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
 import { wakeDelay } from './wake';
 
@@ -44,17 +59,24 @@ const CLOCK_ACTOR: AuditActor = { sub: 'exercise-clock', nation: null };
 
 export interface RunnerPorts {
   cells: Pick<CellRegistry, 'get' | 'createObjects'>;
-  audit: Pick<AuditLog, 'append' | 'listForWorkspace'>;
+  audit: Pick<AuditLog, 'append' | 'listForWorkspace' | 'listForObject'>;
   fanout: Pick<Fanout, 'envelope' | 'update'>;
   docs: WriteAsPorts['docs'];
   /** Asks for a release as a simulated persona, by the release service (audited, FDOs told). */
   requestRelease(persona: SimulatedPersona, request: { workspaceId: string; objectId: string; targetMarking: string; justification: string }): Promise<void>;
+  notifier: Pick<Notifier, 'send'>;
+  /** Adds a nation to a cell's members; false when it was one already. */
+  addMember(workspaceId: string, nation: string): Promise<boolean>;
   /** Sends the clock to every participant of a cell (it carries nothing marked). */
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
   now(): number;
+  /** EXCON closed the exercise: its cells are marked closed (their history may be compacted from now on). */
+  closeCells(workspaceIds: readonly string[]): Promise<void>;
   /** Stores the runner's state (./runnerState.ts), after each step that changed it. */
   save(state: string): Promise<void>;
+  /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-inject): called once an inject's object is stored, before the state is saved. */
+  afterInjectStored?: () => void;
 }
 
 export class ExerciseRunner {
@@ -67,8 +89,12 @@ export class ExerciseRunner {
   /** Per cell, the last audit entry read for players' expected actions. */
   private readonly auditSeq: Map<string, number>;
   private readonly answered: Set<string>;
+  /** `cellId/participantId` of the participants join injects brought in. */
+  private readonly joined: Set<string>;
   /** The state last saved, so a step that changed nothing writes nothing. */
   private saved: string | undefined;
+  /** How many times EXCON reset the exercise: a release after a reset makes new objects. */
+  private resets: number;
 
   constructor(
     readonly scenario: Scenario,
@@ -83,6 +109,8 @@ export class ExerciseRunner {
     this.released = new Map(Object.entries(restored?.released ?? {}));
     this.auditSeq = new Map(Object.entries(restored?.auditSeq ?? {}));
     this.answered = new Set(restored?.answered ?? []);
+    this.resets = restored?.resets ?? 0;
+    this.joined = new Set(restored?.joined ?? []);
     if (restored) {
       this.saved = encodeRunnerState(this.state());
       // What came due while the node was down is released now, then the clock decides as before.
@@ -92,7 +120,7 @@ export class ExerciseRunner {
 
   /** Everything a restarted runner needs to go on. */
   state(): RunnerState {
-    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered] };
+    return { clock: this.clock, msel: this.msel, released: Object.fromEntries(this.released), auditSeq: Object.fromEntries(this.auditSeq), answered: [...this.answered], joined: [...this.joined], resets: this.resets };
   }
 
   /** Whether the first answer of RFI `objectId` is recorded already. */
@@ -136,7 +164,10 @@ export class ExerciseRunner {
         await this.observe();
         this.msel = newMsel(this.scenario);
         this.released.clear();
+        this.joined.clear();
+        this.resets += 1;
       }
+      if (action.type === 'close') await this.ports.closeCells([...this.cells.values()]);
       this.clock = result.state;
       await this.auditClock(result.event, actor);
       for (const workspaceId of this.cells.values()) this.ports.broadcast(this.view(workspaceId));
@@ -147,6 +178,7 @@ export class ExerciseRunner {
   /** EXCON's release, hold, unhold or cancel of one inject. */
   injectAction(action: MselAction, actor: AuditActor): Promise<MselRow> {
     return this.step(async () => {
+      if (this.clock.status === 'ended' || this.clock.status === 'closed') throw new TearlineError('conflict', 'The exercise has ended (ENDEX): its injects no longer change.');
       const result = control(this.scenario, this.msel, action, this.at(), await this.audiences());
       if (!result.ok) throw result.error.code === 'not_found' ? noSuchInject(action.injectId) : new TearlineError(result.error.code, result.error.message);
       this.msel = result.state;
@@ -169,6 +201,25 @@ export class ExerciseRunner {
     if (excon) return true;
     const objects = this.released.get(injectId)?.objects ?? [];
     return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
+  }
+
+  /**
+   * Whether the person with token subject `sub` may open cell `workspaceId`: not while a join
+   * inject that brings in the participant they play is still to come there.
+   */
+  admits(workspaceId: string, sub: string): boolean {
+    const cellId = [...this.cells].find(([, id]) => id === workspaceId)?.[0];
+    return !this.scenario.msel.some((inject) => {
+      if (inject.kind !== 'join' || !(inject.cells ?? [...this.cells.keys()]).includes(cellId ?? '')) return false;
+      const participant = this.scenario.participants.find((p) => p.id === inject.participant);
+      return participant?.sub === sub && !this.joined.has(`${cellId}/${participant.id}`);
+    });
+  }
+
+  /** `observer` or `evaluator` when the scenario seats the person with token subject `sub` as one: they may read, not write. */
+  watcherRole(sub: string): 'observer' | 'evaluator' | undefined {
+    const role = this.scenario.participants.find((p) => p.sub === sub)?.exerciseRole;
+    return role === 'observer' || role === 'evaluator' ? role : undefined;
   }
 
   /** No further steps are started; resolves when the one under way (and its save) is done. */
@@ -292,29 +343,84 @@ export class ExerciseRunner {
       const cell = workspaceId === undefined ? undefined : await this.ports.cells.get(workspaceId);
       if (!cell) continue;
       released.unreached.push(...delivery.unreached);
+      if (inject.kind === 'join') {
+        await this.join(inject, at, cell, delivery.cellId);
+        continue;
+      }
       if (inject.kind === 'edit' || inject.kind === 'release_request') {
         await this.actOnTarget(inject, at, cell, delivery.versions, released);
         continue;
       }
-      if (inject.kind !== 'create') continue;
-      const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
+      if (inject.kind !== 'create' && inject.kind !== 'message') continue;
       for (const version of delivery.versions) {
-        const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
-        const planned = planObject(
-          cell,
-          author,
-          {
-            workspaceId: cell.workspace.id,
-            kind: inject.objectKind === 'portion' ? 'report' : inject.objectKind,
-            marking: version.marking,
-            content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: version.content ?? '' }),
-          },
-          { originator: inject.author },
-        );
-        await createObjects(this.ports, cell, persona, [planned]);
-        await this.became(released, inject, at, version, cell.workspace.id, planned.envelope.id);
+        const { id, fresh } = await this.storeVersion(inject, at, cell, version);
+        if (fresh && inject.kind === 'message') await this.sendMessage(inject, at, cell, delivery.cellId, version, id);
+        await this.became(released, inject, at, version, cell.workspace.id, id);
       }
     }
+  }
+
+  /**
+   * The object a version of a create (or message) inject becomes, created as its persona unless
+   * stored already (`fresh` false): a release this runner did not live to save (see the top of this file).
+   */
+  private async storeVersion(inject: Inject, at: ExerciseTime, cell: Cell, version: VersionDelivery): Promise<{ id: string; fresh: boolean }> {
+    const id = injectObjectId(cell.workspace.id, inject.id, version.version, this.resets);
+    if (cell.index.get(id) !== undefined) return { id, fresh: false };
+    const persona = { sub: `${SIMULATED_SUB_PREFIX}${inject.from ?? inject.author}`, nation: inject.author };
+    const author = { sub: persona.sub, participant: personaFor(cell, inject, version.marking) };
+    const message = inject.kind === 'message';
+    const planned = planObject(
+      cell,
+      author,
+      {
+        workspaceId: cell.workspace.id,
+        kind: message ? 'note' : inject.objectKind === 'portion' ? 'report' : inject.objectKind,
+        marking: version.marking,
+        // A message's text goes to its addressees alone (sendMessage), never into the shared note.
+        content: buildContent({ fields: injectFields(inject, version.title, this.times(at).scenarioTime), body: message ? '' : (version.content ?? '') }),
+      },
+      { originator: inject.author, id },
+    );
+    await createObjects(this.ports, cell, persona, [planned]);
+    this.ports.afterInjectStored?.();
+    return { id, fresh: true };
+  }
+
+  /** Brings a join inject's participant into the cell: their nation made a member if it was not, audited. */
+  private async join(inject: Inject, at: ExerciseTime, cell: Cell, scenarioCell: string): Promise<void> {
+    const participant = this.scenario.participants.find((p) => p.id === inject.participant);
+    const key = `${scenarioCell}/${inject.participant}`;
+    if (!participant || this.joined.has(key)) return;
+    const nationAdded = await this.ports.addMember(cell.workspace.id, participant.nation);
+    this.joined.add(key);
+    await this.ports.audit.append({
+      workspaceId: cell.workspace.id,
+      actor: CLOCK_ACTOR,
+      action: 'exercise.join',
+      detail: { ...this.times(at), injectId: inject.id, participant: participant.id, nation: participant.nation, nationAdded },
+    });
+  }
+
+  /** Tells each addressee of a message who sits in this cell, by the real person the scenario names for them. */
+  private async sendMessage(inject: Inject, at: ExerciseTime, cell: Cell, scenarioCell: string, version: VersionDelivery, objectId: string): Promise<void> {
+    const addressees = this.scenario.participants.filter(
+      (p) => inject.to?.includes(p.id) && p.sub !== undefined && (p.cells === undefined || p.cells.includes(scenarioCell)),
+    );
+    await this.ports.notifier.send(
+      addressees.map((p) => ({
+        target: { kind: 'person', sub: p.sub! },
+        notification: {
+          id: randomUUID(),
+          workspaceId: cell.workspace.id,
+          kind: 'exercise_message',
+          objectId,
+          at: at.zulu,
+          actor: { name: inject.from ?? `${inject.author} role player`, nation: inject.author },
+          message: { title: version.title, text: version.content ?? '' },
+        },
+      })),
+    );
   }
 
   /** An edit or release request, on each of its target's objects in `cell` whose marking is one of its versions'. */
@@ -346,9 +452,14 @@ export class ExerciseRunner {
     }
   }
 
-  /** Notes that a version of `inject` became (or acted on) object `id`, and audits it as `exercise.inject`. */
+  /**
+   * Notes that a version of `inject` became (or acted on) object `id`, and audits it as
+   * `exercise.inject` unless a release this runner did not live to save audited it already.
+   */
   private async became(released: Released, inject: Inject, at: ExerciseTime, version: VersionDelivery, workspaceId: string, id: string): Promise<void> {
     released.objects.push({ workspaceId, id, marking: version.marking, levels: version.levels });
+    const history = await this.ports.audit.listForObject(id);
+    if (history.some((entry) => entry.action === 'exercise.inject' && entry.detail.injectId === inject.id && entry.detail.version === version.version)) return;
     await this.ports.audit.append({
       workspaceId,
       actor: CLOCK_ACTOR,

@@ -22,13 +22,17 @@ export interface RunnerState {
   auditSeq: Record<string, number>;
   /** The RFIs whose first answer is recorded (`exercise.answer`). */
   answered: string[];
+  /** `cellId/participantId` of each participant a join inject brought into a cell. */
+  joined: string[];
+  /** How many times the exercise was reset (./injectIds.ts: a release after a reset is a new one). */
+  resets: number;
 }
 
 const injectStateSchema = z.enum(['planned', 'ready', 'released', 'held', 'cancelled']);
 
 const runnerStateSchema = z.strictObject({
   clock: z.strictObject({
-    status: z.enum(['stopped', 'running', 'paused']),
+    status: z.enum(['stopped', 'running', 'paused', 'ended', 'closed']),
     speed: z.number(),
     scenarioMs: z.number(),
     anchorMs: z.number(),
@@ -45,6 +49,9 @@ const runnerStateSchema = z.strictObject({
   ),
   auditSeq: z.record(z.string(), z.number()),
   answered: z.array(z.string()),
+  // Absent from states saved before they were kept: nobody joined, no reset counted.
+  joined: z.array(z.string()).default([]),
+  resets: z.number().int().min(0).default(0),
 });
 
 export function encodeRunnerState(state: RunnerState): string {

@@ -10,7 +10,7 @@
 import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
-import { forbidden, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
+import { forbidden, noSuchCell, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
 import { exerciseCall } from '../exercise/leadership';
 import { noSuchInject } from '../exercise/runner';
 import type { IndexedObject } from '../objects/objectIndex';
@@ -89,6 +89,8 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
     found.cell = cell;
   } else if (checks.cell === 'member') {
     found.cell = await ctx.cells.forMember(payloadCell(payload), session.participant.nation);
+    // An exercise participant whose join inject is still to come is not in the cell yet: as for a non-member.
+    if (ctx.exercises.find(found.cell.workspace.id)?.admits(found.cell.workspace.id, session.identity.sub) === false) throw noSuchCell();
   }
   const objectId = checks.object?.(payload);
   if (objectId !== undefined) {
@@ -113,6 +115,9 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
   if (checks.role && !session.identity.roles.includes(checks.role.is)) {
     throw forbidden(`Only ${ROLE_WORDS[checks.role.is]} may ${checks.role.to}.`);
   }
+  // In an exercise cell, whoever the scenario seats as an observer or evaluator reads and never writes, whatever their token allows.
+  const watcher = checks.role?.is === 'editor' ? ctx.exercises.find(found.cell!.workspace.id)?.watcherRole(session.identity.sub) : undefined;
+  if (watcher) throw forbidden(`An exercise ${watcher} watches the cell and may not ${checks.role!.to}.`);
   return found;
 }
 

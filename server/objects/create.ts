@@ -56,6 +56,8 @@ export interface NewObjectOrigin {
    * or one being created in the same batch.
    */
   parent?: Envelope;
+  /** A fixed id instead of a random one: an exercise inject's, so releasing it again finds it (server/exercise/injectIds.ts). */
+  id?: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export function planObject(cell: Cell, author: Author, payload: NewObjectPayload
   const content = payload.content ?? EMPTY_DOC;
   const { clients } = checkUpdate(null, content);
   const envelope: Envelope = {
-    id: randomUUID(),
+    id: origin.id ?? randomUUID(),
     workspaceId: cell.workspace.id,
     kind: payload.kind,
     marking: formatBanner(marking, cell.policy),

@@ -188,10 +188,27 @@ export class DocRegistry {
       live.storedBytes += head.update.byteLength;
     }
     if (live.staged.length === 0) for (const settled of live.onSettled.splice(0)) settled();
+    this.compactIfDue(live);
+  }
+
+  private compactIfDue(live: LiveDoc): void {
     if (live.sinceSnapshot >= this.options.compactAfter && !live.compaction.running && Date.now() >= live.compaction.retryAt) {
       live.compaction.running = true;
       // Off the edit path: the edit that triggered it is acknowledged and fanned out first.
       setImmediate(() => void this.compact(live));
+    }
+  }
+
+  /**
+   * The loaded docs that were keeping their history ask `keepsHistory` again (an exercise was
+   * closed), and those no longer keeping it are compacted when due, without waiting for an edit.
+   */
+  async reconsiderHistory(): Promise<void> {
+    const loaded = await Promise.allSettled(this.docs.values());
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled' || result.value.compaction.retryAt !== Infinity) continue;
+      result.value.compaction.retryAt = 0;
+      this.compactIfDue(result.value);
     }
   }
 

@@ -47,6 +47,8 @@ const participantSchema = z.strictObject({
   exerciseRole: z.enum(EXERCISE_ROLES).default('player'),
   /** Cells they sit in; all the scenario's cells when absent. */
   cells: z.array(z.string()).optional(),
+  /** The token subject (`sub`) of the real person who plays them: how messages and joins find that person. */
+  sub: z.string().trim().min(1).max(200).optional(),
 });
 
 const versionSchema = z.strictObject({

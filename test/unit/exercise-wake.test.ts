@@ -79,7 +79,7 @@ describe('when the runner looks next', () => {
 
 describe('the stored state of a runner', () => {
   test('reads back as it was written; a state that does not fit its scenario is refused', () => {
-    const state = { clock: clockAt([{ type: 'start' }]), msel: newMsel(scenario), released: {}, auditSeq: { w1: 4 }, answered: ['rfi-1'] };
+    const state = { clock: clockAt([{ type: 'start' }]), msel: newMsel(scenario), released: {}, auditSeq: { w1: 4 }, answered: ['rfi-1'], joined: ['cell/p-1'], resets: 1 };
     expect(decodeRunnerState(encodeRunnerState(state), scenario)).toEqual(state);
     const stranger = { ...state, msel: { ...state.msel, states: { ...state.msel.states, 'I-99': 'planned' } } };
     expect(() => decodeRunnerState(JSON.stringify(stranger), scenario)).toThrow('names inject I-99');
@@ -101,7 +101,10 @@ describe('a runner on a fake clock', () => {
     const saved: string[] = [];
     const runner = new ExerciseRunner(scenario, new Map([['cell', 'w1']]), {
       cells: { get: async () => undefined, createObjects: async () => undefined },
-      audit: { append: async () => undefined as never, listForWorkspace: async () => [] },
+      audit: { append: async () => undefined as never, listForWorkspace: async () => [], listForObject: async () => [] },
+      closeCells: async () => undefined,
+      notifier: { send: async () => undefined },
+      addMember: async () => false,
       fanout: { envelope: () => undefined, update: () => undefined },
       docs: { encodeState: async () => ({ epoch: 0, update: new Uint8Array() }), update: async () => ({}) as never },
       requestRelease: async () => undefined,

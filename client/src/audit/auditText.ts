@@ -31,6 +31,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.inject': 'Inject released',
   'exercise.answer': 'RFI answered',
   'exercise.action': 'Expected action seen',
+  'exercise.join': 'Participant joined',
   'comment.create': 'Commented',
   'comment.resolve': 'Thread resolved',
   'comment.reopen': 'Thread reopened',

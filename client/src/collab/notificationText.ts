@@ -33,5 +33,7 @@ export function notificationText(n: Notification, label: string): string {
       return `${who} suggested a change to ${label}`;
     case 'suggestion_decided':
       return `${who} ${n.outcome === 'accepted' ? 'accepted' : 'rejected'} your suggestion for ${label}`;
+    case 'exercise_message':
+      return `Exercise message from ${who}: ${n.message?.title ?? label}${n.message?.text ? ` (${n.message.text})` : ''}`;
   }
 }

@@ -85,7 +85,14 @@ export function ExconPage({ connection, workspaceId }: Props) {
             Jump to <input value={jumpTo} onChange={(e) => setJumpTo(e.target.value)} placeholder="+01:30" size={8} />
           </label>
           <button onClick={() => jumpMs !== undefined && void clock({ type: 'jump', scenarioMs: jumpMs })} disabled={action.busy || jumpMs === undefined}>Jump</button>
-          <button onClick={() => window.confirm('Reset the exercise to STARTEX? Released injects stay in the cell.') && void clock({ type: 'reset' })} disabled={action.busy}>Reset</button>
+          <button onClick={() => window.confirm('Reset the exercise to STARTEX? Released injects stay in the cell.') && void clock({ type: 'reset' })} disabled={action.busy || view?.status === 'closed'}>Reset</button>
+          <button onClick={() => window.confirm('End the exercise (ENDEX)? Nothing more is released.') && void clock({ type: 'endex' })} disabled={action.busy || view?.status === 'ended' || view?.status === 'closed'}>ENDEX</button>
+          <button
+            onClick={() => window.confirm('Close the exercise? Its after-action review is final, and the cells\' edit history may then be compacted, so replay shows less detail.') && void clock({ type: 'close' })}
+            disabled={action.busy || view?.status !== 'ended'}
+          >
+            Close exercise
+          </button>
         </div>
         <div className="excon-controls">
           {view?.realWorld ? (

@@ -7,7 +7,7 @@ import { Dtg } from '../views/Dtg';
 import type { ExerciseClock } from './exerciseClock';
 import { offsetText, scenarioMsAt } from './exerciseClock';
 
-const STATUS_TEXT = { stopped: 'not started', running: 'running', paused: 'paused' } as const;
+const STATUS_TEXT = { stopped: 'not started', running: 'running', paused: 'paused', ended: 'ENDEX', closed: 'ENDEX, closed' } as const;
 
 /** `live`: the cell is joined (the clock is read again at each join, broadcasts missed offline included). */
 export function ExerciseBanner({ clock, live }: { clock: ExerciseClock; live: boolean }) {

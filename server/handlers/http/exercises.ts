@@ -14,6 +14,7 @@ import { decodeRunnerState, encodeRunnerState, type RunnerState } from '../../ex
 import type { Scenario } from '../../../shared/exercise/scenario';
 import { auditActor, type SessionData } from '../../sessions/session';
 import { accessLevelKey } from '../../../shared/markings';
+import { isMember } from '../../../shared/membership';
 import { parseOrRefuse } from '../../validation';
 import { workspaceRoom } from '../../rooms/roomNames';
 import { TEMPLATES } from '../../workspaces/templates';
@@ -116,6 +117,13 @@ function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario:
       audit: ctx.audit,
       fanout: ctx.fanout,
       docs: ctx.docs,
+      notifier: ctx.notifier,
+      addMember: async (workspaceId, nation) => {
+        const cell = await ctx.cells.get(workspaceId);
+        if (!cell || isMember(cell.workspace, nation)) return false;
+        await ctx.cells.updateWorkspace(cell, (stored) => ({ ...stored, members: [...stored.members, nation] }));
+        return true;
+      },
       requestRelease: async (persona, request) => {
         await ctx.releases.request(simulatedSession(persona), request);
       },
@@ -123,6 +131,15 @@ function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario:
       log: ctx.log,
       now: () => Date.now(),
       save: (state) => ctx.store.putExercise({ ...exercise, state }),
+      closeCells: async (workspaceIds) => {
+        const closedAt = new Date().toISOString();
+        for (const workspaceId of workspaceIds) {
+          const cell = await ctx.cells.get(workspaceId);
+          if (cell) await ctx.cells.updateWorkspace(cell, (stored) => ({ ...stored, exerciseClosedAt: closedAt }));
+        }
+        await ctx.docs.reconsiderHistory();
+      },
+      ...(ctx.config.faultHook === 'kill-after-inject' ? { afterInjectStored: () => process.kill(process.pid, 'SIGKILL') } : {}),
     },
     restored,
   );

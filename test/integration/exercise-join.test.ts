@@ -1,0 +1,82 @@
+// A `join` inject brings a scenario participant into the cell at its scenario time. Before it, the
+// real person the scenario names for them may not open the cell (the answer a non-member gets),
+// even when their nation is a member; at it, their nation becomes a member if it was not (the
+// cell's own record), it is audited as `exercise.join`, and the MSEL shows the inject released.
+// A restart keeps who joined.
+import { afterEach, expect, test } from 'vitest';
+import type { MselRow, WorkspaceSummary } from '../../shared/protocol';
+import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
+import type { RunningServer } from '../../server/app';
+import { api, connect, startTestServer, tempDir, tokenFor } from '../helpers/server';
+
+const SCENARIO = `id: joins
+title: Late joiners
+start: 2025-03-04T06:00:00Z
+cells:
+  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: SECRET }
+participants:
+  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET }
+  - { id: kr-liaison, name: Korean liaison, nation: KOR, clearance: SECRET, cells: [], sub: kor-analyst }
+  - { id: gb-late, name: UK FDO arriving late, nation: GBR, clearance: SECRET, cells: [], sub: gbr-fdo }
+msel:
+  - id: J-01
+    at: "+00:10"
+    author: USA
+    kind: join
+    participant: kr-liaison
+    marking: UNCLASSIFIED
+    title: Korean liaison joins
+  - id: J-02
+    at: "+00:20"
+    author: GBR
+    kind: join
+    participant: gb-late
+    marking: UNCLASSIFIED
+    title: UK FDO joins
+`;
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+test('a join inject admits its participant at its time, adding their nation to the cell; audited and kept over a restart', async () => {
+  const dataDir = tempDir();
+  server = await startTestServer({ dataDir });
+  const exconToken = await tokenFor(server.url, 'usa-excon');
+  const created = await api<RestAnswers['POST /api/exercises']>(server.url, 'POST', '/api/exercises', { scenario: SCENARIO }, exconToken);
+  expect(created.status).toBe(201);
+  const cell: WorkspaceSummary = created.body.exercise.cells[0]!;
+  const excon = await connect(server.url, 'usa-excon');
+  await excon.ok('workspace:join', { workspaceId: cell.id });
+  const [kor, gbrFdo, gbr] = await Promise.all(['kor-analyst', 'gbr-fdo', 'gbr-analyst'].map((p) => connect(server!.url, p)));
+  const outsider = await kor!.call('workspace:join', { workspaceId: cell.id });
+  expect(outsider).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  // Same answer as for a cell that does not exist.
+  expect(await kor!.call('workspace:join', { workspaceId: '00000000-0000-4000-8000-000000000000' })).toEqual(outsider);
+  expect(await gbrFdo!.call('workspace:join', { workspaceId: cell.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  await gbr!.ok('workspace:join', { workspaceId: cell.id });
+
+  await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'jump', scenarioMs: 15 * 60_000 } });
+  expect((await kor!.ok('workspace:join', { workspaceId: cell.id })).workspace.members).toContain('KOR');
+  expect(await gbrFdo!.call('workspace:join', { workspaceId: cell.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  for (const c of [excon, kor!, gbrFdo!, gbr!]) c.close();
+  await server.close();
+
+  server = await startTestServer({ dataDir });
+  const again = await connect(server.url, 'usa-excon');
+  await again.ok('workspace:join', { workspaceId: cell.id });
+  await again.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'jump', scenarioMs: 25 * 60_000 } });
+  const [korAgain, fdoAgain] = await Promise.all(['kor-analyst', 'gbr-fdo'].map((p) => connect(server!.url, p)));
+  await korAgain!.ok('workspace:join', { workspaceId: cell.id });
+  await fdoAgain!.ok('workspace:join', { workspaceId: cell.id });
+  const msel: MselRow[] = (await again.ok('exercise:msel', { workspaceId: cell.id })).msel;
+  expect(msel.map((row) => [row.id, row.state])).toEqual([['J-01', 'released'], ['J-02', 'released']]);
+  const trail = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, exconToken);
+  expect(trail.body.entries.filter((e) => e.action === 'exercise.join').map((e) => [e.detail.participant, e.detail.nation, e.detail.nationAdded])).toEqual([
+    ['kr-liaison', 'KOR', true],
+    ['gb-late', 'GBR', false],
+  ]);
+  for (const c of [again, korAgain!, fdoAgain!]) c.close();
+});
