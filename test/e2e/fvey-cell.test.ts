@@ -107,6 +107,14 @@ describe.skipIf(browserTestsSkipped)('web client: two partners in one FVEY cell'
   });
 
   it('carries the AUS analyst’s typing into the US page, with their caret', async () => {
+    // Co-editing across nations is the cell creator's choice; by default partners suggest.
+    const direct = /Nations edit each other’s paragraphs directly/;
+    for (const { page } of [usa, aus]) await page.getByRole('button', { name: '← All reports' }).click();
+    // The box shows the cell's setting, so it changes once the server has taken it.
+    await usa.page.getByRole('checkbox', { name: direct }).click();
+    await expect.poll(() => usa.page.getByRole('checkbox', { name: direct }).isChecked(), { timeout: LIVE_MS }).toBe(true);
+    await expect.poll(() => aus.page.getByRole('checkbox', { name: direct }).isChecked(), { timeout: LIVE_MS }).toBe(true);
+    for (const { page } of [usa, aus]) await page.getByRole('button', { name: /Morning summary/ }).click();
     const shared = aus.page.getByLabel(/^Paragraph \S+, marked \(S\/\/REL TO USA, AUS\)$/);
     await shared.click();
     await shared.press('End');

@@ -20,7 +20,7 @@ describe.skipIf(browserTestsSkipped)('web client: history with attribution', () 
   beforeAll(async () => {
     harness = await startHarness();
     const url = harness.server.url;
-    cell = await createCell(url, await tokenFor(url, 'usa-analyst'), { name: 'Convoy desk', template: 'adhoc', members: ['USA', 'GBR'] });
+    cell = await createCell(url, await tokenFor(url, 'usa-analyst'), { name: 'Convoy desk', template: 'adhoc', members: ['USA', 'GBR'], crossNationEditing: 'direct' });
     const usa = await connect(url, 'usa-analyst');
     const gbr = await connect(url, 'gbr-analyst');
     for (const client of [usa, gbr]) await client.ok('workspace:join', { workspaceId: cell.id });

@@ -192,7 +192,7 @@ describe.skipIf(browserTestsSkipped)('web client: a tearline released from AUS t
     await page.getByRole('link', { name: 'Audit trail' }).click();
     const approved = page.locator('tr[data-action="release.approve"]');
     await approved.waitFor();
-    expect(await approved.innerText()).toContain('usa-fdo (USA)');
+    expect(await approved.innerText()).toContain('Jordan Blake (USA FDO) (USA)');
     expect(await page.locator('tr[data-action="tearline.create"]').count()).toBe(1);
     await screenshot(page, 'release-usa-fdo-audit');
 

@@ -287,7 +287,7 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect(docs.get('b1')!.updates.map((update) => textOf([update]))).toEqual(['one', 'two']);
     expect(docs.get('b2')).toMatchObject({ epoch: 1, lastSeq: 2, owners: new Map([[5, 'usa-analyst'], [6, 'gbr-analyst']]) });
     expect(textOf([docs.get('b2')!.snapshot!, ...docs.get('b2')!.updates])).not.toContain('OLD-EPOCH');
-    expect(docs.get('absent')).toEqual({ epoch: 0, snapshot: null, updates: [], lastSeq: 0, owners: new Map() });
+    expect(docs.get('absent')).toEqual({ epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, owners: new Map() });
     expect((await store.loadDocs([])).size).toBe(0);
     await store.close();
   });
