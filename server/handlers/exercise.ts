@@ -6,7 +6,9 @@ import { fieldText } from '../../shared/content';
 import { aarMarkdown } from '../exercise/aarReport';
 import { computeAar } from '../exercise/aar';
 import type { MselAction } from '../exercise/msel';
+import { replayAt, replayTimeline } from '../exercise/replay';
 import { ExerciseRunner } from '../exercise/runner';
+import { TearlineError } from '../errors';
 import { auditActor, type SessionData } from '../sessions/session';
 import { TEMPLATES } from '../workspaces/templates';
 import type { Context } from './context';
@@ -54,8 +56,29 @@ export async function noteRfiAnswer(ctx: Context, workspaceId: string, objectId:
   await runner.recordAnswer(workspaceId, objectId, auditActor(session));
 }
 
-/** The AAR/IP draft from the cell's whole audit trail (EXCON reads it all). */
-async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<string> {
+/**
+ * EXCON's replay: the timeline, and with a level and a moment the picture that level held then,
+ * no more than EXCON may see either (as view-as). Each replay asked for a picture is audited.
+ */
+export const exerciseReplay = event('exercise:replay')
+  .checks({ cell: 'joined', role: { is: 'excon', to: 'replay the exercise' } })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    const workspaceId = cell.workspace.id;
+    const nowMs = Date.now();
+    const levels = await ctx.store.listLevels(workspaceId);
+    const timeline = replayTimeline(await trailOf(ctx, workspaceId), levels, cell.workspace.createdAt, nowMs);
+    if (payload.level === undefined || payload.at === undefined) return { timeline, level: null, at: null, objects: [] };
+    if (!levels.includes(payload.level)) throw new TearlineError('bad_request', `No participant at the access level ${payload.level} ever joined this cell.`);
+    const atMs = Date.parse(payload.at);
+    if (atMs > nowMs) throw new TearlineError('bad_request', 'A replay shows the past: choose a moment before now.');
+    const history = await ctx.store.exerciseHistory(workspaceId, atMs);
+    const objects = replayAt(history, atMs, [payload.level], [session.participant], cell.policy);
+    await ctx.audit.append({ workspaceId, actor: auditActor(session), action: 'view_as', detail: { level: payload.level, replayAt: payload.at, objects: objects.length } });
+    return { timeline, level: payload.level, at: new Date(atMs).toISOString(), objects };
+  });
+
+/** The cell's whole audit trail, oldest first (EXCON reads it all). */
+async function trailOf(ctx: Context, workspaceId: string) {
   const entries = [];
   for (let after = 0; ; ) {
     const batch = await ctx.audit.listForWorkspace(workspaceId, { afterSeq: after, limit: 1000 });
@@ -63,6 +86,12 @@ async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string)
     if (batch.length < 1000) break;
     after = batch.at(-1)!.seq;
   }
+  return entries;
+}
+
+/** The AAR/IP draft from the cell's whole audit trail. */
+async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<string> {
+  const entries = await trailOf(ctx, workspaceId);
   const figures = computeAar(runner.scenario, entries, { templates: TEMPLATES }, { rfiDeadlineMs: 30 * 60_000 });
   return aarMarkdown(runner.scenario, figures, new Date().toISOString());
 }

@@ -1,6 +1,7 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
-// MSEL with each inject's state and where it went, release / hold / cancel of each inject, and the
-// generated AAR/IP draft, printable. Everything is asked of the server, which checks the role.
+// MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
+// replay by access level (./ReplayPanel.tsx), and the generated AAR/IP draft, printable.
+// Everything is asked of the server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
 import type { ClientInput, ExerciseClockView, MselRow } from '../../../shared/protocol';
 import { parseScenarioTime } from '../../../shared/exercise/scenarioTime';
@@ -9,6 +10,7 @@ import { useAction } from '../workspace/useAction';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { offsetText } from './exerciseClock';
 import { Markdown } from './markdown';
+import { ReplayPanel } from './ReplayPanel';
 
 type ClockAction = ClientInput<'exercise:clock'>['action'];
 type InjectAction = ClientInput<'exercise:inject'>['action'];
@@ -129,6 +131,7 @@ export function ExconPage({ connection, workspaceId }: Props) {
           </tbody>
         </table>
       </section>
+      <ReplayPanel connection={connection} workspaceId={workspaceId} />
       <section className="excon-aar" aria-label="After-action review draft">
         <button className="no-print" onClick={() => window.print()}>Print the AAR</button>
         {state && <Markdown text={state.aar} />}
