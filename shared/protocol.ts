@@ -3,6 +3,7 @@
 // these and nothing else, so an unknown field or a wrong type is rejected before any handler runs.
 import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
+import type { AarFigures } from './exercise/aarFigures';
 import type { Notification } from './notifications';
 import { DENIAL_CATEGORIES, type ReleasePolicy, type ReleaseRequest } from './release';
 
@@ -254,6 +255,8 @@ export const schemas = {
    * EXCON: the cell as access level `level` held it at Zulu time `at` (and as EXCON may see it too),
    * from the exercise's stored history. Without `level` and `at`, only the timeline to scrub.
    */
+  /** EXCON: the AAR/IP draft as a report of the cell, every portion at `marking`, to edit like any report. */
+  'exercise:aar-report': z.strictObject({ workspaceId: id, marking: markingText }),
   'exercise:replay': z.strictObject({
     workspaceId: id,
     level: z.string().max(200).optional(),
@@ -328,7 +331,9 @@ export interface AckBodies {
   'exercise:status': { clock: ExerciseClockView };
   'exercise:clock': { clock: ExerciseClockView };
   'exercise:inject': { inject: MselRow };
-  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string };
+  /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page). */
+  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures };
+  'exercise:aar-report': { report: Envelope; portions: Envelope[] };
   'exercise:replay': { timeline: ReplayTimeline; level: string | null; at: string | null; objects: ReplayObject[] };
   'comment:create': { object: Envelope };
   'notifications:list': { notifications: Notification[] };

@@ -2,9 +2,13 @@
 // injects (EXCON only). The runner (server/exercise/runner.ts) does the work; these declare who
 // may ask. Control attempts by anyone else are refused for their role, after the inject's
 // visibility: a player naming an inject they cannot see is told it does not exist.
-import { fieldText } from '../../shared/content';
+import { generateNKeysBetween } from 'fractional-indexing';
+import { buildContent, fieldText } from '../../shared/content';
 import { aarMarkdown } from '../exercise/aarReport';
-import { computeAar } from '../exercise/aar';
+import { computeAar, type AarFigures } from '../exercise/aar';
+import { aarDocument } from '../exercise/aarDocument';
+import { createObjects, planObject } from '../objects/create';
+import { envelopeForLevel } from '../objects/envelopeView';
 import type { MselAction } from '../exercise/msel';
 import { replayAt, replayTimeline } from '../exercise/replay';
 import { ExerciseRunner } from '../exercise/runner';
@@ -13,6 +17,7 @@ import { auditActor, type SessionData } from '../sessions/session';
 import { TEMPLATES } from '../workspaces/templates';
 import type { Context } from './context';
 import { event } from './events';
+import { authorOf, creation } from './objects';
 
 const EXCON = { is: 'excon', to: 'control the exercise' } as const;
 
@@ -41,7 +46,7 @@ export const exerciseMsel = event('exercise:msel')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
   .handle(async ({ ctx, cell }) => {
     const runner = ctx.exercises.of(cell.workspace.id);
-    return { clock: runner.view(cell.workspace.id), msel: runner.rows(), aar: await aarFor(ctx, runner, cell.workspace.id) };
+    return { clock: runner.view(cell.workspace.id), msel: runner.rows(), ...(await aarFor(ctx, runner, cell.workspace.id)) };
   });
 
 /**
@@ -77,6 +82,29 @@ export const exerciseReplay = event('exercise:replay')
     return { timeline, level: payload.level, at: new Date(atMs).toISOString(), objects };
   });
 
+/**
+ * "Create AAR report": the AAR/IP draft as a normal report of the cell (./aarDocument.ts), every
+ * portion at the marking EXCON chose (the draft names every inject, so EXCON decides who may read
+ * it), created by EXCON through the player's creation path (checked, audited, fanned out), then
+ * edited in the cell like any report. Stamped with the scenario's banner wording.
+ */
+export const exerciseAarReport = event('exercise:aar-report')
+  .checks({ cell: 'joined', role: { is: 'excon', to: 'write the after-action review' } })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    const runner = ctx.exercises.of(cell.workspace.id);
+    const { aar } = await aarFor(ctx, runner, cell.workspace.id);
+    const document = aarDocument(aar);
+    const author = authorOf(session);
+    const workspaceId = cell.workspace.id;
+    const report = planObject(cell, author, { workspaceId, kind: 'report', marking: payload.marking, content: buildContent({ fields: { title: document.title, exercise: runner.scenario.banner } }) });
+    const keys = generateNKeysBetween(null, null, document.portions.length);
+    const portions = document.portions.map((text, i) =>
+      planObject(cell, author, { workspaceId, kind: 'portion', marking: payload.marking, parentId: report.envelope.id, orderKey: keys[i]!, content: buildContent({ body: text }) }, { parent: report.envelope }),
+    );
+    await createObjects(creation(ctx), cell, auditActor(session), [report, ...portions]);
+    return { report: envelopeForLevel(cell.index, report.envelope, session.level), portions: portions.map((p) => envelopeForLevel(cell.index, p.envelope, session.level)) };
+  });
+
 /** The cell's whole audit trail, oldest first (EXCON reads it all). */
 async function trailOf(ctx: Context, workspaceId: string) {
   const entries = [];
@@ -89,9 +117,9 @@ async function trailOf(ctx: Context, workspaceId: string) {
   return entries;
 }
 
-/** The AAR/IP draft from the cell's whole audit trail. */
-async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<string> {
+/** The AAR's figures and its AAR/IP draft, from the cell's whole audit trail. */
+async function aarFor(ctx: Context, runner: ExerciseRunner, workspaceId: string): Promise<{ aar: string; figures: AarFigures }> {
   const entries = await trailOf(ctx, workspaceId);
   const figures = computeAar(runner.scenario, entries, { templates: TEMPLATES }, { rfiDeadlineMs: 30 * 60_000 });
-  return aarMarkdown(runner.scenario, figures, new Date().toISOString());
+  return { aar: aarMarkdown(runner.scenario, figures, new Date().toISOString()), figures };
 }

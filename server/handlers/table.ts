@@ -4,7 +4,7 @@ import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
 import { createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
-import { exerciseClock, exerciseInject, exerciseMsel, exerciseReplay, exerciseStatus } from './exercise';
+import { exerciseAarReport, exerciseClock, exerciseInject, exerciseMsel, exerciseReplay, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
 import { createObject, remarkObject } from './objects';
 import { refreshSession } from './refresh';
@@ -34,6 +34,7 @@ export const EVENTS = [
   exerciseInject,
   exerciseMsel,
   exerciseReplay,
+  exerciseAarReport,
   createComment,
   listNotifications,
   readNotifications,

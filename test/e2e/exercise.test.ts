@@ -117,4 +117,24 @@ describe.skipIf(browserTestsSkipped)('web client: an exercise with three nations
     expect(await objects.innerText()).not.toContain('NOFORN-CANARY');
     expect(excon.errors).toEqual([]);
   });
+
+  it('charts the AAR on EXCON’s page: a bar per nation that saw the inject, and words where there is nothing to chart', async () => {
+    const page = excon.page;
+    await page.goto(`${harness.server.url}/#/w/${cellId}/exercise`);
+    const share = page.getByTestId('chart-time-to-share');
+    await expect.poll(() => share.locator('rect.mark').count(), { timeout: 10_000 }).toBe(3);
+    expect(await share.locator('text.aar-chart-label').allTextContents()).toEqual(['I-01 · USA', 'I-01 · GBR', 'I-01 · JPN']);
+    expect(await page.getByTestId('chart-releases').innerText()).toContain('No release was requested.');
+    expect(await page.getByTestId('chart-denials').innerText()).toContain('No release was denied.');
+    await share.scrollIntoViewIfNeeded();
+    await screenshot(page, 'exercise-aar-charts');
+
+    // The draft becomes a report of the cell, which the US player sees under Reports.
+    await page.getByLabel('Marking of the AAR report').fill('SECRET//NOFORN');
+    await page.getByRole('button', { name: 'Create AAR report' }).click();
+    await expect.poll(() => page.getByRole('status').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringContaining('The AAR is now a report of the cell'));
+    await players.usa.page.getByRole('button', { name: /After-action review and improvement plan/ }).first().waitFor({ timeout: 10_000 });
+    expect(await players.jpn.page.getByRole('button', { name: /After-action review and improvement plan/ }).count()).toBe(0);
+    expect(excon.errors).toEqual([]);
+  });
 });
