@@ -4,6 +4,7 @@
 import { decodeStateVector } from 'yjs';
 import { z } from 'zod';
 import { VERSION_ID, type VersionSummary, type VersionView } from './history';
+import type { AarFigures } from './exercise/aarFigures';
 import type { Notification } from './notifications';
 import { DENIAL_CATEGORIES, type ReleasePolicy, type ReleaseRequest } from './release';
 import { CROSS_NATION_EDITING, SUGGESTION_LIMITS, type CrossNationEditing } from './suggestions';
@@ -266,6 +267,17 @@ export const schemas = {
   /** EXCON: the MSEL (the ground truth) with each inject's state, and the AAR draft. */
   'exercise:msel': z.strictObject({ workspaceId: id }),
   /**
+   * EXCON: the cell as access level `level` held it at Zulu time `at` (and as EXCON may see it too),
+   * from the exercise's stored history. Without `level` and `at`, only the timeline to scrub.
+   */
+  /** EXCON: the AAR/IP draft as a report of the cell, every portion at `marking`, to edit like any report. */
+  'exercise:aar-report': z.strictObject({ workspaceId: id, marking: markingText }),
+  'exercise:replay': z.strictObject({
+    workspaceId: id,
+    level: z.string().max(200).optional(),
+    at: z.iso.datetime().optional(),
+  }),
+  /**
    * A comment on an object or paragraph (`onId`), or a reply (`onId` a comment), marked no wider
    * than what it is on. `mentions`: people or whole nations told of it; each must be able to read it.
    */
@@ -367,7 +379,10 @@ export interface AckBodies {
   'exercise:status': { clock: ExerciseClockView };
   'exercise:clock': { clock: ExerciseClockView };
   'exercise:inject': { inject: MselRow };
-  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string };
+  /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page). */
+  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures };
+  'exercise:aar-report': { report: Envelope; portions: Envelope[] };
+  'exercise:replay': { timeline: ReplayTimeline; level: string | null; at: string | null; objects: ReplayObject[] };
   'comment:create': { object: Envelope };
   'rfi:answer': { object: Envelope };
   'notifications:list': { notifications: Notification[] };
@@ -416,6 +431,22 @@ export interface MselRow {
   /** Levels that could see no version when it was released. */
   unreached: string[];
   expected: string | null;
+}
+
+/** What a replay scrubs over: the cell's access levels, its span in Zulu time, the clock's changes and the injects' releases. */
+export interface ReplayTimeline {
+  levels: string[];
+  from: string;
+  to: string;
+  /** Each change of the exercise clock, oldest first: scenario time follows from them (shared/exercise/replayTime.ts). */
+  clock: { zulu: string; scenarioMs: number; status: ExerciseClockView['status']; speed: number }[];
+  injects: { injectId: string; zulu: string; scenarioMs: number }[];
+}
+
+/** One object of a replay: its envelope and its content as the level held them then. */
+export interface ReplayObject {
+  envelope: Envelope;
+  content: { fields: { [key: string]: unknown }; body: string };
 }
 
 /** Objects posted by an exercise inject are created by a simulated persona: a sub no token may carry. */

@@ -23,7 +23,7 @@ export const PERSONAS: readonly Persona[] = [
   persona('pol-analyst', 'Anna Nowak (POL analyst)', 'POL', 'SECRET', ['editor']),
   persona('deu-analyst', 'Jonas Weber (DEU analyst)', 'DEU', 'SECRET', ['editor']),
   persona('gbr-fdo', 'Edward Hale (GBR FDO)', 'GBR', 'TOP SECRET', ['editor', 'fdo']),
-  persona('usa-excon', 'Riley Quinn (exercise control)', 'USA', 'TOP SECRET', ['viewer', 'excon']),
+  persona('usa-excon', 'Riley Quinn (exercise control)', 'USA', 'TOP SECRET', ['editor', 'excon']),
   persona('aus-viewer', 'Mia Chen (AUS viewer)', 'AUS', 'SECRET', ['viewer']),
 ];
 

@@ -7,6 +7,7 @@ import type { AuditAction, Json } from '../../shared/rest';
 import { parseMarking, releasableNations, type MarkingPolicy } from '../../shared/markings';
 import { resolveCell, type ScenarioContext } from '../../shared/exercise/scenarioChecks';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
+import type { AarFigures, InjectFigures, NationSight, ReleaseFigure, ReleaseOutcome, RfiFigure, SeenVia } from '../../shared/exercise/aarFigures';
 
 /**
  * What exercise control adds to the trail: `exercise.inject` when an inject is released (detail:
@@ -24,60 +25,7 @@ export interface AarEntry {
   detail: { [key: string]: Json };
 }
 
-export type SeenVia = 'direct' | 'release' | 'tearline';
-
-export interface NationSight {
-  nation: string;
-  /** Null: the nation never could see it during the exercise. */
-  at: string | null;
-  /** From the inject's release to first sight. */
-  afterMs: number | null;
-  via: SeenVia | null;
-}
-
-export type ReleaseOutcome = 'pending' | 'approved' | 'denied' | 'withdrawn' | 'auto_released' | 'expired' | 'failed';
-
-export interface ReleaseFigure {
-  requestId: string;
-  objectId: string;
-  requestedBy: string | null;
-  to: string;
-  requestedAt: string;
-  closedAt: string | null;
-  outcome: ReleaseOutcome;
-  tookMs: number | null;
-  /** The denial's reason, the expiry's cause or the failure. */
-  reason: string | null;
-}
-
-export type ExpectationResult = 'met' | 'late' | 'missed';
-
-export interface InjectFigures {
-  injectId: string;
-  title: string;
-  objective: string | null;
-  releasedAt: string | null;
-  scenarioMs: number | null;
-  nations: NationSight[];
-  releases: ReleaseFigure[];
-  expected: { action: string; result: ExpectationResult; at: string | null } | null;
-}
-
-export interface RfiFigure {
-  objectId: string;
-  injectId: string | null;
-  askedBy: string | null;
-  askedAt: string;
-  answeredAt: string | null;
-  /** Answered after the deadline, or not at all. */
-  late: boolean;
-}
-
-export interface AarFigures {
-  injects: InjectFigures[];
-  denials: (ReleaseFigure & { injectId: string })[];
-  rfis: RfiFigure[];
-}
+export type { AarFigures, ExpectationResult, InjectFigures, NationSight, ReleaseFigure, ReleaseOutcome, RfiFigure, SeenVia } from '../../shared/exercise/aarFigures';
 
 export interface AarOptions {
   /** How long an RFI may wait for its answer when its inject gives no `expect.within`. */
@@ -153,6 +101,7 @@ export function computeAar(scenario: Scenario, entries: readonly AarEntry[], con
             outcome: 'pending',
             tookMs: null,
             reason: null,
+            category: null,
           });
         }
         break;
@@ -170,6 +119,7 @@ export function computeAar(scenario: Scenario, entries: readonly AarEntry[], con
         request.tookMs = ms(entry.at) - ms(request.requestedAt);
         const reason = detail.reason ?? detail.cause ?? detail.failure;
         request.reason = typeof reason === 'string' ? reason : null;
+        request.category = outcome === 'denied' && typeof detail.category === 'string' ? detail.category : null;
       }
     }
   }

@@ -4,7 +4,7 @@ import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
 import { answerRfi, createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
-import { exerciseClock, exerciseInject, exerciseMsel, exerciseStatus } from './exercise';
+import { exerciseAarReport, exerciseClock, exerciseInject, exerciseMsel, exerciseReplay, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
 import { listHistory, restoreHistory, viewHistory } from './history';
 import { createObject, remarkObject } from './objects';
@@ -35,6 +35,8 @@ export const EVENTS = [
   exerciseClock,
   exerciseInject,
   exerciseMsel,
+  exerciseReplay,
+  exerciseAarReport,
   createComment,
   answerRfi,
   listNotifications,

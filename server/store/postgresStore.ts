@@ -12,9 +12,9 @@
 import type { Envelope } from '../../shared/protocol';
 import { deletedWrite, FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
-import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
+import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
-import type { EnvelopeChange, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /**
  * What the outbox says must be relayed: an object's new update, its creation, its re-mark, its
@@ -183,6 +183,7 @@ export class PostgresStore implements Store {
         await client.query('INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3)', [envelope.id, envelope.epoch, asBuffer(content)]);
         await bindClients(client, clients.map((id) => ({ objectId: envelope.id, client: id, author })));
         await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: 0, kind: 'base', author, data: content, before: null }]);
+        await recordEnvelopes(client, [envelope.id], content);
       }
       return addOutbox(
         client,
@@ -215,6 +216,7 @@ export class PostgresStore implements Store {
             await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: Number(rows[0].last_seq), kind: 'base', author: '', data: content, before: before[i]! }]);
           }
         }
+        await recordEnvelopes(client, [envelope.id], content ?? null);
         if (!rows[0]) continue;
         outbox.push({
           workspaceId: envelope.workspaceId,
@@ -243,6 +245,7 @@ export class PostgresStore implements Store {
           [objectId, workspaceId, deletedAt, deletedBy],
         );
       }
+      await recordEnvelopes(client, tombstones.map((tombstone) => tombstone.objectId), null);
       return addOutbox(client, objectChanges(rows, tombstones[0]!.objectId, 'delete'));
     });
     this.committed(changes);
@@ -253,6 +256,7 @@ export class PostgresStore implements Store {
     const changes = await transaction(this.pool, async (client) => {
       const rows = await lockObjects(client, objectIds);
       await client.query('DELETE FROM object_tombstones WHERE object_id = ANY($1)', [[...objectIds]]);
+      await recordEnvelopes(client, objectIds, null);
       return addOutbox(client, objectChanges(rows, objectIds[0]!, 'restore'));
     });
     this.committed(changes);
@@ -273,6 +277,7 @@ export class PostgresStore implements Store {
         objectId,
         orderKey,
       ]);
+      await recordEnvelopes(client, [objectId], null);
       return addOutbox(client, objectChanges(rows, objectId, 'move'));
     });
     this.committed(changes);
@@ -305,6 +310,12 @@ export class PostgresStore implements Store {
           batch.map((item) => asBuffer(item.update)),
           batch.map((item) => item.author),
         ],
+      );
+      await client.query(
+        `INSERT INTO exercise_updates (object_id, seq, workspace_id, epoch, at_ms, data)
+         SELECT v.id, v.seq, o.workspace_id, v.epoch, $5, v.data
+           FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bytea[]) AS v(id, seq, epoch, data) ${IN_EXERCISE}`,
+        [batch.map((item) => item.objectId), seqs, batch.map((item) => item.epoch), batch.map((item) => asBuffer(item.update)), Date.now()],
       );
       await bindClients(client, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
       await addHistory(
@@ -429,6 +440,25 @@ export class PostgresStore implements Store {
     });
   }
 
+  async exerciseHistory(workspaceId: string, untilMs: number): Promise<ExerciseHistory> {
+    return transaction(this.pool, async (client) => {
+      const envelopes = await client.query<ReplayRow>(
+        `SELECT h.object_id AS id, h.workspace_id, h.marking, h.portion, h.parent_id, h.order_key, h.epoch, h.source_id, h.at_ms,
+           h.deleted, h.snapshot, o.kind, o.originator, o.created_by, o.created_at
+           FROM exercise_history h JOIN objects o ON o.id = h.object_id WHERE h.workspace_id = $1 AND h.at_ms <= $2 ORDER BY h.id`,
+        [workspaceId, untilMs],
+      );
+      const updates = await client.query<{ object_id: string; epoch: number; at_ms: string; data: Buffer }>(
+        'SELECT object_id, epoch, at_ms, data FROM exercise_updates WHERE workspace_id = $1 AND at_ms <= $2 ORDER BY object_id, seq',
+        [workspaceId, untilMs],
+      );
+      return {
+        envelopes: envelopes.rows.map(replayRow),
+        updates: updates.rows.map((row) => ({ objectId: row.object_id, epoch: row.epoch, atMs: Number(row.at_ms), update: bytes(row.data) })),
+      };
+    });
+  }
+
   async putExercise(exercise: ExerciseRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO exercises (id, node, scenario, cells, state) VALUES ($1, $2, $3, $4, $5)
@@ -448,6 +478,20 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
+}
+
+/** Keeps the rows of `v` (with its `id`) whose object is in an exercise cell. */
+const IN_EXERCISE = `JOIN objects o ON o.id = v.id JOIN workspaces w ON w.id = o.workspace_id WHERE (w.record->>'exercise')::boolean`;
+
+/** Records, for those of `ids` in exercise cells, their envelope as it now stands (the replay's history). */
+async function recordEnvelopes(client: PoolClient, ids: readonly string[], snapshot: Uint8Array | null): Promise<void> {
+  await client.query(
+    `INSERT INTO exercise_history (workspace_id, object_id, at_ms, marking, portion, parent_id, order_key, epoch, source_id, deleted, snapshot)
+     SELECT o.workspace_id, o.id, $2, o.marking, o.portion, o.parent_id, o.order_key, o.epoch, o.source_id,
+       EXISTS (SELECT 1 FROM object_tombstones t WHERE t.object_id = o.id), $3
+       FROM unnest($1::text[]) AS v(id) ${IN_EXERCISE}`,
+    [[...ids], Date.now(), snapshot && asBuffer(snapshot)],
+  );
 }
 
 /** Any number, the same on every node: the key of the outbox sweeper's advisory lock. */

@@ -3,7 +3,7 @@
 import type { Envelope, ObjectKind } from '../../shared/protocol';
 import { storedReleasePolicy } from '../release/policy';
 import { DEFAULT_CROSS_NATION_EDITING } from '../../shared/suggestions';
-import type { WorkspaceRecord } from './types';
+import type { EnvelopeHistoryRow, WorkspaceRecord } from './types';
 
 export const OBJECT_COLUMNS = 'id, workspace_id, kind, marking, portion, originator, parent_id, order_key, created_by, created_at, epoch, source_id';
 
@@ -38,6 +38,17 @@ export function toEnvelope(row: ObjectRow): Envelope {
   };
   if (row.source_id) envelope.sourceId = row.source_id;
   return envelope;
+}
+
+/** A row of `exercise_history` joined with its object's fixed columns. */
+export interface ReplayRow extends ObjectRow {
+  at_ms: number | string;
+  deleted: number | boolean;
+  snapshot: Buffer | null;
+}
+
+export function replayRow(row: ReplayRow): EnvelopeHistoryRow {
+  return { envelope: toEnvelope(row), atMs: Number(row.at_ms), deleted: Boolean(row.deleted), snapshot: row.snapshot ? bytes(row.snapshot) : null };
 }
 
 export function toRow(e: Envelope): ObjectRow {

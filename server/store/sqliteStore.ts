@@ -6,9 +6,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
 import { deletedWrite, FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
-import { bytes, OBJECT_COLUMNS, toEnvelope, toRow, toWorkspace, type ObjectRow } from './rows';
+import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
-import type { EnvelopeChange, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -31,7 +31,17 @@ CREATE TABLE IF NOT EXISTS doc_history (object_id TEXT NOT NULL, epoch INTEGER N
   at TEXT NOT NULL, author TEXT NOT NULL, data BLOB NOT NULL, before TEXT, PRIMARY KEY (object_id, epoch, seq));
 CREATE TABLE IF NOT EXISTS object_tombstones (object_id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL,
   deleted_at TEXT NOT NULL, deleted_by TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS exercise_history (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL, object_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL, marking TEXT NOT NULL, portion TEXT NOT NULL, parent_id TEXT, order_key TEXT NOT NULL,
+  epoch INTEGER NOT NULL, source_id TEXT, deleted INTEGER NOT NULL, snapshot BLOB);
+CREATE INDEX IF NOT EXISTS exercise_history_by_workspace ON exercise_history (workspace_id, id);
+CREATE TABLE IF NOT EXISTS exercise_updates (object_id TEXT NOT NULL, seq INTEGER NOT NULL, workspace_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL, at_ms INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (object_id, seq));
+CREATE INDEX IF NOT EXISTS exercise_updates_by_workspace ON exercise_updates (workspace_id, at_ms);
 `;
+
+/** Only objects of exercise cells keep a replay history (see types.ts, exerciseHistory). */
+const IN_EXERCISE = `FROM objects o JOIN workspaces w ON w.id = o.workspace_id WHERE o.id = @id AND json_extract(w.record, '$.exercise') = 1`;
 
 /** Columns added after a table was first created: added to older files at open. */
 const ADDED_COLUMNS = [
@@ -126,6 +136,18 @@ export class SqliteStore implements Store {
         VALUES (@objectId, @epoch, @seq, @kind, @at, @author, @data, @before)`),
       listHistory: db.prepare<[string], HistoryRow>('SELECT epoch, seq, kind, at, author, data, before FROM doc_history WHERE object_id = ? ORDER BY epoch, seq'),
       chainBefore: db.prepare<[string], StoredChain[number]>(CHAIN_BEFORE.replaceAll('$1', '?')),
+      recordEnvelope: db.prepare<{ id: string; at: number; snapshot: Uint8Array | null }>(`INSERT INTO exercise_history
+        (workspace_id, object_id, at_ms, marking, portion, parent_id, order_key, epoch, source_id, deleted, snapshot)
+        SELECT o.workspace_id, o.id, @at, o.marking, o.portion, o.parent_id, o.order_key, o.epoch, o.source_id,
+          EXISTS (SELECT 1 FROM object_tombstones t WHERE t.object_id = o.id), @snapshot ${IN_EXERCISE}`),
+      recordUpdate: db.prepare<{ id: string; seq: number; epoch: number; at: number; data: Uint8Array }>(`INSERT INTO exercise_updates
+        (object_id, seq, workspace_id, epoch, at_ms, data) SELECT o.id, @seq, o.workspace_id, @epoch, @at, @data ${IN_EXERCISE}`),
+      historyEnvelopes: db.prepare<[string, number], ReplayRow>(`SELECT h.object_id AS id, h.workspace_id, h.marking, h.portion, h.parent_id,
+        h.order_key, h.epoch, h.source_id, h.at_ms, h.deleted, h.snapshot, o.kind, o.originator, o.created_by, o.created_at
+        FROM exercise_history h JOIN objects o ON o.id = h.object_id WHERE h.workspace_id = ? AND h.at_ms <= ? ORDER BY h.id`),
+      historyUpdates: db.prepare<[string, number], { object_id: string; epoch: number; at_ms: number; data: Buffer }>(
+        'SELECT object_id, epoch, at_ms, data FROM exercise_updates WHERE workspace_id = ? AND at_ms <= ? ORDER BY object_id, seq',
+      ),
     };
     // Built once: better-sqlite3's transaction() builds its wrappers on every call, a third of the
     // CPU of one small read (12 against 18 µs), and a cold open reads every doc of the cell.
@@ -189,6 +211,7 @@ export class SqliteStore implements Store {
         this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
         for (const client of clients) this.statements.bindClient.run(envelope.id, client, author);
         this.history(envelope.id, envelope.epoch, 0, 'base', author, content, null);
+        this.statements.recordEnvelope.run({ id: envelope.id, at: Date.now(), snapshot: content });
       }
     })();
     for (const { envelope } of objects) this.held.hold(envelope.id, 1);
@@ -205,6 +228,7 @@ export class SqliteStore implements Store {
           this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
           if (version !== undefined) this.history(envelope.id, envelope.epoch, this.statements.lastSeq.get(envelope.id)!.last_seq, 'base', '', content, before[i]!);
         }
+        this.statements.recordEnvelope.run({ id: envelope.id, at: Date.now(), snapshot: content ?? null });
         return version;
       });
     })();
@@ -229,19 +253,26 @@ export class SqliteStore implements Store {
       const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
       this.statements.appendUpdate.run(item.objectId, seq, item.epoch, fences.get(item.objectId)!.markingVersion, item.update, item.author);
       this.history(item.objectId, item.epoch, seq, 'update', item.author, item.update, null);
+      this.statements.recordUpdate.run({ id: item.objectId, seq, epoch: item.epoch, at: Date.now(), data: item.update });
       return seq;
     });
   }
 
   async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {
     this.db.transaction(() => {
-      for (const tombstone of tombstones) this.statements.putTombstone.run(tombstone);
+      for (const tombstone of tombstones) {
+        this.statements.putTombstone.run(tombstone);
+        this.statements.recordEnvelope.run({ id: tombstone.objectId, at: Date.now(), snapshot: null });
+      }
     })();
   }
 
   async restoreObjects(objectIds: readonly string[]): Promise<void> {
     this.db.transaction(() => {
-      for (const id of objectIds) this.statements.dropTombstone.run(id);
+      for (const id of objectIds) {
+        this.statements.dropTombstone.run(id);
+        this.statements.recordEnvelope.run({ id, at: Date.now(), snapshot: null });
+      }
     })();
   }
 
@@ -250,7 +281,17 @@ export class SqliteStore implements Store {
   }
 
   async reorder(objectId: string, orderKey: string): Promise<void> {
-    this.statements.reorder.run(orderKey, objectId);
+    this.db.transaction(() => {
+      this.statements.reorder.run(orderKey, objectId);
+      this.statements.recordEnvelope.run({ id: objectId, at: Date.now(), snapshot: null });
+    })();
+  }
+
+  async exerciseHistory(workspaceId: string, untilMs: number): Promise<ExerciseHistory> {
+    return this.db.transaction(() => ({
+      envelopes: this.statements.historyEnvelopes.all(workspaceId, untilMs).map(replayRow),
+      updates: this.statements.historyUpdates.all(workspaceId, untilMs).map((row) => ({ objectId: row.object_id, epoch: row.epoch, atMs: row.at_ms, update: bytes(row.data) })),
+    }))();
   }
 
   async loadDoc(objectId: string): Promise<StoredDoc> {

@@ -88,6 +88,29 @@ export interface ExerciseRecord {
   state: string;
 }
 
+/** One object's envelope in an exercise cell after one change of it (the replay's history). */
+export interface EnvelopeHistoryRow {
+  envelope: Envelope;
+  atMs: number;
+  deleted: boolean;
+  /** The first snapshot of `envelope.epoch`, when this change started it (creation, a widening). */
+  snapshot: Uint8Array | null;
+}
+
+/** One stored update of an exercise cell's object, with when it was stored. */
+export interface UpdateHistoryRow {
+  objectId: string;
+  epoch: number;
+  atMs: number;
+  update: Uint8Array;
+}
+
+/** An exercise cell's whole history, oldest first; empty for a real cell (nothing is kept for it). */
+export interface ExerciseHistory {
+  envelopes: EnvelopeHistoryRow[];
+  updates: UpdateHistoryRow[];
+}
+
 export interface Store {
   createWorkspace(workspace: WorkspaceRecord): Promise<void>;
   getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
@@ -139,6 +162,12 @@ export interface Store {
    * the new epoch leaves behind.
    */
   compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+
+  /**
+   * The replay history of an exercise cell, up to `untilMs`. Every write to an exercise cell's
+   * objects records it in the same transaction; compaction and new epochs leave it alone.
+   */
+  exerciseHistory(workspaceId: string, untilMs: number): Promise<ExerciseHistory>;
 
   /** Stores an exercise's record, replacing the one of the same id. */
   putExercise(exercise: ExerciseRecord): Promise<void>;

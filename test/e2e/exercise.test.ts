@@ -89,4 +89,52 @@ describe.skipIf(browserTestsSkipped)('web client: an exercise with three nations
     }
     for (const user of [excon, ...Object.values(players)]) expect(user.errors).toEqual([]);
   });
+
+  it('EXCON replays the cell as each level held it, scrubbing to before and after the inject', async () => {
+    const page = excon.page;
+    await page.goto(`${harness.server.url}/#/w/${cellId}/exercise`);
+    const replay = page.getByRole('region', { name: 'Replay' });
+    await replay.getByRole('button', { name: /^I-01 / }).click();
+    await replay.getByLabel('As level').selectOption({ label: 'JPN · S' });
+    const objects = replay.getByTestId('replay-object');
+    await expect.poll(() => objects.allInnerTexts(), { timeout: 10_000 }).toEqual([expect.stringContaining('Partner assessment')]);
+    await screenshot(page, 'exercise-replay-jpn');
+
+    await replay.getByLabel('As level').selectOption({ label: 'USA · S' });
+    await expect.poll(() => objects.allInnerTexts(), { timeout: 10_000 }).toEqual([expect.stringContaining('US assessment'), expect.stringContaining('Partner assessment')]);
+    expect((await objects.allInnerTexts()).join()).toContain('NOFORN-CANARY');
+    await screenshot(page, 'exercise-replay-usa');
+
+    // Before the release nobody held anything; the moment shown is STARTEX in scenario time.
+    const scrubber = replay.getByLabel('Moment');
+    await scrubber.fill(await scrubber.getAttribute('min') as string);
+    await expect.poll(() => replay.getByTestId('replay-picture').innerText(), { timeout: 10_000 }).toContain('held 0 objects');
+    expect(await replay.getByTestId('replay-moment').innerText()).toMatch(/^\+00:00:00 scenario/);
+    // Japan's replay never carried the NOFORN text to EXCON's page through Japan's level.
+    await replay.getByLabel('As level').selectOption({ label: 'JPN · S' });
+    await replay.getByRole('button', { name: /^I-01 / }).click();
+    await expect.poll(() => objects.count(), { timeout: 10_000 }).toBe(1);
+    expect(await objects.innerText()).not.toContain('NOFORN-CANARY');
+    expect(excon.errors).toEqual([]);
+  });
+
+  it('charts the AAR on EXCON’s page: a bar per nation that saw the inject, and words where there is nothing to chart', async () => {
+    const page = excon.page;
+    await page.goto(`${harness.server.url}/#/w/${cellId}/exercise`);
+    const share = page.getByTestId('chart-time-to-share');
+    await expect.poll(() => share.locator('rect.mark').count(), { timeout: 10_000 }).toBe(3);
+    expect(await share.locator('text.aar-chart-label').allTextContents()).toEqual(['I-01 · USA', 'I-01 · GBR', 'I-01 · JPN']);
+    expect(await page.getByTestId('chart-releases').innerText()).toContain('No release was requested.');
+    expect(await page.getByTestId('chart-denials').innerText()).toContain('No release was denied.');
+    await share.scrollIntoViewIfNeeded();
+    await screenshot(page, 'exercise-aar-charts');
+
+    // The draft becomes a report of the cell, which the US player sees under Reports.
+    await page.getByLabel('Marking of the AAR report').fill('SECRET//NOFORN');
+    await page.getByRole('button', { name: 'Create AAR report' }).click();
+    await expect.poll(() => page.getByRole('status').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringContaining('The AAR is now a report of the cell'));
+    await players.usa.page.getByRole('button', { name: /After-action review and improvement plan/ }).first().waitFor({ timeout: 10_000 });
+    expect(await players.jpn.page.getByRole('button', { name: /After-action review and improvement plan/ }).count()).toBe(0);
+    expect(excon.errors).toEqual([]);
+  });
 });

@@ -22,7 +22,7 @@ const RUN: AarEntry[] = [
   { at: at(17), action: 'object.remark', actor: by('POL'), objectId: 'o1', detail: { from: 'SECRET//REL TO USA, POL', to: 'SECRET//REL TO USA, NATO', direction: 'widen', epoch: 1, requestId: 'r1' } },
   { at: at(20), action: 'tearline.create', actor: by('USA'), objectId: 't1', detail: { kind: 'report', marking: 'SECRET//REL TO USA, GBR', sourceId: 'o3a' } },
   { at: at(25), action: 'release.request', actor: by('GBR'), objectId: 'o3a', detail: { requestId: 'r2', from: 'SECRET//NOFORN', to: 'SECRET//REL TO USA, GBR' } },
-  { at: at(28), action: 'release.deny', actor: by('USA'), objectId: 'o3a', detail: { requestId: 'r2', reason: 'Source protection: use the tearline.' } },
+  { at: at(28), action: 'release.deny', actor: by('USA'), objectId: 'o3a', detail: { requestId: 'r2', reason: 'Source protection: use the tearline.', category: 'sources_methods' } },
   { at: at(30), action: 'exercise.inject', actor: by(null), objectId: null, detail: { injectId: 'E-04', scenarioMs: 30 * MIN, objectIds: [] } },
   { at: at(35), action: 'object.create', actor: by('LTU'), objectId: 'q1', detail: { kind: 'rfi', marking: 'SECRET//REL TO USA, NATO' } },
   { at: at(36), action: 'object.create', actor: by('DEU'), objectId: 'q2', detail: { kind: 'rfi', marking: 'SECRET//REL TO USA, NATO' } },
@@ -61,7 +61,7 @@ describe('after-action review figures', () => {
 
   test('how releases took and ended, and the denials with their reasons', () => {
     expect(inject('E-01').releases).toEqual([
-      { requestId: 'r1', objectId: 'o1', requestedBy: 'POL', to: 'SECRET//REL TO USA, NATO', requestedAt: at(5), closedAt: at(17), outcome: 'approved', tookMs: 12 * MIN, reason: null },
+      { requestId: 'r1', objectId: 'o1', requestedBy: 'POL', to: 'SECRET//REL TO USA, NATO', requestedAt: at(5), closedAt: at(17), outcome: 'approved', tookMs: 12 * MIN, reason: null, category: null },
     ]);
     expect(figures.denials).toEqual([
       {
@@ -75,6 +75,7 @@ describe('after-action review figures', () => {
         outcome: 'denied',
         tookMs: 3 * MIN,
         reason: 'Source protection: use the tearline.',
+        category: 'sources_methods',
       },
     ]);
   });

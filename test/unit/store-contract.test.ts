@@ -30,7 +30,7 @@ const sqliteBackend: Backend = () => {
 };
 
 const postgresBackend: Backend = () => {
-  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones, doc_history');
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones, doc_history, exercise_history, exercise_updates');
   return () => new PostgresStore(createPool(url()));
 };
 
@@ -83,6 +83,41 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect(await reopened.listExercises('node-a')).toEqual([record('x1', 'node-a', '{"step":2}'), record('x3', 'node-a', '{"step":1}')]);
     expect(await reopened.listExercises('node-c')).toEqual([]);
     await reopened.close();
+  });
+
+  test('an exercise cell keeps its replay history through re-marks, compaction and deletion; a real cell keeps none', async () => {
+    const store = await make();
+    await store.createWorkspace({ ...workspace('w1'), exercise: true });
+    await store.createWorkspace(workspace('w2'));
+    const start = Date.now();
+    await store.createObjects([
+      { envelope: envelope('x1'), content: buildContent({ body: 'one' }), author: 'usa-analyst', clients: [] },
+      { envelope: envelope('r1', { workspaceId: 'w2' }), content: buildContent({ body: 'real' }), author: 'usa-analyst', clients: [] },
+    ]);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await store.loadDoc('x1')).snapshot!);
+    const before = Y.encodeStateVector(doc);
+    bodyOf(doc).insert(3, ' two');
+    await store.appendUpdates([
+      { objectId: 'x1', epoch: 0, update: Y.encodeStateAsUpdate(doc, before), author: 'usa-analyst', newClients: [] },
+      { objectId: 'r1', epoch: 0, update: Y.encodeStateAsUpdate(doc, before), author: 'usa-analyst', newClients: [] },
+    ]);
+    await store.compact('x1', 0, Y.encodeStateAsUpdate(doc), 1);
+    await store.remark([{ envelope: envelope('x1', { marking: 'SECRET//REL TO USA, GBR', portion: '(S//REL TO USA, GBR)', epoch: 1 }), content: buildContent({ body: 'one two' }) }]);
+    await store.deleteObjects([{ objectId: 'x1', workspaceId: 'w1', deletedAt: new Date().toISOString(), deletedBy: 'usa-analyst' }]);
+
+    const history = await store.exerciseHistory('w1', Date.now());
+    expect(history.envelopes.map((row) => [row.envelope.id, row.envelope.epoch, row.envelope.marking, row.deleted, row.snapshot === null])).toEqual([
+      ['x1', 0, 'UNCLASSIFIED', false, false],
+      ['x1', 1, 'SECRET//REL TO USA, GBR', false, false],
+      ['x1', 1, 'SECRET//REL TO USA, GBR', true, true],
+    ]);
+    expect(textOf([history.envelopes[0]!.snapshot!, ...history.updates.map((u) => u.update)])).toBe('one two');
+    expect(history.updates.map((u) => [u.objectId, u.epoch])).toEqual([['x1', 0]]);
+    expect(history.updates[0]!.atMs).toBeGreaterThanOrEqual(start);
+    expect(await store.exerciseHistory('w1', start - 1)).toEqual({ envelopes: [], updates: [] });
+    expect(await store.exerciseHistory('w2', Date.now())).toEqual({ envelopes: [], updates: [] });
+    await store.close();
   });
 
   test('objects round-trip with their first snapshot; a tearline keeps its source', async () => {

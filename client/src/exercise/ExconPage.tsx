@@ -1,14 +1,17 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
-// MSEL with each inject's state and where it went, release / hold / cancel of each inject, and the
-// generated AAR/IP draft, printable. Everything is asked of the server, which checks the role.
+// MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
+// replay by access level (./ReplayPanel.tsx), and the generated AAR/IP draft, printable.
+// Everything is asked of the server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
-import type { ClientInput, ExerciseClockView, MselRow } from '../../../shared/protocol';
+import type { AckBodies, ClientInput, MselRow } from '../../../shared/protocol';
 import { parseScenarioTime } from '../../../shared/exercise/scenarioTime';
 import type { Connection } from '../session/connection';
 import { useAction } from '../workspace/useAction';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { offsetText } from './exerciseClock';
+import { AarCharts } from './AarCharts';
 import { Markdown } from './markdown';
+import { ReplayPanel } from './ReplayPanel';
 
 type ClockAction = ClientInput<'exercise:clock'>['action'];
 type InjectAction = ClientInput<'exercise:inject'>['action'];
@@ -37,9 +40,11 @@ interface Props {
 
 export function ExconPage({ connection, workspaceId }: Props) {
   const action = useAction();
-  const [state, setState] = useState<{ clock: ExerciseClockView; msel: MselRow[]; aar: string } | null>(null);
+  const [state, setState] = useState<AckBodies['exercise:msel'] | null>(null);
   const [jumpTo, setJumpTo] = useState('');
   const [reason, setReason] = useState('');
+  const [aarMarking, setAarMarking] = useState('');
+  const [aarReport, setAarReport] = useState<string | null>(null);
 
   const reload = useCallback(async () => setState(await connection.request('exercise:msel', { workspaceId })), [connection, workspaceId]);
   useEffect(() => {
@@ -136,8 +141,27 @@ export function ExconPage({ connection, workspaceId }: Props) {
           </tbody>
         </table>
       </section>
+      <ReplayPanel connection={connection} workspaceId={workspaceId} />
       <section className="excon-aar" aria-label="After-action review draft">
-        <button className="no-print" onClick={() => window.print()}>Print the AAR</button>
+        <div className="excon-controls no-print">
+          <button onClick={() => window.print()}>Print the AAR</button>
+          <label>
+            Marking of the AAR report <input value={aarMarking} onChange={(e) => setAarMarking(e.target.value)} placeholder="SECRET//NOFORN" size={30} />
+          </label>
+          <button
+            onClick={() =>
+              void action.run(async () => {
+                const { report, portions } = await connection.request('exercise:aar-report', { workspaceId, marking: aarMarking.trim() });
+                setAarReport(`The AAR is now a report of the cell (${report.marking}, ${portions.length} paragraphs): edit it under Reports.`);
+              }, 'The AAR report was not created')
+            }
+            disabled={action.busy || aarMarking.trim() === ''}
+          >
+            Create AAR report
+          </button>
+          {aarReport && <span role="status">{aarReport}</span>}
+        </div>
+        {state && <AarCharts figures={state.figures} />}
         {state && <Markdown text={state.aar} />}
       </section>
     </main>
