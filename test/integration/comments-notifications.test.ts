@@ -134,7 +134,8 @@ test('a release request (and its approval) may not make a comment wider than wha
   const narrow = (await usa.ok('comment:create', { workspaceId: cellId, onId: paragraph.id, marking: 'SECRET//NOFORN', text: 'NFRELEASECANARY2' })).object;
   const request = (await usa.ok('release:request', { workspaceId: cellId, id: narrow.id, marking: 'SECRET//REL TO USA, GBR', justification: 'GBR needs it' })).request;
   await usa.ok('object:remark', { workspaceId: cellId, id: paragraph.id, marking: 'SECRET//NOFORN' });
-  await fdo.call('release:decide', { workspaceId: cellId, requestId: request.id, decision: 'approve' });
+  const decided = await fdo.call('release:decide', { workspaceId: cellId, requestId: request.id, decision: 'approve' });
+  expect(JSON.stringify(decided)).toContain('Mark it SECRET//NOFORN or narrower');
   await settle();
   expect(JSON.stringify(gbr.frames)).not.toContain('NFRELEASECANARY');
   const { objects } = await usa.ok('workspace:join', { workspaceId: cellId });
