@@ -24,7 +24,7 @@ const picture: Picture = {
   editable: true,
   presence: new PresenceStore(),
   subscribe: () => () => undefined,
-  getSnapshot: () => ({ status: 'live', workspace: null, level: null, objects, notices: [], pending: 0 }),
+  getSnapshot: () => ({ status: 'live', workspace: null, level: null, objects, notices: [], pending: 0, shownFrom: null }),
   replica: (id) => (id === ids.report ? ({ doc } as ReturnType<Picture['replica']>) : undefined),
 };
 const nameOf = objectNamer(new Map(objects.map((o) => [o.id, o])), picture);
