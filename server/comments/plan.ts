@@ -23,6 +23,15 @@ export function checkNoWider(cell: Cell, marking: Marking, on: Pick<IndexedObjec
   );
 }
 
+/**
+ * Refuses a `marking` for `object` wider than what it is on, if it is a comment: by a re-mark, by a
+ * release request, or at the approval of one (the parent may have narrowed since).
+ */
+export function checkCommentWithinParent(cell: Cell, object: IndexedObject, marking: Marking): void {
+  const on = object.envelope.kind === 'comment' && object.envelope.parentId ? cell.index.get(object.envelope.parentId) : undefined;
+  if (on) checkNoWider(cell, marking, on, 'A comment');
+}
+
 /** A comment-kind object under `on` holding `content`, its marking checked. Changes nothing. */
 function planUnder(cell: Cell, author: Author, banner: string, on: IndexedObject, content: Uint8Array, noun: string): NewDoc {
   checkNoWider(cell, markingFor(cell, author, banner, author.participant.nation), on, noun);

@@ -1,7 +1,7 @@
 // object:create and object:remark: the only ways an envelope (and so who can see what) changes.
 // The domain plans (server/objects/create.ts, remark.ts); these handlers answer each as its
 // author sees it.
-import { checkNoWider } from '../comments/plan';
+import { checkCommentWithinParent } from '../comments/plan';
 import { releasedToMe } from '../notifications/plan';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { createObjects, planObject } from '../objects/create';
@@ -40,8 +40,7 @@ export const remarkObject = event('object:remark')
     if (object.envelope.kind === 'suggestion') throw forbidden('A suggestion is marked like its paragraph: re-mark the paragraph instead.');
     const marking = checkRemark(cell, authorOf(session), object, payload.marking);
     // A comment stays no wider than what it is on, later as when it was made.
-    const on = object.envelope.kind === 'comment' && object.envelope.parentId ? cell.index.get(object.envelope.parentId) : undefined;
-    if (on) checkNoWider(cell, marking, on, 'A comment');
+    checkCommentWithinParent(cell, object, marking);
     const from = object.envelope.marking;
     const envelope = await ctx.remark(cell, payload.id, marking, auditActor(session));
     // A direct widening tells each nation it reaches for the first time, as a release does.

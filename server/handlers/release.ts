@@ -1,6 +1,7 @@
 // The release workflow on the socket: requests, decisions, the inbox, tearlines, and the
 // notifications that tell requesters and FDOs, never anyone who may not see the object.
 import { forbidden, TearlineError } from '../errors';
+import { checkCommentWithinParent } from '../comments/plan';
 import { createObjects, planObject } from '../objects/create';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { releaseNotifications } from '../notifications/plan';
@@ -11,6 +12,7 @@ import { createReleaseService, type NotifyEffect } from '../release/service';
 import { tearlinePayload } from '../release/tearline';
 import { workspaceRoom } from '../rooms/roomNames';
 import { auditActor, type SessionData } from '../sessions/session';
+import { checkMarkingForCell } from '../workspaces/workspaceService';
 import type { Context, Releases } from './context';
 import { event } from './events';
 import { authorOf, creation } from './objects';
@@ -39,6 +41,9 @@ export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 
       const envelope = await ctx.store.getObject(effect.objectId);
       const cell = envelope && (await ctx.cells.get(envelope.workspaceId));
       if (!cell) throw new TearlineError('not_found', 'No such object in this cell.');
+      // Checked again at approval: what the comment is on may have narrowed since the request.
+      const object = cell.index.get(effect.objectId);
+      if (object?.envelope.kind === 'comment') checkCommentWithinParent(cell, object, effect.marking);
       await carryOutRelease(ctx, cell, effect, { requestId: effect.requestId });
     },
     notify(effect) {
@@ -68,7 +73,11 @@ async function notify(ctx: Context, { to, request }: NotifyEffect): Promise<void
 
 export const requestRelease = event('release:request')
   .checks({ cell: 'joined' })
-  .handle(async ({ ctx, session, payload }) => {
+  .handle(async ({ ctx, session, payload, cell }) => {
+    // A comment released wider than what it is on would let its new readers see it without its
+    // parent; refused before a request exists. Only for objects the requester sees.
+    const object = cell.index.canSee(session.participant, payload.id) ? cell.index.get(payload.id) : undefined;
+    if (object?.envelope.kind === 'comment') checkCommentWithinParent(cell, object, { ...checkMarkingForCell(cell.workspace, payload.marking), originator: object.envelope.originator });
     const request = await ctx.releases.request(session, {
       workspaceId: payload.workspaceId,
       objectId: payload.id,

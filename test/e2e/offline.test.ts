@@ -1,8 +1,10 @@
 // Offline that survives a reload, in headless Chromium (issue 17): GBR edits a US paragraph while
-// the server is out of reach, reloads the page, and the edit reaches the server once the socket
-// comes back; signing out deletes the unsent edits from IndexedDB, and so does the paragraph
-// being narrowed away from GBR while its edit waited. "Offline" is the socket cut by the test
-// (the page itself still loads over HTTP, as it would from a cache).
+// the server is out of reach, reloads the page, still sees the rest of the picture it had (another
+// report's paragraph) with when it was last in step, and the edit reaches the server once the
+// socket comes back. Signing out deletes the kept picture and edits from IndexedDB; a paragraph
+// narrowed away from GBR leaves it (record and text: its report, which GBR still sees, stays),
+// whether its edit waited or it was only held. "Offline" is
+// the socket cut by the test (the page itself still loads over HTTP, as it would from a cache).
 import type { Page, WebSocketRoute } from 'playwright-core';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,24 +45,40 @@ function pendingDatabases(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await indexedDB.databases()).flatMap(({ name }) => (name?.startsWith('tearline-pending:') ? [name] : [])));
 }
 
-/** The records kept in one store (0 when the database is gone). */
-function keptRecords(page: Page, name: string): Promise<number> {
+interface KeptRecord {
+  id: string;
+  unsent: number;
+  /** Every byte kept for it (replica and unsent edits) read as text: Yjs keeps inserted strings whole. */
+  bytes: string;
+}
+
+/** The records kept in one store (none when the database is gone). */
+function keptRecords(page: Page, name: string): Promise<KeptRecord[]> {
   return page.evaluate(async (db) => {
-    if (!(await indexedDB.databases()).some((entry) => entry.name === db)) return 0;
-    return new Promise<number>((resolve, reject) => {
+    if (!(await indexedDB.databases()).some((entry) => entry.name === db)) return [];
+    return new Promise<KeptRecord[]>((resolve, reject) => {
       const opening = indexedDB.open(db);
       opening.onerror = () => reject(opening.error);
       opening.onsuccess = () => {
         const handle = opening.result;
-        const count = handle.transaction('records').objectStore('records').count();
-        count.onsuccess = () => {
+        const all = handle.transaction('records').objectStore('records').getAll();
+        all.onsuccess = () => {
           handle.close();
-          resolve(count.result);
+          const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+          resolve(
+            (all.result as { id: string; confirmed: Uint8Array; unacked: Uint8Array[] }[]).map((r) => ({
+              id: r.id,
+              unsent: r.unacked.length,
+              bytes: [r.confirmed, ...r.unacked].map(text).join(''),
+            })),
+          );
         };
       };
     });
   }, name);
 }
+
+const unsentIds = async (page: Page, name: string) => (await keptRecords(page, name)).filter((r) => r.unsent > 0).map((r) => r.id);
 
 describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a reload', () => {
   let harness: Harness;
@@ -98,7 +116,8 @@ describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a r
   beforeAll(async () => {
     harness = await startHarness();
     const url = harness.server.url;
-    cell = await createCell(url, await tokenFor(url, 'usa-analyst'), { name: 'Harbour watch', template: 'adhoc', members: ['USA', 'GBR'] });
+    // Direct co-editing: GBR's typing in a US paragraph is an edit of it, not a suggestion draft.
+    cell = await createCell(url, await tokenFor(url, 'usa-analyst'), { name: 'Harbour watch', template: 'adhoc', members: ['USA', 'GBR'], crossNationEditing: 'direct' });
     author = await connect(url, 'usa-analyst');
     await author.ok('workspace:join', { workspaceId: cell.id });
   }, 240_000);
@@ -108,7 +127,8 @@ describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a r
     await harness?.close();
   });
 
-  it('keeps an edit made offline through a reload and sends it when the socket is back', async () => {
+  it('keeps an edit made offline through a reload, shows the rest of the picture it had, and sends the edit when the socket is back', async () => {
+    const other = await paragraph('Harbour master on leave');
     const object = await paragraph('Tug moored at berth 4');
     const gbr = await signedInPage(harness, 'gbr-analyst');
     const gate = await socketSwitch(gbr);
@@ -118,13 +138,19 @@ describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a r
 
     await gbr.page.reload();
     await gbr.page.getByText('1 item with edits waiting to send').waitFor();
+    await gbr.page.getByText('Offline: showing what you had at').waitFor();
     expect(await serverBody(object)).toBe('Tug moored at berth 4');
+    // A paragraph GBR never edited is still there, read from disk.
+    await gbr.page.getByRole('button', { name: /Report on Harbour master on leave/ }).click();
+    const kept = gbr.page.getByLabel(`Paragraph ${paragraphName(other.id)}, marked (S//REL TO USA, GBR)`);
+    await expect.poll(() => kept.inputValue(), { timeout: ONLINE_MS }).toBe('Harbour master on leave');
 
     gate.online();
     await expect.poll(() => serverBody(object), { timeout: ONLINE_MS }).toBe('Tug moored at berth 4 (GBR: seen from the quay)');
     await expect.poll(() => gbr.page.getByText('1 item with edits waiting to send').count()).toBe(0);
+    await expect.poll(() => gbr.page.getByText('Offline: showing what you had at').count()).toBe(0);
     const [name] = await pendingDatabases(gbr.page);
-    await expect.poll(() => keptRecords(gbr.page, name!)).toBe(0);
+    await expect.poll(() => unsentIds(gbr.page, name!)).toEqual([]);
     expect(gbr.errors).toEqual([]);
     await gbr.context.close();
   }, 120_000);
@@ -136,7 +162,8 @@ describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a r
     await gbr.page.reload();
     await editOffline(gbr, gate, object, 'Crane out of service');
     const [name] = await pendingDatabases(gbr.page);
-    expect(await keptRecords(gbr.page, name!)).toBe(1);
+    expect(await unsentIds(gbr.page, name!)).toEqual([object.id]);
+    expect((await keptRecords(gbr.page, name!)).length).toBeGreaterThan(1);
 
     await gbr.page.getByRole('button', { name: 'Sign out' }).click();
     await gbr.page.locator('[data-persona="gbr-analyst"]').waitFor();
@@ -159,9 +186,25 @@ describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a r
     await gbr.page
       .getByText('An item you were editing is no longer releasable to you; your unsaved change to it was discarded.')
       .waitFor({ timeout: ONLINE_MS });
-    await expect.poll(() => keptRecords(gbr.page, name!)).toBe(0);
+    await expect.poll(async () => (await keptRecords(gbr.page, name!)).filter((r) => r.id === object.id || (r.id !== object.parentId && r.bytes.includes('Pilot boat delayed')))).toEqual([]);
     expect(await gbr.page.getByText('1 item with edits waiting to send').count()).toBe(0);
     expect(await serverBody(object)).toBe('Pilot boat delayed');
+    await gbr.context.close();
+  }, 120_000);
+
+  it('deletes a held paragraph from IndexedDB when it is narrowed away from GBR while online', async () => {
+    const object = await paragraph('Dredger working the channel');
+    const gbr = await signedInPage(harness, 'gbr-analyst');
+    await gbr.page.getByRole('link', { name: 'Harbour watch' }).click();
+    await gbr.page.getByRole('button', { name: /Report on Dredger working the channel/ }).click();
+    await gbr.page.getByLabel(`Paragraph ${paragraphName(object.id)}, marked (S//REL TO USA, GBR)`).waitFor();
+    const [name] = await pendingDatabases(gbr.page);
+    const holding = async () => (await keptRecords(gbr.page, name!)).filter((r) => r.id === object.id || (r.id !== object.parentId && r.bytes.includes('Dredger working the channel'))).length;
+    await expect.poll(holding, { timeout: ONLINE_MS }).toBeGreaterThan(0);
+
+    await author.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN' });
+    await expect.poll(holding, { timeout: ONLINE_MS }).toBe(0);
+    expect(gbr.errors).toEqual([]);
     await gbr.context.close();
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 // Suggestions in headless Chromium (issue 17): GBR types into a USA paragraph, which becomes a
 // suggestion shown as tracked changes (insertions underlined, deletions struck through); the US
 // analyst sees it with Accept and accepts it; every page then shows the new text, GBR's edit is
-// attributed to GBR in the audit trail, and JPN, outside a GBR-only paragraph, never sees a
+// attributed to GBR in the audit trail and in the paragraph's History (GBR's person writes the
+// accepted version, GBR's words coloured as GBR's), and JPN, outside a GBR-only paragraph, never sees a
 // suggestion made on it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContent } from '../../shared/content';
@@ -9,7 +10,7 @@ import { paragraphName } from '../../shared/paragraphName';
 import type { AuditTrailPage } from '../../shared/rest';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { api, connect, createCell, tokenFor } from '../helpers/server';
-import { browserTestsSkipped, signedInPage, startHarness, type Harness, type UserPage } from './harness';
+import { browserTestsSkipped, chooseAction, signedInPage, startHarness, type Harness, type UserPage } from './harness';
 
 const ORIGINAL = 'Two frigates left the harbour at dawn.';
 const SUGGESTED = 'Three frigates left the northern harbour at dawn.';
@@ -74,5 +75,25 @@ describe.skipIf(browserTestsSkipped)('web client: GBR suggests a change to a USA
     const { body } = await api<AuditTrailPage>(harness.server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, await tokenFor(harness.server.url, 'usa-fdo'));
     const accepted = body.entries.find((entry) => entry.action === 'suggestion.accept');
     expect(accepted).toMatchObject({ actor: { nation: 'USA' }, detail: { on: paragraph.id, author: 'gbr-analyst' } });
+
+    // The paragraph's History (one actions menu → History): the latest version is GBR's, and
+    // GBR's inserted words are coloured and attributed as GBR's, the rest as USA's.
+    const block = usa.locator(`[data-portion-id="${paragraph.id}"]`);
+    await chooseAction(block, paragraph.portion, 'History');
+    const panel = block.getByRole('region', { name: `History of ${paragraph.portion}` });
+    const versions = panel.getByRole('listitem');
+    await expect.poll(() => versions.count(), { timeout: LIVE_MS }).toBe(2);
+    const latest = await versions.nth(1).innerText();
+    expect(latest).toContain('Harriet Cole');
+    expect(latest).toContain('(GBR)');
+    await panel.getByRole('button', { name: 'View version 0.1' }).click();
+    const gbrRuns = panel.locator('[data-nation="GBR"]');
+    await gbrRuns.first().waitFor({ timeout: LIVE_MS });
+    expect((await gbrRuns.allInnerTexts()).join('|')).toMatch(/Three.*\|.*northern/);
+    expect((await panel.locator('[data-nation="USA"]').allInnerTexts()).join('')).toContain('frigates left the');
+    const colour = (nation: string) => panel.locator(`[data-nation="${nation}"]`).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await colour('GBR')).not.toBe(await colour('USA'));
+    expect(await panel.getByRole('list', { name: 'Who wrote what' }).innerText()).toContain('United Kingdom');
+    expect(pages['usa-analyst']!.errors).toEqual([]);
   }, 120_000);
 });

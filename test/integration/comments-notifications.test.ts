@@ -123,3 +123,21 @@ test('notifications about an object narrowed away are no longer listed', async (
   const listed = await jpn.ok('notifications:list', { workspaceId: cellId });
   expect(JSON.stringify(listed)).not.toContain(note.id);
 });
+
+test('a release request (and its approval) may not make a comment wider than what it is on', async () => {
+  const comment = (await usa.ok('comment:create', { workspaceId: cellId, onId: nofornParagraph.id, marking: 'SECRET//NOFORN', text: 'NFRELEASECANARY' })).object;
+  const refused = await usa.call('release:request', { workspaceId: cellId, id: comment.id, marking: 'SECRET//REL TO USA, GBR', justification: 'GBR needs it' });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'bad_marking', message: expect.stringContaining('Mark it SECRET//NOFORN or narrower') } });
+  expect((await usa.ok('release:list', { workspaceId: cellId })).mine.some((r: { objectId: string }) => r.objectId === comment.id)).toBe(false);
+  // Requested while the paragraph was wide, approved after it narrowed: the approval fails, the comment stays.
+  const paragraph = (await usa.ok('object:create', { workspaceId: cellId, kind: 'portion', parentId: sharedParagraph.parentId, marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'wide' }) })).object;
+  const narrow = (await usa.ok('comment:create', { workspaceId: cellId, onId: paragraph.id, marking: 'SECRET//NOFORN', text: 'NFRELEASECANARY2' })).object;
+  const request = (await usa.ok('release:request', { workspaceId: cellId, id: narrow.id, marking: 'SECRET//REL TO USA, GBR', justification: 'GBR needs it' })).request;
+  await usa.ok('object:remark', { workspaceId: cellId, id: paragraph.id, marking: 'SECRET//NOFORN' });
+  const decided = await fdo.call('release:decide', { workspaceId: cellId, requestId: request.id, decision: 'approve' });
+  expect(JSON.stringify(decided)).toContain('Mark it SECRET//NOFORN or narrower');
+  await settle();
+  expect(JSON.stringify(gbr.frames)).not.toContain('NFRELEASECANARY');
+  const { objects } = await usa.ok('workspace:join', { workspaceId: cellId });
+  expect(objects.find((o: Envelope) => o.id === narrow.id)?.marking).toBe('SECRET//NOFORN');
+});

@@ -8,7 +8,7 @@ import { bodyOf, buildContent, encodeFreshContent, fieldsOf } from '../../shared
 import type { ClientEvent, ClientPayload, Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
 import type { Connection } from '../../client/src/session/connection';
 import { ServerError } from '../../client/src/session/errors';
-import type { CellRecord, PendingRecord, PendingStore } from '../../client/src/session/offlineStore';
+import type { CellRecord, KeptObject, OfflineStore } from '../../client/src/session/offlineStore';
 import { WorkspaceSession } from '../../client/src/session/workspaceSession';
 
 const workspace: WorkspaceSummary = {
@@ -421,16 +421,20 @@ describe('WorkspaceSession', () => {
 });
 
 /** The disk of offlineStore.ts as a map: what a reloaded page would find. */
-class MemoryStore implements PendingStore {
-  readonly records = new Map<string, PendingRecord>();
+class MemoryStore implements OfflineStore {
+  readonly records = new Map<string, KeptObject>();
   cell: CellRecord | null = null;
   cleared = 0;
   async load() {
     return { cell: this.cell, records: [...this.records.values()].map((r) => ({ ...r, unacked: [...r.unacked] })) };
   }
-  async put(record: PendingRecord, cell: CellRecord) {
-    this.records.set(record.id, record);
+  async put(records: readonly KeptObject[], cell: CellRecord) {
+    for (const record of records) this.records.set(record.id, record);
     this.cell = cell;
+  }
+  /** Records holding edits not yet acknowledged. */
+  unsent() {
+    return [...this.records.values()].filter((r) => r.unacked.length > 0).map((r) => r.id);
   }
   async delete(id: string) {
     this.records.delete(id);
@@ -453,7 +457,7 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     bodyOf(first.replica('n1')!.doc).insert(0, text);
     await vi.waitFor(() => expect(first.getSnapshot().pending).toBe(1));
     first.close();
-    expect(store.records.has('n1')).toBe(true);
+    expect(store.unsent()).toEqual(['n1']);
   }
 
   it('shows the kept edit after a reload while offline, sends it at the join and then forgets it', async () => {
@@ -470,7 +474,7 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     server.socket.fire('connect');
     await vi.waitFor(() => expect(server.body('n1')).toBe('UPDATE: Convoy sighted. Six trucks.'));
     await vi.waitFor(() => expect(session!.getSnapshot().pending).toBe(0));
-    await vi.waitFor(() => expect(store.records.size).toBe(0));
+    await vi.waitFor(() => expect(store.unsent()).toEqual([]));
     expect(clientBody(session, 'n1')).toBe('UPDATE: Convoy sighted. Six trucks.');
   });
 
@@ -484,7 +488,9 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     session = new WorkspaceSession(server.connection(), 'ws1', store);
     await vi.waitFor(() => expect(server.body('n1')).toBe('UPDATE: Convoy sighted.'));
     expect(server.docs.get('n1')!.epoch).toBe(1);
-    await vi.waitFor(() => expect(store.records.size).toBe(0));
+    await vi.waitFor(() => expect(store.unsent()).toEqual([]));
+    // The record kept is the new epoch's replica, the earlier one replaced.
+    await vi.waitFor(() => expect(store.records.get('n1')?.epoch).toBe(1));
   });
 
   it('drops a kept edit to an object no longer releasable, says so, and deletes it from disk', async () => {
@@ -514,7 +520,7 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     server.refuseUpdates = new ServerError('forbidden', 'Viewers cannot edit.');
     server.socket.connected = true;
     session = new WorkspaceSession(server.connection(), 'ws1', store);
-    await vi.waitFor(() => expect(store.records.size).toBe(0));
+    await vi.waitFor(() => expect(store.unsent()).toEqual([]));
     await vi.waitFor(() => expect(clientBody(session!, 'n1')).toBe('Convoy sighted.'));
     expect(session.getSnapshot().pending).toBe(0);
     expect(session.getSnapshot().notices.map((n) => n.message)).toEqual([expect.stringContaining('An edit was not saved: Viewers cannot edit.')]);
@@ -537,5 +543,61 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     expect(store.cleared).toBe(1);
     expect(store.records.size).toBe(0);
     expect(session.replica('n1')).toBeUndefined();
+  });
+});
+
+describe('WorkspaceSession: the last-known picture kept on disk', () => {
+  const kept = (store: MemoryStore, id: string) => {
+    const record = store.records.get(id);
+    if (!record) return undefined;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, record.confirmed);
+    return bodyOf(doc).toString();
+  };
+
+  it('keeps every object the user sees, so a reload while offline shows the whole picture and when it was last in step', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.add('n2', 'Harbour quiet.');
+    const store = new MemoryStore();
+    const first = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(first.getSnapshot().status).toBe('live'));
+    expect(first.getSnapshot().shownFrom).toBeNull();
+    server.socket.fire('doc:update', server.editByOther('n2', (t) => t.insert(14, ' Two tugs.')));
+    await vi.waitFor(() => expect(kept(store, 'n2')).toBe('Harbour quiet. Two tugs.'));
+    expect(kept(store, 'n1')).toBe('Convoy sighted.');
+    expect(store.unsent()).toEqual([]);
+    first.close();
+
+    server.socket.connected = false;
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('offline'));
+    expect(session.getSnapshot().objects.map((o) => o.id).sort()).toEqual(['n1', 'n2']);
+    expect(clientBody(session, 'n2')).toBe('Harbour quiet. Two tugs.');
+    expect(session.getSnapshot()).toMatchObject({ pending: 0, shownFrom: store.cell!.keptAt });
+    expect(Date.parse(store.cell!.keptAt)).not.toBeNaN();
+
+    server.socket.connected = true;
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(session.getSnapshot().shownFrom).toBeNull();
+    expect(server.sent('doc:update')).toHaveLength(0);
+  });
+
+  it('deletes a removed object’s record and replaces one whose epoch changed', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.add('n2', 'Harbour quiet.');
+    const store = new MemoryStore();
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(store.records.size).toBe(2));
+    server.docs.delete('n2');
+    server.envelopes.delete('n2');
+    server.socket.fire('object:removed', { id: 'n2' });
+    await vi.waitFor(() => expect(store.records.has('n2')).toBe(false));
+    server.editByOther('n1', (t) => t.insert(15, ' Released.'));
+    server.socket.fire('doc:reset', server.newEpoch('n1'));
+    await vi.waitFor(() => expect(store.records.get('n1')?.epoch).toBe(1));
+    expect(kept(store, 'n1')).toBe('Convoy sighted. Released.');
   });
 });

@@ -2,18 +2,19 @@
 // first, limited by the server to entries about items you may see and to the detail you may see.
 // More entries load on request.
 import { paragraphName } from '../../../shared/paragraphName';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AUDIT_PAGE_MAX } from '../../../shared/rest';
 import { fetchAudit, type AuditEntry } from '../session/api';
 import { describeError } from '../session/errors';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
-import { objectLabel } from '../workspace/objectLabel';
+import { objectLabel, objectNamer } from '../workspace/objectLabel';
 import { Dtg } from '../views/Dtg';
 import { ACTION_LABELS, actorText, detailText } from './auditText';
 
 export function AuditPage({ workspaceId }: { workspaceId: string }) {
   const { identity, byId, picture, openObject } = useWorkspace();
+  const nameOf = useMemo(() => objectNamer(byId, picture), [byId, picture]);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -87,7 +88,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                       '—'
                     )}
                   </td>
-                  <td className="audit-detail">{detailText(entry.detail)}</td>
+                  <td className="audit-detail">{detailText(entry.detail, nameOf)}</td>
                 </tr>
               );
             })}

@@ -1,4 +1,5 @@
-// Audit entries in words: who (or the server), what, and the detail as short "key: value" pairs.
+// Audit entries in words: who (or the server), what, and the detail as short "key: value" pairs,
+// other objects named by their titles rather than their ids.
 import { formatPosition } from '../../../shared/geo/coordinates';
 import type { AuditEntry } from '../session/api';
 
@@ -55,9 +56,24 @@ function valueText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** 'from: SECRET//REL TO USA, AUS · to: SECRET//REL TO USA, AUS, JPN' */
-export function detailText(detail: AuditEntry['detail']): string {
+/**
+ * Detail fields holding other objects' ids, with the word shown for them. The server gives them
+ * only to a reader who may see that object (server/audit/visibility.ts); the name comes from the
+ * reader's own picture.
+ */
+const OBJECT_FIELDS: Record<string, string> = { sourceId: 'from', on: 'on', objectIds: 'items' };
+
+/** An object's name for a reader: its title from their picture, else its stable name (worked out from the id alone). */
+export type ObjectNamer = (id: string) => string;
+
+function objectsText(value: unknown, nameOf: ObjectNamer): string {
+  const ids = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+  return ids.length > 0 ? ids.map(nameOf).join(', ') : valueText(value);
+}
+
+/** 'from: SECRET//REL TO USA, AUS · to: SECRET//REL TO USA, AUS, JPN'; 'on: report “Harbour”' */
+export function detailText(detail: AuditEntry['detail'], nameOf: ObjectNamer): string {
   return Object.entries(detail)
-    .map(([key, value]) => `${key}: ${valueText(value)}`)
+    .map(([key, value]) => (key in OBJECT_FIELDS ? `${OBJECT_FIELDS[key]}: ${objectsText(value, nameOf)}` : `${key}: ${valueText(value)}`))
     .join(' · ');
 }

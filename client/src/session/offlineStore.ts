@@ -1,31 +1,35 @@
-// Edits not yet acknowledged by the server, kept in IndexedDB so that a reload or a closed tab
-// while the server is away loses nothing. Only what waits to be sent is kept (the object's
-// envelope, its server-confirmed state and the unsent updates), never the rest of the picture:
-// the less classified material at rest, the less there is to leak. One database per user and
-// cell, so another user of the same browser never opens it; it is deleted on sign-out, and a
-// record as soon as the server says the object is no longer releasable (the session calls
-// `delete`/`clear`).
+// The joined cell's replicas and the edits not yet acknowledged by the server, kept in IndexedDB
+// so that a reload or a closed tab while the server is away loses nothing and still shows the
+// last-known picture: per object its envelope, its server-confirmed Yjs state and its unsent
+// updates. One database per user and cell, so another user of the same browser never opens it.
+// Nothing stays that the server no longer releases: a record is deleted as soon as the object is
+// removed or narrowed away, replaced when its epoch changes, and the whole database goes when the
+// cell is no longer the user's (not_found on rejoin) and, with every other of the user's, on
+// sign-out (the session calls `delete`/`clear`; the app `clearOfflineData`).
 import type { Envelope, WorkspaceSummary } from '../../../shared/protocol';
 
-export interface PendingRecord {
+export interface KeptObject {
   id: string;
   envelope: Envelope;
   epoch: number;
-  /** What the server had confirmed (the merge base should the epoch change meanwhile). */
+  /** What the server had confirmed (the replica as last known, and the merge base should the epoch change meanwhile). */
   confirmed: Uint8Array;
-  /** The local updates sent or waiting, not acknowledged. */
+  /** The local updates sent or waiting, not acknowledged (none for most objects). */
   unacked: Uint8Array[];
 }
 
-/** The cell as last joined, so a reload while offline still shows the cell and what waits. */
+/** The cell as last joined, so a reload while offline still shows the cell and its picture. */
 export interface CellRecord {
   workspace: WorkspaceSummary;
   level: string | null;
+  /** When the kept picture was last in step with the server (ISO 8601 UTC). */
+  keptAt: string;
 }
 
-export interface PendingStore {
-  load(): Promise<{ cell: CellRecord | null; records: PendingRecord[] }>;
-  put(record: PendingRecord, cell: CellRecord): Promise<void>;
+export interface OfflineStore {
+  load(): Promise<{ cell: CellRecord | null; records: KeptObject[] }>;
+  /** Writes (replaces) these objects' records together, in one transaction. */
+  put(records: readonly KeptObject[], cell: CellRecord): Promise<void>;
   delete(id: string): Promise<void>;
   /** Everything of this cell (the user lost the cell). */
   clear(): Promise<void>;
@@ -67,7 +71,7 @@ function deleteDatabase(name: string): Promise<void> {
   });
 }
 
-export class IndexedDbPendingStore implements PendingStore {
+export class IndexedDbOfflineStore implements OfflineStore {
   private db: Promise<IDBDatabase> | null = null;
   private closed = false;
 
@@ -91,21 +95,21 @@ export class IndexedDbPendingStore implements PendingStore {
     return this.db;
   }
 
-  async load(): Promise<{ cell: CellRecord | null; records: PendingRecord[] }> {
+  async load(): Promise<{ cell: CellRecord | null; records: KeptObject[] }> {
     const db = await this.open();
     const transaction = db.transaction([RECORDS, META], 'readonly');
     const [records, cell] = await Promise.all([
-      done(transaction.objectStore(RECORDS).getAll() as IDBRequest<PendingRecord[]>),
+      done(transaction.objectStore(RECORDS).getAll() as IDBRequest<KeptObject[]>),
       done(transaction.objectStore(META).get(CELL_KEY) as IDBRequest<CellRecord | undefined>),
     ]);
     return { cell: cell ?? null, records };
   }
 
-  async put(record: PendingRecord, cell: CellRecord): Promise<void> {
+  async put(records: readonly KeptObject[], cell: CellRecord): Promise<void> {
     if (this.closed) return;
     const db = await this.open();
     const transaction = db.transaction([RECORDS, META], 'readwrite');
-    transaction.objectStore(RECORDS).put(record);
+    for (const record of records) transaction.objectStore(RECORDS).put(record);
     transaction.objectStore(META).put(cell, CELL_KEY);
     await finished(transaction);
   }
@@ -132,9 +136,9 @@ export class IndexedDbPendingStore implements PendingStore {
   }
 }
 
-/** The store of one user's pending edits in one cell, or null where the browser has no IndexedDB. */
-export function openPendingStore(sub: string, workspaceId: string): PendingStore | null {
-  return typeof indexedDB === 'undefined' ? null : new IndexedDbPendingStore(databaseName(sub, workspaceId));
+/** The store of one user's replicas and pending edits in one cell, or null where the browser has no IndexedDB. */
+export function openOfflineStore(sub: string, workspaceId: string): OfflineStore | null {
+  return typeof indexedDB === 'undefined' ? null : new IndexedDbOfflineStore(databaseName(sub, workspaceId));
 }
 
 /** Deletes every cell's store of this user (sign-out). */

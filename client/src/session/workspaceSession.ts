@@ -3,16 +3,17 @@
 // longer releasable, resync and resend the edits made while offline. A request the server refuses
 // as `rate_limited` (a reconnect storm, a spent budget) is tried again when it says, with jitter.
 // Presence lives in its own store (a cursor message re-renders only what shows that cursor), and
-// a (re)join's whole load reaches the views as one change, not one per step. Edits the server has
-// not acknowledged are also kept on disk (offlineStore.ts), taken back after a reload and sent at
-// the next join; a record leaves the disk once acknowledged, refused, or no longer releasable.
+// a (re)join's whole load reaches the views as one change, not one per step. Every replica, with
+// the edits the server has not acknowledged, is also kept on disk (offlineStore.ts): a reload
+// while the server is away shows the last-known picture and the unsent edits, which are sent at
+// the next join; a record leaves the disk as soon as its object is no longer releasable.
 import { buildContent } from '../../../shared/content';
 import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { PresenceStore } from './presenceStore';
-import type { CellRecord, PendingStore } from './offlineStore';
+import type { CellRecord, KeptObject, OfflineStore } from './offlineStore';
 import { ObjectReplica } from './replica';
 import { StaticPicture } from './staticPicture';
 import type { CrossNationEditing } from '../../../shared/suggestions';
@@ -22,7 +23,7 @@ const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
 const STORAGE_RETRY_MAX_MS = 30_000;
-/** Unsent edits reach the disk this long after the last change to them (typing is coalesced). */
+/** Replicas and unsent edits reach the disk this long after the last change to them (typing is coalesced). */
 const KEEP_DELAY_MS = 50;
 
 export interface NewObject {
@@ -67,8 +68,12 @@ export class WorkspaceSession implements Picture {
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   /** Objects announced since the last sync of new objects: fetched together, in one request. */
   private readonly added = new Set<string>();
-  /** Objects holding edits the server has not acknowledged (what the disk holds, once written). */
+  /** Objects holding edits the server has not acknowledged (kept on disk with the rest, once written). */
   private readonly pending = new Set<string>();
+  /** When the picture shown was last in step with the server, while it comes from disk (a reload while offline); null once joined. */
+  private shownFrom: string | null = null;
+  /** When the kept picture was last in step with the server, as the disk records it. */
+  private keptAt: string | null = null;
   /** Objects whose record on disk is to be written or deleted, at the next keep. */
   private readonly unkept = new Set<string>();
   private keepTimer: ReturnType<typeof setTimeout> | null = null;
@@ -78,7 +83,7 @@ export class WorkspaceSession implements Picture {
   constructor(
     private readonly connection: Connection,
     readonly workspaceId: string,
-    private readonly store: PendingStore | null = null,
+    private readonly store: OfflineStore | null = null,
   ) {
     this.snapshot = this.buildSnapshot();
     this.restored = store ? this.restore(store) : Promise.resolve();
@@ -284,8 +289,10 @@ export class WorkspaceSession implements Picture {
         const visible = new Set(joined.objects.map((object) => object.id));
         for (const id of Array.from(this.envelopes.keys())) if (!visible.has(id)) this.purge(id);
         for (const object of joined.objects) this.envelopes.set(object.id, object);
+        for (const object of joined.objects) this.toKeep(object.id);
         await this.syncDocs(joined.objects.map((object) => object.id));
         if (this.closed) return false;
+        this.shownFrom = null;
         this.setStatus('live');
         return true;
       });
@@ -367,6 +374,7 @@ export class WorkspaceSession implements Picture {
         else if (state.epoch === replica.epoch) replica.applyRemote(state.update);
         else if (full) replica.reset(state.epoch, state.update);
         else staleEpochs.push(state.id);
+        this.toKeep(state.id);
       }
       if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
     }
@@ -375,6 +383,7 @@ export class WorkspaceSession implements Picture {
 
   private addReplica(state: LocalDocState): void {
     this.replicas.set(state.id, new ObjectReplica(state.id, state.epoch, state.update, this.onLocalUpdate));
+    this.toKeep(state.id);
   }
 
   private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
@@ -533,6 +542,7 @@ export class WorkspaceSession implements Picture {
   private onChanged = (envelope: Envelope): void => {
     if (envelope.workspaceId !== this.workspaceId || !this.envelopes.has(envelope.id)) return;
     this.envelopes.set(envelope.id, envelope);
+    this.toKeep(envelope.id);
     this.emit();
   };
 
@@ -544,8 +554,10 @@ export class WorkspaceSession implements Picture {
     const replica = this.replicas.get(raw.id);
     if (!replica) return;
     const state = docStateFrom(raw);
-    if (state.epoch === replica.epoch) replica.applyRemote(state.update);
-    else if (state.epoch > replica.epoch) void this.refetch(replica, true);
+    if (state.epoch === replica.epoch) {
+      replica.applyRemote(state.update);
+      this.toKeep(replica.id);
+    } else if (state.epoch > replica.epoch) void this.refetch(replica, true);
   };
 
   /** A window of updates for our level in one frame (our own edits included: applying is idempotent). */
@@ -585,15 +597,17 @@ export class WorkspaceSession implements Picture {
     replica?.destroy();
     this.replicas.delete(id);
     this.unkept.delete(id);
-    if (this.pending.delete(id) && this.store) void this.store.delete(id).catch((error: unknown) => this.keepFailed(error));
+    this.pending.delete(id);
+    // Its record leaves the disk too, whether or not it held edits: nothing hidden stays at rest.
+    if (this.store) void this.store.delete(id).catch((error: unknown) => this.keepFailed(error));
     if (this.envelopes.delete(id) || replica) this.emit();
   }
 
-  // ---- edits kept on disk ----------------------------------------------------------------------
+  // ---- the picture and edits kept on disk -------------------------------------------------------
 
-  /** Takes back the edits an earlier page kept: shown at once, sent when the join is done. */
-  private async restore(store: PendingStore): Promise<void> {
-    let kept: Awaited<ReturnType<PendingStore['load']>>;
+  /** Takes back the picture and edits an earlier page kept: shown at once, edits sent when the join is done. */
+  private async restore(store: OfflineStore): Promise<void> {
+    let kept: Awaited<ReturnType<OfflineStore['load']>>;
     try {
       kept = await store.load();
     } catch (error) {
@@ -604,15 +618,21 @@ export class WorkspaceSession implements Picture {
     if (kept.cell) {
       this.workspace = kept.cell.workspace;
       this.level = kept.cell.level;
+      this.keptAt = kept.cell.keptAt;
     }
     for (const record of kept.records) {
       const replica = new ObjectReplica(record.id, record.epoch, record.confirmed, this.onLocalUpdate);
       this.envelopes.set(record.id, record.envelope);
       this.replicas.set(record.id, replica);
-      replica.restoreUnsent(record.epoch, record.confirmed, record.unacked);
-      this.pending.add(record.id);
+      if (record.unacked.length > 0) {
+        replica.restoreUnsent(record.epoch, record.confirmed, record.unacked);
+        this.pending.add(record.id);
+      }
     }
-    if (!this.connection.connected) this.setStatus('offline');
+    if (!this.connection.connected) {
+      this.shownFrom = this.keptAt;
+      this.setStatus('offline');
+    }
     this.emit();
   }
 
@@ -622,25 +642,30 @@ export class WorkspaceSession implements Picture {
     this.keepTimer ??= setTimeout(() => this.keep(), KEEP_DELAY_MS);
   }
 
-  /** Writes each changed object's unsent edits to disk, or deletes its record once there are none. */
+  /** Writes each changed object's replica and unsent edits to disk, or deletes its record once it is gone. */
   private keep(): void {
     if (this.keepTimer) clearTimeout(this.keepTimer);
     this.keepTimer = null;
     const store = this.store;
     if (!store) return;
     const before = this.pending.size;
-    const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level };
+    // Written while joined, the picture is the server's as of now; while offline, as of the last time it was.
+    if (this.status === 'live') this.keptAt = new Date().toISOString();
+    const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level, keptAt: this.keptAt ?? new Date().toISOString() };
+    const records: KeptObject[] = [];
     for (const id of this.unkept) {
       const replica = this.replicas.get(id);
       const envelope = this.envelopes.get(id);
-      if (replica && envelope && cell && replica.unacked.length > 0) {
-        this.pending.add(id);
-        const record = { id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] };
-        store.put(record, cell).catch((error: unknown) => this.keepFailed(error));
-      } else if (this.pending.delete(id)) {
+      if (replica && envelope && cell) {
+        if (replica.unacked.length > 0) this.pending.add(id);
+        else this.pending.delete(id);
+        records.push({ id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] });
+      } else {
+        this.pending.delete(id);
         store.delete(id).catch((error: unknown) => this.keepFailed(error));
       }
     }
+    if (records.length > 0 && cell) store.put(records, cell).catch((error: unknown) => this.keepFailed(error));
     this.unkept.clear();
     if (this.pending.size !== before) this.emit();
   }
@@ -651,7 +676,7 @@ export class WorkspaceSession implements Picture {
     if (this.keepFailedOnce) return;
     this.keepFailedOnce = true;
     const reason = error instanceof Error ? ` (${error.message})` : '';
-    this.notify(`This browser cannot keep your unsent edits on disk${reason}: they are still sent while this page stays open.`);
+    this.notify(`This browser cannot keep the picture and your unsent edits on disk${reason}: edits are still sent while this page stays open.`);
   }
 
   private notify(message: string): void {
@@ -673,6 +698,7 @@ export class WorkspaceSession implements Picture {
       objects: Array.from(this.envelopes.values()),
       notices: this.notices,
       pending: this.pending.size,
+      shownFrom: this.status === 'live' ? null : this.shownFrom,
     };
   }
 

@@ -2,6 +2,7 @@
 import type { PictureSnapshot } from '../session/picture';
 import type { PresenceStore } from '../session/presenceStore';
 import { isFdo } from '../session/identity';
+import { Dtg } from '../views/Dtg';
 import type { StaticPicture } from '../session/staticPicture';
 import { workspaceHref, type WorkspacePage } from '../useHashRoute';
 import { useWorkspace } from './context';
@@ -45,6 +46,11 @@ export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingRe
       <span className={`sync-status sync-${live.status}`} role="status">
         {STATUS_TEXT[live.status]}
       </span>
+      {live.shownFrom && (
+        <span className="pending-edits" role="status">
+          Offline: showing what you had at <Dtg iso={live.shownFrom} />
+        </span>
+      )}
       {live.pending > 0 && (
         <span className="pending-edits" role="status">
           {live.pending} {live.pending === 1 ? 'item' : 'items'} with edits waiting to send

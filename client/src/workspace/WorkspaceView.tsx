@@ -5,7 +5,7 @@ import type { WorkspacePage } from '../useHashRoute';
 import type { Connection } from '../session/connection';
 import type { Identity } from '../session/identity';
 import { ExerciseClock } from '../exercise/exerciseClock';
-import { openPendingStore } from '../session/offlineStore';
+import { openOfflineStore } from '../session/offlineStore';
 import { ReleaseBoard } from '../session/releaseBoard';
 import { WorkspaceSession } from '../session/workspaceSession';
 import { WorkspaceScreen } from './WorkspaceScreen';
@@ -21,7 +21,7 @@ export function WorkspaceView({ workspaceId, page, identity, connection }: Props
   const [opened, setOpened] = useState<{ session: WorkspaceSession; releases: ReleaseBoard; clock: ExerciseClock } | null>(null);
 
   useEffect(() => {
-    const session = new WorkspaceSession(connection, workspaceId, openPendingStore(identity.sub, workspaceId));
+    const session = new WorkspaceSession(connection, workspaceId, openOfflineStore(identity.sub, workspaceId));
     const releases = new ReleaseBoard(connection, session, identity);
     setOpened({ session, releases, clock: new ExerciseClock(connection, workspaceId) });
     return () => {

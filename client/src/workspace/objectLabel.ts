@@ -33,3 +33,14 @@ export function objectLabel(envelope: Envelope, picture: Picture): string {
   const title = doc ? (fieldText(doc, 'title') ?? fieldText(doc, 'name')) : undefined;
   return title?.trim() ? `${KIND_NAMES[envelope.kind]} “${title.trim()}”` : KIND_NAMES[envelope.kind];
 }
+
+/**
+ * Names objects by id for the audit trail: by label when in the reader's picture, else (deleted,
+ * or narrowed away since) by the stable name worked out from the id alone, which tells nothing more.
+ */
+export function objectNamer(byId: ReadonlyMap<string, Envelope>, picture: Picture): (id: string) => string {
+  return (id) => {
+    const object = byId.get(id);
+    return object ? objectLabel(object, picture) : paragraphName(id);
+  };
+}
