@@ -41,6 +41,7 @@ import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
 import { injectObjectId } from './injectIds';
+import { admitsTo, watcherRoleIn, type WatcherRole } from './seats';
 import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
 import { wakeDelay } from './wake';
 
@@ -203,23 +204,14 @@ export class ExerciseRunner {
     return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
   }
 
-  /**
-   * Whether the person with token subject `sub` may open cell `workspaceId`: not while a join
-   * inject that brings in the participant they play is still to come there.
-   */
+  /** Whether the person with token subject `sub` may open cell `workspaceId` now (./seats.ts). */
   admits(workspaceId: string, sub: string): boolean {
-    const cellId = [...this.cells].find(([, id]) => id === workspaceId)?.[0];
-    return !this.scenario.msel.some((inject) => {
-      if (inject.kind !== 'join' || !(inject.cells ?? [...this.cells.keys()]).includes(cellId ?? '')) return false;
-      const participant = this.scenario.participants.find((p) => p.id === inject.participant);
-      return participant?.sub === sub && !this.joined.has(`${cellId}/${participant.id}`);
-    });
+    return admitsTo(this.scenario, this.cells, this.joined, workspaceId, sub);
   }
 
-  /** `observer` or `evaluator` when the scenario seats the person with token subject `sub` as one: they may read, not write. */
-  watcherRole(sub: string): 'observer' | 'evaluator' | undefined {
-    const role = this.scenario.participants.find((p) => p.sub === sub)?.exerciseRole;
-    return role === 'observer' || role === 'evaluator' ? role : undefined;
+  /** `observer` or `evaluator` when the scenario seats the person with token subject `sub` as one (./seats.ts). */
+  watcherRole(sub: string): WatcherRole | undefined {
+    return watcherRoleIn(this.scenario, sub);
   }
 
   /** No further steps are started; resolves when the one under way (and its save) is done. */
