@@ -39,7 +39,8 @@ export type ExerciseRequest =
   | { kind: 'clock'; payload: ClientInput<'exercise:clock'>; actor: AuditActor }
   | { kind: 'inject'; payload: ClientInput<'exercise:inject'>; actor: AuditActor }
   | { kind: 'visible'; injectId: string; participant: Participant; excon: boolean }
-  | { kind: 'answer'; objectId: string; actor: AuditActor };
+  | { kind: 'answer'; objectId: string; actor: AuditActor }
+  | { kind: 'plan'; inject: ClientInput<'exercise:inject:add'>['inject']; replace: boolean; actor: AuditActor };
 
 export interface ExerciseAnswers {
   status: ExerciseClockView;
@@ -48,6 +49,7 @@ export interface ExerciseAnswers {
   inject: MselRow;
   visible: boolean;
   answer: null;
+  plan: MselRow;
 }
 
 type Kind = ExerciseRequest['kind'];
@@ -69,6 +71,7 @@ const forwardedSchema = z.strictObject({
       excon: z.boolean(),
     }),
     z.strictObject({ kind: z.literal('answer'), objectId: text, actor }),
+    z.strictObject({ kind: z.literal('plan'), inject: schemas['exercise:inject:add'].shape.inject, replace: z.boolean(), actor }),
   ]),
 });
 
@@ -99,6 +102,8 @@ export async function onRunner<K extends Kind>(cells: Pick<CellRegistry, 'get'>,
       case 'answer':
         if (!runner.hasAnswer(r.objectId)) await runner.recordAnswer(workspaceId, r.objectId, r.actor);
         return null;
+      case 'plan':
+        return runner.plan(r.inject, r.replace, r.actor);
     }
   };
   return (await answer()) as ExerciseAnswers[K];
@@ -190,6 +195,8 @@ export class ExerciseLeadership {
   /** Every stored exercise's cells and scenario, led here or not: workspace id → exercise id. */
   private readonly known = new Map<string, string>();
   private readonly scenarios = new Map<string, Scenario>();
+  /** Exercise id → the scenario text last read from the store. */
+  private readonly texts = new Map<string, string>();
   /** Exercise id → its scenario cells, and who its runner had seen join when last saved (absent: the state did not read). */
   private readonly cellsOf = new Map<string, ReadonlyMap<string, string>>();
   private readonly joined = new Map<string, ReadonlySet<string>>();
@@ -307,9 +314,11 @@ export class ExerciseLeadership {
     if (this.stopped) return;
     const { rows } = await this.ports.pool.query<{ id: string; cells: Record<string, string>; scenario: string; state: string }>('SELECT id, cells, scenario, state FROM exercises ORDER BY created');
     for (const row of rows) {
-      if (!this.scenarios.has(row.id)) {
+      // Read again when EXCON changed the MSEL (./amend.ts).
+      if (this.texts.get(row.id) !== row.scenario) {
         const parsed = parseScenarioFile(row.scenario, { templates: TEMPLATES });
         if (parsed.ok) this.know(row.id, Object.entries(row.cells), parsed.scenario);
+        this.texts.set(row.id, row.scenario);
       }
       this.readSeats(row.id, row.state);
       if (this.stopped || !(await this.lead(row.id))) continue;
