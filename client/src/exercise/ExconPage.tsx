@@ -1,6 +1,7 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
-// MSEL with each inject's state and where it went, release / hold / cancel of each inject, and the
-// generated AAR/IP draft, printable. Everything is asked of the server, which checks the role.
+// MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
+// form that adds an inject (a blank exercise cell's MSEL starts empty), and the generated AAR/IP
+// draft, printable. Everything is asked of the server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
 import type { ClientInput, ExerciseClockView, MselRow } from '../../../shared/protocol';
 import { parseScenarioTime } from '../../../shared/exercise/scenarioTime';
@@ -8,6 +9,7 @@ import type { Connection } from '../session/connection';
 import { useAction } from '../workspace/useAction';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { offsetText } from './exerciseClock';
+import { AddInjectForm } from './AddInjectForm';
 import { Markdown } from './markdown';
 
 type ClockAction = ClientInput<'exercise:clock'>['action'];
@@ -33,9 +35,11 @@ function nationsOf(levels: readonly string[]): string {
 interface Props {
   connection: Pick<Connection, 'request'>;
   workspaceId: string;
+  /** EXCON's own nation: the one a new inject comes from unless another is named. */
+  nation: string;
 }
 
-export function ExconPage({ connection, workspaceId }: Props) {
+export function ExconPage({ connection, workspaceId, nation }: Props) {
   const action = useAction();
   const [state, setState] = useState<{ clock: ExerciseClockView; msel: MselRow[]; aar: string } | null>(null);
   const [jumpTo, setJumpTo] = useState('');
@@ -135,6 +139,8 @@ export function ExconPage({ connection, workspaceId }: Props) {
             ))}
           </tbody>
         </table>
+        {state?.msel.length === 0 && <p className="excon-msel-empty">The MSEL is empty: add the first inject below.</p>}
+        <AddInjectForm connection={connection} workspaceId={workspaceId} nation={nation} onAdded={() => void reload().catch(() => undefined)} />
       </section>
       <section className="excon-aar" aria-label="After-action review draft">
         <button className="no-print" onClick={() => window.print()}>Print the AAR</button>
