@@ -8,7 +8,7 @@ import type { RestAnswers } from '../../shared/rest';
 import { eventually, useCluster } from '../helpers/cluster';
 import { postgresTestsSkipped } from '../helpers/postgres';
 import { redisTestsSkipped } from '../helpers/redis';
-import { api, connect, tokenFor } from '../helpers/server';
+import { api, connect, createCell, tokenFor } from '../helpers/server';
 
 const skipped = postgresTestsSkipped || redisTestsSkipped;
 
@@ -73,4 +73,19 @@ describe.skipIf(skipped)('exercise seats on a node that does not run the exercis
     await eventually(async () => (await kor.call('workspace:join', { workspaceId: cell.id })).ok === true, 20_000, 'the Korean liaison admitted on node B after the join');
     kor.close();
   }, 90_000);
+
+  test('a blank exercise cell made on node A is filled and run by EXCON on node B', async () => {
+    const [a, b] = await nodes.start({ nodes: 2 });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Blank', template: 'adhoc', members: ['USA', 'GBR', 'JPN'], exercise: true });
+    expect(a!.ctx.exercises.find(cell.id)).toBeDefined();
+    const excon = await nodes.open(b!.url, 'usa-excon', cell.id);
+    const gbr = await nodes.open(b!.url, 'gbr-analyst', cell.id);
+    const jpn = await nodes.open(b!.url, 'jpn-analyst', cell.id);
+    const added = await excon.ok('exercise:inject:add', { workspaceId: cell.id, inject: { at: 1, author: 'USA', kind: 'create', marking: 'SECRET//REL TO USA, GBR', title: 'For the UK', content: 'GB' } });
+    expect(added.inject).toMatchObject({ id: 'X-01', state: 'planned' });
+    await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'jump', scenarioMs: 90_000 } });
+    await gbr.waitFor('object:added', (e: Envelope) => e.marking === 'SECRET//REL TO USA, GBR', 10_000);
+    expect((await excon.ok('exercise:msel', { workspaceId: cell.id })).msel.map((row: { id: string; state: string }) => [row.id, row.state])).toEqual([['X-01', 'released']]);
+    expect(jpn.frames.filter((f) => f.event === 'object:added')).toEqual([]);
+  }, 60_000);
 });
