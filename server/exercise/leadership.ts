@@ -200,6 +200,7 @@ export class ExerciseLeadership {
   /** Exercise id → its scenario cells, and who its runner had seen join when last saved (absent: the state did not read). */
   private readonly cellsOf = new Map<string, ReadonlyMap<string, string>>();
   private readonly joined = new Map<string, ReadonlySet<string>>();
+  private refreshing: Promise<void> | undefined;
   /** When the store's exercises were last read (0: never). */
   private readAt = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -250,12 +251,20 @@ export class ExerciseLeadership {
   async seatsOf(workspaceId: string): Promise<ExerciseSeats | null | undefined> {
     const claimMs = this.ports.claimMs ?? CLAIM_MS;
     const stale = () => Date.now() - this.readAt > STALE_ROUNDS * claimMs;
-    if (stale() || !this.known.has(workspaceId)) await (this.round = this.round.then(() => this.claimRound()).catch(() => undefined));
+    if (stale() || !this.known.has(workspaceId)) await this.refresh();
     if (stale()) return null;
     const id = this.known.get(workspaceId);
     if (id === undefined) return undefined;
     const joined = this.joined.get(id);
     return joined === undefined ? null : { scenario: this.scenarios.get(id)!, cells: this.cellsOf.get(id)!, joined };
+  }
+
+  /** A claim round now, shared by every caller that asks while it runs (an exercise cell without a record must not start one per event). */
+  private refresh(): Promise<void> {
+    this.refreshing ??= (this.round = this.round.then(() => this.claimRound()).catch(() => undefined)).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
   }
 
   /** Asks the node leading the cell's exercise; `not_found` for a cell that runs none. */
