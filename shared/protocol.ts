@@ -164,6 +164,27 @@ const markingText = z.string().min(1).max(512);
 const position = z.string().min(1).max(SUGGESTION_LIMITS.maxPosition).regex(BASE64, 'a position is base64 text (an encoded Yjs relative position)');
 const suggestedText = z.string().min(1).max(SUGGESTION_LIMITS.maxText);
 
+/**
+ * An inject as EXCON writes it in the cell: the fields of a scenario file's inject (docs/exercises.md),
+ * bounded here; the scenario reader then checks it whole (markings under the cell's policy, author, targets).
+ */
+const plannedInjectSchema = z.strictObject({
+  at: z.union([z.string().max(20), z.number().min(0).max(366 * 24 * 60)]),
+  author: z.string().max(3),
+  kind: z.enum(['create', 'edit', 'release_request', 'message']),
+  marking: z.string().max(300),
+  title: z.string().max(200),
+  content: z.string().max(20_000).optional(),
+  objectKind: z.enum(['report', 'feature', 'event', 'rfi', 'note']).optional(),
+  cells: z.array(z.string().max(40)).max(20).optional(),
+  to: z.array(z.string().max(40)).max(100).optional(),
+  from: z.string().max(40).optional(),
+  target: z.string().max(40).optional(),
+  releaseTo: z.string().max(300).optional(),
+  release: z.enum(['auto', 'manual']).optional(),
+  variants: z.array(z.strictObject({ marking: z.string().max(300), title: z.string().max(200).optional(), content: z.string().max(20_000).optional() })).max(5).optional(),
+});
+
 export const schemas = {
   'workspace:join': z.strictObject({ workspaceId: id }),
   'workspace:leave': z.strictObject({ workspaceId: id }),
@@ -266,6 +287,10 @@ export const schemas = {
   }),
   /** EXCON: the MSEL (the ground truth) with each inject's state, and the AAR draft. */
   'exercise:msel': z.strictObject({ workspaceId: id }),
+  /** EXCON: a new inject in the MSEL (an id is chosen when none is given), checked as a scenario file's inject. */
+  'exercise:inject:add': z.strictObject({ workspaceId: id, inject: plannedInjectSchema.extend({ id: z.string().min(1).max(40).optional() }) }),
+  /** EXCON: a planned inject rewritten whole (same fields as when added). */
+  'exercise:inject:edit': z.strictObject({ workspaceId: id, injectId: z.string().min(1).max(40), inject: plannedInjectSchema }),
   /**
    * EXCON: the cell as access level `level` held it at Zulu time `at` (and as EXCON may see it too),
    * from the exercise's stored history. Without `level` and `at`, only the timeline to scrub.
@@ -383,6 +408,8 @@ export interface AckBodies {
   'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures };
   'exercise:aar-report': { report: Envelope; portions: Envelope[] };
   'exercise:replay': { timeline: ReplayTimeline; level: string | null; at: string | null; objects: ReplayObject[] };
+  'exercise:inject:add': { inject: MselRow };
+  'exercise:inject:edit': { inject: MselRow };
   'comment:create': { object: Envelope };
   'rfi:answer': { object: Envelope };
   'notifications:list': { notifications: Notification[] };

@@ -31,7 +31,7 @@ export interface AuditViewer {
  * released (or released to others only) must leave no trace for players. What a released inject
  * became is `exercise.inject`, one entry per version object, filtered like that object.
  */
-const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel', 'exercise.action']);
+const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel', 'exercise.action', 'exercise.plan']);
 
 const EXERCISE_TIME: Record<string, FieldRule> = { scenarioMs: 'shown', scenarioTime: 'shown' };
 
@@ -92,6 +92,8 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.action': { ...EXERCISE_TIME, injectId: 'shown', shownBy: 'shown', nation: 'shown' },
   // A scenario participant joining the cell: a change of who is in it, for every member to see.
   'exercise.join': { ...EXERCISE_TIME, injectId: 'shown', participant: 'shown', nation: 'shown', nationAdded: 'shown' },
+  // EXCON's own inject added to the MSEL, or a planned one changed: EXCON only, like the MSEL.
+  'exercise.plan': { ...EXERCISE_TIME, injectId: 'shown', change: 'shown', at: 'shown', kind: 'shown', marking: 'shown', title: 'shown' },
   // About the comment (objectId); `on` is what it is on, shown only to who may see that now.
   'comment.create': { ...OBJECT_CREATED, on: 'object' },
   'comment.resolve': {},

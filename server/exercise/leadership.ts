@@ -16,7 +16,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { Scenario } from '../../shared/exercise/scenario';
 import { parseScenarioFile } from '../../shared/exercise/scenarioFile';
-import { ERROR_CODES, schemas, type ClientInput, type ErrorCode, type ExerciseClockView, type MselRow } from '../../shared/protocol';
+import { ERROR_CODES, schemas, type ClientInput, type ErrorCode, type ExerciseClockView, type MselRow, type WorkspaceSummary } from '../../shared/protocol';
 import type { AuditActor } from '../../shared/rest';
 import type { Participant } from '../../shared/markings';
 import { TearlineError } from '../errors';
@@ -26,6 +26,8 @@ import { TEMPLATES } from '../workspaces/templates';
 import type { CellRegistry } from '../workspaces/cellRegistry';
 import type { MselAction } from './msel';
 import type { ExerciseRunner, ExerciseRunners } from './runner';
+import { decodeRunnerState } from './runnerState';
+import { admitsTo, watcherRoleIn, type WatcherRole } from './seats';
 
 /** The socket.io server-side event forwarded requests travel under. */
 export const EXERCISE_FORWARD_EVENT = 'exercise';
@@ -37,7 +39,8 @@ export type ExerciseRequest =
   | { kind: 'clock'; payload: ClientInput<'exercise:clock'>; actor: AuditActor }
   | { kind: 'inject'; payload: ClientInput<'exercise:inject'>; actor: AuditActor }
   | { kind: 'visible'; injectId: string; participant: Participant; excon: boolean }
-  | { kind: 'answer'; objectId: string; actor: AuditActor };
+  | { kind: 'answer'; objectId: string; actor: AuditActor }
+  | { kind: 'plan'; inject: ClientInput<'exercise:inject:add'>['inject']; replace: boolean; actor: AuditActor };
 
 export interface ExerciseAnswers {
   status: ExerciseClockView;
@@ -46,6 +49,7 @@ export interface ExerciseAnswers {
   inject: MselRow;
   visible: boolean;
   answer: null;
+  plan: MselRow;
 }
 
 type Kind = ExerciseRequest['kind'];
@@ -67,6 +71,7 @@ const forwardedSchema = z.strictObject({
       excon: z.boolean(),
     }),
     z.strictObject({ kind: z.literal('answer'), objectId: text, actor }),
+    z.strictObject({ kind: z.literal('plan'), inject: schemas['exercise:inject:add'].shape.inject, replace: z.boolean(), actor }),
   ]),
 });
 
@@ -97,6 +102,8 @@ export async function onRunner<K extends Kind>(cells: Pick<CellRegistry, 'get'>,
       case 'answer':
         if (!runner.hasAnswer(r.objectId)) await runner.recordAnswer(workspaceId, r.objectId, r.actor);
         return null;
+      case 'plan':
+        return runner.plan(r.inject, r.replace, r.actor);
     }
   };
   return (await answer()) as ExerciseAnswers[K];
@@ -124,8 +131,43 @@ export function exerciseScenario(ctx: ExerciseFinder, workspaceId: string): Scen
   return ctx.exercises.find(workspaceId)?.scenario ?? ctx.exerciseLeadership?.scenarioOf(workspaceId);
 }
 
+/** Who an exercise seats where (./seats.ts): the join gate and the watchers' refusal. */
+export interface Seating {
+  admits(workspaceId: string, sub: string): boolean;
+  watcherRole(sub: string): WatcherRole | undefined;
+}
+
+/**
+ * The seating of an exercise cell on any node: the runner's own when it runs here, else from the
+ * state its runner last saved in the store (read again every claim round). Undefined for a cell
+ * that runs no exercise; null when this node cannot tell (the store unread for too long, or the
+ * saved state unreadable), and then the caller fails closed.
+ */
+export async function exerciseSeating(ctx: ExerciseFinder, workspace: Pick<WorkspaceSummary, 'id' | 'exercise'>): Promise<Seating | null | undefined> {
+  if (!workspace.exercise) return undefined;
+  const runner = ctx.exercises.find(workspace.id);
+  // One node: every runner is local, so a cell without one runs no exercise.
+  if (runner || !ctx.exerciseLeadership) return runner;
+  const seats = await ctx.exerciseLeadership.seatsOf(workspace.id);
+  if (!seats) return seats;
+  return {
+    admits: (workspaceId, sub) => admitsTo(seats.scenario, seats.cells, seats.joined, workspaceId, sub),
+    watcherRole: (sub) => watcherRoleIn(seats.scenario, sub),
+  };
+}
+
+/** What a node that does not run an exercise knows of its seats, as its runner last saved them. */
+export interface ExerciseSeats {
+  scenario: Scenario;
+  /** Scenario cell id → workspace id. */
+  cells: ReadonlyMap<string, string>;
+  joined: ReadonlySet<string>;
+}
+
 /** How often a node looks for exercises no node leads (and so how soon a dead leader's are taken over). */
 const CLAIM_MS = 1000;
+/** How many claim periods a node's knowledge of others' exercises may be old before it cannot tell who is seated. */
+const STALE_ROUNDS = 3;
 /** How long a forwarded request waits for the leader's answer. */
 const FORWARD_MS = 5000;
 
@@ -153,6 +195,14 @@ export class ExerciseLeadership {
   /** Every stored exercise's cells and scenario, led here or not: workspace id → exercise id. */
   private readonly known = new Map<string, string>();
   private readonly scenarios = new Map<string, Scenario>();
+  /** Exercise id → the scenario text last read from the store. */
+  private readonly texts = new Map<string, string>();
+  /** Exercise id → its scenario cells, and who its runner had seen join when last saved (absent: the state did not read). */
+  private readonly cellsOf = new Map<string, ReadonlyMap<string, string>>();
+  private readonly joined = new Map<string, ReadonlySet<string>>();
+  private refreshing: Promise<void> | undefined;
+  /** When the store's exercises were last read (0: never). */
+  private readAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -185,13 +235,36 @@ export class ExerciseLeadership {
   adopt(exerciseId: string, runner: ExerciseRunner): void {
     this.led.set(exerciseId, runner);
     this.ports.runners.add(runner);
-    this.know(exerciseId, runner.cells.values(), runner.scenario);
+    this.know(exerciseId, runner.cells, runner.scenario);
   }
 
   /** The scenario of an exercise cell, wherever its runner runs. */
   scenarioOf(workspaceId: string): Scenario | undefined {
     const id = this.known.get(workspaceId);
     return id === undefined ? undefined : this.scenarios.get(id);
+  }
+
+  /**
+   * The seats of the exercise run in cell `workspaceId`, as last read from the store: read again
+   * first when unknown or old. Undefined: the cell runs none; null: this node cannot tell.
+   */
+  async seatsOf(workspaceId: string): Promise<ExerciseSeats | null | undefined> {
+    const claimMs = this.ports.claimMs ?? CLAIM_MS;
+    const stale = () => Date.now() - this.readAt > STALE_ROUNDS * claimMs;
+    if (stale() || !this.known.has(workspaceId)) await this.refresh();
+    if (stale()) return null;
+    const id = this.known.get(workspaceId);
+    if (id === undefined) return undefined;
+    const joined = this.joined.get(id);
+    return joined === undefined ? null : { scenario: this.scenarios.get(id)!, cells: this.cellsOf.get(id)!, joined };
+  }
+
+  /** A claim round now, shared by every caller that asks while it runs (an exercise cell without a record must not start one per event). */
+  private refresh(): Promise<void> {
+    this.refreshing ??= (this.round = this.round.then(() => this.claimRound()).catch(() => undefined)).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
   }
 
   /** Asks the node leading the cell's exercise; `not_found` for a cell that runs none. */
@@ -248,12 +321,15 @@ export class ExerciseLeadership {
   /** Every stored exercise; those no node leads are taken, each from the state saved last. */
   private async claimRound(): Promise<void> {
     if (this.stopped) return;
-    const { rows } = await this.ports.pool.query<{ id: string; cells: Record<string, string>; scenario: string }>('SELECT id, cells, scenario FROM exercises ORDER BY created');
+    const { rows } = await this.ports.pool.query<{ id: string; cells: Record<string, string>; scenario: string; state: string }>('SELECT id, cells, scenario, state FROM exercises ORDER BY created');
     for (const row of rows) {
-      if (!this.scenarios.has(row.id)) {
+      // Read again when EXCON changed the MSEL (./amend.ts).
+      if (this.texts.get(row.id) !== row.scenario) {
         const parsed = parseScenarioFile(row.scenario, { templates: TEMPLATES });
-        if (parsed.ok) this.know(row.id, Object.values(row.cells), parsed.scenario);
+        if (parsed.ok) this.know(row.id, Object.entries(row.cells), parsed.scenario);
+        this.texts.set(row.id, row.scenario);
       }
+      this.readSeats(row.id, row.state);
       if (this.stopped || !(await this.lead(row.id))) continue;
       // Read again under the lock: the last leader may have saved a step since the list.
       const { rows: current } = await this.ports.pool.query<ExerciseRecord>('SELECT id, node, scenario, cells, state FROM exercises WHERE id = $1', [row.id]);
@@ -263,11 +339,25 @@ export class ExerciseLeadership {
       this.ports.runners.add(runner);
       this.ports.log.warn({ exercise: row.id, node: this.ports.node }, 'this node now runs the exercise');
     }
+    this.readAt = Date.now();
   }
 
-  private know(exerciseId: string, workspaceIds: Iterable<string>, scenario: Scenario): void {
+  /** Who had joined, from an exercise's saved state; a state that does not read leaves its seats unknown (fail closed). */
+  private readSeats(exerciseId: string, state: string): void {
+    const scenario = this.scenarios.get(exerciseId);
+    try {
+      if (!scenario) throw new Error('the scenario does not read');
+      this.joined.set(exerciseId, new Set(decodeRunnerState(state, scenario).joined));
+    } catch {
+      this.joined.delete(exerciseId);
+    }
+  }
+
+  private know(exerciseId: string, cells: Iterable<[string, string]>, scenario: Scenario): void {
+    const byScenarioCell = new Map(cells);
     this.scenarios.set(exerciseId, scenario);
-    for (const workspaceId of workspaceIds) this.known.set(workspaceId, exerciseId);
+    this.cellsOf.set(exerciseId, byScenarioCell);
+    for (const workspaceId of byScenarioCell.values()) this.known.set(workspaceId, exerciseId);
   }
 
   /** The connection whose session holds this node's locks; losing it stops every runner led here. */

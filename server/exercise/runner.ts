@@ -40,7 +40,10 @@ import type { Fanout } from '../rooms/fanout';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
+import { TEMPLATES } from '../workspaces/templates';
+import { amendScenario, type InjectInput } from './amend';
 import { injectObjectId } from './injectIds';
+import { admitsTo, watcherRoleIn, type WatcherRole } from './seats';
 import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
 import { wakeDelay } from './wake';
 
@@ -75,6 +78,10 @@ export interface RunnerPorts {
   closeCells(workspaceIds: readonly string[]): Promise<void>;
   /** Stores the runner's state (./runnerState.ts), after each step that changed it. */
   save(state: string): Promise<void>;
+  /** The scenario file as it stands (stored with the runner's state). */
+  scenarioText(): string;
+  /** EXCON changed the MSEL: the scenario file stored with the next save is this one. */
+  scenarioChanged(text: string): void;
   /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-inject): called once an inject's object is stored, before the state is saved. */
   afterInjectStored?: () => void;
 }
@@ -97,13 +104,14 @@ export class ExerciseRunner {
   private resets: number;
 
   constructor(
-    readonly scenario: Scenario,
+    private current: Scenario,
     /** Scenario cell id → the workspace id it became. */
     readonly cells: ReadonlyMap<string, string>,
     private readonly ports: RunnerPorts,
     /** The state a stopped node saved: the runner goes on from it (a running clock kept running meanwhile). */
     restored?: RunnerState,
   ) {
+    const scenario = current;
     this.clock = restored?.clock ?? newClock(Date.parse(scenario.start), ports.now());
     this.msel = restored?.msel ?? newMsel(scenario);
     this.released = new Map(Object.entries(restored?.released ?? {}));
@@ -116,6 +124,55 @@ export class ExerciseRunner {
       // What came due while the node was down is released now, then the clock decides as before.
       this.step(() => this.tick()).catch((error: unknown) => this.ports.log.error({ err: error, scenario: scenario.id }, 'exercise restore step failed'));
     }
+  }
+
+  /** The scenario as it stands: EXCON's own injects (./amend.ts) included. */
+  get scenario(): Scenario {
+    return this.current;
+  }
+
+  /**
+   * EXCON adds an inject to the MSEL (`replace` false; an id is chosen when none is given), or
+   * rewrites one still planned (`replace` true). It is checked as a scenario file's inject is, the
+   * scenario read again whole with it (./amend.ts), stored with the runner's state, and audited
+   * (`exercise.plan`, EXCON only) in each cell it targets. One already due is released at once.
+   */
+  plan(input: InjectInput, replace: boolean, actor: AuditActor): Promise<MselRow> {
+    return this.step(async () => {
+      if (this.clock.status === 'ended' || this.clock.status === 'closed') throw new TearlineError('conflict', 'The exercise has ended (ENDEX): its MSEL no longer changes.');
+      const inject = { ...input, id: input.id ?? this.freeInjectId() };
+      const state = this.msel.states[inject.id];
+      if (replace && state === undefined) throw noSuchInject(inject.id);
+      if (!replace && state !== undefined) throw new TearlineError('conflict', `There is already an inject ${inject.id}: give the new one another id.`);
+      if (replace && state !== 'planned') throw new TearlineError('conflict', `Inject ${inject.id} is ${state}: only a planned inject can be changed. Add a new one instead.`);
+      const amended = amendScenario(this.ports.scenarioText(), inject, { templates: TEMPLATES });
+      if (!amended.ok) {
+        throw new TearlineError('bad_request', `The inject has ${amended.faults.length} fault${amended.faults.length === 1 ? '' : 's'}:\n${amended.faults.join('\n')}`);
+      }
+      this.current = amended.scenario;
+      this.msel = { ...this.msel, states: { ...this.msel.states, [inject.id]: 'planned' } };
+      this.ports.scenarioChanged(amended.text);
+      this.saved = undefined;
+      const planned = this.current.msel.find((i) => i.id === inject.id)!;
+      for (const workspaceId of this.targetCells(inject.id)) {
+        await this.ports.audit.append({
+          workspaceId,
+          actor,
+          action: 'exercise.plan',
+          detail: { ...this.times(this.at()), injectId: inject.id, change: replace ? 'changed' : 'added', at: planned.at, kind: planned.kind, marking: planned.marking, title: planned.title },
+        });
+      }
+      await this.tick();
+      return this.row(planned);
+    });
+  }
+
+  /** The first `X-NN` no inject has. */
+  private freeInjectId(): string {
+    const taken = new Set(this.current.msel.map((inject) => inject.id));
+    let n = taken.size + 1;
+    while (taken.has(`X-${String(n).padStart(2, '0')}`)) n += 1;
+    return `X-${String(n).padStart(2, '0')}`;
   }
 
   /** Everything a restarted runner needs to go on. */
@@ -203,23 +260,14 @@ export class ExerciseRunner {
     return objects.some((object) => object.workspaceId === cell.workspace.id && cell.index.canSee(participant, object.id));
   }
 
-  /**
-   * Whether the person with token subject `sub` may open cell `workspaceId`: not while a join
-   * inject that brings in the participant they play is still to come there.
-   */
+  /** Whether the person with token subject `sub` may open cell `workspaceId` now (./seats.ts). */
   admits(workspaceId: string, sub: string): boolean {
-    const cellId = [...this.cells].find(([, id]) => id === workspaceId)?.[0];
-    return !this.scenario.msel.some((inject) => {
-      if (inject.kind !== 'join' || !(inject.cells ?? [...this.cells.keys()]).includes(cellId ?? '')) return false;
-      const participant = this.scenario.participants.find((p) => p.id === inject.participant);
-      return participant?.sub === sub && !this.joined.has(`${cellId}/${participant.id}`);
-    });
+    return admitsTo(this.scenario, this.cells, this.joined, workspaceId, sub);
   }
 
-  /** `observer` or `evaluator` when the scenario seats the person with token subject `sub` as one: they may read, not write. */
-  watcherRole(sub: string): 'observer' | 'evaluator' | undefined {
-    const role = this.scenario.participants.find((p) => p.sub === sub)?.exerciseRole;
-    return role === 'observer' || role === 'evaluator' ? role : undefined;
+  /** `observer` or `evaluator` when the scenario seats the person with token subject `sub` as one (./seats.ts). */
+  watcherRole(sub: string): WatcherRole | undefined {
+    return watcherRoleIn(this.scenario, sub);
   }
 
   /** No further steps are started; resolves when the one under way (and its save) is done. */

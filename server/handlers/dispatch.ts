@@ -11,7 +11,7 @@ import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
 import { forbidden, noSuchCell, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
-import { exerciseCall } from '../exercise/leadership';
+import { exerciseCall, exerciseSeating } from '../exercise/leadership';
 import { noSuchInject } from '../exercise/runner';
 import type { IndexedObject } from '../objects/objectIndex';
 import type { SessionData } from '../sessions/session';
@@ -89,8 +89,10 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
     found.cell = cell;
   } else if (checks.cell === 'member') {
     found.cell = await ctx.cells.forMember(payloadCell(payload), session.participant.nation);
-    // An exercise participant whose join inject is still to come is not in the cell yet: as for a non-member.
-    if (ctx.exercises.find(found.cell.workspace.id)?.admits(found.cell.workspace.id, session.identity.sub) === false) throw noSuchCell();
+    // An exercise participant whose join inject is still to come is not in the cell yet: as for a
+    // non-member; so is everyone while this node cannot tell who is seated.
+    const seating = await exerciseSeating(ctx, found.cell.workspace);
+    if (seating === null || seating?.admits(found.cell.workspace.id, session.identity.sub) === false) throw noSuchCell();
   }
   const objectId = checks.object?.(payload);
   if (objectId !== undefined) {
@@ -115,9 +117,14 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
   if (checks.role && !session.identity.roles.includes(checks.role.is)) {
     throw forbidden(`Only ${ROLE_WORDS[checks.role.is]} may ${checks.role.to}.`);
   }
-  // In an exercise cell, whoever the scenario seats as an observer or evaluator reads and never writes, whatever their token allows.
-  const watcher = checks.role?.is === 'editor' ? ctx.exercises.find(found.cell!.workspace.id)?.watcherRole(session.identity.sub) : undefined;
-  if (watcher) throw forbidden(`An exercise ${watcher} watches the cell and may not ${checks.role!.to}.`);
+  // In an exercise cell, whoever the scenario seats as an observer or evaluator reads and never
+  // writes, whatever their token allows; while this node cannot tell who is seated, nobody writes.
+  if (checks.role?.is === 'editor') {
+    const seating = await exerciseSeating(ctx, found.cell!.workspace);
+    if (seating === null) throw forbidden('This server cannot tell yet whether the exercise seats you as a player or a watcher; nothing was changed. Try again in a few seconds.');
+    const watcher = seating?.watcherRole(session.identity.sub);
+    if (watcher) throw forbidden(`An exercise ${watcher} watches the cell and may not ${checks.role.to}.`);
+  }
   return found;
 }
 

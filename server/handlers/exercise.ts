@@ -33,6 +33,18 @@ export const exerciseInject = event('exercise:inject')
   .checks({ cell: 'joined', inject: (p) => p.injectId, role: EXCON })
   .handle(async ({ ctx, session, payload, cell }) => ({ inject: await exerciseCall(ctx, cell.workspace.id, { kind: 'inject', payload, actor: auditActor(session) }) }));
 
+export const exerciseInjectAdd = event('exercise:inject:add')
+  .checks({ cell: 'joined', role: EXCON })
+  .handle(async ({ ctx, session, payload, cell }) => ({
+    inject: await exerciseCall(ctx, cell.workspace.id, { kind: 'plan', inject: payload.inject, replace: false, actor: auditActor(session) }),
+  }));
+
+export const exerciseInjectEdit = event('exercise:inject:edit')
+  .checks({ cell: 'joined', inject: (p) => p.injectId, role: EXCON })
+  .handle(async ({ ctx, session, payload, cell }) => ({
+    inject: await exerciseCall(ctx, cell.workspace.id, { kind: 'plan', inject: { ...payload.inject, id: payload.injectId }, replace: true, actor: auditActor(session) }),
+  }));
+
 export const exerciseMsel = event('exercise:msel')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
   .handle(async ({ ctx, cell }) => {

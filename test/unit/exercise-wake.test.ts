@@ -114,6 +114,8 @@ describe('a runner on a fake clock', () => {
       save: async (state) => {
         saved.push(state);
       },
+      scenarioText: () => '',
+      scenarioChanged: () => undefined,
     });
     const actor = { sub: 'usa-excon', nation: 'USA' };
     // ×7: +00:01 comes 8,571.4 real ms after the start, +00:10 85,714.3 ms (no multiple of a poll).

@@ -33,6 +33,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.answer': 'RFI answered',
   'exercise.action': 'Expected action seen',
   'exercise.join': 'Participant joined',
+  'exercise.plan': 'Inject planned by EXCON',
   'comment.create': 'Commented',
   'comment.resolve': 'Thread resolved',
   'comment.reopen': 'Thread reopened',

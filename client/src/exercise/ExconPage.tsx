@@ -1,7 +1,8 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
 // MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
-// replay by access level (./ReplayPanel.tsx), and the generated AAR/IP draft, printable.
-// Everything is asked of the server, which checks the role.
+// replay by access level (./ReplayPanel.tsx), a form that adds an inject (a blank exercise cell's
+// MSEL starts empty), and the generated AAR/IP draft, printable. Everything is asked of the
+// server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
 import type { AckBodies, ClientInput, MselRow } from '../../../shared/protocol';
 import { parseScenarioTime } from '../../../shared/exercise/scenarioTime';
@@ -10,6 +11,7 @@ import { useAction } from '../workspace/useAction';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { offsetText } from './exerciseClock';
 import { AarCharts } from './AarCharts';
+import { AddInjectForm } from './AddInjectForm';
 import { Markdown } from './markdown';
 import { ReplayPanel } from './ReplayPanel';
 
@@ -36,9 +38,11 @@ function nationsOf(levels: readonly string[]): string {
 interface Props {
   connection: Pick<Connection, 'request'>;
   workspaceId: string;
+  /** EXCON's own nation: the one a new inject comes from unless another is named. */
+  nation: string;
 }
 
-export function ExconPage({ connection, workspaceId }: Props) {
+export function ExconPage({ connection, workspaceId, nation }: Props) {
   const action = useAction();
   const [state, setState] = useState<AckBodies['exercise:msel'] | null>(null);
   const [jumpTo, setJumpTo] = useState('');
@@ -140,6 +144,8 @@ export function ExconPage({ connection, workspaceId }: Props) {
             ))}
           </tbody>
         </table>
+        {state?.msel.length === 0 && <p className="excon-msel-empty">The MSEL is empty: add the first inject below.</p>}
+        <AddInjectForm connection={connection} workspaceId={workspaceId} nation={nation} onAdded={() => void reload().catch(() => undefined)} />
       </section>
       <ReplayPanel connection={connection} workspaceId={workspaceId} />
       <section className="excon-aar" aria-label="After-action review draft">

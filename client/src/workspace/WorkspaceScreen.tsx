@@ -139,7 +139,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
         )}
         {page === 'audit' && <AuditPage workspaceId={workspace.id} />}
         {page === 'figures' && <FiguresPage workspaceId={workspace.id} />}
-        {page === 'exercise' && workspace.exercise && <ExconPage connection={exercise.connection} workspaceId={workspace.id} />}
+        {page === 'exercise' && workspace.exercise && <ExconPage connection={exercise.connection} workspaceId={workspace.id} nation={identity.nation} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="bottom" />
       </div>
     </WorkspaceContext.Provider>

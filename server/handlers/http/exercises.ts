@@ -10,6 +10,7 @@ import type { WorkspaceSummary } from '../../../shared/protocol';
 import type { Identity } from '../../auth/verifier';
 import { forbidden, TearlineError } from '../../errors';
 import { ExerciseRunner, type SimulatedPersona } from '../../exercise/runner';
+import { BLANK_CELL_ID, blankScenario } from '../../exercise/amend';
 import { decodeRunnerState, encodeRunnerState, type RunnerState } from '../../exercise/runnerState';
 import type { Scenario } from '../../../shared/exercise/scenario';
 import { auditActor, type SessionData } from '../../sessions/session';
@@ -58,6 +59,12 @@ export async function createExercise(ctx: Context, identity: Identity, body: unk
     cells.set(cell.id, workspace.id);
     created.push(workspace);
   }
+  await startExercise(ctx, text, scenario, cells);
+  return { scenarioId: scenario.id, cells: created };
+}
+
+/** A runner for new exercise cells (scenario cell id → workspace id), stored, and led by this node. */
+async function startExercise(ctx: Context, text: string, scenario: Scenario, cells: ReadonlyMap<string, string>): Promise<void> {
   const exercise = { id: randomUUID(), node: ctx.config.nodeId, scenario: text, cells: Object.fromEntries(cells) };
   const runner = runnerFor(ctx, exercise, scenario);
   // With several nodes: this node leads it from the start (the lock taken before anyone can list it).
@@ -65,7 +72,14 @@ export async function createExercise(ctx: Context, identity: Identity, body: unk
   await ctx.store.putExercise({ ...exercise, state: encodeRunnerState(runner.state()) });
   if (ctx.exerciseLeadership) ctx.exerciseLeadership.adopt(exercise.id, runner);
   else ctx.exercises.add(runner);
-  return { scenarioId: scenario.id, cells: created };
+}
+
+/** A cell created blank as an exercise (`POST /api/workspaces` with `exercise`): a runner with an empty MSEL, EXCON's to fill. */
+export async function startBlankExercise(ctx: Context, workspace: WorkspaceSummary): Promise<void> {
+  const text = blankScenario(workspace);
+  const parsed = parseScenarioFile(text, { templates: TEMPLATES });
+  if (!parsed.ok) throw new Error(`a blank exercise scenario does not read: ${parsed.issues.map(describeIssue).join('; ')}`);
+  await startExercise(ctx, text, parsed.scenario, new Map([[BLANK_CELL_ID, workspace.id]]));
 }
 
 /**
@@ -131,6 +145,10 @@ function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario:
       log: ctx.log,
       now: () => Date.now(),
       save: (state) => ctx.store.putExercise({ ...exercise, state }),
+      scenarioText: () => exercise.scenario,
+      scenarioChanged: (text) => {
+        exercise.scenario = text;
+      },
       closeCells: async (workspaceIds) => {
         const closedAt = new Date().toISOString();
         for (const workspaceId of workspaceIds) {

@@ -16,7 +16,7 @@ import { parseOrRefuse } from '../../validation';
 import { createAuditCursors } from '../../audit/cursor';
 import { TEMPLATES } from '../../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
-import { createExercise } from './exercises';
+import { createExercise, startBlankExercise } from './exercises';
 import { exportFeatures } from './exportFeatures';
 import { exportObject } from './exportObject';
 import { featureTrack } from './featureTrack';
@@ -174,6 +174,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
           autoReleaseNations: workspace.releasePolicy.autoReleaseNations,
         },
       });
+      if (workspace.exercise) await startBlankExercise(ctx, workspace);
       res.status(201).json({ workspace } satisfies RestAnswers['POST /api/workspaces']);
     }),
   );

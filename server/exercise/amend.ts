@@ -1,0 +1,51 @@
+// EXCON's own injects: a blank exercise cell's runner starts with an empty MSEL (`blankScenario`),
+// and EXCON adds injects to any exercise's MSEL, or rewrites one still planned, while it runs.
+// Each is checked exactly as a scenario file's inject is (shape, markings under the cell's
+// policy, author and targets): the scenario with it is read again whole by the scenario reader.
+import { parseDocument } from 'yaml';
+import { formatPath, type Scenario, type ScenarioIssue } from '../../shared/exercise/scenario';
+import { parseScenarioFile } from '../../shared/exercise/scenarioFile';
+import type { ScenarioContext } from '../../shared/exercise/scenarioChecks';
+import { memberNations } from '../../shared/membership';
+import type { WorkspaceSummary } from '../../shared/protocol';
+
+/** The one scenario cell of a blank exercise cell. */
+export const BLANK_CELL_ID = 'cell';
+
+/** A blank exercise cell's scenario (JSON, which the scenario reader reads): the cell, one player seat per member nation, no injects. */
+export function blankScenario(workspace: WorkspaceSummary): string {
+  const nations = [...memberNations(workspace)].sort();
+  return JSON.stringify({
+    id: 'blank',
+    title: workspace.name,
+    start: workspace.createdAt,
+    cells: [{ id: BLANK_CELL_ID, name: workspace.name, members: workspace.members, groups: workspace.groups, systemHigh: workspace.systemHigh }],
+    participants: nations.map((nation) => ({ id: `players-${nation}`, name: `${nation} players`, nation, clearance: workspace.systemHigh })),
+    msel: [],
+  });
+}
+
+/** An inject as EXCON writes it: the fields of a scenario file's inject (checked by the scenario reader). */
+export type InjectInput = Record<string, unknown> & { id?: string };
+
+export type Amended = { ok: true; text: string; scenario: Scenario } | { ok: false; faults: string[] };
+
+/**
+ * The scenario text with `inject` added (or put in place of the inject of the same id), read
+ * again whole; its faults, each a sentence naming the inject's field.
+ */
+export function amendScenario(text: string, inject: InjectInput & { id: string }, context: ScenarioContext): Amended {
+  const raw = parseDocument(text).toJS() as { msel?: InjectInput[] };
+  const msel = raw.msel ?? [];
+  const index = msel.findIndex((existing) => existing.id === inject.id);
+  const next = JSON.stringify({ ...raw, msel: index < 0 ? [...msel, inject] : msel.map((existing, i) => (i === index ? inject : existing)) });
+  const parsed = parseScenarioFile(next, context);
+  if (parsed.ok) return { ok: true, text: next, scenario: parsed.scenario };
+  const position = index < 0 ? msel.length : index;
+  return { ok: false, faults: parsed.issues.map((issue) => describeFault(issue, position)) };
+}
+
+function describeFault(issue: ScenarioIssue, position: number): string {
+  const own = issue.path[0] === 'msel' && issue.path[1] === position;
+  return `${own ? formatPath(issue.path.slice(2)) : formatPath(issue.path)}: ${issue.message}`;
+}
