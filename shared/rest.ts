@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'exercise.answer',
   'exercise.action',
   'exercise.join',
+  'exercise.observe',
   'comment.create',
   'comment.resolve',
   'comment.reopen',

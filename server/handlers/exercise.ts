@@ -9,12 +9,17 @@ import { computeAar, type AarFigures } from '../exercise/aar';
 import { aarDocument } from '../exercise/aarDocument';
 import { exerciseCall, exerciseScenario } from '../exercise/leadership';
 import type { Scenario } from '../../shared/exercise/scenario';
-import { createObjects, planObject } from '../objects/create';
+import { createObjects, markingFor, planObject } from '../objects/create';
 import { envelopeForLevel } from '../objects/envelopeView';
-import { replayAt, replayTimeline } from '../exercise/replay';
-import { TearlineError } from '../errors';
+import { levelCovered, replayAt, replayTimeline } from '../exercise/replay';
+import { mayReadObservation, OBSERVE_ACTION, observationDetail, observationOf, observationsFor, type ObserverRole } from '../exercise/observations';
+import { noSuchInject } from '../exercise/runner';
+import { forbidden, TearlineError } from '../errors';
+import { formatBanner, type Participant } from '../../shared/markings';
+import { workspaceRoom } from '../rooms/roomNames';
 import { auditActor, type SessionData } from '../sessions/session';
 import { TEMPLATES } from '../workspaces/templates';
+import type { Cell } from '../workspaces/cellRegistry';
 import type { Context } from './context';
 import { event } from './events';
 import { authorOf, creation } from './objects';
@@ -35,9 +40,9 @@ export const exerciseInject = event('exercise:inject')
 
 export const exerciseMsel = event('exercise:msel')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
-  .handle(async ({ ctx, cell }) => {
+  .handle(async ({ ctx, session, cell }) => {
     const { clock, msel } = await exerciseCall(ctx, cell.workspace.id, { kind: 'msel' });
-    return { clock, msel, ...(await aarFor(ctx, scenarioOf(ctx, cell.workspace.id), cell.workspace.id)) };
+    return { clock, msel, ...(await aarFor(ctx, scenarioOf(ctx, cell.workspace.id), cell.workspace.id, session.participant, cell.policy)) };
   });
 
 /**
@@ -59,15 +64,19 @@ export async function recordRfiAnswer(ctx: Context, workspaceId: string, objectI
 }
 
 /**
- * EXCON's replay: the timeline, and with a level and a moment the picture that level held then,
- * no more than EXCON may see either (as view-as). Each replay asked for a picture is audited.
+ * The replay, for EXCON and evaluators: the timeline, and with a level and a moment the picture that
+ * level held then, no more than the requester may see either (as view-as). An evaluator is offered
+ * only the levels their own access covers; any other is answered as a level that never joined.
+ * Each replay asked for a picture is audited.
  */
 export const exerciseReplay = event('exercise:replay')
-  .checks({ cell: 'joined', role: { is: 'excon', to: 'replay the exercise' } })
+  .checks({ cell: 'joined' })
   .handle(async ({ ctx, session, payload, cell }) => {
+    const role = watcherRoleOf(ctx, cell.workspace.id, session, 'replay the exercise');
     const workspaceId = cell.workspace.id;
     const nowMs = Date.now();
-    const levels = await ctx.store.listLevels(workspaceId);
+    const joined = await ctx.store.listLevels(workspaceId);
+    const levels = role === 'excon' ? joined : joined.filter((level) => levelCovered(session.participant, level, cell.policy));
     const timeline = replayTimeline(await trailOf(ctx, workspaceId), levels, cell.workspace.createdAt, nowMs);
     if (payload.level === undefined || payload.at === undefined) return { timeline, level: null, at: null, objects: [] };
     if (!levels.includes(payload.level)) throw new TearlineError('bad_request', `No participant at the access level ${payload.level} ever joined this cell.`);
@@ -80,6 +89,57 @@ export const exerciseReplay = event('exercise:replay')
   });
 
 /**
+ * An observation by EXCON or an evaluator (./../exercise/observations.ts): about an inject they may
+ * see, at a marking they may read, stamped with both clocks, audited, and sent only to EXCON and
+ * evaluators of the cell who may read it. The inject is checked before the role, as in dispatch.
+ */
+export const exerciseObserve = event('exercise:observe')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, session, payload, cell }) => {
+    const workspaceId = cell.workspace.id;
+    if (payload.injectId !== undefined) {
+      const excon = session.identity.roles.includes('excon');
+      if (!(await exerciseCall(ctx, workspaceId, { kind: 'visible', injectId: payload.injectId, participant: session.participant, excon }))) throw noSuchInject(payload.injectId);
+    }
+    const role = watcherRoleOf(ctx, workspaceId, session, 'record observations');
+    const nation = session.participant.nation;
+    const marking = formatBanner(markingFor(cell, authorOf(session), payload.marking, nation), cell.policy);
+    const clock = await exerciseCall(ctx, workspaceId, { kind: 'status' });
+    const draft = { injectId: payload.injectId ?? null, expectedAction: payload.expectedAction ?? null, text: payload.text, marking, scenarioMs: clock.scenarioMs, scenarioTime: clock.scenarioTime };
+    const entry = await ctx.audit.append({ workspaceId, actor: auditActor(session), action: OBSERVE_ACTION, detail: observationDetail(draft, { nation, role }) });
+    const observation = observationOf({ at: entry?.at ?? clock.zulu, actor: auditActor(session), detail: observationDetail(draft, { nation, role }) });
+    for (const socket of await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets()) {
+      if (observerRole(ctx, workspaceId, socket.data) && mayReadObservation(observation, socket.data.participant, cell.policy)) socket.emit('exercise:observation', observation);
+    }
+    return { observation };
+  });
+
+export const exerciseObservations = event('exercise:observations')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, session, cell }) => {
+    watcherRoleOf(ctx, cell.workspace.id, session, 'read the observations');
+    return { observations: observationsFor(await trailOf(ctx, cell.workspace.id), session.participant, cell.policy) };
+  });
+
+/** EXCON (by token role) or an evaluator (seated so by the scenario, on the node running it): who records and reads observations. */
+function observerRole(ctx: Context, workspaceId: string, session: Pick<SessionData, 'identity'>): ObserverRole | undefined {
+  if (session.identity.roles.includes('excon')) return 'excon';
+  return ctx.exercises.find(workspaceId)?.watcherRole(session.identity.sub) === 'evaluator' ? 'evaluator' : undefined;
+}
+
+/** The requester's observer role, or `forbidden` in a sentence saying who may. */
+function watcherRoleOf(ctx: Context, workspaceId: string, session: SessionData, what: string): ObserverRole {
+  const role = observerRole(ctx, workspaceId, session);
+  if (role) return role;
+  const seat = ctx.exercises.find(workspaceId)?.watcherRole(session.identity.sub);
+  throw forbidden(
+    seat === 'observer'
+      ? `An exercise observer watches the cell and may not ${what}: only exercise control (EXCON) and evaluators may.`
+      : `Only exercise control (EXCON) or an evaluator may ${what}.`,
+  );
+}
+
+/**
  * "Create AAR report": the AAR/IP draft as a normal report of the cell (./aarDocument.ts), every
  * portion at the marking EXCON chose (the draft names every inject, so EXCON decides who may read
  * it), created by EXCON through the player's creation path (checked, audited, fanned out), then
@@ -89,7 +149,7 @@ export const exerciseAarReport = event('exercise:aar-report')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'write the after-action review' } })
   .handle(async ({ ctx, session, payload, cell }) => {
     const scenario = scenarioOf(ctx, cell.workspace.id);
-    const { aar } = await aarFor(ctx, scenario, cell.workspace.id);
+    const { aar } = await aarFor(ctx, scenario, cell.workspace.id, session.participant, cell.policy);
     const document = aarDocument(aar);
     const author = authorOf(session);
     const workspaceId = cell.workspace.id;
@@ -114,11 +174,11 @@ async function trailOf(ctx: Context, workspaceId: string) {
   return entries;
 }
 
-/** The AAR's figures and its AAR/IP draft, from the cell's whole audit trail. */
-async function aarFor(ctx: Context, scenario: Scenario, workspaceId: string): Promise<{ aar: string; figures: AarFigures }> {
+/** The AAR's figures and its AAR/IP draft, from the cell's whole audit trail, with the observations `reader` may read. */
+async function aarFor(ctx: Context, scenario: Scenario, workspaceId: string, reader: Participant, policy: Cell['policy']): Promise<{ aar: string; figures: AarFigures }> {
   const entries = await trailOf(ctx, workspaceId);
   const figures = computeAar(scenario, entries, { templates: TEMPLATES }, { rfiDeadlineMs: 30 * 60_000 });
-  return { aar: aarMarkdown(scenario, figures, new Date().toISOString()), figures };
+  return { aar: aarMarkdown(scenario, figures, new Date().toISOString(), observationsFor(entries, reader, policy)), figures };
 }
 
 /** The scenario of an exercise cell, wherever its runner runs; `not_found` for a cell running none. */

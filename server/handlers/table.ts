@@ -4,7 +4,7 @@ import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
 import { answerRfi, createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
-import { exerciseAarReport, exerciseClock, exerciseInject, exerciseMsel, exerciseReplay, exerciseStatus } from './exercise';
+import { exerciseAarReport, exerciseClock, exerciseInject, exerciseMsel, exerciseObservations, exerciseObserve, exerciseReplay, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
 import { listHistory, restoreHistory, viewHistory } from './history';
 import { createObject, remarkObject } from './objects';
@@ -36,6 +36,8 @@ export const EVENTS = [
   exerciseInject,
   exerciseMsel,
   exerciseReplay,
+  exerciseObserve,
+  exerciseObservations,
   exerciseAarReport,
   createComment,
   answerRfi,

@@ -32,6 +32,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.answer': 'RFI answered',
   'exercise.action': 'Expected action seen',
   'exercise.join': 'Participant joined',
+  'exercise.observe': 'Observation recorded',
   'comment.create': 'Commented',
   'comment.resolve': 'Thread resolved',
   'comment.reopen': 'Thread reopened',
