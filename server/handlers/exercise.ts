@@ -77,7 +77,11 @@ export const exerciseReplay = event('exercise:replay')
     const nowMs = Date.now();
     const joined = await ctx.store.listLevels(workspaceId);
     const levels = role === 'excon' ? joined : joined.filter((level) => levelCovered(session.participant, level, cell.policy));
-    const timeline = replayTimeline(await trailOf(ctx, workspaceId), levels, cell.workspace.createdAt, nowMs);
+    // An inject's release marks are shown to an evaluator only for versions they may see: the rest leave no trace.
+    const trail = (await trailOf(ctx, workspaceId)).filter(
+      (entry) => role === 'excon' || entry.action !== 'exercise.inject' || (entry.objectId !== null && cell.index.canSee(session.participant, entry.objectId)),
+    );
+    const timeline = replayTimeline(trail, levels, cell.workspace.createdAt, nowMs);
     if (payload.level === undefined || payload.at === undefined) return { timeline, level: null, at: null, objects: [] };
     if (!levels.includes(payload.level)) throw new TearlineError('bad_request', `No participant at the access level ${payload.level} ever joined this cell.`);
     const atMs = Date.parse(payload.at);

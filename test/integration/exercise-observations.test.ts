@@ -127,8 +127,12 @@ test('an evaluator replays only the levels their access covers; others are answe
   expect(await player.call('exercise:replay', { workspaceId })).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'Only exercise control (EXCON) or an evaluator may replay the exercise.' } });
   expect(await observer.call('exercise:replay', { workspaceId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-  const { timeline } = (await gbrEval.ok('exercise:replay', { workspaceId })) as { timeline: { levels: string[] } };
+  const { timeline } = (await gbrEval.ok('exercise:replay', { workspaceId })) as { timeline: { levels: string[]; injects: { injectId: string }[] } };
   expect(timeline.levels).toEqual(['GBR|S|']);
+  // The NOFORN inject's release leaves no mark on the GBR evaluator's timeline; the US evaluator's has both.
+  expect(timeline.injects.map((i) => i.injectId)).toEqual(['I-01']);
+  const usTimeline = ((await usEval.ok('exercise:replay', { workspaceId })) as { timeline: { injects: { injectId: string }[] } }).timeline;
+  expect(usTimeline.injects.map((i) => i.injectId).sort()).toEqual(['I-01', 'I-02']);
   const gbrView = (await gbrEval.ok('exercise:replay', { workspaceId, level: 'GBR|S|', at })) as { objects: { envelope: Envelope }[] };
   expect(gbrView.objects.map((o) => o.envelope.marking)).toEqual(['SECRET//REL TO USA, GBR, JPN']);
 
