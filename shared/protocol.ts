@@ -391,7 +391,8 @@ export interface AckBodies {
   'release:policy': { workspace: WorkspaceSummary };
   /** For a report, `portions` are the tearlines of its portions the creator may see, in order. */
   'tearline:create': { object: Envelope; portions: Envelope[] };
-  'exercise:status': { clock: ExerciseClockView };
+  /** `seat`: how the scenario seats the requester, when as a watcher (read only): their client shows it. */
+  'exercise:status': { clock: ExerciseClockView; seat: WatcherSeat | null };
   'exercise:clock': { clock: ExerciseClockView };
   'exercise:inject': { inject: MselRow };
   /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page). */
@@ -465,6 +466,9 @@ export interface ReplayObject {
   envelope: Envelope;
   content: { fields: { [key: string]: unknown }; body: string };
 }
+
+/** A scenario's read-only seats: an observer watches; an evaluator watches, records observations and replays. */
+export type WatcherSeat = 'observer' | 'evaluator';
 
 /** An evaluator's (or EXCON's) observation of an exercise, stamped by the server with both clocks. */
 export interface Observation {

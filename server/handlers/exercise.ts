@@ -28,7 +28,10 @@ const EXCON = { is: 'excon', to: 'control the exercise' } as const;
 
 export const exerciseStatus = event('exercise:status')
   .checks({ cell: 'joined' })
-  .handle(async ({ ctx, cell }) => ({ clock: await exerciseCall(ctx, cell.workspace.id, { kind: 'status' }) }));
+  .handle(async ({ ctx, session, cell }) => ({
+    clock: await exerciseCall(ctx, cell.workspace.id, { kind: 'status' }),
+    seat: ctx.exercises.find(cell.workspace.id)?.watcherRole(session.identity.sub) ?? null,
+  }));
 
 export const exerciseClock = event('exercise:clock')
   .checks({ cell: 'joined', role: EXCON })

@@ -62,6 +62,10 @@ async function exercise() {
 test('observations are stamped, audited, listed and sent only to EXCON and evaluators who may read them', async () => {
   const { cell, excon, player, gbrEval, usEval, observer } = await exercise();
   const workspaceId = cell.id;
+  // Each is told their own seat (their client shows a read-only badge), nobody else's.
+  expect((await gbrEval.ok('exercise:status', { workspaceId })).seat).toBe('evaluator');
+  expect((await observer.ok('exercise:status', { workspaceId })).seat).toBe('observer');
+  expect((await player.ok('exercise:status', { workspaceId })).seat).toBeNull();
   const observe = { workspaceId, injectId: 'I-01', expectedAction: 'Share the assessment', text: 'GBR shared within minutes', marking: 'SECRET//REL TO USA, GBR' };
 
   expect(await player.call('exercise:observe', observe)).toMatchObject({

@@ -1,6 +1,7 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
 // MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
-// replay by access level (./ReplayPanel.tsx), and the generated AAR/IP draft, printable.
+// replay by access level (./ReplayPanel.tsx), observations (./ObservationsPanel.tsx), and the
+// generated AAR/IP draft, printable.
 // Everything is asked of the server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
 import type { AckBodies, ClientInput, MselRow } from '../../../shared/protocol';
@@ -11,6 +12,7 @@ import { ErrorMessage } from '../views/ErrorMessage';
 import { offsetText } from './exerciseClock';
 import { AarCharts } from './AarCharts';
 import { Markdown } from './markdown';
+import { ObservationsPanel } from './ObservationsPanel';
 import { ReplayPanel } from './ReplayPanel';
 
 type ClockAction = ClientInput<'exercise:clock'>['action'];
@@ -34,7 +36,7 @@ function nationsOf(levels: readonly string[]): string {
 }
 
 interface Props {
-  connection: Pick<Connection, 'request'>;
+  connection: Pick<Connection, 'request' | 'socket'>;
   workspaceId: string;
 }
 
@@ -142,6 +144,7 @@ export function ExconPage({ connection, workspaceId }: Props) {
         </table>
       </section>
       <ReplayPanel connection={connection} workspaceId={workspaceId} />
+      <ObservationsPanel connection={connection} workspaceId={workspaceId} injectIds={state?.msel.map((row) => row.id) ?? []} />
       <section className="excon-aar" aria-label="After-action review draft">
         <div className="excon-controls no-print">
           <button onClick={() => window.print()}>Print the AAR</button>
