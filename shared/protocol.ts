@@ -395,8 +395,8 @@ export interface AckBodies {
   'exercise:status': { clock: ExerciseClockView; seat: WatcherSeat | null };
   'exercise:clock': { clock: ExerciseClockView };
   'exercise:inject': { inject: MselRow };
-  /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page). */
-  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures };
+  /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page); `mselCsv`: the scenario's MSEL as CSV (shared/exercise/mselCsv.ts). */
+  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures; mselCsv: string };
   'exercise:aar-report': { report: Envelope; portions: Envelope[] };
   'exercise:replay': { timeline: ReplayTimeline; level: string | null; at: string | null; objects: ReplayObject[] };
   'exercise:observe': { observation: Observation };

@@ -9,6 +9,7 @@ import { computeAar, type AarFigures } from '../exercise/aar';
 import { aarDocument } from '../exercise/aarDocument';
 import { exerciseCall, exerciseScenario } from '../exercise/leadership';
 import type { Scenario } from '../../shared/exercise/scenario';
+import { exportMsel } from '../../shared/exercise/mselCsv';
 import { createObjects, markingFor, planObject } from '../objects/create';
 import { envelopeForLevel } from '../objects/envelopeView';
 import { levelCovered, replayAt, replayTimeline } from '../exercise/replay';
@@ -45,7 +46,8 @@ export const exerciseMsel = event('exercise:msel')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
   .handle(async ({ ctx, session, cell }) => {
     const { clock, msel } = await exerciseCall(ctx, cell.workspace.id, { kind: 'msel' });
-    return { clock, msel, ...(await aarFor(ctx, scenarioOf(ctx, cell.workspace.id), cell.workspace.id, session.participant, cell.policy)) };
+    const scenario = scenarioOf(ctx, cell.workspace.id);
+    return { clock, msel, mselCsv: exportMsel(scenario.msel), ...(await aarFor(ctx, scenario, cell.workspace.id, session.participant, cell.policy)) };
   });
 
 /**

@@ -106,7 +106,10 @@ test('observations are stamped, audited, listed and sent only to EXCON and evalu
   expect(await listed(excon)).toEqual([observe.text, NOFORN_TEXT]);
 
   // The AAR draft has them per inject.
-  const { aar } = (await excon.ok('exercise:msel', { workspaceId })) as { aar: string };
+  const { aar, mselCsv } = (await excon.ok('exercise:msel', { workspaceId })) as { aar: string; mselCsv: string };
+  // EXCON's page offers the MSEL as CSV (the shared export: one row per inject).
+  expect(mselCsv.split('\n')[0]!.startsWith('id,variant_of,at,author,kind')).toBe(true);
+  expect(mselCsv.split('\n').filter((line) => /^I-0[12],/.test(line))).toHaveLength(2);
   const section = aar.slice(aar.indexOf('## Observations'), aar.indexOf('## Strengths'));
   expect(section).toContain('### Inject I-01');
   expect(section).toContain(`evaluator GBR on "Share the assessment": ${observe.text}`);

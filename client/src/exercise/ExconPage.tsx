@@ -9,6 +9,7 @@ import { parseScenarioTime } from '../../../shared/exercise/scenarioTime';
 import type { Connection } from '../session/connection';
 import { useAction } from '../workspace/useAction';
 import { ErrorMessage } from '../views/ErrorMessage';
+import { downloadText } from '../workspace/exportDownload';
 import { offsetText } from './exerciseClock';
 import { AarCharts } from './AarCharts';
 import { Markdown } from './markdown';
@@ -114,6 +115,9 @@ export function ExconPage({ connection, workspaceId }: Props) {
       </section>
       <section className="excon-msel no-print" aria-label="MSEL">
         <h2>MSEL</h2>
+        <button onClick={() => state && downloadText(`msel-${workspaceId}.csv`, state.mselCsv)} disabled={!state}>
+          Download MSEL (CSV)
+        </button>
         <table>
           <thead>
             <tr>
