@@ -115,8 +115,10 @@ export const exerciseObserve = event('exercise:observe')
     const marking = formatBanner(markingFor(cell, authorOf(session), payload.marking, nation), cell.policy);
     const clock = await exerciseCall(ctx, workspaceId, { kind: 'status' });
     const draft = { injectId: payload.injectId ?? null, expectedAction: payload.expectedAction ?? null, text: payload.text, marking, scenarioMs: clock.scenarioMs, scenarioTime: clock.scenarioTime };
-    const entry = await ctx.audit.append({ workspaceId, actor: auditActor(session), action: OBSERVE_ACTION, detail: observationDetail(draft, { nation, role }) });
-    const observation = observationOf({ at: entry?.at ?? clock.zulu, actor: auditActor(session), detail: observationDetail(draft, { nation, role }) });
+    const detail = observationDetail(draft, { nation, role });
+    // Zulu time is the audit entry's own (the log's clock); while the storage refuses writes the entry waits in order, stamped with the clock's.
+    const entry = await ctx.audit.append({ workspaceId, actor: auditActor(session), action: OBSERVE_ACTION, detail });
+    const observation = observationOf({ at: entry?.at ?? clock.zulu, actor: auditActor(session), detail });
     for (const socket of await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets()) {
       if (observerRole(ctx, workspaceId, socket.data) && mayReadObservation(observation, socket.data.participant, cell.policy)) socket.emit('exercise:observation', observation);
     }
