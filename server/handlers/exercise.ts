@@ -116,7 +116,7 @@ export const exerciseObserve = event('exercise:observe')
     const clock = await exerciseCall(ctx, workspaceId, { kind: 'status' });
     const draft = { injectId: payload.injectId ?? null, expectedAction: payload.expectedAction ?? null, text: payload.text, marking, scenarioMs: clock.scenarioMs, scenarioTime: clock.scenarioTime };
     const detail = observationDetail(draft, { nation, role });
-    // Zulu time is the audit entry's own (the log's clock); while the storage refuses writes the entry waits in order, stamped with the clock's.
+    // Zulu time is the audit entry's own; while the storage refuses writes the entry waits in order and the answer carries the exercise clock's Zulu time.
     const entry = await ctx.audit.append({ workspaceId, actor: auditActor(session), action: OBSERVE_ACTION, detail });
     const observation = observationOf({ at: entry?.at ?? clock.zulu, actor: auditActor(session), detail });
     for (const socket of await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets()) {
