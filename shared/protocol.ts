@@ -292,8 +292,23 @@ export const schemas = {
   /** EXCON: a planned inject rewritten whole (same fields as when added). */
   'exercise:inject:edit': z.strictObject({ workspaceId: id, injectId: z.string().min(1).max(40), inject: plannedInjectSchema }),
   /**
-   * EXCON: the cell as access level `level` held it at Zulu time `at` (and as EXCON may see it too),
-   * from the exercise's stored history. Without `level` and `at`, only the timeline to scrub.
+   * EXCON or an evaluator: an observation, marked, optionally about one inject (and one of its
+   * expected actions); the server stamps it with both clocks. Seen only by EXCON and evaluators
+   * who may read its marking, never by players or observers.
+   */
+  'exercise:observe': z.strictObject({
+    workspaceId: id,
+    injectId: z.string().min(1).max(40).optional(),
+    expectedAction: z.string().min(1).max(500).optional(),
+    text: z.string().trim().min(1).max(4000),
+    marking: markingText,
+  }),
+  /** EXCON or an evaluator: the observations recorded in the cell that they may read, oldest first. */
+  'exercise:observations': z.strictObject({ workspaceId: id }),
+  /**
+   * EXCON or an evaluator: the cell as access level `level` held it at Zulu time `at` (and as the
+   * requester may see it too), from the exercise's stored history. Without `level` and `at`, only
+   * the timeline to scrub. An evaluator may name only a level their own access covers.
    */
   /** EXCON: the AAR/IP draft as a report of the cell, every portion at `marking`, to edit like any report. */
   'exercise:aar-report': z.strictObject({ workspaceId: id, marking: markingText }),
@@ -401,15 +416,18 @@ export interface AckBodies {
   'release:policy': { workspace: WorkspaceSummary };
   /** For a report, `portions` are the tearlines of its portions the creator may see, in order. */
   'tearline:create': { object: Envelope; portions: Envelope[] };
-  'exercise:status': { clock: ExerciseClockView };
+  /** `seat`: how the scenario seats the requester, when as a watcher (read only): their client shows it. */
+  'exercise:status': { clock: ExerciseClockView; seat: WatcherSeat | null };
   'exercise:clock': { clock: ExerciseClockView };
   'exercise:inject': { inject: MselRow };
-  /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page). */
-  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures };
+  /** `figures`: the AAR's figures the draft is written from (charted on EXCON's page); `mselCsv`: the scenario's MSEL as CSV (shared/exercise/mselCsv.ts). */
+  'exercise:msel': { clock: ExerciseClockView; msel: MselRow[]; aar: string; figures: AarFigures; mselCsv: string };
   'exercise:aar-report': { report: Envelope; portions: Envelope[] };
   'exercise:replay': { timeline: ReplayTimeline; level: string | null; at: string | null; objects: ReplayObject[] };
   'exercise:inject:add': { inject: MselRow };
   'exercise:inject:edit': { inject: MselRow };
+  'exercise:observe': { observation: Observation };
+  'exercise:observations': { observations: Observation[] };
   'comment:create': { object: Envelope };
   'rfi:answer': { object: Envelope };
   'notifications:list': { notifications: Notification[] };
@@ -476,6 +494,22 @@ export interface ReplayObject {
   content: { fields: { [key: string]: unknown }; body: string };
 }
 
+/** A scenario's read-only seats: an observer watches; an evaluator watches, records observations and replays. */
+export type WatcherSeat = 'observer' | 'evaluator';
+
+/** An evaluator's (or EXCON's) observation of an exercise, stamped by the server with both clocks. */
+export interface Observation {
+  injectId: string | null;
+  expectedAction: string | null;
+  text: string;
+  /** Banner form; only EXCON and evaluators who may read it are ever shown the observation. */
+  marking: string;
+  scenarioMs: number;
+  scenarioTime: string;
+  zulu: string;
+  author: { sub: string; nation: string; role: 'excon' | 'evaluator' };
+}
+
 /** Objects posted by an exercise inject are created by a simulated persona: a sub no token may carry. */
 export const SIMULATED_SUB_PREFIX = 'simulated:';
 
@@ -511,6 +545,8 @@ export interface ServerEvents {
   'workspace:changed': (workspace: WorkspaceSummary) => void;
   /** An exercise cell's clock changed (start, pause, speed, jump, REAL WORLD …): every participant. */
   'exercise:clock': (clock: ExerciseClockView) => void;
+  /** An observation was recorded: only to EXCON and evaluators of the cell who may read its marking. */
+  'exercise:observation': (observation: Observation) => void;
   /** Something one is told about, about an object one may see (shared/notifications.ts). */
   notification: (notification: Notification) => void;
   /** Sent just before the server closes a session (expired token, removed from the cell). */

@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'exercise.action',
   'exercise.join',
   'exercise.plan',
+  'exercise.observe',
   'comment.create',
   'comment.resolve',
   'comment.reopen',

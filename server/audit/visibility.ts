@@ -31,7 +31,10 @@ export interface AuditViewer {
  * released (or released to others only) must leave no trace for players. What a released inject
  * became is `exercise.inject`, one entry per version object, filtered like that object.
  */
-const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel', 'exercise.action', 'exercise.plan']);
+const EXCON_ONLY: ReadonlySet<AuditAction> = new Set(['exercise.msel', 'exercise.action', 'exercise.plan', 'exercise.observe']);
+
+/** Entries carrying a marked text of their own (`detail.marking`, `detail.originator`): hidden whole from a reader who may not read it. */
+const MARKED_ENTRIES: ReadonlySet<AuditAction> = new Set(['exercise.observe']);
 
 const EXERCISE_TIME: Record<string, FieldRule> = { scenarioMs: 'shown', scenarioTime: 'shown' };
 
@@ -94,6 +97,8 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'exercise.join': { ...EXERCISE_TIME, injectId: 'shown', participant: 'shown', nation: 'shown', nationAdded: 'shown' },
   // EXCON's own inject added to the MSEL, or a planned one changed: EXCON only, like the MSEL.
   'exercise.plan': { ...EXERCISE_TIME, injectId: 'shown', change: 'shown', at: 'shown', kind: 'shown', marking: 'shown', title: 'shown' },
+  // An evaluator's observation: EXCON only, and only if its own marking is readable (MARKED_ENTRIES).
+  'exercise.observe': { ...EXERCISE_TIME, injectId: 'shown', expectedAction: 'shown', text: 'shown', marking: 'shown', originator: 'shown', role: 'shown' },
   // About the comment (objectId); `on` is what it is on, shown only to who may see that now.
   'comment.create': { ...OBJECT_CREATED, on: 'object' },
   'comment.resolve': {},
@@ -113,6 +118,7 @@ const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
 export function auditEntryFor(entry: AuditEntry, viewer: AuditViewer): AuditView | undefined {
   if (entry.workspaceId !== viewer.workspaceId) return undefined;
   if (EXCON_ONLY.has(entry.action) && !viewer.excon) return undefined;
+  if (MARKED_ENTRIES.has(entry.action) && !mayReadMarking(String(entry.detail.marking), String(entry.detail.originator), viewer)) return undefined;
   const object = entry.objectId === null ? undefined : viewer.visibleObject(entry.objectId);
   if (entry.objectId !== null && !object) return undefined;
   // An action the server does not know (a hand-edited row) shows no detail.

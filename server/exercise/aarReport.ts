@@ -2,6 +2,7 @@
 // strengths, areas for improvement, recommendations and an improvement plan for EXCON to finish.
 // Everything in it comes from the figures (aar.ts); the wording is a draft EXCON edits.
 import type { Scenario } from '../../shared/exercise/scenario';
+import type { Observation } from '../../shared/protocol';
 import { formatScenarioTime } from '../../shared/exercise/scenarioTime';
 import type { AarFigures, InjectFigures, NationSight } from './aar';
 
@@ -10,7 +11,8 @@ interface Finding {
   recommendation: string;
 }
 
-export function aarMarkdown(scenario: Scenario, figures: AarFigures, generatedAt: string): string {
+/** `observations`: the evaluators' observations the reader of the draft may read (./observations.ts). */
+export function aarMarkdown(scenario: Scenario, figures: AarFigures, generatedAt: string, observations: readonly Observation[] = []): string {
   const findings = areasForImprovement(figures);
   return [
     `# After-action review and improvement plan: ${scenario.title}`,
@@ -31,6 +33,10 @@ export function aarMarkdown(scenario: Scenario, figures: AarFigures, generatedAt
     '',
     ...releaseTable(figures),
     '',
+    '## Observations',
+    '',
+    ...observationSection(scenario, observations),
+    '',
     '## Strengths',
     '',
     ...list(strengths(figures), 'None recorded.'),
@@ -50,6 +56,24 @@ export function aarMarkdown(scenario: Scenario, figures: AarFigures, generatedAt
     ...findings.map((f) => `| ${cell(f.area)} | ${cell(f.recommendation)} |  |  |`),
     '',
   ].join('\n');
+}
+
+/** Per inject in MSEL order, then those about no inject; each with both clocks, its author and its marking. */
+function observationSection(scenario: Scenario, observations: readonly Observation[]): string[] {
+  if (observations.length === 0) return ['None recorded.'];
+  const groups = new Map<string | null, Observation[]>();
+  for (const o of observations) groups.set(o.injectId, [...(groups.get(o.injectId) ?? []), o]);
+  const rank = (injectId: string | null) => (injectId === null ? Infinity : scenario.msel.findIndex((inject) => inject.id === injectId));
+  const ordered = [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b));
+  return ordered.flatMap(([injectId, group], i) => [
+    ...(i > 0 ? [''] : []),
+    `### ${injectId === null ? 'General' : `Inject ${injectId}`}`,
+    '',
+    ...group.map(
+      (o) =>
+        `- (${o.marking}) ${o.scenarioTime} (Z ${o.zulu}), ${o.author.role} ${o.author.nation}${o.expectedAction ? ` on "${o.expectedAction}"` : ''}: ${o.text.replace(/\s*\n\s*/g, ' ')}`,
+    ),
+  ]);
 }
 
 function list(items: string[], empty: string): string[] {

@@ -6,7 +6,7 @@
 // updates up to the moment: the doc the level's client had then, never text of another epoch.
 import * as Y from 'yjs';
 import { bodyOf, fieldsOf } from '../../shared/content';
-import { participantFromLevelKey, type MarkingPolicy, type Participant } from '../../shared/markings';
+import { classificationRank, MarkingError, participantFromLevelKey, type MarkingPolicy, type Participant } from '../../shared/markings';
 import type { ReplayObject, ReplayTimeline } from '../../shared/protocol';
 import type { AuditView } from '../../shared/rest';
 import { envelopeFor } from '../objects/envelopeView';
@@ -26,6 +26,28 @@ export function replayAt(history: ExerciseHistory, atMs: number, levelKeys: read
   return standing
     .filter((envelope) => readers.every((reader) => index.canSee(reader, envelope.id)))
     .map((envelope) => ({ envelope: envelopeFor(index, envelope, readers), content: contentAt(history, envelope.id, envelope.epoch, atMs) }));
+}
+
+/**
+ * Whether `reader`'s access covers access level `levelKey`: the level could see nothing the reader
+ * may not (same nation, clearance no higher, compartments the reader holds). Another nation's level
+ * may see its own and REL TO material the reader may not, so it is never covered: an evaluator at
+ * SECRET//REL FVEY replays no level that saw NOFORN (or another nation's own) material.
+ */
+export function levelCovered(reader: Participant, levelKey: string, policy: MarkingPolicy): boolean {
+  try {
+    const level = participantFromLevelKey(levelKey);
+    const held = new Set(reader.compartments.map((c) => c.toUpperCase()));
+    return (
+      level.nation === reader.nation.toUpperCase() &&
+      classificationRank(level.clearance, policy) <= classificationRank(reader.clearance, policy) &&
+      level.compartments.every((c) => held.has(c))
+    );
+  } catch (error) {
+    // A key that no longer parses is nobody's level to replay.
+    if (error instanceof MarkingError) return false;
+    throw error;
+  }
 }
 
 /** The exercise.clock and exercise.inject entries of the cell's audit trail (oldest first), as a scrubber's timeline. */

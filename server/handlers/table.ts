@@ -4,7 +4,7 @@ import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
 import { answerRfi, createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
-import { exerciseAarReport, exerciseClock, exerciseInject, exerciseInjectAdd, exerciseInjectEdit, exerciseMsel, exerciseReplay, exerciseStatus } from './exercise';
+import { exerciseAarReport, exerciseClock, exerciseInject, exerciseInjectAdd, exerciseInjectEdit, exerciseMsel, exerciseObservations, exerciseObserve, exerciseReplay, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
 import { listHistory, restoreHistory, viewHistory } from './history';
 import { createObject, remarkObject } from './objects';
@@ -38,6 +38,8 @@ export const EVENTS = [
   exerciseInjectEdit,
   exerciseMsel,
   exerciseReplay,
+  exerciseObserve,
+  exerciseObservations,
   exerciseAarReport,
   createComment,
   answerRfi,

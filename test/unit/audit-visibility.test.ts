@@ -49,6 +49,19 @@ describe('auditEntryFor: one entry as one reader may see it', () => {
     expect(shown({ ...inject, objectId: 'rel-gbr', detail: { ...inject.detail, version: 1, objectIds: ['rel-gbr'] } })?.detail).toEqual({ injectId: 'I-01', version: 1, objectIds: ['rel-gbr'] });
   });
 
+  it('shows an observation to exercise control only, and only to one who may read its own marking', () => {
+    const observe = (marking: string) => ({
+      workspaceId: 'ws-1',
+      actor: usa,
+      action: 'exercise.observe' as const,
+      detail: { scenarioMs: 60_000, scenarioTime: '2025-03-04T06:01:00Z', injectId: 'I-01', text: 'Seen', marking, originator: 'USA', role: 'evaluator' },
+    });
+    expect(shown(observe('SECRET//REL TO USA, GBR'))).toBeUndefined();
+    expect(shown(observe('SECRET//REL TO USA, GBR'), { ...gbr, excon: true })?.detail).toEqual(observe('SECRET//REL TO USA, GBR').detail);
+    expect(shown(observe('SECRET//NOFORN'), { ...gbr, excon: true })).toBeUndefined();
+    expect(shown(observe('SECRET//NOFORN'), { ...viewer({ nation: 'USA', clearance: 'SECRET', compartments: [] }), excon: true })?.detail.text).toBe('Seen');
+  });
+
   it('shows no seq and no hashes, which would count the entries left out', () => {
     const entry = shown({ workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note' } });
     expect(entry).toEqual({ at: now.toISOString(), workspaceId: 'ws-1', actor: usa, action: 'object.create', objectId: 'rel-gbr', detail: { kind: 'note' } });

@@ -110,6 +110,7 @@ describe('AAR/IP draft', () => {
       '## Objectives',
       '## Time to share, per inject',
       '## Releases',
+      '## Observations',
       '## Strengths',
       '## Areas for improvement',
       '## Recommendations',
@@ -136,5 +137,24 @@ describe('AAR/IP draft', () => {
     const plan = markdown.split('## Improvement plan')[1]!.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Area') && !l.startsWith('| ---'));
     expect(areas.length).toBeGreaterThan(2);
     expect(plan).toHaveLength(areas.length);
+  });
+
+  test('lists the observations per inject in MSEL order, then those about no inject', () => {
+    const [first, second] = [flank.msel[0]!.id, flank.msel[1]!.id];
+    const observation = (injectId: string | null, text: string) => ({
+      injectId,
+      expectedAction: null,
+      text,
+      marking: 'SECRET//REL TO USA, POL',
+      scenarioMs: 60_000,
+      scenarioTime: '2025-06-01T06:01:00Z',
+      zulu: '2026-11-30T11:00:00.000Z',
+      author: { sub: 'pol-analyst', nation: 'POL', role: 'evaluator' as const },
+    });
+    const drafted = aarMarkdown(flank, figures, '2026-11-30T12:00:00Z', [observation(null, 'general'), observation(second, 'on second'), observation(first, 'on\nfirst')]);
+    const section = drafted.split('## Observations')[1]!.split('## Strengths')[0]!;
+    expect(section.split('\n').filter((l) => l.startsWith('### '))).toEqual([`### Inject ${first}`, `### Inject ${second}`, '### General']);
+    expect(section).toContain('- (SECRET//REL TO USA, POL) 2025-06-01T06:01:00Z (Z 2026-11-30T11:00:00.000Z), evaluator POL: on first');
+    expect(markdown.split('## Observations')[1]!.split('## Strengths')[0]!.trim()).toBe('None recorded.');
   });
 });

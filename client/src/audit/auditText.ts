@@ -34,6 +34,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'exercise.action': 'Expected action seen',
   'exercise.join': 'Participant joined',
   'exercise.plan': 'Inject planned by EXCON',
+  'exercise.observe': 'Observation recorded',
   'comment.create': 'Commented',
   'comment.resolve': 'Thread resolved',
   'comment.reopen': 'Thread reopened',

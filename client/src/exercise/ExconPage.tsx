@@ -1,18 +1,20 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
 // MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
-// replay by access level (./ReplayPanel.tsx), a form that adds an inject (a blank exercise cell's
-// MSEL starts empty), and the generated AAR/IP draft, printable. Everything is asked of the
-// server, which checks the role.
+// replay by access level (./ReplayPanel.tsx), observations (./ObservationsPanel.tsx), a form that
+// adds an inject (a blank exercise cell's MSEL starts empty), and the generated AAR/IP draft,
+// printable. Everything is asked of the server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
 import type { AckBodies, ClientInput, MselRow } from '../../../shared/protocol';
 import { parseScenarioTime } from '../../../shared/exercise/scenarioTime';
 import type { Connection } from '../session/connection';
 import { useAction } from '../workspace/useAction';
 import { ErrorMessage } from '../views/ErrorMessage';
+import { downloadText } from '../workspace/exportDownload';
 import { offsetText } from './exerciseClock';
 import { AarCharts } from './AarCharts';
 import { AddInjectForm } from './AddInjectForm';
 import { Markdown } from './markdown';
+import { ObservationsPanel } from './ObservationsPanel';
 import { ReplayPanel } from './ReplayPanel';
 
 type ClockAction = ClientInput<'exercise:clock'>['action'];
@@ -36,7 +38,7 @@ function nationsOf(levels: readonly string[]): string {
 }
 
 interface Props {
-  connection: Pick<Connection, 'request'>;
+  connection: Pick<Connection, 'request' | 'socket'>;
   workspaceId: string;
   /** EXCON's own nation: the one a new inject comes from unless another is named. */
   nation: string;
@@ -116,6 +118,9 @@ export function ExconPage({ connection, workspaceId, nation }: Props) {
       </section>
       <section className="excon-msel no-print" aria-label="MSEL">
         <h2>MSEL</h2>
+        <button onClick={() => state && downloadText(`msel-${workspaceId}.csv`, state.mselCsv)} disabled={!state}>
+          Download MSEL (CSV)
+        </button>
         <table>
           <thead>
             <tr>
@@ -148,6 +153,7 @@ export function ExconPage({ connection, workspaceId, nation }: Props) {
         <AddInjectForm connection={connection} workspaceId={workspaceId} nation={nation} onAdded={() => void reload().catch(() => undefined)} />
       </section>
       <ReplayPanel connection={connection} workspaceId={workspaceId} />
+      <ObservationsPanel connection={connection} workspaceId={workspaceId} injectIds={state?.msel.map((row) => row.id) ?? []} />
       <section className="excon-aar" aria-label="After-action review draft">
         <div className="excon-controls no-print">
           <button onClick={() => window.print()}>Print the AAR</button>

@@ -1,7 +1,7 @@
 // An exercise cell's clock on the client: the server's view (exercise:status, then every
 // exercise:clock it broadcasts), and the scenario time it shows between broadcasts, run on locally
 // at the server's speed. The server owns the clock; this only displays it.
-import type { ExerciseClockView } from '../../../shared/protocol';
+import type { ExerciseClockView, WatcherSeat } from '../../../shared/protocol';
 import type { Connection } from '../session/connection';
 
 /** The scenario time shown at real time `nowMs`: the server's, run on at its speed while running. */
@@ -19,6 +19,7 @@ export function offsetText(ms: number): string {
 
 export class ExerciseClock {
   private view: ExerciseClockView | null = null;
+  private seat: WatcherSeat | null = null;
   private readonly listeners = new Set<() => void>();
   private started = false;
 
@@ -46,10 +47,15 @@ export class ExerciseClock {
 
   getSnapshot = (): ExerciseClockView | null => this.view;
 
+  /** How the scenario seats this person: an observer or evaluator reads only (the server refuses their edits). */
+  getSeat = (): WatcherSeat | null => this.seat;
+
   /** Reads the clock again: on opening the cell and after each rejoin (broadcasts missed while offline). */
   readonly refresh = async (): Promise<void> => {
     try {
-      this.set((await this.connection.request('exercise:status', { workspaceId: this.workspaceId })).clock);
+      const { clock, seat } = await this.connection.request('exercise:status', { workspaceId: this.workspaceId });
+      this.seat = seat;
+      this.set(clock);
     } catch {
       // An exercise cell spun up without a scenario has no clock: the banner shows the default wording.
     }

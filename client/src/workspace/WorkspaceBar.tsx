@@ -1,6 +1,8 @@
 // The workspace's name, the session's state, who is here, the FDO's "view as", and the pages.
 import type { PictureSnapshot } from '../session/picture';
 import type { PresenceStore } from '../session/presenceStore';
+import type { WatcherSeat } from '../../../shared/protocol';
+import { WatcherBadge } from '../exercise/WatcherBadge';
 import { isFdo } from '../session/identity';
 import { Dtg } from '../views/Dtg';
 import type { StaticPicture } from '../session/staticPicture';
@@ -19,6 +21,8 @@ interface Props {
   onViewAs: (picture: StaticPicture | null) => void;
   /** Release requests waiting for this FDO. */
   pendingReleases: number;
+  /** How an exercise scenario seats this person, when as a read-only watcher. */
+  seat: WatcherSeat | null;
 }
 
 const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
@@ -28,7 +32,7 @@ const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
   failed: 'Not synchronised',
 };
 
-export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingReleases }: Props) {
+export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingReleases, seat }: Props) {
   const { identity, snapshot, cell } = useWorkspace();
   const workspace = live.workspace!;
   const pages: { id: WorkspacePage; label: string }[] = [
@@ -36,6 +40,7 @@ export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingRe
     ...(identity.roles.some((role) => role === 'fdo' || role === 'admin' || role === 'excon') ? [{ id: 'audit' as const, label: 'Audit trail' }] : []),
     { id: 'figures', label: 'Sharing figures' },
     ...(workspace.exercise && identity.roles.includes('excon') ? [{ id: 'exercise' as const, label: 'Exercise control' }] : []),
+    ...(workspace.exercise && !identity.roles.includes('excon') && seat === 'evaluator' ? [{ id: 'exercise' as const, label: 'Evaluation' }] : []),
   ];
   return (
     <div className="workspace-bar">
@@ -43,6 +48,7 @@ export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingRe
         {workspace.name}
         {workspace.exercise && <span className="exercise-tag">EXERCISE</span>}
       </h1>
+      {seat && <WatcherBadge seat={seat} />}
       <span className={`sync-status sync-${live.status}`} role="status">
         {STATUS_TEXT[live.status]}
       </span>

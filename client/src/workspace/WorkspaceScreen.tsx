@@ -1,8 +1,9 @@
 // The workspace layout at 1280×800: banners top and bottom, a bar with presence, "view as" and
 // the workspace's pages, then the page: the map on the left and reports / timeline / RFIs /
 // releases on the right, or the audit trail, or the sharing figures.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { AuditPage } from '../audit/AuditPage';
+import { EvaluatorPage } from '../exercise/EvaluatorPage';
 import { ExconPage } from '../exercise/ExconPage';
 import { ExerciseBanner } from '../exercise/ExerciseBanner';
 import type { ExerciseClock } from '../exercise/exerciseClock';
@@ -42,6 +43,8 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
   const live = usePictureSnapshot(session);
   const board = useReleaseBoard(releases);
   const [viewAs, setViewAs] = useState<StaticPicture | null>(null);
+  // An observer or evaluator seat reads only: no edit affordances (the server refuses their edits too).
+  const seat = useSyncExternalStore(exercise.clock.subscribe, exercise.clock.getSeat);
   const picture = viewAs ?? session;
   const snapshot = usePictureSnapshot(picture);
   const [tab, setTab] = useState<WorkspaceTab>('reports');
@@ -91,7 +94,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
       snapshot,
       session: viewAs ? null : session,
       identity,
-      canEdit: !viewAs && canEdit(identity),
+      canEdit: !viewAs && seat === null && canEdit(identity),
       cell,
       picker: { cell, author: identity },
       setPresence,
@@ -100,7 +103,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
       openObject,
       focus,
     };
-  }, [picture, snapshot, session, viewAs, identity, cell, tab, byId, releases, openObject, focus]);
+  }, [picture, snapshot, session, viewAs, seat, identity, cell, tab, byId, releases, openObject, focus]);
 
   if (!workspace || !cell || !context) {
     return (
@@ -125,7 +128,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
       <div className={`workspace ${viewAs && page === 'picture' ? 'viewing-as' : ''}`}>
         {workspace.exercise && <ExerciseBanner clock={exercise.clock} live={live.status === 'live'} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
-        <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} />
+        <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} seat={seat} />
         <div className="collab-bar">
           <NotificationCentre connection={exercise.connection} session={session} />
           {page === 'picture' && <SearchPanel />}
@@ -139,7 +142,8 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
         )}
         {page === 'audit' && <AuditPage workspaceId={workspace.id} />}
         {page === 'figures' && <FiguresPage workspaceId={workspace.id} />}
-        {page === 'exercise' && workspace.exercise && <ExconPage connection={exercise.connection} workspaceId={workspace.id} nation={identity.nation} />}
+        {page === 'exercise' && workspace.exercise && identity.roles.includes('excon') && <ExconPage connection={exercise.connection} workspaceId={workspace.id} nation={identity.nation} />}
+        {page === 'exercise' && workspace.exercise && !identity.roles.includes('excon') && seat === 'evaluator' && <EvaluatorPage connection={exercise.connection} workspaceId={workspace.id} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="bottom" />
       </div>
     </WorkspaceContext.Provider>
