@@ -168,6 +168,7 @@ export class ExerciseRunner {
       if (this.clock.status === 'ended' || this.clock.status === 'closed') throw new TearlineError('conflict', 'The exercise has ended (ENDEX): its MSEL no longer changes.');
       const parsed = importMsel(csv, this.current, { templates: TEMPLATES });
       if (!parsed.ok) throw faultList('The MSEL file', parsed.issues.map((issue) => describeCsvIssue(issue, parsed.header)));
+      if (parsed.msel.length === 0) throw new TearlineError('bad_request', 'The MSEL file has no injects: only its header row.');
       const settled = parsed.msel.filter((inject) => (this.msel.states[inject.id] ?? 'planned') !== 'planned');
       if (settled.length > 0) {
         const names = settled.map((inject) => `${inject.id} (${this.msel.states[inject.id]})`).join(', ');

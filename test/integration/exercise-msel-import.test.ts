@@ -42,6 +42,11 @@ test('EXCON imports an MSEL CSV: faults by row and column change nothing, settle
   expect(settled).toMatchObject({ ok: false, error: { code: 'conflict' } });
   expect(!settled.ok && settled.error.message).toContain('GONE (cancelled)');
 
+  // Two rows with one id, and a file with no injects, are refused too.
+  const twice = await importing(csv(`A-01,+00:02,USA,create,${JSON.stringify(GB)},First,ONE`, `A-01,+00:03,USA,create,${JSON.stringify(GB)},Again,TWO`));
+  expect(twice).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^The MSEL file has 1 fault:\nRow 3, column id \(A\): /) } });
+  expect(await importing(csv())).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'The MSEL file has no injects: only its header row.' } });
+
   const preview = await excon!.ok('exercise:msel:import', { workspaceId: cell.id, csv: good, dryRun: true });
   expect(preview).toEqual({
     ok: true,
