@@ -41,7 +41,7 @@ import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
 import { TEMPLATES } from '../workspaces/templates';
-import { amendScenario, amendScenarioWith, injectInput, type InjectInput } from './amend';
+import { amendScenario, amendScenarioWith, injectInput, type Amended, type InjectInput } from './amend';
 import { describeCsvIssue, importMsel } from '../../shared/exercise/mselCsv';
 import { injectObjectId } from './injectIds';
 import { admitsTo, watcherRoleIn, type WatcherRole } from './seats';
@@ -150,7 +150,8 @@ export class ExerciseRunner {
       if (!amended.ok) {
         throw faultList('The inject', amended.faults);
       }
-      const planned = this.apply(amended, [inject.id]);
+      this.apply(amended, [inject.id]);
+      const planned = this.planned(inject.id);
       await this.auditPlan(planned, replace ? 'changed' : 'added', actor);
       await this.tick();
       return this.row(planned);
@@ -179,19 +180,23 @@ export class ExerciseRunner {
       const injects = parsed.msel.map((inject): MselImportRow => ({ id: inject.id, at: inject.at, title: inject.title, change: this.msel.states[inject.id] === undefined ? 'added' : 'changed' }));
       if (dryRun) return { applied: false, injects };
       this.apply(amended, injects.map((row) => row.id));
-      for (const row of injects) await this.auditPlan(this.current.msel.find((i) => i.id === row.id)!, row.change, actor);
+      for (const row of injects) await this.auditPlan(this.planned(row.id), row.change, actor);
       await this.tick();
       return { applied: true, injects };
     });
   }
 
-  /** The amended scenario in force, `ids` planned, kept with the runner's state; the (first) inject named. */
-  private apply(amended: Extract<ReturnType<typeof amendScenario>, { ok: true }>, ids: readonly string[]): Inject {
+  /** The amended scenario in force, `ids` planned, kept with the runner's state. */
+  private apply(amended: Extract<Amended, { ok: true }>, ids: readonly string[]): void {
     this.current = amended.scenario;
     this.msel = { ...this.msel, states: { ...this.msel.states, ...Object.fromEntries(ids.map((id) => [id, 'planned' as const])) } };
     this.ports.scenarioChanged(amended.text);
     this.saved = undefined;
-    return this.current.msel.find((i) => i.id === ids[0])!;
+  }
+
+  /** Inject `id` of the scenario in force (one just planned). */
+  private planned(id: string): Inject {
+    return this.current.msel.find((i) => i.id === id)!;
   }
 
   /** `exercise.plan` in each cell the inject targets (EXCON reads it). */
