@@ -168,6 +168,9 @@ const suggestedText = z.string().min(1).max(SUGGESTION_LIMITS.maxText);
  * An inject as EXCON writes it in the cell: the fields of a scenario file's inject (docs/exercises.md),
  * bounded here; the scenario reader then checks it whole (markings under the cell's policy, author, targets).
  */
+/** The largest MSEL spreadsheet EXCON may import (1 MB). */
+export const MSEL_CSV_MAX = 1_000_000;
+
 const plannedInjectSchema = z.strictObject({
   at: z.union([z.string().max(20), z.number().min(0).max(366 * 24 * 60)]),
   author: z.string().max(3),
@@ -291,6 +294,11 @@ export const schemas = {
   'exercise:inject:add': z.strictObject({ workspaceId: id, inject: plannedInjectSchema.extend({ id: z.string().min(1).max(40).optional() }) }),
   /** EXCON: a planned inject rewritten whole (same fields as when added). */
   'exercise:inject:edit': z.strictObject({ workspaceId: id, injectId: z.string().min(1).max(40), inject: plannedInjectSchema }),
+  /**
+   * EXCON: an MSEL spreadsheet (shared/exercise/mselCsv.ts) merged into the running MSEL, all or
+   * nothing: new ids are added, planned ones rewritten. `dryRun`: checked and described, not applied.
+   */
+  'exercise:msel:import': z.strictObject({ workspaceId: id, csv: z.string().min(1).max(MSEL_CSV_MAX), dryRun: z.boolean().optional() }),
   /**
    * EXCON or an evaluator: an observation, marked, optionally about one inject (and one of its
    * expected actions); the server stamps it with both clocks. Seen only by EXCON and evaluators
@@ -426,6 +434,8 @@ export interface AckBodies {
   'exercise:replay': { timeline: ReplayTimeline; level: string | null; at: string | null; objects: ReplayObject[] };
   'exercise:inject:add': { inject: MselRow };
   'exercise:inject:edit': { inject: MselRow };
+  /** `applied` false for a dry run: the injects say what an import would do. */
+  'exercise:msel:import': { applied: boolean; injects: MselImportRow[] };
   'exercise:observe': { observation: Observation };
   'exercise:observations': { observations: Observation[] };
   'comment:create': { object: Envelope };
@@ -462,6 +472,14 @@ export interface ExerciseClockView {
 }
 
 /** One inject of the MSEL as EXCON sees it. */
+/** One inject of an imported MSEL: new, or a planned one rewritten. */
+export interface MselImportRow {
+  id: string;
+  at: number;
+  title: string;
+  change: 'added' | 'changed';
+}
+
 export interface MselRow {
   id: string;
   at: number;

@@ -3,7 +3,8 @@
 // Each is checked exactly as a scenario file's inject is (shape, markings under the cell's
 // policy, author and targets): the scenario with it is read again whole by the scenario reader.
 import { parseDocument } from 'yaml';
-import { formatPath, type Scenario, type ScenarioIssue } from '../../shared/exercise/scenario';
+import { formatPath, type Inject, type Scenario, type ScenarioIssue } from '../../shared/exercise/scenario';
+import { formatScenarioTime } from '../../shared/exercise/scenarioTime';
 import { parseScenarioFile } from '../../shared/exercise/scenarioFile';
 import type { ScenarioContext } from '../../shared/exercise/scenarioChecks';
 import { memberNations } from '../../shared/membership';
@@ -35,17 +36,37 @@ export type Amended = { ok: true; text: string; scenario: Scenario } | { ok: fal
  * again whole; its faults, each a sentence naming the inject's field.
  */
 export function amendScenario(text: string, inject: InjectInput & { id: string }, context: ScenarioContext): Amended {
-  const raw = parseDocument(text).toJS() as { msel?: InjectInput[] };
-  const msel = raw.msel ?? [];
-  const index = msel.findIndex((existing) => existing.id === inject.id);
-  const next = JSON.stringify({ ...raw, msel: index < 0 ? [...msel, inject] : msel.map((existing, i) => (i === index ? inject : existing)) });
-  const parsed = parseScenarioFile(next, context);
-  if (parsed.ok) return { ok: true, text: next, scenario: parsed.scenario };
-  const position = index < 0 ? msel.length : index;
-  return { ok: false, faults: parsed.issues.map((issue) => describeFault(issue, position)) };
+  return amendScenarioWith(text, [inject], context);
 }
 
-function describeFault(issue: ScenarioIssue, position: number): string {
-  const own = issue.path[0] === 'msel' && issue.path[1] === position;
-  return `${own ? formatPath(issue.path.slice(2)) : formatPath(issue.path)}: ${issue.message}`;
+/**
+ * As amendScenario for several injects at once (an imported MSEL): all of them, or none. With
+ * more than one, each fault of an inject names it.
+ */
+export function amendScenarioWith(text: string, injects: readonly (InjectInput & { id: string })[], context: ScenarioContext): Amended {
+  const raw = parseDocument(text).toJS() as { msel?: InjectInput[] };
+  const msel = [...(raw.msel ?? [])];
+  const placed = new Map<number, string>();
+  for (const inject of injects) {
+    const index = msel.findIndex((existing) => existing.id === inject.id);
+    const position = index < 0 ? msel.length : index;
+    msel[position] = inject;
+    placed.set(position, inject.id);
+  }
+  const next = JSON.stringify({ ...raw, msel });
+  const parsed = parseScenarioFile(next, context);
+  if (parsed.ok) return { ok: true, text: next, scenario: parsed.scenario };
+  return { ok: false, faults: parsed.issues.map((issue) => describeFault(issue, placed, injects.length === 1)) };
+}
+
+/** A parsed inject as the scenario file writes it: its times as text the reader reads back. */
+export function injectInput(inject: Inject): InjectInput & { id: string } {
+  const at = formatScenarioTime(inject.at);
+  return inject.expect?.within === undefined ? { ...inject, at } : { ...inject, at, expect: { ...inject.expect, within: formatScenarioTime(inject.expect.within) } };
+}
+
+function describeFault(issue: ScenarioIssue, placed: ReadonlyMap<number, string>, single: boolean): string {
+  const id = issue.path[0] === 'msel' && typeof issue.path[1] === 'number' ? placed.get(issue.path[1]) : undefined;
+  if (id === undefined) return `${formatPath(issue.path)}: ${issue.message}`;
+  return `${single ? '' : `inject ${id}, `}${formatPath(issue.path.slice(2))}: ${issue.message}`;
 }

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { Scenario } from '../../shared/exercise/scenario';
 import { parseScenarioFile } from '../../shared/exercise/scenarioFile';
-import { ERROR_CODES, schemas, type ClientInput, type ErrorCode, type ExerciseClockView, type MselRow, type WorkspaceSummary } from '../../shared/protocol';
+import { ERROR_CODES, schemas, type AckBodies, type ClientInput, type ErrorCode, type ExerciseClockView, type MselRow, type WorkspaceSummary } from '../../shared/protocol';
 import type { AuditActor } from '../../shared/rest';
 import type { Participant } from '../../shared/markings';
 import { TearlineError } from '../errors';
@@ -40,7 +40,8 @@ export type ExerciseRequest =
   | { kind: 'inject'; payload: ClientInput<'exercise:inject'>; actor: AuditActor }
   | { kind: 'visible'; injectId: string; participant: Participant; excon: boolean }
   | { kind: 'answer'; objectId: string; actor: AuditActor }
-  | { kind: 'plan'; inject: ClientInput<'exercise:inject:add'>['inject']; replace: boolean; actor: AuditActor };
+  | { kind: 'plan'; inject: ClientInput<'exercise:inject:add'>['inject']; replace: boolean; actor: AuditActor }
+  | { kind: 'import'; csv: string; dryRun: boolean; actor: AuditActor };
 
 export interface ExerciseAnswers {
   status: ExerciseClockView;
@@ -50,6 +51,7 @@ export interface ExerciseAnswers {
   visible: boolean;
   answer: null;
   plan: MselRow;
+  import: AckBodies['exercise:msel:import'];
 }
 
 type Kind = ExerciseRequest['kind'];
@@ -72,6 +74,7 @@ const forwardedSchema = z.strictObject({
     }),
     z.strictObject({ kind: z.literal('answer'), objectId: text, actor }),
     z.strictObject({ kind: z.literal('plan'), inject: schemas['exercise:inject:add'].shape.inject, replace: z.boolean(), actor }),
+    z.strictObject({ kind: z.literal('import'), csv: schemas['exercise:msel:import'].shape.csv, dryRun: z.boolean(), actor }),
   ]),
 });
 
@@ -104,6 +107,8 @@ export async function onRunner<K extends Kind>(cells: Pick<CellRegistry, 'get'>,
         return null;
       case 'plan':
         return runner.plan(r.inject, r.replace, r.actor);
+      case 'import':
+        return runner.importMsel(r.csv, r.dryRun, r.actor);
     }
   };
   return (await answer()) as ExerciseAnswers[K];

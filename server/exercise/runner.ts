@@ -29,7 +29,7 @@ import type { Logger } from 'pino';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Inject, Scenario } from '../../shared/exercise/scenario';
 import { parseMarking, type Participant } from '../../shared/markings';
-import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselRow } from '../../shared/protocol';
+import { SIMULATED_SUB_PREFIX, type ExerciseClockView, type MselImportRow, type MselRow } from '../../shared/protocol';
 import { AUDIT_PAGE_MAX, type AuditActor, type AuditView } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
 import type { Notifier } from '../notifications/service';
@@ -41,7 +41,8 @@ import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { newClock, scenarioNow, transition, type ClockAction, type ClockEvent, type ClockState } from './clock';
 import { advance, control, newMsel, recordAction, type CellAudience, type ExerciseTime, type MselAction, type MselEffect, type MselState, type VersionDelivery } from './msel';
 import { TEMPLATES } from '../workspaces/templates';
-import { amendScenario, type InjectInput } from './amend';
+import { amendScenario, amendScenarioWith, injectInput, type Amended, type InjectInput } from './amend';
+import { describeCsvIssue, importMsel } from '../../shared/exercise/mselCsv';
 import { injectObjectId } from './injectIds';
 import { admitsTo, watcherRoleIn, type WatcherRole } from './seats';
 import { encodeRunnerState, type Released, type RunnerState } from './runnerState';
@@ -147,24 +148,67 @@ export class ExerciseRunner {
       if (replace && state !== 'planned') throw new TearlineError('conflict', `Inject ${inject.id} is ${state}: only a planned inject can be changed. Add a new one instead.`);
       const amended = amendScenario(this.ports.scenarioText(), inject, { templates: TEMPLATES });
       if (!amended.ok) {
-        throw new TearlineError('bad_request', `The inject has ${amended.faults.length} fault${amended.faults.length === 1 ? '' : 's'}:\n${amended.faults.join('\n')}`);
+        throw faultList('The inject', amended.faults);
       }
-      this.current = amended.scenario;
-      this.msel = { ...this.msel, states: { ...this.msel.states, [inject.id]: 'planned' } };
-      this.ports.scenarioChanged(amended.text);
-      this.saved = undefined;
-      const planned = this.current.msel.find((i) => i.id === inject.id)!;
-      for (const workspaceId of this.targetCells(inject.id)) {
-        await this.ports.audit.append({
-          workspaceId,
-          actor,
-          action: 'exercise.plan',
-          detail: { ...this.times(this.at()), injectId: inject.id, change: replace ? 'changed' : 'added', at: planned.at, kind: planned.kind, marking: planned.marking, title: planned.title },
-        });
-      }
+      this.apply(amended, [inject.id]);
+      const planned = this.planned(inject.id);
+      await this.auditPlan(planned, replace ? 'changed' : 'added', actor);
       await this.tick();
       return this.row(planned);
     });
+  }
+
+  /**
+   * EXCON's MSEL spreadsheet merged into the MSEL, all or nothing: each row is checked as
+   * shared/exercise/mselCsv.ts reads it (faults named by row and column), then the scenario is
+   * read again whole with every inject, as plan() does. A new id is added, a planned one rewritten;
+   * one already released, held or cancelled refuses the import. `dryRun` stops before applying.
+   */
+  importMsel(csv: string, dryRun: boolean, actor: AuditActor): Promise<{ applied: boolean; injects: MselImportRow[] }> {
+    return this.step(async () => {
+      if (this.clock.status === 'ended' || this.clock.status === 'closed') throw new TearlineError('conflict', 'The exercise has ended (ENDEX): its MSEL no longer changes.');
+      const parsed = importMsel(csv, this.current, { templates: TEMPLATES });
+      if (!parsed.ok) throw faultList('The MSEL file', parsed.issues.map((issue) => describeCsvIssue(issue, parsed.header)));
+      if (parsed.msel.length === 0) throw new TearlineError('bad_request', 'The MSEL file has no injects: only its header row.');
+      const settled = parsed.msel.filter((inject) => (this.msel.states[inject.id] ?? 'planned') !== 'planned');
+      if (settled.length > 0) {
+        const names = settled.map((inject) => `${inject.id} (${this.msel.states[inject.id]})`).join(', ');
+        throw new TearlineError('conflict', `Only planned injects can be changed; the file rewrites ${names}. Give them new ids or remove their rows. Nothing was imported.`);
+      }
+      const amended = amendScenarioWith(this.ports.scenarioText(), parsed.msel.map(injectInput), { templates: TEMPLATES });
+      if (!amended.ok) throw faultList('The MSEL file', amended.faults);
+      const injects = parsed.msel.map((inject): MselImportRow => ({ id: inject.id, at: inject.at, title: inject.title, change: this.msel.states[inject.id] === undefined ? 'added' : 'changed' }));
+      if (dryRun) return { applied: false, injects };
+      this.apply(amended, injects.map((row) => row.id));
+      for (const row of injects) await this.auditPlan(this.planned(row.id), row.change, actor);
+      await this.tick();
+      return { applied: true, injects };
+    });
+  }
+
+  /** The amended scenario in force, `ids` planned, kept with the runner's state. */
+  private apply(amended: Extract<Amended, { ok: true }>, ids: readonly string[]): void {
+    this.current = amended.scenario;
+    this.msel = { ...this.msel, states: { ...this.msel.states, ...Object.fromEntries(ids.map((id) => [id, 'planned' as const])) } };
+    this.ports.scenarioChanged(amended.text);
+    this.saved = undefined;
+  }
+
+  /** Inject `id` of the scenario in force (one just planned). */
+  private planned(id: string): Inject {
+    return this.current.msel.find((i) => i.id === id)!;
+  }
+
+  /** `exercise.plan` in each cell the inject targets (EXCON reads it). */
+  private async auditPlan(planned: Inject, change: 'added' | 'changed', actor: AuditActor): Promise<void> {
+    for (const workspaceId of this.targetCells(planned.id)) {
+      await this.ports.audit.append({
+        workspaceId,
+        actor,
+        action: 'exercise.plan',
+        detail: { ...this.times(this.at()), injectId: planned.id, change, at: planned.at, kind: planned.kind, marking: planned.marking, title: planned.title },
+      });
+    }
   }
 
   /** The first `X-NN` no inject has. */
@@ -633,4 +677,9 @@ export class ExerciseRunners {
   async stopAll(): Promise<void> {
     await Promise.all([...new Set(this.byCell.values())].map((runner) => runner.stop()));
   }
+}
+
+/** `bad_request` listing each fault on a line of its own: '<what> has 2 faults:\n…'. */
+function faultList(what: string, faults: readonly string[]): TearlineError {
+  return new TearlineError('bad_request', `${what} has ${faults.length} fault${faults.length === 1 ? '' : 's'}:\n${faults.join('\n')}`);
 }

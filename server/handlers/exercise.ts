@@ -56,6 +56,12 @@ export const exerciseInjectEdit = event('exercise:inject:edit')
     inject: await exerciseCall(ctx, cell.workspace.id, { kind: 'plan', inject: { ...payload.inject, id: payload.injectId }, replace: true, actor: auditActor(session) }),
   }));
 
+export const exerciseMselImport = event('exercise:msel:import')
+  .checks({ cell: 'joined', role: EXCON })
+  .handle(({ ctx, session, payload, cell }) =>
+    exerciseCall(ctx, cell.workspace.id, { kind: 'import', csv: payload.csv, dryRun: payload.dryRun ?? false, actor: auditActor(session) }),
+  );
+
 export const exerciseMsel = event('exercise:msel')
   .checks({ cell: 'joined', role: { is: 'excon', to: 'read the MSEL and the after-action review' } })
   .handle(async ({ ctx, session, cell }) => {

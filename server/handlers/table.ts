@@ -4,7 +4,7 @@ import { updateAwareness } from './awareness';
 import { deleteHandler, moveHandler, restoreHandler } from './deletion';
 import { answerRfi, createComment, listNotifications, readNotifications } from './comments';
 import { createDispatcher } from './dispatch';
-import { exerciseAarReport, exerciseClock, exerciseInject, exerciseInjectAdd, exerciseInjectEdit, exerciseMsel, exerciseObservations, exerciseObserve, exerciseReplay, exerciseStatus } from './exercise';
+import { exerciseAarReport, exerciseClock, exerciseInject, exerciseInjectAdd, exerciseInjectEdit, exerciseMsel, exerciseMselImport, exerciseObservations, exerciseObserve, exerciseReplay, exerciseStatus } from './exercise';
 import { syncDocs, updateDoc } from './docs';
 import { listHistory, restoreHistory, viewHistory } from './history';
 import { createObject, remarkObject } from './objects';
@@ -37,6 +37,7 @@ export const EVENTS = [
   exerciseInjectAdd,
   exerciseInjectEdit,
   exerciseMsel,
+  exerciseMselImport,
   exerciseReplay,
   exerciseObserve,
   exerciseObservations,

@@ -56,7 +56,8 @@ export interface CsvIssue {
   message: string;
 }
 
-export type MselImport = { ok: true; msel: Inject[] } | { ok: false; issues: CsvIssue[] };
+/** On failure, `header` is the file's own first row, for describeCsvIssue's column letters. */
+export type MselImport = { ok: true; msel: Inject[] } | { ok: false; issues: CsvIssue[]; header: string[] };
 
 /** 'Row 4, column marking (J): …' */
 export function describeCsvIssue(issue: CsvIssue, header: readonly string[] = MSEL_COLUMNS.map((c) => c.name)): string {
@@ -102,7 +103,7 @@ export function importMsel(csv: string, scenario: Scenario, context: ScenarioCon
     if (!known.has(name)) issues.push({ row: 1, column: name, message: `"${name}" is not an MSEL column; the columns are ${[...known.keys()].join(', ')}.` });
   });
   for (const name of REQUIRED) if (!header.includes(name)) issues.push({ row: 1, column: null, message: `the column "${name}" is missing.` });
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues, header };
 
   const msel: Record<string, unknown>[] = [];
   const rowOf: number[] = [];
@@ -132,11 +133,11 @@ export function importMsel(csv: string, scenario: Scenario, context: ScenarioCon
     if (result.success) injects.push(result.data);
     else for (const issue of schemaIssues(result.error)) issues.push({ ...where([i, ...issue.path]), message: issue.message });
   });
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues, header };
   for (const issue of checkScenario({ ...scenario, msel: injects }, context)) {
     if (issue.path[0] === 'msel') issues.push({ ...where(issue.path.slice(1)), message: issue.message });
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, msel: injects };
+  return issues.length > 0 ? { ok: false, issues, header } : { ok: true, msel: injects };
 }
 
 /** One row as an inject (or variant) input: empty cells are absent fields. */

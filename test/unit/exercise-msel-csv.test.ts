@@ -28,6 +28,11 @@ describe('MSEL as CSV', () => {
     expect(result.ok && result.msel[0]!.variants).toEqual(quad.msel[1]!.variants);
   });
 
+  test("a fault's column letter is the file's own, whatever its column order", () => {
+    const result = importMsel('id,at,author,kind,marking,title,content\nA-1,+00:01,USA,create,"SECRET//REL TO USA, XXX",Bad,x\n', quad, scenarioContext);
+    expect(!result.ok && result.issues.map((issue) => describeCsvIssue(issue, result.header))).toEqual([expect.stringMatching(/^Row 2, column marking \(E\): .*XXX/)]);
+  });
+
   test('an unknown or missing column is named', () => {
     expect(problems('id,at,author,kind,marking,titel\n')).toEqual([
       'Row 1, column titel: "titel" is not an MSEL column; the columns are id, variant_of, at, author, kind, object_kind, cells, to, from, marking, title, content, target, release_to, participant, release, objective, expected_action, expected_audit, expected_by, expected_within, condition_inject, condition_expected.',

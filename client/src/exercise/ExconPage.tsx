@@ -1,7 +1,8 @@
 // Exercise control's page: the clock (start, pause, resume, speed, jump, reset, REAL WORLD), the
 // MSEL with each inject's state and where it went, release / hold / cancel of each inject, the
 // replay by access level (./ReplayPanel.tsx), observations (./ObservationsPanel.tsx), a form that
-// adds an inject (a blank exercise cell's MSEL starts empty), and the generated AAR/IP draft,
+// adds an inject (a blank exercise cell's MSEL starts empty), the MSEL as CSV (download, and
+// import: ./ImportMselForm.tsx), and the generated AAR/IP draft,
 // printable. Everything is asked of the server, which checks the role.
 import { useCallback, useEffect, useState } from 'react';
 import type { AckBodies, ClientInput, MselRow } from '../../../shared/protocol';
@@ -13,6 +14,7 @@ import { downloadText } from '../workspace/exportDownload';
 import { offsetText } from './exerciseClock';
 import { AarCharts } from './AarCharts';
 import { AddInjectForm } from './AddInjectForm';
+import { ImportMselForm } from './ImportMselForm';
 import { Markdown } from './markdown';
 import { ObservationsPanel } from './ObservationsPanel';
 import { ReplayPanel } from './ReplayPanel';
@@ -121,6 +123,7 @@ export function ExconPage({ connection, workspaceId, nation }: Props) {
         <button onClick={() => state && downloadText(`msel-${workspaceId}.csv`, state.mselCsv)} disabled={!state}>
           Download MSEL (CSV)
         </button>
+        <ImportMselForm connection={connection} workspaceId={workspaceId} onImported={() => void reload().catch(() => undefined)} />
         <table>
           <thead>
             <tr>
