@@ -87,16 +87,16 @@ export function useTestDatabase(tables?: string): () => string {
  * factory registers the hooks it needs and answers how to open a handle (a node) on its storage;
  * `suite` gets that.
  */
-export function describeEngines<Open>(title: string, engines: { sqlite: () => Open; postgres: () => Open }, suite: (open: Open) => void): void {
+export function describeEngines<Open>(title: string, engines: { sqlite: () => Open; postgres: () => Open }, suite: (open: Open, engine: 'sqlite' | 'postgres') => void): void {
   describe.each([
     ['sqlite', engines.sqlite, false],
     ['postgres', engines.postgres, postgresTestsSkipped],
-  ] as const)(`%s ${title}`, (_engine, engine, skipped) => {
+  ] as const)(`%s ${title}`, (name, engine, skipped) => {
     if (skipped) {
       test.skip('needs PostgreSQL', () => undefined);
       return;
     }
-    suite(engine());
+    suite(engine(), name);
   });
 }
 
