@@ -80,6 +80,9 @@ interface Found {
   request?: ReleaseRequest;
 }
 
+/** Acts open to every member (no editor role) that an exercise's observers and evaluators still may not take: they only watch. */
+const WATCHERS_MAY_NOT: Partial<Record<ClientEvent, string>> = { 'release:request': 'request releases' };
+
 async function checked(ctx: Context, session: SessionData, entry: EventEntry, payload: never): Promise<Found> {
   const { checks } = entry;
   const found: Found = {};
@@ -119,11 +122,12 @@ async function checked(ctx: Context, session: SessionData, entry: EventEntry, pa
   }
   // In an exercise cell, whoever the scenario seats as an observer or evaluator reads and never
   // writes, whatever their token allows; while this node cannot tell who is seated, nobody writes.
-  if (checks.role?.is === 'editor') {
+  const acts = checks.role?.is === 'editor' ? checks.role.to : WATCHERS_MAY_NOT[entry.event];
+  if (acts !== undefined) {
     const seating = await exerciseSeating(ctx, found.cell!.workspace);
     if (seating === null) throw forbidden('This server cannot tell yet whether the exercise seats you as a player or a watcher; nothing was changed. Try again in a few seconds.');
     const watcher = seating?.watcherRole(session.identity.sub);
-    if (watcher) throw forbidden(`An exercise ${watcher} watches the cell and may not ${checks.role.to}.`);
+    if (watcher) throw forbidden(`An exercise ${watcher} watches the cell and may not ${acts}.`);
   }
   return found;
 }

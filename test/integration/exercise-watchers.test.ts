@@ -50,6 +50,11 @@ test('an observer and an evaluator see what their access allows and may not writ
     error: { code: 'forbidden', message: 'An exercise evaluator watches the cell and may not re-mark objects.' },
   });
   expect(await jpn!.call('tearline:create', { workspaceId: cell.id, sourceId: inject.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  // Asking an FDO for a release is open to every member, but not to those who only watch.
+  expect(await gbr!.call('release:request', { workspaceId: cell.id, id: inject.id, marking: 'SECRET//REL TO USA, GBR, JPN, KOR', justification: 'for the exercise' })).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden', message: 'An exercise observer watches the cell and may not request releases.' },
+  });
   // A player seated by the scenario writes as before.
   await usa!.ok('object:create', create);
   // The same person in a real cell is an editor again.
