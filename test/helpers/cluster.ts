@@ -10,7 +10,7 @@ import type { ServerConfig } from '../../server/config';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { kill, spawnServer, type ChildServer } from './process';
 import { startTestRedis, type TestRedis } from './redis';
-import { connect, onPostgres, startTestServer, tempDir, type TestClient } from './server';
+import { connect, onPostgres, startTestServer, tempDir, tokenFor, type TestClient } from './server';
 
 /** Waits for `check` (never a fixed sleep); answers how long it took. `what` may say, at the time out, what is still missing. */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string)): Promise<number> {
@@ -48,6 +48,9 @@ export function useCluster() {
   const nodes: RunningServer[] = [];
   const children: ChildServer[] = [];
   const clients: TestClient[] = [];
+  // One sign-in per persona: the nodes share one dev identity, and sign-ins are rate-limited per
+  // identity (60 a minute), which a long fuzz run opening hundreds of sockets would exceed.
+  const tokens = new Map<string, Promise<string>>();
 
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close();
@@ -105,7 +108,8 @@ export function useCluster() {
       await node.close();
     },
     async open(url: string, persona: string, workspaceId: string, token?: string): Promise<TestClient> {
-      const client = await connect(url, persona, token);
+      if (!tokens.has(persona)) tokens.set(persona, tokenFor(url, persona).catch((err: unknown) => (tokens.delete(persona), Promise.reject(err))));
+      const client = await connect(url, persona, token ?? (await tokens.get(persona)));
       clients.push(client);
       await client.ok('workspace:join', { workspaceId });
       return client;
