@@ -78,6 +78,7 @@ export function useCluster() {
       }
       redis = await startTestRedis({ aof: options.aof });
       dataDir = tempDir();
+      tokens.clear(); // a new data directory is a new dev identity: earlier tokens are not its own
       const started: RunningServer[] = [];
       for (let i = 1; i <= (options.nodes ?? 3); i++) started.push(await this.node(`node-${i}`, options.config));
       return started;
