@@ -8,7 +8,7 @@
 // `npm run bench -- storm` a reconnect storm after a SIGKILL, `npm run bench -- slow-reader`
 // clients that stop reading; `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
-// `npm run bench -- socket-memory` the server's heap per connected client, `heap-diff` what grew between two snapshots;
+// `npm run bench -- socket-memory` the server's heap per connected client, `transport-floor` a bare ws / socket.io server's, `heap-diff` what grew between two snapshots;
 // `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis;
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
@@ -44,6 +44,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'slow-reader') return (await import('./slow-reader')).run(args.slice(1));
   if (args[0] === 'commit-sweep') return (await import('./commit-sweep')).run(args.slice(1));
   if (args[0] === 'socket-memory') return (await import('./socket-memory')).run(args.slice(1));
+  if (args[0] === 'transport-floor') return (await import('./transport-floor')).run(args.slice(1));
   if (args[0] === 'heap-diff') return (await import('./heap-diff')).run(args.slice(1));
   if (args[0] === 'cluster') return (await import('./cluster')).run(args.slice(1));
   if (args.includes('--nodes')) return (await import('./cluster')).run(args);
