@@ -222,7 +222,14 @@ export function MapPanel() {
               ? `Map. Selected: ${selectedFeature.name}. Alt+arrow keys move it, Ctrl+Z undoes.`
               : 'Map of features. Arrow keys pan, + and − zoom.'
         }
-      />
+      >
+        {/* Over the map until its chunk is there, so a click on it is never lost. */}
+        {!engineReady && (
+          <div className="map-loading" role="status">
+            Loading the map…
+          </div>
+        )}
+      </div>
       <div className="map-status">
         <div ref={readoutElement} className="map-readout" data-testid="map-readout" aria-label="Position under the pointer" />
         <label className="readout-format">
