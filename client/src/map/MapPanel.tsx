@@ -3,7 +3,6 @@
 // select a feature to edit it: drag its yellow handle to move it, drag a vertex to reshape a line or
 // area, or Alt+arrow keys to step it (the distance is announced). Ctrl+Z undoes one's own map
 // edits. Measure range and bearing, length, area and range rings; filter; import and export.
-import 'ol/ol.css';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatPosition, POSITION_FORMATS, type LonLat, type PositionFormat } from '../../../shared/geo/coordinates';
 import { normaliseForWrite, translateGeometry, verticesOf, type FeatureGeometry, type GeometryKind } from '../../../shared/geo/geometry';
@@ -14,7 +13,7 @@ import { markingOf } from '../markings/cell';
 import { toneClass } from '../markings/toneClass';
 import { useWorkspace } from '../workspace/context';
 import { ofKind } from '../workspace/selectors';
-import { MapEngine, type Overlay } from './engine';
+import type { MapEngine, Overlay } from './engine';
 import { FeatureDetails } from './FeatureDetails';
 import { FeatureList } from './FeatureList';
 import { applyFilter, SHOW_ALL, type MapFilter } from './filters';
@@ -65,34 +64,44 @@ export function MapPanel() {
   // Latest handlers for the engine's callbacks, which are bound once.
   const handlers = useRef({ click: (_p: LonLat, _id: string | null) => {}, edited: (_id: string, _g: FeatureGeometry) => {} });
 
+  // The engine (OpenLayers, milsymbol, the basemap) is a chunk of its own: the workspace paints
+  // without waiting for it, and the effects below run again once it is there.
+  const [engineReady, setEngineReady] = useState(0);
   useEffect(() => {
-    const engineInstance = new MapEngine(
-      mapElement.current!,
-      readoutElement.current!,
-      scaleElement.current!,
-      { click: (p, id) => handlers.current.click(p, id), edited: (id, g) => handlers.current.edited(id, g) },
-      (ids) => {
-        const members = ids.map((id) => byIdRef.current.get(id)).filter((e) => e !== undefined);
-        try {
-          const marking = rollUp(members.map((e) => markingOf(e.marking, e.originator, cell.policy)), cell.policy);
-          return { mark: formatPortion(marking, cell.policy), tone: toneClass(members[0]!, cell.policy) };
-        } catch {
-          return { mark: '', tone: 'tone-unknown' };
-        }
-      },
-    );
-    engine.current = engineInstance;
+    let disposed = false;
+    let engineInstance: MapEngine | null = null;
+    void import('./engine').then(({ MapEngine }) => {
+      if (disposed) return;
+      engineInstance = new MapEngine(
+        mapElement.current!,
+        readoutElement.current!,
+        scaleElement.current!,
+        { click: (p, id) => handlers.current.click(p, id), edited: (id, g) => handlers.current.edited(id, g) },
+        (ids) => {
+          const members = ids.map((id) => byIdRef.current.get(id)).filter((e) => e !== undefined);
+          try {
+            const marking = rollUp(members.map((e) => markingOf(e.marking, e.originator, cell.policy)), cell.policy);
+            return { mark: formatPortion(marking, cell.policy), tone: toneClass(members[0]!, cell.policy) };
+          } catch {
+            return { mark: '', tone: 'tone-unknown' };
+          }
+        },
+      );
+      engine.current = engineInstance;
+      setEngineReady((serial) => serial + 1);
+    });
     return () => {
-      engineInstance.destroy();
+      disposed = true;
+      engineInstance?.destroy();
       engine.current = null;
     };
   }, []);
   const byIdRef = useRef(byId);
   byIdRef.current = byId;
 
-  useEffect(() => engine.current?.setFormat(format), [format]);
-  useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy]);
-  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure), [selectedId, canEdit, draft, measure, shown]);
+  useEffect(() => engine.current?.setFormat(format), [format, engineReady]);
+  useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy, engineReady]);
+  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure), [selectedId, canEdit, draft, measure, shown, engineReady]);
   useEffect(() => {
     const overlay: Overlay = { shapes: [] };
     if (draft && draft.vertices.length > 0) {
@@ -104,7 +113,7 @@ export function MapPanel() {
     if (measure) overlay.shapes.push(...measureOverlay(measure));
     overlay.shapes.push(...track);
     engine.current?.setOverlay(overlay);
-  }, [draft, measure, track]);
+  }, [draft, measure, track, engineReady]);
 
   const select = (id: string | null) => {
     setSelectedId(id);
@@ -150,6 +159,10 @@ export function MapPanel() {
     select(focusedFeature.id);
     engine.current?.showFeature(focusedFeature.id);
   }, [focusedFeature?.serial]); // one selection per request, not per render
+  // A feature selected before the engine was there is brought into view when it arrives.
+  useEffect(() => {
+    if (selectedId) engine.current?.showFeature(selectedId);
+  }, [engineReady]); // only when an engine arrives
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     const target = event.target as HTMLElement;
@@ -209,7 +222,14 @@ export function MapPanel() {
               ? `Map. Selected: ${selectedFeature.name}. Alt+arrow keys move it, Ctrl+Z undoes.`
               : 'Map of features. Arrow keys pan, + and − zoom.'
         }
-      />
+      >
+        {/* Over the map until its chunk is there, so a click on it is never lost. */}
+        {!engineReady && (
+          <div className="map-loading" role="status">
+            Loading the map…
+          </div>
+        )}
+      </div>
       <div className="map-status">
         <div ref={readoutElement} className="map-readout" data-testid="map-readout" aria-label="Position under the pointer" />
         <label className="readout-format">
