@@ -31,6 +31,7 @@ import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
 import { closeClient, RedisRelay } from './relay/redisRelay';
+import { installDirectAcks, type AckCounts } from './sessions/directAcks';
 import { PersonBudgets } from './sessions/rateLimiter';
 import type { TearlineServer } from './sessions/session';
 import { openStorage } from './openStorage';
@@ -98,6 +99,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const { store, audit, releaseStore, notificationStore } = await openStorage(config, { outcomes: storage, log });
   // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
+  const acks: AckCounts = { direct: 0, engine: 0 };
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
     ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log, killAfterCommit: config.faultHook === 'kill-after-commit' })
     : undefined;
@@ -116,6 +118,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
     broadcastFrames: () => frames,
+    ackFrames: () => acks,
     freeBytes: () => storage.freeBytes(),
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
@@ -230,7 +233,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));
-  io.on('connection', (socket) => onConnection(ctx, socket));
+  const directAcks = installDirectAcks({ counts: acks, log });
+  io.on('connection', (socket) => {
+    directAcks(socket);
+    onConnection(ctx, socket);
+  });
 
   // Before anyone can join: the sessions a crash left open are closed in the audit log first.
   const closed = await recordRestart(audit, relay ? config.nodeId : undefined);

@@ -16,6 +16,7 @@ export interface Metrics {
   rejected: Counter<'code'>;
   sessionsEnded: Counter<'reason'>;
   broadcastFrames: Counter<'path'>;
+  ackFrames: Counter<'path'>;
   fanouts: Counter;
   fanoutSeconds: Histogram;
   compactionsFailed: Counter;
@@ -28,6 +29,8 @@ export interface MetricSources {
   liveDocs(): number;
   /** Room broadcast frames so far, by path (see server/rooms/directFrames.ts). */
   broadcastFrames(): { direct: number; engine: number };
+  /** Answers to clients' requests so far, by path (see server/sessions/directAcks.ts). */
+  ackFrames(): { direct: number; engine: number };
   /** Free bytes on the data directory's file system. */
   freeBytes(): Promise<number>;
   /** Writes the storage refused so far (full or failing disk). */
@@ -108,7 +111,7 @@ function eventLoopLag(registry: Registry, periodMs: number): { close(): void } {
 
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
-  const reported = { direct: 0, engine: 0, storageFaults: 0 };
+  const reported = { broadcast: { direct: 0, engine: 0 }, ack: { direct: 0, engine: 0 }, storageFaults: 0 };
   defaultMetricsButEventLoop(registry);
   const lag = eventLoopLag(registry, EVENT_LOOP_SAMPLE_MS);
   // Storage health, read only when collected: nothing else holds these.
@@ -179,8 +182,21 @@ export function createMetrics(sources: MetricSources): Metrics {
       collect() {
         const now = sources.broadcastFrames();
         for (const path of ['direct', 'engine'] as const) {
-          this.inc({ path }, now[path] - reported[path]);
-          reported[path] = now[path];
+          this.inc({ path }, now[path] - reported.broadcast[path]);
+          reported.broadcast[path] = now[path];
+        }
+      },
+    }),
+    ackFrames: new Counter({
+      name: 'tearline_ack_frames_total',
+      help: 'Answers to client requests (acks), by path: written straight to the WebSocket, or through socket.io and engine.io',
+      labelNames: ['path'],
+      registers: [registry],
+      collect() {
+        const now = sources.ackFrames();
+        for (const path of ['direct', 'engine'] as const) {
+          this.inc({ path }, now[path] - reported.ack[path]);
+          reported.ack[path] = now[path];
         }
       },
     }),

@@ -113,14 +113,22 @@ export class Fanout {
       const update = item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates);
       // The sender already has its own edit; with several senders, each gets the merge (idempotent).
       const except = item.senders.size === 1 ? [...item.senders] : [];
+      // An emit to rooms without a socket still encodes its packet (a binary one is taken apart
+      // for its attachment): a cell whose sockets all take one encoding skips the other's.
       const binaryRooms = this.encodingRooms(item.cell, levels, 'binary');
-      frames += this.socketsIn(byRoom, binaryRooms);
-      this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update });
-      const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
-      for (const room of this.encodingRooms(item.cell, levels, 'base64')) {
-        let list = perRoom.get(room);
-        if (!list) perRoom.set(room, (list = []));
-        list.push(state);
+      const binarySockets = this.socketsIn(byRoom, binaryRooms);
+      if (binarySockets > 0) {
+        frames += binarySockets;
+        this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update });
+      }
+      const base64Rooms = this.encodingRooms(item.cell, levels, 'base64').filter((room) => (byRoom.get(room)?.size ?? 0) > 0);
+      if (base64Rooms.length > 0) {
+        const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
+        for (const room of base64Rooms) {
+          let list = perRoom.get(room);
+          if (!list) perRoom.set(room, (list = []));
+          list.push(state);
+        }
       }
       this.metrics.fanoutSeconds.observe((performance.now() - item.firstReceivedAt) / 1000);
       this.metrics.fanouts.inc();

@@ -80,6 +80,26 @@ describe('doc updates', () => {
     expect(sockets.gbrB64.got('doc:updates')).toHaveLength(1);
   });
 
+  test('emit nothing to rooms without a socket: a cell whose sockets all take base64 encodes no binary packet, and the reverse', async () => {
+    const { io, cell, fanout, sockets } = setup();
+    for (const socket of [sockets.usaBin, sockets.gbrBin, sockets.jpnBin]) io.sockets.delete(socket.id);
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'a'), 'someone-else', performance.now());
+    await nextTurn();
+    expect(io.emitted('doc:update')).toEqual([]);
+    expect(io.emitted('doc:updates')).toHaveLength(1);
+    expect(sockets.usaB64.got('doc:updates')).toHaveLength(1);
+
+    for (const socket of [sockets.usaB64, sockets.gbrB64, sockets.jpnB64]) io.sockets.delete(socket.id);
+    io.add(sockets.usaBin);
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'someone-else', performance.now());
+    await nextTurn();
+    expect(io.emitted('doc:updates')).toHaveLength(1);
+    const [binary, ...more] = io.emitted('doc:update');
+    expect(more).toEqual([]);
+    expect(binary!.rooms.every((room) => room.startsWith('bin:'))).toBe(true);
+    expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
+  });
+
   test("merge one object's updates of a window into one, and leave out its only sender", async () => {
     const { cell, fanout, sockets } = setup();
     const doc = new Y.Doc();
