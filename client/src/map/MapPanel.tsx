@@ -21,7 +21,7 @@ import { applyFilter, SHOW_ALL, type MapFilter } from './filters';
 import { MapFilters } from './MapFilters';
 import { mapFeaturesOf, mapKeyOf } from './mapFeatures';
 import { MapToolbar } from './MapToolbar';
-import { measureOverlay, MeasurePanel, type MeasureState } from './MeasurePanel';
+import { measureOverlay, MeasurePanel, today, type MeasureState } from './MeasurePanel';
 import { NewFeatureForm } from './NewFeatureForm';
 import { setPositionPrefs, usePositionPrefs } from './positionPrefs';
 import { useTrackOverlay } from './TrackHistory';
@@ -189,7 +189,7 @@ export function MapPanel() {
         measuring={measure?.tool ?? null}
         onMeasure={(tool) => {
           setDraft(null);
-          setMeasure(tool ? { tool, points: [], radiusNm: 25 } : null);
+          setMeasure(tool ? { tool, points: [], radiusNm: 25, date: today() } : null);
         }}
         onZoom={(delta) => engine.current?.zoomBy(delta)}
         onWorld={() => engine.current?.world()}
