@@ -69,10 +69,14 @@ export interface AuditView {
   detail: { [key: string]: Json };
 }
 
-/** Where a feature was moved to (server-detected moves, server/objects/moves.ts). */
+/** Where a feature was placed, or moved to (server-detected moves, server/objects/moves.ts). */
 export interface TrackPoint {
   at: string;
+  /** `placed`: where it was created (the first point, when the reader may see it); `moved`: a move. */
+  event: 'placed' | 'moved';
   actor: AuditActor;
+  /** The actor's display name as they last opened the cell; null when unknown. */
+  actorName: string | null;
   /** [longitude, latitude]: the point, or a line's or area's first vertex. */
   position: [number, number];
 }

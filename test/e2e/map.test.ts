@@ -197,8 +197,14 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
         ['usa-analyst', 'SECRET//REL TO USA, AUS'],
         ['usa-analyst', 'SECRET//REL TO USA, AUS'],
       ]);
-    // The partner's track history has both moves too, the second back where it started.
+    // The partner's track history has both moves too, the second back where it started, saying who moved it.
     await expect.poll(() => aus.page.getByText(/Track history \(2 moves\)/).count(), { timeout: 4_000 }).toBe(1);
+    await expect.poll(() => aus.page.getByTestId('track-point').innerText()).toMatch(/Z · moved by Alex Morgan \(USA analyst\) \(USA\) · /);
+    // Replayed to where it was placed: the slider's first point.
+    const slider = aus.page.getByLabel(/^Track history/);
+    await slider.focus();
+    await aus.page.keyboard.press('Home');
+    await expect.poll(() => aus.page.getByTestId('track-point').innerText()).toMatch(/Z · placed by Alex Morgan \(USA analyst\) \(USA\) · 51R YJ 00180 77215$/);
   });
 
   it('moves a point by dragging its handle: the partner sees it, it is audited, and Ctrl+Z undoes it', async () => {

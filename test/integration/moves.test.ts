@@ -2,7 +2,8 @@
 // trusted): each durable update that writes a feature's geometry appends `object.move`, with the
 // mover's identity and the marking at that moment. Readers see a move's position (in the audit
 // trail and the track history) only if they may read the feature as it was marked then: a release
-// never hands over where it was while it was hidden from them.
+// never hands over where it was while it was hidden from them. Where it was placed is the track's
+// first point, under the same rule.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { buildContent, fieldsOf } from '../../shared/content';
@@ -61,12 +62,23 @@ test('moves are audited with the mover and the marking; positions reach only tho
 
   const track = async (persona: string) =>
     api<FeatureTrack>(server.url, 'GET', `/api/workspaces/${cell.id}/objects/${object.id}/track`, undefined, await tokenFor(server.url, persona));
-  expect((await track('usa-analyst')).body.points.map((p) => [p.actor.sub, p.position])).toEqual([
-    ['usa-analyst', [125.5, 26.5]],
-    ['usa-analyst', [126, 27]],
+  // Where it was placed comes first, then each move, each with who made it (name and nation).
+  const usaTrack = (await track('usa-analyst')).body.points;
+  expect(usaTrack.map((p) => [p.event, p.actor.sub, p.actor.nation, p.position])).toEqual([
+    ['placed', 'usa-analyst', 'USA', [125, 26]],
+    ['moved', 'usa-analyst', 'USA', [125.5, 26.5]],
+    ['moved', 'usa-analyst', 'USA', [126, 27]],
   ]);
-  // Australia sees only where it went after the release, not where it was while NOFORN.
-  expect((await track('aus-analyst')).body.points.map((p) => p.position)).toEqual([[126, 27]]);
+  expect(usaTrack.every((p) => typeof p.actorName === 'string' && p.actorName.length > 0)).toBe(true);
+  // Australia sees only where it went after the release, not where it was placed or moved while NOFORN.
+  const ausTrack = await track('aus-analyst');
+  expect(ausTrack.body.points.map((p) => [p.event, p.position])).toEqual([['moved', [126, 27]]]);
+  expect(JSON.stringify(ausTrack.body)).not.toMatch(/125\.5|26\.5|\[125,26\]/);
+  // Its creation entry in the audit trail holds where it was placed (test/unit/audit-visibility.test.ts: shown like a move).
+  const created = (await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, await tokenFor(server.url, 'usa-fdo'))).body.entries.find(
+    (e) => e.action === 'object.create' && e.objectId === object.id,
+  );
+  expect(created?.detail).toEqual({ kind: 'feature', marking: 'SECRET//NOFORN', to: [125, 26] });
   const gbr = await track('gbr-analyst');
   expect(gbr.status).toBe(404);
   const absent = await api<unknown>(server.url, 'GET', `/api/workspaces/${cell.id}/objects/nope/track`, undefined, await tokenFor(server.url, 'gbr-analyst'));
