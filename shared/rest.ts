@@ -86,6 +86,11 @@ export interface FeatureTrack {
   points: TrackPoint[];
 }
 
+/** Every feature the reader may see that has a track they may see: feature id → its points, oldest first. */
+export interface CellTracks {
+  tracks: Record<string, TrackPoint[]>;
+}
+
 /** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
 export interface AuditTrailPage {
   /**
@@ -175,4 +180,5 @@ export interface RestAnswers {
   'GET /api/workspaces/:id/audit': AuditTrailPage;
   'GET /api/workspaces/:id/figures': { figures: SharingFigures };
   'GET /api/workspaces/:id/objects/:objectId/track': FeatureTrack;
+  'GET /api/workspaces/:id/tracks': CellTracks;
 }

@@ -9,6 +9,8 @@ import { formatPosition, POSITION_FORMATS, type LonLat, type PositionFormat } fr
 import { normaliseForWrite, translateGeometry, verticesOf, type FeatureGeometry, type GeometryKind } from '../../../shared/geo/geometry';
 import { formatDistance } from '../../../shared/geo/measure';
 import { formatPortion, rollUp } from '../../../shared/markings';
+import type { CellTracks } from '../../../shared/rest';
+import { fetchTracks } from '../session/api';
 import { useDocKeys } from '../session/hooks';
 import { markingOf } from '../markings/cell';
 import { toneClass } from '../markings/toneClass';
@@ -19,6 +21,7 @@ import { FeatureDetails } from './FeatureDetails';
 import { FeatureList } from './FeatureList';
 import { applyFilter, SHOW_ALL, type MapFilter } from './filters';
 import { MapFilters } from './MapFilters';
+import { pictureAt, pictureStart } from './pictureTime';
 import { mapFeaturesOf, mapKeyOf } from './mapFeatures';
 import { MapToolbar } from './MapToolbar';
 import { measureOverlay, MeasurePanel, today, type MeasureState } from './MeasurePanel';
@@ -41,7 +44,7 @@ function niceStep(metres: number): number {
 }
 
 export function MapPanel() {
-  const { snapshot, picture, setPresence, focus, byId, cell, canEdit } = useWorkspace();
+  const { snapshot, picture, setPresence, focus, byId, cell, canEdit, identity } = useWorkspace();
   const mapElement = useRef<HTMLDivElement>(null);
   const readoutElement = useRef<HTMLDivElement>(null);
   const scaleElement = useRef<HTMLDivElement>(null);
@@ -53,11 +56,30 @@ export function MapPanel() {
   const [measure, setMeasure] = useState<MeasureState | null>(null);
   const [filter, setFilter] = useState<MapFilter>(SHOW_ALL);
   const [status, setStatus] = useState('');
+  // The whole picture replayed at a moment (null: live), with every visible feature's track loaded on entering it.
+  const [replay, setReplay] = useState<{ at: number; start: number; end: number; tracks: CellTracks['tracks'] | null } | null>(null);
 
   const envelopes = ofKind(snapshot.objects, 'feature');
   const versions = useDocKeys(picture, envelopes.map((f) => f.id), mapKeyOf);
   const all = useMemo(() => mapFeaturesOf(picture, envelopes), [envelopes, versions]);
-  const shown = useMemo(() => applyFilter(all, filter, cell.policy, Date.now()), [all, filter, cell.policy]);
+  const replayed = useMemo(() => (replay?.tracks ? pictureAt(all, replay.tracks, replay.at) : null), [all, replay]);
+  const shown = useMemo(() => applyFilter(replayed?.features ?? all, filter, cell.policy, replay?.at ?? Date.now()), [all, replayed, filter, cell.policy]);
+  const replaying = replay !== null;
+  const workspaceId = snapshot.workspace?.id;
+  useEffect(() => {
+    if (!replay || replay.tracks || !workspaceId) return;
+    let live = true;
+    fetchTracks(identity.token, workspaceId)
+      .then(({ tracks }) => live && setReplay((current) => current && { ...current, tracks }))
+      .catch((error: unknown) => {
+        if (!live) return;
+        setReplay(null);
+        setStatus(`The picture cannot be replayed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return () => {
+      live = false;
+    };
+  }, [replay === null, replay?.tracks === null]); // once on entering the replay, not per slider step
   const selected = envelopes.find((feature) => feature.id === selectedId) ?? null;
   const selectedFeature = all.find((f) => f.envelope.id === selectedId);
   const track = useTrackOverlay(selectedFeature);
@@ -92,7 +114,7 @@ export function MapPanel() {
 
   useEffect(() => engine.current?.setFormat(format), [format]);
   useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy]);
-  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure), [selectedId, canEdit, draft, measure, shown]);
+  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure && !replaying), [selectedId, canEdit, draft, measure, replaying, shown]);
   useEffect(() => {
     const overlay: Overlay = { shapes: [] };
     if (draft && draft.vertices.length > 0) {
@@ -162,7 +184,7 @@ export function MapPanel() {
       return;
     }
     const arrow = ARROWS[event.key];
-    if (!arrow || !event.altKey || !selectedFeature || !canEdit || !engine.current) return;
+    if (!arrow || !event.altKey || !selectedFeature || !canEdit || replaying || !engine.current) return;
     event.preventDefault();
     const step = niceStep(engine.current.groundResolution() * (event.shiftKey ? 4 : 24));
     const lat = verticesOf(selectedFeature.geometry)[0]![1];
@@ -228,7 +250,25 @@ export function MapPanel() {
         {status}
       </p>
       {measure && <MeasurePanel state={measure} onChange={setMeasure} />}
-      <MapFilters filter={filter} onChange={setFilter} shown={shown.length} total={all.length} />
+      <MapFilters
+        filter={filter}
+        onChange={setFilter}
+        shown={shown.length}
+        total={all.length}
+        replay={{
+          at: replay?.at ?? null,
+          start: replay?.start ?? 0,
+          end: replay?.end ?? 0,
+          unknown: replayed?.unknown ?? 0,
+          loading: replaying && !replay.tracks,
+          onChange: (at) => {
+            if (at === null) return setReplay(null);
+            if (replay) return setReplay({ ...replay, at });
+            const now = Date.now();
+            setReplay({ at: now, start: pictureStart(all, now), end: now, tracks: null });
+          },
+        }}
+      />
       <div className="map-below">
         <FeatureList
           features={shown.map((f) => f.envelope)}
