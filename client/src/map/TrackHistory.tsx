@@ -88,6 +88,13 @@ export function TrackHistory({ feature }: { feature: Envelope }) {
   const shown = replayIndex ?? points.length - 1;
   const point = points[shown]!;
   const moves = points.filter((p) => p.event === 'moved').length;
+  if (moves === 0) {
+    return (
+      <p className="muted" data-testid="track-point">
+        No moves recorded yet: {trackPointText(point, format)}
+      </p>
+    );
+  }
   return (
     <div className="track-history">
       <label htmlFor={id}>
