@@ -8,6 +8,8 @@ import { PICTURE_STEP_MS } from './pictureTime';
 
 /** The picture replayed in time: `at` null for the live picture. */
 export interface PictureReplay {
+  /** False while viewing as a partner: the tracks would be one's own, not theirs. */
+  offered: boolean;
   at: number | null;
   start: number;
   end: number;
@@ -90,8 +92,9 @@ export function MapFilters({ filter, onChange, shown, total, replay }: Props) {
       </label>
       <fieldset className="picture-replay">
         <legend>Picture in time</legend>
+        {!replay.offered && <p className="muted">Not offered while viewing as a partner: the tracks would be yours, not theirs.</p>}
         <label className="check">
-          <input type="checkbox" checked={replay.at !== null} onChange={(e) => replay.onChange(e.target.checked ? replay.end : null)} />
+          <input type="checkbox" disabled={!replay.offered} checked={replay.at !== null} onChange={(e) => replay.onChange(e.target.checked ? replay.end : null)} />
           Replay the whole picture
         </label>
         {replay.at !== null && (

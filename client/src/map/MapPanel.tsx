@@ -44,7 +44,7 @@ function niceStep(metres: number): number {
 }
 
 export function MapPanel() {
-  const { snapshot, picture, setPresence, focus, byId, cell, canEdit, identity } = useWorkspace();
+  const { snapshot, picture, setPresence, focus, byId, cell, canEdit, identity, session } = useWorkspace();
   const mapElement = useRef<HTMLDivElement>(null);
   const readoutElement = useRef<HTMLDivElement>(null);
   const scaleElement = useRef<HTMLDivElement>(null);
@@ -62,6 +62,11 @@ export function MapPanel() {
   const envelopes = ofKind(snapshot.objects, 'feature');
   const versions = useDocKeys(picture, envelopes.map((f) => f.id), mapKeyOf);
   const all = useMemo(() => mapFeaturesOf(picture, envelopes), [envelopes, versions]);
+  // The tracks are read as oneself: while an FDO views the picture as a partner (no session) they would not be the partner's.
+  const replayOffered = session !== null;
+  useEffect(() => {
+    if (!replayOffered) setReplay(null);
+  }, [replayOffered]);
   const replayed = useMemo(() => (replay?.tracks ? pictureAt(all, replay.tracks, replay.at) : null), [all, replay]);
   const shown = useMemo(() => applyFilter(replayed?.features ?? all, filter, cell.policy, replay?.at ?? Date.now()), [all, replayed, filter, cell.policy]);
   const replaying = replay !== null;
@@ -256,6 +261,7 @@ export function MapPanel() {
         shown={shown.length}
         total={all.length}
         replay={{
+          offered: replayOffered,
           at: replay?.at ?? null,
           start: replay?.start ?? 0,
           end: replay?.end ?? 0,
