@@ -69,10 +69,14 @@ export interface AuditView {
   detail: { [key: string]: Json };
 }
 
-/** Where a feature was moved to (server-detected moves, server/objects/moves.ts). */
+/** Where a feature was placed, or moved to (server-detected moves, server/objects/moves.ts). */
 export interface TrackPoint {
   at: string;
+  /** `placed`: where it was created (the first point, when the reader may see it); `moved`: a move. */
+  event: 'placed' | 'moved';
   actor: AuditActor;
+  /** The actor's display name as they last opened the cell; null when unknown. */
+  actorName: string | null;
   /** [longitude, latitude]: the point, or a line's or area's first vertex. */
   position: [number, number];
 }
@@ -80,6 +84,11 @@ export interface TrackPoint {
 /** A feature's moves the reader may see, oldest first. */
 export interface FeatureTrack {
   points: TrackPoint[];
+}
+
+/** Every feature the reader may see that has a track they may see: feature id → its points, oldest first. */
+export interface CellTracks {
+  tracks: Record<string, TrackPoint[]>;
 }
 
 /** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
@@ -171,4 +180,5 @@ export interface RestAnswers {
   'GET /api/workspaces/:id/audit': AuditTrailPage;
   'GET /api/workspaces/:id/figures': { figures: SharingFigures };
   'GET /api/workspaces/:id/objects/:objectId/track': FeatureTrack;
+  'GET /api/workspaces/:id/tracks': CellTracks;
 }

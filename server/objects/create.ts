@@ -12,6 +12,7 @@ import type { Fanout } from '../rooms/fanout';
 import type { NewDoc } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { checkMarkingForCell } from '../workspaces/workspaceService';
+import { placedAt } from './moves';
 import { appendedOrderKey, checkedOrderKey, keyAfter } from './orderKeys';
 import { checkUpdate } from './updateCheck';
 
@@ -118,8 +119,9 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
   await ports.cells.createObjects(cell, objects);
   // Appended together, in order: the log writes them in one transaction, not one each in turn.
   await Promise.all(
-    objects.map(({ envelope }) =>
-      ports.audit.append({
+    objects.map(({ envelope, content }) => {
+      const placed = placedAt(envelope.kind, content);
+      return ports.audit.append({
         workspaceId: cell.workspace.id,
         actor,
         action: envelope.sourceId ? 'tearline.create' : CREATE_ACTIONS[envelope.kind] ?? 'object.create',
@@ -129,9 +131,11 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
           marking: envelope.marking,
           ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}),
           ...(CREATE_ACTIONS[envelope.kind] ? { on: envelope.parentId } : {}),
+          // A feature's first position: the start of its track history.
+          ...(placed ? { to: placed } : {}),
         },
-      }),
-    ),
+      });
+    }),
   );
   for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
 }

@@ -8,6 +8,8 @@ import { formatPosition, POSITION_FORMATS, type LonLat, type PositionFormat } fr
 import { normaliseForWrite, translateGeometry, verticesOf, type FeatureGeometry, type GeometryKind } from '../../../shared/geo/geometry';
 import { formatDistance } from '../../../shared/geo/measure';
 import { formatPortion, rollUp } from '../../../shared/markings';
+import type { CellTracks } from '../../../shared/rest';
+import { fetchTracks } from '../session/api';
 import { useDocKeys } from '../session/hooks';
 import { markingOf } from '../markings/cell';
 import { toneClass } from '../markings/toneClass';
@@ -18,9 +20,10 @@ import { FeatureDetails } from './FeatureDetails';
 import { FeatureList } from './FeatureList';
 import { applyFilter, SHOW_ALL, type MapFilter } from './filters';
 import { MapFilters } from './MapFilters';
+import { pictureAt, pictureStart } from './pictureTime';
 import { mapFeaturesOf, mapKeyOf } from './mapFeatures';
 import { MapToolbar } from './MapToolbar';
-import { measureOverlay, MeasurePanel, type MeasureState } from './MeasurePanel';
+import { measureOverlay, MeasurePanel, today, type MeasureState } from './MeasurePanel';
 import { NewFeatureForm } from './NewFeatureForm';
 import { setPositionPrefs, usePositionPrefs } from './positionPrefs';
 import { useTrackOverlay } from './TrackHistory';
@@ -40,7 +43,7 @@ function niceStep(metres: number): number {
 }
 
 export function MapPanel() {
-  const { snapshot, picture, setPresence, focus, byId, cell, canEdit } = useWorkspace();
+  const { snapshot, picture, setPresence, focus, byId, cell, canEdit, identity, session } = useWorkspace();
   const mapElement = useRef<HTMLDivElement>(null);
   const readoutElement = useRef<HTMLDivElement>(null);
   const scaleElement = useRef<HTMLDivElement>(null);
@@ -52,11 +55,35 @@ export function MapPanel() {
   const [measure, setMeasure] = useState<MeasureState | null>(null);
   const [filter, setFilter] = useState<MapFilter>(SHOW_ALL);
   const [status, setStatus] = useState('');
+  // The whole picture replayed at a moment (null: live), with every visible feature's track loaded on entering it.
+  const [replay, setReplay] = useState<{ at: number; start: number; end: number; tracks: CellTracks['tracks'] | null } | null>(null);
 
   const envelopes = ofKind(snapshot.objects, 'feature');
   const versions = useDocKeys(picture, envelopes.map((f) => f.id), mapKeyOf);
   const all = useMemo(() => mapFeaturesOf(picture, envelopes), [envelopes, versions]);
-  const shown = useMemo(() => applyFilter(all, filter, cell.policy, Date.now()), [all, filter, cell.policy]);
+  // The tracks are read as oneself: while an FDO views the picture as a partner (no session) they would not be the partner's.
+  const replayOffered = session !== null;
+  useEffect(() => {
+    if (!replayOffered) setReplay(null);
+  }, [replayOffered]);
+  const replayed = useMemo(() => (replay?.tracks ? pictureAt(all, replay.tracks, replay.at) : null), [all, replay]);
+  const shown = useMemo(() => applyFilter(replayed?.features ?? all, filter, cell.policy, replay?.at ?? Date.now()), [all, replayed, filter, cell.policy]);
+  const replaying = replay !== null;
+  const workspaceId = snapshot.workspace?.id;
+  useEffect(() => {
+    if (!replay || replay.tracks || !workspaceId) return;
+    let live = true;
+    fetchTracks(identity.token, workspaceId)
+      .then(({ tracks }) => live && setReplay((current) => current && { ...current, tracks }))
+      .catch((error: unknown) => {
+        if (!live) return;
+        setReplay(null);
+        setStatus(`The picture cannot be replayed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return () => {
+      live = false;
+    };
+  }, [replay === null, replay?.tracks === null]); // once on entering the replay, not per slider step
   const selected = envelopes.find((feature) => feature.id === selectedId) ?? null;
   const selectedFeature = all.find((f) => f.envelope.id === selectedId);
   const track = useTrackOverlay(selectedFeature);
@@ -101,7 +128,7 @@ export function MapPanel() {
 
   useEffect(() => engine.current?.setFormat(format), [format, engineReady]);
   useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy, engineReady]);
-  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure), [selectedId, canEdit, draft, measure, shown, engineReady]);
+  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure && !replaying), [selectedId, canEdit, draft, measure, replaying, shown, engineReady]);
   useEffect(() => {
     const overlay: Overlay = { shapes: [] };
     if (draft && draft.vertices.length > 0) {
@@ -175,7 +202,7 @@ export function MapPanel() {
       return;
     }
     const arrow = ARROWS[event.key];
-    if (!arrow || !event.altKey || !selectedFeature || !canEdit || !engine.current) return;
+    if (!arrow || !event.altKey || !selectedFeature || !canEdit || replaying || !engine.current) return;
     event.preventDefault();
     const step = niceStep(engine.current.groundResolution() * (event.shiftKey ? 4 : 24));
     const lat = verticesOf(selectedFeature.geometry)[0]![1];
@@ -202,7 +229,7 @@ export function MapPanel() {
         measuring={measure?.tool ?? null}
         onMeasure={(tool) => {
           setDraft(null);
-          setMeasure(tool ? { tool, points: [], radiusNm: 25 } : null);
+          setMeasure(tool ? { tool, points: [], radiusNm: 25, date: today() } : null);
         }}
         onZoom={(delta) => engine.current?.zoomBy(delta)}
         onWorld={() => engine.current?.world()}
@@ -248,7 +275,26 @@ export function MapPanel() {
         {status}
       </p>
       {measure && <MeasurePanel state={measure} onChange={setMeasure} />}
-      <MapFilters filter={filter} onChange={setFilter} shown={shown.length} total={all.length} />
+      <MapFilters
+        filter={filter}
+        onChange={setFilter}
+        shown={shown.length}
+        total={all.length}
+        replay={{
+          offered: replayOffered,
+          at: replay?.at ?? null,
+          start: replay?.start ?? 0,
+          end: replay?.end ?? 0,
+          unknown: replayed?.unknown ?? 0,
+          loading: replaying && !replay.tracks,
+          onChange: (at) => {
+            if (at === null) return setReplay(null);
+            if (replay) return setReplay({ ...replay, at });
+            const now = Date.now();
+            setReplay({ at: now, start: pictureStart(all, now), end: now, tracks: null });
+          },
+        }}
+      />
       <div className="map-below">
         <FeatureList
           features={shown.map((f) => f.envelope)}

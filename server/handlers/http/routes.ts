@@ -19,7 +19,7 @@ import { auditFor, figuresFor } from './cellReports';
 import { createExercise, startBlankExercise } from './exercises';
 import { exportFeatures } from './exportFeatures';
 import { exportObject } from './exportObject';
-import { featureTrack } from './featureTrack';
+import { cellTracks, featureTrack } from './featureTrack';
 import { restLimit } from './rateLimits';
 import { createWorkspaceSchema } from '../../workspaces/workspaceService';
 
@@ -221,6 +221,13 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     heavy,
     route(async (req, res) => {
       res.json(await featureTrack(ctx, await identify(req), String(req.params.id), String(req.params.objectId)));
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/tracks',
+    heavy,
+    route(async (req, res) => {
+      res.json(await cellTracks(ctx, await identify(req), String(req.params.id)));
     }),
   );
   app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));
