@@ -37,6 +37,7 @@ import { openStorage } from './openStorage';
 import { PostgresStore } from './store/postgresStore';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
+import { commitInterval } from './store/commitPolicy';
 import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { WorkspaceService } from './workspaces/workspaceService';
@@ -120,7 +121,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
   });
-  const writer = new UpdateWriter(store, { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond }, storage);
+  const commitPolicy = { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond };
+  const writer = new UpdateWriter(store, commitPolicy, storage);
   const docs = new DocRegistry(store, writer, {
     compactAfter: config.compactAfter,
     idleMs: config.docIdleMs,
@@ -145,7 +147,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     workspaces: new WorkspaceService(store),
     cells: new CellRegistry(store, log),
     docs,
-    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames),
+    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames, () => commitInterval(writer.frames.perCommit(), commitPolicy)),
     audit,
     storage,
     releaseStore,
