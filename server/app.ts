@@ -100,7 +100,16 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
-    ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log, killAfterCommit: config.faultHook === 'kill-after-commit' })
+    ? new RedisRelay({
+        url: config.redisUrl,
+        node: config.nodeId,
+        maxLen: config.relayMaxLen,
+        store,
+        log,
+        killAfterCommit: config.faultHook === 'kill-after-commit',
+        // Entries are read only once the relay started, after the metrics exist.
+        counted: (outcome) => metrics.relayEntries.inc({ outcome }),
+      })
     : undefined;
   await relay?.connect();
   const cluster = relay && (await clusterAdapter(relay, frames, log));
@@ -145,7 +154,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     store,
     verify,
     workspaces: new WorkspaceService(store),
-    cells: new CellRegistry(store, log),
+    cells: new CellRegistry(store, log, relay && ((workspaceId) => relay.follow(workspaceId))),
     docs,
     fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames, () => commitInterval(writer.frames.perCommit(), commitPolicy)),
     audit,

@@ -46,6 +46,15 @@ export class RelayReceiver {
 
   constructor(private readonly ports: ReceiverPorts) {}
 
+  /**
+   * Whether this node holds the cell (loaded or loading), so wants its entries. One it does not
+   * hold has no index, audience or live doc here to keep current: its entries are skipped unread,
+   * and it is read whole from PostgreSQL when it is loaded (after its shard is followed).
+   */
+  wants(workspaceId: string): boolean {
+    return this.ports.cells.loaded(workspaceId) !== undefined;
+  }
+
   /** Handles one entry; entries of a stream are handed over one at a time, in order. */
   async handle(entry: RelayEntry): Promise<void> {
     const cell = await this.ports.cells.loaded(entry.workspaceId);
