@@ -16,7 +16,7 @@ import { createDatabase, startRedis } from './servers/infra';
 import { ServerProcess } from './servers/spawn';
 import { devTokens, tearlineTarget, TearlineSession } from './targets/tearline';
 
-export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--profile <dir>] [--out bench/results/cluster.json]`;
+export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--profile <dir>] [--idle-node] [--out bench/results/cluster.json]`;
 
 const FULL = { clients: 500, editsPerSecond: 100, warmupSeconds: 3, measureSeconds: 20 };
 const QUICK = { clients: 24, editsPerSecond: 30, warmupSeconds: 0.5, measureSeconds: 2 };
@@ -40,6 +40,8 @@ export interface ClusterRow {
   cpuMicrosPerEditPerNode: number[];
   /** Frames received per update delivered (sockets of the base64 encoding): what coalescing saves. */
   framesPerDelivery: number;
+  /** With --idle-node: CPU per edit (µs) of one more node that no client connects to (it holds no cell): what reading the relay costs a node for cells it does not hold. */
+  idleNodeCpuMicrosPerEdit?: number;
   generatorSaturated: boolean;
 }
 
@@ -50,7 +52,7 @@ export function parseNodes(text: string | null): number[] {
 }
 
 /** One node count: its own database and Redis, N nodes sharing a data dir (one dev identity), the fan-out measured. */
-async function runNodes(count: number, plan: FanoutPlan, profileDir: string | null): Promise<ClusterRow> {
+async function runNodes(count: number, plan: FanoutPlan, profileDir: string | null, idleNode: boolean): Promise<ClusterRow> {
   const database = await createDatabase();
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tearline-bench-cluster-'));
@@ -67,9 +69,21 @@ async function runNodes(count: number, plan: FanoutPlan, profileDir: string | nu
         }),
       );
     }
+    const idle = idleNode
+      ? await ServerProcess.start('tearline', {
+          args: ['--data-dir', dataDir],
+          env: { TEARLINE_STORE: 'postgres', DATABASE_URL: database.url, REDIS_URL: redis.url, TEARLINE_NODE_ID: 'bench-node-idle' },
+        })
+      : undefined;
+    if (idle) servers.push(idle);
+    const active = idle ? servers.slice(0, -1) : servers;
     const first = await TearlineSession.open(servers[0]!, devTokens(servers[0]!));
-    const sessions = servers.map((server, i) => (i === 0 ? first : first.through(server)));
-    const result = await measureFanout(`tearline ×${count}`, servers, [sessions], plan, async () => ({ redis: redis.cpuSeconds(), postgres: await database.cpuSeconds() }));
+    const sessions = active.map((server, i) => (i === 0 ? first : first.through(server)));
+    const result = await measureFanout(`tearline ×${count}`, active, [sessions], plan, async () => ({
+      redis: redis.cpuSeconds(),
+      postgres: await database.cpuSeconds(),
+      ...(idle ? { idle: idle.sample().cpuSeconds } : {}),
+    }));
     const deliveries = Math.max(result.deliveries, 1);
     const redisCpu = result.extraCpuSeconds.redis ?? 0;
     const postgresCpu = result.extraCpuSeconds.postgres ?? 0;
@@ -90,6 +104,7 @@ async function runNodes(count: number, plan: FanoutPlan, profileDir: string | nu
       },
       perNode: result.nodes ?? [{ cpuSeconds: result.serverCpuSeconds, deliveries: result.deliveries, cpuMicrosPerDelivery: result.cpuMicrosPerDelivery }],
       ...perEdit(result),
+      ...(idle ? { idleNodeCpuMicrosPerEdit: ((result.extraCpuSeconds.idle ?? 0) * 1e6) / Math.max(result.editsSent, 1) } : {}),
       generatorSaturated: result.generatorSaturated,
     };
   } finally {
@@ -134,7 +149,7 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   for (const count of nodes) {
     process.stderr.write(`cluster: ${count} node${count === 1 ? '' : 's'}, ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
-    rows.push(await runNodes(count, plan, profileDir));
+    rows.push(await runNodes(count, plan, profileDir, args.includes('--idle-node')));
   }
   console.log(clusterMarkdown(rows));
   mkdirSync(path.dirname(out), { recursive: true });
@@ -180,6 +195,9 @@ export function clusterMarkdown(rows: readonly ClusterRow[]): string {
         `${r.perNode.map((n) => f(n.cpuMicrosPerDelivery)).join(' · ')} | ${r.cpuMicrosPerEditPerNode.map((v) => Math.round(v)).join(' · ')} | ${r.framesPerDelivery.toFixed(2)} |`,
     ),
     ...ratios(rows),
+    ...rows
+      .filter((r) => r.idleNodeCpuMicrosPerEdit !== undefined)
+      .map((r) => `A node without clients beside ${r.nodes} node${r.nodes === 1 ? '' : 's'}: ${r.idleNodeCpuMicrosPerEdit!.toFixed(1)} µs CPU per edit (reading the relay for cells it does not hold)`),
     '',
   ].join('\n');
 }
