@@ -5,9 +5,9 @@
 // A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
 // the shard's end at that moment): whatever commits after that read is published after that end,
 // so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
-// carries many cells) are skipped unread, by the cell their `w` field names. A run id in Redis tells a node that Redis lost its streams
-// (a restart without persistence): it then reconciles from PostgreSQL. A sweeper, on one node at
-// a time, publishes outbox rows a crash or an outage left.
+// carries many cells) are skipped unread, by the cell their `w` field names. A run id in Redis
+// tells a node that Redis lost its streams (a restart without persistence): it then reconciles
+// from PostgreSQL. A sweeper, on one node at a time, publishes outbox rows a crash or an outage left.
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import type { CommittedChange, PostgresStore } from '../store/postgresStore';
@@ -306,7 +306,8 @@ export class RedisRelay {
 
   /**
    * One XREAD of the shards followed. A shard followed meanwhile unblocks it (CLIENT UNBLOCK: it
-   * answers as if its block ran out), so the new cell's entries are read at once. A reader that
+   * answers as if its block ran out), so the new cell's entries are read at once (within one block
+   * at worst: an UNBLOCK that reaches Redis before the XREAD does nothing). A reader that
    * gets no answer (Redis frozen) is reconnected, which fails the read (its connection may hold it
    * forever otherwise).
    */
