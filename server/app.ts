@@ -38,6 +38,7 @@ import { openStorage } from './openStorage';
 import { PostgresStore } from './store/postgresStore';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
+import { commitInterval } from './store/commitPolicy';
 import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { WorkspaceService } from './workspaces/workspaceService';
@@ -101,7 +102,16 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const frames: FrameCounts = { direct: 0, engine: 0 };
   const acks: AckCounts = { direct: 0, engine: 0 };
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
-    ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log, killAfterCommit: config.faultHook === 'kill-after-commit' })
+    ? new RedisRelay({
+        url: config.redisUrl,
+        node: config.nodeId,
+        maxLen: config.relayMaxLen,
+        store,
+        log,
+        killAfterCommit: config.faultHook === 'kill-after-commit',
+        // Entries are read only once the relay started, after the metrics exist.
+        counted: (outcome) => metrics.relayEntries.inc({ outcome }),
+      })
     : undefined;
   await relay?.connect();
   const cluster = relay && (await clusterAdapter(relay, frames, log));
@@ -123,7 +133,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
   });
-  const writer = new UpdateWriter(store, { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond }, storage);
+  const commitPolicy = { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond };
+  const writer = new UpdateWriter(store, commitPolicy, storage);
   const docs = new DocRegistry(store, writer, {
     compactAfter: config.compactAfter,
     idleMs: config.docIdleMs,
@@ -146,9 +157,9 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     store,
     verify,
     workspaces: new WorkspaceService(store),
-    cells: new CellRegistry(store, log),
+    cells: new CellRegistry(store, log, relay && ((workspaceId) => relay.follow(workspaceId))),
     docs,
-    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames),
+    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames, () => commitInterval(writer.frames.perCommit(), commitPolicy)),
     audit,
     storage,
     releaseStore,

@@ -20,6 +20,7 @@ export interface Metrics {
   fanouts: Counter;
   fanoutSeconds: Histogram;
   compactionsFailed: Counter;
+  relayEntries: Counter<'outcome'>;
   /** Stops the event-loop sampler (its timer would outlive a closed server in the same process). */
   close(): void;
 }
@@ -210,6 +211,12 @@ export function createMetrics(sources: MetricSources): Metrics {
     compactionsFailed: new Counter({
       name: 'tearline_compactions_failed_total',
       help: 'Compactions of an update log into a snapshot that failed (retried later; edits are unaffected)',
+      registers: [registry],
+    }),
+    relayEntries: new Counter({
+      name: 'tearline_relay_entries_total',
+      help: 'Relay entries read from the shards this node follows: handled (decoded and applied), skipped (of a cell this node does not hold: not decoded), refused (malformed)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

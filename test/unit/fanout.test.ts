@@ -2,7 +2,7 @@
 // encoding, one object's updates of a window merged into one, its sender left out when it is the
 // only one, and rooms due the same updates sharing one message. In-memory doubles, no server.
 import * as Y from 'yjs';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { DocState, Envelope } from '../../shared/protocol';
 import { Fanout } from '../../server/rooms/fanout';
 import { encodeBytes } from '../../server/sessions/encoding';
@@ -220,5 +220,67 @@ describe('envelopes', () => {
     expect(sockets.gbrB64.got('object:removed')).toEqual([{ id: 'rel' }]);
     expect(sockets.usaBin.received).toEqual([]);
     expect(sockets.jpnBin.received).toEqual([]);
+  });
+});
+
+describe('updates relayed from other nodes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A fan-out whose relayed updates are paced 25 ms, on a clock the test moves. */
+  function paced() {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+    const { io, cell, sockets } = setup();
+    const clock = { now: 0 };
+    const written: number[] = [];
+    const fanout = new Fanout(io.asServer(), fakeMetrics(), 0, { add: (frames) => written.push(frames) }, () => 25, () => clock.now);
+    const advance = (ms: number) => {
+      clock.now += ms;
+      vi.advanceTimersByTime(ms);
+    };
+    return { cell, sockets, fanout, written, advance };
+  }
+
+  test('arriving between this node\'s commits share one frame per socket (each other node\'s commit used to cost one)', () => {
+    const { cell, sockets, fanout, written, advance } = paced();
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'local'), 'usa-bin', 0);
+    vi.runOnlyPendingTimers();
+    // `rel` reaches USA and GBR: a binary and a base64 socket each.
+    expect(written).toEqual([4]);
+    // Three other nodes' commits, 5 ms apart, within the pace: nothing goes out yet.
+    const relayed = ['a', 'b', 'c'].map((text) => edit(new Y.Doc(), text));
+    for (const update of relayed) {
+      advance(5);
+      fanout.relayed(cell, 'rel', 0, update);
+    }
+    expect(written).toEqual([4]);
+    expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
+    advance(10);
+    // One frame per socket for the three, merged, and to the local writer's socket too (it has not got them).
+    expect(written).toEqual([4, 4]);
+    const [, merged] = sockets.gbrBin.got<BinaryDocState>('doc:update');
+    expect(bodyOf(merged!.update)).toBe(bodyOf(...relayed));
+    expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
+    expect(sockets.gbrB64.got('doc:updates')).toHaveLength(2);
+  });
+
+  test('go out with the next local flush, without waiting for the pace', () => {
+    const { cell, sockets, fanout, written, advance } = paced();
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'first'), 'usa-bin', 0);
+    vi.runOnlyPendingTimers();
+    advance(3);
+    fanout.relayed(cell, 'fvey', 0, edit(new Y.Doc(), 'theirs'));
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'second'), 'usa-bin', 3);
+    vi.runOnlyPendingTimers();
+    expect(written).toHaveLength(2);
+    expect(sockets.gbrB64.got<{ updates: DocState[] }>('doc:updates').map((frame) => frame.updates.map((u) => u.id))).toEqual([['rel'], ['fvey', 'rel']]);
+  });
+
+  test('long after the last flush go out at once', () => {
+    const { cell, sockets, fanout, advance } = paced();
+    advance(1000);
+    fanout.relayed(cell, 'rel', 0, edit(new Y.Doc(), 'lone'));
+    vi.runAllTicks();
+    vi.advanceTimersToNextTimer();
+    expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
   });
 });

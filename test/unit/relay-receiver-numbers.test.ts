@@ -30,7 +30,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
       encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]) }),
       drop: () => undefined,
     },
-    fanout: { update: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
+    fanout: { relayed: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
     store: { getObject: async () => undefined, markingVersionHeld: () => 0, positions: async () => new Map(), listTombstones: async () => [] },
     audienceChanged: async () => undefined,
     log: { warn: () => undefined, error: () => undefined },
