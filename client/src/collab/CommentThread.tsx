@@ -1,7 +1,8 @@
 // The comments on one object of any kind (paragraph, feature, event, RFI): each thread with its
 // replies, its own portion mark and
 // resolve/reopen; a form to comment, marked by default like what it is on (never wider: the server
-// refuses wider, and a mention of someone who may not read it, with the reason shown here).
+// refuses wider, and a mention of a nation that may not read it, with the reason shown here; a
+// person is judged by nation only, never by clearance).
 import { useState, useSyncExternalStore } from 'react';
 import { bodyOf, fieldsOf } from '../../../shared/content';
 import { mentionsIn } from '../../../shared/notifications';
