@@ -8,11 +8,11 @@ import { bodyOf, fieldsOf } from '../../../shared/content';
 import { mentionsIn } from '../../../shared/notifications';
 import type { Envelope } from '../../../shared/protocol';
 import { PortionMark } from '../markings/PortionMark';
-import { describeError } from '../session/errors';
 import { useReplicaDoc } from '../session/hooks';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { isAnswer } from '../rfi/RfiAnswers';
 import { useWorkspace } from '../workspace/context';
+import { useAction } from '../workspace/useAction';
 import { completeMention, mentionCandidates, mentionQuery } from './mentionPicker';
 import { commentsOn } from './threads';
 
@@ -72,8 +72,7 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
   const { session, canEdit, picture, cell, identity } = useWorkspace();
   const [text, setText] = useState('');
   const [marking, setMarking] = useState(on.marking);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const people = useSyncExternalStore(picture.presence.subscribe, picture.presence.getSnapshot);
   if (!session || !canEdit) return null;
   const query = mentionQuery(text);
@@ -83,17 +82,9 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
   ];
   const candidates = query === null ? [] : mentionCandidates(query, chain, cell.members, people, cell.policy);
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) });
-      setText('');
-      onDone?.();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    if (!(await action.run(() => session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) })))) return;
+    setText('');
+    onDone?.();
   };
   return (
     <form
@@ -123,10 +114,10 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
         Comment marking (no wider than {on.marking})
         <input value={marking} onChange={(e) => setMarking(e.target.value)} />
       </label>
-      <button type="submit" disabled={busy || !text.trim()}>
+      <button type="submit" disabled={action.busy || !text.trim()}>
         Post comment
       </button>
-      {error && <ErrorMessage message={error} />}
+      {action.error && <ErrorMessage message={action.error} />}
     </form>
   );
 }
