@@ -327,7 +327,8 @@ export const schemas = {
   }),
   /**
    * A comment on an object or paragraph (`onId`), or a reply (`onId` a comment), marked no wider
-   * than what it is on. `mentions`: people or whole nations told of it; each must be able to read it.
+   * than what it is on. `mentions`: people or whole nations told of it; each nation (a person's too) must be able to
+   * read it, and a person is told only while they may (never refused for their clearance).
    */
   'comment:create': z.strictObject({
     workspaceId: id,

@@ -91,13 +91,24 @@ export interface CellTracks {
   tracks: Record<string, TrackPoint[]>;
 }
 
+/** Detail fields holding a person's account id (`sub`): a suggestion decision's `author`. */
+export const AUDIT_PERSON_FIELDS: readonly string[] = ['author'];
+
+/** A person as the audit page names them: display name and nation as they last opened the cell. */
+export interface AuditPerson {
+  name: string;
+  nation: string;
+}
+
 /** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
 export interface AuditTrailPage {
   /**
    * `actorName`: the actor's display name as they last opened the cell (null for the server, or
-   * for someone who never opened it); read at request time, not part of the hash-chained entry.
+   * for someone who never opened it); `people`: by account id, each person a detail field of
+   * AUDIT_PERSON_FIELDS names, likewise (absent: never opened the cell). Both are read at request
+   * time, not part of the hash-chained entry.
    */
-  entries: (AuditView & { cursor: string; actorName: string | null })[];
+  entries: (AuditView & { cursor: string; actorName: string | null; people: Record<string, AuditPerson> })[];
   /** Where the next page starts (null: nothing shown yet). */
   next: string | null;
 }

@@ -68,7 +68,7 @@ function defaultMetricsButEventLoop(registry: Registry): void {
  * What each gauge reads from one window of the delay histogram (nanoseconds). The bare name was
  * prom-client's delay of one setImmediate at scrape time; here it is the window's mean.
  */
-const LAG_FIGURES: readonly { suffix: string; help: string; read(h: IntervalHistogram): number; shifted: boolean }[] = [
+const LAG_FIGURES: readonly { suffix: string; help: string; read(h: LagHistogram): number; shifted: boolean }[] = [
   { suffix: '', help: 'Mean event-loop lag since the last scrape', read: (h) => h.mean, shifted: true },
   { suffix: 'min_', help: 'Least event-loop lag since the last scrape', read: (h) => h.min, shifted: true },
   { suffix: 'max_', help: 'Greatest event-loop lag since the last scrape', read: (h) => h.max, shifted: true },
@@ -88,9 +88,14 @@ export function lagSeconds(intervalNs: number, periodMs: number): number {
   return Math.max(0, intervalNs - periodMs * 1e6) / 1e9;
 }
 
-/** Event-loop lag gauges under prom-client's names, so dashboards keep working, minus the sampling period. */
-function eventLoopLag(registry: Registry, periodMs: number): { close(): void } {
-  const histogram = monitorEventLoopDelay({ resolution: periodMs });
+/** What the lag gauges read of node's delay histogram (perf_hooks), so a test can hand them its own windows. */
+export type LagHistogram = Pick<IntervalHistogram, 'enable' | 'disable' | 'reset' | 'count' | 'mean' | 'min' | 'max' | 'stddev' | 'percentile'>;
+
+/**
+ * Event-loop lag gauges under prom-client's names, so dashboards keep working, minus the sampling
+ * period. `histogram`: node's delay sampler at that period (a test's windows instead).
+ */
+export function eventLoopLag(registry: Registry, periodMs: number, histogram: LagHistogram = monitorEventLoopDelay({ resolution: periodMs })): { close(): void } {
   histogram.enable();
   const gauges: { figure: (typeof LAG_FIGURES)[number]; gauge: Gauge }[] = [];
   // One collect sets them all, then starts a new window. A scrape sooner than one period after

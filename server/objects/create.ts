@@ -3,7 +3,7 @@
 // (store first), audited, then announced to the audiences that may see each object.
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { canSee, formatBanner, formatPortion, type Marking, type Participant } from '../../shared/markings';
+import { canSee, checkOriginatorRules, formatBanner, formatPortion, type Marking, type Participant } from '../../shared/markings';
 import type { ClientPayload, Envelope, ObjectKind } from '../../shared/protocol';
 import type { AuditAction, AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
@@ -24,9 +24,10 @@ export interface Author {
   participant: Participant;
 }
 
-/** Parses a marking for this cell and originator, and checks its author could still see it. */
+/** Parses a marking for this cell and originator (shared/markings/originator.ts), and checks its author could still see it. */
 export function markingFor(cell: Cell, author: Author, text: string, originator: string): Marking {
   const marking: Marking = { ...checkMarkingForCell(cell.workspace, text), originator };
+  checkOriginatorRules(text, marking, cell.policy);
   if (!canSee(author.participant, marking, cell.policy)) {
     throw new TearlineError(
       'bad_marking',

@@ -14,6 +14,7 @@ import type { Context } from '../context';
 import { TearlineError, toProtocolError } from '../../errors';
 import { parseOrRefuse } from '../../validation';
 import { createAuditCursors } from '../../audit/cursor';
+import { seated } from '../../exercise/leadership';
 import { TEMPLATES } from '../../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
 import { createExercise, startBlankExercise } from './exercises';
@@ -151,7 +152,10 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     '/api/workspaces',
     route(async (req, res) => {
       const identity = await identify(req);
-      res.json({ workspaces: await ctx.workspaces.listFor(identity) } satisfies RestAnswers['GET /api/workspaces']);
+      // An exercise cell is listed only once its join gate lets the person in (server/exercise/seats.ts).
+      const cells = await ctx.workspaces.listFor(identity);
+      const open = await Promise.all(cells.map((cell) => seated(ctx, cell, identity.sub)));
+      res.json({ workspaces: cells.filter((_, i) => open[i]) } satisfies RestAnswers['GET /api/workspaces']);
     }),
   );
   app.post(
