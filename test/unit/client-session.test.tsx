@@ -455,7 +455,7 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     server.socket.connected = false;
     server.socket.fire('disconnect');
     bodyOf(first.replica('n1')!.doc).insert(0, text);
-    await vi.waitFor(() => expect(first.getSnapshot().pending).toBe(1));
+    await vi.waitFor(() => expect(first.pendingEdits.getSnapshot()).toBe(1));
     first.close();
     expect(store.unsent()).toEqual(['n1']);
   }
@@ -467,13 +467,14 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     await editOfflineAndReload(server, store, 'UPDATE: ');
     session = new WorkspaceSession(server.connection(), 'ws1', store);
     await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('offline'));
-    expect(session.getSnapshot()).toMatchObject({ pending: 1, workspace: { id: 'ws1' } });
+    expect(session.getSnapshot()).toMatchObject({ workspace: { id: 'ws1' } });
+    expect(session.pendingEdits.getSnapshot()).toBe(1);
     expect(clientBody(session, 'n1')).toBe('UPDATE: Convoy sighted.');
     server.editByOther('n1', (t) => t.insert(15, ' Six trucks.'));
     server.socket.connected = true;
     server.socket.fire('connect');
     await vi.waitFor(() => expect(server.body('n1')).toBe('UPDATE: Convoy sighted. Six trucks.'));
-    await vi.waitFor(() => expect(session!.getSnapshot().pending).toBe(0));
+    await vi.waitFor(() => expect(session!.pendingEdits.getSnapshot()).toBe(0));
     await vi.waitFor(() => expect(store.unsent()).toEqual([]));
     expect(clientBody(session, 'n1')).toBe('UPDATE: Convoy sighted. Six trucks.');
   });
@@ -504,7 +505,8 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     session = new WorkspaceSession(server.connection(), 'ws1', store);
     await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
     expect(session.replica('n1')).toBeUndefined();
-    expect(session.getSnapshot()).toMatchObject({ objects: [], pending: 0 });
+    expect(session.getSnapshot()).toMatchObject({ objects: [] });
+    expect(session.pendingEdits.getSnapshot()).toBe(0);
     expect(session.getSnapshot().notices.map((n) => n.message)).toEqual([
       'An item you were editing is no longer releasable to you; your unsaved change to it was discarded.',
     ]);
@@ -522,7 +524,7 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     session = new WorkspaceSession(server.connection(), 'ws1', store);
     await vi.waitFor(() => expect(store.unsent()).toEqual([]));
     await vi.waitFor(() => expect(clientBody(session!, 'n1')).toBe('Convoy sighted.'));
-    expect(session.getSnapshot().pending).toBe(0);
+    expect(session.pendingEdits.getSnapshot()).toBe(0);
     expect(session.getSnapshot().notices.map((n) => n.message)).toEqual([expect.stringContaining('An edit was not saved: Viewers cannot edit.')]);
     server.socket.fire('disconnect');
     server.socket.fire('connect');
@@ -574,7 +576,8 @@ describe('WorkspaceSession: the last-known picture kept on disk', () => {
     await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('offline'));
     expect(session.getSnapshot().objects.map((o) => o.id).sort()).toEqual(['n1', 'n2']);
     expect(clientBody(session, 'n2')).toBe('Harbour quiet. Two tugs.');
-    expect(session.getSnapshot()).toMatchObject({ pending: 0, shownFrom: store.cell!.keptAt });
+    expect(session.getSnapshot()).toMatchObject({ shownFrom: store.cell!.keptAt });
+    expect(session.pendingEdits.getSnapshot()).toBe(0);
     expect(Date.parse(store.cell!.keptAt)).not.toBeNaN();
 
     server.socket.connected = true;
@@ -582,6 +585,26 @@ describe('WorkspaceSession: the last-known picture kept on disk', () => {
     await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
     expect(session.getSnapshot().shownFrom).toBeNull();
     expect(server.sent('doc:update')).toHaveLength(0);
+  });
+
+  it('counts an edit waiting for the server apart from the picture: typing changes nothing the whole workspace follows', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const store = new MemoryStore();
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    let release = () => undefined as void;
+    server.hold = new Promise((resolve) => (release = resolve));
+    let pictureChanges = 0;
+    const counts: number[] = [];
+    session.subscribe(() => pictureChanges++);
+    session.pendingEdits.subscribe(() => counts.push(session!.pendingEdits.getSnapshot()));
+    bodyOf(session.replica('n1')!.doc).insert(0, 'UPDATE: ');
+    await vi.waitFor(() => expect(session!.pendingEdits.getSnapshot()).toBe(1));
+    release();
+    await vi.waitFor(() => expect(session!.pendingEdits.getSnapshot()).toBe(0));
+    expect(counts).toEqual([1, 0]);
+    expect(pictureChanges).toBe(0);
   });
 
   it('deletes a removed object’s record and replaces one whose epoch changed', async () => {

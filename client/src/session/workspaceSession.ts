@@ -15,6 +15,7 @@ import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture'
 import { PresenceStore } from './presenceStore';
 import type { CellRecord, KeptObject, OfflineStore } from './offlineStore';
 import { ObjectReplica } from './replica';
+import { ValueStore } from './valueStore';
 import { StaticPicture } from './staticPicture';
 import type { CrossNationEditing } from '../../../shared/suggestions';
 
@@ -50,6 +51,8 @@ export class WorkspaceSession implements Picture {
   private workspace: WorkspaceSummary | null = null;
   private level: string | null = null;
   readonly presence = new PresenceStore();
+  /** How many objects hold edits the server has not acknowledged yet (kept on disk meanwhile): apart from the picture. */
+  readonly pendingEdits = new ValueStore(0);
   private notices: Notice[] = [];
   private nextNoticeId = 1;
   private snapshot: PictureSnapshot;
@@ -306,6 +309,7 @@ export class WorkspaceSession implements Picture {
         // No longer a cell of ours: nothing of it stays, in memory or on disk (the whole database
         // goes, so no record is deleted one by one).
         this.pending.clear();
+        this.pendingEdits.set(0);
         for (const id of Array.from(this.envelopes.keys())) this.purge(id);
         void this.store?.clear().catch(() => undefined);
       }
@@ -598,6 +602,7 @@ export class WorkspaceSession implements Picture {
     this.replicas.delete(id);
     this.unkept.delete(id);
     this.pending.delete(id);
+    this.pendingEdits.set(this.pending.size);
     // Its record leaves the disk too, whether or not it held edits: nothing hidden stays at rest.
     if (this.store) void this.store.delete(id).catch((error: unknown) => this.keepFailed(error));
     if (this.envelopes.delete(id) || replica) this.emit();
@@ -629,6 +634,7 @@ export class WorkspaceSession implements Picture {
         this.pending.add(record.id);
       }
     }
+    this.pendingEdits.set(this.pending.size);
     if (!this.connection.connected) {
       this.shownFrom = this.keptAt;
       this.setStatus('offline');
@@ -648,7 +654,6 @@ export class WorkspaceSession implements Picture {
     this.keepTimer = null;
     const store = this.store;
     if (!store) return;
-    const before = this.pending.size;
     // Written while joined, the picture is the server's as of now; while offline, as of the last time it was.
     if (this.status === 'live') this.keptAt = new Date().toISOString();
     const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level, keptAt: this.keptAt ?? new Date().toISOString() };
@@ -667,7 +672,7 @@ export class WorkspaceSession implements Picture {
     }
     if (records.length > 0 && cell) store.put(records, cell).catch((error: unknown) => this.keepFailed(error));
     this.unkept.clear();
-    if (this.pending.size !== before) this.emit();
+    this.pendingEdits.set(this.pending.size);
   }
 
   private keepFailedOnce = false;
@@ -697,7 +702,6 @@ export class WorkspaceSession implements Picture {
       level: this.level,
       objects: Array.from(this.envelopes.values()),
       notices: this.notices,
-      pending: this.pending.size,
       shownFrom: this.status === 'live' ? null : this.shownFrom,
     };
   }
