@@ -230,6 +230,19 @@ describe('WorkspaceSession', () => {
     expect(live.getSnapshot().notices.map((n) => n.message)).toEqual(["The server cannot read this item's stored content (object n1)."]);
   });
 
+  it('keeps the same objects array through changes that are not to the objects (what views derive from it is kept)', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    const before = live.getSnapshot();
+    server.socket.fire('workspace:changed', { ...workspace, name: 'Strait watch (renamed)' });
+    expect(live.getSnapshot()).not.toBe(before);
+    expect(live.getSnapshot().objects).toBe(before.objects);
+    server.socket.fire('object:changed', { ...envelope('n1'), orderKey: 'a1' });
+    expect(live.getSnapshot().objects).not.toBe(before.objects);
+    expect(live.getSnapshot().objects[0]!.orderKey).toBe('a1');
+  });
+
   it('takes a cell’s new settings as the server announces them', async () => {
     const server = new FakeServer();
     const live = await open(server);

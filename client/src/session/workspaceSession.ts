@@ -52,7 +52,7 @@ function isOffline(error: unknown): boolean {
 
 export class WorkspaceSession implements Picture {
   readonly editable = true;
-  private readonly envelopes = new Map<string, Envelope>();
+  private readonly envelopes = new EnvelopeMap();
   private readonly replicas = new Map<string, ObjectReplica>();
   private readonly listeners = new Set<() => void>();
   private status: PictureStatus = 'joining';
@@ -778,7 +778,7 @@ export class WorkspaceSession implements Picture {
       status: this.status,
       workspace: this.workspace,
       level: this.level,
-      objects: Array.from(this.envelopes.values()),
+      objects: this.envelopes.takeChange() ? Array.from(this.envelopes.values()) : this.snapshot.objects,
       notices: this.notices,
       shownFrom: this.status === 'live' ? null : this.shownFrom,
     };
@@ -792,6 +792,38 @@ export class WorkspaceSession implements Picture {
     }
     this.snapshot = this.buildSnapshot();
     for (const listener of this.listeners) listener();
+  }
+}
+
+/**
+ * The envelopes, noting whether they changed since the snapshot last listed them: a change of
+ * status, notices or settings keeps the same objects array, so what the views derive from it (each
+ * kind's sorted selection, the map's features) is kept too.
+ */
+class EnvelopeMap extends Map<string, Envelope> {
+  private changed = true;
+
+  override set(id: string, envelope: Envelope): this {
+    this.changed = true;
+    return super.set(id, envelope);
+  }
+
+  override delete(id: string): boolean {
+    const deleted = super.delete(id);
+    this.changed ||= deleted;
+    return deleted;
+  }
+
+  override clear(): void {
+    this.changed = true;
+    super.clear();
+  }
+
+  /** True once after any change. */
+  takeChange(): boolean {
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
   }
 }
 
