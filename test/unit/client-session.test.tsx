@@ -667,6 +667,22 @@ describe('WorkspaceSession: the last-known picture kept on disk', () => {
     expect(store.puts.flat()).toEqual([]);
   });
 
+  it('writes nothing again after a reload whose join changed nothing', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.add('n2', 'Harbour quiet.');
+    const store = new MemoryStore();
+    const first = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(store.records.size).toBe(2), LAZILY_KEPT);
+    first.close();
+    store.puts = [];
+    session = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(store.puts.flat()).toEqual([]);
+    expect(clientBody(session, 'n2')).toBe('Harbour quiet.');
+  });
+
   it('deletes a removed object’s record and replaces one whose epoch changed', async () => {
     const server = new FakeServer();
     server.add('n1', 'Convoy sighted.');

@@ -649,6 +649,8 @@ export class WorkspaceSession implements Picture {
       const replica = new ObjectReplica(record.id, record.epoch, record.confirmed, this.onLocalUpdate);
       this.envelopes.set(record.id, record.envelope);
       this.replicas.set(record.id, replica);
+      // As on disk: a reload's join that changes nothing writes nothing.
+      this.keptFrom.set(record.id, { replica, version: replica.version, unacked: 0, envelope: record.envelope });
       if (record.unacked.length > 0) {
         replica.restoreUnsent(record.epoch, record.confirmed, record.unacked);
         this.pending.add(record.id);
