@@ -3,11 +3,11 @@
 // in its turn (one message at a time per socket), answer in the contract's shape and charge the
 // answer's size to the budget, end the session when the client stops taking what is sent to it,
 // and clean up on disconnect.
-import type { Ack, AckBodies, BinaryEncoding, ClientEvent, ProtocolError } from '../../shared/protocol';
+import type { Ack, BinaryEncoding, ClientEvent, ProtocolError } from '../../shared/protocol';
 import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protocol';
 import { formatSize } from '../../shared/sizes';
 import { rateLimited, TearlineError, toProtocolError } from '../errors';
-import { syncAnswerText } from '../sessions/answerText';
+import { answerText } from '../sessions/answerText';
 import { participantOf } from '../sessions/identity';
 import { ExpirySweep } from '../sessions/expirySweep';
 import { MessageQueue } from '../sessions/messageQueue';
@@ -176,8 +176,8 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       // all pass the budget before any was charged.
       const answer = await queue.run(async (release) => {
         const body = await turn(event, payload, release);
-        // A base64 socket's doc:sync answer is written as text here (../sessions/answerText.ts).
-        const text = event === 'doc:sync' ? syncAnswerText(body as AckBodies['doc:sync']) : undefined;
+        // The large answers (doc:sync on a base64 socket, envelope listings) are written as text here (../sessions/answerText.ts).
+        const text = answerText(event, body);
         budget.chargeAnswer(text ? text.chars : weight(body, true));
         return text ?? { ok: true as const, ...body };
       });

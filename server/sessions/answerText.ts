@@ -1,4 +1,5 @@
-// Answers written as JSON text by Tearline, not by socket.io. A `doc:sync` answer on a base64
+// Answers written as JSON text by Tearline, not by socket.io: `doc:sync` on base64 sockets, and
+// the envelope listings of `workspace:join` and `workspace:objects`. A `doc:sync` answer on a base64
 // socket is up to 1,000 base64 strings of about a kilobyte each: socket.io's encoder walks it for
 // binary attachments (`hasBinary`, every key of every doc) and then JSON.stringify scans every
 // character of every string for escapes, though base64 never needs one; then the budget's
@@ -11,7 +12,7 @@
 // for the same answer. An `AnswerText` that reaches any other encoder is still sent right: its
 // toJSON gives the answer back as data, only slower.
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
-import type { AckBodies } from '../../shared/protocol';
+import type { AckBodies, ClientEvent, Envelope } from '../../shared/protocol';
 
 /** An answer's JSON text (`{ "ok": true, ... }`), ready to be an ack's data. */
 export class AnswerText {
@@ -49,6 +50,52 @@ export function syncAnswerText(body: AckBodies['doc:sync']): AnswerText | undefi
 
 /** Text JSON writes as it is between quotes. */
 const PLAIN = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Each envelope's JSON, made the first time it is sent and kept while the envelope lives: an
+ * envelope is never changed in place (a change puts a new one in the index), and every joiner who
+ * may see it is sent the same one (envelopeFor answers the stored envelope unless it drops a
+ * tearline's source for this reader, and then a new object, written afresh).
+ */
+const envelopeJson = new WeakMap<Envelope, string>();
+
+function jsonOf(envelope: Envelope): string {
+  let json = envelopeJson.get(envelope);
+  if (json === undefined) {
+    json = JSON.stringify(envelope);
+    envelopeJson.set(envelope, json);
+  }
+  return json;
+}
+
+/**
+ * The text of a `workspace:join` or `workspace:objects` answer (its fields in the order a spread
+ * body would have them): thousands of envelopes in a large cell, the same ones for every joiner
+ * who may see them, so each is written once (`jsonOf`) and joins copy it.
+ */
+export function listingAnswerText(body: AckBodies['workspace:join'] | AckBodies['workspace:objects']): AnswerText {
+  let json = '{"ok":true';
+  if ('level' in body) json += `,"level":${JSON.stringify(body.level)}`;
+  json += ',"objects":[';
+  for (let i = 0; i < body.objects.length; i++) json += (i === 0 ? '' : ',') + jsonOf(body.objects[i]!);
+  json += ']';
+  if ('workspace' in body) json += `,"workspace":${JSON.stringify(body.workspace)}`;
+  if (body.next !== undefined) json += `,"next":${JSON.stringify(body.next)}`;
+  return new AnswerText(`${json}}`);
+}
+
+/** The text of an answer the server writes itself, or undefined for one socket.io writes (../handlers/connection.ts). */
+export function answerText(event: ClientEvent, body: object): AnswerText | undefined {
+  switch (event) {
+    case 'doc:sync':
+      return syncAnswerText(body as AckBodies['doc:sync']);
+    case 'workspace:join':
+    case 'workspace:objects':
+      return listingAnswerText(body as AckBodies['workspace:join']);
+    default:
+      return undefined;
+  }
+}
 
 /** socket.io-parser's encoder, with an ack whose one argument is an AnswerText written as that text. */
 export class AnswerEncoder extends Encoder {

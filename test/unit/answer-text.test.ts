@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { AckBodies } from '../../shared/protocol';
-import { AnswerEncoder, AnswerText, syncAnswerText } from '../../server/sessions/answerText';
+import { AnswerEncoder, AnswerText, answerText, listingAnswerText, syncAnswerText } from '../../server/sessions/answerText';
+import { envelope } from '../helpers/envelopes';
 import { startTestServer, tempDir } from '../helpers/server';
 
 afterEach(() => vi.restoreAllMocks());
@@ -56,6 +57,25 @@ describe('a doc:sync answer written as text', () => {
     const [head, attachment] = new AnswerEncoder().encode(ack({ ok: true, docs: [{ id: 'a', epoch: 0, update: new Uint8Array([0, 0]) }], missing: [] }));
     expect(head).toMatch(/^61-42\[/);
     expect(attachment).toEqual(new Uint8Array([0, 0]));
+  });
+
+  test('a join or a page of envelopes is the packet socket.io writes, each envelope written once for every joiner', () => {
+    const objects = Array.from({ length: 30 }, (_, i) => ({ ...envelope(`obj-${i}`, 'SECRET//REL TO USA, GBR'), createdBy: i === 3 ? 'a "quoted" \\ name' : 'usa-analyst' }));
+    const workspace = { id: 'ws1', name: 'Cell "one"' };
+    const bodies = [
+      { level: 'USA|S|', objects, workspace },
+      { level: 'USA|S|', objects, workspace, next: 'abc_DEF-123' },
+      { objects: objects.slice(5), next: 'xyz' },
+      { objects: [] },
+    ];
+    for (const body of bodies) {
+      expect(new AnswerEncoder().encode(ack(listingAnswerText(body as never)))).toEqual(new Encoder().encode(ack({ ok: true, ...body })));
+    }
+    const stringify = vi.spyOn(JSON, 'stringify');
+    answerText('workspace:join', { level: 'USA|S|', objects, workspace });
+    answerText('workspace:objects', { objects });
+    // The level and the cell, each answer; no envelope again.
+    expect(stringify.mock.calls.map(([value]) => value)).toEqual(['USA|S|', workspace]);
   });
 
   test('the server answers with this encoder', async () => {
