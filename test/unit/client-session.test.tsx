@@ -79,6 +79,8 @@ class FakeServer {
   /** Runs before each workspace:objects page is answered (an announcement arriving mid-listing). */
   beforePage: (() => void) | null = null;
   private listing: Envelope[] = [];
+  /** When set, the next workspace:objects answers with this error (the page is not given). */
+  refusePage: ServerError | null = null;
 
   add(id: string, body: string) {
     const doc = new Y.Doc();
@@ -141,6 +143,9 @@ class FakeServer {
         return { level: 'AUS|S|', objects: objects.slice(0, this.pageSize), workspace, next: `after-${this.pageSize}` };
       }
       case 'workspace:objects': {
+        const refusal = this.refusePage;
+        this.refusePage = null;
+        if (refusal) throw refusal;
         this.beforePage?.();
         const objects = this.listing.splice(0, this.pageSize!);
         return this.listing.length > 0 ? { objects, next: `more-${this.listing.length}` } : { objects };
@@ -238,6 +243,21 @@ describe('WorkspaceSession', () => {
     expect(ids).not.toContain('gone');
     expect(clientBody(live, 'n24')).toBe('Item 24.');
     expect(clientBody(live, 'new')).toBe('Created during the listing.');
+  });
+
+  it('asks for a page again when the budget refused it, without joining again', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 25; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.pageSize = 10;
+    server.refusePage = new ServerError('rate_limited', 'Too many messages too fast, or answers too large; slow down.', 20);
+    const live = await open(server);
+    expect(server.sent('workspace:join')).toHaveLength(1);
+    expect(server.sent('workspace:objects')).toEqual([
+      { workspaceId: 'ws1', cursor: 'after-10' },
+      { workspaceId: 'ws1', cursor: 'after-10' },
+      { workspaceId: 'ws1', cursor: 'more-5' },
+    ]);
+    expect(live.getSnapshot().objects).toHaveLength(25);
   });
 
   it('builds an object’s doc only when something needs it, with the object id as guid, and resyncs unbuilt ones incrementally', async () => {

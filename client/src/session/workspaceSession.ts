@@ -8,7 +8,7 @@
 // while the server is away shows the last-known picture and the unsent edits, which are sent at
 // the next join; a record leaves the disk as soon as its object is no longer releasable.
 import { buildContent } from '../../../shared/content';
-import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
+import type { AckBodies, ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
@@ -301,7 +301,7 @@ export class WorkspaceSession implements Picture {
         // A large cell answers in pages: each asked for once the previous one is in, so the
         // server never holds more than a page for us. Objects announced meanwhile are kept.
         for (let next = joined.next; next !== undefined; ) {
-          const page = await this.connection.request('workspace:objects', { workspaceId: this.workspaceId, cursor: next });
+          const page = await this.nextPage(next);
           if (this.closed) return false;
           take(page.objects);
           next = page.next;
@@ -340,6 +340,23 @@ export class WorkspaceSession implements Picture {
       this.notify(`Could not open the workspace: ${describeError(error)}`);
     }
   };
+
+  /**
+   * One more page of the join's objects. Pages are charged to the socket's answer budget by size,
+   * so a large cell can spend it: a refused page was not given, and its cursor is asked for again
+   * when the budget allows (a new join would only spend it again from the first page).
+   */
+  private async nextPage(cursor: string): Promise<AckBodies['workspace:objects']> {
+    for (;;) {
+      try {
+        return await this.connection.request('workspace:objects', { workspaceId: this.workspaceId, cursor });
+      } catch (error) {
+        if (!(error instanceof ServerError && error.code === 'rate_limited') || this.closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error)));
+        if (this.closed) throw error;
+      }
+    }
+  }
 
   private onDisconnect = (): void => {
     // Whoever is still there is announced again when the rejoin answers; the rejoin resends edits.
