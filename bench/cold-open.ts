@@ -22,6 +22,8 @@ export interface ColdOpenResult {
   /** Median over the repeats. */
   coldOpenMs: number;
   coldOpenRunsMs: number[];
+  /** The server's CPU time (user + system) in each cold open: a figure a loaded machine does not inflate as it does wall time. */
+  serverCpuRunsMs: number[];
   idleRssMb: number;
   rssWithObjectsMb: number;
   kbPerObject: number;
@@ -60,10 +62,13 @@ export async function runColdOpen(target: Target, plan: ColdOpenPlan): Promise<C
     const withClients = await server.sampleAfterGc();
 
     const runs: number[] = [];
+    const cpuRuns: number[] = [];
     for (let run = 0; run < plan.repeats; run++) {
       const startedAt = performance.now();
+      const cpuAtStart = server.sample().cpuSeconds;
       const synced = await session.coldOpen(COLD_OPEN_LEVEL);
       runs.push(performance.now() - startedAt);
+      cpuRuns.push((server.sample().cpuSeconds - cpuAtStart) * 1000);
       if (synced !== plan.objects) {
         throw new Error(`${target.name}: the cold-open client got ${synced} of ${plan.objects} objects.`);
       }
@@ -76,6 +81,7 @@ export async function runColdOpen(target: Target, plan: ColdOpenPlan): Promise<C
       seedSeconds,
       coldOpenMs: median(runs),
       coldOpenRunsMs: runs,
+      serverCpuRunsMs: cpuRuns,
       idleRssMb: idle.rssMb,
       rssWithObjectsMb: withObjects.rssMb,
       kbPerObject: ((withObjects.rssMb - idle.rssMb) * 1024) / plan.objects,

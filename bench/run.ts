@@ -11,6 +11,7 @@
 // `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
 // `npm run bench -- socket-memory` the server's heap per connected client, `transport-floor` a bare ws / socket.io server's, `heap-diff` what grew between two snapshots;
 // `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis;
+// `npm run bench -- answer-encoding` the CPU to put one doc:sync answer on the wire, socket.io's way and as text;
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'socket-memory') return (await import('./socket-memory')).run(args.slice(1));
   if (args[0] === 'transport-floor') return (await import('./transport-floor')).run(args.slice(1));
   if (args[0] === 'heap-diff') return (await import('./heap-diff')).run(args.slice(1));
+  if (args[0] === 'answer-encoding') return (await import('./answer-encoding')).run(args.slice(1));
   if (args[0] === 'cluster') return (await import('./cluster')).run(args.slice(1));
   if (args.includes('--nodes')) return (await import('./cluster')).run(args);
   if (args.includes('--help')) {

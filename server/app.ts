@@ -32,6 +32,7 @@ import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
 import { closeClient, RedisRelay } from './relay/redisRelay';
 import { installDirectAcks, type AckCounts } from './sessions/directAcks';
+import { answerParser } from './sessions/answerText';
 import { PersonBudgets } from './sessions/rateLimiter';
 import type { TearlineServer } from './sessions/session';
 import { openStorage } from './openStorage';
@@ -120,6 +121,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     // Larger than the update limit so an oversized edit gets a `too_large` answer, not a cut line.
     maxHttpBufferSize: config.maxUpdateBytes * 4 + 64 * 1024,
     serveClient: false,
+    // socket.io's own parser, but an answer already written as JSON text is sent as it is (server/sessions/answerText.ts).
+    parser: answerParser,
     adapter: cluster ? cluster.adapter : withDirectFrames(Adapter, { counts: frames, log }),
     // Across nodes: WebSocket only, so no load balancer needs sticky sessions for polling.
     ...(cluster ? { transports: ['websocket'] as const } : {}),

@@ -195,6 +195,8 @@ const plannedInjectSchema = z.strictObject({
 
 export const schemas = {
   'workspace:join': z.strictObject({ workspaceId: id }),
+  /** The next page of a join's objects, when the join answered `next` (a cell too large for one answer). */
+  'workspace:objects': z.strictObject({ workspaceId: id, cursor: z.string().min(1).max(64) }),
   'workspace:leave': z.strictObject({ workspaceId: id }),
   'doc:sync': z.strictObject({
     workspaceId: id,
@@ -405,7 +407,13 @@ export interface DocState {
 
 /** What each client event answers on success (the `ok: true` part). */
 export interface AckBodies {
-  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary };
+  /**
+   * `next`, only when the objects you may see do not fit in one answer: the cursor of the next
+   * page (`workspace:objects`); `objects` is then the first page.
+   */
+  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary; next?: string };
+  /** One more page of the join's objects; `next` while there are more. */
+  'workspace:objects': { objects: Envelope[]; next?: string };
   'workspace:leave': Record<string, never>;
   /**
    * `missing`: ids that are absent or not releasable to you (indistinguishable on purpose).

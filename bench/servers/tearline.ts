@@ -33,9 +33,6 @@ const lifted = values['keep-budgets']
       rateBurst: 1_000_000,
       personRatePerSecond: 1_000_000,
       personRateBurst: 1_000_000,
-      // A 50,000-object cell's join answer is ~15 MB, over the default 8 MiB: the next packet sent
-      // before the bench client has read it all would end the session as a slow reader.
-      maxPendingOutputBytes: 256 * 1024 * 1024,
     };
 const server = await startServer({
   port: Number(values.port ?? 0),

@@ -159,7 +159,14 @@ export class TearlineSession implements TargetSession {
 
   async coldOpen(level: Level): Promise<number> {
     const socket = await this.fullClient(level, false);
-    const { objects } = await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
+    const joined = await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
+    const objects = [...joined.objects];
+    // A cell too large for one answer is listed in pages (docs/protocol.md, workspace:objects).
+    for (let next = joined.next; next !== undefined; ) {
+      const page = await call(socket, 'workspace:objects', { workspaceId: this.workspaceId, cursor: next });
+      objects.push(...page.objects);
+      next = page.next;
+    }
     const replicas: Y.Doc[] = [];
     for (let start = 0; start < objects.length; start += SYNC_MAX_DOCS) {
       const batch = objects.slice(start, start + SYNC_MAX_DOCS);

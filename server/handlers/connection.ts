@@ -7,6 +7,7 @@ import type { Ack, BinaryEncoding, ClientEvent, ProtocolError } from '../../shar
 import { BINARY_ENCODINGS, PROTOCOL_VERSION, schemas } from '../../shared/protocol';
 import { formatSize } from '../../shared/sizes';
 import { rateLimited, TearlineError, toProtocolError } from '../errors';
+import { answerText } from '../sessions/answerText';
 import { participantOf } from '../sessions/identity';
 import { ExpirySweep } from '../sessions/expirySweep';
 import { MessageQueue } from '../sessions/messageQueue';
@@ -121,7 +122,7 @@ const EVENTS: ReadonlySet<string> = new Set(Object.keys(schemas));
  * with `text`, the characters of its strings (an answer's base64, ids and envelopes, nearly all
  * one byte each on the wire).
  */
-function weight(value: unknown, text: boolean): number {
+export function weight(value: unknown, text: boolean): number {
   if (value instanceof Uint8Array) return value.byteLength;
   if (typeof value === 'string') return text ? value.length : 0;
   if (!value || typeof value !== 'object') return 0;
@@ -175,10 +176,12 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       // all pass the budget before any was charged.
       const answer = await queue.run(async (release) => {
         const body = await turn(event, payload, release);
-        budget.chargeAnswer(weight(body, true));
-        return body;
+        // The large answers (doc:sync on a base64 socket, envelope listings) are written as text here (../sessions/answerText.ts).
+        const text = answerText(event, body);
+        budget.chargeAnswer(text ? text.chars : weight(body, true));
+        return text ?? { ok: true as const, ...body };
       });
-      reply({ ok: true, ...answer });
+      reply(answer as Ack<object>);
     } catch (error) {
       const protocolError: ProtocolError = toProtocolError(error);
       // `unavailable` is a stored object the server cannot read: an administrator must see it too.

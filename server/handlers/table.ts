@@ -11,10 +11,11 @@ import { createObject, remarkObject } from './objects';
 import { refreshSession } from './refresh';
 import { createTearline, decideRelease, listReleases, requestRelease, setReleasePolicy } from './release';
 import { changeSettings, createSuggestion, decideSuggestion } from './suggestions';
-import { joinWorkspace, leaveHandler, viewAs } from './workspaces';
+import { joinWorkspace, leaveHandler, listObjects, viewAs } from './workspaces';
 
 export const EVENTS = [
   joinWorkspace,
+  listObjects,
   leaveHandler,
   viewAs,
   syncDocs,

@@ -5,6 +5,7 @@ import { accessLevelKey, type Participant } from '../../shared/markings';
 import { TearlineError } from '../errors';
 import { roomsOf } from '../rooms/roomNames';
 import { auditActor, type SessionData, type TearlineSocket } from '../sessions/session';
+import { joinListing, nextPage, stopListing } from '../workspaces/joinPages';
 import { visibleEnvelopes } from '../workspaces/visible';
 import type { Context } from './context';
 import { event } from './events';
@@ -23,12 +24,20 @@ export const joinWorkspace = event('workspace:join')
       ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
     }
     ctx.presence.welcome(cell, socket.id);
-    return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
+    // After joining the rooms: an object created meanwhile is in the answer or announced, or both.
+    const { objects, next } = joinListing(socket, cell, session.participant, ctx.config.maxPendingOutputBytes);
+    return next === undefined ? { level: session.level, objects, workspace: cell.workspace } : { level: session.level, objects, workspace: cell.workspace, next };
   });
+
+/** The next page of a join's objects (server/workspaces/joinPages.ts), visible to the session as it is now. */
+export const listObjects = event('workspace:objects')
+  .checks({ cell: 'joined' })
+  .handle(async ({ ctx, socket, session, payload, cell }) => nextPage(socket, cell, session.participant, payload.cursor, ctx.config.maxPendingOutputBytes));
 
 /** Leaves one cell (explicitly, or for every cell on disconnect) as `session` had joined it. */
 export async function leaveWorkspace(ctx: Context, socket: TearlineSocket, workspaceId: string, session: SessionData = socket.data): Promise<void> {
   if (!session.joined.delete(workspaceId)) return;
+  stopListing(socket, workspaceId);
   delete session.presence[workspaceId];
   for (const room of roomsOf(workspaceId, session.level, session.encoding)) await socket.leave(room);
   const cell = await ctx.cells.get(workspaceId);

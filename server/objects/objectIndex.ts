@@ -8,6 +8,11 @@ import { compareSiblings, type SiblingPlace } from '../../shared/siblings';
 export interface IndexedObject {
   envelope: Envelope;
   marking: Marking;
+  /**
+   * Its place in the index's order (`all()`): given when the object enters the index, kept while
+   * it is changed, a new one when it comes back from deletion. Never sent: it counts every object.
+   */
+  seq: number;
 }
 
 /** A deleted object as the index keeps it: out of every answer but the audit trail's and an undo's. */
@@ -23,6 +28,7 @@ export class ObjectIndex {
   private readonly parsed = new Map<string, Marking>();
   /** Deleted objects (tombstones): never an answer's, except to say who may read their audit trail. */
   private readonly deleted = new Map<string, DeletedObject>();
+  private nextSeq = 0;
 
   constructor(
     readonly policy: MarkingPolicy,
@@ -48,7 +54,8 @@ export class ObjectIndex {
       const list = this.siblings.get(previous.envelope.parentId ?? '')!;
       list.splice(positionIn(list, previous.envelope), 1);
     }
-    const entry = { envelope, marking: this.markingOf(envelope) };
+    // A Map keeps a key's first place when it is set again, so `seq` follows `all()`'s order.
+    const entry = { envelope, marking: this.markingOf(envelope), seq: previous?.seq ?? this.nextSeq++ };
     this.objects.set(envelope.id, entry);
     const key = envelope.parentId ?? '';
     let list = this.siblings.get(key);
@@ -115,6 +122,11 @@ export class ObjectIndex {
 
   all(): IterableIterator<IndexedObject> {
     return this.objects.values();
+  }
+
+  /** The objects after the one whose `seq` is `seq`, in `all()`'s order (a listing resumed, server/workspaces/joinPages.ts). */
+  *after(seq: number): Generator<IndexedObject> {
+    for (const entry of this.objects.values()) if (entry.seq > seq) yield entry;
   }
 
   get size(): number {

@@ -74,6 +74,13 @@ class FakeServer {
   refuseJoin: ServerError | null = null;
   /** Objects whose stored content the server cannot read: doc:sync answers them `unavailable`. */
   readonly unreadable = new Set<string>();
+  /** When set, a join answers this many objects a page, the rest through workspace:objects. */
+  pageSize: number | null = null;
+  /** Runs before each workspace:objects page is answered (an announcement arriving mid-listing). */
+  beforePage: (() => void) | null = null;
+  private listing: Envelope[] = [];
+  /** When set, the next workspace:objects answers with this error (the page is not given). */
+  refusePage: ServerError | null = null;
 
   add(id: string, body: string) {
     const doc = new Y.Doc();
@@ -130,7 +137,18 @@ class FakeServer {
         const refusal = this.refuseJoin;
         this.refuseJoin = null;
         if (refusal) throw refusal;
-        return { level: 'AUS|S|', objects: [...this.envelopes.values()], workspace };
+        const objects = [...this.envelopes.values()];
+        if (this.pageSize === null || objects.length <= this.pageSize) return { level: 'AUS|S|', objects, workspace };
+        this.listing = objects.slice(this.pageSize);
+        return { level: 'AUS|S|', objects: objects.slice(0, this.pageSize), workspace, next: `after-${this.pageSize}` };
+      }
+      case 'workspace:objects': {
+        const refusal = this.refusePage;
+        this.refusePage = null;
+        if (refusal) throw refusal;
+        this.beforePage?.();
+        const objects = this.listing.splice(0, this.pageSize!);
+        return this.listing.length > 0 ? { objects, next: `more-${this.listing.length}` } : { objects };
       }
       case 'doc:sync': {
         const { docs: asked } = payload as ClientPayload<'doc:sync'>;
@@ -195,6 +213,54 @@ describe('WorkspaceSession', () => {
     expect(server.sent('doc:sync').length).toBeGreaterThan(1); // several batches
     expect(changes).toBe(1);
     expect(session.getSnapshot().objects).toHaveLength(1200);
+  });
+
+  it('loads a cell listed in pages: every page, objects announced meanwhile kept, those no longer listed purged', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 25; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.add('gone', 'Narrowed while offline.');
+    const live = await open(server);
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    server.docs.delete('gone');
+    server.envelopes.delete('gone');
+    server.pageSize = 10;
+    server.beforePage = () => {
+      server.beforePage = null;
+      server.add('new', 'Created during the listing.');
+      server.socket.fire('object:added', server.envelopes.get('new'));
+      // Listed by the server only after its pages were made: announced, never paged.
+      server.envelopes.delete('new');
+    };
+    server.socket.connected = true;
+    server.socket.fire('connect');
+    await vi.waitFor(() => expect(server.sent('workspace:objects')).toHaveLength(2));
+    await vi.waitFor(() => expect(live.getSnapshot().status).toBe('live'));
+    expect(server.sent('workspace:objects')).toEqual([
+      { workspaceId: 'ws1', cursor: 'after-10' },
+      { workspaceId: 'ws1', cursor: 'more-5' },
+    ]);
+    const ids = live.getSnapshot().objects.map((o) => o.id);
+    expect(ids).toHaveLength(26);
+    expect(ids).toContain('new');
+    expect(ids).not.toContain('gone');
+    expect(clientBody(live, 'n24')).toBe('Item 24.');
+    expect(clientBody(live, 'new')).toBe('Created during the listing.');
+  });
+
+  it('asks for a page again when the budget refused it, without joining again', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 25; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.pageSize = 10;
+    server.refusePage = new ServerError('rate_limited', 'Too many messages too fast, or answers too large; slow down.', 20);
+    const live = await open(server);
+    expect(server.sent('workspace:join')).toHaveLength(1);
+    expect(server.sent('workspace:objects')).toEqual([
+      { workspaceId: 'ws1', cursor: 'after-10' },
+      { workspaceId: 'ws1', cursor: 'after-10' },
+      { workspaceId: 'ws1', cursor: 'more-5' },
+    ]);
+    expect(live.getSnapshot().objects).toHaveLength(25);
   });
 
   it('builds an object’s doc only when something needs it, with the object id as guid, and resyncs unbuilt ones incrementally', async () => {

@@ -4,7 +4,7 @@ import { StateCache, type StoredState } from '../../server/objects/stateCache';
 const state = (bytes: number): StoredState => ({ epoch: 0, update: new Uint8Array(bytes) });
 
 test('readers of one doc share one read; the least recently used leave first beyond the bytes bound', async () => {
-  const cache = new StateCache(250);
+  const cache = new StateCache(250, { protectMs: 0 });
   let reads = 0;
   const read = (bytes: number) => async () => {
     reads++;
@@ -33,4 +33,28 @@ test('a read that fails, or whose doc is dropped meanwhile, is not kept', async 
   finish(state(5));
   await pending;
   expect((await cache.get('b', async () => state(7))).update.byteLength).toBe(7);
+});
+
+test('a cell larger than the cache, read in one order again and again, hits on what fits; unused entries age out', async () => {
+  let now = 0;
+  const cache = new StateCache(1000, { now: () => now });
+  let reads = 0;
+  const read = async () => {
+    reads++;
+    return state(100);
+  };
+  const open = async () => {
+    const before = reads;
+    for (let i = 0; i < 25; i++) await cache.get(`doc-${i}`, read);
+    return reads - before;
+  };
+  expect(await open()).toBe(25);
+  now += 1000;
+  // Plain LRU would evict each doc before this open asks for it again: 25 reads. The first ten are kept.
+  expect(await open()).toBe(15);
+  expect(await open()).toBe(15);
+  // A minute unused: the kept entries give way to new ones again.
+  now += 61_000;
+  for (let i = 0; i < 10; i++) await cache.get(`other-${i}`, read);
+  expect(await open()).toBe(25);
 });

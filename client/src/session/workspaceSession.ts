@@ -8,7 +8,7 @@
 // while the server is away shows the last-known picture and the unsent edits, which are sent at
 // the next join; a record leaves the disk as soon as its object is no longer releasable.
 import { buildContent } from '../../../shared/content';
-import type { ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
+import type { AckBodies, ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
@@ -77,6 +77,8 @@ export class WorkspaceSession implements Picture {
   private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set while edits wait for the server's budget: they stay unacknowledged and go together after. */
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while a join lists the cell's objects: those announced (`object:added`) meanwhile, kept and synced with them. */
+  private announced: Set<string> | null = null;
   /** Objects announced since the last sync of new objects: fetched together, in one request. */
   private readonly added = new Set<string>();
   /** Objects holding edits the server has not acknowledged (kept on disk with the rest, once written). */
@@ -303,15 +305,32 @@ export class WorkspaceSession implements Picture {
     try {
       await this.restored;
       const loaded = await this.holdingChanges(async () => {
+        this.announced = new Set();
         const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
         if (this.closed) return false;
         this.workspace = joined.workspace;
         this.level = joined.level;
-        const visible = new Set(joined.objects.map((object) => object.id));
+        const visible = new Set<string>();
+        const take = (objects: readonly Envelope[]) => {
+          for (const object of objects) {
+            visible.add(object.id);
+            this.envelopes.set(object.id, object);
+            this.toKeep(object.id);
+          }
+        };
+        take(joined.objects);
+        // A large cell answers in pages: each asked for once the previous one is in, so the
+        // server never holds more than a page for us. Objects announced meanwhile are kept.
+        for (let next = joined.next; next !== undefined; ) {
+          const page = await this.nextPage(next);
+          if (this.closed) return false;
+          take(page.objects);
+          next = page.next;
+        }
+        for (const id of this.announced) if (this.envelopes.has(id)) visible.add(id);
+        this.announced = null;
         for (const id of Array.from(this.envelopes.keys())) if (!visible.has(id)) this.purge(id);
-        for (const object of joined.objects) this.envelopes.set(object.id, object);
-        for (const object of joined.objects) this.toKeep(object.id);
-        await this.syncDocs(joined.objects.map((object) => object.id));
+        await this.syncDocs(Array.from(visible).filter((id) => this.envelopes.has(id)));
         if (this.closed) return false;
         this.shownFrom = null;
         this.setStatus('live');
@@ -343,6 +362,23 @@ export class WorkspaceSession implements Picture {
       this.notify(`Could not open the workspace: ${describeError(error)}`);
     }
   };
+
+  /**
+   * One more page of the join's objects. Pages are charged to the socket's answer budget by size,
+   * so a large cell can spend it: a refused page was not given, and its cursor is asked for again
+   * when the budget allows (a new join would only spend it again from the first page).
+   */
+  private async nextPage(cursor: string): Promise<AckBodies['workspace:objects']> {
+    for (;;) {
+      try {
+        return await this.connection.request('workspace:objects', { workspaceId: this.workspaceId, cursor });
+      } catch (error) {
+        if (!(error instanceof ServerError && error.code === 'rate_limited') || this.closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error)));
+        if (this.closed) throw error;
+      }
+    }
+  }
 
   private onDisconnect = (): void => {
     // Whoever is still there is announced again when the rejoin answers; the rejoin resends edits.
@@ -533,6 +569,7 @@ export class WorkspaceSession implements Picture {
   private onAdded = (envelope: Envelope): void => {
     if (envelope.workspaceId !== this.workspaceId) return;
     this.envelopes.set(envelope.id, envelope);
+    this.announced?.add(envelope.id);
     this.emit();
     if (this.replicas.has(envelope.id) || this.status !== 'live') return;
     this.queueAdded([envelope.id]);
