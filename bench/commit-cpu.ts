@@ -30,6 +30,20 @@ async function measure(sync: 'full' | 'normal', commits: number): Promise<{ user
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-commit-cpu-'));
   const store = new SqliteStore(path.join(dir, 'c.db'), { sync });
   try {
+    // A real cell, as the server stores it: a write's store work may look its cell up.
+    await store.createWorkspace({
+      id: 'w',
+      name: 'Cell',
+      members: ['FVEY'],
+      defaultMarking: 'SECRET//REL TO USA, FVEY',
+      systemHigh: 'TOP SECRET',
+      groups: {},
+      exercise: false,
+      releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] },
+      crossNationEditing: 'suggest',
+      createdAt: '2026-01-01T00:00:00Z',
+      createdBy: 'x',
+    });
     await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'a', clients: [] }]);
     const doc = new Y.Doc();
     const updates: Uint8Array[] = [];
