@@ -13,6 +13,7 @@ import type { Envelope } from '../../shared/protocol';
 import { deletedWrite, FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
+import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
 import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
@@ -84,6 +85,8 @@ const C = 'COLLATE "C"';
 export class PostgresStore implements Store {
   private readonly held: HeldMarkings;
   private committed: (changes: CommittedChange[]) => void = () => undefined;
+  /** The cells this node has learnt (another node may create one: it is read once, at its first write here). */
+  private readonly exerciseCells = new ExerciseCells();
 
   /** `pool`: owned from now on, ended by `close()`. `heldMarkings`: how many objects' marking versions it remembers. */
   constructor(
@@ -105,23 +108,45 @@ export class PostgresStore implements Store {
 
   async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
     await this.pool.query('INSERT INTO workspaces (id, record, created_at) VALUES ($1, $2, $3)', [workspace.id, JSON.stringify(workspace), workspace.createdAt]);
+    this.exerciseCells.note(workspace);
   }
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
     const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1', [id]);
-    return rows[0] ? toWorkspace(rows[0].record) : undefined;
+    return rows[0] ? this.learnt(toWorkspace(rows[0].record)) : undefined;
   }
 
   async listWorkspaces(): Promise<WorkspaceRecord[]> {
     const { rows } = await this.pool.query<{ record: unknown }>(`SELECT record FROM workspaces ORDER BY created_at ${C}, id ${C}`);
-    return rows.map((row) => toWorkspace(row.record));
+    return rows.map((row) => this.learnt(toWorkspace(row.record)));
+  }
+
+  private learnt(workspace: WorkspaceRecord): WorkspaceRecord {
+    this.exerciseCells.note(workspace);
+    return workspace;
+  }
+
+  /** Whether the cell is an exercise cell: read from the database once per cell and node, then known. */
+  private async isExercise(client: PoolClient, workspaceId: string): Promise<boolean> {
+    const known = this.exerciseCells.get(workspaceId);
+    if (known !== undefined) return known;
+    const { rows } = await client.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1', [workspaceId]);
+    if (rows[0]) this.learnt(toWorkspace(rows[0].record));
+    return this.exerciseCells.get(workspaceId) === true;
+  }
+
+  /** Records the envelopes of those of `objects` in exercise cells as they now stand (the replay's history); nothing for the others. */
+  private async recordEnvelopes(client: PoolClient, objects: readonly { workspaceId: string; id: string }[], snapshot: Uint8Array | null): Promise<void> {
+    const ids: string[] = [];
+    for (const { workspaceId, id } of objects) if (await this.isExercise(client, workspaceId)) ids.push(id);
+    if (ids.length > 0) await recordEnvelopes(client, ids, snapshot);
   }
 
   async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
     const result = await transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ record: unknown }>('SELECT record FROM workspaces WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) return undefined;
-      const changed = change(toWorkspace(rows[0].record));
+      const changed = this.learnt(change(toWorkspace(rows[0].record)));
       await client.query('UPDATE workspaces SET record = $2 WHERE id = $1', [id, JSON.stringify(changed)]);
       return { changed, row: await addCellChange(client, { kind: 'workspace', workspaceId: id }) };
     });
@@ -183,7 +208,7 @@ export class PostgresStore implements Store {
         await client.query('INSERT INTO doc_snapshots (object_id, epoch, data) VALUES ($1, $2, $3)', [envelope.id, envelope.epoch, asBuffer(content)]);
         await bindClients(client, clients.map((id) => ({ objectId: envelope.id, client: id, author })));
         await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: 0, kind: 'base', author, data: content, before: null }]);
-        await recordEnvelopes(client, [envelope.id], content);
+        await this.recordEnvelopes(client, [{ workspaceId: envelope.workspaceId, id: envelope.id }], content);
       }
       return addOutbox(
         client,
@@ -216,7 +241,7 @@ export class PostgresStore implements Store {
             await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: Number(rows[0].last_seq), kind: 'base', author: '', data: content, before: before[i]! }]);
           }
         }
-        await recordEnvelopes(client, [envelope.id], content ?? null);
+        await this.recordEnvelopes(client, [{ workspaceId: envelope.workspaceId, id: envelope.id }], content ?? null);
         if (!rows[0]) continue;
         outbox.push({
           workspaceId: envelope.workspaceId,
@@ -245,7 +270,7 @@ export class PostgresStore implements Store {
           [objectId, workspaceId, deletedAt, deletedBy],
         );
       }
-      await recordEnvelopes(client, tombstones.map((tombstone) => tombstone.objectId), null);
+      await this.recordEnvelopes(client, tombstones.map((tombstone) => ({ workspaceId: tombstone.workspaceId, id: tombstone.objectId })), null);
       return addOutbox(client, objectChanges(rows, tombstones[0]!.objectId, 'delete'));
     });
     this.committed(changes);
@@ -256,7 +281,7 @@ export class PostgresStore implements Store {
     const changes = await transaction(this.pool, async (client) => {
       const rows = await lockObjects(client, objectIds);
       await client.query('DELETE FROM object_tombstones WHERE object_id = ANY($1)', [[...objectIds]]);
-      await recordEnvelopes(client, objectIds, null);
+      await this.recordEnvelopes(client, rows.map((row) => ({ workspaceId: row.workspace_id, id: row.id })), null);
       return addOutbox(client, objectChanges(rows, objectIds[0]!, 'restore'));
     });
     this.committed(changes);
@@ -277,7 +302,7 @@ export class PostgresStore implements Store {
         objectId,
         orderKey,
       ]);
-      await recordEnvelopes(client, [objectId], null);
+      await this.recordEnvelopes(client, rows.map((row) => ({ workspaceId: row.workspace_id, id: row.id })), null);
       return addOutbox(client, objectChanges(rows, objectId, 'move'));
     });
     this.committed(changes);
@@ -310,12 +335,6 @@ export class PostgresStore implements Store {
           batch.map((item) => asBuffer(item.update)),
           batch.map((item) => item.author),
         ],
-      );
-      await client.query(
-        `INSERT INTO exercise_updates (object_id, seq, workspace_id, epoch, at_ms, data)
-         SELECT v.id, v.seq, o.workspace_id, v.epoch, $5, v.data
-           FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bytea[]) AS v(id, seq, epoch, data) ${IN_EXERCISE}`,
-        [batch.map((item) => item.objectId), seqs, batch.map((item) => item.epoch), batch.map((item) => asBuffer(item.update)), Date.now()],
       );
       await bindClients(client, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
       await addHistory(
@@ -442,19 +461,22 @@ export class PostgresStore implements Store {
 
   async exerciseHistory(workspaceId: string, untilMs: number): Promise<ExerciseHistory> {
     return transaction(this.pool, async (client) => {
+      if (!(await this.isExercise(client, workspaceId))) return { envelopes: [], updates: [] };
       const envelopes = await client.query<ReplayRow>(
         `SELECT h.object_id AS id, h.workspace_id, h.marking, h.portion, h.parent_id, h.order_key, h.epoch, h.source_id, h.at_ms,
            h.deleted, h.snapshot, o.kind, o.originator, o.created_by, o.created_at
            FROM exercise_history h JOIN objects o ON o.id = h.object_id WHERE h.workspace_id = $1 AND h.at_ms <= $2 ORDER BY h.id`,
         [workspaceId, untilMs],
       );
-      const updates = await client.query<{ object_id: string; epoch: number; at_ms: string; data: Buffer }>(
-        'SELECT object_id, epoch, at_ms, data FROM exercise_updates WHERE workspace_id = $1 AND at_ms <= $2 ORDER BY object_id, seq',
-        [workspaceId, untilMs],
+      // Each update is in the object history already, with its time: replay reads it there.
+      const updates = await client.query<{ object_id: string; epoch: number; at: string; data: Buffer }>(
+        `SELECT h.object_id, h.epoch, h.at, h.data FROM doc_history h JOIN objects o ON o.id = h.object_id
+          WHERE o.workspace_id = $1 AND h.kind = 'update' AND h.at ${C} <= $2 ORDER BY h.object_id ${C}, h.epoch, h.seq`,
+        [workspaceId, isoAt(untilMs)],
       );
       return {
         envelopes: envelopes.rows.map(replayRow),
-        updates: updates.rows.map((row) => ({ objectId: row.object_id, epoch: row.epoch, atMs: Number(row.at_ms), update: bytes(row.data) })),
+        updates: updates.rows.map((row) => ({ objectId: row.object_id, epoch: row.epoch, atMs: Date.parse(row.at), update: bytes(row.data) })),
       };
     });
   }
@@ -480,16 +502,13 @@ export class PostgresStore implements Store {
   }
 }
 
-/** Keeps the rows of `v` (with its `id`) whose object is in an exercise cell. */
-const IN_EXERCISE = `JOIN objects o ON o.id = v.id JOIN workspaces w ON w.id = o.workspace_id WHERE (w.record->>'exercise')::boolean`;
-
-/** Records, for those of `ids` in exercise cells, their envelope as it now stands (the replay's history). */
+/** Records the envelopes of `ids` as they now stand (the replay's history): the caller keeps to exercise cells' objects. */
 async function recordEnvelopes(client: PoolClient, ids: readonly string[], snapshot: Uint8Array | null): Promise<void> {
   await client.query(
     `INSERT INTO exercise_history (workspace_id, object_id, at_ms, marking, portion, parent_id, order_key, epoch, source_id, deleted, snapshot)
      SELECT o.workspace_id, o.id, $2, o.marking, o.portion, o.parent_id, o.order_key, o.epoch, o.source_id,
        EXISTS (SELECT 1 FROM object_tombstones t WHERE t.object_id = o.id), $3
-       FROM unnest($1::text[]) AS v(id) ${IN_EXERCISE}`,
+       FROM unnest($1::text[]) AS v(id) JOIN objects o ON o.id = v.id`,
     [[...ids], Date.now(), snapshot && asBuffer(snapshot)],
   );
 }

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
 import { deletedWrite, FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
+import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
 import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
@@ -35,13 +36,10 @@ CREATE TABLE IF NOT EXISTS exercise_history (id INTEGER PRIMARY KEY AUTOINCREMEN
   at_ms INTEGER NOT NULL, marking TEXT NOT NULL, portion TEXT NOT NULL, parent_id TEXT, order_key TEXT NOT NULL,
   epoch INTEGER NOT NULL, source_id TEXT, deleted INTEGER NOT NULL, snapshot BLOB);
 CREATE INDEX IF NOT EXISTS exercise_history_by_workspace ON exercise_history (workspace_id, id);
-CREATE TABLE IF NOT EXISTS exercise_updates (object_id TEXT NOT NULL, seq INTEGER NOT NULL, workspace_id TEXT NOT NULL,
-  epoch INTEGER NOT NULL, at_ms INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (object_id, seq));
-CREATE INDEX IF NOT EXISTS exercise_updates_by_workspace ON exercise_updates (workspace_id, at_ms);
+-- Replay reads an exercise cell's updates from doc_history, which holds each of them already: the
+-- copy older files kept of them goes.
+DROP TABLE IF EXISTS exercise_updates;
 `;
-
-/** Only objects of exercise cells keep a replay history (see types.ts, exerciseHistory). */
-const IN_EXERCISE = `FROM objects o JOIN workspaces w ON w.id = o.workspace_id WHERE o.id = @id AND json_extract(w.record, '$.exercise') = 1`;
 
 /** Columns added after a table was first created: added to older files at open. */
 const ADDED_COLUMNS = [
@@ -64,6 +62,8 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
   private readonly held: HeldMarkings;
+  /** Every cell of the file (one node writes it): learnt at open and at each creation. */
+  private readonly exerciseCells = new ExerciseCells();
   private readonly loadDocTx: (objectId: string) => StoredDoc;
   private readonly loadDocsTx: (objectIds: readonly string[]) => Map<string, StoredDoc>;
   private readonly appendTx: (batch: PendingUpdate[]) => number[];
@@ -128,10 +128,10 @@ export class SqliteStore implements Store {
       ),
       putTombstone: db.prepare<Tombstone>(`INSERT OR REPLACE INTO object_tombstones (object_id, workspace_id, deleted_at, deleted_by)
         VALUES (@objectId, @workspaceId, @deletedAt, @deletedBy)`),
-      dropTombstone: db.prepare('DELETE FROM object_tombstones WHERE object_id = ?'),
+      dropTombstone: db.prepare<[string], { workspace_id: string }>('DELETE FROM object_tombstones WHERE object_id = ? RETURNING workspace_id'),
       listTombstones: db.prepare<[string], Tombstone>(`SELECT object_id AS objectId, workspace_id AS workspaceId, deleted_at AS deletedAt,
         deleted_by AS deletedBy FROM object_tombstones WHERE workspace_id = ? ORDER BY deleted_at, object_id`),
-      reorder: db.prepare('UPDATE objects SET order_key = ? WHERE id = ?'),
+      reorder: db.prepare<[string, string], { workspace_id: string }>('UPDATE objects SET order_key = ? WHERE id = ? RETURNING workspace_id'),
       addHistory: db.prepare(`INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before)
         VALUES (@objectId, @epoch, @seq, @kind, @at, @author, @data, @before)`),
       listHistory: db.prepare<[string], HistoryRow>('SELECT epoch, seq, kind, at, author, data, before FROM doc_history WHERE object_id = ? ORDER BY epoch, seq'),
@@ -139,15 +139,15 @@ export class SqliteStore implements Store {
       recordEnvelope: db.prepare<{ id: string; at: number; snapshot: Uint8Array | null }>(`INSERT INTO exercise_history
         (workspace_id, object_id, at_ms, marking, portion, parent_id, order_key, epoch, source_id, deleted, snapshot)
         SELECT o.workspace_id, o.id, @at, o.marking, o.portion, o.parent_id, o.order_key, o.epoch, o.source_id,
-          EXISTS (SELECT 1 FROM object_tombstones t WHERE t.object_id = o.id), @snapshot ${IN_EXERCISE}`),
-      recordUpdate: db.prepare<{ id: string; seq: number; epoch: number; at: number; data: Uint8Array }>(`INSERT INTO exercise_updates
-        (object_id, seq, workspace_id, epoch, at_ms, data) SELECT o.id, @seq, o.workspace_id, @epoch, @at, @data ${IN_EXERCISE}`),
+          EXISTS (SELECT 1 FROM object_tombstones t WHERE t.object_id = o.id), @snapshot FROM objects o WHERE o.id = @id`),
       historyEnvelopes: db.prepare<[string, number], ReplayRow>(`SELECT h.object_id AS id, h.workspace_id, h.marking, h.portion, h.parent_id,
         h.order_key, h.epoch, h.source_id, h.at_ms, h.deleted, h.snapshot, o.kind, o.originator, o.created_by, o.created_at
         FROM exercise_history h JOIN objects o ON o.id = h.object_id WHERE h.workspace_id = ? AND h.at_ms <= ? ORDER BY h.id`),
-      historyUpdates: db.prepare<[string, number], { object_id: string; epoch: number; at_ms: number; data: Buffer }>(
-        'SELECT object_id, epoch, at_ms, data FROM exercise_updates WHERE workspace_id = ? AND at_ms <= ? ORDER BY object_id, seq',
+      historyUpdates: db.prepare<[string, string], { object_id: string; epoch: number; at: string; data: Buffer }>(
+        `SELECT h.object_id, h.epoch, h.at, h.data FROM doc_history h JOIN objects o ON o.id = h.object_id
+          WHERE o.workspace_id = ? AND h.kind = 'update' AND h.at <= ? ORDER BY h.object_id, h.epoch, h.seq`,
       ),
+      exerciseCells: db.prepare<[], { record: string }>('SELECT record FROM workspaces'),
     };
     // Built once: better-sqlite3's transaction() builds its wrappers on every call, a third of the
     // CPU of one small read (12 against 18 µs), and a cold open reads every doc of the cell.
@@ -156,10 +156,17 @@ export class SqliteStore implements Store {
     // what matters is one transaction (one read lock, one snapshot) for the whole request.
     this.loadDocsTx = db.transaction((objectIds: readonly string[]) => new Map(objectIds.map((id) => [id, this.readDoc(id)])));
     this.appendTx = db.transaction((batch: PendingUpdate[]) => this.append(batch));
+    for (const row of this.statements.exerciseCells.all()) this.exerciseCells.note(JSON.parse(row.record) as WorkspaceRecord);
+  }
+
+  /** Records the object's envelope as it now stands, when its cell is an exercise cell (the replay's history). */
+  private recordEnvelope(workspaceId: string, id: string, snapshot: Uint8Array | null): void {
+    if (this.exerciseCells.get(workspaceId)) this.statements.recordEnvelope.run({ id, at: Date.now(), snapshot });
   }
 
   async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
     this.statements.insertWorkspace.run(workspace.id, JSON.stringify(workspace), workspace.createdAt);
+    this.exerciseCells.note(workspace);
   }
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
@@ -211,7 +218,7 @@ export class SqliteStore implements Store {
         this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
         for (const client of clients) this.statements.bindClient.run(envelope.id, client, author);
         this.history(envelope.id, envelope.epoch, 0, 'base', author, content, null);
-        this.statements.recordEnvelope.run({ id: envelope.id, at: Date.now(), snapshot: content });
+        this.recordEnvelope(envelope.workspaceId, envelope.id, content);
       }
     })();
     for (const { envelope } of objects) this.held.hold(envelope.id, 1);
@@ -228,7 +235,7 @@ export class SqliteStore implements Store {
           this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
           if (version !== undefined) this.history(envelope.id, envelope.epoch, this.statements.lastSeq.get(envelope.id)!.last_seq, 'base', '', content, before[i]!);
         }
-        this.statements.recordEnvelope.run({ id: envelope.id, at: Date.now(), snapshot: content ?? null });
+        this.recordEnvelope(envelope.workspaceId, envelope.id, content ?? null);
         return version;
       });
     })();
@@ -253,7 +260,6 @@ export class SqliteStore implements Store {
       const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
       this.statements.appendUpdate.run(item.objectId, seq, item.epoch, fences.get(item.objectId)!.markingVersion, item.update, item.author);
       this.history(item.objectId, item.epoch, seq, 'update', item.author, item.update, null);
-      this.statements.recordUpdate.run({ id: item.objectId, seq, epoch: item.epoch, at: Date.now(), data: item.update });
       return seq;
     });
   }
@@ -262,7 +268,7 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (const tombstone of tombstones) {
         this.statements.putTombstone.run(tombstone);
-        this.statements.recordEnvelope.run({ id: tombstone.objectId, at: Date.now(), snapshot: null });
+        this.recordEnvelope(tombstone.workspaceId, tombstone.objectId, null);
       }
     })();
   }
@@ -270,8 +276,8 @@ export class SqliteStore implements Store {
   async restoreObjects(objectIds: readonly string[]): Promise<void> {
     this.db.transaction(() => {
       for (const id of objectIds) {
-        this.statements.dropTombstone.run(id);
-        this.statements.recordEnvelope.run({ id, at: Date.now(), snapshot: null });
+        const restored = this.statements.dropTombstone.get(id);
+        if (restored) this.recordEnvelope(restored.workspace_id, id, null);
       }
     })();
   }
@@ -282,15 +288,16 @@ export class SqliteStore implements Store {
 
   async reorder(objectId: string, orderKey: string): Promise<void> {
     this.db.transaction(() => {
-      this.statements.reorder.run(orderKey, objectId);
-      this.statements.recordEnvelope.run({ id: objectId, at: Date.now(), snapshot: null });
+      const moved = this.statements.reorder.get(orderKey, objectId);
+      if (moved) this.recordEnvelope(moved.workspace_id, objectId, null);
     })();
   }
 
   async exerciseHistory(workspaceId: string, untilMs: number): Promise<ExerciseHistory> {
+    if (!this.exerciseCells.get(workspaceId)) return { envelopes: [], updates: [] };
     return this.db.transaction(() => ({
       envelopes: this.statements.historyEnvelopes.all(workspaceId, untilMs).map(replayRow),
-      updates: this.statements.historyUpdates.all(workspaceId, untilMs).map((row) => ({ objectId: row.object_id, epoch: row.epoch, atMs: row.at_ms, update: bytes(row.data) })),
+      updates: this.statements.historyUpdates.all(workspaceId, isoAt(untilMs)).map((row) => ({ objectId: row.object_id, epoch: row.epoch, atMs: Date.parse(row.at), update: bytes(row.data) })),
     }))();
   }
 

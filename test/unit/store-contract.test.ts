@@ -5,6 +5,8 @@ import * as Y from 'yjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import { FencedWriteError } from '../../server/store/fence';
@@ -30,7 +32,7 @@ const sqliteBackend: Backend = () => {
 };
 
 const postgresBackend: Backend = () => {
-  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones, doc_history, exercise_history, exercise_updates');
+  const url = useTestDatabase('workspaces, workspace_levels, objects, doc_snapshots, doc_updates, doc_clients, outbox, exercises, object_tombstones, doc_history, exercise_history');
   return () => new PostgresStore(createPool(url()));
 };
 
@@ -67,6 +69,34 @@ function textOf(parts: Uint8Array[]): string {
   const doc = new Y.Doc();
   for (const part of parts) Y.applyUpdate(doc, part);
   return bodyOf(doc).toString();
+}
+
+const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+
+/** The SQL text of every statement `store` runs during `work` (a spy on the engine's statements). */
+async function statementsDuring(store: Store, work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const statement = store instanceof SqliteStore ? (Object.getPrototypeOf(store.db.prepare('SELECT 1')) as Database.Statement) : undefined;
+  const spies = statement
+    ? (['run', 'get', 'all'] as const).map((method) => {
+        const original = statement[method] as (...args: unknown[]) => unknown;
+        return vi.spyOn(statement, method).mockImplementation(function (this: Database.Statement, ...args: unknown[]) {
+          seen.push(this.source);
+          return original.apply(this, args);
+        } as never);
+      })
+    : [
+        vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+          seen.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+          return originalQuery.apply(this, args);
+        } as never),
+      ];
+  try {
+    await work();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return seen;
 }
 
 // `make` opens a store (a node) on the test's storage.
@@ -117,6 +147,47 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect(history.updates[0]!.atMs).toBeGreaterThanOrEqual(start);
     expect(await store.exerciseHistory('w1', start - 1)).toEqual({ envelopes: [], updates: [] });
     expect(await store.exerciseHistory('w2', Date.now())).toEqual({ envelopes: [], updates: [] });
+    await store.close();
+  });
+
+  test('a write in a real cell issues no statement of the exercise replay; an exercise cell replays its updates from the object history', async () => {
+    const store = await make();
+    await store.createWorkspace({ ...workspace('w1'), exercise: true });
+    await store.createWorkspace(workspace('w2'));
+    await store.createObjects([
+      { envelope: envelope('x1'), content: buildContent({ body: 'one' }), author: 'usa-analyst', clients: [] },
+      { envelope: envelope('r1', { workspaceId: 'w2' }), content: buildContent({ body: 'real' }), author: 'usa-analyst', clients: [] },
+    ]);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await store.loadDoc('x1')).snapshot!);
+    const edit = (text: string): Uint8Array => {
+      const before = Y.encodeStateVector(doc);
+      bodyOf(doc).insert(bodyOf(doc).length, text);
+      return Y.encodeStateAsUpdate(doc, before);
+    };
+    const two = edit(' two');
+    const real = await statementsDuring(store, async () => {
+      await store.appendUpdates([{ objectId: 'r1', epoch: 0, update: two, author: 'usa-analyst', newClients: [] }]);
+      await store.reorder('r1', 'a1');
+      await store.deleteObjects([{ objectId: 'r1', workspaceId: 'w2', deletedAt: new Date().toISOString(), deletedBy: 'usa-analyst' }]);
+      await store.restoreObjects(['r1']);
+    });
+    expect(real.some((sql) => sql.includes('doc_history'))).toBe(true);
+    expect(real.filter((sql) => sql.includes('exercise'))).toEqual([]);
+    // A commit in an exercise cell writes its update once (doc_updates and doc_history), no replay copy.
+    const exercise = await statementsDuring(store, () => store.appendUpdates([{ objectId: 'x1', epoch: 0, update: two, author: 'usa-analyst', newClients: [] }]));
+    expect(exercise.filter((sql) => sql.includes('exercise'))).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.appendUpdates([{ objectId: 'x1', epoch: 0, update: edit(' three'), author: 'usa-analyst', newClients: [] }]);
+
+    const written = (await store.loadHistory('x1')).filter((entry) => entry.kind === 'update');
+    const firstAt = Date.parse(written[0]!.at);
+    expect(Date.parse(written[1]!.at)).toBeGreaterThan(firstAt);
+    const then = await store.exerciseHistory('w1', firstAt);
+    expect(then.updates.map((u) => [u.objectId, u.epoch, u.atMs])).toEqual([['x1', 0, firstAt]]);
+    expect(textOf([then.envelopes[0]!.snapshot!, ...then.updates.map((u) => u.update)])).toBe('one two');
+    const now = await store.exerciseHistory('w1', Date.now());
+    expect(textOf([now.envelopes[0]!.snapshot!, ...now.updates.map((u) => u.update)])).toBe('one two three');
     await store.close();
   });
 
