@@ -395,11 +395,24 @@ export interface DocState {
   id: string;
   epoch: number;
   update: Bytes;
+  /**
+   * Sequence numbers (docs/protocol.md, "Sequence numbers"): the object's stored updates are
+   * numbered 1, 2, 3 … within each epoch (the epoch's first content is 0), the same on every node.
+   * On `doc:update` / `doc:updates`: the highest number this update holds, `from` the lowest (absent:
+   * the same). On `doc:reset` and in `doc:sync` answers: every update through `seq` is in `update`.
+   * Absent from servers before this field (clients then track nothing).
+   */
+  seq?: number;
+  from?: number;
 }
 
 /** What each client event answers on success (the `ok: true` part). */
 export interface AckBodies {
-  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary };
+  /**
+   * `seqs`: for objects whose doc this node holds in memory, the highest number (within the epoch)
+   * it holds: the copy a `doc:sync` then gives you must reach it (if not, sync that object again).
+   */
+  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary; seqs?: Record<string, number> };
   'workspace:leave': Record<string, never>;
   /**
    * `missing`: ids that are absent or not releasable to you (indistinguishable on purpose).
@@ -407,7 +420,8 @@ export interface AckBodies {
    * cannot read now, each with why (code `unavailable`); the other docs are answered as usual.
    */
   'doc:sync': { docs: DocState[]; missing: string[]; unavailable?: { id: string; error: ProtocolError }[] };
-  'doc:update': Record<string, never>;
+  /** `seq`: the stored update's number within its epoch (the fan-out does not echo it back to you when you alone wrote in that window). */
+  'doc:update': { seq?: number };
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };
   /** `undoUntil`: until when `object:restore` puts it back (ISO 8601). */

@@ -23,7 +23,10 @@ export const joinWorkspace = event('workspace:join')
       ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
     }
     ctx.presence.welcome(cell, socket.id);
-    return { level: session.level, objects: visibleEnvelopes(cell, [session.participant]), workspace: cell.workspace };
+    const objects = visibleEnvelopes(cell, [session.participant]);
+    // Read after the socket is in its rooms: every later number reaches it as a frame.
+    const seqs = await ctx.docs.heldSeqs(objects);
+    return { level: session.level, objects, workspace: cell.workspace, seqs: Object.fromEntries(seqs) };
   });
 
 /** Leaves one cell (explicitly, or for every cell on disconnect) as `session` had joined it. */

@@ -2,7 +2,10 @@
 // are projected per level. Doc updates are coalesced over a short window: per object they are
 // merged into one update; `base64` sockets then get one `doc:updates` text frame per level room
 // with every object's update, `binary` sockets one `doc:update` per object. Sockets of each
-// encoding have their own room per level, so a level with none costs nothing. Every message is
+// encoding have their own room per level, so a level with none costs nothing. Each update carries
+// the numbers (within its epoch) of the stored updates it holds, `from` through `seq`, so a client
+// can tell when it missed one (docs/protocol.md, "Sequence numbers"); updates whose numbers do not
+// follow on (another node's still on its way) go as separate items. Every message is
 // encoded once by socket.io for all the rooms it goes to. Only to this node's sockets
 // (`io.local`): with several nodes each delivers to its own, filtered by its own envelopes, what
 // the relay brings it (server/relay/).
@@ -20,10 +23,20 @@ export interface FrameSink {
   add(frames: number): void;
 }
 
+/** The numbers, within the object's epoch, of the stored updates a doc update holds: `from` through `to`. */
+export interface SeqRange {
+  from: number;
+  to: number;
+}
+
+interface PendingUpdate extends SeqRange {
+  update: Uint8Array;
+}
+
 interface PendingObject {
   cell: Cell;
   epoch: number;
-  updates: Uint8Array[];
+  updates: PendingUpdate[];
   senders: Set<string>;
   firstReceivedAt: number;
 }
@@ -71,23 +84,27 @@ export class Fanout {
     if (rooms.length > 0) this.io.local.to(rooms).emit('object:removed', { id });
   }
 
-  /** A new epoch's doc, in each socket's encoding. Pending updates of the old epoch are dropped. */
-  reset(cell: Cell, id: string, epoch: number, update: Uint8Array, levels: Iterable<string>): void {
+  /**
+   * A new epoch's doc, in each socket's encoding, holding every update of the epoch through `seq`.
+   * Pending updates of the old epoch are dropped.
+   */
+  reset(cell: Cell, id: string, epoch: number, update: Uint8Array, levels: Iterable<string>, seq: number): void {
     this.pending.delete(id);
     const list = [...levels];
     if (list.length === 0) return;
-    this.io.local.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update });
-    this.io.local.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update) });
+    this.io.local.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update, seq });
+    this.io.local.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update), seq });
   }
 
-  /** Queues a durable update for the object's audience; flushed once per window. */
-  update(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number): void {
+  /** Queues a durable update (holding the stored updates numbered `seq`) for the object's audience; flushed once per window. */
+  update(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number, seq: SeqRange): void {
     const pending = this.pending.get(id);
+    const item = { update, from: seq.from, to: seq.to };
     if (pending && pending.epoch === epoch) {
-      pending.updates.push(update);
+      pending.updates.push(item);
       pending.senders.add(senderSocketId);
     } else {
-      this.pending.set(id, { cell, epoch, updates: [update], senders: new Set([senderSocketId]), firstReceivedAt: receivedAt });
+      this.pending.set(id, { cell, epoch, updates: [item], senders: new Set([senderSocketId]), firstReceivedAt: receivedAt });
     }
     if (!this.scheduled) {
       this.scheduled = true;
@@ -110,17 +127,20 @@ export class Fanout {
       if (!entry || entry.envelope.epoch !== item.epoch) continue;
       const levels = item.cell.audience.levelsForObject(id);
       if (levels.size === 0) continue;
-      const update = item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates);
-      // The sender already has its own edit; with several senders, each gets the merge (idempotent).
+      // The sender already has its own edit (its ack carries its number); with several senders,
+      // each gets the merge (idempotent).
       const except = item.senders.size === 1 ? [...item.senders] : [];
       const binaryRooms = this.encodingRooms(item.cell, levels, 'binary');
-      frames += this.socketsIn(byRoom, binaryRooms);
-      this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update });
-      const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
-      for (const room of this.encodingRooms(item.cell, levels, 'base64')) {
-        let list = perRoom.get(room);
-        if (!list) perRoom.set(room, (list = []));
-        list.push(state);
+      const base64Rooms = this.encodingRooms(item.cell, levels, 'base64');
+      for (const run of runs(item.updates)) {
+        frames += this.socketsIn(byRoom, binaryRooms);
+        this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update: run.update, ...numbers(run) });
+        const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', run.update), ...numbers(run) };
+        for (const room of base64Rooms) {
+          let list = perRoom.get(room);
+          if (!list) perRoom.set(room, (list = []));
+          list.push(state);
+        }
       }
       this.metrics.fanoutSeconds.observe((performance.now() - item.firstReceivedAt) / 1000);
       this.metrics.fanouts.inc();
@@ -133,11 +153,37 @@ export class Fanout {
   }
 }
 
+/**
+ * An object's pending updates as runs of numbers that follow on, lowest first, each merged into
+ * one update: a run never claims a number it does not hold.
+ */
+function runs(updates: PendingUpdate[]): PendingUpdate[] {
+  if (updates.length === 1) return updates;
+  const sorted = [...updates].sort((a, b) => a.from - b.from);
+  const grouped: PendingUpdate[][] = [];
+  let to = -Infinity;
+  for (const update of sorted) {
+    if (update.from > to + 1) grouped.push([]);
+    grouped.at(-1)!.push(update);
+    to = Math.max(to, update.to);
+  }
+  return grouped.map((group) => ({
+    update: group.length === 1 ? group[0]!.update : Y.mergeUpdates(group.map((part) => part.update)),
+    from: group[0]!.from,
+    to: Math.max(...group.map((part) => part.to)),
+  }));
+}
+
+/** A run's numbers on the wire: `seq`, and `from` only when it holds more than one. */
+function numbers(run: SeqRange): { seq: number; from?: number } {
+  return run.from === run.to ? { seq: run.to } : { seq: run.to, from: run.from };
+}
+
 /** Rooms due the same updates share one message, encoded once (every level, when all may see all). */
 function roomsPerList(perRoom: Map<string, DocState[]>): Map<DocState[], string[]> {
   const byKey = new Map<string, { updates: DocState[]; rooms: string[] }>();
   for (const [room, updates] of perRoom) {
-    const key = updates.map((state) => state.id).join(' ');
+    const key = updates.map((state) => `${state.id}:${state.seq}`).join(' ');
     const group = byKey.get(key);
     if (group) group.rooms.push(room);
     else byKey.set(key, { updates, rooms: [room] });

@@ -54,14 +54,14 @@ describe('doc updates', () => {
   test('reach only the levels that may see the object, binary sockets as doc:update, base64 ones as doc:updates', async () => {
     const { cell, fanout, sockets } = setup();
     const update = edit(new Y.Doc(), 'contact at grid 38S');
-    fanout.update(cell, 'rel', 0, update, 'someone-else', performance.now());
+    fanout.update(cell, 'rel', 0, update, 'someone-else', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     for (const socket of [sockets.usaBin, sockets.gbrBin]) {
-      expect(socket.got<BinaryDocState>('doc:update')).toEqual([{ id: 'rel', epoch: 0, update }]);
+      expect(socket.got<BinaryDocState>('doc:update')).toEqual([{ id: 'rel', epoch: 0, update, seq: 1 }]);
       expect(socket.got('doc:updates')).toEqual([]);
     }
     for (const socket of [sockets.usaB64, sockets.gbrB64]) {
-      expect(socket.got('doc:updates')).toEqual([{ updates: [{ id: 'rel', epoch: 0, update: encodeBytes('base64', update) }] }]);
+      expect(socket.got('doc:updates')).toEqual([{ updates: [{ id: 'rel', epoch: 0, update: encodeBytes('base64', update), seq: 1 }] }]);
       expect(socket.got('doc:update')).toEqual([]);
     }
     expect(sockets.jpnBin.received).toEqual([]);
@@ -72,8 +72,8 @@ describe('doc updates', () => {
     const { io, cell, sockets } = setup();
     const written: number[] = [];
     const fanout = new Fanout(io.asServer(), fakeMetrics(), 0, { add: (frames) => written.push(frames) });
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'a'), 'usa-bin', performance.now());
-    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'usa-bin', performance.now());
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'a'), 'usa-bin', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'usa-bin', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     // Both objects reach USA and GBR only: binary sockets get a frame per object, base64 ones one for both.
     expect(written).toEqual([2 + 2 + 2]);
@@ -85,24 +85,49 @@ describe('doc updates', () => {
     const doc = new Y.Doc();
     const first = edit(doc, 'first ');
     const second = edit(doc, 'second');
-    fanout.update(cell, 'rel', 0, first, 'usa-bin', performance.now());
-    fanout.update(cell, 'rel', 0, second, 'usa-bin', performance.now());
+    fanout.update(cell, 'rel', 0, first, 'usa-bin', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, second, 'usa-bin', performance.now(), { from: 2, to: 2 });
     await nextTurn();
     expect(sockets.usaBin.received).toEqual([]);
     const [merged, ...more] = sockets.gbrBin.got<BinaryDocState>('doc:update');
     expect(more).toEqual([]);
     expect(bodyOf(merged!.update)).toBe('first second');
+    // The merge holds numbers 1 through 2.
+    expect([merged!.from, merged!.seq]).toEqual([1, 2]);
     const [frame, ...moreFrames] = sockets.usaB64.got<{ updates: DocState[] }>('doc:updates');
     expect(moreFrames).toEqual([]);
     expect(frame!.updates).toHaveLength(1);
+    expect([frame!.updates[0]!.from, frame!.updates[0]!.seq]).toEqual([1, 2]);
+  });
+
+  test('numbers that do not follow on (one still on its way from another node) go as separate items, lowest first, never one claiming a number it lacks', async () => {
+    const { cell, fanout, sockets } = setup();
+    const doc = new Y.Doc();
+    const updates = ['a', 'b', 'c', 'd'].map((text) => edit(doc, text));
+    // 4 arrives first, then 1 and 2; 3 is not here (yet).
+    fanout.update(cell, 'rel', 0, updates[3]!, '', performance.now(), { from: 4, to: 4 });
+    fanout.update(cell, 'rel', 0, updates[0]!, '', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, updates[1]!, '', performance.now(), { from: 2, to: 2 });
+    await nextTurn();
+    const binary = sockets.gbrBin.got<BinaryDocState>('doc:update');
+    expect(binary.map(({ from, seq }) => [from, seq])).toEqual([
+      [1, 2],
+      [undefined, 4],
+    ]);
+    expect(bodyOf(binary[0]!.update)).toBe('ab');
+    const [frame] = sockets.gbrB64.got<{ updates: DocState[] }>('doc:updates');
+    expect(frame!.updates.map(({ from, seq }) => [from, seq])).toEqual([
+      [1, 2],
+      [undefined, 4],
+    ]);
   });
 
   test('with several senders in a window, each gets the merge (it is idempotent)', async () => {
     const { cell, fanout, sockets } = setup();
     const mine = edit(new Y.Doc(), 'mine');
     const theirs = edit(new Y.Doc(), 'theirs');
-    fanout.update(cell, 'rel', 0, mine, 'usa-bin', performance.now());
-    fanout.update(cell, 'rel', 0, theirs, 'gbr-bin', performance.now());
+    fanout.update(cell, 'rel', 0, mine, 'usa-bin', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, theirs, 'gbr-bin', performance.now(), { from: 2, to: 2 });
     await nextTurn();
     for (const socket of [sockets.usaBin, sockets.gbrBin]) {
       const got = socket.got<BinaryDocState>('doc:update');
@@ -115,12 +140,12 @@ describe('doc updates', () => {
     const { io, cell, fanout, sockets } = setup();
     const rel = edit(new Y.Doc(), 'rel');
     const fvey = edit(new Y.Doc(), 'fvey');
-    fanout.update(cell, 'rel', 0, rel, 'x', performance.now());
-    fanout.update(cell, 'fvey', 0, fvey, 'x', performance.now());
+    fanout.update(cell, 'rel', 0, rel, 'x', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'fvey', 0, fvey, 'x', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     const both = [
-      { id: 'rel', epoch: 0, update: encodeBytes('base64', rel) },
-      { id: 'fvey', epoch: 0, update: encodeBytes('base64', fvey) },
+      { id: 'rel', epoch: 0, update: encodeBytes('base64', rel), seq: 1 },
+      { id: 'fvey', epoch: 0, update: encodeBytes('base64', fvey), seq: 1 },
     ];
     expect(sockets.usaB64.got('doc:updates')).toEqual([{ updates: both }]);
     expect(sockets.gbrB64.got('doc:updates')).toEqual([{ updates: both }]);
@@ -140,12 +165,12 @@ describe('doc updates', () => {
       clusterWide.push(...[rooms].flat());
       return local(rooms);
     };
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'rel'), 'x', performance.now());
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'rel'), 'x', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     const levels = cell.audience.levelsForObject('rel');
     fanout.envelope(cell, 'object:changed', cell.index.get('rel')!.envelope, levels);
     fanout.removed(cell, 'fvey', levels);
-    fanout.reset(cell, 'rel', 1, edit(new Y.Doc(), 'reset'), levels);
+    fanout.reset(cell, 'rel', 1, edit(new Y.Doc(), 'reset'), levels, 0);
     expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
     expect(io.emits.length).toBeGreaterThan(3);
     expect(clusterWide).toEqual([]);
@@ -156,7 +181,7 @@ describe('doc updates', () => {
       envelope('report', 'SECRET//REL TO USA, GBR'),
       envelope('portion', 'UNCLASSIFIED', { parentId: 'report', kind: 'portion' }),
     ]);
-    fanout.update(cell, 'portion', 0, edit(new Y.Doc(), 'p'), 'x', performance.now());
+    fanout.update(cell, 'portion', 0, edit(new Y.Doc(), 'p'), 'x', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
     expect(sockets.jpnBin.received).toEqual([]);
@@ -165,16 +190,16 @@ describe('doc updates', () => {
 
   test('updates of an epoch a re-mark replaced are dropped: the doc:reset carries them', async () => {
     const { cell, fanout, sockets } = setup();
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'old epoch'), 'x', performance.now());
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'old epoch'), 'x', performance.now(), { from: 1, to: 1 });
     const fresh = edit(new Y.Doc(), 'new epoch');
-    fanout.reset(cell, 'rel', 1, fresh, cell.audience.levelsForObject('rel'));
+    fanout.reset(cell, 'rel', 1, fresh, cell.audience.levelsForObject('rel'), 0);
     await nextTurn();
-    expect(sockets.gbrBin.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: fresh } }]);
-    expect(sockets.gbrB64.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: encodeBytes('base64', fresh) } }]);
+    expect(sockets.gbrBin.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: fresh, seq: 0 } }]);
+    expect(sockets.gbrB64.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: encodeBytes('base64', fresh), seq: 0 } }]);
     expect(sockets.jpnBin.received).toEqual([]);
 
     // Queued before the index moved to a new epoch without a reset in between: dropped as well.
-    fanout.update(cell, 'rel', 1, edit(new Y.Doc(), 'stale'), 'x', performance.now());
+    fanout.update(cell, 'rel', 1, edit(new Y.Doc(), 'stale'), 'x', performance.now(), { from: 1, to: 1 });
     cell.index.put({ ...cell.index.get('rel')!.envelope, epoch: 2 });
     await nextTurn();
     expect(sockets.gbrBin.got('doc:update')).toEqual([]);

@@ -27,7 +27,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
         repaired.push(id);
         return undefined;
       },
-      encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]) }),
+      encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]), seq: 0 }),
       drop: () => undefined,
     },
     fanout: { update: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
@@ -41,7 +41,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
 
 /** An update entry whose bytes start with its number, so what was delivered can be told apart. */
 function update(seq: number, node: string): RelayEntry {
-  return { kind: 'update', node, workspaceId: 'cell-1', objectId: OBJECT, epoch: 0, seq, markingVersion: 0, update: Buffer.from([seq, 0]).toString('base64'), owners: [] };
+  return { kind: 'update', node, workspaceId: 'cell-1', objectId: OBJECT, epoch: 0, seq, markingVersion: 0, update: Buffer.from([seq, 0]).toString('base64'), owners: [], epochSeq: 0 };
 }
 
 describe('the relay receiver counting numbers a node has not read yet', () => {
