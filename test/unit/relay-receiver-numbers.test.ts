@@ -95,3 +95,18 @@ describe('the relay receiver counting numbers a node has not read yet', () => {
     receiver.close();
   });
 });
+
+describe('the numbers a relayed update is delivered with', () => {
+  test("counted within its epoch (seq - epochSeq), as the writing node's own clients get them; an entry without the epoch's start is repaired instead", async () => {
+    const { receiver, ports, repaired } = receiverWith();
+    const ranges: unknown[] = [];
+    ports.fanout.update = (_cell, _id, _epoch, _update, _sender, _at, seq) => void ranges.push(seq);
+    await receiver.handle({ ...update(8, 'node-1'), epochSeq: 5 });
+    expect(ranges).toEqual([{ from: 3, to: 3 }]);
+    const { epochSeq: _start, ...withoutStart } = update(9, 'node-1');
+    await receiver.handle(withoutStart);
+    expect(ranges).toHaveLength(1);
+    expect(repaired).toEqual([OBJECT]);
+    receiver.close();
+  });
+});
