@@ -101,9 +101,9 @@ describe('the numbers a relayed update is delivered with', () => {
     const { receiver, ports, repaired } = receiverWith();
     const ranges: unknown[] = [];
     ports.fanout.update = (_cell, _id, _epoch, _update, _sender, _at, seq) => void ranges.push(seq);
-    await receiver.handle({ ...update(8, 'node-1'), epochSeq: 5 });
+    await receiver.handle({ ...(update(8, 'node-1') as Extract<RelayEntry, { kind: 'update' }>), epochSeq: 5 });
     expect(ranges).toEqual([{ from: 3, to: 3 }]);
-    const { epochSeq: _start, ...withoutStart } = update(9, 'node-1');
+    const { epochSeq: _start, ...withoutStart } = update(9, 'node-1') as Extract<RelayEntry, { kind: 'update' }>;
     await receiver.handle(withoutStart);
     expect(ranges).toHaveLength(1);
     expect(repaired).toEqual([OBJECT]);
