@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { LatencyHistogram } from './histogram';
 import { ServerProcess } from './servers/spawn';
 import type { SeedObject } from './targets/target';
@@ -44,6 +44,35 @@ export async function newPage(browser: Browser, init?: () => void): Promise<Page
   const page = await context.newPage();
   page.on('pageerror', (error) => progress(`  page error: ${error.message}`));
   return page;
+}
+
+/** Runs work under Chromium's CPU profiler, writing `<prefix>.<name>.cpuprofile` (for `npm run bench -- profile <file>`). */
+export type Profiled = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Chromium's CPU profiler over CDP (200 µs sampling) for `page` when `prefix` is given, and a
+ * trace of the same work (`<prefix>.<name>.trace.json`, the renderer's own tasks: style, layout,
+ * paint, which the CPU profile lumps together as "(program)"); without a prefix, the work runs as
+ * it is. Self times stay meaningful on a loaded machine, where wall times are not.
+ */
+export async function pageProfiler(page: Page, prefix: string | undefined): Promise<Profiled> {
+  if (!prefix) return (_name, work) => work();
+  const browser = page.context().browser()!;
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  return async (name, work) => {
+    const file = `${prefix}.${name}`;
+    mkdirSync(dirname(file), { recursive: true });
+    await browser.startTracing(undefined, { path: `${file}.trace.json`, categories: ['devtools.timeline'] });
+    await cdp.send('Profiler.start');
+    const result = await work();
+    const { profile } = await cdp.send('Profiler.stop');
+    await browser.stopTracing();
+    writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
+    progress(`  CPU profile and trace written to ${file}.cpuprofile, ${file}.trace.json`);
+    return result;
+  };
 }
 
 export interface SeededCell {

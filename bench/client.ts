@@ -9,7 +9,11 @@
 //   - remote edit to screen: each writer stamps its edit with the send time (Date.now(), same
 //     clock as the page's); the page sees the stamp in the DOM (MutationObserver) and takes the
 //     time at the next animation frame. Every sent stamp is accounted for: seen or not.
-// `npm run bench -- client [--objects 5000,20000] [--writers 5] [--rate 2] [--seconds 20] [--quick] [--out <file>]`
+// With `--profile <prefix>`, Chromium's CPU profiler records each phase of each cell into
+// `<prefix>.<objects>.<phase>.cpuprofile` (phases: load, open-<tab>, typing-<tab>), for
+// `npm run bench -- profile <file>` (self time per function: valid on a loaded machine, where the
+// wall times are not; build the client with `vite build --minify false` to keep the names).
+// `npm run bench -- client [--objects 5000,20000] [--writers 5] [--rate 2] [--seconds 20] [--quick] [--profile <prefix>] [--out <file>]`
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
@@ -18,7 +22,7 @@ import * as Y from 'yjs';
 import { bodyOf } from '../shared/content';
 import { bytesOf, type DocState } from '../shared/protocol';
 import { encodeCursor } from '../client/src/text/cursor';
-import { benchArgs, latency, launchBrowser, newPage, progress, seededCell, signIn, writeResults, type Latency } from './browser';
+import { benchArgs, latency, launchBrowser, newPage, pageProfiler, progress, seededCell, signIn, writeResults, type Latency } from './browser';
 import { MIXED_MARKINGS } from './levels';
 import { seedObjects } from './seed';
 import { call, connectFull } from './targets/tearline';
@@ -55,6 +59,7 @@ interface Plan {
   seconds: number;
   out: string;
   quick: boolean;
+  profile: string | undefined;
 }
 
 interface TabResult {
@@ -72,7 +77,7 @@ export interface ClientResult {
 }
 
 function parse(args: string[]): Plan {
-  const { values, quick, out } = benchArgs(args, ['objects', 'writers', 'rate', 'seconds'], 'bench/results/client.json');
+  const { values, quick, out } = benchArgs(args, ['objects', 'writers', 'rate', 'seconds', 'profile'], 'bench/results/client.json');
   return {
     objects: (values.objects ?? (quick ? '500' : '5000,20000')).split(',').map(Number),
     writers: Number(values.writers ?? 5),
@@ -80,6 +85,7 @@ function parse(args: string[]): Plan {
     seconds: Number(values.seconds ?? (quick ? 5 : 20)),
     out,
     quick,
+    profile: values.profile,
   };
 }
 
@@ -196,7 +202,8 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
   try {
     const tab = await page();
     await signIn(tab, server.url, READER);
-    const loadMs = await timeUntil(tab, { hash: `#/w/${workspaceId}` }, ['.sync-live', PANEL_OF.reports]);
+    const profiled = await pageProfiler(tab, plan.profile && `${plan.profile}.${objects}`);
+    const loadMs = await profiled('load', () => timeUntil(tab, { hash: `#/w/${workspaceId}` }, ['.sync-live', PANEL_OF.reports]));
     const heapMb = await tab.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
     progress(`  loaded in ${loadMs.toFixed(0)} ms`);
 
@@ -207,7 +214,7 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
 
     const tabs: TabResult[] = [];
     for (const name of TABS) {
-      const openMs = await timeUntil(tab, { click: `tab-${name}` }, [PANEL_OF[name]]);
+      const openMs = await profiled(`open-${name}`, () => timeUntil(tab, { click: `tab-${name}` }, [PANEL_OF[name]]));
       const result: TabResult = { tab: name, openMs };
       tabs.push(result);
       if (name !== 'timeline' && name !== 'rfis') continue;
@@ -228,14 +235,16 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
       const targets = others.length > 0 ? others : shown.filter((id) => writable.has(id));
       if (targets.length === 0) throw new Error(`The ${name} tab shows no item the writers may edit.`);
       const writers = await Promise.all(writerSockets.map((socket, i) => StampWriter.connect(socket, workspaceId, i, targets[i % targets.length]!)));
-      writers.forEach((writer) => writer.start(name, plan.editsPerSecond));
-      const until = Date.now() + plan.seconds * 1000;
-      while (Date.now() < until) {
-        await tab.keyboard.press('x');
-        await sleep(KEY_INTERVAL_MS);
-      }
-      writers.forEach((writer) => writer.stop());
-      await sleep(SETTLE_MS);
+      await profiled(`typing-${name}`, async () => {
+        writers.forEach((writer) => writer.start(name, plan.editsPerSecond));
+        const until = Date.now() + plan.seconds * 1000;
+        while (Date.now() < until) {
+          await tab.keyboard.press('x');
+          await sleep(KEY_INTERVAL_MS);
+        }
+        writers.forEach((writer) => writer.stop());
+        await sleep(SETTLE_MS);
+      });
       const { keys, remote } = await tab.evaluate(() => (window as unknown as { __bench: { keys: number[]; remote: number[] } }).__bench);
       result.keystroke = latency(keys);
       result.remote = { ...latency(remote), sent: writers.reduce((sum, writer) => sum + writer.sent, 0) };

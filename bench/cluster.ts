@@ -16,7 +16,7 @@ import { createDatabase, startRedis } from './servers/infra';
 import { ServerProcess } from './servers/spawn';
 import { devTokens, tearlineTarget, TearlineSession } from './targets/tearline';
 
-export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--out bench/results/cluster.json]`;
+export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--profile <dir>] [--idle-node] [--out bench/results/cluster.json]`;
 
 const FULL = { clients: 500, editsPerSecond: 100, warmupSeconds: 3, measureSeconds: 20 };
 const QUICK = { clients: 24, editsPerSecond: 30, warmupSeconds: 0.5, measureSeconds: 2 };
@@ -35,6 +35,13 @@ export interface ClusterRow {
   cpuMicrosPerDelivery: { total: number; nodes: number; redis: number; postgres: number };
   /** Each node: its CPU per delivery to its own sockets. */
   perNode: { cpuSeconds: number; deliveries: number; cpuMicrosPerDelivery: number }[];
+  /** Edits sent in the measured window, and each node's CPU over them (µs of CPU time per edit, from /proc, not wall time). */
+  edits: number;
+  cpuMicrosPerEditPerNode: number[];
+  /** Frames received per update delivered (sockets of the base64 encoding): what coalescing saves. */
+  framesPerDelivery: number;
+  /** With --idle-node: CPU per edit (µs) of one more node that no client connects to (it holds no cell): what reading the relay costs a node for cells it does not hold. */
+  idleNodeCpuMicrosPerEdit?: number;
   generatorSaturated: boolean;
 }
 
@@ -45,7 +52,7 @@ export function parseNodes(text: string | null): number[] {
 }
 
 /** One node count: its own database and Redis, N nodes sharing a data dir (one dev identity), the fan-out measured. */
-async function runNodes(count: number, plan: FanoutPlan): Promise<ClusterRow> {
+async function runNodes(count: number, plan: FanoutPlan, profileDir: string | null, idleNode: boolean): Promise<ClusterRow> {
   const database = await createDatabase();
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tearline-bench-cluster-'));
@@ -57,12 +64,26 @@ async function runNodes(count: number, plan: FanoutPlan): Promise<ClusterRow> {
         await ServerProcess.start('tearline', {
           args: ['--data-dir', dataDir],
           env: { TEARLINE_STORE: 'postgres', DATABASE_URL: database.url, REDIS_URL: redis.url, TEARLINE_NODE_ID: `bench-node-${i}` },
+          // Each node's own V8 profile (`npm run bench -- profile <file>`): shares of self time, meaningful under load.
+          ...(profileDir ? { cpuProfileDir: path.join(profileDir, `${count}-nodes`, `node-${i}`) } : {}),
         }),
       );
     }
+    const idle = idleNode
+      ? await ServerProcess.start('tearline', {
+          args: ['--data-dir', dataDir],
+          env: { TEARLINE_STORE: 'postgres', DATABASE_URL: database.url, REDIS_URL: redis.url, TEARLINE_NODE_ID: 'bench-node-idle' },
+        })
+      : undefined;
+    if (idle) servers.push(idle);
+    const active = idle ? servers.slice(0, -1) : servers;
     const first = await TearlineSession.open(servers[0]!, devTokens(servers[0]!));
-    const sessions = servers.map((server, i) => (i === 0 ? first : first.through(server)));
-    const result = await measureFanout(`tearline ×${count}`, servers, [sessions], plan, async () => ({ redis: redis.cpuSeconds(), postgres: await database.cpuSeconds() }));
+    const sessions = active.map((server, i) => (i === 0 ? first : first.through(server)));
+    const result = await measureFanout(`tearline ×${count}`, active, [sessions], plan, async () => ({
+      redis: redis.cpuSeconds(),
+      postgres: await database.cpuSeconds(),
+      ...(idle ? { idle: idle.sample().cpuSeconds } : {}),
+    }));
     const deliveries = Math.max(result.deliveries, 1);
     const redisCpu = result.extraCpuSeconds.redis ?? 0;
     const postgresCpu = result.extraCpuSeconds.postgres ?? 0;
@@ -82,6 +103,8 @@ async function runNodes(count: number, plan: FanoutPlan): Promise<ClusterRow> {
         postgres: (postgresCpu * 1e6) / deliveries,
       },
       perNode: result.nodes ?? [{ cpuSeconds: result.serverCpuSeconds, deliveries: result.deliveries, cpuMicrosPerDelivery: result.cpuMicrosPerDelivery }],
+      ...perEdit(result),
+      ...(idle ? { idleNodeCpuMicrosPerEdit: ((result.extraCpuSeconds.idle ?? 0) * 1e6) / Math.max(result.editsSent, 1) } : {}),
       generatorSaturated: result.generatorSaturated,
     };
   } finally {
@@ -117,15 +140,16 @@ export async function run(args: readonly string[]): Promise<number> {
     return 2;
   }
   const out = textFlag(args, 'out') ?? 'bench/results/cluster.json';
+  const profileDir = textFlag(args, 'profile');
   const rows: ClusterRow[] = [];
   // First, unless --no-sqlite: one node on SQLite, the baseline of the CPU ratio, in the same run.
   if (!args.includes('--no-sqlite')) {
     process.stderr.write(`cluster: 1 node on SQLite (baseline), ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
-    rows.push(sqliteRow(await runFanout(tearlineTarget, plan), plan));
+    rows.push(sqliteRow(await runFanout(tearlineTarget, { ...plan, ...(profileDir ? { cpuProfileDir: path.join(profileDir, 'sqlite') } : {}) }), plan));
   }
   for (const count of nodes) {
     process.stderr.write(`cluster: ${count} node${count === 1 ? '' : 's'}, ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
-    rows.push(await runNodes(count, plan));
+    rows.push(await runNodes(count, plan, profileDir, args.includes('--idle-node')));
   }
   console.log(clusterMarkdown(rows));
   mkdirSync(path.dirname(out), { recursive: true });
@@ -146,8 +170,15 @@ function sqliteRow(result: FanoutResult, plan: FanoutPlan): ClusterRow {
     deliveriesPerSecond: result.deliveries / result.windowSeconds,
     cpuMicrosPerDelivery: { total: result.cpuMicrosPerDelivery, nodes: result.cpuMicrosPerDelivery, redis: 0, postgres: 0 },
     perNode: [{ cpuSeconds: result.serverCpuSeconds, deliveries: result.deliveries, cpuMicrosPerDelivery: result.cpuMicrosPerDelivery }],
+    ...perEdit(result),
     generatorSaturated: result.generatorSaturated,
   };
+}
+
+function perEdit(result: FanoutResult): Pick<ClusterRow, 'edits' | 'cpuMicrosPerEditPerNode' | 'framesPerDelivery'> {
+  const edits = Math.max(result.editsSent, 1);
+  const cpu = result.nodes?.map((node) => node.cpuSeconds) ?? [result.serverCpuSeconds];
+  return { edits: result.editsSent, cpuMicrosPerEditPerNode: cpu.map((seconds) => (seconds * 1e6) / edits), framesPerDelivery: result.framesPerDelivery };
 }
 
 export function clusterMarkdown(rows: readonly ClusterRow[]): string {
@@ -155,15 +186,18 @@ export function clusterMarkdown(rows: readonly ClusterRow[]): string {
   return [
     '### Several nodes: edit → receive on PostgreSQL and Redis',
     '',
-    '| store | nodes | clients | p50 ms | p99 ms | deliveries/s | delivered | CPU µs/delivery (all) | nodes | Redis | PostgreSQL | per node (µs/delivery to its sockets) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| store | nodes | clients | p50 ms | p99 ms | deliveries/s | delivered | CPU µs/delivery (all) | nodes | Redis | PostgreSQL | per node (µs/delivery to its sockets) | per node (µs CPU/edit) | frames/delivery |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
         `| ${r.store} | ${r.nodes} | ${r.clients} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${Math.round(r.deliveriesPerSecond)} | ${r.deliveries}/${r.expectedDeliveries} | ` +
         `${f(r.cpuMicrosPerDelivery.total)} | ${f(r.cpuMicrosPerDelivery.nodes)} | ${f(r.cpuMicrosPerDelivery.redis)} | ${f(r.cpuMicrosPerDelivery.postgres)} | ` +
-        `${r.perNode.map((n) => f(n.cpuMicrosPerDelivery)).join(' · ')} |`,
+        `${r.perNode.map((n) => f(n.cpuMicrosPerDelivery)).join(' · ')} | ${r.cpuMicrosPerEditPerNode.map((v) => Math.round(v)).join(' · ')} | ${r.framesPerDelivery.toFixed(2)} |`,
     ),
     ...ratios(rows),
+    ...rows
+      .filter((r) => r.idleNodeCpuMicrosPerEdit !== undefined)
+      .map((r) => `A node without clients beside ${r.nodes} node${r.nodes === 1 ? '' : 's'}: ${r.idleNodeCpuMicrosPerEdit!.toFixed(1)} µs CPU per edit (reading the relay for cells it does not hold)`),
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 // `npm run bench` (tsx bench/run.ts): Tearline and the two unfiltered Yjs servers on the same workloads, each server
 // in its own process, this process being the load generator. `npm run bench -- markings` runs the
 // marking micro-benchmark instead, `npm run bench -- frames` the cost of one frame by sending path,
+// `npm run bench -- acks` the cost of answering one request by ack path, `commit-cpu` the CPU of one durable commit,
 // `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied,
 // `npm run bench -- many-cells` fan-out over 200 small cells, `npm run bench -- soak` a long mixed load;
 // `npm run bench -- client` the web client in Chromium at 5,000 and 20,000 objects with writers and cursors,
@@ -8,7 +9,7 @@
 // `npm run bench -- storm` a reconnect storm after a SIGKILL, `npm run bench -- slow-reader`
 // clients that stop reading; `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
-// `npm run bench -- socket-memory` the server's heap per connected client, `heap-diff` what grew between two snapshots;
+// `npm run bench -- socket-memory` the server's heap per connected client, `transport-floor` a bare ws / socket.io server's, `heap-diff` what grew between two snapshots;
 // `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis;
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
@@ -34,6 +35,8 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'markings') return (await import('./markings')).run(args.slice(1));
   if (args[0] === 'profile') return (await import('./profile-summary')).run(args.slice(1));
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
+  if (args[0] === 'acks') return (await import('./acks')).run(args.slice(1));
+  if (args[0] === 'commit-cpu') return (await import('./commit-cpu')).run(args.slice(1));
   if (args[0] === 'worst-update') return (await import('./worst-update')).run(args.slice(1));
   if (args[0] === 'disk-full') return (await import('./disk-full')).run(args.slice(1));
   if (args[0] === 'many-cells') return (await import('./many-cells')).run(args.slice(1));
@@ -44,6 +47,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'slow-reader') return (await import('./slow-reader')).run(args.slice(1));
   if (args[0] === 'commit-sweep') return (await import('./commit-sweep')).run(args.slice(1));
   if (args[0] === 'socket-memory') return (await import('./socket-memory')).run(args.slice(1));
+  if (args[0] === 'transport-floor') return (await import('./transport-floor')).run(args.slice(1));
   if (args[0] === 'heap-diff') return (await import('./heap-diff')).run(args.slice(1));
   if (args[0] === 'cluster') return (await import('./cluster')).run(args.slice(1));
   if (args.includes('--nodes')) return (await import('./cluster')).run(args);

@@ -31,12 +31,14 @@ import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
 import { closeClient, RedisRelay } from './relay/redisRelay';
+import { installDirectAcks, type AckCounts } from './sessions/directAcks';
 import { PersonBudgets } from './sessions/rateLimiter';
 import type { TearlineServer } from './sessions/session';
 import { openStorage } from './openStorage';
 import { PostgresStore } from './store/postgresStore';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
+import { commitInterval } from './store/commitPolicy';
 import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { WorkspaceService } from './workspaces/workspaceService';
@@ -98,8 +100,18 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const { store, audit, releaseStore, notificationStore } = await openStorage(config, { outcomes: storage, log });
   // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
+  const acks: AckCounts = { direct: 0, engine: 0 };
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
-    ? new RedisRelay({ url: config.redisUrl, node: config.nodeId, maxLen: config.relayMaxLen, store, log, killAfterCommit: config.faultHook === 'kill-after-commit' })
+    ? new RedisRelay({
+        url: config.redisUrl,
+        node: config.nodeId,
+        maxLen: config.relayMaxLen,
+        store,
+        log,
+        killAfterCommit: config.faultHook === 'kill-after-commit',
+        // Entries are read only once the relay started, after the metrics exist.
+        counted: (outcome) => metrics.relayEntries.inc({ outcome }),
+      })
     : undefined;
   await relay?.connect();
   const cluster = relay && (await clusterAdapter(relay, frames, log));
@@ -116,11 +128,13 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
     broadcastFrames: () => frames,
+    ackFrames: () => acks,
     freeBytes: () => storage.freeBytes(),
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
   });
-  const writer = new UpdateWriter(store, { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond }, storage);
+  const commitPolicy = { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond };
+  const writer = new UpdateWriter(store, commitPolicy, storage);
   const docs = new DocRegistry(store, writer, {
     compactAfter: config.compactAfter,
     idleMs: config.docIdleMs,
@@ -143,9 +157,9 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     store,
     verify,
     workspaces: new WorkspaceService(store),
-    cells: new CellRegistry(store, log),
+    cells: new CellRegistry(store, log, relay && ((workspaceId) => relay.follow(workspaceId))),
     docs,
-    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames),
+    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames, () => commitInterval(writer.frames.perCommit(), commitPolicy)),
     audit,
     storage,
     releaseStore,
@@ -230,7 +244,11 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
 
   httpServer.on('request', createHttpApp(ctx, dev));
   io.use(authenticate(ctx));
-  io.on('connection', (socket) => onConnection(ctx, socket));
+  const directAcks = installDirectAcks({ counts: acks, log });
+  io.on('connection', (socket) => {
+    directAcks(socket);
+    onConnection(ctx, socket);
+  });
 
   // Before anyone can join: the sessions a crash left open are closed in the audit log first.
   const closed = await recordRestart(audit, relay ? config.nodeId : undefined);

@@ -69,10 +69,14 @@ export interface AuditView {
   detail: { [key: string]: Json };
 }
 
-/** Where a feature was moved to (server-detected moves, server/objects/moves.ts). */
+/** Where a feature was placed, or moved to (server-detected moves, server/objects/moves.ts). */
 export interface TrackPoint {
   at: string;
+  /** `placed`: where it was created (the first point, when the reader may see it); `moved`: a move. */
+  event: 'placed' | 'moved';
   actor: AuditActor;
+  /** The actor's display name as they last opened the cell; null when unknown. */
+  actorName: string | null;
   /** [longitude, latitude]: the point, or a line's or area's first vertex. */
   position: [number, number];
 }
@@ -82,13 +86,29 @@ export interface FeatureTrack {
   points: TrackPoint[];
 }
 
+/** Every feature the reader may see that has a track they may see: feature id → its points, oldest first. */
+export interface CellTracks {
+  tracks: Record<string, TrackPoint[]>;
+}
+
+/** Detail fields holding a person's account id (`sub`): a suggestion decision's `author`. */
+export const AUDIT_PERSON_FIELDS: readonly string[] = ['author'];
+
+/** A person as the audit page names them: display name and nation as they last opened the cell. */
+export interface AuditPerson {
+  name: string;
+  nation: string;
+}
+
 /** One page of a cell's audit trail, oldest first; each entry with the opaque cursor to read on after it. */
 export interface AuditTrailPage {
   /**
    * `actorName`: the actor's display name as they last opened the cell (null for the server, or
-   * for someone who never opened it); read at request time, not part of the hash-chained entry.
+   * for someone who never opened it); `people`: by account id, each person a detail field of
+   * AUDIT_PERSON_FIELDS names, likewise (absent: never opened the cell). Both are read at request
+   * time, not part of the hash-chained entry.
    */
-  entries: (AuditView & { cursor: string; actorName: string | null })[];
+  entries: (AuditView & { cursor: string; actorName: string | null; people: Record<string, AuditPerson> })[];
   /** Where the next page starts (null: nothing shown yet). */
   next: string | null;
 }
@@ -171,4 +191,5 @@ export interface RestAnswers {
   'GET /api/workspaces/:id/audit': AuditTrailPage;
   'GET /api/workspaces/:id/figures': { figures: SharingFigures };
   'GET /api/workspaces/:id/objects/:objectId/track': FeatureTrack;
+  'GET /api/workspaces/:id/tracks': CellTracks;
 }

@@ -1,39 +1,15 @@
 // What `bench -- cluster` runs the nodes on: a redis-server of its own on a free port (no
-// persistence, as a relay needs none) and a database of its own on the local PostgreSQL
+// persistence, as a relay needs none; started as the tests start theirs,
+// test/helpers/redisServer.ts) and a database of its own on the local PostgreSQL
 // (TEARLINE_BENCH_PG_URL, else postgres://$PGUSER@127.0.0.1:5432/postgres), both gone after the
 // run. Their CPU is read from /proc: Redis's process, and the PostgreSQL backends serving the
 // run's database (pg_stat_activity), so the per-delivery figure covers the whole deployment.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { startRedisServer } from '../../test/helpers/redisServer';
 import { sampleProcess } from './procfs';
 
 const ADMIN_URL = process.env.TEARLINE_BENCH_PG_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/postgres`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 export interface BenchRedis {
   url: string;
@@ -42,20 +18,9 @@ export interface BenchRedis {
 }
 
 export async function startRedis(): Promise<BenchRedis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const failed = new Promise<never>((_, reject) => child.once('error', (error) => reject(new Error(`redis-server could not start (${error.message}): install redis-server`))));
-  for (let i = 0; i < 100 && !(await Promise.race([answers(port), failed])); i++) await sleep(50);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    cpuSeconds: () => sampleProcess(child.pid!).cpuSeconds,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const redis = await startRedisServer();
+  const pid = redis.pid()!;
+  return { url: redis.url, cpuSeconds: () => sampleProcess(pid).cpuSeconds, stop: () => redis.stop() };
 }
 
 export interface BenchDatabase {

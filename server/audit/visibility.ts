@@ -46,15 +46,16 @@ const EXERCISE_TIME: Record<string, FieldRule> = { scenarioMs: 'shown', scenario
  *   them, or the source's marking a tearline starts with;
  * - `object`: another object's id (a tearline's source), shown if the reader may see it now;
  * - `level`: an access level key, with only the compartments the reader holds;
- * - `position`: where a feature was moved, shown if the reader may read the object as it was
- *   marked at the move (the entry's `marking`): it was content of that audience;
+ * - `position`: where a feature was placed or moved, shown if the reader may read the object as
+ *   it was marked then (the entry's `marking`): it was content of that audience;
  * - `discussion`: what was said about a release request (justification, reason, the cause of an
  *   expiry), shown if the reader could see the object as marked when the request was made: it
  *   was written for that audience.
  */
 type FieldRule = 'shown' | 'marking' | 'object' | 'level' | 'position' | 'discussion';
 
-const OBJECT_CREATED: Record<string, FieldRule> = { kind: 'shown', marking: 'marking', sourceId: 'object' };
+// `to`: where a feature was placed, read like a move's position (below).
+const OBJECT_CREATED: Record<string, FieldRule> = { kind: 'shown', marking: 'marking', sourceId: 'object', to: 'position' };
 
 const SHOWN_DETAIL: Record<AuditAction, Record<string, FieldRule>> = {
   'object.create': OBJECT_CREATED,

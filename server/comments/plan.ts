@@ -1,8 +1,9 @@
 // Comments, planned without I/O. A comment is an object of its own (kind `comment`) under what it
 // is on (a reply: under the comment it answers), so the same access decisions, rooms and chain
 // rule carry it: nobody sees a comment without seeing what it is on. Its marking may be no wider
-// than that object's, and everyone it mentions must be able to read it; each refusal says what
-// is wrong in terms of what the author already sees, never of anything hidden.
+// than that object's, and every nation it mentions must be able to read it; each refusal says what
+// is wrong in terms of what the author already sees, never of anything hidden (nor of another
+// person's clearance).
 import { buildContent } from '../../shared/content';
 import { canSee, dominates, formatBanner, type Marking, type Participant } from '../../shared/markings';
 import type { Mention } from '../../shared/notifications';
@@ -56,34 +57,38 @@ export function planAnswer(cell: Cell, author: Author, payload: ClientPayload<'r
 }
 
 /**
- * Refuses a mention of anyone who could not read the comment (its marking and every marking above
- * it, `chain`). A nation is named by its members at any clearance: refused when its nation may
- * never read it (NOFORN, not in REL TO); a person, by their attributes when they last opened the cell.
+ * Refuses a mention the author can already tell is pointless from what they see: a nation that is
+ * not a member of the cell, or whose nation may never read the comment (its marking and every
+ * marking above it, `chain`: NOFORN, not in REL TO). A person is judged by their nation only, as
+ * shown to everyone in the cell, never by their clearance or compartments: refusing a mention of a
+ * person who lacks the clearance would tell the author about that person's access. Such a mention
+ * is accepted and nobody unable to read the comment is told (notifications are filtered by the
+ * reader's access, server/notifications/service.ts).
  */
 export function checkMentions(cell: Cell, chain: readonly Marking[], mentions: readonly Mention[], people: ReadonlyMap<string, CellPerson | undefined>): void {
   const banner = formatBanner(chain[0]!, cell.policy);
-  const reads = (participant: Participant) => chain.every((marking) => canSee(participant, marking, cell.policy));
+  const nationReads = (nation: string) => chain.every((marking) => canSee(nationWitness(chain, nation, cell.policy), marking, cell.policy));
   for (const mention of mentions) {
     if (mention.kind === 'nation') {
       if (!cell.workspace.members.includes(mention.nation)) {
         throw new TearlineError('bad_request', `${mention.nation} is not a member of this cell, so it cannot be mentioned here.`);
       }
-      if (!reads(nationWitness(cell, chain, mention.nation))) {
+      if (!nationReads(mention.nation)) {
         throw forbidden(`${mention.nation} may not read a comment marked ${banner} on this item, so it cannot be mentioned in it. Leave the mention out, or comment on material released to ${mention.nation}.`);
       }
       continue;
     }
     const person = people.get(mention.sub);
     if (!person) throw new TearlineError('bad_request', `Nobody called "${mention.sub}" has opened this cell; mention someone who has, or their nation (@GBR, say).`);
-    if (!reads(person.participant)) {
-      throw forbidden(`${person.name} (${person.participant.nation}) may not read a comment marked ${banner} on this item, so they cannot be mentioned in it.`);
+    if (!nationReads(person.participant.nation)) {
+      throw forbidden(`${person.participant.nation} may not read a comment marked ${banner} on this item, so ${person.name} cannot be mentioned in it.`);
     }
   }
 }
 
 /** A member of `nation` with the highest clearance and every compartment the chain names. */
-function nationWitness(cell: Cell, chain: readonly Marking[], nation: string): Participant {
-  const top = cell.policy.levels[cell.policy.levels.length - 1]!;
+function nationWitness(chain: readonly Marking[], nation: string, policy: Cell['policy']): Participant {
+  const top = policy.levels[policy.levels.length - 1]!;
   return { nation, clearance: top.code, compartments: [...new Set(chain.flatMap((m) => m.compartments))] };
 }
 

@@ -161,6 +161,18 @@ export async function exerciseSeating(ctx: ExerciseFinder, workspace: Pick<Works
   };
 }
 
+/**
+ * Whether the person with token subject `sub` is in the cell as far as its exercise goes: always
+ * for a real cell; for an exercise cell, once no join inject for them is still to come, and never
+ * while this node cannot tell (fail closed). `whenUnknown` answers for that case instead, for a
+ * session the gate already let in.
+ */
+export async function seated(ctx: ExerciseFinder, workspace: Pick<WorkspaceSummary, 'id' | 'exercise'>, sub: string, whenUnknown = false): Promise<boolean> {
+  const seating = await exerciseSeating(ctx, workspace);
+  if (seating === null) return whenUnknown;
+  return seating?.admits(workspace.id, sub) !== false;
+}
+
 /** What a node that does not run an exercise knows of its seats, as its runner last saved them. */
 export interface ExerciseSeats {
   scenario: Scenario;

@@ -71,6 +71,11 @@ export interface RunnerPorts {
   notifier: Pick<Notifier, 'send'>;
   /** Adds a nation to a cell's members; false when it was one already. */
   addMember(workspaceId: string, nation: string): Promise<boolean>;
+  /**
+   * Ends, on every node, the sessions in a cell of those it no longer admits (`admits` false for
+   * their token subject): after a reset, whoever a join inject brought in is out until it plays again.
+   */
+  unseat(workspaceId: string, admits: (sub: string) => boolean): Promise<void>;
   /** Sends the clock to every participant of a cell (it carries nothing marked). */
   broadcast(clock: ExerciseClockView): void;
   log: Pick<Logger, 'error'>;
@@ -267,6 +272,7 @@ export class ExerciseRunner {
         this.released.clear();
         this.joined.clear();
         this.resets += 1;
+        for (const workspaceId of this.cells.values()) await this.ports.unseat(workspaceId, (sub) => this.admits(workspaceId, sub));
       }
       if (action.type === 'close') await this.ports.closeCells([...this.cells.values()]);
       this.clock = result.state;

@@ -1,7 +1,8 @@
 // The one place access is checked for socket events. Each event's declared checks (./events.ts)
 // are applied in the one safe order before its handler runs:
 //   0. admission, for joins (a reconnect storm is let in at a bounded rate);
-//   1. membership: the cell was joined (or the nation is a member, to join it);
+//   1. membership: the cell was joined (or the nation is a member, to join it), and in an
+//      exercise cell the person is seated (no join inject for them still to come);
 //   2. visibility: the object, release request or exercise inject exists and is visible to the session, else
 //      `not_found`, word for word the answer for an absent one;
 //   3. role.
@@ -11,13 +12,14 @@ import type { AckBodies, ClientEvent, Role } from '../../shared/protocol';
 import { schemas } from '../../shared/protocol';
 import type { ReleaseRequest } from '../../shared/release';
 import { forbidden, noSuchCell, noSuchRequest, notFound, rateLimited, TearlineError } from '../errors';
-import { exerciseCall, exerciseSeating } from '../exercise/leadership';
+import { exerciseCall, exerciseSeating, seated } from '../exercise/leadership';
 import { noSuchInject } from '../exercise/runner';
 import type { IndexedObject } from '../objects/objectIndex';
-import type { SessionData } from '../sessions/session';
+import type { SessionData, TearlineSocket } from '../sessions/session';
 import type { Cell } from '../workspaces/cellRegistry';
 import type { Context } from './context';
 import type { Call, EventEntry } from './events';
+import { leaveWorkspace } from './workspaces';
 
 const ROLE_WORDS: Record<Role, string> = {
   viewer: 'a viewer',
@@ -58,7 +60,7 @@ export function createDispatcher(entries: readonly EventEntry[]): Dispatch {
     const entry = table.get(event)!;
     const admission = entry.checks.admitted ? admit(call.ctx) : undefined;
     try {
-      const found = await checked(call.ctx, call.session, entry, call.payload as never);
+      const found = await checked(call.ctx, call.socket, call.session, entry, call.payload as never);
       return (await entry.handle({ ...call, ...found } as never)) as never;
     } finally {
       admission?.done();
@@ -83,19 +85,25 @@ interface Found {
 /** Acts open to every member (no editor role) that an exercise's observers and evaluators still may not take: they only watch. */
 const WATCHERS_MAY_NOT: Partial<Record<ClientEvent, string>> = { 'release:request': 'request releases' };
 
-async function checked(ctx: Context, session: SessionData, entry: EventEntry, payload: never): Promise<Found> {
+async function checked(ctx: Context, socket: TearlineSocket, session: SessionData, entry: EventEntry, payload: never): Promise<Found> {
   const { checks } = entry;
   const found: Found = {};
   if (checks.cell === 'joined') {
     const cell = session.joined.has(payloadCell(payload)) ? await ctx.cells.get(payloadCell(payload)) : undefined;
     if (!cell) throw new TearlineError('forbidden', 'Open this cell (workspace:join) before working in it.');
+    // A session let in before an EXCON reset whose join inject is to come again is out of the
+    // cell: it leaves it (audited) and is answered as a non-member. While this node cannot tell
+    // who is seated, a session already in reads on (writes are refused below).
+    if (cell.workspace.exercise && !(await seated(ctx, cell.workspace, session.identity.sub, true))) {
+      await leaveWorkspace(ctx, socket, cell.workspace.id, session);
+      throw noSuchCell();
+    }
     found.cell = cell;
   } else if (checks.cell === 'member') {
     found.cell = await ctx.cells.forMember(payloadCell(payload), session.participant.nation);
     // An exercise participant whose join inject is still to come is not in the cell yet: as for a
     // non-member; so is everyone while this node cannot tell who is seated.
-    const seating = await exerciseSeating(ctx, found.cell.workspace);
-    if (seating === null || seating?.admits(found.cell.workspace.id, session.identity.sub) === false) throw noSuchCell();
+    if (!(await seated(ctx, found.cell.workspace, session.identity.sub))) throw noSuchCell();
   }
   const objectId = checks.object?.(payload);
   if (objectId !== undefined) {

@@ -16,9 +16,11 @@ export interface Metrics {
   rejected: Counter<'code'>;
   sessionsEnded: Counter<'reason'>;
   broadcastFrames: Counter<'path'>;
+  ackFrames: Counter<'path'>;
   fanouts: Counter;
   fanoutSeconds: Histogram;
   compactionsFailed: Counter;
+  relayEntries: Counter<'outcome'>;
   /** Stops the event-loop sampler (its timer would outlive a closed server in the same process). */
   close(): void;
 }
@@ -28,6 +30,8 @@ export interface MetricSources {
   liveDocs(): number;
   /** Room broadcast frames so far, by path (see server/rooms/directFrames.ts). */
   broadcastFrames(): { direct: number; engine: number };
+  /** Answers to clients' requests so far, by path (see server/sessions/directAcks.ts). */
+  ackFrames(): { direct: number; engine: number };
   /** Free bytes on the data directory's file system. */
   freeBytes(): Promise<number>;
   /** Writes the storage refused so far (full or failing disk). */
@@ -64,7 +68,7 @@ function defaultMetricsButEventLoop(registry: Registry): void {
  * What each gauge reads from one window of the delay histogram (nanoseconds). The bare name was
  * prom-client's delay of one setImmediate at scrape time; here it is the window's mean.
  */
-const LAG_FIGURES: readonly { suffix: string; help: string; read(h: IntervalHistogram): number; shifted: boolean }[] = [
+const LAG_FIGURES: readonly { suffix: string; help: string; read(h: LagHistogram): number; shifted: boolean }[] = [
   { suffix: '', help: 'Mean event-loop lag since the last scrape', read: (h) => h.mean, shifted: true },
   { suffix: 'min_', help: 'Least event-loop lag since the last scrape', read: (h) => h.min, shifted: true },
   { suffix: 'max_', help: 'Greatest event-loop lag since the last scrape', read: (h) => h.max, shifted: true },
@@ -84,9 +88,14 @@ export function lagSeconds(intervalNs: number, periodMs: number): number {
   return Math.max(0, intervalNs - periodMs * 1e6) / 1e9;
 }
 
-/** Event-loop lag gauges under prom-client's names, so dashboards keep working, minus the sampling period. */
-function eventLoopLag(registry: Registry, periodMs: number): { close(): void } {
-  const histogram = monitorEventLoopDelay({ resolution: periodMs });
+/** What the lag gauges read of node's delay histogram (perf_hooks), so a test can hand them its own windows. */
+export type LagHistogram = Pick<IntervalHistogram, 'enable' | 'disable' | 'reset' | 'count' | 'mean' | 'min' | 'max' | 'stddev' | 'percentile'>;
+
+/**
+ * Event-loop lag gauges under prom-client's names, so dashboards keep working, minus the sampling
+ * period. `histogram`: node's delay sampler at that period (a test's windows instead).
+ */
+export function eventLoopLag(registry: Registry, periodMs: number, histogram: LagHistogram = monitorEventLoopDelay({ resolution: periodMs })): { close(): void } {
   histogram.enable();
   const gauges: { figure: (typeof LAG_FIGURES)[number]; gauge: Gauge }[] = [];
   // One collect sets them all, then starts a new window. A scrape sooner than one period after
@@ -108,7 +117,7 @@ function eventLoopLag(registry: Registry, periodMs: number): { close(): void } {
 
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
-  const reported = { direct: 0, engine: 0, storageFaults: 0 };
+  const reported = { broadcast: { direct: 0, engine: 0 }, ack: { direct: 0, engine: 0 }, storageFaults: 0 };
   defaultMetricsButEventLoop(registry);
   const lag = eventLoopLag(registry, EVENT_LOOP_SAMPLE_MS);
   // Storage health, read only when collected: nothing else holds these.
@@ -179,8 +188,21 @@ export function createMetrics(sources: MetricSources): Metrics {
       collect() {
         const now = sources.broadcastFrames();
         for (const path of ['direct', 'engine'] as const) {
-          this.inc({ path }, now[path] - reported[path]);
-          reported[path] = now[path];
+          this.inc({ path }, now[path] - reported.broadcast[path]);
+          reported.broadcast[path] = now[path];
+        }
+      },
+    }),
+    ackFrames: new Counter({
+      name: 'tearline_ack_frames_total',
+      help: 'Answers to client requests (acks), by path: written straight to the WebSocket, or through socket.io and engine.io',
+      labelNames: ['path'],
+      registers: [registry],
+      collect() {
+        const now = sources.ackFrames();
+        for (const path of ['direct', 'engine'] as const) {
+          this.inc({ path }, now[path] - reported.ack[path]);
+          reported.ack[path] = now[path];
         }
       },
     }),
@@ -194,6 +216,12 @@ export function createMetrics(sources: MetricSources): Metrics {
     compactionsFailed: new Counter({
       name: 'tearline_compactions_failed_total',
       help: 'Compactions of an update log into a snapshot that failed (retried later; edits are unaffected)',
+      registers: [registry],
+    }),
+    relayEntries: new Counter({
+      name: 'tearline_relay_entries_total',
+      help: 'Relay entries read from the shards this node follows: handled (decoded and applied), skipped (of a cell this node does not hold: not decoded), refused (malformed)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

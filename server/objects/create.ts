@@ -3,7 +3,7 @@
 // (store first), audited, then announced to the audiences that may see each object.
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { canSee, formatBanner, formatPortion, type Marking, type Participant } from '../../shared/markings';
+import { canSee, checkOriginatorRules, formatBanner, formatPortion, type Marking, type Participant } from '../../shared/markings';
 import type { ClientPayload, Envelope, ObjectKind } from '../../shared/protocol';
 import type { AuditAction, AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
@@ -12,6 +12,7 @@ import type { Fanout } from '../rooms/fanout';
 import type { NewDoc } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { checkMarkingForCell } from '../workspaces/workspaceService';
+import { placedAt } from './moves';
 import { appendedOrderKey, checkedOrderKey, keyAfter } from './orderKeys';
 import { checkUpdate } from './updateCheck';
 
@@ -23,9 +24,10 @@ export interface Author {
   participant: Participant;
 }
 
-/** Parses a marking for this cell and originator, and checks its author could still see it. */
+/** Parses a marking for this cell and originator (shared/markings/originator.ts), and checks its author could still see it. */
 export function markingFor(cell: Cell, author: Author, text: string, originator: string): Marking {
   const marking: Marking = { ...checkMarkingForCell(cell.workspace, text), originator };
+  checkOriginatorRules(text, marking, cell.policy);
   if (!canSee(author.participant, marking, cell.policy)) {
     throw new TearlineError(
       'bad_marking',
@@ -118,8 +120,9 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
   await ports.cells.createObjects(cell, objects);
   // Appended together, in order: the log writes them in one transaction, not one each in turn.
   await Promise.all(
-    objects.map(({ envelope }) =>
-      ports.audit.append({
+    objects.map(({ envelope, content }) => {
+      const placed = placedAt(envelope.kind, content);
+      return ports.audit.append({
         workspaceId: cell.workspace.id,
         actor,
         action: envelope.sourceId ? 'tearline.create' : CREATE_ACTIONS[envelope.kind] ?? 'object.create',
@@ -129,9 +132,11 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
           marking: envelope.marking,
           ...(envelope.sourceId ? { sourceId: envelope.sourceId } : {}),
           ...(CREATE_ACTIONS[envelope.kind] ? { on: envelope.parentId } : {}),
+          // A feature's first position: the start of its track history.
+          ...(placed ? { to: placed } : {}),
         },
-      }),
-    ),
+      });
+    }),
   );
   for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
 }

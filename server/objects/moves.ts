@@ -1,11 +1,28 @@
 // Moves of map features, detected by the server: a client's word that it "moved" something is not
 // evidence, so every durable update that writes a feature's `fields.geometry` is a move, audited
 // with who made it (the session's identity), where to, and the object's marking at that moment.
-// The audit trail shows the position only to readers who may read the object as it was then
-// marked (server/audit/visibility.ts), and the same entries are the feature's track history.
+// Where a feature was first placed is kept in its creation entry the same way (`placedAt`). The
+// audit trail shows a position only to readers who may read the object as it was then marked
+// (server/audit/visibility.ts), and the same entries are the feature's track history.
+import * as Y from 'yjs';
+import { fieldsOf } from '../../shared/content';
+import type { LonLat } from '../../shared/geo/coordinates';
 import { anchorOf, isGeometry, normaliseForRead } from '../../shared/geo/geometry';
 import type { AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
+
+/** Where a new feature is placed (its anchor), for its creation entry; undefined for other kinds. */
+export function placedAt(kind: string, content: Uint8Array): LonLat | undefined {
+  if (kind !== 'feature') return undefined;
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, content);
+    const geometry = fieldsOf(doc).get('geometry');
+    return isGeometry(geometry) ? anchorOf(normaliseForRead(geometry)) : undefined;
+  } finally {
+    doc.destroy();
+  }
+}
 
 /** Appends an `object.move` audit entry when a feature's durable update moved it. */
 export async function auditMove(

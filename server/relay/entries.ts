@@ -53,11 +53,12 @@ export function streamOf(workspaceId: string): string {
   return `${STREAM_PREFIX}${shardOf(workspaceId)}`;
 }
 
-export const ALL_STREAMS = Array.from({ length: RELAY_SHARDS }, (_, shard) => `${STREAM_PREFIX}${shard}`);
-
-/** The entry's one field, `e`: its JSON. */
+/**
+ * The entry's fields: `e`, its JSON, and `w`, its cell, so that a node skips the entries of cells
+ * it does not hold without parsing them (a shard carries the entries of many cells).
+ */
 export function encodeEntry(entry: RelayEntry): Record<string, string> {
-  return { e: JSON.stringify(entry) };
+  return { e: JSON.stringify(entry), w: entry.workspaceId };
 }
 
 /** The entry, or why it cannot be used. */
@@ -69,5 +70,9 @@ export function decodeEntry(fields: Record<string, string>): { entry: RelayEntry
     return { problem: 'not JSON' };
   }
   const parsed = relayEntry.safeParse(json);
-  return parsed.success ? { entry: parsed.data } : { problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  // Nodes skip entries by `w`: one whose `w` names another cell than its body is refused, so that
+  // an entry is handled only as the cell it names.
+  if (fields.w !== undefined && fields.w !== parsed.data.workspaceId) return { problem: 'w: names another cell than the entry' };
+  return { entry: parsed.data };
 }

@@ -21,7 +21,7 @@ export interface ReceiverPorts {
   node: string;
   cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord'>;
   docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop'>;
-  fanout: Pick<Fanout, 'update' | 'envelope' | 'removed' | 'reset'>;
+  fanout: Pick<Fanout, 'relayed' | 'envelope' | 'removed' | 'reset'>;
   store: {
     getObject(id: string): Promise<Envelope | undefined>;
     markingVersionHeld(id: string): number | undefined;
@@ -45,6 +45,15 @@ export class RelayReceiver {
   private readonly undelivered = new Map<string, number>();
 
   constructor(private readonly ports: ReceiverPorts) {}
+
+  /**
+   * Whether this node holds the cell (loaded or loading), so wants its entries. One it does not
+   * hold has no index, audience or live doc here to keep current: its entries are skipped unread,
+   * and it is read whole from PostgreSQL when it is loaded (after its shard is followed).
+   */
+  wants(workspaceId: string): boolean {
+    return this.ports.cells.loaded(workspaceId) !== undefined;
+  }
 
   /** Handles one entry; entries of a stream are handed over one at a time, in order. */
   async handle(entry: RelayEntry): Promise<void> {
@@ -89,7 +98,7 @@ export class RelayReceiver {
         const update = new Uint8Array(Buffer.from(entry.update, 'base64'));
         await this.ports.docs.applyRemote(entry.objectId, entry.epoch, entry.seq, update, entry.owners ?? []);
         const seq = entry.seq - entry.epochSeq;
-        this.ports.fanout.update(cell, entry.objectId, entry.epoch, update, '', performance.now(), { from: seq, to: seq });
+        this.ports.fanout.relayed(cell, entry.objectId, entry.epoch, update, { from: seq, to: seq });
       } catch (err) {
         // Counted as seen but not delivered (PostgreSQL unreachable for the envelope or the doc):
         // no later gap would reveal it, so the object is reloaded once the wait is over.
@@ -250,7 +259,7 @@ export class RelayReceiver {
       // A doc not in memory: its whole stored state (clients merge it with what they hold).
       const state = caught ?? { ...(await this.ports.docs.encodeState(id)), from: 1 };
       if (state.epoch === indexed.envelope.epoch && state.update.byteLength > EMPTY_UPDATE_BYTES) {
-        this.ports.fanout.update(cell, id, state.epoch, state.update, '', performance.now(), { from: Math.min(state.from, state.seq), to: state.seq });
+        this.ports.fanout.relayed(cell, id, state.epoch, state.update, { from: Math.min(state.from, state.seq), to: state.seq });
       }
     }
     this.seen.get(id)?.settleAll();

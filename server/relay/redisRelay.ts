@@ -1,13 +1,17 @@
 // The relay between nodes, on Redis Streams: one stream per cell shard (entries of a cell stay in
 // order), capped (XADD MAXLEN ~). Each node publishes what its store committed (the outbox rows,
-// then marks them relayed), reads every shard from the last entry it processed (XREAD), and hands
-// each entry, checked, to the receiver. A run id in Redis tells a node that Redis lost its streams
-// (a restart without persistence): it then reconciles from PostgreSQL. A sweeper, on one node at
-// a time, publishes outbox rows a crash or an outage left.
+// then marks them relayed, one MULTI per commit), reads the shards of the cells it holds from the
+// last entry it processed (XREAD), and hands each entry of those cells, checked, to the receiver.
+// A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
+// the shard's end at that moment): whatever commits after that read is published after that end,
+// so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
+// carries many cells) are skipped unread, by the cell their `w` field names. A run id in Redis
+// tells a node that Redis lost its streams (a restart without persistence): it then reconciles
+// from PostgreSQL. A sweeper, on one node at a time, publishes outbox rows a crash or an outage left.
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import type { CommittedChange, PostgresStore } from '../store/postgresStore';
-import { ALL_STREAMS, decodeEntry, encodeEntry, RUN_KEY, streamOf, type RelayEntry } from './entries';
+import { decodeEntry, encodeEntry, RUN_KEY, streamOf, type RelayEntry } from './entries';
 import type { RelayReceiver } from './receiver';
 
 export type RedisClient = ReturnType<typeof createClient>;
@@ -36,6 +40,8 @@ export interface RelayOptions {
   store: Pick<PostgresStore, 'onCommit' | 'markRelayed' | 'sweepOutbox'>;
   /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-commit): the process dies between an update's commit and its relay. */
   killAfterCommit?: boolean;
+  /** Counts the entries read, by what became of them (handled, skipped, refused). */
+  counted?: (outcome: 'handled' | 'skipped' | 'refused') => void;
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
 }
 
@@ -121,7 +127,13 @@ function toEntry(node: string, change: CommittedChange): RelayEntry {
 export class RedisRelay {
   private readonly publisher: RedisClient;
   private readonly reader: RedisClient;
-  private readonly positions = new Map<string, string>(ALL_STREAMS.map((stream) => [stream, '0-0']));
+  /** The shards this node follows, each with the last entry it processed. */
+  private readonly positions = new Map<string, string>();
+  /** Per shard, its following starting (the shard's end being read). */
+  private readonly following = new Map<string, Promise<void>>();
+  /** Wakes the read loop when it follows no shard yet, or unblocks its XREAD, when a shard is followed. */
+  private wake: () => void = () => undefined;
+  private readerId: number | undefined;
   private run: string | undefined;
   private published: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -129,12 +141,19 @@ export class RedisRelay {
   private answering = true;
   private loop: Promise<void> | undefined;
   private sweeper: ReturnType<typeof setInterval> | undefined;
-  private receiver: Pick<RelayReceiver, 'handle' | 'reconcile'> | undefined;
+  private receiver: Pick<RelayReceiver, 'handle' | 'reconcile' | 'wants'> | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.publisher = redisClient(options.url, options.log);
     this.reader = this.publisher.duplicate();
     this.reader.on('error', () => undefined);
+    // Its id, to unblock its XREAD when a shard is to be added (a new id after each reconnection).
+    this.reader.on('ready', () => {
+      this.reader.clientId().then(
+        (id) => (this.readerId = id),
+        () => (this.readerId = undefined),
+      );
+    });
   }
 
   /** Connects; Redis must answer at start (a clear error naming REDIS_URL otherwise). */
@@ -148,18 +167,42 @@ export class RedisRelay {
     }
   }
 
-  /** Reads every stream from its current end into `receiver`, and starts publishing commits. */
-  async start(receiver: Pick<RelayReceiver, 'handle' | 'reconcile'>): Promise<void> {
+  /** Reads the shards followed into `receiver`, and starts publishing commits. */
+  async start(receiver: Pick<RelayReceiver, 'handle' | 'reconcile' | 'wants'>): Promise<void> {
     this.receiver = receiver;
-    for (const stream of ALL_STREAMS) {
-      const [last] = await timed(this.publisher.xRevRange(stream, '+', '-', { COUNT: 1 }), 'XREVRANGE');
-      if (last) this.positions.set(stream, last.id);
-    }
     this.run = await this.currentRun();
     this.options.store.onCommit((changes) => this.publish(changes));
     this.loop = this.read();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
+  }
+
+  /**
+   * Follows the shard of `workspaceId` from its end now, if this node does not follow it yet. The
+   * cell registry awaits it before it reads a cell from PostgreSQL. When Redis does not answer, the
+   * shard is followed from its start: its entries still held are read again (the receiver skips
+   * or repairs what it already has) rather than any being missed.
+   */
+  follow(workspaceId: string): Promise<void> {
+    const stream = streamOf(workspaceId);
+    let following = this.following.get(stream);
+    if (!following) {
+      following = this.startFollowing(stream);
+      this.following.set(stream, following);
+    }
+    return following;
+  }
+
+  private async startFollowing(stream: string): Promise<void> {
+    let position = '0-0';
+    try {
+      const [last] = await timed(this.publisher.xRevRange(stream, '+', '-', { COUNT: 1 }), 'XREVRANGE');
+      if (last) position = last.id;
+    } catch (err) {
+      this.options.log.warn({ err, stream }, 'the end of a relay shard could not be read: it is followed from its start');
+    }
+    this.positions.set(stream, position);
+    this.wake();
   }
 
   /** The run id in Redis, set by the first node to ask after Redis started empty. */
@@ -215,14 +258,26 @@ export class RedisRelay {
   }
 
   private async read(): Promise<void> {
+    // The run id is checked once per read block, not before every XREAD: under load a read returns
+    // a few entries at a time, and two more round trips each doubled the reader's Redis commands.
+    // A restart is still noticed within a block's time, as when the reader waits idle.
+    let runCheckedAt = -Infinity;
     while (!this.stopped) {
       try {
-        const run = await this.currentRun();
+        let run = this.run;
+        if (performance.now() - runCheckedAt >= READ_BLOCK_MS) {
+          run = await this.currentRun();
+          runCheckedAt = performance.now();
+        }
         if (run !== this.run) {
           this.options.log.warn({}, 'Redis lost its relay streams (restarted or trimmed): reconciling from PostgreSQL');
           this.run = run;
-          for (const stream of ALL_STREAMS) this.positions.set(stream, '0-0');
+          for (const stream of this.positions.keys()) this.positions.set(stream, '0-0');
           await this.receiver!.reconcile();
+        }
+        if (this.positions.size === 0) {
+          await this.idle();
+          continue;
         }
         const answer = await this.readOnce();
         for (const stream of answer ?? []) {
@@ -239,31 +294,60 @@ export class RedisRelay {
     }
   }
 
+  /** Following no shard yet: waits for a first one, or the read block's time (to check the run id). */
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, READ_BLOCK_MS);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.wake = () => undefined));
+  }
+
   /**
-   * One XREAD. A reader that gets no answer (Redis frozen) is reconnected, which fails the read
-   * (its connection may hold it forever otherwise).
+   * One XREAD of the shards followed. A shard followed meanwhile unblocks it (CLIENT UNBLOCK: it
+   * answers as if its block ran out), so the new cell's entries are read at once (within one block
+   * at worst: an UNBLOCK that reaches Redis before the XREAD does nothing). A reader that
+   * gets no answer (Redis frozen) is reconnected, which fails the read (its connection may hold it
+   * forever otherwise).
    */
   private async readOnce() {
     const read = this.reader.xRead(
-      ALL_STREAMS.map((key) => ({ key, id: this.positions.get(key)! })),
+      [...this.positions].map(([key, id]) => ({ key, id })),
       { BLOCK: READ_BLOCK_MS, COUNT: READ_COUNT },
     );
+    this.wake = () => {
+      if (this.readerId !== undefined) void this.publisher.sendCommand(['CLIENT', 'UNBLOCK', String(this.readerId)]).catch(() => undefined);
+    };
     try {
       return await timed(read, 'XREAD', READ_BLOCK_MS + COMMAND_TIMEOUT_MS);
     } catch (err) {
       if (this.reader.isOpen) await this.reader.disconnect().catch(() => undefined);
       if (!this.stopped) await timed(this.reader.connect(), 'a reconnection').catch(() => undefined);
       throw err;
+    } finally {
+      this.wake = () => undefined;
     }
   }
 
-  /** One entry: checked, then handled; a bad one, or one whose handling fails, is logged and skipped. */
+  /**
+   * One entry: of a cell this node does not hold, skipped unread; else checked, then handled. A bad
+   * one, or one whose handling fails, is logged and skipped.
+   */
   private async deliver(stream: string, id: string, fields: Record<string, string>): Promise<void> {
+    // `w`: the entry's cell, readable without parsing it (entries without one are parsed, and handled as before).
+    if (fields.w !== undefined && !this.receiver!.wants(fields.w)) {
+      this.options.counted?.('skipped');
+      return;
+    }
     const decoded = decodeEntry(fields);
     if ('problem' in decoded) {
+      this.options.counted?.('refused');
       this.options.log.error({ stream, id, problem: decoded.problem }, 'a relay entry was refused and skipped');
       return;
     }
+    this.options.counted?.('handled');
     try {
       await this.receiver!.handle(decoded.entry);
     } catch (err) {

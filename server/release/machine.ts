@@ -13,6 +13,7 @@
 // decided against the marking it was made for: once the object is re-marked, approving it is
 // refused and its deadline expires it.
 import {
+  checkOriginatorRules,
   classificationRank,
   formatBanner,
   MarkingError,
@@ -268,6 +269,7 @@ function widenedMarking(
   let target: Marking;
   try {
     target = { ...parseMarking(text, cell.policy), originator: object.envelope.originator };
+    checkOriginatorRules(text, target, cell.policy);
   } catch (error) {
     if (error instanceof MarkingError) return { error: { code: 'bad_marking', message: error.message } };
     throw error;

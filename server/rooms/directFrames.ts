@@ -17,10 +17,10 @@
 // for the versions it was checked against (VERIFIED_VERSIONS): with any other installed, or a
 // base that is not built on the in-memory adapter, the base is used as it is, and that is logged
 // once. A test fails when the installed versions differ, so an upgrade is checked, not silent.
-import { existsSync, readFileSync } from 'node:fs';
+// Answers to a socket's requests take the same path under the same condition (../sessions/directAcks.ts).
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
+import { directSocket, versionFrom, type EngineConnection } from '../sessions/directSocket';
 import { admitOutput } from '../sessions/outputBound';
 
 /** Room broadcast frames of one server so far, by path (the metric tearline_broadcast_frames_total). */
@@ -51,23 +51,6 @@ export interface DirectFrameOptions {
   installed?: InstalledVersions;
 }
 
-/** What is read of engine.io's socket, its WebSocket transport, and the `ws` socket under it. */
-interface EngineConnection {
-  readyState: string;
-  upgrading: boolean;
-  writeBuffer: unknown[];
-  transport: {
-    name: string;
-    perMessageDeflate?: unknown;
-    socket?: { readyState: number; _socket?: TcpSocket };
-  };
-}
-
-interface TcpSocket {
-  write(chunk: Buffer): boolean;
-  destroyed: boolean;
-}
-
 interface BroadcastSocket {
   conn: EngineConnection;
   notifyOutgoingListeners?: (packet: unknown) => void;
@@ -85,44 +68,6 @@ interface OpenAdapter {
 }
 
 type AdapterClass = new (...args: any[]) => Adapter;
-
-const WS_OPEN = 1;
-
-/** The TCP socket to write a frame to, if no engine.io packet could be overtaken. */
-function directSocket(conn: EngineConnection): TcpSocket | undefined {
-  const transport = conn.transport;
-  const tcp = transport.socket?._socket;
-  if (
-    conn.readyState !== 'open' ||
-    conn.upgrading ||
-    conn.writeBuffer.length > 0 ||
-    transport.name !== 'websocket' ||
-    transport.perMessageDeflate ||
-    transport.socket?.readyState !== WS_OPEN ||
-    !tcp ||
-    tcp.destroyed
-  ) {
-    return undefined;
-  }
-  return tcp;
-}
-
-/** The version of the package `name` that code in the file `from` loads. */
-function versionFrom(from: string, name: string): string | undefined {
-  let entry: string;
-  try {
-    entry = createRequire(from).resolve(name);
-  } catch {
-    return undefined;
-  }
-  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === name) return pkg.version;
-  }
-  return undefined;
-}
 
 /** The versions this server would run with, each resolved from the package that loads it. */
 export function installedVersions(): InstalledVersions {

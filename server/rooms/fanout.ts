@@ -9,6 +9,11 @@
 // encoded once by socket.io for all the rooms it goes to. Only to this node's sockets
 // (`io.local`): with several nodes each delivers to its own, filtered by its own envelopes, what
 // the relay brings it (server/relay/).
+//
+// Updates relayed from other nodes are paced: they wait for this node's next flush (its next
+// commit's), at most the pace (the commit policy's interval) after the last flush. Sent as they
+// arrive, each other node's commit cost every socket a frame of its own: frames per delivery, and
+// with them a node's CPU, grew with the number of nodes (docs/performance.md, "Several nodes").
 import * as Y from 'yjs';
 import type { Server } from 'socket.io';
 import type { BinaryEncoding, DocState, Envelope } from '../../shared/protocol';
@@ -43,7 +48,10 @@ interface PendingObject {
 
 export class Fanout {
   private pending = new Map<string, PendingObject>();
-  private scheduled = false;
+  /** A flush is due: at once (`now`), or paced (`paced`: only relayed updates wait). */
+  private scheduled: 'now' | 'paced' | undefined;
+  private pacedTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlushAt = -Infinity;
 
   constructor(
     private readonly io: Server,
@@ -51,6 +59,9 @@ export class Fanout {
     /** TEARLINE_FANOUT_WINDOW_MS: how long updates wait to share a frame. 0 = next tick. */
     private readonly windowMs: number,
     private readonly frames: FrameSink = { add: () => undefined },
+    /** The least time (ms) from one flush to a flush of relayed updates alone; 0: at once. */
+    private readonly relayPaceMs: () => number = () => 0,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Sockets of this node in `rooms` (a socket is in one encoding room per cell). */
@@ -98,6 +109,32 @@ export class Fanout {
 
   /** Queues a durable update (holding the stored updates numbered `seq`) for the object's audience; flushed once per window. */
   update(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number, seq: SeqRange): void {
+    this.queue(cell, id, epoch, update, senderSocketId, receivedAt, seq);
+    if (this.scheduled === 'now') return;
+    clearTimeout(this.pacedTimer);
+    this.scheduled = 'now';
+    if (this.windowMs > 0) setTimeout(() => this.flush(), this.windowMs);
+    else setImmediate(() => this.flush());
+  }
+
+  /**
+   * Queues an update relayed from another node (or reloaded from the store): it goes out with this
+   * node's next flush, or once the pace has passed since the last one, whichever comes first.
+   */
+  relayed(cell: Cell, id: string, epoch: number, update: Uint8Array, seq: SeqRange): void {
+    this.queue(cell, id, epoch, update, '', this.now(), seq);
+    if (this.scheduled) return;
+    const wait = this.lastFlushAt + this.relayPaceMs() - this.now();
+    if (wait <= 0) {
+      this.scheduled = 'now';
+      setImmediate(() => this.flush());
+      return;
+    }
+    this.scheduled = 'paced';
+    this.pacedTimer = setTimeout(() => this.flush(), Math.ceil(wait));
+  }
+
+  private queue(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number, seq: SeqRange): void {
     const pending = this.pending.get(id);
     const item = { update, from: seq.from, to: seq.to };
     if (pending && pending.epoch === epoch) {
@@ -106,17 +143,13 @@ export class Fanout {
     } else {
       this.pending.set(id, { cell, epoch, updates: [item], senders: new Set([senderSocketId]), firstReceivedAt: receivedAt });
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      if (this.windowMs > 0) setTimeout(() => this.flush(), this.windowMs);
-      else setImmediate(() => this.flush());
-    }
   }
 
   private flush(): void {
     const batch = this.pending;
     this.pending = new Map();
-    this.scheduled = false;
+    this.scheduled = undefined;
+    this.lastFlushAt = this.now();
     // Per cell and level: the updates its base64 room receives in one frame.
     const perRoom = new Map<string, DocState[]>();
     let frames = 0;
@@ -130,11 +163,17 @@ export class Fanout {
       // The sender already has its own edit (its ack carries its number); with several senders,
       // each gets the merge (idempotent).
       const except = item.senders.size === 1 ? [...item.senders] : [];
+      // An emit to rooms without a socket still encodes its packet (a binary one is taken apart
+      // for its attachment): a cell whose sockets all take one encoding skips the other's.
       const binaryRooms = this.encodingRooms(item.cell, levels, 'binary');
-      const base64Rooms = this.encodingRooms(item.cell, levels, 'base64');
+      const binarySockets = this.socketsIn(byRoom, binaryRooms);
+      const base64Rooms = this.encodingRooms(item.cell, levels, 'base64').filter((room) => (byRoom.get(room)?.size ?? 0) > 0);
       for (const run of runs(item.updates)) {
-        frames += this.socketsIn(byRoom, binaryRooms);
-        this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update: run.update, ...numbers(run) });
+        if (binarySockets > 0) {
+          frames += binarySockets;
+          this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update: run.update, ...numbers(run) });
+        }
+        if (base64Rooms.length === 0) continue;
         const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', run.update), ...numbers(run) };
         for (const room of base64Rooms) {
           let list = perRoom.get(room);

@@ -67,6 +67,11 @@ export class CellRegistry {
   constructor(
     private readonly store: Store,
     private readonly log: Pick<Logger, 'error'>,
+    /**
+     * Awaited before a cell is read from the store: with several nodes, the relay starts following
+     * the cell's shard there, so every change committed after the read reaches this node.
+     */
+    private readonly beforeLoad: (workspaceId: string) => Promise<void> = async () => undefined,
   ) {}
 
   get(workspaceId: string): Promise<Cell | undefined> {
@@ -104,6 +109,7 @@ export class CellRegistry {
   }
 
   private async load(workspaceId: string): Promise<Cell | undefined> {
+    await this.beforeLoad(workspaceId);
     const workspace = await this.store.getWorkspace(workspaceId);
     if (!workspace) return undefined;
     const policy = policyOf(workspace);

@@ -3,6 +3,7 @@
 // originator and held to the cell's system high, as the server holds a player's object.
 import {
   canSee,
+  checkOriginatorRules,
   classificationRank,
   formatBanner,
   MarkingError,
@@ -168,6 +169,7 @@ function markingIn(
     let marking: Marking;
     try {
       marking = { ...parseMarking(text, policy), originator: inject.author };
+      checkOriginatorRules(text, marking, policy);
     } catch (error) {
       if (!(error instanceof MarkingError)) throw error;
       report(path, `"${text}" is not a valid marking in cell "${cell.id}": ${error.message}`);

@@ -52,8 +52,38 @@ function parseMgrs(compact: string): Parsed | undefined {
   if (!Number.isFinite(lat) || lat < south - 0.5 || lat > north + 0.5) {
     return refuse(`MGRS ${compact} lands outside latitude band ${band} (${south}° to ${north}°): check the square letters and digits.`);
   }
+  const span = zoneSpan(zone, band);
+  if (typeof span === 'string') return refuse(span);
+  // Zone 1's western and zone 60's eastern edge are the 180° meridian, reached from either side.
+  const zoneLon = zone === 1 && lon > 90 ? lon - 360 : zone === 60 && lon < -90 ? lon + 360 : lon;
+  const outsideMetres = Math.max(span.west - zoneLon, zoneLon - span.east, 0) * 111_320 * Math.cos((lat * Math.PI) / 180);
+  // A reference names a square of 10^(5 − digits per axis) metres; only its own size may stray past the edge.
+  if (outsideMetres > 10 ** (5 - digits.length / 2) + 1) {
+    return refuse(
+      `MGRS ${compact} lands at ${formatLongitude(lon)}, outside zone ${zone}${band} (${formatLongitude(span.west)} to ${formatLongitude(span.east)}${span.note ?? ''}): check the zone and the square letters.`,
+    );
+  }
   return { ok: true, position: [wrapLongitude(lon), lat], form: 'MGRS' };
 }
+
+/**
+ * The longitudes a grid zone covers: 6° each, but over south-west Norway (band V) zone 31 is cut
+ * to 0°–3°E and 32 widened to 3°E–12°E, and over Svalbard (band X) zones 31, 33, 35 and 37 are
+ * widened to 9° or 12° and zones 32, 34 and 36 do not exist.
+ */
+function zoneSpan(zone: number, band: string): { west: number; east: number; note?: string } | string {
+  if (band === 'V' && zone === 31) return { west: 0, east: 3, note: ', cut for the Norway exception' };
+  if (band === 'V' && zone === 32) return { west: 3, east: 12, note: ', widened for the Norway exception' };
+  if (band === 'X' && (zone === 32 || zone === 34 || zone === 36)) {
+    return `MGRS zone ${zone}X does not exist: over Svalbard (72°N to 84°N) zones 31X, 33X, 35X and 37X are widened to cover it.`;
+  }
+  const svalbard: Record<number, [number, number]> = { 31: [0, 9], 33: [9, 21], 35: [21, 33], 37: [33, 42] };
+  const widened = band === 'X' ? svalbard[zone] : undefined;
+  if (widened) return { west: widened[0], east: widened[1], note: ', widened for Svalbard' };
+  return { west: -180 + 6 * (zone - 1), east: -180 + 6 * zone };
+}
+
+const formatLongitude = (lon: number) => `${Math.abs(round(lon, 2))}°${lon < 0 ? 'W' : lon > 0 ? 'E' : ''}`;
 
 /** One value: decimal degrees, or degrees and minutes (and seconds), with symbols or spaces. */
 interface Angle {
@@ -62,9 +92,10 @@ interface Angle {
   signed: boolean;
 }
 
-// 26, -26.5, 26°30', 26°30'15.5", 26 30 15, 263015 (compact DDMMSS) followed or preceded by a letter.
+// 26, -26.5, 26°30', 26°30'15.5", 26d30m, 26 30 15, 263015 (compact DDMMSS) followed or preceded by a
+// letter. Matched on the upper-cased text, so the unit letters are D and M (an S would be south).
 const NUMBER = String.raw`[+-]?\d+(?:\.\d+)?`;
-const ANGLE = new RegExp(String.raw`^(${NUMBER})(?:\s*[°d:\s]\s*(\d+(?:\.\d+)?)(?:\s*['′m:\s]\s*(\d+(?:\.\d+)?)\s*(?:["″s]|'')?)?\s*['′m]?)?\s*°?$`);
+const ANGLE = new RegExp(String.raw`^(${NUMBER})(?:\s*[°D:\s]\s*(\d+(?:\.\d+)?)(?:\s*['′M:\s]\s*(\d+(?:\.\d+)?)\s*(?:["″]|'')?)?\s*['′M]?)?\s*[°D]?$`);
 
 function parseAngle(raw: string, label: string): Angle | string {
   let text = raw.trim().toUpperCase();

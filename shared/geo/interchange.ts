@@ -5,7 +5,7 @@
 import tokml from 'tokml';
 import { formatBanner, parseMarking, rollUp, type MarkingPolicy } from '../markings';
 import type { Marking } from '../markings';
-import { formatPosition } from './coordinates';
+import { formatPosition, wrapLongitude, type LonLat } from './coordinates';
 import { isGeometry, normaliseForRead, normaliseForWrite, verticesOf, type FeatureGeometry } from './geometry';
 import { readSidc } from './symbols';
 
@@ -41,8 +41,17 @@ export function toFeatureCollection(features: ExportedFeature[], banner: string,
   };
 }
 
+/** Every longitude within −180…180: KML's schema allows no other, and a globe draws each edge the short way. */
+function wrapped(geometry: FeatureGeometry): FeatureGeometry {
+  const wrap = ([lon, lat]: LonLat): LonLat => [wrapLongitude(lon), lat];
+  if (geometry.type === 'Point') return { type: 'Point', coordinates: wrap(geometry.coordinates) };
+  if (geometry.type === 'LineString') return { type: 'LineString', coordinates: geometry.coordinates.map(wrap) };
+  return { type: 'Polygon', coordinates: geometry.coordinates.map((ring) => ring.map(wrap)) };
+}
+
 export function toKml(collection: MarkedCollection, documentName: string): string {
-  return tokml(collection, {
+  const inRange = { ...collection, features: collection.features.map((f) => ({ ...f, geometry: wrapped(f.geometry) })) };
+  return tokml(inRange, {
     documentName: `${collection.exercise ? 'EXERCISE ' : ''}${collection.banner} — ${documentName}`,
     documentDescription: collection.banner,
     name: 'name',

@@ -1,6 +1,6 @@
 // Range and bearing, length, area and range rings on the WGS84 mean sphere (R = 6371.0088 km):
 // within 0.5 % of the ellipsoid, well inside what a staff officer reads off a plot. Bearings are
-// true (from true north). Pure; the map's measure tool and the tests share it.
+// true (from true north); magnetic ones come from magnetic.ts. Pure; the map's measure tool and the tests share it.
 import { geoArea, geoCircle, geoDistance } from 'd3-geo';
 import type { LonLat } from './coordinates';
 import { normaliseForRead } from './geometry';
@@ -57,6 +57,9 @@ export function formatArea(squareMetres: number): string {
   return `${nm2 >= 100 ? Math.round(nm2).toLocaleString('en-GB') : nm2.toFixed(2)} nm² (${(squareMetres / 1e6).toFixed(squareMetres >= 1e8 ? 0 : 2)} km²)`;
 }
 
-export function formatBearing(degrees: number): string {
-  return `${degrees.toFixed(1).padStart(5, '0')}° T`;
+/** A bearing from true (T) or magnetic (M) north, three whole digits: "005.0° T". */
+export function formatBearing(degrees: number, north: 'T' | 'M' = 'T'): string {
+  // 359.96 rounds to 360.0: a bearing reads 000.0 there.
+  const shown = Number(degrees.toFixed(1)) % 360;
+  return `${shown.toFixed(1).padStart(5, '0')}° ${north}`;
 }

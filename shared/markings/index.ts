@@ -1,9 +1,10 @@
 // The markings engine: parse, format, roll up, and decide who may see what (DESIGN.md, "Markings").
 export type { Marking, Participant } from './types';
-export type { ClassificationLevel, CompartmentRule, ControlKind, ControlSpelling, ExclusiveControls, MarkingPolicy, MarkingPolicySpec } from './policy';
+export type { ClassificationLevel, CompartmentRule, ControlKind, FlagControl, ControlSpelling, ExclusiveControls, MarkingPolicy, MarkingPolicySpec } from './policy';
 export { classificationRank, compartmentRule, createPolicy, defaultPolicy, defaultPolicySpec, isCompartment, policyWithGroups } from './policy';
 export { MarkingError } from './errors';
 export { parseMarking } from './parse';
+export { checkOriginatorRules } from './originator';
 export { formatBanner, formatPortion } from './format';
 export { rollUp } from './rollup';
 export { releasableNations } from './audience';

@@ -14,6 +14,8 @@ export const CONTROL_KINDS = ['orcon', 'noforn', 'relTo', 'relido', 'displayOnly
 export type ControlKind = (typeof CONTROL_KINDS)[number];
 /** Controls followed by a list of nations and groups. */
 export const LIST_CONTROLS: ReadonlySet<ControlKind> = new Set(['relTo', 'displayOnly']);
+/** Controls that are a yes or no on a marking (no list). */
+export type FlagControl = 'orcon' | 'noforn' | 'relido';
 /** The explicit foreign disclosure and release (FD&R) markings. */
 export const RELEASE_CONTROLS: readonly ControlKind[] = ['noforn', 'relTo', 'relido', 'displayOnly'];
 
@@ -58,6 +60,8 @@ export interface MarkingPolicySpec {
   sciNeedsReleaseMarking: boolean;
   /** Fewest nations a REL TO list may reach, groups expanded. */
   relToMinNations: number;
+  /** Controls only the lead nation's own material may carry (shared/markings/originator.ts). */
+  leadNationOnly: readonly FlagControl[];
   /**
    * Words of other marking schemes (first words of a classification, controls), so that they
    * are refused as not supported by this policy rather than as typos. An entry ending in "-"
@@ -79,6 +83,7 @@ export interface MarkingPolicy {
   readonly exclusive: readonly ExclusiveControls[];
   readonly sciNeedsReleaseMarking: boolean;
   readonly relToMinNations: number;
+  readonly leadNationOnly: readonly FlagControl[];
   readonly notSupported: MarkingPolicySpec['notSupported'];
   readonly nations: ReadonlySet<string>;
   /** Group name → member nations, fully expanded and in canonical order. */
@@ -131,6 +136,7 @@ export function createPolicy(spec: MarkingPolicySpec): MarkingPolicy {
     exclusive: spec.exclusive,
     sciNeedsReleaseMarking: spec.sciNeedsReleaseMarking,
     relToMinNations: spec.relToMinNations,
+    leadNationOnly: spec.leadNationOnly,
     notSupported: spec.notSupported,
     nations,
     groups,
@@ -194,6 +200,8 @@ export const defaultPolicySpec: MarkingPolicySpec = {
   sciNeedsReleaseMarking: true,
   // ISM-ID-00319: a REL TO list names more than one country (REL TO USA alone is NOFORN).
   relToMinNations: 2,
+  // ISM-ID-00124: RELIDO is not authorized for non-US portions.
+  leadNationOnly: ['relido'],
   notSupported: {
     // Non-US and NATO classifications (//NATO SECRET, //DEU SECRET, //COSMIC TOP SECRET), JOINT,
     // and CUI. Country codes and groups are recognised as well (parse.ts).

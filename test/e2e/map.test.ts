@@ -197,8 +197,14 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
         ['usa-analyst', 'SECRET//REL TO USA, AUS'],
         ['usa-analyst', 'SECRET//REL TO USA, AUS'],
       ]);
-    // The partner's track history has both moves too, the second back where it started.
+    // The partner's track history has both moves too, the second back where it started, saying who moved it.
     await expect.poll(() => aus.page.getByText(/Track history \(2 moves\)/).count(), { timeout: 4_000 }).toBe(1);
+    await expect.poll(() => aus.page.getByTestId('track-point').innerText()).toMatch(/Z · moved by Alex Morgan \(USA analyst\) \(USA\) · /);
+    // Replayed to where it was placed: the slider's first point.
+    const slider = aus.page.getByLabel(/^Track history/);
+    await slider.focus();
+    await aus.page.keyboard.press('Home');
+    await expect.poll(() => aus.page.getByTestId('track-point').innerText()).toMatch(/Z · placed by Alex Morgan \(USA analyst\) \(USA\) · 51R YJ 00180 77215$/);
   });
 
   it('moves a point by dragging its handle: the partner sees it, it is audited, and Ctrl+Z undoes it', async () => {
@@ -272,18 +278,44 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     await form.getByRole('button', { name: 'Add point' }).click();
     await featureList(page).getByRole('button', { name: new RegExp(SECRET_NAME) }).waitFor();
 
+    const workspaceId = workspaceIdOf(page);
+    const own = JSON.parse(await api(harness, 'usa-analyst', `/api/workspaces/${workspaceId}/features.geojson`)) as { features: { id: string; properties: { name: string } }[] };
+    const secretId = own.features.find((f) => f.properties.name === SECRET_NAME)!.id;
+
     const ausPage = aus.page;
     await ausPage.getByLabel('Measure').selectOption('range');
     for (const [x, y] of [[300, 200], [500, 260]] as const) await ausPage.getByTestId('map').click({ position: { x, y } });
     await ausPage.getByTestId('measure-result').getByText(/^Range /).waitFor();
+    // Magnetic beside true, for today, with the declination at each end.
+    await expect.poll(() => ausPage.getByTestId('measure-result').innerText()).toMatch(/bearing \d{3}\.\d° T \/ \d{3}\.\d° M \(reciprocal \d{3}\.\d° T \/ \d{3}\.\d° M\)/);
+    expect(await ausPage.getByTestId('measure-magnetic').innerText()).toMatch(/^Declination \d+\.\d° [EW] at the first point, \d+\.\d° [EW] at the second, on \d{4}-\d{2}-\d{2} \(WMM-2025\)/);
     await ausPage.getByText(/^Layers and filters/).click();
+    // The whole picture replayed in time: its tracks hold nothing of the NOFORN feature either.
+    const tracksAnswer = ausPage.waitForResponse((response) => response.url().endsWith(`/api/workspaces/${workspaceId}/tracks`));
+    await ausPage.getByLabel('Replay the whole picture').check();
+    const tracksBody = await (await tracksAnswer).text();
+    expect(tracksBody).not.toContain(secretId);
+    expect(tracksBody).toContain('"placed"');
+    await expect.poll(() => ausPage.getByTestId('picture-time').innerText()).toMatch(/^Picture at \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z\./);
+    expect(await featureList(ausPage).getByRole('button').count()).toBe(2);
+    // Back to before the first feature's creation: nothing stood on the map then; and forward again.
+    const slider = ausPage.getByLabel('Picture at');
+    await slider.focus();
+    await ausPage.keyboard.press('Home');
+    await expect.poll(() => featureList(ausPage).getByRole('button').count()).toBe(0);
+    await ausPage.keyboard.press('End');
+    await expect.poll(() => featureList(ausPage).getByRole('button').count()).toBe(2);
+    await ausPage.getByLabel('Replay the whole picture').uncheck();
     await ausPage.waitForTimeout(LIVE_MS);
 
     expect(await ausPage.getByText(/^Layers and filters \(2 of 2 shown\)$/).count()).toBe(1);
     expect(await featureList(ausPage).getByRole('button').count()).toBe(2);
     expect(await ausPage.content()).not.toContain('Safe house');
     expect(receivedBytes(aus).includes('Safe house')).toBe(false);
-    const workspaceId = workspaceIdOf(page);
+    // Not even its id: no frame names it, so no later frame can be matched to it.
+    expect(await ausPage.content()).not.toContain(secretId);
+    expect(receivedBytes(aus).includes(secretId)).toBe(false);
+    expect(JSON.parse(await api(harness, 'aus-analyst', `/api/workspaces/${workspaceId}/objects/${secretId}/track`))).toMatchObject({ error: { code: 'not_found' } });
     for (const format of ['geojson', 'kml']) {
       const partnerExport = await api(harness, 'aus-analyst', `/api/workspaces/${workspaceId}/features.${format}`);
       expect(partnerExport).toContain('Contact Alpha');
@@ -292,6 +324,7 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     }
     // The same checks find it where it was sent.
     expect(receivedBytes(usa).includes('Safe house')).toBe(true);
+    expect(receivedBytes(usa).includes(secretId)).toBe(true);
     expect(await api(harness, 'usa-analyst', `/api/workspaces/${workspaceId}/features.geojson`)).toContain(SECRET_NAME);
     expect(usa.errors.concat(aus.errors)).toEqual([]);
   });

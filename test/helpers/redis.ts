@@ -1,75 +1,9 @@
-// Redis for tests: each caller starts its own redis-server on a free port, without persistence
-// (`--save '' --appendonly no`) unless asked for AOF, so a test may stop, freeze or restart it
-// without touching anyone else's. Without a redis-server binary these tests are skipped locally, never in CI (`CI=true`).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+// Redis for tests: each caller starts its own redis-server on a free port (./redisServer.ts),
+// without persistence unless asked for AOF, so a test may stop, freeze or restart it without
+// touching anyone else's. Without a redis-server binary these tests are skipped locally, never in CI (`CI=true`).
+import { spawnSync } from 'node:child_process';
+
+export { freePort, startRedisServer as startTestRedis, type RedisServer as TestRedis } from './redisServer';
 
 export const redisTestsSkipped = process.env.CI !== 'true' && spawnSync('redis-server', ['--version']).status !== 0;
 if (redisTestsSkipped) console.log('Redis tests skipped: no redis-server on this machine (apt install redis-server). They always run when CI=true.');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-export interface TestRedis {
-  url: string;
-  /** Stops it (SIGTERM, nothing saved) and waits for the exit. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port: empty, or with what its AOF kept. */
-  start(): Promise<void>;
-  /** SIGSTOP: the process holds its connections open and answers nothing until `thaw`. */
-  freeze(): void;
-  thaw(): void;
-}
-
-/** `aof`: every write appended and fsynced (`appendfsync always`), so a restart keeps it all. */
-export async function startTestRedis(options: { aof?: boolean } = {}): Promise<TestRedis> {
-  const port = await freePort();
-  const persistence = options.aof
-    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-redis-'))]
-    : ['--appendonly', 'no'];
-  let child: ChildProcess | undefined;
-  const redis: TestRedis = {
-    url: `redis://127.0.0.1:${port}`,
-    freeze: () => child?.kill('SIGSTOP'),
-    thaw: () => child?.kill('SIGCONT'),
-    async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
-      for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    },
-    async stop() {
-      const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise((resolve) => running.once('exit', resolve));
-      // A frozen process would hold SIGTERM until it runs again.
-      running.kill('SIGCONT');
-      running.kill('SIGTERM');
-      await exited;
-    },
-  };
-  await redis.start();
-  return redis;
-}

@@ -158,6 +158,20 @@ describe('payload validation', () => {
     expect(objects.map((o) => o.marking)).toEqual(['SECRET//REL TO USA, FVEY']);
   });
 
+  test('a REL TO list without the originating nation, and RELIDO on another nation\'s material, are refused and change nothing', async () => {
+    const withoutUsa = await usa.call('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO GBR, AUS' });
+    expect(withoutUsa).toMatchObject({ ok: false, error: { code: 'bad_marking', message: expect.stringContaining('Mark it SECRET//REL TO USA, AUS, GBR') } });
+    const remark = await usa.call('object:remark', { workspaceId: cell.id, id: note.id, marking: 'SECRET//REL TO GBR, AUS' });
+    expect(remark).toMatchObject({ ok: false, error: { code: 'bad_marking', message: expect.stringContaining('leaves out USA') } });
+    const gbr = await connect(server.url, 'gbr-analyst');
+    await gbr.ok('workspace:join', { workspaceId: cell.id });
+    const relido = await gbr.call('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//RELIDO' });
+    expect(relido).toMatchObject({ ok: false, error: { code: 'bad_marking', message: expect.stringContaining('RELIDO is only for USA material') } });
+    gbr.close();
+    const { objects } = await usa.ok('workspace:join', { workspaceId: cell.id });
+    expect(objects.map((o) => o.marking)).toEqual(['SECRET//REL TO USA, FVEY']);
+  });
+
   test('a marking above the cell system high or the author clearance is refused', async () => {
     const low = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name: 'Low side', template: 'fvey', systemHigh: 'SECRET' });
     await usa.ok('workspace:join', { workspaceId: low.id });

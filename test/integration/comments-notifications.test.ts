@@ -1,5 +1,6 @@
 // Comments, mentions and notifications over real sockets: a comment is never wider than what it
-// is on; a mention of someone who may not read it is refused in plain words; release steps,
+// is on; a mention of a nation that may not read it is refused in plain words, a mention of a
+// person is never refused for their clearance (that would tell the author about it); release steps,
 // mentions and replies reach only those who may see their object, and are kept for those offline.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
@@ -13,6 +14,7 @@ let usa: TestClient;
 let fdo: TestClient;
 let gbr: TestClient;
 let jpn: TestClient;
+let secret: TestClient;
 let cellId: string;
 let nofornParagraph: Envelope;
 let sharedParagraph: Envelope;
@@ -25,13 +27,14 @@ beforeAll(async () => {
   fdo = await connect(server.url, 'usa-fdo');
   gbr = await connect(server.url, 'gbr-analyst');
   jpn = await connect(server.url, 'jpn-analyst');
-  for (const client of [usa, fdo, gbr, jpn]) await client.ok('workspace:join', { workspaceId: cellId });
+  secret = await connect(server.url, 'usa-secret');
+  for (const client of [usa, fdo, gbr, jpn, secret]) await client.ok('workspace:join', { workspaceId: cellId });
   const report = (await usa.ok('object:create', { workspaceId: cellId, kind: 'report', marking: 'SECRET//REL TO USA, GBR, JPN', content: buildContent({ fields: { title: 'Harbour' } }) })).object;
   nofornParagraph = (await usa.ok('object:create', { workspaceId: cellId, kind: 'portion', parentId: report.id, marking: 'SECRET//NOFORN', content: buildContent({ body: 'kestrel' }) })).object;
   sharedParagraph = (await usa.ok('object:create', { workspaceId: cellId, kind: 'portion', parentId: report.id, marking: 'SECRET//REL TO USA, GBR, JPN', content: buildContent({ body: 'shared' }) })).object;
 });
 afterAll(async () => {
-  for (const client of [usa, fdo, gbr, jpn]) client.close();
+  for (const client of [usa, fdo, gbr, jpn, secret]) client.close();
   await server.close();
 });
 
@@ -55,6 +58,24 @@ test('a mention of JPN in a NOFORN comment is refused in plain words; nothing re
   expect(after.filter((f) => f.event !== 'awareness').map((f) => f.event)).toEqual([]);
   const bytes = JSON.stringify(after);
   for (const secret of ['NFMENTIONA', 'NFMENTIONB', nofornParagraph.id]) expect(bytes).not.toContain(secret);
+});
+
+test('a mention of a person without the clearance is accepted like any other and tells only those who may read it', async () => {
+  const note = (await usa.ok('object:create', { workspaceId: cellId, kind: 'note', marking: 'TOP SECRET//REL TO USA, GBR, JPN', content: buildContent({ fields: { title: 'TS note' } }) })).object;
+  const mention = (sub: string, text: string) =>
+    usa.call('comment:create', { workspaceId: cellId, onId: note.id, marking: 'TOP SECRET//NOFORN', text, mentions: [{ kind: 'person', sub }] });
+  const toReader = await mention('usa-fdo', 'TSMENTIONREADER');
+  const toSecret = await mention('usa-secret', 'TSMENTIONSECRET');
+  // The same answer whether or not the person may read it: nothing of their clearance reaches the author.
+  expect(toReader).toMatchObject({ ok: true, object: { kind: 'comment', marking: 'TOP SECRET//NOFORN' } });
+  expect(toSecret).toMatchObject({ ok: true, object: { kind: 'comment', marking: 'TOP SECRET//NOFORN' } });
+  expect(Object.keys(toSecret).sort()).toEqual(Object.keys(toReader).sort());
+  const told = toReader as { object: Envelope };
+  const untold = toSecret as { object: Envelope };
+  await fdo.waitFor('notification', (n: Notification) => n.kind === 'mention' && n.objectId === told.object.id);
+  await settle(usa, fdo, secret);
+  expect(JSON.stringify(secret.frames)).not.toContain(untold.object.id);
+  expect(JSON.stringify(await secret.ok('notifications:list', { workspaceId: cellId }))).not.toContain(untold.object.id);
 });
 
 test('a comment on a paragraph JPN may not see does not exist for JPN: same answer as a missing one', async () => {

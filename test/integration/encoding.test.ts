@@ -113,3 +113,22 @@ test('binary fields may be sent as base64 text on any socket: checked, stored an
   usa.close();
   gbr.close();
 });
+
+/** Answers sent so far, by path, as the operators' metrics count them. */
+async function ackFrames(): Promise<{ direct: number; engine: number }> {
+  const text = await (await fetch(server.metricsUrl!)).text();
+  const count = (path: string) => Number(new RegExp(`tearline_ack_frames_total\\{path="${path}"\\} (\\d+)`).exec(text)?.[1]);
+  return { direct: count('direct'), engine: count('engine') };
+}
+
+test('answers without binary fields go straight to the WebSocket; a binary doc:sync answer goes through engine.io', async () => {
+  const gbr = await connect(server.url, 'gbr-analyst');
+  await gbr.ok('workspace:join', { workspaceId: cell.id });
+  const before = await ackFrames();
+  expect(await edit(objects[6]!, 'direct ')).toMatchObject({ ok: true });
+  const { docs } = await gbr.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: objects[6]!.id }] });
+  expect(docs[0]!.update).toBeInstanceOf(Uint8Array);
+  const after = await ackFrames();
+  expect(after).toEqual({ direct: before.direct + 1, engine: before.engine + 1 });
+  gbr.close();
+});

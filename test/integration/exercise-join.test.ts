@@ -80,3 +80,46 @@ test('a join inject admits its participant at its time, adding their nation to t
   ]);
   for (const c of [again, korAgain!, fdoAgain!]) c.close();
 });
+
+test('before their join inject a person reads nothing of the cell over REST; an EXCON reset ends the session of whoever a join brought in', async () => {
+  server = await startTestServer();
+  const exconToken = await tokenFor(server.url, 'usa-excon');
+  const korToken = await tokenFor(server.url, 'kor-analyst');
+  const created = await api<RestAnswers['POST /api/exercises']>(server.url, 'POST', '/api/exercises', { scenario: SCENARIO }, exconToken);
+  const cell: WorkspaceSummary = created.body.exercise.cells[0]!;
+  const excon = await connect(server.url, 'usa-excon');
+  await excon.ok('workspace:join', { workspaceId: cell.id });
+  // KOR is made a member now, so only the join gate stands between kor-analyst and the cell.
+  await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'jump', scenarioMs: 15 * 60_000 } });
+  await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'reset' } });
+  const note = (await excon.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'UNCLASSIFIED', content: undefined })).object;
+
+  const missing = '00000000-0000-4000-8000-000000000000';
+  const read = async (route: string) => {
+    const response = await fetch(`${server!.url}${route}`, { headers: { authorization: `Bearer ${korToken}` } });
+    return { status: response.status, body: await response.text() };
+  };
+  const listed = await read('/api/workspaces');
+  expect(listed.status).toBe(200);
+  expect(listed.body).not.toContain(cell.id);
+  for (const tail of [`/objects/${note.id}/export`, `/objects/${note.id}/track`, '/figures', '/features.geojson']) {
+    const gated = await read(`/api/workspaces/${cell.id}${tail}`);
+    // Word for word the answer for a cell that does not exist.
+    expect(gated).toEqual(await read(`/api/workspaces/${missing}${tail.replace(note.id, missing)}`));
+    expect(gated.status).toBe(404);
+  }
+
+  await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'jump', scenarioMs: 15 * 60_000 } });
+  const kor = await connect(server.url, 'kor-analyst');
+  await kor.ok('workspace:join', { workspaceId: cell.id });
+  expect((await read(`/api/workspaces/${cell.id}/objects/${note.id}/export`)).status).toBe(200);
+  await excon.ok('exercise:clock', { workspaceId: cell.id, action: { type: 'reset' } });
+  expect(await kor.waitFor('session:ended')).toMatchObject({ code: 'not_found', message: expect.stringContaining('join inject') });
+  await new Promise<void>((resolve) => (kor.socket.connected ? kor.socket.once('disconnect', () => resolve()) : resolve()));
+  expect((await read(`/api/workspaces/${cell.id}/objects/${note.id}/export`)).status).toBe(404);
+  const again = await connect(server.url, 'kor-analyst');
+  expect(await again.call('workspace:join', { workspaceId: cell.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  const trail = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${cell.id}/audit`, undefined, exconToken);
+  expect(trail.body.entries.filter((e) => e.action === 'workspace.leave' && e.actor.sub === 'kor-analyst')).toHaveLength(1);
+  for (const c of [excon, again]) c.close();
+});

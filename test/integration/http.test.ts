@@ -23,6 +23,8 @@ test('health on the public port; Prometheus metrics on their own listener only',
   expect(text).toMatch(/tearline_connections 1/);
   expect(text).toMatch(/tearline_broadcast_frames_total\{path="direct"\} \d+/);
   expect(text).toMatch(/tearline_broadcast_frames_total\{path="engine"\} \d+/);
+  expect(text).toMatch(/tearline_ack_frames_total\{path="direct"\} \d+/);
+  expect(text).toMatch(/tearline_ack_frames_total\{path="engine"\} \d+/);
   for (const name of ['tearline_rooms', 'tearline_updates_total', 'tearline_fanout_latency_seconds_bucket', 'tearline_live_docs']) {
     expect(text).toContain(name);
   }

@@ -278,7 +278,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             const target = objects[step.object % Math.max(1, objects.length)];
             if (!target) break;
             const canary = `CANARY${run}X${counter++}Z`;
-            // Some comments mention a persona or a nation: the server refuses those who may not read it.
+            // Some comments mention a persona or a nation: the server refuses a nation (or a person's nation) that may not read it.
             const named = PERSONAS[step.mention % PERSONAS.length]!;
             const mentions = step.mention < PERSONAS.length ? [{ kind: 'person', sub: named.persona }] : step.mention < PERSONAS.length * 2 ? [{ kind: 'nation', nation: named.participant.nation }] : [];
             const answer = await actor.client.call('comment:create', { workspaceId: cell.id, onId: target.id, marking: MARKINGS[step.marking]!, text: canary, mentions });

@@ -75,7 +75,7 @@ test('a client that lost an update frame sees the gap in the numbers and repairs
   const type = async (words: string) => {
     const body = bodyOf(writer.session.replica(object.id)!.doc);
     body.insert(body.length, words);
-    await until(() => (writer.session.getSnapshot().pending === 0 && writer.session.replica(object.id)!.unacked.length === 0 ? null : 'the edit is not acknowledged'));
+    await until(() => (writer.session.pendingEdits.getSnapshot() === 0 && writer.session.replica(object.id)!.unacked.length === 0 ? null : 'the edit is not acknowledged'));
   };
 
   await type('left ');

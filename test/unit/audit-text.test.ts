@@ -40,3 +40,9 @@ test('an object no longer in the picture is named by its stable name only; a lis
   expect(text).toBe(`injectId: I-01 · items: ${paragraphName(ids.gone)}, report “Harbour summary”`);
   expect(text).not.toContain(ids.gone);
 });
+
+test('a person a detail names by account id is shown by name and nation; one who never opened the cell by account id', () => {
+  const people = { 'gbr-analyst': { name: 'Harriet Cole', nation: 'GBR' } };
+  expect(detailText({ on: ids.paragraph, author: 'gbr-analyst' }, nameOf, people)).toBe(`on: paragraph ${paragraphName(ids.paragraph)} of report “Harbour summary” · author: Harriet Cole (GBR)`);
+  expect(detailText({ author: 'jpn-analyst' }, nameOf, people)).toBe('author: jpn-analyst');
+});

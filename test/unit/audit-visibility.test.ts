@@ -78,6 +78,15 @@ describe('auditEntryFor: one entry as one reader may see it', () => {
     });
   });
 
+  it('shows where a feature was placed or moved only to a reader who could see it as then marked', () => {
+    const placed = { workspaceId: 'ws-1', actor: usa, action: 'object.create' as const, objectId: 'rel-gbr', detail: { kind: 'feature', marking: 'SECRET//NOFORN', to: [125, 26] } };
+    expect(shown(placed)?.detail).toEqual({ kind: 'feature' });
+    expect(shown({ ...placed, detail: { ...placed.detail, marking: 'SECRET//REL TO USA, GBR' } })?.detail).toEqual({ kind: 'feature', marking: 'SECRET//REL TO USA, GBR', to: [125, 26] });
+    const moved = { workspaceId: 'ws-1', actor: usa, action: 'object.move' as const, objectId: 'rel-gbr', detail: { marking: 'SECRET//NOFORN', shape: 'Point', to: [126, 27] } };
+    expect(shown(moved)?.detail).toEqual({});
+    expect(shown({ ...moved, detail: { ...moved.detail, marking: 'SECRET//REL TO USA, GBR' } })?.detail).toEqual({ marking: 'SECRET//REL TO USA, GBR', shape: 'Point', to: [126, 27] });
+  });
+
   it('shows the markings of a re-mark and a release only where the reader may see them', () => {
     const widened = shown({ workspaceId: 'ws-1', actor: usa, action: 'object.remark', objectId: 'tl-1', detail: { from: 'SECRET//NOFORN', to: 'SECRET//REL TO USA, GBR', direction: 'widen', epoch: 1, requestId: 'req-nf' } });
     expect(widened?.detail).toEqual({ to: 'SECRET//REL TO USA, GBR', direction: 'widen', epoch: 1, requestId: 'req-nf' });

@@ -89,6 +89,16 @@ describe('typed marking', () => {
     expect(last()).toMatchObject({ ok: true, banner: 'SECRET//REL TO USA, GBR, JPN' });
     expect((screen.getByRole('checkbox', { name: 'JPN' }) as HTMLInputElement).checked).toBe(true);
   });
+
+  it('refuses a typed REL TO list that leaves out the author\'s own nation, as the server does, with a caret under REL TO', () => {
+    const { field } = renderPicker({ cell, author: usaEditor }, 'SECRET//REL TO USA, AUS');
+    act(() => {
+      fireEvent.change(field, { target: { value: 'SECRET//REL TO GBR, JPN' } });
+    });
+    const fault = screen.getByRole('alert');
+    expect(fault.textContent).toContain('REL TO GBR, JPN leaves out USA, the nation this material comes from');
+    expect(fault.querySelector('pre')?.textContent).toBe('SECRET//REL TO GBR, JPN\n        ^^^^^^');
+  });
 });
 
 describe('re-mark preview', () => {

@@ -25,7 +25,7 @@ function picture(objects: Envelope[], titles: Record<string, string>): Picture {
     editable: true,
     presence: new PresenceStore(),
     subscribe: () => () => undefined,
-    getSnapshot: () => ({ status: 'live', workspace: null, level: null, objects, notices: [], pending: 0, shownFrom: null }),
+    getSnapshot: () => ({ status: 'live', workspace: null, level: null, objects, notices: [], shownFrom: null }),
     replica: (id) => docs.get(id) as ReturnType<Picture['replica']>,
   };
 }

@@ -40,7 +40,7 @@ const answer = envelope('a1', 'comment', 'SECRET//REL TO USA, GBR', '(S//REL TO 
 const remark = envelope('c1x', 'comment', 'SECRET//REL TO USA, GBR, JPN', '(S//REL TO USA, GBR, JPN)', 'q1');
 const gbr: Identity = { token: 't', sub: 'gbr-analyst', name: 'Tom Hughes', nation: 'GBR', clearance: 'SECRET', compartments: [], roles: ['editor'] };
 
-function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = () => undefined, view: 'answers' | 'comments' = 'answers') {
+function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = () => undefined, view: 'answers' | 'comments' = 'answers', more: Partial<WorkspaceSession> = {}) {
   const objects = [rfi, answer, remark];
   const shown = new StaticPicture(workspace, 'GBR|S|', objects, [
     { id: 'q1', epoch: 0, update: buildContent({ fields: { title: 'Who owns the tug?' } }) },
@@ -52,7 +52,7 @@ function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = ()
   const context: WorkspaceContextValue = {
     picture: shown,
     snapshot,
-    session: { answerRfi } as unknown as WorkspaceSession,
+    session: { answerRfi, ...more } as unknown as WorkspaceSession,
     canEdit: true,
     identity: gbr,
     cell,
@@ -107,7 +107,19 @@ it('shows the server’s refusal in words', async () => {
   const answers = renderAnswers(answerRfi);
   fireEvent.change(within(answers).getByLabelText('Answer'), { target: { value: 'x' } });
   fireEvent.click(within(answers).getByRole('button', { name: 'Send answer' }));
-  await waitFor(() => expect(within(answers).getByText(/An answer may not be marked wider/)).toBeTruthy());
+  // The server's sentence alone, word for word, with nothing put in front of it.
+  await waitFor(() => expect(within(answers).getByRole('alert').textContent).toBe('An answer may not be marked wider than what it is on (SECRET//REL TO USA, GBR, JPN).'));
+});
+
+it('shows a comment’s refusal word for word too', async () => {
+  const createComment = vi.fn(async () => {
+    throw new ServerError('forbidden', 'JPN may not read a comment marked SECRET//REL TO USA, GBR on this item, so it cannot be mentioned in it.');
+  });
+  const threads = renderAnswers(vi.fn(), undefined, 'comments', { createComment });
+  fireEvent.change(within(threads).getByLabelText('Comment (mention with @GBR or @person)'), { target: { value: 'ask @JPN' } });
+  fireEvent.click(within(threads).getByRole('button', { name: 'Post comment' }));
+  await waitFor(() => expect(within(threads).getByRole('alert').textContent).toBe('JPN may not read a comment marked SECRET//REL TO USA, GBR on this item, so it cannot be mentioned in it.'));
+  expect(createComment).toHaveBeenCalledWith({ onId: 'q1', marking: 'SECRET//REL TO USA, GBR, JPN', text: 'ask @JPN', mentions: [{ kind: 'nation', nation: 'JPN' }] });
 });
 
 it('opens an RFI’s comment threads from its actions menu, listing its comments but not its answers', () => {

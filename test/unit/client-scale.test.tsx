@@ -13,6 +13,7 @@ import { TimelinePanel } from '../../client/src/timeline/TimelinePanel';
 import { RfiBoard } from '../../client/src/rfi/RfiBoard';
 import { VirtualList } from '../../client/src/views/VirtualList';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { ofKind } from '../../client/src/workspace/selectors';
 
 // Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
 // The light face of a row (ItemPreview) follows the object's presence: counted apart.
@@ -206,5 +207,16 @@ describe('localTimeText', () => {
       Intl.DateTimeFormat = Real;
       perCall.mockRestore();
     }
+  });
+});
+
+describe('each kind of object, selected once per picture', () => {
+  it('answers the same sorted array for the same objects, and a new one when they change', () => {
+    const objects = cellOf('event', 50).getSnapshot().objects;
+    const events = ofKind(objects, 'event');
+    expect(events).toHaveLength(50);
+    expect(ofKind(objects, 'event')).toBe(events);
+    expect(ofKind([...objects], 'event')).not.toBe(events);
+    expect(ofKind([...objects], 'event')).toEqual(events);
   });
 });

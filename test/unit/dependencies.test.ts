@@ -68,19 +68,49 @@ function packagesOf(files: string[], kind: 'all' | 'loaded'): Set<string> {
   return new Set(files.flatMap((file) => [...importsOf(file)[kind]]));
 }
 
+/** The tearline command and every file of this repository it can load, with the packages they load. */
+function commandClosure(): { files: Set<string>; packages: Set<string> } {
+  const seen = new Set<string>();
+  const queue = [path.join(ROOT, 'bin/tearline.mjs')];
+  const packages = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const found = importsOf(file);
+    for (const name of found.loaded) packages.add(name);
+    queue.push(...found.files);
+  }
+  return { files: seen, packages };
+}
+
+/** The Dockerfile's stages: each FROM line's base and name, and the instructions under it. */
+function dockerStages(): { from: string; name: string | undefined; lines: string[] }[] {
+  const stages: { from: string; name: string | undefined; lines: string[] }[] = [];
+  for (const line of fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').split('\n')) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ from: from[1]!, name: from[2], lines: [] });
+    else if (line.trim() && !line.startsWith('#')) stages.at(-1)?.lines.push(line.trim());
+  }
+  return stages;
+}
+
 describe('dependencies', () => {
+  test('the Docker image runs on runtime dependencies only: its node_modules come from `npm ci --omit=dev`, and it holds every file the command loads', () => {
+    const stages = dockerStages();
+    const runtime = stages.at(-1)!;
+    expect(runtime.lines.filter((line) => /\bnpm (ci|install|i)\b/.test(line))).toEqual([]);
+    const modules = runtime.lines.map((line) => /^COPY\s+--from=(\S+)\s+\/app\/node_modules\b/.exec(line)?.[1]).find((name) => name !== undefined);
+    const source = stages.find((stage) => stage.name === modules);
+    expect(source?.lines.some((line) => /\bnpm ci\b.*--omit=dev/.test(line))).toBe(true);
+    expect(source?.lines.filter((line) => /\bnpm (ci|install|i)\b/.test(line) && !/--omit=dev/.test(line))).toEqual([]);
+    const copied = runtime.lines.flatMap((line) => /^COPY\s+(?!--)(\S+)\s+\.\/\S*$/.exec(line)?.[1] ?? []);
+    const missing = [...commandClosure().files].map((file) => path.relative(ROOT, file)).filter((file) => !copied.some((dir) => file === dir || file.startsWith(`${dir}/`)));
+    expect(missing).toEqual([]);
+  });
+
   test('everything the tearline command can load is a runtime dependency, and none of it is the benchmark or the tests', () => {
-    const seen = new Set<string>();
-    const queue = [path.join(ROOT, 'bin/tearline.mjs')];
-    const packages = new Set<string>();
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      const found = importsOf(file);
-      for (const name of found.loaded) packages.add(name);
-      queue.push(...found.files);
-    }
+    const { files: seen, packages } = commandClosure();
     const outside = [...seen].map((file) => path.relative(ROOT, file)).filter((file) => /^(bench|test)\//.test(file));
     expect(outside).toEqual([]);
     expect([...packages].filter((name) => !runtime.has(name))).toEqual([]);

@@ -105,6 +105,7 @@ describe('a runner on a fake clock', () => {
       closeCells: async () => undefined,
       notifier: { send: async () => undefined },
       addMember: async () => false,
+      unseat: async () => undefined,
       fanout: { envelope: () => undefined, update: () => undefined },
       docs: { encodeState: async () => ({ epoch: 0, update: new Uint8Array(), seq: 0 }), update: async () => ({}) as never },
       requestRelease: async () => undefined,

@@ -2,7 +2,7 @@
 // encoding, one object's updates of a window merged into one, its sender left out when it is the
 // only one, and rooms due the same updates sharing one message. In-memory doubles, no server.
 import * as Y from 'yjs';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { DocState, Envelope } from '../../shared/protocol';
 import { Fanout } from '../../server/rooms/fanout';
 import { encodeBytes } from '../../server/sessions/encoding';
@@ -78,6 +78,26 @@ describe('doc updates', () => {
     // Both objects reach USA and GBR only: binary sockets get a frame per object, base64 ones one for both.
     expect(written).toEqual([2 + 2 + 2]);
     expect(sockets.gbrB64.got('doc:updates')).toHaveLength(1);
+  });
+
+  test('emit nothing to rooms without a socket: a cell whose sockets all take base64 encodes no binary packet, and the reverse', async () => {
+    const { io, cell, fanout, sockets } = setup();
+    for (const socket of [sockets.usaBin, sockets.gbrBin, sockets.jpnBin]) io.sockets.delete(socket.id);
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'a'), 'someone-else', performance.now(), { from: 1, to: 1 });
+    await nextTurn();
+    expect(io.emitted('doc:update')).toEqual([]);
+    expect(io.emitted('doc:updates')).toHaveLength(1);
+    expect(sockets.usaB64.got('doc:updates')).toHaveLength(1);
+
+    for (const socket of [sockets.usaB64, sockets.gbrB64, sockets.jpnB64]) io.sockets.delete(socket.id);
+    io.add(sockets.usaBin);
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'someone-else', performance.now(), { from: 1, to: 1 });
+    await nextTurn();
+    expect(io.emitted('doc:updates')).toHaveLength(1);
+    const [binary, ...more] = io.emitted('doc:update');
+    expect(more).toEqual([]);
+    expect(binary!.rooms.every((room) => room.startsWith('bin:'))).toBe(true);
+    expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
   });
 
   test("merge one object's updates of a window into one, and leave out its only sender", async () => {
@@ -225,5 +245,67 @@ describe('envelopes', () => {
     expect(sockets.gbrB64.got('object:removed')).toEqual([{ id: 'rel' }]);
     expect(sockets.usaBin.received).toEqual([]);
     expect(sockets.jpnBin.received).toEqual([]);
+  });
+});
+
+describe('updates relayed from other nodes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A fan-out whose relayed updates are paced 25 ms, on a clock the test moves. */
+  function paced() {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+    const { io, cell, sockets } = setup();
+    const clock = { now: 0 };
+    const written: number[] = [];
+    const fanout = new Fanout(io.asServer(), fakeMetrics(), 0, { add: (frames) => written.push(frames) }, () => 25, () => clock.now);
+    const advance = (ms: number) => {
+      clock.now += ms;
+      vi.advanceTimersByTime(ms);
+    };
+    return { cell, sockets, fanout, written, advance };
+  }
+
+  test('arriving between this node\'s commits share one frame per socket (each other node\'s commit used to cost one)', () => {
+    const { cell, sockets, fanout, written, advance } = paced();
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'local'), 'usa-bin', 0, { from: 1, to: 1 });
+    vi.runOnlyPendingTimers();
+    // `rel` reaches USA and GBR: a binary and a base64 socket each.
+    expect(written).toEqual([4]);
+    // Three other nodes' commits, 5 ms apart, within the pace: nothing goes out yet.
+    const relayed = ['a', 'b', 'c'].map((text) => edit(new Y.Doc(), text));
+    relayed.forEach((update, i) => {
+      advance(5);
+      fanout.relayed(cell, 'rel', 0, update, { from: i + 2, to: i + 2 });
+    });
+    expect(written).toEqual([4]);
+    expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
+    advance(10);
+    // One frame per socket for the three, merged, and to the local writer's socket too (it has not got them).
+    expect(written).toEqual([4, 4]);
+    const [, merged] = sockets.gbrBin.got<BinaryDocState>('doc:update');
+    expect(bodyOf(merged!.update)).toBe(bodyOf(...relayed));
+    expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
+    expect(sockets.gbrB64.got('doc:updates')).toHaveLength(2);
+  });
+
+  test('go out with the next local flush, without waiting for the pace', () => {
+    const { cell, sockets, fanout, written, advance } = paced();
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'first'), 'usa-bin', 0, { from: 1, to: 1 });
+    vi.runOnlyPendingTimers();
+    advance(3);
+    fanout.relayed(cell, 'fvey', 0, edit(new Y.Doc(), 'theirs'), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'second'), 'usa-bin', 3, { from: 1, to: 1 });
+    vi.runOnlyPendingTimers();
+    expect(written).toHaveLength(2);
+    expect(sockets.gbrB64.got<{ updates: DocState[] }>('doc:updates').map((frame) => frame.updates.map((u) => u.id))).toEqual([['rel'], ['fvey', 'rel']]);
+  });
+
+  test('long after the last flush go out at once', () => {
+    const { cell, sockets, fanout, advance } = paced();
+    advance(1000);
+    fanout.relayed(cell, 'rel', 0, edit(new Y.Doc(), 'lone'), { from: 1, to: 1 });
+    vi.runAllTicks();
+    vi.advanceTimersToNextTimer();
+    expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
   });
 });

@@ -18,6 +18,13 @@ const TABLE: Row[] = [
   ['26.5n 125.25e', 'lat-lon', [125.25, 26.5]],
   ['0N 0E', 'lat-lon', [0, 0]],
   ['90N 180W', 'lat-lon', [-180, 90]],
+  ['26N125E', 'lat-lon', [125, 26]],
+  ['26n, 125e', 'lon-lat', [125, 26]],
+  ['N 26 30 E 125 15', 'lat-lon', [125.25, 26.5]],
+  // The 180° meridian, from either side.
+  ['180E 0N', 'lat-lon', [180, 0]],
+  ['0°00′00″N 180°00′00″W', 'lat-lon', [-180, 0]],
+  ['179°59′59.9″E 0°N', 'lat-lon', [179.99997, 0]],
   // Degrees, minutes, seconds.
   ['26°30\'N 125°15\'E', 'lat-lon', [125.25, 26.5]],
   ['26°30\'15"N 125°15\'30"E', 'lat-lon', [125 + 15 / 60 + 30 / 3600, 26 + 30 / 60 + 15 / 3600]],
@@ -26,6 +33,9 @@ const TABLE: Row[] = [
   ['263015N 1251530E', 'lat-lon', [125 + 15 / 60 + 30 / 3600, 26 + 30 / 60 + 15 / 3600]],
   ['1251530E 263015N', 'lat-lon', [125 + 15 / 60 + 30 / 3600, 26 + 30 / 60 + 15 / 3600]],
   ['12 47.5 S, 045 10 W', 'lat-lon', [-(45 + 10 / 60), -(12 + 47.5 / 60)]],
+  ['26:30:15N 125:15:30E', 'lat-lon', [125 + 15 / 60 + 30 / 3600, 26 + 30 / 60 + 15 / 3600]],
+  ['26d30m N 125d15m E', 'lat-lon', [125.25, 26.5]],
+  ['26D N 125D E', 'lat-lon', [125, 26]],
   // Signed decimal: the order is the user's visible choice.
   ['30 40', 'lat-lon', [40, 30]],
   ['30 40', 'lon-lat', [30, 40]],
@@ -33,6 +43,10 @@ const TABLE: Row[] = [
   ['151.21, -33.86', 'lon-lat', [151.21, -33.86]],
   ['+12.5 -45', 'lat-lon', [-45, 12.5]],
   ['0 0', 'lat-lon', [0, 0]],
+  ['-26.5 -125.5', 'lat-lon', [-125.5, -26.5]],
+  ['125 26', 'lon-lat', [125, 26]],
+  ['0, 180', 'lat-lon', [180, 0]],
+  ['-180, 10', 'lon-lat', [-180, 10]],
   // MGRS, with and without spaces, at zone and band edges and the Norway/Svalbard exceptions.
   ['31U DQ 48251 11932', 'lat-lon', [2.2945, 48.8582]],
   ['31UDQ4825111932', 'lon-lat', [2.2945, 48.8582]],
@@ -49,6 +63,21 @@ const TABLE: Row[] = [
   ['31NAA6602100011', 'lat-lon', [0, 0.0001]],
   ['31MAV6602199988', 'lat-lon', [0, -0.0001]],
   ['30UYC0831007239', 'lat-lon', [-0.0001, 51.4779]],
+  // Norway: 31V stops at 3°E, 32V starts there (its usual 6°E edge moved west).
+  ['31VDC9377917213', 'lat-lon', [2.9, 56.1]],
+  ['31UEB0000094949', 'lat-lon', [3, 55.9]],
+  ['32VLM3270555205', 'lat-lon', [6, 60]],
+  // Svalbard: 37X runs to 42°E, 38X from there; band W ends and X begins at 72°N.
+  ['37XEH6174871508', 'lat-lon', [41.9, 79]],
+  ['38XMN3825171508', 'lat-lon', [42.1, 79]],
+  ['32WNE3450788103', 'lat-lon', [10, 71.99]],
+  ['33XUV2781797198', 'lat-lon', [10, 72.01]],
+  // Band C's southern edge (80°S) and band X's northern one (84°N).
+  ['31CDM4181018029', 'lat-lon', [0, -79.99]],
+  ['31XDP6500529005', 'lat-lon', [0, 84]],
+  // Zones 60 and 1 meet at the 180° meridian.
+  ['60NZF3286400000', 'lat-lon', [179.99, 0]],
+  ['1NAA6713500000', 'lat-lon', [-179.99, 0]],
   // Refusals, each with its reason.
   ['', 'lat-lon', /No position given/],
   ['26 125E', 'lat-lon', /Only one value has a hemisphere letter/],
@@ -69,6 +98,18 @@ const TABLE: Row[] = [
   ['31UDQ482511193', 'lat-lon', /even number of digits/],
   ['31Z AB 12345 12345', 'lat-lon', /polar \(UPS\)/],
   ['26.5 30\' N, 125E', 'lat-lon', /decimal degrees and minutes together/],
+  ['26 125', 'lon-lat', /125 is not a latitude .* read as longitude, latitude/],
+  ['-180, 10', 'lat-lon', /-180 is not a latitude/],
+  ['60N 200E', 'lat-lon', /Longitude 200 is off the globe/],
+  ['12.5N 12.5S', 'lat-lon', /Both values are latitudes/],
+  ['26N 125E 30', 'lat-lon', /more than one hemisphere letter/],
+  // Zones that do not exist, or a reference that lands outside its own zone.
+  ['32XNH0000000000', 'lat-lon', /zone 32X does not exist: over Svalbard/],
+  ['34XDH0000000000', 'lat-lon', /zone 34X does not exist/],
+  ['36XWH0000000000', 'lat-lon', /zone 36X does not exist/],
+  ['31VFH0000000000', 'lat-lon', /lands at 4\.82°E, outside zone 31V \(0° to 3°E, cut for the Norway exception\)/],
+  ['32VJM0000000000', 'lat-lon', /lands at 1\.96°E, outside zone 32V \(3°E to 12°E, widened for the Norway exception\)/],
+  ['38XMD0000000000', 'lat-lon', /outside latitude band X/],
 ];
 
 describe('coordinate parsing', () => {

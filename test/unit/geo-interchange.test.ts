@@ -39,6 +39,8 @@ describe('GeoJSON and KML interchange', () => {
     const text = toKml(collection, 'Harbour watch');
     expect(text).toContain('<name>SECRET//NOFORN — Harbour watch</name>');
     expect(text).toContain('<Data name="marking"><value>SECRET//REL TO USA, AUS</value></Data>');
+    // KML allows longitudes within ±180° only: the lane across the date line is written wrapped (and read back continuous).
+    expect(text).toContain('<coordinates>179,10 -179,11</coordinates>');
   });
 
   it('round-trips through GeoJSON with markings', () => {

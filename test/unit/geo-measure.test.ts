@@ -9,6 +9,8 @@ describe('measurement', () => {
     expect(bearingTrue([0, 0], [0, -1])).toBeCloseTo(180, 6);
     expect(bearingTrue([0, 0], [-1, 0])).toBeCloseTo(270, 6);
     expect(formatBearing(5.04)).toBe('005.0° T');
+    expect(formatBearing(359.96)).toBe('000.0° T');
+    expect(formatBearing(212.34, 'M')).toBe('212.3° M');
   });
 
   it('measures London to Paris like an atlas does (about 185 nm, bearing about 148°)', () => {

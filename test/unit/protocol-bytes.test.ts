@@ -1,8 +1,8 @@
 // A binary field (shared/protocol.ts `bytes`): bytes or canonical base64 text, read in one check
 // (base64, the web client's encoding, no longer fails a binary branch first), and a refusal that
 // says what it expects.
-import { expect, test } from 'vitest';
-import { schemas } from '../../shared/protocol';
+import { expect, test, vi } from 'vitest';
+import { bytesOf, schemas } from '../../shared/protocol';
 
 const parse = (update: unknown) => schemas['doc:update'].safeParse({ workspaceId: 'w', id: 'o', epoch: 0, update });
 
@@ -16,4 +16,19 @@ test.each([5, 'not base64!', 'AQI', null])('%j is refused, saying what a binary 
   const result = parse(update);
   expect(result.success).toBe(false);
   expect(result.error?.issues[0]).toMatchObject({ path: ['update'], message: 'expected binary data or base64 text' });
+});
+
+test('base64 is decoded natively where the runtime can (Uint8Array.fromBase64), as atob does elsewhere', () => {
+  const slow = bytesOf('AQID/w==');
+  const holder = Uint8Array as { fromBase64?: (text: string) => Uint8Array };
+  const had = holder.fromBase64;
+  const native = vi.fn((_text: string) => new Uint8Array([1, 2, 3, 255]));
+  holder.fromBase64 = native;
+  try {
+    expect(bytesOf('AQID/w==')).toEqual(slow);
+    expect(native).toHaveBeenCalledWith('AQID/w==');
+  } finally {
+    holder.fromBase64 = had;
+    if (!had) delete holder.fromBase64;
+  }
 });

@@ -46,7 +46,7 @@ async function twoNodes() {
     node: 'node-b',
     cells: { loaded: async () => cell, loadedIds: () => ['cell-1'], refreshRecord: async () => undefined },
     docs: nodeB,
-    fanout: { update: (_cell, _id, _epoch, update) => Y.applyUpdate(socket, update), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
+    fanout: { relayed: (_cell, _id, _epoch, update) => Y.applyUpdate(socket, update), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
     store: { getObject: async () => envelope, markingVersionHeld: () => 0, positions: async () => new Map(), listTombstones: async () => [] },
     audienceChanged: async () => undefined,
     log: { warn: () => undefined, error: () => undefined },

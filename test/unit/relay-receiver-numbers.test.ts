@@ -30,7 +30,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
       encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]), seq: 0 }),
       drop: () => undefined,
     },
-    fanout: { update: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
+    fanout: { relayed: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
     store: { getObject: async () => undefined, markingVersionHeld: () => 0, positions: async () => new Map(), listTombstones: async () => [] },
     audienceChanged: async () => undefined,
     log: { warn: () => undefined, error: () => undefined },
@@ -100,7 +100,7 @@ describe('the numbers a relayed update is delivered with', () => {
   test("counted within its epoch (seq - epochSeq), as the writing node's own clients get them; an entry without the epoch's start is repaired instead", async () => {
     const { receiver, ports, repaired } = receiverWith();
     const ranges: unknown[] = [];
-    ports.fanout.update = (_cell, _id, _epoch, _update, _sender, _at, seq) => void ranges.push(seq);
+    ports.fanout.relayed = (_cell, _id, _epoch, _update, seq) => void ranges.push(seq);
     await receiver.handle({ ...(update(8, 'node-1') as Extract<RelayEntry, { kind: 'update' }>), epochSeq: 5 });
     expect(ranges).toEqual([{ from: 3, to: 3 }]);
     const { epochSeq: _start, ...withoutStart } = update(9, 'node-1') as Extract<RelayEntry, { kind: 'update' }>;

@@ -47,7 +47,7 @@ function node() {
       drop: (id) => void dropped.push(id),
     },
     fanout: {
-      update: () => told.push(['doc:update', '', []]),
+      relayed: () => told.push(['doc:update', '', []]),
       envelope: (_cell, event, e, levels) => tell(event, e.id, levels),
       removed: (_cell, id, levels) => tell('object:removed', id, levels),
       reset: () => undefined,

@@ -88,7 +88,7 @@ export function AuditPage({ workspaceId }: { workspaceId: string }) {
                       '—'
                     )}
                   </td>
-                  <td className="audit-detail">{detailText(entry.detail, nameOf)}</td>
+                  <td className="audit-detail">{detailText(entry.detail, nameOf, entry.people)}</td>
                 </tr>
               );
             })}

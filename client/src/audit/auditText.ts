@@ -1,6 +1,7 @@
 // Audit entries in words: who (or the server), what, and the detail as short "key: value" pairs,
 // other objects named by their titles rather than their ids.
 import { formatPosition } from '../../../shared/geo/coordinates';
+import { AUDIT_PERSON_FIELDS } from '../../../shared/rest';
 import type { AuditEntry } from '../session/api';
 
 type AuditAction = AuditEntry['action'];
@@ -73,9 +74,21 @@ function objectsText(value: unknown, nameOf: ObjectNamer): string {
   return ids.length > 0 ? ids.map(nameOf).join(', ') : valueText(value);
 }
 
-/** 'from: SECRET//REL TO USA, AUS · to: SECRET//REL TO USA, AUS, JPN'; 'on: report “Harbour”' */
-export function detailText(detail: AuditEntry['detail'], nameOf: ObjectNamer): string {
+/** A person a detail field names by account id, as the actor is shown: "Name (NAT)"; the account id for someone who never opened the cell. */
+function personText(value: unknown, people: AuditEntry['people']): string {
+  const person = typeof value === 'string' ? people[value] : undefined;
+  return person ? `${person.name} (${person.nation})` : valueText(value);
+}
+
+/** 'from: SECRET//REL TO USA, AUS · to: SECRET//REL TO USA, AUS, JPN'; 'on: report “Harbour”'; 'author: Harriet Cole (GBR)' */
+export function detailText(detail: AuditEntry['detail'], nameOf: ObjectNamer, people: AuditEntry['people'] = {}): string {
   return Object.entries(detail)
-    .map(([key, value]) => (key in OBJECT_FIELDS ? `${OBJECT_FIELDS[key]}: ${objectsText(value, nameOf)}` : `${key}: ${valueText(value)}`))
+    .map(([key, value]) =>
+      key in OBJECT_FIELDS
+        ? `${OBJECT_FIELDS[key]}: ${objectsText(value, nameOf)}`
+        : AUDIT_PERSON_FIELDS.includes(key)
+          ? `${key}: ${personText(value, people)}`
+          : `${key}: ${valueText(value)}`,
+    )
     .join(' · ');
 }

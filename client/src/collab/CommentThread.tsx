@@ -1,17 +1,18 @@
 // The comments on one object of any kind (paragraph, feature, event, RFI): each thread with its
 // replies, its own portion mark and
 // resolve/reopen; a form to comment, marked by default like what it is on (never wider: the server
-// refuses wider, and a mention of someone who may not read it, with the reason shown here).
+// refuses wider, and a mention of a nation that may not read it, with the reason shown here; a
+// person is judged by nation only, never by clearance).
 import { useState, useSyncExternalStore } from 'react';
 import { bodyOf, fieldsOf } from '../../../shared/content';
 import { mentionsIn } from '../../../shared/notifications';
 import type { Envelope } from '../../../shared/protocol';
 import { PortionMark } from '../markings/PortionMark';
-import { describeError } from '../session/errors';
 import { useReplicaDoc } from '../session/hooks';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { isAnswer } from '../rfi/RfiAnswers';
 import { useWorkspace } from '../workspace/context';
+import { useAction } from '../workspace/useAction';
 import { completeMention, mentionCandidates, mentionQuery } from './mentionPicker';
 import { commentsOn } from './threads';
 
@@ -71,8 +72,7 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
   const { session, canEdit, picture, cell, identity } = useWorkspace();
   const [text, setText] = useState('');
   const [marking, setMarking] = useState(on.marking);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const people = useSyncExternalStore(picture.presence.subscribe, picture.presence.getSnapshot);
   if (!session || !canEdit) return null;
   const query = mentionQuery(text);
@@ -82,17 +82,9 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
   ];
   const candidates = query === null ? [] : mentionCandidates(query, chain, cell.members, people, cell.policy);
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) });
-      setText('');
-      onDone?.();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    if (!(await action.run(() => session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) })))) return;
+    setText('');
+    onDone?.();
   };
   return (
     <form
@@ -122,10 +114,10 @@ function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
         Comment marking (no wider than {on.marking})
         <input value={marking} onChange={(e) => setMarking(e.target.value)} />
       </label>
-      <button type="submit" disabled={busy || !text.trim()}>
+      <button type="submit" disabled={action.busy || !text.trim()}>
         Post comment
       </button>
-      {error && <ErrorMessage message={error} />}
+      {action.error && <ErrorMessage message={action.error} />}
     </form>
   );
 }

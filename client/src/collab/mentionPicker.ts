@@ -1,5 +1,7 @@
 // Who a comment may mention, as the author types "@…": the cell's nations that may read the
 // comment (its marking as typed, and what it is on), and the people present whose nation may.
+// Nobody is filtered by clearance: the client does not know it, and the server never tells it
+// (a person who may not read the comment is accepted and simply not notified).
 // Pure: the server checks every mention again (server/comments/plan.ts checkMentions).
 import { parseMarking, releasableNations, type MarkingPolicy } from '../../../shared/markings';
 import type { PresenceState } from '../../../shared/protocol';

@@ -1,15 +1,33 @@
-// Layers and filters: kinds, affiliations, who may see a feature, and how recent it is.
+// Layers and filters: kinds, affiliations, who may see a feature, how recent it is, and the whole
+// picture replayed at a chosen moment (pictureTime.ts).
 import { AFFILIATIONS, type Affiliation } from '../../../shared/geo/symbols';
 import { GEOMETRY_LABELS, type GeometryKind } from '../../../shared/geo/geometry';
 import { useWorkspace } from '../workspace/context';
 import type { MapFilter } from './filters';
+import { PICTURE_STEP_MS } from './pictureTime';
+
+/** The picture replayed in time: `at` null for the live picture. */
+export interface PictureReplay {
+  /** False while viewing as a partner: the tracks would be one's own, not theirs. */
+  offered: boolean;
+  at: number | null;
+  start: number;
+  end: number;
+  /** Features that existed then whose position then the user may not know (not drawn). */
+  unknown: number;
+  loading: boolean;
+  onChange: (at: number | null) => void;
+}
 
 interface Props {
   filter: MapFilter;
   onChange: (filter: MapFilter) => void;
   shown: number;
   total: number;
+  replay: PictureReplay;
 }
+
+const dtg = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
 
 function toggle<T>(set: ReadonlySet<T>, value: T): Set<T> {
   const next = new Set(set);
@@ -25,7 +43,7 @@ const WITHIN: [number, string][] = [
   [168, 'the last 7 days'],
 ];
 
-export function MapFilters({ filter, onChange, shown, total }: Props) {
+export function MapFilters({ filter, onChange, shown, total, replay }: Props) {
   const { cell } = useWorkspace();
   const affiliations: [Affiliation | 'none', string][] = [...(Object.entries(AFFILIATIONS) as [Affiliation, string][]), ['none', 'No symbol']];
   return (
@@ -72,6 +90,32 @@ export function MapFilters({ filter, onChange, shown, total }: Props) {
           ))}
         </select>
       </label>
+      <fieldset className="picture-replay">
+        <legend>Picture in time</legend>
+        {!replay.offered && <p className="muted">Not offered while viewing as a partner: the tracks would be yours, not theirs.</p>}
+        <label className="check">
+          <input type="checkbox" disabled={!replay.offered} checked={replay.at !== null} onChange={(e) => replay.onChange(e.target.checked ? replay.end : null)} />
+          Replay the whole picture
+        </label>
+        {replay.at !== null && (
+          <>
+            <input
+              type="range"
+              aria-label="Picture at"
+              min={replay.start}
+              max={replay.end}
+              step={PICTURE_STEP_MS}
+              value={replay.at}
+              onChange={(e) => replay.onChange(Number(e.target.value))}
+            />
+            <p role="status" data-testid="picture-time">
+              {replay.loading
+                ? 'Loading the tracks…'
+                : `Picture at ${dtg(replay.at)}${replay.unknown ? `; ${replay.unknown} feature${replay.unknown === 1 ? '' : 's'} not drawn: where ${replay.unknown === 1 ? 'it' : 'they'} stood then is not releasable to you` : ''}. Editing on the map waits until you leave the replay.`}
+            </p>
+          </>
+        )}
+      </fieldset>
     </details>
   );
 }

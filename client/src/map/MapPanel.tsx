@@ -3,25 +3,27 @@
 // select a feature to edit it: drag its yellow handle to move it, drag a vertex to reshape a line or
 // area, or Alt+arrow keys to step it (the distance is announced). Ctrl+Z undoes one's own map
 // edits. Measure range and bearing, length, area and range rings; filter; import and export.
-import 'ol/ol.css';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatPosition, POSITION_FORMATS, type LonLat, type PositionFormat } from '../../../shared/geo/coordinates';
 import { normaliseForWrite, translateGeometry, verticesOf, type FeatureGeometry, type GeometryKind } from '../../../shared/geo/geometry';
 import { formatDistance } from '../../../shared/geo/measure';
 import { formatPortion, rollUp } from '../../../shared/markings';
+import type { CellTracks } from '../../../shared/rest';
+import { fetchTracks } from '../session/api';
 import { useDocKeys } from '../session/hooks';
 import { markingOf } from '../markings/cell';
 import { toneClass } from '../markings/toneClass';
 import { useWorkspace } from '../workspace/context';
 import { ofKind } from '../workspace/selectors';
-import { MapEngine, type Overlay } from './engine';
+import type { MapEngine, Overlay } from './engine';
 import { FeatureDetails } from './FeatureDetails';
 import { FeatureList } from './FeatureList';
 import { applyFilter, SHOW_ALL, type MapFilter } from './filters';
 import { MapFilters } from './MapFilters';
+import { pictureAt, pictureStart } from './pictureTime';
 import { mapFeaturesOf, mapKeyOf } from './mapFeatures';
 import { MapToolbar } from './MapToolbar';
-import { measureOverlay, MeasurePanel, type MeasureState } from './MeasurePanel';
+import { measureOverlay, MeasurePanel, today, type MeasureState } from './MeasurePanel';
 import { NewFeatureForm } from './NewFeatureForm';
 import { setPositionPrefs, usePositionPrefs } from './positionPrefs';
 import { useTrackOverlay } from './TrackHistory';
@@ -41,7 +43,7 @@ function niceStep(metres: number): number {
 }
 
 export function MapPanel() {
-  const { snapshot, picture, setPresence, focus, byId, cell, canEdit } = useWorkspace();
+  const { snapshot, picture, setPresence, focus, byId, cell, canEdit, identity, session } = useWorkspace();
   const mapElement = useRef<HTMLDivElement>(null);
   const readoutElement = useRef<HTMLDivElement>(null);
   const scaleElement = useRef<HTMLDivElement>(null);
@@ -53,11 +55,35 @@ export function MapPanel() {
   const [measure, setMeasure] = useState<MeasureState | null>(null);
   const [filter, setFilter] = useState<MapFilter>(SHOW_ALL);
   const [status, setStatus] = useState('');
+  // The whole picture replayed at a moment (null: live), with every visible feature's track loaded on entering it.
+  const [replay, setReplay] = useState<{ at: number; start: number; end: number; tracks: CellTracks['tracks'] | null } | null>(null);
 
   const envelopes = ofKind(snapshot.objects, 'feature');
   const versions = useDocKeys(picture, envelopes.map((f) => f.id), mapKeyOf);
   const all = useMemo(() => mapFeaturesOf(picture, envelopes), [envelopes, versions]);
-  const shown = useMemo(() => applyFilter(all, filter, cell.policy, Date.now()), [all, filter, cell.policy]);
+  // The tracks are read as oneself: while an FDO views the picture as a partner (no session) they would not be the partner's.
+  const replayOffered = session !== null;
+  useEffect(() => {
+    if (!replayOffered) setReplay(null);
+  }, [replayOffered]);
+  const replayed = useMemo(() => (replay?.tracks ? pictureAt(all, replay.tracks, replay.at) : null), [all, replay]);
+  const shown = useMemo(() => applyFilter(replayed?.features ?? all, filter, cell.policy, replay?.at ?? Date.now()), [all, replayed, filter, cell.policy]);
+  const replaying = replay !== null;
+  const workspaceId = snapshot.workspace?.id;
+  useEffect(() => {
+    if (!replay || replay.tracks || !workspaceId) return;
+    let live = true;
+    fetchTracks(identity.token, workspaceId)
+      .then(({ tracks }) => live && setReplay((current) => current && { ...current, tracks }))
+      .catch((error: unknown) => {
+        if (!live) return;
+        setReplay(null);
+        setStatus(`The picture cannot be replayed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return () => {
+      live = false;
+    };
+  }, [replay === null, replay?.tracks === null]); // once on entering the replay, not per slider step
   const selected = envelopes.find((feature) => feature.id === selectedId) ?? null;
   const selectedFeature = all.find((f) => f.envelope.id === selectedId);
   const track = useTrackOverlay(selectedFeature);
@@ -65,34 +91,44 @@ export function MapPanel() {
   // Latest handlers for the engine's callbacks, which are bound once.
   const handlers = useRef({ click: (_p: LonLat, _id: string | null) => {}, edited: (_id: string, _g: FeatureGeometry) => {} });
 
+  // The engine (OpenLayers, milsymbol, the basemap) is a chunk of its own: the workspace paints
+  // without waiting for it, and the effects below run again once it is there.
+  const [engineReady, setEngineReady] = useState(0);
   useEffect(() => {
-    const engineInstance = new MapEngine(
-      mapElement.current!,
-      readoutElement.current!,
-      scaleElement.current!,
-      { click: (p, id) => handlers.current.click(p, id), edited: (id, g) => handlers.current.edited(id, g) },
-      (ids) => {
-        const members = ids.map((id) => byIdRef.current.get(id)).filter((e) => e !== undefined);
-        try {
-          const marking = rollUp(members.map((e) => markingOf(e.marking, e.originator, cell.policy)), cell.policy);
-          return { mark: formatPortion(marking, cell.policy), tone: toneClass(members[0]!, cell.policy) };
-        } catch {
-          return { mark: '', tone: 'tone-unknown' };
-        }
-      },
-    );
-    engine.current = engineInstance;
+    let disposed = false;
+    let engineInstance: MapEngine | null = null;
+    void import('./engine').then(({ MapEngine }) => {
+      if (disposed) return;
+      engineInstance = new MapEngine(
+        mapElement.current!,
+        readoutElement.current!,
+        scaleElement.current!,
+        { click: (p, id) => handlers.current.click(p, id), edited: (id, g) => handlers.current.edited(id, g) },
+        (ids) => {
+          const members = ids.map((id) => byIdRef.current.get(id)).filter((e) => e !== undefined);
+          try {
+            const marking = rollUp(members.map((e) => markingOf(e.marking, e.originator, cell.policy)), cell.policy);
+            return { mark: formatPortion(marking, cell.policy), tone: toneClass(members[0]!, cell.policy) };
+          } catch {
+            return { mark: '', tone: 'tone-unknown' };
+          }
+        },
+      );
+      engine.current = engineInstance;
+      setEngineReady((serial) => serial + 1);
+    });
     return () => {
-      engineInstance.destroy();
+      disposed = true;
+      engineInstance?.destroy();
       engine.current = null;
     };
   }, []);
   const byIdRef = useRef(byId);
   byIdRef.current = byId;
 
-  useEffect(() => engine.current?.setFormat(format), [format]);
-  useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy]);
-  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure), [selectedId, canEdit, draft, measure, shown]);
+  useEffect(() => engine.current?.setFormat(format), [format, engineReady]);
+  useEffect(() => engine.current?.setFeatures(shown, (f) => toneClass(f.envelope, cell.policy)), [shown, cell.policy, engineReady]);
+  useEffect(() => engine.current?.setSelected(selectedId, canEdit && !draft && !measure && !replaying), [selectedId, canEdit, draft, measure, replaying, shown, engineReady]);
   useEffect(() => {
     const overlay: Overlay = { shapes: [] };
     if (draft && draft.vertices.length > 0) {
@@ -104,7 +140,7 @@ export function MapPanel() {
     if (measure) overlay.shapes.push(...measureOverlay(measure));
     overlay.shapes.push(...track);
     engine.current?.setOverlay(overlay);
-  }, [draft, measure, track]);
+  }, [draft, measure, track, engineReady]);
 
   const select = (id: string | null) => {
     setSelectedId(id);
@@ -150,6 +186,10 @@ export function MapPanel() {
     select(focusedFeature.id);
     engine.current?.showFeature(focusedFeature.id);
   }, [focusedFeature?.serial]); // one selection per request, not per render
+  // A feature selected before the engine was there is brought into view when it arrives.
+  useEffect(() => {
+    if (selectedId) engine.current?.showFeature(selectedId);
+  }, [engineReady]); // only when an engine arrives
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     const target = event.target as HTMLElement;
@@ -162,7 +202,7 @@ export function MapPanel() {
       return;
     }
     const arrow = ARROWS[event.key];
-    if (!arrow || !event.altKey || !selectedFeature || !canEdit || !engine.current) return;
+    if (!arrow || !event.altKey || !selectedFeature || !canEdit || replaying || !engine.current) return;
     event.preventDefault();
     const step = niceStep(engine.current.groundResolution() * (event.shiftKey ? 4 : 24));
     const lat = verticesOf(selectedFeature.geometry)[0]![1];
@@ -189,7 +229,7 @@ export function MapPanel() {
         measuring={measure?.tool ?? null}
         onMeasure={(tool) => {
           setDraft(null);
-          setMeasure(tool ? { tool, points: [], radiusNm: 25 } : null);
+          setMeasure(tool ? { tool, points: [], radiusNm: 25, date: today() } : null);
         }}
         onZoom={(delta) => engine.current?.zoomBy(delta)}
         onWorld={() => engine.current?.world()}
@@ -209,7 +249,14 @@ export function MapPanel() {
               ? `Map. Selected: ${selectedFeature.name}. Alt+arrow keys move it, Ctrl+Z undoes.`
               : 'Map of features. Arrow keys pan, + and − zoom.'
         }
-      />
+      >
+        {/* Over the map until its chunk is there, so a click on it is never lost. */}
+        {!engineReady && (
+          <div className="map-loading" role="status">
+            Loading the map…
+          </div>
+        )}
+      </div>
       <div className="map-status">
         <div ref={readoutElement} className="map-readout" data-testid="map-readout" aria-label="Position under the pointer" />
         <label className="readout-format">
@@ -228,7 +275,26 @@ export function MapPanel() {
         {status}
       </p>
       {measure && <MeasurePanel state={measure} onChange={setMeasure} />}
-      <MapFilters filter={filter} onChange={setFilter} shown={shown.length} total={all.length} />
+      <MapFilters
+        filter={filter}
+        onChange={setFilter}
+        shown={shown.length}
+        total={all.length}
+        replay={{
+          offered: replayOffered,
+          at: replay?.at ?? null,
+          start: replay?.start ?? 0,
+          end: replay?.end ?? 0,
+          unknown: replayed?.unknown ?? 0,
+          loading: replaying && !replay.tracks,
+          onChange: (at) => {
+            if (at === null) return setReplay(null);
+            if (replay) return setReplay({ ...replay, at });
+            const now = Date.now();
+            setReplay({ at: now, start: pictureStart(all, now), end: now, tracks: null });
+          },
+        }}
+      />
       <div className="map-below">
         <FeatureList
           features={shown.map((f) => f.envelope)}

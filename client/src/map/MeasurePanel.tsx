@@ -1,7 +1,9 @@
-// Measuring on the map: range and true bearing between two clicks, the length of a path, the area
-// of a ring, and a range ring around a point. Only what is clicked is measured: nothing here reads
-// features, so nothing hidden can enter a measurement.
+// Measuring on the map: range and bearing (true, and magnetic from the World Magnetic Model for a
+// chosen date) between two clicks, the length of a path, the area of a ring, and a range ring
+// around a point. Only what is clicked is measured: nothing here reads features, so nothing hidden
+// can enter a measurement.
 import { formatPosition, type LonLat } from '../../../shared/geo/coordinates';
+import { declinationAt, formatDeclination, magneticBearing } from '../../../shared/geo/magnetic';
 import { areaSquareMetres, bearingTrue, formatArea, formatBearing, formatDistance, lengthMetres, rangeMetres, rangeRing, METRES_PER_NM } from '../../../shared/geo/measure';
 import type { Overlay } from './engine';
 import { usePositionPrefs } from './positionPrefs';
@@ -14,6 +16,26 @@ export interface MeasureState {
   tool: MeasureTool;
   points: LonLat[];
   radiusNm: number;
+  /** The day (YYYY-MM-DD, UTC) magnetic bearings are given for: today unless the user picks another. */
+  date: string;
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** A bearing true and, where the model gives a declination at `at`, magnetic. */
+function bearingText(trueBearing: number, at: LonLat, date: Date): string {
+  const declination = declinationAt(at, date);
+  return declination.ok ? `${formatBearing(trueBearing)} / ${formatBearing(magneticBearing(trueBearing, declination.degrees), 'M')}` : formatBearing(trueBearing);
+}
+
+/** The declination at each end of a range and bearing, or why there is no magnetic bearing. */
+export function magneticText(state: MeasureState): string {
+  if (state.tool !== 'range' || state.points.length < 2) return '';
+  const date = new Date(`${state.date}T12:00:00Z`);
+  const [a, b] = state.points.map((p) => declinationAt(p, date)) as [ReturnType<typeof declinationAt>, ReturnType<typeof declinationAt>];
+  if (!a.ok) return a.reason;
+  if (!b.ok) return `${b.reason} (at the second point)`;
+  return `Declination ${formatDeclination(a.degrees)} at the first point, ${formatDeclination(b.degrees)} at the second, on ${state.date} (${a.model})${a.caution ? `. ${a.caution}` : b.caution ? `. ${b.caution}` : ''}`;
 }
 
 /** The measurement in words, or a prompt for the next click. */
@@ -22,7 +44,9 @@ export function measureText(state: MeasureState): string {
   if (tool === 'range') {
     if (points.length < 2) return points.length ? 'Click the second point.' : 'Click the first point.';
     const [a, b] = points as [LonLat, LonLat];
-    return `Range ${formatDistance(rangeMetres(a, b))}, bearing ${formatBearing(bearingTrue(a, b))} (reciprocal ${formatBearing(bearingTrue(b, a))})`;
+    // Each bearing is taken where it starts, so each uses the declination there.
+    const date = new Date(`${state.date}T12:00:00Z`);
+    return `Range ${formatDistance(rangeMetres(a, b))}, bearing ${bearingText(bearingTrue(a, b), a, date)} (reciprocal ${bearingText(bearingTrue(b, a), b, date)})`;
   }
   if (tool === 'length') return points.length < 2 ? 'Click along the path.' : `Length ${formatDistance(lengthMetres(points))} over ${points.length - 1} legs`;
   if (tool === 'area') return points.length < 3 ? 'Click at least three corners.' : `Area ${formatArea(areaSquareMetres(points))}, perimeter ${formatDistance(lengthMetres([...points, points[0]!]))}`;
@@ -51,7 +75,18 @@ export function MeasurePanel({ state, onChange }: { state: MeasureState; onChang
       <p role="status" data-testid="measure-result">
         {measureText(state)}
       </p>
+      {state.tool === 'range' && state.points.length === 2 && (
+        <p className="muted" data-testid="measure-magnetic">
+          {magneticText(state)}
+        </p>
+      )}
       {state.points.length > 0 && <p className="muted">From {formatPosition(state.points[0]!, format)}</p>}
+      {state.tool === 'range' && (
+        <label>
+          Magnetic for{' '}
+          <input type="date" value={state.date} required onChange={(e) => onChange({ ...state, date: e.target.value || today() })} />
+        </label>
+      )}
       {state.tool === 'ring' && (
         <label>
           Radius (nm){' '}

@@ -1,7 +1,7 @@
 // A point's military symbol: affiliation and a searchable list of unit and platform types. The
 // chosen code goes into the feature's content (fields.sidc), marked like the rest of it.
-import ms from 'milsymbol';
-import { useId, useMemo, useState } from 'react';
+import type ms from 'milsymbol';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { AFFILIATIONS, DOMAINS, readSidc, searchSymbolTypes, sidcOf, SYMBOL_TYPES, type Affiliation } from '../../../shared/geo/symbols';
 
 interface Props {
@@ -16,7 +16,12 @@ export function SymbolPicker({ value, onChange, readOnly }: Props) {
   const [affiliation, setAffiliation] = useState<Affiliation>(current?.affiliation ?? 'U');
   const [query, setQuery] = useState('');
   const matches = useMemo(() => searchSymbolTypes(query), [query]);
-  const preview = useMemo(() => (current ? new ms.Symbol(current.sidc, { size: 22 }).asSVG() : null), [current?.sidc]);
+  // milsymbol comes with the map's chunk (it draws the symbols there too); the preview waits for it.
+  const [milsymbol, setMilsymbol] = useState<typeof ms | null>(null);
+  useEffect(() => {
+    void import('milsymbol').then((module) => setMilsymbol(() => module.default));
+  }, []);
+  const preview = useMemo(() => (current && milsymbol ? new milsymbol.Symbol(current.sidc, { size: 22 }).asSVG() : null), [current?.sidc, milsymbol]);
 
   const choose = (nextAffiliation: Affiliation, index: string) => {
     const type = SYMBOL_TYPES[Number(index)];

@@ -1,10 +1,11 @@
-// A point's track history: every server-detected move the reader may see (time, who, where),
-// drawn as a trail fading with age, with a slider to replay where it was at a chosen move. Derived
-// from the move audit entries rather than from content, because those are written by the server
-// from the mover's identity (a client cannot forge "who moved it") and are filtered per reader by
-// the marking at each move. Loaded when the point is selected and again after each move.
+// A point's track history: where it was placed and every server-detected move the reader may see
+// (time, who, where), drawn as a trail fading with age, with a slider to replay where it was at a
+// chosen move. Derived from the creation and move audit entries rather than from content, because
+// those are written by the server from the mover's identity (a client cannot forge "who moved it")
+// and are filtered per reader by the marking at each move. Loaded when the point is selected and
+// again after each move.
 import { useEffect, useId, useState } from 'react';
-import { formatPosition } from '../../../shared/geo/coordinates';
+import { formatPosition, type PositionFormat } from '../../../shared/geo/coordinates';
 import type { TrackPoint } from '../../../shared/rest';
 import type { Envelope } from '../../../shared/protocol';
 import { fetchTrack } from '../session/api';
@@ -49,18 +50,31 @@ function useTrack(feature: Pick<MapFeature, 'envelope' | 'version'> | undefined)
   return (id && tracks.get(id)?.points) || [];
 }
 
-/** The trail of the selected point for the map: older legs fainter. */
+/**
+ * A trail for the map: one leg per move, the oldest faintest (opacity rising from 0.15 to 0.9 for
+ * the latest), and a marker labelled with its time where the replay slider stands. Pure.
+ */
+export function trackShapes(points: readonly Pick<TrackPoint, 'at' | 'position'>[], replay: number | null): Overlay['shapes'] {
+  const shapes: Overlay['shapes'] = [];
+  const legs = points.length - 1;
+  for (let i = 1; i < points.length; i++) {
+    shapes.push({ kind: 'track', geometry: { type: 'LineString', coordinates: [points[i - 1]!.position, points[i]!.position] }, opacity: 0.15 + (0.75 * i) / legs });
+  }
+  const shown = replay !== null ? points[replay] : undefined;
+  if (shown) shapes.push({ kind: 'measure', geometry: { type: 'Point', coordinates: shown.position }, label: `${shown.at.slice(11, 16)}Z` });
+  return shapes;
+}
+
+/** The trail of the selected point for the map. */
 export function useTrackOverlay(feature: MapFeature | undefined): Overlay['shapes'] {
   const points = useTrack(feature?.geometry.type === 'Point' ? feature : undefined);
-  if (!feature || points.length === 0) return [];
-  const positions = points.map((p) => p.position);
-  const shapes: Overlay['shapes'] = [];
-  for (let i = 1; i < positions.length; i++) {
-    shapes.push({ kind: 'track', geometry: { type: 'LineString', coordinates: [positions[i - 1]!, positions[i]!] }, opacity: 0.15 + (0.75 * i) / positions.length });
-  }
-  const replay = replayIndex !== null ? points[replayIndex] : undefined;
-  if (replay) shapes.push({ kind: 'measure', geometry: { type: 'Point', coordinates: replay.position }, label: `${replay.at.slice(11, 16)}Z` });
-  return shapes;
+  return feature ? trackShapes(points, replayIndex) : [];
+}
+
+/** One point of the track in words: when, what, who (name and nation), where. */
+export function trackPointText(point: TrackPoint, format: PositionFormat): string {
+  const who = `${point.actorName ?? point.actor.sub} (${point.actor.nation ?? 'server'})`;
+  return `${point.at.slice(0, 16).replace('T', ' ')}Z · ${point.event === 'placed' ? 'placed' : 'moved'} by ${who} · ${formatPosition(point.position, format)}`;
 }
 
 export function TrackHistory({ feature }: { feature: Envelope }) {
@@ -73,10 +87,18 @@ export function TrackHistory({ feature }: { feature: Envelope }) {
   if (points.length === 0) return <p className="muted">No moves recorded yet.</p>;
   const shown = replayIndex ?? points.length - 1;
   const point = points[shown]!;
+  const moves = points.filter((p) => p.event === 'moved').length;
+  if (moves === 0) {
+    return (
+      <p className="muted" data-testid="track-point">
+        No moves recorded yet: {trackPointText(point, format)}
+      </p>
+    );
+  }
   return (
     <div className="track-history">
       <label htmlFor={id}>
-        Track history ({points.length} move{points.length > 1 ? 's' : ''}): replay
+        Track history ({moves} move{moves === 1 ? '' : 's'}): replay
       </label>
       <input
         id={id}
@@ -91,7 +113,7 @@ export function TrackHistory({ feature }: { feature: Envelope }) {
         }}
       />
       <p className="muted" data-testid="track-point">
-        {point.at.slice(0, 16).replace('T', ' ')}Z · {point.actor.sub} ({point.actor.nation}) · {formatPosition(point.position, format)}
+        {trackPointText(point, format)}
       </p>
     </div>
   );

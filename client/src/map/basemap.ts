@@ -1,16 +1,19 @@
 // The offline basemap, all in the bundle (no tile server is reachable from a cell): land,
 // coastlines and borders from Natural Earth 1:50m (world-atlas), land at 1:10m from region zoom
-// in (a separate chunk of the bundle, loaded from the server the first time it is needed), a
-// graticule, and a curated list
-// of major places and ports (places.json, Natural Earth, public domain). Place names appear
-// by rank as one zooms in, decluttered so they never overlap. Land and borders are cut into
-// small pieces (landPieces.ts) so a zoom step only redraws what is in view.
-import type { FeatureCollection, MultiLineString as GeoMultiLineString, Position } from 'geojson';
+// in, a graticule, and a curated list of major places and ports (places.json, Natural Earth,
+// public domain). Place names appear by rank as one zooms in, decluttered so they never overlap.
+// Three sets of land, by zoom:
+// - world (up to WORLD_MAX_ZOOM): 1:50m simplified at build time, whole (generated/basemap-world.json);
+// - region (to DETAIL_ZOOM): 1:50m cut at build time into pieces (landPieces.ts) so a zoom step
+//   only redraws what is in view (generated/basemap-region.json, a chunk of its own);
+// - harbour: 1:10m, a chunk loaded the first time it is needed, cut in the page as it loads.
+// scripts/basemap-assets.ts writes the generated assets (`npm run basemap`).
+import type { FeatureCollection } from 'geojson';
 import Feature, { type FeatureLike } from 'ol/Feature';
-import GeoJSON from 'ol/format/GeoJSON';
 import type { Geometry } from 'ol/geom';
 import LineString from 'ol/geom/LineString';
 import MultiLineString from 'ol/geom/MultiLineString';
+import MultiPolygon from 'ol/geom/MultiPolygon';
 import Point from 'ol/geom/Point';
 import Polygon from 'ol/geom/Polygon';
 import Graticule from 'ol/layer/Graticule';
@@ -18,54 +21,89 @@ import VectorLayer from 'ol/layer/Vector';
 import { fromLonLat } from 'ol/proj';
 import VectorSource from 'ol/source/Vector';
 import { Circle, Fill, Stroke, Style, Text } from 'ol/style';
-import { feature, mesh } from 'topojson-client';
+import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import countries50m from 'world-atlas/countries-50m.json';
-import { landPieces, runs, type Area } from './landPieces';
+import { landPolygons, projectedAreas, unpackLine, WORLD_MAX_ZOOM, type RegionAsset, type WorldAsset } from './basemapData';
+import worldAsset from './generated/basemap-world.json';
+import { landPieces, PIECE_OVERLAP_M, PIECE_POINTS, type Area } from './landPieces';
 import places from './places.json';
-
-const topology = countries50m as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
-const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
-
-/** Points per piece of land or border: small enough to skip what is out of view, large enough to stay few. */
-const PIECE_POINTS = 512;
-/** How far (m) neighbouring pieces of an area overlap, so their fills leave no hairline between them. */
-const PIECE_OVERLAP_M = 200;
 
 const LAND_FILL = new Style({ fill: new Fill({ color: '#f4f1e8' }) });
 const COAST = new Style({ stroke: new Stroke({ color: '#8d9aa5', width: 0.8 }) });
+const BORDER = new Style({ stroke: new Stroke({ color: '#b1a9b8', width: 0.6, lineDash: [4, 2] }) });
+/** Whole polygons (the world asset): their outlines are the coasts. */
+const LAND_AND_COAST = [LAND_FILL, COAST];
 const landStyle = (f: FeatureLike) => (f.getGeometry()?.getType() === 'Polygon' ? LAND_FILL : COAST);
 
-/** Natural Earth's land (one MultiPolygon, longitude and latitude) as polygons' rings. */
-function landPolygons(data: FeatureCollection): Position[][][] {
-  return data.features.flatMap(({ geometry }) => (geometry.type === 'MultiPolygon' ? geometry.coordinates : geometry.type === 'Polygon' ? [geometry.coordinates] : []));
-}
-
-/** Polygons in longitude and latitude as areas of flat rings in the map's projection. */
-function projectedAreas(polygons: Position[][][]): Area[] {
-  return polygons.map((rings) => {
-    const polygon = new Polygon(rings).transform('EPSG:4326', 'EPSG:3857') as Polygon;
-    const flat = polygon.getFlatCoordinates();
-    return polygon.getEnds().map((end, i, ends) => flat.slice(i === 0 ? 0 : ends[i - 1], end));
-  });
+/** A polygon of flat rings (outer first) as an OpenLayers polygon. */
+function polygonOf(area: Area): Polygon {
+  const ends: number[] = [];
+  for (const ring of area) ends.push((ends.at(-1) ?? 0) + ring.length);
+  return new Polygon(area.flat(), 'XY', ends);
 }
 
 /** Land as filled pieces and coastline runs (a cut must never draw as a coast). */
-function landFeatures(areas: Area[]): Feature[] {
-  const pieces = landPieces(areas, PIECE_POINTS, PIECE_OVERLAP_M);
-  const features: Feature<Geometry>[] = pieces.areas.map((area) => {
-    const ends: number[] = [];
-    for (const ring of area) ends.push((ends.at(-1) ?? 0) + ring.length);
-    return new Feature(new Polygon(area.flat(), 'XY', ends));
-  });
+function landFeatures(pieces: { areas: Area[]; coasts: number[][] }): Feature[] {
+  const features: Feature<Geometry>[] = pieces.areas.map((area) => new Feature(polygonOf(area)));
   for (const coast of pieces.coasts) features.push(new Feature(new LineString(coast, 'XY')));
   return features;
 }
 
-/** Borders as runs of consecutive points. */
-function borderFeatures(data: GeoMultiLineString): Feature[] {
-  const geometry = geojson.readGeometry(data) as MultiLineString;
-  return geometry.getLineStrings().flatMap((line) => runs(line.getFlatCoordinates(), PIECE_POINTS).map((run) => new Feature(new LineString(run, 'XY'))));
+/**
+ * World zoom: 1:50m land and borders simplified at build time to half a pixel at WORLD_MAX_ZOOM,
+ * as two features. At these zooms every piece is in view, so cutting would only multiply the
+ * features to draw; and simplified once, no zoom step re-simplifies the world's coasts.
+ */
+function worldLayer(): VectorLayer {
+  const asset = worldAsset as WorldAsset;
+  const flat: number[] = [];
+  const endss = asset.land.map((rings) =>
+    rings.map((ring) => {
+      for (const value of unpackLine(ring, asset.unit)) flat.push(value);
+      return flat.length;
+    }),
+  );
+  const land = new MultiPolygon(flat, 'XY', endss);
+  const lines = asset.borders.map((line) => unpackLine(line, asset.unit));
+  const ends: number[] = [];
+  for (const line of lines) ends.push((ends.at(-1) ?? 0) + line.length);
+  const borders = new MultiLineString(lines.flat(), 'XY', ends);
+  const source = new VectorSource({ features: [new Feature(land), new Feature(borders)], wrapX: true });
+  return new VectorLayer({
+    source,
+    style: (f) => (f.getGeometry()?.getType() === 'MultiPolygon' ? LAND_AND_COAST : BORDER),
+    className: 'tl-land',
+    maxZoom: WORLD_MAX_ZOOM,
+  });
+}
+
+/** The 1:50m pieces (cut at build time), fetched as a chunk of their own: the first view is the world's. */
+let regionAsset: Promise<RegionAsset> | null = null;
+function loadRegionAsset(): Promise<RegionAsset> {
+  regionAsset ??= import('./generated/basemap-region.json').then((module) => module.default as RegionAsset);
+  return regionAsset;
+}
+
+/** Region zoom: the 1:50m land in pieces, and the borders (drawn at every zoom past the world's) as runs. */
+function regionLayers(): { land: VectorLayer; borders: VectorLayer } {
+  const land = new VectorSource({
+    wrapX: true,
+    loader: async () => {
+      const asset = await loadRegionAsset();
+      return landFeatures({ areas: asset.areas.map((area) => area.map((ring) => unpackLine(ring, asset.unit))), coasts: asset.coasts.map((run) => unpackLine(run, asset.unit)) });
+    },
+  });
+  const borders = new VectorSource({
+    wrapX: true,
+    loader: async () => {
+      const asset = await loadRegionAsset();
+      return asset.borders.map((run) => new Feature(new LineString(unpackLine(run, asset.unit), 'XY')));
+    },
+  });
+  return {
+    land: new VectorLayer({ source: land, style: landStyle, className: 'tl-land', minZoom: WORLD_MAX_ZOOM, maxZoom: DETAIL_ZOOM }),
+    borders: new VectorLayer({ source: borders, style: BORDER, className: 'tl-land', minZoom: WORLD_MAX_ZOOM }),
+  };
 }
 
 /** Polygons of 1:10m land cut per task while it loads. */
@@ -84,7 +122,7 @@ function detailedLand(): VectorLayer {
       // Project and cut a slice of the polygons at a time, letting the page answer clicks in between.
       const features: Feature[] = [];
       for (let start = 0; start < polygons.length; start += LOAD_SLICE) {
-        features.push(...landFeatures(projectedAreas(polygons.slice(start, start + LOAD_SLICE))));
+        features.push(...landFeatures(landPieces(projectedAreas(polygons.slice(start, start + LOAD_SLICE)), PIECE_POINTS, PIECE_OVERLAP_M)));
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       return features;
@@ -134,16 +172,14 @@ function placesLayer(): VectorLayer {
 }
 
 export function basemapLayers() {
-  const land = feature(topology, topology.objects.land) as FeatureCollection;
-  const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b);
+  // Fetched now, decoded when region zoom is first reached.
+  void loadRegionAsset();
+  const region = regionLayers();
   return [
-    new VectorLayer({ source: new VectorSource({ features: landFeatures(projectedAreas(landPolygons(land))), wrapX: true }), style: landStyle, className: 'tl-land', maxZoom: DETAIL_ZOOM }),
+    worldLayer(),
+    region.land,
     detailedLand(),
-    new VectorLayer({
-      source: new VectorSource({ features: borderFeatures(borders), wrapX: true }),
-      style: new Style({ stroke: new Stroke({ color: '#b1a9b8', width: 0.6, lineDash: [4, 2] }) }),
-      className: 'tl-land',
-    }),
+    region.borders,
     new Graticule({
       className: 'tl-graticule',
       strokeStyle: new Stroke({ color: 'rgba(70, 100, 130, 0.35)', width: 0.6 }),

@@ -2,6 +2,7 @@
 // with the offline basemap, the features as two layers (lines and areas; clustered points), and
 // overlays for the feature being drawn, measurements, track history and the move handle. React
 // owns the state; this class only draws it and reports clicks and finished edits.
+import 'ol/ol.css';
 import Collection from 'ol/Collection';
 import ScaleLine from 'ol/control/ScaleLine';
 import MousePosition from 'ol/control/MousePosition';

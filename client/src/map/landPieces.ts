@@ -4,7 +4,13 @@
 // map's spatial index hands the renderer only the pieces in view. Areas are cut along straight
 // lines (one half-plane at a time, which is exact for any simple ring) with a small overlap, so
 // neighbouring fills leave no seam; the coastline is kept apart as runs of consecutive points,
-// so no cut ever draws as a coast.
+// so no cut ever draws as a coast. The 1:50m land is cut at build time (scripts/basemap-assets.ts),
+// the 1:10m in the page when it is first needed.
+/** Points per piece of land or border: small enough to skip what is out of view, large enough to stay few. */
+export const PIECE_POINTS = 512;
+/** How far (m) neighbouring pieces of an area overlap, so their fills leave no hairline between them. */
+export const PIECE_OVERLAP_M = 200;
+
 /** A closed ring as flat coordinates (x0, y0, x1, y1, …, x0, y0), as OpenLayers stores geometry. */
 export type Ring = number[];
 /** An area: its outer ring, then its holes. */

@@ -65,7 +65,8 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
     setTyped(text);
     if (parses) setChoice(initialChoice(text, context));
   };
-  const typedBanner = typed !== null && checkTyped(typed, context.cell.policy).ok ? formatBanner(parseMarking(typed, context.cell.policy), context.cell.policy) : null;
+  const originator = context.widerThan?.originator ?? context.author.nation;
+  const typedBanner = typed !== null && checkTyped(typed, originator, context.cell.policy).ok ? formatBanner(parseMarking(typed, context.cell.policy), context.cell.policy) : null;
   const toggle = (list: string[], name: string, on: boolean) => (on ? [...list, name] : list.filter((n) => n !== name));
   const levels = allowedLevels(context);
   const compartments = allowedCompartments(context, current.classification);
@@ -142,7 +143,7 @@ export function MarkingPicker({ context, initial, onChange, legend = 'Marking' }
           ORCON (originator controls further release)
         </label>
       )}
-      <TypedMarking value={typed ?? (result.ok ? result.banner : '')} typed={typed !== null} policy={context.cell.policy} onType={type} />
+      <TypedMarking value={typed ?? (result.ok ? result.banner : '')} typed={typed !== null} originator={originator} policy={context.cell.policy} onType={type} />
       {typedBanner && result.ok && typedBanner !== result.banner && (
         <p className="muted" data-testid="typed-adjusted">
           Here the marking can only be {result.banner}: the choices above are what you may give this item.

@@ -6,11 +6,11 @@ import { bodyOf, fieldsOf } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
 import { commentsOn } from '../collab/threads';
 import { PortionMark } from '../markings/PortionMark';
-import { describeError } from '../session/errors';
 import { useReplicaDoc } from '../session/hooks';
 import type { ObjectReplica } from '../session/replica';
 import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
+import { useAction } from '../workspace/useAction';
 
 /** Whether a comment-kind object under an RFI is one of its answers (`fields.rfiAnswer`). */
 export function isAnswer(replica: ObjectReplica | undefined): boolean {
@@ -45,21 +45,12 @@ function AnswerForm({ rfi, onAnswered }: { rfi: Envelope; onAnswered: () => void
   const { session, canEdit } = useWorkspace();
   const [text, setText] = useState('');
   const [marking, setMarking] = useState(rfi.marking);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (!session || !canEdit) return null;
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await session.answerRfi({ rfiId: rfi.id, marking, text });
-      setText('');
-      onAnswered();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    if (!(await action.run(() => session.answerRfi({ rfiId: rfi.id, marking, text })))) return;
+    setText('');
+    onAnswered();
   };
   return (
     <form
@@ -77,10 +68,10 @@ function AnswerForm({ rfi, onAnswered }: { rfi: Envelope; onAnswered: () => void
         Answer marking (its own; no wider than {rfi.marking})
         <input value={marking} onChange={(e) => setMarking(e.target.value)} />
       </label>
-      <button type="submit" disabled={busy || !text.trim()}>
+      <button type="submit" disabled={action.busy || !text.trim()}>
         Send answer
       </button>
-      {error && <ErrorMessage message={error} />}
+      {action.error && <ErrorMessage message={action.error} />}
     </form>
   );
 }

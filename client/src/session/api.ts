@@ -1,7 +1,7 @@
 // The REST surface the client uses (DESIGN.md "The contract external clients rely on"). Every
 // answer's shape is the server's own, from shared/rest.ts.
 import type { WorkspaceSummary } from '../../../shared/protocol';
-import { AUDIT_PAGE_MAX, type AuditTrailPage, type CellTemplate, type FeatureTrack, type NewWorkspace, type RestAnswers, type SharingFigures } from '../../../shared/rest';
+import { AUDIT_PAGE_MAX, type AuditTrailPage, type CellTemplate, type CellTracks, type FeatureTrack, type NewWorkspace, type RestAnswers, type SharingFigures } from '../../../shared/rest';
 import { ServerError } from './errors';
 import { requestJson, requestText } from './rest';
 
@@ -71,6 +71,11 @@ export async function fetchExport(token: string, workspaceId: string, objectId: 
 export async function fetchTrack(token: string, workspaceId: string, objectId: string): Promise<FeatureTrack> {
   const path = `/api/workspaces/${encodeURIComponent(workspaceId)}/objects/${encodeURIComponent(objectId)}/track`;
   return requestJson<RestAnswers['GET /api/workspaces/:id/objects/:objectId/track']>(path, { token });
+}
+
+/** Every visible feature's track the caller may see, for replaying the picture in time. */
+export async function fetchTracks(token: string, workspaceId: string): Promise<CellTracks> {
+  return requestJson<RestAnswers['GET /api/workspaces/:id/tracks']>(`/api/workspaces/${encodeURIComponent(workspaceId)}/tracks`, { token });
 }
 
 /** The cell's map features the caller may see and hold, as GeoJSON or KML (audited). */

@@ -30,7 +30,8 @@ export interface OfflineStore {
   load(): Promise<{ cell: CellRecord | null; records: KeptObject[] }>;
   /** Writes (replaces) these objects' records together, in one transaction. */
   put(records: readonly KeptObject[], cell: CellRecord): Promise<void>;
-  delete(id: string): Promise<void>;
+  /** Deletes these objects' records together, in one transaction. */
+  delete(ids: readonly string[]): Promise<void>;
   /** Everything of this cell (the user lost the cell). */
   clear(): Promise<void>;
   close(): void;
@@ -114,12 +115,12 @@ export class IndexedDbOfflineStore implements OfflineStore {
     await finished(transaction);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(ids: readonly string[]): Promise<void> {
     // Closed (or cleared): opening again would create the database anew.
-    if (this.closed) return;
+    if (this.closed || ids.length === 0) return;
     const db = await this.open();
     const transaction = db.transaction(RECORDS, 'readwrite');
-    transaction.objectStore(RECORDS).delete(id);
+    for (const id of ids) transaction.objectStore(RECORDS).delete(id);
     await finished(transaction);
   }
 

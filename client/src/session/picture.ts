@@ -18,8 +18,6 @@ export interface PictureSnapshot {
   level: string | null;
   objects: readonly Envelope[];
   notices: readonly Notice[];
-  /** How many objects hold edits the server has not acknowledged yet (kept on disk meanwhile). */
-  pending: number;
   /**
    * When the picture shown was last in step with the server, if it comes from this browser's disk
    * (a reload while the server is away); null once joined.

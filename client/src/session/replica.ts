@@ -24,6 +24,11 @@ const MERGE_MAX_BYTES = 256 * 1024;
 /** Updates kept as bytes before a doc exists are merged into one past this many. */
 const PENDING_MERGE_AT = 32;
 
+/** An update with no structs and an empty delete set (Yjs's encoding of "nothing new"). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+}
+
 /** Transaction origin of everything that came from the server: never sent back. */
 export const REMOTE_ORIGIN = Symbol('remote');
 
@@ -110,6 +115,8 @@ export class ObjectReplica {
   }
 
   applyRemote(update: Uint8Array): void {
+    // A rejoin resyncs every object; most answers are empty, and change nothing here (not the version views and the disk follow).
+    if (isEmptyUpdate(update)) return;
     if (!this.built) {
       this.pending.push(update);
       if (this.pending.length > PENDING_MERGE_AT) this.pendingUpdate();

@@ -14,7 +14,7 @@ export class StaticPicture implements Picture {
 
   constructor(workspace: WorkspaceSummary, level: string, objects: Envelope[], docs: LocalDocState[]) {
     for (const doc of docs) this.replicas.set(doc.id, new ObjectReplica(doc.id, doc.epoch, doc.update, null));
-    this.snapshot = { status: 'live', workspace, level, objects, notices: [], pending: 0, shownFrom: null };
+    this.snapshot = { status: 'live', workspace, level, objects, notices: [], shownFrom: null };
   }
 
   subscribe(): () => void {

@@ -18,6 +18,7 @@ import { PresenceStore } from './presenceStore';
 import { SeqGaps } from './seqGaps';
 import type { CellRecord, KeptObject, OfflineStore } from './offlineStore';
 import { ObjectReplica } from './replica';
+import { ValueStore } from './valueStore';
 import { StaticPicture } from './staticPicture';
 import type { CrossNationEditing } from '../../../shared/suggestions';
 
@@ -26,8 +27,16 @@ const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
 const STORAGE_RETRY_MAX_MS = 30_000;
-/** Replicas and unsent edits reach the disk this long after the last change to them (typing is coalesced). */
+/** Unsent edits reach the disk this long after they are made (typing is coalesced). */
 const KEEP_DELAY_MS = 50;
+/**
+ * What the server already holds (others' edits, a load) reaches the disk this long after: each
+ * write encodes an object's whole state, and five writers at two edits a second each rewrote their
+ * objects twenty times a second. Lost in a crash, it is only fetched again at the next join.
+ */
+const KEEP_LAZY_MS = 1000;
+/** Records written in one task: a cell of 20,000 objects is written in slices, not in one long task. */
+const KEEP_SLICE = 500;
 /**
  * How long a missing update number is waited for before its object is synced again: with several
  * nodes, another node's edit can arrive after a later one made on this client's node.
@@ -56,13 +65,15 @@ function isOffline(error: unknown): boolean {
 
 export class WorkspaceSession implements Picture {
   readonly editable = true;
-  private readonly envelopes = new Map<string, Envelope>();
+  private readonly envelopes = new EnvelopeMap();
   private readonly replicas = new Map<string, ObjectReplica>();
   private readonly listeners = new Set<() => void>();
   private status: PictureStatus = 'joining';
   private workspace: WorkspaceSummary | null = null;
   private level: string | null = null;
   readonly presence = new PresenceStore();
+  /** How many objects hold edits the server has not acknowledged yet (kept on disk meanwhile): apart from the picture. */
+  readonly pendingEdits = new ValueStore(0);
   private notices: Notice[] = [];
   private nextNoticeId = 1;
   private snapshot: PictureSnapshot;
@@ -87,9 +98,18 @@ export class WorkspaceSession implements Picture {
   private shownFrom: string | null = null;
   /** When the kept picture was last in step with the server, as the disk records it. */
   private keptAt: string | null = null;
-  /** Objects whose record on disk is to be written or deleted, at the next keep. */
+  /** Objects whose record on disk is to be written or deleted, at the next keep; `unkeptSoon` those holding unsent edits. */
   private readonly unkept = new Set<string>();
+  private readonly unkeptSoon = new Set<string>();
+  /** Objects being written, a slice a task. */
+  private readonly keeping = new Set<string>();
+  /** What each record on disk was written from: an unchanged object is not written again (a rejoin lists every object). */
+  private readonly keptFrom = new Map<string, { replica: ObjectReplica; version: number; unacked: number; envelope: Envelope }>();
+  /** Records to delete, together, at the end of the current task. */
+  private readonly unwanted = new Set<string>();
   private keepTimer: ReturnType<typeof setTimeout> | null = null;
+  private lazyKeepTimer: ReturnType<typeof setTimeout> | null = null;
+  private sliceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Done once the edits kept by an earlier page are back in the replicas; joining waits for it. */
   private readonly restored: Promise<void>;
   /** Which update numbers each replica holds: an object that misses one is synced again. */
@@ -282,7 +302,8 @@ export class WorkspaceSession implements Picture {
     socket.off('workspace:changed', this.onWorkspaceChanged);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.clearGaps();
-    this.keep();
+    this.keep(true);
+    this.deleteForgotten();
     this.store?.close();
     for (const replica of this.storageRetries.keys()) this.forgetRetry(replica);
     this.clearRetries();
@@ -333,6 +354,7 @@ export class WorkspaceSession implements Picture {
         // No longer a cell of ours: nothing of it stays, in memory or on disk (the whole database
         // goes, so no record is deleted one by one).
         this.pending.clear();
+        this.pendingEdits.set(0);
         for (const id of Array.from(this.envelopes.keys())) this.purge(id);
         void this.store?.clear().catch(() => undefined);
       }
@@ -419,7 +441,7 @@ export class WorkspaceSession implements Picture {
   }
 
   private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
-    this.toKeep(replica.id);
+    this.toKeep(replica.id, true);
     if (this.status === 'live' && !this.resendTimer) void this.sendUpdate(replica, update);
   };
 
@@ -436,7 +458,7 @@ export class WorkspaceSession implements Picture {
     try {
       const { seq } = await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
       replica.acknowledge(update);
-      this.toKeep(replica.id);
+      this.toKeep(replica.id, true);
       // The fan-out does not echo an edit back to its only sender: its number comes with the ack.
       if (seq !== undefined && this.replicas.get(replica.id) === replica) this.sawUpdate(replica.id, epoch, seq, seq);
       if (this.storageRetries.delete(replica)) this.notify('The server can store again: the edits kept on this screen are saved.');
@@ -678,9 +700,12 @@ export class WorkspaceSession implements Picture {
     this.replicas.delete(id);
     this.seqs.forget(id);
     this.unkept.delete(id);
+    this.unkeptSoon.delete(id);
+    this.keeping.delete(id);
     this.pending.delete(id);
+    this.pendingEdits.set(this.pending.size);
     // Its record leaves the disk too, whether or not it held edits: nothing hidden stays at rest.
-    if (this.store) void this.store.delete(id).catch((error: unknown) => this.keepFailed(error));
+    this.forget(id);
     if (this.envelopes.delete(id) || replica) this.emit();
   }
 
@@ -705,11 +730,14 @@ export class WorkspaceSession implements Picture {
       const replica = new ObjectReplica(record.id, record.epoch, record.confirmed, this.onLocalUpdate);
       this.envelopes.set(record.id, record.envelope);
       this.replicas.set(record.id, replica);
+      // As on disk: a reload's join that changes nothing writes nothing.
+      this.keptFrom.set(record.id, { replica, version: replica.version, unacked: 0, envelope: record.envelope });
       if (record.unacked.length > 0) {
         replica.restoreUnsent(record.epoch, record.confirmed, record.unacked);
         this.pending.add(record.id);
       }
     }
+    this.pendingEdits.set(this.pending.size);
     if (!this.connection.connected) {
       this.shownFrom = this.keptAt;
       this.setStatus('offline');
@@ -717,38 +745,95 @@ export class WorkspaceSession implements Picture {
     this.emit();
   }
 
-  private toKeep(id: string): void {
+  /** `soon` for unsent edits (and their acknowledgement); the rest is kept lazily. */
+  private toKeep(id: string, soon = false): void {
     if (!this.store) return;
     this.unkept.add(id);
-    this.keepTimer ??= setTimeout(() => this.keep(), KEEP_DELAY_MS);
+    if (soon) {
+      this.unkeptSoon.add(id);
+      this.keepTimer ??= setTimeout(() => this.keep(false), KEEP_DELAY_MS);
+    } else {
+      this.lazyKeepTimer ??= setTimeout(() => this.keep(true), KEEP_LAZY_MS);
+    }
   }
 
-  /** Writes each changed object's replica and unsent edits to disk, or deletes its record once it is gone. */
-  private keep(): void {
+  /**
+   * Writes each changed object's replica and unsent edits to disk, or deletes its record once it is
+   * gone: the objects holding unsent edits, or (`all`) every object changed. Not while a (re)join
+   * loads (its objects are written once it is done), and a slice at a time, but at `close`.
+   */
+  private keep(all: boolean): void {
+    const closing = this.closed;
+    if (this.holding && !closing) {
+      // Written once the load is done: a keep between its sync batches delays the picture.
+      if (all) this.lazyKeepTimer = setTimeout(() => this.keep(true), KEEP_LAZY_MS);
+      else this.keepTimer = setTimeout(() => this.keep(false), KEEP_DELAY_MS);
+      return;
+    }
+    if (all) {
+      if (this.lazyKeepTimer) clearTimeout(this.lazyKeepTimer);
+      this.lazyKeepTimer = null;
+    }
     if (this.keepTimer) clearTimeout(this.keepTimer);
     this.keepTimer = null;
+    if (!this.store) return;
+    const ids = all ? this.unkept : this.unkeptSoon;
+    for (const id of ids) {
+      this.keeping.add(id);
+      this.unkept.delete(id);
+      this.unkeptSoon.delete(id);
+    }
+    this.keepSlice(closing);
+  }
+
+  /** Writes the next slice of `keeping` (everything, when the page closes) and schedules the rest. */
+  private keepSlice(everything: boolean): void {
+    if (this.sliceTimer) clearTimeout(this.sliceTimer);
+    this.sliceTimer = null;
     const store = this.store;
     if (!store) return;
-    const before = this.pending.size;
     // Written while joined, the picture is the server's as of now; while offline, as of the last time it was.
     if (this.status === 'live') this.keptAt = new Date().toISOString();
     const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level, keptAt: this.keptAt ?? new Date().toISOString() };
     const records: KeptObject[] = [];
-    for (const id of this.unkept) {
+    for (const id of this.keeping) {
+      if (!everything && records.length >= KEEP_SLICE) break;
+      this.keeping.delete(id);
       const replica = this.replicas.get(id);
       const envelope = this.envelopes.get(id);
-      if (replica && envelope && cell) {
-        if (replica.unacked.length > 0) this.pending.add(id);
-        else this.pending.delete(id);
-        records.push({ id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] });
-      } else {
+      // Listed but not loaded yet (a sync in flight): written when its doc arrives.
+      if (envelope && !replica) continue;
+      if (!replica || !envelope || !cell) {
         this.pending.delete(id);
-        store.delete(id).catch((error: unknown) => this.keepFailed(error));
+        this.forget(id);
+        continue;
       }
+      if (replica.unacked.length > 0) this.pending.add(id);
+      else this.pending.delete(id);
+      const from = { replica, version: replica.version, unacked: replica.unacked.length, envelope };
+      const kept = this.keptFrom.get(id);
+      if (kept && kept.replica === replica && kept.version === from.version && kept.unacked === from.unacked && sameEnvelope(kept.envelope, envelope)) continue;
+      this.keptFrom.set(id, from);
+      records.push({ id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] });
     }
     if (records.length > 0 && cell) store.put(records, cell).catch((error: unknown) => this.keepFailed(error));
-    this.unkept.clear();
-    if (this.pending.size !== before) this.emit();
+    this.pendingEdits.set(this.pending.size);
+    if (this.keeping.size > 0) this.sliceTimer = setTimeout(() => this.keepSlice(false), 0);
+  }
+
+  /** Deletes an object's record: with the others deleted in the same task, in one transaction. */
+  private forget(id: string): void {
+    this.keptFrom.delete(id);
+    if (!this.store) return;
+    if (this.unwanted.size === 0) queueMicrotask(() => this.deleteForgotten());
+    this.unwanted.add(id);
+  }
+
+  private deleteForgotten(): void {
+    if (this.unwanted.size === 0 || !this.store) return;
+    const ids = Array.from(this.unwanted);
+    this.unwanted.clear();
+    this.store.delete(ids).catch((error: unknown) => this.keepFailed(error));
   }
 
   private keepFailedOnce = false;
@@ -776,9 +861,8 @@ export class WorkspaceSession implements Picture {
       status: this.status,
       workspace: this.workspace,
       level: this.level,
-      objects: Array.from(this.envelopes.values()),
+      objects: this.envelopes.takeChange() ? Array.from(this.envelopes.values()) : this.snapshot.objects,
       notices: this.notices,
-      pending: this.pending.size,
       shownFrom: this.status === 'live' ? null : this.shownFrom,
     };
   }
@@ -792,4 +876,43 @@ export class WorkspaceSession implements Picture {
     this.snapshot = this.buildSnapshot();
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * The envelopes, noting whether they changed since the snapshot last listed them: a change of
+ * status, notices or settings keeps the same objects array, so what the views derive from it (each
+ * kind's sorted selection, the map's features) is kept too.
+ */
+class EnvelopeMap extends Map<string, Envelope> {
+  private changed = true;
+
+  override set(id: string, envelope: Envelope): this {
+    this.changed = true;
+    return super.set(id, envelope);
+  }
+
+  override delete(id: string): boolean {
+    const deleted = super.delete(id);
+    this.changed ||= deleted;
+    return deleted;
+  }
+
+  override clear(): void {
+    this.changed = true;
+    super.clear();
+  }
+
+  /** True once after any change. */
+  takeChange(): boolean {
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
+  }
+}
+
+/** The same envelope, field by field (a rejoin sends new objects for unchanged envelopes). */
+function sameEnvelope(a: Envelope, b: Envelope): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof Envelope)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

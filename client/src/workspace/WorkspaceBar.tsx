@@ -1,4 +1,5 @@
 // The workspace's name, the session's state, who is here, the FDO's "view as", and the pages.
+import { useSyncExternalStore } from 'react';
 import type { PictureSnapshot } from '../session/picture';
 import type { PresenceStore } from '../session/presenceStore';
 import type { WatcherSeat } from '../../../shared/protocol';
@@ -6,6 +7,7 @@ import { WatcherBadge } from '../exercise/WatcherBadge';
 import { isFdo } from '../session/identity';
 import { Dtg } from '../views/Dtg';
 import type { StaticPicture } from '../session/staticPicture';
+import type { ValueStore } from '../session/valueStore';
 import { workspaceHref, type WorkspacePage } from '../useHashRoute';
 import { useWorkspace } from './context';
 import { levelName } from './levelName';
@@ -16,6 +18,8 @@ interface Props {
   live: PictureSnapshot;
   /** The live session's presence (shown while viewing as a partner too). */
   presence: PresenceStore;
+  /** How many objects hold edits the server has not acknowledged (the live session's). */
+  pendingEdits: ValueStore<number>;
   page: WorkspacePage;
   viewAs: StaticPicture | null;
   onViewAs: (picture: StaticPicture | null) => void;
@@ -32,7 +36,18 @@ const STATUS_TEXT: Record<PictureSnapshot['status'], string> = {
   failed: 'Not synchronised',
 };
 
-export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingReleases, seat }: Props) {
+/** Followed on its own: an edit waiting and then acknowledged re-renders this line only. */
+function PendingEdits({ store }: { store: ValueStore<number> }) {
+  const pending = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  if (pending === 0) return null;
+  return (
+    <span className="pending-edits" role="status">
+      {pending} {pending === 1 ? 'item' : 'items'} with edits waiting to send
+    </span>
+  );
+}
+
+export function WorkspaceBar({ live, presence, pendingEdits, page, viewAs, onViewAs, pendingReleases, seat }: Props) {
   const { identity, snapshot, cell } = useWorkspace();
   const workspace = live.workspace!;
   const pages: { id: WorkspacePage; label: string }[] = [
@@ -57,11 +72,7 @@ export function WorkspaceBar({ live, presence, page, viewAs, onViewAs, pendingRe
           Offline: showing what you had at <Dtg iso={live.shownFrom} />
         </span>
       )}
-      {live.pending > 0 && (
-        <span className="pending-edits" role="status">
-          {live.pending} {live.pending === 1 ? 'item' : 'items'} with edits waiting to send
-        </span>
-      )}
+      <PendingEdits store={pendingEdits} />
       <PresenceList store={presence} />
       <nav className="workspace-pages" aria-label="Workspace pages">
         {pages.map((p) => (

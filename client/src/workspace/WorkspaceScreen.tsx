@@ -128,7 +128,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
       <div className={`workspace ${viewAs && page === 'picture' ? 'viewing-as' : ''}`}>
         {workspace.exercise && <ExerciseBanner clock={exercise.clock} live={live.status === 'live'} />}
         <ClassificationBanner banner={banner} exercise={workspace.exercise} position="top" />
-        <WorkspaceBar live={live} presence={session.presence} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} seat={seat} />
+        <WorkspaceBar live={live} presence={session.presence} pendingEdits={session.pendingEdits} page={page} viewAs={viewAs} onViewAs={setViewAs} pendingReleases={board.inbox.length} seat={seat} />
         <div className="collab-bar">
           <NotificationCentre connection={exercise.connection} session={session} />
           {page === 'picture' && <SearchPanel />}

@@ -4,8 +4,20 @@ import { compareSiblings } from '../../../shared/siblings';
 
 export type WorkspaceTab = 'reports' | 'timeline' | 'rfis' | 'releases';
 
-export function ofKind(objects: readonly Envelope[], kind: ObjectKind): Envelope[] {
-  return objects.filter((object) => object.kind === kind).sort(byCreation);
+/** Per picture snapshot's objects, each kind's selection: the same array until the objects change. */
+const byKind = new WeakMap<readonly Envelope[], Map<ObjectKind, readonly Envelope[]>>();
+
+/**
+ * The objects of one kind in creation order. Kept per snapshot: every panel and the map ask on
+ * every render, and at 20,000 objects each ask was a filter and a sort of the cell; the same array
+ * also lets what is derived from it (`useMemo`) be kept.
+ */
+export function ofKind(objects: readonly Envelope[], kind: ObjectKind): readonly Envelope[] {
+  let kinds = byKind.get(objects);
+  if (!kinds) byKind.set(objects, (kinds = new Map()));
+  let selected = kinds.get(kind);
+  if (!selected) kinds.set(kind, (selected = objects.filter((object) => object.kind === kind).sort(byCreation)));
+  return selected;
 }
 
 function byCreation(a: Envelope, b: Envelope): number {

@@ -5,12 +5,13 @@ import { z } from 'zod';
 import * as Y from 'yjs';
 import { visibleText } from '../../../shared/content';
 import type { Participant } from '../../../shared/markings';
-import { AUDIT_PAGE_MAX, type AuditActor, type RestAnswers } from '../../../shared/rest';
+import { AUDIT_PAGE_MAX, AUDIT_PERSON_FIELDS, type AuditPerson, type AuditView, type RestAnswers } from '../../../shared/rest';
 import type { AuditCursors } from '../../audit/cursor';
 import { mayReadMarking, visibleAuditPage } from '../../audit/visibility';
 import type { Identity } from '../../auth/verifier';
 import type { Context } from '../context';
-import { forbidden, TearlineError } from '../../errors';
+import { forbidden, noSuchCell, TearlineError } from '../../errors';
+import { seated } from '../../exercise/leadership';
 import { sharingFigures, type FigureObject } from '../../figures/sharingFigures';
 import { participantOf } from '../../sessions/identity';
 import type { Cell } from '../../workspaces/cellRegistry';
@@ -23,8 +24,14 @@ const auditQuery = z.object({
 
 const WITHHELD_REASON = 'Reason not shown: given while the object was not releasable to you';
 
+/**
+ * The cell, for a member of it: as for the socket events, an exercise participant whose join
+ * inject is still to come (or anyone while this node cannot tell) is answered as a non-member,
+ * word for word the answer for a cell that does not exist.
+ */
 export async function memberCell(ctx: Context, identity: Identity, workspaceId: string): Promise<{ cell: Cell; participant: Participant }> {
   const cell = await ctx.cells.forMember(workspaceId, identity.nation);
+  if (!(await seated(ctx, cell.workspace, identity.sub))) throw noSuchCell();
   return { cell, participant: participantOf(identity).participant };
 }
 
@@ -61,16 +68,26 @@ export async function auditFor(
     afterSeq,
     limit,
   );
-  const names = await actorNames(ctx, cell.workspace.id, shown.map(({ entry }) => entry.actor));
-  const entries = shown.map(({ seq, entry }) => ({ ...entry, actorName: names.get(entry.actor.sub) ?? null, cursor: cursors.encode(cell.workspace.id, seq) }));
+  const named = shown.map(({ entry }) => ({ actor: entry.actor.nation === null ? undefined : entry.actor.sub, detail: personSubs(entry.detail) }));
+  const people = await peopleOf(ctx, cell.workspace.id, named.flatMap(({ actor, detail }) => (actor === undefined ? detail : [actor, ...detail])));
+  const entries = shown.map(({ seq, entry }, i) => ({
+    ...entry,
+    actorName: people.get(named[i]!.actor ?? '')?.name ?? null,
+    people: Object.fromEntries(named[i]!.detail.flatMap((sub) => (people.has(sub) ? [[sub, people.get(sub)!] as const] : []))),
+    cursor: cursors.encode(cell.workspace.id, seq),
+  }));
   return { entries, next: entries.at(-1)?.cursor ?? after ?? null };
 }
 
-/** Display names of a page's actors, as each last opened the cell (the server itself has none). */
-async function actorNames(ctx: Context, workspaceId: string, actors: readonly AuditActor[]): Promise<Map<string, string>> {
-  const subs = new Set(actors.flatMap((actor) => (actor.nation === null ? [] : [actor.sub])));
-  const people = await Promise.all([...subs].map(async (sub) => [sub, (await ctx.notificationStore.person(workspaceId, sub))?.name] as const));
-  return new Map(people.flatMap(([sub, name]) => (name ? [[sub, name] as const] : [])));
+/** The account ids a detail names in its person fields (AUDIT_PERSON_FIELDS). */
+function personSubs(detail: AuditView['detail']): string[] {
+  return AUDIT_PERSON_FIELDS.flatMap((field) => (typeof detail[field] === 'string' ? [detail[field]] : []));
+}
+
+/** Names and nations of a page's people, as each last opened the cell (the server itself has none). */
+async function peopleOf(ctx: Context, workspaceId: string, subs: readonly string[]): Promise<Map<string, AuditPerson>> {
+  const people = await Promise.all([...new Set(subs)].map(async (sub) => [sub, await ctx.notificationStore.person(workspaceId, sub)] as const));
+  return new Map(people.flatMap(([sub, person]) => (person ? [[sub, { name: person.name, nation: person.participant.nation }] as const] : [])));
 }
 
 export async function figuresFor(ctx: Context, identity: Identity, workspaceId: string): Promise<RestAnswers['GET /api/workspaces/:id/figures']> {

@@ -141,6 +141,13 @@ function runnerFor(ctx: Context, exercise: { id: string; node: string; scenario:
       requestRelease: async (persona, request) => {
         await ctx.releases.request(simulatedSession(persona), request);
       },
+      unseat: async (workspaceId, admits) => {
+        for (const socket of await ctx.io.in(workspaceRoom(workspaceId)).fetchSockets()) {
+          if (admits(socket.data.identity.sub)) continue;
+          socket.emit('session:ended', { code: 'not_found', message: 'EXCON reset the exercise: you are out of its cell until your join inject comes round again.' });
+          socket.disconnect(true);
+        }
+      },
       broadcast: (clock) => ctx.io.to(workspaceRoom(clock.workspaceId)).emit('exercise:clock', clock),
       log: ctx.log,
       now: () => Date.now(),

@@ -14,12 +14,13 @@ import type { Context } from '../context';
 import { TearlineError, toProtocolError } from '../../errors';
 import { parseOrRefuse } from '../../validation';
 import { createAuditCursors } from '../../audit/cursor';
+import { seated } from '../../exercise/leadership';
 import { TEMPLATES } from '../../workspaces/templates';
 import { auditFor, figuresFor } from './cellReports';
 import { createExercise, startBlankExercise } from './exercises';
 import { exportFeatures } from './exportFeatures';
 import { exportObject } from './exportObject';
-import { featureTrack } from './featureTrack';
+import { cellTracks, featureTrack } from './featureTrack';
 import { restLimit } from './rateLimits';
 import { createWorkspaceSchema } from '../../workspaces/workspaceService';
 
@@ -151,7 +152,10 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     '/api/workspaces',
     route(async (req, res) => {
       const identity = await identify(req);
-      res.json({ workspaces: await ctx.workspaces.listFor(identity) } satisfies RestAnswers['GET /api/workspaces']);
+      // An exercise cell is listed only once its join gate lets the person in (server/exercise/seats.ts).
+      const cells = await ctx.workspaces.listFor(identity);
+      const open = await Promise.all(cells.map((cell) => seated(ctx, cell, identity.sub)));
+      res.json({ workspaces: cells.filter((_, i) => open[i]) } satisfies RestAnswers['GET /api/workspaces']);
     }),
   );
   app.post(
@@ -221,6 +225,13 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     heavy,
     route(async (req, res) => {
       res.json(await featureTrack(ctx, await identify(req), String(req.params.id), String(req.params.objectId)));
+    }),
+  );
+  app.get(
+    '/api/workspaces/:id/tracks',
+    heavy,
+    route(async (req, res) => {
+      res.json(await cellTracks(ctx, await identify(req), String(req.params.id)));
     }),
   );
   app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));

@@ -1,0 +1,60 @@
+// What one durable commit of one small edit costs the server in CPU time (process.cpuUsage, not
+// wall time): SqliteStore.appendUpdates of a one-character Yjs update, one update per commit, with
+// TEARLINE_SQLITE_SYNC full (fsync every commit, the default) and normal. At 50 clients the commit
+// policy gives most edits a commit of their own, so this divided by the deliveries of an edit is
+// what the commit adds to CPU per delivery. `npm run bench -- commit-cpu [--commits 2500]`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { buildContent } from '../shared/content';
+import type { Envelope } from '../shared/protocol';
+import { SqliteStore } from '../server/store/sqliteStore';
+
+const WARMUP = 500;
+const envelope: Envelope = {
+  id: 'o1',
+  workspaceId: 'w',
+  kind: 'note',
+  marking: 'UNCLASSIFIED',
+  portion: '(U)',
+  originator: 'USA',
+  parentId: null,
+  orderKey: 'a0',
+  createdBy: 'x',
+  createdAt: '2026-01-01T00:00:00Z',
+  epoch: 0,
+};
+
+async function measure(sync: 'full' | 'normal', commits: number): Promise<{ user: number; system: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-commit-cpu-'));
+  const store = new SqliteStore(path.join(dir, 'c.db'), { sync });
+  try {
+    await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'a', clients: [] }]);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    for (let i = 0; i < WARMUP + commits; i++) doc.getText('body').insert(i, 'k');
+    const append = (i: number) => store.appendUpdates([{ objectId: 'o1', epoch: 0, update: updates[i]!, author: 'a', newClients: i === 0 ? [doc.clientID] : [] }]);
+    for (let i = 0; i < WARMUP; i++) await append(i);
+    const start = process.cpuUsage();
+    for (let i = WARMUP; i < WARMUP + commits; i++) await append(i);
+    const used = process.cpuUsage(start);
+    return { user: used.user / commits, system: used.system / commits };
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const at = args.indexOf('--commits');
+  const commits = at >= 0 ? Number(args[at + 1]) : 2500;
+  console.log(`CPU per commit of one small update, ${commits} commits, data in ${os.tmpdir()}\n`);
+  console.log('| TEARLINE_SQLITE_SYNC | µs CPU per commit | user | system |\n| --- | --- | --- | --- |');
+  for (const sync of ['full', 'normal'] as const) {
+    const r = await measure(sync, commits);
+    console.log(`| ${sync} | ${(r.user + r.system).toFixed(0)} | ${r.user.toFixed(0)} | ${r.system.toFixed(0)} |`);
+  }
+  return 0;
+}
