@@ -403,17 +403,28 @@ export interface DocState {
   id: string;
   epoch: number;
   update: Bytes;
+  /**
+   * Sequence numbers (docs/protocol.md, "Sequence numbers"): the object's stored updates are
+   * numbered 1, 2, 3 … within each epoch (the epoch's first content is 0), the same on every node.
+   * On `doc:update` / `doc:updates`: the highest number this update holds, `from` the lowest (absent:
+   * the same). On `doc:reset` and in `doc:sync` answers: every update through `seq` is in `update`.
+   * Absent from servers before this field (clients then track nothing).
+   */
+  seq?: number;
+  from?: number;
 }
 
 /** What each client event answers on success (the `ok: true` part). */
 export interface AckBodies {
   /**
+   * `seqs`: for objects whose doc this node holds in memory, the highest number (within the epoch)
+   * it holds: the copy a `doc:sync` then gives you must reach it (if not, sync that object again).
    * `next`, only when the objects you may see do not fit in one answer: the cursor of the next
    * page (`workspace:objects`); `objects` is then the first page.
    */
-  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary; next?: string };
-  /** One more page of the join's objects; `next` while there are more. */
-  'workspace:objects': { objects: Envelope[]; next?: string };
+  'workspace:join': { level: string; objects: Envelope[]; workspace: WorkspaceSummary; seqs?: Record<string, number>; next?: string };
+  /** One more page of the join's objects, with their `seqs` as in the join's answer; `next` while there are more. */
+  'workspace:objects': { objects: Envelope[]; seqs?: Record<string, number>; next?: string };
   'workspace:leave': Record<string, never>;
   /**
    * `missing`: ids that are absent or not releasable to you (indistinguishable on purpose).
@@ -421,7 +432,8 @@ export interface AckBodies {
    * cannot read now, each with why (code `unavailable`); the other docs are answered as usual.
    */
   'doc:sync': { docs: DocState[]; missing: string[]; unavailable?: { id: string; error: ProtocolError }[] };
-  'doc:update': Record<string, never>;
+  /** `seq`: the stored update's number within its epoch (the fan-out does not echo it back to you when you alone wrote in that window). */
+  'doc:update': { seq?: number };
   'object:create': { object: Envelope };
   'object:remark': { object: Envelope };
   /** `undoUntil`: until when `object:restore` puts it back (ISO 8601). */

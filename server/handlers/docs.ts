@@ -34,8 +34,8 @@ export const syncDocs = event('doc:sync')
     for (const [i, request] of visible.entries()) {
       const state = states[i]!;
       if (state.status === 'fulfilled') {
-        const { epoch, update, shared } = state.value;
-        docs.push({ id: request.id, epoch, update: shared ? encodeSharedBytes(session.encoding, update) : encodeBytes(session.encoding, update) });
+        const { epoch, update, shared, seq } = state.value;
+        docs.push({ id: request.id, epoch, update: shared ? encodeSharedBytes(session.encoding, update) : encodeBytes(session.encoding, update), seq });
         continue;
       }
       const unreadable = await unreadableContent(ctx, request.id, state.reason);
@@ -70,10 +70,11 @@ export const updateDoc = event('doc:update')
       // Once the update has its place in the doc's order, this socket's next message may start.
       const checked = await ctx.docs.update(payload.id, payload.epoch, payload.update, session.identity.sub, release);
       ctx.metrics.updates.inc();
-      ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt);
+      ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt, { from: checked.seq, to: checked.seq });
       const { envelope } = object;
       await auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
       if (cell.workspace.exercise && envelope.kind === 'rfi') await noteRfiAnswer(ctx, cell.workspace.id, payload.id, session);
       await afterWrite(ctx, session, envelope, checked.values);
-      return {};
+      // Its number: the fan-out does not echo the update back to its only sender.
+      return { seq: checked.seq };
     });

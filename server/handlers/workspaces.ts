@@ -24,15 +24,21 @@ export const joinWorkspace = event('workspace:join')
       ctx.presence.offer(cell, { clientId: socket.id, sub: session.identity.sub, name: session.identity.name, nation: session.participant.nation });
     }
     ctx.presence.welcome(cell, socket.id);
-    // After joining the rooms: an object created meanwhile is in the answer or announced, or both.
+    // After joining the rooms: an object created meanwhile is in the answer or announced, or both,
+    // and every later number reaches the socket as a frame.
     const { objects, next } = joinListing(socket, cell, session.participant, ctx.config.maxPendingOutputBytes);
-    return next === undefined ? { level: session.level, objects, workspace: cell.workspace } : { level: session.level, objects, workspace: cell.workspace, next };
+    const seqs = Object.fromEntries(await ctx.docs.heldSeqs(objects));
+    return next === undefined ? { level: session.level, objects, workspace: cell.workspace, seqs } : { level: session.level, objects, workspace: cell.workspace, seqs, next };
   });
 
 /** The next page of a join's objects (server/workspaces/joinPages.ts), visible to the session as it is now. */
 export const listObjects = event('workspace:objects')
   .checks({ cell: 'joined' })
-  .handle(async ({ ctx, socket, session, payload, cell }) => nextPage(socket, cell, session.participant, payload.cursor, ctx.config.maxPendingOutputBytes));
+  .handle(async ({ ctx, socket, session, payload, cell }) => {
+    const { objects, next } = nextPage(socket, cell, session.participant, payload.cursor, ctx.config.maxPendingOutputBytes);
+    const seqs = Object.fromEntries(await ctx.docs.heldSeqs(objects));
+    return next === undefined ? { objects, seqs } : { objects, seqs, next };
+  });
 
 /** Leaves one cell (explicitly, or for every cell on disconnect) as `session` had joined it. */
 export async function leaveWorkspace(ctx: Context, socket: TearlineSocket, workspaceId: string, session: SessionData = socket.data): Promise<void> {

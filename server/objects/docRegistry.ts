@@ -36,6 +36,8 @@ export interface LiveDoc {
   lastSeq: number;
   /** The update numbers in `doc`: with several nodes, they may arrive out of order. */
   seen: SeqTracker;
+  /** The object's last number when `epoch` began: clients are given numbers counted from it (`seq - epochSeq`). */
+  epochSeq: number;
   lastUsed: number;
   /** Updates accepted, in the order they were checked, whose write has not finished: such a doc is not evicted. */
   staged: StagedUpdate[];
@@ -54,6 +56,8 @@ export interface LiveDoc {
 export interface DocStateRead {
   epoch: number;
   update: Uint8Array;
+  /** The epoch's number (counted within it, as clients see them) through which every update is in `update`. */
+  seq: number;
   /** The very bytes kept in the cache of stored states (the same array for every reader while cached): an encoding of them may be kept with them. */
   shared: boolean;
 }
@@ -120,6 +124,7 @@ export class DocRegistry {
       sinceSnapshot: stored.updates.length,
       lastSeq: stored.lastSeq,
       seen: new SeqTracker(stored.lastSeq),
+      epochSeq: stored.epochSeq,
       lastUsed: Date.now(),
       staged: [],
       owners: stored.owners,
@@ -134,9 +139,10 @@ export class DocRegistry {
    * it, writes it (group commit with every other doc's), and applies it once durable, in the order
    * the doc's updates were checked. `onStaged` is told once the update has its place in that order
    * (or was refused). Resolves once it is durable and applied, with what the check read of it;
-   * rejects with the check's error, or the write's (nothing of the update is kept then).
+   * rejects with the check's error, or the write's (nothing of the update is kept then). `seq`: the
+   * update's number within its epoch, as clients are given it.
    */
-  async update(id: string, epoch: number, update: Uint8Array, author: string, onStaged?: () => void): Promise<CheckedUpdate> {
+  async update(id: string, epoch: number, update: Uint8Array, author: string, onStaged?: () => void): Promise<CheckedUpdate & { seq: number }> {
     let live = await this.open(id);
     while (live.replacing) {
       await live.replacing;
@@ -172,8 +178,10 @@ export class DocRegistry {
       this.applyDurable(live);
       throw error;
     }
+    // Before anything can await: a new epoch starts only once this update is applied.
+    const seq = staged.seq - live.epochSeq;
     this.applyDurable(live);
-    return checked;
+    return { ...checked, seq };
   }
 
   /** Applies the durable updates at the head of the doc's queue, in order; schedules compaction. */
@@ -261,7 +269,8 @@ export class DocRegistry {
    */
   async startEpochs(
     epochs: ReadonlyMap<string, number>,
-    persist: (copies: ReadonlyMap<string, Uint8Array>) => Promise<void>,
+    /** Stores the copies; answers where each new epoch's numbers start (Store.remark). */
+    persist: (copies: ReadonlyMap<string, Uint8Array>) => Promise<ReadonlyMap<string, number>>,
   ): Promise<ReadonlyMap<string, Uint8Array>> {
     const docs = await Promise.all([...epochs.keys()].map((id) => this.open(id)));
     let replaced!: () => void;
@@ -271,8 +280,9 @@ export class DocRegistry {
       await Promise.all(docs.map((live) => this.settled(live)));
       const fresh = docs.map((live) => cloneContent(live.doc, live.id));
       const copies = new Map(docs.map((live, i) => [live.id, Y.encodeStateAsUpdate(fresh[i]!)]));
+      let starts: ReadonlyMap<string, number>;
       try {
-        await persist(copies);
+        starts = await persist(copies);
       } catch (error) {
         for (const doc of fresh) doc.destroy();
         throw error;
@@ -281,6 +291,10 @@ export class DocRegistry {
         live.doc.destroy();
         live.doc = fresh[i]!;
         live.epoch = epochs.get(live.id)!;
+        // Numbers of the old epoch this node had not applied yet no longer matter: the copy replaces them.
+        live.epochSeq = starts.get(live.id) ?? live.lastSeq;
+        live.seen.settle(live.epochSeq);
+        live.lastSeq = live.seen.contiguous;
         live.sinceSnapshot = 0;
         live.storedBytes = copies.get(live.id)!.byteLength;
         live.lastUsed = Date.now();
@@ -317,7 +331,7 @@ export class DocRegistry {
    * only what the doc lacked: a socket served from stored data before the doc loaded lacks what
    * the load read. Undefined when the doc is not in memory (its next reader loads it from the store).
    */
-  async catchUp(id: string, deliveredThrough: number): Promise<{ epoch: number; update: Uint8Array; reset: boolean } | undefined> {
+  async catchUp(id: string, deliveredThrough: number): Promise<CaughtUp | undefined> {
     this.storedStates.drop(id);
     const entry = this.docs.get(id);
     let live = entry && (await entry.catch(() => undefined));
@@ -336,8 +350,17 @@ export class DocRegistry {
       // Another node started a new epoch: this doc becomes it (its own updates still being
       // written were made for the old one; the fence refuses them, and they answer `conflict`).
       live.doc.destroy();
-      Object.assign(live, { doc: fresh, epoch: stored.epoch, seen: new SeqTracker(stored.lastSeq), lastSeq: stored.lastSeq, sinceSnapshot: stored.updates.length, storedBytes });
-      return { epoch: stored.epoch, update: Y.encodeStateAsUpdate(fresh), reset: true };
+      Object.assign(live, {
+        doc: fresh,
+        epoch: stored.epoch,
+        seen: new SeqTracker(stored.lastSeq),
+        epochSeq: stored.epochSeq,
+        lastSeq: stored.lastSeq,
+        sinceSnapshot: stored.updates.length,
+        storedBytes,
+      });
+      const seq = stored.lastSeq - stored.epochSeq;
+      return { epoch: stored.epoch, update: Y.encodeStateAsUpdate(fresh), reset: true, from: 1, seq };
     }
     Y.applyUpdate(live.doc, Y.encodeStateAsUpdate(fresh, Y.encodeStateVector(live.doc)));
     const logged = deliveredThrough >= (stored.seqs[0] ?? stored.lastSeq + 1) - 1;
@@ -345,11 +368,26 @@ export class DocRegistry {
     fresh.destroy();
     live.seen.settle(stored.lastSeq);
     live.lastSeq = live.seen.contiguous;
-    return { epoch: live.epoch, update: lacking, reset: false };
+    const from = logged ? Math.max(1, deliveredThrough + 1 - stored.epochSeq) : 1;
+    return { epoch: live.epoch, update: lacking, reset: false, from, seq: stored.lastSeq - stored.epochSeq };
+  }
+
+  /**
+   * For each object whose doc is in memory at the epoch given: the highest number (within that
+   * epoch, as clients see them) it holds. A joining client's copy must come to hold at least that much.
+   */
+  async heldSeqs(objects: Iterable<{ id: string; epoch: number }>): Promise<Map<string, number>> {
+    const held = new Map<string, number>();
+    for (const { id, epoch } of objects) {
+      const entry = this.docs.get(id);
+      const live = entry && (await entry.catch(() => undefined));
+      if (live && live.epoch === epoch && !live.replacing) held.set(id, live.seen.highest - live.epochSeq);
+    }
+    return held;
   }
 
   /** The doc's durable state for a reader, from memory when live, else straight from the store. */
-  async encodeState(id: string, stateVector?: Uint8Array): Promise<{ epoch: number; update: Uint8Array }> {
+  async encodeState(id: string, stateVector?: Uint8Array): Promise<{ epoch: number; update: Uint8Array; seq: number }> {
     return this.readState(id, stateVector, () => this.store.loadDoc(id));
   }
 
@@ -370,14 +408,14 @@ export class DocRegistry {
     if (live) {
       const loaded = await live;
       loaded.lastUsed = Date.now();
-      return { epoch: loaded.epoch, update: Y.encodeStateAsUpdate(loaded.doc, stateVector), shared: false };
+      return { epoch: loaded.epoch, update: Y.encodeStateAsUpdate(loaded.doc, stateVector), shared: false, seq: loaded.lastSeq - loaded.epochSeq };
     }
-    const { epoch, update } = await this.storedStates.get(id, async () => {
+    const { epoch, update, seq } = await this.storedStates.get(id, async () => {
       const stored = await read();
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-      return { epoch: stored.epoch, update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts) };
+      return { epoch: stored.epoch, update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), seq: stored.lastSeq - stored.epochSeq };
     });
-    return stateVector ? { epoch, update: Y.diffUpdate(update, stateVector), shared: false } : { epoch, update, shared: true };
+    return stateVector ? { epoch, update: Y.diffUpdate(update, stateVector), shared: false, seq } : { epoch, update, shared: true, seq };
   }
 
   /**
@@ -423,6 +461,16 @@ export class DocRegistry {
       void entry.then((live) => live.doc.destroy(), () => undefined);
     }
   }
+}
+
+/** What `catchUp` answers: numbers `from` through `seq` (within the epoch) are all in `update`. */
+export interface CaughtUp {
+  epoch: number;
+  update: Uint8Array;
+  /** A new epoch: `update` is its whole state. */
+  reset: boolean;
+  from: number;
+  seq: number;
 }
 
 /** The updates as one (an update that changes nothing when there are none). */

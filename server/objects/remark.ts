@@ -142,7 +142,8 @@ async function carryOut(
     ports.fanout.envelope(cell, 'object:added', envelope, gained);
     if (changed) ports.fanout.envelope(cell, 'object:changed', envelope, kept);
     const copy = copies.get(envelope.id);
-    if (copy) ports.fanout.reset(cell, envelope.id, envelope.epoch, copy, kept);
+    // The copy is the new epoch's first content: number 0.
+    if (copy) ports.fanout.reset(cell, envelope.id, envelope.epoch, copy, kept, 0);
   }
   await ports.audienceChanged(cell, new Set(plan.objects.map((object) => object.envelope.id)));
   return plan.objects[0]!.envelope;

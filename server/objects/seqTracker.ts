@@ -12,6 +12,13 @@ export class SeqTracker {
     return this.through;
   }
 
+  /** The highest number seen. */
+  get highest(): number {
+    let highest = this.through;
+    for (const seen of this.beyond) highest = Math.max(highest, seen);
+    return highest;
+  }
+
   /** Whether the node is waiting for a number below one it saw. */
   get hasGap(): boolean {
     return this.beyond.size > 0;

@@ -11,6 +11,8 @@
 export interface StoredState {
   epoch: number;
   update: Uint8Array;
+  /** The number within the epoch through which `update` holds every update. */
+  seq: number;
 }
 
 interface Entry {

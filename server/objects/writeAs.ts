@@ -22,7 +22,7 @@ export async function writeAs(ports: WriteAsPorts, cell: Cell, objectId: string,
   const update = Y.encodeStateAsUpdate(doc, before);
   doc.destroy();
   const receivedAt = performance.now();
-  await ports.docs.update(objectId, epoch, update, author);
+  const { seq } = await ports.docs.update(objectId, epoch, update, author);
   // No sending socket: every reader of the object receives it.
-  ports.fanout.update(cell, objectId, epoch, update, '', receivedAt);
+  ports.fanout.update(cell, objectId, epoch, update, '', receivedAt, { from: seq, to: seq });
 }

@@ -24,6 +24,8 @@ export const relayEntry = z.discriminatedUnion('kind', [
     update: z.string().max(64 * 1024 * 1024).optional(),
     /** The Yjs client ids it is the first to write with, and whose (absent with `update`). */
     owners: z.array(z.tuple([z.number().int().min(0), z.string().min(1).max(256)])).max(10_000).optional(),
+    /** The object's last number when this epoch began: clients are given `seq - epochSeq` (absent: the receiver reloads). */
+    epochSeq: z.number().int().min(0).optional(),
   }),
   // Changes of an object's envelope, its place or its tombstone: the receiver reads what changed from PostgreSQL.
   z.object({

@@ -90,14 +90,15 @@ export class RelayReceiver {
     if (entry.node !== this.ports.node) {
       try {
         if (!(await this.holds(cell, entry))) return;
-        if (entry.update === undefined || entry.owners === undefined) {
+        if (entry.update === undefined || entry.owners === undefined || entry.epochSeq === undefined) {
           this.owe(entry.objectId, entry.seq);
           await this.repair(cell, entry.objectId);
           return;
         }
         const update = new Uint8Array(Buffer.from(entry.update, 'base64'));
         await this.ports.docs.applyRemote(entry.objectId, entry.epoch, entry.seq, update, entry.owners ?? []);
-        this.ports.fanout.relayed(cell, entry.objectId, entry.epoch, update);
+        const seq = entry.seq - entry.epochSeq;
+        this.ports.fanout.relayed(cell, entry.objectId, entry.epoch, update, { from: seq, to: seq });
       } catch (err) {
         // Counted as seen but not delivered (PostgreSQL unreachable for the envelope or the doc):
         // no later gap would reveal it, so the object is reloaded once the wait is over.
@@ -175,7 +176,7 @@ export class RelayReceiver {
     if (before && before.envelope.epoch !== envelope.epoch) {
       const caught = await this.ports.docs.catchUp(id, this.deliveredThrough(id));
       const state = caught?.reset ? caught : await this.ports.docs.encodeState(id);
-      if (state.epoch === envelope.epoch) this.ports.fanout.reset(cell, id, envelope.epoch, state.update, kept);
+      if (state.epoch === envelope.epoch) this.ports.fanout.reset(cell, id, envelope.epoch, state.update, kept, state.seq);
     }
     await this.ports.audienceChanged(cell, new Set(subtree));
   }
@@ -253,12 +254,12 @@ export class RelayReceiver {
     if (!indexed) return;
     const caught = await this.ports.docs.catchUp(id, this.deliveredThrough(id));
     const levels = cell.audience.levelsForObject(id);
-    if (caught?.reset) this.ports.fanout.reset(cell, id, caught.epoch, caught.update, levels);
+    if (caught?.reset) this.ports.fanout.reset(cell, id, caught.epoch, caught.update, levels, caught.seq);
     else {
       // A doc not in memory: its whole stored state (clients merge it with what they hold).
-      const state = caught ?? (await this.ports.docs.encodeState(id));
+      const state = caught ?? { ...(await this.ports.docs.encodeState(id)), from: 1 };
       if (state.epoch === indexed.envelope.epoch && state.update.byteLength > EMPTY_UPDATE_BYTES) {
-        this.ports.fanout.relayed(cell, id, state.epoch, state.update);
+        this.ports.fanout.relayed(cell, id, state.epoch, state.update, { from: Math.min(state.from, state.seq), to: state.seq });
       }
     }
     this.seen.get(id)?.settleAll();

@@ -117,6 +117,7 @@ function toEntry(node: string, change: CommittedChange): RelayEntry {
         seq: change.seq,
         markingVersion: change.markingVersion,
         ...(change.update && change.owners ? { update: Buffer.from(change.update).toString('base64'), owners: change.owners } : {}),
+        ...(change.epochSeq !== undefined ? { epochSeq: change.epochSeq } : {}),
       };
     default:
       return { kind: change.kind, node, workspaceId: change.workspaceId, objectId: change.objectId, epoch: change.epoch, seq: change.seq, markingVersion: change.markingVersion };

@@ -2,7 +2,10 @@
 // are projected per level. Doc updates are coalesced over a short window: per object they are
 // merged into one update; `base64` sockets then get one `doc:updates` text frame per level room
 // with every object's update, `binary` sockets one `doc:update` per object. Sockets of each
-// encoding have their own room per level, so a level with none costs nothing. Every message is
+// encoding have their own room per level, so a level with none costs nothing. Each update carries
+// the numbers (within its epoch) of the stored updates it holds, `from` through `seq`, so a client
+// can tell when it missed one (docs/protocol.md, "Sequence numbers"); updates whose numbers do not
+// follow on (another node's still on its way) go as separate items. Every message is
 // encoded once by socket.io for all the rooms it goes to. Only to this node's sockets
 // (`io.local`): with several nodes each delivers to its own, filtered by its own envelopes, what
 // the relay brings it (server/relay/).
@@ -25,10 +28,20 @@ export interface FrameSink {
   add(frames: number): void;
 }
 
+/** The numbers, within the object's epoch, of the stored updates a doc update holds: `from` through `to`. */
+export interface SeqRange {
+  from: number;
+  to: number;
+}
+
+interface PendingUpdate extends SeqRange {
+  update: Uint8Array;
+}
+
 interface PendingObject {
   cell: Cell;
   epoch: number;
-  updates: Uint8Array[];
+  updates: PendingUpdate[];
   senders: Set<string>;
   firstReceivedAt: number;
 }
@@ -82,18 +95,21 @@ export class Fanout {
     if (rooms.length > 0) this.io.local.to(rooms).emit('object:removed', { id });
   }
 
-  /** A new epoch's doc, in each socket's encoding. Pending updates of the old epoch are dropped. */
-  reset(cell: Cell, id: string, epoch: number, update: Uint8Array, levels: Iterable<string>): void {
+  /**
+   * A new epoch's doc, in each socket's encoding, holding every update of the epoch through `seq`.
+   * Pending updates of the old epoch are dropped.
+   */
+  reset(cell: Cell, id: string, epoch: number, update: Uint8Array, levels: Iterable<string>, seq: number): void {
     this.pending.delete(id);
     const list = [...levels];
     if (list.length === 0) return;
-    this.io.local.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update });
-    this.io.local.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update) });
+    this.io.local.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update, seq });
+    this.io.local.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update), seq });
   }
 
-  /** Queues a durable update for the object's audience; flushed once per window. */
-  update(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number): void {
-    this.queue(cell, id, epoch, update, senderSocketId, receivedAt);
+  /** Queues a durable update (holding the stored updates numbered `seq`) for the object's audience; flushed once per window. */
+  update(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number, seq: SeqRange): void {
+    this.queue(cell, id, epoch, update, senderSocketId, receivedAt, seq);
     if (this.scheduled === 'now') return;
     clearTimeout(this.pacedTimer);
     this.scheduled = 'now';
@@ -105,8 +121,8 @@ export class Fanout {
    * Queues an update relayed from another node (or reloaded from the store): it goes out with this
    * node's next flush, or once the pace has passed since the last one, whichever comes first.
    */
-  relayed(cell: Cell, id: string, epoch: number, update: Uint8Array): void {
-    this.queue(cell, id, epoch, update, '', this.now());
+  relayed(cell: Cell, id: string, epoch: number, update: Uint8Array, seq: SeqRange): void {
+    this.queue(cell, id, epoch, update, '', this.now(), seq);
     if (this.scheduled) return;
     const wait = this.lastFlushAt + this.relayPaceMs() - this.now();
     if (wait <= 0) {
@@ -118,13 +134,14 @@ export class Fanout {
     this.pacedTimer = setTimeout(() => this.flush(), Math.ceil(wait));
   }
 
-  private queue(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number): void {
+  private queue(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number, seq: SeqRange): void {
     const pending = this.pending.get(id);
+    const item = { update, from: seq.from, to: seq.to };
     if (pending && pending.epoch === epoch) {
-      pending.updates.push(update);
+      pending.updates.push(item);
       pending.senders.add(senderSocketId);
     } else {
-      this.pending.set(id, { cell, epoch, updates: [update], senders: new Set([senderSocketId]), firstReceivedAt: receivedAt });
+      this.pending.set(id, { cell, epoch, updates: [item], senders: new Set([senderSocketId]), firstReceivedAt: receivedAt });
     }
   }
 
@@ -143,20 +160,21 @@ export class Fanout {
       if (!entry || entry.envelope.epoch !== item.epoch) continue;
       const levels = item.cell.audience.levelsForObject(id);
       if (levels.size === 0) continue;
-      const update = item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates);
-      // The sender already has its own edit; with several senders, each gets the merge (idempotent).
+      // The sender already has its own edit (its ack carries its number); with several senders,
+      // each gets the merge (idempotent).
       const except = item.senders.size === 1 ? [...item.senders] : [];
       // An emit to rooms without a socket still encodes its packet (a binary one is taken apart
       // for its attachment): a cell whose sockets all take one encoding skips the other's.
       const binaryRooms = this.encodingRooms(item.cell, levels, 'binary');
       const binarySockets = this.socketsIn(byRoom, binaryRooms);
-      if (binarySockets > 0) {
-        frames += binarySockets;
-        this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update });
-      }
       const base64Rooms = this.encodingRooms(item.cell, levels, 'base64').filter((room) => (byRoom.get(room)?.size ?? 0) > 0);
-      if (base64Rooms.length > 0) {
-        const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', update) };
+      for (const run of runs(item.updates)) {
+        if (binarySockets > 0) {
+          frames += binarySockets;
+          this.io.local.to(binaryRooms).except(except).emit('doc:update', { id, epoch: item.epoch, update: run.update, ...numbers(run) });
+        }
+        if (base64Rooms.length === 0) continue;
+        const state: DocState = { id, epoch: item.epoch, update: encodeBytes('base64', run.update), ...numbers(run) };
         for (const room of base64Rooms) {
           let list = perRoom.get(room);
           if (!list) perRoom.set(room, (list = []));
@@ -174,11 +192,37 @@ export class Fanout {
   }
 }
 
+/**
+ * An object's pending updates as runs of numbers that follow on, lowest first, each merged into
+ * one update: a run never claims a number it does not hold.
+ */
+function runs(updates: PendingUpdate[]): PendingUpdate[] {
+  if (updates.length === 1) return updates;
+  const sorted = [...updates].sort((a, b) => a.from - b.from);
+  const grouped: PendingUpdate[][] = [];
+  let to = -Infinity;
+  for (const update of sorted) {
+    if (update.from > to + 1) grouped.push([]);
+    grouped.at(-1)!.push(update);
+    to = Math.max(to, update.to);
+  }
+  return grouped.map((group) => ({
+    update: group.length === 1 ? group[0]!.update : Y.mergeUpdates(group.map((part) => part.update)),
+    from: group[0]!.from,
+    to: Math.max(...group.map((part) => part.to)),
+  }));
+}
+
+/** A run's numbers on the wire: `seq`, and `from` only when it holds more than one. */
+function numbers(run: SeqRange): { seq: number; from?: number } {
+  return run.from === run.to ? { seq: run.to } : { seq: run.to, from: run.from };
+}
+
 /** Rooms due the same updates share one message, encoded once (every level, when all may see all). */
 function roomsPerList(perRoom: Map<string, DocState[]>): Map<DocState[], string[]> {
   const byKey = new Map<string, { updates: DocState[]; rooms: string[] }>();
   for (const [room, updates] of perRoom) {
-    const key = updates.map((state) => state.id).join(' ');
+    const key = updates.map((state) => `${state.id}:${state.seq}`).join(' ');
     const group = byKey.get(key);
     if (group) group.rooms.push(room);
     else byKey.set(key, { updates, rooms: [room] });

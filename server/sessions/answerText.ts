@@ -80,6 +80,7 @@ export function listingAnswerText(body: AckBodies['workspace:join'] | AckBodies[
   for (let i = 0; i < body.objects.length; i++) json += (i === 0 ? '' : ',') + jsonOf(body.objects[i]!);
   json += ']';
   if ('workspace' in body) json += `,"workspace":${JSON.stringify(body.workspace)}`;
+  if (body.seqs !== undefined) json += `,"seqs":${JSON.stringify(body.seqs)}`;
   if (body.next !== undefined) json += `,"next":${JSON.stringify(body.next)}`;
   return new AnswerText(`${json}}`);
 }

@@ -41,6 +41,8 @@ export interface RelayedChange extends OutboxEntry {
   update?: Uint8Array;
   /** For an update: the Yjs client ids it is the first to write with, and whose (absent from the sweeper: receivers reload). */
   owners?: [number, string][];
+  /** For an update, with its bytes: the object's last number when the update's epoch began (receivers number it for clients). */
+  epochSeq?: number;
 }
 
 /** An outbox row about a cell: a level that joined it, or its record that changed. */
@@ -63,6 +65,7 @@ interface FenceRow {
   epoch: number;
   marking_version: number;
   last_seq: number;
+  epoch_seq: number;
 }
 
 interface OutboxRow {
@@ -219,17 +222,21 @@ export class PostgresStore implements Store {
     this.committed(changes);
   }
 
-  async remark(changes: readonly EnvelopeChange[]): Promise<void> {
+  async remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>> {
+    const starts = new Map<string, number>();
     const relayed = await transaction(this.pool, async (client) => {
+      starts.clear();
       const outbox: Omit<RelayedChange, 'id'>[] = [];
       // Read before any envelope of the re-mark changes: who could see each one until now.
       const before: StoredChain[] = [];
       for (const { envelope, content } of changes) before.push(content ? (await client.query<StoredChain[number]>(CHAIN_BEFORE, [envelope.id])).rows : []);
       for (const [i, { envelope, content }] of changes.entries()) {
+        // A new epoch's numbers start after the object's last (epoch_seq).
         const { rows } = await client.query<{ marking_version: number; last_seq: number }>(
           `UPDATE objects SET marking = $2, portion = $3, parent_id = $4, order_key = $5, epoch = $6, source_id = $7,
-             marking_version = marking_version + 1 WHERE id = $1 RETURNING marking_version, last_seq`,
-          [envelope.id, envelope.marking, envelope.portion, envelope.parentId, envelope.orderKey, envelope.epoch, envelope.sourceId ?? null],
+             marking_version = marking_version + 1, epoch_seq = CASE WHEN $8::boolean THEN last_seq ELSE epoch_seq END
+           WHERE id = $1 RETURNING marking_version, last_seq`,
+          [envelope.id, envelope.marking, envelope.portion, envelope.parentId, envelope.orderKey, envelope.epoch, envelope.sourceId ?? null, content !== undefined],
         );
         if (content) {
           await client.query('DELETE FROM doc_updates WHERE object_id = $1 AND epoch < $2', [envelope.id, envelope.epoch]);
@@ -238,6 +245,7 @@ export class PostgresStore implements Store {
             [envelope.id, envelope.epoch, asBuffer(content)],
           );
           if (rows[0]) {
+            starts.set(envelope.id, Number(rows[0].last_seq));
             await addHistory(client, [{ objectId: envelope.id, epoch: envelope.epoch, seq: Number(rows[0].last_seq), kind: 'base', author: '', data: content, before: before[i]! }]);
           }
         }
@@ -256,6 +264,7 @@ export class PostgresStore implements Store {
     });
     for (const { objectId, markingVersion } of relayed) this.held.hold(objectId, markingVersion);
     this.committed(relayed);
+    return starts;
   }
 
   async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {
@@ -298,7 +307,7 @@ export class PostgresStore implements Store {
 
   async reorder(objectId: string, orderKey: string): Promise<void> {
     const changes = await transaction(this.pool, async (client) => {
-      const { rows } = await client.query<FenceRow>('UPDATE objects SET order_key = $2 WHERE id = $1 RETURNING id, workspace_id, epoch, marking_version, last_seq', [
+      const { rows } = await client.query<FenceRow>('UPDATE objects SET order_key = $2 WHERE id = $1 RETURNING id, workspace_id, epoch, marking_version, last_seq, epoch_seq', [
         objectId,
         orderKey,
       ]);
@@ -352,6 +361,7 @@ export class PostgresStore implements Store {
           markingVersion: objects.get(item.objectId)!.marking_version,
           update: item.update,
           owners: item.newClients.map((id): [number, string] => [id, item.author]),
+          epochSeq: Number(objects.get(item.objectId)!.epoch_seq),
         })),
       );
       await client.query('UPDATE objects SET last_seq = v.last_seq FROM unnest($1::text[], $2::bigint[]) AS v(id, last_seq) WHERE objects.id = v.id', [
@@ -389,8 +399,8 @@ export class PostgresStore implements Store {
           'SELECT object_id, client_id, sub FROM doc_clients WHERE object_id = ANY($1)',
           [ids],
         );
-        const lasts = await client.query<{ id: string; last_seq: number }>('SELECT id, last_seq FROM objects WHERE id = ANY($1)', [ids]);
-        const docs = new Map<string, StoredDoc>(ids.map((id) => [id, { epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, owners: new Map() }]));
+        const lasts = await client.query<{ id: string; last_seq: number; epoch_seq: number }>('SELECT id, last_seq, epoch_seq FROM objects WHERE id = ANY($1)', [ids]);
+        const docs = new Map<string, StoredDoc>(ids.map((id) => [id, { epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, epochSeq: 0, owners: new Map() }]));
         for (const row of snapshots.rows) Object.assign(docs.get(row.object_id)!, { epoch: row.epoch, snapshot: bytes(row.data) });
         for (const row of updates.rows) {
           const doc = docs.get(row.object_id)!;
@@ -398,7 +408,7 @@ export class PostgresStore implements Store {
           doc.seqs.push(Number(row.seq));
         }
         for (const row of owners.rows) docs.get(row.object_id)!.owners.set(row.client_id, row.sub);
-        for (const row of lasts.rows) docs.get(row.id)!.lastSeq = Number(row.last_seq);
+        for (const row of lasts.rows) Object.assign(docs.get(row.id)!, { lastSeq: Number(row.last_seq), epochSeq: Number(row.epoch_seq) });
         return docs;
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
@@ -554,7 +564,7 @@ function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
  */
 async function lockObjects(client: PoolClient, ids: readonly string[]): Promise<FenceRow[]> {
   const { rows } = await client.query<FenceRow>(
-    `SELECT id, workspace_id, epoch, marking_version, last_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
+    `SELECT id, workspace_id, epoch, marking_version, last_seq, epoch_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
     [[...ids]],
   );
   return rows;

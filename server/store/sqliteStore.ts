@@ -49,6 +49,8 @@ const ADDED_COLUMNS = [
   { table: 'objects', column: 'last_seq', definition: 'last_seq INTEGER NOT NULL DEFAULT 0' },
   { table: 'doc_updates', column: 'object_seq', definition: 'object_seq INTEGER' },
   { table: 'doc_updates', column: 'marking_version', definition: 'marking_version INTEGER' },
+  // Where the current epoch's numbers start (see migrations/0010_epoch_seq.sql): set below when added.
+  { table: 'objects', column: 'epoch_seq', definition: 'epoch_seq INTEGER NOT NULL DEFAULT 0' },
 ];
 
 /** Updates stored before per-object sequence numbers get theirs, in row order, and each object its last. */
@@ -56,6 +58,15 @@ const NUMBER_OLD_UPDATES = `
 UPDATE doc_updates SET object_seq = (SELECT COUNT(*) FROM doc_updates AS earlier
   WHERE earlier.object_id = doc_updates.object_id AND earlier.seq <= doc_updates.seq) WHERE object_seq IS NULL;
 UPDATE objects SET last_seq = (SELECT coalesce(MAX(object_seq), 0) FROM doc_updates WHERE object_id = objects.id);
+`;
+
+/** Objects in a later epoch when `epoch_seq` was added: where it began (as migrations/0010_epoch_seq.sql). */
+const START_OLD_EPOCHS = `
+UPDATE objects SET epoch_seq = coalesce(
+  (SELECT h.seq FROM doc_history h WHERE h.object_id = objects.id AND h.epoch = objects.epoch AND h.kind = 'base'),
+  (SELECT min(u.object_seq) - 1 FROM doc_updates u WHERE u.object_id = objects.id AND u.epoch = objects.epoch),
+  last_seq)
+WHERE epoch > 0;
 `;
 
 export class SqliteStore implements Store {
@@ -77,11 +88,15 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.exec(SCHEMA);
+    const added = new Set<string>();
     for (const { table, column, definition } of ADDED_COLUMNS) {
       const columns = this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
-      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+      if (columns.some((c) => c.name === column)) continue;
+      this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+      added.add(column);
     }
     if (this.db.prepare('SELECT 1 FROM doc_updates WHERE object_seq IS NULL LIMIT 1').get()) this.db.transaction(() => this.db.exec(NUMBER_OLD_UPDATES))();
+    if (added.has('epoch_seq')) this.db.exec(START_OLD_EPOCHS);
     const db = this.db;
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
@@ -102,7 +117,8 @@ export class SqliteStore implements Store {
       // With whether it is deleted: a write to a tombstoned object is refused in the same transaction.
       fence: db.prepare<[string], ObjectFence & { deleted: number }>(`SELECT epoch, marking_version AS markingVersion,
         EXISTS (SELECT 1 FROM object_tombstones WHERE object_id = objects.id) AS deleted FROM objects WHERE id = ?`),
-      lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM objects WHERE id = ?'),
+      lastSeq: db.prepare<[string], { last_seq: number; epoch_seq: number }>('SELECT last_seq, epoch_seq FROM objects WHERE id = ?'),
+      startEpoch: db.prepare<[string], { epoch_seq: number }>('UPDATE objects SET epoch_seq = last_seq WHERE id = ? RETURNING epoch_seq'),
       nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE objects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)'),
       getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
@@ -224,7 +240,8 @@ export class SqliteStore implements Store {
     for (const { envelope } of objects) this.held.hold(envelope.id, 1);
   }
 
-  async remark(changes: readonly EnvelopeChange[]): Promise<void> {
+  async remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>> {
+    const starts = new Map<string, number>();
     const versions = this.db.transaction(() => {
       // Read before any envelope of the re-mark changes: who could see each one until now.
       const before = changes.map(({ envelope, content }) => (content ? this.statements.chainBefore.all(envelope.id) : []));
@@ -233,7 +250,11 @@ export class SqliteStore implements Store {
         if (content) {
           this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);
           this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
-          if (version !== undefined) this.history(envelope.id, envelope.epoch, this.statements.lastSeq.get(envelope.id)!.last_seq, 'base', '', content, before[i]!);
+          if (version !== undefined) {
+            const start = this.statements.startEpoch.get(envelope.id)!.epoch_seq;
+            starts.set(envelope.id, start);
+            this.history(envelope.id, envelope.epoch, start, 'base', '', content, before[i]!);
+          }
         }
         this.recordEnvelope(envelope.workspaceId, envelope.id, content ?? null);
         return version;
@@ -242,6 +263,7 @@ export class SqliteStore implements Store {
     changes.forEach(({ envelope }, i) => {
       if (versions[i] !== undefined) this.held.hold(envelope.id, versions[i]);
     });
+    return starts;
   }
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
@@ -314,12 +336,14 @@ export class SqliteStore implements Store {
     const snapshot = this.statements.getSnapshot.get(objectId);
     const epoch = snapshot?.epoch ?? 0;
     const rows = this.statements.listUpdates.all(objectId, epoch);
+    const numbers = this.statements.lastSeq.get(objectId);
     return {
       epoch,
       snapshot: snapshot ? bytes(snapshot.data) : null,
       updates: rows.map((row) => bytes(row.data)),
       seqs: rows.map((row) => Number(row.seq)),
-      lastSeq: this.statements.lastSeq.get(objectId)?.last_seq ?? 0,
+      lastSeq: numbers?.last_seq ?? 0,
+      epochSeq: numbers?.epoch_seq ?? 0,
       owners: new Map(this.statements.listClients.all(objectId).map((row) => [row.client_id, row.sub])),
     };
   }

@@ -71,6 +71,11 @@ export interface StoredDoc {
   seqs: number[];
   /** The object's last sequence number, compacted updates included (0 when none was stored). */
   lastSeq: number;
+  /**
+   * The object's last sequence number when `epoch` began (0 at creation). Clients are given numbers
+   * counted within the epoch (`seq - epochSeq`): nothing of earlier epochs shows in them.
+   */
+  epochSeq: number;
   /** Each Yjs client id that wrote to this object, and the participant (`sub`) it belongs to. */
   owners: Map<number, string>;
 }
@@ -129,8 +134,9 @@ export interface Store {
   /**
    * A re-mark, in one transaction: each changed envelope, and for each one given `content` a new
    * epoch (that snapshot replaces the earlier snapshot and every earlier epoch's updates).
+   * Answers, for each new epoch, the object's last sequence number when it began (its `epochSeq`).
    */
-  remark(changes: readonly EnvelopeChange[]): Promise<void>;
+  remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>>;
 
   /**
    * Stores a batch in one durable transaction; resolves once on disk, with each update's sequence

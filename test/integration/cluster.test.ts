@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { generateKeyBetween } from 'fractional-indexing';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
-import { bytesOf, type Envelope } from '../../shared/protocol';
+import { bytesOf, type DocState, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import type { ServerConfig } from '../../server/config';
 import { eventually, storedText, useCluster } from '../helpers/cluster';
@@ -42,6 +42,19 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     const texts = () => replicas.map((r) => bodyOf(r.doc).toString());
     await eventually(() => new Set(texts()).size === 1, 10_000, 'the three replicas converge');
     for (let n = 0; n < 3; n++) expect(texts()[0]).toContain(`n${n}e9`);
+    // Every node numbers the 30 stored updates alike (docs/protocol.md, "Sequence numbers"): each
+    // client holds every number 1–30 once its frames (relayed or local) and its own acks are counted.
+    const acks = await Promise.all(replicas.map((r) => Promise.all(r.acks) as Promise<{ seq?: number }[]>));
+    const held = (client: TestClient, n: number) => {
+      const numbers = new Set(acks[n]!.map((answer) => answer.seq));
+      for (const { event, payload } of client.frames) {
+        const states = event === 'doc:updates' ? (payload as { updates: DocState[] }).updates : event === 'doc:update' ? [payload as DocState] : [];
+        for (const state of states) if (state.id === object.id) for (let seq = state.from ?? state.seq!; seq <= state.seq!; seq++) numbers.add(seq);
+      }
+      return [...numbers].sort((x, y) => x! - y!);
+    };
+    const all = Array.from({ length: 30 }, (_, i) => i + 1);
+    await eventually(() => [usa, gbr, usa2].every((client, n) => held(client, n).join() === all.join()), 10_000, 'every client holds every number');
   });
 
   test('a narrowing re-mark on node A, edits on node B: the level that lost access receives nothing afterwards from any node', async () => {

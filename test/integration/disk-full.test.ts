@@ -96,7 +96,7 @@ test('a reader never receives an edit before it is durable, nor one whose write 
   const reader = await replica(gbr, object.id);
   expect(bodyOf(reader.doc).toString()).toBe('Convoy at dawn.');
   // What the reader holds is what the server holds, so its next edit builds on nothing missing.
-  expect(await gbr.call('doc:update', { workspaceId: cellId, id: object.id, epoch: 0, update: reader.edit((t) => t.insert(t.length, ' Confirmed.')) })).toEqual({ ok: true });
+  expect(await gbr.call('doc:update', { workspaceId: cellId, id: object.id, epoch: 0, update: reader.edit((t) => t.insert(t.length, ' Confirmed.')) })).toMatchObject({ ok: true });
   expect(gbr.frames.some((f) => JSON.stringify(f.payload ?? '').includes('NOT-DURABLE'))).toBe(false);
 });
 
@@ -106,7 +106,7 @@ test('a failed compaction still acknowledges the edit and fans it out, and is co
   const compact = vi.spyOn(store(), 'compact').mockImplementation(() => Promise.reject(DISK_FULL()));
   try {
     for (const word of ['one ', 'two ', 'three ', 'four ']) {
-      expect(await usa.call('doc:update', { workspaceId: cellId, id: object.id, epoch: 0, update: writer.edit((t) => t.insert(t.length, word)) })).toEqual({ ok: true });
+      expect(await usa.call('doc:update', { workspaceId: cellId, id: object.id, epoch: 0, update: writer.edit((t) => t.insert(t.length, word)) })).toMatchObject({ ok: true });
     }
     await vi.waitFor(() => expect(compact).toHaveBeenCalled());
   } finally {
@@ -149,7 +149,7 @@ test('a full disk answers unavailable, keeps serving readers, and loses nothing 
     restore();
   }
   // Space is back: the client sends its kept edit again; it and the audit entries all arrive.
-  expect(await usa.call('doc:update', { workspaceId: cellId, id: object.id, epoch: 0, update: kept })).toEqual({ ok: true });
+  expect(await usa.call('doc:update', { workspaceId: cellId, id: object.id, epoch: 0, update: kept })).toMatchObject({ ok: true });
   expect(await textOf(gbr, object.id)).toBe('Kept. Base.');
   await vi.waitFor(() => expect(server.ctx.audit.unwritten()).toBe(0), { timeout: 5000 });
   const entries = await server.ctx.audit.listForWorkspace(cellId);

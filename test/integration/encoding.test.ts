@@ -125,7 +125,7 @@ test('answers without binary fields go straight to the WebSocket; a binary doc:s
   const gbr = await connect(server.url, 'gbr-analyst');
   await gbr.ok('workspace:join', { workspaceId: cell.id });
   const before = await ackFrames();
-  expect(await edit(objects[6]!, 'direct ')).toEqual({ ok: true });
+  expect(await edit(objects[6]!, 'direct ')).toMatchObject({ ok: true });
   const { docs } = await gbr.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: objects[6]!.id }] });
   expect(docs[0]!.update).toBeInstanceOf(Uint8Array);
   const after = await ackFrames();

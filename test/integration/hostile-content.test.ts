@@ -70,8 +70,8 @@ test('embedded types and deep nesting are refused; the object still releases wit
     const fresh = await replica(usa, object.id);
     expect(await fresh.send(change)).toMatchObject({ ok: false, error: { code: 'bad_update' } });
   }
-  expect(await editor.send((doc) => editableFieldText(doc, 'title').insert(5, ' 7'))).toEqual({ ok: true });
-  expect(await editor.send((doc) => bodyOf(doc).format(0, 7, { bold: true }))).toEqual({ ok: true });
+  expect(await editor.send((doc) => editableFieldText(doc, 'title').insert(5, ' 7'))).toMatchObject({ ok: true });
+  expect(await editor.send((doc) => bodyOf(doc).format(0, 7, { bold: true }))).toMatchObject({ ok: true });
 
   const { object: released } = await fdo.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR' });
   expect(released.epoch).toBe(1);
@@ -85,7 +85,7 @@ test('embedded types and deep nesting are refused; the object still releases wit
 test('writing under another participant’s client id is refused, and stays refused after a restart', async () => {
   const object = await note('SECRET//REL TO USA, GBR', 'Shared. ');
   const victim = await replica(usa, object.id);
-  expect(await victim.send((doc) => bodyOf(doc).insert(0, 'USA first. '))).toEqual({ ok: true });
+  expect(await victim.send((doc) => bodyOf(doc).insert(0, 'USA first. '))).toMatchObject({ ok: true });
 
   const shadow = await replica(gbr, object.id, victim.doc.clientID);
   const refused = await shadow.send((doc) => bodyOf(doc).insert(0, 'GBR as USA. '));
@@ -93,7 +93,7 @@ test('writing under another participant’s client id is refused, and stays refu
   if (!refused.ok) expect(refused.error.message).toMatch(/belongs to someone else/);
 
   // The victim's next edit at the clock the impostor tried to take is kept, for everyone.
-  expect(await victim.send((doc) => bodyOf(doc).insert(0, 'USA second. '))).toEqual({ ok: true });
+  expect(await victim.send((doc) => bodyOf(doc).insert(0, 'USA second. '))).toMatchObject({ ok: true });
   expect(bodyOf((await replica(gbr, object.id)).doc).toString()).toBe('USA second. USA first. Shared. ');
 
   for (const c of [usa, fdo, gbr]) c.close();

@@ -57,7 +57,7 @@ test('narrowing removes the object from the levels that lose it, at once', async
   await gbr!.waitFor('object:changed', (e) => e.id === object.id && e.marking === 'SECRET//REL TO USA, GBR');
   expect((await aus!.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: object.id }] })).missing).toEqual([object.id]);
   // Later edits reach GBR and never AUS.
-  expect(await edit(gbr!, narrowed, (d) => bodyOf(d).insert(0, 'CANARY-AFTER-NARROW '))).toEqual({ ok: true });
+  expect(await edit(gbr!, narrowed, (d) => bodyOf(d).insert(0, 'CANARY-AFTER-NARROW '))).toMatchObject({ ok: true });
   await gbr!.ok('doc:sync', { workspaceId: cell.id, docs: [] });
   await settle(usa!, aus!);
   expect(latin1(aus!.frames.filter((f) => f.at >= 0 && f.event === 'doc:update'))).not.toContain('CANARY-AFTER-NARROW');
@@ -74,9 +74,9 @@ test('widening starts a new epoch with no deleted text, and the old audience kee
     content: buildContent({ body: 'Keep this. ' }),
   });
   // A sensitive line typed, then deleted before the release.
-  expect(await edit(fdo!, object, (d) => bodyOf(d).insert(0, 'DELETED-CANARY-SOURCE '))).toEqual({ ok: true });
-  expect(await edit(fdo!, object, (d) => bodyOf(d).delete(0, 'DELETED-CANARY-SOURCE '.length))).toEqual({ ok: true });
-  expect(await edit(gbr!, object, (d) => bodyOf(d).insert(bodyOf(d).length, 'GBR acked edit.'))).toEqual({ ok: true });
+  expect(await edit(fdo!, object, (d) => bodyOf(d).insert(0, 'DELETED-CANARY-SOURCE '))).toMatchObject({ ok: true });
+  expect(await edit(fdo!, object, (d) => bodyOf(d).delete(0, 'DELETED-CANARY-SOURCE '.length))).toMatchObject({ ok: true });
+  expect(await edit(gbr!, object, (d) => bodyOf(d).insert(bodyOf(d).length, 'GBR acked edit.'))).toMatchObject({ ok: true });
 
   const { object: widened } = await fdo!.ok('object:remark', {
     workspaceId: cell.id,
@@ -100,7 +100,7 @@ test('widening starts a new epoch with no deleted text, and the old audience kee
   // The old epoch is closed; the new one takes edits from everyone in the new audience.
   const stale = await edit(gbr!, object, (d) => bodyOf(d).insert(0, 'late '), 0);
   expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' } });
-  expect(await edit(jpn!, widened, (d) => bodyOf(d).insert(0, 'JPN: '))).toEqual({ ok: true });
+  expect(await edit(jpn!, widened, (d) => bodyOf(d).insert(0, 'JPN: '))).toMatchObject({ ok: true });
   expect((await textOf(gbr!, object.id)).text).toBe('JPN: Keep this. GBR acked edit.');
   for (const c of [fdo!, gbr!, jpn!]) c.close();
 });

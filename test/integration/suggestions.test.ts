@@ -73,7 +73,7 @@ test('by default a partner’s direct edit of a USA paragraph is refused with su
   });
   expect(await textOf(usa, shared.id)).toBe('Two frigates in port.');
   // The originator's own editors still write directly.
-  expect(await directEdit(usa, shared.id, (text) => text.insert(0, 'Update: '))).toEqual({ ok: true });
+  expect(await directEdit(usa, shared.id, (text) => text.insert(0, 'Update: '))).toMatchObject({ ok: true });
 });
 
 test('a suggestion accepted by a USA editor is applied as GBR’s edit, audited, and GBR is told', async () => {
@@ -84,7 +84,7 @@ test('a suggestion accepted by a USA editor is applied as GBR’s edit, audited,
   const told = await usa.waitFor('notification', (n: Notification) => n.kind === 'suggestion_made' && n.objectId === shared.id);
   expect(told.actor).toMatchObject({ nation: 'GBR' });
   // Someone types elsewhere in the meantime: the suggestion still lands where it was meant.
-  expect(await directEdit(usa, shared.id, (text) => text.insert(text.length, ' Confirmed.'))).toEqual({ ok: true });
+  expect(await directEdit(usa, shared.id, (text) => text.insert(text.length, ' Confirmed.'))).toMatchObject({ ok: true });
 
   expect(await gbr.call('suggestion:decide', { workspaceId: cell.id, id: suggestion.id, decision: 'accept' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   expect(await usa.ok('suggestion:decide', { workspaceId: cell.id, id: suggestion.id, decision: 'accept' })).toEqual({ ok: true, applied: true });
@@ -115,7 +115,7 @@ test('a rejected suggestion changes nothing, leaves every client, is audited and
 test('a suggestion whose text was changed since conflicts on accept, in words, and changes nothing', async () => {
   const shared = await paragraph('SECRET//REL TO USA, GBR, JPN', 'Convoy leaves at dawn.');
   const { object: suggestion } = await gbr.ok('suggestion:create', { workspaceId: cell.id, onId: shared.id, ops: await opsFor(gbr, shared.id, 'Convoy leaves at noon.') });
-  expect(await directEdit(usa, shared.id, (text) => text.delete(text.toString().indexOf('dawn'), 4))).toEqual({ ok: true });
+  expect(await directEdit(usa, shared.id, (text) => text.delete(text.toString().indexOf('dawn'), 4))).toMatchObject({ ok: true });
   const answer = await usa.call('suggestion:decide', { workspaceId: cell.id, id: suggestion.id, decision: 'accept' });
   expect(answer).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('has changed where this suggestion applies') } });
   expect(await textOf(usa, shared.id)).toBe('Convoy leaves at .');
@@ -177,7 +177,7 @@ test('only the cell’s creator or an administrator switches to direct editing; 
   const { workspace } = await usa.ok('workspace:settings', { workspaceId: cell.id, crossNationEditing: 'direct' });
   expect(workspace.crossNationEditing).toBe('direct');
   await gbr.waitFor('workspace:changed', (w: WorkspaceSummary) => w.crossNationEditing === 'direct');
-  expect(await directEdit(gbr, shared.id, (text) => text.insert(0, 'GBR: '))).toEqual({ ok: true });
+  expect(await directEdit(gbr, shared.id, (text) => text.insert(0, 'GBR: '))).toMatchObject({ ok: true });
   expect(await textOf(usa, shared.id)).toBe('GBR: Direct line.');
   const response = await fetch(`${server.url}/api/workspaces/${cell.id}/audit`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'usa-fdo')}` } });
   const { entries } = (await response.json()) as { entries: { action: string; detail: Record<string, unknown> }[] };

@@ -74,8 +74,8 @@ describe.each([
   }
 
   async function typeAndDelete(client: TestClient, id: string, secret: string): Promise<void> {
-    expect(await edit(client, id, (t) => t.insert(t.length, secret))).toEqual({ ok: true });
-    expect(await edit(client, id, (t) => t.delete(t.toString().indexOf(secret), secret.length))).toEqual({ ok: true });
+    expect(await edit(client, id, (t) => t.insert(t.length, secret))).toMatchObject({ ok: true });
+    expect(await edit(client, id, (t) => t.delete(t.toString().indexOf(secret), secret.length))).toMatchObject({ ok: true });
   }
 
   async function create(by: TestClient, kind: 'report' | 'portion', marking: string, body: string, parentId?: string): Promise<Envelope> {
@@ -150,7 +150,7 @@ describe.each([
     await create(usa, 'portion', 'SECRET//REL TO USA, GBR', `${secrets[0]}two frigates in port. `, source.id);
     const { object: tearline, portions } = await usa.ok('tearline:create', { workspaceId: cell.id, sourceId: source.id });
     const portion = portions[0]!;
-    expect(await edit(usa, portion.id, (t) => t.delete(0, secrets[0]!.length))).toEqual({ ok: true });
+    expect(await edit(usa, portion.id, (t) => t.delete(0, secrets[0]!.length))).toMatchObject({ ok: true });
     await idle();
 
     await release(tearline.id, 'SECRET//REL TO USA, GBR');
@@ -199,13 +199,13 @@ describe.each([
     const report = await create(usa, 'report', 'SECRET//NOFORN', 'Logistics');
     const portion = await create(usa, 'portion', 'SECRET//REL TO USA, GBR', 'Fuel for two days.', report.id);
     await idle();
-    expect(await edit(usa, portion.id, (t) => t.insert(0, 'Acked: '))).toEqual({ ok: true });
+    expect(await edit(usa, portion.id, (t) => t.insert(0, 'Acked: '))).toMatchObject({ ok: true });
     // Accepted, its write still waiting out the commit window, when the release runs: the new
     // epoch waits for it, so it is in the copy.
     const pending = edit(usa, portion.id, (t) => t.insert(t.length, ' Pending.'));
     await vi.waitFor(async () => expect((await server.ctx.docs.open(portion.id)).staged).toHaveLength(1));
     await release(report.id, 'SECRET//REL TO USA, GBR');
-    expect(await pending).toEqual({ ok: true });
+    expect(await pending).toMatchObject({ ok: true });
 
     const expected = 'Acked: Fuel for two days. Pending.';
     const reset = await usa.waitFor('doc:reset', (b) => b.id === portion.id);

@@ -263,3 +263,26 @@ test('a doc not in memory is merged from the store once for its readers, and rea
   expect(bodyOf(reader).toString()).toBe('base and more');
   await store.close();
 });
+
+test('updates are numbered within their epoch for clients, in memory and from the store alike; a new epoch starts again from 0', async () => {
+  const { store, docs } = await setUp({ doc1: 'base' });
+  const writer = textReplica((await docs.encodeState('doc1')).update);
+  const numbers: number[] = [];
+  for (const word of ['one', 'two', 'three']) numbers.push((await docs.update('doc1', 0, writer.edit((t) => t.insert(0, word)), 'writer')).seq);
+  expect(numbers).toEqual([1, 2, 3]);
+  expect((await docs.encodeState('doc1')).seq).toBe(3);
+  expect(await docs.heldSeqs([{ id: 'doc1', epoch: 0 }])).toEqual(new Map([['doc1', 3]]));
+  await docs.startEpochs(new Map([['doc1', 1]]), (fresh) => store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))));
+  // Nothing of epoch 0 shows: its copy is 0, its first update 1.
+  expect((await docs.encodeState('doc1')).seq).toBe(0);
+  const fresh = textReplica((await docs.encodeState('doc1')).update);
+  expect((await docs.update('doc1', 1, fresh.edit((t) => t.insert(0, 'four')), 'writer')).seq).toBe(1);
+  expect(await docs.heldSeqs([{ id: 'doc1', epoch: 0 }])).toEqual(new Map());
+  // Read from the store (evicted), and caught up from it, the numbers are the same.
+  expect(await docs.evictIdle(Date.now() + 1000)).toBe(1);
+  expect((await docs.encodeStates([{ id: 'doc1' }])[0])!.seq).toBe(1);
+  await docs.open('doc1');
+  expect(await docs.catchUp('doc1', 0)).toMatchObject({ epoch: 1, reset: false, from: 1, seq: 1 });
+  docs.destroy();
+  await store.close();
+});

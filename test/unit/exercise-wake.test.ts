@@ -107,7 +107,7 @@ describe('a runner on a fake clock', () => {
       addMember: async () => false,
       unseat: async () => undefined,
       fanout: { envelope: () => undefined, update: () => undefined },
-      docs: { encodeState: async () => ({ epoch: 0, update: new Uint8Array() }), update: async () => ({}) as never },
+      docs: { encodeState: async () => ({ epoch: 0, update: new Uint8Array(), seq: 0 }), update: async () => ({}) as never },
       requestRelease: async () => undefined,
       broadcast: () => undefined,
       log: { error: () => undefined },

@@ -54,14 +54,14 @@ describe('doc updates', () => {
   test('reach only the levels that may see the object, binary sockets as doc:update, base64 ones as doc:updates', async () => {
     const { cell, fanout, sockets } = setup();
     const update = edit(new Y.Doc(), 'contact at grid 38S');
-    fanout.update(cell, 'rel', 0, update, 'someone-else', performance.now());
+    fanout.update(cell, 'rel', 0, update, 'someone-else', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     for (const socket of [sockets.usaBin, sockets.gbrBin]) {
-      expect(socket.got<BinaryDocState>('doc:update')).toEqual([{ id: 'rel', epoch: 0, update }]);
+      expect(socket.got<BinaryDocState>('doc:update')).toEqual([{ id: 'rel', epoch: 0, update, seq: 1 }]);
       expect(socket.got('doc:updates')).toEqual([]);
     }
     for (const socket of [sockets.usaB64, sockets.gbrB64]) {
-      expect(socket.got('doc:updates')).toEqual([{ updates: [{ id: 'rel', epoch: 0, update: encodeBytes('base64', update) }] }]);
+      expect(socket.got('doc:updates')).toEqual([{ updates: [{ id: 'rel', epoch: 0, update: encodeBytes('base64', update), seq: 1 }] }]);
       expect(socket.got('doc:update')).toEqual([]);
     }
     expect(sockets.jpnBin.received).toEqual([]);
@@ -72,8 +72,8 @@ describe('doc updates', () => {
     const { io, cell, sockets } = setup();
     const written: number[] = [];
     const fanout = new Fanout(io.asServer(), fakeMetrics(), 0, { add: (frames) => written.push(frames) });
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'a'), 'usa-bin', performance.now());
-    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'usa-bin', performance.now());
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'a'), 'usa-bin', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'usa-bin', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     // Both objects reach USA and GBR only: binary sockets get a frame per object, base64 ones one for both.
     expect(written).toEqual([2 + 2 + 2]);
@@ -83,7 +83,7 @@ describe('doc updates', () => {
   test('emit nothing to rooms without a socket: a cell whose sockets all take base64 encodes no binary packet, and the reverse', async () => {
     const { io, cell, fanout, sockets } = setup();
     for (const socket of [sockets.usaBin, sockets.gbrBin, sockets.jpnBin]) io.sockets.delete(socket.id);
-    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'a'), 'someone-else', performance.now());
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'a'), 'someone-else', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     expect(io.emitted('doc:update')).toEqual([]);
     expect(io.emitted('doc:updates')).toHaveLength(1);
@@ -91,7 +91,7 @@ describe('doc updates', () => {
 
     for (const socket of [sockets.usaB64, sockets.gbrB64, sockets.jpnB64]) io.sockets.delete(socket.id);
     io.add(sockets.usaBin);
-    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'someone-else', performance.now());
+    fanout.update(cell, 'fvey', 0, edit(new Y.Doc(), 'b'), 'someone-else', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     expect(io.emitted('doc:updates')).toHaveLength(1);
     const [binary, ...more] = io.emitted('doc:update');
@@ -105,24 +105,49 @@ describe('doc updates', () => {
     const doc = new Y.Doc();
     const first = edit(doc, 'first ');
     const second = edit(doc, 'second');
-    fanout.update(cell, 'rel', 0, first, 'usa-bin', performance.now());
-    fanout.update(cell, 'rel', 0, second, 'usa-bin', performance.now());
+    fanout.update(cell, 'rel', 0, first, 'usa-bin', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, second, 'usa-bin', performance.now(), { from: 2, to: 2 });
     await nextTurn();
     expect(sockets.usaBin.received).toEqual([]);
     const [merged, ...more] = sockets.gbrBin.got<BinaryDocState>('doc:update');
     expect(more).toEqual([]);
     expect(bodyOf(merged!.update)).toBe('first second');
+    // The merge holds numbers 1 through 2.
+    expect([merged!.from, merged!.seq]).toEqual([1, 2]);
     const [frame, ...moreFrames] = sockets.usaB64.got<{ updates: DocState[] }>('doc:updates');
     expect(moreFrames).toEqual([]);
     expect(frame!.updates).toHaveLength(1);
+    expect([frame!.updates[0]!.from, frame!.updates[0]!.seq]).toEqual([1, 2]);
+  });
+
+  test('numbers that do not follow on (one still on its way from another node) go as separate items, lowest first, never one claiming a number it lacks', async () => {
+    const { cell, fanout, sockets } = setup();
+    const doc = new Y.Doc();
+    const updates = ['a', 'b', 'c', 'd'].map((text) => edit(doc, text));
+    // 4 arrives first, then 1 and 2; 3 is not here (yet).
+    fanout.update(cell, 'rel', 0, updates[3]!, '', performance.now(), { from: 4, to: 4 });
+    fanout.update(cell, 'rel', 0, updates[0]!, '', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, updates[1]!, '', performance.now(), { from: 2, to: 2 });
+    await nextTurn();
+    const binary = sockets.gbrBin.got<BinaryDocState>('doc:update');
+    expect(binary.map(({ from, seq }) => [from, seq])).toEqual([
+      [1, 2],
+      [undefined, 4],
+    ]);
+    expect(bodyOf(binary[0]!.update)).toBe('ab');
+    const [frame] = sockets.gbrB64.got<{ updates: DocState[] }>('doc:updates');
+    expect(frame!.updates.map(({ from, seq }) => [from, seq])).toEqual([
+      [1, 2],
+      [undefined, 4],
+    ]);
   });
 
   test('with several senders in a window, each gets the merge (it is idempotent)', async () => {
     const { cell, fanout, sockets } = setup();
     const mine = edit(new Y.Doc(), 'mine');
     const theirs = edit(new Y.Doc(), 'theirs');
-    fanout.update(cell, 'rel', 0, mine, 'usa-bin', performance.now());
-    fanout.update(cell, 'rel', 0, theirs, 'gbr-bin', performance.now());
+    fanout.update(cell, 'rel', 0, mine, 'usa-bin', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, theirs, 'gbr-bin', performance.now(), { from: 2, to: 2 });
     await nextTurn();
     for (const socket of [sockets.usaBin, sockets.gbrBin]) {
       const got = socket.got<BinaryDocState>('doc:update');
@@ -135,12 +160,12 @@ describe('doc updates', () => {
     const { io, cell, fanout, sockets } = setup();
     const rel = edit(new Y.Doc(), 'rel');
     const fvey = edit(new Y.Doc(), 'fvey');
-    fanout.update(cell, 'rel', 0, rel, 'x', performance.now());
-    fanout.update(cell, 'fvey', 0, fvey, 'x', performance.now());
+    fanout.update(cell, 'rel', 0, rel, 'x', performance.now(), { from: 1, to: 1 });
+    fanout.update(cell, 'fvey', 0, fvey, 'x', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     const both = [
-      { id: 'rel', epoch: 0, update: encodeBytes('base64', rel) },
-      { id: 'fvey', epoch: 0, update: encodeBytes('base64', fvey) },
+      { id: 'rel', epoch: 0, update: encodeBytes('base64', rel), seq: 1 },
+      { id: 'fvey', epoch: 0, update: encodeBytes('base64', fvey), seq: 1 },
     ];
     expect(sockets.usaB64.got('doc:updates')).toEqual([{ updates: both }]);
     expect(sockets.gbrB64.got('doc:updates')).toEqual([{ updates: both }]);
@@ -160,12 +185,12 @@ describe('doc updates', () => {
       clusterWide.push(...[rooms].flat());
       return local(rooms);
     };
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'rel'), 'x', performance.now());
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'rel'), 'x', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     const levels = cell.audience.levelsForObject('rel');
     fanout.envelope(cell, 'object:changed', cell.index.get('rel')!.envelope, levels);
     fanout.removed(cell, 'fvey', levels);
-    fanout.reset(cell, 'rel', 1, edit(new Y.Doc(), 'reset'), levels);
+    fanout.reset(cell, 'rel', 1, edit(new Y.Doc(), 'reset'), levels, 0);
     expect(sockets.usaBin.got('doc:update')).toHaveLength(1);
     expect(io.emits.length).toBeGreaterThan(3);
     expect(clusterWide).toEqual([]);
@@ -176,7 +201,7 @@ describe('doc updates', () => {
       envelope('report', 'SECRET//REL TO USA, GBR'),
       envelope('portion', 'UNCLASSIFIED', { parentId: 'report', kind: 'portion' }),
     ]);
-    fanout.update(cell, 'portion', 0, edit(new Y.Doc(), 'p'), 'x', performance.now());
+    fanout.update(cell, 'portion', 0, edit(new Y.Doc(), 'p'), 'x', performance.now(), { from: 1, to: 1 });
     await nextTurn();
     expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
     expect(sockets.jpnBin.received).toEqual([]);
@@ -185,16 +210,16 @@ describe('doc updates', () => {
 
   test('updates of an epoch a re-mark replaced are dropped: the doc:reset carries them', async () => {
     const { cell, fanout, sockets } = setup();
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'old epoch'), 'x', performance.now());
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'old epoch'), 'x', performance.now(), { from: 1, to: 1 });
     const fresh = edit(new Y.Doc(), 'new epoch');
-    fanout.reset(cell, 'rel', 1, fresh, cell.audience.levelsForObject('rel'));
+    fanout.reset(cell, 'rel', 1, fresh, cell.audience.levelsForObject('rel'), 0);
     await nextTurn();
-    expect(sockets.gbrBin.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: fresh } }]);
-    expect(sockets.gbrB64.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: encodeBytes('base64', fresh) } }]);
+    expect(sockets.gbrBin.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: fresh, seq: 0 } }]);
+    expect(sockets.gbrB64.received).toEqual([{ event: 'doc:reset', payload: { id: 'rel', epoch: 1, update: encodeBytes('base64', fresh), seq: 0 } }]);
     expect(sockets.jpnBin.received).toEqual([]);
 
     // Queued before the index moved to a new epoch without a reset in between: dropped as well.
-    fanout.update(cell, 'rel', 1, edit(new Y.Doc(), 'stale'), 'x', performance.now());
+    fanout.update(cell, 'rel', 1, edit(new Y.Doc(), 'stale'), 'x', performance.now(), { from: 1, to: 1 });
     cell.index.put({ ...cell.index.get('rel')!.envelope, epoch: 2 });
     await nextTurn();
     expect(sockets.gbrBin.got('doc:update')).toEqual([]);
@@ -242,16 +267,16 @@ describe('updates relayed from other nodes', () => {
 
   test('arriving between this node\'s commits share one frame per socket (each other node\'s commit used to cost one)', () => {
     const { cell, sockets, fanout, written, advance } = paced();
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'local'), 'usa-bin', 0);
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'local'), 'usa-bin', 0, { from: 1, to: 1 });
     vi.runOnlyPendingTimers();
     // `rel` reaches USA and GBR: a binary and a base64 socket each.
     expect(written).toEqual([4]);
     // Three other nodes' commits, 5 ms apart, within the pace: nothing goes out yet.
     const relayed = ['a', 'b', 'c'].map((text) => edit(new Y.Doc(), text));
-    for (const update of relayed) {
+    relayed.forEach((update, i) => {
       advance(5);
-      fanout.relayed(cell, 'rel', 0, update);
-    }
+      fanout.relayed(cell, 'rel', 0, update, { from: i + 2, to: i + 2 });
+    });
     expect(written).toEqual([4]);
     expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);
     advance(10);
@@ -265,11 +290,11 @@ describe('updates relayed from other nodes', () => {
 
   test('go out with the next local flush, without waiting for the pace', () => {
     const { cell, sockets, fanout, written, advance } = paced();
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'first'), 'usa-bin', 0);
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'first'), 'usa-bin', 0, { from: 1, to: 1 });
     vi.runOnlyPendingTimers();
     advance(3);
-    fanout.relayed(cell, 'fvey', 0, edit(new Y.Doc(), 'theirs'));
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'second'), 'usa-bin', 3);
+    fanout.relayed(cell, 'fvey', 0, edit(new Y.Doc(), 'theirs'), { from: 1, to: 1 });
+    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'second'), 'usa-bin', 3, { from: 1, to: 1 });
     vi.runOnlyPendingTimers();
     expect(written).toHaveLength(2);
     expect(sockets.gbrB64.got<{ updates: DocState[] }>('doc:updates').map((frame) => frame.updates.map((u) => u.id))).toEqual([['rel'], ['fvey', 'rel']]);
@@ -278,7 +303,7 @@ describe('updates relayed from other nodes', () => {
   test('long after the last flush go out at once', () => {
     const { cell, sockets, fanout, advance } = paced();
     advance(1000);
-    fanout.relayed(cell, 'rel', 0, edit(new Y.Doc(), 'lone'));
+    fanout.relayed(cell, 'rel', 0, edit(new Y.Doc(), 'lone'), { from: 1, to: 1 });
     vi.runAllTicks();
     vi.advanceTimersToNextTimer();
     expect(sockets.gbrBin.got('doc:update')).toHaveLength(1);

@@ -73,6 +73,7 @@ async function twoNodes() {
     markingVersion: 0,
     update: Buffer.from(update).toString('base64'),
     owners: [],
+    epochSeq: 0,
   });
   const close = () => {
     receiver.close();

@@ -27,7 +27,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
         repaired.push(id);
         return undefined;
       },
-      encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]) }),
+      encodeState: async () => ({ epoch: 0, update: new Uint8Array([0, 0]), seq: 0 }),
       drop: () => undefined,
     },
     fanout: { relayed: (_cell, _id, _epoch, update) => delivered.push(update[0]!), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
@@ -41,7 +41,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
 
 /** An update entry whose bytes start with its number, so what was delivered can be told apart. */
 function update(seq: number, node: string): RelayEntry {
-  return { kind: 'update', node, workspaceId: 'cell-1', objectId: OBJECT, epoch: 0, seq, markingVersion: 0, update: Buffer.from([seq, 0]).toString('base64'), owners: [] };
+  return { kind: 'update', node, workspaceId: 'cell-1', objectId: OBJECT, epoch: 0, seq, markingVersion: 0, update: Buffer.from([seq, 0]).toString('base64'), owners: [], epochSeq: 0 };
 }
 
 describe('the relay receiver counting numbers a node has not read yet', () => {
@@ -92,6 +92,21 @@ describe('the relay receiver counting numbers a node has not read yet', () => {
     };
     await expect(receiver.handle(update(4, 'node-1'))).rejects.toThrow(/Connection terminated/);
     await vi.waitFor(() => expect(repaired).toEqual([OBJECT]));
+    receiver.close();
+  });
+});
+
+describe('the numbers a relayed update is delivered with', () => {
+  test("counted within its epoch (seq - epochSeq), as the writing node's own clients get them; an entry without the epoch's start is repaired instead", async () => {
+    const { receiver, ports, repaired } = receiverWith();
+    const ranges: unknown[] = [];
+    ports.fanout.relayed = (_cell, _id, _epoch, _update, seq) => void ranges.push(seq);
+    await receiver.handle({ ...(update(8, 'node-1') as Extract<RelayEntry, { kind: 'update' }>), epochSeq: 5 });
+    expect(ranges).toEqual([{ from: 3, to: 3 }]);
+    const { epochSeq: _start, ...withoutStart } = update(9, 'node-1') as Extract<RelayEntry, { kind: 'update' }>;
+    await receiver.handle(withoutStart);
+    expect(ranges).toHaveLength(1);
+    expect(repaired).toEqual([OBJECT]);
     receiver.close();
   });
 });

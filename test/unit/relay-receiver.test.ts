@@ -43,7 +43,7 @@ function node() {
     docs: {
       applyRemote: async () => undefined,
       catchUp: async () => undefined,
-      encodeState: async () => ({ epoch: 0, update: new Uint8Array(2) }),
+      encodeState: async () => ({ epoch: 0, update: new Uint8Array(2), seq: 0 }),
       drop: (id) => void dropped.push(id),
     },
     fanout: {
@@ -102,7 +102,7 @@ describe('a relayed deletion, undo and move', () => {
     deleteAll();
     await receiver.handle(entry('delete', 'report'));
     told.length = 0;
-    await receiver.handle({ kind: 'update', node: 'node-a', workspaceId: 'w1', objectId: 'shared', epoch: 0, seq: 1, markingVersion: 1, update: 'AAA=', owners: [] });
+    await receiver.handle({ kind: 'update', node: 'node-a', workspaceId: 'w1', objectId: 'shared', epoch: 0, seq: 1, markingVersion: 1, update: 'AAA=', owners: [], epochSeq: 0 });
     await receiver.handle(entry('move', 'shared'));
     expect(told).toEqual([]);
     expect(cell.index.get('shared')).toBeUndefined();

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { StateCache, type StoredState } from '../../server/objects/stateCache';
 
-const state = (bytes: number): StoredState => ({ epoch: 0, update: new Uint8Array(bytes) });
+const state = (bytes: number): StoredState => ({ epoch: 0, update: new Uint8Array(bytes), seq: 0 });
 
 test('readers of one doc share one read; the least recently used leave first beyond the bytes bound', async () => {
   const cache = new StateCache(250, { protectMs: 0 });

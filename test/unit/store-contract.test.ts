@@ -393,7 +393,7 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     expect(docs.get('b1')!.updates.map((update) => textOf([update]))).toEqual(['one', 'two']);
     expect(docs.get('b2')).toMatchObject({ epoch: 1, lastSeq: 2, owners: new Map([[5, 'usa-analyst'], [6, 'gbr-analyst']]) });
     expect(textOf([docs.get('b2')!.snapshot!, ...docs.get('b2')!.updates])).not.toContain('OLD-EPOCH');
-    expect(docs.get('absent')).toEqual({ epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, owners: new Map() });
+    expect(docs.get('absent')).toEqual({ epochSeq: 0, epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, owners: new Map() });
     expect((await store.loadDocs([])).size).toBe(0);
     await store.close();
   });
@@ -404,9 +404,14 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     const edit = (objectId: string, epoch = 0) => ({ objectId, epoch, update: buildContent({ body: 'x' }), author: 'usa-analyst', newClients: [] });
     expect(await store.appendUpdates([edit('a'), edit('b'), edit('a')])).toEqual([1, 1, 2]);
     expect(await store.appendUpdates([edit('b'), edit('a')])).toEqual([2, 3]);
-    await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
+    // A new epoch's numbers start after the object's last: clients are given seq - epochSeq.
+    expect(await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }])).toEqual(new Map([['a', 3]]));
     expect(await store.appendUpdates([edit('a', 1)])).toEqual([4]);
     expect((await store.loadDoc('a')).lastSeq).toBe(4);
+    expect([(await store.loadDoc('a')).epochSeq, (await store.loadDoc('b')).epochSeq]).toEqual([3, 0]);
+    // A re-mark that starts no epoch leaves where its numbers start.
+    expect(await store.remark([{ envelope: envelope('a', { epoch: 1, marking: 'SECRET//NOFORN' }) }])).toEqual(new Map());
+    expect((await store.loadDocs(['a'])).get('a')!.epochSeq).toBe(3);
     // Compacted away, the updates' numbers still count: the next is 5, and the doc says 4.
     await store.compact('a', 1, buildContent({ body: 'a' }), 4);
     expect((await store.loadDoc('a')).lastSeq).toBe(4);
@@ -542,6 +547,23 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     ]);
     await store.close();
   });
+});
+
+test("a file written before epochs' starting numbers were kept finds where each current epoch began, from its history", async () => {
+  const file = path.join(tempDir(), 'store.db');
+  const store = new SqliteStore(file, { sync: 'normal' });
+  await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+  const edit = (objectId: string, epoch = 0) => ({ objectId, epoch, update: buildContent({ body: 'x' }), author: 'usa-analyst', newClients: [] });
+  await store.appendUpdates([edit('a'), edit('a'), edit('b')]);
+  await store.remark([{ envelope: envelope('a', { epoch: 1 }), content: buildContent({ body: 'a' }) }]);
+  await store.appendUpdates([edit('a', 1)]);
+  await store.close();
+  const old = new Database(file);
+  old.exec('ALTER TABLE objects DROP COLUMN epoch_seq');
+  old.close();
+  const reopened = new SqliteStore(file, { sync: 'normal' });
+  expect([(await reopened.loadDoc('a')).epochSeq, (await reopened.loadDoc('b')).epochSeq]).toEqual([2, 0]);
+  await reopened.close();
 });
 
 test('a file written before per-object sequence numbers numbers its updates per object at open and goes on from there', async () => {

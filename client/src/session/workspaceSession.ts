@@ -6,13 +6,16 @@
 // a (re)join's whole load reaches the views as one change, not one per step. Every replica, with
 // the edits the server has not acknowledged, is also kept on disk (offlineStore.ts): a reload
 // while the server is away shows the last-known picture and the unsent edits, which are sent at
-// the next join; a record leaves the disk as soon as its object is no longer releasable.
+// the next join; a record leaves the disk as soon as its object is no longer releasable. Each
+// update's sequence number is tracked (seqGaps.ts): an object that misses one is synced again with
+// its state vector.
 import { buildContent } from '../../../shared/content';
 import type { AckBodies, ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { PresenceStore } from './presenceStore';
+import { SeqGaps } from './seqGaps';
 import type { CellRecord, KeptObject, OfflineStore } from './offlineStore';
 import { ObjectReplica } from './replica';
 import { ValueStore } from './valueStore';
@@ -34,6 +37,16 @@ const KEEP_DELAY_MS = 50;
 const KEEP_LAZY_MS = 1000;
 /** Records written in one task: a cell of 20,000 objects is written in slices, not in one long task. */
 const KEEP_SLICE = 500;
+/**
+ * How long a missing update number is waited for before its object is synced again: with several
+ * nodes, another node's edit can arrive after a later one made on this client's node.
+ */
+const GAP_WAIT_MS = 1000;
+
+export interface SessionOptions {
+  /** How long a missing update number is waited for (tests shorten it). */
+  gapWaitMs?: number;
+}
 
 export interface NewObject {
   kind: ObjectKind;
@@ -101,12 +114,19 @@ export class WorkspaceSession implements Picture {
   private sliceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Done once the edits kept by an earlier page are back in the replicas; joining waits for it. */
   private readonly restored: Promise<void>;
+  /** Which update numbers each replica holds: an object that misses one is synced again. */
+  readonly seqs = new SeqGaps();
+  /** Objects missing an update number, each waited for until its timer fires. */
+  private readonly gapTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly gapWaitMs: number;
 
   constructor(
     private readonly connection: Connection,
     readonly workspaceId: string,
     private readonly store: OfflineStore | null = null,
+    options: SessionOptions = {},
   ) {
+    this.gapWaitMs = options.gapWaitMs ?? GAP_WAIT_MS;
     this.snapshot = this.buildSnapshot();
     this.restored = store ? this.restore(store) : Promise.resolve();
     const socket = connection.socket;
@@ -283,6 +303,7 @@ export class WorkspaceSession implements Picture {
     socket.off('awareness', this.onAwareness);
     socket.off('workspace:changed', this.onWorkspaceChanged);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.clearGaps();
     this.keep(true);
     this.deleteForgotten();
     this.store?.close();
@@ -305,26 +326,30 @@ export class WorkspaceSession implements Picture {
     try {
       await this.restored;
       const loaded = await this.holdingChanges(async () => {
+        // Numbers are counted again from this join's answers.
+        this.clearGaps();
         this.announced = new Set();
         const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
         if (this.closed) return false;
         this.workspace = joined.workspace;
         this.level = joined.level;
         const visible = new Set<string>();
-        const take = (objects: readonly Envelope[]) => {
+        const take = (objects: readonly Envelope[], seqs: Record<string, number> | undefined) => {
           for (const object of objects) {
             visible.add(object.id);
             this.envelopes.set(object.id, object);
+            const seq = seqs?.[object.id];
+            if (seq !== undefined) this.seqs.expect(object.id, object.epoch, seq);
             this.toKeep(object.id);
           }
         };
-        take(joined.objects);
+        take(joined.objects, joined.seqs);
         // A large cell answers in pages: each asked for once the previous one is in, so the
         // server never holds more than a page for us. Objects announced meanwhile are kept.
         for (let next = joined.next; next !== undefined; ) {
           const page = await this.nextPage(next);
           if (this.closed) return false;
-          take(page.objects);
+          take(page.objects, page.seqs);
           next = page.next;
         }
         for (const id of this.announced) if (this.envelopes.has(id)) visible.add(id);
@@ -384,6 +409,7 @@ export class WorkspaceSession implements Picture {
     // Whoever is still there is announced again when the rejoin answers; the rejoin resends edits.
     this.presence.replace([]);
     this.clearRetries();
+    this.clearGaps();
     this.setStatus('offline');
   };
 
@@ -431,8 +457,12 @@ export class WorkspaceSession implements Picture {
         if (!replica) this.addReplica(state);
         else if (state.epoch === replica.epoch) replica.applyRemote(state.update);
         else if (full) replica.reset(state.epoch, state.update);
-        else staleEpochs.push(state.id);
+        else {
+          staleEpochs.push(state.id);
+          continue;
+        }
         this.toKeep(state.id);
+        this.anchored(state.id, state.epoch, raw.seq);
       }
       if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
     }
@@ -460,9 +490,11 @@ export class WorkspaceSession implements Picture {
     if (this.storageRetries.get(replica)?.timer) return;
     const epoch = replica.epoch;
     try {
-      await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
+      const { seq } = await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
       replica.acknowledge(update);
       this.toKeep(replica.id, true);
+      // The fan-out does not echo an edit back to its only sender: its number comes with the ack.
+      if (seq !== undefined && this.replicas.get(replica.id) === replica) this.sawUpdate(replica.id, epoch, seq, seq);
       if (this.storageRetries.delete(replica)) this.notify('The server can store again: the edits kept on this screen are saved.');
     } catch (error) {
       // Kept unacknowledged: resent after the reconnect.
@@ -541,6 +573,7 @@ export class WorkspaceSession implements Picture {
         for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
       this.toKeep(replica.id);
+      this.anchored(replica.id, state.epoch, raw.seq);
     } catch (error) {
       // Offline: the rejoin on reconnect resyncs it and resends the edits still unacknowledged.
       if (!isOffline(error)) this.notify(`Could not reload an item from the server: ${describeError(error)}`);
@@ -611,11 +644,16 @@ export class WorkspaceSession implements Picture {
 
   private onDocUpdate = (raw: DocState): void => {
     const replica = this.replicas.get(raw.id);
-    if (!replica) return;
+    if (!replica) {
+      // Its copy is on its way (a sync answer read before this update, perhaps): it must hold this one.
+      if (raw.seq !== undefined && this.envelopes.has(raw.id)) this.seqs.expect(raw.id, raw.epoch, raw.seq);
+      return;
+    }
     const state = docStateFrom(raw);
     if (state.epoch === replica.epoch) {
       replica.applyRemote(state.update);
       this.toKeep(replica.id);
+      if (raw.seq !== undefined) this.sawUpdate(raw.id, state.epoch, raw.from ?? raw.seq, raw.seq);
     } else if (state.epoch > replica.epoch) void this.refetch(replica, true);
   };
 
@@ -631,8 +669,48 @@ export class WorkspaceSession implements Picture {
     if (replica) replica.reset(state.epoch, state.update);
     else this.addReplica(state);
     this.toKeep(state.id);
+    this.anchored(state.id, state.epoch, raw.seq);
     this.emit();
   };
+
+  // ---- sequence numbers ------------------------------------------------------------------------
+
+  /** The replica now holds every update of `epoch` through `seq` (absent from servers without numbers). */
+  private anchored(id: string, epoch: number, seq: number | undefined): void {
+    if (seq === undefined) return;
+    this.seqs.anchor(id, epoch, seq);
+    this.watchGap(id);
+  }
+
+  private sawUpdate(id: string, epoch: number, from: number, seq: number): void {
+    this.seqs.saw(id, epoch, from, seq);
+    this.watchGap(id);
+  }
+
+  /** An object missing a number is synced again (with its state vector) if it still misses one after the wait. */
+  private watchGap(id: string): void {
+    if (!this.seqs.lacking(id) || this.gapTimers.has(id)) return;
+    this.gapTimers.set(
+      id,
+      setTimeout(() => {
+        this.gapTimers.delete(id);
+        if (this.closed || !this.replicas.has(id) || !this.seqs.lacking(id)) return;
+        // Still joining (a large cell): looked at again after another wait.
+        if (this.status === 'joining') return this.watchGap(id);
+        if (this.status !== 'live') return;
+        this.syncDocs([id]).catch((error: unknown) => {
+          // Offline: the rejoin syncs every object. Otherwise the next update's number tries again.
+          if (!isOffline(error)) this.notify(`An item could not be brought up to date: ${describeError(error)}`);
+        });
+      }, this.gapWaitMs),
+    );
+  }
+
+  private clearGaps(): void {
+    for (const timer of this.gapTimers.values()) clearTimeout(timer);
+    this.gapTimers.clear();
+    this.seqs.clear();
+  }
 
   /** Presence arrives as changes: new or changed states, and the client ids that left. */
   private onAwareness = (body: { workspaceId: string; states: PresenceState[]; removed?: string[] }): void => {
@@ -655,6 +733,7 @@ export class WorkspaceSession implements Picture {
     if (replica) this.forgetRetry(replica);
     replica?.destroy();
     this.replicas.delete(id);
+    this.seqs.forget(id);
     this.unkept.delete(id);
     this.unkeptSoon.delete(id);
     this.keeping.delete(id);
