@@ -108,23 +108,26 @@ describeEngines(
       ] as const) {
         const client = await joinAs(server, persona);
         const joined = await client.ok('workspace:join', { workspaceId: cell.id });
-        expect(fieldsOf(joined)).toEqual(['level', 'next', 'objects', 'workspace']);
+        expect(fieldsOf(joined)).toEqual(['level', 'next', 'objects', 'seqs', 'workspace']);
         const pages = [joined as Page, ...(await restOf(client, cell.id, joined.next))];
         expect(pages.length).toBeGreaterThan(2);
         const listed = pages.flatMap((page) => page.objects.map((object) => object.id));
         // Exactly the visible set, each object once, in the order they were made.
         expect(listed).toEqual(expected);
-        for (const page of pages.slice(1)) expect(fieldsOf(page)).toEqual(page.next === undefined ? ['objects'] : ['next', 'objects']);
+        for (const page of pages.slice(1)) expect(fieldsOf(page)).toEqual(page.next === undefined ? ['objects', 'seqs'] : ['next', 'objects', 'seqs']);
         for (const page of pages) {
           // Each answer fits under the bound with room for what else is sent (a quarter, give or take an envelope's estimate).
           expect(JSON.stringify(page).length).toBeLessThan(BOUND / 2);
           expect(page.objects.length).toBeGreaterThan(0);
+          // Numbers only for the objects the page lists.
+          const ids = new Set(page.objects.map((object) => object.id));
+          for (const id of Object.keys(page.seqs ?? {})) expect(ids.has(id)).toBe(true);
         }
         const cursors = pages.map((page) => page.next).filter((next) => next !== undefined);
         expect(new Set(cursors).size).toBe(cursors.length);
         for (const cursor of cursors) expect(cursor).toMatch(/^[A-Za-z0-9_-]{22}$/);
         if (persona === 'jpn-analyst') {
-          const text = JSON.stringify(pages.map((page) => ({ objects: page.objects, next: page.next })));
+          const text = JSON.stringify(pages);
           for (const id of hidden) expect(text).not.toContain(id);
           for (const page of pages) for (const object of page.objects) expect(object.marking).toContain('JPN');
         }
@@ -182,6 +185,6 @@ test('a cell whose objects fit under the bound is answered whole, as before: no 
   const made = await seed(server, cell.id, Array.from({ length: 20 }, () => ({ kind: 'note', marking: FOR_JPN })));
   const client = await joinAs(server, 'jpn-analyst');
   const joined = await client.ok('workspace:join', { workspaceId: cell.id });
-  expect(fieldsOf(joined)).toEqual(['level', 'objects', 'workspace']);
+  expect(fieldsOf(joined)).toEqual(['level', 'objects', 'seqs', 'workspace']);
   expect(joined.objects.map((object) => object.id)).toEqual(made.map((envelope) => envelope.id));
 });

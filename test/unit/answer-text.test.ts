@@ -13,7 +13,7 @@ afterEach(() => vi.restoreAllMocks());
 
 function syncAnswer(count: number): AckBodies['doc:sync'] {
   return {
-    docs: Array.from({ length: count }, (_, i) => ({ id: `obj-${i}_x`, epoch: i % 3, update: randomBytes(200 + i).toString('base64') })),
+    docs: Array.from({ length: count }, (_, i) => ({ id: `obj-${i}_x`, epoch: i % 3, update: randomBytes(200 + i).toString('base64'), ...(i % 2 === 0 ? { seq: i } : {}) })),
     missing: ['gone-1', 'gone-2'],
   };
 }
