@@ -8,6 +8,7 @@ import { isGeometry, normaliseForRead, type FeatureGeometry } from '../../../sha
 import { readSidc, type Affiliation } from '../../../shared/geo/symbols';
 import type { Envelope } from '../../../shared/protocol';
 import type { Picture } from '../session/picture';
+import type { ObjectReplica } from '../session/replica';
 
 export interface MapFeature {
   envelope: Envelope;
@@ -22,7 +23,8 @@ export interface MapFeature {
 }
 
 /** What the map draws of a feature's doc: the map re-renders when this changes, not on every edit. */
-export function mapKeyOf(doc: Y.Doc): string {
+export function mapKeyOf(replica: ObjectReplica): string {
+  const doc = replica.doc;
   const fields = fieldsOf(doc);
   return JSON.stringify([fields.get('geometry'), fields.get('sidc'), fieldText(doc, 'name'), fields.get('movedAt')]);
 }
