@@ -57,7 +57,7 @@ export function VirtualList<T>({ items, keyOf, render, estimate, as: List = 'ul'
   // a ResizeObserver reports (after the frame's layout, the list's or the scroller's size having
   // changed) and on scroll. The first render reads nothing: a forced layout there cost 150–800 ms
   // of first render at 5,000 features. It starts from the list at the top of a window-high view,
-  // the place a list is first shown in; the first report corrects it within the frame.
+  // the place a list is first shown in; the first report corrects it (one frame later at worst).
   const update = useRef(() => {});
   useEffect(() => {
     const element = list.current;
