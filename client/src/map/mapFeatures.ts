@@ -2,7 +2,6 @@
 // normalised on read (so stored content from any client always draws the right way out), its name
 // and its symbol code. Everything here comes from the filtered picture, so nothing the server did
 // not release can be drawn, listed, measured or exported from it.
-import type * as Y from 'yjs';
 import { fieldsOf, fieldText } from '../../../shared/content';
 import { isGeometry, normaliseForRead, type FeatureGeometry } from '../../../shared/geo/geometry';
 import { readSidc, type Affiliation } from '../../../shared/geo/symbols';
