@@ -130,9 +130,10 @@ export function VirtualList<T>({ items, keyOf, render, estimate, as: List = 'ul'
     if (!outer || !element) return;
     const top = element.getBoundingClientRect().top - outer.getBoundingClientRect().top + outer.scrollTop + offsets[index]!;
     const bottom = top + offsets[index + 1]! - offsets[index]!;
-    if (align === 'start' || top < outer.scrollTop) outer.scrollTop = top;
-    else if (bottom > outer.scrollTop + viewHeight(outer)) outer.scrollTop = bottom - viewHeight(outer);
-    update.current();
+    const was = outer.scrollTop;
+    if (align === 'start' || top < was) outer.scrollTop = top;
+    else if (bottom > was + viewHeight(outer)) outer.scrollTop = bottom - viewHeight(outer);
+    if (outer.scrollTop !== was) update.current();
   }, [reveal?.serial]); // one scroll per request, not per render
 
   const { start, end } = windowOf(offsets, view.top - OVERSCAN_PX, view.top + view.height + OVERSCAN_PX);
