@@ -55,6 +55,8 @@ export function MapPanel() {
   const [measure, setMeasure] = useState<MeasureState | null>(null);
   const [filter, setFilter] = useState<MapFilter>(SHOW_ALL);
   const [status, setStatus] = useState('');
+  // A feature selected anywhere (map, "Show item", a new one) is brought into the feature list's view.
+  const [listReveal, setListReveal] = useState<{ id: string; serial: number } | null>(null);
   // The whole picture replayed at a moment (null: live), with every visible feature's track loaded on entering it.
   const [replay, setReplay] = useState<{ at: number; start: number; end: number; tracks: CellTracks['tracks'] | null } | null>(null);
 
@@ -68,6 +70,7 @@ export function MapPanel() {
   }, [replayOffered]);
   const replayed = useMemo(() => (replay?.tracks ? pictureAt(all, replay.tracks, replay.at) : null), [all, replay]);
   const shown = useMemo(() => applyFilter(replayed?.features ?? all, filter, cell.policy, replay?.at ?? Date.now()), [all, replayed, filter, cell.policy]);
+  const listed = useMemo(() => shown.map((f) => f.envelope), [shown]);
   const replaying = replay !== null;
   const workspaceId = snapshot.workspace?.id;
   useEffect(() => {
@@ -145,6 +148,7 @@ export function MapPanel() {
   const select = (id: string | null) => {
     setSelectedId(id);
     setPresence(id ? { objectId: id } : null);
+    if (id) setListReveal((last) => ({ id, serial: (last?.serial ?? 0) + 1 }));
   };
 
   const commitGeometry = (id: string, geometry: FeatureGeometry, done?: string) => {
@@ -297,8 +301,9 @@ export function MapPanel() {
       />
       <div className="map-below">
         <FeatureList
-          features={shown.map((f) => f.envelope)}
+          features={listed}
           selectedId={selectedId}
+          reveal={listReveal}
           onSelect={(id) => {
             select(id);
             engine.current?.showFeature(id);

@@ -2,12 +2,12 @@
 // normalised on read (so stored content from any client always draws the right way out), its name
 // and its symbol code. Everything here comes from the filtered picture, so nothing the server did
 // not release can be drawn, listed, measured or exported from it.
-import type * as Y from 'yjs';
 import { fieldsOf, fieldText } from '../../../shared/content';
 import { isGeometry, normaliseForRead, type FeatureGeometry } from '../../../shared/geo/geometry';
 import { readSidc, type Affiliation } from '../../../shared/geo/symbols';
 import type { Envelope } from '../../../shared/protocol';
 import type { Picture } from '../session/picture';
+import type { ObjectReplica } from '../session/replica';
 
 export interface MapFeature {
   envelope: Envelope;
@@ -22,7 +22,8 @@ export interface MapFeature {
 }
 
 /** What the map draws of a feature's doc: the map re-renders when this changes, not on every edit. */
-export function mapKeyOf(doc: Y.Doc): string {
+export function mapKeyOf(replica: ObjectReplica): string {
+  const doc = replica.doc;
   const fields = fieldsOf(doc);
   return JSON.stringify([fields.get('geometry'), fields.get('sidc'), fieldText(doc, 'name'), fields.get('movedAt')]);
 }

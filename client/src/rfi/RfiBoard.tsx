@@ -2,10 +2,9 @@
 // mounts only the cards in view; the board re-renders when an RFI changes column, not on every
 // keystroke in a card.
 import { useCallback } from 'react';
-import type * as Y from 'yjs';
 import type { Envelope } from '../../../shared/protocol';
-import { fieldsOf } from '../../../shared/content';
 import { useDocKeys } from '../session/hooks';
+import type { ObjectReplica } from '../session/replica';
 import { VirtualList } from '../views/VirtualList';
 import { useWorkspace } from '../workspace/context';
 import { focusObjectElement } from '../workspace/focusObject';
@@ -17,7 +16,8 @@ import { RFI_STATUSES, statusOf, STATUS_LABELS } from './rfiStatus';
 /** A card's height before it is measured, in px. */
 const CARD_ESTIMATE_PX = 230;
 
-const statusIn = (doc: Y.Doc): string => statusOf(fieldsOf(doc).get('status'));
+// Read without building the doc of an RFI not on screen.
+const statusIn = (replica: ObjectReplica): string => statusOf(replica.field('status'));
 const idOf = (rfi: Envelope) => rfi.id;
 const renderCard = (rfi: Envelope) => <RfiCard rfi={rfi} />;
 

@@ -33,22 +33,23 @@ export function readField<T>(doc: Y.Doc | null, key: string, guard: (value: unkn
 export const isString = (value: unknown): value is string => typeof value === 'string';
 
 /**
- * A key per listed object read from its doc (an event's time, an RFI's status), re-rendering only
- * when one of the keys changes: typing in one item of a 5,000-item panel does not re-render the
- * panel, only that item. Builds the docs of the listed objects (their keys are in them).
+ * A key per listed object read from its replica (an event's time, an RFI's status), re-rendering
+ * only when one of the keys changes: typing in one item of a 5,000-item panel does not re-render
+ * the panel, only that item. A key read with `replica.field` builds no doc; one read from
+ * `replica.doc` builds it.
  */
-export function useDocKeys(picture: Picture, ids: readonly string[], keyOf: (doc: Y.Doc) => string): ReadonlyMap<string, string> {
+export function useDocKeys(picture: Picture, ids: readonly string[], keyOf: (replica: ObjectReplica) => string): ReadonlyMap<string, string> {
   const replicas = ids.map((id) => picture.replica(id)).filter((replica): replica is ObjectReplica => replica !== undefined);
   // Keyed by replica serials, so a doc that arrives (or returns) later gets subscribed too.
   const serials = replicas.map((replica) => replica.serial).join(',');
   const store = useMemo(() => {
-    const read = () => new Map(replicas.map((replica) => [replica.id, keyOf(replica.doc)]));
+    const read = () => new Map(replicas.map((replica) => [replica.id, keyOf(replica)]));
     let keys = read();
     return {
       subscribe: (listener: () => void) => {
         const stops = replicas.map((replica) =>
           replica.subscribe(() => {
-            const key = keyOf(replica.doc);
+            const key = keyOf(replica);
             if (keys.get(replica.id) === key) return;
             keys = new Map(keys).set(replica.id, key);
             listener();

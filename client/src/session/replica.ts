@@ -13,7 +13,9 @@
 // loads without building 20,000 docs, most of which no panel shows. A replica that has no doc yet
 // has no local edit, so the epoch, sync and offline-queue rules above hold unchanged.
 import * as Y from 'yjs';
+import { fieldsOf } from '../../../shared/content';
 import { replayChanges } from './contentDiff';
+import { fieldFromUpdate, UNSETTLED } from './fieldFromUpdate';
 
 /**
  * At most this many local updates (each typically one run of typing) and bytes go into one
@@ -49,6 +51,8 @@ export class ObjectReplica {
   private confirmed: Y.Doc | null = null;
   version = 0;
   private readonly listeners = new Set<() => void>();
+  /** Fields read from the bytes while no doc is built (`field`), forgotten on any change. */
+  private fieldsRead = new Map<string, unknown>();
 
   constructor(
     readonly id: string,
@@ -72,6 +76,21 @@ export class ObjectReplica {
   /** False until something needed the doc. */
   get hasDoc(): boolean {
     return this.built !== null;
+  }
+
+  /**
+   * One plain field of the content, read without building the doc when none is built yet (a panel
+   * sorting thousands of items by a field shows a few dozen of them). Read from the bytes once per
+   * change; a value the bytes do not settle on their own is read from the doc.
+   */
+  field(name: string): unknown {
+    if (this.built) return fieldsOf(this.built).get(name);
+    if (!this.fieldsRead.has(name)) {
+      const value = fieldFromUpdate(this.pendingUpdate(), name);
+      if (value === UNSETTLED) return fieldsOf(this.doc).get(name);
+      this.fieldsRead.set(name, value);
+    }
+    return this.fieldsRead.get(name);
   }
 
   /** What this replica holds, as the state vector a sync request sends (no doc is built for it). */
@@ -228,6 +247,7 @@ export class ObjectReplica {
 
   private changed(): void {
     this.version += 1;
+    if (this.fieldsRead.size > 0) this.fieldsRead = new Map();
     for (const listener of this.listeners) listener();
   }
 

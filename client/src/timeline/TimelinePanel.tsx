@@ -1,10 +1,9 @@
 // Timeline of events, in time order (UTC). Only the rows in view are mounted (VirtualList), and
 // the panel re-renders when an event's time changes, not on every keystroke in one of them.
 import { useCallback } from 'react';
-import type * as Y from 'yjs';
 import type { Envelope } from '../../../shared/protocol';
-import { fieldsOf } from '../../../shared/content';
 import { useDocKeys } from '../session/hooks';
+import type { ObjectReplica } from '../session/replica';
 import { VirtualList } from '../views/VirtualList';
 import { useWorkspace } from '../workspace/context';
 import { focusObjectElement } from '../workspace/focusObject';
@@ -15,8 +14,9 @@ import { NewEventForm } from './NewEventForm';
 /** A row's height before it is measured, in px. */
 const ROW_ESTIMATE_PX = 190;
 
-function whenOf(doc: Y.Doc): string {
-  const when = fieldsOf(doc).get('when');
+/** An event's time, read without building the doc of an event not on screen. */
+function whenOf(replica: ObjectReplica): string {
+  const when = replica.field('when');
   return typeof when === 'string' ? when : '';
 }
 
