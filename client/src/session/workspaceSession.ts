@@ -140,6 +140,7 @@ export class WorkspaceSession implements Picture {
     socket.on('doc:reset', this.onDocReset);
     socket.on('awareness', this.onAwareness);
     socket.on('workspace:changed', this.onWorkspaceChanged);
+    if (store && typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
     if (socket.connected) void this.start();
   }
 
@@ -302,6 +303,7 @@ export class WorkspaceSession implements Picture {
     socket.off('doc:reset', this.onDocReset);
     socket.off('awareness', this.onAwareness);
     socket.off('workspace:changed', this.onWorkspaceChanged);
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.clearGaps();
     this.keep(true);
@@ -362,6 +364,8 @@ export class WorkspaceSession implements Picture {
         return true;
       });
       if (!loaded) return;
+      // The picture just loaded is what a reload while offline shows: kept now, a slice a task.
+      this.keep(true);
       this.flushUnacked();
       if (this.ownPresence) void this.sendPresence();
     } catch (error) {
@@ -572,7 +576,8 @@ export class WorkspaceSession implements Picture {
         replica.applyRemote(state.update);
         for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
-      this.toKeep(replica.id);
+      // Its unsent edits changed (discarded, or merged and sent again): kept soon, like an edit.
+      this.toKeep(replica.id, true);
       this.anchored(replica.id, state.epoch, raw.seq);
     } catch (error) {
       // Offline: the rejoin on reconnect resyncs it and resends the edits still unacknowledged.
@@ -797,8 +802,8 @@ export class WorkspaceSession implements Picture {
    * gone: the objects holding unsent edits, or (`all`) every object changed. Not while a (re)join
    * loads (its objects are written once it is done), and a slice at a time, but at `close`.
    */
-  private keep(all: boolean): void {
-    const closing = this.closed;
+  private keep(all: boolean, now = this.closed): void {
+    const closing = now;
     if (this.holding && !closing) {
       // Written once the load is done: a keep between its sync batches delays the picture.
       if (all) this.lazyKeepTimer = setTimeout(() => this.keep(true), KEEP_LAZY_MS);
@@ -855,6 +860,15 @@ export class WorkspaceSession implements Picture {
     this.pendingEdits.set(this.pending.size);
     if (this.keeping.size > 0) this.sliceTimer = setTimeout(() => this.keepSlice(false), 0);
   }
+
+  /**
+   * The page is going away (a reload, the tab closed): what waits to be kept, lazily or in slices,
+   * is written now and whole, so a reload straight after typing, or after the picture loaded,
+   * still finds it on disk.
+   */
+  private onPageHide = (): void => {
+    if (!this.closed) this.keep(true, true);
+  };
 
   /** Deletes an object's record: with the others deleted in the same task, in one transaction. */
   private forget(id: string): void {
