@@ -176,9 +176,11 @@ async function run(ops: Op[]): Promise<void> {
 
     for (const { connection } of people) if (!connection.socket.connected) connection.socket.connect();
     await Promise.all(remarks);
-    const index = (await server.ctx.cells.forMember(cell.id, 'USA')).index;
-    const step = ids.map((id) => LADDER.findIndex(({ marking }) => marking === index.get(id)!.envelope.marking));
     await quiet(async () => {
+      // Read at each look: a re-mark whose answer the drop of the FDO's connection cut off (the
+      // request then fails as 'offline') may still have been carried out by the server.
+      const index = (await server.ctx.cells.forMember(cell.id, 'USA')).index;
+      const step = ids.map((id) => LADDER.findIndex(({ marking }) => marking === index.get(id)!.envelope.marking));
       for (const { persona, session } of people) {
         const snapshot = session.getSnapshot();
         if (snapshot.status !== 'live') return `${persona} is ${snapshot.status}`;
