@@ -459,6 +459,7 @@ export class WorkspaceSession implements Picture {
         const replica = this.replicas.get(state.id);
         if (!this.envelopes.has(state.id)) continue; // removed while the request was in flight
         if (!replica) this.addReplica(state);
+        else if (state.epoch < replica.epoch) continue; // read before a doc:reset that came first
         else if (state.epoch === replica.epoch) replica.applyRemote(state.update);
         else if (full) replica.reset(state.epoch, state.update);
         else {
@@ -570,6 +571,8 @@ export class WorkspaceSession implements Picture {
       const raw = docs[0];
       if (!raw || this.replicas.get(replica.id) !== replica) return;
       const state = docStateFrom(raw);
+      // Read before a doc:reset that came first moved the replica on: nothing to take from it.
+      if (state.epoch < replica.epoch) return;
       if (!keepEdits) replica.discardUnacked();
       if (state.epoch !== replica.epoch || !keepEdits) replica.reset(state.epoch, state.update);
       else {
@@ -671,7 +674,13 @@ export class WorkspaceSession implements Picture {
     if (!this.envelopes.has(raw.id)) return;
     const state = docStateFrom(raw);
     const replica = this.replicas.get(state.id);
-    if (replica) replica.reset(state.epoch, state.update);
+    // The server switches epochs before it sends the reset: a conflict answer or a frame of the
+    // new epoch may come first, and the refetch they start already brought this replica to it
+    // (with what others wrote since, and its own edits replayed and sent). Reset again, it would
+    // drop that and replay the same edits a second time.
+    if (replica && state.epoch < replica.epoch) return;
+    if (replica && state.epoch === replica.epoch) replica.applyRemote(state.update);
+    else if (replica) replica.reset(state.epoch, state.update);
     else this.addReplica(state);
     this.toKeep(state.id);
     this.anchored(state.id, state.epoch, raw.seq);
