@@ -447,6 +447,19 @@ describe('WorkspaceSession', () => {
     expect(server.sent('doc:update').map((p) => (p as { epoch: number }).epoch)).toEqual([0, 1]);
   });
 
+  it('a second connect while a join is under way loads the picture without a failure', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    server.socket.fire('connect');
+    server.socket.fire('connect');
+    expect(live.getSnapshot().status).toBe('joining');
+    await vi.waitFor(() => expect(live.getSnapshot().status).toBe('live'));
+    await vi.waitFor(() => expect(server.sent('doc:sync').length).toBeGreaterThanOrEqual(2));
+    expect(live.getSnapshot().notices).toEqual([]);
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted.');
+  });
+
   it('says in words when an edit is refused, and shows the server’s copy again', async () => {
     const server = new FakeServer();
     server.add('n1', 'Original.');
