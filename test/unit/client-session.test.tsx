@@ -410,6 +410,56 @@ describe('WorkspaceSession', () => {
     expect(live.getSnapshot().notices).toEqual([]);
   });
 
+  it('a doc:reset arriving after a conflict already moved the replica to its epoch changes nothing it holds', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    // The server switches epochs before it sends the reset: our edit meets the new epoch first.
+    const reset = server.newEpoch('n1');
+    bodyOf(live.replica('n1')!.doc).insert(15, ' Six trucks.');
+    await vi.waitFor(() => expect(server.body('n1')).toBe('Convoy sighted. Six trucks.'));
+    await vi.waitFor(() => expect(live.replica('n1')!.unacked).toHaveLength(0));
+    server.socket.fire('doc:update', server.editByOther('n1', (t) => t.insert(0, '0930Z: ')));
+    server.socket.fire('doc:reset', reset);
+    expect(clientBody(live, 'n1')).toBe('0930Z: Convoy sighted. Six trucks.');
+    expect(server.sent('doc:update').map((p) => (p as { epoch: number }).epoch)).toEqual([0, 1]);
+  });
+
+  it('a doc:reset arriving while the conflict’s replay is unacknowledged does not replay the edit again', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    let releaseFirst!: () => void;
+    server.hold = new Promise((resolve) => (releaseFirst = resolve));
+    const reset = server.newEpoch('n1');
+    bodyOf(live.replica('n1')!.doc).insert(15, ' Six trucks.');
+    await vi.waitFor(() => expect(server.sent('doc:update')).toHaveLength(1));
+    // The replay on the new epoch is held unacknowledged until the reset has arrived.
+    let releaseReplay!: () => void;
+    server.hold = new Promise((resolve) => (releaseReplay = resolve));
+    releaseFirst();
+    await vi.waitFor(() => expect(server.sent('doc:update')).toHaveLength(2));
+    server.socket.fire('doc:reset', reset);
+    releaseReplay();
+    await vi.waitFor(() => expect(live.replica('n1')!.unacked).toHaveLength(0));
+    expect(server.body('n1')).toBe('Convoy sighted. Six trucks.');
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted. Six trucks.');
+    expect(server.sent('doc:update').map((p) => (p as { epoch: number }).epoch)).toEqual([0, 1]);
+  });
+
+  it('a second connect while a join is under way loads the picture without a failure', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    const live = await open(server);
+    server.socket.fire('connect');
+    server.socket.fire('connect');
+    expect(live.getSnapshot().status).toBe('joining');
+    await vi.waitFor(() => expect(live.getSnapshot().status).toBe('live'));
+    await vi.waitFor(() => expect(server.sent('doc:sync').length).toBeGreaterThanOrEqual(2));
+    expect(live.getSnapshot().notices).toEqual([]);
+    expect(clientBody(live, 'n1')).toBe('Convoy sighted.');
+  });
+
   it('says in words when an edit is refused, and shows the server’s copy again', async () => {
     const server = new FakeServer();
     server.add('n1', 'Original.');

@@ -92,6 +92,8 @@ export class WorkspaceSession implements Picture {
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set while a join lists the cell's objects: those announced (`object:added`) meanwhile, kept and synced with them. */
   private announced: Set<string> | null = null;
+  /** Counts the joins begun: a join a later one (a second connect) overtook stops where it is. */
+  private joins = 0;
   /** Objects announced since the last sync of new objects: fetched together, in one request. */
   private readonly added = new Set<string>();
   /** Objects holding edits the server has not acknowledged (kept on disk with the rest, once written). */
@@ -325,14 +327,18 @@ export class WorkspaceSession implements Picture {
 
   private start = async (): Promise<void> => {
     this.setStatus('joining');
+    const join = ++this.joins;
+    const overtaken = () => this.closed || join !== this.joins;
     try {
       await this.restored;
+      if (overtaken()) return;
       const loaded = await this.holdingChanges(async () => {
         // Numbers are counted again from this join's answers.
         this.clearGaps();
-        this.announced = new Set();
+        const announced = new Set<string>();
+        this.announced = announced;
         const joined = await this.connection.request('workspace:join', { workspaceId: this.workspaceId });
-        if (this.closed) return false;
+        if (overtaken()) return false;
         this.workspace = joined.workspace;
         this.level = joined.level;
         const visible = new Set<string>();
@@ -350,15 +356,15 @@ export class WorkspaceSession implements Picture {
         // server never holds more than a page for us. Objects announced meanwhile are kept.
         for (let next = joined.next; next !== undefined; ) {
           const page = await this.nextPage(next);
-          if (this.closed) return false;
+          if (overtaken()) return false;
           take(page.objects, page.seqs);
           next = page.next;
         }
-        for (const id of this.announced) if (this.envelopes.has(id)) visible.add(id);
+        for (const id of announced) if (this.envelopes.has(id)) visible.add(id);
         this.announced = null;
         for (const id of Array.from(this.envelopes.keys())) if (!visible.has(id)) this.purge(id);
         await this.syncDocs(Array.from(visible).filter((id) => this.envelopes.has(id)));
-        if (this.closed) return false;
+        if (overtaken()) return false;
         this.shownFrom = null;
         this.setStatus('live');
         return true;
@@ -369,7 +375,7 @@ export class WorkspaceSession implements Picture {
       this.flushUnacked();
       if (this.ownPresence) void this.sendPresence();
     } catch (error) {
-      if (this.closed) return;
+      if (overtaken()) return;
       if (isOffline(error)) return; // the next connect retries
       if (error instanceof ServerError && error.code === 'not_found') {
         // No longer a cell of ours: nothing of it stays, in memory or on disk (the whole database
@@ -459,6 +465,7 @@ export class WorkspaceSession implements Picture {
         const replica = this.replicas.get(state.id);
         if (!this.envelopes.has(state.id)) continue; // removed while the request was in flight
         if (!replica) this.addReplica(state);
+        else if (state.epoch < replica.epoch) continue; // read before a doc:reset that came first
         else if (state.epoch === replica.epoch) replica.applyRemote(state.update);
         else if (full) replica.reset(state.epoch, state.update);
         else {
@@ -570,6 +577,8 @@ export class WorkspaceSession implements Picture {
       const raw = docs[0];
       if (!raw || this.replicas.get(replica.id) !== replica) return;
       const state = docStateFrom(raw);
+      // Read before a doc:reset that came first moved the replica on: nothing to take from it.
+      if (state.epoch < replica.epoch) return;
       if (!keepEdits) replica.discardUnacked();
       if (state.epoch !== replica.epoch || !keepEdits) replica.reset(state.epoch, state.update);
       else {
@@ -671,7 +680,13 @@ export class WorkspaceSession implements Picture {
     if (!this.envelopes.has(raw.id)) return;
     const state = docStateFrom(raw);
     const replica = this.replicas.get(state.id);
-    if (replica) replica.reset(state.epoch, state.update);
+    // The server switches epochs before it sends the reset: a conflict answer or a frame of the
+    // new epoch may come first, and the refetch they start already brought this replica to it
+    // (with what others wrote since, and its own edits replayed and sent). Reset again, it would
+    // drop that and replay the same edits a second time.
+    if (replica && state.epoch < replica.epoch) return;
+    if (replica && state.epoch === replica.epoch) replica.applyRemote(state.update);
+    else if (replica) replica.reset(state.epoch, state.update);
     else this.addReplica(state);
     this.toKeep(state.id);
     this.anchored(state.id, state.epoch, raw.seq);
