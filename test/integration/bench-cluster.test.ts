@@ -47,7 +47,9 @@ describe.skipIf(postgresTestsSkipped || redisTestsSkipped)('the multi-node bench
       }
       expect(row.perNode.reduce((sum, node) => sum + node.deliveries, 0)).toBeLessThanOrEqual(row.deliveries);
       if (row.store === 'sqlite') continue;
-      expect(row.cpuMicrosPerDelivery.redis).toBeGreaterThan(0);
+      // /proc counts whole 10 ms ticks, and a quick run's redis-server may spend under one (a node
+      // reads only the shards of cells it holds): measured, possibly zero, never negative.
+      expect(row.cpuMicrosPerDelivery.redis).toBeGreaterThanOrEqual(0);
       expect(row.cpuMicrosPerDelivery.postgres).toBeGreaterThan(0);
       expect(row.cpuMicrosPerDelivery.total).toBeGreaterThan(row.cpuMicrosPerDelivery.nodes);
     }
