@@ -26,6 +26,8 @@ export interface FanoutPlan {
   /** Which round of the run this is (1-based); ratios pair servers within a round. */
   round: number;
   cpuProfileDir?: string;
+  /** Another checkout of the repository whose server runs instead of this one's (`bench -- edit-cpu --base`). */
+  serverRoot?: string;
 }
 
 export interface FanoutResult {
@@ -71,7 +73,7 @@ export interface NodeShare {
 }
 
 export async function runFanout(target: Target, plan: FanoutPlan): Promise<FanoutResult> {
-  const server = await ServerProcess.start(target.name, { cpuProfileDir: plan.cpuProfileDir });
+  const server = await ServerProcess.start(target.name, { cpuProfileDir: plan.cpuProfileDir, root: plan.serverRoot });
   try {
     const sessions: TargetSession[][] = [];
     for (let cell = 0; cell < (plan.cells ?? 1); cell++) sessions.push([await target.open(server)]);

@@ -20,6 +20,8 @@ export interface SpawnOptions {
   args?: string[];
   /** Extra environment (e.g. a Tearline node's TEARLINE_STORE, DATABASE_URL, REDIS_URL). */
   env?: Record<string, string>;
+  /** Run the server of this checkout of the repository instead of this one (an A/B of two versions). */
+  root?: string;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -58,7 +60,7 @@ export class ServerProcess {
   }
 
   static async start(name: ServerName, options: SpawnOptions = {}): Promise<ServerProcess> {
-    const entry = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+    const entry = options.root ? path.join(options.root, 'bench', 'servers', `${name}.ts`) : fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
     const profileRun = options.cpuProfileDir ? path.join(options.cpuProfileDir, `${name}-${Date.now()}`) : null;
     const profile = profileRun ? ['--cpu-prof', '--cpu-prof-dir', profileRun] : [];
     const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', entry, ...(options.args ?? [])], {

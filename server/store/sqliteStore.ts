@@ -11,6 +11,25 @@ import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
 import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
+/**
+ * The two tables every commit writes, each one B-tree keyed by its own columns (WITHOUT ROWID), as
+ * PostgreSQL's are keyed. With a row id, each was a table and an index (doc_updates also bumped
+ * sqlite_sequence, for AUTOINCREMENT): six pages written to the WAL, and fsynced, per commit of one
+ * update, now three (objects' row, one page of each). `columns`: what a rebuild copies.
+ */
+const KEYED_TABLES = {
+  doc_updates: {
+    create: (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (object_id TEXT NOT NULL, object_seq INTEGER NOT NULL, epoch INTEGER NOT NULL,
+  marking_version INTEGER, data BLOB NOT NULL, author TEXT, PRIMARY KEY (object_id, object_seq)) WITHOUT ROWID`,
+    columns: 'object_id, object_seq, epoch, marking_version, data, author',
+  },
+  doc_history: {
+    create: (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (object_id TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+  at TEXT NOT NULL, author TEXT NOT NULL, data BLOB NOT NULL, before TEXT, PRIMARY KEY (object_id, epoch, seq)) WITHOUT ROWID`,
+    columns: 'object_id, epoch, seq, kind, at, author, data, before',
+  },
+} as const;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workspace_levels (workspace_id TEXT NOT NULL, level_key TEXT NOT NULL,
@@ -21,15 +40,12 @@ CREATE TABLE IF NOT EXISTS objects (
   created_by TEXT NOT NULL, created_at TEXT NOT NULL, epoch INTEGER NOT NULL, source_id TEXT);
 CREATE INDEX IF NOT EXISTS objects_by_workspace ON objects (workspace_id);
 CREATE TABLE IF NOT EXISTS doc_snapshots (object_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, object_id TEXT NOT NULL,
-  epoch INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS doc_updates_by_object ON doc_updates (object_id, seq);
+${KEYED_TABLES.doc_updates.create('doc_updates')};
 CREATE TABLE IF NOT EXISTS doc_clients (object_id TEXT NOT NULL, client_id INTEGER NOT NULL, sub TEXT NOT NULL,
   PRIMARY KEY (object_id, client_id));
 CREATE TABLE IF NOT EXISTS exercises (id TEXT PRIMARY KEY, node TEXT NOT NULL, scenario TEXT NOT NULL, cells TEXT NOT NULL,
   state TEXT NOT NULL, created INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS doc_history (object_id TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
-  at TEXT NOT NULL, author TEXT NOT NULL, data BLOB NOT NULL, before TEXT, PRIMARY KEY (object_id, epoch, seq));
+${KEYED_TABLES.doc_history.create('doc_history')};
 CREATE TABLE IF NOT EXISTS object_tombstones (object_id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL,
   deleted_at TEXT NOT NULL, deleted_by TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS exercise_history (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL, object_id TEXT NOT NULL,
@@ -97,6 +113,7 @@ export class SqliteStore implements Store {
     }
     if (this.db.prepare('SELECT 1 FROM doc_updates WHERE object_seq IS NULL LIMIT 1').get()) this.db.transaction(() => this.db.exec(NUMBER_OLD_UPDATES))();
     if (added.has('epoch_seq')) this.db.exec(START_OLD_EPOCHS);
+    this.keyTables();
     const db = this.db;
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
@@ -173,6 +190,20 @@ export class SqliteStore implements Store {
     this.loadDocsTx = db.transaction((objectIds: readonly string[]) => new Map(objectIds.map((id) => [id, this.readDoc(id)])));
     this.appendTx = db.transaction((batch: PendingUpdate[]) => this.append(batch));
     for (const row of this.statements.exerciseCells.all()) this.exerciseCells.note(JSON.parse(row.record) as WorkspaceRecord);
+  }
+
+  /** Rebuilds, in one transaction, the tables of KEYED_TABLES that an older file holds with a row id. */
+  private keyTables(): void {
+    for (const [table, { create, columns }] of Object.entries(KEYED_TABLES)) {
+      const { sql } = this.db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)!;
+      if (/WITHOUT ROWID\s*$/i.test(sql)) continue;
+      this.db.transaction(() => {
+        this.db.exec(`${create(`${table}_keyed`)};
+          INSERT INTO ${table}_keyed (${columns}) SELECT ${columns} FROM ${table};
+          DROP TABLE ${table};
+          ALTER TABLE ${table}_keyed RENAME TO ${table};`);
+      })();
+    }
   }
 
   /** Records the object's envelope as it now stands, when its cell is an exercise cell (the replay's history). */

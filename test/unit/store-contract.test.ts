@@ -590,3 +590,64 @@ test('a file written before per-object sequence numbers numbers its updates per 
   expect((await store.loadDoc('a')).updates).toHaveLength(1);
   await store.close();
 });
+
+/** Frames in the file's WAL since it was last emptied, read through a connection of its own. */
+function walFrames(file: string, reset = false): number {
+  const reader = new Database(file);
+  try {
+    return (reader.pragma(`wal_checkpoint(${reset ? 'TRUNCATE' : 'PASSIVE'})`) as { log: number }[])[0]!.log;
+  } finally {
+    reader.close();
+  }
+}
+
+test('a commit of one small update writes three pages to the WAL: its object row, its doc_updates and its doc_history row', async () => {
+  const file = path.join(tempDir(), 'store.db');
+  const store = new SqliteStore(file, { sync: 'full' });
+  await store.createObjects([{ envelope: envelope('a'), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
+  await store.getObject('a');
+  const append = (text: string) => store.appendUpdates([{ objectId: 'a', epoch: 0, update: buildContent({ body: text }), author: 'usa-analyst', newClients: [] }]);
+  // Past the first leaf pages' splits, which any layout pays once in a while.
+  for (let i = 0; i < 40; i++) await append(`warm ${i}`);
+  walFrames(file, true);
+  for (let i = 0; i < 10; i++) await append(`edit ${i}`);
+  // With a row id each table was a table and an index (and AUTOINCREMENT's sqlite_sequence): 6 pages.
+  expect(walFrames(file)).toBeLessThanOrEqual(10 * 3 + 1);
+  expect((await store.loadHistory('a')).filter((entry) => entry.kind === 'update')).toHaveLength(50);
+  expect((await store.loadDoc('a')).updates).toHaveLength(50);
+  await store.close();
+});
+
+test('a file whose doc_updates and doc_history have row ids is rebuilt keyed at open, keeping every row', async () => {
+  const file = path.join(tempDir(), 'store.db');
+  const store = new SqliteStore(file, { sync: 'normal' });
+  await store.createObjects(['a', 'b'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+  const edit = (objectId: string, text: string) => ({ objectId, epoch: 0, update: buildContent({ body: text }), author: 'usa-analyst', newClients: [] });
+  await store.appendUpdates([edit('a', 'one'), edit('b', 'two'), edit('a', 'three')]);
+  await store.close();
+  const old = new Database(file);
+  // The layout before: a row id, an index beside each, doc_updates' global `seq` by AUTOINCREMENT.
+  old.exec(`CREATE TABLE doc_updates_old (seq INTEGER PRIMARY KEY AUTOINCREMENT, object_id TEXT NOT NULL, epoch INTEGER NOT NULL,
+      data BLOB NOT NULL, author TEXT, object_seq INTEGER, marking_version INTEGER);
+    INSERT INTO doc_updates_old (object_id, epoch, data, author, object_seq, marking_version)
+      SELECT object_id, epoch, data, author, object_seq, marking_version FROM doc_updates ORDER BY object_id, object_seq;
+    DROP TABLE doc_updates; ALTER TABLE doc_updates_old RENAME TO doc_updates;
+    CREATE INDEX doc_updates_by_object ON doc_updates (object_id, seq);
+    CREATE TABLE doc_history_old (object_id TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+      at TEXT NOT NULL, author TEXT NOT NULL, data BLOB NOT NULL, before TEXT, PRIMARY KEY (object_id, epoch, seq));
+    INSERT INTO doc_history_old SELECT * FROM doc_history; DROP TABLE doc_history; ALTER TABLE doc_history_old RENAME TO doc_history;`);
+  old.close();
+  const reopened = new SqliteStore(file, { sync: 'normal' });
+  const layout = new Database(file, { readonly: true });
+  // Tables and their indexes (an automatic one included): only the two tables are left.
+  const tables = layout.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE tbl_name IN ('doc_updates', 'doc_history')").all();
+  layout.close();
+  expect(tables.map((table) => table.name).sort()).toEqual(['doc_history', 'doc_updates']);
+  expect(tables.every((table) => /WITHOUT ROWID$/.test(table.sql))).toBe(true);
+  expect(textOf((await reopened.loadDoc('a')).updates)).toContain('three');
+  expect((await reopened.loadDoc('a')).updates).toHaveLength(2);
+  expect((await reopened.loadHistory('b')).map((entry) => entry.kind)).toEqual(['base', 'update']);
+  await reopened.getObject('a');
+  expect(await reopened.appendUpdates([edit('a', 'four')])).toEqual([3]);
+  await reopened.close();
+});
