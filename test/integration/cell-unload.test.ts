@@ -2,7 +2,7 @@
 // TEARLINE_CELL_IDLE_MS (index, docs, caches), and the next join loads it from the store with
 // everything in it; an update still being written keeps it in memory. One node on SQLite.
 import * as Y from 'yjs';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { RunningServer } from '../../server/app';
 import type { PendingUpdate } from '../../server/store/types';
@@ -27,11 +27,13 @@ describe('idle cells leave memory', () => {
     for (let i = 0; i < 5; i++) bodyOf(edits.doc).insert(0, `before${i} `);
     await Promise.all(edits.acks);
     expect(await loadedCells(server)).toBe(1);
+    const info = vi.spyOn(server.ctx.log, 'info');
     await writer.ok('workspace:leave', { workspaceId: cell.id });
 
     await eventually(async () => server.ctx.cells.loaded(cell.id) === undefined, 10_000, 'the idle cell unloaded');
     expect(await loadedCells(server)).toBe(0);
     await eventually(() => server.ctx.docs.size === 0, 5_000, 'its live docs dropped');
+    expect(info).toHaveBeenCalledWith(expect.objectContaining({ workspaceId: cell.id, objects: 1 }), expect.stringMatching(/^cell unloaded/));
 
     const reader = await servers.open(server, 'gbr-analyst');
     const { objects } = await reader.ok('workspace:join', { workspaceId: cell.id });
