@@ -98,7 +98,8 @@ async function clusterAdapter(relay: RedisRelay, counts: FrameCounts, log: pino.
 
 /**
  * Unloads idle cells (server/workspaces/idleCells.ts) every half idle time (at least 0.1 s, at most
- * a minute apart), one sweep at a time. `sweep` runs one now (tests: with an idle time of their own).
+ * a minute apart), one sweep at a time. `sweep` runs one now (tests: with an idle time of their own),
+ * or answers the one under way.
  */
 function idleCellSweeper(ctx: Context, ports: Pick<IdleCellPorts, 'inUse' | 'forget'>) {
   let sweeping: Promise<number> | undefined;
