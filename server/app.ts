@@ -27,6 +27,7 @@ import { withDirectFrames, type FrameCounts } from './rooms/directFrames';
 import { Fanout } from './rooms/fanout';
 import { presenceWindowMs, sendPresence } from './rooms/presence';
 import { PresenceBatcher } from './rooms/presenceBatch';
+import { workspaceRoom } from './rooms/roomNames';
 import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/presenceRelay';
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
@@ -42,6 +43,7 @@ import { UpdateWriter } from './store/updateWriter';
 import { commitInterval } from './store/commitPolicy';
 import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
+import { unloadIdleCells, type IdleCellPorts } from './workspaces/idleCells';
 import { WorkspaceService } from './workspaces/workspaceService';
 
 export interface RunningServer {
@@ -50,6 +52,8 @@ export interface RunningServer {
   /** Where Prometheus reads the metrics (`…/metrics`); undefined when TEARLINE_METRICS_PORT is `off`. */
   metricsUrl: string | undefined;
   ctx: Context;
+  /** Unloads now the cells idle for `idleMs` (default TEARLINE_CELL_IDLE_MS); answers how many. */
+  unloadIdleCells(idleMs?: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -92,6 +96,22 @@ async function clusterAdapter(relay: RedisRelay, counts: FrameCounts, log: pino.
   };
 }
 
+/**
+ * Unloads idle cells (server/workspaces/idleCells.ts) every half idle time (at least 0.1 s, at most
+ * a minute apart), one sweep at a time. `sweep` runs one now (tests: with an idle time of their own),
+ * or answers the one under way.
+ */
+function idleCellSweeper(ctx: Context, ports: Pick<IdleCellPorts, 'inUse' | 'forget'>) {
+  let sweeping: Promise<number> | undefined;
+  const sweep = (idleMs = ctx.config.cellIdleMs): Promise<number> =>
+    (sweeping ??= unloadIdleCells({ ...ports, cells: ctx.cells, docs: ctx.docs, idleMs, log: ctx.log }).finally(() => (sweeping = undefined)));
+  const timer = setInterval(() => {
+    sweep().catch((err: unknown) => ctx.log.error({ err }, 'unloading idle cells failed; tried again at the next sweep'));
+  }, Math.min(60_000, Math.max(100, ctx.config.cellIdleMs / 2)));
+  timer.unref();
+  return { sweep, stop: () => clearInterval(timer) };
+}
+
 export async function startServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...configFromEnv(), ...options };
   const log = pino({ level: config.logLevel, name: 'tearline' });
@@ -130,6 +150,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   const metrics = createMetrics({
     rooms: () => io.of('/').adapter.rooms.size,
     liveDocs: () => docs.size,
+    loadedCells: () => ctx.cells.loadedIds().length,
     broadcastFrames: () => frames,
     ackFrames: () => acks,
     freeBytes: () => storage.freeBytes(),
@@ -276,6 +297,15 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   if (exercises > 0) log.info({ exercises }, 'exercises restored where they stood');
   const evictor = setInterval(() => void docs.evictIdle(), Math.max(1000, config.docIdleMs / 2));
   evictor.unref();
+  const unloader = idleCellSweeper(ctx, {
+    inUse: (workspaceId) =>
+      (io.of('/').adapter.rooms.get(workspaceRoom(workspaceId))?.size ?? 0) > 0 || ctx.exercises.find(workspaceId) !== undefined || ctx.presence.waiting(workspaceId),
+    forget(workspaceId, objectIds) {
+      receiver?.forget(objectIds);
+      heldVersions?.forgetMarkings(objectIds);
+      relay?.unfollow(workspaceId, ctx.cells.loadedIds());
+    },
+  });
 
   const url = await listen(httpServer, config.port, config.host);
   const port = (httpServer.address() as AddressInfo).port;
@@ -292,8 +322,10 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     port,
     metricsUrl,
     ctx,
+    unloadIdleCells: unloader.sweep,
     async close() {
       clearInterval(evictor);
+      unloader.stop();
       metrics.close();
       if (metricsServer) {
         // A scraper's keep-alive connection would otherwise hold the close open.

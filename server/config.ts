@@ -151,6 +151,12 @@ export const SETTINGS = {
   jwtAudience: setting('TEARLINE_JWT_AUDIENCE', undefined, optional(text), 'checked when set'),
   compactAfter: setting('TEARLINE_COMPACT_AFTER', '200', integer(1, MAX_COUNT), 'stored updates of one doc before they are folded into a snapshot'),
   docIdleMs: setting('TEARLINE_DOC_IDLE_MS', '60000', integer(1, MAX_TIMER_MS), 'an in-memory doc untouched this long is evicted (reloaded on demand)'),
+  cellIdleMs: setting(
+    'TEARLINE_CELL_IDLE_MS',
+    '600000',
+    integer(1, MAX_TIMER_MS),
+    "a cell none of this node's sockets joined, with no work on it under way, for this long leaves memory (its index, docs, caches; with several nodes its relay shard is no longer read); loaded again on demand",
+  ),
   diskWarnBytes: setting(
     'TEARLINE_DISK_WARN_BYTES',
     '1073741824',

@@ -59,10 +59,13 @@ export function createDispatcher(entries: readonly EventEntry[]): Dispatch {
   return async (event, call) => {
     const entry = table.get(event)!;
     const admission = entry.checks.admitted ? admit(call.ctx) : undefined;
+    // The cell stays in memory until the handler is done: it never works on a copy unloaded meanwhile.
+    const release = entry.checks.cell === 'none' ? undefined : call.ctx.cells.hold(payloadCell(call.payload as never));
     try {
       const found = await checked(call.ctx, call.socket, call.session, entry, call.payload as never);
       return (await entry.handle({ ...call, ...found } as never)) as never;
     } finally {
+      release?.();
       admission?.done();
     }
   };

@@ -39,15 +39,20 @@ export function createReleases(ctx: Context, scheduler: Pick<DeadlineScheduler, 
     },
     async remark(effect) {
       const envelope = await ctx.store.getObject(effect.objectId);
-      const cell = envelope && (await ctx.cells.get(envelope.workspaceId));
-      if (!cell) throw new TearlineError('not_found', 'No such object in this cell.');
-      // Checked again at approval: what the comment is on may have narrowed since the request.
-      const object = cell.index.get(effect.objectId);
-      if (object?.envelope.kind === 'comment') checkCommentWithinParent(cell, object, effect.marking);
-      await carryOutRelease(ctx, cell, effect, { requestId: effect.requestId });
+      if (!envelope) throw new TearlineError('not_found', 'No such object in this cell.');
+      // The release is carried out on the cell as it is in memory now: held until it is done.
+      await ctx.cells.using(envelope.workspaceId, async () => {
+        const cell = await ctx.cells.get(envelope.workspaceId);
+        if (!cell) throw new TearlineError('not_found', 'No such object in this cell.');
+        // Checked again at approval: what the comment is on may have narrowed since the request.
+        const object = cell.index.get(effect.objectId);
+        if (object?.envelope.kind === 'comment') checkCommentWithinParent(cell, object, effect.marking);
+        await carryOutRelease(ctx, cell, effect, { requestId: effect.requestId });
+      });
     },
     notify(effect) {
-      notify(ctx, effect).catch((err: unknown) => ctx.log.error({ err }, 'release notification failed'));
+      // Filtered with the cell's index: held, so that index is kept current until the sockets are told.
+      ctx.cells.using(effect.request.workspaceId, () => notify(ctx, effect)).catch((err: unknown) => ctx.log.error({ err }, 'release notification failed'));
     },
   });
 }

@@ -12,6 +12,7 @@ export interface Metrics {
   connections: Gauge;
   rooms: Gauge;
   liveDocs: Gauge;
+  loadedCells: Gauge;
   updates: Counter;
   rejected: Counter<'code'>;
   sessionsEnded: Counter<'reason'>;
@@ -28,6 +29,8 @@ export interface Metrics {
 export interface MetricSources {
   rooms(): number;
   liveDocs(): number;
+  /** Cells this node holds in memory (loaded or loading). */
+  loadedCells(): number;
   /** Room broadcast frames so far, by path (see server/rooms/directFrames.ts). */
   broadcastFrames(): { direct: number; engine: number };
   /** Answers to clients' requests so far, by path (see server/sessions/directAcks.ts). */
@@ -165,6 +168,14 @@ export function createMetrics(sources: MetricSources): Metrics {
       registers: [registry],
       collect() {
         this.set(sources.liveDocs());
+      },
+    }),
+    loadedCells: new Gauge({
+      name: 'tearline_cells_loaded',
+      help: 'Cells (workspaces) held in memory on this node; idle ones leave after TEARLINE_CELL_IDLE_MS',
+      registers: [registry],
+      collect() {
+        this.set(sources.loadedCells());
       },
     }),
     updates: new Counter({ name: 'tearline_updates_total', help: 'Durable doc updates accepted (rate() gives updates/s)', registers: [registry] }),

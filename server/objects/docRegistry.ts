@@ -443,6 +443,16 @@ export class DocRegistry {
     );
   }
 
+  /** Whether any of these docs has an update being written, or a new epoch being made. */
+  async writing(ids: Iterable<string>): Promise<boolean> {
+    for (const id of ids) {
+      const entry = this.docs.get(id);
+      const live = entry && (await entry.catch(() => undefined));
+      if (live && (live.staged.length > 0 || live.replacing)) return true;
+    }
+    return false;
+  }
+
   async evictIdle(now = Date.now()): Promise<number> {
     let evicted = 0;
     for (const [id, pending] of this.docs) {

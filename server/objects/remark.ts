@@ -85,7 +85,7 @@ export function planRemark(cell: Cell, id: string, marking: Marking): RemarkPlan
 }
 
 export interface RemarkPorts {
-  cells: Pick<CellRegistry, 'remark'>;
+  cells: Pick<CellRegistry, 'remark' | 'hold'>;
   docs: Pick<DocRegistry, 'startEpochs'>;
   audit: Pick<AuditLog, 'append'>;
   fanout: Pick<Fanout, 'envelope' | 'removed' | 'reset'>;
@@ -108,7 +108,9 @@ export function remarker(ports: RemarkPorts): Remark {
   return (cell, id, marking, actor, detail = {}) => {
     // One at a time per cell: two re-marks deciding from the same envelopes (a report and its
     // paragraph released together) would give one portion two different docs for one new epoch.
-    const run = (remarking.get(cell) ?? Promise.resolve()).then(() => carryOut(ports, cell, id, marking, actor, detail));
+    // Held from here: a cell with a re-mark waiting or under way is not unloaded.
+    const release = ports.cells.hold(cell.workspace.id);
+    const run = (remarking.get(cell) ?? Promise.resolve()).then(() => carryOut(ports, cell, id, marking, actor, detail)).finally(release);
     remarking.set(cell, run.catch(() => undefined));
     return run;
   };

@@ -19,7 +19,7 @@ import type { RelayEntry } from './entries';
 export interface ReceiverPorts {
   /** This node's id: its own entries are counted, not applied again. */
   node: string;
-  cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord'>;
+  cells: Pick<CellRegistry, 'loaded' | 'loadedIds' | 'refreshRecord' | 'using'>;
   docs: Pick<DocRegistry, 'applyRemote' | 'catchUp' | 'encodeState' | 'drop'>;
   fanout: Pick<Fanout, 'relayed' | 'envelope' | 'removed' | 'reset'>;
   store: {
@@ -55,8 +55,12 @@ export class RelayReceiver {
     return this.ports.cells.loaded(workspaceId) !== undefined;
   }
 
-  /** Handles one entry; entries of a stream are handed over one at a time, in order. */
-  async handle(entry: RelayEntry): Promise<void> {
+  /** Handles one entry; entries of a stream are handed over one at a time, in order. The cell stays in memory meanwhile. */
+  handle(entry: RelayEntry): Promise<void> {
+    return this.ports.cells.using(entry.workspaceId, () => this.handleHeld(entry));
+  }
+
+  private async handleHeld(entry: RelayEntry): Promise<void> {
     const cell = await this.ports.cells.loaded(entry.workspaceId);
     if (!cell) {
       // Nobody on this node has the cell open: only a cached stored state may be stale.
@@ -224,7 +228,8 @@ export class RelayReceiver {
     clearTimeout(this.gapTimers.get(id));
     const timer = setTimeout(() => {
       this.gapTimers.delete(id);
-      if (!always && !this.seen.get(id)?.hasGap) return;
+      // The cell left memory meanwhile (its timers are cleared then, but a failed reload may come back here).
+      if (cell.unloaded || (!always && !this.seen.get(id)?.hasGap)) return;
       // A failed reload (PostgreSQL just restarted, a pooled connection gone) is tried again after
       // the same wait: waiting for the next gap could leave this node's readers behind for good.
       this.repair(cell, id).catch((err) => {
@@ -273,22 +278,40 @@ export class RelayReceiver {
    */
   async reconcile(): Promise<void> {
     for (const workspaceId of this.ports.cells.loadedIds()) {
-      const cell = await this.ports.cells.loaded(workspaceId);
-      if (!cell) continue;
-      await this.ports.cells.refreshRecord(cell);
-      await this.syncTombstones(cell);
-      const positions = await this.ports.store.positions(workspaceId);
-      for (const [id, position] of positions) {
-        const indexed = cell.index.get(id);
-        const held = this.ports.store.markingVersionHeld(id);
-        const moved = indexed !== undefined && indexed.envelope.orderKey !== position.orderKey;
-        if (!indexed || moved || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
-        const seen = this.seen.get(id);
-        if (position.lastSeq > 0 && (!seen || seen.contiguous < position.lastSeq || seen.hasGap)) {
-          await this.repair(cell, id);
-          (this.seen.get(id) ?? this.seen.set(id, new SeqTracker(position.lastSeq)).get(id)!).settle(position.lastSeq);
-        }
+      await this.ports.cells.using(workspaceId, () => this.reconcileCell(workspaceId));
+    }
+  }
+
+  private async reconcileCell(workspaceId: string): Promise<void> {
+    const cell = await this.ports.cells.loaded(workspaceId);
+    if (!cell) return;
+    await this.ports.cells.refreshRecord(cell);
+    await this.syncTombstones(cell);
+    const positions = await this.ports.store.positions(workspaceId);
+    for (const [id, position] of positions) {
+      const indexed = cell.index.get(id);
+      const held = this.ports.store.markingVersionHeld(id);
+      const moved = indexed !== undefined && indexed.envelope.orderKey !== position.orderKey;
+      if (!indexed || moved || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
+      const seen = this.seen.get(id);
+      if (position.lastSeq > 0 && (!seen || seen.contiguous < position.lastSeq || seen.hasGap)) {
+        await this.repair(cell, id);
+        (this.seen.get(id) ?? this.seen.set(id, new SeqTracker(position.lastSeq)).get(id)!).settle(position.lastSeq);
       }
+    }
+  }
+
+  /**
+   * Forgets the objects of a cell this node unloaded: their numbers seen, what is owed and their
+   * gap timers. Read from the relay again after the cell's next load, they count from none, as on
+   * a node that never held the cell.
+   */
+  forget(objectIds: Iterable<string>): void {
+    for (const id of objectIds) {
+      clearTimeout(this.gapTimers.get(id));
+      this.gapTimers.delete(id);
+      this.seen.delete(id);
+      this.undelivered.delete(id);
     }
   }
 

@@ -5,7 +5,8 @@
 // A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
 // the shard's end at that moment): whatever commits after that read is published after that end,
 // so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
-// carries many cells) are skipped unread, by the cell their `w` field names. A run id in Redis
+// carries many cells) are skipped unread, by the cell their `w` field names. A node that unloads
+// its last cell on a shard stops reading it (`unfollow`). A run id in Redis
 // tells a node that Redis lost its streams (a restart without persistence): it then reconciles
 // from PostgreSQL. A sweeper, on one node at a time, publishes outbox rows a crash or an outage left.
 import { randomUUID } from 'node:crypto';
@@ -101,6 +102,13 @@ export function timed<T>(command: Promise<T>, what: string, ms = COMMAND_TIMEOUT
   return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Whether stream entry id `id` (`<ms>-<n>`) comes after `position`. */
+function isAfter(id: string, position: string): boolean {
+  const [ms, n] = id.split('-').map(Number) as [number, number];
+  const [atMs, atN] = position.split('-').map(Number) as [number, number];
+  return ms > atMs || (ms === atMs && n > atN);
+}
+
 function toEntry(node: string, change: CommittedChange): RelayEntry {
   switch (change.kind) {
     case 'level':
@@ -193,6 +201,20 @@ export class RedisRelay {
     return following;
   }
 
+  /**
+   * Stops reading the shard of `workspaceId`, a cell this node took out of memory, unless one of
+   * `held` (the cells it still has in memory, loading ones included) is on it. A later `follow`
+   * starts from the shard's end again, as on a node that never read it.
+   */
+  unfollow(workspaceId: string, held: readonly string[]): void {
+    const stream = streamOf(workspaceId);
+    if (!this.positions.has(stream) || held.some((id) => streamOf(id) === stream)) return;
+    this.following.delete(stream);
+    this.positions.delete(stream);
+    // A blocking XREAD of the shard is cut short, so the next one leaves it out.
+    this.wake();
+  }
+
   private async startFollowing(stream: string): Promise<void> {
     let position = '0-0';
     try {
@@ -282,6 +304,14 @@ export class RedisRelay {
         const answer = await this.readOnce();
         for (const stream of answer ?? []) {
           for (const message of stream.messages) {
+            // A shard given up during the read (its cells unloaded), or followed again since from
+            // a later entry, is not read from this answer: what it holds was committed before the
+            // cells were read again.
+            const position = this.positions.get(stream.name);
+            if (position === undefined || !isAfter(message.id, position)) {
+              this.options.counted?.('skipped');
+              continue;
+            }
             this.positions.set(stream.name, message.id);
             await this.deliver(stream.name, message.id, message.message);
           }

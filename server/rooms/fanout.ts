@@ -81,6 +81,7 @@ export class Fanout {
 
   /** `object:added` or `object:changed`, with each level's view of the envelope. */
   envelope(cell: Cell, event: 'object:added' | 'object:changed', envelope: Envelope, levels: Iterable<string>): void {
+    if (cell.unloaded) return;
     const plain: string[] = [];
     for (const level of levels) {
       const view = envelopeForLevel(cell.index, envelope, level);
@@ -91,6 +92,7 @@ export class Fanout {
   }
 
   removed(cell: Cell, id: string, levels: Iterable<string>): void {
+    if (cell.unloaded) return;
     const rooms = this.levelRooms(cell, levels);
     if (rooms.length > 0) this.io.local.to(rooms).emit('object:removed', { id });
   }
@@ -102,7 +104,7 @@ export class Fanout {
   reset(cell: Cell, id: string, epoch: number, update: Uint8Array, levels: Iterable<string>, seq: number): void {
     this.pending.delete(id);
     const list = [...levels];
-    if (list.length === 0) return;
+    if (list.length === 0 || cell.unloaded) return;
     this.io.local.to(this.encodingRooms(cell, list, 'binary')).emit('doc:reset', { id, epoch, update, seq });
     this.io.local.to(this.encodingRooms(cell, list, 'base64')).emit('doc:reset', { id, epoch, update: encodeBytes('base64', update), seq });
   }
@@ -156,8 +158,9 @@ export class Fanout {
     const byRoom = this.io.of('/').adapter.rooms;
     for (const [id, item] of batch) {
       const entry = item.cell.index.get(id);
-      // A re-mark in between started a new epoch: its doc:reset already carries these edits.
-      if (!entry || entry.envelope.epoch !== item.epoch) continue;
+      // A re-mark in between started a new epoch: its doc:reset already carries these edits. A cell
+      // unloaded meanwhile has nobody here to tell (and its copy is no longer kept current).
+      if (!entry || entry.envelope.epoch !== item.epoch || item.cell.unloaded) continue;
       const levels = item.cell.audience.levelsForObject(id);
       if (levels.size === 0) continue;
       // The sender already has its own edit (its ack carries its number); with several senders,

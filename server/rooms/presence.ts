@@ -44,6 +44,8 @@ export function presenceForLevel(cell: Cell, state: PresenceState, levelKey: str
  * everyone's state (sendWelcome).
  */
 export function sendPresence(deps: PresenceDeps, cell: Cell, changes: readonly PresenceChange[], newcomers: ReadonlySet<string>): void {
+  // A copy of a cell unloaded meanwhile is not kept current: its filtering is not to be trusted.
+  if (cell.unloaded) return;
   const workspaceId = cell.workspace.id;
   const states: PresenceState[] = [];
   const removed: string[] = [];

@@ -87,6 +87,11 @@ export class PresenceBatcher {
     return entry;
   }
 
+  /** Whether the cell has presence changes waiting for their window. */
+  waiting(workspaceId: string): boolean {
+    return this.cells.has(workspaceId);
+  }
+
   close(): void {
     this.closed = true;
     for (const { timer } of this.cells.values()) clearTimeout(timer);

@@ -70,6 +70,11 @@ export class HeldMarkings {
     return ids.filter((id) => !this.held.has(id));
   }
 
+  /** Forgets the objects (their cell left this node's memory): their next updates wait for a read of the envelope. */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.held.delete(id);
+  }
+
   /** Most recently used last: a Map keeps insertion order. */
   private touch(objectId: string, version: number): void {
     this.held.delete(objectId);

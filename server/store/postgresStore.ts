@@ -109,6 +109,11 @@ export class PostgresStore implements Store {
     return this.held.version(objectId);
   }
 
+  /** Forgets the marking versions held for these objects (their cell left this node's memory: see HeldMarkings.forget). */
+  forgetMarkings(objectIds: Iterable<string>): void {
+    this.held.forget(objectIds);
+  }
+
   async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
     await this.pool.query('INSERT INTO workspaces (id, record, created_at) VALUES ($1, $2, $3)', [workspace.id, JSON.stringify(workspace), workspace.createdAt]);
     this.exerciseCells.note(workspace);

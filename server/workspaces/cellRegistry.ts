@@ -17,6 +17,11 @@ export interface Cell {
   policy: MarkingPolicy;
   index: ObjectIndex;
   audience: Audience;
+  /**
+   * Set once the registry let the cell go (./idleCells.ts): work that still holds this copy sends
+   * nothing to rooms through it (fails closed), since a reloaded cell is another copy, kept current.
+   */
+  unloaded?: true;
 }
 
 /** An object left out of its cell's index, and why. */
@@ -61,8 +66,18 @@ export function loadableEnvelopes(policy: MarkingPolicy, envelopes: readonly Env
   return { loadable, quarantined };
 }
 
+/** A cell in memory: loading (`loaded` unset) or loaded. */
+interface Entry {
+  cell: Promise<Cell | undefined>;
+  loaded?: Cell;
+  /** When the cell was last asked for (`get`), or last found in use (`touch`). */
+  usedAt: number;
+}
+
 export class CellRegistry {
-  private readonly cells = new Map<string, Promise<Cell | undefined>>();
+  private readonly cells = new Map<string, Entry>();
+  /** Per cell, the pieces of work under way on it (`hold`): it stays in memory meanwhile. */
+  private readonly holds = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -72,27 +87,90 @@ export class CellRegistry {
      * the cell's shard there, so every change committed after the read reaches this node.
      */
     private readonly beforeLoad: (workspaceId: string) => Promise<void> = async () => undefined,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get(workspaceId: string): Promise<Cell | undefined> {
-    let cell = this.cells.get(workspaceId);
-    if (!cell) {
-      cell = this.load(workspaceId);
-      this.cells.set(workspaceId, cell);
+    let entry = this.cells.get(workspaceId);
+    if (!entry) {
+      const loading: Entry = { cell: this.load(workspaceId), usedAt: this.now() };
+      entry = loading;
+      this.cells.set(workspaceId, loading);
       // A cell that does not exist yet may be created later: do not cache the miss.
-      void cell.then((loaded) => loaded ?? this.cells.delete(workspaceId), () => this.cells.delete(workspaceId));
+      void loading.cell.then(
+        (loaded) => (loaded ? (loading.loaded = loaded) : this.forget(workspaceId, loading)),
+        () => this.forget(workspaceId, loading),
+      );
     }
-    return cell;
+    entry.usedAt = this.now();
+    return entry.cell;
+  }
+
+  private forget(workspaceId: string, entry: Entry): void {
+    if (this.cells.get(workspaceId) === entry) this.cells.delete(workspaceId);
   }
 
   /** The cell if this node has it in memory (loaded or loading); never loads one. */
   loaded(workspaceId: string): Promise<Cell | undefined> | undefined {
-    return this.cells.get(workspaceId);
+    return this.cells.get(workspaceId)?.cell;
   }
 
   /** The cells this node has in memory. */
   loadedIds(): string[] {
     return [...this.cells.keys()];
+  }
+
+  /**
+   * Keeps the cell in memory (loaded, or loaded when asked for) until the answer is called: work
+   * under way on it that must not meet a reloaded copy (a socket event, a re-mark, a relayed change).
+   */
+  hold(workspaceId: string): () => void {
+    this.holds.set(workspaceId, (this.holds.get(workspaceId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = this.holds.get(workspaceId)! - 1;
+      if (left === 0) this.holds.delete(workspaceId);
+      else this.holds.set(workspaceId, left);
+    };
+  }
+
+  /** Runs `work` holding the cell (see `hold`). */
+  async using<T>(workspaceId: string, work: () => Promise<T>): Promise<T> {
+    const release = this.hold(workspaceId);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /** The cell counts as used now (a socket of this node is in it, say). */
+  touch(workspaceId: string): void {
+    const entry = this.cells.get(workspaceId);
+    if (entry) entry.usedAt = this.now();
+  }
+
+  /** The loaded cells nobody holds and nobody asked for in the last `idleMs`. */
+  idle(idleMs: number): Cell[] {
+    const since = this.now() - idleMs;
+    const idle: Cell[] = [];
+    for (const [id, entry] of this.cells) if (entry.loaded && entry.usedAt <= since && !this.holds.has(id)) idle.push(entry.loaded);
+    return idle;
+  }
+
+  /**
+   * Takes the cell out of memory, unless someone holds it or asked for it since `idle` found it:
+   * answers whether it did. The next `get` loads it from the store as for the first time.
+   */
+  unload(cell: Cell, idleMs: number): boolean {
+    const id = cell.workspace.id;
+    const entry = this.cells.get(id);
+    if (entry?.loaded !== cell || this.holds.has(id) || entry.usedAt > this.now() - idleMs) return false;
+    this.cells.delete(id);
+    cell.unloaded = true;
+    return true;
   }
 
   /** Reads the cell's record again (another node changed it). */

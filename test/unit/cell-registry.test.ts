@@ -1,5 +1,6 @@
 // A cell is served even when some of its stored objects cannot be: the unreadable ones, and
 // everything under them, are left out and logged; the rest is indexed as usual.
+// An idle cell is let go only when nobody holds it or asked for it within the idle time.
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
@@ -30,21 +31,22 @@ test('an unreadable marking leaves out that object and what belongs to it; orpha
   ]);
 });
 
+const workspace: WorkspaceSummary = {
+  id: 'w1',
+  name: 'Cell',
+  members: ['USA', 'GBR'],
+  defaultMarking: 'SECRET//REL TO USA, GBR',
+  systemHigh: 'TOP SECRET',
+  groups: {},
+  exercise: false,
+  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+  crossNationEditing: 'suggest',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'usa-analyst',
+};
+
 test('the cell loads with its readable objects and logs each one left out', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
-  const workspace: WorkspaceSummary = {
-    id: 'w1',
-    name: 'Cell',
-    members: ['USA', 'GBR'],
-    defaultMarking: 'SECRET//REL TO USA, GBR',
-    systemHigh: 'TOP SECRET',
-    groups: {},
-    exercise: false,
-    releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-    crossNationEditing: 'suggest',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    createdBy: 'usa-analyst',
-  };
   await store.createWorkspace(workspace);
   await store.createObjects([envelope('ok', 'SECRET//REL TO USA, GBR'), envelope('bad', 'SECRET//REL TO USA, XYZ')].map((e) => ({ envelope: e, content: new Uint8Array([0, 0]), author: 'usa-analyst', clients: [] })));
   const { log, errors } = recordingLog();
@@ -52,5 +54,33 @@ test('the cell loads with its readable objects and logs each one left out', asyn
   const cell = await cells.get('w1');
   expect([...cell!.index.all()].map((o) => o.envelope.id)).toEqual(['ok']);
   expect(errors()).toEqual([expect.objectContaining({ workspaceId: 'w1', objectId: 'bad' })]);
+  await store.close();
+});
+
+test('a held cell, or one asked for within the idle time, is not unloaded; an unloaded copy is marked, and the next get loads a new one', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
+  await store.createWorkspace(workspace);
+  let now = 0;
+  const cells = new CellRegistry(store, recordingLog().log, undefined, () => now);
+  const cell = (await cells.get('w1'))!;
+  now = 999;
+  expect(cells.idle(1000)).toEqual([]);
+  now = 1000;
+  const release = cells.hold('w1');
+  expect(cells.idle(1000)).toEqual([]);
+  expect(cells.unload(cell, 1000)).toBe(false);
+  release();
+  release();
+  expect(cells.idle(1000)).toEqual([cell]);
+  await cells.get('w1');
+  // Asked for since it was found idle.
+  expect(cells.unload(cell, 1000)).toBe(false);
+  now = 2000;
+  expect(cells.unload(cell, 1000)).toBe(true);
+  expect(cell.unloaded).toBe(true);
+  expect(cells.loaded('w1')).toBeUndefined();
+  const again = await cells.get('w1');
+  expect(again).not.toBe(cell);
+  expect(again!.unloaded).toBeUndefined();
   await store.close();
 });

@@ -62,6 +62,7 @@ describe('settings', () => {
       jwtAudience: undefined,
       compactAfter: 200,
       docIdleMs: 60_000,
+      cellIdleMs: 600_000,
       diskWarnBytes: 1024 ** 3,
       commitWindowMs: 25,
       commitFramesPerSecond: 5000,

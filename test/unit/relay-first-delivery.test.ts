@@ -44,7 +44,7 @@ async function twoNodes() {
   const socket = new Y.Doc();
   const receiver = new RelayReceiver({
     node: 'node-b',
-    cells: { loaded: async () => cell, loadedIds: () => ['cell-1'], refreshRecord: async () => undefined },
+    cells: { loaded: async () => cell, loadedIds: () => ['cell-1'], refreshRecord: async () => undefined, using: (_id, work) => work() },
     docs: nodeB,
     fanout: { relayed: (_cell, _id, _epoch, update) => Y.applyUpdate(socket, update), envelope: () => undefined, removed: () => undefined, reset: () => undefined },
     store: { getObject: async () => envelope, markingVersionHeld: () => 0, positions: async () => new Map(), listTombstones: async () => [] },

@@ -19,7 +19,7 @@ function receiverWith(gapWaitMs = 60_000, failedReloads = 0) {
   } as unknown as Cell;
   const ports: ReceiverPorts = {
     node: 'node-2',
-    cells: { loaded: async () => cell, loadedIds: () => [], refreshRecord: async () => undefined },
+    cells: { loaded: async () => cell, loadedIds: () => [], refreshRecord: async () => undefined, using: (_id, work) => work() },
     docs: {
       applyRemote: async () => undefined,
       catchUp: async (id) => {

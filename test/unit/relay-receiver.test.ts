@@ -39,7 +39,7 @@ function node() {
   const dropped: string[] = [];
   const receiver = new RelayReceiver({
     node: 'node-b',
-    cells: { loaded: async () => cell, loadedIds: () => ['w1'], refreshRecord: async () => undefined },
+    cells: { loaded: async () => cell, loadedIds: () => ['w1'], refreshRecord: async () => undefined, using: (_id, work) => work() },
     docs: {
       applyRemote: async () => undefined,
       catchUp: async () => undefined,
