@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import { act, cleanup, render, within } from '@testing-library/react';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
-import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Envelope } from '../../shared/protocol';
 import { MapPanel } from '../../client/src/map/MapPanel';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
 
 // The map engine (OpenLayers) draws nothing in a test DOM: a stand-in keeps its callbacks and
 // what it was asked to show.
@@ -44,20 +43,8 @@ afterEach(() => {
   engine.shown = [];
 });
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
-const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = cellSummary();
+const usa = analysts.usa;
 const COUNT = 4000;
 
 function cellOfFeatures(): StaticPicture {
@@ -80,22 +67,7 @@ function cellOfFeatures(): StaticPicture {
 }
 
 function contextOf(shown: StaticPicture, focus: WorkspaceContextValue['focus']): WorkspaceContextValue {
-  const cell = workspaceMarkings(workspace);
-  const snapshot = shown.getSnapshot();
-  return {
-    picture: shown,
-    snapshot,
-    session: null,
-    identity: usa,
-    canEdit: false,
-    cell,
-    picker: { cell, author: usa },
-    setPresence: () => undefined,
-    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
-    releases: null,
-    openObject: () => undefined,
-    focus,
-  };
+  return staticContext(shown, usa, { focus });
 }
 
 async function showMap() {

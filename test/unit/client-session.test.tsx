@@ -5,25 +5,14 @@
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent, encodeFreshContent, fieldsOf } from '../../shared/content';
-import type { ClientEvent, ClientPayload, Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
+import type { ClientEvent, ClientPayload, Envelope, PresenceState } from '../../shared/protocol';
 import type { Connection } from '../../client/src/session/connection';
 import { ServerError } from '../../client/src/session/errors';
 import type { CellRecord, KeptObject, OfflineStore } from '../../client/src/session/offlineStore';
 import { WorkspaceSession } from '../../client/src/session/workspaceSession';
+import { cellSummary } from '../helpers/clientWorkspace';
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
+const workspace = cellSummary();
 
 function envelope(id: string, epoch = 0): Envelope {
   return {

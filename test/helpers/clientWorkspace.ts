@@ -1,0 +1,56 @@
+// Fixtures for the web client's unit tests: a cell summary, people signed in, and the context a
+// workspace view gives its panels over a static picture, so each test states only what it varies.
+import type { WorkspaceSummary } from '../../shared/protocol';
+import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Identity } from '../../client/src/session/identity';
+import type { StaticPicture } from '../../client/src/session/staticPicture';
+import type { WorkspaceContextValue } from '../../client/src/workspace/context';
+
+/** Cell ws1, "Strait watch": FVEY, SECRET system high, not an exercise; `fields` replace any of that. */
+export function cellSummary(fields: Partial<WorkspaceSummary> = {}): WorkspaceSummary {
+  return {
+    id: 'ws1',
+    name: 'Strait watch',
+    members: ['FVEY'],
+    defaultMarking: 'SECRET//REL TO USA, FVEY',
+    systemHigh: 'SECRET',
+    groups: {},
+    exercise: false,
+    releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
+    crossNationEditing: 'suggest',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    createdBy: 'usa-analyst',
+    ...fields,
+  };
+}
+
+/** Analysts with SECRET and the editor role. */
+export const analysts = {
+  usa: { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] },
+  gbr: { token: 't', sub: 'gbr-analyst', name: 'Tom Hughes', nation: 'GBR', clearance: 'SECRET', compartments: [], roles: ['editor'] },
+  aus: { token: 't', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS', clearance: 'SECRET', compartments: [], roles: ['editor'] },
+} satisfies Record<string, Identity>;
+
+/**
+ * What a workspace view gives its panels when `identity` reads `shown`: read-only (no session)
+ * unless `more` says otherwise; `more` replaces any member.
+ */
+export function staticContext(shown: StaticPicture, identity: Identity, more: Partial<WorkspaceContextValue> = {}): WorkspaceContextValue {
+  const snapshot = shown.getSnapshot();
+  const cell = workspaceMarkings(snapshot.workspace!);
+  return {
+    picture: shown,
+    snapshot,
+    session: null,
+    identity,
+    canEdit: false,
+    cell,
+    picker: { cell, author: identity },
+    setPresence: () => undefined,
+    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
+    releases: null,
+    openObject: () => undefined,
+    focus: null,
+    ...more,
+  };
+}
