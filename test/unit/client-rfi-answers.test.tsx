@@ -98,3 +98,16 @@ it('opens an RFI’s comment threads from its actions menu, listing its comments
   expect(within(threads).getByText('Asked the harbour master too.')).toBeTruthy();
   expect(within(threads).queryByText('The port authority.')).toBeNull();
 });
+
+it('offers under a comment only the nations that may read it at the marking typed, and completes the mention picked', () => {
+  const threads = renderAnswers(vi.fn(), undefined, 'comments');
+  const text = within(threads).getByLabelText('Comment (mention with @GBR or @person)') as HTMLTextAreaElement;
+  fireEvent.change(text, { target: { value: 'ask @' } });
+  const picker = () => within(threads).getByRole('list', { name: 'Who may read this comment' });
+  expect(within(picker()).getAllByRole('button').map((b) => b.textContent)).toEqual(['USA (everyone of USA in the cell)', 'GBR (everyone of GBR in the cell)', 'JPN (everyone of JPN in the cell)']);
+  fireEvent.change(within(threads).getByLabelText(/^Comment marking/), { target: { value: 'SECRET//REL TO USA, GBR' } });
+  expect(within(picker()).queryByRole('button', { name: /^JPN/ })).toBeNull();
+  fireEvent.click(within(picker()).getByRole('button', { name: /^GBR/ }));
+  expect(text.value).toBe('ask @GBR ');
+  expect(within(threads).queryByRole('list', { name: 'Who may read this comment' })).toBeNull();
+});
