@@ -1,6 +1,6 @@
 // Fixtures for the web client's unit tests: a cell summary, people signed in, and the context a
 // workspace view gives its panels over a static picture, so each test states only what it varies.
-import type { WorkspaceSummary } from '../../shared/protocol';
+import type { Envelope, ObjectKind, WorkspaceSummary } from '../../shared/protocol';
 import { workspaceMarkings } from '../../client/src/markings/cell';
 import type { Identity } from '../../client/src/session/identity';
 import type { StaticPicture } from '../../client/src/session/staticPicture';
@@ -22,6 +22,23 @@ export function cellSummary(fields: Partial<WorkspaceSummary> = {}): WorkspaceSu
     createdBy: 'usa-analyst',
     ...fields,
   };
+}
+
+/** `count` USA objects of `kind` in cell ws1, marked for FVEY, ids `${kind}-0` on, created a second apart. */
+export function usaObjects(kind: ObjectKind, count: number): Envelope[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${kind}-${i}`,
+    workspaceId: 'ws1',
+    kind,
+    marking: 'SECRET//REL TO USA, FVEY',
+    portion: '(S//REL TO USA, FVEY)',
+    originator: 'USA',
+    parentId: null,
+    orderKey: 'a0',
+    createdBy: 'usa-analyst',
+    createdAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+    epoch: 0,
+  }));
 }
 
 /** Analysts with SECRET and the editor role. */

@@ -6,11 +6,10 @@ import { readFileSync } from 'node:fs';
 import { act, cleanup, render, within } from '@testing-library/react';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
-import type { Envelope } from '../../shared/protocol';
 import { MapPanel } from '../../client/src/map/MapPanel';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
-import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
+import { analysts, cellSummary, staticContext, usaObjects } from '../helpers/clientWorkspace';
 
 // The map engine (OpenLayers) draws nothing in a test DOM: a stand-in keeps its callbacks and
 // what it was asked to show.
@@ -48,19 +47,7 @@ const usa = analysts.usa;
 const COUNT = 4000;
 
 function cellOfFeatures(): StaticPicture {
-  const objects: Envelope[] = Array.from({ length: COUNT }, (_, i) => ({
-    id: `feature-${i}`,
-    workspaceId: 'ws1',
-    kind: 'feature',
-    marking: 'SECRET//REL TO USA, FVEY',
-    portion: '(S//REL TO USA, FVEY)',
-    originator: 'USA',
-    parentId: null,
-    orderKey: 'a0',
-    createdBy: 'usa-analyst',
-    createdAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    epoch: 0,
-  }));
+  const objects = usaObjects('feature', COUNT);
   const geometry = (i: number) => ({ type: 'LineString', coordinates: [[120 + (i % 50) / 10, 24], [120.5, 24.5]] });
   const docs = objects.map((object, i) => ({ id: object.id, epoch: 0, update: buildContent({ fields: { name: `Feature ${i}`, geometry: geometry(i) } }) }));
   return new StaticPicture(workspace, 'USA|S|', objects, docs);

@@ -12,7 +12,7 @@ import { RfiBoard } from '../../client/src/rfi/RfiBoard';
 import { VirtualList } from '../../client/src/views/VirtualList';
 import { WorkspaceContext } from '../../client/src/workspace/context';
 import { ofKind } from '../../client/src/workspace/selectors';
-import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
+import { analysts, cellSummary, staticContext, usaObjects } from '../helpers/clientWorkspace';
 
 // Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
 // The light face of a row (ItemPreview) follows the object's presence: counted apart.
@@ -44,19 +44,7 @@ const usa = analysts.usa;
 
 /** `minuteOf`: an event's time, in minutes after the first (its place in creation order by default). */
 function cellOf(kind: 'event' | 'rfi', count: number, minuteOf = (i: number) => i): StaticPicture {
-  const objects: Envelope[] = Array.from({ length: count }, (_, i) => ({
-    id: `${kind}-${i}`,
-    workspaceId: 'ws1',
-    kind,
-    marking: 'SECRET//REL TO USA, FVEY',
-    portion: '(S//REL TO USA, FVEY)',
-    originator: 'USA',
-    parentId: null,
-    orderKey: 'a0',
-    createdBy: 'usa-analyst',
-    createdAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    epoch: 0,
-  }));
+  const objects = usaObjects(kind, count);
   const fields = (i: number) =>
     kind === 'event' ? { title: `Event ${i}`, when: new Date(Date.UTC(2025, 0, 1) + minuteOf(i) * 60_000).toISOString() } : { title: `RFI ${i}`, status: i % 2 ? 'answered' : 'open' };
   const docs = objects.map((object, i) => ({ id: object.id, epoch: 0, update: buildContent({ fields: fields(i), body: `Details ${i}.` }) }));
