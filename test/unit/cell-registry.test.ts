@@ -3,12 +3,12 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
-import type { WorkspaceSummary } from '../../shared/protocol';
 import { CellRegistry, loadableEnvelopes } from '../../server/workspaces/cellRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { recordingLog } from '../helpers/recordingLog';
 import { tempDir } from '../helpers/server';
 import { envelope } from '../helpers/envelopes';
+import { workspace as cellOf } from '../helpers/fakeSocket';
 
 test('an unreadable marking leaves out that object and what belongs to it; orphans and loops fail closed', () => {
   const { loadable, quarantined } = loadableEnvelopes(defaultPolicy, [
@@ -32,19 +32,7 @@ test('an unreadable marking leaves out that object and what belongs to it; orpha
 
 test('the cell loads with its readable objects and logs each one left out', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
-  const workspace: WorkspaceSummary = {
-    id: 'w1',
-    name: 'Cell',
-    members: ['USA', 'GBR'],
-    defaultMarking: 'SECRET//REL TO USA, GBR',
-    systemHigh: 'TOP SECRET',
-    groups: {},
-    exercise: false,
-    releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-    crossNationEditing: 'suggest',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    createdBy: 'usa-analyst',
-  };
+  const workspace = { ...cellOf('w1', ['USA', 'GBR']), name: 'Cell', defaultMarking: 'SECRET//REL TO USA, GBR' };
   await store.createWorkspace(workspace);
   await store.createObjects([envelope('ok', 'SECRET//REL TO USA, GBR'), envelope('bad', 'SECRET//REL TO USA, XYZ')].map((e) => ({ envelope: e, content: new Uint8Array([0, 0]), author: 'usa-analyst', clients: [] })));
   const { log, errors } = recordingLog();
