@@ -9,10 +9,10 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { buildContent } from '../shared/content';
 import { SqliteStore } from '../server/store/sqliteStore';
-import { unclassifiedNote } from '../test/helpers/envelopes';
+import { noteEnvelope } from '../test/helpers/envelopes';
 
 const WARMUP = 500;
-const envelope = unclassifiedNote('o1');
+const envelope = noteEnvelope('o1');
 
 /** `memory`: an in-memory SQLite, no disk: what the statements themselves cost, without the fsync's spread. */
 async function measure(sync: 'full' | 'normal' | 'memory', commits: number): Promise<{ user: number; system: number }> {

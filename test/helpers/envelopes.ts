@@ -1,5 +1,5 @@
-// Stored envelopes for tests: a USA report or portion for the cell's in-memory picture, and an
-// UNCLASSIFIED note for the store and its writers.
+// Stored envelopes for tests: a USA report or portion for the cell's in-memory picture, and a
+// note for the store and its writers.
 import type { Envelope } from '../../shared/protocol';
 
 /** A USA report in cell w1, or a portion of `parentId`. */
@@ -17,8 +17,8 @@ export const envelope = (id: string, marking: string, parentId: string | null = 
   epoch: 0,
 });
 
-/** An UNCLASSIFIED note in cell w; `fields` replace any of it. */
-export const unclassifiedNote = (id: string, fields: Partial<Envelope> = {}): Envelope => ({
+/** A USA note in cell w, UNCLASSIFIED unless `fields` say otherwise; `fields` replace any of it. */
+export const noteEnvelope = (id: string, fields: Partial<Envelope> = {}): Envelope => ({
   id,
   workspaceId: 'w',
   kind: 'note',

@@ -6,11 +6,11 @@ import { bodyOf, buildContent, editableFieldText } from '../../shared/content';
 import { DocRegistry, type DocRegistryOptions } from '../../server/objects/docRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
-import { unclassifiedNote } from '../helpers/envelopes';
+import { noteEnvelope } from '../helpers/envelopes';
 import { tempDir } from '../helpers/server';
 import { textReplica } from '../helpers/textReplica';
 
-const envelope = unclassifiedNote('doc1');
+const envelope = noteEnvelope('doc1');
 
 const DISK_FULL = () => new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
 

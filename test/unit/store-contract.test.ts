@@ -17,7 +17,7 @@ import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
-import { unclassifiedNote } from '../helpers/envelopes';
+import { noteEnvelope } from '../helpers/envelopes';
 import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
@@ -38,7 +38,7 @@ const postgresBackend: Backend = () => {
 };
 
 const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope =>
-  unclassifiedNote(id, { workspaceId: 'w1', createdBy: 'usa-analyst', createdAt: new Date().toISOString(), ...extra });
+  noteEnvelope(id, { workspaceId: 'w1', createdBy: 'usa-analyst', createdAt: new Date().toISOString(), ...extra });
 
 const workspace = (id: string) => ({
   id,
