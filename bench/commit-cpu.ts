@@ -8,23 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { buildContent } from '../shared/content';
-import type { Envelope } from '../shared/protocol';
 import { SqliteStore } from '../server/store/sqliteStore';
+import { noteEnvelope } from '../test/helpers/envelopes';
 
 const WARMUP = 500;
-const envelope: Envelope = {
-  id: 'o1',
-  workspaceId: 'w',
-  kind: 'note',
-  marking: 'UNCLASSIFIED',
-  portion: '(U)',
-  originator: 'USA',
-  parentId: null,
-  orderKey: 'a0',
-  createdBy: 'x',
-  createdAt: '2026-01-01T00:00:00Z',
-  epoch: 0,
-};
+const envelope = noteEnvelope('o1');
 
 /** `memory`: an in-memory SQLite, no disk: what the statements themselves cost, without the fsync's spread. */
 async function measure(sync: 'full' | 'normal' | 'memory', commits: number): Promise<{ user: number; system: number }> {

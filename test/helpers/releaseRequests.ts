@@ -1,4 +1,5 @@
-// A pending release request for store and scheduler tests: AUS asks to release a NOFORN object.
+// A release request for store, scheduler and figures tests: AUS asks to release a NOFORN object
+// (pending unless `rest` says otherwise).
 import type { ReleaseRequest } from '../../shared/release';
 
 export function pendingRequest(

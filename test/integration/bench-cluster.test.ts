@@ -3,12 +3,12 @@
 // redis-server of its own) and writes every
 // figure the capacity model of docs/performance.md needs. No performance threshold is asserted.
 // Skipped without PostgreSQL or redis-server locally, never in CI.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ClusterRow } from '../../bench/cluster';
+import { runBench } from '../helpers/bench';
 import { postgresTestsSkipped } from '../helpers/postgres';
 import { redisTestsSkipped } from '../helpers/redis';
 
@@ -18,18 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(postgresTestsSkipped || redisTestsSkipped)('the multi-node benchmark', () => {
   test('npm run bench -- --nodes 1,2 --quick measures one and two nodes and writes the per-node figures', { timeout: 180_000 }, async () => {
     const out = path.join(dir, 'cluster.json');
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn('npm', ['run', '--silent', 'bench', '--', '--nodes', '1,2', '--quick', '--out', out], {
-        cwd: path.resolve(import.meta.dirname, '../..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await runBench(['--nodes', '1,2', '--quick', '--out', out]);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('### Several nodes');
     const { rows } = JSON.parse(readFileSync(out, 'utf8')) as { rows: ClusterRow[] };

@@ -1,30 +1,14 @@
 // Keeps the benchmark harness from rotting: `npm run bench -- --quick` must run every server end
 // to end and write a summary with sane figures. No performance threshold is asserted here.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { parseOptions } from '../../bench/options';
+import { runBench } from '../helpers/bench';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function runBench(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('npm run bench -- --quick measures all three servers and writes the summary', { timeout: 120_000 }, async () => {
   const out = path.join(dir, 'latest.json');

@@ -8,35 +8,24 @@ import type { RestAnswers } from '../../shared/rest';
 import { eventually, useCluster } from '../helpers/cluster';
 import { postgresTestsSkipped } from '../helpers/postgres';
 import { redisTestsSkipped } from '../helpers/redis';
+import { KOREAN_LIAISON, LIAISON_JOINS, SHARED_ASSESSMENT, cellScenario } from '../helpers/scenarios';
 import { api, connect, createCell, tokenFor } from '../helpers/server';
 
 const skipped = postgresTestsSkipped || redisTestsSkipped;
 
-const SCENARIO = `id: seats
-title: Seats across nodes
-start: 2025-03-04T06:00:00Z
-cells:
-  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: SECRET }
-participants:
-  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET, sub: usa-secret }
-  - { id: gb-obs, name: UK observer, nation: GBR, clearance: SECRET, exerciseRole: observer, sub: gbr-analyst }
-  - { id: kr-liaison, name: Korean liaison, nation: KOR, clearance: SECRET, cells: [], sub: kor-analyst }
-msel:
-  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//REL TO USA, GBR, JPN
-    title: Shared assessment
-    content: SHARED
-  - id: J-01
-    at: "+00:10"
-    author: USA
-    kind: join
-    participant: kr-liaison
-    marking: UNCLASSIFIED
-    title: Korean liaison joins
-`;
+const SCENARIO = cellScenario(
+  {
+    id: 'seats',
+    title: 'Seats across nodes',
+    participants: [
+      '{ id: us-1, name: US analyst, nation: USA, clearance: SECRET, sub: usa-secret }',
+      '{ id: gb-obs, name: UK observer, nation: GBR, clearance: SECRET, exerciseRole: observer, sub: gbr-analyst }',
+      KOREAN_LIAISON,
+    ],
+  },
+  SHARED_ASSESSMENT +
+    LIAISON_JOINS,
+);
 
 describe.skipIf(skipped)('exercise seats on a node that does not run the exercise', () => {
   const nodes = useCluster();

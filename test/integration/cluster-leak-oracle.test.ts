@@ -15,6 +15,7 @@ import { canSee, parseMarking, policyWithGroups, type Marking, type Participant 
 import { bytesOf, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import { eventually, useCluster } from '../helpers/cluster';
+import { ORACLE_MARKINGS, ORACLE_PERSONAS, frameText, trackVisibility } from '../helpers/leakOracle';
 import { postgresTestsSkipped } from '../helpers/postgres';
 import { redisTestsSkipped } from '../helpers/redis';
 import { connect, createCell, replica, tokenFor, type TestClient } from '../helpers/server';
@@ -45,28 +46,8 @@ interface ModelObject {
   deleted: boolean;
 }
 
-const PERSONAS: { persona: string; participant: Participant; overrides?: object }[] = [
-  { persona: 'usa-fdo', participant: { nation: 'USA', clearance: 'TS', compartments: ['SI'] }, overrides: { compartments: ['SI'] } },
-  { persona: 'usa-secret', participant: { nation: 'USA', clearance: 'S', compartments: [] } },
-  { persona: 'gbr-fdo', participant: { nation: 'GBR', clearance: 'TS', compartments: [] } },
-  { persona: 'aus-analyst', participant: { nation: 'AUS', clearance: 'S', compartments: [] } },
-  { persona: 'jpn-analyst', participant: { nation: 'JPN', clearance: 'S', compartments: [] } },
-  { persona: 'kor-analyst', participant: { nation: 'KOR', clearance: 'S', compartments: [] } },
-];
 /** The FDO among the personas for each originating nation. */
 const FDO_OF: Record<string, number> = { USA: 0, GBR: 2 };
-
-const MARKINGS = [
-  'UNCLASSIFIED',
-  'SECRET//NOFORN',
-  'SECRET//REL TO USA, GBR',
-  'SECRET//REL TO USA, FVEY',
-  'CONFIDENTIAL//REL TO USA, AUS, JPN',
-  'SECRET//REL TO USA, GBR, JPN, KOR',
-  'TOP SECRET//REL TO USA, GBR',
-  'TOP SECRET//SI//REL TO USA, GBR',
-  'SECRET//REL TO GBR, AUS',
-];
 
 const policy = policyWithGroups({});
 
@@ -77,8 +58,8 @@ type Step =
   | { type: 'delete' | 'focus'; actor: number; object: number }
   | { type: 'join' | 'leave' | 'reconnect'; actor: number };
 
-const actorIndex = fc.nat({ max: PERSONAS.length - 1 });
-const markingIndex = fc.nat({ max: MARKINGS.length - 1 });
+const actorIndex = fc.nat({ max: ORACLE_PERSONAS.length - 1 });
+const markingIndex = fc.nat({ max: ORACLE_MARKINGS.length - 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ type: fc.constant('create' as const), actor: actorIndex, kind: fc.constantFrom('note' as const, 'report' as const, 'portion' as const), marking: markingIndex, parent: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('edit' as const), actor: actorIndex, object: fc.nat() }) },
@@ -86,15 +67,6 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('delete' as const, 'focus' as const), actor: actorIndex, object: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('join' as const, 'leave' as const, 'reconnect' as const), actor: actorIndex }) },
 );
-
-function frameText(payload: unknown): string {
-  return JSON.stringify(payload, (key, v) => {
-    if (key === 'update' && typeof v === 'string') return Buffer.from(v, 'base64').toString('latin1');
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
-    if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('latin1');
-    return v;
-  });
-}
 
 describe.skipIf(skipped)('the leak oracle across three nodes', () => {
   const cluster = useCluster();
@@ -107,18 +79,14 @@ describe.skipIf(skipped)('the leak oracle across three nodes', () => {
     });
     const creatorToken = await tokenFor(nodes[0]!.url, 'usa-fdo');
     const actors: Actor[] = [];
-    const track = (actor: Actor) => {
-      actor.client.socket.on('object:added', (e: Envelope) => actor.visible.add(e.id));
-      actor.client.socket.on('object:removed', (b: { id: string }) => actor.visible.delete(b.id));
-    };
     const connectActor = async (actor: Actor) => {
       actor.client = await connect(nodes[actor.node]!.url, actor.persona, actor.token, actor.node % 2 ? 'base64' : 'binary');
       actor.checked = 0;
       actor.visible = new Set();
       actor.joined = false;
-      track(actor);
+      trackVisibility(actor, actor.client);
     };
-    for (const [i, p] of PERSONAS.entries()) {
+    for (const [i, p] of ORACLE_PERSONAS.entries()) {
       const actor = { persona: p.persona, participant: p.participant, node: i % NODES, token: await tokenFor(nodes[0]!.url, p.persona, p.overrides ? { overrides: p.overrides } : {}) } as Actor;
       await connectActor(actor);
       actors.push(actor);
@@ -208,12 +176,12 @@ describe.skipIf(skipped)('the leak oracle across three nodes', () => {
                 const answer = await actor.client.call('object:create', {
                   workspaceId: cell.id,
                   kind: step.kind,
-                  marking: MARKINGS[step.marking]!,
+                  marking: ORACLE_MARKINGS[step.marking]!,
                   ...(parent ? { parentId: parent.id } : {}),
                   content: buildContent({ body: canary, fields: { title: canary } }),
                 });
                 if (answer.ok) {
-                  objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: parent?.id ?? null, kind: step.kind, deleted: false });
+                  objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(ORACLE_MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: parent?.id ?? null, kind: step.kind, deleted: false });
                 } else {
                   expect(['bad_marking', 'forbidden']).toContain(answer.error.code);
                 }
@@ -236,20 +204,20 @@ describe.skipIf(skipped)('the leak oracle across three nodes', () => {
               }
               case 'remark': {
                 if (!target) break;
-                const answer = await actor.client.call('object:remark', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]! });
+                const answer = await actor.client.call('object:remark', { workspaceId: cell.id, id: target.id, marking: ORACLE_MARKINGS[step.marking]! });
                 if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
-                if (answer.ok) target.marking = { ...parseMarking(MARKINGS[step.marking]!, policy), originator: target.marking.originator };
+                if (answer.ok) target.marking = { ...parseMarking(ORACLE_MARKINGS[step.marking]!, policy), originator: target.marking.originator };
                 break;
               }
               case 'release': {
                 if (!target) break;
-                const asked = await actor.client.call('release:request', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]!, justification: 'oracle' });
+                const asked = await actor.client.call('release:request', { workspaceId: cell.id, id: target.id, marking: ORACLE_MARKINGS[step.marking]!, justification: 'oracle' });
                 if (!visibleTo(actor, target)) expect(asked).toMatchObject({ ok: false, error: { code: 'not_found' } });
                 const fdo = actors[FDO_OF[target.marking.originator ?? ''] ?? -1];
                 if (!asked.ok || !fdo) break;
                 if (!fdo.joined) await join(fdo);
                 const decided = await fdo.client.call('release:decide', { workspaceId: cell.id, requestId: asked.request.id, decision: 'approve' });
-                if (decided.ok && decided.request.state === 'approved') target.marking = { ...parseMarking(MARKINGS[step.marking]!, policy), originator: target.marking.originator };
+                if (decided.ok && decided.request.state === 'approved') target.marking = { ...parseMarking(ORACLE_MARKINGS[step.marking]!, policy), originator: target.marking.originator };
                 break;
               }
               case 'delete': {

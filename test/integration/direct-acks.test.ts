@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { Adapter } from 'socket.io-adapter';
-import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, expect, test, vi } from 'vitest';
 import * as ws from 'ws';
 import { withDirectFrames, type FrameCounts } from '../../server/rooms/directFrames';
@@ -20,6 +20,7 @@ import {
   type InstalledAckVersions,
 } from '../../server/sessions/directAcks';
 import { messageFrame } from '../../server/sessions/directSocket';
+import { rawSockets } from '../helpers/rawSockets';
 
 type Answer = (value: unknown) => void;
 
@@ -36,14 +37,12 @@ interface Node {
   sockets: Socket[];
 }
 
-const nodes: Node[] = [];
-const clients: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const node of nodes.splice(0)) await node.io.close();
+// Registered before rawSockets' hook: after-hooks run last-registered first, so the sockets close
+// before the mocks are restored, as they did when one hook did both.
+afterEach(() => {
   vi.restoreAllMocks();
 });
+const { join, started } = rawSockets<Node>();
 
 async function runScript(io: Server, socket: Socket, held: Answer[], steps: Step[]): Promise<void> {
   for (const step of steps) {
@@ -86,19 +85,7 @@ async function startNode(installed: InstalledAckVersions = installedAckVersions(
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const node = { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, acks, frames, warnings, sockets };
-  nodes.push(node);
-  return node;
-}
-
-async function join(node: Node, transports: ('websocket' | 'polling')[] = ['websocket']): Promise<ClientSocket> {
-  const client = connect(node.url, { transports, forceNew: true, reconnection: false, upgrade: false });
-  clients.push(client);
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('connect_error', reject);
-  });
-  await new Promise((r) => setTimeout(r, 50)); // the server-side join
-  return client;
+  return started(node);
 }
 
 /** Watches engine.io's send path of a socket: the socket.io packets of each type it is given (`3…` is an ack). */

@@ -8,8 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { Adapter, ClusterAdapter, type ClusterMessage, type ClusterResponse } from 'socket.io-adapter';
-import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { afterEach, expect, test } from 'vitest';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { expect, test } from 'vitest';
 import {
   VERIFIED_VERSIONS,
   directFrameSupport,
@@ -18,6 +18,7 @@ import {
   type DirectFrameOptions,
   type FrameCounts,
 } from '../../server/rooms/directFrames';
+import { rawSockets } from '../helpers/rawSockets';
 
 type AdapterOption = ConstructorParameters<typeof Server>[1] extends infer O ? (O extends { adapter?: infer A } ? A : never) : never;
 
@@ -26,13 +27,7 @@ interface Node {
   url: string;
 }
 
-const nodes: Node[] = [];
-const clients: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const node of nodes.splice(0)) await node.io.close();
-});
+const { join, started } = rawSockets<Node>();
 
 function directOptions(installed = installedVersions()): DirectFrameOptions & { counts: FrameCounts; warnings: string[] } {
   const warnings: string[] = [];
@@ -62,19 +57,7 @@ async function startNode(adapter?: AdapterOption): Promise<Node> {
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const node = { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
-  nodes.push(node);
-  return node;
-}
-
-async function join(node: Node, transports: ('websocket' | 'polling')[] = ['websocket']): Promise<ClientSocket> {
-  const client = connect(node.url, { transports, forceNew: true, reconnection: false, upgrade: false });
-  clients.push(client);
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('connect_error', reject);
-  });
-  await new Promise((r) => setTimeout(r, 50)); // the server-side join
-  return client;
+  return started(node);
 }
 
 function receive<T>(client: ClientSocket, event: string, count: number): Promise<T[]> {

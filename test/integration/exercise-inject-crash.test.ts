@@ -8,21 +8,12 @@ import type { Envelope, MselRow, WorkspaceSummary } from '../../shared/protocol'
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import { describeEngines, useTestDatabase } from '../helpers/postgres';
 import { kill, spawnServer, type ChildServer } from '../helpers/process';
-import { drillScenario } from '../helpers/scenarios';
+import { assessmentInject, drillScenario } from '../helpers/scenarios';
 import { api, connect, tempDir, tokenFor } from '../helpers/server';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE',
-  `  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//NOFORN
-    title: US assessment
-    content: NOFORN-CANARY
-    variants:
-      - { marking: "SECRET//REL TO USA, GBR, JPN", title: Assessment (sanitised), content: SANITISED-TEXT }
-`,
+  assessmentInject('NOFORN-CANARY', 'SANITISED-TEXT'),
 );
 
 let running: ChildServer | undefined;

@@ -7,22 +7,14 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
-import { drillScenario } from '../helpers/scenarios';
+import { assessmentInject, drillScenario } from '../helpers/scenarios';
 import { editableFieldText } from '../../shared/content';
 import { api, connect, replica, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE',
-  `  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//NOFORN
-    title: US assessment
-    content: NOFORN-FIRST
-    variants:
-      - { marking: "SECRET//REL TO USA, GBR, JPN", title: Assessment (sanitised), content: SANITISED-FIRST }
-  - id: I-02
+  assessmentInject('NOFORN-FIRST', 'SANITISED-FIRST') +
+    `  - id: I-02
     at: "+00:02"
     author: USA
     kind: edit

@@ -7,33 +7,29 @@ import { afterEach, expect, test } from 'vitest';
 import type { MselRow, WorkspaceSummary } from '../../shared/protocol';
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
+import { KOREAN_LIAISON, LIAISON_JOINS, cellScenario } from '../helpers/scenarios';
 import { api, connect, startTestServer, tempDir, tokenFor } from '../helpers/server';
 
-const SCENARIO = `id: joins
-title: Late joiners
-start: 2025-03-04T06:00:00Z
-cells:
-  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: SECRET }
-participants:
-  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET }
-  - { id: kr-liaison, name: Korean liaison, nation: KOR, clearance: SECRET, cells: [], sub: kor-analyst }
-  - { id: gb-late, name: UK FDO arriving late, nation: GBR, clearance: SECRET, cells: [], sub: gbr-fdo }
-msel:
-  - id: J-01
-    at: "+00:10"
-    author: USA
-    kind: join
-    participant: kr-liaison
-    marking: UNCLASSIFIED
-    title: Korean liaison joins
-  - id: J-02
+const SCENARIO = cellScenario(
+  {
+    id: 'joins',
+    title: 'Late joiners',
+    participants: [
+      '{ id: us-1, name: US analyst, nation: USA, clearance: SECRET }',
+      KOREAN_LIAISON,
+      '{ id: gb-late, name: UK FDO arriving late, nation: GBR, clearance: SECRET, cells: [], sub: gbr-fdo }',
+    ],
+  },
+  LIAISON_JOINS +
+    `  - id: J-02
     at: "+00:20"
     author: GBR
     kind: join
     participant: gb-late
     marking: UNCLASSIFIED
     title: UK FDO joins
-`;
+`,
+);
 
 let server: RunningServer | undefined;
 afterEach(async () => {

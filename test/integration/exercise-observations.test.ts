@@ -6,34 +6,31 @@ import { afterEach, expect, test } from 'vitest';
 import type { Envelope, Observation, WorkspaceSummary } from '../../shared/protocol';
 import type { RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
+import { SHARED_ASSESSMENT, cellScenario } from '../helpers/scenarios';
 import { api, connect, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
-const SCENARIO = `id: evaluated
-title: Evaluated drill
-start: 2025-03-04T06:00:00Z
-cells:
-  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: TOP SECRET }
-participants:
-  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET, sub: usa-secret }
-  - { id: gb-eval, name: UK evaluator, nation: GBR, clearance: SECRET, exerciseRole: evaluator, sub: gbr-analyst }
-  - { id: us-eval, name: US evaluator, nation: USA, clearance: TOP SECRET, exerciseRole: evaluator, sub: usa-analyst }
-  - { id: jp-obs, name: JP observer, nation: JPN, clearance: SECRET, exerciseRole: observer, sub: jpn-analyst }
-msel:
-  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//REL TO USA, GBR, JPN
-    title: Shared assessment
-    content: SHARED
-  - id: I-02
+const SCENARIO = cellScenario(
+  {
+    id: 'evaluated',
+    title: 'Evaluated drill',
+    systemHigh: 'TOP SECRET',
+    participants: [
+      '{ id: us-1, name: US analyst, nation: USA, clearance: SECRET, sub: usa-secret }',
+      '{ id: gb-eval, name: UK evaluator, nation: GBR, clearance: SECRET, exerciseRole: evaluator, sub: gbr-analyst }',
+      '{ id: us-eval, name: US evaluator, nation: USA, clearance: TOP SECRET, exerciseRole: evaluator, sub: usa-analyst }',
+      '{ id: jp-obs, name: JP observer, nation: JPN, clearance: SECRET, exerciseRole: observer, sub: jpn-analyst }',
+    ],
+  },
+  SHARED_ASSESSMENT +
+    `  - id: I-02
     at: "+00:01"
     author: USA
     kind: create
     marking: SECRET//NOFORN
     title: US only
     content: US-ONLY-INJECT
-`;
+`,
+);
 
 const NOFORN_TEXT = 'NOFORN-OBSERVATION-TEXT';
 

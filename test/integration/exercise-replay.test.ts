@@ -9,22 +9,14 @@ import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
 import type { Envelope, ReplayObject, WorkspaceSummary } from '../../shared/protocol';
 import type { RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
-import { drillScenario } from '../helpers/scenarios';
+import { assessmentInject, drillScenario } from '../helpers/scenarios';
 import { api, connect, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 import { textReplica } from '../helpers/textReplica';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE',
-  `  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//NOFORN
-    title: US assessment
-    content: NOFORN-CANARY full assessment.
-    variants:
-      - { marking: "SECRET//REL TO USA, GBR, JPN", title: Assessment (sanitised), content: SANITISED-TEXT }
-  - id: I-02
+  assessmentInject('NOFORN-CANARY full assessment.', 'SANITISED-TEXT') +
+    `  - id: I-02
     at: "+00:03"
     author: GBR
     kind: create

@@ -7,21 +7,13 @@ import type { Envelope, MselRow, WorkspaceSummary } from '../../shared/protocol'
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import type { ServerConfig } from '../../server/config';
 import { describeEngines, useTestDatabase } from '../helpers/postgres';
-import { drillScenario } from '../helpers/scenarios';
+import { assessmentInject, drillScenario } from '../helpers/scenarios';
 import { api, connect, onPostgres, settle, startTestServer, tempDir, tokenFor } from '../helpers/server';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE',
-  `  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//NOFORN
-    title: US assessment
-    content: NOFORN-CANARY
-    variants:
-      - { marking: "SECRET//REL TO USA, GBR, JPN", title: Assessment (sanitised), content: SANITISED-TEXT }
-  - id: I-02
+  assessmentInject('NOFORN-CANARY', 'SANITISED-TEXT') +
+    `  - id: I-02
     at: "+00:02"
     author: USA
     kind: create

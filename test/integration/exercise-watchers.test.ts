@@ -6,26 +6,21 @@ import { buildContent } from '../../shared/content';
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import type { RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
+import { SHARED_ASSESSMENT, cellScenario } from '../helpers/scenarios';
 import { api, connect, createCell, startTestServer, tokenFor } from '../helpers/server';
 
-const SCENARIO = `id: watchers
-title: Watched drill
-start: 2025-03-04T06:00:00Z
-cells:
-  - { id: cell, name: Drill cell, template: adhoc, members: [USA, GBR, JPN], systemHigh: SECRET }
-participants:
-  - { id: us-1, name: US analyst, nation: USA, clearance: SECRET, sub: usa-secret }
-  - { id: gb-obs, name: UK observer, nation: GBR, clearance: SECRET, exerciseRole: observer, sub: gbr-analyst }
-  - { id: jp-eval, name: JP evaluator, nation: JPN, clearance: SECRET, exerciseRole: evaluator, sub: jpn-analyst }
-msel:
-  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//REL TO USA, GBR, JPN
-    title: Shared assessment
-    content: SHARED
-`;
+const SCENARIO = cellScenario(
+  {
+    id: 'watchers',
+    title: 'Watched drill',
+    participants: [
+      '{ id: us-1, name: US analyst, nation: USA, clearance: SECRET, sub: usa-secret }',
+      '{ id: gb-obs, name: UK observer, nation: GBR, clearance: SECRET, exerciseRole: observer, sub: gbr-analyst }',
+      '{ id: jp-eval, name: JP evaluator, nation: JPN, clearance: SECRET, exerciseRole: evaluator, sub: jpn-analyst }',
+    ],
+  },
+  SHARED_ASSESSMENT,
+);
 
 let server: RunningServer | undefined;
 afterEach(async () => {

@@ -7,22 +7,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { claimsSchema, isSimulated, type Envelope, type ExerciseClockView, type WorkspaceSummary } from '../../shared/protocol';
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
 import type { RunningServer } from '../../server/app';
-import { drillScenario } from '../helpers/scenarios';
+import { assessmentInject, drillScenario } from '../helpers/scenarios';
 import { api, connect, createCell, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE — DRILL',
-  `  - id: I-01
-    at: "+00:01"
-    author: USA
-    kind: create
-    marking: SECRET//NOFORN
-    title: US assessment
-    content: NOFORN-CANARY full assessment.
-    expect: { action: The US makes a tearline of it for partners., audit: tearline.create, by: USA }
-    variants:
-      - { marking: "SECRET//REL TO USA, GBR, JPN", title: Assessment (sanitised), content: SANITISED-TEXT }
-  - id: I-02
+  assessmentInject('NOFORN-CANARY full assessment.', 'SANITISED-TEXT', '{ action: The US makes a tearline of it for partners., audit: tearline.create, by: USA }') +
+    `  - id: I-02
     at: "+00:02"
     author: USA
     kind: create

@@ -16,6 +16,7 @@ import { canSee, parseMarking, policyWithGroups, type Marking, type Participant 
 import { bytesOf, type Envelope } from '../../shared/protocol';
 import { opsForEdit } from '../../shared/suggestions';
 import type { RunningServer } from '../../server/app';
+import { ORACLE_MARKINGS, ORACLE_PERSONAS, frameText, trackVisibility } from '../helpers/leakOracle';
 import { connect, createCell, startTestServer, tokenFor, type TestClient } from '../helpers/server';
 
 const RUNS = Number(process.env.LEAK_ORACLE_RUNS ?? 200);
@@ -46,27 +47,6 @@ interface ModelObject {
   audiences: { epoch: number; sees: ReadonlySet<string> }[];
 }
 
-const PERSONAS: { persona: string; participant: Participant; overrides?: object }[] = [
-  { persona: 'usa-fdo', participant: { nation: 'USA', clearance: 'TS', compartments: ['SI'] }, overrides: { compartments: ['SI'] } },
-  { persona: 'usa-secret', participant: { nation: 'USA', clearance: 'S', compartments: [] } },
-  { persona: 'gbr-fdo', participant: { nation: 'GBR', clearance: 'TS', compartments: [] } },
-  { persona: 'aus-analyst', participant: { nation: 'AUS', clearance: 'S', compartments: [] } },
-  { persona: 'jpn-analyst', participant: { nation: 'JPN', clearance: 'S', compartments: [] } },
-  { persona: 'kor-analyst', participant: { nation: 'KOR', clearance: 'S', compartments: [] } },
-];
-
-const MARKINGS = [
-  'UNCLASSIFIED',
-  'SECRET//NOFORN',
-  'SECRET//REL TO USA, GBR',
-  'SECRET//REL TO USA, FVEY',
-  'CONFIDENTIAL//REL TO USA, AUS, JPN',
-  'SECRET//REL TO USA, GBR, JPN, KOR',
-  'TOP SECRET//REL TO USA, GBR',
-  'TOP SECRET//SI//REL TO USA, GBR',
-  'SECRET//REL TO GBR, AUS',
-];
-
 const policy = policyWithGroups({});
 
 type Step =
@@ -82,15 +62,15 @@ type Step =
   | { type: 'history'; actor: number; object: number }
   | { type: 'join' | 'leave' | 'reconnect'; actor: number };
 
-const actorIndex = fc.nat({ max: PERSONAS.length - 1 });
+const actorIndex = fc.nat({ max: ORACLE_PERSONAS.length - 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('create' as const), actor: actorIndex, kind: fc.constantFrom('note' as const, 'report' as const, 'report' as const, 'portion' as const, 'portion' as const), marking: fc.nat({ max: MARKINGS.length - 1 }), parent: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('create' as const), actor: actorIndex, kind: fc.constantFrom('note' as const, 'report' as const, 'report' as const, 'portion' as const, 'portion' as const), marking: fc.nat({ max: ORACLE_MARKINGS.length - 1 }), parent: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('edit' as const), actor: actorIndex, object: fc.nat(), del: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('remark' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('remark' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: ORACLE_MARKINGS.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('focus' as const), actor: actorIndex, object: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('join' as const, 'leave' as const, 'reconnect' as const), actor: actorIndex }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('comment' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }), mention: fc.nat({ max: PERSONAS.length * 2 }) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('request' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: MARKINGS.length - 1 }) }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('comment' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: ORACLE_MARKINGS.length - 1 }), mention: fc.nat({ max: ORACLE_PERSONAS.length * 2 }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('request' as const), actor: actorIndex, object: fc.nat(), marking: fc.nat({ max: ORACLE_MARKINGS.length - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('notifications' as const), actor: actorIndex }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('suggest' as const), actor: actorIndex, object: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('decide' as const), actor: actorIndex, object: fc.nat(), accept: fc.boolean() }) },
@@ -101,14 +81,10 @@ let server: RunningServer;
 let actors: Actor[];
 let creatorToken: string;
 
-function trackVisibility(actor: Actor, client: TestClient): void {
-  client.socket.on('object:added', (e: Envelope) => actor.visible.add(e.id));
-  client.socket.on('object:removed', (b: { id: string }) => actor.visible.delete(b.id));
-}
 
 async function connectActor(actor: Actor): Promise<void> {
   // Half the personas take binary fields as base64 (batched doc:updates), half as binary.
-  actor.client = await connect(server.url, actor.persona, actor.token, PERSONAS.findIndex((p) => p.persona === actor.persona) % 2 ? 'base64' : 'binary');
+  actor.client = await connect(server.url, actor.persona, actor.token, ORACLE_PERSONAS.findIndex((p) => p.persona === actor.persona) % 2 ? 'base64' : 'binary');
   actor.checked = 0;
   actor.visible = new Set();
   actor.joined = false;
@@ -126,7 +102,7 @@ beforeAll(async () => {
   });
   creatorToken = await tokenFor(server.url, 'usa-fdo');
   actors = [];
-  for (const p of PERSONAS) {
+  for (const p of ORACLE_PERSONAS) {
     const token = await tokenFor(server.url, p.persona, p.overrides ? { overrides: p.overrides } : {});
     const actor = { persona: p.persona, participant: p.participant, token } as Actor;
     await connectActor(actor);
@@ -137,16 +113,6 @@ afterAll(async () => {
   for (const a of actors) a.client.close();
   await server.close();
 });
-
-function frameText(payload: unknown): string {
-  return JSON.stringify(payload, (key, v) => {
-    // base64 sockets get updates as base64 text: decode them so canaries show.
-    if (key === 'update' && typeof v === 'string') return Buffer.from(v, 'base64').toString('latin1');
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
-    if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('latin1');
-    return v;
-  });
-}
 
 test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`, { timeout: 30 * 60_000 }, async () => {
   let run = 0;
@@ -213,7 +179,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             const answer = await actor.client.call('object:create', {
               workspaceId: cell.id,
               kind: step.kind,
-              marking: MARKINGS[step.marking]!,
+              marking: ORACLE_MARKINGS[step.marking]!,
               ...(parent ? { parentId: parent.id } : {}),
               content: buildContent({ body: canary, fields: { title: canary } }),
             });
@@ -221,7 +187,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
               objects.push({
                 id: answer.object.id,
                 canary,
-                marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation },
+                marking: { ...parseMarking(ORACLE_MARKINGS[step.marking]!, policy), originator: actor.participant.nation },
                 parentId: parent?.id ?? null,
                 kind: step.kind,
                 epoch: 0,
@@ -259,10 +225,10 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
           case 'remark': {
             const target = objects[step.object % Math.max(1, objects.length)];
             if (!target) break;
-            const answer = await actor.client.call('object:remark', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]! });
+            const answer = await actor.client.call('object:remark', { workspaceId: cell.id, id: target.id, marking: ORACLE_MARKINGS[step.marking]! });
             if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
             if (answer.ok) {
-              target.marking = { ...parseMarking(MARKINGS[step.marking]!, policy), originator: target.marking.originator };
+              target.marking = { ...parseMarking(ORACLE_MARKINGS[step.marking]!, policy), originator: target.marking.originator };
               target.epoch = answer.object.epoch;
             }
             break;
@@ -279,12 +245,12 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
             if (!target) break;
             const canary = `CANARY${run}X${counter++}Z`;
             // Some comments mention a persona or a nation: the server refuses a nation (or a person's nation) that may not read it.
-            const named = PERSONAS[step.mention % PERSONAS.length]!;
-            const mentions = step.mention < PERSONAS.length ? [{ kind: 'person', sub: named.persona }] : step.mention < PERSONAS.length * 2 ? [{ kind: 'nation', nation: named.participant.nation }] : [];
-            const answer = await actor.client.call('comment:create', { workspaceId: cell.id, onId: target.id, marking: MARKINGS[step.marking]!, text: canary, mentions });
+            const named = ORACLE_PERSONAS[step.mention % ORACLE_PERSONAS.length]!;
+            const mentions = step.mention < ORACLE_PERSONAS.length ? [{ kind: 'person', sub: named.persona }] : step.mention < ORACLE_PERSONAS.length * 2 ? [{ kind: 'nation', nation: named.participant.nation }] : [];
+            const answer = await actor.client.call('comment:create', { workspaceId: cell.id, onId: target.id, marking: ORACLE_MARKINGS[step.marking]!, text: canary, mentions });
             if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
             if (answer.ok) {
-              objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: target.id, kind: 'comment', epoch: 0, audiences: [] });
+              objects.push({ id: answer.object.id, canary, marking: { ...parseMarking(ORACLE_MARKINGS[step.marking]!, policy), originator: actor.participant.nation }, parentId: target.id, kind: 'comment', epoch: 0, audiences: [] });
             } else {
               expect(['bad_marking', 'forbidden', 'not_found', 'bad_request']).toContain(answer.error.code);
             }
@@ -293,7 +259,7 @@ test(`no frame ever carries what its receiver may not see (${RUNS} random runs)`
           case 'request': {
             const target = objects[step.object % Math.max(1, objects.length)];
             if (!target) break;
-            const answer = await actor.client.call('release:request', { workspaceId: cell.id, id: target.id, marking: MARKINGS[step.marking]!, justification: 'oracle' });
+            const answer = await actor.client.call('release:request', { workspaceId: cell.id, id: target.id, marking: ORACLE_MARKINGS[step.marking]!, justification: 'oracle' });
             if (!visibleTo(actor, target)) expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
             break;
           }

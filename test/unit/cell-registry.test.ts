@@ -4,12 +4,12 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
-import type { WorkspaceSummary } from '../../shared/protocol';
 import { CellRegistry, loadableEnvelopes } from '../../server/workspaces/cellRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { recordingLog } from '../helpers/recordingLog';
 import { tempDir } from '../helpers/server';
 import { envelope } from '../helpers/envelopes';
+import { workspace as cellOf } from '../helpers/fakeSocket';
 
 test('an unreadable marking leaves out that object and what belongs to it; orphans and loops fail closed', () => {
   const { loadable, quarantined } = loadableEnvelopes(defaultPolicy, [
@@ -31,19 +31,7 @@ test('an unreadable marking leaves out that object and what belongs to it; orpha
   ]);
 });
 
-const workspace: WorkspaceSummary = {
-  id: 'w1',
-  name: 'Cell',
-  members: ['USA', 'GBR'],
-  defaultMarking: 'SECRET//REL TO USA, GBR',
-  systemHigh: 'TOP SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
+const workspace = { ...cellOf('w1', ['USA', 'GBR']), name: 'Cell', defaultMarking: 'SECRET//REL TO USA, GBR' };
 
 test('the cell loads with its readable objects and logs each one left out', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });

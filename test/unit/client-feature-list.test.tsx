@@ -6,12 +6,10 @@ import { readFileSync } from 'node:fs';
 import { act, cleanup, render, within } from '@testing-library/react';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
-import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
 import { MapPanel } from '../../client/src/map/MapPanel';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { analysts, cellSummary, staticContext, usaObjects } from '../helpers/clientWorkspace';
 
 // The map engine (OpenLayers) draws nothing in a test DOM: a stand-in keeps its callbacks and
 // what it was asked to show.
@@ -44,58 +42,19 @@ afterEach(() => {
   engine.shown = [];
 });
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
-const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = cellSummary();
+const usa = analysts.usa;
 const COUNT = 4000;
 
 function cellOfFeatures(): StaticPicture {
-  const objects: Envelope[] = Array.from({ length: COUNT }, (_, i) => ({
-    id: `feature-${i}`,
-    workspaceId: 'ws1',
-    kind: 'feature',
-    marking: 'SECRET//REL TO USA, FVEY',
-    portion: '(S//REL TO USA, FVEY)',
-    originator: 'USA',
-    parentId: null,
-    orderKey: 'a0',
-    createdBy: 'usa-analyst',
-    createdAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    epoch: 0,
-  }));
+  const objects = usaObjects('feature', COUNT);
   const geometry = (i: number) => ({ type: 'LineString', coordinates: [[120 + (i % 50) / 10, 24], [120.5, 24.5]] });
   const docs = objects.map((object, i) => ({ id: object.id, epoch: 0, update: buildContent({ fields: { name: `Feature ${i}`, geometry: geometry(i) } }) }));
   return new StaticPicture(workspace, 'USA|S|', objects, docs);
 }
 
 function contextOf(shown: StaticPicture, focus: WorkspaceContextValue['focus']): WorkspaceContextValue {
-  const cell = workspaceMarkings(workspace);
-  const snapshot = shown.getSnapshot();
-  return {
-    picture: shown,
-    snapshot,
-    session: null,
-    identity: usa,
-    canEdit: false,
-    cell,
-    picker: { cell, author: usa },
-    setPresence: () => undefined,
-    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
-    releases: null,
-    openObject: () => undefined,
-    focus,
-  };
+  return staticContext(shown, usa, { focus });
 }
 
 async function showMap() {

@@ -8,26 +8,14 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
-import type { Envelope } from '../../shared/protocol';
 import { DocRegistry } from '../../server/objects/docRegistry';
 import { TearlineError } from '../../server/errors';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
+import { noteEnvelope } from '../helpers/envelopes';
 import { tempDir } from '../helpers/server';
 
-const envelope: Envelope = {
-  id: 'shared',
-  workspaceId: 'w',
-  kind: 'note',
-  marking: 'SECRET//REL TO USA, GBR',
-  portion: '(S//REL TO USA, GBR)',
-  originator: 'USA',
-  parentId: null,
-  orderKey: 'a0',
-  createdBy: 'usa',
-  createdAt: '2026-11-30T00:00:00Z',
-  epoch: 0,
-};
+const envelope = noteEnvelope('shared', { marking: 'SECRET//REL TO USA, GBR', portion: '(S//REL TO USA, GBR)', createdBy: 'usa', createdAt: '2026-11-30T00:00:00Z' });
 
 const PEOPLE = ['usa', 'gbr', 'hostile'] as const;
 

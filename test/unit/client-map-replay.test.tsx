@@ -5,50 +5,21 @@
 // offered while an FDO views the picture as a partner.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
 import { SHOW_ALL } from '../../client/src/map/filters';
 import { MapFilters, type PictureReplay } from '../../client/src/map/MapFilters';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
-import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { WorkspaceContext } from '../../client/src/workspace/context';
+import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Harbour watch',
-  members: ['USA', 'AUS'],
-  defaultMarking: 'SECRET//REL TO USA, AUS',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  createdAt: '2026-11-30T08:00:00.000Z',
-  createdBy: 'usa-analyst',
-  crossNationEditing: 'suggest',
-};
-const aus: Identity = { token: 't', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = cellSummary({ name: 'Harbour watch', members: ['USA', 'AUS'], defaultMarking: 'SECRET//REL TO USA, AUS', createdAt: '2026-11-30T08:00:00.000Z' });
 const START = Date.parse('2026-11-30T08:00:00.000Z');
 const END = Date.parse('2026-11-30T12:00:00.000Z');
 
 function renderFilters(replay: Partial<PictureReplay>) {
   const picture = new StaticPicture(workspace, 'AUS|S|', [], []);
-  const cell = workspaceMarkings(workspace);
-  const context: WorkspaceContextValue = {
-    picture,
-    snapshot: picture.getSnapshot(),
-    session: null,
-    canEdit: true,
-    identity: aus,
-    cell,
-    picker: { cell, author: aus },
-    setPresence: () => undefined,
-    byId: new Map(),
-    releases: null,
-    openObject: () => undefined,
-    focus: null,
-  };
+  const context = staticContext(picture, analysts.aus, { canEdit: true });
   const onChange = vi.fn();
   render(
     <WorkspaceContext.Provider value={context}>

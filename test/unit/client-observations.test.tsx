@@ -6,33 +6,19 @@
 import { EventEmitter } from 'node:events';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { Observation, WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Observation } from '../../shared/protocol';
 import { ExerciseClock } from '../../client/src/exercise/exerciseClock';
 import { ObservationsPanel } from '../../client/src/exercise/ObservationsPanel';
 import { WatcherBadge } from '../../client/src/exercise/WatcherBadge';
 import type { Connection } from '../../client/src/session/connection';
 import { ServerError } from '../../client/src/session/errors';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
-import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { WorkspaceContext } from '../../client/src/workspace/context';
+import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Drill cell',
-  members: ['USA', 'GBR', 'JPN'],
-  defaultMarking: 'SECRET//REL TO USA, GBR, JPN',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: true,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-excon',
-  crossNationEditing: 'suggest',
-};
-const gbr: Identity = { token: 't', sub: 'gbr-analyst', name: 'Tom Hughes', nation: 'GBR', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = cellSummary({ name: 'Drill cell', members: ['USA', 'GBR', 'JPN'], defaultMarking: 'SECRET//REL TO USA, GBR, JPN', exercise: true, createdBy: 'usa-excon' });
 
 const recorded: Observation = {
   injectId: 'I-01',
@@ -53,23 +39,8 @@ function fakeConnection(answer: (event: string, payload: unknown) => unknown) {
 
 function renderPanel(connection: Pick<Connection, 'request' | 'socket'>) {
   const picture = new StaticPicture(workspace, 'GBR|S|', [], []);
-  const cell = workspaceMarkings(workspace);
-  const context: WorkspaceContextValue = {
-    picture,
-    snapshot: picture.getSnapshot(),
-    session: null,
-    canEdit: false,
-    identity: gbr,
-    cell,
-    picker: { cell, author: gbr },
-    setPresence: () => undefined,
-    byId: new Map(),
-    releases: null,
-    openObject: () => undefined,
-    focus: null,
-  };
   render(
-    <WorkspaceContext.Provider value={context}>
+    <WorkspaceContext.Provider value={staticContext(picture, analysts.gbr)}>
       <ObservationsPanel connection={connection} workspaceId="ws1" injectIds={['I-01', 'I-03']} />
     </WorkspaceContext.Provider>,
   );

@@ -4,8 +4,7 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import { paragraphName } from '../../shared/paragraphName';
-import type { Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Envelope, PresenceState } from '../../shared/protocol';
 import type { Identity } from '../../client/src/session/identity';
 import type { WorkspaceSession } from '../../client/src/session/workspaceSession';
 import { ObjectReplica } from '../../client/src/session/replica';
@@ -14,22 +13,11 @@ import { ReportView } from '../../client/src/reports/ReportView';
 import { CollaborativeText } from '../../client/src/text/CollaborativeText';
 import { encodeCursor } from '../../client/src/text/cursor';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'TOP SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
+const workspace = cellSummary({ systemHigh: 'TOP SECRET' });
 
 function envelope(id: string, kind: Envelope['kind'], marking: string, portion: string, extra: Partial<Envelope> = {}): Envelope {
   return {
@@ -73,31 +61,13 @@ function picture(objects: Envelope[]): StaticPicture {
   return new StaticPicture(workspace, 'AUS|S|', objects, docs);
 }
 
-function contextFor(shown: StaticPicture, identity: Identity, editing: Pick<WorkspaceContextValue, 'session' | 'canEdit'> = { session: null, canEdit: false }): WorkspaceContextValue {
-  const cell = workspaceMarkings(workspace);
-  const snapshot = shown.getSnapshot();
-  return {
-    picture: shown,
-    snapshot,
-    ...editing,
-    identity,
-    cell,
-    picker: { cell, author: identity },
-    setPresence: () => undefined,
-    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
-    releases: null,
-    openObject: () => undefined,
-    focus: null,
-  };
-}
-
-const aus: Identity = { token: 't', sub: 'aus-analyst', name: 'Liam Walsh', nation: 'AUS', clearance: 'SECRET', compartments: [], roles: ['editor'] };
-const usa: Identity = { ...aus, sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'TOP SECRET' };
+const aus = analysts.aus;
+const usa: Identity = { ...analysts.usa, clearance: 'TOP SECRET' };
 
 function renderReport(objects: Envelope[], identity: Identity, editing?: Pick<WorkspaceContextValue, 'session' | 'canEdit'>) {
   const shown = picture(objects);
   render(
-    <WorkspaceContext.Provider value={contextFor(shown, identity, editing)}>
+    <WorkspaceContext.Provider value={staticContext(shown, identity, editing)}>
       <ReportView reportId="r1" onClose={() => undefined} />
     </WorkspaceContext.Provider>,
   );

@@ -8,23 +8,7 @@ import { ServerError } from '../../client/src/session/errors';
 import type { PictureSnapshot, PictureStatus } from '../../client/src/session/picture';
 import { PresenceStore } from '../../client/src/session/presenceStore';
 import { ReleaseBoard, type ReleaseViewer } from '../../client/src/session/releaseBoard';
-
-type Listener = (body: unknown) => void;
-
-class FakeSocket {
-  connected = true;
-  private readonly listeners = new Map<string, Set<Listener>>();
-  on(event: string, listener: Listener) {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-  }
-  off(event: string, listener: Listener) {
-    this.listeners.get(event)?.delete(listener);
-  }
-  fire(event: string, body: unknown) {
-    for (const listener of this.listeners.get(event) ?? []) listener(body);
-  }
-}
+import { FakeClientSocket } from '../helpers/clientSocket';
 
 /** The bits of a workspace session the board watches: its id and its status. */
 class FakeSession {
@@ -71,7 +55,7 @@ const failed = (r: ReleaseRequest): ReleaseRequest =>
 type Lists = { inbox: ReleaseRequest[]; mine: ReleaseRequest[]; failed: ReleaseRequest[] };
 
 function setup(viewer: ReleaseViewer, lists: Lists = { inbox: [], mine: [], failed: [] }) {
-  const socket = new FakeSocket();
+  const socket = new FakeClientSocket();
   const session = new FakeSession();
   const calls: { event: ClientEvent; payload: unknown }[] = [];
   let answer: (event: ClientEvent, payload: unknown) => unknown = (event) => {

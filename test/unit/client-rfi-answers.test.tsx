@@ -5,31 +5,18 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
-import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
+import type { Envelope } from '../../shared/protocol';
 import { ObjectActions } from '../../client/src/workspace/ObjectActions';
 import { RfiAnswers } from '../../client/src/rfi/RfiAnswers';
 import { ServerError } from '../../client/src/session/errors';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import type { WorkspaceSession } from '../../client/src/session/workspaceSession';
-import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { WorkspaceContext } from '../../client/src/workspace/context';
+import { analysts, cellSummary, staticContext } from '../helpers/clientWorkspace';
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['USA', 'GBR', 'JPN'],
-  defaultMarking: 'SECRET//REL TO USA, GBR, JPN',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-  crossNationEditing: 'suggest',
-};
+const workspace = cellSummary({ members: ['USA', 'GBR', 'JPN'], defaultMarking: 'SECRET//REL TO USA, GBR, JPN' });
 
 function envelope(id: string, kind: Envelope['kind'], marking: string, portion: string, parentId: string | null = null): Envelope {
   return { id, workspaceId: 'ws1', kind, marking, portion, originator: 'USA', parentId, orderKey: `a${id.length}`, createdBy: 'usa-analyst', createdAt: '2025-01-01T00:00:00.000Z', epoch: 0 };
@@ -38,7 +25,6 @@ function envelope(id: string, kind: Envelope['kind'], marking: string, portion: 
 const rfi = envelope('q1', 'rfi', 'SECRET//REL TO USA, GBR, JPN', '(S//REL TO USA, GBR, JPN)');
 const answer = envelope('a1', 'comment', 'SECRET//REL TO USA, GBR', '(S//REL TO USA, GBR)', 'q1');
 const remark = envelope('c1x', 'comment', 'SECRET//REL TO USA, GBR, JPN', '(S//REL TO USA, GBR, JPN)', 'q1');
-const gbr: Identity = { token: 't', sub: 'gbr-analyst', name: 'Tom Hughes', nation: 'GBR', clearance: 'SECRET', compartments: [], roles: ['editor'] };
 
 function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = () => undefined, view: 'answers' | 'comments' = 'answers', more: Partial<WorkspaceSession> = {}) {
   const objects = [rfi, answer, remark];
@@ -47,22 +33,7 @@ function renderAnswers(answerRfi: WorkspaceSession['answerRfi'], onAnswered = ()
     { id: 'a1', epoch: 0, update: buildContent({ fields: { rfiAnswer: true }, body: 'The port authority.' }) },
     { id: 'c1x', epoch: 0, update: buildContent({ body: 'Asked the harbour master too.' }) },
   ]);
-  const cell = workspaceMarkings(workspace);
-  const snapshot = shown.getSnapshot();
-  const context: WorkspaceContextValue = {
-    picture: shown,
-    snapshot,
-    session: { answerRfi, ...more } as unknown as WorkspaceSession,
-    canEdit: true,
-    identity: gbr,
-    cell,
-    picker: { cell, author: gbr },
-    setPresence: () => undefined,
-    byId: new Map(objects.map((o) => [o.id, o])),
-    releases: null,
-    openObject: () => undefined,
-    focus: null,
-  };
+  const context = staticContext(shown, analysts.gbr, { session: { answerRfi, ...more } as unknown as WorkspaceSession, canEdit: true });
   render(
     <WorkspaceContext.Provider value={context}>
       {view === 'answers' ? <RfiAnswers rfi={rfi} onAnswered={onAnswered} /> : <ObjectActions envelope={rfi} />}
@@ -126,4 +97,17 @@ it('opens an RFI’s comment threads from its actions menu, listing its comments
   const threads = renderAnswers(vi.fn(), undefined, 'comments');
   expect(within(threads).getByText('Asked the harbour master too.')).toBeTruthy();
   expect(within(threads).queryByText('The port authority.')).toBeNull();
+});
+
+it('offers under a comment only the nations that may read it at the marking typed, and completes the mention picked', () => {
+  const threads = renderAnswers(vi.fn(), undefined, 'comments');
+  const text = within(threads).getByLabelText('Comment (mention with @GBR or @person)') as HTMLTextAreaElement;
+  fireEvent.change(text, { target: { value: 'ask @' } });
+  const picker = () => within(threads).getByRole('list', { name: 'Who may read this comment' });
+  expect(within(picker()).getAllByRole('button').map((b) => b.textContent)).toEqual(['USA (everyone of USA in the cell)', 'GBR (everyone of GBR in the cell)', 'JPN (everyone of JPN in the cell)']);
+  fireEvent.change(within(threads).getByLabelText(/^Comment marking/), { target: { value: 'SECRET//REL TO USA, GBR' } });
+  expect(within(picker()).queryByRole('button', { name: /^JPN/ })).toBeNull();
+  fireEvent.click(within(picker()).getByRole('button', { name: /^GBR/ }));
+  expect(text.value).toBe('ask @GBR ');
+  expect(within(threads).queryByRole('list', { name: 'Who may read this comment' })).toBeNull();
 });

@@ -5,15 +5,14 @@ import { act, cleanup, render, within } from '@testing-library/react';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
-import type { Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
-import { workspaceMarkings } from '../../client/src/markings/cell';
-import type { Identity } from '../../client/src/session/identity';
+import type { Envelope, PresenceState } from '../../shared/protocol';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { TimelinePanel } from '../../client/src/timeline/TimelinePanel';
 import { RfiBoard } from '../../client/src/rfi/RfiBoard';
 import { VirtualList } from '../../client/src/views/VirtualList';
-import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { WorkspaceContext } from '../../client/src/workspace/context';
 import { ofKind } from '../../client/src/workspace/selectors';
+import { analysts, cellSummary, staticContext, usaObjects } from '../helpers/clientWorkspace';
 
 // Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
 // The light face of a row (ItemPreview) follows the object's presence: counted apart.
@@ -40,36 +39,12 @@ vi.mock('../../client/src/workspace/ItemPreview', async (original) => {
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
-const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = cellSummary();
+const usa = analysts.usa;
 
 /** `minuteOf`: an event's time, in minutes after the first (its place in creation order by default). */
 function cellOf(kind: 'event' | 'rfi', count: number, minuteOf = (i: number) => i): StaticPicture {
-  const objects: Envelope[] = Array.from({ length: count }, (_, i) => ({
-    id: `${kind}-${i}`,
-    workspaceId: 'ws1',
-    kind,
-    marking: 'SECRET//REL TO USA, FVEY',
-    portion: '(S//REL TO USA, FVEY)',
-    originator: 'USA',
-    parentId: null,
-    orderKey: 'a0',
-    createdBy: 'usa-analyst',
-    createdAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    epoch: 0,
-  }));
+  const objects = usaObjects(kind, count);
   const fields = (i: number) =>
     kind === 'event' ? { title: `Event ${i}`, when: new Date(Date.UTC(2025, 0, 1) + minuteOf(i) * 60_000).toISOString() } : { title: `RFI ${i}`, status: i % 2 ? 'answered' : 'open' };
   const docs = objects.map((object, i) => ({ id: object.id, epoch: 0, update: buildContent({ fields: fields(i), body: `Details ${i}.` }) }));
@@ -77,23 +52,7 @@ function cellOf(kind: 'event' | 'rfi', count: number, minuteOf = (i: number) => 
 }
 
 function show(shown: StaticPicture, panel: React.ReactNode) {
-  const cell = workspaceMarkings(workspace);
-  const snapshot = shown.getSnapshot();
-  const context: WorkspaceContextValue = {
-    picture: shown,
-    snapshot,
-    session: null,
-    identity: usa,
-    canEdit: false,
-    cell,
-    picker: { cell, author: usa },
-    setPresence: () => undefined,
-    byId: new Map(snapshot.objects.map((object) => [object.id, object])),
-    releases: null,
-    openObject: () => undefined,
-    focus: null,
-  };
-  return render(<WorkspaceContext.Provider value={context}>{panel}</WorkspaceContext.Provider>);
+  return render(<WorkspaceContext.Provider value={staticContext(shown, usa)}>{panel}</WorkspaceContext.Provider>);
 }
 
 /** Another participant's edit to one object's text, as the server fans it out. */

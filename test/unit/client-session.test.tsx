@@ -5,25 +5,15 @@
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent, encodeFreshContent, fieldsOf } from '../../shared/content';
-import type { ClientEvent, ClientPayload, Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
+import type { ClientEvent, ClientPayload, Envelope, PresenceState } from '../../shared/protocol';
 import type { Connection } from '../../client/src/session/connection';
 import { ServerError } from '../../client/src/session/errors';
 import type { CellRecord, KeptObject, OfflineStore } from '../../client/src/session/offlineStore';
 import { WorkspaceSession } from '../../client/src/session/workspaceSession';
+import { FakeClientSocket } from '../helpers/clientSocket';
+import { cellSummary } from '../helpers/clientWorkspace';
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
+const workspace = cellSummary();
 
 function envelope(id: string, epoch = 0): Envelope {
   return {
@@ -41,28 +31,9 @@ function envelope(id: string, epoch = 0): Envelope {
   };
 }
 
-type Listener = (...args: never[]) => void;
-
-/** Just enough of a socket.io client socket: connection state and event listeners. */
-class FakeSocket {
-  connected = true;
-  id = 'client-1';
-  private readonly listeners = new Map<string, Set<Listener>>();
-  on(event: string, listener: Listener) {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-  }
-  off(event: string, listener: Listener) {
-    this.listeners.get(event)?.delete(listener);
-  }
-  fire(event: string, body?: unknown) {
-    for (const listener of this.listeners.get(event) ?? []) (listener as (b: unknown) => void)(body);
-  }
-}
-
 /** The server side: envelopes and docs per object, epochs, and a log of requests. */
 class FakeServer {
-  readonly socket = new FakeSocket();
+  readonly socket = new FakeClientSocket();
   readonly docs = new Map<string, { epoch: number; doc: Y.Doc }>();
   readonly envelopes = new Map<string, Envelope>();
   readonly requests: { event: ClientEvent; payload: unknown }[] = [];

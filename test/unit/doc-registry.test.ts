@@ -3,26 +3,14 @@ import Database from 'better-sqlite3';
 import { expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent, editableFieldText } from '../../shared/content';
-import type { Envelope } from '../../shared/protocol';
 import { DocRegistry, type DocRegistryOptions } from '../../server/objects/docRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
+import { noteEnvelope } from '../helpers/envelopes';
 import { tempDir } from '../helpers/server';
 import { textReplica } from '../helpers/textReplica';
 
-const envelope: Envelope = {
-  id: 'doc1',
-  workspaceId: 'w',
-  kind: 'note',
-  marking: 'UNCLASSIFIED',
-  portion: '(U)',
-  originator: 'USA',
-  parentId: null,
-  orderKey: 'a0',
-  createdBy: 'x',
-  createdAt: '2026-01-01T00:00:00Z',
-  epoch: 0,
-};
+const envelope = noteEnvelope('doc1');
 
 const DISK_FULL = () => new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
 

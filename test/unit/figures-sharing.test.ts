@@ -3,28 +3,25 @@ import { policyWithGroups } from '../../shared/markings';
 import type { ReleaseRequest } from '../../shared/release';
 import { sharingFigures, type FigureObject } from '../../server/figures/sharingFigures';
 import { median, percentile } from '../../server/figures/stats';
+import { pendingRequest } from '../helpers/releaseRequests';
 
 const minute = 60_000;
 const t0 = Date.parse('2025-03-01T08:00:00.000Z');
 const fdo = { sub: 'usa-fdo', name: 'US FDO', nation: 'USA' };
 
-function request(id: string, outcome: Partial<ReleaseRequest> & { afterMinutes?: number }): ReleaseRequest {
+/** GBR asks to release a NOFORN object; a request not pending closed `afterMinutes` after it was made. */
+function request(id: string, outcome: Partial<ReleaseRequest> & { state: ReleaseRequest['state']; afterMinutes?: number }): ReleaseRequest {
   const { afterMinutes = 0, ...rest } = outcome;
-  const requestedAt = new Date(t0 + Number(id.replace(/\D/g, '')) * 1000);
-  return {
-    id,
-    workspaceId: 'ws-1',
-    objectId: `obj-${id}`,
-    originator: 'USA',
-    fromMarking: 'SECRET//NOFORN',
+  const requestedMs = t0 + Number(id.replace(/\D/g, '')) * 1000;
+  return pendingRequest(id, {
+    requestedMs,
+    deadlineMs: requestedMs + 72 * 60 * minute,
     targetMarking: 'SECRET//REL TO USA, GBR',
     justification: 'Partners need it.',
     requestedBy: { sub: 'gbr-analyst', name: 'UK analyst', nation: 'GBR' },
-    requestedAt: requestedAt.toISOString(),
-    deadline: new Date(requestedAt.getTime() + 72 * 60 * minute).toISOString(),
-    ...('state' in rest && rest.state !== 'pending' ? { closedAt: new Date(requestedAt.getTime() + afterMinutes * minute).toISOString() } : {}),
+    ...(rest.state !== 'pending' ? { closedAt: new Date(requestedMs + afterMinutes * minute).toISOString() } : {}),
     ...rest,
-  } as ReleaseRequest;
+  });
 }
 
 // A seeded cell of four partners. Who may see what, by hand:

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
-import type { Envelope } from '../../shared/protocol';
 import { HeldMarkings } from '../../server/store/fence';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
+import { noteEnvelope } from '../helpers/envelopes';
 import { tempDir } from '../helpers/server';
 
 const row = { epoch: 0, markingVersion: 3 };
@@ -41,19 +41,8 @@ describe('HeldMarkings', () => {
 
 test('a store that forgot an object refuses its update with conflict, reads its envelope again, then stores the replay', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'held.db'), { sync: 'normal', heldMarkings: 2 });
-  const envelope = (id: string): Envelope => ({
-    id,
-    workspaceId: 'cell-1',
-    kind: 'note',
-    marking: 'SECRET//REL TO USA, GBR',
-    portion: '(S//REL TO USA, GBR)',
-    originator: 'USA',
-    parentId: null,
-    orderKey: `a${id}`,
-    createdBy: 'usa-analyst',
-    createdAt: '2026-11-30T12:00:00Z',
-    epoch: 0,
-  });
+  const envelope = (id: string) =>
+    noteEnvelope(id, { workspaceId: 'cell-1', marking: 'SECRET//REL TO USA, GBR', portion: '(S//REL TO USA, GBR)', orderKey: `a${id}`, createdBy: 'usa-analyst', createdAt: '2026-11-30T12:00:00Z' });
   // Three objects, room for two: the first is forgotten.
   await store.createObjects(['n1', 'n2', 'n3'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: 'start' }), author: 'usa-analyst', clients: [] })));
   const writer = new UpdateWriter(store, { maxWindowMs: 0, framesPerSecond: 0 });

@@ -9,28 +9,22 @@ import path from 'node:path';
 import { expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
-import type { Envelope } from '../../shared/protocol';
 import { DocRegistry } from '../../server/objects/docRegistry';
 import type { RelayEntry } from '../../server/relay/entries';
 import { RelayReceiver } from '../../server/relay/receiver';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import type { Cell } from '../../server/workspaces/cellRegistry';
+import { noteEnvelope } from '../helpers/envelopes';
 import { tempDir } from '../helpers/server';
 
-const envelope: Envelope = {
-  id: 'note-1',
+const envelope = noteEnvelope('note-1', {
   workspaceId: 'cell-1',
-  kind: 'note',
   marking: 'SECRET//REL TO USA, GBR',
   portion: '(S//REL TO USA, GBR)',
-  originator: 'USA',
-  parentId: null,
-  orderKey: 'a0',
   createdBy: 'usa-analyst',
   createdAt: '2026-11-30T12:00:00Z',
-  epoch: 0,
-};
+});
 
 const registry = (store: SqliteStore) =>
   new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, framesPerSecond: 0 }), { compactAfter: 1000, idleMs: 60_000, maxDocBytes: 1 << 20, onCompactionError: () => undefined });

@@ -17,6 +17,7 @@ import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
+import { noteEnvelope } from '../helpers/envelopes';
 import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
@@ -36,20 +37,8 @@ const postgresBackend: Backend = () => {
   return () => new PostgresStore(createPool(url()));
 };
 
-const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope => ({
-  id,
-  workspaceId: 'w1',
-  kind: 'note',
-  marking: 'UNCLASSIFIED',
-  portion: '(U)',
-  originator: 'USA',
-  parentId: null,
-  orderKey: 'a0',
-  createdBy: 'usa-analyst',
-  createdAt: new Date().toISOString(),
-  epoch: 0,
-  ...extra,
-});
+const envelope = (id: string, extra: Partial<Envelope> = {}): Envelope =>
+  noteEnvelope(id, { workspaceId: 'w1', createdBy: 'usa-analyst', createdAt: new Date().toISOString(), ...extra });
 
 const workspace = (id: string) => ({
   id,

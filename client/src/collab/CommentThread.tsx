@@ -9,10 +9,9 @@ import { mentionsIn } from '../../../shared/notifications';
 import type { Envelope } from '../../../shared/protocol';
 import { PortionMark } from '../markings/PortionMark';
 import { useReplicaDoc } from '../session/hooks';
-import { ErrorMessage } from '../views/ErrorMessage';
 import { isAnswer } from '../rfi/RfiAnswers';
 import { useWorkspace } from '../workspace/context';
-import { useAction } from '../workspace/useAction';
+import { MarkedTextForm } from './MarkedTextForm';
 import { completeMention, mentionCandidates, mentionQuery } from './mentionPicker';
 import { commentsOn } from './threads';
 
@@ -70,54 +69,40 @@ function Comment({ comment, root }: { comment: Envelope; root: boolean }) {
 
 function CommentForm({ on, onDone }: { on: Envelope; onDone?: () => void }) {
   const { session, canEdit, picture, cell, identity } = useWorkspace();
-  const [text, setText] = useState('');
-  const [marking, setMarking] = useState(on.marking);
-  const action = useAction();
   const people = useSyncExternalStore(picture.presence.subscribe, picture.presence.getSnapshot);
   if (!session || !canEdit) return null;
-  const query = mentionQuery(text);
-  const chain = [
-    { marking, originator: identity.nation },
-    { marking: on.marking, originator: on.originator },
-  ];
-  const candidates = query === null ? [] : mentionCandidates(query, chain, cell.members, people, cell.policy);
-  const submit = async () => {
-    if (!(await action.run(() => session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) })))) return;
-    setText('');
-    onDone?.();
+  const mentionPicker = (text: string, marking: string, setText: (text: string) => void) => {
+    const query = mentionQuery(text);
+    if (query === null) return null;
+    const chain = [
+      { marking, originator: identity.nation },
+      { marking: on.marking, originator: on.originator },
+    ];
+    const candidates = mentionCandidates(query, chain, cell.members, people, cell.policy);
+    return (
+      <ul className="mention-picker" aria-label="Who may read this comment">
+        {candidates.length === 0 && <li className="muted">Nobody else here may read a comment marked {marking}.</li>}
+        {candidates.map((candidate) => (
+          <li key={candidate.token}>
+            <button type="button" className="link-button" onClick={() => setText(completeMention(text, candidate.token))}>
+              {candidate.label}
+            </button>
+          </li>
+        ))}
+      </ul>
+    );
   };
   return (
-    <form
-      className="comment-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <label>
-        Comment (mention with @GBR or @person)
-        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} required />
-      </label>
-      {query !== null && (
-        <ul className="mention-picker" aria-label="Who may read this comment">
-          {candidates.length === 0 && <li className="muted">Nobody else here may read a comment marked {marking}.</li>}
-          {candidates.map((candidate) => (
-            <li key={candidate.token}>
-              <button type="button" className="link-button" onClick={() => setText(completeMention(text, candidate.token))}>
-                {candidate.label}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <label>
-        Comment marking (no wider than {on.marking})
-        <input value={marking} onChange={(e) => setMarking(e.target.value)} />
-      </label>
-      <button type="submit" disabled={action.busy || !text.trim()}>
-        Post comment
-      </button>
-      {action.error && <ErrorMessage message={action.error} />}
-    </form>
+    <MarkedTextForm
+      onMarking={on.marking}
+      textLabel="Comment (mention with @GBR or @person)"
+      rows={2}
+      required
+      markingLabel={`Comment marking (no wider than ${on.marking})`}
+      submitLabel="Post comment"
+      send={(text, marking) => session.createComment({ onId: on.id, marking, text, mentions: mentionsIn(text) })}
+      onSent={onDone}
+      underText={mentionPicker}
+    />
   );
 }

@@ -1,10 +1,7 @@
 // A feature being drawn: positions (clicked on the map or typed), name, description, marking.
 import { useState, type FormEvent } from 'react';
-import { MarkingPicker } from '../markings/MarkingPicker';
-import type { PickerResult } from '../markings/pickerModel';
 import { ErrorMessage } from '../views/ErrorMessage';
-import { useWorkspace } from '../workspace/context';
-import { useAction } from '../workspace/useAction';
+import { useNewObject } from '../workspace/useNewObject';
 import type { LonLat } from '../../../shared/geo/coordinates';
 import { GEOMETRY_LABELS, geometryFrom, MIN_VERTICES, type GeometryKind } from '../../../shared/geo/geometry';
 import { CoordinatesField } from './CoordinatesField';
@@ -19,24 +16,21 @@ interface Props {
 }
 
 export function NewFeatureForm({ kind, vertices, onVertices, onDone }: Props) {
-  const { session, picker, snapshot } = useWorkspace();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [marking, setMarking] = useState<PickerResult | null>(null);
   const [sidc, setSidc] = useState<string | undefined>(undefined);
-  const action = useAction();
+  const { action, markingOk, markingPicker, create } = useNewObject();
   const label = GEOMETRY_LABELS[kind];
   const missing = MIN_VERTICES[kind] - vertices.length;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!session || !marking?.ok || missing > 0) return;
-    let id = '';
-    const done = await action.run(async () => {
-      const geometry = geometryFrom(kind, vertices);
-      id = (await session.createObject({ kind: 'feature', marking: marking.banner, fields: { name: name.trim(), geometry, ...(kind === 'Point' && sidc ? { sidc } : {}) }, body: description })).id;
-    }, `The ${label} was not added`);
-    if (done) onDone(id);
+    if (missing > 0) return;
+    const created = await create(
+      () => ({ kind: 'feature', fields: { name: name.trim(), geometry: geometryFrom(kind, vertices), ...(kind === 'Point' && sidc ? { sidc } : {}) }, body: description }),
+      `The ${label} was not added`,
+    );
+    if (created) onDone(created.id);
   };
 
   return (
@@ -55,10 +49,10 @@ export function NewFeatureForm({ kind, vertices, onVertices, onDone }: Props) {
       <input id="new-feature-name" value={name} onChange={(e) => setName(e.target.value)} required />
       <label htmlFor="new-feature-description">Description</label>
       <textarea id="new-feature-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
-      <MarkingPicker context={picker} initial={snapshot.workspace?.defaultMarking} onChange={setMarking} />
+      {markingPicker()}
       <ErrorMessage message={action.error} />
       <div className="actions">
-        <button type="submit" className="primary" disabled={action.busy || !marking?.ok || missing > 0 || !name.trim()}>
+        <button type="submit" className="primary" disabled={action.busy || !markingOk || missing > 0 || !name.trim()}>
           Add {label}
         </button>
         <button type="button" onClick={() => onDone(null)}>

@@ -1,32 +1,20 @@
 // A new request for information: title, question and marking; it starts open.
 import { useState, type FormEvent } from 'react';
-import { MarkingPicker } from '../markings/MarkingPicker';
-import type { PickerResult } from '../markings/pickerModel';
 import { ErrorMessage } from '../views/ErrorMessage';
-import { useWorkspace } from '../workspace/context';
-import { useAction } from '../workspace/useAction';
+import { useNewObject } from '../workspace/useNewObject';
 
 export function NewRfiForm() {
-  const { session, picker, snapshot } = useWorkspace();
   const [title, setTitle] = useState('');
   const [question, setQuestion] = useState('');
-  const [marking, setMarking] = useState<PickerResult | null>(null);
-  const action = useAction();
+  const { action, markingOk, markingPicker, create } = useNewObject();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!session || !marking?.ok) return;
-    const done = await action.run(
-      () =>
-        session.createObject({
-          kind: 'rfi',
-          marking: marking.banner,
-          fields: { title: title.trim(), status: 'open', assignedNation: '', answer: '' },
-          body: question,
-        }),
+    const created = await create(
+      () => ({ kind: 'rfi', fields: { title: title.trim(), status: 'open', assignedNation: '', answer: '' }, body: question }),
       'The RFI was not raised',
     );
-    if (done) {
+    if (created) {
       setTitle('');
       setQuestion('');
     }
@@ -39,9 +27,9 @@ export function NewRfiForm() {
       <input id="new-rfi-title" value={title} onChange={(e) => setTitle(e.target.value)} required />
       <label htmlFor="new-rfi-question">Question</label>
       <textarea id="new-rfi-question" rows={2} value={question} onChange={(e) => setQuestion(e.target.value)} />
-      <MarkingPicker context={picker} initial={snapshot.workspace?.defaultMarking} onChange={setMarking} />
+      {markingPicker()}
       <ErrorMessage message={action.error} />
-      <button type="submit" className="primary" disabled={action.busy || !marking?.ok || !title.trim()}>
+      <button type="submit" className="primary" disabled={action.busy || !markingOk || !title.trim()}>
         Raise RFI
       </button>
     </form>

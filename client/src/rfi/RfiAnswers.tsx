@@ -1,16 +1,14 @@
 // The answers to one RFI: each an object of its own under it (rfi:answer), with its own portion
 // mark, shown only where it is releasable; and the form to answer, with a marking of its own (no
 // wider than the RFI's: the server refuses wider, and an empty answer, with the reason shown here).
-import { useState } from 'react';
 import { bodyOf, fieldsOf } from '../../../shared/content';
 import type { Envelope } from '../../../shared/protocol';
+import { MarkedTextForm } from '../collab/MarkedTextForm';
 import { commentsOn } from '../collab/threads';
 import { PortionMark } from '../markings/PortionMark';
 import { useReplicaDoc } from '../session/hooks';
 import type { ObjectReplica } from '../session/replica';
-import { ErrorMessage } from '../views/ErrorMessage';
 import { useWorkspace } from '../workspace/context';
-import { useAction } from '../workspace/useAction';
 
 /** Whether a comment-kind object under an RFI is one of its answers (`fields.rfiAnswer`). */
 export function isAnswer(replica: ObjectReplica | undefined): boolean {
@@ -43,35 +41,16 @@ function Answer({ answer }: { answer: Envelope }) {
 
 function AnswerForm({ rfi, onAnswered }: { rfi: Envelope; onAnswered: () => void }) {
   const { session, canEdit } = useWorkspace();
-  const [text, setText] = useState('');
-  const [marking, setMarking] = useState(rfi.marking);
-  const action = useAction();
   if (!session || !canEdit) return null;
-  const submit = async () => {
-    if (!(await action.run(() => session.answerRfi({ rfiId: rfi.id, marking, text })))) return;
-    setText('');
-    onAnswered();
-  };
   return (
-    <form
-      className="comment-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <label>
-        Answer
-        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} />
-      </label>
-      <label>
-        Answer marking (its own; no wider than {rfi.marking})
-        <input value={marking} onChange={(e) => setMarking(e.target.value)} />
-      </label>
-      <button type="submit" disabled={action.busy || !text.trim()}>
-        Send answer
-      </button>
-      {action.error && <ErrorMessage message={action.error} />}
-    </form>
+    <MarkedTextForm
+      onMarking={rfi.marking}
+      textLabel="Answer"
+      rows={3}
+      markingLabel={`Answer marking (its own; no wider than ${rfi.marking})`}
+      submitLabel="Send answer"
+      send={(text, marking) => session.answerRfi({ rfiId: rfi.id, marking, text })}
+      onSent={onAnswered}
+    />
   );
 }

@@ -210,6 +210,13 @@ export class WorkspaceSession implements Picture {
     return this.adopt(object);
   }
 
+  /** The envelope the server answered a change of object `id` with, in place of ours if we still hold it. */
+  private replaceHeld(id: string, object: Envelope): Envelope {
+    if (this.envelopes.has(id)) this.envelopes.set(id, object);
+    this.emit();
+    return object;
+  }
+
   /** Takes in an object the server just created for us, with the server's doc for it. */
   private async adopt(object: Envelope): Promise<Envelope> {
     this.envelopes.set(object.id, object);
@@ -221,9 +228,7 @@ export class WorkspaceSession implements Picture {
 
   async remark(id: string, marking: string): Promise<Envelope> {
     const { object } = await this.connection.request('object:remark', { workspaceId: this.workspaceId, id, marking });
-    if (this.envelopes.has(id)) this.envelopes.set(id, object);
-    this.emit();
-    return object;
+    return this.replaceHeld(id, object);
   }
 
   /** Deletes an object for everyone (with its paragraphs); answers until when `restore` can undo it. */
@@ -257,9 +262,7 @@ export class WorkspaceSession implements Picture {
   /** Moves an object among its siblings; `orderKey` lies between the two it should sit between. */
   async moveObject(id: string, orderKey: string): Promise<Envelope> {
     const { object } = await this.connection.request('object:move', { workspaceId: this.workspaceId, id, orderKey });
-    if (this.envelopes.has(id)) this.envelopes.set(id, object);
-    this.emit();
-    return object;
+    return this.replaceHeld(id, object);
   }
 
   async viewAs(level: AccessLevel): Promise<StaticPicture> {

@@ -1,29 +1,21 @@
 // A new timeline event: title, time (UTC), details and marking.
 import { useState, type FormEvent } from 'react';
-import { MarkingPicker } from '../markings/MarkingPicker';
-import type { PickerResult } from '../markings/pickerModel';
 import { ErrorMessage } from '../views/ErrorMessage';
-import { useWorkspace } from '../workspace/context';
-import { useAction } from '../workspace/useAction';
+import { useNewObject } from '../workspace/useNewObject';
 import { fromUtcInput, toUtcInput } from './utcTime';
 
 export function NewEventForm() {
-  const { session, picker, snapshot } = useWorkspace();
   const [title, setTitle] = useState('');
   const [when, setWhen] = useState(() => toUtcInput(new Date().toISOString()));
   const [details, setDetails] = useState('');
-  const [marking, setMarking] = useState<PickerResult | null>(null);
-  const action = useAction();
+  const { action, markingOk, markingPicker, create } = useNewObject();
   const iso = fromUtcInput(when);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!session || !marking?.ok || !iso) return;
-    const done = await action.run(
-      () => session.createObject({ kind: 'event', marking: marking.banner, fields: { title: title.trim(), when: iso }, body: details }),
-      'The event was not added',
-    );
-    if (done) {
+    if (!iso) return;
+    const created = await create(() => ({ kind: 'event', fields: { title: title.trim(), when: iso }, body: details }), 'The event was not added');
+    if (created) {
       setTitle('');
       setDetails('');
     }
@@ -38,9 +30,9 @@ export function NewEventForm() {
       <input id="new-event-when" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required />
       <label htmlFor="new-event-details">Details</label>
       <textarea id="new-event-details" rows={2} value={details} onChange={(e) => setDetails(e.target.value)} />
-      <MarkingPicker context={picker} initial={snapshot.workspace?.defaultMarking} onChange={setMarking} />
+      {markingPicker()}
       <ErrorMessage message={action.error} />
-      <button type="submit" className="primary" disabled={action.busy || !marking?.ok || !iso || !title.trim()}>
+      <button type="submit" className="primary" disabled={action.busy || !markingOk || !iso || !title.trim()}>
         Add event
       </button>
     </form>
