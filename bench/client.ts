@@ -16,7 +16,8 @@
 //     the writer's next stamp replaced it before a frame drew it; any other is lost, and fails
 //     the run.
 // With `--profile <prefix>`, Chromium's CPU profiler records each phase of each cell into
-// `<prefix>.<objects>.<phase>.cpuprofile` (phases: load, open-<tab>, typing-<tab>), for
+// `<prefix>.<objects>.<phase>.cpuprofile` (phases: load, open-<tab>, typing-<tab>,
+// open-page-<page>, open-picture-from-<page>), for
 // `npm run bench -- profile <file>` (self time per function: valid on a loaded machine, where the
 // wall times are not; build the client with `vite build --minify false` to keep the names).
 // `npm run bench -- client [--objects 5000,20000] [--writers 5] [--rate 2] [--seconds 20] [--quick] [--profile <prefix>] [--out <file>]`
