@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { act, cleanup, render, within } from '@testing-library/react';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { buildContent } from '../../shared/content';
-import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
+import type { Envelope } from '../../shared/protocol';
 import { workspaceMarkings } from '../../client/src/markings/cell';
 import { MapPanel } from '../../client/src/map/MapPanel';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
+import { straitWatch, usaAnalyst } from '../helpers/clientWorkspace';
 
 // The map engine (OpenLayers) draws nothing in a test DOM: a stand-in keeps its callbacks and
 // what it was asked to show.
@@ -50,20 +50,8 @@ afterEach(() => {
   engine.featureSets = 0;
 });
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
-const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = straitWatch;
+const usa = usaAnalyst;
 const COUNT = 4000;
 
 function cellOfFeatures(): StaticPicture {

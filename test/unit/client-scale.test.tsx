@@ -5,9 +5,8 @@ import { act, cleanup, render, waitFor, within } from '@testing-library/react';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
-import type { Envelope, PresenceState, WorkspaceSummary } from '../../shared/protocol';
+import type { Envelope, PresenceState } from '../../shared/protocol';
 import { workspaceMarkings } from '../../client/src/markings/cell';
-import type { Identity } from '../../client/src/session/identity';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { TimelinePanel } from '../../client/src/timeline/TimelinePanel';
 import { RfiBoard } from '../../client/src/rfi/RfiBoard';
@@ -15,6 +14,7 @@ import { VirtualList } from '../../client/src/views/VirtualList';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../client/src/workspace/context';
 import { ofKind } from '../../client/src/workspace/selectors';
 import { SidePanel } from '../../client/src/workspace/SidePanel';
+import { straitWatch, usaAnalyst } from '../helpers/clientWorkspace';
 
 // Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
 // The light face of a row (ItemPreview) follows the object's presence: counted apart.
@@ -54,20 +54,8 @@ vi.mock('../../client/src/session/fieldFromUpdate', async (original) => {
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
-const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = straitWatch;
+const usa = usaAnalyst;
 
 /** `minuteOf`: an event's time, in minutes after the first (its place in creation order by default). */
 function cellOf(kind: 'event' | 'rfi', count: number, minuteOf = (i: number) => i): StaticPicture {

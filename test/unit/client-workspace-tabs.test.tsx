@@ -4,14 +4,13 @@
 // opening a tab), and presence still names the tab shown.
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { WorkspaceSummary } from '../../shared/protocol';
 import type { ExerciseClock } from '../../client/src/exercise/exerciseClock';
-import type { Identity } from '../../client/src/session/identity';
 import type { ReleaseBoard } from '../../client/src/session/releaseBoard';
 import { StaticPicture } from '../../client/src/session/staticPicture';
 import { ValueStore } from '../../client/src/session/valueStore';
 import type { WorkspaceSession } from '../../client/src/session/workspaceSession';
 import { WorkspaceScreen } from '../../client/src/workspace/WorkspaceScreen';
+import { straitWatch, usaAnalyst } from '../helpers/clientWorkspace';
 
 const renders = vi.hoisted(() => ({ map: 0, search: 0 }));
 const mapSees = vi.hoisted(() => ({ setPresence: null as null | ((update: { objectId: string } | null) => void) }));
@@ -44,20 +43,8 @@ vi.mock('../../client/src/collab/NotificationCentre', () => ({ NotificationCentr
 
 afterEach(cleanup);
 
-const workspace: WorkspaceSummary = {
-  id: 'ws1',
-  name: 'Strait watch',
-  members: ['FVEY'],
-  defaultMarking: 'SECRET//REL TO USA, FVEY',
-  systemHigh: 'SECRET',
-  groups: {},
-  exercise: false,
-  releasePolicy: { deadlineMinutes: 60, autoRelease: false, autoReleaseNations: [] },
-  crossNationEditing: 'suggest',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  createdBy: 'usa-analyst',
-};
-const usa: Identity = { token: 't', sub: 'usa-analyst', name: 'Alex Morgan', nation: 'USA', clearance: 'SECRET', compartments: [], roles: ['editor'] };
+const workspace = straitWatch;
+const usa = usaAnalyst;
 
 it('opens a tab without re-rendering the panels beside it, and sends presence naming the tab', () => {
   const presence: unknown[] = [];
