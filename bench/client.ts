@@ -3,14 +3,21 @@
 // whole cell, while five writers (socket.io clients in this process) edit items on screen and
 // share their cursors. For each cell size it measures:
 //   - load: from opening the workspace's address to the picture live and drawn (next frame);
-//   - opening each tab: from the click to the panel drawn (next frame);
+//   - opening each tab: every tab of the side panel (read from the page's tab list) and every
+//     page of the workspace bar (the sharing figures, the audit trail for those who have it, and
+//     back to the picture), from the click to the panel or page drawn (next frame);
 //   - keystroke to paint, in the Timeline and the RFI board: from the keydown to the next
 //     animation frame after the edit reached the DOM, typing into the first item (opened);
 //   - remote edit to screen: each writer stamps its edit with the send time (Date.now(), same
 //     clock as the page's); the page sees the stamp in the DOM (MutationObserver) and takes the
-//     time at the next animation frame. Every sent stamp is accounted for: seen or not.
+//     time at the next animation frame. The writers stamp items in the view other than the one
+//     typed in (rows a growing editor does not push out of the mounted window). Every stamp sent
+//     is accounted for: seen, or its item was off the page (unmounted) while it was in flight, or
+//     the writer's next stamp replaced it before a frame drew it; any other is lost, and fails
+//     the run.
 // With `--profile <prefix>`, Chromium's CPU profiler records each phase of each cell into
-// `<prefix>.<objects>.<phase>.cpuprofile` (phases: load, open-<tab>, typing-<tab>), for
+// `<prefix>.<objects>.<phase>.cpuprofile` (phases: load, open-<tab>, typing-<tab>,
+// open-page-<page>, open-picture-from-<page>), for
 // `npm run bench -- profile <file>` (self time per function: valid on a loaded machine, where the
 // wall times are not; build the client with `vite build --minify false` to keep the names).
 // `npm run bench -- client [--objects 5000,20000] [--writers 5] [--rate 2] [--seconds 20] [--quick] [--profile <prefix>] [--out <file>]`
@@ -22,7 +29,7 @@ import * as Y from 'yjs';
 import { bodyOf } from '../shared/content';
 import { bytesOf, type DocState } from '../shared/protocol';
 import { encodeCursor } from '../client/src/text/cursor';
-import { benchArgs, latency, launchBrowser, newPage, pageProfiler, progress, seededCell, signIn, writeResults, type Latency } from './browser';
+import { benchArgs, latency, launchBrowser, newPage, pageProfiler, progress, seededCell, signIn, writeResults, type Latency, type Profiled } from './browser';
 import { MIXED_MARKINGS } from './levels';
 import { seedObjects } from './seed';
 import { call, connectFull } from './targets/tearline';
@@ -38,14 +45,15 @@ const SETTLE_MS = 1500;
 const OPEN_TIMEOUT_MS = 120_000;
 
 type EditedTab = 'timeline' | 'rfis';
-const TABS = ['reports', 'timeline', 'rfis', 'releases'] as const;
-/** What shows a tab is drawn. */
-const PANEL_OF: Record<(typeof TABS)[number], string> = {
-  reports: '.reports-panel',
-  timeline: '.timeline-panel',
-  rfis: '.rfi-panel',
-  releases: '#panel-releases > *',
-};
+const isEdited = (tab: string): tab is EditedTab => tab === 'timeline' || tab === 'rfis';
+/** The side panel's tabs, as the page lists them. */
+const TAB_LIST = '[role="tablist"][aria-label="Workspace panels"] [role="tab"]';
+/** What shows a side panel's tab is drawn: its panel's content. */
+const panelOf = (tab: string) => `#panel-${tab} > *`;
+/** The workspace bar's pages, and what shows one other than the picture is drawn, and the picture. */
+const PAGE_LINKS = 'nav[aria-label="Workspace pages"] a';
+const PAGE_DRAWN = '.workspace > main:not(.workspace-main)';
+const PICTURE_DRAWN = '.workspace-main .tab-panel > *';
 /** The items of an edited tab on the page: the attribute naming each, their light faces (opened by a click) and their bodies once opened. */
 const EDITED: Record<EditedTab, { attribute: string; preview: string; body: string }> = {
   timeline: { attribute: 'data-event-id', preview: '.timeline .item-preview', body: '.timeline .event textarea' },
@@ -62,11 +70,20 @@ interface Plan {
   profile: string | undefined;
 }
 
+/** Stamps sent and what became of them: seen, or why not (see the file's head). */
+interface Remote extends Latency {
+  sent: number;
+  offPage: number;
+  replaced: number;
+  lost: number;
+}
+
 interface TabResult {
+  /** A side panel's tab, or `page:<name>` for a page of the workspace bar. */
   tab: string;
   openMs: number;
   keystroke?: Latency;
-  remote?: Latency & { sent: number };
+  remote?: Remote;
 }
 
 export interface ClientResult {
@@ -89,9 +106,9 @@ function parse(args: string[]): Plan {
   };
 }
 
-/** Counters the page keeps: keystroke-to-frame times and the writers' stamps it has drawn. */
+/** Counters the page keeps: keystroke-to-frame times, the writers' stamps it has drawn, and when items were off the page. */
 function instrument(): void {
-  const bench = { keys: [] as number[], remote: [] as number[], seen: new Set<string>() };
+  const bench = { keys: [] as number[], remote: [] as number[], seen: new Set<string>(), gone: {} as Record<string, [number, number][]> };
   (window as unknown as { __bench: typeof bench }).__bench = bench;
   document.addEventListener(
     'keydown',
@@ -102,8 +119,28 @@ function instrument(): void {
     true,
   );
   const stamp = /\[w\d+#\d+@(\d+)\]/g;
+  const ITEM = '[data-event-id], [data-rfi-id]';
+  const idOf = (element: Element) => element.getAttribute('data-event-id') ?? element.getAttribute('data-rfi-id')!;
+  const itemsIn = (nodes: NodeList) =>
+    Array.from(nodes)
+      .filter((node): node is Element => node instanceof Element)
+      .flatMap((element) => [...(element.matches(ITEM) ? [element] : []), ...element.querySelectorAll(ITEM)].map(idOf));
   new MutationObserver((mutations) => {
     const found: { key: string; sentAt: number }[] = [];
+    // An item is off the page from when its row is removed to when one is added again (a row
+    // replaced in one change, e.g. opened as an editor, never leaves).
+    const now = Date.now();
+    for (const mutation of mutations) {
+      for (const id of itemsIn(mutation.removedNodes)) {
+        if (document.querySelector(`[data-event-id="${id}"], [data-rfi-id="${id}"]`)) continue;
+        const spans = (bench.gone[id] ??= []);
+        if (spans.at(-1)?.[1] !== Infinity) spans.push([now, Infinity]);
+      }
+      for (const id of itemsIn(mutation.addedNodes)) {
+        const open = bench.gone[id]?.at(-1);
+        if (open?.[1] === Infinity) open[1] = now;
+      }
+    }
     for (const mutation of mutations) {
       const node = mutation.target;
       const element = node instanceof Element ? node : node.parentElement;
@@ -145,7 +182,8 @@ function timeUntil(page: Page, act: Act, selectors: string[]): Promise<number> {
 class StampWriter {
   private seq = 0;
   private stamp = '';
-  sent = 0;
+  /** Every stamp sent, in order. */
+  readonly sent: { key: string; sentAt: number }[] = [];
   private timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -158,6 +196,11 @@ class StampWriter {
     doc.on('update', (update: Uint8Array) => {
       void call(socket, 'doc:update', { workspaceId, id: state.id, epoch: state.epoch, update }).catch((error: Error) => console.error(error.message));
     });
+  }
+
+  /** The object it stamps. */
+  get target(): string {
+    return this.state.id;
   }
 
   static async connect(socket: Socket, workspaceId: string, index: number, id: string): Promise<StampWriter> {
@@ -180,13 +223,14 @@ class StampWriter {
 
   private edit(): void {
     const text = bodyOf(this.doc);
-    const next = `[w${this.index}#${++this.seq}@${Date.now()}] `;
+    const sentAt = Date.now();
+    const next = `[w${this.index}#${++this.seq}@${sentAt}] `;
     this.doc.transact(() => {
       if (this.stamp) text.delete(0, this.stamp.length);
       text.insert(0, next);
     });
     this.stamp = next;
-    this.sent++;
+    this.sent.push({ key: next.trimEnd(), sentAt });
   }
 
   private shareCursor(view: EditedTab): void {
@@ -196,6 +240,100 @@ class StampWriter {
   }
 }
 
+/** What became of the writers' stamps, in words. */
+const stampsText = (remote: Remote) =>
+  `${remote.count}/${remote.sent} seen${remote.offPage ? `, ${remote.offPage} off the page` : ''}${remote.replaced ? `, ${remote.replaced} replaced` : ''}${remote.lost ? `, ${remote.lost} LOST` : ''}`;
+
+/**
+ * Co-editing in an opened tab for `--seconds`: the page types into its first item (opened as an
+ * editor) while the writers stamp items in the view above or below it and share their cursors.
+ */
+async function coEdit(
+  tab: Page,
+  name: EditedTab,
+  plan: Plan,
+  profiled: Profiled,
+  sockets: readonly Socket[],
+  workspaceId: string,
+  writable: ReadonlySet<string>,
+): Promise<{ keystroke: Latency; remote: Remote }> {
+  const edited = EDITED[name];
+  await tab.evaluate(() => {
+    const bench = (window as unknown as { __bench: { keys: number[]; remote: number[] } }).__bench;
+    bench.keys.length = 0;
+    bench.remote.length = 0;
+  });
+  // A client from before light rows (for a before/after run) shows its editors at once.
+  if ((await tab.locator(edited.preview).count()) > 0) await tab.locator(edited.preview).first().click();
+  await tab.locator(edited.body).first().click();
+  // The writers stamp items in the tab's view other than the one typed in: the mounted window
+  // reaches 600 px past the view, more than the typing makes that item grow, so they stay
+  // mounted (items at the window's edge did not: 180 of 200 stamps seen). When the opened item
+  // fills the view, that item; more writers than such items share them.
+  const typedIn = await tab.locator(edited.body).first().evaluate((body, attribute) => body.closest(`[${attribute}]`)!.getAttribute(attribute)!, edited.attribute);
+  const inView = await tab.evaluate((attribute) => {
+    const view = document.querySelector('.tab-panel')!.getBoundingClientRect();
+    return Array.from(document.querySelectorAll(`[${attribute}]`))
+      .filter((element) => {
+        const { top, bottom } = element.getBoundingClientRect();
+        return top < view.bottom && bottom > view.top;
+      })
+      .map((element) => element.getAttribute(attribute)!);
+  }, edited.attribute);
+  const others = inView.filter((id) => writable.has(id) && id !== typedIn);
+  const targets = others.length > 0 ? others : inView.filter((id) => writable.has(id));
+  if (targets.length === 0) throw new Error(`The ${name} tab shows no item the writers may edit.`);
+  const writers = await Promise.all(sockets.map((socket, i) => StampWriter.connect(socket, workspaceId, i, targets[i % targets.length]!)));
+  await profiled(`typing-${name}`, async () => {
+    writers.forEach((writer) => writer.start(name, plan.editsPerSecond));
+    const until = Date.now() + plan.seconds * 1000;
+    while (Date.now() < until) {
+      await tab.keyboard.press('x');
+      await sleep(KEY_INTERVAL_MS);
+    }
+    writers.forEach((writer) => writer.stop());
+    await sleep(SETTLE_MS);
+  });
+  const { keys, remote, seen, gone } = await tab.evaluate(() => {
+    const bench = (window as unknown as { __bench: { keys: number[]; remote: number[]; seen: Set<string>; gone: Record<string, [number, number][]> } }).__bench;
+    return { keys: bench.keys, remote: bench.remote, seen: [...bench.seen], gone: bench.gone };
+  });
+  return { keystroke: latency(keys), remote: { ...latency(remote), ...accountFor(writers, new Set(seen), gone) } };
+}
+
+/**
+ * Each stamp sent: seen; or its item was off the page at some time after it was sent (its row
+ * unmounted: it could not be drawn); or the writer's next stamp, which replaces it, was seen
+ * (both arrived before one frame drew either); or lost.
+ */
+function accountFor(writers: readonly StampWriter[], seen: ReadonlySet<string>, gone: Readonly<Record<string, [number, number][]>>): Omit<Remote, keyof Latency> {
+  const count = { sent: 0, offPage: 0, replaced: 0, lost: 0 };
+  for (const writer of writers) {
+    writer.sent.forEach(({ key, sentAt }, index) => {
+      count.sent++;
+      if (seen.has(key)) return;
+      const next = writer.sent[index + 1];
+      if ((gone[writer.target] ?? []).some(([, back]) => back > sentAt)) count.offPage++;
+      else if (next && seen.has(next.key)) count.replaced++;
+      else count.lost++;
+    });
+  }
+  return count;
+}
+
+/** Opens each page of the workspace bar other than the picture, and the picture again after each: the time until each is drawn. */
+async function openPages(tab: Page, profiled: Profiled): Promise<TabResult[]> {
+  const pages = await tab.locator(PAGE_LINKS).evaluateAll((links) => links.map((link) => ({ href: link.getAttribute('href')!, current: link.getAttribute('aria-current') === 'page' })));
+  const picture = pages.find((page) => page.current)!.href;
+  const results: TabResult[] = [];
+  for (const { href } of pages.filter((page) => !page.current)) {
+    const name = `page:${href.split('/').at(-1)}`;
+    results.push({ tab: name, openMs: await profiled(`open-${name.replace(':', '-')}`, () => timeUntil(tab, { hash: href }, [PAGE_DRAWN])) });
+    results.push({ tab: 'page:picture', openMs: await profiled(`open-picture-from-${name.slice(5)}`, () => timeUntil(tab, { hash: picture }, [PICTURE_DRAWN])) });
+  }
+  return results;
+}
+
 async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): Promise<ClientResult> {
   const { server, tokens, workspaceId } = await seededCell(seedObjects(objects));
   const sockets: Socket[] = [];
@@ -203,7 +341,7 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
     const tab = await page();
     await signIn(tab, server.url, READER);
     const profiled = await pageProfiler(tab, plan.profile && `${plan.profile}.${objects}`);
-    const loadMs = await profiled('load', () => timeUntil(tab, { hash: `#/w/${workspaceId}` }, ['.sync-live', PANEL_OF.reports]));
+    const loadMs = await profiled('load', () => timeUntil(tab, { hash: `#/w/${workspaceId}` }, ['.sync-live', panelOf('reports')]));
     const heapMb = await tab.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
     progress(`  loaded in ${loadMs.toFixed(0)} ms`);
 
@@ -213,43 +351,19 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
     const writable = new Set(joined[0]!.objects.filter((object) => WRITER_SEES.has(object.marking)).map((object) => object.id));
 
     const tabs: TabResult[] = [];
-    for (const name of TABS) {
-      const openMs = await profiled(`open-${name}`, () => timeUntil(tab, { click: `tab-${name}` }, [PANEL_OF[name]]));
+    const tabNames = await tab.locator(TAB_LIST).evaluateAll((buttons) => buttons.map((button) => button.id.replace(/^tab-/, '')));
+    for (const name of tabNames) {
+      const openMs = await profiled(`open-${name}`, () => timeUntil(tab, { click: `tab-${name}` }, [panelOf(name)]));
       const result: TabResult = { tab: name, openMs };
       tabs.push(result);
-      if (name !== 'timeline' && name !== 'rfis') continue;
-      const edited = EDITED[name];
-      await tab.evaluate(() => {
-        const bench = (window as unknown as { __bench: { keys: number[]; remote: number[] } }).__bench;
-        bench.keys.length = 0;
-        bench.remote.length = 0;
-      });
-      // A client from before light rows (for a before/after run) shows its editors at once.
-      if ((await tab.locator(edited.preview).count()) > 0) await tab.locator(edited.preview).first().click();
-      await tab.locator(edited.body).first().click();
-      // The writers edit what the page shows (a stamp off the page cannot be seen arriving), past
-      // the item the page types in; when the opened item fills the view, that item; more writers
-      // than such items share them.
-      const shown = await tab.evaluate((attribute) => Array.from(document.querySelectorAll(`[${attribute}]`), (element) => element.getAttribute(attribute)!), edited.attribute);
-      const others = shown.filter((id) => writable.has(id)).slice(1);
-      const targets = others.length > 0 ? others : shown.filter((id) => writable.has(id));
-      if (targets.length === 0) throw new Error(`The ${name} tab shows no item the writers may edit.`);
-      const writers = await Promise.all(writerSockets.map((socket, i) => StampWriter.connect(socket, workspaceId, i, targets[i % targets.length]!)));
-      await profiled(`typing-${name}`, async () => {
-        writers.forEach((writer) => writer.start(name, plan.editsPerSecond));
-        const until = Date.now() + plan.seconds * 1000;
-        while (Date.now() < until) {
-          await tab.keyboard.press('x');
-          await sleep(KEY_INTERVAL_MS);
-        }
-        writers.forEach((writer) => writer.stop());
-        await sleep(SETTLE_MS);
-      });
-      const { keys, remote } = await tab.evaluate(() => (window as unknown as { __bench: { keys: number[]; remote: number[] } }).__bench);
-      result.keystroke = latency(keys);
-      result.remote = { ...latency(remote), sent: writers.reduce((sum, writer) => sum + writer.sent, 0) };
-      progress(`  ${name}: open ${openMs.toFixed(0)} ms, keystroke p95 ${result.keystroke.p95.toFixed(0)} ms, remote p95 ${result.remote.p95.toFixed(0)} ms (${result.remote.count}/${result.remote.sent} seen)`);
+      if (!isEdited(name)) continue;
+      Object.assign(result, await coEdit(tab, name, plan, profiled, writerSockets, workspaceId, writable));
+      const { keystroke, remote } = result;
+      progress(`  ${name}: open ${openMs.toFixed(0)} ms, keystroke p95 ${keystroke!.p95.toFixed(0)} ms, remote p95 ${remote!.p95.toFixed(0)} ms (${stampsText(remote!)})`);
+      if (remote!.lost > 0) throw new Error(`${remote!.lost} of the writers' stamps in the ${name} tab were never drawn, though their items stayed on the page.`);
     }
+    tabs.push(...(await openPages(tab, profiled)));
+    progress(`  opened: ${tabs.map((result) => `${result.tab} ${result.openMs.toFixed(0)} ms`).join(', ')}`);
     await tab.context().close();
     return { objects, loadMs, heapMb, tabs };
   } finally {
@@ -260,12 +374,12 @@ async function runCell(objects: number, plan: Plan, page: () => Promise<Page>): 
 
 export function clientTable(results: readonly ClientResult[]): string {
   const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(0));
-  const lines = ['### Web client (Chromium)', '', '| objects | load ms | heap MB | tab | open ms | keystroke p50 / p95 ms | remote edit p50 / p95 ms | remote seen / sent |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = ['### Web client (Chromium)', '', '| objects | load ms | heap MB | tab or page | open ms | keystroke p50 / p95 ms | remote edit p50 / p95 ms | stamps seen / sent (off the page, replaced, lost) |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const result of results) {
     for (const tab of result.tabs) {
       const keys = tab.keystroke ? `${ms(tab.keystroke.p50)} / ${ms(tab.keystroke.p95)}` : '–';
       const remote = tab.remote ? `${ms(tab.remote.p50)} / ${ms(tab.remote.p95)}` : '–';
-      const seen = tab.remote ? `${tab.remote.count} / ${tab.remote.sent}` : '–';
+      const seen = tab.remote ? `${tab.remote.count} / ${tab.remote.sent} (${tab.remote.offPage}, ${tab.remote.replaced}, ${tab.remote.lost})` : '–';
       lines.push(`| ${result.objects} | ${ms(result.loadMs)} | ${result.heapMb.toFixed(1)} | ${tab.tab} | ${ms(tab.openMs)} | ${keys} | ${remote} | ${seen} |`);
     }
   }

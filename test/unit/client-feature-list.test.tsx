@@ -13,16 +13,20 @@ import { analysts, cellSummary, staticContext, usaObjects } from '../helpers/cli
 
 // The map engine (OpenLayers) draws nothing in a test DOM: a stand-in keeps its callbacks and
 // what it was asked to show.
-const engine = vi.hoisted(() => ({ events: null as null | { click: (p: [number, number], id: string | null) => void }, shown: [] as string[] }));
+const engine = vi.hoisted(() => ({ events: null as null | { click: (p: [number, number], id: string | null) => void }, shown: [] as string[], overlays: 0, featureSets: 0 }));
 vi.mock('../../client/src/map/engine', () => ({
   MapEngine: class {
     constructor(_map: HTMLElement, _readout: HTMLElement, _scale: HTMLElement, events: typeof engine.events) {
       engine.events = events;
     }
     setFormat() {}
-    setFeatures() {}
+    setFeatures() {
+      engine.featureSets++;
+    }
     setSelected() {}
-    setOverlay() {}
+    setOverlay() {
+      engine.overlays++;
+    }
     showFeature(id: string) {
       engine.shown.push(id);
     }
@@ -40,6 +44,8 @@ afterEach(() => {
   cleanup();
   engine.events = null;
   engine.shown = [];
+  engine.overlays = 0;
+  engine.featureSets = 0;
 });
 
 const workspace = cellSummary();
@@ -124,4 +130,16 @@ it('brings the feature of "Show item" into the list', async () => {
   expect(list.getByRole('button', { name: /Feature 2500/ }).getAttribute('aria-pressed')).toBe('true');
   expect(engine.shown.at(-1)).toBe('feature-2500');
   expect(mounted().length).toBeLessThan(100);
+});
+
+it('hands the map nothing new when the workspace around it re-renders with no point selected', async () => {
+  // Setting the overlay redraws the whole map (every feature, decluttered): a new empty trail on
+  // each render of the panel redrew it on any change of the workspace, opening a tab too.
+  const { refocus } = await showMap();
+  await vi.waitFor(() => expect(engine.overlays).toBeGreaterThan(0));
+  const [overlays, featureSets] = [engine.overlays, engine.featureSets];
+  act(() => refocus(null));
+  act(() => refocus(null));
+  expect(engine.overlays).toBe(overlays);
+  expect(engine.featureSets).toBe(featureSets);
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The web client at scale (issue 18): a cursor or an edit re-renders only the row of its object,
 // long lists mount only a window of rows, and dates are formatted with one formatter.
-import { act, cleanup, render, within } from '@testing-library/react';
+import { act, cleanup, render, waitFor, within } from '@testing-library/react';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
@@ -13,6 +13,7 @@ import { VirtualList } from '../../client/src/views/VirtualList';
 import { WorkspaceContext } from '../../client/src/workspace/context';
 import { ofKind } from '../../client/src/workspace/selectors';
 import { analysts, cellSummary, staticContext, usaObjects } from '../helpers/clientWorkspace';
+import { SidePanel } from '../../client/src/workspace/SidePanel';
 
 // Every row shows its portion mark once: counting the marks' renders counts the rows' renders.
 // The light face of a row (ItemPreview) follows the object's presence: counted apart.
@@ -37,6 +38,19 @@ vi.mock('../../client/src/workspace/ItemPreview', async (original) => {
   };
 });
 
+// Fields read from a replica's bytes (no doc), counted.
+const bytes = vi.hoisted(() => ({ reads: 0 }));
+vi.mock('../../client/src/session/fieldFromUpdate', async (original) => {
+  const real = await original<typeof import('../../client/src/session/fieldFromUpdate')>();
+  return {
+    ...real,
+    fieldFromUpdate: (...args: Parameters<typeof real.fieldFromUpdate>) => {
+      bytes.reads++;
+      return real.fieldFromUpdate(...args);
+    },
+  };
+});
+
 afterEach(cleanup);
 
 const workspace = cellSummary();
@@ -44,11 +58,16 @@ const usa = analysts.usa;
 
 /** `minuteOf`: an event's time, in minutes after the first (its place in creation order by default). */
 function cellOf(kind: 'event' | 'rfi', count: number, minuteOf = (i: number) => i): StaticPicture {
+  const { objects, docs } = contentOf(kind, count, minuteOf);
+  return new StaticPicture(workspace, 'USA|S|', objects, docs);
+}
+
+function contentOf(kind: 'event' | 'rfi', count: number, minuteOf = (i: number) => i) {
   const objects = usaObjects(kind, count);
   const fields = (i: number) =>
     kind === 'event' ? { title: `Event ${i}`, when: new Date(Date.UTC(2025, 0, 1) + minuteOf(i) * 60_000).toISOString() } : { title: `RFI ${i}`, status: i % 2 ? 'answered' : 'open' };
   const docs = objects.map((object, i) => ({ id: object.id, epoch: 0, update: buildContent({ fields: fields(i), body: `Details ${i}.` }) }));
-  return new StaticPicture(workspace, 'USA|S|', objects, docs);
+  return { objects, docs };
 }
 
 function show(shown: StaticPicture, panel: React.ReactNode) {
@@ -139,6 +158,29 @@ describe('sort keys read without building docs', () => {
     expect(container.querySelector('#rfi-col-answered')!.textContent).toContain('(1000)');
     expect(docsBuilt(shown)).toBe(container.querySelectorAll('.rfi-card').length);
     expect(docsBuilt(shown)).toBeLessThan(80);
+  });
+});
+
+describe('sort keys read ahead', () => {
+  it('reads the events\' times and the RFIs\' statuses while another tab shows, so opening the Timeline or the RFI board reads none', async () => {
+    const events = contentOf('event', 1000, (i) => 1000 - i);
+    const rfis = contentOf('rfi', 1000);
+    const shown = new StaticPicture(workspace, 'USA|S|', [...events.objects, ...rfis.objects], [...events.docs, ...rfis.docs]);
+    const panel = (tab: 'reports' | 'timeline' | 'rfis') => <SidePanel tab={tab} onTab={() => undefined} openReportId={null} onOpenReport={() => undefined} pendingReleases={0} />;
+    bytes.reads = 0;
+    const { container, rerender } = show(shown, panel('reports'));
+    // Read in slices between frames, not in the render that shows the Reports tab.
+    expect(bytes.reads).toBeLessThan(2000);
+    await waitFor(() => expect(bytes.reads).toBe(2000));
+    expect(docsBuilt(shown)).toBe(0);
+
+    bytes.reads = 0;
+    rerender(<WorkspaceContext.Provider value={staticContext(shown, usa)}>{panel('timeline')}</WorkspaceContext.Provider>);
+    const rows = Array.from(container.querySelectorAll<HTMLElement>('[data-event-id]')).map((row) => row.dataset.eventId);
+    expect(rows.slice(0, 2)).toEqual(['event-999', 'event-998']);
+    rerender(<WorkspaceContext.Provider value={staticContext(shown, usa)}>{panel('rfis')}</WorkspaceContext.Provider>);
+    expect(container.querySelector('#rfi-col-answered')!.textContent).toContain('(500)');
+    expect(bytes.reads).toBe(0);
   });
 });
 

@@ -3,7 +3,7 @@
 // select a feature to edit it: drag its yellow handle to move it, drag a vertex to reshape a line or
 // area, or Alt+arrow keys to step it (the distance is announced). Ctrl+Z undoes one's own map
 // edits. Measure range and bearing, length, area and range rings; filter; import and export.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatPosition, POSITION_FORMATS, type LonLat, type PositionFormat } from '../../../shared/geo/coordinates';
 import { normaliseForWrite, translateGeometry, verticesOf, type FeatureGeometry, type GeometryKind } from '../../../shared/geo/geometry';
 import { formatDistance } from '../../../shared/geo/measure';
@@ -42,7 +42,8 @@ function niceStep(metres: number): number {
   return [1, 2, 5, 10].map((n) => n * power).find((n) => n >= metres) ?? 10 * power;
 }
 
-export function MapPanel() {
+// Memoised: it takes no props, so only the workspace context re-renders it (not a tab opened beside it).
+export const MapPanel = memo(function MapPanel() {
   const { snapshot, picture, setPresence, focus, byId, cell, canEdit, identity, session } = useWorkspace();
   const mapElement = useRef<HTMLDivElement>(null);
   const readoutElement = useRef<HTMLDivElement>(null);
@@ -331,4 +332,4 @@ export function MapPanel() {
       </div>
     </section>
   );
-}
+});

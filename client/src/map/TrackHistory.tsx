@@ -4,7 +4,7 @@
 // those are written by the server from the mover's identity (a client cannot forge "who moved it")
 // and are filtered per reader by the marking at each move. Loaded when the point is selected and
 // again after each move.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { formatPosition, type PositionFormat } from '../../../shared/geo/coordinates';
 import type { TrackPoint } from '../../../shared/rest';
 import type { Envelope } from '../../../shared/protocol';
@@ -17,6 +17,9 @@ import { usePositionPrefs } from './positionPrefs';
 const tracks = new Map<string, { version: string; points: TrackPoint[] }>();
 const listeners = new Set<() => void>();
 let replayIndex: number | null = null;
+/** No track: one array, so a render with no track selected leaves the map's overlay alone. */
+const NO_POINTS: TrackPoint[] = [];
+const NO_SHAPES: Overlay['shapes'] = [];
 
 function useTrack(feature: Pick<MapFeature, 'envelope' | 'version'> | undefined): TrackPoint[] {
   const { identity, session } = useWorkspace();
@@ -47,7 +50,7 @@ function useTrack(feature: Pick<MapFeature, 'envelope' | 'version'> | undefined)
       clearTimeout(timer);
     };
   }, [id, version, session]);
-  return (id && tracks.get(id)?.points) || [];
+  return (id && tracks.get(id)?.points) || NO_POINTS;
 }
 
 /**
@@ -65,10 +68,15 @@ export function trackShapes(points: readonly Pick<TrackPoint, 'at' | 'position'>
   return shapes;
 }
 
-/** The trail of the selected point for the map. */
+/**
+ * The trail of the selected point for the map: the same array until the trail changes. The map
+ * redraws whenever its overlay is set, and a new empty trail on every render of the map panel
+ * redrew the whole map (every feature, decluttered) on any workspace change, a tab opened too.
+ */
 export function useTrackOverlay(feature: MapFeature | undefined): Overlay['shapes'] {
   const points = useTrack(feature?.geometry.type === 'Point' ? feature : undefined);
-  return feature ? trackShapes(points, replayIndex) : [];
+  const shown = feature !== undefined;
+  return useMemo(() => (shown ? trackShapes(points, replayIndex) : NO_SHAPES), [shown, points, replayIndex]);
 }
 
 /** One point of the track in words: when, what, who (name and nation), where. */

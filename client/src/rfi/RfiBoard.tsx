@@ -16,8 +16,11 @@ import { RFI_STATUSES, statusOf, STATUS_LABELS } from './rfiStatus';
 /** A card's height before it is measured, in px. */
 const CARD_ESTIMATE_PX = 230;
 
+/** The field the board puts its RFIs in columns by (read ahead while idle: SidePanel). */
+export const RFI_KEY_FIELD = 'status';
+
 // Read without building the doc of an RFI not on screen.
-const statusIn = (replica: ObjectReplica): string => statusOf(replica.field('status'));
+const statusIn = (replica: ObjectReplica): string => statusOf(replica.field(RFI_KEY_FIELD));
 const idOf = (rfi: Envelope) => rfi.id;
 const renderCard = (rfi: Envelope) => <RfiCard rfi={rfi} />;
 

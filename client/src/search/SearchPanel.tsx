@@ -1,6 +1,6 @@
 // Search over what this participant may see (./searchIndex.ts): filters by kind, marking, nation
 // and time, highlighted hits, and a result opens its object (a comment: what it is on).
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { OBJECT_KINDS, type ObjectKind } from '../../../shared/protocol';
 import { commentedObject } from '../collab/threads';
 import { useWorkspace } from '../workspace/context';
@@ -8,7 +8,8 @@ import { highlighted, PictureIndex, search, type SearchFilters } from './searchI
 
 const SINCE: Record<string, number | null> = { any: null, day: 24, week: 24 * 7 };
 
-export function SearchPanel() {
+// Memoised: it takes no props, so only the workspace context re-renders it.
+export const SearchPanel = memo(function SearchPanel() {
   const { picture, snapshot, byId, openObject } = useWorkspace();
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<ObjectKind | ''>('');
@@ -72,4 +73,4 @@ export function SearchPanel() {
       )}
     </section>
   );
-}
+});

@@ -14,9 +14,12 @@ import { NewEventForm } from './NewEventForm';
 /** A row's height before it is measured, in px. */
 const ROW_ESTIMATE_PX = 190;
 
+/** The field the Timeline orders its events by (read ahead while idle: SidePanel). */
+export const TIMELINE_KEY_FIELD = 'when';
+
 /** An event's time, read without building the doc of an event not on screen. */
 function whenOf(replica: ObjectReplica): string {
-  const when = replica.field('when');
+  const when = replica.field(TIMELINE_KEY_FIELD);
   return typeof when === 'string' ? when : '';
 }
 

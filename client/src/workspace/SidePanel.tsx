@@ -1,11 +1,14 @@
-// Reports, timeline, RFI board and releases as tabs (arrow keys move between tabs).
-import { useRef, type KeyboardEvent } from 'react';
+// Reports, timeline, RFI board and releases as tabs (arrow keys move between tabs). The fields
+// the Timeline and the RFI board order their items by are read while the page is idle, so
+// opening either reads none of them (readAhead.ts).
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ReleasesPanel } from '../release/ReleasesPanel';
 import { ReportsPanel } from '../reports/ReportsPanel';
-import { RfiBoard } from '../rfi/RfiBoard';
-import { TimelinePanel } from '../timeline/TimelinePanel';
+import { RFI_KEY_FIELD, RfiBoard } from '../rfi/RfiBoard';
+import { readFieldsWhenIdle } from '../session/readAhead';
+import { TIMELINE_KEY_FIELD, TimelinePanel } from '../timeline/TimelinePanel';
 import { useWorkspace } from './context';
-import type { WorkspaceTab } from './selectors';
+import { ofKind, type WorkspaceTab } from './selectors';
 
 const TABS: { id: WorkspaceTab; label: string }[] = [
   { id: 'reports', label: 'Reports' },
@@ -24,7 +27,14 @@ interface Props {
 }
 
 export function SidePanel({ tab, onTab, openReportId, onOpenReport, pendingReleases }: Props) {
-  const { session, releases } = useWorkspace();
+  const { session, releases, picture, snapshot } = useWorkspace();
+  useEffect(() => {
+    const ids = (kind: 'event' | 'rfi') => ofKind(snapshot.objects, kind).map((object) => object.id);
+    return readFieldsWhenIdle(picture, [
+      { ids: ids('event'), field: TIMELINE_KEY_FIELD },
+      { ids: ids('rfi'), field: RFI_KEY_FIELD },
+    ]);
+  }, [picture, snapshot.objects]);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const onKeyDown = (event: KeyboardEvent) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;

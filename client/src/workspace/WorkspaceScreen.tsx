@@ -84,10 +84,16 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
     if (focus && focused.current !== focus.serial && focusObjectElement(focus.id)) focused.current = focus.serial;
   });
 
+  // The tab is read when presence is sent, not captured: the context stays the same across tab
+  // changes, so opening a tab re-renders what shows the tab and not every panel that reads the
+  // context (the map's panel, the search, each mounted row).
+  const shownTab = useRef(tab);
+  shownTab.current = tab;
   const context = useMemo<WorkspaceContextValue | null>(() => {
     if (!cell) return null;
     const setPresence = (update: PresenceUpdate | null) => {
-      if (!viewAs) session.setPresence(update ? { view: tab, ...update } : { view: tab });
+      const view = shownTab.current;
+      if (!viewAs) session.setPresence(update ? { view, ...update } : { view });
     };
     return {
       picture,
@@ -103,7 +109,7 @@ export function WorkspaceScreen({ session, releases, page, identity, exercise }:
       openObject,
       focus,
     };
-  }, [picture, snapshot, session, viewAs, seat, identity, cell, tab, byId, releases, openObject, focus]);
+  }, [picture, snapshot, session, viewAs, seat, identity, cell, byId, releases, openObject, focus]);
 
   if (!workspace || !cell || !context) {
     return (
