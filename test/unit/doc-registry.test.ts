@@ -199,7 +199,7 @@ test('new epochs: an update being written lands first and is in the copy; one ar
   const pending = docs.update('doc1', 0, writer.edit((t) => t.insert(4, '+pending')), 'writer');
   await held;
   const epochs = docs.startEpochs(new Map([['doc1', 1], ['doc2', 1]]), (fresh) =>
-    store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))),
+    store.remark([...fresh].map(([id, copy]) => ({ envelope: { ...envelope, id, epoch: 1 }, ...copy }))),
   );
   // The new epoch has begun: it waits for the update being written.
   await nextTick();
@@ -272,7 +272,7 @@ test('updates are numbered within their epoch for clients, in memory and from th
   expect(numbers).toEqual([1, 2, 3]);
   expect((await docs.encodeState('doc1')).seq).toBe(3);
   expect(await docs.heldSeqs([{ id: 'doc1', epoch: 0 }])).toEqual(new Map([['doc1', 3]]));
-  await docs.startEpochs(new Map([['doc1', 1]]), (fresh) => store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))));
+  await docs.startEpochs(new Map([['doc1', 1]]), (fresh) => store.remark([...fresh].map(([id, copy]) => ({ envelope: { ...envelope, id, epoch: 1 }, ...copy }))));
   // Nothing of epoch 0 shows: its copy is 0, its first update 1.
   expect((await docs.encodeState('doc1')).seq).toBe(0);
   const fresh = textReplica((await docs.encodeState('doc1')).update);
