@@ -39,7 +39,7 @@ export interface RelayedChange extends OutboxEntry {
   markingVersion: number;
   /** Absent when the update was compacted away before a sweeper re-read it: receivers reload the object. */
   update?: Uint8Array;
-  /** For an update: the Yjs client ids it is the first to write with, and whose (absent from the sweeper: receivers reload). */
+  /** For an update, with its bytes: the Yjs client ids it is the first to write with, and whose (from the sweeper: its author's ids on the object). */
   owners?: [number, string][];
   /** For an update, with its bytes: the object's last number when the update's epoch began (receivers number it for clients). */
   epochSeq?: number;
@@ -78,6 +78,10 @@ interface OutboxRow {
   seq: number;
   marking_version: number | null;
   data: Buffer | null;
+  /** With `data`: the Yjs client ids of its author on the object, and the author. */
+  owners: [number, string][] | null;
+  /** With `data`: where the update's epoch began. */
+  epoch_seq: number | null;
 }
 
 const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -540,10 +544,19 @@ async function recordEnvelopes(client: PoolClient, ids: readonly string[], snaps
 /** Any number, the same on every node: the key of the outbox sweeper's advisory lock. */
 const OUTBOX_SWEEP_LOCK = 0x7465_6172;
 
-/** The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. */
+/**
+ * The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. An update
+ * still stored carries what receivers need to apply it without reading the object: its bytes, the
+ * epoch's start (an update's row is kept only while its epoch is the object's: a new epoch deletes
+ * the earlier ones) and its author's client ids on the object (every one the update writes with is
+ * among them; more are bindings that hold anyway).
+ */
 async function outboxChanges(db: Pool | PoolClient, where: string, params: unknown[]): Promise<CommittedChange[]> {
   const { rows } = await db.query<OutboxRow>(
-    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data
+    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data,
+       CASE WHEN u.data IS NOT NULL THEN (SELECT coalesce(json_agg(json_build_array(c.client_id, c.sub)), '[]')
+         FROM doc_clients c WHERE c.object_id = o.object_id AND c.sub = u.author) END AS owners,
+       CASE WHEN u.data IS NOT NULL AND b.epoch = o.epoch THEN b.epoch_seq END AS epoch_seq
        FROM outbox o
        LEFT JOIN doc_updates u ON o.kind = 'update' AND u.object_id = o.object_id AND u.seq = o.seq
        LEFT JOIN objects b ON b.id = o.object_id
@@ -569,6 +582,8 @@ function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
     // An object gone since: 0, which no node holds, so receivers reload it (and find it gone).
     markingVersion: row.marking_version ?? 0,
     ...(row.data ? { update: bytes(row.data) } : {}),
+    ...(row.owners ? { owners: row.owners } : {}),
+    ...(row.epoch_seq !== null ? { epochSeq: Number(row.epoch_seq) } : {}),
   };
 }
 

@@ -576,7 +576,12 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
   test('the outbox records, in the storing transaction, what the relay must send; relayed rows leave it', async () => {
     const store = new PostgresStore(createPool(url()));
     await store.createObjects([{ envelope: envelope('x1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
-    await store.appendUpdates([0, 0].map(() => ({ objectId: 'x1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] })));
+    const update = buildContent({ body: 'y' });
+    await store.appendUpdates([7, 8].map((client) => ({ objectId: 'x1', epoch: 0, update, author: 'usa-analyst', newClients: [client] })));
+    // As a sweeper reads them: each update with what a receiver needs to apply it without reading the object.
+    expect((await store.readOutbox(10)).filter((row) => row.kind === 'update')).toMatchObject(
+      [1, 2].map((seq) => ({ seq, update, epochSeq: 0, owners: expect.arrayContaining([[7, 'usa-analyst'], [8, 'usa-analyst']]) })),
+    );
     await store.remark([{ envelope: envelope('x1', { epoch: 1 }), content: buildContent({ body: 'y' }) }]);
     // A fenced write stores nothing, so it is not relayed either.
     await expect(store.appendUpdates([{ objectId: 'x1', epoch: 0, update: buildContent({ body: 'z' }), author: 'usa-analyst', newClients: [] }])).rejects.toThrow(FencedWriteError);
@@ -588,6 +593,9 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
       ['w1', 'x1', 'remark', 1, 2],
     ]);
     expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
+    // An earlier epoch's update is not kept: its row goes without bytes (receivers take it from the new epoch's copy).
+    expect(rows[1]).not.toHaveProperty('update');
+    expect(rows[1]).not.toHaveProperty('epochSeq');
     await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
     await store.close();
