@@ -2,7 +2,8 @@
 // redis-server of the test's own, each shown with "no acknowledged edit lost, no leak, converged
 // within 10 s after the fault ends": Redis restarted with AOF, Redis frozen (SIGSTOP) for 10 s, a
 // node SIGKILLed mid-write and between commit and relay, a narrowing re-mark during a Redis outage
-// with a stale node writing under the old marking, PostgreSQL restarted and frozen (and a commit
+// with a stale node writing under the old marking, a widening re-mark on a node the relay had not
+// brought another node's edit, PostgreSQL restarted and frozen (and a commit
 // landing when it resumes), and a participant whose clearance changed while disconnected
 // reconnecting to another node. docs/deployment.md says what
 // each fault does and promises. Skipped without PostgreSQL or redis-server locally, never in CI.
@@ -180,6 +181,33 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     }
     for (const view of lostViews) expect(bodyOf(view.doc).toString()).not.toContain('CANARY');
     for (const r of [onA, onB, onC]) expect(bodyOf(r.doc).toString().includes('CANARY-STALE')).toBe(false);
+  }, 60_000);
+
+  test('a widening re-mark on node B during a Redis outage, after an edit on node A that B never received: the edit is in the new epoch, on every node', async () => {
+    const [a, b] = await nodes.start({ nodes: 2, aof: true });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Widening', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
+    const [writer, fdo] = [await nodes.open(a!.url, 'usa-analyst', cell.id), await nodes.open(b!.url, 'usa-fdo', cell.id)];
+    const { object } = await writer.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await fdo.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+    const [onA, onB] = [await replica(writer, cell.id, object), await replica(fdo, cell.id, object)];
+    // A write through node B loads the object's live doc there.
+    await write(onB, 'b-first');
+    await eventually(converged([onA, onB], ['b-first']), CONVERGED_MS, 'delivery before the fault');
+
+    await nodes.redis.stop();
+    await write(onA, 'A-UNRELAYED');
+    await fdo.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS' });
+    await nodes.redis.start();
+
+    const held = async (node: RunningServer) => {
+      const state = await node.ctx.docs.encodeState(object.id);
+      return { epoch: state.epoch, text: bodyOf(textDoc(state.update)).toString() };
+    };
+    expect(await held(b!)).toMatchObject({ epoch: 1, text: expect.stringContaining('A-UNRELAYED') });
+    await eventually(async () => (await held(a!)).epoch === 1, CONVERGED_MS, 'node A moves to the new epoch');
+    expect((await held(a!)).text).toContain('A-UNRELAYED');
+    const stored = await storedText(await nodes.open(a!.url, 'aus-analyst', cell.id), cell.id, object.id);
+    expect(stored).toContain('A-UNRELAYED');
   }, 60_000);
 
   describe('PostgreSQL restarted or frozen', () => {
