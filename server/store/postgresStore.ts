@@ -9,6 +9,7 @@
 //     server/relay/), which publishes them and marks them relayed; `readOutbox` gives the sweeper
 //     what a crash left;
 //   - a write to a deleted object is refused (`not_found`) under the same row lock as the fence.
+import * as Y from 'yjs';
 import type { Envelope } from '../../shared/protocol';
 import { copyMisses, deletedWrite, FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
@@ -39,7 +40,7 @@ export interface RelayedChange extends OutboxEntry {
   markingVersion: number;
   /** Absent when the update was compacted away before a sweeper re-read it: receivers reload the object. */
   update?: Uint8Array;
-  /** For an update, with its bytes: the Yjs client ids it is the first to write with, and whose (from the sweeper: its author's ids on the object). */
+  /** For an update, with its bytes: the Yjs client ids it is the first to write with, and whose (from the sweeper: every one it writes with). */
   owners?: [number, string][];
   /** For an update, with its bytes: the object's last number when the update's epoch began (receivers number it for clients). */
   epochSeq?: number;
@@ -78,8 +79,8 @@ interface OutboxRow {
   seq: number;
   marking_version: number | null;
   data: Buffer | null;
-  /** With `data`: the Yjs client ids of its author on the object, and the author. */
-  owners: [number, string][] | null;
+  /** With `data`: who wrote it. */
+  author: string | null;
   /** With `data`: where the update's epoch began. */
   epoch_seq: number | null;
 }
@@ -548,15 +549,12 @@ const OUTBOX_SWEEP_LOCK = 0x7465_6172;
  * The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. An update
  * still stored carries what receivers need to apply it without reading the object: its bytes, the
  * epoch's start (an update's row is kept only while its epoch is the object's: a new epoch deletes
- * the earlier ones) and its author's client ids on the object (every one the update writes with is
- * among them; more are bindings that hold anyway).
+ * the earlier ones) and its owners (`ownersOf`).
  */
 async function outboxChanges(db: Pool | PoolClient, where: string, params: unknown[]): Promise<CommittedChange[]> {
   const { rows } = await db.query<OutboxRow>(
-    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data,
-       CASE WHEN u.data IS NOT NULL THEN (SELECT coalesce(json_agg(json_build_array(c.client_id, c.sub)), '[]')
-         FROM doc_clients c WHERE c.object_id = o.object_id AND c.sub = u.author) END AS owners,
-       CASE WHEN u.data IS NOT NULL AND b.epoch = o.epoch THEN b.epoch_seq END AS epoch_seq
+    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version,
+       u.data, u.author, CASE WHEN u.data IS NOT NULL AND b.epoch = o.epoch THEN b.epoch_seq END AS epoch_seq
        FROM outbox o
        LEFT JOIN doc_updates u ON o.kind = 'update' AND u.object_id = o.object_id AND u.seq = o.seq
        LEFT JOIN objects b ON b.id = o.object_id
@@ -572,6 +570,7 @@ async function outboxChanges(db: Pool | PoolClient, where: string, params: unkno
 }
 
 function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
+  const owners = row.data && row.author !== null ? ownersOf(bytes(row.data), row.author) : undefined;
   return {
     id: Number(row.id),
     workspaceId: row.workspace_id,
@@ -582,9 +581,23 @@ function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
     // An object gone since: 0, which no node holds, so receivers reload it (and find it gone).
     markingVersion: row.marking_version ?? 0,
     ...(row.data ? { update: bytes(row.data) } : {}),
-    ...(row.owners ? { owners: row.owners } : {}),
+    ...(owners ? { owners } : {}),
     ...(row.epoch_seq !== null ? { epochSeq: Number(row.epoch_seq) } : {}),
   };
+}
+
+/**
+ * The Yjs client ids a stored update writes with, each its author's (the update was refused had
+ * one belonged to someone else): those it was the first to write with are among them, and the
+ * others are bound to the author already. Undefined when the bytes cannot be read (receivers then
+ * read the object), so one bad row cannot stall the sweeper.
+ */
+function ownersOf(update: Uint8Array, author: string): [number, string][] | undefined {
+  try {
+    return [...Y.parseUpdateMeta(update).from.keys()].map((client) => [client, author]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -576,11 +576,16 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
   test('the outbox records, in the storing transaction, what the relay must send; relayed rows leave it', async () => {
     const store = new PostgresStore(createPool(url()));
     await store.createObjects([{ envelope: envelope('x1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
-    const update = buildContent({ body: 'y' });
-    await store.appendUpdates([7, 8].map((client) => ({ objectId: 'x1', epoch: 0, update, author: 'usa-analyst', newClients: [client] })));
+    const updates = [7, 8].map((client) => {
+      const doc = new Y.Doc();
+      doc.clientID = client;
+      bodyOf(doc).insert(0, 'y');
+      return Y.encodeStateAsUpdate(doc);
+    });
+    await store.appendUpdates(updates.map((update, i) => ({ objectId: 'x1', epoch: 0, update, author: 'usa-analyst', newClients: [7 + i] })));
     // As a sweeper reads them: each update with what a receiver needs to apply it without reading the object.
     expect((await store.readOutbox(10)).filter((row) => row.kind === 'update')).toMatchObject(
-      [1, 2].map((seq) => ({ seq, update, epochSeq: 0, owners: expect.arrayContaining([[7, 'usa-analyst'], [8, 'usa-analyst']]) })),
+      updates.map((update, i) => ({ seq: i + 1, update, epochSeq: 0, owners: [[7 + i, 'usa-analyst']] })),
     );
     await store.remark([{ envelope: envelope('x1', { epoch: 1 }), content: buildContent({ body: 'y' }) }]);
     // A fenced write stores nothing, so it is not relayed either.
