@@ -7,9 +7,9 @@
 import * as Y from 'yjs';
 import { formatSize } from '../../shared/sizes';
 import { cloneContent } from '../../shared/content';
-import type { Store, StoredDoc } from '../store/types';
+import type { CopiedFrom, Store, StoredDoc } from '../store/types';
 import type { UpdateWriter } from '../store/updateWriter';
-import { TearlineError } from '../errors';
+import { isUnanswered, TearlineError } from '../errors';
 import { SeqTracker } from './seqTracker';
 import { StateCache } from './stateCache';
 import { checkUpdate, type CheckedUpdate } from './updateCheck';
@@ -50,6 +50,12 @@ export interface LiveDoc {
   /** Called when `staged` empties (a new epoch waits for the writes in progress). */
   onSettled: (() => void)[];
   compaction: { running: boolean; failures: number; retryAt: number };
+}
+
+/** A new epoch's first content, and what it was copied from (Store.remark makes it again when that missed updates). */
+export interface NewEpochCopy {
+  content: Uint8Array;
+  copied: CopiedFrom;
 }
 
 /** A doc's durable state as a reader gets it. */
@@ -176,6 +182,9 @@ export class DocRegistry {
       live.staged.splice(live.staged.indexOf(staged), 1);
       for (const client of newClients) live.owners.delete(client);
       this.applyDurable(live);
+      // No answer from the database: the commit may still land when it resumes. The doc is read
+      // again from the store, so this node does not go on serving it without that update.
+      if (isUnanswered(error)) this.drop(id);
       throw error;
     }
     // Before anything can await: a new epoch starts only once this update is applied.
@@ -263,42 +272,70 @@ export class DocRegistry {
    * replaced by a copy of its current content only (no deleted text, no history, new client ids).
    * Updates already accepted for these docs are written first: every one that is acknowledged is
    * in the copy, and one whose write fails is answered with that failure. Updates arriving
-   * meanwhile wait, then answer `conflict` (the client replays them on the new epoch). The copies
+   * meanwhile wait, then answer `conflict` (the client replays them on the new epoch). Updates
+   * another node stored that this one has not applied yet are taken from the store by `persist`
+   * (Store.remark makes the copy again when it misses any), so they are in the copy too. The copies
    * are stored by `persist` before any doc is replaced, so a copy that cannot be made or stored
    * changes nothing in memory: the stored epoch stays what is served.
    */
   async startEpochs(
     epochs: ReadonlyMap<string, number>,
     /** Stores the copies; answers where each new epoch's numbers start (Store.remark). */
-    persist: (copies: ReadonlyMap<string, Uint8Array>) => Promise<ReadonlyMap<string, number>>,
+    persist: (copies: ReadonlyMap<string, NewEpochCopy>) => Promise<ReadonlyMap<string, number>>,
   ): Promise<ReadonlyMap<string, Uint8Array>> {
     const docs = await Promise.all([...epochs.keys()].map((id) => this.open(id)));
     let replaced!: () => void;
     const replacing = new Promise<void>((resolve) => (replaced = resolve));
     for (const live of docs) live.replacing = replacing;
+    const fresh = new Map<string, Y.Doc>();
+    const copies = new Map<string, Uint8Array>();
+    const copy = (live: LiveDoc) => {
+      fresh.get(live.id)?.destroy();
+      const doc = cloneContent(live.doc, live.id);
+      fresh.set(live.id, doc);
+      copies.set(live.id, Y.encodeStateAsUpdate(doc));
+      return copies.get(live.id)!;
+    };
     try {
       await Promise.all(docs.map((live) => this.settled(live)));
-      const fresh = docs.map((live) => cloneContent(live.doc, live.id));
-      const copies = new Map(docs.map((live, i) => [live.id, Y.encodeStateAsUpdate(fresh[i]!)]));
+      const made = new Map(
+        docs.map((live): [string, NewEpochCopy] => [
+          live.id,
+          {
+            content: copy(live),
+            copied: {
+              through: live.lastSeq,
+              again: (stored) => {
+                if (stored.epoch !== live.epoch) {
+                  throw new TearlineError('conflict', 'This object was re-marked elsewhere meanwhile; reload it and decide its marking again.');
+                }
+                // Durable updates of this epoch (another node's): the live doc takes them as a relay would have brought them.
+                takeStored(live, stored);
+                return copy(live);
+              },
+            },
+          },
+        ]),
+      );
       let starts: ReadonlyMap<string, number>;
       try {
-        starts = await persist(copies);
+        starts = await persist(made);
       } catch (error) {
-        for (const doc of fresh) doc.destroy();
+        for (const doc of fresh.values()) doc.destroy();
         throw error;
       }
-      docs.forEach((live, i) => {
+      for (const live of docs) {
         live.doc.destroy();
-        live.doc = fresh[i]!;
+        live.doc = fresh.get(live.id)!;
         live.epoch = epochs.get(live.id)!;
-        // Numbers of the old epoch this node had not applied yet no longer matter: the copy replaces them.
+        // Numbers of the old epoch this node had not applied yet no longer matter: the copy holds them.
         live.epochSeq = starts.get(live.id) ?? live.lastSeq;
         live.seen.settle(live.epochSeq);
         live.lastSeq = live.seen.contiguous;
         live.sinceSnapshot = 0;
         live.storedBytes = copies.get(live.id)!.byteLength;
         live.lastUsed = Date.now();
-      });
+      }
       return copies;
     } finally {
       for (const live of docs) live.replacing = undefined;
@@ -345,10 +382,10 @@ export class DocRegistry {
     }
     live = await entry!;
     const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
-    for (const [client, author] of stored.owners) live.owners.set(client, author);
     if (stored.epoch !== live.epoch) {
       // Another node started a new epoch: this doc becomes it (its own updates still being
       // written were made for the old one; the fence refuses them, and they answer `conflict`).
+      for (const [client, author] of stored.owners) live.owners.set(client, author);
       live.doc.destroy();
       Object.assign(live, {
         doc: fresh,
@@ -362,12 +399,10 @@ export class DocRegistry {
       const seq = stored.lastSeq - stored.epochSeq;
       return { epoch: stored.epoch, update: Y.encodeStateAsUpdate(fresh), reset: true, from: 1, seq };
     }
-    Y.applyUpdate(live.doc, Y.encodeStateAsUpdate(fresh, Y.encodeStateVector(live.doc)));
+    takeStored(live, stored, fresh);
     const logged = deliveredThrough >= (stored.seqs[0] ?? stored.lastSeq + 1) - 1;
     const lacking = logged ? mergedOrEmpty(stored.updates.filter((_, i) => stored.seqs[i]! > deliveredThrough)) : Y.encodeStateAsUpdate(fresh);
     fresh.destroy();
-    live.seen.settle(stored.lastSeq);
-    live.lastSeq = live.seen.contiguous;
     const from = logged ? Math.max(1, deliveredThrough + 1 - stored.epochSeq) : 1;
     return { epoch: live.epoch, update: lacking, reset: false, from, seq: stored.lastSeq - stored.epochSeq };
   }
@@ -481,6 +516,19 @@ export interface CaughtUp {
   reset: boolean;
   from: number;
   seq: number;
+}
+
+/**
+ * Brings a live doc up to the stored doc of its epoch (`fresh`: a doc of it, made from `stored`
+ * when not given): what it lacks is applied, and its numbers count every stored one as applied.
+ */
+function takeStored(live: LiveDoc, stored: StoredDoc, fresh?: Y.Doc): void {
+  const doc = fresh ?? docOf(live.id, stored);
+  for (const [client, author] of stored.owners) live.owners.set(client, author);
+  Y.applyUpdate(live.doc, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(live.doc)));
+  if (!fresh) doc.destroy();
+  live.seen.settle(stored.lastSeq);
+  live.lastSeq = live.seen.contiguous;
 }
 
 /** The updates as one (an update that changes nothing when there are none). */

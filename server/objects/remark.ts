@@ -135,7 +135,10 @@ async function carryOut(
     had: cell.audience.levelsForChain(before),
     has: cell.audience.levelsForChain(after),
   }));
-  await ports.audit.append({ workspaceId: cell.workspace.id, actor, action: 'object.remark', objectId: id, detail: { ...plan.detail, ...detail } });
+  // Queued first (entries keep the order re-marks were made), awaited after: the new epoch is served
+  // from here on (a joiner reads it, a write to it is fanned out, other nodes have it from the relay),
+  // so its doc:reset must reach the rooms before anything can run, not after the audit's write.
+  const audited = ports.audit.append({ workspaceId: cell.workspace.id, actor, action: 'object.remark', objectId: id, detail: { ...plan.detail, ...detail } });
   for (const { envelope, changed, had, has } of moves) {
     const lost = [...had].filter((level) => !has.has(level));
     const gained = [...has].filter((level) => !had.has(level));
@@ -147,6 +150,7 @@ async function carryOut(
     // The copy is the new epoch's first content: number 0.
     if (copy) ports.fanout.reset(cell, envelope.id, envelope.epoch, copy, kept, 0);
   }
+  await audited;
   await ports.audienceChanged(cell, new Set(plan.objects.map((object) => object.envelope.id)));
   return plan.objects[0]!.envelope;
 }

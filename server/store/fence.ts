@@ -6,6 +6,7 @@
 // What a node "holds" is the marking version of the envelope it last read or wrote through its
 // store (cell load, getObject, create, re-mark): the envelopes its cell index was built from.
 import { notFound, TearlineError } from '../errors';
+import type { EnvelopeChange } from './types';
 
 /** What an object row says a write must match. */
 export interface ObjectFence {
@@ -32,6 +33,15 @@ export class FencedWriteError extends TearlineError {
  */
 export function deletedWrite(objectIds: readonly string[]): FencedWriteError {
   return new FencedWriteError(objectIds, notFound());
+}
+
+/**
+ * Whether a re-mark's new epoch copy misses updates stored under the old epoch (another node's,
+ * not applied yet where the copy was made). `lastSeq`: the object's last number, read under the
+ * lock that keeps further updates out until the re-mark commits.
+ */
+export function copyMisses(change: EnvelopeChange, lastSeq: number): boolean {
+  return change.content !== undefined && change.copied !== undefined && lastSeq > change.copied.through;
 }
 
 /** Objects whose marking version a node remembers, at most (about 100 bytes each). */

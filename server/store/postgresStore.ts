@@ -9,8 +9,9 @@
 //     server/relay/), which publishes them and marks them relayed; `readOutbox` gives the sweeper
 //     what a crash left;
 //   - a write to a deleted object is refused (`not_found`) under the same row lock as the fence.
+import * as Y from 'yjs';
 import type { Envelope } from '../../shared/protocol';
-import { deletedWrite, FencedWriteError, HeldMarkings } from './fence';
+import { copyMisses, deletedWrite, FencedWriteError, HeldMarkings } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
@@ -39,7 +40,7 @@ export interface RelayedChange extends OutboxEntry {
   markingVersion: number;
   /** Absent when the update was compacted away before a sweeper re-read it: receivers reload the object. */
   update?: Uint8Array;
-  /** For an update: the Yjs client ids it is the first to write with, and whose (absent from the sweeper: receivers reload). */
+  /** For an update, with its bytes: the Yjs client ids it is the first to write with, and whose (from the sweeper: every one it writes with). */
   owners?: [number, string][];
   /** For an update, with its bytes: the object's last number when the update's epoch began (receivers number it for clients). */
   epochSeq?: number;
@@ -78,6 +79,10 @@ interface OutboxRow {
   seq: number;
   marking_version: number | null;
   data: Buffer | null;
+  /** With `data`: who wrote it. */
+  author: string | null;
+  /** With `data`: where the update's epoch began. */
+  epoch_seq: number | null;
 }
 
 const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -232,10 +237,12 @@ export class PostgresStore implements Store {
     const relayed = await transaction(this.pool, async (client) => {
       starts.clear();
       const outbox: Omit<RelayedChange, 'id'>[] = [];
+      const contents = await completeCopies(client, changes);
       // Read before any envelope of the re-mark changes: who could see each one until now.
       const before: StoredChain[] = [];
-      for (const { envelope, content } of changes) before.push(content ? (await client.query<StoredChain[number]>(CHAIN_BEFORE, [envelope.id])).rows : []);
-      for (const [i, { envelope, content }] of changes.entries()) {
+      for (const [i, { envelope }] of changes.entries()) before.push(contents[i] ? (await client.query<StoredChain[number]>(CHAIN_BEFORE, [envelope.id])).rows : []);
+      for (const [i, { envelope }] of changes.entries()) {
+        const content = contents[i];
         // A new epoch's numbers start after the object's last (epoch_seq).
         const { rows } = await client.query<{ marking_version: number; last_seq: number }>(
           `UPDATE objects SET marking = $2, portion = $3, parent_id = $4, order_key = $5, epoch = $6, source_id = $7,
@@ -384,40 +391,9 @@ export class PostgresStore implements Store {
   }
 
   async loadDocs(objectIds: readonly string[]): Promise<Map<string, StoredDoc>> {
-    const ids = [...new Set(objectIds)];
     // One snapshot of the database: a compaction committing meanwhile cannot drop updates from under
-    // the read. One query per table for all the docs: a round trip each, whatever their number.
-    return transaction(
-      this.pool,
-      async (client) => {
-        const snapshots = await client.query<{ object_id: string; epoch: number; data: Buffer }>(
-          'SELECT object_id, epoch, data FROM doc_snapshots WHERE object_id = ANY($1)',
-          [ids],
-        );
-        // Only the updates of each doc's current epoch (the snapshot's, 0 without one).
-        const updates = await client.query<{ object_id: string; seq: number; data: Buffer }>(
-          `SELECT u.object_id, u.seq, u.data FROM doc_updates u LEFT JOIN doc_snapshots s ON s.object_id = u.object_id
-           WHERE u.object_id = ANY($1) AND u.epoch = coalesce(s.epoch, 0) ORDER BY u.object_id, u.seq`,
-          [ids],
-        );
-        const owners = await client.query<{ object_id: string; client_id: number; sub: string }>(
-          'SELECT object_id, client_id, sub FROM doc_clients WHERE object_id = ANY($1)',
-          [ids],
-        );
-        const lasts = await client.query<{ id: string; last_seq: number; epoch_seq: number }>('SELECT id, last_seq, epoch_seq FROM objects WHERE id = ANY($1)', [ids]);
-        const docs = new Map<string, StoredDoc>(ids.map((id) => [id, { epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, epochSeq: 0, owners: new Map() }]));
-        for (const row of snapshots.rows) Object.assign(docs.get(row.object_id)!, { epoch: row.epoch, snapshot: bytes(row.data) });
-        for (const row of updates.rows) {
-          const doc = docs.get(row.object_id)!;
-          doc.updates.push(bytes(row.data));
-          doc.seqs.push(Number(row.seq));
-        }
-        for (const row of owners.rows) docs.get(row.object_id)!.owners.set(row.client_id, row.sub);
-        for (const row of lasts.rows) Object.assign(docs.get(row.id)!, { lastSeq: Number(row.last_seq), epochSeq: Number(row.epoch_seq) });
-        return docs;
-      },
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-    );
+    // the read.
+    return transaction(this.pool, (client) => readDocs(client, objectIds), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
   async loadHistory(objectId: string): Promise<HistoryEntry[]> {
@@ -517,6 +493,49 @@ export class PostgresStore implements Store {
   }
 }
 
+/**
+ * Several docs as `loadDoc` answers them, on `client` (one query per table for all the docs: a
+ * round trip each, whatever their number). As of one moment only in a transaction that sees one.
+ */
+async function readDocs(client: PoolClient, objectIds: readonly string[]): Promise<Map<string, StoredDoc>> {
+  const ids = [...new Set(objectIds)];
+  const snapshots = await client.query<{ object_id: string; epoch: number; data: Buffer }>('SELECT object_id, epoch, data FROM doc_snapshots WHERE object_id = ANY($1)', [ids]);
+  // Only the updates of each doc's current epoch (the snapshot's, 0 without one).
+  const updates = await client.query<{ object_id: string; seq: number; data: Buffer }>(
+    `SELECT u.object_id, u.seq, u.data FROM doc_updates u LEFT JOIN doc_snapshots s ON s.object_id = u.object_id
+     WHERE u.object_id = ANY($1) AND u.epoch = coalesce(s.epoch, 0) ORDER BY u.object_id, u.seq`,
+    [ids],
+  );
+  const owners = await client.query<{ object_id: string; client_id: number; sub: string }>('SELECT object_id, client_id, sub FROM doc_clients WHERE object_id = ANY($1)', [ids]);
+  const lasts = await client.query<{ id: string; last_seq: number; epoch_seq: number }>('SELECT id, last_seq, epoch_seq FROM objects WHERE id = ANY($1)', [ids]);
+  const docs = new Map<string, StoredDoc>(ids.map((id) => [id, { epoch: 0, snapshot: null, updates: [], seqs: [], lastSeq: 0, epochSeq: 0, owners: new Map() }]));
+  for (const row of snapshots.rows) Object.assign(docs.get(row.object_id)!, { epoch: row.epoch, snapshot: bytes(row.data) });
+  for (const row of updates.rows) {
+    const doc = docs.get(row.object_id)!;
+    doc.updates.push(bytes(row.data));
+    doc.seqs.push(Number(row.seq));
+  }
+  for (const row of owners.rows) docs.get(row.object_id)!.owners.set(row.client_id, row.sub);
+  for (const row of lasts.rows) Object.assign(docs.get(row.id)!, { lastSeq: Number(row.last_seq), epochSeq: Number(row.epoch_seq) });
+  return docs;
+}
+
+/**
+ * A re-mark's new epoch contents, in step with `changes`. Each object's row is locked first (in id
+ * order, as a write locks them: no deadlock between nodes), so no further update is stored under
+ * its old epoch until the re-mark commits; a copy that misses updates stored before the lock
+ * (another node's, not applied yet where it was made) is made again from the stored doc.
+ */
+async function completeCopies(client: PoolClient, changes: readonly EnvelopeChange[]): Promise<(Uint8Array | undefined)[]> {
+  const rows = new Map((await lockObjects(client, changes.map(({ envelope }) => envelope.id))).map((row) => [row.id, row]));
+  const behind = changes.filter((change) => copyMisses(change, Number(rows.get(change.envelope.id)?.last_seq ?? 0))).map(({ envelope }) => envelope.id);
+  if (behind.length === 0) return changes.map(({ content }) => content);
+  // Their snapshot rows too: a compaction on another node cannot fold updates into one while it is read.
+  await client.query('SELECT 1 FROM doc_snapshots WHERE object_id = ANY($1) FOR UPDATE', [behind]);
+  const stored = await readDocs(client, behind);
+  return changes.map((change) => (stored.has(change.envelope.id) ? change.copied!.again(stored.get(change.envelope.id)!) : change.content));
+}
+
 /** Records the envelopes of `ids` as they now stand (the replay's history): the caller keeps to exercise cells' objects. */
 async function recordEnvelopes(client: PoolClient, ids: readonly string[], snapshot: Uint8Array | null): Promise<void> {
   await client.query(
@@ -531,10 +550,16 @@ async function recordEnvelopes(client: PoolClient, ids: readonly string[], snaps
 /** Any number, the same on every node: the key of the outbox sweeper's advisory lock. */
 const OUTBOX_SWEEP_LOCK = 0x7465_6172;
 
-/** The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. */
+/**
+ * The oldest outbox rows matching `where` ($1 is the limit), as the relay publishes them. An update
+ * still stored carries what receivers need to apply it without reading the object: its bytes, the
+ * epoch's start (an update's row is kept only while its epoch is the object's: a new epoch deletes
+ * the earlier ones) and its owners (`ownersOf`).
+ */
 async function outboxChanges(db: Pool | PoolClient, where: string, params: unknown[]): Promise<CommittedChange[]> {
   const { rows } = await db.query<OutboxRow>(
-    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version, u.data
+    `SELECT o.id, o.workspace_id, o.object_id, o.level_key, o.kind, o.epoch, o.seq, COALESCE(u.marking_version, b.marking_version) AS marking_version,
+       u.data, u.author, CASE WHEN u.data IS NOT NULL AND b.epoch = o.epoch THEN b.epoch_seq END AS epoch_seq
        FROM outbox o
        LEFT JOIN doc_updates u ON o.kind = 'update' AND u.object_id = o.object_id AND u.seq = o.seq
        LEFT JOIN objects b ON b.id = o.object_id
@@ -550,6 +575,7 @@ async function outboxChanges(db: Pool | PoolClient, where: string, params: unkno
 }
 
 function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
+  const owners = row.data && row.author !== null ? ownersOf(bytes(row.data), row.author) : undefined;
   return {
     id: Number(row.id),
     workspaceId: row.workspace_id,
@@ -560,7 +586,23 @@ function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
     // An object gone since: 0, which no node holds, so receivers reload it (and find it gone).
     markingVersion: row.marking_version ?? 0,
     ...(row.data ? { update: bytes(row.data) } : {}),
+    ...(owners ? { owners } : {}),
+    ...(row.epoch_seq !== null ? { epochSeq: Number(row.epoch_seq) } : {}),
   };
+}
+
+/**
+ * The Yjs client ids a stored update writes with, each its author's (the update was refused had
+ * one belonged to someone else): those it was the first to write with are among them, and the
+ * others are bound to the author already. Undefined when the bytes cannot be read (receivers then
+ * read the object), so one bad row cannot stall the sweeper.
+ */
+function ownersOf(update: Uint8Array, author: string): [number, string][] | undefined {
+  try {
+    return [...Y.parseUpdateMeta(update).from.keys()].map((client) => [client, author]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
-import { deletedWrite, FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
+import { copyMisses, deletedWrite, FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
@@ -276,7 +276,9 @@ export class SqliteStore implements Store {
     const versions = this.db.transaction(() => {
       // Read before any envelope of the re-mark changes: who could see each one until now.
       const before = changes.map(({ envelope, content }) => (content ? this.statements.chainBefore.all(envelope.id) : []));
-      return changes.map(({ envelope, content }, i) => {
+      return changes.map((change, i) => {
+        const { envelope } = change;
+        const content = copyMisses(change, this.statements.lastSeq.get(envelope.id)?.last_seq ?? 0) ? change.copied!.again(this.readDoc(envelope.id)) : change.content;
         const version = this.statements.updateObject.get(toRow(envelope))?.marking_version;
         if (content) {
           this.statements.deleteUpdatesBefore.run(envelope.id, envelope.epoch);

@@ -28,6 +28,24 @@ export interface EnvelopeChange {
   envelope: Envelope;
   /** The new epoch's first snapshot, when the change starts one (`envelope.epoch`). */
   content?: Uint8Array;
+  /** With `content`: what it was copied from, so the store can have it made again when that missed updates. */
+  copied?: CopiedFrom;
+}
+
+/**
+ * Where a new epoch's copy comes from: a node's live doc, which may lack updates another node
+ * stored under the old epoch and whose relay has not arrived yet.
+ */
+export interface CopiedFrom {
+  /** The object's number through which every stored update is in the copy. */
+  through: number;
+  /**
+   * Makes the copy again from `stored`, the object's doc as stored (the old epoch's, every update
+   * of it). Called by `Store.remark` inside its transaction, its row locked (no update can be
+   * stored under the old epoch any more), when updates after `through` were stored: the answer is
+   * stored instead, so no acknowledged update is left out of the new epoch.
+   */
+  again(stored: StoredDoc): Uint8Array;
 }
 
 /** A deleted object: kept (envelope, content, audit trail), served to nobody, restorable for a while. */
@@ -133,7 +151,8 @@ export interface Store {
   createObjects(objects: readonly NewDoc[]): Promise<void>;
   /**
    * A re-mark, in one transaction: each changed envelope, and for each one given `content` a new
-   * epoch (that snapshot replaces the earlier snapshot and every earlier epoch's updates).
+   * epoch (that snapshot replaces the earlier snapshot and every earlier epoch's updates). A copy
+   * that misses updates stored after `copied.through` is made again (`copied.again`) first.
    * Answers, for each new epoch, the object's last sequence number when it began (its `epochSeq`).
    */
   remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>>;

@@ -259,7 +259,7 @@ export class CellRegistry {
     docs: Pick<DocRegistry, 'startEpochs'>,
   ): Promise<ReadonlyMap<string, Uint8Array>> {
     const copies = await docs.startEpochs(epochs, (fresh) =>
-      this.store.remark(envelopes.map((envelope) => ({ envelope, content: fresh.get(envelope.id) }))),
+      this.store.remark(envelopes.map((envelope) => ({ envelope, ...fresh.get(envelope.id) }))),
     );
     for (const envelope of envelopes) cell.index.put(envelope);
     return copies;

@@ -2,10 +2,13 @@
 // redis-server of the test's own, each shown with "no acknowledged edit lost, no leak, converged
 // within 10 s after the fault ends": Redis restarted with AOF, Redis frozen (SIGSTOP) for 10 s, a
 // node SIGKILLed mid-write and between commit and relay, a narrowing re-mark during a Redis outage
-// with a stale node writing under the old marking, PostgreSQL restarted and frozen, and a participant whose
-// clearance changed while disconnected reconnecting to another node. docs/deployment.md says what
-// each fault does and promises. Skipped without PostgreSQL or redis-server locally, never in CI.
-import { afterAll, describe, expect, test } from 'vitest';
+// with a stale node writing under the old marking, a widening re-mark on a node the relay had not
+// brought another node's edit, PostgreSQL restarted and frozen (and a commit landing when it
+// resumes), and a participant whose clearance changed while disconnected reconnecting to another
+// node. docs/deployment.md says what each fault does and promises. Skipped without PostgreSQL or
+// redis-server locally, never in CI.
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import pg from 'pg';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
@@ -35,6 +38,13 @@ function sideUpdate(r: Replica, mark: string): Uint8Array {
   const before = Y.encodeStateVector(copy);
   bodyOf(copy).insert(0, `${mark} `);
   return Y.encodeStateAsUpdate(copy, before);
+}
+
+/** A doc holding `update`. */
+function textDoc(update: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  return doc;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,6 +183,33 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     for (const r of [onA, onB, onC]) expect(bodyOf(r.doc).toString().includes('CANARY-STALE')).toBe(false);
   }, 60_000);
 
+  test('a widening re-mark on node B during a Redis outage, after an edit on node A that B never received: the edit is in the new epoch, on every node', async () => {
+    const [a, b] = await nodes.start({ nodes: 2, aof: true });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Widening', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
+    const [writer, fdo] = [await nodes.open(a!.url, 'usa-analyst', cell.id), await nodes.open(b!.url, 'usa-fdo', cell.id)];
+    const { object } = await writer.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await fdo.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+    const [onA, onB] = [await replica(writer, cell.id, object), await replica(fdo, cell.id, object)];
+    // A write through node B loads the object's live doc there.
+    await write(onB, 'b-first');
+    await eventually(converged([onA, onB], ['b-first']), CONVERGED_MS, 'delivery before the fault');
+
+    await nodes.redis.stop();
+    await write(onA, 'A-UNRELAYED');
+    await fdo.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS' });
+    await nodes.redis.start();
+
+    const held = async (node: RunningServer) => {
+      const state = await node.ctx.docs.encodeState(object.id);
+      return { epoch: state.epoch, text: bodyOf(textDoc(state.update)).toString() };
+    };
+    expect(await held(b!)).toMatchObject({ epoch: 1, text: expect.stringContaining('A-UNRELAYED') });
+    await eventually(async () => (await held(a!)).epoch === 1, CONVERGED_MS, 'node A moves to the new epoch');
+    expect((await held(a!)).text).toContain('A-UNRELAYED');
+    const stored = await storedText(await nodes.open(a!.url, 'aus-analyst', cell.id), cell.id, object.id);
+    expect(stored).toContain('A-UNRELAYED');
+  }, 60_000);
+
   describe('PostgreSQL restarted or frozen', () => {
     const owns: OwnPostgres[] = [];
     afterAll(() => Promise.all(owns.map((own) => own.stop())));
@@ -215,6 +252,41 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
 
     test('PostgreSQL frozen (SIGSTOP): writes answer unavailable after the statement timeout instead of waiting, then recover after SIGCONT; none acknowledged is lost', async () => {
       await refusedThenRecovered({ begin: (own) => own.freeze(), end: (own) => own.thaw() });
+    }, 90_000);
+
+    test('a commit that lands when a frozen PostgreSQL resumes (its write answered unavailable) reaches the writing node’s doc and every replica; the swept row needs no repair', async () => {
+      const own = await startOwnPostgres();
+      owns.push(own);
+      const [a, b] = await nodes.start({ nodes: 2, databaseUrl: own.url, config: { pgStatementTimeoutMs: 1000 } });
+      const { cell, object, clients, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
+      await write(replicas[0]!, 'before');
+      await eventually(converged(replicas, ['before']), CONVERGED_MS, 'delivery before the fault');
+
+      // The database freezes just as node A sends the COMMIT of the update's transaction: the
+      // COMMIT waits in the connection, the write answers `unavailable`, and the commit lands on SIGCONT.
+      const inserted = new WeakSet<object>();
+      const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+        const text = typeof args[0] === 'string' ? args[0] : '';
+        if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
+        if (text === 'COMMIT' && inserted.has(this)) {
+          spy.mockRestore();
+          own.freeze();
+        }
+        return query.apply(this, args);
+      } as typeof pg.Client.prototype.query);
+      const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(replicas[0]!, 'LANDED-LATE') });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      const repairs = [a!, b!].map((node) => vi.spyOn(node.ctx.docs, 'catchUp'));
+      own.thaw();
+
+      const heldBy = async (node: RunningServer) => bodyOf(textDoc((await node.ctx.docs.encodeState(object.id)).update)).toString();
+      await eventually(async () => (await heldBy(a!)).includes('LANDED-LATE'), CONVERGED_MS, "node A's live doc takes the commit that landed late");
+      await eventually(converged(replicas, ['before', 'LANDED-LATE']), CONVERGED_MS, 'both replicas hold the commit that landed late');
+      expect(await heldBy(b!)).toContain('LANDED-LATE');
+      // The swept row carries what the relay needs: delivered as relayed, no gap repair.
+      for (const repair of repairs) expect(repair).not.toHaveBeenCalled();
+      expect(await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id)).toContain('LANDED-LATE');
     }, 90_000);
   });
 

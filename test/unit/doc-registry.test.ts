@@ -160,6 +160,24 @@ test('when a write fails, the updates of that doc queued behind it fail too, and
   await store.close();
 });
 
+test('a write the database never answered, whose commit landed after all, is served once the store answers (no relay needed)', async () => {
+  const { store, docs } = await setUp({ doc1: 'base' });
+  const writer = textReplica((await docs.encodeState('doc1')).update);
+  const write = store.appendUpdates.bind(store);
+  // The commit lands, but its answer never comes (a database frozen just after the COMMIT was sent).
+  vi.spyOn(store, 'appendUpdates').mockImplementationOnce(async (batch) => {
+    await write(batch);
+    throw new Error('Query read timeout');
+  });
+  await expect(docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'LATE ')), 'writer')).rejects.toThrow('Query read timeout');
+  await nextTick();
+  expect(await textOf(docs, 'doc1')).toBe('LATE base');
+  // And the next update is numbered after it, as the store numbered it.
+  expect((await docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'next ')), 'writer')).seq).toBe(2);
+  expect(await textOf(docs, 'doc1')).toBe('next LATE base');
+  await store.close();
+});
+
 test('a failed compaction is reported and changes nothing: the update that triggered it stands', async () => {
   const { store, docs, compactionErrors } = await setUp({ doc1: '' }, { compactAfter: 2 });
   vi.spyOn(store, 'compact').mockRejectedValue(DISK_FULL());
@@ -187,7 +205,7 @@ test('new epochs: an update being written lands first and is in the copy; one ar
   const pending = docs.update('doc1', 0, writer.edit((t) => t.insert(4, '+pending')), 'writer');
   await held;
   const epochs = docs.startEpochs(new Map([['doc1', 1], ['doc2', 1]]), (fresh) =>
-    store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))),
+    store.remark([...fresh].map(([id, copy]) => ({ envelope: { ...envelope, id, epoch: 1 }, ...copy }))),
   );
   // The new epoch has begun: it waits for the update being written.
   await nextTick();
@@ -260,7 +278,7 @@ test('updates are numbered within their epoch for clients, in memory and from th
   expect(numbers).toEqual([1, 2, 3]);
   expect((await docs.encodeState('doc1')).seq).toBe(3);
   expect(await docs.heldSeqs([{ id: 'doc1', epoch: 0 }])).toEqual(new Map([['doc1', 3]]));
-  await docs.startEpochs(new Map([['doc1', 1]]), (fresh) => store.remark([...fresh].map(([id, content]) => ({ envelope: { ...envelope, id, epoch: 1 }, content }))));
+  await docs.startEpochs(new Map([['doc1', 1]]), (fresh) => store.remark([...fresh].map(([id, copy]) => ({ envelope: { ...envelope, id, epoch: 1 }, ...copy }))));
   // Nothing of epoch 0 shows: its copy is 0, its first update 1.
   expect((await docs.encodeState('doc1')).seq).toBe(0);
   const fresh = textReplica((await docs.encodeState('doc1')).update);

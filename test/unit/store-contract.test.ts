@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import fc from 'fast-check';
 import { vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
@@ -15,11 +16,13 @@ import { createPool } from '../../server/store/pgPool';
 import { migrate, migrations } from '../../server/store/pgMigrate';
 import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
-import type { Store } from '../../server/store/types';
+import type { Store, StoredDoc } from '../../server/store/types';
+import { DocRegistry } from '../../server/objects/docRegistry';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import { noteEnvelope } from '../helpers/envelopes';
 import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
+import { textReplica } from '../helpers/textReplica';
 
 /** Registers the hooks that give each test an empty storage; answers how to open a store (a node) on it. */
 type Backend = () => () => Store;
@@ -431,6 +434,79 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     await Promise.all([nodeA.close(), nodeB.close()]);
   });
 
+  test('a re-mark whose copy misses updates another node stored since has it made again from the stored doc, in its transaction', async () => {
+    const [nodeA, nodeB] = [make(), make()];
+    await nodeA.createObjects([{ envelope: envelope('c1', { marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: 'start ' }), author: 'usa-analyst', clients: [] }]);
+    await nodeB.getObject('c1');
+    // Node A stores an update that node B has not applied: B's copy holds the object through number 0 only.
+    expect(await nodeA.appendUpdates([{ objectId: 'c1', epoch: 0, update: buildContent({ body: 'FROM-A ' }), author: 'usa-analyst', newClients: [] }])).toEqual([1]);
+    const given: StoredDoc[] = [];
+    const remade = buildContent({ body: 'start FROM-A ' });
+    const widened = envelope('c1', { marking: 'SECRET//REL TO USA, GBR, AUS', epoch: 1 });
+    const starts = await nodeB.remark([
+      { envelope: widened, content: buildContent({ body: 'start ' }), copied: { through: 0, again: (stored) => (given.push(stored), remade) } },
+    ]);
+    expect(given).toHaveLength(1);
+    expect(given[0]).toMatchObject({ epoch: 0, lastSeq: 1 });
+    expect(textOf([given[0]!.snapshot!, ...given[0]!.updates])).toContain('FROM-A');
+    expect(starts).toEqual(new Map([['c1', 1]]));
+    expect(await nodeA.loadDoc('c1')).toMatchObject({ epoch: 1, snapshot: remade, updates: [], epochSeq: 1 });
+    expect((await nodeA.loadHistory('c1')).at(-1)).toMatchObject({ epoch: 1, kind: 'base', data: remade });
+    // A copy that holds every stored update is stored as made.
+    const again = vi.fn(() => remade);
+    await nodeB.remark([{ envelope: { ...widened, epoch: 2 }, content: buildContent({ body: 'as made' }), copied: { through: 1, again } }]);
+    expect(again).not.toHaveBeenCalled();
+    expect(textOf([(await nodeA.loadDoc('c1')).snapshot!])).toBe('as made');
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  test('property: after edits on node A and a widening re-mark on node B, whatever B had applied of them, every acknowledged edit is in the new epoch', async () => {
+    const [storeA, storeB] = [make(), make()];
+    const registry = (store: Store) =>
+      new DocRegistry(store, new UpdateWriter(store, { maxWindowMs: 0, framesPerSecond: 0 }), { compactAfter: 1000, idleMs: 60_000, maxDocBytes: 1 << 20, onCompactionError: () => undefined });
+    const [docsA, docsB] = [registry(storeA), registry(storeB)];
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { maxLength: 5 }), fc.nat(3), async (relayedToB, racing) => {
+        const id = `p${run++}`;
+        await storeA.createObjects([{ envelope: envelope(id, { marking: 'SECRET//REL TO USA, GBR' }), content: buildContent({ body: 'start ' }), author: 'usa-analyst', clients: [] }]);
+        await storeB.getObject(id);
+        await docsB.open(id);
+        const writer = textReplica((await docsA.encodeState(id)).update);
+        const acknowledged: string[] = [];
+        const write = async (mark: string) => {
+          const update = writer.edit((text) => text.insert(0, `${mark} `));
+          const { seq } = await docsA.update(id, 0, update, 'usa-analyst');
+          acknowledged.push(mark);
+          return { seq, update };
+        };
+        // Edits on A, of which the relay brought B those marked true (the others are still on their way).
+        for (const [i, relayed] of relayedToB.entries()) {
+          const { seq, update } = await write(`before-${i}`);
+          if (relayed) await docsB.applyRemote(id, 0, seq, update, []);
+        }
+        const remark = docsB.startEpochs(new Map([[id, 1]]), (copies) =>
+          storeB.remark([...copies].map(([objectId, copy]) => ({ envelope: envelope(objectId, { marking: 'SECRET//REL TO USA, GBR, AUS', epoch: 1 }), ...copy }))),
+        );
+        // And edits on A while B re-marks: acknowledged (stored before the re-mark locked the object) or refused by the fence.
+        const during = Array.from({ length: racing }, (_, i) => write(`during-${i}`).catch(() => undefined));
+        await Promise.all([remark, ...during]);
+        const stored = await storeB.loadDoc(id);
+        expect(stored.epoch).toBe(1);
+        const storedText = textOf([stored.snapshot!, ...stored.updates]);
+        const servedText = textOf([(await docsB.encodeState(id)).update]);
+        for (const mark of acknowledged) {
+          expect(storedText).toContain(mark);
+          expect(servedText).toContain(mark);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    docsA.destroy();
+    docsB.destroy();
+    await Promise.all([storeA.close(), storeB.close()]);
+  }, 60_000);
+
   test('read-modify-write of a workspace from two nodes at once loses no change', async () => {
     const [nodeA, nodeB] = [make(), make()];
     await nodeA.createWorkspace({ ...workspace('w8'), groups: {} });
@@ -489,7 +565,17 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
   test('the outbox records, in the storing transaction, what the relay must send; relayed rows leave it', async () => {
     const store = new PostgresStore(createPool(url()));
     await store.createObjects([{ envelope: envelope('x1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
-    await store.appendUpdates([0, 0].map(() => ({ objectId: 'x1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] })));
+    const updates = [7, 8].map((client) => {
+      const doc = new Y.Doc();
+      doc.clientID = client;
+      bodyOf(doc).insert(0, 'y');
+      return Y.encodeStateAsUpdate(doc);
+    });
+    await store.appendUpdates(updates.map((update, i) => ({ objectId: 'x1', epoch: 0, update, author: 'usa-analyst', newClients: [7 + i] })));
+    // As a sweeper reads them: each update with what a receiver needs to apply it without reading the object.
+    expect((await store.readOutbox(10)).filter((row) => row.kind === 'update')).toMatchObject(
+      updates.map((update, i) => ({ seq: i + 1, update, epochSeq: 0, owners: [[7 + i, 'usa-analyst']] })),
+    );
     await store.remark([{ envelope: envelope('x1', { epoch: 1 }), content: buildContent({ body: 'y' }) }]);
     // A fenced write stores nothing, so it is not relayed either.
     await expect(store.appendUpdates([{ objectId: 'x1', epoch: 0, update: buildContent({ body: 'z' }), author: 'usa-analyst', newClients: [] }])).rejects.toThrow(FencedWriteError);
@@ -501,6 +587,9 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
       ['w1', 'x1', 'remark', 1, 2],
     ]);
     expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
+    // An earlier epoch's update is not kept: its row goes without bytes (receivers take it from the new epoch's copy).
+    expect(rows[1]).not.toHaveProperty('update');
+    expect(rows[1]).not.toHaveProperty('epochSeq');
     await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
     await store.close();
