@@ -81,6 +81,14 @@ class FakeServer {
   private listing: Envelope[] = [];
   /** When set, the next workspace:objects answers with this error (the page is not given). */
   refusePage: ServerError | null = null;
+  /** When set, each doc:sync waits to be let go (`letSyncGo`) before it answers. */
+  holdSyncs = false;
+  private readonly heldSyncs: (() => void)[] = [];
+  /** doc:sync requests not answered yet, and the most there were at once. */
+  syncsUnanswered = 0;
+  mostSyncsUnanswered = 0;
+  /** doc:sync requests answered with an error instead, by their number (1 is the first). */
+  readonly refuseSyncs = new Map<number, ServerError>();
 
   add(id: string, body: string) {
     const doc = new Y.Doc();
@@ -109,6 +117,11 @@ class FakeServer {
     this.docs.set(id, { epoch: entry.epoch + 1, doc: fresh });
     this.envelopes.set(id, envelope(id, entry.epoch + 1));
     return { id, epoch: entry.epoch + 1, update: Y.encodeStateAsUpdate(fresh) };
+  }
+
+  /** Lets the oldest held doc:sync answer. */
+  letSyncGo() {
+    this.heldSyncs.shift()!();
   }
 
   sent(event: ClientEvent) {
@@ -151,6 +164,15 @@ class FakeServer {
         return this.listing.length > 0 ? { objects, next: `more-${this.listing.length}` } : { objects };
       }
       case 'doc:sync': {
+        const number = this.sent('doc:sync').length;
+        this.mostSyncsUnanswered = Math.max(this.mostSyncsUnanswered, ++this.syncsUnanswered);
+        try {
+          if (this.holdSyncs) await new Promise<void>((resolve) => this.heldSyncs.push(resolve));
+        } finally {
+          this.syncsUnanswered--;
+        }
+        const refusal = this.refuseSyncs.get(number);
+        if (refusal) throw refusal;
         const { docs: asked } = payload as ClientPayload<'doc:sync'>;
         const readable = asked.filter((d) => !this.unreadable.has(d.id));
         const docs = readable.filter((d) => this.docs.has(d.id)).map((d) => {
@@ -213,6 +235,48 @@ describe('WorkspaceSession', () => {
     expect(server.sent('doc:sync').length).toBeGreaterThan(1); // several batches
     expect(changes).toBe(1);
     expect(session.getSnapshot().objects).toHaveLength(1200);
+  });
+
+  it('keeps two doc:syncs of a load in flight: the next goes once an answer is applied, and the load converges', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 1200; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.holdSyncs = true;
+    session = new WorkspaceSession(server.connection(), 'ws1');
+    await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Neither answered: no third request.
+    expect(server.sent('doc:sync')).toHaveLength(2);
+    expect(session.replica('n0')).toBeUndefined();
+    server.letSyncGo();
+    await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(3));
+    // The third went once the first answer was in the replicas, the second still unanswered.
+    expect(session.replica('n499')).toBeDefined();
+    expect(session.replica('n500')).toBeUndefined();
+    server.letSyncGo();
+    server.letSyncGo();
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(server.mostSyncsUnanswered).toBe(2);
+    const asked = (server.sent('doc:sync') as ClientPayload<'doc:sync'>[]).flatMap((request) => request.docs.map((doc) => doc.id));
+    expect(asked).toEqual(Array.from({ length: 1200 }, (_, i) => `n${i}`));
+    for (const i of [0, 499, 500, 1199]) expect(clientBody(session, `n${i}`)).toBe(`Item ${i}.`);
+  });
+
+  it('sends no more doc:syncs after one is refused, applies the answer already coming, and the rejoin syncs the rest', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 1500; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.refuseSyncs.set(1, new ServerError('rate_limited', 'Too many messages too fast, or answers too large; slow down.', 20));
+    const live = await open(server);
+    expect(server.sent('workspace:join')).toHaveLength(2);
+    const syncs = server.sent('doc:sync') as ClientPayload<'doc:sync'>[];
+    // Two before the rejoin (the refused one and the one already sent), then the whole cell again.
+    expect(server.requests.map((request) => request.event).filter((event) => event === 'workspace:join' || event === 'doc:sync')).toEqual([
+      'workspace:join', 'doc:sync', 'doc:sync', 'workspace:join', 'doc:sync', 'doc:sync', 'doc:sync',
+    ]);
+    // The second batch's answer was applied: the rejoin asks for those objects by state vector.
+    expect(syncs[3]!.docs.every((doc) => doc.stateVector !== undefined)).toBe(true);
+    expect(syncs[2]!.docs.some((doc) => doc.stateVector !== undefined)).toBe(false);
+    expect(live.getSnapshot().objects).toHaveLength(1500);
+    for (const i of [0, 700, 1499]) expect(clientBody(live, `n${i}`)).toBe(`Item ${i}.`);
   });
 
   it('loads a cell listed in pages: every page, objects announced meanwhile kept, those no longer listed purged', async () => {

@@ -17,12 +17,20 @@ import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture'
 import { PresenceStore } from './presenceStore';
 import { SeqGaps } from './seqGaps';
 import type { CellRecord, KeptObject, OfflineStore } from './offlineStore';
+import { pipelined } from './pipeline';
 import { ObjectReplica } from './replica';
 import { ValueStore } from './valueStore';
 import { StaticPicture } from './staticPicture';
 import type { CrossNationEditing } from '../../../shared/suggestions';
 
 const SYNC_BATCH = 500;
+/**
+ * doc:sync requests of one load unanswered at once: two keep both sides busy (the server answers
+ * one socket's requests one at a time), and two answers of SYNC_BATCH docs of a typical object
+ * (~1.5 KB of base64 each) stay far under what the server holds for a socket before it ends the
+ * session as a slow reader (TEARLINE_MAX_PENDING_OUTPUT_BYTES, 8 MiB).
+ */
+const SYNCS_IN_FLIGHT = 2;
 const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
@@ -444,22 +452,29 @@ export class WorkspaceSession implements Picture {
     this.resendTimer = null;
   }
 
-  /** Fetches docs (incrementally when held) and applies them; a changed epoch means a reset. */
+  /**
+   * Fetches docs (incrementally when held) and applies them; a changed epoch means a reset. The
+   * batches go SYNCS_IN_FLIGHT at a time (pipeline.ts): the server builds one answer while this
+   * client applies the one before.
+   */
   private async syncDocs(ids: string[], full = false): Promise<void> {
-    for (let start = 0; start < ids.length; start += SYNC_BATCH) {
-      const batch = ids.slice(start, start + SYNC_BATCH);
-      const { docs, missing, unavailable = [] } = await this.connection.request('doc:sync', {
+    const batches: string[][] = [];
+    for (let start = 0; start < ids.length; start += SYNC_BATCH) batches.push(ids.slice(start, start + SYNC_BATCH));
+    const staleEpochs: string[] = [];
+    const request = (batch: string[]) =>
+      this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
+        // What a replica holds is read when its request goes, so an update taken meanwhile is only sent again.
         docs: batch.map((id) => {
           const replica = this.replicas.get(id);
           return replica && !full ? { id, stateVector: replica.stateVector() } : { id };
         }),
       });
+    const take = ({ docs, missing, unavailable = [] }: AckBodies['doc:sync']) => {
       if (this.closed) return;
       for (const id of missing) this.purge(id);
       // The rest of the picture loads; the server names each item it cannot read.
       for (const { error } of unavailable) this.notify(error.message);
-      const staleEpochs: string[] = [];
       for (const raw of docs) {
         const state = docStateFrom(raw);
         const replica = this.replicas.get(state.id);
@@ -475,8 +490,10 @@ export class WorkspaceSession implements Picture {
         this.toKeep(state.id);
         this.anchored(state.id, state.epoch, raw.seq);
       }
-      if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
-    }
+    };
+    await pipelined(batches, SYNCS_IN_FLIGHT, request, take, () => !this.closed);
+    if (this.closed) return;
+    if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
     this.emit();
   }
 
