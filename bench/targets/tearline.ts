@@ -2,8 +2,8 @@
 // tokens over REST, one workspace for the cell, socket.io for everything live. Every socket
 // connects with `auth.encoding: 'base64'` and sends binary fields as base64 text, as the web
 // client does: one frame per edit in, updates batched out, one `doc:updates` text frame per room
-// and window. Writers and the cold-open client use the real
-// socket.io client; receivers use the light one.
+// and window. Writers use the real socket.io client, the cold-open client is the web client's own
+// session over it, and receivers use the light one.
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
@@ -14,7 +14,6 @@ import {
   base64Of,
   bytesOf,
   handshakeAuth,
-  SYNC_MAX_DOCS,
   withBase64Fields,
   type Ack,
   type AckBodies,
@@ -22,7 +21,6 @@ import {
   type ClientEvent,
   type ClientInput,
   type DocState,
-  type Envelope,
 } from '../../shared/protocol';
 import { request, type RequestSocket } from '../../shared/request';
 import { CELL_MEMBERS, type Level } from '../levels';
@@ -195,10 +193,10 @@ export class TearlineSession implements TargetSession {
     this.seeder?.disconnect();
   }
 
-  /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
-  private async fullClient(level: Level, join = true): Promise<Socket> {
+  /** A real socket.io client at `level`, joined to the cell. */
+  private async fullClient(level: Level): Promise<Socket> {
     const socket = await connectFull(this.url, await this.tokens.of(level.persona));
-    if (join) await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
+    await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     return socket;
   }
 }
