@@ -19,9 +19,16 @@ export interface ColdOpenResult {
   objects: number;
   clients: number;
   seedSeconds: number;
-  /** Median over the repeats. */
+  /** Median over the repeats: until every object is applied into a Y.Doc, as y-websocket's client ends. */
   coldOpenMs: number;
   coldOpenRunsMs: number[];
+  /**
+   * Until the client held every object the way its web client keeps them (Tearline: bytes, each
+   * doc built when something shows it), in each run; the same as `coldOpenRunsMs` for one-doc servers.
+   */
+  heldRunsMs: number[];
+  /** The cold-open client's CPU time (this process, user + system) in each run, docs built included. */
+  clientCpuRunsMs: number[];
   /** The server's CPU time (user + system) in each cold open: a figure a loaded machine does not inflate as it does wall time. */
   serverCpuRunsMs: number[];
   idleRssMb: number;
@@ -62,15 +69,21 @@ export async function runColdOpen(target: Target, plan: ColdOpenPlan): Promise<C
     const withClients = await server.sampleAfterGc();
 
     const runs: number[] = [];
+    const heldRuns: number[] = [];
     const cpuRuns: number[] = [];
+    const clientCpuRuns: number[] = [];
     for (let run = 0; run < plan.repeats; run++) {
       const startedAt = performance.now();
       const cpuAtStart = server.sample().cpuSeconds;
-      const synced = await session.coldOpen(COLD_OPEN_LEVEL);
-      runs.push(performance.now() - startedAt);
+      const clientCpuAtStart = process.cpuUsage();
+      const opened = await session.coldOpen(COLD_OPEN_LEVEL);
+      const clientCpu = process.cpuUsage(clientCpuAtStart);
+      runs.push(opened.built - startedAt);
+      heldRuns.push(opened.held - startedAt);
       cpuRuns.push((server.sample().cpuSeconds - cpuAtStart) * 1000);
-      if (synced !== plan.objects) {
-        throw new Error(`${target.name}: the cold-open client got ${synced} of ${plan.objects} objects.`);
+      clientCpuRuns.push((clientCpu.user + clientCpu.system) / 1000);
+      if (opened.objects !== plan.objects) {
+        throw new Error(`${target.name}: the cold-open client got ${opened.objects} of ${plan.objects} objects.`);
       }
     }
 
@@ -81,7 +94,9 @@ export async function runColdOpen(target: Target, plan: ColdOpenPlan): Promise<C
       seedSeconds,
       coldOpenMs: median(runs),
       coldOpenRunsMs: runs,
+      heldRunsMs: heldRuns,
       serverCpuRunsMs: cpuRuns,
+      clientCpuRunsMs: clientCpuRuns,
       idleRssMb: idle.rssMb,
       rssWithObjectsMb: withObjects.rssMb,
       kbPerObject: ((withObjects.rssMb - idle.rssMb) * 1024) / plan.objects,

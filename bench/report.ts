@@ -200,13 +200,15 @@ export function markdown(summary: BenchSummary): string {
       '### Cold open and memory',
       '',
       table(
-        ['server', 'objects', 'seed s', 'cold open ms (runs)', 'server CPU ms (runs)', 'idle RSS MB', 'RSS with objects MB', 'KB/object', 'clients', 'RSS with clients MB', 'KB/client', 'peak RSS MB'],
+        ['server', 'objects', 'seed s', 'cold open ms (runs)', 'held ms (runs)', 'server CPU ms (runs)', 'client CPU ms (runs)', 'idle RSS MB', 'RSS with objects MB', 'KB/object', 'clients', 'RSS with clients MB', 'KB/client', 'peak RSS MB'],
         summary.coldOpen.map((r) => [
           r.server,
           `${r.objects}`,
           fixed(r.seedSeconds, 1),
           `${fixed(r.coldOpenMs, 0)} (${r.coldOpenRunsMs.map((ms) => fixed(ms, 0)).join(', ')})`,
+          r.heldRunsMs.map((ms) => fixed(ms, 0)).join(', '),
           r.serverCpuRunsMs.map((ms) => fixed(ms, 0)).join(', '),
+          r.clientCpuRunsMs.map((ms) => fixed(ms, 0)).join(', '),
           fixed(r.idleRssMb, 0),
           fixed(r.rssWithObjectsMb, 0),
           fixed(r.kbPerObject, 2),

@@ -24,6 +24,19 @@ export interface SeedObject {
   body: string;
 }
 
+/** What a cold open got. */
+export interface ColdOpened {
+  /** Objects applied into Y.Docs. */
+  objects: number;
+  /**
+   * When (performance.now()) the client held every object the way its web client keeps them. For
+   * Tearline, bytes per object, before the docs are built; for a one-doc server, the doc applied.
+   */
+  held: number;
+  /** When every object was applied into a Y.Doc (the socket still open, nothing destroyed yet). */
+  built: number;
+}
+
 export interface TargetSession {
   /** Writer number `writer`, at `level`, creating and then editing its own object. */
   connectWriter(level: Level, writer: number, marking: string, onFrame: FrameHandler): Promise<Writer>;
@@ -31,8 +44,8 @@ export interface TargetSession {
   connectReceiver(level: Level, onFrame: FrameHandler): Promise<Receiver>;
   /** Loads the cold-open cell into the server; the seeding client stays connected until `close`. */
   seed(objects: readonly SeedObject[]): Promise<void>;
-  /** A new full client at `level` syncing the whole cell into Y.Docs; answers how many objects it got. */
-  coldOpen(level: Level): Promise<number>;
+  /** A new full client at `level` syncing the whole cell into Y.Docs; settles once every object is applied into one. */
+  coldOpen(level: Level): Promise<ColdOpened>;
   close(): void;
 }
 

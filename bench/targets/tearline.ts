@@ -2,17 +2,18 @@
 // tokens over REST, one workspace for the cell, socket.io for everything live. Every socket
 // connects with `auth.encoding: 'base64'` and sends binary fields as base64 text, as the web
 // client does: one frame per edit in, updates batched out, one `doc:updates` text frame per room
-// and window. Writers and the cold-open client use the real
-// socket.io client; receivers use the light one.
+// and window. Writers use the real socket.io client, the cold-open client is the web client's own
+// session over it, and receivers use the light one.
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
+import { Connection } from '../../client/src/session/connection';
+import { WorkspaceSession } from '../../client/src/session/workspaceSession';
 import { bodyOf, buildContent, fieldsOf } from '../../shared/content';
 import {
   base64Of,
   bytesOf,
   handshakeAuth,
-  SYNC_MAX_DOCS,
   withBase64Fields,
   type Ack,
   type AckBodies,
@@ -20,7 +21,6 @@ import {
   type ClientEvent,
   type ClientInput,
   type DocState,
-  type Envelope,
 } from '../../shared/protocol';
 import { request, type RequestSocket } from '../../shared/request';
 import { CELL_MEMBERS, type Level } from '../levels';
@@ -29,7 +29,7 @@ import type { SeedBatch } from '../servers/tearline-seed';
 import { base64Updates } from '../wire/base64-updates';
 import type { FrameHandler } from '../wire/frames';
 import { LightSocketIo } from '../wire/socketio-light';
-import type { Receiver, SeedObject, Target, TargetSession, Writer } from './target';
+import type { ColdOpened, Receiver, SeedObject, Target, TargetSession, Writer } from './target';
 
 const ACK_TIMEOUT_MS = 60_000;
 /** Objects stored per seeding transaction. */
@@ -157,44 +157,46 @@ export class TearlineSession implements TargetSession {
     }
   }
 
-  async coldOpen(level: Level): Promise<number> {
-    const socket = await this.fullClient(level, false);
-    const joined = await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
-    const objects = [...joined.objects];
-    // A cell too large for one answer is listed in pages (docs/protocol.md, workspace:objects).
-    for (let next = joined.next; next !== undefined; ) {
-      const page = await call(socket, 'workspace:objects', { workspaceId: this.workspaceId, cursor: next });
-      objects.push(...page.objects);
-      next = page.next;
-    }
-    const replicas: Y.Doc[] = [];
-    for (let start = 0; start < objects.length; start += SYNC_MAX_DOCS) {
-      const batch = objects.slice(start, start + SYNC_MAX_DOCS);
-      const { docs } = await call(socket, 'doc:sync', {
-        workspaceId: this.workspaceId,
-        docs: batch.map((envelope: Envelope) => ({ id: envelope.id })),
+  /**
+   * The web client's own session (client/src/session/workspaceSession.ts over socket.io-client,
+   * as in the browser, without the disk copy): it joins, lists the pages, syncs every doc and
+   * keeps each as bytes, building a doc when something shows it. `held` is when it goes live. Then
+   * every doc is built, so the open ends, like y-websocket's, with every object applied into a
+   * Y.Doc (docs/performance.md, issue 18 round 6).
+   */
+  async coldOpen(level: Level): Promise<ColdOpened> {
+    const connection = new Connection(await this.tokens.of(level.persona), this.url);
+    const session = new WorkspaceSession(connection, this.workspaceId);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => {
+          const { status, notices } = session.getSnapshot();
+          if (status === 'live') resolve();
+          else if (status === 'failed') reject(new Error(`tearline: the cold-open client failed: ${notices.map((notice) => notice.message).join(' ')}`));
+        };
+        session.subscribe(check);
+        check();
       });
-      for (const state of docs) {
-        // With its id as guid: without one, Y.Doc draws a random uuid at ~200 µs (docs/performance.md).
-        const doc = new Y.Doc({ guid: state.id });
-        // bytesOf, as the web client decodes (atob): on Node ~60 ms slower than Buffer.from for 5,000 docs.
-        Y.applyUpdate(doc, bytesOf(state.update));
-        replicas.push(doc);
-      }
+      const held = performance.now();
+      const { objects } = session.getSnapshot();
+      let applied = 0;
+      // As a view builds one: with its id as guid.
+      for (const object of objects) if (session.replica(object.id)?.doc) applied++;
+      return { objects: applied, held, built: performance.now() };
+    } finally {
+      session.close();
+      connection.close();
     }
-    socket.disconnect();
-    for (const doc of replicas) doc.destroy();
-    return replicas.length;
   }
 
   close(): void {
     this.seeder?.disconnect();
   }
 
-  /** A real socket.io client at `level`, joined to the cell unless `join` is false. */
-  private async fullClient(level: Level, join = true): Promise<Socket> {
+  /** A real socket.io client at `level`, joined to the cell. */
+  private async fullClient(level: Level): Promise<Socket> {
     const socket = await connectFull(this.url, await this.tokens.of(level.persona));
-    if (join) await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
+    await call(socket, 'workspace:join', { workspaceId: this.workspaceId });
     return socket;
   }
 }

@@ -1,11 +1,12 @@
 // The two unfiltered baselines as people deploy them: the whole cell is ONE Y.Doc that every
 // client joins, each object a shared type inside it. They ignore levels and markings, so every
 // client receives every edit: the same traffic the uniform Tearline workload produces.
+import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import type { ServerName } from '../servers/spawn';
 import type { FrameHandler } from '../wire/frames';
 import { MESSAGE, SYNC, YjsSocket, type YjsDialect } from '../wire/yjs-socket';
-import type { Receiver, SeedObject, Target, TargetSession, Writer } from './target';
+import type { ColdOpened, Receiver, SeedObject, Target, TargetSession, Writer } from './target';
 
 const CELL = 'bench-cell';
 const OBJECTS = 'objects';
@@ -68,16 +69,18 @@ class BaselineSession implements TargetSession {
     doc.destroy();
   }
 
-  async coldOpen(): Promise<number> {
+  async coldOpen(): Promise<ColdOpened> {
     const socket = await YjsSocket.open(this.url, this.dialect);
     const doc = new Y.Doc();
     const reply = socket.waitFor(isSyncStep2, 'cold-open sync', COLD_OPEN_TIMEOUT_MS);
     socket.sendSyncStep1(Y.encodeStateVector(doc));
     Y.applyUpdate(doc, (await reply).payload!);
+    // One doc: held and applied are the same moment.
+    const applied = performance.now();
     const objects = doc.getMap(OBJECTS).size;
     socket.close();
     doc.destroy();
-    return objects;
+    return { objects, held: applied, built: applied };
   }
 
   close(): void {

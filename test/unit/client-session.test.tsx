@@ -52,6 +52,14 @@ class FakeServer {
   private listing: Envelope[] = [];
   /** When set, the next workspace:objects answers with this error (the page is not given). */
   refusePage: ServerError | null = null;
+  /** When set, each doc:sync waits to be let go (`letSyncGo`) before it answers. */
+  holdSyncs = false;
+  private readonly heldSyncs: (() => void)[] = [];
+  /** doc:sync requests not answered yet, and the most there were at once. */
+  syncsUnanswered = 0;
+  mostSyncsUnanswered = 0;
+  /** doc:sync requests answered with an error instead, by their number (1 is the first). */
+  readonly refuseSyncs = new Map<number, ServerError>();
 
   add(id: string, body: string) {
     const doc = new Y.Doc();
@@ -80,6 +88,11 @@ class FakeServer {
     this.docs.set(id, { epoch: entry.epoch + 1, doc: fresh });
     this.envelopes.set(id, envelope(id, entry.epoch + 1));
     return { id, epoch: entry.epoch + 1, update: Y.encodeStateAsUpdate(fresh) };
+  }
+
+  /** Lets the oldest held doc:sync answer. */
+  letSyncGo() {
+    this.heldSyncs.shift()!();
   }
 
   sent(event: ClientEvent) {
@@ -122,6 +135,15 @@ class FakeServer {
         return this.listing.length > 0 ? { objects, next: `more-${this.listing.length}` } : { objects };
       }
       case 'doc:sync': {
+        const number = this.sent('doc:sync').length;
+        this.mostSyncsUnanswered = Math.max(this.mostSyncsUnanswered, ++this.syncsUnanswered);
+        try {
+          if (this.holdSyncs) await new Promise<void>((resolve) => this.heldSyncs.push(resolve));
+        } finally {
+          this.syncsUnanswered--;
+        }
+        const refusal = this.refuseSyncs.get(number);
+        if (refusal) throw refusal;
         const { docs: asked } = payload as ClientPayload<'doc:sync'>;
         const readable = asked.filter((d) => !this.unreadable.has(d.id));
         const docs = readable.filter((d) => this.docs.has(d.id)).map((d) => {
@@ -184,6 +206,72 @@ describe('WorkspaceSession', () => {
     expect(server.sent('doc:sync').length).toBeGreaterThan(1); // several batches
     expect(changes).toBe(1);
     expect(session.getSnapshot().objects).toHaveLength(1200);
+  });
+
+  it('keeps two doc:syncs of a load in flight once an answer showed they are small: the next goes once one is applied, and the load converges', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 2000; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.holdSyncs = true;
+    session = new WorkspaceSession(server.connection(), 'ws1');
+    await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first goes alone: nothing is known yet of what an answer weighs.
+    expect(server.sent('doc:sync')).toHaveLength(1);
+    server.letSyncGo();
+    await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(3));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Two unanswered: no fourth request.
+    expect(server.sent('doc:sync')).toHaveLength(3);
+    expect(session.replica('n500')).toBeUndefined();
+    server.letSyncGo();
+    await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(4));
+    // The fourth went once the second answer was in the replicas, the third still unanswered.
+    expect(session.replica('n999')).toBeDefined();
+    expect(session.replica('n1000')).toBeUndefined();
+    server.letSyncGo();
+    server.letSyncGo();
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(server.mostSyncsUnanswered).toBe(2);
+    const asked = (server.sent('doc:sync') as ClientPayload<'doc:sync'>[]).flatMap((request) => request.docs.map((doc) => doc.id));
+    expect(asked).toEqual(Array.from({ length: 2000 }, (_, i) => `n${i}`));
+    for (const i of [0, 499, 500, 1999]) expect(clientBody(session, `n${i}`)).toBe(`Item ${i}.`);
+  });
+
+  it('asks for the docs of large objects one doc:sync at a time', async () => {
+    const server = new FakeServer();
+    // 500 objects of 4.5 KB: each answer over 2 MiB.
+    for (let i = 0; i < 1500; i++) server.add(`n${i}`, `${i} `.padEnd(4500, 'x'));
+    server.holdSyncs = true;
+    session = new WorkspaceSession(server.connection(), 'ws1');
+    for (let answered = 0; answered < 3; answered++) {
+      await vi.waitFor(() => expect(server.sent('doc:sync')).toHaveLength(answered + 1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(server.sent('doc:sync')).toHaveLength(answered + 1);
+      server.letSyncGo();
+    }
+    await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+    expect(server.mostSyncsUnanswered).toBe(1);
+    expect(clientBody(session, 'n1499')).toBe('1499 '.padEnd(4500, 'x'));
+  });
+
+  it('sends no more doc:syncs after one is refused, applies the answer already coming, and the rejoin syncs the rest', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 2000; i++) server.add(`n${i}`, `Item ${i}.`);
+    server.refuseSyncs.set(2, new ServerError('rate_limited', 'Too many messages too fast, or answers too large; slow down.', 20));
+    const live = await open(server);
+    expect(server.sent('workspace:join')).toHaveLength(2);
+    const syncs = server.sent('doc:sync') as ClientPayload<'doc:sync'>[];
+    // Three before the rejoin (the second refused, the third already sent with it), then the whole cell again.
+    expect(server.requests.map((request) => request.event).filter((event) => event === 'workspace:join' || event === 'doc:sync')).toEqual([
+      'workspace:join', 'doc:sync', 'doc:sync', 'doc:sync', 'workspace:join', 'doc:sync', 'doc:sync', 'doc:sync', 'doc:sync',
+    ]);
+    // The third batch's answer was applied: the rejoin asks for those objects by state vector, and for the refused ones whole.
+    const byStateVector = (request: ClientPayload<'doc:sync'>) => request.docs.map((doc) => doc.stateVector !== undefined);
+    expect(byStateVector(syncs[3]!).every(Boolean)).toBe(true);
+    expect(byStateVector(syncs[4]!).some(Boolean)).toBe(false);
+    expect(byStateVector(syncs[5]!).every(Boolean)).toBe(true);
+    expect(live.getSnapshot().objects).toHaveLength(2000);
+    for (const i of [0, 700, 1999]) expect(clientBody(live, `n${i}`)).toBe(`Item ${i}.`);
   });
 
   it('loads a cell listed in pages: every page, objects announced meanwhile kept, those no longer listed purged', async () => {

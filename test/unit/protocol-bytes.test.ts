@@ -32,3 +32,18 @@ test('base64 is decoded natively where the runtime can (Uint8Array.fromBase64), 
     if (!had) delete holder.fromBase64;
   }
 });
+
+test("on Node, base64 is decoded by Buffer into bytes of their own (not a view on Buffer's shared slab), as atob decodes it", () => {
+  const text = btoa(String.fromCharCode(...Array.from({ length: 300 }, (_, i) => i % 256)));
+  const atobBytes = Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+  const from = vi.spyOn(Buffer, 'from');
+  try {
+    const decoded = bytesOf(text);
+    expect(from).toHaveBeenCalledWith(text, 'base64');
+    expect(Buffer.isBuffer(decoded)).toBe(false);
+    expect(decoded.buffer.byteLength).toBe(300);
+    expect(decoded).toEqual(atobBytes);
+  } finally {
+    from.mockRestore();
+  }
+});

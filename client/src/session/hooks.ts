@@ -1,5 +1,5 @@
 // React bindings of the session layer: re-render on a picture's or a doc's changes.
-import { useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import { fieldsOf } from '../../../shared/content';
 import type { Picture, PictureSnapshot } from './picture';
@@ -19,7 +19,9 @@ const noReplica = { subscribe: () => () => undefined, getVersion: () => -1 };
 /** The replica's current doc (it is replaced on a new epoch), re-rendering on every change. */
 export function useReplicaDoc(replica: ObjectReplica | undefined): Y.Doc | null {
   const source = replica ?? noReplica;
-  useSyncExternalStore(source.subscribe, source.getVersion);
+  const subscribe = useCallback((listener: () => void) => source.subscribe(listener), [source]);
+  const getVersion = useCallback(() => source.getVersion(), [source]);
+  useSyncExternalStore(subscribe, getVersion);
   return replica ? replica.doc : null;
 }
 

@@ -17,12 +17,23 @@ import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture'
 import { PresenceStore } from './presenceStore';
 import { SeqGaps } from './seqGaps';
 import type { CellRecord, KeptObject, OfflineStore } from './offlineStore';
+import { pipelined } from './pipeline';
 import { ObjectReplica } from './replica';
 import { ValueStore } from './valueStore';
 import { StaticPicture } from './staticPicture';
 import type { CrossNationEditing } from '../../../shared/suggestions';
 
 const SYNC_BATCH = 500;
+/**
+ * doc:sync requests of one load unanswered at once: two keep both sides busy (the server answers
+ * one socket's requests one at a time). Only while the last answer was small: the server ends a
+ * session that leaves more than TEARLINE_MAX_PENDING_OUTPUT_BYTES (8 MiB by default) unread, and
+ * a client busy applying one answer does not read the next, so two answers of large objects could
+ * pass it where one does not. The first request goes alone, since nothing is known of the sizes.
+ */
+const SYNCS_IN_FLIGHT = 2;
+/** The largest answer (characters of its updates) after which the next two may be unanswered at once: a quarter of the default bound, as a join page. */
+const PIPELINED_ANSWER_MAX_CHARS = 2 * 1024 * 1024;
 const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
@@ -447,22 +458,33 @@ export class WorkspaceSession implements Picture {
     this.resendTimer = null;
   }
 
-  /** Fetches docs (incrementally when held) and applies them; a changed epoch means a reset. */
+  /**
+   * Fetches docs (incrementally when held) and applies them; a changed epoch means a reset. After
+   * the first, the batches go SYNCS_IN_FLIGHT at a time while answers are small (pipeline.ts): the
+   * server builds one answer while this client applies the one before.
+   */
   private async syncDocs(ids: string[], full = false): Promise<void> {
-    for (let start = 0; start < ids.length; start += SYNC_BATCH) {
-      const batch = ids.slice(start, start + SYNC_BATCH);
-      const { docs, missing, unavailable = [] } = await this.connection.request('doc:sync', {
+    const batches: string[][] = [];
+    for (let start = 0; start < ids.length; start += SYNC_BATCH) batches.push(ids.slice(start, start + SYNC_BATCH));
+    const staleEpochs: string[] = [];
+    let lastAnswerChars: number | null = null;
+    const inFlight = () => (lastAnswerChars !== null && lastAnswerChars <= PIPELINED_ANSWER_MAX_CHARS ? SYNCS_IN_FLIGHT : 1);
+    const request = (batch: string[]) =>
+      this.connection.request('doc:sync', {
         workspaceId: this.workspaceId,
+        // What a replica holds is read when its request goes, so an update taken meanwhile is only sent again.
         docs: batch.map((id) => {
           const replica = this.replicas.get(id);
           return replica && !full ? { id, stateVector: replica.stateVector() } : { id };
         }),
       });
+    const take = ({ docs, missing, unavailable = [] }: AckBodies['doc:sync']) => {
+      lastAnswerChars = 0;
+      for (const { update } of docs) lastAnswerChars += typeof update === 'string' ? update.length : update.byteLength;
       if (this.closed) return;
       for (const id of missing) this.purge(id);
       // The rest of the picture loads; the server names each item it cannot read.
       for (const { error } of unavailable) this.notify(error.message);
-      const staleEpochs: string[] = [];
       for (const raw of docs) {
         const state = docStateFrom(raw);
         const replica = this.replicas.get(state.id);
@@ -478,8 +500,10 @@ export class WorkspaceSession implements Picture {
         this.toKeep(state.id);
         this.anchored(state.id, state.epoch, raw.seq);
       }
-      if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
-    }
+    };
+    await pipelined(batches, inFlight, request, take, () => !this.closed);
+    if (this.closed) return;
+    if (staleEpochs.length > 0) await this.syncDocs(staleEpochs, true);
     this.emit();
   }
 
