@@ -17,7 +17,7 @@ import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
-import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
+import { countQueries, describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 
 /** Registers the hooks that give each test an empty storage; answers how to open a store (a node) on it. */
@@ -514,6 +514,26 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     expect((await store.readOutbox(2)).map((row) => row.id)).toEqual(rows.slice(0, 2).map((row) => row.id));
     await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
+    await store.close();
+  });
+
+  test('a commit of updates is four round trips, whatever it writes: BEGIN, the lock, one statement, COMMIT', async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createObjects(['c1', 'c2'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    const queries = countQueries(store.pool);
+    // Two objects, a client id bound: updates, owners, history, outbox rows and last numbers, all written.
+    const edit = (objectId: string, newClients: number[] = []) => ({ objectId, epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients });
+    expect(await store.appendUpdates([edit('c1', [77]), edit('c2'), edit('c1')])).toEqual([1, 1, 2]);
+    expect(queries.count()).toBe(4);
+    vi.restoreAllMocks();
+    expect((await store.loadDoc('c1')).owners.get(77)).toBe('usa-analyst');
+    expect((await store.loadHistory('c1')).map((entry) => entry.seq)).toEqual([0, 1, 2]);
+    expect((await store.readOutbox(10)).filter((row) => row.kind === 'update').map((row) => ('objectId' in row ? [row.objectId, row.seq] : row))).toEqual([
+      ['c1', 1],
+      ['c2', 1],
+      ['c1', 2],
+    ]);
+    expect((await store.positions('w1')).get('c1')?.lastSeq).toBe(2);
     await store.close();
   });
 
