@@ -2,8 +2,8 @@
 // time), on the local PostgreSQL and a redis-server of its own (./servers/infra.ts), one small edit
 // per commit, the variants taking turns in each round:
 //   - `store`: PostgresStore.appendUpdates alone (the pg client's share of a commit; no relay);
-//   - `store + publish`: the same with the relay publishing each commit (XADD) and marking its
-//     outbox rows relayed, each commit awaited until its rows are marked;
+//   - `store + publish`: the same with the relay publishing each commit (XADD) and noting its
+//     outbox rows relayed (removed with the next commit), each commit awaited until they are noted;
 //   - `store + publish + read`: the same with a second relay (another node) reading the cell's
 //     shard and decoding each entry (JSON, zod, base64) for a receiver that keeps nothing. Less
 //     the row before: what reading one relayed edit costs a node, before it applies and delivers it.
@@ -37,12 +37,15 @@ async function measure(variant: Variant, commits: number, redisUrl: string): Pro
       wake();
     };
     if (variant !== 'store') {
-      // Each commit awaited until its outbox rows are marked relayed: the whole write path.
+      // Each commit awaited until its outbox rows are noted relayed: the whole write path.
       const relay = new RedisRelay({
         url: redisUrl,
         node: 'writer',
         maxLen: 100_000,
-        store: { onCommit: (listener) => store.onCommit(listener), markRelayed: (ids) => store.markRelayed(ids).then(() => counted(() => marked++)), sweepOutbox: async () => 0 },
+        store: { onCommit: (listener) => store.onCommit(listener), noteRelayed: (ids) => {
+          store.noteRelayed(ids);
+          counted(() => marked++);
+        }, sweepOutbox: async () => 0 },
         log: quiet,
       });
       relays.push(relay);
@@ -50,7 +53,7 @@ async function measure(variant: Variant, commits: number, redisUrl: string): Pro
       await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined });
     }
     if (variant === 'store + publish + read') {
-      const reader = new RedisRelay({ url: redisUrl, node: 'reader', maxLen: 100_000, store: { onCommit: () => undefined, markRelayed: async () => undefined, sweepOutbox: async () => 0 }, log: quiet });
+      const reader = new RedisRelay({ url: redisUrl, node: 'reader', maxLen: 100_000, store: { onCommit: () => undefined, noteRelayed: () => undefined, sweepOutbox: async () => 0 }, log: quiet });
       relays.push(reader);
       await reader.connect();
       // `handle` gets entries already decoded; decoding one more time here would count it twice.

@@ -90,11 +90,16 @@ export class PostgresStore implements Store {
   private committed: (changes: CommittedChange[]) => void = () => undefined;
   /** The cells this node has learnt (another node may create one: it is read once, at its first write here). */
   private readonly exerciseCells = new ExerciseCells();
+  /** Outbox rows the relay published, to remove with the next commit of updates (or by the timer). */
+  private relayed: number[] = [];
+  private relayedTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `pool`: owned from now on, ended by `close()`. `heldMarkings`: how many objects' marking versions it remembers. */
   constructor(
     readonly pool: Pool,
     heldMarkings?: number,
+    /** How long published rows wait for a commit to remove them with before a query of their own does. */
+    private readonly relayedRemovalMs = RELAYED_REMOVAL_MS,
   ) {
     this.held = new HeldMarkings(heldMarkings);
   }
@@ -319,6 +324,7 @@ export class PostgresStore implements Store {
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
     if (batch.length === 0) return [];
+    const removing = this.takeRelayed();
     const { seqs, changes } = await transaction(this.pool, async (client) => {
       const ids = [...new Set(batch.map((item) => item.objectId))];
       const objects = new Map((await lockObjects(client, ids)).map((row) => [row.id, row]));
@@ -370,13 +376,18 @@ export class PostgresStore implements Store {
            bound AS (${bindings}),
            history AS (${history}),
            relayed AS (${outboxSql(params, entries)}),
-           advanced AS (UPDATE objects SET last_seq = v.last_seq FROM ${lasts} AS v(id, last_seq) WHERE objects.id = v.id)
+           advanced AS (UPDATE objects SET last_seq = v.last_seq FROM ${lasts} AS v(id, last_seq) WHERE objects.id = v.id),
+           removed AS (${removeRelayedSql(params, removing)})
          SELECT (SELECT array_agg(object_id) FROM deleted) AS deleted, (SELECT array_agg(id ORDER BY id) FROM relayed) AS outbox`,
         params.values,
       );
       if (rows[0]!.deleted) throw deletedWrite(rows[0]!.deleted);
       // Ids are drawn in the order the rows are inserted, which is the order given.
       return { seqs, changes: entries.map((entry, i): RelayedChange => ({ ...entry, id: Number(rows[0]!.outbox[i]) })) };
+    }).catch((error: unknown) => {
+      // Rolled back: the rows published are still to remove.
+      if (removing.length > 0) this.noteRelayed(removing);
+      throw error;
     });
     this.committed(changes);
     return seqs;
@@ -449,6 +460,34 @@ export class PostgresStore implements Store {
     await this.pool.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
   }
 
+  /**
+   * Rows the relay published: removed by this node's next commit of updates, in its statement, or
+   * by a query of their own after `relayedRemovalMs` when none comes first. A query per publication
+   * was a round trip and a PostgreSQL commit per commit. Rows not removed yet (a crash, a failed
+   * removal) are only published again by the sweeper, which receivers skip (they hold the numbers).
+   */
+  noteRelayed(ids: readonly number[]): void {
+    this.relayed.push(...ids);
+    if (this.relayedTimer) return;
+    this.relayedTimer = setTimeout(() => void this.removeRelayed(), this.relayedRemovalMs);
+    this.relayedTimer.unref();
+  }
+
+  /** The rows noted relayed, taken to be removed now. */
+  private takeRelayed(): number[] {
+    clearTimeout(this.relayedTimer);
+    this.relayedTimer = undefined;
+    const ids = this.relayed;
+    this.relayed = [];
+    return ids;
+  }
+
+  private async removeRelayed(): Promise<void> {
+    const ids = this.takeRelayed();
+    // A failure leaves them to the sweeper.
+    if (ids.length > 0 && !this.pool.ended) await this.markRelayed(ids).catch(() => undefined);
+  }
+
   /** Each object's fence and last number in a cell, as stored now (a node reconciling after a lost relay). */
   async positions(workspaceId: string): Promise<Map<string, ObjectPosition>> {
     const { rows } = await this.pool.query<{ id: string; epoch: number; marking_version: number; last_seq: string; order_key: string }>(
@@ -516,6 +555,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.removeRelayed();
     if (!this.pool.ended) await this.pool.end();
   }
 }
@@ -593,6 +633,17 @@ async function addCellChange(client: PoolClient, change: CellChange extends infe
     change.kind === 'level' ? change.level : null,
   ]);
   return { ...change, id: Number(rows[0]!.id) };
+}
+
+/** Published outbox rows wait at most this long for a commit to remove them with (the sweeper takes rows older than 3 s). */
+export const RELAYED_REMOVAL_MS = 1000;
+
+/**
+ * The statement removing published outbox rows. One the sweeper holds (publishing it after an
+ * outage) is skipped, not waited for: the sweeper removes it, and a commit never waits on Redis.
+ */
+function removeRelayedSql(params: Params, ids: readonly number[]): string {
+  return `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id = ANY(${params.add(ids, 'bigint[]')}) FOR UPDATE SKIP LOCKED)`;
 }
 
 /** Parameters of one statement being built: each value added answers its typed placeholder. */

@@ -537,6 +537,23 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     await store.close();
   });
 
+  test('rows the relay published leave the outbox with the next commit of updates, in its statement; with none, by a query of their own', async () => {
+    const store = new PostgresStore(createPool(url()), undefined, 50);
+    await store.createObjects([{ envelope: envelope('n1'), content: buildContent({ body: 'n' }), author: 'usa-analyst', clients: [] }]);
+    const queries = countQueries(store.pool);
+    store.noteRelayed((await store.readOutbox(10)).map((row) => row.id));
+    const before = queries.count();
+    await store.appendUpdates([{ objectId: 'n1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }]);
+    // The commit's four round trips, the removal among them.
+    expect(queries.count() - before).toBe(4);
+    const left = await store.readOutbox(10);
+    expect(left.map((row) => row.kind)).toEqual(['update']);
+    // No commit follows: the timer removes them.
+    store.noteRelayed(left.map((row) => row.id));
+    await vi.waitFor(async () => expect(await store.readOutbox(10)).toEqual([]));
+    await store.close();
+  });
+
   test('a deletion, its undo and a move are in the outbox, written with the change', async () => {
     const store = new PostgresStore(createPool(url()));
     await store.createObjects(['r1', 'p1'].map((id) => ({ envelope: envelope(id, id === 'p1' ? { parentId: 'r1' } : {}), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
