@@ -370,8 +370,11 @@ export class PostgresStore implements Store {
         [ids, 'text'],
         [ids.map((id) => objects.get(id)!.last_seq), 'bigint'],
       ]);
-      const { rows } = await client.query<{ deleted: string[] | null; outbox: string[] }>(
-        `WITH deleted AS (${tombstones}),
+      // Named: its text is the same for every commit (arrays, whatever their length), so each
+      // connection parses it once and PostgreSQL does not parse six CTEs per commit.
+      const { rows } = await client.query<{ deleted: string[] | null; outbox: string[] }>({
+        name: 'append-updates',
+        text: `WITH deleted AS (${tombstones}),
            stored AS (INSERT INTO doc_updates (object_id, seq, epoch, marking_version, data, author) SELECT * FROM ${updates}),
            bound AS (${bindings}),
            history AS (${history}),
@@ -379,8 +382,8 @@ export class PostgresStore implements Store {
            advanced AS (UPDATE objects SET last_seq = v.last_seq FROM ${lasts} AS v(id, last_seq) WHERE objects.id = v.id),
            removed AS (${removeRelayedSql(params, removing)})
          SELECT (SELECT array_agg(object_id) FROM deleted) AS deleted, (SELECT array_agg(id ORDER BY id) FROM relayed) AS outbox`,
-        params.values,
-      );
+        values: params.values,
+      });
       if (rows[0]!.deleted) throw deletedWrite(rows[0]!.deleted);
       // Ids are drawn in the order the rows are inserted, which is the order given.
       return { seqs, changes: entries.map((entry, i): RelayedChange => ({ ...entry, id: Number(rows[0]!.outbox[i]) })) };
@@ -611,10 +614,12 @@ function objectChange(row: OutboxRow, kind: OutboxKind): RelayedChange {
  * deadlock. Answers the fence of those that exist.
  */
 async function lockObjects(client: PoolClient, ids: readonly string[]): Promise<FenceRow[]> {
-  const { rows } = await client.query<FenceRow>(
-    `SELECT id, workspace_id, epoch, marking_version, last_seq, epoch_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
-    [[...ids]],
-  );
+  const { rows } = await client.query<FenceRow>({
+    // Named: every commit runs it, each connection parses it once.
+    name: 'lock-objects',
+    text: `SELECT id, workspace_id, epoch, marking_version, last_seq, epoch_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
+    values: [[...ids]],
+  });
   return rows;
 }
 

@@ -537,20 +537,34 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     await store.close();
   });
 
+  test("a commit's statements are prepared once per connection, not parsed by PostgreSQL on every commit", async () => {
+    // One connection, so the statements it prepared can be listed on it.
+    const store = new PostgresStore(new pg.Pool({ connectionString: url(), max: 1 }));
+    await store.createObjects([{ envelope: envelope('q1'), content: buildContent({ body: 'q' }), author: 'usa-analyst', clients: [] }]);
+    const edit = { objectId: 'q1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] };
+    expect(await store.appendUpdates([edit])).toEqual([1]);
+    expect(await store.appendUpdates([edit, edit])).toEqual([2, 3]);
+    const { rows } = await store.pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+    expect(rows.map((row) => row.name)).toEqual(['append-updates', 'lock-objects']);
+    // The outbox is shared by this describe's tests: relayed, so it is left empty.
+    await store.markRelayed((await store.readOutbox(100)).map((row) => row.id));
+    await store.close();
+  });
+
   test('rows the relay published leave the outbox with the next commit of updates, in its statement; with none, by a query of their own', async () => {
     const store = new PostgresStore(createPool(url()), undefined, 50);
     await store.createObjects([{ envelope: envelope('n1'), content: buildContent({ body: 'n' }), author: 'usa-analyst', clients: [] }]);
     const queries = countQueries(store.pool);
-    store.noteRelayed((await store.readOutbox(10)).map((row) => row.id));
+    store.noteRelayed((await store.readOutbox(100)).map((row) => row.id));
     const before = queries.count();
     await store.appendUpdates([{ objectId: 'n1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }]);
     // The commit's four round trips, the removal among them.
     expect(queries.count() - before).toBe(4);
-    const left = await store.readOutbox(10);
+    const left = await store.readOutbox(100);
     expect(left.map((row) => row.kind)).toEqual(['update']);
     // No commit follows: the timer removes them.
     store.noteRelayed(left.map((row) => row.id));
-    await vi.waitFor(async () => expect(await store.readOutbox(10)).toEqual([]));
+    await vi.waitFor(async () => expect(await store.readOutbox(100)).toEqual([]));
     await store.close();
   });
 
