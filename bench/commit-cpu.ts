@@ -8,37 +8,47 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { buildContent } from '../shared/content';
+import type { PendingUpdate, Store } from '../server/store/types';
 import { SqliteStore } from '../server/store/sqliteStore';
 import { noteEnvelope } from '../test/helpers/envelopes';
 
 const WARMUP = 500;
 const envelope = noteEnvelope('o1');
 
+/**
+ * A cell with one object, as the server stores them, and `count` one-character edits of it in the
+ * order a client makes them (the first binds the client's Yjs id). Shared with ./relay-cpu.ts.
+ */
+export async function oneObjectEdits(store: Store, count: number): Promise<PendingUpdate[]> {
+  // A real cell, as the server stores it: a write's store work may look its cell up.
+  await store.createWorkspace({
+    id: 'w',
+    name: 'Cell',
+    members: ['FVEY'],
+    defaultMarking: 'SECRET//REL TO USA, FVEY',
+    systemHigh: 'TOP SECRET',
+    groups: {},
+    exercise: false,
+    releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] },
+    crossNationEditing: 'suggest',
+    createdAt: '2026-01-01T00:00:00Z',
+    createdBy: 'x',
+  });
+  await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'a', clients: [] }]);
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) doc.getText('body').insert(i, 'k');
+  return updates.map((update, i) => ({ objectId: envelope.id, epoch: 0, update, author: 'a', newClients: i === 0 ? [doc.clientID] : [] }));
+}
+
 /** `memory`: an in-memory SQLite, no disk: what the statements themselves cost, without the fsync's spread. */
 async function measure(sync: 'full' | 'normal' | 'memory', commits: number): Promise<{ user: number; system: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-commit-cpu-'));
   const store = new SqliteStore(sync === 'memory' ? ':memory:' : path.join(dir, 'c.db'), { sync: sync === 'memory' ? 'normal' : sync });
   try {
-    // A real cell, as the server stores it: a write's store work may look its cell up.
-    await store.createWorkspace({
-      id: 'w',
-      name: 'Cell',
-      members: ['FVEY'],
-      defaultMarking: 'SECRET//REL TO USA, FVEY',
-      systemHigh: 'TOP SECRET',
-      groups: {},
-      exercise: false,
-      releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] },
-      crossNationEditing: 'suggest',
-      createdAt: '2026-01-01T00:00:00Z',
-      createdBy: 'x',
-    });
-    await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'a', clients: [] }]);
-    const doc = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    doc.on('update', (update: Uint8Array) => updates.push(update));
-    for (let i = 0; i < WARMUP + commits; i++) doc.getText('body').insert(i, 'k');
-    const append = (i: number) => store.appendUpdates([{ objectId: 'o1', epoch: 0, update: updates[i]!, author: 'a', newClients: i === 0 ? [doc.clientID] : [] }]);
+    const edits = await oneObjectEdits(store, WARMUP + commits);
+    const append = (i: number) => store.appendUpdates([edits[i]!]);
     for (let i = 0; i < WARMUP; i++) await append(i);
     const start = process.cpuUsage();
     for (let i = WARMUP; i < WARMUP + commits; i++) await append(i);

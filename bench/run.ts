@@ -11,7 +11,8 @@
 // clients that stop reading; `npm run bench -- disk-full` what writers, readers and /healthz get on a full disk (needs root);
 // `npm run bench -- commit-sweep` the commit policy's latency against CPU per delivery;
 // `npm run bench -- socket-memory` the server's heap per connected client, `transport-floor` a bare ws / socket.io server's, `heap-diff` what grew between two snapshots;
-// `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis;
+// `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis,
+// `relay-cpu` the CPU of one commit on PostgreSQL, of publishing it and of reading it on another node;
 // `npm run bench -- answer-encoding` the CPU to put one doc:sync answer on the wire, socket.io's way and as text;
 // `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
 // command: it needs the dev dependencies (the baseline servers), which a production install lacks.
@@ -40,6 +41,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'acks') return (await import('./acks')).run(args.slice(1));
   if (args[0] === 'edit-cpu') return (await import('./edit-cpu')).run(args.slice(1));
   if (args[0] === 'commit-cpu') return (await import('./commit-cpu')).run(args.slice(1));
+  if (args[0] === 'relay-cpu') return (await import('./relay-cpu')).run(args.slice(1));
   if (args[0] === 'worst-update') return (await import('./worst-update')).run(args.slice(1));
   if (args[0] === 'disk-full') return (await import('./disk-full')).run(args.slice(1));
   if (args[0] === 'many-cells') return (await import('./many-cells')).run(args.slice(1));

@@ -1,7 +1,8 @@
 // The relay between nodes, on Redis Streams: one stream per cell shard (entries of a cell stay in
 // order), capped (XADD MAXLEN ~). Each node publishes what its store committed (the outbox rows,
-// then marks them relayed, one MULTI per commit), reads the shards of the cells it holds from the
-// last entry it processed (XREAD), and hands each entry of those cells, checked, to the receiver.
+// one MULTI per commit; its next commit removes them from the outbox), reads the shards of the
+// cells it holds from the last entry it processed (XREAD), and hands each entry of those cells,
+// checked, to the receiver.
 // A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
 // the shard's end at that moment): whatever commits after that read is published after that end,
 // so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
@@ -38,7 +39,7 @@ export interface RelayOptions {
   url: string;
   node: string;
   maxLen: number;
-  store: Pick<PostgresStore, 'onCommit' | 'markRelayed' | 'sweepOutbox'>;
+  store: Pick<PostgresStore, 'onCommit' | 'noteRelayed' | 'sweepOutbox'>;
   /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-commit): the process dies between an update's commit and its relay. */
   killAfterCommit?: boolean;
   /** Counts the entries read, by what became of them (handled, skipped, refused). */
@@ -241,7 +242,8 @@ export class RedisRelay {
       if (!this.answering) return;
       try {
         await this.send(changes, this.options.node);
-        if (changes.length > 0) await this.options.store.markRelayed(changes.map((change) => change.id));
+        // Removed from the outbox with this node's next commit (no round trip of their own).
+        if (changes.length > 0) this.options.store.noteRelayed(changes.map((change) => change.id));
       } catch (err) {
         // The outbox keeps the rows: the sweeper publishes them once Redis answers.
         this.options.log.warn({ err, changes: changes.length }, 'changes not relayed now; the outbox sweeper sends them later');

@@ -95,11 +95,16 @@ export class PostgresStore implements Store {
   private committed: (changes: CommittedChange[]) => void = () => undefined;
   /** The cells this node has learnt (another node may create one: it is read once, at its first write here). */
   private readonly exerciseCells = new ExerciseCells();
+  /** Outbox rows the relay published, to remove with the next commit of updates (or by the timer). */
+  private relayed: number[] = [];
+  private relayedTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `pool`: owned from now on, ended by `close()`. `heldMarkings`: how many objects' marking versions it remembers. */
   constructor(
     readonly pool: Pool,
     heldMarkings?: number,
+    /** How long published rows wait for a commit to remove them with before a query of their own does. */
+    private readonly relayedRemovalMs = RELAYED_REMOVAL_MS,
   ) {
     this.held = new HeldMarkings(heldMarkings);
   }
@@ -331,56 +336,73 @@ export class PostgresStore implements Store {
 
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
     if (batch.length === 0) return [];
+    const removing = this.takeRelayed();
     const { seqs, changes } = await transaction(this.pool, async (client) => {
       const ids = [...new Set(batch.map((item) => item.objectId))];
       const objects = new Map((await lockObjects(client, ids)).map((row) => [row.id, row]));
-      // Read after the lock (a statement of its own, so it sees a deletion that committed while it waited).
-      const { rows: deleted } = await client.query<{ object_id: string }>('SELECT object_id FROM object_tombstones WHERE object_id = ANY($1::text[])', [ids]);
-      if (deleted.length > 0) throw deletedWrite(deleted.map((row) => row.object_id));
       const fenced = ids.filter((id) =>
         batch.some((item) => {
           const row = objects.get(id);
           return item.objectId === id && !this.held.admits(id, item.epoch, row && { epoch: row.epoch, markingVersion: row.marking_version });
         }),
       );
-      if (fenced.length > 0) throw new FencedWriteError(fenced, undefined, this.held.unheld(fenced));
+      if (fenced.length > 0) {
+        // A deleted object answers `not_found` before any fence: what it is now, whatever was read of it.
+        const deleted = await deletedAmong(client, ids);
+        throw deleted.length > 0 ? deletedWrite(deleted) : new FencedWriteError(fenced, undefined, this.held.unheld(fenced));
+      }
       const seqs = batch.map((item) => ++objects.get(item.objectId)!.last_seq);
-      await client.query(
-        `INSERT INTO doc_updates (object_id, seq, epoch, marking_version, data, author)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[], $5::bytea[], $6::text[])`,
-        [
-          batch.map((item) => item.objectId),
-          seqs,
-          batch.map((item) => item.epoch),
-          batch.map((item) => objects.get(item.objectId)!.marking_version),
-          batch.map((item) => asBuffer(item.update)),
-          batch.map((item) => item.author),
-        ],
-      );
-      await bindClients(client, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
-      await addHistory(
-        client,
-        batch.map((item, i) => ({ objectId: item.objectId, epoch: item.epoch, seq: seqs[i]!, kind: 'update', author: item.author, data: item.update, before: null })),
-      );
-      const changes = await addOutbox(
-        client,
-        batch.map((item, i) => ({
-          workspaceId: objects.get(item.objectId)!.workspace_id,
-          objectId: item.objectId,
-          kind: 'update',
-          epoch: item.epoch,
-          seq: seqs[i]!,
-          markingVersion: objects.get(item.objectId)!.marking_version,
-          update: item.update,
-          owners: item.newClients.map((id): [number, string] => [id, item.author]),
-          epochSeq: Number(objects.get(item.objectId)!.epoch_seq),
-        })),
-      );
-      await client.query('UPDATE objects SET last_seq = v.last_seq FROM unnest($1::text[], $2::bigint[]) AS v(id, last_seq) WHERE objects.id = v.id', [
-        ids,
-        ids.map((id) => objects.get(id)!.last_seq),
+      const entries = batch.map((item, i) => ({
+        workspaceId: objects.get(item.objectId)!.workspace_id,
+        objectId: item.objectId,
+        kind: 'update' as const,
+        epoch: item.epoch,
+        seq: seqs[i]!,
+        markingVersion: objects.get(item.objectId)!.marking_version,
+        update: item.update,
+        owners: item.newClients.map((id): [number, string] => [id, item.author]),
+        epochSeq: Number(objects.get(item.objectId)!.epoch_seq),
+      }));
+      // One statement after the lock: every row the commit writes, and the tombstones read (a
+      // statement of its own after the lock, so it sees a deletion that committed while it
+      // waited; one found rolls all of it back). One round trip instead of one per table.
+      const params = new Params();
+      const tombstones = `SELECT object_id FROM object_tombstones WHERE object_id = ANY(${params.add(ids, 'text[]')})`;
+      const updates = params.unnest([
+        [batch.map((item) => item.objectId), 'text'],
+        [seqs, 'bigint'],
+        [batch.map((item) => item.epoch), 'int'],
+        [entries.map((entry) => entry.markingVersion), 'int'],
+        [batch.map((item) => asBuffer(item.update)), 'bytea'],
+        [batch.map((item) => item.author), 'text'],
       ]);
-      return { seqs, changes };
+      const bindings = bindClientsSql(params, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
+      const history = historySql(params, batch.map((item, i) => ({ objectId: item.objectId, epoch: item.epoch, seq: seqs[i]!, kind: 'update', author: item.author, data: item.update, before: null })));
+      const lasts = params.unnest([
+        [ids, 'text'],
+        [ids.map((id) => objects.get(id)!.last_seq), 'bigint'],
+      ]);
+      // Named: its text is the same for every commit (arrays, whatever their length), so each
+      // connection parses it once and PostgreSQL does not parse six CTEs per commit.
+      const { rows } = await client.query<{ deleted: string[] | null; outbox: string[] }>({
+        name: 'append-updates',
+        text: `WITH deleted AS (${tombstones}),
+           stored AS (INSERT INTO doc_updates (object_id, seq, epoch, marking_version, data, author) SELECT * FROM ${updates}),
+           bound AS (${bindings}),
+           history AS (${history}),
+           relayed AS (${outboxSql(params, entries)}),
+           advanced AS (UPDATE objects SET last_seq = v.last_seq FROM ${lasts} AS v(id, last_seq) WHERE objects.id = v.id),
+           removed AS (${removeRelayedSql(params, removing)})
+         SELECT (SELECT array_agg(object_id) FROM deleted) AS deleted, (SELECT array_agg(id ORDER BY id) FROM relayed) AS outbox`,
+        values: params.values,
+      });
+      if (rows[0]!.deleted) throw deletedWrite(rows[0]!.deleted);
+      // Ids are drawn in the order the rows are inserted, which is the order given.
+      return { seqs, changes: entries.map((entry, i): RelayedChange => ({ ...entry, id: Number(rows[0]!.outbox[i]) })) };
+    }).catch((error: unknown) => {
+      // Rolled back: the rows published are still to remove.
+      if (removing.length > 0) this.noteRelayed(removing);
+      throw error;
     });
     this.committed(changes);
     return seqs;
@@ -420,6 +442,34 @@ export class PostgresStore implements Store {
   /** Rows relayed: removed, so neither the relay nor a sweeper sends them again. */
   async markRelayed(ids: readonly number[]): Promise<void> {
     await this.pool.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  /**
+   * Rows the relay published: removed by this node's next commit of updates, in its statement, or
+   * by a query of their own after `relayedRemovalMs` when none comes first. A query per publication
+   * was a round trip and a PostgreSQL commit per commit. Rows not removed yet (a crash, a failed
+   * removal) are only published again by the sweeper, which receivers skip (they hold the numbers).
+   */
+  noteRelayed(ids: readonly number[]): void {
+    this.relayed.push(...ids);
+    if (this.relayedTimer) return;
+    this.relayedTimer = setTimeout(() => void this.removeRelayed(), this.relayedRemovalMs);
+    this.relayedTimer.unref();
+  }
+
+  /** The rows noted relayed, taken to be removed now. */
+  private takeRelayed(): number[] {
+    clearTimeout(this.relayedTimer);
+    this.relayedTimer = undefined;
+    const ids = this.relayed;
+    this.relayed = [];
+    return ids;
+  }
+
+  private async removeRelayed(): Promise<void> {
+    const ids = this.takeRelayed();
+    // A failure leaves them to the sweeper.
+    if (ids.length > 0 && !this.pool.ended) await this.markRelayed(ids).catch(() => undefined);
   }
 
   /** Each object's fence and last number in a cell, as stored now (a node reconciling after a lost relay). */
@@ -489,6 +539,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.removeRelayed();
     if (!this.pool.ended) await this.pool.end();
   }
 }
@@ -610,10 +661,12 @@ function ownersOf(update: Uint8Array, author: string): [number, string][] | unde
  * deadlock. Answers the fence of those that exist.
  */
 async function lockObjects(client: PoolClient, ids: readonly string[]): Promise<FenceRow[]> {
-  const { rows } = await client.query<FenceRow>(
-    `SELECT id, workspace_id, epoch, marking_version, last_seq, epoch_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
-    [[...ids]],
-  );
+  const { rows } = await client.query<FenceRow>({
+    // Named: every commit runs it, each connection parses it once.
+    name: 'lock-objects',
+    text: `SELECT id, workspace_id, epoch, marking_version, last_seq, epoch_seq FROM objects WHERE id = ANY($1::text[]) ORDER BY id ${C} FOR UPDATE`,
+    values: [[...ids]],
+  });
   return rows;
 }
 
@@ -634,42 +687,97 @@ async function addCellChange(client: PoolClient, change: CellChange extends infe
   return { ...change, id: Number(rows[0]!.id) };
 }
 
-/** Binds Yjs client ids to their first writer; an id already bound keeps its owner. */
-async function bindClients(client: PoolClient, bindings: readonly { objectId: string; client: number; author: string }[]): Promise<void> {
-  if (bindings.length === 0) return;
-  await client.query('INSERT INTO doc_clients (object_id, client_id, sub) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING', [
-    bindings.map((b) => b.objectId),
-    bindings.map((b) => b.client),
-    bindings.map((b) => b.author),
+/** Published outbox rows wait at most this long for a commit to remove them with (the sweeper takes rows older than 3 s). */
+export const RELAYED_REMOVAL_MS = 1000;
+
+/**
+ * The statement removing published outbox rows. One the sweeper holds (publishing it after an
+ * outage) is skipped, not waited for: the sweeper removes it, and a commit never waits on Redis.
+ */
+function removeRelayedSql(params: Params, ids: readonly number[]): string {
+  return `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id = ANY(${params.add(ids, 'bigint[]')}) FOR UPDATE SKIP LOCKED)`;
+}
+
+/** Parameters of one statement being built: each value added answers its typed placeholder. */
+class Params {
+  readonly values: unknown[] = [];
+
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+
+  /** `unnest(…)` of the columns given, each one array parameter of its element type. */
+  unnest(columns: readonly (readonly [unknown[], string])[]): string {
+    return `unnest(${columns.map(([values, type]) => this.add(values, `${type}[]`)).join(', ')})`;
+  }
+}
+
+/** The objects of `ids` that have a tombstone. */
+async function deletedAmong(client: PoolClient, ids: readonly string[]): Promise<string[]> {
+  const { rows } = await client.query<{ object_id: string }>('SELECT object_id FROM object_tombstones WHERE object_id = ANY($1::text[])', [ids]);
+  return rows.map((row) => row.object_id);
+}
+
+type Binding = { objectId: string; client: number; author: string };
+
+/** The statement binding Yjs client ids to their first writer; an id already bound keeps its owner. */
+function bindClientsSql(params: Params, bindings: readonly Binding[]): string {
+  const columns = params.unnest([
+    [bindings.map((b) => b.objectId), 'text'],
+    [bindings.map((b) => b.client), 'bigint'],
+    [bindings.map((b) => b.author), 'text'],
   ]);
+  return `INSERT INTO doc_clients (object_id, client_id, sub) SELECT * FROM ${columns} ON CONFLICT DO NOTHING`;
+}
+
+/** Binds Yjs client ids to their first writer; an id already bound keeps its owner. */
+async function bindClients(client: PoolClient, bindings: readonly Binding[]): Promise<void> {
+  if (bindings.length === 0) return;
+  const params = new Params();
+  await client.query(bindClientsSql(params, bindings), params.values);
+}
+
+type NewHistoryEntry = Omit<HistoryEntry, 'at'> & { objectId: string };
+
+/** The statement adding history entries (server/history/), in the transaction that stores what they record. */
+function historySql(params: Params, entries: readonly NewHistoryEntry[]): string {
+  const at = params.add(new Date().toISOString(), 'text');
+  const columns = params.unnest([
+    [entries.map((e) => e.objectId), 'text'],
+    [entries.map((e) => e.epoch), 'int'],
+    [entries.map((e) => e.seq), 'bigint'],
+    [entries.map((e) => e.kind), 'text'],
+    [entries.map((e) => e.author), 'text'],
+    [entries.map((e) => asBuffer(e.data)), 'bytea'],
+    [entries.map((e) => (e.before ? JSON.stringify(e.before) : null)), 'text'],
+  ]);
+  return `INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before)
+     SELECT v.object_id, v.epoch, v.seq, v.kind, ${at}, v.author, v.data, v.before FROM ${columns} AS v(object_id, epoch, seq, kind, author, data, before)`;
 }
 
 /** Adds history entries (server/history/), in the transaction that stores what they record. */
-async function addHistory(client: PoolClient, entries: readonly (Omit<HistoryEntry, 'at'> & { objectId: string })[]): Promise<void> {
-  const at = new Date().toISOString();
-  await client.query(
-    `INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before)
-     SELECT v.object_id, v.epoch, v.seq, v.kind, $5, v.author, v.data, v.before
-       FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $6::text[], $7::bytea[], $8::text[]) AS v(object_id, epoch, seq, kind, author, data, before)`,
-    [
-      entries.map((e) => e.objectId),
-      entries.map((e) => e.epoch),
-      entries.map((e) => e.seq),
-      entries.map((e) => e.kind),
-      at,
-      entries.map((e) => e.author),
-      entries.map((e) => asBuffer(e.data)),
-      entries.map((e) => (e.before ? JSON.stringify(e.before) : null)),
-    ],
-  );
+async function addHistory(client: PoolClient, entries: readonly NewHistoryEntry[]): Promise<void> {
+  const params = new Params();
+  await client.query(historySql(params, entries), params.values);
+}
+
+/** The statement writing outbox rows, answering their ids (drawn in the order given). */
+function outboxSql(params: Params, entries: readonly Omit<RelayedChange, 'id'>[]): string {
+  const columns = params.unnest([
+    [entries.map((e) => e.workspaceId), 'text'],
+    [entries.map((e) => e.objectId), 'text'],
+    [entries.map((e) => e.kind), 'text'],
+    [entries.map((e) => e.epoch), 'int'],
+    [entries.map((e) => e.seq), 'bigint'],
+  ]);
+  return `INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT * FROM ${columns} RETURNING id`;
 }
 
 /** Writes the rows, answering them with their ids (in the order given). */
 async function addOutbox(client: PoolClient, entries: readonly Omit<RelayedChange, 'id'>[]): Promise<RelayedChange[]> {
   if (entries.length === 0) return [];
-  const { rows } = await client.query<{ id: string }>(
-    'INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[]) RETURNING id',
-    [entries.map((e) => e.workspaceId), entries.map((e) => e.objectId), entries.map((e) => e.kind), entries.map((e) => e.epoch), entries.map((e) => e.seq)],
-  );
+  const params = new Params();
+  const { rows } = await client.query<{ id: string }>(outboxSql(params, entries), params.values);
   return entries.map((entry, i) => ({ ...entry, id: Number(rows[i]!.id) }));
 }

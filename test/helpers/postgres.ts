@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, test, vi } from 'vitest';
 import { createPool } from '../../server/store/pgPool';
 import { migrate } from '../../server/store/pgMigrate';
 import { freePort } from './redis';
@@ -181,4 +181,29 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   };
   await own.start();
   return own;
+}
+
+/**
+ * Counts the queries run on the pool's connections (BEGIN and COMMIT included), by transactions
+ * and by `pool.query` alike: each is one round trip to PostgreSQL. Undone by `vi.restoreAllMocks()`.
+ */
+export function countQueries(pool: pg.Pool): { count(): number } {
+  let count = 0;
+  const connect = pool.connect.bind(pool) as (callback?: (err: Error | undefined, client?: pg.PoolClient, release?: () => void) => void) => Promise<pg.PoolClient> | void;
+  const counting = (client: pg.PoolClient): pg.PoolClient => {
+    const query = client.query;
+    if (!(query as { counted?: boolean }).counted) {
+      const counted = function (this: pg.PoolClient, ...args: unknown[]) {
+        count++;
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      };
+      (counted as { counted?: boolean }).counted = true;
+      client.query = counted as typeof client.query;
+    }
+    return client;
+  };
+  // `pool.query` takes a connection with a callback; transactions take it as a promise.
+  vi.spyOn(pool, 'connect').mockImplementation(((callback?: (err: Error | undefined, client?: pg.PoolClient, release?: () => void) => void) =>
+    callback ? connect((err, client, release) => callback(err, client && counting(client), release)) : (connect() as Promise<pg.PoolClient>).then(counting)) as typeof pool.connect);
+  return { count: () => count };
 }

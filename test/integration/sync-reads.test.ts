@@ -1,12 +1,11 @@
 // A cold open reads the docs a doc:sync asks for together: one store read for all the docs not in
 // memory (on PostgreSQL a fixed number of queries, whatever their number), not one per object.
 import { afterEach, expect, test, vi } from 'vitest';
-import type { PoolClient } from 'pg';
 import { buildContent } from '../../shared/content';
 import type { ServerConfig } from '../../server/config';
 import { PostgresStore } from '../../server/store/postgresStore';
 import type { RunningServer } from '../../server/app';
-import { describeEngines, useTestDatabase } from '../helpers/postgres';
+import { countQueries, describeEngines, useTestDatabase } from '../helpers/postgres';
 import { connect, createCell, onPostgres, startTestServer, tempDir, tokenFor, type TestClient } from '../helpers/server';
 
 const running: { server?: RunningServer; client?: TestClient } = {};
@@ -62,7 +61,7 @@ describeEngines(
       test('on PostgreSQL the read is a fixed number of queries whatever the number of objects', async () => {
         const { server, ids, sync } = await cellOf(options(), 40);
         expect(server.ctx.store).toBeInstanceOf(PostgresStore);
-        const queries = countQueries(server.ctx.store as PostgresStore);
+        const queries = countQueries((server.ctx.store as PostgresStore).pool);
         await sync(ids.slice(0, 2));
         const few = queries.count();
         await sync(ids.slice(2));
@@ -73,23 +72,3 @@ describeEngines(
     }
   },
 );
-
-/** Counts the queries the store's connections run (BEGIN and COMMIT included). */
-function countQueries(store: PostgresStore) {
-  let count = 0;
-  const connect = store.pool.connect.bind(store.pool) as () => Promise<PoolClient>;
-  vi.spyOn(store.pool, 'connect').mockImplementation((async () => {
-    const client = await connect();
-    const query = client.query;
-    if (!(query as { counted?: boolean }).counted) {
-      const counted = function (this: PoolClient, ...args: unknown[]) {
-        count++;
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      };
-      (counted as { counted?: boolean }).counted = true;
-      client.query = counted as typeof client.query;
-    }
-    return client;
-  }) as typeof store.pool.connect);
-  return { count: () => count };
-}

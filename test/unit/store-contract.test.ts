@@ -20,7 +20,7 @@ import type { Store, StoredDoc } from '../../server/store/types';
 import { DocRegistry } from '../../server/objects/docRegistry';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import { noteEnvelope } from '../helpers/envelopes';
-import { describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
+import { countQueries, describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/server';
 import { textReplica } from '../helpers/textReplica';
 
@@ -592,6 +592,57 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     expect(rows[1]).not.toHaveProperty('epochSeq');
     await store.markRelayed(rows.slice(0, 3).map((row) => row.id));
     expect((await store.readOutbox(10)).map((row) => row.kind)).toEqual(['remark']);
+    await store.close();
+  });
+
+  test('a commit of updates is four round trips, whatever it writes: BEGIN, the lock, one statement, COMMIT', async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createObjects(['c1', 'c2'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    const queries = countQueries(store.pool);
+    // Two objects, a client id bound: updates, owners, history, outbox rows and last numbers, all written.
+    const edit = (objectId: string, newClients: number[] = []) => ({ objectId, epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients });
+    expect(await store.appendUpdates([edit('c1', [77]), edit('c2'), edit('c1')])).toEqual([1, 1, 2]);
+    expect(queries.count()).toBe(4);
+    vi.restoreAllMocks();
+    expect((await store.loadDoc('c1')).owners.get(77)).toBe('usa-analyst');
+    expect((await store.loadHistory('c1')).map((entry) => entry.seq)).toEqual([0, 1, 2]);
+    expect((await store.readOutbox(10)).filter((row) => row.kind === 'update').map((row) => ('objectId' in row ? [row.objectId, row.seq] : row))).toEqual([
+      ['c1', 1],
+      ['c2', 1],
+      ['c1', 2],
+    ]);
+    expect((await store.positions('w1')).get('c1')?.lastSeq).toBe(2);
+    await store.close();
+  });
+
+  test("a commit's statements are prepared once per connection, not parsed by PostgreSQL on every commit", async () => {
+    // One connection, so the statements it prepared can be listed on it.
+    const store = new PostgresStore(new pg.Pool({ connectionString: url(), max: 1 }));
+    await store.createObjects([{ envelope: envelope('q1'), content: buildContent({ body: 'q' }), author: 'usa-analyst', clients: [] }]);
+    const edit = { objectId: 'q1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] };
+    expect(await store.appendUpdates([edit])).toEqual([1]);
+    expect(await store.appendUpdates([edit, edit])).toEqual([2, 3]);
+    const { rows } = await store.pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+    expect(rows.map((row) => row.name)).toEqual(['append-updates', 'lock-objects']);
+    // The outbox is shared by this describe's tests: relayed, so it is left empty.
+    await store.markRelayed((await store.readOutbox(100)).map((row) => row.id));
+    await store.close();
+  });
+
+  test('rows the relay published leave the outbox with the next commit of updates, in its statement; with none, by a query of their own', async () => {
+    const store = new PostgresStore(createPool(url()), undefined, 50);
+    await store.createObjects([{ envelope: envelope('n1'), content: buildContent({ body: 'n' }), author: 'usa-analyst', clients: [] }]);
+    const queries = countQueries(store.pool);
+    store.noteRelayed((await store.readOutbox(100)).map((row) => row.id));
+    const before = queries.count();
+    await store.appendUpdates([{ objectId: 'n1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }]);
+    // The commit's four round trips, the removal among them.
+    expect(queries.count() - before).toBe(4);
+    const left = await store.readOutbox(100);
+    expect(left.map((row) => row.kind)).toEqual(['update']);
+    // No commit follows: the timer removes them.
+    store.noteRelayed(left.map((row) => row.id));
+    await vi.waitFor(async () => expect(await store.readOutbox(100)).toEqual([]));
     await store.close();
   });
 

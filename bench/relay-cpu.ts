@@ -1,0 +1,113 @@
+// What the relay path costs a node in CPU time (process.cpuUsage in this one process, not wall
+// time), on the local PostgreSQL and a redis-server of its own (./servers/infra.ts), one small edit
+// per commit, the variants taking turns in each round:
+//   - `store`: PostgresStore.appendUpdates alone (the pg client's share of a commit; no relay);
+//   - `store + publish`: the same with the relay publishing each commit (XADD) and noting its
+//     outbox rows relayed (removed with the next commit), each commit awaited until they are noted;
+//   - `store + publish + read`: the same with a second relay (another node) reading the cell's
+//     shard and decoding each entry (JSON, zod, base64) for a receiver that keeps nothing. Less
+//     the row before: what reading one relayed edit costs a node, before it applies and delivers it.
+// `npm run bench -- relay-cpu [--commits 1000] [--rounds 3]`.
+import { decodeEntry } from '../server/relay/entries';
+import { RedisRelay } from '../server/relay/redisRelay';
+import { openPool } from '../server/store/pgPool';
+import { PostgresStore } from '../server/store/postgresStore';
+import { oneObjectEdits } from './commit-cpu';
+import { numberFlag } from './options';
+import { createDatabase, startRedis } from './servers/infra';
+
+const WARMUP = 200;
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+type Variant = 'store' | 'store + publish' | 'store + publish + read';
+const VARIANTS: Variant[] = ['store', 'store + publish', 'store + publish + read'];
+
+/** µs CPU per commit of one round of `variant`, on a fresh database. */
+async function measure(variant: Variant, commits: number, redisUrl: string): Promise<number> {
+  const database = await createDatabase();
+  const store = new PostgresStore(await openPool(database.url));
+  const relays: RedisRelay[] = [];
+  try {
+    const edits = await oneObjectEdits(store, WARMUP + commits);
+    let marked = 0;
+    let read = 0;
+    // Woken by each mark and each read, so waiting for them spends no CPU.
+    let wake = () => undefined as void;
+    const counted = (count: () => void) => {
+      count();
+      wake();
+    };
+    if (variant !== 'store') {
+      // Each commit awaited until its outbox rows are noted relayed: the whole write path.
+      const relay = new RedisRelay({
+        url: redisUrl,
+        node: 'writer',
+        maxLen: 100_000,
+        store: { onCommit: (listener) => store.onCommit(listener), noteRelayed: (ids) => {
+          store.noteRelayed(ids);
+          counted(() => marked++);
+        }, sweepOutbox: async () => 0 },
+        log: quiet,
+      });
+      relays.push(relay);
+      await relay.connect();
+      await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined });
+    }
+    if (variant === 'store + publish + read') {
+      const reader = new RedisRelay({ url: redisUrl, node: 'reader', maxLen: 100_000, store: { onCommit: () => undefined, noteRelayed: () => undefined, sweepOutbox: async () => 0 }, log: quiet });
+      relays.push(reader);
+      await reader.connect();
+      // `handle` gets entries already decoded; decoding one more time here would count it twice.
+      await reader.start({ wants: () => true, handle: async () => counted(() => read++), reconcile: async () => undefined });
+      await reader.follow('w');
+    }
+    const settled = async (i: number) => {
+      while ((variant !== 'store' && marked < i + 1) || (variant === 'store + publish + read' && read < i + 1)) await new Promise<void>((resolve) => (wake = resolve));
+    };
+    const append = async (i: number) => {
+      await store.appendUpdates([edits[i]!]);
+      await settled(i);
+    };
+    for (let i = 0; i < WARMUP; i++) await append(i);
+    const start = process.cpuUsage();
+    for (let i = WARMUP; i < WARMUP + commits; i++) await append(i);
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / commits;
+  } finally {
+    for (const relay of relays) await relay.stop();
+    await store.close();
+    await database.drop().catch(() => undefined);
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const commits = Math.round(numberFlag(args, 'commits', 1000));
+  const rounds = Math.round(numberFlag(args, 'rounds', 3));
+  const redis = await startRedis();
+  try {
+    console.log(`CPU time of this process per commit of one small edit on PostgreSQL, ${commits} commits per variant and round (not wall time)\n`);
+    console.log(`| round | ${VARIANTS.join(' | ')} |\n| --- |${VARIANTS.map(() => ' --- |').join('')}`);
+    for (let round = 1; round <= rounds; round++) {
+      const row: string[] = [];
+      for (const variant of VARIANTS) row.push((await measure(variant, commits, redis.url)).toFixed(0));
+      console.log(`| ${round} | ${row.join(' | ')} |`);
+    }
+  } finally {
+    await redis.stop();
+  }
+  // `decodeEntry` alone, for the share of reading that is JSON, zod and base64.
+  console.log(`\nµs CPU per decodeEntry of a one-character update entry: ${decodeMicros().toFixed(2)}`);
+  return 0;
+}
+
+function decodeMicros(): number {
+  const fields = {
+    e: JSON.stringify({ kind: 'update', node: 'bench-node-1', workspaceId: 'w', objectId: 'o1', epoch: 0, seq: 42, markingVersion: 1, update: Buffer.alloc(28, 7).toString('base64'), owners: [], epochSeq: 0 }),
+    w: 'w',
+  };
+  const n = 50_000;
+  for (let i = 0; i < n / 10; i++) decodeEntry(fields);
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) decodeEntry(fields);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / n;
+}
