@@ -112,6 +112,11 @@ describe.skipIf(browserTestsSkipped)('web client: edits made offline survive a r
     await field.press('End');
     await field.pressSequentially(' (GBR: seen from the quay)');
     await page.getByText('1 item with edits waiting to send').waitFor();
+    // The count shows at the first key; the store writes unsent edits within 50 ms of the last.
+    // A person reloads after that: wait until its last key (the only ')') is on disk, as it then is.
+    await expect
+      .poll(async () => (await Promise.all((await pendingDatabases(page)).map((name) => keptRecords(page, name)))).flat().some((record) => record.bytes.includes(')')))
+      .toBe(true);
   }
 
   beforeAll(async () => {

@@ -267,7 +267,9 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       const inserted = new WeakSet<object>();
       const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
       const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-        const text = typeof args[0] === 'string' ? args[0] : '';
+        // A query is text, or a prepared statement's config ({ name, text, values }).
+        const first = args[0] as string | { text?: string } | undefined;
+        const text = typeof first === 'string' ? first : (first?.text ?? '');
         if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
         if (text === 'COMMIT' && inserted.has(this)) {
           spy.mockRestore();
