@@ -76,16 +76,6 @@ UPDATE doc_updates SET object_seq = (SELECT COUNT(*) FROM doc_updates AS earlier
 UPDATE objects SET last_seq = (SELECT coalesce(MAX(object_seq), 0) FROM doc_updates WHERE object_id = objects.id);
 `;
 
-/**
- * Each stored update's history row, written by the statement that stores it: one statement per
- * update instead of two (a commit's statements are most of its CPU after the fsync; see
- * docs/performance.md, session 10). `at` as Date#toISOString writes it, in milliseconds.
- */
-const HISTORY_OF_UPDATES = `CREATE TRIGGER IF NOT EXISTS doc_updates_history AFTER INSERT ON doc_updates BEGIN
-  INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before)
-  VALUES (NEW.object_id, NEW.epoch, NEW.object_seq, 'update', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NEW.author, NEW.data, NULL);
-END`;
-
 /** Objects in a later epoch when `epoch_seq` was added: where it began (as migrations/0010_epoch_seq.sql). */
 const START_OLD_EPOCHS = `
 UPDATE objects SET epoch_seq = coalesce(
@@ -133,8 +123,6 @@ export class SqliteStore implements Store {
     if (this.db.prepare('SELECT 1 FROM doc_updates WHERE object_seq IS NULL LIMIT 1').get()) this.db.transaction(() => this.db.exec(NUMBER_OLD_UPDATES))();
     if (added.has('epoch_seq')) this.db.exec(START_OLD_EPOCHS);
     this.keyTables();
-    // After the rebuild: dropping the old doc_updates dropped its trigger with it.
-    this.db.exec(HISTORY_OF_UPDATES);
     const db = this.db;
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, record, created_at) VALUES (?, ?, ?)'),
@@ -165,7 +153,6 @@ export class SqliteStore implements Store {
       getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
         'SELECT epoch, data FROM doc_snapshots WHERE object_id = ?',
       ),
-      // Writes the update's history row too (HISTORY_OF_UPDATES).
       appendUpdate: db.prepare(
         'INSERT INTO doc_updates (object_id, object_seq, epoch, marking_version, data, author) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -331,8 +318,8 @@ export class SqliteStore implements Store {
 
   /**
    * appendUpdates' transaction: one statement per object (its numbers taken, its fence read) and
-   * one per update (its row, and its history row by HISTORY_OF_UPDATES). Refused writes throw,
-   * and the rollback gives back the numbers taken.
+   * two per update (its row and its history row). Refused writes throw, and the rollback gives
+   * back the numbers taken.
    */
   private append(batch: PendingUpdate[]): number[] {
     const counts = new Map<string, number>();
@@ -351,6 +338,7 @@ export class SqliteStore implements Store {
       const seq = ++claim.seq;
       for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
       this.statements.appendUpdate.run(item.objectId, seq, item.epoch, claim.markingVersion, item.update, item.author);
+      this.history(item.objectId, item.epoch, seq, 'update', item.author, item.update, null);
       return seq;
     });
   }
