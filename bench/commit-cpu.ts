@@ -2,15 +2,25 @@
 // wall time): SqliteStore.appendUpdates of a one-character Yjs update, one update per commit, with
 // TEARLINE_SQLITE_SYNC full (fsync every commit, the default) and normal, and on an in-memory
 // SQLite. At 50 clients the commit policy gives most edits a commit of their own, so this divided
-// by the deliveries of an edit is what the commit adds to CPU per delivery. `npm run bench -- commit-cpu [--commits 2500]`.
+// by the deliveries of an edit is what the commit adds to CPU per delivery.
+//
+// `--base <dir>`: an A/B against another checkout's SqliteStore, loaded into this same process;
+// the two take turns (the order swapped every round) for `--rounds` rounds, and the medians are
+// read. `--gap-ms <ms>`: a pause before each commit, as between a server's commits (at 50 clients
+// one every 10–30 ms): other work then has the caches, and the commit runs as cold as it does in
+// the server, about twice the CPU of commits back to back. The pause is not CPU and is not counted.
+// `npm run bench -- commit-cpu [--commits 2500] [--base <dir>] [--rounds 6] [--gap-ms 0] [--sync full,normal,memory]`
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { buildContent } from '../shared/content';
 import type { PendingUpdate, Store } from '../server/store/types';
 import { SqliteStore } from '../server/store/sqliteStore';
 import { noteEnvelope } from '../test/helpers/envelopes';
+import { textFlag } from './options';
+import { fixed, median, table } from './report';
 
 const WARMUP = 500;
 const envelope = noteEnvelope('o1');
@@ -42,17 +52,26 @@ export async function oneObjectEdits(store: Store, count: number): Promise<Pendi
   return updates.map((update, i) => ({ objectId: envelope.id, epoch: 0, update, author: 'a', newClients: i === 0 ? [doc.clientID] : [] }));
 }
 
+type Sync = 'full' | 'normal' | 'memory';
+type StoreClass = new (file: string, options: { sync: 'full' | 'normal' }) => Store;
+
 /** `memory`: an in-memory SQLite, no disk: what the statements themselves cost, without the fsync's spread. */
-async function measure(sync: 'full' | 'normal' | 'memory', commits: number): Promise<{ user: number; system: number }> {
+async function measure(Sqlite: StoreClass, sync: Sync, commits: number, gapMs: number): Promise<{ user: number; system: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tearline-commit-cpu-'));
-  const store = new SqliteStore(sync === 'memory' ? ':memory:' : path.join(dir, 'c.db'), { sync: sync === 'memory' ? 'normal' : sync });
+  const store = new Sqlite(sync === 'memory' ? ':memory:' : path.join(dir, 'c.db'), { sync: sync === 'memory' ? 'normal' : sync });
   try {
     const edits = await oneObjectEdits(store, WARMUP + commits);
     const append = (i: number) => store.appendUpdates([edits[i]!]);
     for (let i = 0; i < WARMUP; i++) await append(i);
-    const start = process.cpuUsage();
-    for (let i = WARMUP; i < WARMUP + commits; i++) await append(i);
-    const used = process.cpuUsage(start);
+    const used = { user: 0, system: 0 };
+    for (let i = WARMUP; i < WARMUP + commits; i++) {
+      if (gapMs > 0) await sleep(gapMs);
+      const start = process.cpuUsage();
+      await append(i);
+      const { user, system } = process.cpuUsage(start);
+      used.user += user;
+      used.system += system;
+    }
     return { user: used.user / commits, system: used.system / commits };
   } finally {
     await store.close();
@@ -61,13 +80,41 @@ async function measure(sync: 'full' | 'normal' | 'memory', commits: number): Pro
 }
 
 export async function run(args: string[]): Promise<number> {
-  const at = args.indexOf('--commits');
-  const commits = at >= 0 ? Number(args[at + 1]) : 2500;
-  console.log(`CPU per commit of one small update, ${commits} commits, data in ${os.tmpdir()}\n`);
-  console.log('| TEARLINE_SQLITE_SYNC | µs CPU per commit | user | system |\n| --- | --- | --- | --- |');
-  for (const sync of ['full', 'normal', 'memory'] as const) {
-    const r = await measure(sync, commits);
-    console.log(`| ${sync} | ${(r.user + r.system).toFixed(0)} | ${r.user.toFixed(0)} | ${r.system.toFixed(0)} |`);
+  const commits = Number(textFlag(args, 'commits') ?? 2500);
+  const gapMs = Number(textFlag(args, 'gap-ms') ?? 0);
+  const base = textFlag(args, 'base');
+  const syncs = (textFlag(args, 'sync') ?? (base ? 'full' : 'full,normal,memory')).split(',') as Sync[];
+  const gap = gapMs > 0 ? `, ${gapMs} ms before each` : '';
+  console.log(`CPU per commit of one small update, ${commits} commits${gap}, data in ${os.tmpdir()}\n`);
+  if (!base) {
+    console.log('| TEARLINE_SQLITE_SYNC | µs CPU per commit | user | system |\n| --- | --- | --- | --- |');
+    for (const sync of syncs) {
+      const r = await measure(SqliteStore, sync, commits, gapMs);
+      console.log(`| ${sync} | ${(r.user + r.system).toFixed(0)} | ${r.user.toFixed(0)} | ${r.system.toFixed(0)} |`);
+    }
+    return 0;
+  }
+  const sides: { label: string; Sqlite: StoreClass }[] = [
+    { label: `base (${base})`, Sqlite: (await import(path.resolve(base, 'server/store/sqliteStore.ts'))).SqliteStore as StoreClass },
+    { label: 'this tree', Sqlite: SqliteStore },
+  ];
+  const rounds = Number(textFlag(args, 'rounds') ?? 6);
+  for (const sync of syncs) {
+    const figures = new Map<string, number[]>(sides.map((side) => [side.label, []]));
+    const rows: string[][] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const row = [String(round)];
+      for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+        const r = await measure(side.Sqlite, sync, commits, gapMs);
+        figures.get(side.label)!.push(r.user + r.system);
+      }
+      for (const side of sides) row.push(fixed(figures.get(side.label)![round - 1]!, 1));
+      rows.push(row);
+    }
+    const [before, after] = sides.map((side) => median(figures.get(side.label)!));
+    rows.push(['median', fixed(before!, 1), fixed(after!, 1)]);
+    console.log(`TEARLINE_SQLITE_SYNC ${sync}, µs CPU per commit (this tree / base: ${fixed(after! / before!, 3)})\n`);
+    console.log(`${table(['round', ...sides.map((side) => side.label)], rows)}\n`);
   }
   return 0;
 }

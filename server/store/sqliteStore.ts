@@ -85,6 +85,15 @@ UPDATE objects SET epoch_seq = coalesce(
 WHERE epoch > 0;
 `;
 
+/** claimSeqs' raw row: epoch, marking version, the object's last number after the claim, deleted (0 or 1). */
+type ClaimRow = [number, number, number, number];
+
+/** An object's fence in a commit, and the last number its updates took so far. */
+interface Claim extends ObjectFence {
+  seq: number;
+  deleted: boolean;
+}
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
@@ -131,12 +140,15 @@ export class SqliteStore implements Store {
         marking_version = marking_version + 1 WHERE id = @id RETURNING marking_version`),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       listObjects: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE workspace_id = ? ORDER BY created_at, id'),
-      // With whether it is deleted: a write to a tombstoned object is refused in the same transaction.
-      fence: db.prepare<[string], ObjectFence & { deleted: number }>(`SELECT epoch, marking_version AS markingVersion,
-        EXISTS (SELECT 1 FROM object_tombstones WHERE object_id = objects.id) AS deleted FROM objects WHERE id = ?`),
+      // A commit's one statement per object: it takes `count` numbers and reads the object's fence,
+      // with whether it is deleted (a write to a tombstoned object is refused in the same
+      // transaction, whose rollback then gives the numbers back). Raw rows: no object built per read.
+      claimSeqs: db
+        .prepare<[number, string], ClaimRow>(`UPDATE objects SET last_seq = last_seq + ? WHERE id = ?
+          RETURNING epoch, marking_version, last_seq, EXISTS (SELECT 1 FROM object_tombstones WHERE object_id = objects.id)`)
+        .raw(),
       lastSeq: db.prepare<[string], { last_seq: number; epoch_seq: number }>('SELECT last_seq, epoch_seq FROM objects WHERE id = ?'),
       startEpoch: db.prepare<[string], { epoch_seq: number }>('UPDATE objects SET epoch_seq = last_seq WHERE id = ? RETURNING epoch_seq'),
-      nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE objects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
       putSnapshot: db.prepare('INSERT OR REPLACE INTO doc_snapshots (object_id, epoch, data) VALUES (?, ?, ?)'),
       getSnapshot: db.prepare<[string], { epoch: number; data: Buffer }>(
         'SELECT epoch, data FROM doc_snapshots WHERE object_id = ?',
@@ -165,8 +177,9 @@ export class SqliteStore implements Store {
       listTombstones: db.prepare<[string], Tombstone>(`SELECT object_id AS objectId, workspace_id AS workspaceId, deleted_at AS deletedAt,
         deleted_by AS deletedBy FROM object_tombstones WHERE workspace_id = ? ORDER BY deleted_at, object_id`),
       reorder: db.prepare<[string, string], { workspace_id: string }>('UPDATE objects SET order_key = ? WHERE id = ? RETURNING workspace_id'),
-      addHistory: db.prepare(`INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before)
-        VALUES (@objectId, @epoch, @seq, @kind, @at, @author, @data, @before)`),
+      addHistory: db.prepare<[string, number, number, HistoryEntry['kind'], string, string, Uint8Array, string | null]>(
+        'INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       listHistory: db.prepare<[string], HistoryRow>('SELECT epoch, seq, kind, at, author, data, before FROM doc_history WHERE object_id = ? ORDER BY epoch, seq'),
       chainBefore: db.prepare<[string], StoredChain[number]>(CHAIN_BEFORE.replaceAll('$1', '?')),
       recordEnvelope: db.prepare<{ id: string; at: number; snapshot: Uint8Array | null }>(`INSERT INTO exercise_history
@@ -303,17 +316,28 @@ export class SqliteStore implements Store {
     return this.appendTx(batch);
   }
 
-  /** appendUpdates' transaction. */
+  /**
+   * appendUpdates' transaction: one statement per object (its numbers taken, its fence read) and
+   * two per update (its row and its history row). Refused writes throw, and the rollback gives
+   * back the numbers taken.
+   */
   private append(batch: PendingUpdate[]): number[] {
-    const fences = new Map(batch.map((item) => [item.objectId, this.statements.fence.get(item.objectId)]));
-    const deleted = [...fences].filter(([, fence]) => fence?.deleted).map(([id]) => id);
+    const counts = new Map<string, number>();
+    for (const item of batch) counts.set(item.objectId, (counts.get(item.objectId) ?? 0) + 1);
+    const claims = new Map<string, Claim>();
+    for (const [id, count] of counts) {
+      const row = this.statements.claimSeqs.get(count, id);
+      if (row) claims.set(id, { epoch: row[0], markingVersion: row[1], seq: row[2] - count, deleted: row[3] === 1 });
+    }
+    const deleted = [...claims].filter(([, claim]) => claim.deleted).map(([id]) => id);
     if (deleted.length > 0) throw deletedWrite(deleted);
-    const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, fences.get(item.objectId))).map((item) => item.objectId))];
+    const fenced = [...new Set(batch.filter((item) => !this.held.admits(item.objectId, item.epoch, claims.get(item.objectId))).map((item) => item.objectId))];
     if (fenced.length > 0) throw new FencedWriteError(fenced, undefined, this.held.unheld(fenced));
     return batch.map((item) => {
+      const claim = claims.get(item.objectId)!;
+      const seq = ++claim.seq;
       for (const client of item.newClients) this.statements.bindClient.run(item.objectId, client, item.author);
-      const seq = this.statements.nextSeq.get(item.objectId)!.last_seq;
-      this.statements.appendUpdate.run(item.objectId, seq, item.epoch, fences.get(item.objectId)!.markingVersion, item.update, item.author);
+      this.statements.appendUpdate.run(item.objectId, seq, item.epoch, claim.markingVersion, item.update, item.author);
       this.history(item.objectId, item.epoch, seq, 'update', item.author, item.update, null);
       return seq;
     });
@@ -383,7 +407,7 @@ export class SqliteStore implements Store {
 
   /** Adds a history entry: called inside the transaction that stores what it records. */
   private history(objectId: string, epoch: number, seq: number, kind: HistoryEntry['kind'], author: string, data: Uint8Array, before: StoredChain | null): void {
-    this.statements.addHistory.run({ objectId, epoch, seq, kind, at: new Date().toISOString(), author, data, before: before && JSON.stringify(before) });
+    this.statements.addHistory.run(objectId, epoch, seq, kind, new Date().toISOString(), author, data, before && JSON.stringify(before));
   }
 
   async loadHistory(objectId: string): Promise<HistoryEntry[]> {
