@@ -7,21 +7,33 @@
 // node's CPU per delivery to its own sockets: the per-node quantities the capacity model of
 // docs/performance.md ("Several nodes") is built from. `--quick`: a run of seconds, for the test
 // that keeps this from rotting; no figures are to be read from it.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient } from 'redis';
 import { measureFanout, runFanout, type FanoutPlan, type FanoutResult } from './fanout';
 import { numberFlag, textFlag } from './options';
 import { createDatabase, startRedis } from './servers/infra';
 import { ServerProcess } from './servers/spawn';
 import { devTokens, tearlineTarget, TearlineSession } from './targets/tearline';
 
-export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--profile <dir>] [--idle-node] [--out bench/results/cluster.json]`;
+export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--profile <dir>] [--idle-node] [--base <checkout> [--rounds 3]] [--out bench/results/cluster.json]`;
 
 const FULL = { clients: 500, editsPerSecond: 100, warmupSeconds: 3, measureSeconds: 20 };
 const QUICK = { clients: 24, editsPerSecond: 30, warmupSeconds: 0.5, measureSeconds: 2 };
 
+/** Work counted per edit of the window, whatever the load: Redis commands and PostgreSQL commits (all nodes together). */
+export interface PerEditCounts {
+  xread: number;
+  xadd: number;
+  exec: number;
+  redisCommands: number;
+  pgCommits: number;
+}
+
 export interface ClusterRow {
+  /** `base`: the nodes ran another checkout's server (`--base`), for an A/B in one run. */
+  checkout: 'this' | 'base';
   /** `sqlite`: the one-node baseline (the default store, no Redis) the issue's CPU ratio compares with. */
   store: 'sqlite' | 'postgres';
   nodes: number;
@@ -42,7 +54,38 @@ export interface ClusterRow {
   framesPerDelivery: number;
   /** With --idle-node: CPU per edit (µs) of one more node that no client connects to (it holds no cell): what reading the relay costs a node for cells it does not hold. */
   idleNodeCpuMicrosPerEdit?: number;
+  /** Per edit of the window (PostgreSQL rows only). */
+  perEdit?: PerEditCounts;
+  /** Per edit of the window, each node (its metrics): frames it wrote to sockets, coalesced updates it fanned out, relay entries it decoded and handled. */
+  perNodePerEdit?: { frames: number; fanouts: number; entriesHandled: number }[];
   generatorSaturated: boolean;
+}
+
+/** Redis's command counts so far (INFO commandstats), by command. */
+async function redisCommandCounts(url: string): Promise<Record<string, number>> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const counts: Record<string, number> = {};
+    for (const match of (await client.info('commandstats')).matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) counts[match[1]!] = Number(match[2]);
+    return counts;
+  } finally {
+    await client.quit();
+  }
+}
+
+/** Counts sampled with the CPU at both ends of the window (the differences become `PerEditCounts`), each node's from its metrics. */
+async function countsNow(redisUrl: string, database: { commits(): Promise<number> }, nodes: readonly ServerProcess[]): Promise<Record<string, number>> {
+  const redis = await redisCommandCounts(redisUrl);
+  const all = Object.values(redis).reduce((sum, calls) => sum + calls, 0);
+  const counts: Record<string, number> = { 'n:xread': redis.xread ?? 0, 'n:xadd': redis.xadd ?? 0, 'n:exec': redis.exec ?? 0, 'n:redis': all, 'n:commits': await database.commits() };
+  for (const [i, node] of nodes.entries()) {
+    const series = await node.metrics();
+    counts[`n${i}:frames`] = (series.get('tearline_broadcast_frames_total{path="direct"}') ?? 0) + (series.get('tearline_broadcast_frames_total{path="engine"}') ?? 0);
+    counts[`n${i}:fanouts`] = series.get('tearline_fanouts_total') ?? 0;
+    counts[`n${i}:handled`] = series.get('tearline_relay_entries_total{outcome="handled"}') ?? 0;
+  }
+  return counts;
 }
 
 export function parseNodes(text: string | null): number[] {
@@ -52,7 +95,7 @@ export function parseNodes(text: string | null): number[] {
 }
 
 /** One node count: its own database and Redis, N nodes sharing a data dir (one dev identity), the fan-out measured. */
-async function runNodes(count: number, plan: FanoutPlan, profileDir: string | null, idleNode: boolean): Promise<ClusterRow> {
+async function runNodes(count: number, plan: FanoutPlan, profileDir: string | null, idleNode: boolean, base?: string): Promise<ClusterRow> {
   const database = await createDatabase();
   const redis = await startRedis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tearline-bench-cluster-'));
@@ -64,6 +107,7 @@ async function runNodes(count: number, plan: FanoutPlan, profileDir: string | nu
         await ServerProcess.start('tearline', {
           args: ['--data-dir', dataDir],
           env: { TEARLINE_STORE: 'postgres', DATABASE_URL: database.url, REDIS_URL: redis.url, TEARLINE_NODE_ID: `bench-node-${i}` },
+          ...(base ? { root: base } : {}),
           // Each node's own V8 profile (`npm run bench -- profile <file>`): shares of self time, meaningful under load.
           ...(profileDir ? { cpuProfileDir: path.join(profileDir, `${count}-nodes`, `node-${i}`) } : {}),
         }),
@@ -83,11 +127,14 @@ async function runNodes(count: number, plan: FanoutPlan, profileDir: string | nu
       redis: redis.cpuSeconds(),
       postgres: await database.cpuSeconds(),
       ...(idle ? { idle: idle.sample().cpuSeconds } : {}),
+      ...(await countsNow(redis.url, database, active)),
     }));
+    const counted = (key: string) => (result.extraCpuSeconds[key] ?? 0) / Math.max(result.editsSent, 1);
     const deliveries = Math.max(result.deliveries, 1);
     const redisCpu = result.extraCpuSeconds.redis ?? 0;
     const postgresCpu = result.extraCpuSeconds.postgres ?? 0;
     return {
+      checkout: base ? 'base' : 'this',
       store: 'postgres',
       nodes: count,
       clients: plan.clients,
@@ -105,6 +152,8 @@ async function runNodes(count: number, plan: FanoutPlan, profileDir: string | nu
       perNode: result.nodes ?? [{ cpuSeconds: result.serverCpuSeconds, deliveries: result.deliveries, cpuMicrosPerDelivery: result.cpuMicrosPerDelivery }],
       ...perEdit(result),
       ...(idle ? { idleNodeCpuMicrosPerEdit: ((result.extraCpuSeconds.idle ?? 0) * 1e6) / Math.max(result.editsSent, 1) } : {}),
+      perNodePerEdit: active.map((_, i) => ({ frames: counted(`n${i}:frames`), fanouts: counted(`n${i}:fanouts`), entriesHandled: counted(`n${i}:handled`) })),
+      perEdit: { xread: counted('n:xread'), xadd: counted('n:xadd'), exec: counted('n:exec'), redisCommands: counted('n:redis'), pgCommits: counted('n:commits') },
       generatorSaturated: result.generatorSaturated,
     };
   } finally {
@@ -141,15 +190,26 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   const out = textFlag(args, 'out') ?? 'bench/results/cluster.json';
   const profileDir = textFlag(args, 'profile');
+  const base = textFlag(args, 'base') ?? undefined;
+  if (base && !existsSync(path.join(base, 'bench', 'servers', 'tearline.ts'))) {
+    console.error(`--base ${base}: no checkout of Tearline there.\n${CLUSTER_USAGE}`);
+    return 2;
+  }
+  // With --base: the node counts run on this checkout and on the base in turn, round after round.
+  const rounds = base ? Math.max(1, Math.round(numberFlag(args, 'rounds', 3))) : 1;
   const rows: ClusterRow[] = [];
   // First, unless --no-sqlite: one node on SQLite, the baseline of the CPU ratio, in the same run.
   if (!args.includes('--no-sqlite')) {
     process.stderr.write(`cluster: 1 node on SQLite (baseline), ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
     rows.push(sqliteRow(await runFanout(tearlineTarget, { ...plan, ...(profileDir ? { cpuProfileDir: path.join(profileDir, 'sqlite') } : {}) }), plan));
   }
-  for (const count of nodes) {
-    process.stderr.write(`cluster: ${count} node${count === 1 ? '' : 's'}, ${plan.clients} clients, ${plan.editsPerSecond} edits/s\n`);
-    rows.push(await runNodes(count, plan, profileDir, args.includes('--idle-node')));
+  for (let round = 1; round <= rounds; round++) {
+    for (const checkout of base ? [undefined, base] : [undefined]) {
+      for (const count of nodes) {
+        process.stderr.write(`cluster: ${count} node${count === 1 ? '' : 's'}${checkout ? ` of ${checkout}` : ''}, ${plan.clients} clients, ${plan.editsPerSecond} edits/s${base ? `, round ${round}` : ''}\n`);
+        rows.push(await runNodes(count, plan, profileDir, args.includes('--idle-node'), checkout));
+      }
+    }
   }
   console.log(clusterMarkdown(rows));
   mkdirSync(path.dirname(out), { recursive: true });
@@ -160,6 +220,7 @@ export async function run(args: readonly string[]): Promise<number> {
 
 function sqliteRow(result: FanoutResult, plan: FanoutPlan): ClusterRow {
   return {
+    checkout: 'this',
     store: 'sqlite',
     nodes: 1,
     clients: plan.clients,
@@ -186,15 +247,21 @@ export function clusterMarkdown(rows: readonly ClusterRow[]): string {
   return [
     '### Several nodes: edit → receive on PostgreSQL and Redis',
     '',
-    '| store | nodes | clients | p50 ms | p99 ms | deliveries/s | delivered | CPU µs/delivery (all) | nodes | Redis | PostgreSQL | per node (µs/delivery to its sockets) | per node (µs CPU/edit) | frames/delivery |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| checkout | store | nodes | clients | p50 ms | p99 ms | deliveries/s | delivered | CPU µs/delivery (all) | nodes | Redis | PostgreSQL | per node (µs/delivery to its sockets) | per node (µs CPU/edit) | frames/delivery | per edit: XREAD · XADD · EXEC · Redis commands · PostgreSQL commits |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.store} | ${r.nodes} | ${r.clients} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${Math.round(r.deliveriesPerSecond)} | ${r.deliveries}/${r.expectedDeliveries} | ` +
+        `| ${r.checkout} | ${r.store} | ${r.nodes} | ${r.clients} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${Math.round(r.deliveriesPerSecond)} | ${r.deliveries}/${r.expectedDeliveries} | ` +
         `${f(r.cpuMicrosPerDelivery.total)} | ${f(r.cpuMicrosPerDelivery.nodes)} | ${f(r.cpuMicrosPerDelivery.redis)} | ${f(r.cpuMicrosPerDelivery.postgres)} | ` +
-        `${r.perNode.map((n) => f(n.cpuMicrosPerDelivery)).join(' · ')} | ${r.cpuMicrosPerEditPerNode.map((v) => Math.round(v)).join(' · ')} | ${r.framesPerDelivery.toFixed(2)} |`,
+        `${r.perNode.map((n) => f(n.cpuMicrosPerDelivery)).join(' · ')} | ${r.cpuMicrosPerEditPerNode.map((v) => Math.round(v)).join(' · ')} | ${r.framesPerDelivery.toFixed(2)} | ${r.perEdit ? [r.perEdit.xread, r.perEdit.xadd, r.perEdit.exec, r.perEdit.redisCommands, r.perEdit.pgCommits].map((v) => v.toFixed(2)).join(' · ') : '–'} |`,
     ),
     ...ratios(rows),
+    ...rows
+      .filter((r) => r.perNodePerEdit)
+      .map(
+        (r) =>
+          `${r.checkout === 'base' ? 'Base, ' : ''}${r.nodes} node${r.nodes === 1 ? '' : 's'}, per edit on each node: frames ${r.perNodePerEdit!.map((n) => n.frames.toFixed(1)).join(' · ')}; coalesced updates fanned out ${r.perNodePerEdit!.map((n) => n.fanouts.toFixed(2)).join(' · ')}; relay entries handled ${r.perNodePerEdit!.map((n) => n.entriesHandled.toFixed(2)).join(' · ')}`,
+      ),
     ...rows
       .filter((r) => r.idleNodeCpuMicrosPerEdit !== undefined)
       .map((r) => `A node without clients beside ${r.nodes} node${r.nodes === 1 ? '' : 's'}: ${r.idleNodeCpuMicrosPerEdit!.toFixed(1)} µs CPU per edit (reading the relay for cells it does not hold)`),
@@ -210,6 +277,6 @@ function ratios(rows: readonly ClusterRow[]): string[] {
     '',
     ...rows
       .filter((r) => r.store === 'postgres')
-      .map((r) => `CPU per delivery, ${r.nodes} node${r.nodes === 1 ? '' : 's'} on PostgreSQL and Redis ÷ one SQLite node: ${(r.cpuMicrosPerDelivery.total / sqlite.cpuMicrosPerDelivery.total).toFixed(2)}`),
+      .map((r) => `CPU per delivery, ${r.nodes} node${r.nodes === 1 ? '' : 's'} on PostgreSQL and Redis${r.checkout === 'base' ? ' (base)' : ''} ÷ one SQLite node: ${(r.cpuMicrosPerDelivery.total / sqlite.cpuMicrosPerDelivery.total).toFixed(2)}`),
   ];
 }

@@ -50,14 +50,14 @@ async function measure(variant: Variant, commits: number, redisUrl: string): Pro
       });
       relays.push(relay);
       await relay.connect();
-      await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined });
+      await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined, storedHere: async () => undefined });
     }
     if (variant === 'store + publish + read') {
       const reader = new RedisRelay({ url: redisUrl, node: 'reader', maxLen: 100_000, store: { onCommit: () => undefined, noteRelayed: () => undefined, sweepOutbox: async () => 0 }, log: quiet });
       relays.push(reader);
       await reader.connect();
       // `handle` gets entries already decoded; decoding one more time here would count it twice.
-      await reader.start({ wants: () => true, handle: async () => counted(() => read++), reconcile: async () => undefined });
+      await reader.start({ wants: () => true, handle: async () => counted(() => read++), reconcile: async () => undefined, storedHere: async () => undefined });
       await reader.follow('w');
     }
     const settled = async (i: number) => {

@@ -40,7 +40,7 @@ import { openStorage } from './openStorage';
 import { PostgresStore } from './store/postgresStore';
 import { StorageHealth } from './store/storageHealth';
 import { UpdateWriter } from './store/updateWriter';
-import { commitInterval } from './store/commitPolicy';
+import { relayPace } from './store/commitPolicy';
 import { JoinAdmission } from './workspaces/admission';
 import { CellRegistry } from './workspaces/cellRegistry';
 import { unloadIdleCells, type IdleCellPorts } from './workspaces/idleCells';
@@ -183,7 +183,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     workspaces: new WorkspaceService(store),
     cells: new CellRegistry(store, log, relay && ((workspaceId) => relay.follow(workspaceId))),
     docs,
-    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames, () => commitInterval(writer.frames.perCommit(), commitPolicy)),
+    fanout: new Fanout(io, metrics, config.fanoutWindowMs, writer.frames, () => relayPace(writer.frames.perCommit(), commitPolicy, writer.pending)),
     audit,
     storage,
     releaseStore,

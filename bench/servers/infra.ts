@@ -27,6 +27,8 @@ export interface BenchDatabase {
   url: string;
   /** CPU so far of the backends now serving this database (a backend that ended is no longer counted). */
   cpuSeconds(): Promise<number>;
+  /** Transactions committed in this database so far (pg_stat_database; a backend reports within a second). */
+  commits(): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -63,6 +65,11 @@ export async function createDatabase(): Promise<BenchDatabase> {
           }
         }
         return total;
+      }),
+    commits: () =>
+      admin(async (client) => {
+        const { rows } = await client.query<{ commits: string }>('SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = $1', [name]);
+        return Number(rows[0]?.commits ?? 0);
       }),
     drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };

@@ -231,7 +231,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     }),
     relayEntries: new Counter({
       name: 'tearline_relay_entries_total',
-      help: 'Relay entries read from the shards this node follows: handled (decoded and applied), skipped (of a cell this node does not hold: not decoded), refused (malformed)',
+      help: 'Relay entries read from the shards this node follows: handled (decoded and applied), skipped (of a cell this node does not hold: not decoded), own (updates this node stored, counted at commit: not decoded), refused (malformed)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -55,10 +55,13 @@ export function streamOf(workspaceId: string): string {
 
 /**
  * The entry's fields: `e`, its JSON, and `w`, its cell, so that a node skips the entries of cells
- * it does not hold without parsing them (a shard carries the entries of many cells).
+ * it does not hold without parsing them (a shard carries the entries of many cells). An update
+ * also names, in `n`, the node that stored it: that node counted it when it committed it
+ * (`RelayReceiver.storedHere`) and skips it unread, as it would ignore it once parsed.
  */
 export function encodeEntry(entry: RelayEntry): Record<string, string> {
-  return { e: JSON.stringify(entry), w: entry.workspaceId };
+  const fields = { e: JSON.stringify(entry), w: entry.workspaceId };
+  return entry.kind === 'update' ? { ...fields, n: entry.node } : fields;
 }
 
 /** The entry, or why it cannot be used. */
@@ -74,5 +77,7 @@ export function decodeEntry(fields: Record<string, string>): { entry: RelayEntry
   // Nodes skip entries by `w`: one whose `w` names another cell than its body is refused, so that
   // an entry is handled only as the cell it names.
   if (fields.w !== undefined && fields.w !== parsed.data.workspaceId) return { problem: 'w: names another cell than the entry' };
+  // Likewise `n`: the node named skips the entry unread, so it must be the one that stored it.
+  if (fields.n !== undefined && (parsed.data.kind !== 'update' || fields.n !== parsed.data.node)) return { problem: 'n: names another node than the entry' };
   return { entry: parsed.data };
 }

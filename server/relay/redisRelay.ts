@@ -1,8 +1,8 @@
 // The relay between nodes, on Redis Streams: one stream per cell shard (entries of a cell stay in
 // order), capped (XADD MAXLEN ~). Each node publishes what its store committed (the outbox rows,
-// one MULTI per commit; its next commit removes them from the outbox), reads the shards of the
-// cells it holds from the last entry it processed (XREAD), and hands each entry of those cells,
-// checked, to the receiver.
+// one pipelined write per commit; its next commit removes them from the outbox), reads the shards
+// of the cells it holds from the last entry it processed (XREAD), and hands each entry of those
+// cells, checked, to the receiver. Its own updates it counts at commit and skips unread (`n`).
 // A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
 // the shard's end at that moment): whatever commits after that read is published after that end,
 // so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
@@ -42,8 +42,8 @@ export interface RelayOptions {
   store: Pick<PostgresStore, 'onCommit' | 'noteRelayed' | 'sweepOutbox'>;
   /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-commit): the process dies between an update's commit and its relay. */
   killAfterCommit?: boolean;
-  /** Counts the entries read, by what became of them (handled, skipped, refused). */
-  counted?: (outcome: 'handled' | 'skipped' | 'refused') => void;
+  /** Counts the entries read, by what became of them (handled, skipped, own: this node's updates, refused). */
+  counted?: (outcome: 'handled' | 'skipped' | 'own' | 'refused') => void;
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
 }
 
@@ -133,6 +133,9 @@ function toEntry(node: string, change: CommittedChange): RelayEntry {
   }
 }
 
+/** What the relay hands to the receiver. */
+export type RelayReceiverPorts = Pick<RelayReceiver, 'handle' | 'reconcile' | 'wants' | 'storedHere'>;
+
 export class RedisRelay {
   private readonly publisher: RedisClient;
   private readonly reader: RedisClient;
@@ -150,7 +153,7 @@ export class RedisRelay {
   private answering = true;
   private loop: Promise<void> | undefined;
   private sweeper: ReturnType<typeof setInterval> | undefined;
-  private receiver: Pick<RelayReceiver, 'handle' | 'reconcile' | 'wants'> | undefined;
+  private receiver: RelayReceiverPorts | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.publisher = redisClient(options.url, options.log);
@@ -177,7 +180,7 @@ export class RedisRelay {
   }
 
   /** Reads the shards followed into `receiver`, and starts publishing commits. */
-  async start(receiver: Pick<RelayReceiver, 'handle' | 'reconcile' | 'wants'>): Promise<void> {
+  async start(receiver: RelayReceiverPorts): Promise<void> {
     this.receiver = receiver;
     this.run = await this.currentRun();
     this.options.store.onCommit((changes) => this.publish(changes));
@@ -237,6 +240,10 @@ export class RedisRelay {
   /** Publishes a commit's changes after those of the commits before it; outbox rows are removed once published. */
   private publish(changes: CommittedChange[]): void {
     if (this.options.killAfterCommit && changes.some((change) => change.kind === 'update')) process.kill(process.pid, 'SIGKILL');
+    for (const change of changes) {
+      if (change.kind !== 'update') continue;
+      this.receiver!.storedHere(change).catch((err: unknown) => this.options.log.error({ err, objectId: change.objectId }, 'an update stored here could not be counted; the object is repaired at its next gap'));
+    }
     this.published = this.published.then(async () => {
       // Redis stopped answering: no wait per commit; the sweeper sends the rows once it answers.
       if (!this.answering) return;
@@ -251,16 +258,23 @@ export class RedisRelay {
     });
   }
 
-  /** `node`: who committed them (unknown for swept rows: then every node applies them, its own too). */
+  /**
+   * `node`: who committed them (unknown for swept rows: then every node applies them, its own too).
+   * Pipelined, not in a MULTI: nothing needs the entries added all or none (one missing is a gap
+   * that receivers repair, and a failure leaves every row to the sweeper, whose copies receivers
+   * skip), and one connection keeps their order. MULTI and EXEC were two more commands per commit.
+   */
   private async send(changes: readonly CommittedChange[], node: string): Promise<void> {
-    const batch = this.publisher.multi();
-    for (const change of changes) {
-      batch.xAdd(streamOf(change.workspaceId), '*', encodeEntry(toEntry(node, change)), {
-        TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxLen },
-      });
+    const trim = { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxLen } } as const;
+    let sent: Promise<unknown>;
+    if (changes.length === 1) sent = this.publisher.xAdd(streamOf(changes[0]!.workspaceId), '*', encodeEntry(toEntry(node, changes[0]!)), trim);
+    else {
+      const batch = this.publisher.multi();
+      for (const change of changes) batch.xAdd(streamOf(change.workspaceId), '*', encodeEntry(toEntry(node, change)), trim);
+      sent = batch.execAsPipeline();
     }
     try {
-      await timed(batch.exec(), 'XADD');
+      await timed(sent, 'XADD');
     } catch (err) {
       this.answering = false;
       throw err;
@@ -368,6 +382,11 @@ export class RedisRelay {
    * one, or one whose handling fails, is logged and skipped.
    */
   private async deliver(stream: string, id: string, fields: Record<string, string>): Promise<void> {
+    // `n`: an update this node stored, counted when it committed it (`storedHere`).
+    if (fields.n === this.options.node) {
+      this.options.counted?.('own');
+      return;
+    }
     // `w`: the entry's cell, readable without parsing it (entries without one are parsed, and handled as before).
     if (fields.w !== undefined && !this.receiver!.wants(fields.w)) {
       this.options.counted?.('skipped');

@@ -29,6 +29,19 @@ export function commitInterval(framesPerCommit: number, policy: CommitPolicy): n
   return Math.min(maxWindowMs, (1000 * framesPerCommit) / framesPerSecond);
 }
 
+/**
+ * The least time from one fan-out flush to a flush of relayed updates alone (`Fanout.relayed`):
+ * the commit interval, or twice it while a local commit is under way or due. That commit's flush
+ * then comes first and takes the relayed updates along: paced on the interval alone, they were
+ * often flushed just before it, and every socket got two frames where one would do (frames per
+ * delivery 0.12–0.16 on one node and 0.21 on each of two in the same runs; docs/performance.md,
+ * "Session 10"). A local commit that fails, so never flushes, delays them by one interval more.
+ */
+export function relayPace(framesPerCommit: number, policy: CommitPolicy, localCommitPending: boolean): number {
+  const interval = commitInterval(framesPerCommit, policy);
+  return localCommitPending ? 2 * interval : interval;
+}
+
 /** How long a commit due now waits: until the interval since the previous commit's start has passed. */
 export function commitWait(sinceLastStartMs: number, framesPerCommit: number, policy: CommitPolicy): number {
   return Math.max(0, Math.ceil(commitInterval(framesPerCommit, policy) - sinceLastStartMs));

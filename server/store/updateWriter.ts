@@ -39,6 +39,11 @@ export class UpdateWriter {
     this.reread = reread;
   }
 
+  /** Whether a commit is under way or due: the fan-out flushes after it. */
+  get pending(): boolean {
+    return this.committing || this.queue.length > 0;
+  }
+
   write(update: PendingUpdate): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...update, resolve, reject });

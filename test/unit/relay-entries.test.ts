@@ -13,6 +13,12 @@ describe('relay entries', () => {
     expect(decodeEntry(encodeEntry(level))).toEqual({ entry: level });
   });
 
+  test('an update names the node that stored it, for that node to skip it unread; other entries name none', () => {
+    expect(encodeEntry(update)).toMatchObject({ w: 'ws', n: 'node-1' });
+    expect(encodeEntry({ kind: 'remark', node: 'node-1', workspaceId: 'ws', objectId: 'o', epoch: 1, seq: 4, markingVersion: 3 })).not.toHaveProperty('n');
+    expect(encodeEntry({ kind: 'level', node: 'node-1', workspaceId: 'ws', level: 'USA|SECRET|' })).not.toHaveProperty('n');
+  });
+
   test.each(['delete', 'restore', 'move'] as const)('a %s entry comes back as it was sent', (kind) => {
     const entry: RelayEntry = { kind, node: 'node-1', workspaceId: 'ws', objectId: 'o', epoch: 1, seq: 4, markingVersion: 2 };
     expect(decodeEntry(encodeEntry(entry))).toEqual({ entry });
@@ -27,6 +33,8 @@ describe('relay entries', () => {
     ['a negative number', { e: JSON.stringify({ ...update, seq: -1 }) }],
     ['a missing object id', { e: JSON.stringify({ ...update, objectId: undefined }) }],
     ['an entry whose cell field names another cell than its body (nodes skip entries by that field)', { e: JSON.stringify(update), w: 'another-cell' }],
+    ['an update whose node field names another node than its body (that node would skip it unread)', { e: JSON.stringify(update), w: 'ws', n: 'node-2' }],
+    ['a node field on an entry that is not an update', { e: JSON.stringify({ kind: 'level', node: 'node-1', workspaceId: 'ws', level: 'USA|SECRET|' }), w: 'ws', n: 'node-1' }],
   ])('refuses %s with a reason, without throwing', (_what, fields) => {
     expect(decodeEntry(fields as Record<string, string>)).toEqual({ problem: expect.any(String) });
   });

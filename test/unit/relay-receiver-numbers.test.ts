@@ -56,6 +56,18 @@ describe('the relay receiver counting numbers a node has not read yet', () => {
     receiver.close();
   });
 
+  test('a number this node stored counts as seen at its commit: its copy from the sweeper is not delivered, and the next numbers follow on without a repair', async () => {
+    const { receiver, delivered, repaired } = receiverWith(0);
+    await receiver.handle(update(1, 'node-1'));
+    await receiver.storedHere({ workspaceId: 'cell-1', objectId: OBJECT, epoch: 0, seq: 2, markingVersion: 0 });
+    await receiver.handle(update(2, 'outbox-sweeper'));
+    await receiver.handle(update(3, 'node-1'));
+    expect(delivered).toEqual([1, 3]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(repaired).toEqual([]);
+    receiver.close();
+  });
+
   test('each number is delivered once: a copy of an entry (a sweeper publishing it again) is dropped', async () => {
     const { receiver, delivered } = receiverWith();
     await receiver.handle(update(4, 'node-1'));

@@ -1,7 +1,7 @@
 // The group commit (server/store/updateWriter.ts, commitPolicy.ts), on a fake store whose commits
 // finish when the test says so, fake timers, and fan-out frames the test reports.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { commitInterval, commitWait, FanoutFrames } from '../../server/store/commitPolicy';
+import { commitInterval, commitWait, FanoutFrames, relayPace } from '../../server/store/commitPolicy';
 import { FencedWriteError } from '../../server/store/fence';
 import type { PendingUpdate, Store } from '../../server/store/types';
 import { UpdateWriter } from '../../server/store/updateWriter';
@@ -154,6 +154,31 @@ describe('commit policy', () => {
     expect(commitWait(4, 50, POLICY)).toBe(6);
     expect(commitWait(30, 500, POLICY)).toBe(0);
     expect(commitWait(Infinity, 500, POLICY)).toBe(0);
+  });
+
+  test('relayed updates alone wait the commit interval after a flush, twice it while a local commit (whose flush takes them along) is under way or due', () => {
+    expect(relayPace(50, POLICY, false)).toBe(10);
+    expect(relayPace(50, POLICY, true)).toBe(20);
+    expect(relayPace(500, POLICY, true)).toBe(50);
+  });
+
+  test('a commit is pending from the first queued update until the last commit ended', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeStore();
+      const writer = new UpdateWriter(fake.store, POLICY);
+      expect(writer.pending).toBe(false);
+      const written = writer.write(edit('o1', 'a'));
+      expect(writer.pending).toBe(true);
+      await advance(0);
+      expect(writer.pending).toBe(true);
+      fake.finish();
+      await written;
+      await advance(0);
+      expect(writer.pending).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('0 frames per second: commits always the whole window apart', () => {
