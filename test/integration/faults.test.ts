@@ -183,6 +183,29 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     for (const r of [onA, onB, onC]) expect(bodyOf(r.doc).toString().includes('CANARY-STALE')).toBe(false);
   }, 60_000);
 
+  test('a re-mark on a stale node during a Redis outage, decided from a marking another node narrowed meanwhile, answers conflict: the narrowing stands, audited once, and the stale node reads it', async () => {
+    const [a, b] = await nodes.start({ nodes: 2 });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Two officers', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
+    const [narrower, widener] = [await nodes.open(a!.url, 'usa-analyst', cell.id), await nodes.open(b!.url, 'usa-fdo', cell.id)];
+    const { object } = await narrower.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await widener.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+
+    await nodes.redis.stop();
+    await narrower.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN' });
+    // Node B has not heard of it: its re-mark, planned from REL TO USA, GBR, would undo the narrowing unseen.
+    const stale = await widener.call('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS' });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('decide again') } });
+    // Read again from PostgreSQL at once, without the relay: node B now shows the narrowing.
+    expect((await b!.ctx.cells.loaded(cell.id))!.index.get(object.id)!.envelope.marking).toBe('SECRET//NOFORN');
+    await nodes.redis.start();
+
+    expect((await a!.ctx.store.getObject(object.id))!.marking).toBe('SECRET//NOFORN');
+    const remarks = (await a!.ctx.audit.listForObject(object.id)).filter((entry) => entry.action === 'object.remark');
+    expect(remarks.map((entry) => entry.detail)).toEqual([expect.objectContaining({ from: 'SECRET//REL TO USA, GBR', to: 'SECRET//NOFORN' })]);
+    // Decided again from what it now shows, node B's re-mark is carried out.
+    await widener.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS', from: 'SECRET//NOFORN' });
+  }, 60_000);
+
   test('a widening re-mark on node B during a Redis outage, after an edit on node A that B never received: the edit is in the new epoch, on every node', async () => {
     const [a, b] = await nodes.start({ nodes: 2, aof: true });
     const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Widening', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
