@@ -2,10 +2,10 @@
 // redis-server of the test's own, each shown with "no acknowledged edit lost, no leak, converged
 // within 10 s after the fault ends": Redis restarted with AOF, Redis frozen (SIGSTOP) for 10 s, a
 // node SIGKILLed mid-write and between commit and relay, a narrowing re-mark during a Redis outage
-// with a stale node writing under the old marking, a widening re-mark on a node the relay had not
-// brought another node's edit, PostgreSQL restarted and frozen (and a commit landing when it
-// resumes), and a participant whose clearance changed while disconnected reconnecting to another
-// node. docs/deployment.md says what each fault does and promises. Skipped without PostgreSQL or
+// with a stale node writing under the old marking, a stale node's re-mark over a narrowing it never
+// saw (refused), a widening re-mark on a node the relay had not brought another node's edit,
+// PostgreSQL restarted and frozen (and a commit landing when it resumes), and a participant whose
+// clearance changed while disconnected reconnecting to another node. docs/deployment.md says what each fault does and promises. Skipped without PostgreSQL or
 // redis-server locally, never in CI.
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import pg from 'pg';
