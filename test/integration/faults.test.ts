@@ -313,6 +313,46 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       for (const repair of repairs) expect(repair).not.toHaveBeenCalled();
       expect(await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id)).toContain('LANDED-LATE');
     }, 90_000);
+    test('a connection reset during the COMMIT of an update that landed: the write answers unavailable (it may or may not be saved), and node A and every replica hold it', async () => {
+      const own = await startOwnPostgres();
+      owns.push(own);
+      const [a, b] = await nodes.start({ nodes: 2, databaseUrl: own.url });
+      const { cell, object, clients, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
+      await write(replicas[0]!, 'before');
+      await eventually(converged(replicas, ['before']), CONVERGED_MS, 'delivery before the fault');
+
+      // Fault hook: node A's COMMIT is sent but its answer left unread until PostgreSQL shows the
+      // update committed (read on a connection of the test's own); then the socket is destroyed.
+      const watcher = new pg.Client({ connectionString: own.url });
+      await watcher.connect();
+      const landed = async () => (await watcher.query('SELECT 1 FROM doc_updates WHERE object_id = $1 AND position($2::bytea in data) > 0', [object.id, Buffer.from('RESET-LANDED')])).rowCount === 1;
+      const inserted = new WeakSet<object>();
+      const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+        const first = args[0] as string | { text?: string } | undefined;
+        const text = typeof first === 'string' ? first : (first?.text ?? '');
+        if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
+        if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
+        spy.mockRestore();
+        const stream = (this as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream;
+        stream.pause();
+        const result = query.apply(this, args);
+        void (async () => {
+          while (!(await landed())) await sleep(10);
+          stream.destroy();
+        })();
+        return result;
+      } as typeof pg.Client.prototype.query);
+      const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(replicas[0]!, 'RESET-LANDED') });
+      await watcher.end();
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('may or may not have been saved') } });
+
+      const heldBy = async (node: RunningServer) => bodyOf(textDoc((await node.ctx.docs.encodeState(object.id)).update)).toString();
+      await eventually(async () => (await heldBy(a!)).includes('RESET-LANDED'), CONVERGED_MS, "node A's live doc takes the commit that landed");
+      await eventually(converged(replicas, ['before', 'RESET-LANDED']), CONVERGED_MS, 'both replicas hold it');
+      await write(replicas[0]!, 'after');
+      await eventually(converged(replicas, ['before', 'RESET-LANDED', 'after']), CONVERGED_MS, 'writes go on');
+    }, 90_000);
   });
 
   test('a participant whose clearance was lowered while disconnected reconnects to another node and gets only what the new clearance allows', async () => {
