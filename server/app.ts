@@ -205,9 +205,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   ctx.remark = remarker({
     cells: ctx.cells,
     docs,
-    audit,
     fanout: ctx.fanout,
     audienceChanged: (cell, objectIds) => refreshPresenceFor(ctx, cell, objectIds),
+    async reread(cell, objectIds) {
+      // On PostgreSQL, told to the rooms as another node's change is; on SQLite (one node, whose index
+      // is the store's) only the marking versions held are read again.
+      for (const id of objectIds) await (receiver ? receiver.refreshObject(cell, id) : store.getObject(id));
+    },
+    ...(config.faultHook === 'kill-after-remark' ? { committed: () => process.kill(process.pid, 'SIGKILL') } : {}),
   });
   // Across nodes each node filters presence for its own sockets: the others get the changes as they are.
   const heldVersions = store instanceof PostgresStore ? store : undefined;
@@ -229,13 +234,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   });
   ctx.releases = createReleases(ctx, scheduler);
 
-  const receiver = relay
+  // On PostgreSQL even without the relay: a node re-reads what its own failed commits may have stored.
+  const receiver = store instanceof PostgresStore
     ? new RelayReceiver({
         node: config.nodeId,
         cells: ctx.cells,
         docs,
         fanout: ctx.fanout,
-        store: store as PostgresStore,
+        store,
         audienceChanged: (cell, objectIds) => refreshPresenceFor(ctx, cell, objectIds),
         log,
         gapWaitMs: RELAY_GAP_WAIT_MS,

@@ -220,8 +220,11 @@ export const SETTINGS = {
   faultHook: setting(
     'TEARLINE_TEST_FAULT',
     'off',
-    oneOf({ off: 'off', 'kill-after-commit': 'kill-after-commit', 'kill-after-inject': 'kill-after-inject' } as const, 'off, kill-after-commit or kill-after-inject'),
-    'fault tests only: kill-after-commit makes this node kill itself (SIGKILL) once its first update is committed to PostgreSQL, before relaying it; kill-after-inject once an exercise inject\'s first object is stored, before the runner saves its state; never set it in service',
+    oneOf(
+      { off: 'off', 'kill-after-commit': 'kill-after-commit', 'kill-after-inject': 'kill-after-inject', 'kill-after-remark': 'kill-after-remark' } as const,
+      'off, kill-after-commit, kill-after-inject or kill-after-remark',
+    ),
+    'fault tests only: kill-after-commit makes this node kill itself (SIGKILL) once its first update is committed to PostgreSQL, before relaying it; kill-after-inject once an exercise inject\'s first object is stored, before the runner saves its state; kill-after-remark once a re-mark is stored, before its fan-out; never set it in service',
   ),
   sqliteSync: setting(
     'TEARLINE_SQLITE_SYNC',

@@ -88,6 +88,35 @@ export function isUnanswered(error: unknown): boolean {
 }
 
 /**
+ * A COMMIT that failed without PostgreSQL saying it refused it: the connection was reset or
+ * terminated, or the answer never came. The transaction may have committed or not; nobody can
+ * tell from here. `cause`: what the driver threw.
+ */
+export class CommitOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super(`The outcome of a commit is unknown: ${(cause as Error | null)?.message ?? String(cause)}`, { cause });
+    this.name = 'CommitOutcomeUnknown';
+  }
+}
+
+/**
+ * What a failed COMMIT means: an ERROR from PostgreSQL (a serialization failure, a deferred
+ * constraint) rolled the transaction back, so `error` stands as it is; anything else (a FATAL such
+ * as pg_terminate_backend's, a reset connection, no answer) leaves the outcome unknown.
+ */
+export function commitFailure(error: unknown): unknown {
+  return (error as { severity?: unknown } | null)?.severity === 'ERROR' ? error : new CommitOutcomeUnknown(error);
+}
+
+/**
+ * Whether a write may have been stored although it failed: its commit's outcome is unknown, or a
+ * query of it got no answer. Whoever holds a copy of what it wrote reads it again from the store.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof CommitOutcomeUnknown || isUnanswered(error);
+}
+
+/**
  * Whether the database did not finish in time: it cancelled the statement (nothing of it was
  * kept), or never answered (a commit sent just before may still land when it resumes; it was not
  * acknowledged).
@@ -98,6 +127,9 @@ export function isDatabaseSlow(error: unknown): boolean {
 
 const DATABASE_SLOW_MESSAGE = 'The server\'s database did not answer in time, so this request was not confirmed. Try again shortly.';
 
+const OUTCOME_UNKNOWN_MESSAGE =
+  'The server lost its database connection while confirming this request, so it may or may not have been saved; the server reads it again from its database. Check before repeating it (an edit may simply be sent again). Try again shortly.';
+
 const DATABASE_AWAY_MESSAGE = 'The server cannot reach its database right now, so nothing of this request was saved. Try again shortly.';
 
 const STORAGE_FAULT_MESSAGE =
@@ -106,6 +138,7 @@ const STORAGE_FAULT_MESSAGE =
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof TearlineError) return error.toJSON();
   if (isStorageFault(error)) return { code: 'unavailable', message: STORAGE_FAULT_MESSAGE };
+  if (error instanceof CommitOutcomeUnknown) return { code: 'unavailable', message: OUTCOME_UNKNOWN_MESSAGE };
   if (isDatabaseAway(error)) return { code: 'unavailable', message: DATABASE_AWAY_MESSAGE };
   if (isDatabaseSlow(error)) return { code: 'unavailable', message: DATABASE_SLOW_MESSAGE };
   const code = (error as { code?: unknown })?.code;

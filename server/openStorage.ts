@@ -3,8 +3,8 @@
 import path from 'node:path';
 import type { AuditAppendOptions } from './audit/groupedAppends';
 import type { AuditLog } from './audit/log';
-import { createPostgresAuditLog } from './audit/postgresAuditLog';
-import { createSqliteAuditLog } from './audit/sqliteAuditLog';
+import { appendChained, createPostgresAuditLog } from './audit/postgresAuditLog';
+import { createSqliteAuditLog, sqliteAuditChain } from './audit/sqliteAuditLog';
 import type { ServerConfig } from './config';
 import { createPostgresNotificationStore } from './notifications/postgresNotificationStore';
 import { createSqliteNotificationStore } from './notifications/sqliteNotificationStore';
@@ -31,14 +31,18 @@ export async function openStorage(
 ): Promise<Storage> {
   if (config.store === 'postgres') {
     const pool = await openPool(config.databaseUrl, config.pgStatementTimeoutMs);
+    const store = new PostgresStore(pool);
+    // A re-mark's audit entry is chained in the re-mark's own transaction.
+    store.auditWith(appendChained);
     return {
-      store: new PostgresStore(pool),
+      store,
       audit: createPostgresAuditLog(pool, undefined, auditOptions),
       releaseStore: createPostgresReleaseRequestStore(pool),
       notificationStore: createPostgresNotificationStore(pool),
     };
   }
   const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
+  store.auditWith(sqliteAuditChain(store.db));
   return {
     store,
     audit: createSqliteAuditLog(store.db, undefined, auditOptions),

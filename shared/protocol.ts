@@ -221,7 +221,8 @@ export const schemas = {
     orderKey: z.string().min(1).max(128).optional(),
     content: bytes.optional(),
   }),
-  'object:remark': z.strictObject({ workspaceId: id, id, marking: markingText }),
+  /** `from`: the marking the requester saw (the envelope's, as received); when given and no longer the object's, `conflict`. */
+  'object:remark': z.strictObject({ workspaceId: id, id, marking: markingText, from: markingText.optional() }),
   /** Deletes an object (a report with its portions): it leaves everyone; its tombstone stays for the audit trail. */
   'object:delete': z.strictObject({ workspaceId: id, id }),
   /** Undoes a deletion, within the time its `object:delete` answered. */

@@ -14,25 +14,31 @@ import { verifyChain, type ChainHead, type VerifyResult } from './verify';
 /** Any fixed number: the advisory lock key of the audit chain. */
 const CHAIN_LOCK = 7_311_002;
 
+/**
+ * Chains drafts after the current last entry, in the caller's transaction on `client`: an append's
+ * own, or a store's (a re-mark's entry commits with the re-mark, server/store/postgresStore.ts).
+ * The chain's lock is held until that transaction ends: take it last, after any row lock.
+ */
+export async function appendChained(client: PoolClient, drafts: readonly AuditDraft[], clock: () => Date = () => new Date()): Promise<AuditEntry[]> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+  const last = await client.query<ChainHead>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+  let previous: ChainHead | null = last.rows[0] ?? null;
+  const entries = drafts.map((draft) => {
+    const entry = chainEntry(previous, draft, clock());
+    previous = entry;
+    return entry;
+  });
+  await insertEntries(client, entries);
+  const head = entries.at(-1)!;
+  await client.query(
+    'INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    [head.seq, head.hash],
+  );
+  return entries;
+}
+
 export function createPostgresAuditLog(pool: Pool, clock: () => Date = () => new Date(), options: AuditAppendOptions = {}): AuditLog {
-  const appendInTransaction = (drafts: readonly AuditDraft[]) =>
-    transaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-      const last = await client.query<ChainHead>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      let previous: ChainHead | null = last.rows[0] ?? null;
-      const entries = drafts.map((draft) => {
-        const entry = chainEntry(previous, draft, clock());
-        previous = entry;
-        return entry;
-      });
-      await insertEntries(client, entries);
-      const head = entries.at(-1)!;
-      await client.query(
-        'INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-        [head.seq, head.hash],
-      );
-      return entries;
-    });
+  const appendInTransaction = (drafts: readonly AuditDraft[]) => transaction(pool, (client) => appendChained(client, drafts, clock));
 
   return {
     ...groupedAppends(appendInTransaction, clock, options),

@@ -39,7 +39,12 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
-export function createSqliteAuditLog(db: Database.Database, clock: () => Date = () => new Date(), options: AuditAppendOptions = {}): AuditLog {
+/**
+ * Chains drafts after the current last entry, in the caller's transaction: an append's own, or a
+ * store's (a re-mark's entry commits with the re-mark, server/store/sqliteStore.ts). Creates the
+ * tables when absent.
+ */
+export function sqliteAuditChain(db: Database.Database, clock: () => Date = () => new Date()): (drafts: readonly AuditDraft[]) => AuditEntry[] {
   db.exec(SCHEMA);
   const lastEntry = db.prepare<[], ChainHead>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
@@ -48,6 +53,22 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
   const setHead = db.prepare(
     'INSERT INTO audit_head (id, seq, hash) VALUES (1, @seq, @hash) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
   );
+  return (drafts) => {
+    let previous = lastEntry.get() ?? null;
+    return drafts.map((draft) => {
+      const entry = chainEntry(previous, draft, clock());
+      insert.run(toRow(entry));
+      setHead.run({ seq: entry.seq, hash: entry.hash });
+      previous = entry;
+      return entry;
+    });
+  };
+}
+
+export function createSqliteAuditLog(db: Database.Database, clock: () => Date = () => new Date(), options: AuditAppendOptions = {}): AuditLog {
+  // IMMEDIATE takes the write lock before reading the last hash, so two processes sharing the
+  // file cannot both chain onto the same entry.
+  const appendInTransaction = db.transaction(sqliteAuditChain(db, clock));
   const page = db.prepare<[string, number, number], AuditRow>(
     `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
@@ -57,19 +78,6 @@ export function createSqliteAuditLog(db: Database.Database, clock: () => Date = 
     `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE action IN (${SESSION_ACTIONS.map((a) => `'${a}'`).join(', ')})
        AND seq > (SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'server.restart' AND json_extract(detail, '$.node') IS ?) ORDER BY seq`,
   );
-
-  // IMMEDIATE takes the write lock before reading the last hash, so two processes sharing the
-  // file cannot both chain onto the same entry.
-  const appendInTransaction = db.transaction((drafts: readonly AuditDraft[]): AuditEntry[] => {
-    let previous = lastEntry.get() ?? null;
-    return drafts.map((draft) => {
-      const entry = chainEntry(previous, draft, clock());
-      insert.run(toRow(entry));
-      setHead.run({ seq: entry.seq, hash: entry.hash });
-      previous = entry;
-      return entry;
-    });
-  });
 
   return {
     ...groupedAppends((drafts) => appendInTransaction.immediate(drafts), clock, options),

@@ -42,7 +42,7 @@ export const remarkObject = event('object:remark')
     // A comment stays no wider than what it is on, later as when it was made.
     checkCommentWithinParent(cell, object, marking);
     const from = object.envelope.marking;
-    const envelope = await ctx.remark(cell, payload.id, marking, auditActor(session));
+    const envelope = await ctx.remark(cell, payload.id, marking, auditActor(session), { from: payload.from });
     // A direct widening tells each nation it reaches for the first time, as a release does.
     const actor = { name: session.identity.name, nation: session.participant.nation };
     const widening = { workspaceId: cell.workspace.id, objectId: envelope.id, originator: envelope.originator, from, to: envelope.marking };

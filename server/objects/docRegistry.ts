@@ -9,7 +9,7 @@ import { formatSize } from '../../shared/sizes';
 import { cloneContent } from '../../shared/content';
 import type { CopiedFrom, Store, StoredDoc } from '../store/types';
 import type { UpdateWriter } from '../store/updateWriter';
-import { isUnanswered, TearlineError } from '../errors';
+import { isOutcomeUnknown, TearlineError } from '../errors';
 import { SeqTracker } from './seqTracker';
 import { StateCache } from './stateCache';
 import { checkUpdate, type CheckedUpdate } from './updateCheck';
@@ -182,9 +182,10 @@ export class DocRegistry {
       live.staged.splice(live.staged.indexOf(staged), 1);
       for (const client of newClients) live.owners.delete(client);
       this.applyDurable(live);
-      // No answer from the database: the commit may still land when it resumes. The doc is read
-      // again from the store, so this node does not go on serving it without that update.
-      if (isUnanswered(error)) this.drop(id);
+      // No answer from the database, or a commit cut off (a reset connection): it may have landed,
+      // or may still land when the database resumes. The doc is read again from the store, so this
+      // node does not go on serving it without that update.
+      if (isOutcomeUnknown(error)) this.drop(id);
       throw error;
     }
     // Before anything can await: a new epoch starts only once this update is applied.

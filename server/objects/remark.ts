@@ -4,9 +4,11 @@
 import { formatBanner, formatPortion, grantsAccess, remarkRefusal, widensChain, type Marking } from '../../shared/markings';
 import type { Envelope } from '../../shared/protocol';
 import type { AuditActor } from '../../shared/rest';
-import type { AuditLog } from '../audit/log';
-import { forbidden, notFound } from '../errors';
+import type { AuditDraft } from '../audit/entry';
+import { forbidden, isOutcomeUnknown, notFound, TearlineError } from '../errors';
 import type { Fanout } from '../rooms/fanout';
+import { FencedWriteError } from '../store/fence';
+import type { RemarkBasis } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
 import { markingFor, type Author } from './create';
 import type { DocRegistry } from './docRegistry';
@@ -45,13 +47,20 @@ export interface RemarkPlan {
   epochs: Map<string, number>;
   /** The audit entry's detail. */
   detail: { from: string; to: string; direction: 'widen' | 'narrow'; epoch: number };
+  /** The envelopes it was decided from (the subtree and the object's ancestors): Store.remark stores it only while they stand. */
+  basis: RemarkBasis[];
 }
 
-/** What re-marking `id` as `marking` changes; undefined when the marking stays the same. Changes nothing. */
-export function planRemark(cell: Cell, id: string, marking: Marking): RemarkPlan | undefined {
+/**
+ * What re-marking `id` as `marking` changes; undefined when the marking stays the same. Changes
+ * nothing. `from`: the marking the requester decided from (object:remark's optional `from`); when
+ * given and no longer the object's, `conflict`, so nobody re-marks over a marking they never saw.
+ */
+export function planRemark(cell: Cell, id: string, marking: Marking, from?: string): RemarkPlan | undefined {
   const entry = cell.index.get(id);
   if (!entry) throw notFound();
   const previous = entry.envelope;
+  if (from !== undefined && from !== previous.marking) throw changedMeanwhile();
   const banner = formatBanner(marking, cell.policy);
   if (banner === previous.marking) return undefined;
   // Interned by the index, so the audience cache keys on it as on every stored marking.
@@ -71,7 +80,9 @@ export function planRemark(cell: Cell, id: string, marking: Marking): RemarkPlan
     };
   });
   const changes = objects.filter((object) => object.changed);
+  const decidedFrom = [...ancestors(cell, previous), ...cell.index.subtree(id).map((objectId) => cell.index.get(objectId)!.envelope)];
   return {
+    basis: decidedFrom.map(({ id: objectId, marking: stored, epoch }) => ({ id: objectId, marking: stored, epoch })),
     objects,
     changes: changes.map(({ envelope }) => envelope),
     epochs: new Map(changes.filter((object) => object.newEpoch).map(({ envelope }) => [envelope.id, envelope.epoch])),
@@ -84,16 +95,47 @@ export function planRemark(cell: Cell, id: string, marking: Marking): RemarkPlan
   };
 }
 
+/** The envelopes an object's marking depends on above it: its parent's, the parent's parent's… */
+function ancestors(cell: Cell, envelope: Envelope): Envelope[] {
+  const above: Envelope[] = [];
+  for (let at = envelope.parentId; at !== null; ) {
+    const parent = cell.index.get(at)?.envelope;
+    if (!parent) break;
+    above.push(parent);
+    at = parent.parentId;
+  }
+  return above;
+}
+
+/** `conflict`: the object's marking is not the one the re-mark was decided from. */
+function changedMeanwhile(): TearlineError {
+  return new TearlineError('conflict', "This object's marking changed since you saw it; check its current marking and decide again.");
+}
+
 export interface RemarkPorts {
   cells: Pick<CellRegistry, 'remark' | 'hold'>;
   docs: Pick<DocRegistry, 'startEpochs'>;
-  audit: Pick<AuditLog, 'append'>;
   fanout: Pick<Fanout, 'envelope' | 'removed' | 'reset'>;
   /** Presence pointing into these objects is sent again, filtered for their new audiences. */
   audienceChanged(cell: Cell, objectIds: ReadonlySet<string>): Promise<void>;
+  /**
+   * Reads these objects' envelopes (and docs) again from the store and tells the rooms what
+   * changed: after a re-mark refused because another node changed them, or one whose commit may
+   * have landed although it failed.
+   */
+  reread(cell: Cell, objectIds: readonly string[]): Promise<void>;
+  /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-remark): called once a re-mark is stored, before anything else of it. */
+  committed?(): void;
 }
 
-export type Remark = (cell: Cell, id: string, marking: Marking, actor: AuditActor, detail?: Record<string, string>) => Promise<Envelope>;
+export interface RemarkExtras {
+  /** Added to the audit entry's detail (a release's request id, say). */
+  detail?: Record<string, string>;
+  /** The marking the requester decided from (see planRemark). */
+  from?: string;
+}
+
+export type Remark = (cell: Cell, id: string, marking: Marking, actor: AuditActor, extras?: RemarkExtras) => Promise<Envelope>;
 
 /**
  * Re-marks an object as `actor` decided, with no permission check: used by object:remark after
@@ -105,12 +147,12 @@ export type Remark = (cell: Cell, id: string, marking: Marking, actor: AuditActo
 export function remarker(ports: RemarkPorts): Remark {
   /** The re-mark under way in each cell, so the next one starts from the envelopes it stored. */
   const remarking = new WeakMap<Cell, Promise<unknown>>();
-  return (cell, id, marking, actor, detail = {}) => {
+  return (cell, id, marking, actor, extras = {}) => {
     // One at a time per cell: two re-marks deciding from the same envelopes (a report and its
     // paragraph released together) would give one portion two different docs for one new epoch.
     // Held from here: a cell with a re-mark waiting or under way is not unloaded.
     const release = ports.cells.hold(cell.workspace.id);
-    const run = (remarking.get(cell) ?? Promise.resolve()).then(() => carryOut(ports, cell, id, marking, actor, detail)).finally(release);
+    const run = (remarking.get(cell) ?? Promise.resolve()).then(() => carryOut(ports, cell, id, marking, actor, extras)).finally(release);
     remarking.set(cell, run.catch(() => undefined));
     return run;
   };
@@ -122,11 +164,22 @@ async function carryOut(
   id: string,
   marking: Marking,
   actor: AuditActor,
-  detail: Record<string, string>,
+  { detail = {}, from }: RemarkExtras,
 ): Promise<Envelope> {
-  const plan = planRemark(cell, id, marking);
+  const plan = planRemark(cell, id, marking, from);
   if (!plan) return cell.index.get(id)!.envelope;
-  const copies = await ports.cells.remark(cell, plan.changes, plan.epochs, ports.docs);
+  // Stored with the re-mark, in its transaction: no re-mark without its entry, even after a crash.
+  const audit: AuditDraft = { workspaceId: cell.workspace.id, actor, action: 'object.remark', objectId: id, detail: { ...plan.detail, ...detail } };
+  let copies: ReadonlyMap<string, Uint8Array>;
+  try {
+    copies = await ports.cells.remark(cell, plan.changes, plan.epochs, ports.docs, { basis: plan.basis, audit });
+  } catch (error) {
+    const stale = error instanceof FencedWriteError ? error.objectIds : isOutcomeUnknown(error) ? plan.changes.map((envelope) => envelope.id) : [];
+    // What the store holds is read again, so the next decision starts from it (the error stands).
+    if (stale.length > 0) await ports.reread(cell, stale).catch(() => undefined);
+    throw error;
+  }
+  ports.committed?.();
   // Counted once the new envelopes are in place, before anything else can run: a level that
   // joined meanwhile was shown the old ones and is told what changed; a later one sees the new.
   const moves = plan.objects.map(({ envelope, changed, before, after }) => ({
@@ -135,10 +188,6 @@ async function carryOut(
     had: cell.audience.levelsForChain(before),
     has: cell.audience.levelsForChain(after),
   }));
-  // Queued first (entries keep the order re-marks were made), awaited after: the new epoch is served
-  // from here on (a joiner reads it, a write to it is fanned out, other nodes have it from the relay),
-  // so its doc:reset must reach the rooms before anything can run, not after the audit's write.
-  const audited = ports.audit.append({ workspaceId: cell.workspace.id, actor, action: 'object.remark', objectId: id, detail: { ...plan.detail, ...detail } });
   for (const { envelope, changed, had, has } of moves) {
     const lost = [...had].filter((level) => !has.has(level));
     const gained = [...has].filter((level) => !had.has(level));
@@ -150,7 +199,6 @@ async function carryOut(
     // The copy is the new epoch's first content: number 0.
     if (copy) ports.fanout.reset(cell, envelope.id, envelope.epoch, copy, kept, 0);
   }
-  await audited;
   await ports.audienceChanged(cell, new Set(plan.objects.map((object) => object.envelope.id)));
   return plan.objects[0]!.envelope;
 }

@@ -15,7 +15,7 @@ export async function carryOutRelease(
   detail: Record<string, string>,
 ): Promise<void> {
   try {
-    await ports.remark(cell, effect.objectId, effect.marking, effect.actor, detail);
+    await ports.remark(cell, effect.objectId, effect.marking, effect.actor, { detail });
   } catch (err) {
     ports.log.error({ err, requestId: effect.requestId, objectId: effect.objectId }, 'release re-mark failed');
     if (cell.index.get(effect.objectId)?.envelope.marking === formatBanner(effect.marking, cell.policy)) return;

@@ -6,7 +6,7 @@
 // What a node "holds" is the marking version of the envelope it last read or wrote through its
 // store (cell load, getObject, create, re-mark): the envelopes its cell index was built from.
 import { notFound, TearlineError } from '../errors';
-import type { EnvelopeChange } from './types';
+import type { EnvelopeChange, RemarkBasis } from './types';
 
 /** What an object row says a write must match. */
 export interface ObjectFence {
@@ -42,6 +42,32 @@ export function deletedWrite(objectIds: readonly string[]): FencedWriteError {
  */
 export function copyMisses(change: EnvelopeChange, lastSeq: number): boolean {
   return change.content !== undefined && change.copied !== undefined && lastSeq > change.copied.through;
+}
+
+/**
+ * The objects of a re-mark's basis whose stored marking or epoch is no longer the one it was
+ * decided from (`stored`: the object as stored, read under the re-mark's lock; undefined: gone).
+ */
+export function changedSince(basis: readonly RemarkBasis[], stored: (id: string) => { marking: string; epoch: number } | undefined): string[] {
+  return basis
+    .filter(({ id, marking, epoch }) => {
+      const now = stored(id);
+      return now?.marking !== marking || Number(now.epoch) !== epoch;
+    })
+    .map(({ id }) => id);
+}
+
+/** A re-mark decided from envelopes that changed meanwhile (another node's re-mark): nothing is stored. */
+export function staleRemark(objectIds: readonly string[]): FencedWriteError {
+  return new FencedWriteError(
+    objectIds,
+    new TearlineError('conflict', "This object's marking was changed elsewhere meanwhile (or that of something it belongs to); it has been reloaded: check its marking and decide again."),
+  );
+}
+
+/** A store asked to audit in its transaction without an audit chain set: a wiring fault, never silently unaudited. */
+export function noAuditChain(): Error {
+  return new Error('This store was given an audit entry to write but no audit chain (openStorage sets it).');
 }
 
 /** Objects whose marking version a node remembers, at most (about 100 bytes each). */

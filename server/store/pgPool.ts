@@ -4,7 +4,7 @@
 // stops at start with a sentence naming DATABASE_URL, not at the first edit.
 import pg from 'pg';
 import { ConfigError, DATABASE_URL_MISSING } from '../config';
-import { isUnanswered } from '../errors';
+import { commitFailure, isOutcomeUnknown } from '../errors';
 import { migrate } from './pgMigrate';
 
 export type { Pool, PoolClient } from 'pg';
@@ -67,18 +67,26 @@ function redacted(url: string): string {
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost while checked out also emits 'error' (besides failing the query in flight):
+  // without a listener that would end the process. The connection is closed, not reused.
+  const lost = (error: Error) => (broken = error);
+  client.on('error', lost);
   try {
     await client.query(begin);
     const result = await work(client);
-    await client.query('COMMIT');
+    await client.query('COMMIT').catch((error: unknown) => {
+      throw commitFailure(error);
+    });
     return result;
   } catch (error) {
-    // A connection whose answer never came is in no known state, and one that cannot even roll
-    // back is no better: either is closed rather than handed to the next caller.
-    if (isUnanswered(error)) broken = error as Error;
+    // A connection whose answer never came, or whose commit ended in no known state, is in no
+    // known state itself, and one that cannot even roll back is no better: either is closed
+    // rather than handed to the next caller.
+    if (isOutcomeUnknown(error)) broken = error as Error;
     else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }

@@ -11,12 +11,12 @@
 //   - a write to a deleted object is refused (`not_found`) under the same row lock as the fence.
 import * as Y from 'yjs';
 import type { Envelope } from '../../shared/protocol';
-import { copyMisses, deletedWrite, FencedWriteError, HeldMarkings } from './fence';
+import { changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, noAuditChain, staleRemark } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
-import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import type { AuditRecord, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkBasis, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /**
  * What the outbox says must be relayed: an object's new update, its creation, its re-mark, its
@@ -98,6 +98,8 @@ export class PostgresStore implements Store {
   /** Outbox rows the relay published, to remove with the next commit of updates (or by the timer). */
   private relayed: number[] = [];
   private relayedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Writes audit entries in this store's transaction, on its connection (the audit log's chain, set by auditWith). */
+  private auditChain: ((client: PoolClient, records: readonly AuditRecord[]) => Promise<unknown>) | undefined;
 
   /** `pool`: owned from now on, ended by `close()`. `heldMarkings`: how many objects' marking versions it remembers. */
   constructor(
@@ -237,12 +239,24 @@ export class PostgresStore implements Store {
     this.committed(changes);
   }
 
-  async remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>> {
+  /** Where a re-mark's audit entry is written, in its transaction (server/openStorage.ts: the audit log's chain in this database). */
+  auditWith(chain: (client: PoolClient, records: readonly AuditRecord[]) => Promise<unknown>): void {
+    this.auditChain = chain;
+  }
+
+  /** Chains a re-mark's audit entry in its transaction: last, as the chain's lock is taken after every row lock. */
+  private async audited(client: PoolClient, audit: AuditRecord | undefined): Promise<void> {
+    if (!audit) return;
+    if (!this.auditChain) throw noAuditChain();
+    await this.auditChain(client, [audit]);
+  }
+
+  async remark(changes: readonly EnvelopeChange[], options: RemarkOptions = {}): Promise<Map<string, number>> {
     const starts = new Map<string, number>();
     const relayed = await transaction(this.pool, async (client) => {
       starts.clear();
       const outbox: Omit<RelayedChange, 'id'>[] = [];
-      const contents = await completeCopies(client, changes);
+      const contents = await completeCopies(client, changes, options.basis ?? []);
       // Read before any envelope of the re-mark changes: who could see each one until now.
       const before: StoredChain[] = [];
       for (const [i, { envelope }] of changes.entries()) before.push(contents[i] ? (await client.query<StoredChain[number]>(CHAIN_BEFORE, [envelope.id])).rows : []);
@@ -277,7 +291,9 @@ export class PostgresStore implements Store {
           markingVersion: rows[0].marking_version,
         });
       }
-      return addOutbox(client, outbox);
+      const written = await addOutbox(client, outbox);
+      await this.audited(client, options.audit);
+      return written;
     });
     for (const { objectId, markingVersion } of relayed) this.held.hold(objectId, markingVersion);
     this.committed(relayed);
@@ -575,16 +591,28 @@ async function readDocs(client: PoolClient, objectIds: readonly string[]): Promi
  * A re-mark's new epoch contents, in step with `changes`. Each object's row is locked first (in id
  * order, as a write locks them: no deadlock between nodes), so no further update is stored under
  * its old epoch until the re-mark commits; a copy that misses updates stored before the lock
- * (another node's, not applied yet where it was made) is made again from the stored doc.
+ * (another node's, not applied yet where it was made) is made again from the stored doc. The rows
+ * of `basis` are locked with them (one statement, so in the same order) and must still be as the
+ * re-mark was decided from.
  */
-async function completeCopies(client: PoolClient, changes: readonly EnvelopeChange[]): Promise<(Uint8Array | undefined)[]> {
-  const rows = new Map((await lockObjects(client, changes.map(({ envelope }) => envelope.id))).map((row) => [row.id, row]));
+async function completeCopies(client: PoolClient, changes: readonly EnvelopeChange[], basis: readonly RemarkBasis[]): Promise<(Uint8Array | undefined)[]> {
+  const rows = new Map((await lockObjects(client, [...changes.map(({ envelope }) => envelope.id), ...basis.map(({ id }) => id)])).map((row) => [row.id, row]));
+  await checkBasis(client, basis);
   const behind = changes.filter((change) => copyMisses(change, Number(rows.get(change.envelope.id)?.last_seq ?? 0))).map(({ envelope }) => envelope.id);
   if (behind.length === 0) return changes.map(({ content }) => content);
   // Their snapshot rows too: a compaction on another node cannot fold updates into one while it is read.
   await client.query('SELECT 1 FROM doc_snapshots WHERE object_id = ANY($1) FOR UPDATE', [behind]);
   const stored = await readDocs(client, behind);
   return changes.map((change) => (stored.has(change.envelope.id) ? change.copied!.again(stored.get(change.envelope.id)!) : change.content));
+}
+
+/** Refuses a re-mark whose basis changed (staleRemark): its rows are locked, so they stay as read until it commits. */
+async function checkBasis(client: PoolClient, basis: readonly RemarkBasis[]): Promise<void> {
+  if (basis.length === 0) return;
+  const { rows } = await client.query<{ id: string; marking: string; epoch: number }>('SELECT id, marking, epoch FROM objects WHERE id = ANY($1::text[])', [basis.map(({ id }) => id)]);
+  const stored = new Map(rows.map((row) => [row.id, row]));
+  const changed = changedSince(basis, (id) => stored.get(id));
+  if (changed.length > 0) throw staleRemark(changed);
 }
 
 /** Records the envelopes of `ids` as they now stand (the replay's history): the caller keeps to exercise cells' objects. */

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
-import { copyMisses, deletedWrite, FencedWriteError, HeldMarkings, type ObjectFence } from './fence';
+import { changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, noAuditChain, staleRemark, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
-import type { EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import type { AuditRecord, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /**
  * The two tables every commit writes, each one B-tree keyed by its own columns (WITHOUT ROWID), as
@@ -103,6 +103,8 @@ export class SqliteStore implements Store {
   private readonly loadDocTx: (objectId: string) => StoredDoc;
   private readonly loadDocsTx: (objectIds: readonly string[]) => Map<string, StoredDoc>;
   private readonly appendTx: (batch: PendingUpdate[]) => number[];
+  /** Writes audit entries inside this store's transaction (the audit log's chain, set by auditWith). */
+  private auditChain: ((records: readonly AuditRecord[]) => unknown) | undefined;
 
   /** `sync`: TEARLINE_SQLITE_SYNC. */
   /** `heldMarkings`: how many objects' marking versions it remembers (tests make it small). */
@@ -284,9 +286,26 @@ export class SqliteStore implements Store {
     for (const { envelope } of objects) this.held.hold(envelope.id, 1);
   }
 
-  async remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>> {
+  /** Where a re-mark's audit entry is written, in its transaction (server/openStorage.ts: the audit log's chain on this file). */
+  auditWith(chain: (records: readonly AuditRecord[]) => unknown): void {
+    this.auditChain = chain;
+  }
+
+  /** A re-mark's fence and audit entry (RemarkOptions), inside its transaction: `stored` runs between them. */
+  private fencedAndAudited<T>({ basis = [], audit }: RemarkOptions, stored: () => T): T {
+    const changed = changedSince(basis, (id) => this.statements.getObject.get(id));
+    if (changed.length > 0) throw staleRemark(changed);
+    const result = stored();
+    if (audit) {
+      if (!this.auditChain) throw noAuditChain();
+      this.auditChain([audit]);
+    }
+    return result;
+  }
+
+  async remark(changes: readonly EnvelopeChange[], options: RemarkOptions = {}): Promise<Map<string, number>> {
     const starts = new Map<string, number>();
-    const versions = this.db.transaction(() => {
+    const stored = () => {
       // Read before any envelope of the re-mark changes: who could see each one until now.
       const before = changes.map(({ envelope, content }) => (content ? this.statements.chainBefore.all(envelope.id) : []));
       return changes.map((change, i) => {
@@ -305,7 +324,8 @@ export class SqliteStore implements Store {
         this.recordEnvelope(envelope.workspaceId, envelope.id, content ?? null);
         return version;
       });
-    })();
+    };
+    const versions = this.db.transaction(() => this.fencedAndAudited(options, stored))();
     changes.forEach(({ envelope }, i) => {
       if (versions[i] !== undefined) this.held.hold(envelope.id, versions[i]);
     });

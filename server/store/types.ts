@@ -2,6 +2,7 @@
 // one node, or PostgreSQL (./postgresStore.ts), shared by several. Both pass one contract suite
 // (test/unit/store-contract.test.ts).
 import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
+import type { AuditAction, AuditActor, Json } from '../../shared/rest';
 
 export type WorkspaceRecord = WorkspaceSummary;
 
@@ -46,6 +47,37 @@ export interface CopiedFrom {
    * stored instead, so no acknowledged update is left out of the new epoch.
    */
   again(stored: StoredDoc): Uint8Array;
+}
+
+/** An envelope as a re-mark was decided from: its marking and epoch then. */
+export interface RemarkBasis {
+  id: string;
+  marking: string;
+  epoch: number;
+}
+
+/**
+ * An audit entry a store writes in a transaction of its own (the audit log's draft,
+ * server/audit/entry.ts): what it records commits with it or not at all.
+ */
+export interface AuditRecord {
+  workspaceId: string;
+  actor: AuditActor;
+  action: AuditAction;
+  objectId?: string | null;
+  detail?: { [key: string]: Json };
+}
+
+export interface RemarkOptions {
+  /**
+   * The envelopes the re-mark was decided from: the re-marked object, its subtree and its
+   * ancestors (their markings decide who sees what, before and after). It commits only if each
+   * stored object still has that marking and epoch; otherwise nothing is stored and it rejects
+   * with a FencedWriteError (`conflict`) naming those that changed (another node re-marked them).
+   */
+  basis?: readonly RemarkBasis[];
+  /** The re-mark's audit entry, chained in the same transaction: no re-mark is stored without it. */
+  audit?: AuditRecord;
 }
 
 /** A deleted object: kept (envelope, content, audit trail), served to nobody, restorable for a while. */
@@ -154,8 +186,9 @@ export interface Store {
    * epoch (that snapshot replaces the earlier snapshot and every earlier epoch's updates). A copy
    * that misses updates stored after `copied.through` is made again (`copied.again`) first.
    * Answers, for each new epoch, the object's last sequence number when it began (its `epochSeq`).
+   * `options`: its fence and its audit entry (RemarkOptions).
    */
-  remark(changes: readonly EnvelopeChange[]): Promise<Map<string, number>>;
+  remark(changes: readonly EnvelopeChange[], options?: RemarkOptions): Promise<Map<string, number>>;
 
   /**
    * Stores a batch in one durable transaction; resolves once on disk, with each update's sequence

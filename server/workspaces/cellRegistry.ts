@@ -7,7 +7,7 @@ import type { Envelope, WorkspaceSummary } from '../../shared/protocol';
 import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { DocRegistry } from '../objects/docRegistry';
-import type { NewDoc, Store, Tombstone, WorkspaceRecord } from '../store/types';
+import type { NewDoc, RemarkOptions, Store, Tombstone, WorkspaceRecord } from '../store/types';
 import { isStorageFault, noSuchCell } from '../errors';
 import { isMember } from '../../shared/membership';
 import { policyOf } from './workspaceService';
@@ -250,16 +250,21 @@ export class CellRegistry {
   /**
    * Changed envelopes of a re-mark, with the new epochs (object id → epoch) they start: the docs'
    * copies are made and stored with the envelopes in one transaction, then the live docs and the
-   * index are replaced. Answers each new epoch's first content.
+   * index are replaced. Answers each new epoch's first content. `options`: the re-mark's fence and
+   * audit entry (Store.remark).
    */
   async remark(
     cell: Cell,
     envelopes: readonly Envelope[],
     epochs: ReadonlyMap<string, number>,
     docs: Pick<DocRegistry, 'startEpochs'>,
+    options: RemarkOptions = {},
   ): Promise<ReadonlyMap<string, Uint8Array>> {
     const copies = await docs.startEpochs(epochs, (fresh) =>
-      this.store.remark(envelopes.map((envelope) => ({ envelope, ...fresh.get(envelope.id) }))),
+      this.store.remark(
+        envelopes.map((envelope) => ({ envelope, ...fresh.get(envelope.id) })),
+        options,
+      ),
     );
     for (const envelope of envelopes) cell.index.put(envelope);
     return copies;

@@ -82,4 +82,32 @@ describe('idle cells leave memory', () => {
     await reader.ok('workspace:join', { workspaceId: cell.id });
     expect(bodyOf((await replica(reader, cell.id, object)).doc).toString()).toBe('queued start ');
   });
+  test('a REST read (an export) holds its cell: not unloaded while it runs, so no copy left unkept answers it; unloaded after', async () => {
+    const server = await servers.start();
+    const cell = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name: 'Reading', template: 'adhoc', members: ['USA'] });
+    const writer = await servers.open(server, 'usa-analyst');
+    await writer.ok('workspace:join', { workspaceId: cell.id });
+    const { object } = await writer.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//NOFORN', content: buildContent({ body: 'start ' }) });
+    await writer.ok('workspace:leave', { workspaceId: cell.id });
+    await eventually(() => !server.ctx.presence.waiting(cell.id), 5_000, 'the leave sent to the cell');
+
+    // The export's read of the doc waits until the test lets it through.
+    const encodeState = server.ctx.docs.encodeState.bind(server.ctx.docs);
+    let letThrough!: () => void;
+    const gate = new Promise<void>((resolve) => (letThrough = resolve));
+    let reading = false;
+    vi.spyOn(server.ctx.docs, 'encodeState').mockImplementation(async (id, stateVector) => {
+      reading = true;
+      await gate;
+      return encodeState(id, stateVector);
+    });
+    const exported = fetch(`${server.url}/api/workspaces/${cell.id}/objects/${object.id}/export`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'usa-analyst')}` } });
+    await eventually(() => reading, 5_000, 'the export reading the doc');
+
+    expect(await server.unloadIdleCells(0)).toBe(0);
+    expect(server.ctx.cells.loaded(cell.id)).toBeDefined();
+    letThrough();
+    expect((await exported).status).toBe(200);
+    expect(await server.unloadIdleCells(0)).toBe(1);
+  });
 });

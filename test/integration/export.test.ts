@@ -1,6 +1,6 @@
 // Export: marked plain text (and map features as GeoJSON/KML) of what the caller may hold; DISPLAY
 // ONLY is never exported; audited.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
 import { buildContent, editableFieldText } from '../../shared/content';
 import type { RunningServer } from '../../server/app';
@@ -95,4 +95,37 @@ test('the features export carries geometry and markings of exactly what the call
   const shared = geojson.features[0] as unknown as { id: string };
   const text = await fetch(`${server.url}/api/workspaces/${cell.id}/objects/${shared.id}/export`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'aus-analyst')}` } });
   expect(await text.text()).toContain('(S//REL TO USA, AUS) Position: 26.0000°N 125.0000°E (MGRS 51R YJ 00180 77215)');
+});
+
+test('a portion re-marked away from the reader while its export is being read is not exported: the export answers conflict (fail closed)', async () => {
+  const cell = await createCell(server.url, await tokenFor(server.url, 'usa-analyst'), { name: 'Export race', template: 'fvey' });
+  const usa = await connect(server.url, 'usa-analyst');
+  await usa.ok('workspace:join', { workspaceId: cell.id });
+  const { object: report } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'report', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: '' }) });
+  const { object: portion } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'portion', parentId: report.id, marking: '(S//REL TO USA, GBR)', content: buildContent({ body: 'NARROWED-CANARY' }) });
+  // The export's read of the portion's doc waits until the portion has been narrowed to NOFORN.
+  const encodeState = server.ctx.docs.encodeState.bind(server.ctx.docs);
+  let reading!: () => void;
+  const reached = new Promise<void>((resolve) => (reading = resolve));
+  let narrowed!: () => void;
+  const gate = new Promise<void>((resolve) => (narrowed = resolve));
+  const spy = vi.spyOn(server.ctx.docs, 'encodeState').mockImplementation(async (id, stateVector) => {
+    const state = await encodeState(id, stateVector);
+    if (id === portion.id) {
+      reading();
+      await gate;
+    }
+    return state;
+  });
+  const exported = fetch(`${server.url}/api/workspaces/${cell.id}/objects/${report.id}/export`, { headers: { authorization: `Bearer ${await tokenFor(server.url, 'gbr-analyst')}` } });
+  await reached;
+  await usa.ok('object:remark', { workspaceId: cell.id, id: portion.id, marking: '(S//NF)' });
+  narrowed();
+  const response = await exported;
+  spy.mockRestore();
+  const text = await response.text();
+  expect(response.status).toBe(409);
+  expect(text).not.toContain('NARROWED-CANARY');
+  expect(JSON.parse(text)).toMatchObject({ error: { code: 'conflict' } });
+  usa.close();
 });

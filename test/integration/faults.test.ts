@@ -2,10 +2,10 @@
 // redis-server of the test's own, each shown with "no acknowledged edit lost, no leak, converged
 // within 10 s after the fault ends": Redis restarted with AOF, Redis frozen (SIGSTOP) for 10 s, a
 // node SIGKILLed mid-write and between commit and relay, a narrowing re-mark during a Redis outage
-// with a stale node writing under the old marking, a widening re-mark on a node the relay had not
-// brought another node's edit, PostgreSQL restarted and frozen (and a commit landing when it
-// resumes), and a participant whose clearance changed while disconnected reconnecting to another
-// node. docs/deployment.md says what each fault does and promises. Skipped without PostgreSQL or
+// with a stale node writing under the old marking, a stale node's re-mark over a narrowing it never
+// saw (refused), a widening re-mark on a node the relay had not brought another node's edit,
+// PostgreSQL restarted and frozen (and a commit landing when it resumes), and a participant whose
+// clearance changed while disconnected reconnecting to another node. docs/deployment.md says what each fault does and promises. Skipped without PostgreSQL or
 // redis-server locally, never in CI.
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import pg from 'pg';
@@ -183,6 +183,29 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
     for (const r of [onA, onB, onC]) expect(bodyOf(r.doc).toString().includes('CANARY-STALE')).toBe(false);
   }, 60_000);
 
+  test('a re-mark on a stale node during a Redis outage, decided from a marking another node narrowed meanwhile, answers conflict: the narrowing stands, audited once, and the stale node reads it', async () => {
+    const [a, b] = await nodes.start({ nodes: 2 });
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Two officers', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
+    const [narrower, widener] = [await nodes.open(a!.url, 'usa-analyst', cell.id), await nodes.open(b!.url, 'usa-fdo', cell.id)];
+    const { object } = await narrower.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await widener.waitFor('object:added', (e: Envelope) => e.id === object.id, 10_000);
+
+    await nodes.redis.stop();
+    await narrower.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN' });
+    // Node B has not heard of it: its re-mark, planned from REL TO USA, GBR, would undo the narrowing unseen.
+    const stale = await widener.call('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS' });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('decide again') } });
+    // Read again from PostgreSQL at once, without the relay: node B now shows the narrowing.
+    expect((await b!.ctx.cells.loaded(cell.id))!.index.get(object.id)!.envelope.marking).toBe('SECRET//NOFORN');
+    await nodes.redis.start();
+
+    expect((await a!.ctx.store.getObject(object.id))!.marking).toBe('SECRET//NOFORN');
+    const remarks = (await a!.ctx.audit.listForObject(object.id)).filter((entry) => entry.action === 'object.remark');
+    expect(remarks.map((entry) => entry.detail)).toEqual([expect.objectContaining({ from: 'SECRET//REL TO USA, GBR', to: 'SECRET//NOFORN' })]);
+    // Decided again from what it now shows, node B's re-mark is carried out.
+    await widener.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS', from: 'SECRET//NOFORN' });
+  }, 60_000);
+
   test('a widening re-mark on node B during a Redis outage, after an edit on node A that B never received: the edit is in the new epoch, on every node', async () => {
     const [a, b] = await nodes.start({ nodes: 2, aof: true });
     const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Widening', template: 'adhoc', members: ['USA', 'GBR', 'AUS'] });
@@ -289,6 +312,46 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       // The swept row carries what the relay needs: delivered as relayed, no gap repair.
       for (const repair of repairs) expect(repair).not.toHaveBeenCalled();
       expect(await storedText(await nodes.open(b!.url, 'usa-analyst', cell.id), cell.id, object.id)).toContain('LANDED-LATE');
+    }, 90_000);
+    test('a connection reset during the COMMIT of an update that landed: the write answers unavailable (it may or may not be saved), and node A and every replica hold it', async () => {
+      const own = await startOwnPostgres();
+      owns.push(own);
+      const [a, b] = await nodes.start({ nodes: 2, databaseUrl: own.url });
+      const { cell, object, clients, replicas } = await sharedNote(a!, [[a!.url, 'usa-analyst'], [b!.url, 'gbr-analyst']]);
+      await write(replicas[0]!, 'before');
+      await eventually(converged(replicas, ['before']), CONVERGED_MS, 'delivery before the fault');
+
+      // Fault hook: node A's COMMIT is sent but its answer left unread until PostgreSQL shows the
+      // update committed (read on a connection of the test's own); then the socket is destroyed.
+      const watcher = new pg.Client({ connectionString: own.url });
+      await watcher.connect();
+      const landed = async () => (await watcher.query('SELECT 1 FROM doc_updates WHERE object_id = $1 AND position($2::bytea in data) > 0', [object.id, Buffer.from('RESET-LANDED')])).rowCount === 1;
+      const inserted = new WeakSet<object>();
+      const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+        const first = args[0] as string | { text?: string } | undefined;
+        const text = typeof first === 'string' ? first : (first?.text ?? '');
+        if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
+        if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
+        spy.mockRestore();
+        const stream = (this as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream;
+        stream.pause();
+        const result = query.apply(this, args);
+        void (async () => {
+          while (!(await landed())) await sleep(10);
+          stream.destroy();
+        })();
+        return result;
+      } as typeof pg.Client.prototype.query);
+      const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(replicas[0]!, 'RESET-LANDED') });
+      await watcher.end();
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('may or may not have been saved') } });
+
+      const heldBy = async (node: RunningServer) => bodyOf(textDoc((await node.ctx.docs.encodeState(object.id)).update)).toString();
+      await eventually(async () => (await heldBy(a!)).includes('RESET-LANDED'), CONVERGED_MS, "node A's live doc takes the commit that landed");
+      await eventually(converged(replicas, ['before', 'RESET-LANDED']), CONVERGED_MS, 'both replicas hold it');
+      await write(replicas[0]!, 'after');
+      await eventually(converged(replicas, ['before', 'RESET-LANDED', 'after']), CONVERGED_MS, 'writes go on');
     }, 90_000);
   });
 

@@ -183,3 +183,22 @@ test('DISPLAY ONLY → REL TO hands over a copy: an analyst may not do it, only 
   expect(released.marking).toBe('SECRET//REL TO USA, GBR');
   for (const c of [usa!, fdo!, gbr!]) c.close();
 });
+
+test('two officers re-marking at once: one who says which marking they saw (`from`) and saw an older one gets conflict, not a silent overwrite', async () => {
+  const [fdo, analyst] = await Promise.all(['usa-fdo', 'usa-analyst'].map((p) => connect(server.url, p)));
+  for (const c of [fdo!, analyst!]) await c.ok('workspace:join', { workspaceId: cell.id });
+  const { object } = await analyst!.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'x' }) });
+  // Both decide from REL TO USA, GBR; both requests are sent together, so the second is carried out after the first.
+  const [widened, narrowed] = await Promise.all([
+    fdo!.call('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//REL TO USA, GBR, AUS', from: object.marking }),
+    analyst!.call('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN', from: object.marking }),
+  ]);
+  expect(widened).toMatchObject({ ok: true, object: { marking: 'SECRET//REL TO USA, AUS, GBR' } });
+  expect(narrowed).toEqual({ ok: false, error: { code: 'conflict', message: expect.stringContaining('changed since you saw it') } });
+  const audited = await server.ctx.audit.listForObject(object.id);
+  expect(audited.filter((entry) => entry.action === 'object.remark')).toHaveLength(1);
+  // Decided from the marking it has now, it is carried out; without `from`, as before.
+  await analyst!.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN', from: 'SECRET//REL TO USA, AUS, GBR' });
+  await analyst!.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'TOP SECRET//NOFORN' });
+  for (const c of [fdo!, analyst!]) c.close();
+});

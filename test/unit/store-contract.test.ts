@@ -18,6 +18,9 @@ import { PostgresStore } from '../../server/store/postgresStore';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store, StoredDoc } from '../../server/store/types';
 import { DocRegistry } from '../../server/objects/docRegistry';
+import type { AuditLog } from '../../server/audit/log';
+import { appendChained, createPostgresAuditLog } from '../../server/audit/postgresAuditLog';
+import { createSqliteAuditLog, sqliteAuditChain } from '../../server/audit/sqliteAuditLog';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import { noteEnvelope } from '../helpers/envelopes';
 import { countQueries, describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
@@ -89,6 +92,40 @@ async function statementsDuring(store: Store, work: () => Promise<unknown>): Pro
     for (const spy of spies) spy.mockRestore();
   }
   return seen;
+}
+
+/**
+ * Sets `store`'s audit chain as openStorage does, on its own file or database, with a fault hook:
+ * `failNext` makes the next chained write throw after its entries were written, in the transaction.
+ */
+function auditInto(store: Store) {
+  let failing = false;
+  const fail = () => {
+    if (!failing) return;
+    failing = false;
+    throw new Error('audit chain failed');
+  };
+  let log: AuditLog;
+  if (store instanceof SqliteStore) {
+    const chain = sqliteAuditChain(store.db);
+    store.auditWith((records) => {
+      chain(records);
+      fail();
+    });
+    log = createSqliteAuditLog(store.db);
+  } else {
+    const pg = store as PostgresStore;
+    pg.auditWith(async (client, records) => {
+      await appendChained(client, records);
+      fail();
+    });
+    log = createPostgresAuditLog(pg.pool);
+  }
+  return {
+    about: (objectId: string) => log.listForObject(objectId),
+    verify: () => log.verify(),
+    failNext: () => (failing = true),
+  };
 }
 
 // `make` opens a store (a node) on the test's storage.
@@ -432,6 +469,46 @@ describeEngines('store', { sqlite: sqliteBackend, postgres: postgresBackend }, (
     await nodeB.getObject('f1');
     expect(await nodeB.appendUpdates([edit('f1', 'again')])).toEqual([2]);
     await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  test('a re-mark decided from a marking another node changed since (the object, or what it belongs to) is refused with conflict and stores nothing', async () => {
+    const [nodeA, nodeB] = [make(), make()];
+    const report = envelope('s1', { kind: 'report', marking: 'SECRET//REL TO USA, GBR' });
+    const portion = envelope('s2', { kind: 'portion', parentId: 's1', marking: 'SECRET//REL TO USA, GBR' });
+    await nodeA.createObjects([report, portion].map((e) => ({ envelope: e, content: buildContent({ body: e.id }), author: 'usa-analyst', clients: [] })));
+    await nodeB.listObjects('w1');
+    const basis = [report, portion].map(({ id, marking, epoch }) => ({ id, marking, epoch }));
+    // Node A narrows the report; node B, not told yet, widens it from the marking it still shows.
+    await nodeA.remark([{ envelope: { ...report, marking: 'SECRET//NOFORN' } }], { basis });
+    const stale = nodeB.remark([{ envelope: { ...report, marking: 'SECRET//REL TO USA, GBR, AUS' } }], { basis });
+    await expect(stale).rejects.toBeInstanceOf(FencedWriteError);
+    await expect(stale).rejects.toMatchObject({ code: 'conflict', objectIds: ['s1'], message: expect.stringContaining('decide again') });
+    expect((await nodeA.getObject('s1'))!.marking).toBe('SECRET//NOFORN');
+    // Its paragraph, decided from the report's old marking, is refused as well: its chain changed.
+    const widened = nodeB.remark([{ envelope: { ...portion, marking: 'SECRET//REL TO USA, GBR, AUS', epoch: 1 }, content: buildContent({ body: 's2' }) }], { basis });
+    await expect(widened).rejects.toMatchObject({ code: 'conflict', objectIds: ['s1'] });
+    expect(await nodeA.getObject('s2')).toMatchObject({ marking: 'SECRET//REL TO USA, GBR', epoch: 0 });
+    // Decided from what is stored now, it is stored.
+    const current = [{ ...basis[0]!, marking: 'SECRET//NOFORN' }, basis[1]!];
+    await nodeB.remark([{ envelope: { ...report, marking: 'SECRET//REL TO USA' } }], { basis: current });
+    expect((await nodeA.getObject('s1'))!.marking).toBe('SECRET//REL TO USA');
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  test("a re-mark's audit entry is chained in the re-mark's transaction: both are stored, or neither", async () => {
+    const store = make();
+    const audits = auditInto(store);
+    await store.createObjects([{ envelope: envelope('a1'), content: buildContent({ body: '' }), author: 'usa-analyst', clients: [] }]);
+    const record = { workspaceId: 'w1', actor: { sub: 'usa-fdo', nation: 'USA' }, action: 'object.remark' as const, objectId: 'a1', detail: { to: 'SECRET//NOFORN' } };
+    await store.remark([{ envelope: envelope('a1', { marking: 'SECRET//NOFORN' }) }], { audit: record });
+    expect(await audits.about('a1')).toEqual([expect.objectContaining({ action: 'object.remark', objectId: 'a1', detail: { to: 'SECRET//NOFORN' } })]);
+    expect((await audits.verify()).ok).toBe(true);
+    // An audit write that fails (a crash, a full disk at that moment) takes the re-mark with it.
+    audits.failNext();
+    await expect(store.remark([{ envelope: envelope('a1', { marking: 'TOP SECRET//NOFORN' }) }], { audit: { ...record, detail: { to: 'TOP SECRET//NOFORN' } } })).rejects.toThrow('audit chain failed');
+    expect((await store.getObject('a1'))!.marking).toBe('SECRET//NOFORN');
+    expect(await audits.about('a1')).toHaveLength(1);
+    await store.close();
   });
 
   test('a re-mark whose copy misses updates another node stored since has it made again from the stored doc, in its transaction', async () => {

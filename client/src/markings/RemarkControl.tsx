@@ -28,7 +28,7 @@ export function RemarkControl({ envelope, right, onClose }: { envelope: Envelope
 
   const apply = async () => {
     if (!session || !marking?.ok) return;
-    if (await action.run(() => session.remark(envelope.id, marking.banner), 'The marking was not changed')) onClose();
+    if (await action.run(() => session.remark(envelope.id, marking.banner, envelope.marking), 'The marking was not changed')) onClose();
   };
 
   return (

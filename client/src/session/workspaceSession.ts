@@ -237,8 +237,9 @@ export class WorkspaceSession implements Picture {
     return object;
   }
 
-  async remark(id: string, marking: string): Promise<Envelope> {
-    const { object } = await this.connection.request('object:remark', { workspaceId: this.workspaceId, id, marking });
+  /** `from`: the marking the person decided from; the server answers `conflict` if it changed meanwhile. */
+  async remark(id: string, marking: string, from?: string): Promise<Envelope> {
+    const { object } = await this.connection.request('object:remark', { workspaceId: this.workspaceId, id, marking, ...(from === undefined ? {} : { from }) });
     return this.replaceHeld(id, object);
   }
 

@@ -36,6 +36,16 @@ export async function memberCell(ctx: Context, identity: Identity, workspaceId: 
 }
 
 /**
+ * Whether every object an answer was read from is still as it was read: visible to the caller,
+ * under the same marking. A re-mark (made here, or relayed from another node) may land while the
+ * answer's docs are read; such an answer is not given (fail closed), the caller asks again.
+ */
+export function unchangedSince(cell: Cell, participant: Participant, read: readonly { id: string; marking: string }[]): void {
+  const changed = read.some(({ id, marking }) => cell.index.get(id)?.envelope.marking !== marking || !cell.index.canSee(participant, id));
+  if (changed) throw new TearlineError('conflict', 'What you asked for was re-marked while it was being read, so it was not given; ask again.');
+}
+
+/**
  * One page of the audit trail as the caller may see it (server/audit/visibility.ts), each entry
  * with the opaque cursor to read on after it; `next` is where the following page starts.
  */

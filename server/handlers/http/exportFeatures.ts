@@ -11,7 +11,7 @@ import { canHoldCopy, formatBanner, rollUp, type Marking } from '../../../shared
 import type { Identity } from '../../auth/verifier';
 import type { Context } from '../context';
 import { auditActor } from '../../sessions/session';
-import { memberCell } from './cellReports';
+import { memberCell, unchangedSince } from './cellReports';
 
 export type FeatureExportFormat = 'geojson' | 'kml';
 
@@ -38,6 +38,7 @@ export async function exportFeatures(ctx: Context, identity: Identity, workspace
     markings.push(marking);
     doc.destroy();
   }
+  unchangedSince(cell, participant, features);
   const banner = markings.length > 0 ? formatBanner(rollUp(markings, cell.policy), cell.policy) : 'UNCLASSIFIED';
   await ctx.audit.append({
     workspaceId: cell.workspace.id,

@@ -12,7 +12,7 @@ import { exerciseScenario } from '../../exercise/leadership';
 import { auditActor } from '../../sessions/session';
 import type { Context } from '../context';
 import { forbidden, notFound } from '../../errors';
-import { memberCell } from './cellReports';
+import { memberCell, unchangedSince } from './cellReports';
 
 async function docOf(ctx: Context, id: string): Promise<Y.Doc> {
   const doc = new Y.Doc({ guid: id });
@@ -27,6 +27,7 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
   if (!canHoldCopy(participant, entry.marking, cell.policy)) {
     throw forbidden('This object is DISPLAY ONLY to your nation: it may be viewed here, never exported.');
   }
+  const read = [entry.envelope];
   const doc = await docOf(ctx, objectId);
   const title = fieldText(doc, 'title') ?? fieldText(doc, 'name');
   const lines: string[] = [];
@@ -43,8 +44,10 @@ export async function exportObject(ctx: Context, identity: Identity, workspaceId
       continue;
     }
     markings.push(portion.marking);
+    read.push(portion.envelope);
     lines.push(`${portion.envelope.portion} ${bodyOf(await docOf(ctx, portion.envelope.id)).toString()}`, '');
   }
+  unchangedSince(cell, participant, read);
   if (withheld > 0) lines.push(`[${withheld} DISPLAY ONLY portion(s) not exported]`, '');
   const banner = formatBanner(rollUp(markings, cell.policy), cell.policy);
   // An exercise cell's export is stamped in its scenario's wording (a blank exercise cell: the default).

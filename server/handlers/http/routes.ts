@@ -188,25 +188,29 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
       res.status(201).json({ exercise: await createExercise(ctx, await identify(req), req.body) } satisfies RestAnswers['POST /api/exercises']);
     }),
   );
+  // A read of a cell holds it in memory while it runs (server/workspaces/idleCells.ts): a copy let go
+  // meanwhile would no longer be kept current by the relay, and could answer what a re-mark elsewhere
+  // took away.
+  const holding = <T>(req: Request, read: () => Promise<T>): Promise<T> => ctx.cells.using(String(req.params.id), read);
   app.get(
     '/api/workspaces/:id/audit',
     heavy,
     route(async (req, res) => {
-      res.json(await auditFor(ctx, cursors, await identify(req), String(req.params.id), req.query));
+      res.json(await holding(req, async () => auditFor(ctx, cursors, await identify(req), String(req.params.id), req.query)));
     }),
   );
   app.get(
     '/api/workspaces/:id/figures',
     heavy,
     route(async (req, res) => {
-      res.json(await figuresFor(ctx, await identify(req), String(req.params.id)));
+      res.json(await holding(req, async () => figuresFor(ctx, await identify(req), String(req.params.id))));
     }),
   );
   app.get(
     '/api/workspaces/:id/objects/:objectId/export',
     heavy,
     route(async (req, res) => {
-      const text = await exportObject(ctx, await identify(req), String(req.params.id), String(req.params.objectId));
+      const text = await holding(req, async () => exportObject(ctx, await identify(req), String(req.params.id), String(req.params.objectId)));
       res.type('text/plain; charset=utf-8').send(text);
     }),
   );
@@ -216,7 +220,7 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     route(async (req, res) => {
       const format = req.params.format;
       if (format !== 'kml' && format !== 'geojson') throw new TearlineError('not_found', 'Features export as .geojson or .kml.');
-      const text = await exportFeatures(ctx, await identify(req), String(req.params.id), format);
+      const text = await holding(req, async () => exportFeatures(ctx, await identify(req), String(req.params.id), format));
       res.type(format === 'kml' ? 'application/vnd.google-earth.kml+xml' : 'application/geo+json').send(text);
     }),
   );
@@ -224,14 +228,14 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
     '/api/workspaces/:id/objects/:objectId/track',
     heavy,
     route(async (req, res) => {
-      res.json(await featureTrack(ctx, await identify(req), String(req.params.id), String(req.params.objectId)));
+      res.json(await holding(req, async () => featureTrack(ctx, await identify(req), String(req.params.id), String(req.params.objectId))));
     }),
   );
   app.get(
     '/api/workspaces/:id/tracks',
     heavy,
     route(async (req, res) => {
-      res.json(await cellTracks(ctx, await identify(req), String(req.params.id)));
+      res.json(await holding(req, async () => cellTracks(ctx, await identify(req), String(req.params.id))));
     }),
   );
   app.use('/api', (_req, _res, next) => next(new TearlineError('not_found', 'No such API route.')));
