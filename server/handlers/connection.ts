@@ -205,7 +205,12 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   });
 }
 
-async function handle(
+/**
+ * Checks one message and hands it to the dispatcher. Not async: the dispatcher's promise is
+ * returned as it is, not wrapped in another (microtasks per edit); a refusal is thrown, and the
+ * queue's task that calls this turns it into its rejection.
+ */
+function handle(
   budget: SocketBudget,
   event: ClientEvent,
   payload: unknown,
