@@ -148,6 +148,8 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   });
   let unanswered = 0;
   const queue = new MessageQueue();
+  // One per socket, not one per message.
+  const renewExpiry = (exp: number) => ctx.sessionExpiry.schedule(socket, exp * 1000);
   const turn = (event: ClientEvent, payload: unknown, release: () => void): Promise<object> =>
     handle(budget, event, payload, {
       ctx,
@@ -155,7 +157,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       // The session as it is when this message's turn comes: no other message of this socket runs meanwhile.
       session: socket.data,
       release,
-      renewExpiry: (exp) => ctx.sessionExpiry.schedule(socket, exp * 1000),
+      renewExpiry,
     });
 
   // One listener for every event, not one closure per event and socket (memory per connected
