@@ -81,11 +81,17 @@ export const readNotifications = event('notifications:read')
 
 /**
  * What a durable write means besides its content: a thread resolved or reopened (audited), an
- * RFI assigned or answered (its nations told). Read from the values the update check found.
+ * RFI assigned or answered (its nations told). Read from the values the update check found. The
+ * work's promise, or undefined when the write means nothing more (most edits: awaiting nothing
+ * would still cost the edit path a microtask).
  */
-export async function afterWrite(ctx: Context, session: SessionData, envelope: Envelope, written: ReadonlyMap<string, unknown>): Promise<void> {
+export function afterWrite(ctx: Context, session: SessionData, envelope: Envelope, written: ReadonlyMap<string, unknown>): Promise<void> | undefined {
   const thread = threadChange(envelope.kind, written);
-  if (thread) await ctx.audit.append({ workspaceId: envelope.workspaceId, actor: auditActor(session), action: thread, objectId: envelope.id, detail: {} });
   const actor = { name: session.identity.name, nation: session.participant.nation };
-  await ctx.notifier.send(rfiNotifications(envelope, written, actor, new Date()));
+  const notifications = rfiNotifications(envelope, written, actor, new Date());
+  if (!thread && notifications.length === 0) return undefined;
+  return (async () => {
+    if (thread) await ctx.audit.append({ workspaceId: envelope.workspaceId, actor: auditActor(session), action: thread, objectId: envelope.id, detail: {} });
+    await ctx.notifier.send(notifications);
+  })();
 }

@@ -148,6 +148,8 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   });
   let unanswered = 0;
   const queue = new MessageQueue();
+  // One per socket, not one per message.
+  const renewExpiry = (exp: number) => ctx.sessionExpiry.schedule(socket, exp * 1000);
   const turn = (event: ClientEvent, payload: unknown, release: () => void): Promise<object> =>
     handle(budget, event, payload, {
       ctx,
@@ -155,7 +157,7 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
       // The session as it is when this message's turn comes: no other message of this socket runs meanwhile.
       session: socket.data,
       release,
-      renewExpiry: (exp) => ctx.sessionExpiry.schedule(socket, exp * 1000),
+      renewExpiry,
     });
 
   // One listener for every event, not one closure per event and socket (memory per connected
@@ -205,7 +207,12 @@ export function onConnection(ctx: Context, socket: TearlineSocket): void {
   });
 }
 
-async function handle(
+/**
+ * Checks one message and hands it to the dispatcher. Not async: the dispatcher's promise is
+ * returned as it is, not wrapped in another (microtasks per edit); a refusal is thrown, and the
+ * queue's task that calls this turns it into its rejection.
+ */
+function handle(
   budget: SocketBudget,
   event: ClientEvent,
   payload: unknown,

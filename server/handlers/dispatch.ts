@@ -92,7 +92,8 @@ async function checked(ctx: Context, socket: TearlineSocket, session: SessionDat
   const { checks } = entry;
   const found: Found = {};
   if (checks.cell === 'joined') {
-    const cell = session.joined.has(payloadCell(payload)) ? await ctx.cells.get(payloadCell(payload)) : undefined;
+    const workspaceId = payloadCell(payload);
+    const cell = session.joined.has(workspaceId) ? (ctx.cells.ready(workspaceId) ?? (await ctx.cells.get(workspaceId))) : undefined;
     if (!cell) throw new TearlineError('forbidden', 'Open this cell (workspace:join) before working in it.');
     // A session let in before an EXCON reset whose join inject is to come again is out of the
     // cell: it leaves it (audited) and is answered as a non-member. While this node cannot tell
@@ -133,8 +134,9 @@ async function checked(ctx: Context, socket: TearlineSocket, session: SessionDat
   }
   // In an exercise cell, whoever the scenario seats as an observer or evaluator reads and never
   // writes, whatever their token allows; while this node cannot tell who is seated, nobody writes.
+  // Only an exercise cell seats anyone (exerciseSeating answers nothing for the others): asked there only.
   const acts = checks.role?.is === 'editor' ? checks.role.to : WATCHERS_MAY_NOT[entry.event];
-  if (acts !== undefined) {
+  if (acts !== undefined && found.cell!.workspace.exercise) {
     const seating = await exerciseSeating(ctx, found.cell!.workspace);
     if (seating === null) throw forbidden('This server cannot tell yet whether the exercise seats you as a player or a watcher; nothing was changed. Try again in a few seconds.');
     const watcher = seating?.watcherRole(session.identity.sub);

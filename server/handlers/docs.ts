@@ -72,9 +72,12 @@ export const updateDoc = event('doc:update')
       ctx.metrics.updates.inc();
       ctx.fanout.update(cell, payload.id, payload.epoch, payload.update, socket.id, receivedAt, { from: checked.seq, to: checked.seq });
       const { envelope } = object;
-      await auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
+      // Each follow-up is a promise only when there is work to wait for.
+      const moved = auditMove(ctx.audit, { workspaceId: cell.workspace.id, objectId: payload.id, kind: envelope.kind, marking: envelope.marking, written: checked.values, actor: auditActor(session) });
+      if (moved) await moved;
       if (cell.workspace.exercise && envelope.kind === 'rfi') await noteRfiAnswer(ctx, cell.workspace.id, payload.id, session);
-      await afterWrite(ctx, session, envelope, checked.values);
+      const followUp = afterWrite(ctx, session, envelope, checked.values);
+      if (followUp) await followUp;
       // Its number: the fan-out does not echo the update back to its only sender.
       return { seq: checked.seq };
     });

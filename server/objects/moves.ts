@@ -24,17 +24,21 @@ export function placedAt(kind: string, content: Uint8Array): LonLat | undefined 
   }
 }
 
-/** Appends an `object.move` audit entry when a feature's durable update moved it. */
-export async function auditMove(
+/**
+ * Appends an `object.move` audit entry when a feature's durable update moved it: the append's
+ * promise, or undefined when the update moved nothing (most edits: awaiting nothing would still
+ * cost the edit path a microtask).
+ */
+export function auditMove(
   audit: Pick<AuditLog, 'append'>,
   moved: { workspaceId: string; objectId: string; kind: string; marking: string; written: ReadonlyMap<string, unknown>; actor: AuditActor },
-): Promise<void> {
-  if (moved.kind !== 'feature') return;
+): Promise<unknown> | undefined {
+  if (moved.kind !== 'feature') return undefined;
   // The update check resolved which field each written value belongs to (updateCheck.ts).
   const written = moved.written.get('geometry');
-  if (!isGeometry(written)) return;
+  if (!isGeometry(written)) return undefined;
   const geometry = normaliseForRead(written);
-  await audit.append({
+  return audit.append({
     workspaceId: moved.workspaceId,
     actor: moved.actor,
     action: 'object.move',

@@ -106,6 +106,17 @@ export class CellRegistry {
     return entry.cell;
   }
 
+  /**
+   * The cell when it is loaded, counted as asked for as `get` does; undefined while it loads or
+   * when it is not in memory (then `get`). Spares a socket event's checks a microtask per message.
+   */
+  ready(workspaceId: string): Cell | undefined {
+    const entry = this.cells.get(workspaceId);
+    if (!entry?.loaded) return undefined;
+    entry.usedAt = this.now();
+    return entry.loaded;
+  }
+
   private forget(workspaceId: string, entry: Entry): void {
     if (this.cells.get(workspaceId) === entry) this.cells.delete(workspaceId);
   }

@@ -72,3 +72,24 @@ test('a held cell, or one asked for within the idle time, is not unloaded; an un
   expect(again!.unloaded).toBeUndefined();
   await store.close();
 });
+
+test('a loaded cell is at hand without awaiting (counted as asked for); none while it loads or once unloaded', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
+  await store.createWorkspace(workspace);
+  let now = 0;
+  const cells = new CellRegistry(store, recordingLog().log, undefined, () => now);
+  expect(cells.ready('w1')).toBeUndefined();
+  const loading = cells.get('w1');
+  expect(cells.ready('w1')).toBeUndefined();
+  const cell = (await loading)!;
+  expect(cells.ready('w1')).toBe(cell);
+  now = 1000;
+  expect(cells.idle(1000)).toEqual([cell]);
+  // Asked for again: not idle any more, as after a `get`.
+  expect(cells.ready('w1')).toBe(cell);
+  expect(cells.idle(1000)).toEqual([]);
+  now = 2000;
+  expect(cells.unload(cell, 1000)).toBe(true);
+  expect(cells.ready('w1')).toBeUndefined();
+  await store.close();
+});

@@ -292,3 +292,16 @@ test('updates are numbered within their epoch for clients, in memory and from th
   docs.destroy();
   await store.close();
 });
+
+test('an update to a doc in memory takes its place in the doc’s order within the call, before anything awaits', async () => {
+  const { docs, store } = await setUp({ doc1: 'x' });
+  const writer = textReplica((await docs.encodeState('doc1')).update);
+  await docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'loads it ')), 'writer');
+  let staged = false;
+  const written = docs.update('doc1', 0, writer.edit((t) => t.insert(0, 'then ')), 'writer', () => (staged = true));
+  // Read from memory, not through a settled promise: the socket's next message may start at once.
+  expect(staged).toBe(true);
+  expect(await written).toMatchObject({ seq: 2 });
+  expect(await textOf(docs, 'doc1')).toBe('then loads it x');
+  await store.close();
+});
