@@ -1,6 +1,7 @@
 // Builds and starts one Tearline node: store, identity, cells, docs, fan-out, HTTP and socket.io
 // on one port, and the operators' metrics on another.
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Server } from 'socket.io';
@@ -122,10 +123,14 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   // One of several nodes (REDIS_URL, on PostgreSQL): the relay, and socket.io across nodes.
   const frames: FrameCounts = { direct: 0, engine: 0 };
   const acks: AckCounts = { direct: 0, engine: 0 };
+  // This process's name in relay entries. A node skips its own updates' entries unread, so the
+  // name must be this process's alone: two nodes given one TEARLINE_NODE_ID, or a restarted node
+  // reading entries of its earlier life, would otherwise drop each other's updates.
+  const relayName = `${config.nodeId}~${randomUUID()}`;
   const relay = config.redisUrl !== undefined && store instanceof PostgresStore
     ? new RedisRelay({
         url: config.redisUrl,
-        node: config.nodeId,
+        node: relayName,
         maxLen: config.relayMaxLen,
         store,
         log,
@@ -237,7 +242,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   // On PostgreSQL even without the relay: a node re-reads what its own failed commits may have stored.
   const receiver = store instanceof PostgresStore
     ? new RelayReceiver({
-        node: config.nodeId,
+        node: relayName,
         cells: ctx.cells,
         docs,
         fanout: ctx.fanout,

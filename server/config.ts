@@ -214,8 +214,9 @@ export const SETTINGS = {
   nodeId: setting(
     'TEARLINE_NODE_ID',
     undefined,
-    { schema: text.schema.optional().transform((id) => id ?? `${os.hostname()}-${process.pid}`), expects: text.expects },
-    "this node's name among several (claims, logs); unset: host name and process id",
+    // At most 200 characters: relay entries carry it (with a suffix of this process's), up to 256.
+    { schema: z.string().regex(/^\S{1,200}$/).optional().transform((id) => id ?? `${os.hostname()}-${process.pid}`), expects: 'a value without spaces, at most 200 characters' },
+"this node's name among several (claims, logs), one per node; unset: host name and process id",
   ),
   faultHook: setting(
     'TEARLINE_TEST_FAULT',

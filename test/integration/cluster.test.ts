@@ -57,6 +57,22 @@ describe.skipIf(skipped)('several nodes on PostgreSQL and Redis', () => {
     await eventually(() => [usa, gbr, usa2].every((client, n) => held(client, n).join() === all.join()), 10_000, 'every client holds every number');
   });
 
+  test('two nodes given one TEARLINE_NODE_ID still apply and deliver each other\'s updates (a node skips only its own process\'s entries)', async () => {
+    const [a] = await cluster(1);
+    const twin = await nodes.node('node-1');
+    const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Twins', template: 'adhoc', members: ['USA', 'GBR'] });
+    const usa = await open(a!, 'usa-analyst', cell.id);
+    const gbr = await open(twin, 'gbr-analyst', cell.id);
+    const { object } = await usa.ok('object:create', { workspaceId: cell.id, kind: 'note', marking: 'SECRET//REL TO USA, GBR', content: buildContent({ body: 'start ' }) });
+    await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
+    const [us, gb] = [await replica(usa, cell.id, object), await replica(gbr, cell.id, object)];
+    bodyOf(us.doc).insert(0, 'FROM-A ');
+    bodyOf(gb.doc).insert(0, 'FROM-TWIN ');
+    await Promise.all([...us.acks, ...gb.acks]);
+    const both = (r: typeof us) => bodyOf(r.doc).toString().includes('FROM-A') && bodyOf(r.doc).toString().includes('FROM-TWIN');
+    await eventually(() => both(us) && both(gb), 10_000, 'each node delivers the other\'s edit');
+  });
+
   test('a narrowing re-mark on node A, edits on node B: the level that lost access receives nothing afterwards from any node', async () => {
     const [a, b, c] = await cluster();
     const cell = await createCell(a!.url, await tokenFor(a!.url, 'usa-analyst'), { name: 'Narrowing', template: 'adhoc', members: ['USA', 'GBR'] });
