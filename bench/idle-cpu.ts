@@ -55,19 +55,27 @@ function ticksByGroup(pid: number): Record<Group, number> {
   return ticks;
 }
 
-/** CPU milliseconds per second by thread group over `seconds`. */
-async function measure(pid: number, seconds: number): Promise<Record<Group, number>> {
+/** Times the main thread went to sleep of its own accord: each is a later wake-up. */
+function mainSleeps(pid: number): number {
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))?.[1] ?? 0);
+}
+
+/** CPU milliseconds per second by thread group, and the main thread's wake-ups per second, over `seconds`. */
+type Figures = Record<Group | 'wakes', number>;
+
+async function measure(pid: number, seconds: number): Promise<Figures> {
   const before = ticksByGroup(pid);
+  const sleptBefore = mainSleeps(pid);
   await sleep(seconds * 1000);
   const after = ticksByGroup(pid);
-  const perSecond = {} as Record<Group, number>;
+  const perSecond = { wakes: (mainSleeps(pid) - sleptBefore) / seconds } as Figures;
   for (const group of GROUPS) perSecond[group] = ((after[group] - before[group]) * 1000) / TICKS_PER_SECOND / seconds;
   return perSecond;
 }
 
 interface IdleRun {
-  empty: Record<Group, number>;
-  joined: Record<Group, number>;
+  empty: Figures;
+  joined: Figures;
 }
 
 /** Edits round-robin over `writers` at `rate` a second until stopped; counts them. */
@@ -116,7 +124,7 @@ async function runIdle(root: string | undefined, { clients, rate, warmupRate, wa
   }
 }
 
-const total = (figures: Record<Group, number>) => GROUPS.reduce((sum, group) => sum + figures[group], 0);
+const total = (figures: Figures) => GROUPS.reduce((sum, group) => sum + figures[group], 0);
 
 export async function run(args: string[]): Promise<number> {
   const base = textFlag(args, 'base');
@@ -130,7 +138,7 @@ export async function run(args: string[]): Promise<number> {
   const loadAtStart = os.loadavg()[0]!;
   const results = new Map<string, IdleRun[]>(sides.map((side) => [side.label, []]));
   const rows: string[][] = [];
-  const cells = (figures: Record<Group, number>) => [fixed(total(figures), 1), ...GROUPS.map((group) => fixed(figures[group], 1))];
+  const cells = (figures: Figures) => [fixed(total(figures), 1), ...GROUPS.map((group) => fixed(figures[group], 1)), fixed(figures.wakes, 1)];
   for (let round = 1; round <= rounds; round++) {
     for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
       process.stderr.write(`idle-cpu: round ${round} of ${rounds}, ${side.label}\n`);
@@ -143,16 +151,16 @@ export async function run(args: string[]): Promise<number> {
   const doing = rate > 0 ? `${Math.min(WRITERS, clients)} of them writing ${rate} edits/s${warmed}` : `sending nothing${warmed}`;
   console.log(`### Server CPU by thread: 0 and ${clients} joined clients ${doing}, ${seconds / 2} / ${seconds} s per run, ${rounds} rounds`);
   console.log(`\nLoad average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores. CPU ms per second from /proc, by thread.\n`);
-  const head = ['server', 'round', 'clients', 'total ms/s', ...GROUPS];
+  const head = ['server', 'round', 'clients', 'total ms/s', ...GROUPS, 'main wake-ups/s'];
   console.log(table(head, rows));
-  const medianOf = (runs: IdleRun[], which: keyof IdleRun) => Object.fromEntries(GROUPS.map((g) => [g, median(runs.map((r) => r[which][g]))])) as Record<Group, number>;
+  const medianOf = (runs: IdleRun[], which: keyof IdleRun) => Object.fromEntries([...GROUPS, 'wakes' as const].map((g) => [g, median(runs.map((r) => r[which][g]))])) as Figures;
   console.log(`\n${table(
-    ['server', 'clients', 'median total ms/s', ...GROUPS],
+    ['server', 'clients', 'median total ms/s', ...GROUPS, 'main wake-ups/s'],
     sides.flatMap((side) => {
       const runs = results.get(side.label)!;
       return (['empty', 'joined'] as const).map((which) => {
         const m = medianOf(runs, which);
-        return [side.label, which === 'empty' ? '0' : String(clients), fixed(median(runs.map((r) => total(r[which]))), 1), ...GROUPS.map((g) => fixed(m[g], 1))];
+        return [side.label, which === 'empty' ? '0' : String(clients), fixed(median(runs.map((r) => total(r[which]))), 1), ...GROUPS.map((g) => fixed(m[g], 1)), fixed(m.wakes, 1)];
       });
     }),
   )}`);
