@@ -4,6 +4,7 @@
 // `npm run bench -- acks` the cost of answering one request by ack path, `commit-cpu` the CPU of one durable commit,
 // `npm run bench -- edit-cpu` the server's CPU per edit through the real path, two versions A/B (`--base <dir>`),
 // `edit-promises` the promises created per edit on its way through the server (an exact count, A/B with `--base <dir>`),
+// `npm run bench -- idle-cpu` the server's CPU per second by thread with 0 and 50 idle joined clients (A/B too),
 // `npm run bench -- worst-update` a bystander's latency while the worst accepted update is applied,
 // `npm run bench -- many-cells` fan-out over 200 small cells, `npm run bench -- soak` a long mixed load;
 // `npm run bench -- client` the web client in Chromium at 5,000 and 20,000 objects with writers and cursors,
@@ -41,6 +42,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
   if (args[0] === 'acks') return (await import('./acks')).run(args.slice(1));
   if (args[0] === 'edit-cpu') return (await import('./edit-cpu')).run(args.slice(1));
+  if (args[0] === 'idle-cpu') return (await import('./idle-cpu')).run(args.slice(1));
   if (args[0] === 'commit-cpu') return (await import('./commit-cpu')).run(args.slice(1));
   if (args[0] === 'edit-promises') return (await import('./edit-promises')).run(args.slice(1));
   if (args[0] === 'relay-cpu') return (await import('./relay-cpu')).run(args.slice(1));

@@ -75,3 +75,63 @@ test('a sweep that falls far behind (a blocked event loop) still ends every key 
   expiry.sweep();
   expect([...ended.keys()]).toEqual(['early', 'late']);
 });
+
+test('nothing due, nothing runs: the timer wakes for the earliest expiry, not every step', () => {
+  const { expiry, ended } = sweep();
+  const sweeps = vi.spyOn(expiry, 'sweep');
+  for (let i = 0; i < 500; i++) expiry.schedule(`k${i}`, START + 3_600_000 + (i % 3) * 60_000);
+  vi.advanceTimersByTime(3_600_000 - STEP);
+  expect(sweeps).not.toHaveBeenCalled();
+  vi.advanceTimersByTime(2 * STEP);
+  // One wake ended the first third; the next waits for the second expiry, a minute on.
+  expect(sweeps).toHaveBeenCalledTimes(1);
+  expect(ended.size).toBe(167);
+  vi.advanceTimersByTime(2 * 60_000);
+  expect(sweeps).toHaveBeenCalledTimes(3);
+  expect(ended.size).toBe(500);
+  expect(vi.getTimerCount()).toBe(0);
+});
+
+test('an earlier expiry scheduled later still ends on time; a cancelled one costs one wake at most', () => {
+  const { expiry, ended } = sweep();
+  const sweeps = vi.spyOn(expiry, 'sweep');
+  expiry.schedule('hour', START + 3_600_000);
+  expiry.schedule('soon', START + 5000);
+  expiry.schedule('gone', START + 2000);
+  expiry.cancel('gone');
+  vi.advanceTimersByTime(6000);
+  expect([...ended.keys()]).toEqual(['soon']);
+  expect(ended.get('soon')).toBeGreaterThanOrEqual(START + 5000);
+  expect(sweeps.mock.calls.length).toBeLessThanOrEqual(2);
+  vi.advanceTimersByTime(3_600_000);
+  expect([...ended.keys()]).toEqual(['soon', 'hour']);
+});
+
+test('a timer that fires before the wall clock reaches the slot ends nothing early and tries again', () => {
+  const ended = new Map<string, number>();
+  // The wall clock 700 ms behind the timers' clock: the timer for a slot comes before its time.
+  const wall = () => Date.now() - 700;
+  const expiry = new ExpirySweep<string>(STEP, (key) => ended.set(key, wall()), wall);
+  expiry.schedule('a', wall() + 3000);
+  const at = wall() + 3000;
+  while (!ended.has('a')) {
+    vi.advanceTimersByTime(100);
+    if (wall() < at) expect(ended.has('a')).toBe(false);
+  }
+  expect(ended.get('a')).toBeGreaterThanOrEqual(at);
+  expect(ended.get('a')).toBeLessThanOrEqual(at + STEP);
+});
+
+test('a key scheduled from inside an expiry is kept and swept in its turn', () => {
+  const ended: string[] = [];
+  const expiry: ExpirySweep<string> = new ExpirySweep<string>(STEP, (key) => {
+    ended.push(key);
+    if (key === 'first') expiry.schedule('second', Date.now() + 10_000);
+  });
+  expiry.schedule('first', START + 1000);
+  expiry.schedule('third', START + 60_000);
+  vi.advanceTimersByTime(20_000);
+  expect(ended).toEqual(['first', 'second']);
+  vi.advanceTimersByTime(60_000);
+  expect(ended).toEqual(['first', 'second', 'third']);
+});
