@@ -5,8 +5,9 @@
 // adapter with each socket's output bound, the sockets spread over six level rooms, the sender
 // excepted, as the fan-out emits). Receivers are bare `ws` clients in a child process, so this
 // process's CPU is the sender's only. `--base <dir>` adds the `tearline` path of another checkout
-// (A/B, in turns). `npm run bench -- frames [--sockets 200] [--rounds 1500] [--base <dir>] [--repeat 1] [--only <path>]`.
-import { fork } from 'node:child_process';
+// (A/B, in turns). `npm run bench -- frames [--sockets 200] [--rounds 1500] [--base <dir>] [--repeat 1] [--only <path>] [--callgrind]`.
+import { execFile, fork } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
@@ -45,7 +46,15 @@ function textFrame(text: string): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-async function measure(mode: Mode, sockets: number, rounds: number, root: string): Promise<{ mode: Mode; userUs: number; systemUs: number; sendUs: number }> {
+/**
+ * Under `valgrind --tool=callgrind --instr-atstart=no` (`--callgrind`): counts instructions over
+ * the measured rounds alone, `callgrind_control` switching collection on before them and off after.
+ */
+async function callgrind(instrument: 'on' | 'off'): Promise<void> {
+  await promisify(execFile)('callgrind_control', [`--instr=${instrument}`, String(process.pid)]);
+}
+
+async function measure(mode: Mode, sockets: number, rounds: number, root: string, counted: boolean): Promise<{ mode: Mode; userUs: number; systemUs: number; sendUs: number }> {
   const http: HttpServer = createServer();
   const wsClients: WebSocket[] = [];
   const ioSockets: Socket[] = [];
@@ -86,6 +95,7 @@ async function measure(mode: Mode, sockets: number, rounds: number, root: string
     send();
     await new Promise((r) => setTimeout(r, GAP_MS));
   }
+  if (counted) await callgrind('on');
   const start = process.cpuUsage();
   let inSend = 0;
   for (let i = 0; i < rounds; i++) {
@@ -96,6 +106,7 @@ async function measure(mode: Mode, sockets: number, rounds: number, root: string
     await new Promise((r) => setTimeout(r, GAP_MS));
   }
   const used = process.cpuUsage(start);
+  if (counted) await callgrind('off');
   child.kill();
   await io?.close();
   http.close();
@@ -142,7 +153,7 @@ export async function run(args: string[]): Promise<number> {
   console.log('| path | µs per frame | user | system | in the send |\n| --- | --- | --- | --- | --- |');
   for (let turn = 0; turn < repeat; turn++) {
     for (const [mode, root] of turn % 2 === 0 ? chosen : [...chosen].reverse()) {
-      const r = await measure(mode, sockets, rounds, root);
+      const r = await measure(mode, sockets, rounds, root, args.includes('--callgrind'));
       console.log(`| ${r.mode} | ${(r.userUs + r.systemUs).toFixed(2)} | ${r.userUs.toFixed(2)} | ${r.systemUs.toFixed(2)} | ${r.sendUs.toFixed(2)} |`);
     }
   }
