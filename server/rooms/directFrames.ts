@@ -190,8 +190,8 @@ export function withDirectFrames<B extends AdapterClass>(Base: B, options: Direc
             if (target.stamp === stamp || except?.has(target.id)) continue;
             target.stamp = stamp;
             deliver(target, packet, frame, write);
-            // A membership changed while writing (nothing in a write does so today): the room
-            // as it is now, the sockets already reached skipped by their stamp.
+            // A membership changed while writing (only an outgoing listener can do that): the
+            // room as it is now, the sockets already reached skipped by their stamp.
             if (members.version !== version) {
               targets = members.of(room);
               version = members.version;

@@ -72,7 +72,10 @@ export function admitOutput(conn: object): boolean {
   return watches.get(conn)?.admit() ?? true;
 }
 
-/** The connection's watch, if `boundOutput` watches it: its `admit()` is `admitOutput(conn)`. */
+/**
+ * The connection's watch, if `boundOutput` watches it: its `admit()` is `admitOutput(conn)`. A
+ * connection is watched once, at connection, so a caller may keep what this returns.
+ */
 export function outputWatch(conn: object): OutputWatch | undefined {
   return watches.get(conn);
 }
