@@ -18,10 +18,15 @@
 // base that is not built on the in-memory adapter, the base is used as it is, and that is logged
 // once. A test fails when the installed versions differ, so an upgrade is checked, not silent.
 // Answers to a socket's requests take the same path under the same condition (../sessions/directAcks.ts).
+//
+// A broadcast to rooms finds its sockets in arrays kept per room until the room's membership
+// changes (./roomMembers.ts), not by socket.io's walk of its maps, and each socket's output
+// watch is looked up once; whether a socket may be written directly is still checked per frame.
 import { createRequire } from 'node:module';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { directSocket, versionFrom, type EngineConnection } from '../sessions/directSocket';
-import { admitOutput } from '../sessions/outputBound';
+import { outputWatch, type OutputWatch } from '../sessions/outputBound';
+import { RoomMembers, type Member, type RoomSource } from './roomMembers';
 
 /** Room broadcast frames of one server so far, by path (the metric tearline_broadcast_frames_total). */
 export interface FrameCounts {
@@ -56,6 +61,14 @@ interface BroadcastSocket {
   notifyOutgoingListeners?: (packet: unknown) => void;
 }
 
+/** A socket in a room's array: its engine.io connection (one for the socket's life) and output watch. */
+interface Target extends Member {
+  readonly socket: BroadcastSocket;
+  readonly conn: EngineConnection;
+  /** Found at the first frame written (the watch is set at connection, before any room is joined). */
+  watch: OutputWatch | undefined;
+}
+
 interface EncodeOptions {
   /** Set by socket.io-adapter only for a packet that is one text frame: [header, payload]. */
   wsPreEncodedFrame?: Buffer[];
@@ -65,6 +78,7 @@ interface EncodeOptions {
 interface OpenAdapter {
   _encode(packet: { id?: number }, options: EncodeOptions): unknown[];
   apply(opts: BroadcastOptions, callback: (socket: unknown) => void): void;
+  computeExceptSids(exceptRooms?: Set<string>): Set<string>;
 }
 
 type AdapterClass = new (...args: any[]) => Adapter;
@@ -114,10 +128,35 @@ export function withDirectFrames<B extends AdapterClass>(Base: B, options: Direc
   const counts = options.counts;
   const Open = Base as unknown as new (...args: any[]) => OpenAdapter;
 
+  /** Writes one broadcast's frame to `target`, or hands the socket to engine.io (`write`) when it cannot be. */
+  function deliver(target: Target, packet: object, frame: Buffer | undefined, write: (socket: unknown) => void): void {
+    // A socket past its pending-output bound is being ended (server/sessions/outputBound.ts).
+    const watch = target.watch ?? (target.watch = outputWatch(target.conn));
+    if (watch !== undefined && !watch.admit()) return;
+    const tcp = frame && directSocket(target.conn);
+    if (tcp) {
+      target.socket.notifyOutgoingListeners?.(packet);
+      tcp.write(frame);
+      counts.direct++;
+      return;
+    }
+    counts.engine++;
+    write(target.socket);
+  }
+
   class DirectFrames extends Open {
     /** The packet `broadcast()` just encoded, until its `apply()`; none for other uses of apply. */
     #packet: object | undefined;
     #frame: Buffer | undefined;
+    readonly #members = new RoomMembers<BroadcastSocket, Target>(this as unknown as RoomSource<BroadcastSocket>, (id, socket) => ({
+      id,
+      socket,
+      conn: socket.conn,
+      watch: undefined,
+      stamp: 0,
+    }));
+    /** True inside a room broadcast's loop: a broadcast started from it (a listener's) takes socket.io's walk. */
+    #delivering = false;
 
     override _encode(packet: { id?: number }, options: EncodeOptions): unknown[] {
       const encoded = super._encode(packet, options);
@@ -132,20 +171,37 @@ export function withDirectFrames<B extends AdapterClass>(Base: B, options: Direc
       if (!packet) return super.apply(opts, write);
       const frame = this.#frame;
       this.#packet = this.#frame = undefined;
-      super.apply(opts, (target) => {
-        const socket = target as BroadcastSocket;
-        // A socket past its pending-output bound is being ended (server/sessions/outputBound.ts).
-        if (!admitOutput(socket.conn)) return;
-        const tcp = frame && directSocket(socket.conn);
-        if (tcp) {
-          socket.notifyOutgoingListeners?.(packet);
-          tcp.write(frame);
-          counts.direct++;
-          return;
+      const members = this.#members;
+      if (opts.rooms.size === 0 || this.#delivering) {
+        return super.apply(opts, (socket) => {
+          const target = socket as BroadcastSocket & { id: string };
+          deliver(members.member(target.id, target), packet, frame, write);
+        });
+      }
+      const except = opts.except && opts.except.size > 0 ? this.computeExceptSids(opts.except) : undefined;
+      const stamp = members.next();
+      this.#delivering = true;
+      try {
+        for (const room of opts.rooms) {
+          let targets = members.of(room);
+          let version = members.version;
+          for (let i = 0; i < targets.length; i++) {
+            const target = targets[i]!;
+            if (target.stamp === stamp || except?.has(target.id)) continue;
+            target.stamp = stamp;
+            deliver(target, packet, frame, write);
+            // A membership changed while writing (only an outgoing listener can do that): the
+            // room as it is now, the sockets already reached skipped by their stamp.
+            if (members.version !== version) {
+              targets = members.of(room);
+              version = members.version;
+              i = -1;
+            }
+          }
         }
-        counts.engine++;
-        write(target);
-      });
+      } finally {
+        this.#delivering = false;
+      }
     }
   }
   return DirectFrames as unknown as B;

@@ -38,6 +38,13 @@ interface PendingUpdate extends SeqRange {
   update: Uint8Array;
 }
 
+/** A level's rooms in a cell. */
+interface LevelRooms {
+  level: string;
+  binary: string;
+  base64: string;
+}
+
 interface PendingObject {
   cell: Cell;
   epoch: number;
@@ -52,6 +59,11 @@ export class Fanout {
   private scheduled: 'now' | 'paced' | undefined;
   private pacedTimer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushAt = -Infinity;
+  /**
+   * Room names per cell and level, made once: a name built anew for every flush is a new string,
+   * hashed again by every map it is looked up in (the adapter's rooms, the groups of a flush).
+   */
+  private readonly roomNames = new WeakMap<Cell, Map<string, LevelRooms>>();
 
   constructor(
     private readonly io: Server,
@@ -71,12 +83,24 @@ export class Fanout {
     return sockets;
   }
 
+  private roomsOf(cell: Cell, level: string): LevelRooms {
+    let byLevel = this.roomNames.get(cell);
+    if (!byLevel) this.roomNames.set(cell, (byLevel = new Map()));
+    let rooms = byLevel.get(level);
+    if (!rooms) {
+      const workspace = cell.workspace.id;
+      rooms = { level: levelRoom(workspace, level), binary: encodingRoom(workspace, level, 'binary'), base64: encodingRoom(workspace, level, 'base64') };
+      byLevel.set(level, rooms);
+    }
+    return rooms;
+  }
+
   private levelRooms(cell: Cell, levels: Iterable<string>): string[] {
-    return [...levels].map((level) => levelRoom(cell.workspace.id, level));
+    return [...levels].map((level) => this.roomsOf(cell, level).level);
   }
 
   private encodingRooms(cell: Cell, levels: Iterable<string>, encoding: BinaryEncoding): string[] {
-    return [...levels].map((level) => encodingRoom(cell.workspace.id, level, encoding));
+    return [...levels].map((level) => this.roomsOf(cell, level)[encoding]);
   }
 
   /** `object:added` or `object:changed`, with each level's view of the envelope. */
@@ -86,7 +110,7 @@ export class Fanout {
     for (const level of levels) {
       const view = envelopeForLevel(cell.index, envelope, level);
       if (view === envelope) plain.push(level);
-      else this.io.local.to(levelRoom(cell.workspace.id, level)).emit(event, view);
+      else this.io.local.to(this.roomsOf(cell, level).level).emit(event, view);
     }
     if (plain.length > 0) this.io.local.to(this.levelRooms(cell, plain)).emit(event, envelope);
   }
@@ -221,14 +245,26 @@ function numbers(run: SeqRange): { seq: number; from?: number } {
   return run.from === run.to ? { seq: run.to } : { seq: run.to, from: run.from };
 }
 
-/** Rooms due the same updates share one message, encoded once (every level, when all may see all). */
+/**
+ * Rooms due the same updates share one message, encoded once (every level, when all may see all).
+ * Rooms due the same updates were given the same `DocState` objects in the same order, so lists
+ * are compared by their items' identity, among the lists that start with the same item (the
+ * levels of one cell, mostly).
+ */
 function roomsPerList(perRoom: Map<string, DocState[]>): Map<DocState[], string[]> {
-  const byKey = new Map<string, { updates: DocState[]; rooms: string[] }>();
+  const groups = new Map<DocState[], string[]>();
+  const byFirst = new Map<DocState, DocState[][]>();
   for (const [room, updates] of perRoom) {
-    const key = updates.map((state) => `${state.id}:${state.seq}`).join(' ');
-    const group = byKey.get(key);
-    if (group) group.rooms.push(room);
-    else byKey.set(key, { updates, rooms: [room] });
+    const first = updates[0]!;
+    let lists = byFirst.get(first);
+    if (!lists) byFirst.set(first, (lists = []));
+    const same = lists.find((list) => list.length === updates.length && list.every((state, i) => state === updates[i]));
+    if (same) {
+      groups.get(same)!.push(room);
+    } else {
+      lists.push(updates);
+      groups.set(updates, [room]);
+    }
   }
-  return new Map([...byKey.values()].map((group) => [group.updates, group.rooms]));
+  return groups;
 }

@@ -14,12 +14,16 @@ interface EnginePacket {
   data?: string | Uint8Array;
 }
 
-interface Watch {
+/** A connection's admission check, for a caller that looks it up once and keeps it (server/rooms/directFrames.ts). */
+export interface OutputWatch {
+  /** True while output may still be added. */
+  admit(): boolean;
+}
+
+interface Watch extends OutputWatch {
   /** Bytes of the packets in engine.io's write buffer (it hands them all to the transport at once). */
   engineBytes: number;
   over: boolean;
-  /** True while output may still be added. */
-  admit(): boolean;
 }
 
 const watches = new WeakMap<object, Watch>();
@@ -66,4 +70,12 @@ export function boundOutput(conn: WatchedConnection, maxBytes: number, onOver: (
  */
 export function admitOutput(conn: object): boolean {
   return watches.get(conn)?.admit() ?? true;
+}
+
+/**
+ * The connection's watch, if `boundOutput` watches it: its `admit()` is `admitOutput(conn)`. A
+ * connection is watched once, at connection, so a caller may keep what this returns.
+ */
+export function outputWatch(conn: object): OutputWatch | undefined {
+  return watches.get(conn);
 }
