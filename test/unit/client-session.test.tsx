@@ -657,6 +657,32 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     expect(store.unsent()).toEqual(['n1']);
   }
 
+  it('writes an edit to disk in the task that made it, whatever waits to be written lazily', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.add('n2', 'Harbour quiet.');
+    const store = new MemoryStore();
+    const first = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(first.getSnapshot().status).toBe('live'));
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    store.puts = [];
+    server.socket.fire('doc:update', server.editByOther('n2', (t) => t.insert(0, 'Still ')));
+    bodyOf(first.replica('n1')!.doc).insert(0, 'UPDATE: ');
+    // Only microtasks run: no timer, no other task, no pagehide. The page may be gone after this.
+    await Promise.resolve();
+    expect(store.puts).toEqual([['n1']]);
+    expect(store.unsent()).toEqual(['n1']);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, store.records.get('n1')!.confirmed);
+    for (const update of store.records.get('n1')!.unacked) Y.applyUpdate(doc, update);
+    expect(bodyOf(doc).toString()).toBe('UPDATE: Convoy sighted.');
+    bodyOf(first.replica('n1')!.doc).insert(8, 'x');
+    await Promise.resolve();
+    expect(store.records.get('n1')!.unacked).toHaveLength(2);
+    first.close();
+  });
+
   it('shows the kept edit after a reload while offline, sends it at the join and then forgets it', async () => {
     const server = new FakeServer();
     server.add('n1', 'Convoy sighted.');

@@ -62,6 +62,15 @@ function finished(transaction: IDBTransaction): Promise<void> {
   });
 }
 
+/**
+ * Tells the browser no more requests come, so it commits as soon as they are done rather than once
+ * the page has seen their answers (auto-commit): an edit is written in the task that made it, and
+ * the page may be closed or killed right after. Older browsers lack `commit`, and auto-commit.
+ */
+function commitNow(transaction: IDBTransaction): void {
+  if (typeof transaction.commit === 'function') transaction.commit();
+}
+
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(name);
@@ -112,6 +121,7 @@ export class IndexedDbOfflineStore implements OfflineStore {
     const transaction = db.transaction([RECORDS, META], 'readwrite');
     for (const record of records) transaction.objectStore(RECORDS).put(record);
     transaction.objectStore(META).put(cell, CELL_KEY);
+    commitNow(transaction);
     await finished(transaction);
   }
 
@@ -121,6 +131,7 @@ export class IndexedDbOfflineStore implements OfflineStore {
     const db = await this.open();
     const transaction = db.transaction(RECORDS, 'readwrite');
     for (const id of ids) transaction.objectStore(RECORDS).delete(id);
+    commitNow(transaction);
     await finished(transaction);
   }
 

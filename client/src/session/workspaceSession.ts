@@ -38,7 +38,12 @@ const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
 const STORAGE_RETRY_MAX_MS = 30_000;
-/** Unsent edits reach the disk this long after they are made (typing is coalesced). */
+/**
+ * An unsent edit reaches the disk in the task that made it (a transaction begun before the page can
+ * close: "an edit I made is never lost"). Its acknowledgement, which only spares a resend, and the
+ * count of objects waiting, follow this long after: an edit acknowledged by then never shows as
+ * waiting, and typing's acknowledgements fold into the next key's write.
+ */
 const KEEP_DELAY_MS = 50;
 /**
  * What the server already holds (others' edits, a load) reaches the disk this long after: each
@@ -113,9 +118,14 @@ export class WorkspaceSession implements Picture {
   private shownFrom: string | null = null;
   /** When the kept picture was last in step with the server, as the disk records it. */
   private keptAt: string | null = null;
-  /** Objects whose record on disk is to be written or deleted, at the next keep; `unkeptSoon` those holding unsent edits. */
+  /**
+   * Objects whose record on disk is to be written or deleted, at the next keep; `unkeptSoon` those
+   * whose unsent edits were acknowledged, discarded or merged; `unkeptNow` those just edited, written
+   * at the end of the current task.
+   */
   private readonly unkept = new Set<string>();
   private readonly unkeptSoon = new Set<string>();
+  private readonly unkeptNow = new Set<string>();
   /** Objects being written, a slice a task. */
   private readonly keeping = new Set<string>();
   /** What each record on disk was written from: an unchanged object is not written again (a rejoin lists every object). */
@@ -513,7 +523,7 @@ export class WorkspaceSession implements Picture {
   }
 
   private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
-    this.toKeep(replica.id, true);
+    this.toKeep(replica.id, 'now');
     if (this.status === 'live' && !this.resendTimer) void this.sendUpdate(replica, update);
   };
 
@@ -530,7 +540,7 @@ export class WorkspaceSession implements Picture {
     try {
       const { seq } = await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
       replica.acknowledge(update);
-      this.toKeep(replica.id, true);
+      this.toKeep(replica.id, 'soon');
       // The fan-out does not echo an edit back to its only sender: its number comes with the ack.
       if (seq !== undefined && this.replicas.get(replica.id) === replica) this.sawUpdate(replica.id, epoch, seq, seq);
       if (this.storageRetries.delete(replica)) this.notify('The server can store again: the edits kept on this screen are saved.');
@@ -612,8 +622,8 @@ export class WorkspaceSession implements Picture {
         replica.applyRemote(state.update);
         for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
-      // Its unsent edits changed (discarded, or merged and sent again): kept soon, like an edit.
-      this.toKeep(replica.id, true);
+      // Its unsent edits changed (discarded, or merged and sent again): kept soon, like an acknowledgement.
+      this.toKeep(replica.id, 'soon');
       this.anchored(replica.id, state.epoch, raw.seq);
     } catch (error) {
       // Offline: the rejoin on reconnect resyncs it and resends the edits still unacknowledged.
@@ -783,6 +793,7 @@ export class WorkspaceSession implements Picture {
     this.seqs.forget(id);
     this.unkept.delete(id);
     this.unkeptSoon.delete(id);
+    this.unkeptNow.delete(id);
     this.keeping.delete(id);
     this.pending.delete(id);
     this.pendingEdits.set(this.pending.size);
@@ -827,17 +838,28 @@ export class WorkspaceSession implements Picture {
     this.emit();
   }
 
-  /** `soon` for unsent edits (and their acknowledgement); the rest is kept lazily. */
-  private toKeep(id: string, soon = false): void {
+  /** `now` for an edit (written at the end of this task), `soon` for its acknowledgement; the rest is kept lazily. */
+  private toKeep(id: string, when: 'now' | 'soon' | 'lazy' = 'lazy'): void {
     if (!this.store) return;
     this.unkept.add(id);
-    if (soon) {
-      this.unkeptSoon.add(id);
-      this.keepTimer ??= setTimeout(() => this.keep(false), KEEP_DELAY_MS);
-    } else {
-      this.lazyKeepTimer ??= setTimeout(() => this.keep(true), KEEP_LAZY_MS);
+    if (when === 'now') {
+      if (this.unkeptNow.size === 0) queueMicrotask(this.keepNow);
+      this.unkeptNow.add(id);
     }
+    if (when === 'lazy') this.lazyKeepTimer ??= setTimeout(() => this.keep(true), KEEP_LAZY_MS);
+    else this.unkeptSoon.add(id);
+    // The count of objects waiting follows the soon keep, edits included (see KEEP_DELAY_MS).
+    if (when !== 'lazy') this.keepTimer ??= setTimeout(() => this.keep(false), KEEP_DELAY_MS);
   }
+
+  /**
+   * Writes the objects edited in this task, in one transaction begun before the task ends, even
+   * while a (re)join loads: what a person typed is on disk before the page could be closed.
+   */
+  private keepNow = (): void => {
+    if (this.closed || this.unkeptNow.size === 0) return;
+    this.writeKept(this.unkeptNow, Infinity);
+  };
 
   /**
    * Writes each changed object's replica and unsent edits to disk, or deletes its record once it is
@@ -860,27 +882,39 @@ export class WorkspaceSession implements Picture {
     this.keepTimer = null;
     if (!this.store) return;
     const ids = all ? this.unkept : this.unkeptSoon;
-    for (const id of ids) {
+    for (const id of [...ids, ...this.unkeptNow]) {
       this.keeping.add(id);
       this.unkept.delete(id);
       this.unkeptSoon.delete(id);
+      this.unkeptNow.delete(id);
     }
     this.keepSlice(closing);
   }
 
-  /** Writes the next slice of `keeping` (everything, when the page closes) and schedules the rest. */
+  /** Writes the next slice of `keeping` (everything, when the page closes), updates the count of objects waiting, and schedules the rest. */
   private keepSlice(everything: boolean): void {
     if (this.sliceTimer) clearTimeout(this.sliceTimer);
     this.sliceTimer = null;
+    if (!this.store) return;
+    this.writeKept(this.keeping, everything ? Infinity : KEEP_SLICE);
+    this.pendingEdits.set(this.pending.size);
+    if (this.keeping.size > 0) this.sliceTimer = setTimeout(() => this.keepSlice(false), 0);
+  }
+
+  /**
+   * Takes up to `max` objects out of `ids` and writes their records in one transaction (an object
+   * unchanged since its last write is skipped), or deletes the records of those gone.
+   */
+  private writeKept(ids: Set<string>, max: number): void {
     const store = this.store;
     if (!store) return;
     // Written while joined, the picture is the server's as of now; while offline, as of the last time it was.
     if (this.status === 'live') this.keptAt = new Date().toISOString();
     const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level, keptAt: this.keptAt ?? new Date().toISOString() };
     const records: KeptObject[] = [];
-    for (const id of this.keeping) {
-      if (!everything && records.length >= KEEP_SLICE) break;
-      this.keeping.delete(id);
+    for (const id of ids) {
+      if (records.length >= max) break;
+      ids.delete(id);
       const replica = this.replicas.get(id);
       const envelope = this.envelopes.get(id);
       // Listed but not loaded yet (a sync in flight): written when its doc arrives.
@@ -899,8 +933,6 @@ export class WorkspaceSession implements Picture {
       records.push({ id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] });
     }
     if (records.length > 0 && cell) store.put(records, cell).catch((error: unknown) => this.keepFailed(error));
-    this.pendingEdits.set(this.pending.size);
-    if (this.keeping.size > 0) this.sliceTimer = setTimeout(() => this.keepSlice(false), 0);
   }
 
   /**
