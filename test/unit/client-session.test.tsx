@@ -621,10 +621,13 @@ class MemoryStore implements OfflineStore {
   }
   /** The ids each call wrote (one transaction each). */
   puts: string[][] = [];
-  async put(records: readonly KeptObject[], cell: CellRecord) {
+  /** The cells each call wrote (null: left as it was). */
+  cells: (CellRecord | null)[] = [];
+  async put(records: readonly KeptObject[], cell: CellRecord | null) {
     this.puts.push(records.map((record) => record.id));
+    this.cells.push(cell);
     for (const record of records) this.records.set(record.id, record);
-    this.cell = cell;
+    if (cell) this.cell = cell;
   }
   /** Records holding edits not yet acknowledged. */
   unsent() {
@@ -667,11 +670,14 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     server.socket.connected = false;
     server.socket.fire('disconnect');
     store.puts = [];
+    store.cells = [];
     server.socket.fire('doc:update', server.editByOther('n2', (t) => t.insert(0, 'Still ')));
     bodyOf(first.replica('n1')!.doc).insert(0, 'UPDATE: ');
     // Only microtasks run: no timer, no other task, no pagehide. The page may be gone after this.
     await Promise.resolve();
     expect(store.puts).toEqual([['n1']]);
+    // The cell's record is there since the load: an edit's write is its own record only.
+    expect(store.cells).toEqual([null]);
     expect(store.unsent()).toEqual(['n1']);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, store.records.get('n1')!.confirmed);

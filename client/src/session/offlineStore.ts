@@ -28,8 +28,8 @@ export interface CellRecord {
 
 export interface OfflineStore {
   load(): Promise<{ cell: CellRecord | null; records: KeptObject[] }>;
-  /** Writes (replaces) these objects' records together, in one transaction. */
-  put(records: readonly KeptObject[], cell: CellRecord): Promise<void>;
+  /** Writes (replaces) these objects' records together, in one transaction, and the cell's (null: left as it is). */
+  put(records: readonly KeptObject[], cell: CellRecord | null): Promise<void>;
   /** Deletes these objects' records together, in one transaction. */
   delete(ids: readonly string[]): Promise<void>;
   /** Everything of this cell (the user lost the cell). */
@@ -115,12 +115,12 @@ export class IndexedDbOfflineStore implements OfflineStore {
     return { cell: cell ?? null, records };
   }
 
-  async put(records: readonly KeptObject[], cell: CellRecord): Promise<void> {
+  async put(records: readonly KeptObject[], cell: CellRecord | null): Promise<void> {
     if (this.closed) return;
     const db = await this.open();
     const transaction = db.transaction([RECORDS, META], 'readwrite');
     for (const record of records) transaction.objectStore(RECORDS).put(record);
-    transaction.objectStore(META).put(cell, CELL_KEY);
+    if (cell) transaction.objectStore(META).put(cell, CELL_KEY);
     commitNow(transaction);
     await finished(transaction);
   }

@@ -118,6 +118,8 @@ export class WorkspaceSession implements Picture {
   private shownFrom: string | null = null;
   /** When the kept picture was last in step with the server, as the disk records it. */
   private keptAt: string | null = null;
+  /** The cell's record as last written (its summary and level). */
+  private cellKept: { workspace: WorkspaceSummary; level: string | null } | null = null;
   /**
    * Objects whose record on disk is to be written or deleted, at the next keep; `unkeptSoon` those
    * whose unsent edits were acknowledged, discarded or merged; `unkeptNow` those just edited, written
@@ -858,7 +860,7 @@ export class WorkspaceSession implements Picture {
    */
   private keepNow = (): void => {
     if (this.closed || this.unkeptNow.size === 0) return;
-    this.writeKept(this.unkeptNow, Infinity);
+    this.writeKept(this.unkeptNow, Infinity, true);
   };
 
   /**
@@ -903,13 +905,16 @@ export class WorkspaceSession implements Picture {
 
   /**
    * Takes up to `max` objects out of `ids` and writes their records in one transaction (an object
-   * unchanged since its last write is skipped), or deletes the records of those gone.
+   * unchanged since its last write is skipped), or deletes the records of those gone. `edits`: the
+   * objects just edited, whose write leaves the cell's record as it is once there (an edit says
+   * nothing of when the picture was last in step, and each key's write is one record less).
    */
-  private writeKept(ids: Set<string>, max: number): void {
+  private writeKept(ids: Set<string>, max: number, edits = false): void {
     const store = this.store;
     if (!store) return;
+    const cellKept = edits && this.cellKept?.workspace === this.workspace && this.cellKept.level === this.level;
     // Written while joined, the picture is the server's as of now; while offline, as of the last time it was.
-    if (this.status === 'live') this.keptAt = new Date().toISOString();
+    if (this.status === 'live' && !cellKept) this.keptAt = new Date().toISOString();
     const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level, keptAt: this.keptAt ?? new Date().toISOString() };
     const records: KeptObject[] = [];
     for (const id of ids) {
@@ -932,7 +937,9 @@ export class WorkspaceSession implements Picture {
       this.keptFrom.set(id, from);
       records.push({ id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] });
     }
-    if (records.length > 0 && cell) store.put(records, cell).catch((error: unknown) => this.keepFailed(error));
+    if (records.length === 0 || !cell) return;
+    store.put(records, cellKept ? null : cell).catch((error: unknown) => this.keepFailed(error));
+    this.cellKept = { workspace: cell.workspace, level: cell.level };
   }
 
   /**
