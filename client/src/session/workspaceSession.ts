@@ -13,6 +13,7 @@ import { buildContent } from '../../../shared/content';
 import type { AckBodies, ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
+import { whenIdle } from './idle';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { PresenceStore } from './presenceStore';
 import { SeqGaps } from './seqGaps';
@@ -51,8 +52,15 @@ const KEEP_DELAY_MS = 50;
  * objects twenty times a second. Lost in a crash, it is only fetched again at the next join.
  */
 const KEEP_LAZY_MS = 1000;
-/** Records written in one task: a cell of 20,000 objects is written in slices, not in one long task. */
+/**
+ * Records written in one task: a cell of 20,000 objects is written in slices, not in one long task.
+ * After the first, each slice waits for the page to be idle (at most KEEP_SLICE_WAIT_MS): at 20,000
+ * objects the slices (40 of about 8 ms) took the page's idle time for a second after the load, so
+ * the Timeline's and the RFI board's sort keys were not read ahead (readAhead.ts) and opening the
+ * Timeline then read them, and waited behind the slices, about 200 ms of CPU instead of 55.
+ */
 const KEEP_SLICE = 500;
+const KEEP_SLICE_WAIT_MS = 1000;
 /**
  * How long a missing update number is waited for before its object is synced again: with several
  * nodes, another node's edit can arrive after a later one made on this client's node.
@@ -136,7 +144,7 @@ export class WorkspaceSession implements Picture {
   private readonly unwanted = new Set<string>();
   private keepTimer: ReturnType<typeof setTimeout> | null = null;
   private lazyKeepTimer: ReturnType<typeof setTimeout> | null = null;
-  private sliceTimer: ReturnType<typeof setTimeout> | null = null;
+  private cancelSlice: (() => void) | null = null;
   /** Done once the edits kept by an earlier page are back in the replicas; joining waits for it. */
   private readonly restored: Promise<void>;
   /** Which update numbers each replica holds: an object that misses one is synced again. */
@@ -895,12 +903,12 @@ export class WorkspaceSession implements Picture {
 
   /** Writes the next slice of `keeping` (everything, when the page closes), updates the count of objects waiting, and schedules the rest. */
   private keepSlice(everything: boolean): void {
-    if (this.sliceTimer) clearTimeout(this.sliceTimer);
-    this.sliceTimer = null;
+    this.cancelSlice?.();
+    this.cancelSlice = null;
     if (!this.store) return;
     this.writeKept(this.keeping, everything ? Infinity : KEEP_SLICE);
     this.pendingEdits.set(this.pending.size);
-    if (this.keeping.size > 0) this.sliceTimer = setTimeout(() => this.keepSlice(false), 0);
+    if (this.keeping.size > 0) this.cancelSlice = whenIdle(() => this.keepSlice(false), KEEP_SLICE_WAIT_MS);
   }
 
   /**
