@@ -854,6 +854,26 @@ describe('WorkspaceSession: the last-known picture kept on disk', () => {
     expect(store.deletions).toEqual([]);
   });
 
+  it('writes a large cell after its first slice only when the page is idle, so the read-ahead and a click are not kept waiting', async () => {
+    const idle: IdleRequestCallback[] = [];
+    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback) => idle.push(callback));
+    vi.stubGlobal('cancelIdleCallback', () => undefined);
+    try {
+      const server = new FakeServer();
+      for (let i = 0; i < 1200; i++) server.add(`n${i}`, `Item ${i}.`);
+      const store = new MemoryStore();
+      session = new WorkspaceSession(server.connection(), 'ws1', store);
+      await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(store.records.size).toBe(500);
+      const deadline = { didTimeout: false, timeRemaining: () => 10 };
+      while (idle.length > 0) idle.shift()!(deadline);
+      expect(store.records.size).toBe(1200);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('writes an object others edit once for a run of their edits, and nothing again at a rejoin that changed nothing', async () => {
     const server = new FakeServer();
     server.add('n1', 'Convoy sighted.');
