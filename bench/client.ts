@@ -5,7 +5,8 @@
 //   - load: from opening the workspace's address to the picture live and drawn (next frame);
 //   - opening each tab: every tab of the side panel (read from the page's tab list) and every
 //     page of the workspace bar (the sharing figures, the audit trail for those who have it, and
-//     back to the picture), from the click to the panel or page drawn (next frame);
+//     back to the picture), from the click to the panel or page drawn (next frame); back to the
+//     picture, also the map drawn since (its `rendercomplete`);
 //   - keystroke to paint, in the Timeline and the RFI board: from the keydown to the next
 //     animation frame after the edit reached the DOM, typing into the first item (opened);
 //   - remote edit to screen: each writer stamps its edit with the send time (Date.now(), same
