@@ -43,7 +43,7 @@ const STORAGE_RETRY_MAX_MS = 30_000;
  * An unsent edit reaches the disk in the task that made it (a transaction begun before the page can
  * close: "an edit I made is never lost"). Its acknowledgement, which only spares a resend, and the
  * count of objects waiting, follow this long after: an edit acknowledged by then never shows as
- * waiting, and typing's acknowledgements fold into the next key's write.
+ * waiting, and a key typed meanwhile writes the acknowledgement with its own edit.
  */
 const KEEP_DELAY_MS = 50;
 /**
@@ -57,7 +57,7 @@ const KEEP_LAZY_MS = 1000;
  * After the first, each slice waits for the page to be idle (at most KEEP_SLICE_WAIT_MS): at 20,000
  * objects the slices (40 of about 8 ms) took the page's idle time for a second after the load, so
  * the Timeline's and the RFI board's sort keys were not read ahead (readAhead.ts) and opening the
- * Timeline then read them, and waited behind the slices, about 200 ms of CPU instead of 55.
+ * Timeline then read them, and waited behind the slices (docs/performance.md, session 10).
  */
 const KEEP_SLICE = 500;
 const KEEP_SLICE_WAIT_MS = 1000;
