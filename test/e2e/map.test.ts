@@ -2,7 +2,9 @@
 // an Australian analyst in one FVEY cell: an area drawn counter-clockwise is filled for the
 // partner (not the world around it); a hostile surface combatant placed by MGRS shows its symbol
 // at the same place on the partner's map; a keyboard move is undone with Ctrl+Z and both moves
-// are audited; a NOFORN feature never reaches the partner's map, lists, measurements or exports.
+// are audited; the map is kept, drawing nothing, while another page shows, and shows on return a
+// partner's move made meanwhile; a NOFORN feature never reaches the partner's map, lists,
+// measurements or exports.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -205,6 +207,44 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     await slider.focus();
     await aus.page.keyboard.press('Home');
     await expect.poll(() => aus.page.getByTestId('track-point').innerText()).toMatch(/Z · placed by Alex Morgan \(USA analyst\) \(USA\) · 51R YJ 00180 77215$/);
+  });
+
+  it('keeps the map while the sharing figures show: nothing drawn while hidden, a partner’s move shown on return', async () => {
+    const pages = aus.page.getByRole('navigation', { name: 'Workspace pages' });
+    await aus.page.evaluate(() => {
+      const counter = { frames: 0 };
+      (window as unknown as { __mapFrames: typeof counter }).__mapFrames = counter;
+      // Each finished drawing of the map (engine.ts), at the document: a map built again counts too.
+      document.addEventListener('rendercomplete', () => counter.frames++, { capture: true });
+    });
+    const frames = () => aus.page.evaluate(() => (window as unknown as { __mapFrames: { frames: number } }).__mapFrames.frames);
+    const page = usa.page;
+    const positions = page.getByLabel('Positions of this point');
+    const partnerPositions = aus.page.getByLabel('Positions of this point');
+    await featureList(page).getByRole('button', { name: /Contact Alpha/ }).click();
+    const before = await positions.inputValue();
+    let hiddenFrom = 0;
+    try {
+      await pages.getByRole('link', { name: 'Sharing figures' }).click();
+      await aus.page.locator('main.workspace-main[hidden]').waitFor({ state: 'attached' });
+      hiddenFrom = await frames();
+      await page.getByTestId('map').focus();
+      await page.keyboard.press('Alt+ArrowUp');
+      await expect.poll(() => positions.inputValue()).not.toBe(before);
+      // The hidden map takes the move (its data) and draws nothing.
+      await expect.poll(() => partnerPositions.inputValue(), { timeout: LIVE_MS }).toBe(await positions.inputValue());
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await frames()).toBe(hiddenFrom);
+    } finally {
+      // Back to the picture whatever happened: the tests after this one use it.
+      await pages.getByRole('link', { name: 'Picture' }).click();
+    }
+    await expect.poll(frames).toBeGreaterThan(hiddenFrom);
+    expect(await partnerPositions.isVisible()).toBe(true);
+    expect(await partnerPositions.inputValue()).toBe(await positions.inputValue());
+    expect(aus.errors).toEqual([]);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => partnerPositions.inputValue(), { timeout: LIVE_MS }).toBe(before);
   });
 
   it('moves a point by dragging its handle: the partner sees it, it is audited, and Ctrl+Z undoes it', async () => {

@@ -621,10 +621,13 @@ class MemoryStore implements OfflineStore {
   }
   /** The ids each call wrote (one transaction each). */
   puts: string[][] = [];
-  async put(records: readonly KeptObject[], cell: CellRecord) {
+  /** The cells each call wrote (null: left as it was). */
+  cells: (CellRecord | null)[] = [];
+  async put(records: readonly KeptObject[], cell: CellRecord | null) {
     this.puts.push(records.map((record) => record.id));
+    this.cells.push(cell);
     for (const record of records) this.records.set(record.id, record);
-    this.cell = cell;
+    if (cell) this.cell = cell;
   }
   /** Records holding edits not yet acknowledged. */
   unsent() {
@@ -656,6 +659,35 @@ describe('WorkspaceSession: unsent edits kept across a reload', () => {
     first.close();
     expect(store.unsent()).toEqual(['n1']);
   }
+
+  it('writes an edit to disk in the task that made it, whatever waits to be written lazily', async () => {
+    const server = new FakeServer();
+    server.add('n1', 'Convoy sighted.');
+    server.add('n2', 'Harbour quiet.');
+    const store = new MemoryStore();
+    const first = new WorkspaceSession(server.connection(), 'ws1', store);
+    await vi.waitFor(() => expect(first.getSnapshot().status).toBe('live'));
+    server.socket.connected = false;
+    server.socket.fire('disconnect');
+    store.puts = [];
+    store.cells = [];
+    server.socket.fire('doc:update', server.editByOther('n2', (t) => t.insert(0, 'Still ')));
+    bodyOf(first.replica('n1')!.doc).insert(0, 'UPDATE: ');
+    // Only microtasks run: no timer, no other task, no pagehide. The page may be gone after this.
+    await Promise.resolve();
+    expect(store.puts).toEqual([['n1']]);
+    // The cell's record is there since the load: an edit's write is its own record only.
+    expect(store.cells).toEqual([null]);
+    expect(store.unsent()).toEqual(['n1']);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, store.records.get('n1')!.confirmed);
+    for (const update of store.records.get('n1')!.unacked) Y.applyUpdate(doc, update);
+    expect(bodyOf(doc).toString()).toBe('UPDATE: Convoy sighted.');
+    bodyOf(first.replica('n1')!.doc).insert(8, 'x');
+    await Promise.resolve();
+    expect(store.records.get('n1')!.unacked).toHaveLength(2);
+    first.close();
+  });
 
   it('shows the kept edit after a reload while offline, sends it at the join and then forgets it', async () => {
     const server = new FakeServer();
@@ -820,6 +852,26 @@ describe('WorkspaceSession: the last-known picture kept on disk', () => {
     expect(store.puts.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...store.puts.map((ids) => ids.length))).toBeLessThanOrEqual(500);
     expect(store.deletions).toEqual([]);
+  });
+
+  it('writes a large cell after its first slice only when the page is idle, so the read-ahead and a click are not kept waiting', async () => {
+    const idle: IdleRequestCallback[] = [];
+    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback) => idle.push(callback));
+    vi.stubGlobal('cancelIdleCallback', () => undefined);
+    try {
+      const server = new FakeServer();
+      for (let i = 0; i < 1200; i++) server.add(`n${i}`, `Item ${i}.`);
+      const store = new MemoryStore();
+      session = new WorkspaceSession(server.connection(), 'ws1', store);
+      await vi.waitFor(() => expect(session!.getSnapshot().status).toBe('live'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(store.records.size).toBe(500);
+      const deadline = { didTimeout: false, timeRemaining: () => 10 };
+      while (idle.length > 0) idle.shift()!(deadline);
+      expect(store.records.size).toBe(1200);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('writes an object others edit once for a run of their edits, and nothing again at a rejoin that changed nothing', async () => {

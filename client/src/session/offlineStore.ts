@@ -28,8 +28,8 @@ export interface CellRecord {
 
 export interface OfflineStore {
   load(): Promise<{ cell: CellRecord | null; records: KeptObject[] }>;
-  /** Writes (replaces) these objects' records together, in one transaction. */
-  put(records: readonly KeptObject[], cell: CellRecord): Promise<void>;
+  /** Writes (replaces) these objects' records together, in one transaction, and the cell's (null: left as it is). */
+  put(records: readonly KeptObject[], cell: CellRecord | null): Promise<void>;
   /** Deletes these objects' records together, in one transaction. */
   delete(ids: readonly string[]): Promise<void>;
   /** Everything of this cell (the user lost the cell). */
@@ -60,6 +60,15 @@ function finished(transaction: IDBTransaction): Promise<void> {
     transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
     transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
   });
+}
+
+/**
+ * Tells the browser no more requests come, so it commits as soon as they are done rather than once
+ * the page has seen their answers (auto-commit): an edit is written in the task that made it, and
+ * the page may be closed or killed right after. Older browsers lack `commit`, and auto-commit.
+ */
+function commitNow(transaction: IDBTransaction): void {
+  if (typeof transaction.commit === 'function') transaction.commit();
 }
 
 function deleteDatabase(name: string): Promise<void> {
@@ -106,12 +115,13 @@ export class IndexedDbOfflineStore implements OfflineStore {
     return { cell: cell ?? null, records };
   }
 
-  async put(records: readonly KeptObject[], cell: CellRecord): Promise<void> {
+  async put(records: readonly KeptObject[], cell: CellRecord | null): Promise<void> {
     if (this.closed) return;
     const db = await this.open();
     const transaction = db.transaction([RECORDS, META], 'readwrite');
     for (const record of records) transaction.objectStore(RECORDS).put(record);
-    transaction.objectStore(META).put(cell, CELL_KEY);
+    if (cell) transaction.objectStore(META).put(cell, CELL_KEY);
+    commitNow(transaction);
     await finished(transaction);
   }
 
@@ -121,6 +131,7 @@ export class IndexedDbOfflineStore implements OfflineStore {
     const db = await this.open();
     const transaction = db.transaction(RECORDS, 'readwrite');
     for (const id of ids) transaction.objectStore(RECORDS).delete(id);
+    commitNow(transaction);
     await finished(transaction);
   }
 

@@ -3,6 +3,7 @@
 // 1,000 reads were a third of opening the Timeline, at 20,000 (4,000 reads) over half. Read ahead
 // in short slices between frames, opening a tab finds them read. A replica forgets its fields when
 // it changes, so opening reads again only what changed since.
+import { whenIdle } from './idle';
 import type { Picture } from './picture';
 
 /** Longest slice when the browser gives no idle deadline (no requestIdleCallback), in ms. */
@@ -28,13 +29,7 @@ export function readFieldsWhenIdle(picture: Picture, wanted: readonly FieldsWant
     if (next < queue.length) schedule();
   };
   const schedule = () => {
-    if (typeof requestIdleCallback === 'function') {
-      const handle = requestIdleCallback(slice);
-      stop = () => cancelIdleCallback(handle);
-    } else {
-      const handle = setTimeout(slice, 0);
-      stop = () => clearTimeout(handle);
-    }
+    stop = whenIdle(slice);
   };
   if (queue.length > 0) schedule();
   return () => stop();

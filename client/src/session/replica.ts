@@ -49,6 +49,8 @@ export class ObjectReplica {
   unacked: Uint8Array[] = [];
   /** What the server has confirmed, kept only while `unacked` is not empty (the merge base of a reset). */
   private confirmed: Y.Doc | null = null;
+  /** `confirmed` as one update, kept until it changes: each keystroke writes it to disk with the edits (offlineStore.ts). */
+  private confirmedBytes: Uint8Array | null = null;
   version = 0;
   private readonly listeners = new Set<() => void>();
   /** Fields read from the bytes while no doc is built (`field`), forgotten on any change. */
@@ -117,7 +119,8 @@ export class ObjectReplica {
     doc.on('beforeTransaction', (transaction: Y.Transaction) => {
       if (this.sink && !this.confirmed && this.built === doc && transaction.origin !== REMOTE_ORIGIN) {
         this.confirmed = new Y.Doc({ guid: this.id });
-        Y.applyUpdate(this.confirmed, Y.encodeStateAsUpdate(doc));
+        this.confirmedBytes = Y.encodeStateAsUpdate(doc);
+        Y.applyUpdate(this.confirmed, this.confirmedBytes);
       }
     });
     doc.on('afterAllTransactions', () => {
@@ -142,7 +145,7 @@ export class ObjectReplica {
       this.changed();
       return;
     }
-    if (this.confirmed) Y.applyUpdate(this.confirmed, update, REMOTE_ORIGIN);
+    if (this.confirmed) this.confirm(update, REMOTE_ORIGIN);
     Y.applyUpdate(this.built, update, REMOTE_ORIGIN);
   }
 
@@ -155,6 +158,7 @@ export class ObjectReplica {
     const previous = this.built;
     const base = this.unacked.length > 0 ? this.confirmed : null;
     this.confirmed = null;
+    this.confirmedBytes = null;
     this.unacked = [];
     this.epoch = epoch;
     if (previous) {
@@ -170,7 +174,9 @@ export class ObjectReplica {
 
   /** What the server has confirmed, as one update (all of it while nothing is unacknowledged). */
   confirmedState(): Uint8Array {
-    return this.confirmed ? Y.encodeStateAsUpdate(this.confirmed) : this.stateAsUpdate();
+    if (!this.confirmed) return this.stateAsUpdate();
+    this.confirmedBytes ??= Y.encodeStateAsUpdate(this.confirmed);
+    return this.confirmedBytes;
   }
 
   /**
@@ -202,7 +208,12 @@ export class ObjectReplica {
     if (index < 0) return;
     this.unacked.splice(index, 1);
     if (this.unacked.length === 0) this.dropConfirmed();
-    else if (this.confirmed) Y.applyUpdate(this.confirmed, update);
+    else if (this.confirmed) this.confirm(update);
+  }
+
+  private confirm(update: Uint8Array, origin?: unknown): void {
+    Y.applyUpdate(this.confirmed!, update, origin);
+    this.confirmedBytes = null;
   }
 
   /** Forgets the unacknowledged edits (the server refused one: the doc is reloaded from the server). */
@@ -214,6 +225,7 @@ export class ObjectReplica {
   private dropConfirmed(): void {
     this.confirmed?.destroy();
     this.confirmed = null;
+    this.confirmedBytes = null;
   }
 
   /**

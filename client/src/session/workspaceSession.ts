@@ -13,6 +13,7 @@ import { buildContent } from '../../../shared/content';
 import type { AckBodies, ClientInput, ClientPayload, DocState, Envelope, ObjectKind, PresenceState, VersionSummary, VersionView, WorkspaceSummary } from '../../../shared/protocol';
 import { docStateFrom, type AccessLevel, type Connection, type LocalDocState } from './connection';
 import { describeError, retryDelayMs, ServerError } from './errors';
+import { whenIdle } from './idle';
 import type { Notice, Picture, PictureSnapshot, PictureStatus } from './picture';
 import { PresenceStore } from './presenceStore';
 import { SeqGaps } from './seqGaps';
@@ -38,7 +39,12 @@ const PRESENCE_INTERVAL_MS = 150;
 /** While the server cannot store (full disk), kept edits are sent again after this, doubling up to the maximum, with jitter. */
 const STORAGE_RETRY_MS = 1000;
 const STORAGE_RETRY_MAX_MS = 30_000;
-/** Unsent edits reach the disk this long after they are made (typing is coalesced). */
+/**
+ * An unsent edit reaches the disk in the task that made it (a transaction begun before the page can
+ * close: "an edit I made is never lost"). Its acknowledgement, which only spares a resend, and the
+ * count of objects waiting, follow this long after: an edit acknowledged by then never shows as
+ * waiting, and a key typed meanwhile writes the acknowledgement with its own edit.
+ */
 const KEEP_DELAY_MS = 50;
 /**
  * What the server already holds (others' edits, a load) reaches the disk this long after: each
@@ -46,8 +52,15 @@ const KEEP_DELAY_MS = 50;
  * objects twenty times a second. Lost in a crash, it is only fetched again at the next join.
  */
 const KEEP_LAZY_MS = 1000;
-/** Records written in one task: a cell of 20,000 objects is written in slices, not in one long task. */
+/**
+ * Records written in one task: a cell of 20,000 objects is written in slices, not in one long task.
+ * After the first, each slice waits for the page to be idle (at most KEEP_SLICE_WAIT_MS): at 20,000
+ * objects the slices (40 of about 8 ms) took the page's idle time for a second after the load, so
+ * the Timeline's and the RFI board's sort keys were not read ahead (readAhead.ts) and opening the
+ * Timeline then read them, and waited behind the slices (docs/performance.md, session 10).
+ */
 const KEEP_SLICE = 500;
+const KEEP_SLICE_WAIT_MS = 1000;
 /**
  * How long a missing update number is waited for before its object is synced again: with several
  * nodes, another node's edit can arrive after a later one made on this client's node.
@@ -113,9 +126,16 @@ export class WorkspaceSession implements Picture {
   private shownFrom: string | null = null;
   /** When the kept picture was last in step with the server, as the disk records it. */
   private keptAt: string | null = null;
-  /** Objects whose record on disk is to be written or deleted, at the next keep; `unkeptSoon` those holding unsent edits. */
+  /** The cell's record as last written (its summary and level). */
+  private cellKept: { workspace: WorkspaceSummary; level: string | null } | null = null;
+  /**
+   * Objects whose record on disk is to be written or deleted, at the next keep; `unkeptSoon` those
+   * whose unsent edits were acknowledged, discarded or merged; `unkeptNow` those just edited, written
+   * at the end of the current task.
+   */
   private readonly unkept = new Set<string>();
   private readonly unkeptSoon = new Set<string>();
+  private readonly unkeptNow = new Set<string>();
   /** Objects being written, a slice a task. */
   private readonly keeping = new Set<string>();
   /** What each record on disk was written from: an unchanged object is not written again (a rejoin lists every object). */
@@ -124,7 +144,7 @@ export class WorkspaceSession implements Picture {
   private readonly unwanted = new Set<string>();
   private keepTimer: ReturnType<typeof setTimeout> | null = null;
   private lazyKeepTimer: ReturnType<typeof setTimeout> | null = null;
-  private sliceTimer: ReturnType<typeof setTimeout> | null = null;
+  private cancelSlice: (() => void) | null = null;
   /** Done once the edits kept by an earlier page are back in the replicas; joining waits for it. */
   private readonly restored: Promise<void>;
   /** Which update numbers each replica holds: an object that misses one is synced again. */
@@ -514,7 +534,7 @@ export class WorkspaceSession implements Picture {
   }
 
   private onLocalUpdate = (replica: ObjectReplica, update: Uint8Array): void => {
-    this.toKeep(replica.id, true);
+    this.toKeep(replica.id, 'now');
     if (this.status === 'live' && !this.resendTimer) void this.sendUpdate(replica, update);
   };
 
@@ -531,7 +551,7 @@ export class WorkspaceSession implements Picture {
     try {
       const { seq } = await this.connection.request('doc:update', { workspaceId: this.workspaceId, id: replica.id, epoch, update });
       replica.acknowledge(update);
-      this.toKeep(replica.id, true);
+      this.toKeep(replica.id, 'soon');
       // The fan-out does not echo an edit back to its only sender: its number comes with the ack.
       if (seq !== undefined && this.replicas.get(replica.id) === replica) this.sawUpdate(replica.id, epoch, seq, seq);
       if (this.storageRetries.delete(replica)) this.notify('The server can store again: the edits kept on this screen are saved.');
@@ -613,8 +633,8 @@ export class WorkspaceSession implements Picture {
         replica.applyRemote(state.update);
         for (const merged of replica.mergeUnacked()) void this.sendUpdate(replica, merged);
       }
-      // Its unsent edits changed (discarded, or merged and sent again): kept soon, like an edit.
-      this.toKeep(replica.id, true);
+      // Its unsent edits changed (discarded, or merged and sent again): kept soon, like an acknowledgement.
+      this.toKeep(replica.id, 'soon');
       this.anchored(replica.id, state.epoch, raw.seq);
     } catch (error) {
       // Offline: the rejoin on reconnect resyncs it and resends the edits still unacknowledged.
@@ -784,6 +804,7 @@ export class WorkspaceSession implements Picture {
     this.seqs.forget(id);
     this.unkept.delete(id);
     this.unkeptSoon.delete(id);
+    this.unkeptNow.delete(id);
     this.keeping.delete(id);
     this.pending.delete(id);
     this.pendingEdits.set(this.pending.size);
@@ -828,17 +849,28 @@ export class WorkspaceSession implements Picture {
     this.emit();
   }
 
-  /** `soon` for unsent edits (and their acknowledgement); the rest is kept lazily. */
-  private toKeep(id: string, soon = false): void {
+  /** `now` for an edit (written at the end of this task), `soon` for its acknowledgement; the rest is kept lazily. */
+  private toKeep(id: string, when: 'now' | 'soon' | 'lazy' = 'lazy'): void {
     if (!this.store) return;
     this.unkept.add(id);
-    if (soon) {
-      this.unkeptSoon.add(id);
-      this.keepTimer ??= setTimeout(() => this.keep(false), KEEP_DELAY_MS);
-    } else {
-      this.lazyKeepTimer ??= setTimeout(() => this.keep(true), KEEP_LAZY_MS);
+    if (when === 'now') {
+      if (this.unkeptNow.size === 0) queueMicrotask(this.keepNow);
+      this.unkeptNow.add(id);
     }
+    if (when === 'lazy') this.lazyKeepTimer ??= setTimeout(() => this.keep(true), KEEP_LAZY_MS);
+    else this.unkeptSoon.add(id);
+    // The count of objects waiting follows the soon keep, edits included (see KEEP_DELAY_MS).
+    if (when !== 'lazy') this.keepTimer ??= setTimeout(() => this.keep(false), KEEP_DELAY_MS);
   }
+
+  /**
+   * Writes the objects edited in this task, in one transaction begun before the task ends, even
+   * while a (re)join loads: what a person typed is on disk before the page could be closed.
+   */
+  private keepNow = (): void => {
+    if (this.closed || this.unkeptNow.size === 0) return;
+    this.writeKept(this.unkeptNow, Infinity, true);
+  };
 
   /**
    * Writes each changed object's replica and unsent edits to disk, or deletes its record once it is
@@ -861,27 +893,42 @@ export class WorkspaceSession implements Picture {
     this.keepTimer = null;
     if (!this.store) return;
     const ids = all ? this.unkept : this.unkeptSoon;
-    for (const id of ids) {
+    for (const id of [...ids, ...this.unkeptNow]) {
       this.keeping.add(id);
       this.unkept.delete(id);
       this.unkeptSoon.delete(id);
+      this.unkeptNow.delete(id);
     }
     this.keepSlice(closing);
   }
 
-  /** Writes the next slice of `keeping` (everything, when the page closes) and schedules the rest. */
+  /** Writes the next slice of `keeping` (everything, when the page closes), updates the count of objects waiting, and schedules the rest. */
   private keepSlice(everything: boolean): void {
-    if (this.sliceTimer) clearTimeout(this.sliceTimer);
-    this.sliceTimer = null;
+    this.cancelSlice?.();
+    this.cancelSlice = null;
+    if (!this.store) return;
+    this.writeKept(this.keeping, everything ? Infinity : KEEP_SLICE);
+    this.pendingEdits.set(this.pending.size);
+    if (this.keeping.size > 0) this.cancelSlice = whenIdle(() => this.keepSlice(false), KEEP_SLICE_WAIT_MS);
+  }
+
+  /**
+   * Takes up to `max` objects out of `ids` and writes their records in one transaction (an object
+   * unchanged since its last write is skipped), or deletes the records of those gone. `edits`: the
+   * objects just edited, whose write leaves the cell's record as it is once there (an edit says
+   * nothing of when the picture was last in step, and each key's write is one record less).
+   */
+  private writeKept(ids: Set<string>, max: number, edits = false): void {
     const store = this.store;
     if (!store) return;
+    const cellKept = edits && this.cellKept?.workspace === this.workspace && this.cellKept.level === this.level;
     // Written while joined, the picture is the server's as of now; while offline, as of the last time it was.
-    if (this.status === 'live') this.keptAt = new Date().toISOString();
+    if (this.status === 'live' && !cellKept) this.keptAt = new Date().toISOString();
     const cell: CellRecord | null = this.workspace && { workspace: this.workspace, level: this.level, keptAt: this.keptAt ?? new Date().toISOString() };
     const records: KeptObject[] = [];
-    for (const id of this.keeping) {
-      if (!everything && records.length >= KEEP_SLICE) break;
-      this.keeping.delete(id);
+    for (const id of ids) {
+      if (records.length >= max) break;
+      ids.delete(id);
       const replica = this.replicas.get(id);
       const envelope = this.envelopes.get(id);
       // Listed but not loaded yet (a sync in flight): written when its doc arrives.
@@ -899,9 +946,9 @@ export class WorkspaceSession implements Picture {
       this.keptFrom.set(id, from);
       records.push({ id, envelope, epoch: replica.epoch, confirmed: replica.confirmedState(), unacked: [...replica.unacked] });
     }
-    if (records.length > 0 && cell) store.put(records, cell).catch((error: unknown) => this.keepFailed(error));
-    this.pendingEdits.set(this.pending.size);
-    if (this.keeping.size > 0) this.sliceTimer = setTimeout(() => this.keepSlice(false), 0);
+    if (records.length === 0 || !cell) return;
+    store.put(records, cellKept ? null : cell).catch((error: unknown) => this.keepFailed(error));
+    this.cellKept = { workspace: cell.workspace, level: cell.level };
   }
 
   /**
