@@ -13,7 +13,7 @@ function setup(exercise: boolean, admitted: boolean) {
   const left: string[] = [];
   const cell = { workspace: { id: 'w1', exercise }, index: {} };
   const ctx = {
-    cells: { get: async (id: string) => (id === 'w1' ? cell : undefined), hold: () => () => undefined },
+    cells: { get: async (id: string) => (id === 'w1' ? cell : undefined), ready: (id: string) => (id === 'w1' ? cell : undefined), hold: () => () => undefined },
     exercises: { find: (id: string) => (exercise && id === 'w1' ? { admits: () => admitted, watcherRole: () => undefined } : undefined) },
     presence: { offer: () => undefined },
     audit: { append: async (entry: { action: string }) => void audited.push(entry.action) },
