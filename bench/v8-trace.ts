@@ -6,7 +6,9 @@
 // (the file gets the server's pid as a suffix). The trace lines carry no time; the garbage
 // collector's do (ms since the isolate started, one a second or so under load), so each event is
 // placed at the last collection printed before it. Counted per window:
-// - optimisations, first of a function or again (the same function, already optimised before);
+// - optimisations, first of a function or again (the same function, already optimised before;
+//   told by its SharedFunctionInfo's address, which a compacting collection may move: "again"
+//   may be undercounted);
 // - bailouts (optimised code left because an assumption failed: a deopt loop shows as many);
 // - invalidations (optimised code thrown away without running into it: "weak objects", a map or
 //   object the code embedded died in a full collection; "code dependencies", a field's type or
@@ -68,13 +70,14 @@ export function summarizeV8Trace(text: string, fromMs: number, windowMs: number)
     }
     const completed = COMPLETED.exec(line);
     if (completed) {
-      const [, name, sfi, prepare, execute, finalize] = completed;
+      const [, rawName, sfi, prepare, execute, finalize] = completed;
+      const name = nameOf(rawName!);
       const window = windowAt(clockMs);
       if (optimisedBefore.has(sfi!)) window.optimisedAgain += 1;
       else window.optimisedFirst += 1;
       optimisedBefore.add(sfi!);
       window.compileMs += Number(prepare) + Number(execute) + Number(finalize);
-      if (clockMs >= fromMs) optimised.set(nameOf(name!), (optimised.get(nameOf(name!)) ?? 0) + 1);
+      if (clockMs >= fromMs) optimised.set(name, (optimised.get(name) ?? 0) + 1);
       continue;
     }
     const bailout = BAILOUT.exec(line);
