@@ -16,8 +16,9 @@
 // `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis,
 // `relay-cpu` the CPU of one commit on PostgreSQL, of publishing it and of reading it on another node;
 // `npm run bench -- answer-encoding` the CPU to put one doc:sync answer on the wire, socket.io's way and as text;
-// `npm run bench -- profile <file>` summarises a CPU profile. An entry of its own, not a `tearline`
-// command: it needs the dev dependencies (the baseline servers), which a production install lacks.
+// `npm run bench -- profile <file>` summarises a CPU profile, `v8-trace <file>` what a server's
+// optimising compiler did over time. An entry of its own, not a `tearline` command: it needs the
+// dev dependencies (the baseline servers), which a production install lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -39,6 +40,7 @@ const TARGETS: Record<ServerName, Target> = {
 async function run(args: string[]): Promise<number> {
   if (args[0] === 'markings') return (await import('./markings')).run(args.slice(1));
   if (args[0] === 'profile') return (await import('./profile-summary')).run(args.slice(1));
+  if (args[0] === 'v8-trace') return (await import('./v8-trace')).run(args.slice(1));
   if (args[0] === 'frames') return (await import('./frames')).run(args.slice(1));
   if (args[0] === 'acks') return (await import('./acks')).run(args.slice(1));
   if (args[0] === 'edit-cpu') return (await import('./edit-cpu')).run(args.slice(1));

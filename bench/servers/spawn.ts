@@ -1,7 +1,10 @@
 // Starts one benchmarked server in its own Node process (through tsx, like `npm start`) so its CPU
 // and memory are measured apart from the load generator's, and samples its RSS while it runs.
+// BENCH_SERVER_V8_FLAGS (flags, space-separated) goes on a Tearline or baseline server's command
+// line: V8's tracing flags, which NODE_OPTIONS refuses; they print to stdout, which
+// BENCH_SERVER_STDOUT=<file> keeps (as <file>.<pid>). See bench/v8-trace.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,10 +66,12 @@ export class ServerProcess {
     const entry = options.root ? path.join(options.root, 'bench', 'servers', `${name}.ts`) : fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
     const profileRun = options.cpuProfileDir ? path.join(options.cpuProfileDir, `${name}-${Date.now()}`) : null;
     const profile = profileRun ? ['--cpu-prof', '--cpu-prof-dir', profileRun] : [];
-    const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', entry, ...(options.args ?? [])], {
+    const v8Flags = process.env.BENCH_SERVER_V8_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...profile, ...v8Flags, '--expose-gc', '--import', 'tsx', entry, ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env },
     });
+    if (process.env.BENCH_SERVER_STDOUT) child.stdout!.pipe(createWriteStream(`${process.env.BENCH_SERVER_STDOUT}.${child.pid}`));
     const ready = await readyLine(name, child);
     return new ServerProcess(name, ready.port, ready.metricsUrl, ready.seedUrl, child, profileRun);
   }
