@@ -6,10 +6,11 @@
 import { afterEach, expect, test } from 'vitest';
 import type { Envelope, MselRow, WorkspaceSummary } from '../../shared/protocol';
 import type { AuditTrailPage, RestAnswers } from '../../shared/rest';
-import { describeEngines, useTestDatabase } from '../helpers/postgres';
+import { childStorage } from '../helpers/childStorage';
+import { describeEngines } from '../helpers/postgres';
 import { kill, spawnServer, type ChildServer } from '../helpers/process';
 import { assessmentInject, drillScenario } from '../helpers/scenarios';
-import { api, connect, tempDir, tokenFor } from '../helpers/server';
+import { api, connect, tokenFor } from '../helpers/server';
 
 const SCENARIO = drillScenario(
   'EXERCISE EXERCISE EXERCISE',
@@ -24,13 +25,7 @@ afterEach(async () => {
 
 describeEngines(
   'store',
-  {
-    sqlite: () => () => ({ TEARLINE_DATA_DIR: tempDir() }),
-    postgres: () => {
-      const url = useTestDatabase();
-      return () => ({ TEARLINE_DATA_DIR: tempDir(), TEARLINE_STORE: 'postgres', DATABASE_URL: url() });
-    },
-  },
+  childStorage,
   (storage) => {
     test('a kill between storing an inject and saving the runner releases nothing twice after the restart', { timeout: 120_000 }, async () => {
       const env = { ...storage(), TEARLINE_NODE_ID: 'exercise-node' };

@@ -11,9 +11,10 @@ import type { VerifyResult } from '../../server/audit/verify';
 import { createPool } from '../../server/store/pgPool';
 import { buildContent } from '../../shared/content';
 import type { AuditTrailPage } from '../../shared/rest';
-import { describeEngines, useTestDatabase } from '../helpers/postgres';
+import { childStorage } from '../helpers/childStorage';
+import { describeEngines } from '../helpers/postgres';
 import { kill, spawnServer, type ChildServer } from '../helpers/process';
-import { api, connect, createCell, tempDir, tokenFor } from '../helpers/server';
+import { api, connect, createCell, tokenFor } from '../helpers/server';
 
 /** Verifies the stored audit chain where the node keeps it (read only, beside the running node). */
 async function verifyStored(env: Record<string, string>): Promise<VerifyResult> {
@@ -41,13 +42,7 @@ afterEach(async () => {
 
 describeEngines(
   'store',
-  {
-    sqlite: () => () => ({ TEARLINE_DATA_DIR: tempDir() }),
-    postgres: () => {
-      const url = useTestDatabase();
-      return () => ({ TEARLINE_DATA_DIR: tempDir(), TEARLINE_STORE: 'postgres', DATABASE_URL: url() });
-    },
-  },
+  childStorage,
   (storage) => {
     test('a node killed right after storing a re-mark comes back with the re-mark and its audit entry, the chain intact', { timeout: 120_000 }, async () => {
       const env = { ...storage(), TEARLINE_NODE_ID: 'remark-node' };
