@@ -182,8 +182,9 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     expect(await positions.inputValue()).toBe(before);
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(() => page.getByTestId('map-message').innerText()).toMatch(/^Moved Contact Alpha [\d.]+ nm \(.+\) north\. Ctrl\+Z undoes it\.$/);
+    // The field shows the stored move, which may be drawn a frame after the message.
+    await expect.poll(() => positions.inputValue()).not.toBe(before);
     const moved = await positions.inputValue();
-    expect(moved).not.toBe(before);
     await expect.poll(() => aus.page.getByLabel('Positions of this point').inputValue(), { timeout: LIVE_MS }).toBe(moved);
     await page.keyboard.press('Control+z');
     await expect.poll(() => positions.inputValue()).toBe(before);
@@ -261,8 +262,8 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     await expect.poll(() => handleAt(page, centre)).toBe(true);
     await drag(page, centre, [centre[0] + 80, centre[1]]);
     await expect.poll(() => page.getByTestId('map-message').innerText()).toMatch(/^Moved to .+\. Ctrl\+Z undoes it\.$/);
+    await expect.poll(() => positions.inputValue()).not.toBe(before);
     const moved = await positions.inputValue();
-    expect(moved).not.toBe(before);
     // Eastward: the same latitude, a greater longitude.
     const [from, to] = [parsePositions(before, 'lat-lon')[0]!, parsePositions(moved, 'lat-lon')[0]!];
     expect(to[0]).toBeGreaterThan(from[0]);
@@ -281,8 +282,8 @@ describe.skipIf(browserTestsSkipped)('the map: two partners in one FVEY cell', (
     const page = usa.page;
     await featureList(page).getByRole('button', { name: /Exclusion zone/ }).click();
     const positions = page.getByLabel('Positions of this area');
+    await expect.poll(async () => parsePositions(await positions.inputValue(), 'lat-lon')).toHaveLength(3);
     const before = parsePositions(await positions.inputValue(), 'lat-lon');
-    expect(before).toHaveLength(3);
     // Fitted to the area: below its middle, the first run of the selected outline's dark pixels is its bottom edge.
     const { width, height } = await mapSize(page);
     const x = Math.round(width / 2);

@@ -1,6 +1,6 @@
 // Positions typed in any form staff use (MGRS, 26N 125E or 125E 26N, DMS, signed decimals in the
 // order shown), checked as they are typed and echoed back as read before anything is saved.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { formatPosition, formatPositions, ORDER_LABELS, parsePositions, type LonLat } from '../../../shared/geo/coordinates';
 import { geometryFrom, type GeometryKind } from '../../../shared/geo/geometry';
 import { setPositionPrefs, usePositionPrefs } from './positionPrefs';
@@ -21,13 +21,16 @@ export function CoordinatesField({ vertices, onVertices, label, readOnly, shape 
   const [text, setText] = useState(formatted);
   const [problem, setProblem] = useState<string | null>(null);
   const [echo, setEcho] = useState<string | null>(null);
+  const [shown, setShown] = useState(formatted);
 
-  // Positions placed on the map (or moved by someone else) replace what is typed.
-  useEffect(() => {
+  // Positions placed on the map (or moved by someone else) replace what is typed, in the same
+  // render: an effect would show the old positions for a frame, under the new ones' label.
+  if (shown !== formatted) {
+    setShown(formatted);
     setText(formatted);
     setProblem(null);
     setEcho(null);
-  }, [formatted]);
+  }
 
   const read = (value: string): LonLat[] | null => {
     try {

@@ -40,6 +40,7 @@ export function FeatureDetails({ feature, onClose, onGeometry }: Props) {
       </div>
       {geometry && doc && (
         <CoordinatesField
+          key={`positions:${feature.id}`}
           label={`Positions of this ${GEOMETRY_LABELS[geometry.type]}`}
           vertices={verticesOf(geometry)}
           readOnly={!canEdit}
