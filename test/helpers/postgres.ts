@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, test, vi } from 'vitest';
 import { createPool } from '../../server/store/pgPool';
@@ -206,4 +207,40 @@ export function countQueries(pool: pg.Pool): { count(): number } {
   vi.spyOn(pool, 'connect').mockImplementation(((callback?: (err: Error | undefined, client?: pg.PoolClient, release?: () => void) => void) =>
     callback ? connect((err, client, release) => callback(err, client && counting(client), release)) : (connect() as Promise<pg.PoolClient>).then(counting)) as typeof pool.connect);
   return { count: () => count };
+}
+
+/**
+ * Fault hook, once: the next COMMIT of a transaction that stored updates (its `INSERT INTO
+ * doc_updates`) goes through `atCommit`, which sends it with `send` (or not) and answers for it.
+ * Queries are text, or a prepared statement's config ({ name, text, values }).
+ */
+export function atUpdateCommit(atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
+  const inserted = new WeakSet<object>();
+  const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : (first?.text ?? '');
+    if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
+    if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
+    spy.mockRestore();
+    return atCommit(this, () => query.apply(this, args));
+  } as typeof pg.Client.prototype.query);
+}
+
+/**
+ * Fault hook: the next COMMIT of a transaction that stored updates is sent, but its connection
+ * stops reading; once PostgreSQL shows the update committed (`landed`, read on a connection of
+ * the test's own), the socket is destroyed, as a reset would, so the answer never arrives.
+ */
+export function resetAfterCommitLands(landed: () => Promise<boolean>): void {
+  atUpdateCommit((client, send) => {
+    const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+    stream.pause();
+    const result = send();
+    void (async () => {
+      while (!(await landed())) await new Promise((resolve) => setTimeout(resolve, 10));
+      stream.destroy();
+    })();
+    return result;
+  });
 }

@@ -1,7 +1,6 @@
 // A PostgreSQL COMMIT whose connection is cut before its answer arrives (a reset, a terminated
 // backend): the commit may have landed. The writer is told so in plain words (never an ack), and
 // the node reads the object's doc again from PostgreSQL rather than serving its copy without it.
-import type { Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -12,7 +11,7 @@ import { createPool } from '../../server/store/pgPool';
 import { PostgresStore } from '../../server/store/postgresStore';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import { noteEnvelope } from '../helpers/envelopes';
-import { postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
+import { postgresTestsSkipped, resetAfterCommitLands, useTestDatabase } from '../helpers/postgres';
 import { textReplica } from '../helpers/textReplica';
 
 test('a COMMIT PostgreSQL refused with an ERROR was rolled back; any other failure of it leaves the outcome unknown', () => {
@@ -59,31 +58,6 @@ describe.skipIf(postgresTestsSkipped)('a COMMIT cut off on PostgreSQL', () => {
       onCompactionError: () => undefined,
     });
     return { store, docs, id };
-  }
-
-  /**
-   * Fault hook: the next COMMIT of a transaction that stored updates is sent, but its connection
-   * stops reading; once PostgreSQL shows the update committed (`landed`, read on a connection of
-   * the test's own), the socket is destroyed, as a reset would, so the answer never arrives.
-   */
-  function resetAfterCommitLands(landed: () => Promise<boolean>) {
-    const inserted = new WeakSet<object>();
-    const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
-    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string } | undefined;
-      const text = typeof first === 'string' ? first : (first?.text ?? '');
-      if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
-      if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
-      spy.mockRestore();
-      const stream = (this as unknown as { connection: { stream: Socket } }).connection.stream;
-      stream.pause();
-      const result = query.apply(this, args);
-      void (async () => {
-        while (!(await landed())) await new Promise((resolve) => setTimeout(resolve, 10));
-        stream.destroy();
-      })();
-      return result;
-    } as typeof pg.Client.prototype.query);
   }
 
   test('the update that landed is served from the store, numbered as stored; the writer was told its outcome is unknown', async () => {

@@ -14,7 +14,7 @@ import { bodyOf, buildContent } from '../../shared/content';
 import type { Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import { eventually, storedText, useCluster } from '../helpers/cluster';
-import { postgresTestsSkipped, startOwnPostgres, type OwnPostgres } from '../helpers/postgres';
+import { atUpdateCommit, postgresTestsSkipped, resetAfterCommitLands, startOwnPostgres, type OwnPostgres } from '../helpers/postgres';
 import { kill } from '../helpers/process';
 import { redisTestsSkipped } from '../helpers/redis';
 import { api, connect, createCell, replica, tokenFor, type TestClient } from '../helpers/server';
@@ -287,19 +287,10 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
 
       // The database freezes just as node A sends the COMMIT of the update's transaction: the
       // COMMIT waits in the connection, the write answers `unavailable`, and the commit lands on SIGCONT.
-      const inserted = new WeakSet<object>();
-      const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
-      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-        // A query is text, or a prepared statement's config ({ name, text, values }).
-        const first = args[0] as string | { text?: string } | undefined;
-        const text = typeof first === 'string' ? first : (first?.text ?? '');
-        if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
-        if (text === 'COMMIT' && inserted.has(this)) {
-          spy.mockRestore();
-          own.freeze();
-        }
-        return query.apply(this, args);
-      } as typeof pg.Client.prototype.query);
+      atUpdateCommit((_client, send) => {
+        own.freeze();
+        return send();
+      });
       const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(replicas[0]!, 'LANDED-LATE') });
       expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
       const repairs = [a!, b!].map((node) => vi.spyOn(node.ctx.docs, 'catchUp'));
@@ -326,23 +317,7 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       const watcher = new pg.Client({ connectionString: own.url });
       await watcher.connect();
       const landed = async () => (await watcher.query('SELECT 1 FROM doc_updates WHERE object_id = $1 AND position($2::bytea in data) > 0', [object.id, Buffer.from('RESET-LANDED')])).rowCount === 1;
-      const inserted = new WeakSet<object>();
-      const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
-      const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-        const first = args[0] as string | { text?: string } | undefined;
-        const text = typeof first === 'string' ? first : (first?.text ?? '');
-        if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
-        if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
-        spy.mockRestore();
-        const stream = (this as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream;
-        stream.pause();
-        const result = query.apply(this, args);
-        void (async () => {
-          while (!(await landed())) await sleep(10);
-          stream.destroy();
-        })();
-        return result;
-      } as typeof pg.Client.prototype.query);
+      resetAfterCommitLands(landed);
       const refused = await clients[0]!.call('doc:update', { workspaceId: cell.id, id: object.id, epoch: object.epoch, update: sideUpdate(replicas[0]!, 'RESET-LANDED') });
       await watcher.end();
       expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('may or may not have been saved') } });

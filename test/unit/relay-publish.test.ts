@@ -16,7 +16,8 @@ afterAll(() => redis?.stop());
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-test('a commit published to its shard is noted relayed, with its rows, after the XADD', async () => {
+/** A started relay that reads nothing: `commit` hands it a commit to publish, `noteRelayed` is told what it published. */
+async function publishingRelay() {
   let commit: (changes: CommittedChange[]) => void = () => undefined;
   const noteRelayed = vi.fn();
   const relay = new RedisRelay({
@@ -28,6 +29,11 @@ test('a commit published to its shard is noted relayed, with its rows, after the
   });
   await relay.connect();
   await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined, storedHere: async () => undefined });
+  return { relay, commit: (changes: CommittedChange[]) => commit(changes), noteRelayed };
+}
+
+test('a commit published to its shard is noted relayed, with its rows, after the XADD', async () => {
+  const { relay, commit, noteRelayed } = await publishingRelay();
   commit([
     { id: 7, kind: 'update', workspaceId: 'w1', objectId: 'o1', epoch: 0, seq: 1, markingVersion: 1, update: new Uint8Array([0, 0]), owners: [], epochSeq: 0 },
     { id: 8, kind: 'level', workspaceId: 'w1', level: 'level-a' },
@@ -51,17 +57,7 @@ async function calls(command: string): Promise<number> {
 }
 
 test('a commit is published without MULTI/EXEC: one XADD, or several pipelined, in order', async () => {
-  let commit: (changes: CommittedChange[]) => void = () => undefined;
-  const noteRelayed = vi.fn();
-  const relay = new RedisRelay({
-    url: redis.url,
-    node: 'node-a',
-    maxLen: 1000,
-    store: { onCommit: (listener) => (commit = listener), noteRelayed, sweepOutbox: async () => 0 },
-    log: quiet,
-  });
-  await relay.connect();
-  await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined, storedHere: async () => undefined });
+  const { relay, commit, noteRelayed } = await publishingRelay();
   const before = { multi: await calls('multi'), exec: await calls('exec'), xadd: await calls('xadd') };
   commit([{ id: 1, kind: 'level', workspaceId: 'w2', level: 'level-a' }]);
   commit([
