@@ -163,3 +163,41 @@ test('a re-mark and a creation whose COMMIT fails with an I/O error change nothi
   expect(await auditActions(object.id)).toEqual(['object.create', 'object.remark']);
   expect(await server.ctx.audit.verify()).toMatchObject({ ok: true });
 });
+
+test('a file that cannot grow (PRAGMA max_page_count: SQLITE_FULL from SQLite itself): an edit, a creation and a widening re-mark roll back whole, and are taken once it can', async () => {
+  const large = (mark: string) => mark.repeat(200_000);
+  const object = await note(large('B'));
+  const { object: narrowed } = await fdo.ok('object:remark', { workspaceId: cellId, id: object.id, marking: 'SECRET//REL TO USA, GBR' });
+  const writer = await replica(usa, object.id);
+  const before = gbr.frames.length;
+  const db = store().db;
+  const limit = db.pragma('max_page_count', { simple: true }) as number;
+  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+  let kept: Uint8Array;
+  const cell = (await server.ctx.cells.get(cellId))!;
+  const objects = cell.index.size;
+  try {
+    kept = writer.edit((t) => t.insert(0, large('E')));
+    const full = { ok: false, error: { code: 'unavailable', message: expect.stringMatching(/storage is full or failing, so nothing of this request was saved/) } };
+    expect(await usa.call('doc:update', { workspaceId: cellId, id: object.id, epoch: narrowed.epoch, update: kept })).toMatchObject(full);
+    expect(await usa.call('object:create', { workspaceId: cellId, kind: 'note', marking: MARKING, content: buildContent({ body: large('C') }) })).toMatchObject(full);
+    // Released to every FVEY nation: a new epoch, whose copy of the content needs pages too.
+    expect(await fdo.call('object:remark', { workspaceId: cellId, id: object.id, marking: MARKING })).toMatchObject(full);
+    expect(await storageStatus()).toBe('failing');
+  } finally {
+    db.pragma(`max_page_count = ${limit}`);
+  }
+  expect(cell.index.size).toBe(objects);
+  expect(cell.index.get(object.id)!.envelope).toEqual(narrowed);
+  expect(await store().getObject(object.id)).toEqual(narrowed);
+  expect((await store().loadDoc(object.id)).updates).toHaveLength(0);
+  await settle(usa, gbr);
+  expect(gbr.frames.slice(before).filter((f) => f.event !== 'awareness')).toEqual([]);
+  expect(await auditActions(object.id)).toEqual(['object.create', 'object.remark']);
+  // It can grow again: the kept edit is taken, then the release.
+  expect(await usa.call('doc:update', { workspaceId: cellId, id: object.id, epoch: narrowed.epoch, update: kept })).toMatchObject({ ok: true });
+  await fdo.ok('object:remark', { workspaceId: cellId, id: object.id, marking: MARKING });
+  expect(await textOf(gbr, object.id)).toBe(large('E') + large('B'));
+  expect(await auditActions(object.id)).toEqual(['object.create', 'object.remark', 'object.remark']);
+  expect(await server.ctx.audit.verify()).toMatchObject({ ok: true });
+});
