@@ -4,7 +4,7 @@
 // the whole transaction in the WAL file, commit mark included: SQLite leaves it out of the
 // wal-index, the next commit writes over it and a clean close discards it, yet a process that dies
 // before either brings it back at the next open (measured with fsync failing on the WAL: see
-// docs/deployment.md, "SQLite"). So that outcome is unknown, and said so (CommitOutcomeUnknown).
+// docs/deployment.md, "One node on SQLite"). So that outcome is unknown, and said so (CommitOutcomeUnknown).
 // SQLITE_FULL at COMMIT leaves no complete commit frame: nothing saved, as a failed body.
 import type Database from 'better-sqlite3';
 import { CommitOutcomeUnknown } from '../errors';
