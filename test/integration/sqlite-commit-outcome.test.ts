@@ -5,6 +5,7 @@
 // drops the edit); nothing is acknowledged, fanned out, audited or kept in memory that the store
 // does not hold; once the fault clears, the edits sent again are stored and the audit chain verifies.
 import Database from 'better-sqlite3';
+import { generateKeyBetween } from 'fractional-indexing';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
 import { bodyOf, buildContent } from '../../shared/content';
 import { bytesOf, type Envelope } from '../../shared/protocol';
@@ -200,4 +201,27 @@ test('a file that cannot grow (PRAGMA max_page_count: SQLITE_FULL from SQLite it
   expect(await textOf(gbr, object.id)).toBe(large('E') + large('B'));
   expect(await auditActions(object.id)).toEqual(['object.create', 'object.remark', 'object.remark']);
   expect(await server.ctx.audit.verify()).toMatchObject({ ok: true });
+});
+
+test('a deletion and a move whose COMMIT fails with an I/O error leave the object where it was, for everyone', async () => {
+  const object = await note('Stays.');
+  const before = gbr.frames.length;
+  const cell = (await server.ctx.cells.get(cellId))!;
+  failCommitOf(/^INSERT OR REPLACE INTO object_tombstones/);
+  expect(await usa.call('object:delete', { workspaceId: cellId, id: object.id })).toMatchObject(mayOrMayNot);
+  expect(cell.index.get(object.id)?.envelope).toEqual(object);
+  expect(await store().listTombstones(cellId)).not.toContainEqual(expect.objectContaining({ objectId: object.id }));
+  failCommitOf(/^UPDATE objects SET order_key/);
+  const orderKey = generateKeyBetween(object.orderKey, null);
+  expect(await usa.call('object:move', { workspaceId: cellId, id: object.id, orderKey })).toMatchObject(mayOrMayNot);
+  expect(cell.index.get(object.id)?.envelope).toEqual(object);
+  expect(await store().getObject(object.id)).toEqual(object);
+  await settle(usa, gbr);
+  expect(gbr.frames.slice(before).filter((f) => f.event.startsWith('object:'))).toEqual([]);
+  expect(await textOf(gbr, object.id)).toBe('Stays.');
+  // Taken once the storage is well.
+  await usa.ok('object:move', { workspaceId: cellId, id: object.id, orderKey });
+  await gbr.waitFor('object:changed', (e: Envelope) => e.id === object.id && e.orderKey === orderKey);
+  await usa.ok('object:delete', { workspaceId: cellId, id: object.id });
+  await gbr.waitFor('object:removed', (e: { id: string }) => e.id === object.id);
 });
