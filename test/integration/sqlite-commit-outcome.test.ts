@@ -7,12 +7,13 @@
 import Database from 'better-sqlite3';
 import { generateKeyBetween } from 'fractional-indexing';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
-import { bodyOf, buildContent } from '../../shared/content';
-import { bytesOf, type Envelope } from '../../shared/protocol';
+import { buildContent } from '../../shared/content';
+import type { Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import { SQLITE_BUSY_TIMEOUT_MS, type SqliteStore } from '../../server/store/sqliteStore';
 import { api, connect, createCell, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
-import { textReplica } from '../helpers/textReplica';
+import { failCommit, fsyncFailed } from '../helpers/sqliteFaults';
+import { createNote, syncedReplica, syncedText } from '../helpers/syncedNotes';
 
 const MARKING = 'SECRET//REL TO USA, FVEY';
 
@@ -38,19 +39,9 @@ afterEach(() => {
 
 const store = () => server.ctx.store as SqliteStore;
 
-async function note(body: string): Promise<Envelope> {
-  const { object } = await usa.ok('object:create', { workspaceId: cellId, kind: 'note', marking: MARKING, content: buildContent({ body }) });
-  await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
-  return object;
-}
-
-async function replica(client: TestClient, id: string) {
-  return textReplica(bytesOf((await client.ok('doc:sync', { workspaceId: cellId, docs: [{ id }] })).docs[0]!.update));
-}
-
-async function textOf(client: TestClient, id: string): Promise<string> {
-  return bodyOf((await replica(client, id)).doc).toString();
-}
+const note = (body: string) => createNote(usa, gbr, cellId, MARKING, body);
+const replica = (client: TestClient, id: string) => syncedReplica(client, cellId, id);
+const textOf = (client: TestClient, id: string) => syncedText(client, cellId, id);
 
 /** Every frame GBR received since `from` naming `id`, or carrying `text`. */
 function gbrFramesAbout(from: number, id: string, text: string) {
@@ -97,28 +88,8 @@ test('another program holding the write lock: writes answer unavailable at once,
   expect(store().db.pragma('busy_timeout', { simple: true })).toBe(SQLITE_BUSY_TIMEOUT_MS);
 });
 
-/**
- * The COMMIT of the server's next transaction that runs a statement matching `writes` fails as one
- * whose fsync the device refused; better-sqlite3 then rolls back, as SQLite does in the process.
- */
-function failCommitOf(writes: RegExp): void {
-  // One fault at a time: the spies below wrap the statements' own methods, not an earlier spy.
-  vi.restoreAllMocks();
-  const db = store().db;
-  const statement = Object.getPrototypeOf(db.prepare('SELECT 1')) as Database.Statement;
-  let state: 'waiting' | 'armed' | 'done' = 'waiting';
-  for (const method of ['run', 'get'] as const) {
-    const original = statement[method] as (...args: unknown[]) => unknown;
-    vi.spyOn(statement, method).mockImplementation(function (this: Database.Statement, ...args: unknown[]) {
-      if (this.database === db && state === 'waiting' && writes.test(this.source)) state = 'armed';
-      if (this.database === db && state === 'armed' && this.source === 'COMMIT') {
-        state = 'done';
-        throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_FSYNC');
-      }
-      return original.apply(this, args);
-    } as never);
-  }
-}
+/** The COMMIT of the server's next transaction that runs a statement matching `writes` fails as an fsync refused. */
+const failCommitOf = (writes: RegExp) => failCommit(store().db, fsyncFailed(), writes);
 
 const mayOrMayNot = { ok: false, error: { code: 'unavailable', message: expect.stringMatching(/storage failed while confirming this request, so it may or may not have been saved/) } };
 

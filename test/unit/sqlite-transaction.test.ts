@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
 import { CommitOutcomeUnknown, isStorageFault, toProtocolError } from '../../server/errors';
 import { writeTransaction } from '../../server/store/sqliteTransaction';
+import { failCommit, fsyncFailed } from '../helpers/sqliteFaults';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -18,25 +19,11 @@ function table() {
   return { db, insert, rows };
 }
 
-/** The next COMMIT on `db` throws `error` instead of committing (better-sqlite3 then rolls back, as SQLite does). */
-function failCommit(db: Database.Database, error: Error): void {
-  const statement = Object.getPrototypeOf(db.prepare('SELECT 1')) as Database.Statement;
-  const run = statement.run;
-  let failed = false;
-  vi.spyOn(statement, 'run').mockImplementation(function (this: Database.Statement, ...args: unknown[]) {
-    if (!failed && this.database === db && this.source === 'COMMIT') {
-      failed = true;
-      throw error;
-    }
-    return run.apply(this, args);
-  } as never);
-}
-
 test('an I/O error of the COMMIT: outcome unknown, answered as such; this connection reads it rolled back', () => {
   const { db, insert, rows } = table();
   const write = writeTransaction(db, (v: string) => insert.run(v));
   write('kept');
-  const fsync = new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_FSYNC');
+  const fsync = fsyncFailed();
   failCommit(db, fsync);
   let thrown: unknown;
   try {
