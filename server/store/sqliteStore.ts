@@ -116,9 +116,13 @@ export class SqliteStore implements Store {
   /** Writes audit entries inside this store's transaction (the audit log's chain, set by auditWith). */
   private auditChain: ((records: readonly AuditRecord[]) => unknown) | undefined;
 
+  /** Called once the file is closed (the data directory's lock is let go: ./dataDirLock.ts). */
+  private readonly onClose: (() => void) | undefined;
+
   /** `sync`: TEARLINE_SQLITE_SYNC. */
   /** `heldMarkings`: how many objects' marking versions it remembers (tests make it small). */
-  constructor(file: string, options: { sync: 'full' | 'normal'; heldMarkings?: number }) {
+  constructor(file: string, options: { sync: 'full' | 'normal'; heldMarkings?: number; onClose?: () => void }) {
+    this.onClose = options.onClose;
     this.held = new HeldMarkings(options.heldMarkings);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -460,6 +464,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    this.onClose?.();
   }
 }
