@@ -53,14 +53,30 @@ export function forbidden(message: string): TearlineError {
   return new TearlineError('forbidden', message);
 }
 
+/** SQLite's code on what better-sqlite3 threw (a commit whose outcome is unknown: on its cause). */
+function sqliteCode(error: unknown): string {
+  const cause = error instanceof CommitOutcomeUnknown ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : '';
+}
+
 /**
- * Whether SQLite refused a write because the storage cannot take it: the disk (or quota) is full
- * (SQLITE_FULL) or the device fails (SQLITE_IOERR and its extended codes). better-sqlite3 puts the
- * code on the error it throws. Retrying later can succeed, so it answers `unavailable`.
+ * Whether another program holds the SQLite file's write lock (SQLITE_BUSY, SQLITE_LOCKED and their
+ * extended codes): an older Tearline, the sqlite3 shell, a backup or replication tool writing.
+ */
+export function isStorageLocked(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(error));
+}
+
+/**
+ * Whether SQLite refused a write because the storage cannot take it now: the disk (or quota) is
+ * full (SQLITE_FULL), the device fails (SQLITE_IOERR and its extended codes), or another program
+ * holds the file's lock (isStorageLocked). better-sqlite3 puts the code on the error it throws.
+ * Retrying later can succeed, so it answers `unavailable`.
  */
 export function isStorageFault(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+  const code = sqliteCode(error);
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || isStorageLocked(error);
 }
 
 /** PostgreSQL error classes of a lost or refused connection: 08 (connection exception), 57P01-03 (shut down, starting). */
@@ -135,10 +151,19 @@ const DATABASE_AWAY_MESSAGE = 'The server cannot reach its database right now, s
 const STORAGE_FAULT_MESSAGE =
   'The server cannot save right now: its storage is full or failing, so nothing of this request was saved. Try again shortly.';
 
+const STORAGE_LOCKED_MESSAGE =
+  'The server cannot save right now: another program holds its database file, so nothing of this request was saved. Try again shortly.';
+
+const STORAGE_OUTCOME_UNKNOWN_MESSAGE =
+  'The server\'s storage failed while confirming this request, so it may or may not have been saved; the server serves what its storage holds. Check before repeating it (an edit may simply be sent again). Try again shortly.';
+
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof TearlineError) return error.toJSON();
+  if (error instanceof CommitOutcomeUnknown) {
+    return { code: 'unavailable', message: isStorageFault(error) ? STORAGE_OUTCOME_UNKNOWN_MESSAGE : OUTCOME_UNKNOWN_MESSAGE };
+  }
+  if (isStorageLocked(error)) return { code: 'unavailable', message: STORAGE_LOCKED_MESSAGE };
   if (isStorageFault(error)) return { code: 'unavailable', message: STORAGE_FAULT_MESSAGE };
-  if (error instanceof CommitOutcomeUnknown) return { code: 'unavailable', message: OUTCOME_UNKNOWN_MESSAGE };
   if (isDatabaseAway(error)) return { code: 'unavailable', message: DATABASE_AWAY_MESSAGE };
   if (isDatabaseSlow(error)) return { code: 'unavailable', message: DATABASE_SLOW_MESSAGE };
   const code = (error as { code?: unknown })?.code;

@@ -12,6 +12,7 @@ import type { NotificationStore } from './notifications/store';
 import { createPostgresReleaseRequestStore } from './release/postgresRequestStore';
 import type { ReleaseRequestStore } from './release/requestStore';
 import { createSqliteReleaseRequestStore } from './release/sqliteRequestStore';
+import { lockDataDir } from './store/dataDirLock';
 import { openPool } from './store/pgPool';
 import { PostgresStore } from './store/postgresStore';
 import { SqliteStore } from './store/sqliteStore';
@@ -41,7 +42,15 @@ export async function openStorage(
       notificationStore: createPostgresNotificationStore(pool),
     };
   }
-  const store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync });
+  // Held while the store is open: a second node on this file stops at start instead.
+  const unlock = lockDataDir(config.dataDir);
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(path.join(config.dataDir, 'tearline.db'), { sync: config.sqliteSync, onClose: unlock });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   store.auditWith(sqliteAuditChain(store.db));
   return {
     store,

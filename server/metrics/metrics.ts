@@ -37,7 +37,7 @@ export interface MetricSources {
   ackFrames(): { direct: number; engine: number };
   /** Free bytes on the data directory's file system. */
   freeBytes(): Promise<number>;
-  /** Writes the storage refused so far (full or failing disk). */
+  /** Writes the storage refused so far (full or failing disk, the file locked by another program). */
   storageFaults(): number;
   /** Audit entries accepted but not yet stored. */
   auditUnwritten(): number;
@@ -134,7 +134,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   });
   new Counter({
     name: 'tearline_storage_write_failures_total',
-    help: 'Durable writes refused by the storage (disk full or failing): each answered `unavailable` or retried',
+    help: 'Durable writes refused by the storage (disk full or failing, or the file locked by another program): each answered `unavailable` or retried',
     registers: [registry],
     collect() {
       const now = sources.storageFaults();

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { ReleaseRequest, ReleaseState } from '../../shared/release';
 import type { PendingFilter, ReleaseRequestStore } from './requestStore';
+import { writeTransaction } from '../store/sqliteTransaction';
 import { alreadyPending, parse, parseRow, sortedPending, type Row } from './requestRows';
 
 const SCHEMA = `
@@ -55,10 +56,16 @@ export function createSqliteReleaseRequestStore(db: Database.Database): ReleaseR
   const pendingOfObject = db.prepare<[string], Row>("SELECT body FROM release_requests WHERE state = 'pending' AND object_id = ?");
   const ofWorkspace = db.prepare<[string], Row>('SELECT body FROM release_requests WHERE workspace_id = ? ORDER BY requested_ms, id');
 
+  // Each write in a transaction of its own: an I/O error of its COMMIT is told from one of its
+  // statement (server/store/sqliteTransaction.ts), so a request that may still be stored is not
+  // answered as surely not.
+  const insertOne = writeTransaction(db, (row: Record<string, unknown>) => insert.run(row));
+  const setState = writeTransaction(db, (row: Record<string, unknown>) => compareAndSet.run(row).changes === 1);
+
   return {
     async insert(request) {
       try {
-        insert.run({
+        insertOne({
           id: request.id,
           workspaceId: request.workspaceId,
           objectId: request.objectId,
@@ -77,8 +84,7 @@ export function createSqliteReleaseRequestStore(db: Database.Database): ReleaseR
       return parse(byId.get(id));
     },
     async update(request, expected: ReleaseState) {
-      const result = compareAndSet.run({ id: request.id, state: request.state, body: JSON.stringify(request), expected });
-      return result.changes === 1;
+      return setState({ id: request.id, state: request.state, body: JSON.stringify(request), expected });
     },
     async listPending(filter: PendingFilter = {}) {
       return pending.all({ workspaceId: filter.workspaceId ?? null, originator: filter.originator ?? null }).map(parseRow);

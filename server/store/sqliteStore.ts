@@ -8,6 +8,7 @@ import type { Envelope } from '../../shared/protocol';
 import { changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, noAuditChain, staleRemark, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
+import { writeTransaction } from './sqliteTransaction';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
 import type { AuditRecord, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
@@ -85,6 +86,15 @@ UPDATE objects SET epoch_seq = coalesce(
 WHERE epoch > 0;
 `;
 
+/**
+ * How long a statement waits for a lock another program holds on the file (better-sqlite3's
+ * default is 5 s). better-sqlite3 waits synchronously, so the whole node (every socket, every
+ * read, /healthz) stands still meanwhile; a brief lock (a backup or replication tool) is waited
+ * out, a longer one (another writer) answers `unavailable` (errors.ts, isStorageLocked) and the
+ * clients retry with a backoff.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 100;
+
 /** claimSeqs' raw row: epoch, marking version, the object's last number after the claim, deleted (0 or 1). */
 type ClaimRow = [number, number, number, number];
 
@@ -106,12 +116,16 @@ export class SqliteStore implements Store {
   /** Writes audit entries inside this store's transaction (the audit log's chain, set by auditWith). */
   private auditChain: ((records: readonly AuditRecord[]) => unknown) | undefined;
 
+  /** Called once the file is closed (the data directory's lock is let go: ./dataDirLock.ts). */
+  private readonly onClose: (() => void) | undefined;
+
   /** `sync`: TEARLINE_SQLITE_SYNC. */
   /** `heldMarkings`: how many objects' marking versions it remembers (tests make it small). */
-  constructor(file: string, options: { sync: 'full' | 'normal'; heldMarkings?: number }) {
+  constructor(file: string, options: { sync: 'full' | 'normal'; heldMarkings?: number; onClose?: () => void }) {
+    this.onClose = options.onClose;
     this.held = new HeldMarkings(options.heldMarkings);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.exec(SCHEMA);
@@ -203,7 +217,7 @@ export class SqliteStore implements Store {
     // Prepared statements in a loop: with SQLite in-process, a query per object costs microseconds,
     // what matters is one transaction (one read lock, one snapshot) for the whole request.
     this.loadDocsTx = db.transaction((objectIds: readonly string[]) => new Map(objectIds.map((id) => [id, this.readDoc(id)])));
-    this.appendTx = db.transaction((batch: PendingUpdate[]) => this.append(batch));
+    this.appendTx = writeTransaction(db, (batch: PendingUpdate[]) => this.append(batch));
     for (const row of this.statements.exerciseCells.all()) this.exerciseCells.note(JSON.parse(row.record) as WorkspaceRecord);
   }
 
@@ -227,7 +241,7 @@ export class SqliteStore implements Store {
   }
 
   async createWorkspace(workspace: WorkspaceRecord): Promise<void> {
-    this.statements.insertWorkspace.run(workspace.id, JSON.stringify(workspace), workspace.createdAt);
+    writeTransaction(this.db, () => this.statements.insertWorkspace.run(workspace.id, JSON.stringify(workspace), workspace.createdAt))();
     this.exerciseCells.note(workspace);
   }
 
@@ -241,7 +255,7 @@ export class SqliteStore implements Store {
   }
 
   async updateWorkspace(id: string, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceRecord | undefined> {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const row = this.statements.getWorkspace.get(id);
       if (!row) return undefined;
       const changed = change(toWorkspace(JSON.parse(row.record)));
@@ -274,7 +288,7 @@ export class SqliteStore implements Store {
   }
 
   async createObjects(objects: readonly NewDoc[]): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const { envelope, content, author, clients } of objects) {
         this.statements.insertObject.run(toRow(envelope));
         this.statements.putSnapshot.run(envelope.id, envelope.epoch, content);
@@ -325,7 +339,7 @@ export class SqliteStore implements Store {
         return version;
       });
     };
-    const versions = this.db.transaction(() => this.fencedAndAudited(options, stored))();
+    const versions = writeTransaction(this.db, () => this.fencedAndAudited(options, stored))();
     changes.forEach(({ envelope }, i) => {
       if (versions[i] !== undefined) this.held.hold(envelope.id, versions[i]);
     });
@@ -364,7 +378,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const tombstone of tombstones) {
         this.statements.putTombstone.run(tombstone);
         this.recordEnvelope(tombstone.workspaceId, tombstone.objectId, null);
@@ -373,7 +387,7 @@ export class SqliteStore implements Store {
   }
 
   async restoreObjects(objectIds: readonly string[]): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const id of objectIds) {
         const restored = this.statements.dropTombstone.get(id);
         if (restored) this.recordEnvelope(restored.workspace_id, id, null);
@@ -386,7 +400,7 @@ export class SqliteStore implements Store {
   }
 
   async reorder(objectId: string, orderKey: string): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const moved = this.statements.reorder.get(orderKey, objectId);
       if (moved) this.recordEnvelope(moved.workspace_id, objectId, null);
     })();
@@ -435,14 +449,14 @@ export class SqliteStore implements Store {
   }
 
   async compact(objectId: string, epoch: number, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.statements.compactSnapshot.run(objectId, epoch, snapshot);
       this.statements.deleteUpdatesThrough.run(objectId, throughSeq);
     })();
   }
 
   async putExercise(exercise: ExerciseRecord): Promise<void> {
-    this.statements.putExercise.run({ ...exercise, cells: JSON.stringify(exercise.cells) });
+    writeTransaction(this.db, () => this.statements.putExercise.run({ ...exercise, cells: JSON.stringify(exercise.cells) }))();
   }
 
   async listExercises(node: string): Promise<ExerciseRecord[]> {
@@ -450,6 +464,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    this.onClose?.();
   }
 }

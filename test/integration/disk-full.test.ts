@@ -6,12 +6,12 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
-import { bodyOf, buildContent } from '../../shared/content';
-import { bytesOf, type Envelope } from '../../shared/protocol';
+import { bodyOf } from '../../shared/content';
+import { bytesOf } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
 import type { SqliteStore } from '../../server/store/sqliteStore';
 import { api, connect, createCell, settle, startTestServer, tokenFor, type TestClient } from '../helpers/server';
-import { textReplica } from '../helpers/textReplica';
+import { createNote, syncedReplica, syncedText } from '../helpers/syncedNotes';
 
 const DISK_FULL = () => new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
 const MARKING = 'SECRET//REL TO USA, FVEY';
@@ -68,20 +68,9 @@ function holdWrites() {
   };
 }
 
-async function note(body: string): Promise<Envelope> {
-  const { object } = await usa.ok('object:create', { workspaceId: cellId, kind: 'note', marking: MARKING, content: buildContent({ body }) });
-  await gbr.waitFor('object:added', (e: Envelope) => e.id === object.id);
-  return object;
-}
-
-/** A participant's replica of one object, synced from the server. */
-async function replica(client: TestClient, id: string) {
-  return textReplica(bytesOf((await client.ok('doc:sync', { workspaceId: cellId, docs: [{ id }] })).docs[0]!.update));
-}
-
-async function textOf(client: TestClient, id: string): Promise<string> {
-  return bodyOf((await replica(client, id)).doc).toString();
-}
+const note = (body: string) => createNote(usa, gbr, cellId, MARKING, body);
+const replica = (client: TestClient, id: string) => syncedReplica(client, cellId, id);
+const textOf = (client: TestClient, id: string) => syncedText(client, cellId, id);
 
 test('a reader never receives an edit before it is durable, nor one whose write failed; its own next edit is accepted', async () => {
   const object = await note('Convoy at dawn.');

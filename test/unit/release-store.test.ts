@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { ReleaseRequest } from '../../shared/release';
 import { pendingRequest } from '../helpers/releaseRequests';
 import type { ReleaseRequestStore } from '../../server/release/requestStore';
 import { createPostgresReleaseRequestStore } from '../../server/release/postgresRequestStore';
 import { createSqliteReleaseRequestStore } from '../../server/release/sqliteRequestStore';
+import { CommitOutcomeUnknown, toProtocolError } from '../../server/errors';
+import { failCommit, fsyncFailed } from '../helpers/sqliteFaults';
 import { createPool } from '../../server/store/pgPool';
 import { describeEngines, useTestDatabase } from '../helpers/postgres';
 
@@ -156,4 +158,23 @@ describeEngines('release request store', { sqlite: () => openSqlite, postgres: p
     ]);
     await close();
   });
+});
+
+it('SQLite: a request whose COMMIT fails with an I/O error may have been stored, and says so', async () => {
+  const db = new Database(join(dir, 'tearline.db'));
+  const store = createSqliteReleaseRequestStore(db);
+  try {
+    failCommit(db, fsyncFailed());
+    const unconfirmed = await store.insert(pending('r1')).catch((error: unknown) => error);
+    expect(unconfirmed).toBeInstanceOf(CommitOutcomeUnknown);
+    expect(toProtocolError(unconfirmed).message).toMatch(/may or may not have been saved/);
+    expect(await store.get('r1')).toBeUndefined();
+    await store.insert(pending('r1'));
+    failCommit(db, fsyncFailed());
+    expect(await store.update({ ...pending('r1'), state: 'withdrawn', closedAt: iso(t0 + hour) }, 'pending').catch((error: unknown) => error)).toBeInstanceOf(CommitOutcomeUnknown);
+    expect((await store.get('r1'))!.state).toBe('pending');
+  } finally {
+    vi.restoreAllMocks();
+    db.close();
+  }
 });
