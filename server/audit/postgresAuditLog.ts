@@ -7,7 +7,9 @@ import { AUDIT_PAGE_MAX } from '../../shared/rest';
 import { transaction, type Pool, type PoolClient } from '../store/pgPool';
 import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
 import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
-import type { AuditLog, AuditPage } from './log';
+import type { PostgresAuditChain } from '../store/postgresStore';
+import type { AuditTurns } from '../store/types';
+import type { AuditLog, AuditPage, QueuedDrafts } from './log';
 import { AUDIT_COLUMNS, fromRow, openSessions, SESSION_ACTIONS, toRow, type AuditRow } from './rows';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';
 
@@ -35,6 +37,39 @@ export async function appendChained(client: PoolClient, drafts: readonly AuditDr
     [head.seq, head.hash],
   );
   return entries;
+}
+
+/**
+ * A store's side of the log in the same database (PostgresStore.auditWith): its records are chained
+ * in its transaction, in `log`'s turn, after what `log` holds queued. Those queued entries go in a
+ * savepoint: if the storage refuses them alone (a statement timeout on a long backlog), the store's
+ * write goes on without them.
+ */
+export function postgresAuditTurns(log: Pick<AuditLog, 'withQueued'>, clock: () => Date = () => new Date()): AuditTurns<PostgresAuditChain> {
+  return {
+    inTurn: (write) =>
+      log.withQueued((queued) =>
+        write(async (client, records) => {
+          if (queued.drafts.length > 0) await chainQueued(client, queued, clock);
+          await appendChained(client, records, clock);
+        }),
+      ),
+  };
+}
+
+async function chainQueued(client: PoolClient, queued: QueuedDrafts, clock: () => Date): Promise<void> {
+  await client.query('SAVEPOINT audit_queued');
+  let entries: AuditEntry[];
+  try {
+    entries = await appendChained(client, queued.drafts, clock);
+  } catch (error) {
+    // A connection that cannot even roll back to the savepoint fails the whole write.
+    await client.query('ROLLBACK TO SAVEPOINT audit_queued');
+    queued.refused(error);
+    return;
+  }
+  await client.query('RELEASE SAVEPOINT audit_queued');
+  queued.chained(entries);
 }
 
 export function createPostgresAuditLog(pool: Pool, clock: () => Date = () => new Date(), options: AuditAppendOptions = {}): AuditLog {

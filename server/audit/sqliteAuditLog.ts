@@ -8,6 +8,8 @@ import type Database from 'better-sqlite3';
 import { AUDIT_PAGE_MAX } from '../../shared/rest';
 import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
 import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
+import type { SqliteAuditChain } from '../store/sqliteStore';
+import type { AuditTurns } from '../store/types';
 import type { AuditLog, AuditPage } from './log';
 import { AUDIT_COLUMNS, fromRow, mapIterable, openSessions, SESSION_ACTIONS, toRow, type AuditRow } from './rows';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';
@@ -62,6 +64,34 @@ export function sqliteAuditChain(db: Database.Database, clock: () => Date = () =
       previous = entry;
       return entry;
     });
+  };
+}
+
+/**
+ * A store's side of the log on the same file (SqliteStore.auditWith): its records are chained in
+ * its transaction, in `log`'s turn, after what `log` holds queued. Those queued entries go in a
+ * savepoint: if the storage refuses them alone, the store's write goes on without them.
+ */
+export function sqliteAuditTurns(db: Database.Database, log: Pick<AuditLog, 'withQueued'>, clock: () => Date = () => new Date()): AuditTurns<SqliteAuditChain> {
+  const chain = sqliteAuditChain(db, clock);
+  // Nested in the store's transaction, better-sqlite3 makes this a savepoint.
+  const chainQueued = db.transaction(chain);
+  return {
+    inTurn: (write) =>
+      log.withQueued((queued) =>
+        write((records) => {
+          if (queued.drafts.length > 0) {
+            try {
+              queued.chained(chainQueued(queued.drafts));
+            } catch (error) {
+              // A fault that ended the whole transaction (SQLite rolls back on some I/O errors) ends the write too.
+              if (!db.inTransaction) throw error;
+              queued.refused(error);
+            }
+          }
+          chain(records);
+        }),
+      ),
   };
 }
 
