@@ -41,35 +41,37 @@ export async function appendChained(client: PoolClient, drafts: readonly AuditDr
 
 /**
  * A store's side of the log in the same database (PostgresStore.auditWith): its records are chained
- * in its transaction, in `log`'s turn, after what `log` holds queued. Those queued entries go in a
- * savepoint: if the storage refuses them alone (a statement timeout on a long backlog), the store's
- * write goes on without them.
+ * in its transaction, in `log`'s turn, after what `log` holds queued, in one insert. That goes in a
+ * savepoint: if the storage refuses it (an entry it will not take, a statement timeout on a long
+ * backlog), the records are chained alone and the queued entries stay queued.
  */
 export function postgresAuditTurns(log: Pick<AuditLog, 'withQueued'>, clock: () => Date = () => new Date()): AuditTurns<PostgresAuditChain> {
   return {
     inTurn: (write) =>
       log.withQueued((queued) =>
         write(async (client, records) => {
-          if (queued.drafts.length > 0) await chainQueued(client, queued, clock);
+          if (queued.drafts.length > 0 && (await chainedAfterQueued(client, queued, records, clock))) return;
           await appendChained(client, records, clock);
         }),
       ),
   };
 }
 
-async function chainQueued(client: PoolClient, queued: QueuedDrafts, clock: () => Date): Promise<void> {
+/** Chains `queued` then `records` in a savepoint; false (rolled back to it) when the storage refused them. */
+async function chainedAfterQueued(client: PoolClient, queued: QueuedDrafts, records: readonly AuditDraft[], clock: () => Date): Promise<boolean> {
   await client.query('SAVEPOINT audit_queued');
   let entries: AuditEntry[];
   try {
-    entries = await appendChained(client, queued.drafts, clock);
+    entries = await appendChained(client, [...queued.drafts, ...records], clock);
   } catch (error) {
     // A connection that cannot even roll back to the savepoint fails the whole write.
     await client.query('ROLLBACK TO SAVEPOINT audit_queued');
     queued.refused(error);
-    return;
+    return false;
   }
   await client.query('RELEASE SAVEPOINT audit_queued');
-  queued.chained(entries);
+  queued.chained(entries.slice(0, queued.drafts.length));
+  return true;
 }
 
 export function createPostgresAuditLog(pool: Pool, clock: () => Date = () => new Date(), options: AuditAppendOptions = {}): AuditLog {
