@@ -151,8 +151,8 @@ describeEngines('audit order', { sqlite, postgres }, (engine) => {
     await withNote(storage, 'n1');
     const join = storage.audit.append(joined(gbr));
     await remark(storage, 'n1', 'SECRET//NOFORN');
-    expect(await join).toMatchObject({ seq: 1, action: 'workspace.join' });
     expect(await trail(storage)).toEqual(['workspace.join gbr-analyst', 'object.remark SECRET//NOFORN']);
+    expect(await join).toMatchObject({ seq: 1, action: 'workspace.join' });
     expect(await storage.audit.verify()).toMatchObject({ ok: true, count: 2 });
   });
 
