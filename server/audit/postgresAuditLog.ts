@@ -5,10 +5,10 @@
 // trigger, and `audit_head` records the last entry in the same transaction, as in SQLite.
 import { AUDIT_PAGE_MAX } from '../../shared/rest';
 import { transaction, type Pool, type PoolClient } from '../store/pgPool';
-import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
-import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
 import type { PostgresAuditChain } from '../store/postgresStore';
 import type { AuditTurns } from '../store/types';
+import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
+import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
 import type { AuditLog, AuditPage, QueuedDrafts } from './log';
 import { AUDIT_COLUMNS, fromRow, openSessions, SESSION_ACTIONS, toRow, type AuditRow } from './rows';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';

@@ -6,10 +6,10 @@
 // Appends are grouped and retried as ./groupedAppends.ts says.
 import type Database from 'better-sqlite3';
 import { AUDIT_PAGE_MAX } from '../../shared/rest';
-import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
-import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
 import type { SqliteAuditChain } from '../store/sqliteStore';
 import type { AuditTurns } from '../store/types';
+import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
+import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
 import type { AuditLog, AuditPage } from './log';
 import { AUDIT_COLUMNS, fromRow, mapIterable, openSessions, SESSION_ACTIONS, toRow, type AuditRow } from './rows';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';

@@ -11,7 +11,7 @@
 //   - a write to a deleted object is refused (`not_found`) under the same row lock as the fence.
 import * as Y from 'yjs';
 import type { Envelope } from '../../shared/protocol';
-import { changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, auditedWrite, staleRemark } from './fence';
+import { auditedWrite, changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, staleRemark } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
@@ -35,10 +35,10 @@ export interface OutboxEntry {
   seq: number;
 }
 
-/** An outbox row as relayed: the marking version it was written under and, for an update, its bytes. */
 /** Chains audit records in a transaction of this store's, on its connection (AuditTurns: the audit log's). */
 export type PostgresAuditChain = (client: PoolClient, records: readonly AuditRecord[]) => Promise<void>;
 
+/** An outbox row as relayed: the marking version it was written under and, for an update, its bytes. */
 export interface RelayedChange extends OutboxEntry {
   markingVersion: number;
   /** Absent when the update was compacted away before a sweeper re-read it: receivers reload the object. */
