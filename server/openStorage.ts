@@ -3,8 +3,8 @@
 import path from 'node:path';
 import type { AuditAppendOptions } from './audit/groupedAppends';
 import type { AuditLog } from './audit/log';
-import { appendChained, createPostgresAuditLog } from './audit/postgresAuditLog';
-import { createSqliteAuditLog, sqliteAuditChain } from './audit/sqliteAuditLog';
+import { createPostgresAuditLog, postgresAuditTurns } from './audit/postgresAuditLog';
+import { createSqliteAuditLog, sqliteAuditTurns } from './audit/sqliteAuditLog';
 import type { ServerConfig } from './config';
 import { createPostgresNotificationStore } from './notifications/postgresNotificationStore';
 import { createSqliteNotificationStore } from './notifications/sqliteNotificationStore';
@@ -33,11 +33,12 @@ export async function openStorage(
   if (config.store === 'postgres') {
     const pool = await openPool(config.databaseUrl, config.pgStatementTimeoutMs);
     const store = new PostgresStore(pool);
-    // A re-mark's audit entry is chained in the re-mark's own transaction.
-    store.auditWith(appendChained);
+    const audit = createPostgresAuditLog(pool, undefined, auditOptions);
+    // A re-mark's audit entry is chained in the re-mark's own transaction, after the log's queue.
+    store.auditWith(postgresAuditTurns(audit));
     return {
       store,
-      audit: createPostgresAuditLog(pool, undefined, auditOptions),
+      audit,
       releaseStore: createPostgresReleaseRequestStore(pool),
       notificationStore: createPostgresNotificationStore(pool),
     };
@@ -51,10 +52,11 @@ export async function openStorage(
     unlock();
     throw error;
   }
-  store.auditWith(sqliteAuditChain(store.db));
+  const audit = createSqliteAuditLog(store.db, undefined, auditOptions);
+  store.auditWith(sqliteAuditTurns(store.db, audit));
   return {
     store,
-    audit: createSqliteAuditLog(store.db, undefined, auditOptions),
+    audit,
     releaseStore: createSqliteReleaseRequestStore(store.db),
     notificationStore: createSqliteNotificationStore(store.db),
   };

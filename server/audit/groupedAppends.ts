@@ -4,11 +4,14 @@
 // a write (a full disk, a database restart), the entries stay queued in that order and are retried
 // with a backoff; meanwhile appends are accepted into the queue and answered at once, so whatever
 // they record (a join, an export) goes on.
+// A write of someone else's transaction that chains entries (a re-mark's, in its own transaction)
+// takes its turn among these writes and chains what is queued first (`withQueued`): so on one node
+// the chain's order is the order the appends and re-marks were made, even after a storage fault.
 import type { Logger } from 'pino';
 import type { WriteOutcomes } from '../store/storageHealth';
 import { canonicalJson } from './canonicalJson';
 import type { AuditDraft, AuditEntry } from './entry';
-import type { AuditLog } from './log';
+import type { AuditLog, QueuedDrafts } from './log';
 
 export interface AuditAppendOptions {
   /** Appends arriving within this many milliseconds share one transaction (2); 0: those made in the same tick. */
@@ -35,7 +38,7 @@ export function groupedAppends(
   writeEntries: WriteEntries,
   clock: () => Date,
   { groupMs = 2, outcomes, log }: AuditAppendOptions,
-): Pick<AuditLog, 'append' | 'unwritten' | 'close'> {
+): Pick<AuditLog, 'append' | 'withQueued' | 'unwritten' | 'close'> {
   const queue: Queued[] = [];
   let closed = false;
   /** The write that queued appends will join: a timer, or the end of this tick. */
@@ -61,17 +64,28 @@ export function groupedAppends(
     scheduled = undefined;
   };
 
+  /**
+   * Runs `run` with every entry queued so far, once the write under way ended; no other write
+   * starts before it settles. One write at a time is what keeps the chain in the order of the queue.
+   */
+  async function turn<T>(run: (batch: Queued[]) => Promise<T>): Promise<T> {
+    // Another waiter may take the turn first: look again each time it is released.
+    while (writing) await writing;
+    let release!: () => void;
+    writing = new Promise((resolve) => (release = resolve));
+    try {
+      return await run(queue.splice(0));
+    } finally {
+      writing = undefined;
+      release();
+    }
+  }
+
   async function write(): Promise<void> {
     scheduled = undefined;
-    if (writing) {
-      // Joins the next write: the one under way took its batch already.
-      await writing;
-      return write();
-    }
-    const batch = queue.splice(0);
-    if (batch.length === 0) return;
-    writing = writeBatch(batch).finally(() => (writing = undefined));
-    return writing;
+    await turn(async (batch) => {
+      if (batch.length > 0) await writeBatch(batch);
+    });
   }
 
   async function writeBatch(batch: Queued[]): Promise<void> {
@@ -89,9 +103,25 @@ export function groupedAppends(
       return;
     }
     outcomes?.wrote();
-    if (refused > 0) log?.info({ written: batch.length }, 'audit entries kept during a storage fault are written');
-    refused = 0;
+    written(batch, entries);
+  }
+
+  /** `batch` is stored as `entries`: whoever waits for them is answered, and a storage fault is over. */
+  function written(batch: readonly Queued[], entries: readonly AuditEntry[]): void {
+    if (refused > 0) {
+      log?.info({ written: batch.length }, 'audit entries kept during a storage fault are written');
+      refused = 0;
+      // The backoff's retry is no longer due: what is queued now waits only for its group.
+      unschedule();
+      if (queue.length > 0 && !closed) schedule(groupMs);
+    }
     batch.forEach(({ resolve }, i) => resolve(entries[i]));
+  }
+
+  /** Entries another transaction did not store, back at the head of the queue, in their order. */
+  function putBack(batch: readonly Queued[]): void {
+    queue.unshift(...batch);
+    if (queue.length > 0 && !closed) schedule(refused > 0 ? RETRY_MS : groupMs);
   }
 
   return {
@@ -106,6 +136,35 @@ export function groupedAppends(
         queue.push({ draft: { ...draft, at: draft.at ?? clock().toISOString() }, resolve });
         if (refused > 0) resolve(undefined);
         schedule(groupMs);
+      });
+    },
+    withQueued(write) {
+      return turn(async (batch) => {
+        let chained: readonly AuditEntry[] | undefined;
+        let refusal: unknown;
+        const queued: QueuedDrafts = {
+          drafts: batch.map(({ draft }) => draft),
+          chained: (entries) => (chained = entries),
+          refused: (error) => (refusal = error),
+        };
+        let result;
+        try {
+          result = await write(queued);
+        } catch (error) {
+          outcomes?.wrote(error);
+          putBack(batch);
+          throw error;
+        }
+        outcomes?.wrote();
+        if (chained) {
+          written(batch, chained);
+        } else {
+          if (refusal !== undefined) {
+            log?.error({ err: refusal, unwritten: batch.length }, 'audit entries queued before a re-mark could not be written with it; the re-mark went ahead, they are kept in order and retried');
+          }
+          putBack(batch);
+        }
+        return result;
       });
     },
     unwritten() {

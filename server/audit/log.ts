@@ -21,6 +21,16 @@ export interface OpenSession {
   count: number;
 }
 
+/** What a log holds queued, handed to a write of another transaction (AuditLog.withQueued) to chain first. */
+export interface QueuedDrafts {
+  /** Oldest first: each was made before that write began. */
+  readonly drafts: readonly AuditDraft[];
+  /** They are chained in that transaction as these entries (stored if it commits). */
+  chained(entries: readonly AuditEntry[]): void;
+  /** The storage refused them alone and the transaction went on without them: they stay queued. */
+  refused(error: unknown): void;
+}
+
 export interface AuditLog {
   /**
    * Appends after the current last entry, in the order appends are made, and resolves with the
@@ -39,6 +49,15 @@ export interface AuditLog {
    * without a leave. `node` (one of several): only that node's sessions, since its own last restart.
    */
   sessionsLeftOpen(node?: string): Promise<OpenSession[]>;
+  /**
+   * Runs `write`, a transaction of the caller's own that chains entries (a re-mark's), as this
+   * log's next write: once the write under way ended, before any later one. It chains the entries
+   * queued so far first (`queued`), so on this node the chain's order is the order the appends and
+   * that write were made in, even when those entries were kept through a storage fault. If the
+   * storage refuses them alone (QueuedDrafts.refused), `write` goes on without them: a backlog never
+   * holds a re-mark. Entries it did not store stay queued, at the head, in order.
+   */
+  withQueued<T>(write: (queued: QueuedDrafts) => Promise<T>): Promise<T>;
   /** Entries accepted but not yet stored (the storage refused them so far). */
   unwritten(): number;
   /** Writes what is queued; entries that still cannot be written are reported in the server log. */

@@ -5,9 +5,11 @@
 // trigger, and `audit_head` records the last entry in the same transaction, as in SQLite.
 import { AUDIT_PAGE_MAX } from '../../shared/rest';
 import { transaction, type Pool, type PoolClient } from '../store/pgPool';
+import type { PostgresAuditChain } from '../store/postgresStore';
+import type { AuditTurns } from '../store/types';
 import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
 import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
-import type { AuditLog, AuditPage } from './log';
+import type { AuditLog, AuditPage, QueuedDrafts } from './log';
 import { AUDIT_COLUMNS, fromRow, openSessions, SESSION_ACTIONS, toRow, type AuditRow } from './rows';
 import { verifyChain, type ChainHead, type VerifyResult } from './verify';
 
@@ -35,6 +37,41 @@ export async function appendChained(client: PoolClient, drafts: readonly AuditDr
     [head.seq, head.hash],
   );
   return entries;
+}
+
+/**
+ * A store's side of the log in the same database (PostgresStore.auditWith): its records are chained
+ * in its transaction, in `log`'s turn, after what `log` holds queued, in one insert. That goes in a
+ * savepoint: if the storage refuses it (an entry it will not take, a statement timeout on a long
+ * backlog), the records are chained alone and the queued entries stay queued.
+ */
+export function postgresAuditTurns(log: Pick<AuditLog, 'withQueued'>, clock: () => Date = () => new Date()): AuditTurns<PostgresAuditChain> {
+  return {
+    inTurn: (write) =>
+      log.withQueued((queued) =>
+        write(async (client, records) => {
+          if (queued.drafts.length > 0 && (await chainedAfterQueued(client, queued, records, clock))) return;
+          await appendChained(client, records, clock);
+        }),
+      ),
+  };
+}
+
+/** Chains `queued` then `records` in a savepoint; false (rolled back to it) when the storage refused them. */
+async function chainedAfterQueued(client: PoolClient, queued: QueuedDrafts, records: readonly AuditDraft[], clock: () => Date): Promise<boolean> {
+  await client.query('SAVEPOINT audit_queued');
+  let entries: AuditEntry[];
+  try {
+    entries = await appendChained(client, [...queued.drafts, ...records], clock);
+  } catch (error) {
+    // A connection that cannot even roll back to the savepoint fails the whole write.
+    await client.query('ROLLBACK TO SAVEPOINT audit_queued');
+    queued.refused(error);
+    return false;
+  }
+  await client.query('RELEASE SAVEPOINT audit_queued');
+  queued.chained(entries.slice(0, queued.drafts.length));
+  return true;
 }
 
 export function createPostgresAuditLog(pool: Pool, clock: () => Date = () => new Date(), options: AuditAppendOptions = {}): AuditLog {

@@ -6,6 +6,8 @@
 // Appends are grouped and retried as ./groupedAppends.ts says.
 import type Database from 'better-sqlite3';
 import { AUDIT_PAGE_MAX } from '../../shared/rest';
+import type { SqliteAuditChain } from '../store/sqliteStore';
+import type { AuditTurns } from '../store/types';
 import { chainEntry, type AuditDraft, type AuditEntry } from './entry';
 import { groupedAppends, type AuditAppendOptions } from './groupedAppends';
 import type { AuditLog, AuditPage } from './log';
@@ -62,6 +64,36 @@ export function sqliteAuditChain(db: Database.Database, clock: () => Date = () =
       previous = entry;
       return entry;
     });
+  };
+}
+
+/**
+ * A store's side of the log on the same file (SqliteStore.auditWith): its records are chained in
+ * its transaction, in `log`'s turn, after what `log` holds queued. That goes in a savepoint: if the
+ * storage refuses it (an entry it will not take), the records are chained alone and the queued
+ * entries stay queued.
+ */
+export function sqliteAuditTurns(db: Database.Database, log: Pick<AuditLog, 'withQueued'>, clock: () => Date = () => new Date()): AuditTurns<SqliteAuditChain> {
+  const chain = sqliteAuditChain(db, clock);
+  // Nested in the store's transaction, better-sqlite3 makes this a savepoint.
+  const inSavepoint = db.transaction(chain);
+  return {
+    inTurn: (write) =>
+      log.withQueued((queued) =>
+        write((records) => {
+          if (queued.drafts.length > 0) {
+            try {
+              queued.chained(inSavepoint([...queued.drafts, ...records]).slice(0, queued.drafts.length));
+              return;
+            } catch (error) {
+              // A fault that ended the whole transaction (SQLite rolls back on some I/O errors) ends the write too.
+              if (!db.inTransaction) throw error;
+              queued.refused(error);
+            }
+          }
+          chain(records);
+        }),
+      ),
   };
 }
 

@@ -6,7 +6,7 @@
 // What a node "holds" is the marking version of the envelope it last read or wrote through its
 // store (cell load, getObject, create, re-mark): the envelopes its cell index was built from.
 import { notFound, TearlineError } from '../errors';
-import type { EnvelopeChange, RemarkBasis } from './types';
+import type { AuditRecord, AuditTurns, EnvelopeChange, RemarkBasis } from './types';
 
 /** What an object row says a write must match. */
 export interface ObjectFence {
@@ -66,8 +66,18 @@ export function staleRemark(objectIds: readonly string[]): FencedWriteError {
 }
 
 /** A store asked to audit in its transaction without an audit chain set: a wiring fault, never silently unaudited. */
-export function noAuditChain(): Error {
+function noAuditChain(): Error {
   return new Error('This store was given an audit entry to write but no audit chain (openStorage sets it).');
+}
+
+/**
+ * Runs a store's `write` that may chain an audit entry in its transaction: with one (`record`), in
+ * the audit log's turn (AuditTurns), `write` getting the chain; without one, at once.
+ */
+export function auditedWrite<Chain, T>(audit: AuditTurns<Chain> | undefined, record: AuditRecord | undefined, write: (chain?: Chain) => Promise<T>): Promise<T> {
+  if (!record) return write();
+  if (!audit) return Promise.reject(noAuditChain());
+  return audit.inTurn(write);
 }
 
 /** Objects whose marking version a node remembers, at most (about 100 bytes each). */

@@ -11,12 +11,12 @@
 //   - a write to a deleted object is refused (`not_found`) under the same row lock as the fence.
 import * as Y from 'yjs';
 import type { Envelope } from '../../shared/protocol';
-import { changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, noAuditChain, staleRemark } from './fence';
+import { auditedWrite, changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, staleRemark } from './fence';
 import { transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
-import type { AuditRecord, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkBasis, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import type { AuditRecord, AuditTurns, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkBasis, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /**
  * What the outbox says must be relayed: an object's new update, its creation, its re-mark, its
@@ -34,6 +34,9 @@ export interface OutboxEntry {
   /** The object's last sequence number when the row was written (the update's own, for `update`). */
   seq: number;
 }
+
+/** Chains audit records in a transaction of this store's, on its connection (AuditTurns: the audit log's). */
+export type PostgresAuditChain = (client: PoolClient, records: readonly AuditRecord[]) => Promise<void>;
 
 /** An outbox row as relayed: the marking version it was written under and, for an update, its bytes. */
 export interface RelayedChange extends OutboxEntry {
@@ -98,8 +101,8 @@ export class PostgresStore implements Store {
   /** Outbox rows the relay published, to remove with the next commit of updates (or by the timer). */
   private relayed: number[] = [];
   private relayedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Writes audit entries in this store's transaction, on its connection (the audit log's chain, set by auditWith). */
-  private auditChain: ((client: PoolClient, records: readonly AuditRecord[]) => Promise<unknown>) | undefined;
+  /** Writes audit entries in this store's transaction, on its connection, in the audit log's turn (set by auditWith). */
+  private audit: AuditTurns<PostgresAuditChain> | undefined;
 
   /** `pool`: owned from now on, ended by `close()`. `heldMarkings`: how many objects' marking versions it remembers. */
   constructor(
@@ -240,20 +243,27 @@ export class PostgresStore implements Store {
   }
 
   /** Where a re-mark's audit entry is written, in its transaction (server/openStorage.ts: the audit log's chain in this database). */
-  auditWith(chain: (client: PoolClient, records: readonly AuditRecord[]) => Promise<unknown>): void {
-    this.auditChain = chain;
-  }
-
-  /** Chains a re-mark's audit entry in its transaction: last, as the chain's lock is taken after every row lock. */
-  private async audited(client: PoolClient, audit: AuditRecord | undefined): Promise<void> {
-    if (!audit) return;
-    if (!this.auditChain) throw noAuditChain();
-    await this.auditChain(client, [audit]);
+  auditWith(audit: AuditTurns<PostgresAuditChain>): void {
+    this.audit = audit;
   }
 
   async remark(changes: readonly EnvelopeChange[], options: RemarkOptions = {}): Promise<Map<string, number>> {
     const starts = new Map<string, number>();
-    const relayed = await transaction(this.pool, async (client) => {
+    const relayed = await auditedWrite(this.audit, options.audit, (chain) =>
+      this.remarkTransaction(changes, options, starts, chain),
+    );
+    for (const { objectId, markingVersion } of relayed) this.held.hold(objectId, markingVersion);
+    this.committed(relayed);
+    return starts;
+  }
+
+  private remarkTransaction(
+    changes: readonly EnvelopeChange[],
+    options: RemarkOptions,
+    starts: Map<string, number>,
+    chain: PostgresAuditChain | undefined,
+  ): Promise<RelayedChange[]> {
+    return transaction(this.pool, async (client) => {
       starts.clear();
       const outbox: Omit<RelayedChange, 'id'>[] = [];
       const contents = await completeCopies(client, changes, options.basis ?? []);
@@ -292,12 +302,10 @@ export class PostgresStore implements Store {
         });
       }
       const written = await addOutbox(client, outbox);
-      await this.audited(client, options.audit);
+      // Last: the chain's lock is taken after every row lock.
+      if (options.audit) await chain?.(client, [options.audit]);
       return written;
     });
-    for (const { objectId, markingVersion } of relayed) this.held.hold(objectId, markingVersion);
-    this.committed(relayed);
-    return starts;
   }
 
   async deleteObjects(tombstones: readonly Tombstone[]): Promise<void> {

@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope } from '../../shared/protocol';
-import { changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, noAuditChain, staleRemark, type ObjectFence } from './fence';
+import { auditedWrite, changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, staleRemark, type ObjectFence } from './fence';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
 import { writeTransaction } from './sqliteTransaction';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
-import type { AuditRecord, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
+import type { AuditRecord, AuditTurns, EnvelopeChange, ExerciseHistory, ExerciseRecord, HistoryEntry, NewDoc, PendingUpdate, RemarkOptions, Store, StoredChain, StoredDoc, Tombstone, WorkspaceRecord } from './types';
 
 /**
  * The two tables every commit writes, each one B-tree keyed by its own columns (WITHOUT ROWID), as
@@ -104,6 +104,9 @@ interface Claim extends ObjectFence {
   deleted: boolean;
 }
 
+/** Chains audit records inside a transaction of this store's (AuditTurns: the audit log's). */
+export type SqliteAuditChain = (records: readonly AuditRecord[]) => void;
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
@@ -113,8 +116,8 @@ export class SqliteStore implements Store {
   private readonly loadDocTx: (objectId: string) => StoredDoc;
   private readonly loadDocsTx: (objectIds: readonly string[]) => Map<string, StoredDoc>;
   private readonly appendTx: (batch: PendingUpdate[]) => number[];
-  /** Writes audit entries inside this store's transaction (the audit log's chain, set by auditWith). */
-  private auditChain: ((records: readonly AuditRecord[]) => unknown) | undefined;
+  /** Writes audit entries inside this store's transaction, in the audit log's turn (set by auditWith). */
+  private audit: AuditTurns<SqliteAuditChain> | undefined;
 
   /** Called once the file is closed (the data directory's lock is let go: ./dataDirLock.ts). */
   private readonly onClose: (() => void) | undefined;
@@ -301,19 +304,16 @@ export class SqliteStore implements Store {
   }
 
   /** Where a re-mark's audit entry is written, in its transaction (server/openStorage.ts: the audit log's chain on this file). */
-  auditWith(chain: (records: readonly AuditRecord[]) => unknown): void {
-    this.auditChain = chain;
+  auditWith(audit: AuditTurns<SqliteAuditChain>): void {
+    this.audit = audit;
   }
 
   /** A re-mark's fence and audit entry (RemarkOptions), inside its transaction: `stored` runs between them. */
-  private fencedAndAudited<T>({ basis = [], audit }: RemarkOptions, stored: () => T): T {
+  private fencedAndAudited<T>({ basis = [], audit }: RemarkOptions, chain: SqliteAuditChain | undefined, stored: () => T): T {
     const changed = changedSince(basis, (id) => this.statements.getObject.get(id));
     if (changed.length > 0) throw staleRemark(changed);
     const result = stored();
-    if (audit) {
-      if (!this.auditChain) throw noAuditChain();
-      this.auditChain([audit]);
-    }
+    if (audit) chain?.([audit]);
     return result;
   }
 
@@ -339,7 +339,7 @@ export class SqliteStore implements Store {
         return version;
       });
     };
-    const versions = writeTransaction(this.db, () => this.fencedAndAudited(options, stored))();
+    const versions = await auditedWrite(this.audit, options.audit, async (chain) => writeTransaction(this.db, () => this.fencedAndAudited(options, chain, stored))());
     changes.forEach(({ envelope }, i) => {
       if (versions[i] !== undefined) this.held.hold(envelope.id, versions[i]);
     });

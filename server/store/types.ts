@@ -68,6 +68,21 @@ export interface AuditRecord {
   detail?: { [key: string]: Json };
 }
 
+/**
+ * The audit log as a store's own transaction writes to it (server/openStorage.ts wires the audit
+ * log's). `Chain` writes records after the chain's last entry, in that transaction.
+ */
+export interface AuditTurns<Chain> {
+  /**
+   * Runs `write` (a transaction of the store's) as the audit log's next write: after the one under
+   * way, before any later one. `chain` writes, in that transaction, the entries the log holds
+   * queued (made before `write` began, or kept through a storage fault), then the records given:
+   * on one node the chain's order is the order things were done in. Taken before the transaction
+   * begins: a transaction holding row locks never waits for the log.
+   */
+  inTurn<T>(write: (chain: Chain) => Promise<T>): Promise<T>;
+}
+
 export interface RemarkOptions {
   /**
    * The envelopes the re-mark was decided from: the re-marked object, its subtree and its
@@ -76,7 +91,10 @@ export interface RemarkOptions {
    * with a FencedWriteError (`conflict`) naming those that changed (another node re-marked them).
    */
   basis?: readonly RemarkBasis[];
-  /** The re-mark's audit entry, chained in the same transaction: no re-mark is stored without it. */
+  /**
+   * The re-mark's audit entry, chained in the same transaction (in the audit log's turn, after the
+   * entries it holds queued: AuditTurns): no re-mark is stored without it.
+   */
   audit?: AuditRecord;
 }
 

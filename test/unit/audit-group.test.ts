@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import type { AuditDraft } from '../../server/audit/entry';
+import { chainEntry, type AuditDraft } from '../../server/audit/entry';
+import { groupedAppends } from '../../server/audit/groupedAppends';
 import { recordRestart } from '../../server/audit/restart';
 import { createSqliteAuditLog } from '../../server/audit/sqliteAuditLog';
 import { recordingLog } from '../helpers/recordingLog';
@@ -111,4 +112,40 @@ test('a restart closes in the log the sessions a crash left open, says why, and 
   await log.append(leave('ws-1', gbr, 'GBR|SECRET|'));
   expect(await recordRestart(log)).toBe(0);
   expect(await log.verify()).toMatchObject({ ok: true, count: 13 });
+});
+
+test("another transaction's write (a re-mark's) waits for the write under way, takes what is queued, and holds later writes until it ends", async () => {
+  const writes: string[][] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const stored = (drafts: readonly AuditDraft[]) => drafts.map((draft) => chainEntry(null, draft, new Date()));
+  const appends = groupedAppends(
+    async (drafts) => {
+      writes.push(drafts.map((draft) => draft.workspaceId));
+      if (writes.length === 1) await gate;
+      return stored(drafts);
+    },
+    () => new Date(),
+    { groupMs: 0 },
+  );
+  const first = appends.append(join_('under-way'));
+  await Promise.resolve();
+  expect(writes).toEqual([['under-way']]);
+  const queuedBefore = appends.append(join_('queued'));
+  let during: Promise<unknown> | undefined;
+  const remark = appends.withQueued(async (queued) => {
+    writes.push([...queued.drafts.map((draft) => draft.workspaceId), 'remark']);
+    during = appends.append(join_('during'));
+    await Promise.resolve();
+    queued.chained(stored(queued.drafts));
+    return 'remarked';
+  });
+  // Nothing of the re-mark runs while the write under way has not ended.
+  await Promise.resolve();
+  expect(writes).toEqual([['under-way']]);
+  open();
+  expect(await remark).toBe('remarked');
+  await Promise.all([first, queuedBefore, during]);
+  expect(writes).toEqual([['under-way'], ['queued', 'remark'], ['during']]);
+  expect(await queuedBefore).toMatchObject({ workspaceId: 'queued' });
 });

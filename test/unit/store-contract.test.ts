@@ -19,8 +19,8 @@ import { SqliteStore } from '../../server/store/sqliteStore';
 import type { Store, StoredDoc } from '../../server/store/types';
 import { DocRegistry } from '../../server/objects/docRegistry';
 import type { AuditLog } from '../../server/audit/log';
-import { appendChained, createPostgresAuditLog } from '../../server/audit/postgresAuditLog';
-import { createSqliteAuditLog, sqliteAuditChain } from '../../server/audit/sqliteAuditLog';
+import { createPostgresAuditLog, postgresAuditTurns } from '../../server/audit/postgresAuditLog';
+import { createSqliteAuditLog, sqliteAuditTurns } from '../../server/audit/sqliteAuditLog';
 import { UpdateWriter } from '../../server/store/updateWriter';
 import { noteEnvelope } from '../helpers/envelopes';
 import { countQueries, describeEngines, postgresTestsSkipped, useTestDatabase } from '../helpers/postgres';
@@ -107,19 +107,30 @@ function auditInto(store: Store) {
   };
   let log: AuditLog;
   if (store instanceof SqliteStore) {
-    const chain = sqliteAuditChain(store.db);
-    store.auditWith((records) => {
-      chain(records);
-      fail();
-    });
     log = createSqliteAuditLog(store.db);
+    const turns = sqliteAuditTurns(store.db, log);
+    store.auditWith({
+      inTurn: (write) =>
+        turns.inTurn((chain) =>
+          write((records) => {
+            chain(records);
+            fail();
+          }),
+        ),
+    });
   } else {
     const pg = store as PostgresStore;
-    pg.auditWith(async (client, records) => {
-      await appendChained(client, records);
-      fail();
-    });
     log = createPostgresAuditLog(pg.pool);
+    const turns = postgresAuditTurns(log);
+    pg.auditWith({
+      inTurn: (write) =>
+        turns.inTurn((chain) =>
+          write(async (client, records) => {
+            await chain(client, records);
+            fail();
+          }),
+        ),
+    });
   }
   return {
     about: (objectId: string) => log.listForObject(objectId),
