@@ -7,7 +7,7 @@ import { canSee, checkOriginatorRules, formatBanner, formatPortion, type Marking
 import type { ClientPayload, Envelope, ObjectKind } from '../../shared/protocol';
 import type { AuditAction, AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
-import { notFound, TearlineError } from '../errors';
+import { isOutcomeUnknown, notFound, TearlineError } from '../errors';
 import type { Fanout } from '../rooms/fanout';
 import type { NewDoc } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
@@ -114,12 +114,24 @@ export interface CreationPorts {
 
 /**
  * Stores planned objects in one transaction (all or none) and indexes them, then audits them (in
- * order) and announces each, in order, to the audiences that may see it.
+ * order) and announces each, in order, to the audiences that may see it. When the commit's outcome
+ * is unknown, the registry has read them again (and announced those stored): those that landed are
+ * audited, and the error stands.
  */
 export async function createObjects(ports: CreationPorts, cell: Cell, actor: AuditActor, objects: readonly NewDoc[]): Promise<void> {
-  await ports.cells.createObjects(cell, objects);
+  try {
+    await ports.cells.createObjects(cell, objects);
+  } catch (error) {
+    if (isOutcomeUnknown(error)) await auditCreations(ports, cell, actor, objects.filter(({ envelope }) => cell.index.get(envelope.id)));
+    throw error;
+  }
+  await auditCreations(ports, cell, actor, objects);
+  for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
+}
+
+function auditCreations(ports: CreationPorts, cell: Cell, actor: AuditActor, objects: readonly NewDoc[]): Promise<unknown> {
   // Appended together, in order: the log writes them in one transaction, not one each in turn.
-  await Promise.all(
+  return Promise.all(
     objects.map(({ envelope, content }) => {
       const placed = placedAt(envelope.kind, content);
       return ports.audit.append({
@@ -138,5 +150,4 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
       });
     }),
   );
-  for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
 }

@@ -8,7 +8,7 @@
 import type { Envelope } from '../../shared/protocol';
 import type { AuditAction, AuditActor, Json } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
-import { forbidden, notFound } from '../errors';
+import { forbidden, isOutcomeUnknown, notFound } from '../errors';
 import type { Fanout } from '../rooms/fanout';
 import type { DocRegistry } from './docRegistry';
 import type { Tombstone } from '../store/types';
@@ -58,9 +58,16 @@ export async function removeObject(
   const audiences = ids.map((id) => ({ id, levels: cell.audience.levelsForObject(id) }));
   const deletedAt = new Date(now).toISOString();
   const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: actor.sub }));
-  await ports.cells.deleteObjects(cell, tombstones);
+  const entryOf = { workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail };
+  try {
+    await ports.cells.deleteObjects(cell, tombstones);
+  } catch (error) {
+    // The registry read the tombstones again (and told the rooms): a deletion that landed is audited.
+    if (isOutcomeUnknown(error) && cell.index.deletedEntry(entry.envelope.id)?.deletedAt === deletedAt) await ports.audit.append(entryOf);
+    throw error;
+  }
   for (const id of ids) ports.docs.drop(id);
-  await ports.audit.append({ workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail });
+  await ports.audit.append(entryOf);
   for (const { id, levels } of audiences.reverse()) ports.fanout.removed(cell, id, levels);
   await ports.audienceChanged(cell, new Set(ids));
 }
@@ -83,14 +90,15 @@ export async function restoreObject(ports: DeletionPorts, cell: Cell, author: Au
   for (let i = 0; i < ids.length; i++) {
     ids.push(...cell.index.deletedChildrenOf(ids[i]!).filter((child) => cell.index.deletedEntry(child)?.deletedAt === entry.deletedAt));
   }
-  await ports.cells.restoreObjects(cell, ids);
-  await ports.audit.append({
-    workspaceId: cell.workspace.id,
-    actor,
-    action: 'object.restore',
-    objectId: id,
-    detail: { kind: entry.envelope.kind, marking: entry.envelope.marking },
-  });
+  const restored = { workspaceId: cell.workspace.id, actor, action: 'object.restore' as const, objectId: id, detail: { kind: entry.envelope.kind, marking: entry.envelope.marking } };
+  try {
+    await ports.cells.restoreObjects(cell, ids);
+  } catch (error) {
+    // The registry read the tombstones again (and told the rooms): an undo that landed is audited.
+    if (isOutcomeUnknown(error) && cell.index.get(id)) await ports.audit.append(restored);
+    throw error;
+  }
+  await ports.audit.append(restored);
   for (const objectId of ids) {
     ports.fanout.envelope(cell, 'object:added', cell.index.get(objectId)!.envelope, cell.audience.levelsForObject(objectId));
   }
