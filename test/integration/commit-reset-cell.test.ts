@@ -85,6 +85,25 @@ describe.skipIf(postgresTestsSkipped)('an unknown COMMIT outcome of a creation, 
   /** The `event` frames naming `id` a client received after its first `from` frames. */
   const framesAfter = (client: TestClient, from: number, event: string, id: string) => client.frames.slice(from).filter((frame) => frame.event === event && (frame.payload as { id: string }).id === id);
 
+  /**
+   * GBR is told `event` once for the report and both paragraphs, JPN for the report and the one
+   * paragraph it may see, after their first `from` frames; and JPN hears nothing of the other.
+   */
+  async function toldOnce(
+    event: string,
+    { usa, gbr, jpn }: { usa: TestClient; gbr: TestClient; jpn: TestClient },
+    [gbrFrom, jpnFrom]: [number, number],
+    { report, hidden, shared }: Record<'report' | 'hidden' | 'shared', Envelope>,
+  ): Promise<void> {
+    await eventually(
+      () => [report, hidden, shared].every(({ id }) => framesAfter(gbr, gbrFrom, event, id).length === 1) && [report, shared].every(({ id }) => framesAfter(jpn, jpnFrom, event, id).length === 1),
+      SEEN_MS,
+      `GBR and JPN told ${event} for what each may see`,
+    );
+    await settle(usa, gbr, jpn);
+    expect(JSON.stringify(jpn.frames.slice(jpnFrom))).not.toContain(hidden.id);
+  }
+
   /** The audit trail's object entries (of one object when given). */
   async function auditActions(workspaceId: string, objectId?: string): Promise<string[]> {
     const { status, body } = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${workspaceId}/audit`, undefined, await token('usa-fdo'));
@@ -141,13 +160,7 @@ describe.skipIf(postgresTestsSkipped)('an unknown COMMIT outcome of a creation, 
       expect(index.get(id)).toBeUndefined();
       expect(index.deletedEntry(id)).toBeDefined();
     }
-    await eventually(
-      () => [report, hidden, shared].every(({ id }) => framesAfter(gbr, gbrFrom, 'object:removed', id).length === 1) && [report, shared].every(({ id }) => framesAfter(jpn, jpnFrom, 'object:removed', id).length === 1),
-      SEEN_MS,
-      'GBR and JPN told of what they saw leaving',
-    );
-    await settle(usa, gbr, jpn);
-    expect(JSON.stringify(jpn.frames.slice(jpnFrom))).not.toContain(hidden.id);
+    await toldOnce('object:removed', { usa, gbr, jpn }, [gbrFrom, jpnFrom], { report, hidden, shared });
     expect(await joinedBy('gbr-analyst', cell.id)).toEqual([]);
     expect((await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: report.id }, { id: hidden.id }] })).missing).toHaveLength(2);
     expect(await auditActions(cell.id, report.id)).toEqual(['object.create', 'object.delete']);
@@ -186,13 +199,7 @@ describe.skipIf(postgresTestsSkipped)('an unknown COMMIT outcome of a creation, 
 
     const index = await indexOf(cell.id);
     for (const { id } of [report, hidden, shared]) expect(index.get(id)).toBeDefined();
-    await eventually(
-      () => [report, hidden, shared].every(({ id }) => framesAfter(gbr, gbrFrom, 'object:added', id).length === 1) && [report, shared].every(({ id }) => framesAfter(jpn, jpnFrom, 'object:added', id).length === 1),
-      SEEN_MS,
-      'GBR and JPN told of what they may see coming back',
-    );
-    await settle(usa, gbr, jpn);
-    expect(JSON.stringify(jpn.frames.slice(jpnFrom))).not.toContain(hidden.id);
+    await toldOnce('object:added', { usa, gbr, jpn }, [gbrFrom, jpnFrom], { report, hidden, shared });
     expect((await joinedBy('jpn-analyst', cell.id)).map((object) => object.id).sort()).toEqual([report.id, shared.id].sort());
     expect((await usa.ok('doc:sync', { workspaceId: cell.id, docs: [{ id: hidden.id }] })).missing).toEqual([]);
     expect(await auditActions(cell.id, report.id)).toEqual(['object.create', 'object.delete', 'object.restore']);
