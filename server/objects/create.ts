@@ -7,7 +7,7 @@ import { canSee, checkOriginatorRules, formatBanner, formatPortion, type Marking
 import type { ClientPayload, Envelope, ObjectKind } from '../../shared/protocol';
 import type { AuditAction, AuditActor } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
-import { isOutcomeUnknown, notFound, TearlineError } from '../errors';
+import { notFound, TearlineError } from '../errors';
 import type { Fanout } from '../rooms/fanout';
 import type { NewDoc } from '../store/types';
 import type { Cell, CellRegistry } from '../workspaces/cellRegistry';
@@ -115,16 +115,12 @@ export interface CreationPorts {
 /**
  * Stores planned objects in one transaction (all or none) and indexes them, then audits them (in
  * order) and announces each, in order, to the audiences that may see it. When the commit's outcome
- * is unknown, the registry has read them again (and announced those stored): those that landed are
- * audited, and the error stands.
+ * is unknown, the registry reads them again (announcing those stored) and those that landed are
+ * audited; the error stands.
  */
 export async function createObjects(ports: CreationPorts, cell: Cell, actor: AuditActor, objects: readonly NewDoc[]): Promise<void> {
-  try {
-    await ports.cells.createObjects(cell, objects);
-  } catch (error) {
-    if (isOutcomeUnknown(error)) await auditCreations(ports, cell, actor, objects.filter(({ envelope }) => cell.index.get(envelope.id)));
-    throw error;
-  }
+  const stored = (id: string) => cell.index.get(id) ?? cell.index.deletedEntry(id);
+  await ports.cells.createObjects(cell, objects, () => auditCreations(ports, cell, actor, objects.filter(({ envelope }) => stored(envelope.id))));
   await auditCreations(ports, cell, actor, objects);
   for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
 }

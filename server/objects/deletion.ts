@@ -8,7 +8,7 @@
 import type { Envelope } from '../../shared/protocol';
 import type { AuditAction, AuditActor, Json } from '../../shared/rest';
 import type { AuditLog } from '../audit/log';
-import { forbidden, isOutcomeUnknown, notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
 import type { Fanout } from '../rooms/fanout';
 import type { DocRegistry } from './docRegistry';
 import type { Tombstone } from '../store/types';
@@ -59,13 +59,10 @@ export async function removeObject(
   const deletedAt = new Date(now).toISOString();
   const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: actor.sub }));
   const entryOf = { workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail };
-  try {
-    await ports.cells.deleteObjects(cell, tombstones);
-  } catch (error) {
-    // The registry read the tombstones again (and told the rooms): a deletion that landed is audited.
-    if (isOutcomeUnknown(error) && cell.index.deletedEntry(entry.envelope.id)?.deletedAt === deletedAt) await ports.audit.append(entryOf);
-    throw error;
-  }
+  // After an unknown commit outcome the registry reads the tombstones again (telling the rooms): a deletion that landed is audited.
+  await ports.cells.deleteObjects(cell, tombstones, async () => {
+    if (cell.index.deletedEntry(entry.envelope.id)?.deletedAt === deletedAt) await ports.audit.append(entryOf);
+  });
   for (const id of ids) ports.docs.drop(id);
   await ports.audit.append(entryOf);
   for (const { id, levels } of audiences.reverse()) ports.fanout.removed(cell, id, levels);
@@ -91,13 +88,10 @@ export async function restoreObject(ports: DeletionPorts, cell: Cell, author: Au
     ids.push(...cell.index.deletedChildrenOf(ids[i]!).filter((child) => cell.index.deletedEntry(child)?.deletedAt === entry.deletedAt));
   }
   const restored = { workspaceId: cell.workspace.id, actor, action: 'object.restore' as const, objectId: id, detail: { kind: entry.envelope.kind, marking: entry.envelope.marking } };
-  try {
-    await ports.cells.restoreObjects(cell, ids);
-  } catch (error) {
-    // The registry read the tombstones again (and told the rooms): an undo that landed is audited.
-    if (isOutcomeUnknown(error) && cell.index.get(id)) await ports.audit.append(restored);
-    throw error;
-  }
+  // As for a deletion: an undo found to have landed is audited.
+  await ports.cells.restoreObjects(cell, ids, async () => {
+    if (cell.index.get(id)) await ports.audit.append(restored);
+  });
   await ports.audit.append(restored);
   for (const objectId of ids) {
     ports.fanout.envelope(cell, 'object:added', cell.index.get(objectId)!.envelope, cell.audience.levelsForObject(objectId));

@@ -78,6 +78,9 @@ export interface Rereader {
   tombstones(cell: Cell): Promise<void>;
 }
 
+/** What a writer does once the cell was read again after its write's unknown commit outcome (it audits what landed). */
+export type AfterReread = () => Promise<unknown>;
+
 /** How long a failed read after an unknown commit outcome waits before it is tried again. */
 const REREAD_RETRY_MS = 1000;
 
@@ -260,46 +263,52 @@ export class CellRegistry {
    * connection reset or the database silent during the COMMIT), the write may have landed or not,
    * and no relay entry of it may ever reach this node (one node, no Redis): what the store holds is
    * read again before the error stands, so the index, the audiences and the clients follow it
-   * either way. A read that fails too (the database still away) is tried again until it is done
-   * or the cell leaves memory (a reload reads everything).
+   * either way, and then `reread` runs (the caller audits what it finds landed). A read that fails
+   * too (the database still away) is tried again until it is done or the cell leaves memory (a
+   * reload reads everything).
    */
-  private async written<T>(cell: Cell, write: () => Promise<T>, reread: (rereader: Rereader) => Promise<void>): Promise<T> {
+  private async written<T>(cell: Cell, write: () => Promise<T>, read: (rereader: Rereader) => Promise<void>, reread?: AfterReread): Promise<T> {
     try {
       return await write();
     } catch (error) {
       const rereader = this.rereader;
-      if (rereader && isOutcomeUnknown(error)) await this.rereadUntilDone(cell, () => reread(rereader));
+      if (rereader && isOutcomeUnknown(error)) await this.readUntilDone(cell, () => read(rereader), reread);
       throw error;
     }
   }
 
   /** The first read is awaited (the writer's answer follows it); retries run held, as a relayed change is. */
-  private async rereadUntilDone(cell: Cell, reread: () => Promise<void>): Promise<void> {
+  private async readUntilDone(cell: Cell, read: () => Promise<void>, reread: AfterReread | undefined): Promise<void> {
     if (cell.unloaded) return;
     try {
-      await reread();
+      await read();
     } catch (err) {
       this.log.error({ err, workspaceId: cell.workspace.id }, 'what a write with an unknown commit outcome stored could not be read again; trying again');
-      setTimeout(() => void this.using(cell.workspace.id, () => this.rereadUntilDone(cell, reread)), REREAD_RETRY_MS).unref();
+      setTimeout(() => void this.using(cell.workspace.id, () => this.readUntilDone(cell, read, reread)), REREAD_RETRY_MS).unref();
+      return;
     }
+    await reread?.().catch((err: unknown) => this.log.error({ err, workspaceId: cell.workspace.id }, 'what a write with an unknown commit outcome stored was read again, but what follows failed'));
   }
 
-  /** New objects, stored in one transaction (all or none), then indexed. */
-  async createObjects(cell: Cell, objects: readonly NewDoc[]): Promise<void> {
+  /**
+   * New objects, stored in one transaction (all or none), then indexed. `reread`: after an unknown
+   * commit outcome, once what was stored was read again (see `written`).
+   */
+  async createObjects(cell: Cell, objects: readonly NewDoc[], reread?: AfterReread): Promise<void> {
     const ids = objects.map(({ envelope }) => envelope.id);
-    await this.written(cell, () => this.store.createObjects(objects), (rereader) => rereader.objects(cell, ids));
+    await this.written(cell, () => this.store.createObjects(objects), (rereader) => rereader.objects(cell, ids), reread);
     for (const { envelope } of objects) cell.index.put(envelope);
   }
 
-  /** Deletes objects (tombstones, stored in one transaction), then takes them out of the index. */
-  async deleteObjects(cell: Cell, tombstones: readonly Tombstone[]): Promise<void> {
-    await this.written(cell, () => this.store.deleteObjects(tombstones), (rereader) => rereader.tombstones(cell));
+  /** Deletes objects (tombstones, stored in one transaction), then takes them out of the index. `reread`: as for `createObjects`. */
+  async deleteObjects(cell: Cell, tombstones: readonly Tombstone[], reread?: AfterReread): Promise<void> {
+    await this.written(cell, () => this.store.deleteObjects(tombstones), (rereader) => rereader.tombstones(cell), reread);
     for (const tombstone of tombstones) cell.index.markDeleted(tombstone.objectId, tombstone);
   }
 
-  /** Takes the tombstones off (parents first), then puts the objects back in the index. */
-  async restoreObjects(cell: Cell, objectIds: readonly string[]): Promise<void> {
-    await this.written(cell, () => this.store.restoreObjects(objectIds), (rereader) => rereader.tombstones(cell));
+  /** Takes the tombstones off (parents first), then puts the objects back in the index. `reread`: as for `createObjects`. */
+  async restoreObjects(cell: Cell, objectIds: readonly string[], reread?: AfterReread): Promise<void> {
+    await this.written(cell, () => this.store.restoreObjects(objectIds), (rereader) => rereader.tombstones(cell), reread);
     for (const id of objectIds) cell.index.restore(id);
   }
 

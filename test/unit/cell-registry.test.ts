@@ -132,7 +132,7 @@ test('a cell record change whose commit outcome is unknown: the record is read a
   await store.close();
 });
 
-test('a read after an unknown commit outcome that fails is tried again each second until it is done, and not once the cell left memory', async () => {
+test('a read after an unknown commit outcome that fails is tried again each second until it is done (then the writer audits), and not once the cell left memory', async () => {
   const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
   await store.createWorkspace(workspace);
   let now = 0;
@@ -144,14 +144,19 @@ test('a read after an unknown commit outcome that fails is tried again each seco
   vi.useFakeTimers();
   vi.spyOn(store, 'deleteObjects').mockImplementation(failingAfter(false, async () => undefined));
   const tombstone = { objectId: 'o1', workspaceId: 'w1', deletedAt: new Date(0).toISOString(), deletedBy: 'usa-analyst' };
-  await expect(cells.deleteObjects(cell, [tombstone])).rejects.toBeInstanceOf(CommitOutcomeUnknown);
+  // What the writer does once the read is done (it audits what landed): once, after the read that worked.
+  const reread = vi.fn(async () => undefined);
+  await expect(cells.deleteObjects(cell, [tombstone], reread)).rejects.toBeInstanceOf(CommitOutcomeUnknown);
   expect(tombstones).toHaveBeenCalledTimes(1);
   await vi.advanceTimersByTimeAsync(1000);
   expect(tombstones).toHaveBeenCalledTimes(2);
+  expect(reread).not.toHaveBeenCalled();
   await vi.advanceTimersByTimeAsync(1000);
   expect(tombstones).toHaveBeenCalledTimes(3);
+  expect(reread).toHaveBeenCalledTimes(1);
   await vi.advanceTimersByTimeAsync(5000);
   expect(tombstones).toHaveBeenCalledTimes(3);
+  expect(reread).toHaveBeenCalledTimes(1);
   expect(errors()).toHaveLength(2);
 
   // Failing again, then the cell leaves memory: nothing is read for a copy nobody serves.
