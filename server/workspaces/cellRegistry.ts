@@ -341,9 +341,12 @@ export class CellRegistry {
     return copies;
   }
 
-  /** Changes the cell's record atomically in the store, then in memory; undefined when the cell is gone. */
-  async updateWorkspace(cell: Cell, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceSummary | undefined> {
-    const workspace = await this.written(cell, () => this.store.updateWorkspace(cell.workspace.id, change), () => this.refreshRecord(cell));
+  /**
+   * Changes the cell's record atomically in the store, then in memory; undefined when the cell is
+   * gone. `reread`: as for `createObjects` (the record read again).
+   */
+  async updateWorkspace(cell: Cell, change: (workspace: WorkspaceRecord) => WorkspaceRecord, reread?: AfterReread): Promise<WorkspaceSummary | undefined> {
+    const workspace = await this.written(cell, () => this.store.updateWorkspace(cell.workspace.id, change), () => this.refreshRecord(cell), reread);
     if (workspace) cell.workspace = workspace;
     return workspace;
   }

@@ -19,6 +19,7 @@ const CREATES = 'INSERT INTO objects (';
 const DELETES = 'INSERT INTO object_tombstones';
 const RESTORES = 'DELETE FROM object_tombstones';
 const MOVES = 'UPDATE objects SET order_key';
+const RECORDS = 'UPDATE workspaces SET record';
 
 const UNKNOWN_OUTCOME = { ok: false, error: { code: 'unavailable', message: expect.stringContaining('may or may not have been saved') } };
 const SEEN_MS = 5000;
@@ -104,11 +105,11 @@ describe.skipIf(postgresTestsSkipped)('an unknown COMMIT outcome of a creation, 
     expect(JSON.stringify(jpn.frames.slice(jpnFrom))).not.toContain(hidden.id);
   }
 
-  /** The audit trail's object entries (of one object when given). */
-  async function auditActions(workspaceId: string, objectId?: string): Promise<string[]> {
+  /** The actions of the audit trail's entries about one object, or, without one, of those of `prefix` (`object.` by default). */
+  async function auditActions(workspaceId: string, objectId?: string, prefix = 'object.'): Promise<string[]> {
     const { status, body } = await api<AuditTrailPage>(server.url, 'GET', `/api/workspaces/${workspaceId}/audit`, undefined, await token('usa-fdo'));
     expect(status).toBe(200);
-    return body.entries.filter((entry) => (objectId ? entry.objectId === objectId : entry.action.startsWith('object.'))).map((entry) => entry.action);
+    return body.entries.filter((entry) => (objectId ? entry.objectId === objectId : entry.action.startsWith(prefix))).map((entry) => entry.action);
   }
 
   const stored = async (sql: string, values: unknown[]) => (await watcher.query(sql, values)).rows;
@@ -265,5 +266,34 @@ describe.skipIf(postgresTestsSkipped)('an unknown COMMIT outcome of a creation, 
     expect(await orderKeysFor('gbr-analyst', cell.id)).toEqual({ [first.id]: first.orderKey, [second.id]: second.orderKey });
     await usa.ok('object:move', { workspaceId: cell.id, id: second.id, orderKey: before });
     expect(await orderKeysFor('gbr-analyst', cell.id)).toEqual({ [first.id]: first.orderKey, [second.id]: before });
+  });
+
+  /** The cell's cross-nation editing setting as PostgreSQL holds it. */
+  const storedSetting = async (workspaceId: string) => ((await stored('SELECT record::jsonb ->> \'crossNationEditing\' AS setting FROM workspaces WHERE id = $1', [workspaceId]))[0] as { setting: string }).setting;
+
+  test('a cell settings change that landed: the node holds the new record, every session is told, and it is audited', async () => {
+    const { cell, usa, gbr } = await cellOfThree();
+    const from = gbr.frames.length;
+    const wanted = cell.crossNationEditing === 'direct' ? 'suggest' : 'direct';
+    resetAfterCommitLands(async () => (await storedSetting(cell.id)) === wanted, RECORDS);
+    expect(await usa.call('workspace:settings', { workspaceId: cell.id, crossNationEditing: wanted })).toMatchObject(UNKNOWN_OUTCOME);
+
+    expect((await server.ctx.cells.get(cell.id))!.workspace.crossNationEditing).toBe(wanted);
+    await eventually(() => gbr.frames.slice(from).some((frame) => frame.event === 'workspace:changed' && (frame.payload as { crossNationEditing: string }).crossNationEditing === wanted), SEEN_MS, 'GBR told of the new settings');
+    expect(await auditActions(cell.id, undefined, 'workspace.settings')).toEqual(['workspace.settings']);
+  });
+
+  test('a cell settings change that did not land: the record stays, nobody is told, nothing is audited', async () => {
+    const { cell, usa, gbr } = await cellOfThree();
+    const from = gbr.frames.length;
+    const wanted = cell.crossNationEditing === 'direct' ? 'suggest' : 'direct';
+    resetBeforeCommit(RECORDS);
+    expect(await usa.call('workspace:settings', { workspaceId: cell.id, crossNationEditing: wanted })).toMatchObject(UNKNOWN_OUTCOME);
+
+    expect(await storedSetting(cell.id)).toBe(cell.crossNationEditing);
+    expect((await server.ctx.cells.get(cell.id))!.workspace.crossNationEditing).toBe(cell.crossNationEditing);
+    await settle(usa, gbr);
+    expect(gbr.frames.slice(from).filter((frame) => frame.event === 'workspace:changed')).toEqual([]);
+    expect(await auditActions(cell.id, undefined, 'workspace.settings')).toEqual([]);
   });
 });
