@@ -253,6 +253,16 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       })
     : undefined;
   if (relay && receiver) await relay.start(receiver);
+  // A creation, deletion, undo or move whose commit outcome is unknown: read again at once, told to
+  // the rooms as another node's change is (without Redis, nothing else would ever bring it).
+  if (receiver) {
+    ctx.cells.rereadWith({
+      async objects(cell, objectIds) {
+        for (const id of objectIds) await receiver.refreshObject(cell, id);
+      },
+      tombstones: (cell) => receiver.syncTombstones(cell),
+    });
+  }
   // An envelope whose marking version the node forgot: read again (holding its version), and, with
   // other nodes that may have changed it, put in the cell index with its rooms told what changed.
   writer.onUnheld(async (objectIds) => {

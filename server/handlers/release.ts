@@ -1,5 +1,6 @@
 // The release workflow on the socket: requests, decisions, the inbox, tearlines, and the
 // notifications that tell requesters and FDOs, never anyone who may not see the object.
+import type { WorkspaceSummary } from '../../shared/protocol';
 import { forbidden, TearlineError } from '../errors';
 import { checkCommentWithinParent } from '../comments/plan';
 import { createObjects, planObject } from '../objects/create';
@@ -153,17 +154,16 @@ export const setReleasePolicy = event('release:policy')
     const refusal = autoReleaseOptInRefusal({ nation, roles: session.identity.roles }, nation);
     if (refusal) throw forbidden(refusal);
     if (cell.workspace.releasePolicy.autoReleaseNations.includes(nation) === payload.autoRelease) return { workspace: cell.workspace };
-    const workspace = await ctx.cells.updateWorkspace(cell, (stored) => ({
-      ...stored,
-      releasePolicy: withAutoReleaseNation(stored.releasePolicy, nation, payload.autoRelease),
-    }));
-    if (!workspace) throw new TearlineError('not_found', 'No such cell.');
-    await ctx.audit.append({
-      workspaceId: workspace.id,
-      actor: auditActor(session),
-      action: 'release.policy',
-      detail: { nation, autoRelease: payload.autoRelease },
+    const changed = async (workspace: WorkspaceSummary) => {
+      await ctx.audit.append({ workspaceId: workspace.id, actor: auditActor(session), action: 'release.policy', detail: { nation, autoRelease: payload.autoRelease } });
+      ctx.io.to(workspaceRoom(workspace.id)).emit('workspace:changed', workspace);
+    };
+    const change = (stored: WorkspaceSummary) => ({ ...stored, releasePolicy: withAutoReleaseNation(stored.releasePolicy, nation, payload.autoRelease) });
+    // After an unknown commit outcome the record is read again: a change that landed is audited and told.
+    const workspace = await ctx.cells.updateWorkspace(cell, change, async () => {
+      if (cell.workspace.releasePolicy.autoReleaseNations.includes(nation) === payload.autoRelease) await changed(cell.workspace);
     });
-    ctx.io.to(workspaceRoom(workspace.id)).emit('workspace:changed', workspace);
+    if (!workspace) throw new TearlineError('not_found', 'No such cell.');
+    await changed(workspace);
     return { workspace };
   });

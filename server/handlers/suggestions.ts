@@ -4,6 +4,7 @@
 // (server/objects/writeAs.ts), then, accepted or rejected, the suggestion leaves every client
 // under a tombstone with the decision audited, and the suggester is told.
 import { bodyOf, fieldsOf } from '../../shared/content';
+import type { WorkspaceSummary } from '../../shared/protocol';
 import { applySteps } from '../../shared/suggestions';
 import { TearlineError } from '../errors';
 import { envelopeForLevel } from '../objects/envelopeView';
@@ -68,9 +69,15 @@ export const changeSettings = event('workspace:settings')
     const refusal = settingsRefusal(cell.workspace, { sub: session.identity.sub, roles: session.identity.roles });
     if (refusal) throw refusal;
     if (cell.workspace.crossNationEditing === payload.crossNationEditing) return { workspace: cell.workspace };
-    const workspace = await ctx.cells.updateWorkspace(cell, (stored) => ({ ...stored, crossNationEditing: payload.crossNationEditing }));
+    const changed = async (workspace: WorkspaceSummary) => {
+      await ctx.audit.append({ workspaceId: workspace.id, actor: auditActor(session), action: 'workspace.settings', objectId: null, detail: { crossNationEditing: payload.crossNationEditing } });
+      ctx.io.to(workspaceRoom(workspace.id)).emit('workspace:changed', workspace);
+    };
+    // After an unknown commit outcome the record is read again: a change that landed is audited and told.
+    const workspace = await ctx.cells.updateWorkspace(cell, (stored) => ({ ...stored, crossNationEditing: payload.crossNationEditing }), async () => {
+      if (cell.workspace.crossNationEditing === payload.crossNationEditing) await changed(cell.workspace);
+    });
     if (!workspace) throw new TearlineError('not_found', 'No such cell.');
-    await ctx.audit.append({ workspaceId: workspace.id, actor: auditActor(session), action: 'workspace.settings', objectId: null, detail: { crossNationEditing: payload.crossNationEditing } });
-    ctx.io.to(workspaceRoom(workspace.id)).emit('workspace:changed', workspace);
+    await changed(workspace);
     return { workspace };
   });

@@ -114,12 +114,20 @@ export interface CreationPorts {
 
 /**
  * Stores planned objects in one transaction (all or none) and indexes them, then audits them (in
- * order) and announces each, in order, to the audiences that may see it.
+ * order) and announces each, in order, to the audiences that may see it. When the commit's outcome
+ * is unknown, the registry reads them again (announcing those stored) and those that landed are
+ * audited; the error stands.
  */
 export async function createObjects(ports: CreationPorts, cell: Cell, actor: AuditActor, objects: readonly NewDoc[]): Promise<void> {
-  await ports.cells.createObjects(cell, objects);
+  const stored = (id: string) => cell.index.get(id) ?? cell.index.deletedEntry(id);
+  await ports.cells.createObjects(cell, objects, () => auditCreations(ports, cell, actor, objects.filter(({ envelope }) => stored(envelope.id))));
+  await auditCreations(ports, cell, actor, objects);
+  for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
+}
+
+function auditCreations(ports: CreationPorts, cell: Cell, actor: AuditActor, objects: readonly NewDoc[]): Promise<unknown> {
   // Appended together, in order: the log writes them in one transaction, not one each in turn.
-  await Promise.all(
+  return Promise.all(
     objects.map(({ envelope, content }) => {
       const placed = placedAt(envelope.kind, content);
       return ports.audit.append({
@@ -138,5 +146,4 @@ export async function createObjects(ports: CreationPorts, cell: Cell, actor: Aud
       });
     }),
   );
-  for (const { envelope } of objects) ports.fanout.envelope(cell, 'object:added', envelope, cell.audience.levelsForObject(envelope.id));
 }

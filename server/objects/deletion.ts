@@ -58,9 +58,13 @@ export async function removeObject(
   const audiences = ids.map((id) => ({ id, levels: cell.audience.levelsForObject(id) }));
   const deletedAt = new Date(now).toISOString();
   const tombstones: Tombstone[] = ids.map((objectId) => ({ objectId, workspaceId: cell.workspace.id, deletedAt, deletedBy: actor.sub }));
-  await ports.cells.deleteObjects(cell, tombstones);
+  const entryOf = { workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail };
+  // After an unknown commit outcome the registry reads the tombstones again (telling the rooms): a deletion that landed is audited.
+  await ports.cells.deleteObjects(cell, tombstones, async () => {
+    if (cell.index.deletedEntry(entry.envelope.id)?.deletedAt === deletedAt) await ports.audit.append(entryOf);
+  });
   for (const id of ids) ports.docs.drop(id);
-  await ports.audit.append({ workspaceId: cell.workspace.id, actor, action: audit.action, objectId: entry.envelope.id, detail: audit.detail });
+  await ports.audit.append(entryOf);
   for (const { id, levels } of audiences.reverse()) ports.fanout.removed(cell, id, levels);
   await ports.audienceChanged(cell, new Set(ids));
 }
@@ -83,14 +87,12 @@ export async function restoreObject(ports: DeletionPorts, cell: Cell, author: Au
   for (let i = 0; i < ids.length; i++) {
     ids.push(...cell.index.deletedChildrenOf(ids[i]!).filter((child) => cell.index.deletedEntry(child)?.deletedAt === entry.deletedAt));
   }
-  await ports.cells.restoreObjects(cell, ids);
-  await ports.audit.append({
-    workspaceId: cell.workspace.id,
-    actor,
-    action: 'object.restore',
-    objectId: id,
-    detail: { kind: entry.envelope.kind, marking: entry.envelope.marking },
+  const restored = { workspaceId: cell.workspace.id, actor, action: 'object.restore' as const, objectId: id, detail: { kind: entry.envelope.kind, marking: entry.envelope.marking } };
+  // As for a deletion: an undo found to have landed is audited.
+  await ports.cells.restoreObjects(cell, ids, async () => {
+    if (cell.index.get(id)) await ports.audit.append(restored);
   });
+  await ports.audit.append(restored);
   for (const objectId of ids) {
     ports.fanout.envelope(cell, 'object:added', cell.index.get(objectId)!.envelope, cell.audience.levelsForObject(objectId));
   }

@@ -8,7 +8,7 @@ import { ObjectIndex } from '../objects/objectIndex';
 import { Audience } from '../rooms/audience';
 import type { DocRegistry } from '../objects/docRegistry';
 import type { NewDoc, RemarkOptions, Store, Tombstone, WorkspaceRecord } from '../store/types';
-import { isStorageFault, noSuchCell } from '../errors';
+import { isOutcomeUnknown, isStorageFault, noSuchCell } from '../errors';
 import { isMember } from '../../shared/membership';
 import { policyOf } from './workspaceService';
 
@@ -66,6 +66,24 @@ export function loadableEnvelopes(policy: MarkingPolicy, envelopes: readonly Env
   return { loadable, quarantined };
 }
 
+/**
+ * How a node reads again, from the store, what a write whose commit outcome is unknown may have
+ * stored, and tells its rooms what changed as for another node's change (on PostgreSQL, the relay
+ * receiver's steps, also on one node without Redis). Absent on SQLite, whose commits answer.
+ */
+export interface Rereader {
+  /** Envelopes read again, in this order (a report before its portions). */
+  objects(cell: Cell, objectIds: readonly string[]): Promise<void>;
+  /** The cell's deletions and undos brought to the stored tombstones. */
+  tombstones(cell: Cell): Promise<void>;
+}
+
+/** What a writer does once the cell was read again after its write's unknown commit outcome (it audits what landed). */
+export type AfterReread = () => Promise<unknown>;
+
+/** How long a failed read after an unknown commit outcome waits before it is tried again. */
+const REREAD_RETRY_MS = 1000;
+
 /** A cell in memory: loading (`loaded` unset) or loaded. */
 interface Entry {
   cell: Promise<Cell | undefined>;
@@ -78,6 +96,7 @@ export class CellRegistry {
   private readonly cells = new Map<string, Entry>();
   /** Per cell, the pieces of work under way on it (`hold`): it stays in memory meanwhile. */
   private readonly holds = new Map<string, number>();
+  private rereader: Rereader | undefined;
 
   constructor(
     private readonly store: Store,
@@ -234,27 +253,68 @@ export class CellRegistry {
     cell.audience.addLevel(levelKey);
   }
 
-  /** New objects, stored in one transaction (all or none), then indexed. */
-  async createObjects(cell: Cell, objects: readonly NewDoc[]): Promise<void> {
-    await this.store.createObjects(objects);
+  /** Where what a write with an unknown commit outcome may have stored is read again (server/app.ts). */
+  rereadWith(rereader: Rereader): void {
+    this.rereader = rereader;
+  }
+
+  /**
+   * Runs a write of the cell's index through the store. When its commit's outcome is unknown (the
+   * connection reset or the database silent during the COMMIT), the write may have landed or not,
+   * and no relay entry of it may ever reach this node (one node, no Redis): what the store holds is
+   * read again before the error stands, so the index, the audiences and the clients follow it
+   * either way, and then `reread` runs (the caller audits what it finds landed). A read that fails
+   * too (the database still away) is tried again until it is done or the cell leaves memory (a
+   * reload reads everything).
+   */
+  private async written<T>(cell: Cell, write: () => Promise<T>, read: (rereader: Rereader) => Promise<void>, reread?: AfterReread): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const rereader = this.rereader;
+      if (rereader && isOutcomeUnknown(error)) await this.readUntilDone(cell, () => read(rereader), reread);
+      throw error;
+    }
+  }
+
+  /** The first read is awaited (the writer's answer follows it); retries run held, as a relayed change is. */
+  private async readUntilDone(cell: Cell, read: () => Promise<void>, reread: AfterReread | undefined): Promise<void> {
+    if (cell.unloaded) return;
+    try {
+      await read();
+    } catch (err) {
+      this.log.error({ err, workspaceId: cell.workspace.id }, 'what a write with an unknown commit outcome stored could not be read again; trying again');
+      setTimeout(() => void this.using(cell.workspace.id, () => this.readUntilDone(cell, read, reread)), REREAD_RETRY_MS).unref();
+      return;
+    }
+    await reread?.().catch((err: unknown) => this.log.error({ err, workspaceId: cell.workspace.id }, 'what a write with an unknown commit outcome stored was read again, but what follows failed'));
+  }
+
+  /**
+   * New objects, stored in one transaction (all or none), then indexed. `reread`: after an unknown
+   * commit outcome, once what was stored was read again (see `written`).
+   */
+  async createObjects(cell: Cell, objects: readonly NewDoc[], reread?: AfterReread): Promise<void> {
+    const ids = objects.map(({ envelope }) => envelope.id);
+    await this.written(cell, () => this.store.createObjects(objects), (rereader) => rereader.objects(cell, ids), reread);
     for (const { envelope } of objects) cell.index.put(envelope);
   }
 
-  /** Deletes objects (tombstones, stored in one transaction), then takes them out of the index. */
-  async deleteObjects(cell: Cell, tombstones: readonly Tombstone[]): Promise<void> {
-    await this.store.deleteObjects(tombstones);
+  /** Deletes objects (tombstones, stored in one transaction), then takes them out of the index. `reread`: as for `createObjects`. */
+  async deleteObjects(cell: Cell, tombstones: readonly Tombstone[], reread?: AfterReread): Promise<void> {
+    await this.written(cell, () => this.store.deleteObjects(tombstones), (rereader) => rereader.tombstones(cell), reread);
     for (const tombstone of tombstones) cell.index.markDeleted(tombstone.objectId, tombstone);
   }
 
-  /** Takes the tombstones off (parents first), then puts the objects back in the index. */
-  async restoreObjects(cell: Cell, objectIds: readonly string[]): Promise<void> {
-    await this.store.restoreObjects(objectIds);
+  /** Takes the tombstones off (parents first), then puts the objects back in the index. `reread`: as for `createObjects`. */
+  async restoreObjects(cell: Cell, objectIds: readonly string[], reread?: AfterReread): Promise<void> {
+    await this.written(cell, () => this.store.restoreObjects(objectIds), (rereader) => rereader.tombstones(cell), reread);
     for (const id of objectIds) cell.index.restore(id);
   }
 
   /** An object's new place among its siblings, stored, then indexed. */
   async reorder(cell: Cell, envelope: Envelope): Promise<void> {
-    await this.store.reorder(envelope.id, envelope.orderKey);
+    await this.written(cell, () => this.store.reorder(envelope.id, envelope.orderKey), (rereader) => rereader.objects(cell, [envelope.id]));
     cell.index.put(envelope);
   }
 
@@ -281,9 +341,12 @@ export class CellRegistry {
     return copies;
   }
 
-  /** Changes the cell's record atomically in the store, then in memory; undefined when the cell is gone. */
-  async updateWorkspace(cell: Cell, change: (workspace: WorkspaceRecord) => WorkspaceRecord): Promise<WorkspaceSummary | undefined> {
-    const workspace = await this.store.updateWorkspace(cell.workspace.id, change);
+  /**
+   * Changes the cell's record atomically in the store, then in memory; undefined when the cell is
+   * gone. `reread`: as for `createObjects` (the record read again).
+   */
+  async updateWorkspace(cell: Cell, change: (workspace: WorkspaceRecord) => WorkspaceRecord, reread?: AfterReread): Promise<WorkspaceSummary | undefined> {
+    const workspace = await this.written(cell, () => this.store.updateWorkspace(cell.workspace.id, change), () => this.refreshRecord(cell), reread);
     if (workspace) cell.workspace = workspace;
     return workspace;
   }

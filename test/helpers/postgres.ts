@@ -209,32 +209,46 @@ export function countQueries(pool: pg.Pool): { count(): number } {
   return { count: () => count };
 }
 
+/** The statement by which a transaction that stores updates is recognised (`atCommitOf`). */
+const STORES_UPDATES = 'INSERT INTO doc_updates';
+
 /**
- * Fault hook, once: the next COMMIT of a transaction that stored updates (its `INSERT INTO
- * doc_updates`) goes through `atCommit`, which sends it with `send` (or not) and answers for it.
- * Queries are text, or a prepared statement's config ({ name, text, values }).
+ * Fault hook, once: the next COMMIT of a transaction that ran a statement containing `statement`
+ * (`INSERT INTO doc_updates` for updates, `INSERT INTO objects` for a creation…) goes through
+ * `atCommit`, which sends it with `send` (or not) and answers for it. Queries are text, or a
+ * prepared statement's config ({ name, text, values }).
  */
-export function atUpdateCommit(atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
-  const inserted = new WeakSet<object>();
+export function atCommitOf(statement: string, atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
+  const ran = new WeakSet<object>();
   const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '');
-    if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
-    if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
+    if (text.includes(statement)) ran.add(this);
+    if (text !== 'COMMIT' || !ran.has(this)) return query.apply(this, args);
     spy.mockRestore();
     return atCommit(this, () => query.apply(this, args));
   } as typeof pg.Client.prototype.query);
 }
 
+/** `atCommitOf` for the COMMIT of a transaction that stored updates. */
+export function atUpdateCommit(atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
+  atCommitOf(STORES_UPDATES, atCommit);
+}
+
+function socketOf(client: pg.Client): Socket {
+  return (client as unknown as { connection: { stream: Socket } }).connection.stream;
+}
+
 /**
- * Fault hook: the next COMMIT of a transaction that stored updates is sent, but its connection
- * stops reading; once PostgreSQL shows the update committed (`landed`, read on a connection of
- * the test's own), the socket is destroyed, as a reset would, so the answer never arrives.
+ * Fault hook: the next COMMIT of a transaction that ran `statement` (default: one that stored
+ * updates) is sent, but its connection stops reading; once PostgreSQL shows it committed
+ * (`landed`, read on a connection of the test's own), the socket is destroyed, as a reset would,
+ * so the answer never arrives.
  */
-export function resetAfterCommitLands(landed: () => Promise<boolean>): void {
-  atUpdateCommit((client, send) => {
-    const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+export function resetAfterCommitLands(landed: () => Promise<boolean>, statement = STORES_UPDATES): void {
+  atCommitOf(statement, (client, send) => {
+    const stream = socketOf(client);
     stream.pause();
     const result = send();
     void (async () => {
@@ -242,5 +256,17 @@ export function resetAfterCommitLands(landed: () => Promise<boolean>): void {
       stream.destroy();
     })();
     return result;
+  });
+}
+
+/**
+ * Fault hook: the connection of the next COMMIT of a transaction that ran `statement` is reset
+ * just before the COMMIT goes out: the node sees a COMMIT that failed without an answer (its
+ * outcome unknown to it), and PostgreSQL rolls the transaction back.
+ */
+export function resetBeforeCommit(statement: string): void {
+  atCommitOf(statement, (client, send) => {
+    socketOf(client).destroy();
+    return send();
   });
 }

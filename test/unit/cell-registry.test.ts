@@ -1,9 +1,11 @@
 // A cell is served even when some of its stored objects cannot be: the unreadable ones, and
 // everything under them, are left out and logged; the rest is indexed as usual.
 // An idle cell is let go only when nobody holds it or asked for it within the idle time.
+// A write whose commit outcome is unknown makes the registry read again what it may have stored.
 import path from 'node:path';
-import { expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { defaultPolicy } from '../../shared/markings';
+import { CommitOutcomeUnknown } from '../../server/errors';
 import { CellRegistry, loadableEnvelopes } from '../../server/workspaces/cellRegistry';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { recordingLog } from '../helpers/recordingLog';
@@ -91,5 +93,78 @@ test('a loaded cell is at hand without awaiting (counted as asked for); none whi
   now = 2000;
   expect(cells.unload(cell, 1000)).toBe(true);
   expect(cells.ready('w1')).toBeUndefined();
+  await store.close();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** A store write that lands (`landed`) or not, then fails as a COMMIT whose answer never came. */
+function failingAfter<A extends unknown[]>(landed: boolean, write: (...args: A) => Promise<unknown>): (...args: A) => Promise<never> {
+  return async (...args: A) => {
+    if (landed) await write(...args);
+    throw new CommitOutcomeUnknown(new Error('Connection terminated unexpectedly'));
+  };
+}
+
+test('a cell record change whose commit outcome is unknown: the record is read again, landed or not; a refused commit reads nothing', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
+  await store.createWorkspace(workspace);
+  const cells = new CellRegistry(store, recordingLog().log);
+  cells.rereadWith({ objects: vi.fn(), tombstones: vi.fn() });
+  const cell = (await cells.get('w1'))!;
+  const real = store.updateWorkspace.bind(store);
+  vi.spyOn(store, 'updateWorkspace').mockImplementationOnce(failingAfter(true, real));
+  await expect(cells.updateWorkspace(cell, (stored) => ({ ...stored, crossNationEditing: 'direct' }))).rejects.toBeInstanceOf(CommitOutcomeUnknown);
+  expect(cell.workspace.crossNationEditing).toBe('direct');
+
+  vi.spyOn(store, 'updateWorkspace').mockImplementationOnce(failingAfter(false, real));
+  await expect(cells.updateWorkspace(cell, (stored) => ({ ...stored, crossNationEditing: 'suggest' }))).rejects.toBeInstanceOf(CommitOutcomeUnknown);
+  expect(cell.workspace.crossNationEditing).toBe('direct');
+
+  const read = vi.spyOn(store, 'getWorkspace');
+  const refused = Object.assign(new Error('could not serialize access'), { severity: 'ERROR' });
+  vi.spyOn(store, 'updateWorkspace').mockRejectedValueOnce(refused);
+  await expect(cells.updateWorkspace(cell, (stored) => stored)).rejects.toBe(refused);
+  expect(read).not.toHaveBeenCalled();
+  await store.close();
+});
+
+test('a read after an unknown commit outcome that fails is tried again each second until it is done (then the writer audits), and not once the cell left memory', async () => {
+  const store = new SqliteStore(path.join(tempDir(), 'c.db'), { sync: 'normal' });
+  await store.createWorkspace(workspace);
+  let now = 0;
+  const { log, errors } = recordingLog();
+  const cells = new CellRegistry(store, log, undefined, () => now);
+  const tombstones = vi.fn().mockRejectedValueOnce(new Error('the database is away')).mockRejectedValueOnce(new Error('still away')).mockResolvedValue(undefined);
+  cells.rereadWith({ objects: vi.fn(), tombstones });
+  const cell = (await cells.get('w1'))!;
+  vi.useFakeTimers();
+  vi.spyOn(store, 'deleteObjects').mockImplementation(failingAfter(false, async () => undefined));
+  const tombstone = { objectId: 'o1', workspaceId: 'w1', deletedAt: new Date(0).toISOString(), deletedBy: 'usa-analyst' };
+  // What the writer does once the read is done (it audits what landed): once, after the read that worked.
+  const reread = vi.fn(async () => undefined);
+  await expect(cells.deleteObjects(cell, [tombstone], reread)).rejects.toBeInstanceOf(CommitOutcomeUnknown);
+  expect(tombstones).toHaveBeenCalledTimes(1);
+  await vi.advanceTimersByTimeAsync(1000);
+  expect(tombstones).toHaveBeenCalledTimes(2);
+  expect(reread).not.toHaveBeenCalled();
+  await vi.advanceTimersByTimeAsync(1000);
+  expect(tombstones).toHaveBeenCalledTimes(3);
+  expect(reread).toHaveBeenCalledTimes(1);
+  await vi.advanceTimersByTimeAsync(5000);
+  expect(tombstones).toHaveBeenCalledTimes(3);
+  expect(reread).toHaveBeenCalledTimes(1);
+  expect(errors()).toHaveLength(2);
+
+  // Failing again, then the cell leaves memory: nothing is read for a copy nobody serves.
+  tombstones.mockRejectedValueOnce(new Error('away again'));
+  await expect(cells.deleteObjects(cell, [tombstone])).rejects.toBeInstanceOf(CommitOutcomeUnknown);
+  now = 10_000;
+  expect(cells.unload(cell, 1000)).toBe(true);
+  await vi.advanceTimersByTimeAsync(5000);
+  expect(tombstones).toHaveBeenCalledTimes(4);
   await store.close();
 });
