@@ -137,6 +137,9 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         killAfterCommit: config.faultHook === 'kill-after-commit',
         // Entries are read only once the relay started, after the metrics exist.
         counted: (outcome) => metrics.relayEntries.inc({ outcome }),
+        // Reads no sooner than the fan-out would flush what they bring; at once while a local
+        // commit is being written (its flush takes along what is read meanwhile).
+        readPause: () => (writer.writing ? 0 : ctx.fanout.relayedWaitMs()),
       })
     : undefined;
   await relay?.connect();
@@ -252,7 +255,10 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         gapWaitMs: RELAY_GAP_WAIT_MS,
       })
     : undefined;
-  if (relay && receiver) await relay.start(receiver);
+  if (relay && receiver) {
+    writer.onCommitStart(() => relay.commitStarting());
+    await relay.start(receiver);
+  }
   // An envelope whose marking version the node forgot: read again (holding its version), and, with
   // other nodes that may have changed it, put in the cell index with its rooms told what changed.
   writer.onUnheld(async (objectIds) => {

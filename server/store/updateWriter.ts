@@ -20,6 +20,7 @@ export class UpdateWriter {
   /** When the last commit started (ms); commits start at least the policy's interval apart. */
   private lastStart = -Infinity;
   private reread: (objectIds: readonly string[]) => Promise<void> = async () => undefined;
+  private started: () => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -37,6 +38,16 @@ export class UpdateWriter {
    */
   onUnheld(reread: (objectIds: readonly string[]) => Promise<void>): void {
     this.reread = reread;
+  }
+
+  /** Told when a commit starts: its flush comes next (the relay reads what is to go out with it). */
+  onCommitStart(listener: () => void): void {
+    this.started = listener;
+  }
+
+  /** Whether a commit is being written: its flush follows once it is durable. */
+  get writing(): boolean {
+    return this.committing;
   }
 
   /** Whether a commit is under way or due: the fan-out flushes after it. */
@@ -67,6 +78,7 @@ export class UpdateWriter {
     const batch = this.queue;
     this.queue = [];
     this.committing = true;
+    this.started();
     try {
       await this.writeBatch(batch);
     } finally {
