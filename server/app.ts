@@ -137,9 +137,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         killAfterCommit: config.faultHook === 'kill-after-commit',
         // Entries are read only once the relay started, after the metrics exist.
         counted: (outcome) => metrics.relayEntries.inc({ outcome }),
-        // Reads no sooner than the fan-out would flush what they bring; at once while a local
-        // commit is being written (its flush takes along what is read meanwhile).
-        readPause: () => (writer.writing ? 0 : ctx.fanout.relayedWaitMs()),
+        // Reads no sooner than the fan-out would flush what they bring, or a local commit starts.
+        readPause: () => ctx.fanout.relayedWaitMs(),
       })
     : undefined;
   await relay?.connect();

@@ -45,11 +45,6 @@ export class UpdateWriter {
     this.started = listener;
   }
 
-  /** Whether a commit is being written: its flush follows once it is durable. */
-  get writing(): boolean {
-    return this.committing;
-  }
-
   /** Whether a commit is under way or due: the fan-out flushes after it. */
   get pending(): boolean {
     return this.committing || this.queue.length > 0;
