@@ -255,7 +255,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       })
     : undefined;
   if (relay && receiver) {
-    writer.onCommitStart(() => relay.commitStarting());
+    writer.onCommitStart((expectedMs) => relay.commitStarting(expectedMs));
     await relay.start(receiver);
   }
   // An envelope whose marking version the node forgot: read again (holding its version), and, with

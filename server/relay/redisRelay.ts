@@ -154,6 +154,7 @@ export class RedisRelay {
   private wake: () => void = () => undefined;
   /** Ends a pause between reads early (a local commit started: what is read now goes out with its flush). */
   private endPause: () => void = () => undefined;
+  private commitRead: ReturnType<typeof setTimeout> | undefined;
   private readerId: number | undefined;
   private run: string | undefined;
   private published: Promise<void> = Promise.resolve();
@@ -365,7 +366,7 @@ export class RedisRelay {
    * After a read that returned entries: no XREAD until the fan-out would flush what it reads.
    * Every entry published (this node's own too) woke a blocking XREAD, so a node read about once
    * per entry, each a round trip and a reply parsed, though relayed updates wait for its next flush
-   * anyway (\`Fanout.relayed\`). Read just before that flush, or when a local commit starts (whose
+   * anyway (`Fanout.relayed`). Read just before that flush, or before a local commit's (whose
    * flush then takes along what is read), they go out with the same flush, from fewer, larger reads.
    * A shard followed meanwhile, or the relay stopping, ends the pause; it never outlasts a read
    * block (the run id is checked as often as by a reader waiting idle).
@@ -386,9 +387,17 @@ export class RedisRelay {
     }
   }
 
-  /** A local commit starts: a read paused till the fan-out's next flush is made now, so its entries go out with that commit's flush. */
-  commitStarting(): void {
-    this.endPause();
+  /**
+   * A local commit starts, to be durable in about `expectedMs`: a read paused till the fan-out's
+   * next flush is made just before then (at once if that is sooner than a read's lead), so what it
+   * brings goes out with that commit's flush, and what is published while the commit is written
+   * too. A commit that ends sooner flushes without the entries still unread: they go with the next.
+   */
+  commitStarting(expectedMs: number): void {
+    clearTimeout(this.commitRead);
+    const wait = expectedMs - READ_LEAD_MS;
+    if (wait <= 0) this.endPause();
+    else this.commitRead = setTimeout(() => this.endPause(), wait);
   }
 
   /**
@@ -459,6 +468,7 @@ export class RedisRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.commitRead);
     this.endPause();
     if (this.sweeper) clearInterval(this.sweeper);
     await this.published;

@@ -60,7 +60,7 @@ test("entries published during a paused read (this node's own among them) are re
   // Ten of node B's own updates, then another of node A's: each woke a blocking XREAD before.
   for (let seq = 2; seq <= 11; seq++) await client.xAdd(stream, '*', encodeEntry(update('node-b', 'w1', seq)));
   await client.xAdd(stream, '*', encodeEntry(update('node-a', 'w1', 12)));
-  relay.commitStarting();
+  relay.commitStarting(0);
   await vi.waitFor(() => expect(handled).toHaveLength(2));
   const read = (await xreads()) - before;
   await relay.stop();
