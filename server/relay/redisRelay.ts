@@ -1,8 +1,9 @@
 // The relay between nodes, on Redis Streams: one stream per cell shard (entries of a cell stay in
 // order), capped (XADD MAXLEN ~). Each node publishes what its store committed (the outbox rows,
 // one pipelined write per commit; its next commit removes them from the outbox), reads the shards
-// of the cells it holds from the last entry it processed (XREAD), and hands each entry of those
-// cells, checked, to the receiver. Its own updates it counts at commit and skips unread (`n`).
+// of the cells it holds from the last entry it processed (XREAD, paced on the fan-out's flushes),
+// and hands each entry of those cells, checked, to the receiver. Its own updates it counts at
+// commit and skips unread (`n`).
 // A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
 // the shard's end at that moment): whatever commits after that read is published after that end,
 // so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
