@@ -137,6 +137,8 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         killAfterCommit: config.faultHook === 'kill-after-commit',
         // Entries are read only once the relay started, after the metrics exist.
         counted: (outcome) => metrics.relayEntries.inc({ outcome }),
+        // Reads no sooner than the fan-out would flush what they bring, or a local commit starts.
+        readPause: () => ctx.fanout.relayedWaitMs(),
       })
     : undefined;
   await relay?.connect();
@@ -252,7 +254,10 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         gapWaitMs: RELAY_GAP_WAIT_MS,
       })
     : undefined;
-  if (relay && receiver) await relay.start(receiver);
+  if (relay && receiver) {
+    writer.onCommitStart((expectedMs) => relay.commitStarting(expectedMs));
+    await relay.start(receiver);
+  }
   // A creation, deletion, undo or move whose commit outcome is unknown: read again at once, told to
   // the rooms as another node's change is (without Redis, nothing else would ever bring it).
   if (receiver) {
