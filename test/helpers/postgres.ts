@@ -210,25 +210,23 @@ export function countQueries(pool: pg.Pool): { count(): number } {
 }
 
 /**
- * Fault hook, once: the next COMMIT of a transaction that stored updates (its `INSERT INTO
- * doc_updates`) goes through `atCommit`, which sends it with `send` (or not) and answers for it.
- * Queries are text, or a prepared statement's config ({ name, text, values }).
+ * Fault hook, once: the next commit of updates (the one statement storing them in autocommit,
+ * PostgresStore.appendUpdates: it commits as it ends) goes through `atCommit`, which sends it with
+ * `send` (or not) and answers for it. Queries are text, or a prepared statement's config ({ name, text, values }).
  */
 export function atUpdateCommit(atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
-  const inserted = new WeakSet<object>();
   const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '');
-    if (text.includes('INSERT INTO doc_updates')) inserted.add(this);
-    if (text !== 'COMMIT' || !inserted.has(this)) return query.apply(this, args);
+    if (!text.includes('tearline_append_updates(')) return query.apply(this, args);
     spy.mockRestore();
     return atCommit(this, () => query.apply(this, args));
   } as typeof pg.Client.prototype.query);
 }
 
 /**
- * Fault hook: the next COMMIT of a transaction that stored updates is sent, but its connection
+ * Fault hook: the next commit of updates is sent, but its connection
  * stops reading; once PostgreSQL shows the update committed (`landed`, read on a connection of
  * the test's own), the socket is destroyed, as a reset would, so the answer never arrives.
  */
