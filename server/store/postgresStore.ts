@@ -91,7 +91,8 @@ interface AppendRow {
   deleted: string[] | null;
   seqs: number[] | null;
   outbox_ids: number[] | null;
-  /** Per object written (in the order passed): its cell, its marking version, where its epoch began. */
+  /** The objects' rows as locked (in id order): each one's cell, marking version, and where its epoch began. */
+  ids: string[] | null;
   workspace_ids: string[];
   marking_versions: number[];
   epoch_seqs: number[];
@@ -398,7 +399,7 @@ export class PostgresStore implements Store {
       // A deleted object answers `not_found` before any fence: what it is now, whatever was read of it.
       throw result.deleted ? deletedWrite(result.deleted) : new FencedWriteError(result.fenced!, undefined, this.held.unheld(result.fenced!));
     }
-    const objects = new Map(ids.map((id, i) => [id, { workspaceId: result.workspace_ids[i]!, markingVersion: result.marking_versions[i]!, epochSeq: Number(result.epoch_seqs[i]) }]));
+    const objects = new Map(result.ids!.map((id, i) => [id, { workspaceId: result.workspace_ids[i]!, markingVersion: result.marking_versions[i]!, epochSeq: Number(result.epoch_seqs[i]) }]));
     const seqs = result.seqs!.map(Number);
     const changes = batch.map((item, i): RelayedChange => {
       const { workspaceId, markingVersion, epochSeq } = objects.get(item.objectId)!;
