@@ -9,7 +9,8 @@
 //     the row before: what reading one relayed edit costs a node, before it applies and delivers it.
 // Each `store` figure comes with the CPU the PostgreSQL backends serving it spent per commit
 // (/proc/<pid>/schedstat, in ns). `--base <dir>`: a `store (base)` variant runs another checkout's
-// PostgresStore (and its migrations) in this same process, taking turns with this tree's.
+// PostgresStore (and its migrations) in this same process, on a database of its own, the two
+// stores committing in turn one commit at a time, so both meet the same load on a shared machine.
 // `npm run bench -- relay-cpu [--commits 1000] [--rounds 3] [--base <dir>] [--store-only]`.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,10 +33,10 @@ interface StoreCode {
   openPool: typeof openPool;
 }
 
-/** µs CPU per commit of one round of `variant`, on a fresh database: this process's, and its PostgreSQL backends'. */
-async function measure(variant: Variant, commits: number, redisUrl: string, code: StoreCode): Promise<{ node: number; server: number }> {
+/** µs CPU per commit of one round of a relay variant, on a fresh database. */
+async function measure(variant: Variant, commits: number, redisUrl: string): Promise<number> {
   const database = await createDatabase();
-  const store = new code.PostgresStore(await code.openPool(database.url));
+  const store = new PostgresStore(await openPool(database.url));
   const relays: RedisRelay[] = [];
   try {
     const edits = await oneObjectEdits(store, WARMUP + commits);
@@ -47,22 +48,20 @@ async function measure(variant: Variant, commits: number, redisUrl: string, code
       count();
       wake();
     };
-    if (variant.startsWith('store +')) {
-      // Each commit awaited until its outbox rows are noted relayed: the whole write path.
-      const relay = new RedisRelay({
-        url: redisUrl,
-        node: 'writer',
-        maxLen: 100_000,
-        store: { onCommit: (listener) => store.onCommit(listener), noteRelayed: (ids) => {
-          store.noteRelayed(ids);
-          counted(() => marked++);
-        }, sweepOutbox: async () => 0 },
-        log: quiet,
-      });
-      relays.push(relay);
-      await relay.connect();
-      await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined, storedHere: async () => undefined });
-    }
+    // Each commit awaited until its outbox rows are noted relayed: the whole write path.
+    const relay = new RedisRelay({
+      url: redisUrl,
+      node: 'writer',
+      maxLen: 100_000,
+      store: { onCommit: (listener) => store.onCommit(listener), noteRelayed: (ids) => {
+        store.noteRelayed(ids);
+        counted(() => marked++);
+      }, sweepOutbox: async () => 0 },
+      log: quiet,
+    });
+    relays.push(relay);
+    await relay.connect();
+    await relay.start({ wants: () => false, handle: async () => undefined, reconcile: async () => undefined, storedHere: async () => undefined });
     if (variant === 'store + publish + read') {
       const reader = new RedisRelay({ url: redisUrl, node: 'reader', maxLen: 100_000, store: { onCommit: () => undefined, noteRelayed: () => undefined, sweepOutbox: async () => 0 }, log: quiet });
       relays.push(reader);
@@ -72,23 +71,60 @@ async function measure(variant: Variant, commits: number, redisUrl: string, code
       await reader.follow('w');
     }
     const settled = async (i: number) => {
-      while ((variant.startsWith('store +') && marked < i + 1) || (variant === 'store + publish + read' && read < i + 1)) await new Promise<void>((resolve) => (wake = resolve));
+      while (marked < i + 1 || (variant === 'store + publish + read' && read < i + 1)) await new Promise<void>((resolve) => (wake = resolve));
     };
     const append = async (i: number) => {
       await store.appendUpdates([edits[i]!]);
       await settled(i);
     };
     for (let i = 0; i < WARMUP; i++) await append(i);
-    const backends = await backendPids(database.url);
-    const serverStart = cpuNs(backends);
     const start = process.cpuUsage();
     for (let i = WARMUP; i < WARMUP + commits; i++) await append(i);
     const used = process.cpuUsage(start);
-    return { node: (used.user + used.system) / commits, server: (cpuNs(backends) - serverStart) / 1000 / commits };
+    return (used.user + used.system) / commits;
   } finally {
     for (const relay of relays) await relay.stop();
     await store.close();
     await database.drop().catch(() => undefined);
+  }
+}
+
+/** A store of `code` on a fresh database, its edits, and its warmed-up backends. */
+async function storeRun(code: StoreCode, commits: number) {
+  const database = await createDatabase();
+  const store = new code.PostgresStore(await code.openPool(database.url));
+  const edits = await oneObjectEdits(store, WARMUP + commits);
+  for (let i = 0; i < WARMUP; i++) await store.appendUpdates([edits[i]!]);
+  const backends = await backendPids(database.url);
+  let node = 0;
+  return {
+    /** Commit `i` (after the warm-up), counting this process's CPU while it runs. */
+    async append(i: number) {
+      const start = process.cpuUsage();
+      await store.appendUpdates([edits[WARMUP + i]!]);
+      const used = process.cpuUsage(start);
+      node += used.user + used.system;
+    },
+    cpu: () => ({ node, server: cpuNs(backends) / 1000 }),
+    async close() {
+      await store.close();
+      await database.drop().catch(() => undefined);
+    },
+  };
+}
+
+/** µs CPU per commit of each store's, the stores taking turns commit by commit: this process's, and their backends'. */
+async function measurePaired(codes: readonly StoreCode[], commits: number): Promise<{ node: number; server: number }[]> {
+  const runs = await Promise.all(codes.map((code) => storeRun(code, commits)));
+  try {
+    const starts = runs.map((run) => run.cpu());
+    for (let i = 0; i < commits; i++) for (const run of runs) await run.append(i);
+    return runs.map((run, r) => {
+      const end = run.cpu();
+      return { node: (end.node - starts[r]!.node) / commits, server: (end.server - starts[r]!.server) / commits };
+    });
+  } finally {
+    for (const run of runs) await run.close();
   }
 }
 
@@ -129,8 +165,9 @@ export async function run(args: string[]): Promise<number> {
     const columns = [...variants, ...stores.map((variant) => `PG: ${variant}`)];
     console.log(`| round | ${columns.join(' | ')} |\n| --- |${columns.map(() => ' --- |').join('')}`);
     for (let round = 1; round <= rounds; round++) {
-      const figures = new Map<Variant, { node: number; server: number }>();
-      for (const variant of variants) figures.set(variant, await measure(variant, commits, redis.url, codes.get(variant)!));
+      const paired = await measurePaired(stores.map((variant) => codes.get(variant)!), commits);
+      const figures = new Map<Variant, { node: number; server: number }>(stores.map((variant, i) => [variant, paired[i]!]));
+      for (const variant of variants.filter((v) => !figures.has(v))) figures.set(variant, { node: await measure(variant, commits, redis.url), server: 0 });
       const row = [...variants.map((variant) => figures.get(variant)!.node), ...stores.map((variant) => figures.get(variant)!.server)];
       console.log(`| ${round} | ${row.map((us) => us.toFixed(0)).join(' | ')} |`);
     }
