@@ -65,6 +65,44 @@ function redacted(url: string): string {
 
 /** Runs `work` in one transaction on one connection: committed if it resolves, rolled back if it throws. */
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  return checkedOut(pool, async (client, close) => {
+    try {
+      await client.query(begin);
+      const result = await work(client);
+      await client.query('COMMIT').catch((error: unknown) => {
+        throw commitFailure(error);
+      });
+      return result;
+    } catch (error) {
+      // A connection whose answer never came, or whose commit ended in no known state, is in no
+      // known state itself, and one that cannot even roll back is no better: either is closed
+      // rather than handed to the next caller.
+      if (isOutcomeUnknown(error)) close(error as Error);
+      else await client.query('ROLLBACK').catch(close);
+      throw error;
+    }
+  });
+}
+
+/**
+ * Runs one writing statement in autocommit: it commits as it ends, so it is its own COMMIT, in one
+ * round trip. A failure PostgreSQL answered with an ERROR rolled it back; any other (a reset
+ * connection, a terminated backend, no answer) leaves its outcome unknown, as a COMMIT's would.
+ */
+export async function autocommit<R extends pg.QueryResultRow>(pool: pg.Pool, query: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+  return checkedOut(pool, async (client, close) => {
+    try {
+      return await client.query<R>(query);
+    } catch (error) {
+      const failure = commitFailure(error);
+      if (isOutcomeUnknown(failure)) close(error as Error);
+      throw failure;
+    }
+  });
+}
+
+/** Runs `work` on a connection of the pool, released after; `close` has it closed instead of reused. */
+async function checkedOut<T>(pool: pg.Pool, work: (client: pg.PoolClient, close: (error: Error) => void) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // A connection lost while checked out also emits 'error' (besides failing the query in flight):
@@ -72,19 +110,7 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
   const lost = (error: Error) => (broken = error);
   client.on('error', lost);
   try {
-    await client.query(begin);
-    const result = await work(client);
-    await client.query('COMMIT').catch((error: unknown) => {
-      throw commitFailure(error);
-    });
-    return result;
-  } catch (error) {
-    // A connection whose answer never came, or whose commit ended in no known state, is in no
-    // known state itself, and one that cannot even roll back is no better: either is closed
-    // rather than handed to the next caller.
-    if (isOutcomeUnknown(error)) broken = error as Error;
-    else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw error;
+    return await work(client, lost);
   } finally {
     client.removeListener('error', lost);
     client.release(broken);

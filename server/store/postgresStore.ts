@@ -12,7 +12,7 @@
 import * as Y from 'yjs';
 import type { Envelope } from '../../shared/protocol';
 import { auditedWrite, changedSince, copyMisses, deletedWrite, FencedWriteError, HeldMarkings, staleRemark } from './fence';
-import { transaction, type Pool, type PoolClient } from './pgPool';
+import { autocommit, transaction, type Pool, type PoolClient } from './pgPool';
 import { bytes, OBJECT_COLUMNS, replayRow, toEnvelope, toRow, toWorkspace, type ObjectRow, type ReplayRow } from './rows';
 import { ExerciseCells, isoAt } from './exerciseCells';
 import { CHAIN_BEFORE, historyEntry, type HistoryRow } from './history';
@@ -86,6 +86,19 @@ interface OutboxRow {
   author: string | null;
   /** With `data`: where the update's epoch began. */
   epoch_seq: number | null;
+}
+
+/** What tearline_append_updates answers (migration 0011): a refusal, or what it wrote. */
+interface AppendRow {
+  fenced: string[] | null;
+  deleted: string[] | null;
+  seqs: number[] | null;
+  outbox_ids: number[] | null;
+  /** The objects' rows as locked (in id order): each one's cell, marking version, and where its epoch began. */
+  ids: string[] | null;
+  workspace_ids: string[];
+  marking_versions: number[];
+  epoch_seqs: number[];
 }
 
 const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -361,72 +374,55 @@ export class PostgresStore implements Store {
   async appendUpdates(batch: PendingUpdate[]): Promise<number[]> {
     if (batch.length === 0) return [];
     const removing = this.takeRelayed();
-    const { seqs, changes } = await transaction(this.pool, async (client) => {
-      const ids = [...new Set(batch.map((item) => item.objectId))];
-      const objects = new Map((await lockObjects(client, ids)).map((row) => [row.id, row]));
-      const fenced = ids.filter((id) =>
-        batch.some((item) => {
-          const row = objects.get(id);
-          return item.objectId === id && !this.held.admits(id, item.epoch, row && { epoch: row.epoch, markingVersion: row.marking_version });
-        }),
-      );
-      if (fenced.length > 0) {
-        // A deleted object answers `not_found` before any fence: what it is now, whatever was read of it.
-        const deleted = await deletedAmong(client, ids);
-        throw deleted.length > 0 ? deletedWrite(deleted) : new FencedWriteError(fenced, undefined, this.held.unheld(fenced));
-      }
-      const seqs = batch.map((item) => ++objects.get(item.objectId)!.last_seq);
-      const entries = batch.map((item, i) => ({
-        workspaceId: objects.get(item.objectId)!.workspace_id,
-        objectId: item.objectId,
-        kind: 'update' as const,
-        epoch: item.epoch,
-        seq: seqs[i]!,
-        markingVersion: objects.get(item.objectId)!.marking_version,
-        update: item.update,
-        owners: item.newClients.map((id): [number, string] => [id, item.author]),
-        epochSeq: Number(objects.get(item.objectId)!.epoch_seq),
-      }));
-      // One statement after the lock: every row the commit writes, and the tombstones read (a
-      // statement of its own after the lock, so it sees a deletion that committed while it
-      // waited; one found rolls all of it back). One round trip instead of one per table.
-      const params = new Params();
-      const tombstones = `SELECT object_id FROM object_tombstones WHERE object_id = ANY(${params.add(ids, 'text[]')})`;
-      const updates = params.unnest([
-        [batch.map((item) => item.objectId), 'text'],
-        [seqs, 'bigint'],
-        [batch.map((item) => item.epoch), 'int'],
-        [entries.map((entry) => entry.markingVersion), 'int'],
-        [batch.map((item) => asBuffer(item.update)), 'bytea'],
-        [batch.map((item) => item.author), 'text'],
-      ]);
-      const bindings = bindClientsSql(params, batch.flatMap((item) => item.newClients.map((id) => ({ objectId: item.objectId, client: id, author: item.author }))));
-      const history = historySql(params, batch.map((item, i) => ({ objectId: item.objectId, epoch: item.epoch, seq: seqs[i]!, kind: 'update', author: item.author, data: item.update, before: null })));
-      const lasts = params.unnest([
-        [ids, 'text'],
-        [ids.map((id) => objects.get(id)!.last_seq), 'bigint'],
-      ]);
-      // Named: its text is the same for every commit (arrays, whatever their length), so each
-      // connection parses it once and PostgreSQL does not parse six CTEs per commit.
-      const { rows } = await client.query<{ deleted: string[] | null; outbox: string[] }>({
-        name: 'append-updates',
-        text: `WITH deleted AS (${tombstones}),
-           stored AS (INSERT INTO doc_updates (object_id, seq, epoch, marking_version, data, author) SELECT * FROM ${updates}),
-           bound AS (${bindings}),
-           history AS (${history}),
-           relayed AS (${outboxSql(params, entries)}),
-           advanced AS (UPDATE objects SET last_seq = v.last_seq FROM ${lasts} AS v(id, last_seq) WHERE objects.id = v.id),
-           removed AS (${removeRelayedSql(params, removing)})
-         SELECT (SELECT array_agg(object_id) FROM deleted) AS deleted, (SELECT array_agg(id ORDER BY id) FROM relayed) AS outbox`,
-        values: params.values,
-      });
-      if (rows[0]!.deleted) throw deletedWrite(rows[0]!.deleted);
-      // Ids are drawn in the order the rows are inserted, which is the order given.
-      return { seqs, changes: entries.map((entry, i): RelayedChange => ({ ...entry, id: Number(rows[0]!.outbox[i]) })) };
+    const ids = [...new Set(batch.map((item) => item.objectId))];
+    const bindings = batch.flatMap((item) => item.newClients.map((client) => [item.objectId, client, item.author] as const));
+    // One statement in autocommit, one round trip: the function (migration 0011) locks the rows,
+    // applies the fence to the marking versions this node holds, reads the tombstones after the
+    // lock and writes every row, or answers what refused the commit and writes nothing.
+    const { rows } = await autocommit<AppendRow>(this.pool, {
+      // Named: each connection parses and plans it once.
+      name: 'append-updates',
+      text: `SELECT * FROM tearline_append_updates($1::text[], $2::int[], $3::text[], $4::int[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text, $11::bigint[])`,
+      values: [
+        ids,
+        ids.map((id) => this.held.version(id) ?? null),
+        batch.map((item) => item.objectId),
+        batch.map((item) => item.epoch),
+        batch.map((item) => asBuffer(item.update)),
+        batch.map((item) => item.author),
+        bindings.map(([objectId]) => objectId),
+        bindings.map(([, client]) => client),
+        bindings.map(([, , author]) => author),
+        new Date().toISOString(),
+        removing,
+      ],
     }).catch((error: unknown) => {
-      // Rolled back: the rows published are still to remove.
+      // Not removed (or not known to be): the rows published are still to remove.
       if (removing.length > 0) this.noteRelayed(removing);
       throw error;
+    });
+    const result = rows[0]!;
+    if (result.fenced || result.deleted) {
+      if (removing.length > 0) this.noteRelayed(removing);
+      // A deleted object answers `not_found` before any fence: what it is now, whatever was read of it.
+      throw result.deleted ? deletedWrite(result.deleted) : new FencedWriteError(result.fenced!, undefined, this.held.unheld(result.fenced!));
+    }
+    const objects = new Map(result.ids!.map((id, i) => [id, { workspaceId: result.workspace_ids[i]!, markingVersion: result.marking_versions[i]!, epochSeq: Number(result.epoch_seqs[i]) }]));
+    const seqs = result.seqs!.map(Number);
+    const changes = batch.map((item, i): RelayedChange => {
+      const { workspaceId, markingVersion, epochSeq } = objects.get(item.objectId)!;
+      return {
+        id: Number(result.outbox_ids![i]),
+        workspaceId,
+        objectId: item.objectId,
+        kind: 'update',
+        epoch: item.epoch,
+        seq: seqs[i]!,
+        markingVersion,
+        update: item.update,
+        owners: item.newClients.map((id): [number, string] => [id, item.author]),
+        epochSeq,
+      };
     });
     this.committed(changes);
     return seqs;
@@ -726,14 +722,6 @@ async function addCellChange(client: PoolClient, change: CellChange extends infe
 /** Published outbox rows wait at most this long for a commit to remove them with (the sweeper takes rows older than 3 s). */
 export const RELAYED_REMOVAL_MS = 1000;
 
-/**
- * The statement removing published outbox rows. One the sweeper holds (publishing it after an
- * outage) is skipped, not waited for: the sweeper removes it, and a commit never waits on Redis.
- */
-function removeRelayedSql(params: Params, ids: readonly number[]): string {
-  return `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id = ANY(${params.add(ids, 'bigint[]')}) FOR UPDATE SKIP LOCKED)`;
-}
-
 /** Parameters of one statement being built: each value added answers its typed placeholder. */
 class Params {
   readonly values: unknown[] = [];
@@ -747,12 +735,6 @@ class Params {
   unnest(columns: readonly (readonly [unknown[], string])[]): string {
     return `unnest(${columns.map(([values, type]) => this.add(values, `${type}[]`)).join(', ')})`;
   }
-}
-
-/** The objects of `ids` that have a tombstone. */
-async function deletedAmong(client: PoolClient, ids: readonly string[]): Promise<string[]> {
-  const { rows } = await client.query<{ object_id: string }>('SELECT object_id FROM object_tombstones WHERE object_id = ANY($1::text[])', [ids]);
-  return rows.map((row) => row.object_id);
 }
 
 type Binding = { objectId: string; client: number; author: string };

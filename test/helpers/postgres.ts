@@ -209,29 +209,34 @@ export function countQueries(pool: pg.Pool): { count(): number } {
   return { count: () => count };
 }
 
-/** The statement by which a transaction that stores updates is recognised (`atCommitOf`). */
-const STORES_UPDATES = 'INSERT INTO doc_updates';
+/**
+ * The one statement that stores updates (PostgresStore.appendUpdates): it runs in autocommit, so it
+ * is its own commit (`atCommitOf`).
+ */
+const STORES_UPDATES = 'tearline_append_updates(';
 
 /**
- * Fault hook, once: the next COMMIT of a transaction that ran a statement containing `statement`
- * (`INSERT INTO doc_updates` for updates, `INSERT INTO objects` for a creation…) goes through
- * `atCommit`, which sends it with `send` (or not) and answers for it. Queries are text, or a
- * prepared statement's config ({ name, text, values }).
+ * Fault hook, once: the next commit of a write that ran a statement containing `statement` goes
+ * through `atCommit`, which sends it with `send` (or not) and answers for it: the COMMIT of its
+ * transaction (`INSERT INTO objects` for a creation…), or, for the statement storing updates in
+ * autocommit, that statement itself. Queries are text, or a prepared statement's config ({ name, text, values }).
  */
 export function atCommitOf(statement: string, atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
+  const autocommitted = statement === STORES_UPDATES;
   const ran = new WeakSet<object>();
   const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '');
-    if (text.includes(statement)) ran.add(this);
-    if (text !== 'COMMIT' || !ran.has(this)) return query.apply(this, args);
+    if (!autocommitted && text.includes(statement)) ran.add(this);
+    const commits = autocommitted ? text.includes(statement) : text === 'COMMIT' && ran.has(this);
+    if (!commits) return query.apply(this, args);
     spy.mockRestore();
     return atCommit(this, () => query.apply(this, args));
   } as typeof pg.Client.prototype.query);
 }
 
-/** `atCommitOf` for the COMMIT of a transaction that stored updates. */
+/** `atCommitOf` for the commit of updates. */
 export function atUpdateCommit(atCommit: (client: pg.Client, send: () => unknown) => unknown): void {
   atCommitOf(STORES_UPDATES, atCommit);
 }
@@ -241,10 +246,9 @@ function socketOf(client: pg.Client): Socket {
 }
 
 /**
- * Fault hook: the next COMMIT of a transaction that ran `statement` (default: one that stored
- * updates) is sent, but its connection stops reading; once PostgreSQL shows it committed
- * (`landed`, read on a connection of the test's own), the socket is destroyed, as a reset would,
- * so the answer never arrives.
+ * Fault hook: the next commit of a write that ran `statement` (default: the one storing updates)
+ * is sent, but its connection stops reading; once PostgreSQL shows it committed (`landed`, read on
+ * a connection of the test's own), the socket is destroyed, as a reset would, so the answer never arrives.
  */
 export function resetAfterCommitLands(landed: () => Promise<boolean>, statement = STORES_UPDATES): void {
   atCommitOf(statement, (client, send) => {

@@ -285,8 +285,8 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       await write(replicas[0]!, 'before');
       await eventually(converged(replicas, ['before']), CONVERGED_MS, 'delivery before the fault');
 
-      // The database freezes just as node A sends the COMMIT of the update's transaction: the
-      // COMMIT waits in the connection, the write answers `unavailable`, and the commit lands on SIGCONT.
+      // The database freezes just as node A sends the commit of the update (its one statement): it
+      // waits in the connection, the write answers `unavailable`, and the commit lands on SIGCONT.
       atUpdateCommit((_client, send) => {
         own.freeze();
         return send();
@@ -312,7 +312,7 @@ describe.skipIf(skipped)('faults of several nodes on PostgreSQL and Redis', () =
       await write(replicas[0]!, 'before');
       await eventually(converged(replicas, ['before']), CONVERGED_MS, 'delivery before the fault');
 
-      // Fault hook: node A's COMMIT is sent but its answer left unread until PostgreSQL shows the
+      // Fault hook: node A's commit (its one statement) is sent but its answer left unread until PostgreSQL shows the
       // update committed (read on a connection of the test's own); then the socket is destroyed.
       const watcher = new pg.Client({ connectionString: own.url });
       await watcher.connect();

@@ -683,14 +683,17 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     await store.close();
   });
 
-  test('a commit of updates is four round trips, whatever it writes: BEGIN, the lock, one statement, COMMIT', async () => {
+  test('a commit of updates is one round trip, whatever it writes: one statement in autocommit', async () => {
     const store = new PostgresStore(createPool(url()));
     await store.createObjects(['c1', 'c2'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
     const queries = countQueries(store.pool);
     // Two objects, a client id bound: updates, owners, history, outbox rows and last numbers, all written.
     const edit = (objectId: string, newClients: number[] = []) => ({ objectId, epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients });
     expect(await store.appendUpdates([edit('c1', [77]), edit('c2'), edit('c1')])).toEqual([1, 1, 2]);
-    expect(queries.count()).toBe(4);
+    expect(queries.count()).toBe(1);
+    // A refusal too: the fence's answer comes with it.
+    await expect(store.appendUpdates([edit('c1'), { ...edit('c2'), epoch: 1 }])).rejects.toEqual(new FencedWriteError(['c2']));
+    expect(queries.count()).toBe(2);
     vi.restoreAllMocks();
     expect((await store.loadDoc('c1')).owners.get(77)).toBe('usa-analyst');
     expect((await store.loadHistory('c1')).map((entry) => entry.seq)).toEqual([0, 1, 2]);
@@ -703,6 +706,42 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     await store.close();
   });
 
+  test('a re-mark or a deletion committing while a commit of updates waits for the row lock refuses it: the fence and the tombstones are read after the lock', async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createObjects(['k1', 'k2'].map((id) => ({ envelope: envelope(id), content: buildContent({ body: id }), author: 'usa-analyst', clients: [] })));
+    const edit = (objectId: string) => ({ objectId, epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] });
+    const other = new pg.Client({ connectionString: url() });
+    await other.connect();
+    // Another node's transaction holds the row (as a re-mark or a deletion does) and changes it;
+    // the commit of updates, sent meanwhile, waits for the lock; then the other commits.
+    const whileWaiting = async (objectId: string, change: string) => {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM objects WHERE id = $1 FOR UPDATE', [objectId]);
+      await other.query(change, [objectId]);
+      const append = store.appendUpdates([edit(objectId)]);
+      append.catch(() => undefined);
+      await vi.waitFor(async () => {
+        // Not on `other`: in a transaction, it would see the activity as of its first look.
+        const { rows } = await store.pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%tearline_append_updates%'");
+        expect(rows).toHaveLength(1);
+      });
+      await other.query('COMMIT');
+      return append;
+    };
+    try {
+      await expect(whileWaiting('k1', 'UPDATE objects SET marking_version = marking_version + 1 WHERE id = $1')).rejects.toEqual(new FencedWriteError(['k1']));
+      const deleted = await whileWaiting('k2', "INSERT INTO object_tombstones (object_id, workspace_id, deleted_at, deleted_by) VALUES ($1, 'w1', 'now', 'usa-analyst')").catch((error: unknown) => error);
+      expect(deleted).toBeInstanceOf(FencedWriteError);
+      expect(deleted).toMatchObject({ code: 'not_found', objectIds: ['k2'] });
+    } finally {
+      await other.end();
+    }
+    expect((await store.loadDocs(['k1', 'k2'])).get('k1')).toMatchObject({ updates: [], lastSeq: 0 });
+    expect((await store.loadDoc('k2')).updates).toEqual([]);
+    expect((await store.readOutbox(100)).filter((row) => row.kind === 'update' && row.objectId.startsWith('k'))).toEqual([]);
+    await store.close();
+  });
+
   test("a commit's statements are prepared once per connection, not parsed by PostgreSQL on every commit", async () => {
     // One connection, so the statements it prepared can be listed on it.
     const store = new PostgresStore(new pg.Pool({ connectionString: url(), max: 1 }));
@@ -711,7 +750,7 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     expect(await store.appendUpdates([edit])).toEqual([1]);
     expect(await store.appendUpdates([edit, edit])).toEqual([2, 3]);
     const { rows } = await store.pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
-    expect(rows.map((row) => row.name)).toEqual(['append-updates', 'lock-objects']);
+    expect(rows.map((row) => row.name)).toEqual(['append-updates']);
     // The outbox is shared by this describe's tests: relayed, so it is left empty.
     await store.markRelayed((await store.readOutbox(100)).map((row) => row.id));
     await store.close();
@@ -724,8 +763,8 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
     store.noteRelayed((await store.readOutbox(100)).map((row) => row.id));
     const before = queries.count();
     await store.appendUpdates([{ objectId: 'n1', epoch: 0, update: buildContent({ body: 'y' }), author: 'usa-analyst', newClients: [] }]);
-    // The commit's four round trips, the removal among them.
-    expect(queries.count() - before).toBe(4);
+    // The commit's one round trip, the removal in it.
+    expect(queries.count() - before).toBe(1);
     const left = await store.readOutbox(100);
     expect(left.map((row) => row.kind)).toEqual(['update']);
     // No commit follows: the timer removes them.
