@@ -32,6 +32,7 @@ import { workspaceRoom } from './rooms/roomNames';
 import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/presenceRelay';
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
+import { ReadGate } from './relay/readGate';
 import { closeClient, RedisRelay } from './relay/redisRelay';
 import { installDirectAcks, type AckCounts } from './sessions/directAcks';
 import { answerParser } from './sessions/answerText';
@@ -252,7 +253,16 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         gapWaitMs: RELAY_GAP_WAIT_MS,
       })
     : undefined;
-  if (relay && receiver) await relay.start(receiver);
+  if (relay && receiver) {
+    await relay.start(receiver);
+    ctx.readGate = new ReadGate({
+      trusted: () => relay.trusted(),
+      applied: (workspaceId) => relay.applied(workspaceId),
+      recheck: (cell) => receiver.recheck(cell),
+      readerAhead: (id, stateVector) => docs.readerAhead(id, stateVector),
+      repair: (cell, id) => receiver.repair(cell, id),
+    });
+  }
   // An envelope whose marking version the node forgot: read again (holding its version), and, with
   // other nodes that may have changed it, put in the cell index with its rooms told what changed.
   writer.onUnheld(async (objectIds) => {

@@ -31,6 +31,9 @@ const ROLE_WORDS: Record<Role, string> = {
 
 const CELL_NEEDS = new Set(['joined', 'member', 'none']);
 
+/** The events a node behind on the relay does not hold back (see checked). */
+const UNGATED = new Set<ClientEvent>(['doc:update', 'awareness:update']);
+
 /** What a handler is given besides what its checks find. */
 export type BaseCall<E extends ClientEvent> = Call<E, { cell: 'none' }>;
 
@@ -109,6 +112,10 @@ async function checked(ctx: Context, socket: TearlineSocket, session: SessionDat
     // non-member; so is everyone while this node cannot tell who is seated.
     if (!(await seated(ctx, found.cell.workspace, session.identity.sub))) throw noSuchCell();
   }
+  // Before anything is read from the cell (visibility included): on a node behind on the relay,
+  // its picture is read again from PostgreSQL first. Edits and presence are not held back: a stale
+  // node's writes are fenced by the store, and presence is filtered by each delivering node.
+  if (found.cell && !UNGATED.has(entry.event)) await ctx.readGate?.ready(found.cell);
   const objectId = checks.object?.(payload);
   if (objectId !== undefined) {
     const object = found.cell!.index.get(objectId);
