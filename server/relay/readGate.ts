@@ -38,10 +38,11 @@ export class ReadGate {
     return this.ports.trusted();
   }
 
-  /** Settles when `cell` may be read from this node's picture: at once on the healthy path. */
-  async ready(cell: Cell): Promise<void> {
-    await this.ports.applied(cell.workspace.id);
-    if (!this.ports.trusted()) await this.recheck(cell);
+  /** Settles when `cell` may be read from this node's picture; undefined (nothing to wait for) on the healthy path. */
+  ready(cell: Cell): Promise<void> | undefined {
+    const applying = this.ports.applied(cell.workspace.id);
+    if (this.ports.trusted()) return applying;
+    return applying ? applying.then(() => this.recheck(cell)) : this.recheck(cell);
   }
 
   /**
@@ -50,10 +51,12 @@ export class ReadGate {
    * answered an older state. Such docs are caught up from PostgreSQL first. Costs nothing when the
    * reader sends no state vector, and a store read only when it is ahead (or holds unsent edits).
    */
-  async caughtUp(cell: Cell, requests: readonly { id: string; stateVector?: Uint8Array }[]): Promise<void> {
-    for (const { id, stateVector } of requests) {
-      if (stateVector && (await this.ports.readerAhead(id, stateVector))) await this.ports.repair(cell, id);
-    }
+  caughtUp(cell: Cell, requests: readonly { id: string; stateVector?: Uint8Array }[]): Promise<void> | undefined {
+    return requests.some((request) => request.stateVector !== undefined) ? this.catchUp(cell, requests) : undefined;
+  }
+
+  private async catchUp(cell: Cell, requests: readonly { id: string; stateVector?: Uint8Array }[]): Promise<void> {
+    for (const { id, stateVector } of requests) if (stateVector && (await this.ports.readerAhead(id, stateVector))) await this.ports.repair(cell, id);
   }
 
   /** A recheck that starts after this call (one already under way may have read PostgreSQL before the request arrived). */
