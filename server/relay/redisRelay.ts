@@ -27,8 +27,12 @@ const SWEEP_AFTER_MS = 3000;
 const SWEEP_EVERY_MS = 2000;
 const SWEEP_LIMIT = 1000;
 const RETRY_MS = 500;
-/** A read of Redis (the run id, an XREAD) unanswered this long past its block: Redis is frozen or unreachable. */
-const OVERDUE_MS = READ_BLOCK_MS + 500;
+/**
+ * A read of Redis (the run id, an XREAD) unanswered this long: Redis is frozen or unreachable. A
+ * second past the block, so a busy event loop (a large cold open) is not taken for it; a freeze long
+ * enough to fail another node's publication (COMMAND_TIMEOUT_MS) holds the read longer than this.
+ */
+const OVERDUE_MS = READ_BLOCK_MS + 1000;
 /**
  * How long after its last trouble (a failed or overdue read, a failed publication, a reconcile) the
  * relay is trusted again to have brought every change: rows committed during an outage, or by a node
