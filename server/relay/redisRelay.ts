@@ -170,7 +170,7 @@ export class RedisRelay {
   private receiver: RelayReceiverPorts | undefined;
   /** When the read loop started waiting for Redis (the run id, an XREAD); undefined while it does not wait. */
   private waitingSince: number | undefined;
-  /** The last time this node knew its relay to be behind: a read failed or overdue, a publication failed, a reconcile. */
+  /** The last time this node knew its relay to be behind: a read failed or overdue, a publication failed, an entry not applied, a reconcile. */
   private troubleAt = -Infinity;
   /** Per cell, the entries read but not yet applied that change who sees what (anything but an update): done when applied. */
   private readonly applying = new Map<string, Promise<void>>();
@@ -465,6 +465,8 @@ export class RedisRelay {
     try {
       await this.receiver!.handle(decoded.entry);
     } catch (err) {
+      // Not applied (PostgreSQL unreachable for the envelope, say): reads are checked against PostgreSQL for a while.
+      this.troubleAt = performance.now();
       this.options.log.error({ err, stream, id }, 'a relay entry could not be applied; the object is repaired at its next gap or reconcile');
     }
   }
