@@ -5,11 +5,12 @@
 // releasable to them at that moment"). And read-your-writes across nodes: a client that wrote through
 // A, acknowledged, then syncs on B with its state vector is answered what it wrote. Skipped without
 // PostgreSQL or redis-server locally, never in CI.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
 import { bodyOf, buildContent } from '../../shared/content';
 import { bytesOf, type Envelope } from '../../shared/protocol';
 import type { RunningServer } from '../../server/app';
+import type { PostgresStore } from '../../server/store/postgresStore';
 import { eventually, useCluster } from '../helpers/cluster';
 import { postgresTestsSkipped } from '../helpers/postgres';
 import { redisTestsSkipped } from '../helpers/redis';
@@ -51,10 +52,18 @@ describe.skipIf(skipped)('reads on a node behind on the relay', () => {
   test('Redis stopped: after a narrowing re-mark on A, node B serves the object to GBR by no read, and tells GBR it is gone', async () => {
     const [a, b] = await nodes.start({ nodes: 2 });
     const { cell, object, officer, reader } = await sharedNote(a!, b!);
+    // A healthy relay: node B serves reads from its own picture, reading nothing more from PostgreSQL.
+    const rechecks = vi.spyOn(b!.ctx.store as PostgresStore, 'positions');
+    const healthy = await readsOnB(b!, cell.id, object.id, reader);
+    expect(healthy.sync.docs).toHaveLength(1);
+    expect(healthy.listed).toContain(object.id);
+    expect(rechecks).not.toHaveBeenCalled();
+
     await nodes.redis.stop();
     await officer.ok('object:remark', { workspaceId: cell.id, id: object.id, marking: 'SECRET//NOFORN' });
 
     expectNothingServed(await readsOnB(b!, cell.id, object.id, reader), object.id);
+    expect(rechecks).toHaveBeenCalled();
     expect(reader.frames.some((frame) => frame.event === 'object:removed' && (frame.payload as { id: string }).id === object.id)).toBe(true);
   }, 60_000);
 
