@@ -567,13 +567,13 @@ function takeStored(live: LiveDoc, stored: StoredDoc, fresh?: Y.Doc): void {
   live.lastSeq = live.seen.contiguous;
 }
 
-/** The updates as one (an update that changes nothing when there are none). */
 /** Whether `wanted` counts more of some client than `held` answers for it. */
 function holdsMore(wanted: ReadonlyMap<number, number>, held: (client: number) => number): boolean {
   for (const [client, clock] of wanted) if (clock > held(client)) return true;
   return false;
 }
 
+/** The updates as one (an update that changes nothing when there are none). */
 function mergedOrEmpty(updates: Uint8Array[]): Uint8Array {
   if (updates.length === 0) return new Uint8Array([0, 0]);
   return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);

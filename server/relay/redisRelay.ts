@@ -34,10 +34,11 @@ const RETRY_MS = 500;
  */
 const OVERDUE_MS = READ_BLOCK_MS + 1000;
 /**
- * How long after its last trouble (a failed or overdue read, a failed publication, a reconcile) the
- * relay is trusted again to have brought every change: rows committed during an outage, or by a node
- * that had not yet seen Redis answer again, are swept from the outbox once SWEEP_AFTER_MS old, by a
- * sweep that runs every SWEEP_EVERY_MS (after a PING on a node that saw Redis fail).
+ * How long after its last trouble (a failed or overdue read, a failed publication, an entry not
+ * applied, a reconcile) the relay is trusted again to have brought every change: rows committed
+ * during an outage, or by a node that had not yet seen Redis answer again, are swept from the outbox
+ * once SWEEP_AFTER_MS old, by a sweep that runs every SWEEP_EVERY_MS (after a PING on a node that
+ * saw Redis fail).
  */
 export const TRUST_AFTER_MS = SWEEP_AFTER_MS + 2 * SWEEP_EVERY_MS + 1000;
 /**
@@ -332,9 +333,13 @@ export class RedisRelay {
           this.options.log.warn({}, 'Redis lost its relay streams (restarted or trimmed): reconciling from PostgreSQL');
           this.run = run;
           for (const stream of this.positions.keys()) this.positions.set(stream, '0-0');
-          this.troubleAt = performance.now();
-          await this.receiver!.reconcile();
-          this.troubleAt = performance.now();
+          // Not trusted however long the reconcile takes, nor for TRUST_AFTER_MS after it.
+          this.troubleAt = Infinity;
+          try {
+            await this.receiver!.reconcile();
+          } finally {
+            this.troubleAt = performance.now();
+          }
         }
         if (this.positions.size === 0) {
           await this.idle();
