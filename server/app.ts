@@ -32,6 +32,7 @@ import { workspaceRoom } from './rooms/roomNames';
 import { PRESENCE_RELAY_EVENT, presenceMessage, receivePresence } from './rooms/presenceRelay';
 import { BoundedRedisAdapter, LOOKUP_ANSWERS_MS } from './relay/adapterLookups';
 import { RelayReceiver } from './relay/receiver';
+import { ReadGate } from './relay/readGate';
 import { closeClient, RedisRelay } from './relay/redisRelay';
 import { installDirectAcks, type AckCounts } from './sessions/directAcks';
 import { answerParser } from './sessions/answerText';
@@ -257,6 +258,13 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
   if (relay && receiver) {
     writer.onCommitStart((expectedMs) => relay.commitStarting(expectedMs));
     await relay.start(receiver);
+    ctx.readGate = new ReadGate({
+      trusted: () => relay.trusted(),
+      applied: (workspaceId) => relay.applied(workspaceId),
+      recheck: (cell) => receiver.recheck(cell),
+      readerAhead: (id, stateVector) => docs.readerAhead(id, stateVector),
+      repair: (cell, id) => receiver.repair(cell, id),
+    });
   }
   // A creation, deletion, undo or move whose commit outcome is unknown: read again at once, told to
   // the rooms as another node's change is (without Redis, nothing else would ever bring it).

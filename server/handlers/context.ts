@@ -12,6 +12,7 @@ import type { Notifier } from '../notifications/service';
 import type { NotificationStore } from '../notifications/store';
 import type { DocRegistry } from '../objects/docRegistry';
 import type { Remark } from '../objects/remark';
+import type { ReadGate } from '../relay/readGate';
 import type { Fanout } from '../rooms/fanout';
 import type { PresenceBatcher } from '../rooms/presenceBatch';
 import type { ReleaseService } from '../release/service';
@@ -65,4 +66,6 @@ export interface Context {
   notifier: Notifier;
   /** REST budgets' counts in Redis, shared by the nodes (several nodes); undefined: per node. */
   restCounters?: RestCounters;
+  /** Several nodes: holds a read of a cell back until this node's picture of it may be read (server/relay/readGate.ts). */
+  readGate?: ReadGate;
 }

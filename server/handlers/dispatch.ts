@@ -31,6 +31,14 @@ const ROLE_WORDS: Record<Role, string> = {
 
 const CELL_NEEDS = new Set(['joined', 'member', 'none']);
 
+/**
+ * The events a node behind on the relay does not hold back (see checked): edits, fenced by the
+ * store; presence, filtered by each delivering node; and re-marks and release decisions, which an
+ * officer decided from the marking they were shown: read again first, the node would carry one out
+ * over a re-mark made elsewhere that the officer never saw, where the store's fence answers `conflict`.
+ */
+const UNGATED = new Set<ClientEvent>(['doc:update', 'awareness:update', 'object:remark', 'release:decide']);
+
 /** What a handler is given besides what its checks find. */
 export type BaseCall<E extends ClientEvent> = Call<E, { cell: 'none' }>;
 
@@ -109,6 +117,10 @@ async function checked(ctx: Context, socket: TearlineSocket, session: SessionDat
     // non-member; so is everyone while this node cannot tell who is seated.
     if (!(await seated(ctx, found.cell.workspace, session.identity.sub))) throw noSuchCell();
   }
+  // Before anything is read from the cell (visibility included): on a node behind on the relay,
+  // its picture is read again from PostgreSQL first (server/relay/readGate.ts; UNGATED: not these).
+  const reading = found.cell && !UNGATED.has(entry.event) ? ctx.readGate?.ready(found.cell) : undefined;
+  if (reading) await reading;
   const objectId = checks.object?.(payload);
   if (objectId !== undefined) {
     const object = found.cell!.index.get(objectId);

@@ -29,6 +29,9 @@ export const syncDocs = event('doc:sync')
       if (cell.index.canSee(session.participant, request.id)) visible.push(request);
       else missing.push(request.id);
     }
+    // Several nodes: a doc this reader is ahead of is first caught up from the store (server/relay/readGate.ts).
+    const catchingUp = ctx.readGate?.caughtUp(cell, visible);
+    if (catchingUp) await catchingUp;
     // Read together: the docs not in memory come from the store in one read.
     const states = await Promise.allSettled(ctx.docs.encodeStates(visible));
     for (const [i, request] of visible.entries()) {

@@ -430,6 +430,33 @@ export class DocRegistry {
     return held;
   }
 
+  /**
+   * Whether a reader's state vector holds more of some Yjs client than this node's live doc: the
+   * reader wrote through another node (or holds edits it has not sent yet) and this node may be
+   * behind on the object (the relay has not brought the update yet); its caller then catches the doc
+   * up from the store. A cached stored state that lacks it is dropped instead, so the read goes to
+   * the store. False for a doc read from the store anyway, and for a state vector that cannot be read.
+   */
+  async readerAhead(id: string, stateVector: Uint8Array): Promise<boolean> {
+    let wanted: Map<number, number>;
+    try {
+      wanted = Y.decodeStateVector(stateVector);
+    } catch {
+      return false;
+    }
+    const entry = this.docs.get(id);
+    if (entry) {
+      const live = await entry.catch(() => undefined);
+      return live !== undefined && holdsMore(wanted, (client) => Y.getState(live.doc.store, client));
+    }
+    const cached = await this.storedStates.peek(id)?.catch(() => undefined);
+    if (cached) {
+      const held = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(cached.update));
+      if (holdsMore(wanted, (client) => held.get(client) ?? 0)) this.storedStates.drop(id);
+    }
+    return false;
+  }
+
   /** The doc's durable state for a reader, from memory when live, else straight from the store. */
   async encodeState(id: string, stateVector?: Uint8Array): Promise<{ epoch: number; update: Uint8Array; seq: number }> {
     return this.readState(id, stateVector, () => this.store.loadDoc(id));
@@ -538,6 +565,12 @@ function takeStored(live: LiveDoc, stored: StoredDoc, fresh?: Y.Doc): void {
   if (!fresh) doc.destroy();
   live.seen.settle(stored.lastSeq);
   live.lastSeq = live.seen.contiguous;
+}
+
+/** Whether `wanted` counts more of some client than `held` answers for it. */
+function holdsMore(wanted: ReadonlyMap<number, number>, held: (client: number) => number): boolean {
+  for (const [client, clock] of wanted) if (clock > held(client)) return true;
+  return false;
 }
 
 /** The updates as one (an update that changes nothing when there are none). */

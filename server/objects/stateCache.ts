@@ -76,6 +76,11 @@ export class StateCache {
     return entry.state;
   }
 
+  /** The cached state of `id` (or its read under way), without counting as a use. */
+  peek(id: string): Promise<StoredState> | undefined {
+    return this.entries.get(id)?.state;
+  }
+
   /** Whether `id` is cached (or being read). */
   has(id: string): boolean {
     return this.entries.has(id);

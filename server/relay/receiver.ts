@@ -295,20 +295,38 @@ export class RelayReceiver {
   private async reconcileCell(workspaceId: string): Promise<void> {
     const cell = await this.ports.cells.loaded(workspaceId);
     if (!cell) return;
-    await this.ports.cells.refreshRecord(cell);
-    await this.syncTombstones(cell);
-    const positions = await this.ports.store.positions(workspaceId);
+    const positions = await this.readCell(cell);
     for (const [id, position] of positions) {
-      const indexed = cell.index.get(id);
-      const held = this.ports.store.markingVersionHeld(id);
-      const moved = indexed !== undefined && indexed.envelope.orderKey !== position.orderKey;
-      if (!indexed || moved || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
       const seen = this.seen.get(id);
       if (position.lastSeq > 0 && (!seen || seen.contiguous < position.lastSeq || seen.hasGap)) {
         await this.repair(cell, id);
         (this.seen.get(id) ?? this.seen.set(id, new SeqTracker(position.lastSeq)).get(id)!).settle(position.lastSeq);
       }
     }
+  }
+
+  /**
+   * Brings the cell's record, deletions, undos, envelopes and places to what PostgreSQL holds (not
+   * its content: a reader behind on it is told by its state vector, and repaired by the relay), telling
+   * this node's rooms what changed. A node that knows its relay to be behind does this before
+   * serving a read of the cell (server/relay/readGate.ts).
+   */
+  async recheck(cell: Cell): Promise<void> {
+    await this.readCell(cell);
+  }
+
+  /** `recheck`, answering the positions read (the numbers stored, for a reconcile). */
+  private async readCell(cell: Cell): Promise<Map<string, ObjectPosition>> {
+    await this.ports.cells.refreshRecord(cell);
+    await this.syncTombstones(cell);
+    const positions = await this.ports.store.positions(cell.workspace.id);
+    for (const [id, position] of positions) {
+      const indexed = cell.index.get(id);
+      const held = this.ports.store.markingVersionHeld(id);
+      const moved = indexed !== undefined && indexed.envelope.orderKey !== position.orderKey;
+      if (!indexed || moved || indexed.envelope.epoch !== position.epoch || held !== position.markingVersion) await this.refreshObject(cell, id);
+    }
+    return positions;
   }
 
   /**

@@ -18,6 +18,7 @@ import { decodeEntry, encodeEntry, RUN_KEY, streamOf, type RelayEntry } from './
 import type { RelayReceiver } from './receiver';
 
 export type RedisClient = ReturnType<typeof createClient>;
+type StreamAnswer = { name: string; messages: { id: string; message: Record<string, string> }[] };
 
 /** How long one XREAD waits for entries before the loop checks the run id again. */
 const READ_BLOCK_MS = 1000;
@@ -29,6 +30,20 @@ const SWEEP_AFTER_MS = 3000;
 const SWEEP_EVERY_MS = 2000;
 const SWEEP_LIMIT = 1000;
 const RETRY_MS = 500;
+/**
+ * A read of Redis (the run id, an XREAD) unanswered this long: Redis is frozen or unreachable. A
+ * second past the block, so a busy event loop (a large cold open) is not taken for it; a freeze long
+ * enough to fail another node's publication (COMMAND_TIMEOUT_MS) holds the read longer than this.
+ */
+const OVERDUE_MS = READ_BLOCK_MS + 1000;
+/**
+ * How long after its last trouble (a failed or overdue read, a failed publication, an entry not
+ * applied, a reconcile) the relay is trusted again to have brought every change: rows committed
+ * during an outage, or by a node that had not yet seen Redis answer again, are swept from the outbox
+ * once SWEEP_AFTER_MS old, by a sweep that runs every SWEEP_EVERY_MS (after a PING on a node that
+ * saw Redis fail).
+ */
+export const TRUST_AFTER_MS = SWEEP_AFTER_MS + 2 * SWEEP_EVERY_MS + 1000;
 /**
  * Longest wait for one Redis command. node-redis has no command timeout: a Redis that stops
  * answering without closing its connections (frozen, SIGSTOP; a network that drops packets) would
@@ -165,6 +180,12 @@ export class RedisRelay {
   private loop: Promise<void> | undefined;
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private receiver: RelayReceiverPorts | undefined;
+  /** When the read loop started waiting for Redis (the run id, an XREAD); undefined while it does not wait. */
+  private waitingSince: number | undefined;
+  /** The last time this node knew its relay to be behind: a read failed or overdue, a publication failed, an entry not applied, a reconcile. */
+  private troubleAt = -Infinity;
+  /** Per cell, the entries read but not yet applied that change who sees what (anything but an update): done when applied. */
+  private readonly applying = new Map<string, Promise<void>>();
 
   constructor(private readonly options: RelayOptions) {
     this.publisher = redisClient(options.url, options.log);
@@ -288,6 +309,7 @@ export class RedisRelay {
       await timed(sent, 'XADD');
     } catch (err) {
       this.answering = false;
+      this.troubleAt = performance.now();
       throw err;
     }
   }
@@ -315,39 +337,85 @@ export class RedisRelay {
       try {
         let run = this.run;
         if (performance.now() - runCheckedAt >= READ_BLOCK_MS) {
-          run = await this.currentRun();
+          run = await this.waiting(this.currentRun());
           runCheckedAt = performance.now();
         }
         if (run !== this.run) {
           this.options.log.warn({}, 'Redis lost its relay streams (restarted or trimmed): reconciling from PostgreSQL');
           this.run = run;
           for (const stream of this.positions.keys()) this.positions.set(stream, '0-0');
-          await this.receiver!.reconcile();
+          // Not trusted however long the reconcile takes, nor for TRUST_AFTER_MS after it.
+          this.troubleAt = Infinity;
+          try {
+            await this.receiver!.reconcile();
+          } finally {
+            this.troubleAt = performance.now();
+          }
         }
         if (this.positions.size === 0) {
           await this.idle();
           continue;
         }
-        const answer = await this.readOnce();
-        for (const stream of answer ?? []) {
-          for (const message of stream.messages) {
-            // A shard given up during the read (its cells unloaded), or followed again since from
-            // a later entry, is not read from this answer: what it holds was committed before the
-            // cells were read again.
-            const position = this.positions.get(stream.name);
-            if (position === undefined || !isAfter(message.id, position)) {
-              this.options.counted?.('skipped');
-              continue;
-            }
-            this.positions.set(stream.name, message.id);
-            await this.deliver(stream.name, message.id, message.message);
-          }
+        const answer = await this.waiting(this.readOnce());
+        const applied = this.applyingFrom(answer ?? []);
+        try {
+          await this.deliverAll(answer ?? []);
+        } finally {
+          applied();
         }
         if (answer?.length) await this.pause();
       } catch (err) {
         if (this.stopped) return;
+        this.troubleAt = performance.now();
         this.options.log.warn({ err }, 'reading the relay failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  /** A read of Redis by the loop: one answered after OVERDUE_MS (Redis was frozen meanwhile) counts as trouble. */
+  private async waiting<T>(read: Promise<T>): Promise<T> {
+    const since = performance.now();
+    this.waitingSince = since;
+    try {
+      return await read;
+    } finally {
+      this.waitingSince = undefined;
+      if (performance.now() - since > OVERDUE_MS) this.troubleAt = performance.now();
+    }
+  }
+
+  /**
+   * Marks the cells with entries in `answer` that change who sees what (every kind but updates,
+   * which alone carry `n`) as having such entries read but not applied: reads of them wait (applied).
+   * Answers the function that settles them once the answer is delivered.
+   */
+  private applyingFrom(answer: readonly StreamAnswer[]): () => void {
+    const cells = new Set<string>();
+    for (const stream of answer) for (const message of stream.messages) if (message.message.n === undefined && message.message.w !== undefined) cells.add(message.message.w);
+    if (cells.size === 0) return () => undefined;
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    for (const cell of cells) this.applying.set(cell, done);
+    return () => {
+      for (const cell of cells) if (this.applying.get(cell) === done) this.applying.delete(cell);
+      settle();
+    };
+  }
+
+  private async deliverAll(answer: readonly StreamAnswer[]): Promise<void> {
+    for (const stream of answer) {
+      for (const message of stream.messages) {
+        // A shard given up during the read (its cells unloaded), or followed again since from
+        // a later entry, is not read from this answer: what it holds was committed before the
+        // cells were read again.
+        const position = this.positions.get(stream.name);
+        if (position === undefined || !isAfter(message.id, position)) {
+          this.options.counted?.('skipped');
+          continue;
+        }
+        this.positions.set(stream.name, message.id);
+        await this.deliver(stream.name, message.id, message.message);
       }
     }
   }
@@ -452,8 +520,25 @@ export class RedisRelay {
     try {
       await this.receiver!.handle(decoded.entry);
     } catch (err) {
+      // Not applied (PostgreSQL unreachable for the envelope, say): reads are checked against PostgreSQL for a while.
+      this.troubleAt = performance.now();
       this.options.log.error({ err, stream, id }, 'a relay entry could not be applied; the object is repaired at its next gap or reconcile');
     }
+  }
+
+  /**
+   * Whether this node knows its relay to have brought every change committed elsewhere, but for the
+   * latency of a healthy relay: false while a read of Redis is overdue, and for TRUST_AFTER_MS after
+   * any trouble. Reads served from this node's own picture rely on it (server/relay/readGate.ts).
+   */
+  trusted(now = performance.now()): boolean {
+    const overdue = this.waitingSince !== undefined && now - this.waitingSince > OVERDUE_MS;
+    return !overdue && this.answering && now - this.troubleAt >= TRUST_AFTER_MS;
+  }
+
+  /** Settles once the entries already read for the cell that change who sees what are applied; undefined when none waits. */
+  applied(workspaceId: string): Promise<void> | undefined {
+    return this.applying.get(workspaceId);
   }
 
   /** Sends one raw command (rate-limit-redis counts REST budgets with it); fails at once while Redis is away. */

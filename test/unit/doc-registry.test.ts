@@ -305,3 +305,30 @@ test('an update to a doc in memory takes its place in the doc’s order within t
   expect(await textOf(docs, 'doc1')).toBe('then loads it x');
   await store.close();
 });
+
+test('a reader whose state vector is ahead of the live doc is told apart (readerAhead); a cached stored state it is ahead of is dropped, so its read goes to the store', async () => {
+  const { store, docs } = await setUp({ doc1: 'base', doc2: 'cold' }, { syncCacheBytes: 1 << 20 });
+  const copyOf = (update: Uint8Array) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, update);
+    return doc;
+  };
+  const live = await docs.open('doc1');
+  const reader = copyOf(Y.encodeStateAsUpdate(live.doc));
+  expect(await docs.readerAhead('doc1', Y.encodeStateVector(reader))).toBe(false);
+  expect(await docs.readerAhead('doc1', Y.encodeStateVector(new Y.Doc()))).toBe(false);
+  // An edit made (and stored) through another node: this node's live doc does not hold it yet.
+  bodyOf(reader).insert(0, 'elsewhere ');
+  expect(await docs.readerAhead('doc1', Y.encodeStateVector(reader))).toBe(true);
+  expect(await docs.readerAhead('doc1', new Uint8Array([0xff]))).toBe(false);
+
+  const cached = copyOf((await docs.encodeStates([{ id: 'doc2' }])[0])!.update);
+  const reads = vi.spyOn(store, 'loadDocs');
+  await docs.encodeStates([{ id: 'doc2' }])[0];
+  expect(reads).not.toHaveBeenCalled();
+  bodyOf(cached).insert(0, 'elsewhere ');
+  expect(await docs.readerAhead('doc2', Y.encodeStateVector(cached))).toBe(false);
+  await docs.encodeStates([{ id: 'doc2' }])[0];
+  expect(reads).toHaveBeenCalledTimes(1);
+  await store.close();
+});

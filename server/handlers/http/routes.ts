@@ -191,7 +191,13 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
   // A read of a cell holds it in memory while it runs (server/workspaces/idleCells.ts): a copy let go
   // meanwhile would no longer be kept current by the relay, and could answer what a re-mark elsewhere
   // took away.
-  const holding = <T>(req: Request, read: () => Promise<T>): Promise<T> => ctx.cells.using(String(req.params.id), read);
+  // On a node behind on the relay, a loaded cell is read again from PostgreSQL first (server/relay/readGate.ts).
+  const holding = <T>(req: Request, read: () => Promise<T>): Promise<T> =>
+    ctx.cells.using(String(req.params.id), async () => {
+      const cell = ctx.readGate && (await ctx.cells.loaded(String(req.params.id)));
+      if (cell) await ctx.readGate!.ready(cell);
+      return read();
+    });
   app.get(
     '/api/workspaces/:id/audit',
     heavy,
