@@ -9,6 +9,7 @@ import type { WriteOutcomes } from '../store/storageHealth';
 import { canonicalJson } from './canonicalJson';
 import type { AuditDraft, AuditEntry } from './entry';
 import type { AuditLog } from './log';
+import { refusesEntryData, storableDraft } from './storableDraft';
 
 export interface AuditAppendOptions {
   /** Appends arriving within this many milliseconds share one transaction (2); 0: those made in the same tick. */
@@ -24,6 +25,7 @@ const RETRY_MS = 100;
 const RETRY_MAX_MS = 30_000;
 
 interface Queued {
+  /** Replaced by its escaped copy when the database refuses its text (writeOneByOne). */
   draft: AuditDraft & { at: string };
   resolve(entry: AuditEntry | undefined): void;
 }
@@ -35,7 +37,7 @@ export function groupedAppends(
   writeEntries: WriteEntries,
   clock: () => Date,
   { groupMs = 2, outcomes, log }: AuditAppendOptions,
-): Pick<AuditLog, 'append' | 'unwritten' | 'close'> {
+): Pick<AuditLog, 'append' | 'unwritten' | 'refusedEntries' | 'close'> {
   const queue: Queued[] = [];
   let closed = false;
   /** The write that queued appends will join: a timer, or the end of this tick. */
@@ -44,6 +46,8 @@ export function groupedAppends(
   let writing: Promise<void> | undefined;
   /** Writes refused in a row: while any, appends are answered as soon as they are queued. */
   let refused = 0;
+  /** Entries the database refused for what they hold (writeOneByOne). */
+  const refusedEntries = { escaped: 0, dropped: 0 };
 
   const schedule = (ms: number) => {
     if (scheduled) return;
@@ -79,19 +83,54 @@ export function groupedAppends(
     try {
       entries = await writeEntries(batch.map((queued) => queued.draft));
     } catch (error) {
-      queue.unshift(...batch);
-      outcomes?.wrote(error);
-      refused++;
-      const retryMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (refused - 1));
-      log?.error({ err: error, unwritten: queue.length, retryMs }, 'audit entries could not be written; kept in order and retried');
-      for (const { resolve } of batch) resolve(undefined);
-      if (!closed) schedule(retryMs);
-      return;
+      if (refusesEntryData(error)) return writeOneByOne(batch);
+      return keepForRetry(batch, error);
     }
+    stored(batch, entries);
+  }
+
+  /** A failed write: its entries go back to the head of the queue, in order, and are retried with a backoff. */
+  function keepForRetry(batch: Queued[], error: unknown): void {
+    queue.unshift(...batch);
+    outcomes?.wrote(error);
+    refused++;
+    const retryMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (refused - 1));
+    log?.error({ err: error, unwritten: queue.length, retryMs }, 'audit entries could not be written; kept in order and retried');
+    for (const { resolve } of batch) resolve(undefined);
+    if (!closed) schedule(retryMs);
+  }
+
+  function stored(batch: Queued[], entries: AuditEntry[]): void {
     outcomes?.wrote();
     if (refused > 0) log?.info({ written: batch.length }, 'audit entries kept during a storage fault are written');
     refused = 0;
     batch.forEach(({ resolve }, i) => resolve(entries[i]));
+  }
+
+  /**
+   * The database refused a batch for what an entry holds (storableDraft.ts): each entry is written
+   * alone, in order, so every other one is stored. The refused one is stored with its text escaped;
+   * if even that is refused, it is left out, whole in the server log, and counted. A transient
+   * refusal meanwhile keeps what is left for the retry, as for any write.
+   */
+  async function writeOneByOne(batch: Queued[]): Promise<void> {
+    for (let i = 0; i < batch.length; i++) {
+      const queued = batch[i]!;
+      try {
+        stored([queued], await writeEntries([queued.draft]));
+      } catch (error) {
+        if (!refusesEntryData(error)) return keepForRetry(batch.slice(i), error);
+        const storable = storableDraft(queued.draft);
+        log?.error({ err: error, entry: queued.draft }, storable ? 'audit entry refused by the database for its text: stored with its control characters escaped' : 'audit entry refused by the database for its content: left out of the log');
+        refusedEntries[storable ? 'escaped' : 'dropped']++;
+        if (storable) {
+          queued.draft = storable;
+          i--;
+        } else {
+          queued.resolve(undefined);
+        }
+      }
+    }
   }
 
   return {
@@ -110,6 +149,9 @@ export function groupedAppends(
     },
     unwritten() {
       return queue.length;
+    },
+    refusedEntries() {
+      return { ...refusedEntries };
     },
     async close() {
       closed = true;

@@ -41,6 +41,12 @@ export interface AuditLog {
   sessionsLeftOpen(node?: string): Promise<OpenSession[]>;
   /** Entries accepted but not yet stored (the storage refused them so far). */
   unwritten(): number;
+  /**
+   * Entries so far that the database refused for what they hold (not for being unreachable or
+   * full): `escaped`, stored with their control characters written as `\uXXXX`; `dropped`, refused
+   * even so, so left out of the log and written whole to the server log (groupedAppends.ts).
+   */
+  refusedEntries(): { escaped: number; dropped: number };
   /** Writes what is queued; entries that still cannot be written are reported in the server log. */
   close(): Promise<void>;
 }

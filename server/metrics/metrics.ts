@@ -41,6 +41,8 @@ export interface MetricSources {
   storageFaults(): number;
   /** Audit entries accepted but not yet stored. */
   auditUnwritten(): number;
+  /** Audit entries the database refused for what they hold: stored escaped, or left out (AuditLog.refusedEntries). */
+  auditRefused(): { escaped: number; dropped: number };
 }
 
 /**
@@ -120,7 +122,7 @@ export function eventLoopLag(registry: Registry, periodMs: number, histogram: La
 
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
-  const reported = { broadcast: { direct: 0, engine: 0 }, ack: { direct: 0, engine: 0 }, storageFaults: 0 };
+  const reported = { broadcast: { direct: 0, engine: 0 }, ack: { direct: 0, engine: 0 }, storageFaults: 0, auditRefused: { escaped: 0, dropped: 0 } };
   defaultMetricsButEventLoop(registry);
   const lag = eventLoopLag(registry, EVENT_LOOP_SAMPLE_MS);
   // Storage health, read only when collected: nothing else holds these.
@@ -140,6 +142,19 @@ export function createMetrics(sources: MetricSources): Metrics {
       const now = sources.storageFaults();
       this.inc(now - reported.storageFaults);
       reported.storageFaults = now;
+    },
+  });
+  new Counter({
+    name: 'tearline_audit_refused_entries_total',
+    help: 'Audit entries the database refused for what they hold (not a fault of the storage), by outcome: stored with their control characters escaped, or left out of the log and written to the server log',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const now = sources.auditRefused();
+      for (const outcome of ['escaped', 'dropped'] as const) {
+        this.inc({ outcome }, now[outcome] - reported.auditRefused[outcome]);
+        reported.auditRefused[outcome] = now[outcome];
+      }
     },
   });
   new Gauge({
