@@ -161,7 +161,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     freeBytes: () => storage.freeBytes(),
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
-    auditRefused: () => audit.refusedEntries(),
+    auditUnstorable: () => audit.unstorableEntries(),
   });
   const commitPolicy = { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond };
   const writer = new UpdateWriter(store, commitPolicy, storage);

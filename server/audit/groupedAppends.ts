@@ -9,7 +9,8 @@ import type { WriteOutcomes } from '../store/storageHealth';
 import { canonicalJson } from './canonicalJson';
 import type { AuditDraft, AuditEntry } from './entry';
 import type { AuditLog } from './log';
-import { refusesEntryData, storableDraft } from './storableDraft';
+import { holdsStorableText } from '../../shared/text';
+import { refusesEntryData } from './storableDraft';
 
 export interface AuditAppendOptions {
   /** Appends arriving within this many milliseconds share one transaction (2); 0: those made in the same tick. */
@@ -25,7 +26,6 @@ const RETRY_MS = 100;
 const RETRY_MAX_MS = 30_000;
 
 interface Queued {
-  /** Replaced by its escaped copy when the database refuses its text (writeOneByOne). */
   draft: AuditDraft & { at: string };
   resolve(entry: AuditEntry | undefined): void;
 }
@@ -37,7 +37,7 @@ export function groupedAppends(
   writeEntries: WriteEntries,
   clock: () => Date,
   { groupMs = 2, outcomes, log }: AuditAppendOptions,
-): Pick<AuditLog, 'append' | 'unwritten' | 'refusedEntries' | 'close'> {
+): Pick<AuditLog, 'append' | 'unwritten' | 'unstorableEntries' | 'close'> {
   const queue: Queued[] = [];
   let closed = false;
   /** The write that queued appends will join: a timer, or the end of this tick. */
@@ -46,8 +46,8 @@ export function groupedAppends(
   let writing: Promise<void> | undefined;
   /** Writes refused in a row: while any, appends are answered as soon as they are queued. */
   let refused = 0;
-  /** Entries the database refused for what they hold (writeOneByOne). */
-  const refusedEntries = { escaped: 0, dropped: 0 };
+  /** Entries made with text stored escaped (append, chainEntry), and entries the database refused (writeOneByOne). */
+  const unstorable = { escaped: 0, dropped: 0 };
 
   const schedule = (ms: number) => {
     if (scheduled) return;
@@ -109,26 +109,18 @@ export function groupedAppends(
 
   /**
    * The database refused a batch for what an entry holds (storableDraft.ts): each entry is written
-   * alone, in order, so every other one is stored. The refused one is stored with its text escaped;
-   * if even that is refused, it is left out, whole in the server log, and counted. A transient
-   * refusal meanwhile keeps what is left for the retry, as for any write.
+   * alone, in order, so every other one is stored; one refused alone is left out, written whole to
+   * the server log and counted. A transient refusal meanwhile keeps what is left for the retry.
    */
   async function writeOneByOne(batch: Queued[]): Promise<void> {
-    for (let i = 0; i < batch.length; i++) {
-      const queued = batch[i]!;
+    for (const [i, queued] of batch.entries()) {
       try {
         stored([queued], await writeEntries([queued.draft]));
       } catch (error) {
         if (!refusesEntryData(error)) return keepForRetry(batch.slice(i), error);
-        const storable = storableDraft(queued.draft);
-        log?.error({ err: error, entry: queued.draft }, storable ? 'audit entry refused by the database for its text: stored with its control characters escaped' : 'audit entry refused by the database for its content: left out of the log');
-        refusedEntries[storable ? 'escaped' : 'dropped']++;
-        if (storable) {
-          queued.draft = storable;
-          i--;
-        } else {
-          queued.resolve(undefined);
-        }
+        log?.error({ err: error, entry: queued.draft }, 'audit entry refused by the database for what it holds: left out of the log');
+        unstorable.dropped++;
+        queued.resolve(undefined);
       }
     }
   }
@@ -137,6 +129,11 @@ export function groupedAppends(
     append(draft) {
       // A value that cannot be hashed fails its own append now, not the group it would join.
       canonicalJson(draft.detail ?? {});
+      // Escaped when chained (chainEntry); said here, where the server log and the count are.
+      if (!holdsStorableText(draft)) {
+        log?.error({ entry: draft }, 'audit entry with control characters in its text: stored with them escaped');
+        unstorable.escaped++;
+      }
       if (closed) {
         log?.error({ entry: draft }, 'audit entry made after the audit log closed could not be written');
         return Promise.resolve(undefined);
@@ -150,8 +147,8 @@ export function groupedAppends(
     unwritten() {
       return queue.length;
     },
-    refusedEntries() {
-      return { ...refusedEntries };
+    unstorableEntries() {
+      return { ...unstorable };
     },
     async close() {
       closed = true;

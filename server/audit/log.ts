@@ -42,11 +42,11 @@ export interface AuditLog {
   /** Entries accepted but not yet stored (the storage refused them so far). */
   unwritten(): number;
   /**
-   * Entries so far that the database refused for what they hold (not for being unreachable or
-   * full): `escaped`, stored with their control characters written as `\uXXXX`; `dropped`, refused
-   * even so, so left out of the log and written whole to the server log (groupedAppends.ts).
+   * Entries so far whose text the stores could not keep as it was (groupedAppends.ts): `escaped`,
+   * stored with control characters and unpaired surrogates written as `\uXXXX`; `dropped`,
+   * refused by the database for what they held, so left out and written whole to the server log.
    */
-  refusedEntries(): { escaped: number; dropped: number };
+  unstorableEntries(): { escaped: number; dropped: number };
   /** Writes what is queued; entries that still cannot be written are reported in the server log. */
   close(): Promise<void>;
 }
