@@ -164,6 +164,7 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
     freeBytes: () => storage.freeBytes(),
     storageFaults: () => storage.faults,
     auditUnwritten: () => audit.unwritten(),
+    auditUnstorable: () => audit.unstorableEntries(),
   });
   const commitPolicy = { maxWindowMs: config.commitWindowMs, framesPerSecond: config.commitFramesPerSecond };
   const writer = new UpdateWriter(store, commitPolicy, storage);

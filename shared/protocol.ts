@@ -8,6 +8,7 @@ import type { AarFigures } from './exercise/aarFigures';
 import type { Notification } from './notifications';
 import { DENIAL_CATEGORIES, type ReleasePolicy, type ReleaseRequest } from './release';
 import { CROSS_NATION_EDITING, SUGGESTION_LIMITS, type CrossNationEditing } from './suggestions';
+import { holdsStorableText, line, prose, PROSE_RULE } from './text';
 
 export type { AttributedRun, HistoryActor, VersionSummary, VersionView } from './history';
 export type { Notification } from './notifications';
@@ -171,10 +172,12 @@ const stateVector = bytes.refine((vector) => {
     return false;
   }
 }, 'expected a Yjs state vector (as Y.encodeStateVector writes it)');
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
-const markingText = z.string().min(1).max(512);
+/** A cell's, an object's or a request's id, in payloads and in REST addresses alike. */
+export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
+const id = idSchema;
+const markingText = line().min(1).max(512);
 const position = z.string().min(1).max(SUGGESTION_LIMITS.maxPosition).regex(BASE64, 'a position is base64 text (an encoded Yjs relative position)');
-const suggestedText = z.string().min(1).max(SUGGESTION_LIMITS.maxText);
+const suggestedText = prose().min(1).max(SUGGESTION_LIMITS.maxText);
 
 /**
  * An inject as EXCON writes it in the cell: the fields of a scenario file's inject (docs/exercises.md),
@@ -184,26 +187,26 @@ const suggestedText = z.string().min(1).max(SUGGESTION_LIMITS.maxText);
 export const MSEL_CSV_MAX = 1_000_000;
 
 const plannedInjectSchema = z.strictObject({
-  at: z.union([z.string().max(20), z.number().min(0).max(366 * 24 * 60)]),
-  author: z.string().max(3),
+  at: z.union([line().max(20), z.number().min(0).max(366 * 24 * 60)]),
+  author: line().max(3),
   kind: z.enum(['create', 'edit', 'release_request', 'message']),
-  marking: z.string().max(300),
-  title: z.string().max(200),
-  content: z.string().max(20_000).optional(),
+  marking: line().max(300),
+  title: line().max(200),
+  content: prose().max(20_000).optional(),
   objectKind: z.enum(['report', 'feature', 'event', 'rfi', 'note']).optional(),
-  cells: z.array(z.string().max(40)).max(20).optional(),
-  to: z.array(z.string().max(40)).max(100).optional(),
-  from: z.string().max(40).optional(),
-  target: z.string().max(40).optional(),
-  releaseTo: z.string().max(300).optional(),
+  cells: z.array(line().max(40)).max(20).optional(),
+  to: z.array(line().max(40)).max(100).optional(),
+  from: line().max(40).optional(),
+  target: line().max(40).optional(),
+  releaseTo: line().max(300).optional(),
   release: z.enum(['auto', 'manual']).optional(),
-  variants: z.array(z.strictObject({ marking: z.string().max(300), title: z.string().max(200).optional(), content: z.string().max(20_000).optional() })).max(5).optional(),
+  variants: z.array(z.strictObject({ marking: line().max(300), title: line().max(200).optional(), content: prose().max(20_000).optional() })).max(5).optional(),
 });
 
 export const schemas = {
   'workspace:join': z.strictObject({ workspaceId: id }),
   /** The next page of a join's objects, when the join answered `next` (a cell too large for one answer). */
-  'workspace:objects': z.strictObject({ workspaceId: id, cursor: z.string().min(1).max(64) }),
+  'workspace:objects': z.strictObject({ workspaceId: id, cursor: line().min(1).max(64) }),
   'workspace:leave': z.strictObject({ workspaceId: id }),
   'doc:sync': z.strictObject({
     workspaceId: id,
@@ -218,7 +221,7 @@ export const schemas = {
       .refine((kind) => kind !== 'suggestion', 'suggestions are made with suggestion:create, which checks them against the paragraph'),
     marking: markingText,
     parentId: id.optional(),
-    orderKey: z.string().min(1).max(128).optional(),
+    orderKey: line().min(1).max(128).optional(),
     content: bytes.optional(),
   }),
   /** `from`: the marking the requester saw (the envelope's, as received); when given and no longer the object's, `conflict`. */
@@ -228,7 +231,7 @@ export const schemas = {
   /** Undoes a deletion, within the time its `object:delete` answered. */
   'object:restore': z.strictObject({ workspaceId: id, id }),
   /** Moves an object among its siblings: `orderKey` chosen between the two it should sit between. */
-  'object:move': z.strictObject({ workspaceId: id, id, orderKey: z.string().min(1).max(128) }),
+  'object:move': z.strictObject({ workspaceId: id, id, orderKey: line().min(1).max(128) }),
   'awareness:update': z.strictObject({
     workspaceId: id,
     state: z
@@ -239,6 +242,7 @@ export const schemas = {
         cursor: z
           .unknown()
           .refine((v) => JSON.stringify(v ?? null).length <= 2048, 'a cursor is at most 2 KB')
+          .refine(holdsStorableText, `a cursor's ${PROSE_RULE}`)
           .optional(),
         /** Which part of the workspace is open. */
         view: z.enum(PRESENCE_VIEWS).optional(),
@@ -252,7 +256,7 @@ export const schemas = {
     workspaceId: id,
     level: z.strictObject({
       nation: z.string().regex(/^[A-Z]{3}$/, 'nation is a country trigraph'),
-      clearance: z.string().min(1).max(32),
+      clearance: line().min(1).max(32),
       compartments: z.array(z.string().regex(/^[A-Z0-9-]{1,16}$/)).max(32).default([]),
     }),
   }),
@@ -261,14 +265,14 @@ export const schemas = {
     workspaceId: id,
     id,
     marking: markingText,
-    justification: z.string().max(4000),
+    justification: prose().max(4000),
   }),
   /** An FDO approves or denies (reason required); the requester withdraws. */
   'release:decide': z.strictObject({
     workspaceId: id,
     requestId: id,
     decision: z.enum(['approve', 'deny', 'withdraw']),
-    reason: z.string().max(4000).optional(),
+    reason: prose().max(4000).optional(),
     /** With `deny`: why, from DENIAL_CATEGORIES (shared/release.ts); `other` when left out. */
     category: z.enum(DENIAL_CATEGORIES).optional(),
   }),
@@ -290,7 +294,7 @@ export const schemas = {
       z.strictObject({ type: z.literal('speed'), speed: z.number() }),
       z.strictObject({ type: z.literal('jump'), scenarioMs: z.number().int().min(0).max(366 * 24 * 3600_000) }),
       z.strictObject({ type: z.literal('reset') }),
-      z.strictObject({ type: z.literal('real_world'), reason: z.string().max(500) }),
+      z.strictObject({ type: z.literal('real_world'), reason: prose().max(500) }),
       z.strictObject({ type: z.literal('clear_real_world') }),
       z.strictObject({ type: z.literal('endex') }),
       z.strictObject({ type: z.literal('close') }),
@@ -299,21 +303,21 @@ export const schemas = {
   /** EXCON: release, hold, take off hold or cancel (reason required) one inject. */
   'exercise:inject': z.strictObject({
     workspaceId: id,
-    injectId: z.string().min(1).max(40),
+    injectId: line().min(1).max(40),
     action: z.enum(['release', 'hold', 'unhold', 'cancel']),
-    reason: z.string().max(500).optional(),
+    reason: prose().max(500).optional(),
   }),
   /** EXCON: the MSEL (the ground truth) with each inject's state, and the AAR draft. */
   'exercise:msel': z.strictObject({ workspaceId: id }),
   /** EXCON: a new inject in the MSEL (an id is chosen when none is given), checked as a scenario file's inject. */
-  'exercise:inject:add': z.strictObject({ workspaceId: id, inject: plannedInjectSchema.extend({ id: z.string().min(1).max(40).optional() }) }),
+  'exercise:inject:add': z.strictObject({ workspaceId: id, inject: plannedInjectSchema.extend({ id: line().min(1).max(40).optional() }) }),
   /** EXCON: a planned inject rewritten whole (same fields as when added). */
-  'exercise:inject:edit': z.strictObject({ workspaceId: id, injectId: z.string().min(1).max(40), inject: plannedInjectSchema }),
+  'exercise:inject:edit': z.strictObject({ workspaceId: id, injectId: line().min(1).max(40), inject: plannedInjectSchema }),
   /**
    * EXCON: an MSEL spreadsheet (shared/exercise/mselCsv.ts) merged into the running MSEL, all or
    * nothing: new ids are added, planned ones rewritten. `dryRun`: checked and described, not applied.
    */
-  'exercise:msel:import': z.strictObject({ workspaceId: id, csv: z.string().min(1).max(MSEL_CSV_MAX), dryRun: z.boolean().optional() }),
+  'exercise:msel:import': z.strictObject({ workspaceId: id, csv: prose().min(1).max(MSEL_CSV_MAX), dryRun: z.boolean().optional() }),
   /**
    * EXCON or an evaluator: an observation, marked, optionally about one inject (and one of its
    * expected actions); the server stamps it with both clocks. Seen only by EXCON and evaluators
@@ -321,9 +325,9 @@ export const schemas = {
    */
   'exercise:observe': z.strictObject({
     workspaceId: id,
-    injectId: z.string().min(1).max(40).optional(),
-    expectedAction: z.string().min(1).max(500).optional(),
-    text: z.string().trim().min(1).max(4000),
+    injectId: line().min(1).max(40).optional(),
+    expectedAction: prose().min(1).max(500).optional(),
+    text: prose().trim().min(1).max(4000),
     marking: markingText,
   }),
   /** EXCON or an evaluator: the observations recorded in the cell that they may read, oldest first. */
@@ -337,7 +341,7 @@ export const schemas = {
   'exercise:aar-report': z.strictObject({ workspaceId: id, marking: markingText }),
   'exercise:replay': z.strictObject({
     workspaceId: id,
-    level: z.string().max(200).optional(),
+    level: line().max(200).optional(),
     at: z.iso.datetime().optional(),
   }),
   /**
@@ -349,11 +353,11 @@ export const schemas = {
     workspaceId: id,
     onId: id,
     marking: markingText,
-    text: z.string().trim().min(1, 'a comment needs some text').max(4000),
+    text: prose().trim().min(1, 'a comment needs some text').max(4000),
     mentions: z
       .array(
         z.discriminatedUnion('kind', [
-          z.strictObject({ kind: z.literal('person'), sub: z.string().min(1).max(128) }),
+          z.strictObject({ kind: z.literal('person'), sub: line().min(1).max(128) }),
           z.strictObject({ kind: z.literal('nation'), nation: z.string().regex(/^[A-Z]{3}$/, 'nation is a country trigraph') }),
         ]),
       )
@@ -364,7 +368,7 @@ export const schemas = {
    * An answer to an RFI (`rfiId`): an object of its own (kind `comment`, `fields.rfiAnswer` true) under
    * the RFI, marked at its own level, no wider than the RFI's. The server refuses an empty answer.
    */
-  'rfi:answer': z.strictObject({ workspaceId: id, rfiId: id, marking: markingText, text: z.string().max(8000) }),
+  'rfi:answer': z.strictObject({ workspaceId: id, rfiId: id, marking: markingText, text: prose().max(8000) }),
   /** One's notifications in a cell, newest first (only those about objects one may see now). */
   'notifications:list': z.strictObject({ workspaceId: id }),
   /** Marks one's notifications read. */
@@ -398,7 +402,7 @@ export const schemas = {
   /** Editors: makes the object's content that of an earlier version, as a new edit (the marking stays). */
   'history:restore': z.strictObject({ workspaceId: id, id, version: z.string().regex(VERSION_ID, 'a version is <epoch>.<number>, as history:list names it') }),
   /** A fresh token, e.g. after the participant's attributes changed: rooms change at once. */
-  'session:refresh': z.strictObject({ token: z.string().min(1).max(8192) }),
+  'session:refresh': z.strictObject({ token: line().min(1).max(8192) }),
 } as const;
 
 export type ClientEvent = keyof typeof schemas;
@@ -641,14 +645,22 @@ export interface Persona {
   roles: Role[];
 }
 
+/**
+ * The longest text claim (`sub`, `name`, `clearance`, each compartment) and the most compartments
+ * a token may carry: far beyond any real identity provider's, short of what would bloat every
+ * audit entry, presence state and access level the claims end up in.
+ */
+export const CLAIM_TEXT_MAX = 256;
+const claimText = line().min(1, 'a claim may not be empty').max(CLAIM_TEXT_MAX, `a claim may be at most ${CLAIM_TEXT_MAX} characters`);
+
 /** JWT claims Tearline reads (DESIGN.md, "Participants and identity"). */
 export const claimsSchema = z.object({
   // The simulated personas' namespace is the server's: a token claiming it is refused.
-  sub: z.string().min(1).refine((sub) => !sub.startsWith(SIMULATED_SUB_PREFIX), 'this subject is reserved for simulated personas'),
-  name: z.string().min(1),
+  sub: claimText.refine((sub) => !sub.startsWith(SIMULATED_SUB_PREFIX), 'this subject is reserved for simulated personas'),
+  name: claimText,
   nation: z.string().regex(/^[A-Z]{3}$/),
-  clearance: z.string().min(1),
-  compartments: z.array(z.string()).default([]),
+  clearance: claimText,
+  compartments: z.array(claimText).max(CLAIM_TEXT_MAX, `a token may list at most ${CLAIM_TEXT_MAX} compartments`).default([]),
   roles: z.array(z.enum(ROLES)).default([]),
 });
 export type Claims = z.infer<typeof claimsSchema>;

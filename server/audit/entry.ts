@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction, AuditActor, AuditView, Json } from '../../shared/rest';
 import { canonicalJson } from './canonicalJson';
+import { storableDraft } from './storableDraft';
 
 export const SYSTEM_ACTOR: AuditActor = { sub: 'system', nation: null };
 
@@ -42,8 +43,13 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** The entry that follows `previous` (null for the first entry of the log). */
-export function chainEntry(previous: { seq: number; hash: string } | null, draft: AuditDraft, now: Date): AuditEntry {
+/**
+ * The entry that follows `previous` (null for the first entry of the log). Text neither engine
+ * stores as it is (U+0000, other control characters, unpaired surrogates) is escaped first, so the
+ * stored entry is the hashed one and PostgreSQL never refuses it (storableDraft.ts).
+ */
+export function chainEntry(previous: { seq: number; hash: string } | null, given: AuditDraft, now: Date): AuditEntry {
+  const draft = storableDraft(given) ?? given;
   const unhashed: Omit<AuditEntry, 'hash'> = {
     seq: previous ? previous.seq + 1 : 1,
     at: draft.at ?? now.toISOString(),

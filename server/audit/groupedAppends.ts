@@ -12,6 +12,8 @@ import type { WriteOutcomes } from '../store/storageHealth';
 import { canonicalJson } from './canonicalJson';
 import type { AuditDraft, AuditEntry } from './entry';
 import type { AuditLog, QueuedDrafts } from './log';
+import { holdsStorableText } from '../../shared/text';
+import { refusesEntryData } from './storableDraft';
 
 export interface AuditAppendOptions {
   /** Appends arriving within this many milliseconds share one transaction (2); 0: those made in the same tick. */
@@ -38,7 +40,7 @@ export function groupedAppends(
   writeEntries: WriteEntries,
   clock: () => Date,
   { groupMs = 2, outcomes, log }: AuditAppendOptions,
-): Pick<AuditLog, 'append' | 'withQueued' | 'unwritten' | 'close'> {
+): Pick<AuditLog, 'append' | 'withQueued' | 'unwritten' | 'unstorableEntries' | 'close'> {
   const queue: Queued[] = [];
   let closed = false;
   /** The write that queued appends will join: a timer, or the end of this tick. */
@@ -47,6 +49,8 @@ export function groupedAppends(
   let writing: Promise<void> | undefined;
   /** Writes refused in a row: while any, appends are answered as soon as they are queued. */
   let refused = 0;
+  /** Entries made with text stored escaped (append, chainEntry), and entries the database refused (writeOneByOne). */
+  const unstorable = { escaped: 0, dropped: 0 };
 
   const schedule = (ms: number) => {
     if (scheduled) return;
@@ -93,15 +97,24 @@ export function groupedAppends(
     try {
       entries = await writeEntries(batch.map((queued) => queued.draft));
     } catch (error) {
-      queue.unshift(...batch);
-      outcomes?.wrote(error);
-      refused++;
-      const retryMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (refused - 1));
-      log?.error({ err: error, unwritten: queue.length, retryMs }, 'audit entries could not be written; kept in order and retried');
-      for (const { resolve } of batch) resolve(undefined);
-      if (!closed) schedule(retryMs);
-      return;
+      if (refusesEntryData(error)) return writeOneByOne(batch);
+      return keepForRetry(batch, error);
     }
+    stored(batch, entries);
+  }
+
+  /** A failed write: its entries go back to the head of the queue, in order, and are retried with a backoff. */
+  function keepForRetry(batch: Queued[], error: unknown): void {
+    queue.unshift(...batch);
+    outcomes?.wrote(error);
+    refused++;
+    const retryMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (refused - 1));
+    log?.error({ err: error, unwritten: queue.length, retryMs }, 'audit entries could not be written; kept in order and retried');
+    for (const { resolve } of batch) resolve(undefined);
+    if (!closed) schedule(retryMs);
+  }
+
+  function stored(batch: Queued[], entries: AuditEntry[]): void {
     outcomes?.wrote();
     written(batch, entries);
   }
@@ -124,10 +137,33 @@ export function groupedAppends(
     if (queue.length > 0 && !closed) schedule(refused > 0 ? RETRY_MS : groupMs);
   }
 
+  /**
+   * The database refused a batch for what an entry holds (storableDraft.ts): each entry is written
+   * alone, in order, so every other one is stored; one refused alone is left out, written whole to
+   * the server log and counted. A transient refusal meanwhile keeps what is left for the retry.
+   */
+  async function writeOneByOne(batch: Queued[]): Promise<void> {
+    for (const [i, queued] of batch.entries()) {
+      try {
+        stored([queued], await writeEntries([queued.draft]));
+      } catch (error) {
+        if (!refusesEntryData(error)) return keepForRetry(batch.slice(i), error);
+        log?.error({ err: error, entry: queued.draft }, 'audit entry refused by the database for what it holds: left out of the log');
+        unstorable.dropped++;
+        queued.resolve(undefined);
+      }
+    }
+  }
+
   return {
     append(draft) {
       // A value that cannot be hashed fails its own append now, not the group it would join.
       canonicalJson(draft.detail ?? {});
+      // Escaped when chained (chainEntry); said here, where the server log and the count are.
+      if (!holdsStorableText(draft)) {
+        log?.error({ entry: draft }, 'audit entry with control characters in its text: stored with them escaped');
+        unstorable.escaped++;
+      }
       if (closed) {
         log?.error({ entry: draft }, 'audit entry made after the audit log closed could not be written');
         return Promise.resolve(undefined);
@@ -169,6 +205,9 @@ export function groupedAppends(
     },
     unwritten() {
       return queue.length;
+    },
+    unstorableEntries() {
+      return { ...unstorable };
     },
     async close() {
       closed = true;

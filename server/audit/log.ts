@@ -60,6 +60,12 @@ export interface AuditLog {
   withQueued<T>(write: (queued: QueuedDrafts) => Promise<T>): Promise<T>;
   /** Entries accepted but not yet stored (the storage refused them so far). */
   unwritten(): number;
+  /**
+   * Entries so far whose text the stores could not keep as it was (groupedAppends.ts): `escaped`,
+   * stored with control characters and unpaired surrogates written as `\uXXXX`; `dropped`,
+   * refused by the database for what they held, so left out and written whole to the server log.
+   */
+  unstorableEntries(): { escaped: number; dropped: number };
   /** Writes what is queued; entries that still cannot be written are reported in the server log. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Verifies bearer tokens (jose) and turns their claims into a Tearline identity.
 import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTVerifyGetKey, type CryptoKey } from 'jose';
 import { claimsSchema, type Claims } from '../../shared/protocol';
+import type { z } from 'zod';
 import { TearlineError } from '../errors';
 
 export interface Identity extends Claims {
@@ -43,9 +44,16 @@ export function createVerifier(options: VerifierOptions): VerifyToken {
       );
     }
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success || typeof payload.exp !== 'number') {
-      throw new TearlineError('unauthorized', 'Your credentials lack the nation, clearance or roles Tearline needs.');
-    }
+    if (!claims.success || typeof payload.exp !== 'number') throw new TearlineError('unauthorized', claimsRefusal(claims.error));
     return { ...claims.data, exp: payload.exp };
   };
+}
+
+/** Text claims are refused for what they hold (shared/text.ts, CLAIM_TEXT_MAX), naming the claim; anything else for what is missing. */
+const TEXT_CLAIMS = new Set<PropertyKey>(['sub', 'name', 'clearance', 'compartments']);
+
+function claimsRefusal(error: z.ZodError | undefined): string {
+  const issue = error?.issues.find((found) => TEXT_CLAIMS.has(found.path[0] ?? '') && found.code !== 'invalid_type');
+  if (!issue) return 'Your credentials lack the nation, clearance or roles Tearline needs.';
+  return `Your credentials were not accepted: in their "${String(issue.path[0])}" claim, ${issue.message}. Ask your identity provider's administrator.`;
 }

@@ -41,6 +41,8 @@ export interface MetricSources {
   storageFaults(): number;
   /** Audit entries accepted but not yet stored. */
   auditUnwritten(): number;
+  /** Audit entries whose text could not be stored as it was: escaped, or left out (AuditLog.unstorableEntries). */
+  auditUnstorable(): { escaped: number; dropped: number };
 }
 
 /**
@@ -120,7 +122,7 @@ export function eventLoopLag(registry: Registry, periodMs: number, histogram: La
 
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
-  const reported = { broadcast: { direct: 0, engine: 0 }, ack: { direct: 0, engine: 0 }, storageFaults: 0 };
+  const reported = { broadcast: { direct: 0, engine: 0 }, ack: { direct: 0, engine: 0 }, storageFaults: 0, auditUnstorable: { escaped: 0, dropped: 0 } };
   defaultMetricsButEventLoop(registry);
   const lag = eventLoopLag(registry, EVENT_LOOP_SAMPLE_MS);
   // Storage health, read only when collected: nothing else holds these.
@@ -140,6 +142,19 @@ export function createMetrics(sources: MetricSources): Metrics {
       const now = sources.storageFaults();
       this.inc(now - reported.storageFaults);
       reported.storageFaults = now;
+    },
+  });
+  new Counter({
+    name: 'tearline_audit_unstorable_entries_total',
+    help: 'Audit entries whose text could not be stored as it was, by outcome: stored with control characters escaped, or refused by the database for what they held and left out of the log (written to the server log)',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const now = sources.auditUnstorable();
+      for (const outcome of ['escaped', 'dropped'] as const) {
+        this.inc({ outcome }, now[outcome] - reported.auditUnstorable[outcome]);
+        reported.auditUnstorable[outcome] = now[outcome];
+      }
     },
   });
   new Gauge({

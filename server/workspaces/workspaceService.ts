@@ -18,16 +18,17 @@ import { findTemplate, TEMPLATES } from './templates';
 import { defaultMarkingFor } from '../../shared/cellDefaults';
 import { isMember, memberNations } from '../../shared/membership';
 import { CROSS_NATION_EDITING, DEFAULT_CROSS_NATION_EDITING } from '../../shared/suggestions';
+import { line } from '../../shared/text';
 
 const code = (pattern: RegExp, what: string) => z.string().regex(pattern, `${what}`);
 
 /** `POST /api/workspaces` (NewWorkspace): strict, so a field the type lacks is refused. */
 export const createWorkspaceSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: line().trim().min(1).max(120),
   template: z.enum(TEMPLATES.map((t) => t.id) as [string, ...string[]]).optional(),
   members: z.array(code(/^[A-Z]{3,4}$/, 'members are country trigraphs or group tetragraphs')).max(64).optional(),
-  defaultMarking: z.string().min(1).max(512).optional(),
-  systemHigh: z.string().min(1).max(32).optional(),
+  defaultMarking: line().min(1).max(512).optional(),
+  systemHigh: line().min(1).max(32).optional(),
   groups: z
     .record(code(/^[A-Z]{4}$/, 'group names are four capital letters'), z.array(code(/^[A-Z]{3}$/, 'group members are trigraphs')).min(1).max(64))
     .optional(),

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { OBJECT_KINDS, ROLES } from '../protocol';
 import { parseScenarioTime, SCENARIO_TIME_HINT } from './scenarioTime';
+import { line, prose } from '../text';
 
 export const DEFAULT_BANNER = 'EXERCISE EXERCISE EXERCISE';
 
@@ -15,9 +16,9 @@ const EXERCISE_ROLES = ['player', 'role_player', 'excon', 'observer', 'evaluator
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 const id = (what: string) => z.string().regex(ID, `${what} is 1 to 40 letters, digits, ".", "_" or "-", starting with a letter or digit`);
 const trigraph = z.string().regex(/^[A-Z]{3}$/, 'a nation is a country trigraph such as USA or JPN');
-const text = (max: number) => z.string().trim().min(1, 'cannot be empty').max(max, `is longer than ${max} characters`);
+const text = (max: number) => prose().trim().min(1, 'cannot be empty').max(max, `is longer than ${max} characters`);
 
-const scenarioTimeSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+const scenarioTimeSchema = z.union([line(), z.number()]).transform((value, ctx) => {
   const ms = parseScenarioTime(value);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${value}" is not a scenario time: ${SCENARIO_TIME_HINT}` });
@@ -30,38 +31,38 @@ const cellSchema = z.strictObject({
   id: id('A cell id'),
   name: text(120),
   /** A coalition template (server/workspaces/templates.ts), its members and groups. */
-  template: z.string().optional(),
+  template: line().optional(),
   /** Nations or groups on top of the template's. */
   members: z.array(z.string().regex(/^[A-Z]{3,4}$/, 'members are country trigraphs or group tetragraphs')).default([]),
-  groups: z.record(z.string(), z.array(trigraph)).default({}),
-  systemHigh: z.string().default('SECRET'),
+  groups: z.record(line(), z.array(trigraph)).default({}),
+  systemHigh: line().default('SECRET'),
 });
 
 const participantSchema = z.strictObject({
   id: id('A participant id'),
   name: text(120),
   nation: trigraph,
-  clearance: z.string(),
-  compartments: z.array(z.string()).default([]),
+  clearance: line(),
+  compartments: z.array(line()).default([]),
   roles: z.array(z.enum(ROLES)).default(['editor']),
   exerciseRole: z.enum(EXERCISE_ROLES).default('player'),
   /** Cells they sit in; all the scenario's cells when absent. */
-  cells: z.array(z.string()).optional(),
+  cells: z.array(line()).optional(),
   /** The token subject (`sub`) of the real person who plays them: how messages and joins find that person. */
-  sub: z.string().trim().min(1).max(200).optional(),
+  sub: line().trim().min(1).max(200).optional(),
 });
 
 const versionSchema = z.strictObject({
-  marking: z.string(),
+  marking: line(),
   title: text(200).optional(),
-  content: z.string().max(20_000, 'is longer than 20,000 characters').optional(),
+  content: prose().max(20_000, 'is longer than 20,000 characters').optional(),
 });
 
 const expectSchema = z.strictObject({
   /** What the players should do, in the planner's words (shown to EXCON and in the AAR). */
   action: text(500),
   /** The audit action that shows it happened, e.g. release.approve or tearline.create. */
-  audit: z.string().optional(),
+  audit: line().optional(),
   /** The nation expected to act. */
   by: trigraph.optional(),
   /** How long after the inject the action counts as timely. */
@@ -80,24 +81,24 @@ export const injectSchema = z.strictObject({
   at: scenarioTimeSchema,
   author: trigraph,
   kind: z.enum(INJECT_KINDS),
-  marking: z.string(),
+  marking: line(),
   title: text(200),
-  content: z.string().max(20_000, 'is longer than 20,000 characters').optional(),
+  content: prose().max(20_000, 'is longer than 20,000 characters').optional(),
   objectKind: z.enum(OBJECT_KINDS).default('report'),
   /** Target cells; every cell of the scenario when absent. */
-  cells: z.array(z.string()).optional(),
+  cells: z.array(line()).optional(),
   /** Target participants (a message's role players); everyone in the cells when absent. */
-  to: z.array(z.string()).optional(),
+  to: z.array(line()).optional(),
   /** Persona posting it (a role player); must be able to see its own marking. */
-  from: z.string().optional(),
+  from: line().optional(),
   /** The inject whose object an edit or a release request is about. */
-  target: z.string().optional(),
+  target: line().optional(),
   /** A release request's wider marking. */
-  releaseTo: z.string().optional(),
+  releaseTo: line().optional(),
   /** The participant a join inject brings in. */
-  participant: z.string().optional(),
+  participant: line().optional(),
   release: z.enum(['auto', 'manual']).default('auto'),
-  objective: z.string().optional(),
+  objective: line().optional(),
   expect: expectSchema.optional(),
   condition: conditionSchema.optional(),
   /** Versions for wider audiences (the sanitised one for partners), each releasable to more than the one before. */
@@ -107,7 +108,7 @@ export const injectSchema = z.strictObject({
 export const scenarioSchema = z.strictObject({
   id: id('A scenario id'),
   title: text(200),
-  description: z.string().max(5000).optional(),
+  description: prose().max(5000).optional(),
   /** STARTEX in the scenario's world, as a UTC date and time. */
   start: z.iso.datetime({ offset: true, message: 'start is a date and time such as 2025-03-04T06:00:00Z' }),
   banner: text(80).default(DEFAULT_BANNER),

@@ -16,9 +16,10 @@ import { sharingFigures, type FigureObject } from '../../figures/sharingFigures'
 import { participantOf } from '../../sessions/identity';
 import type { Cell } from '../../workspaces/cellRegistry';
 import { memberNations } from '../../../shared/membership';
+import { line } from '../../../shared/text';
 
 const auditQuery = z.object({
-  after: z.string().min(1).max(64).optional(),
+  after: line().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
 });
 

@@ -21,10 +21,11 @@ import { workspaceRoom } from '../../rooms/roomNames';
 import { TEMPLATES } from '../../workspaces/templates';
 import type { ExerciseRecord } from '../../store/types';
 import type { Context } from '../context';
+import { prose } from '../../../shared/text';
 
 export const newExerciseSchema = z.strictObject({
   /** The scenario file's text, YAML or JSON. */
-  scenario: z.string().min(1).max(1_000_000),
+  scenario: prose().min(1).max(1_000_000),
 });
 
 export async function createExercise(ctx: Context, identity: Identity, body: unknown): Promise<{ scenarioId: string; cells: WorkspaceSummary[] }> {

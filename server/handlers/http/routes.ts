@@ -4,7 +4,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ErrorCode, ProtocolError } from '../../../shared/protocol';
-import { ROLES } from '../../../shared/protocol';
+import { idSchema, ROLES } from '../../../shared/protocol';
 import type { RestAnswers } from '../../../shared/rest';
 import type { DevIdentity } from '../../auth/devIdentity';
 import { findPersona, PERSONAS } from '../../auth/personas';
@@ -23,6 +23,7 @@ import { exportObject } from './exportObject';
 import { cellTracks, featureTrack } from './featureTrack';
 import { restLimit } from './rateLimits';
 import { createWorkspaceSchema } from '../../workspaces/workspaceService';
+import { line } from '../../../shared/text';
 
 const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
@@ -40,14 +41,14 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 const devTokenSchema = z.strictObject({
-  persona: z.string().min(1).max(64),
+  persona: line().min(1).max(64),
   expiresInSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
   /** Development only: the same persona with changed attributes (to rehearse a clearance change). */
   overrides: z
     .strictObject({
       nation: z.string().regex(/^[A-Z]{3}$/).optional(),
-      clearance: z.string().min(1).max(32).optional(),
-      compartments: z.array(z.string().max(16)).max(32).optional(),
+      clearance: line().min(1).max(32).optional(),
+      compartments: z.array(line().max(16)).max(32).optional(),
       roles: z.array(z.enum(ROLES)).optional(),
     })
     .optional(),
@@ -198,6 +199,17 @@ export function createHttpApp(ctx: Context, dev: DevIdentity | undefined): expre
       if (cell) await ctx.readGate!.ready(cell);
       return read();
     });
+  // Ids in addresses are checked as in payloads, before anything looks them up (PostgreSQL refuses U+0000).
+  for (const name of ['id', 'objectId']) {
+    app.param(name, (_req, _res, next, value: unknown) => {
+      try {
+        parseOrRefuse(idSchema, value);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
   app.get(
     '/api/workspaces/:id/audit',
     heavy,
