@@ -9,9 +9,10 @@
 // that keeps this from rotting; no figures are to be read from it.
 // Every run also samples each process's CPU every `--window` seconds from its first edit
 // (./series.ts): the first window (the servers cold) is printed beside the measured one, and
-// `--series` prints every window. The full form's warm-up (60 s) is where a PostgreSQL node's CPU
-// per edit stops falling (docs/performance.md, "Session 11: the cluster bench in steady state"):
-// with 3 s it measured V8 still compiling the edit path and PostgreSQL settling after the seed.
+// `--series` prints every window. The full form's warm-up (90 s) is past where a PostgreSQL node's
+// optimising compiler has tiered up its edit path (first optimisations go on to ~70 s at 2 nodes;
+// docs/performance.md, "Session 11: the cluster bench in steady state"): with 3 s it measured V8
+// still compiling and PostgreSQL settling after the seed.
 // `--rounds n` repeats the SQLite node and the node counts n times and prints each ratio's median.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,9 +26,9 @@ import { createDatabase, startRedis } from './servers/infra';
 import { ServerProcess } from './servers/spawn';
 import { devTokens, tearlineTarget, TearlineSession } from './targets/tearline';
 
-export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 60] [--seconds 20] [--window 10] [--series] [--rounds 1] [--profile <dir>] [--idle-node] [--base <checkout>] [--out bench/results/cluster.json]`;
+export const CLUSTER_USAGE = `usage: npm run bench -- cluster [--quick] [--nodes 1,2,3] [--no-sqlite] [--clients 500] [--writers 12] [--rate 100] [--warmup 90] [--seconds 20] [--window 10] [--series] [--rounds 1] [--profile <dir>] [--idle-node] [--base <checkout>] [--out bench/results/cluster.json]`;
 
-const FULL = { clients: 500, editsPerSecond: 100, warmupSeconds: 60, measureSeconds: 20, windowSeconds: 10 };
+const FULL = { clients: 500, editsPerSecond: 100, warmupSeconds: 90, measureSeconds: 20, windowSeconds: 10 };
 const QUICK = { clients: 24, editsPerSecond: 30, warmupSeconds: 0.5, measureSeconds: 2, windowSeconds: 1 };
 
 /** One window of a run's series: µs of CPU per edit sent in it, each node's, Redis's, PostgreSQL's and all together. */

@@ -38,6 +38,8 @@ export function seriesWindows(samples: readonly SeriesSample[]): SeriesWindow[] 
 /**
  * Samples `sample()` now and every `everySeconds` until `stop()`, which takes one last sample and
  * answers them all. Samples run one at a time: a slow one delays the next rather than overlapping it.
+ * The last sample replaces the one before when it comes less than half a period after it, so the
+ * run's last window is not a sliver of a few edits.
  */
 export function sampleSeries(everySeconds: number, sample: () => Promise<SeriesSample>): { stop(): Promise<SeriesSample[]> } {
   const samples: SeriesSample[] = [];
@@ -49,7 +51,9 @@ export function sampleSeries(everySeconds: number, sample: () => Promise<SeriesS
     async stop() {
       clearInterval(timer);
       await chain;
-      samples.push(await sample());
+      const last = await sample();
+      if (samples.length > 1 && last.atSeconds - samples.at(-1)!.atSeconds < everySeconds / 2) samples.pop();
+      samples.push(last);
       return samples;
     },
   };

@@ -5,9 +5,9 @@ import { expect, test } from 'vitest';
 import { clusterMarkdown, clusterWindows, parseClusterArgs, type ClusterRow, type ClusterWindow } from '../../bench/cluster';
 import { sampleSeries, seriesWindows, type SeriesSample } from '../../bench/series';
 
-test('the full form warms up for a minute and samples 10 s windows; --quick stays seconds long', () => {
+test('the full form warms up for 90 s and samples 10 s windows; --quick stays seconds long', () => {
   const full = parseClusterArgs([]);
-  expect(full.plan.warmupSeconds).toBe(60);
+  expect(full.plan.warmupSeconds).toBe(90);
   expect(full.plan.seriesSeconds).toBe(10);
   expect(full.rounds).toBe(1);
   const quick = parseClusterArgs(['--quick']);
@@ -64,8 +64,31 @@ test('sampleSeries samples at once, every period, and once more when stopped, on
   await new Promise((resolve) => setTimeout(resolve, 60));
   const samples = await series.stop();
   expect(samples.length).toBeGreaterThanOrEqual(3);
-  expect(samples.map((s) => s.edits)).toEqual(samples.map((_, i) => i));
+  // In order, one at a time (the last may have replaced the one before it: see the next test).
+  const edits = samples.map((s) => s.edits);
+  expect(edits).toEqual([...edits].sort((a, b) => a - b));
+  expect(new Set(edits).size).toBe(edits.length);
   expect(overlapped).toBe(false);
+});
+
+test('the last sample replaces the one before when it comes less than half a period after it', async () => {
+  let clock = 0;
+  const series = sampleSeries(10, async () => ({ atSeconds: clock, edits: clock, values: {} }));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  clock = 10;
+  const longRun = await series.stop();
+  expect(longRun.map((s) => s.atSeconds)).toEqual([0, 10]);
+  // Every 10 ms, and a stop 2 ms after the last periodic sample: that sample gives way to the last one.
+  let stopping = false;
+  let at = -10;
+  const short = sampleSeries(0.01, async () => {
+    at = stopping ? at + 2 : at + 10;
+    return { atSeconds: at / 1000, edits: at, values: {} };
+  });
+  while (at < 20) await new Promise((resolve) => setTimeout(resolve, 2));
+  stopping = true;
+  const stopped = (await short.stop()).map((s) => s.edits);
+  expect(stopped.at(-1)! - stopped.at(-2)!).toBeGreaterThanOrEqual(10);
 });
 
 function window(total: number, nodes: number[]): ClusterWindow {
