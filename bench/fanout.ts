@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EditLedger, PHASE, type Phase } from './ledger';
 import { LEVELS, MIXED_MARKINGS, SHARED_MARKING, levelOf } from './levels';
 import { markerText, scanMarkers } from './markers';
+import { sampleSeries, type SeriesSample } from './series';
 import { ServerProcess } from './servers/spawn';
 import type { Receiver, Target, TargetSession, Writer } from './targets/target';
 import type { FrameHandler } from './wire/frames';
@@ -28,6 +29,8 @@ export interface FanoutPlan {
   cpuProfileDir?: string;
   /** Another checkout of the repository whose server runs instead of this one's (`bench -- edit-cpu --base`). */
   serverRoot?: string;
+  /** Sample every server's CPU (and the extra quantities) every this many seconds from the first edit of the warm-up on (./series.ts). */
+  seriesSeconds?: number;
 }
 
 export interface FanoutResult {
@@ -57,6 +60,8 @@ export interface FanoutResult {
   generatorCpu: number;
   generatorSaturated: boolean;
   windowSeconds: number;
+  /** With `seriesSeconds`: cumulative samples from the first edit of the warm-up to the end of the measured one; `node<i>` is server i's CPU seconds, `frames` the receivers' frames. */
+  series?: SeriesSample[];
 }
 
 /** Above this share of a core the generator's own delays would show up as server latency. */
@@ -131,10 +136,22 @@ export async function measureFanout(
     const connected = await sampleAll(servers);
 
     const seqs = new Array<number>(writerClients.length).fill(0);
+    let editsSent = 0;
     const drive = (seconds: number, phase: Phase) =>
-      driveEdits(clients.writers, seqs, plan.editsPerSecond, seconds, (writer, seq) =>
-        ledger.recordSend(writer, seq, performance.now(), phase, audiences[writer % plan.writers]!),
-      );
+      driveEdits(clients.writers, seqs, plan.editsPerSecond, seconds, (writer, seq) => {
+        editsSent++;
+        ledger.recordSend(writer, seq, performance.now(), phase, audiences[writer % plan.writers]!);
+      });
+    const firstEditAt = performance.now();
+    const series = plan.seriesSeconds
+      ? sampleSeries(plan.seriesSeconds, async () => {
+          const atSeconds = (performance.now() - firstEditAt) / 1000;
+          const edits = editsSent;
+          const values: Record<string, number> = Object.fromEntries(servers.map((server, i) => [`node${i}`, server.sample().cpuSeconds]));
+          // Frames the receivers got: fewer per edit when a loaded server coalesces more, which makes an edit cheaper.
+          return { atSeconds, edits, values: { ...values, frames: frames.light, ...(await extraCpuSeconds()) } };
+        })
+      : undefined;
     await drive(plan.warmupSeconds, PHASE.warmup);
     await sleep(SETTLE_MS);
 
@@ -147,6 +164,7 @@ export async function measureFanout(
     const startedAt = performance.now();
     measuring = true;
     await drive(plan.measureSeconds, PHASE.measured);
+    const samples = await series?.stop();
     const drainUntil = performance.now() + DRAIN_TIMEOUT_MS;
     while (!ledger.drained && performance.now() < drainUntil) await sleep(20);
     measuring = false;
@@ -197,6 +215,7 @@ export async function measureFanout(
       generatorCpu,
       generatorSaturated: generatorCpu > GENERATOR_SATURATION,
       windowSeconds,
+      ...(samples ? { series: samples } : {}),
     };
   } finally {
     for (const session of sessions.flat()) session.close();

@@ -34,8 +34,8 @@ export interface V8TraceSummary {
   windows: TraceWindow[];
   /** From `fromMs` on: bailouts and invalidations per function, with their reasons, most first. */
   lost: { name: string; count: number; reasons: string[] }[];
-  /** From `fromMs` on: optimisations per function, most first. */
-  optimised: { name: string; count: number }[];
+  /** From `fromMs` on: optimisations per function and the compile ms they took, most ms first (where the compiler's time went). */
+  optimised: { name: string; count: number; compileMs: number }[];
 }
 
 const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: /;
@@ -47,7 +47,7 @@ export function summarizeV8Trace(text: string, fromMs: number, windowMs: number)
   const windows = new Map<number, TraceWindow>();
   const optimisedBefore = new Set<string>();
   const lost = new Map<string, { count: number; reasons: Set<string> }>();
-  const optimised = new Map<string, number>();
+  const optimised = new Map<string, { count: number; compileMs: number }>();
   let clockMs = 0;
   const windowAt = (ms: number): TraceWindow => {
     const start = Math.floor(ms / windowMs) * windowMs;
@@ -76,8 +76,12 @@ export function summarizeV8Trace(text: string, fromMs: number, windowMs: number)
       if (optimisedBefore.has(sfi!)) window.optimisedAgain += 1;
       else window.optimisedFirst += 1;
       optimisedBefore.add(sfi!);
-      window.compileMs += Number(prepare) + Number(execute) + Number(finalize);
-      if (clockMs >= fromMs) optimised.set(name, (optimised.get(name) ?? 0) + 1);
+      const ms = Number(prepare) + Number(execute) + Number(finalize);
+      window.compileMs += ms;
+      if (clockMs >= fromMs) {
+        const entry = optimised.get(name) ?? { count: 0, compileMs: 0 };
+        optimised.set(name, { count: entry.count + 1, compileMs: entry.compileMs + ms });
+      }
       continue;
     }
     const bailout = BAILOUT.exec(line);
@@ -95,7 +99,7 @@ export function summarizeV8Trace(text: string, fromMs: number, windowMs: number)
   return {
     windows: [...windows.values()].sort((a, b) => a.fromMs - b.fromMs),
     lost: [...lost].map(([name, { count, reasons }]) => ({ name, count, reasons: [...reasons] })).sort((a, b) => b.count - a.count),
-    optimised: [...optimised].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count),
+    optimised: [...optimised].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => b.compileMs - a.compileMs),
   };
 }
 
@@ -120,7 +124,7 @@ export function run(args: string[]): number {
   );
   console.log(`\nFrom ${fromMs / 1000} s on, code lost (bailouts and invalidations) by function:\n`);
   console.log(table(['function', 'times', 'reasons'], summary.lost.slice(0, 20).map((f) => [f.name, String(f.count), f.reasons.join('; ')])));
-  console.log(`\nFrom ${fromMs / 1000} s on, optimisations by function:\n`);
-  console.log(table(['function', 'times'], summary.optimised.slice(0, 20).map((f) => [f.name, String(f.count)])));
+  console.log(`\nFrom ${fromMs / 1000} s on, optimisations by function, most compile time first:\n`);
+  console.log(table(['function', 'times', 'compile ms'], summary.optimised.slice(0, 20).map((f) => [f.name, String(f.count), fixed(f.compileMs, 1)])));
   return 0;
 }

@@ -25,7 +25,11 @@ export async function startRedis(): Promise<BenchRedis> {
 
 export interface BenchDatabase {
   url: string;
-  /** CPU so far of the backends now serving this database (a backend that ended is no longer counted). */
+  /**
+   * CPU so far of the backends that have served this database: each backend's last reading, kept
+   * after it ends (a pool closing an idle connection made the sum fall, and a window's CPU come out
+   * negative); what an ended backend spent after its last reading is not counted.
+   */
   cpuSeconds(): Promise<number>;
   /** Transactions committed in this database so far (pg_stat_database; a backend reports within a second). */
   commits(): Promise<number>;
@@ -51,20 +55,21 @@ export async function createDatabase(): Promise<BenchDatabase> {
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
+  // By pid and start time: a pid the system hands to a later backend is another backend.
+  const backends = new Map<string, number>();
   return {
     url: url.toString(),
     cpuSeconds: () =>
       admin(async (client) => {
-        const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-        let total = 0;
-        for (const { pid } of rows) {
+        const { rows } = await client.query<{ pid: number; started: string }>('SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE datname = $1', [name]);
+        for (const { pid, started } of rows) {
           try {
-            total += sampleProcess(pid).cpuSeconds;
+            backends.set(`${pid}@${started}`, sampleProcess(pid).cpuSeconds);
           } catch {
-            // A backend that ended between the list and the read.
+            // A backend that ended between the list and the read: its last reading stands.
           }
         }
-        return total;
+        return [...backends.values()].reduce((sum, cpu) => sum + cpu, 0);
       }),
     commits: () =>
       admin(async (client) => {

@@ -33,7 +33,7 @@ test('names the functions that lost their code and were optimised from the given
     { name: '(anonymous)', count: 1, reasons: ['invalidated: code dependencies'] },
   ]);
   expect(summary.optimised).toEqual([
-    { name: 'applyUpdate', count: 1 },
-    { name: '(anonymous)', count: 1 },
+    { name: 'applyUpdate', count: 1, compileMs: 1.5 },
+    { name: '(anonymous)', count: 1, compileMs: 0.5 },
   ]);
 });
