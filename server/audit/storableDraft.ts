@@ -6,7 +6,6 @@
 // and verification reports it altered.
 import type { Json } from '../../shared/rest';
 import { escapeUnstorable, holdsStorableText } from '../../shared/text';
-import type { AuditDraft } from './entry';
 
 /**
  * Whether PostgreSQL refused a write for the data in it, which no retry changes: SQLSTATE class 22
@@ -31,6 +30,6 @@ function escapedJson(value: Json): Json {
  * The draft with every control character (but tab and line breaks) and unpaired surrogate of its
  * text written as a `\uXXXX` escape, so both engines store it as hashed; undefined when it holds none.
  */
-export function storableDraft<D extends AuditDraft>(draft: D): D | undefined {
+export function storableDraft<D extends object>(draft: D): D | undefined {
   return holdsStorableText(draft) ? undefined : (escapedJson(draft as unknown as Json) as unknown as D);
 }
