@@ -20,7 +20,7 @@ export interface BenchOptions {
   out: string;
 }
 
-export const USAGE = `usage: npm run bench -- [markings … | frames … | acks … | commit-cpu … | edit-cpu … | relay-cpu … | relay-read … | cluster … | worst-update … | many-cells … | commit-sweep … | socket-memory … | transport-floor … | client … | map … | soak … | storm … | slow-reader … | disk-full … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
+export const USAGE = `usage: npm run bench -- [markings … | frames … | acks … | commit-cpu … | edit-cpu … | relay-cpu … | cluster … | worst-update … | many-cells … | commit-sweep … | socket-memory … | transport-floor … | client … | map … | soak … | storm … | slow-reader … | disk-full … | profile <file.cpuprofile>] [--quick] [--servers tearline,y-websocket,hocuspocus]
   [--clients 10,50,200,500] [--writers 12] [--rate 100] [--warmup 3] [--seconds 20] [--rounds 3] [--mixed | --no-mixed]
   [--objects 5000,50000] [--cold-clients 200] [--repeats 3] [--no-cold-open] [--no-fanout]
   [--profile <dir>] [--out bench/results/latest.json]`;

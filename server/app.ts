@@ -138,8 +138,6 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
         killAfterCommit: config.faultHook === 'kill-after-commit',
         // Entries are read only once the relay started, after the metrics exist.
         counted: (outcome) => metrics.relayEntries.inc({ outcome }),
-        // Reads no sooner than the fan-out would flush what they bring, or a local commit starts.
-        readPause: () => ctx.fanout.relayedWaitMs(),
       })
     : undefined;
   await relay?.connect();
@@ -257,7 +255,6 @@ export async function startServer(options: Partial<ServerConfig> = {}): Promise<
       })
     : undefined;
   if (relay && receiver) {
-    writer.onCommitStart((expectedMs) => relay.commitStarting(expectedMs));
     await relay.start(receiver);
     ctx.readGate = new ReadGate({
       trusted: () => relay.trusted(),

@@ -1,9 +1,8 @@
 // The relay between nodes, on Redis Streams: one stream per cell shard (entries of a cell stay in
 // order), capped (XADD MAXLEN ~). Each node publishes what its store committed (the outbox rows,
 // one pipelined write per commit; its next commit removes them from the outbox), reads the shards
-// of the cells it holds from the last entry it processed (XREAD, paced on the fan-out's flushes),
-// and hands each entry of those cells, checked, to the receiver. Its own updates it counts at
-// commit and skips unread (`n`).
+// of the cells it holds from the last entry it processed (XREAD), and hands each entry of those
+// cells, checked, to the receiver. Its own updates it counts at commit and skips unread (`n`).
 // A node starts following a cell's shard before it reads the cell from PostgreSQL (`follow`, from
 // the shard's end at that moment): whatever commits after that read is published after that end,
 // so the node reads it; nothing in between is missed. Entries of cells it does not hold (a shard
@@ -23,8 +22,6 @@ type StreamAnswer = { name: string; messages: { id: string; message: Record<stri
 /** How long one XREAD waits for entries before the loop checks the run id again. */
 const READ_BLOCK_MS = 1000;
 const READ_COUNT = 500;
-/** A paused read starts this long before the fan-out's flush is due: its answer is back by then. */
-const READ_LEAD_MS = 2;
 /** Outbox rows older than this were left by a crash or an outage: the sweeper publishes them. */
 const SWEEP_AFTER_MS = 3000;
 const SWEEP_EVERY_MS = 2000;
@@ -60,11 +57,6 @@ export interface RelayOptions {
   store: Pick<PostgresStore, 'onCommit' | 'noteRelayed' | 'sweepOutbox'>;
   /** Fault tests only (TEARLINE_TEST_FAULT=kill-after-commit): the process dies between an update's commit and its relay. */
   killAfterCommit?: boolean;
-  /**
-   * How long (ms) the next read may wait after one that returned entries: until the fan-out would
-   * flush what it reads anyway (0: read at once). Absent: never waits.
-   */
-  readPause?: () => number;
   /** Counts the entries read, by what became of them (handled, skipped, own: this node's updates, refused). */
   counted?: (outcome: 'handled' | 'skipped' | 'own' | 'refused') => void;
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
@@ -174,9 +166,6 @@ export class RedisRelay {
   private readonly following = new Map<string, Promise<void>>();
   /** Wakes the read loop when it follows no shard yet, or unblocks its XREAD, when a shard is followed. */
   private wake: () => void = () => undefined;
-  /** Ends a pause between reads early (a local commit started: what is read now goes out with its flush). */
-  private endPause: () => void = () => undefined;
-  private commitRead: ReturnType<typeof setTimeout> | undefined;
   private readerId: number | undefined;
   private run: string | undefined;
   private published: Promise<void> = Promise.resolve();
@@ -372,7 +361,6 @@ export class RedisRelay {
         } finally {
           applied();
         }
-        if (answer.length > 0) await this.pause();
       } catch (err) {
         if (this.stopped) return;
         this.troubleAt = performance.now();
@@ -438,44 +426,6 @@ export class RedisRelay {
         resolve();
       };
     }).finally(() => (this.wake = () => undefined));
-  }
-
-  /**
-   * After a read that returned entries: no XREAD until the fan-out would flush what it reads.
-   * Every entry published (this node's own too) woke a blocking XREAD, so a node read about once
-   * per entry, each a round trip and a reply parsed, though relayed updates wait for its next flush
-   * anyway (`Fanout.relayed`). Read just before that flush, or before a local commit's (whose
-   * flush then takes along what is read), they go out with the same flush, from fewer, larger reads.
-   * A shard followed meanwhile, or the relay stopping, ends the pause; it never outlasts a read
-   * block (the run id is checked as often as by a reader waiting idle).
-   */
-  private async pause(): Promise<void> {
-    const until = performance.now() + READ_BLOCK_MS;
-    for (;;) {
-      const wait = Math.min(until - performance.now(), (this.options.readPause?.() ?? 0) - READ_LEAD_MS);
-      if (wait <= 0 || this.stopped) return;
-      const ended = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), Math.ceil(wait));
-        this.wake = this.endPause = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-      }).finally(() => (this.wake = this.endPause = () => undefined));
-      if (ended) return;
-    }
-  }
-
-  /**
-   * A local commit starts, to be durable in about `expectedMs`: a read paused till the fan-out's
-   * next flush is made just before then (at once if that is sooner than a read's lead), so what it
-   * brings goes out with that commit's flush, and what is published while the commit is written
-   * too. A commit that ends sooner flushes without the entries still unread: they go with the next.
-   */
-  commitStarting(expectedMs: number): void {
-    clearTimeout(this.commitRead);
-    const wait = expectedMs - READ_LEAD_MS;
-    if (wait <= 0) this.endPause();
-    else this.commitRead = setTimeout(() => this.endPause(), wait);
   }
 
   /**
@@ -563,8 +513,6 @@ export class RedisRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.commitRead);
-    this.endPause();
     if (this.sweeper) clearInterval(this.sweeper);
     await this.published;
     // The reader's blocking XREAD would hold a QUIT back: it is cut.

@@ -58,8 +58,6 @@ export class Fanout {
   /** A flush is due: at once (`now`), or paced (`paced`: only relayed updates wait). */
   private scheduled: 'now' | 'paced' | undefined;
   private pacedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the paced flush is due (while `scheduled` is `paced`). */
-  private pacedAt = 0;
   private lastFlushAt = -Infinity;
   /**
    * Room names per cell and level, made once: a name built anew for every flush is a new string,
@@ -159,19 +157,7 @@ export class Fanout {
       return;
     }
     this.scheduled = 'paced';
-    this.pacedAt = this.now() + wait;
     this.pacedTimer = setTimeout(() => this.flush(), Math.ceil(wait));
-  }
-
-  /**
-   * How long from now an update relayed now would wait for its flush (ms; 0: it would go out at
-   * once). The relay need not read entries sooner than that: read later, they share the same flush.
-   */
-  relayedWaitMs(): number {
-    // A flush this turn (no window): what is relayed after it waits a pace from it.
-    if (this.scheduled === 'now') return this.windowMs > 0 ? 0 : this.relayPaceMs();
-    if (this.scheduled === 'paced') return Math.max(0, this.pacedAt - this.now());
-    return Math.max(0, this.lastFlushAt + this.relayPaceMs() - this.now());
   }
 
   private queue(cell: Cell, id: string, epoch: number, update: Uint8Array, senderSocketId: string, receivedAt: number, seq: SeqRange): void {

@@ -20,9 +20,6 @@ export class UpdateWriter {
   /** When the last commit started (ms); commits start at least the policy's interval apart. */
   private lastStart = -Infinity;
   private reread: (objectIds: readonly string[]) => Promise<void> = async () => undefined;
-  private started: (expectedMs: number) => void = () => undefined;
-  /** How long commits take (ms), smoothed over the last few. */
-  private commitMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -40,14 +37,6 @@ export class UpdateWriter {
    */
   onUnheld(reread: (objectIds: readonly string[]) => Promise<void>): void {
     this.reread = reread;
-  }
-
-  /**
-   * Told when a commit starts, with how long commits take lately (ms): its flush comes about that
-   * much later (the relay reads what is to go out with it just before).
-   */
-  onCommitStart(listener: (expectedMs: number) => void): void {
-    this.started = listener;
   }
 
   /** Whether a commit is under way or due: the fan-out flushes after it. */
@@ -78,11 +67,9 @@ export class UpdateWriter {
     const batch = this.queue;
     this.queue = [];
     this.committing = true;
-    this.started(this.commitMs);
     try {
       await this.writeBatch(batch);
     } finally {
-      this.commitMs = (this.commitMs + this.now() - this.lastStart) / 2;
       this.committing = false;
       this.schedule();
     }

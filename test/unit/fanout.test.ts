@@ -300,25 +300,6 @@ describe('updates relayed from other nodes', () => {
     expect(sockets.gbrB64.got<{ updates: DocState[] }>('doc:updates').map((frame) => frame.updates.map((u) => u.id))).toEqual([['rel'], ['fvey', 'rel']]);
   });
 
-  test("tell the relay how long what it reads now would wait for its flush (it need not read sooner)", () => {
-    const { cell, fanout, advance } = paced();
-    // Nothing flushed yet: what is relayed goes out at once.
-    expect(fanout.relayedWaitMs()).toBe(0);
-    fanout.update(cell, 'rel', 0, edit(new Y.Doc(), 'local'), 'usa-bin', 0, { from: 1, to: 1 });
-    // A flush due this turn: what comes after it waits a pace from it.
-    expect(fanout.relayedWaitMs()).toBe(25);
-    vi.runOnlyPendingTimers();
-    advance(10);
-    expect(fanout.relayedWaitMs()).toBe(15);
-    fanout.relayed(cell, 'rel', 0, edit(new Y.Doc(), 'theirs'), { from: 2, to: 2 });
-    advance(5);
-    // A paced flush due: what is read before it goes along.
-    expect(fanout.relayedWaitMs()).toBe(10);
-    advance(10);
-    advance(30);
-    expect(fanout.relayedWaitMs()).toBe(0);
-  });
-
   test('long after the last flush go out at once', () => {
     const { cell, sockets, fanout, advance } = paced();
     advance(1000);

@@ -52,25 +52,6 @@ describe('group commit', () => {
     await expect(written).resolves.toBe(1);
   });
 
-  test('tells when each commit starts, before its batch goes to the store, with how long commits take lately (the relay reads just before its flush)', async () => {
-    const fake = fakeStore();
-    const writer = new UpdateWriter(fake.store, POLICY);
-    const started: [string[], number][] = [];
-    writer.onCommitStart((expectedMs) => started.push([[...fake.batches.flat()], expectedMs]));
-    const first = writer.write(edit('o1', 'a'));
-    await advance(0);
-    expect(started).toEqual([[[], 0]]);
-    const second = writer.write(edit('o2', 'b'));
-    await advance(8);
-    fake.finish();
-    await first;
-    await advance(25);
-    // The first commit took 8 ms: smoothed with the none before, 4.
-    expect(started).toEqual([[[], 0], [['o1:a'], 4]]);
-    fake.finish();
-    await second;
-  });
-
   test('edits arriving during a commit share the next one, which starts as soon as it ends', async () => {
     const fake = fakeStore();
     const writer = new UpdateWriter(fake.store, POLICY);
