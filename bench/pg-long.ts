@@ -9,7 +9,9 @@
 // the tables' live and dead rows. Buffers per statement do not depend on the machine's load.
 // `--base <dir>`: another checkout's PostgresStore (and its migrations) runs beside this tree's, in
 // this process, on a database of its own, at the same rate, edit for edit: both meet the same load.
-// `npm run bench -- pg-long [--rate 100] [--seconds 180] [--window 10] [--objects 12] [--base <dir>]`
+// `--hold-snapshot`: a transaction holds one snapshot on each database for the whole run, as a
+// pg_dump does for the length of a backup: no dead row can be removed meanwhile, pruned or vacuumed.
+// `npm run bench -- pg-long [--rate 100] [--seconds 180] [--window 10] [--objects 12] [--base <dir>] [--hold-snapshot]`
 // (TEARLINE_BENCH_PG_URL: the server, as for `cluster`).
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +21,7 @@ import { buildContent } from '../shared/content';
 import { openPool } from '../server/store/pgPool';
 import { PostgresStore } from '../server/store/postgresStore';
 import { noteEnvelope } from '../test/helpers/envelopes';
+import { createBenchCell } from './commit-cpu';
 import { numberFlag, textFlag } from './options';
 import { createDatabase, type BenchDatabase } from './servers/infra';
 import { sampleProcess } from './servers/procfs';
@@ -79,26 +82,14 @@ interface Window {
 }
 
 /** Two nodes of `code` on a database of their own, editing `objectCount` objects; `edit(o)` commits one edit of object o. */
-async function startRun(code: StoreCode, objectCount: number) {
+async function startRun(code: StoreCode, objectCount: number, holdSnapshot: boolean) {
   const database: BenchDatabase = await createDatabase();
   const nodes = [new code.PostgresStore(await code.openPool(database.url)), new code.PostgresStore(await code.openPool(database.url))];
   const watcher = new pg.Client({ connectionString: database.url });
   await watcher.connect();
   await watcher.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
   const [a, b] = nodes as [PostgresStore, PostgresStore];
-  await a.createWorkspace({
-    id: 'w',
-    name: 'Cell',
-    members: ['FVEY'],
-    defaultMarking: 'SECRET//REL TO USA, FVEY',
-    systemHigh: 'TOP SECRET',
-    groups: {},
-    exercise: false,
-    releasePolicy: { deadlineMinutes: 60, autoRelease: true, autoReleaseNations: [] },
-    crossNationEditing: 'suggest',
-    createdAt: '2026-01-01T00:00:00Z',
-    createdBy: 'x',
-  });
+  await createBenchCell(a);
   const ids = Array.from({ length: objectCount }, (_, i) => `o${i}`);
   await a.createObjects(ids.map((id) => ({ envelope: noteEnvelope(id), content: buildContent({ body: '' }), author: 'a', clients: [] })));
   for (const id of ids) await b.getObject(id);
@@ -133,6 +124,12 @@ async function startRun(code: StoreCode, objectCount: number) {
       void compact(m, o).catch(() => failures++);
     }
   };
+  const holder = holdSnapshot ? new pg.Client({ connectionString: database.url }) : undefined;
+  if (holder) {
+    await holder.connect();
+    await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await holder.query('SELECT count(*) FROM objects');
+  }
   const sweeps = nodes.map((node) => setInterval(() => void node.sweepOutbox(3000, 1000, async () => undefined).catch(() => failures++), SWEEP_EVERY_MS));
   const cpu = cpuReader(watcher);
   return {
@@ -145,6 +142,7 @@ async function startRun(code: StoreCode, objectCount: number) {
     },
     async stop() {
       for (const s of sweeps) clearInterval(s);
+      await holder?.end();
       await watcher.end();
       for (const node of nodes) await node.close();
       await database.drop().catch(() => undefined);
@@ -171,7 +169,7 @@ export async function run(args: string[]): Promise<number> {
     const [store, pool] = await Promise.all(['postgresStore.ts', 'pgPool.ts'].map((file) => import(path.resolve(base, 'server/store', file))));
     codes.push({ label: `base (${base})`, PostgresStore: store.PostgresStore, openPool: pool.openPool });
   }
-  const runs = await Promise.all(codes.map((code) => startRun(code, objectCount)));
+  const runs = await Promise.all(codes.map((code) => startRun(code, objectCount, args.includes('--hold-snapshot'))));
   try {
     console.log(`${rate} commits/s over ${objectCount} objects on 2 stores, ${seconds} s, windows of ${windowS} s\n`);
     console.log('| s | checkout | commits | PG µs/commit (backends) | autovacuum µs/commit | buffers/commit (top-level statements) | dead rows: ' + TABLES.join(' · ') + ' |');
