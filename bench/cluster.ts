@@ -42,6 +42,8 @@ export interface ClusterWindow {
   total: number;
   /** Frames the receivers got per edit: coalescing, which a loaded machine deepens (cheaper edits), told apart from warming up. */
   framesPerEdit: number;
+  /** PostgreSQL transactions committed per edit (0 on SQLite): group commits batch fewer edits on a faster node, and PostgreSQL's CPU per edit follows. */
+  pgCommitsPerEdit: number;
 }
 
 /** Work counted per edit of the window, whatever the load: Redis commands and PostgreSQL commits (all nodes together). */
@@ -105,6 +107,7 @@ export function clusterWindows(samples: FanoutResult['series'], nodes: number): 
       postgres,
       total: perNode.reduce((sum, v) => sum + v, 0) + redis + postgres,
       framesPerEdit: window.perEdit.frames ?? 0,
+      pgCommitsPerEdit: window.perEdit['n:commits'] ?? 0,
     };
   });
 }
@@ -399,11 +402,12 @@ function seriesTable(r: ClusterRow): string[] {
     '',
     `${label(r)}${r.round > 1 ? `, round ${r.round}` : ''}: µs CPU per edit, window after window from the first edit`,
     '',
-    '| s | edits | frames/edit | per node | Redis | PostgreSQL | all |',
-    '|---|---|---|---|---|---|---|',
+    '| s | edits | frames/edit | per node | Redis | PostgreSQL | all | PostgreSQL commits/edit | PostgreSQL µs/commit |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...r.series.map(
       (w) =>
-        `| ${w.fromSeconds.toFixed(0)}–${w.toSeconds.toFixed(0)} | ${w.edits} | ${Math.round(w.framesPerEdit)} | ${w.cpuMicrosPerEditPerNode.map((v) => Math.round(v)).join(' · ')} | ${Math.round(w.redis)} | ${Math.round(w.postgres)} | ${Math.round(w.total)} |`,
+        `| ${w.fromSeconds.toFixed(0)}–${w.toSeconds.toFixed(0)} | ${w.edits} | ${Math.round(w.framesPerEdit)} | ${w.cpuMicrosPerEditPerNode.map((v) => Math.round(v)).join(' · ')} | ${Math.round(w.redis)} | ${Math.round(w.postgres)} | ${Math.round(w.total)} | ` +
+        `${w.pgCommitsPerEdit.toFixed(2)} | ${w.pgCommitsPerEdit > 0 ? Math.round(w.postgres / w.pgCommitsPerEdit) : '–'} |`,
     ),
   ];
 }

@@ -30,7 +30,17 @@ const envelope = noteEnvelope('o1');
  * order a client makes them (the first binds the client's Yjs id). Shared with ./relay-cpu.ts.
  */
 export async function oneObjectEdits(store: Store, count: number): Promise<PendingUpdate[]> {
-  // A real cell, as the server stores it: a write's store work may look its cell up.
+  await createBenchCell(store);
+  await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'a', clients: [] }]);
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) doc.getText('body').insert(i, 'k');
+  return updates.map((update, i) => ({ objectId: envelope.id, epoch: 0, update, author: 'a', newClients: i === 0 ? [doc.clientID] : [] }));
+}
+
+/** The cell `w`, a real one as the server stores it: a write's store work may look its cell up. Shared with ./pg-long.ts. */
+export async function createBenchCell(store: Store): Promise<void> {
   await store.createWorkspace({
     id: 'w',
     name: 'Cell',
@@ -44,12 +54,6 @@ export async function oneObjectEdits(store: Store, count: number): Promise<Pendi
     createdAt: '2026-01-01T00:00:00Z',
     createdBy: 'x',
   });
-  await store.createObjects([{ envelope, content: buildContent({ body: '' }), author: 'a', clients: [] }]);
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  for (let i = 0; i < count; i++) doc.getText('body').insert(i, 'k');
-  return updates.map((update, i) => ({ objectId: envelope.id, epoch: 0, update, author: 'a', newClients: i === 0 ? [doc.clientID] : [] }));
 }
 
 type Sync = 'full' | 'normal' | 'memory';

@@ -15,6 +15,7 @@
 // `npm run bench -- socket-memory` the server's heap per connected client, `transport-floor` a bare ws / socket.io server's, `heap-diff` what grew between two snapshots;
 // `npm run bench -- cluster` (or `-- --nodes 1,2,3`) the fan-out on 1, 2 and 3 nodes on PostgreSQL and Redis,
 // `relay-cpu` the CPU of one commit on PostgreSQL, of publishing it and of reading it on another node;
+// `pg-long` PostgreSQL's CPU and buffers per commit over a long run (statements, dead rows, window by window);
 // `npm run bench -- answer-encoding` the CPU to put one doc:sync answer on the wire, socket.io's way and as text;
 // `npm run bench -- profile <file>` summarises a CPU profile, `v8-trace <file>` what a server's
 // optimising compiler did over time. An entry of its own, not a `tearline` command: it needs the
@@ -48,6 +49,7 @@ async function run(args: string[]): Promise<number> {
   if (args[0] === 'commit-cpu') return (await import('./commit-cpu')).run(args.slice(1));
   if (args[0] === 'edit-promises') return (await import('./edit-promises')).run(args.slice(1));
   if (args[0] === 'relay-cpu') return (await import('./relay-cpu')).run(args.slice(1));
+  if (args[0] === 'pg-long') return (await import('./pg-long')).run(args.slice(1));
   if (args[0] === 'worst-update') return (await import('./worst-update')).run(args.slice(1));
   if (args[0] === 'disk-full') return (await import('./disk-full')).run(args.slice(1));
   if (args[0] === 'many-cells') return (await import('./many-cells')).run(args.slice(1));

@@ -39,15 +39,15 @@ test("a window's quantities are divided by the edits sent in it; a window withou
   expect(windows[1]!.perEdit.redis).toBeCloseTo(0.0002);
 });
 
-test("a cluster's windows are µs per edit by node, Redis and PostgreSQL, and their sum", () => {
+test("a cluster's windows are µs per edit by node, Redis and PostgreSQL, and their sum, with PostgreSQL's commits per edit", () => {
   const [window] = clusterWindows(
     [
-      { atSeconds: 0, edits: 0, values: { node0: 0, node1: 0, redis: 0, postgres: 0, frames: 0, 'n:xadd': 0 } },
-      { atSeconds: 10, edits: 1000, values: { node0: 2, node1: 1.5, redis: 0.2, postgres: 0.3, frames: 200_000, 'n:xadd': 1000 } },
+      { atSeconds: 0, edits: 0, values: { node0: 0, node1: 0, redis: 0, postgres: 0, frames: 0, 'n:xadd': 0, 'n:commits': 10 } },
+      { atSeconds: 10, edits: 1000, values: { node0: 2, node1: 1.5, redis: 0.2, postgres: 0.3, frames: 200_000, 'n:xadd': 1000, 'n:commits': 510 } },
     ],
     2,
   );
-  expect(window).toEqual({ fromSeconds: 0, toSeconds: 10, edits: 1000, cpuMicrosPerEditPerNode: [2000, 1500], redis: 200, postgres: 300, total: 4000, framesPerEdit: 200 });
+  expect(window).toEqual({ fromSeconds: 0, toSeconds: 10, edits: 1000, cpuMicrosPerEditPerNode: [2000, 1500], redis: 200, postgres: 300, total: 4000, framesPerEdit: 200, pgCommitsPerEdit: 0.5 });
 });
 
 test('sampleSeries samples at once, every period, and once more when stopped, one sample at a time', async () => {
@@ -92,7 +92,7 @@ test('the last sample replaces the one before when it comes less than half a per
 });
 
 function window(total: number, nodes: number[]): ClusterWindow {
-  return { fromSeconds: 0, toSeconds: 10, edits: 1000, cpuMicrosPerEditPerNode: nodes, redis: 0, postgres: 0, total, framesPerEdit: 160 };
+  return { fromSeconds: 0, toSeconds: 10, edits: 1000, cpuMicrosPerEditPerNode: nodes, redis: 0, postgres: 0, total, framesPerEdit: 160, pgCommitsPerEdit: 0 };
 }
 
 function row(store: ClusterRow['store'], nodes: number, round: number, total: number, cold: number): ClusterRow {

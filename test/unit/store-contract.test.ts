@@ -1,6 +1,6 @@
 // One contract suite for every Store implementation: SQLite (one node) and PostgreSQL (several
 // nodes on one database; skipped without a local PostgreSQL, never in CI).
-import { beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import * as Y from 'yjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -703,6 +703,44 @@ describe.skipIf(postgresTestsSkipped)('postgres store only', () => {
       ['c1', 2],
     ]);
     expect((await store.positions('w1')).get('c1')?.lastSeq).toBe(2);
+    await store.close();
+  });
+
+  test('a commit of updates reads the outbox and the object rows by their indexes, however many dead rows the outbox holds', async () => {
+    const store = new PostgresStore(createPool(url()));
+    await store.createObjects([{ envelope: envelope('ix1'), content: buildContent({ body: 'x' }), author: 'usa-analyst', clients: [] }]);
+    // One connection, as a node's: its plans are made at its first call, with the outbox as it is then.
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    onTestFinished(() => client.end());
+    // The commit in a transaction of the test's, its statistics read before it ends; the counts
+    // pending from earlier statements are flushed first, so that they are this commit's alone.
+    const commit = async (relayed: number[]) => {
+      await client.query('SELECT pg_stat_force_next_flush()');
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ outbox_ids: string[] }>(
+        `SELECT outbox_ids FROM tearline_append_updates($1::text[], $2::int[], $3::text[], $4::int[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text, $11::bigint[])`,
+        [['ix1'], [1], ['ix1'], [0], [Buffer.from(buildContent({ body: 'y' }))], ['usa-analyst'], [], [], [], new Date().toISOString(), relayed],
+      );
+      const { rows: read } = await client.query<{ relname: string; seq_scan: string; blocks: string }>(
+        `SELECT relname, seq_scan::text, pg_stat_get_xact_blocks_fetched(relid)::text AS blocks FROM pg_stat_xact_user_tables WHERE relname IN ('outbox', 'objects') ORDER BY relname`,
+      );
+      await client.query('COMMIT');
+      return { outboxIds: rows[0]!.outbox_ids.map(Number), read: read.map((row) => [row.relname, Number(row.seq_scan), Number(row.blocks)] as const) };
+    };
+    const first = await commit([]);
+    // What every commit leaves between two vacuums: a row published and removed, dead in the outbox's pages.
+    await store.pool.query(`INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT 'w1', 'ix-dead', 'update', 0, n FROM generate_series(1, 5000) AS n`);
+    await store.pool.query(`DELETE FROM outbox WHERE object_id = 'ix-dead'`);
+    const later = await commit(first.outboxIds);
+    // No scan of either table, and a few pages of the outbox (its new row, the removed one), not the ~40 of dead rows.
+    expect(later.read.map(([relname, seqScans]) => [relname, seqScans])).toEqual([
+      ['objects', 0],
+      ['outbox', 0],
+    ]);
+    expect(later.read[1]![2]).toBeLessThanOrEqual(10);
+    const { rows } = await store.pool.query('SELECT id FROM outbox WHERE id = ANY($1::bigint[])', [[...first.outboxIds, ...later.outboxIds]]);
+    expect(rows.map((row: { id: string }) => Number(row.id))).toEqual(later.outboxIds);
     await store.close();
   });
 

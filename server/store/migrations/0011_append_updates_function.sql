@@ -14,7 +14,17 @@
 -- Answers `fenced` (the objects refused by the fence, in p_ids' order) and/or `deleted` (those with
 -- a tombstone), and then nothing is written; else each update's number and its outbox row's id (in
 -- the order given). And the locked rows (`ids`, in id order): cell, marking version, epoch start.
-CREATE FUNCTION tearline_append_updates(
+--
+-- Every table is read by id through its index, whatever the statistics say. Its plans are generic,
+-- made once per connection and again only when a table's statistics change. The outbox holds a
+-- handful of live rows, so the planner chose a sequential scan to find the published rows a commit
+-- removes (twice per commit). But every commit inserts a row and deletes another, so between two
+-- autovacuums (a minute apart at best, never while a backup holds a snapshot) the outbox grows by a
+-- page per ~100 commits of dead rows, and each commit read them all: PostgreSQL's buffers per
+-- commit of one update went from 26 to 60–70 in the first minute of a run and stayed there
+-- (docs/performance.md, "Session 11: PostgreSQL's CPU per edit over a long run"). The last
+-- numbers' update names the locked rows' ids (not a join over every object row).
+CREATE OR REPLACE FUNCTION tearline_append_updates(
   p_ids TEXT[], p_held INT[],
   p_objects TEXT[], p_epochs INT[], p_data BYTEA[], p_authors TEXT[],
   p_bind_objects TEXT[], p_bind_clients BIGINT[], p_bind_authors TEXT[],
@@ -22,8 +32,10 @@ CREATE FUNCTION tearline_append_updates(
   OUT fenced TEXT[], OUT deleted TEXT[], OUT seqs BIGINT[], OUT outbox_ids BIGINT[],
   OUT ids TEXT[], OUT workspace_ids TEXT[], OUT marking_versions INT[], OUT epoch_seqs BIGINT[])
 -- Generic plans: with custom ones (plan_cache_mode auto keeps them, the arrays' lengths making
--- them look cheaper) each call planned its statements again, most of its CPU.
-LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $$
+-- them look cheaper) each call planned its statements again, most of its CPU. No sequential scan:
+-- every table is read by id through its index (see the header); plain index scans, which for a few
+-- ids cost less CPU than a bitmap's (about 7 % of PostgreSQL's per commit in bench pg-long).
+LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   l_epochs INT[];
   l_lasts BIGINT[];
@@ -71,7 +83,8 @@ BEGIN
   history AS (INSERT INTO doc_history (object_id, epoch, seq, kind, at, author, data, before) SELECT id, epoch, seq, 'update', p_at, author, data, NULL FROM v),
   -- Ids are drawn in the order the rows are inserted: the order given.
   relayed AS (INSERT INTO outbox (workspace_id, object_id, kind, epoch, seq) SELECT workspace_id, id, 'update', epoch, seq FROM v ORDER BY n RETURNING id),
-  advanced AS (UPDATE objects SET last_seq = m.last_seq FROM (SELECT id, max(seq) AS last_seq FROM v GROUP BY id) AS m WHERE objects.id = m.id),
+  -- `objects.id = ANY(ids)`: the rows are found through the primary key, not by a scan of all.
+  advanced AS (UPDATE objects SET last_seq = m.last_seq FROM (SELECT id, max(seq) AS last_seq FROM v GROUP BY id) AS m WHERE objects.id = m.id AND objects.id = ANY(ids)),
   -- A row the sweeper holds (publishing it after an outage) is skipped, not waited for.
   removed AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id = ANY(p_relayed) AND EXISTS (SELECT 1 FROM v) FOR UPDATE SKIP LOCKED))
   SELECT (SELECT array_agg(gone.object_id) FROM gone), (SELECT array_agg(v.seq ORDER BY v.n) FROM v), (SELECT array_agg(relayed.id ORDER BY relayed.id) FROM relayed)
